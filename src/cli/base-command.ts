@@ -1,0 +1,64 @@
+import { Command, Flags, type Interfaces } from '@oclif/core';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { hasErrors } from '../diagnostics/diagnostic.js';
+import { createDiagnostic, isGwError } from '../diagnostics/gw-error.js';
+import { formatDiagnostics } from '../diagnostics/print.js';
+import { useColor } from './output.js';
+
+export type GwFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof GwCommand)['baseFlags'] & T['flags']>;
+
+/**
+ * Shared flags and the one place that turns failures into output and exit codes:
+ * 0 success, 1 problems found (diagnostics on stderr, or JSON on stdout with --json),
+ * 2 usage errors. Anything else is a gw bug: one line, and the stack only with --debug or DEBUG.
+ */
+export abstract class GwCommand extends Command {
+  static override baseFlags = {
+    config: Flags.string({ char: 'c', summary: 'Path to gw.yaml.', default: 'gw.yaml', helpGroup: 'GLOBAL' }),
+    json: Flags.boolean({ summary: 'Print machine-readable JSON on stdout.', default: false, helpGroup: 'GLOBAL' }),
+    debug: Flags.boolean({ summary: 'Print stack traces of internal errors.', default: false, helpGroup: 'GLOBAL' }),
+  };
+
+  protected jsonMode = false;
+  protected debugMode = Boolean(process.env.DEBUG);
+
+  protected async parseGlobal<T extends typeof Command>(cmd: T): Promise<Interfaces.ParserOutput<GwFlags<T>, Interfaces.InferredArgs<T['args']>>> {
+    this.jsonMode = this.argv.includes('--json');
+    this.debugMode ||= this.argv.includes('--debug');
+    return (await this.parse(cmd)) as unknown as Interfaces.ParserOutput<GwFlags<T>, Interfaces.InferredArgs<T['args']>>;
+  }
+
+  /** Prints diagnostics (stderr, or stdout JSON) and sets exit code 1 when any is an error. */
+  protected report(diagnostics: readonly Diagnostic[], options: { strict?: boolean; quietWhenClean?: boolean } = {}): void {
+    const failed = hasErrors(diagnostics) || (options.strict === true && diagnostics.length > 0);
+    if (this.jsonMode) {
+      process.stdout.write(JSON.stringify({ ok: !failed, diagnostics }, null, 2) + '\n');
+    } else if (diagnostics.length > 0 || !options.quietWhenClean) {
+      process.stderr.write(formatDiagnostics(diagnostics, { color: useColor(process.stderr) }));
+    }
+    if (failed) process.exitCode = 1;
+  }
+
+  protected override async catch(err: Error & { oclif?: { exit?: number }; exitCode?: number }): Promise<void> {
+    if (isGwError(err)) {
+      this.printFailure(err.diagnostics, err.exitCode);
+      return;
+    }
+    if (err.oclif?.exit === 2 || err.name === 'CLIError' || /Parse|Flag|Arg/.test(err.constructor?.name ?? '')) {
+      if (err.oclif?.exit === 0) throw err;
+      const message = err.message.split('\n')[0]!.replace(/^Error: /, '');
+      this.printFailure([createDiagnostic('GW_USAGE', message, { hints: [`run \`gw help ${this.id ?? ''}\` for the flags and arguments`.replace('  ', ' ')] })], 2);
+      return;
+    }
+    if (err.oclif?.exit !== undefined) throw err;
+    const line = `gw: internal error (GW_INTERNAL): ${err.message || String(err)}\nThis is a bug in gw, not in your files. Please report it with the output of the same command run with --debug.\n`;
+    process.stderr.write(this.debugMode ? `${line}${err.stack ?? ''}\n` : line);
+    process.exitCode = 1;
+  }
+
+  private printFailure(diagnostics: Diagnostic[], exitCode: number): void {
+    if (this.jsonMode) process.stdout.write(JSON.stringify({ ok: false, diagnostics }, null, 2) + '\n');
+    else process.stderr.write(formatDiagnostics(diagnostics, { color: useColor(process.stderr) }));
+    process.exitCode = exitCode;
+  }
+}

@@ -1,0 +1,143 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.js';
+import { createDiagnostic, GwError } from '../diagnostics/gw-error.js';
+import { isUrl, loadSpec, specDisplayName, type LoadedSpec } from '../importers/openapi/load.js';
+import { importOpenApi } from '../importers/openapi/to-service.js';
+import { deriveServiceName } from '../model/ids.js';
+import { DEFAULT_SPECS_DIR, type ServiceConfig } from '../project/config.js';
+import { parseProject, type Project } from '../project/load.js';
+import { upsertServiceEntry, type UpsertResult } from '../project/save.js';
+import { writeFileAtomic } from '../project/write-atomic.js';
+import { configLocator } from './load-gateway.js';
+
+export interface ImportRequest {
+  specs: string[];
+  name?: string;
+  upstreams?: string[];
+  prefix?: string;
+}
+
+export interface ImportedService {
+  name: string;
+  spec: string;
+  result: UpsertResult;
+  openapi: string;
+  operations: number;
+  routes: number;
+  targets: string[];
+  securitySchemes: string[];
+}
+
+/**
+ * `gw import`: load and validate every spec, settle names, import each into a fragment to surface
+ * its problems, then record them in gw.yaml in one atomic write. Any error: nothing is written.
+ */
+export async function importSpecs(project: Project, req: ImportRequest, cwd = process.cwd()): Promise<{ services: ImportedService[]; diagnostics: Diagnostic[] }> {
+  const specs = req.specs.length > 0 ? req.specs : await scanSpecsFolder(project);
+  if (specs.length > 1 && (req.name !== undefined || req.prefix !== undefined || req.upstreams !== undefined)) {
+    throw GwError.of('GW_USAGE', '--name, --prefix and --upstream apply to one spec, but several were given', { hints: ['import the specs one by one when they need these flags'] });
+  }
+  const loaded = await Promise.all(specs.map((s) => loadSpec(isUrl(s) ? s : resolve(cwd, s), project.dir)));
+  const diagnostics: Diagnostic[] = loaded.flatMap((l) => l.diagnostics);
+  const existing = project.config.services ?? [];
+  const configAt = configLocator(project);
+  const planned: { entry: ServiceConfig; spec: LoadedSpec; index: number }[] = [];
+
+  for (const l of loaded) {
+    if (!l.ok) continue;
+    const specName = isUrl(l.spec.location) ? l.spec.location : specDisplayName(l.spec.location, project.dir);
+    const index = existing.findIndex((s) => specDisplayName(s.spec, project.dir) === specName);
+    const current = index >= 0 ? existing[index] : undefined;
+    const name = req.name ?? current?.name ?? nameFromSpec(l.spec);
+    if (!name) {
+      diagnostics.push(createDiagnostic('GW_SERVICE_NAME', `cannot derive a service name from "${l.spec.file}"`, { locations: [{ file: l.spec.file, pointer: '#/info/title' }], hints: ['name it: `gw import FILE --name NAME`'] }));
+      continue;
+    }
+    const clash = existing.findIndex((s, i) => s.name === name && i !== index);
+    const batchClash = planned.find((p) => p.entry.name === name);
+    if ((clash >= 0 && (req.name === undefined || index >= 0)) || batchClash) {
+      const other = batchClash ? batchClash.spec.file : existing[clash]!.spec;
+      diagnostics.push(
+        createDiagnostic('GW_SERVICE_DUPLICATE', `a service named "${name}" already exists (spec "${other}"), so "${l.spec.file}" needs another name`, {
+          locations: [clash >= 0 ? configAt(`#/services/${clash}/name`) : { file: other }, { file: l.spec.file, pointer: '#/info/title' }],
+          hints: [`name it yourself: \`gw import ${l.spec.file} --name ${name}-2\``],
+        }),
+      );
+      continue;
+    }
+    // An explicit --name of another service points that service at this spec.
+    const target = index >= 0 ? index : clash;
+    const entry: ServiceConfig = { ...(target >= 0 ? existing[target] : undefined), name, spec: index >= 0 ? existing[index]!.spec : specName };
+    if (req.prefix !== undefined) entry.prefix = req.prefix;
+    if (req.upstreams !== undefined) entry.upstreams = req.upstreams;
+    planned.push({ entry, spec: l.spec, index: target });
+  }
+
+  const services: ImportedService[] = [];
+  for (const p of planned) {
+    const pointerBase = p.index >= 0 ? `#/services/${p.index}` : undefined;
+    const { fragment, diagnostics: found } = importOpenApi({
+      spec: p.spec,
+      name: p.entry.name,
+      config: p.entry,
+      configAt: (pointer) => (pointerBase ? configAt(pointerBase + pointer) : { file: 'command line' }),
+      defaults: project.config.settings,
+    });
+    diagnostics.push(...found);
+    services.push({
+      name: p.entry.name,
+      spec: p.entry.spec,
+      result: 'unchanged',
+      openapi: p.spec.openapi,
+      operations: fragment.service.routes.length,
+      routes: fragment.routes.length,
+      targets: fragment.upstreams.find((u) => u.id === fragment.service.upstream)?.targets.map((t) => t.url) ?? [],
+      securitySchemes: fragment.securitySchemes.map((s) => s.name),
+    });
+  }
+  const sorted = sortDiagnostics(diagnostics);
+  if (hasErrors(sorted)) throw new GwError(sorted);
+
+  planned.forEach((p, i) => {
+    services[i]!.result = upsertServiceEntry(project.document, p.index, { name: p.entry.name, spec: p.entry.spec, prefix: req.prefix, upstreams: req.upstreams });
+  });
+  const text = project.document.toString({ lineWidth: 0 });
+  if (text !== project.text) {
+    parseProject(text, project.file, project.displayName);
+    await writeFileAtomic(project.file, text);
+  }
+  return { services, diagnostics: sorted };
+}
+
+function nameFromSpec(spec: LoadedSpec): string {
+  const title = (spec.document.info as { title?: unknown } | undefined)?.title;
+  const fromTitle = typeof title === 'string' ? deriveServiceName(title) : '';
+  if (fromTitle) return fromTitle;
+  const base = spec.file.split('/').pop()!.replace(/\.(ya?ml|json)$/i, '');
+  return deriveServiceName(base === 'openapi' || base === 'swagger' ? (spec.file.split('/').slice(-2)[0] ?? '') : base);
+}
+
+/** Every OpenAPI document under the project's specs folder; files that are only $ref targets are skipped. */
+async function scanSpecsFolder(project: Project): Promise<string[]> {
+  const folder = join(project.dir, project.config.specs ?? DEFAULT_SPECS_DIR);
+  let entries: string[];
+  try {
+    entries = (await readdir(folder, { recursive: true })).map(String);
+  } catch (err) {
+    throw GwError.of('GW_USAGE', `no spec given, and the specs folder "${relative(process.cwd(), folder) || '.'}" cannot be read`, {
+      hints: ['name the specs: `gw import path/to/openapi.yaml`, or set `specs:` in gw.yaml to the folder that holds them'],
+      cause: err,
+    });
+  }
+  const found: string[] = [];
+  for (const e of entries.filter((f) => /\.(ya?ml|json)$/i.test(f)).sort()) {
+    const head = (await readFile(join(folder, e), 'utf8')).slice(0, 4096);
+    if (/^\s*["']?(openapi|swagger)["']?\s*:/m.test(head)) found.push(join(folder, e));
+  }
+  if (found.length === 0) {
+    throw GwError.of('GW_USAGE', `no OpenAPI documents found in "${relative(process.cwd(), folder) || '.'}"`, { hints: ['name the specs: `gw import path/to/openapi.yaml`'] });
+  }
+  return found;
+}

@@ -1,0 +1,69 @@
+import type { Diagnostic, Location } from '../diagnostics/diagnostic.js';
+import { sortDiagnostics } from '../diagnostics/diagnostic.js';
+import { PointerLocator } from '../diagnostics/locate.js';
+import { loadSpec } from '../importers/openapi/load.js';
+import { importOpenApi } from '../importers/openapi/to-service.js';
+import { mergeFragments } from '../merge/merge.js';
+import type { ServiceFragment } from '../model/fragment.js';
+import type { Gateway } from '../model/types.js';
+import { DEFAULT_LISTEN } from '../project/config.js';
+import { loadProject, type Project } from '../project/load.js';
+
+export interface LoadedGateway {
+  project: Project;
+  gateway: Gateway;
+  /** Sorted; may hold errors, in which case the gateway is incomplete. */
+  diagnostics: Diagnostic[];
+}
+
+/** gw.yaml -> every spec loaded and imported -> one merged Gateway, with every problem found on the way. */
+export async function loadGateway(configPath: string): Promise<LoadedGateway> {
+  const project = await loadProject(configPath);
+  const { gateway, diagnostics } = await buildGateway(project);
+  return { project, gateway, diagnostics };
+}
+
+export async function buildGateway(project: Project): Promise<{ gateway: Gateway; diagnostics: Diagnostic[] }> {
+  const { config } = project;
+  const configAt = configLocator(project);
+  const services = config.services ?? [];
+  const locators = new Map<string, PointerLocator>();
+  const results = await Promise.all(
+    services.map(async (entry, i) => {
+      const loaded = await loadSpec(entry.spec, project.dir);
+      if (!loaded.ok) return { fragment: undefined, diagnostics: loaded.diagnostics };
+      locators.set(loaded.spec.file, loaded.spec.locator);
+      return importOpenApi({
+        spec: loaded.spec,
+        name: entry.name,
+        config: entry,
+        configAt: (pointer) => configAt(`#/services/${i}${pointer}`),
+        defaults: config.settings,
+      });
+    }),
+  );
+  const fragments = results.flatMap((r) => (r.fragment ? [r.fragment as ServiceFragment] : []));
+  const merged = mergeFragments(fragments, {
+    name: config.name,
+    listen: { host: config.listen?.host ?? DEFAULT_LISTEN.host, port: config.listen?.port ?? DEFAULT_LISTEN.port },
+  });
+  const diagnostics = sortDiagnostics([...results.flatMap((r) => r.diagnostics), ...merged.diagnostics]);
+  return { gateway: merged.gateway, diagnostics: fillLines(diagnostics, locators) };
+}
+
+/** Locations in gw.yaml, with line:column. */
+export function configLocator(project: Project): (pointer: string) => Location {
+  const locator = new PointerLocator(project.text);
+  return (pointer) => ({ file: project.displayName, pointer, ...locator.locate(pointer) });
+}
+
+/** Model sources carry file + pointer only; diagnostics about them get line:column here, at the edge. */
+function fillLines(diagnostics: Diagnostic[], locators: ReadonlyMap<string, PointerLocator>): Diagnostic[] {
+  return diagnostics.map((d) => ({
+    ...d,
+    locations: d.locations.map((l) => {
+      const locator = l.line === undefined && l.pointer ? locators.get(l.file) : undefined;
+      return locator ? { ...l, ...locator.locate(l.pointer!) } : l;
+    }),
+  }));
+}

@@ -1,0 +1,53 @@
+import type { Severity } from './diagnostic.js';
+
+export interface CodeInfo {
+  severity: Severity;
+  /** What the code means, in one line; docs/errors.md explains each code at length. */
+  title: string;
+}
+
+/**
+ * The one catalogue of GW_* codes. Codes are never reused or renamed; a retired code stays here
+ * marked as such. test/unit/diagnostics/catalogue.test.ts keeps docs/errors.md in sync with it.
+ */
+export const CODES = {
+  GW_USAGE: { severity: 'error', title: 'A command was called with flags or arguments that do not fit together.' },
+  GW_INTERNAL: { severity: 'error', title: 'gw hit a bug: something failed that gw did not expect.' },
+
+  GW_CONFIG_NOT_FOUND: { severity: 'error', title: 'There is no gw.yaml where the command looked.' },
+  GW_CONFIG_EXISTS: { severity: 'error', title: '`gw init` would overwrite an existing gw.yaml.' },
+  GW_CONFIG_SYNTAX: { severity: 'error', title: 'gw.yaml is not well-formed YAML.' },
+  GW_CONFIG_INVALID: { severity: 'error', title: 'gw.yaml does not match its schema (wrong type, unknown key, bad value).' },
+  GW_CONFIG_WRITE: { severity: 'error', title: 'gw.yaml could not be written.' },
+
+  GW_SPEC_NOT_FOUND: { severity: 'error', title: 'A spec file does not exist or cannot be read.' },
+  GW_SPEC_FETCH: { severity: 'error', title: 'A spec URL could not be fetched.' },
+  GW_SPEC_SYNTAX: { severity: 'error', title: 'A spec file is not well-formed YAML or JSON.' },
+  GW_SPEC_VERSION: { severity: 'error', title: 'A document is not OpenAPI 2.0, 3.0 or 3.1.' },
+  GW_SPEC_INVALID: { severity: 'error', title: 'A spec breaks the OpenAPI schema or its rules.' },
+  GW_SPEC_REF_UNRESOLVED: { severity: 'error', title: 'A $ref points at a file or pointer that does not exist.' },
+  GW_SPEC_NO_OPERATIONS: { severity: 'warning', title: 'A spec defines no operations, so its service adds no routes.' },
+
+  GW_SERVER_VARIABLE: { severity: 'error', title: 'A server variable has no value, or a value outside its enum.' },
+  GW_SERVER_URL: { severity: 'error', title: 'A server or upstream URL cannot be used as an upstream target.' },
+  GW_SERVER_BASEPATH_DIFFERS: { severity: 'warning', title: 'Servers of one service disagree on the base path; only those matching the first are used.' },
+
+  GW_SECURITY_UNKNOWN_SCHEME: { severity: 'error', title: 'A security requirement names a scheme the spec does not define.' },
+
+  GW_XGW_UNKNOWN_KEY: { severity: 'error', title: 'An x-gw object or settings block has a key gw does not know.' },
+  GW_XGW_INVALID: { severity: 'error', title: 'An x-gw value has the wrong type or format.' },
+  GW_XGW_LEVEL: { severity: 'error', title: 'An x-gw key that applies to a whole service is set on a path or operation.' },
+
+  GW_OVERRIDE_UNKNOWN_OPERATION: { severity: 'error', title: 'gw.yaml overrides an operationId the spec does not have.' },
+
+  GW_SERVICE_DUPLICATE: { severity: 'error', title: 'Two services in gw.yaml have the same name.' },
+  GW_SERVICE_NAME: { severity: 'error', title: 'A service name cannot be derived or is not a valid name.' },
+  GW_SERVICE_NO_UPSTREAM: { severity: 'error', title: 'A service has routes but no upstream to send them to.' },
+
+  GW_ROUTE_DUPLICATE: { severity: 'error', title: 'Two operations claim the same method and path.' },
+  GW_ROUTE_AMBIGUOUS: { severity: 'error', title: 'Two path templates differ only in parameter names, so no request can tell them apart.' },
+  GW_ROUTE_SHADOWED: { severity: 'warning', title: 'A request can match two routes; the precedence rule picks one.' },
+  GW_ROUTE_PATH: { severity: 'error', title: 'A path template cannot be parsed.' },
+} as const satisfies Record<string, CodeInfo>;
+
+export type Code = keyof typeof CODES;

@@ -1,0 +1,57 @@
+import { CODES, type Code } from './codes.js';
+import type { Diagnostic, Location } from './diagnostic.js';
+
+export interface DiagnosticInit {
+  locations?: Location[];
+  hints?: string[];
+  cause?: unknown;
+  /** Overrides the catalogue's severity (rare: a warning promoted by --strict, say). */
+  severity?: Diagnostic['severity'];
+}
+
+/** Builds a diagnostic for a catalogued code; the catalogue decides the severity. */
+export function createDiagnostic(code: Code, message: string, init: DiagnosticInit = {}): Diagnostic {
+  const d: Diagnostic = {
+    code,
+    severity: init.severity ?? CODES[code].severity,
+    message,
+    locations: init.locations ?? [],
+    hints: init.hints ?? [],
+  };
+  const cause = describeCause(init.cause);
+  if (cause) d.cause = cause;
+  return d;
+}
+
+/** The error a user can fix. It carries every diagnostic found, not just the first. */
+export class GwError extends Error {
+  readonly diagnostics: Diagnostic[];
+  /** 1 for problems found, 2 for usage errors. */
+  readonly exitCode: number;
+
+  constructor(diagnostics: Diagnostic[], exitCode = 1) {
+    super(diagnostics.map((d) => `${d.code}: ${d.message}`).join('\n'));
+    this.name = 'GwError';
+    this.diagnostics = diagnostics;
+    this.exitCode = exitCode;
+  }
+
+  static of(code: Code, message: string, init: DiagnosticInit = {}): GwError {
+    return new GwError([createDiagnostic(code, message, init)], code === 'GW_USAGE' ? 2 : 1);
+  }
+}
+
+export function isGwError(err: unknown): err is GwError {
+  return err instanceof GwError;
+}
+
+function describeCause(cause: unknown): string | undefined {
+  if (cause === undefined || cause === null) return undefined;
+  if (typeof cause === 'string') return cause;
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code;
+    const first = cause.message.split('\n')[0] ?? '';
+    return typeof code === 'string' && !first.includes(code) ? `${code}: ${first}` : first;
+  }
+  return String(cause);
+}

@@ -1,0 +1,200 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, relative, resolve } from 'node:path';
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { createDiagnostic } from '../../diagnostics/gw-error.js';
+import { formatPointer, PointerLocator } from '../../diagnostics/locate.js';
+import { explainSpecSchemaErrors, type AjvLikeError } from './spec-errors.js';
+
+/** A spec that parsed and validated: its dereferenced document and where it came from. */
+export interface LoadedSpec {
+  /** How the model and diagnostics name it: a path relative to the project folder, or the URL. */
+  file: string;
+  /** What was read: an absolute path or the URL. */
+  location: string;
+  /** '2.0', '3.0.3', '3.1.0', ... */
+  openapi: string;
+  /** The validated, dereferenced document (a clone: the parsed text is never mutated). */
+  document: Record<string, unknown>;
+  /** Finds line:column of a pointer in the root file's text. */
+  locator: PointerLocator;
+}
+
+export type LoadResult = { ok: true; spec: LoadedSpec; diagnostics: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] };
+
+export const FETCH_TIMEOUT_MS = 15_000;
+
+export function isUrl(spec: string): boolean {
+  return /^https?:\/\//i.test(spec);
+}
+
+/** How a spec is named in gw.yaml, the model and diagnostics: a URL as is, a file relative to the project folder. */
+export function specDisplayName(spec: string, projectDir: string): string {
+  if (isUrl(spec)) return spec;
+  const abs = isAbsolute(spec) ? spec : resolve(projectDir, spec);
+  return relative(projectDir, abs).split('\\').join('/') || abs;
+}
+
+/** Reads (file or URL), parses (YAML or JSON) and validates (swagger-parser) one OpenAPI document. */
+export async function loadSpec(spec: string, projectDir: string): Promise<LoadResult> {
+  const file = specDisplayName(spec, projectDir);
+  const location = isUrl(spec) ? spec : resolve(projectDir, spec);
+  const read = await readSpecText(location, file);
+  if (!read.ok) return read;
+  const { text } = read;
+  const locator = new PointerLocator(text);
+  const parsed = parseSpecText(text, file);
+  if (!parsed.ok) return parsed;
+  const data = parsed.data;
+
+  const version = detectVersion(data);
+  if (!version) {
+    return fail(
+      createDiagnostic('GW_SPEC_VERSION', `"${file}" is not an OpenAPI 2.0, 3.0 or 3.1 document`, {
+        locations: [{ file, pointer: '#', ...locator.locate('#/openapi') }],
+        hints: ['the document needs a top-level `openapi: 3.x.y` or `swagger: "2.0"` (a string, in quotes)'],
+      }),
+    );
+  }
+  try {
+    const document = (await new SwaggerParser().validate(location, structuredClone(data) as never, {
+      continueOnError: true,
+      resolve: { http: { timeout: FETCH_TIMEOUT_MS } },
+    } as never)) as unknown as Record<string, unknown>;
+    return { ok: true, spec: { file, location, openapi: version, document, locator }, diagnostics: [] };
+  } catch (err) {
+    return { ok: false, diagnostics: explainValidationFailure(err, file, location, locator, text) };
+  }
+}
+
+async function readSpecText(location: string, file: string): Promise<{ ok: true; text: string } | { ok: false; diagnostics: Diagnostic[] }> {
+  if (isUrl(location)) {
+    try {
+      const res = await fetch(location, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: 'follow' });
+      if (!res.ok) {
+        return fail(
+          createDiagnostic('GW_SPEC_FETCH', `fetching "${file}" answered HTTP ${res.status}`, {
+            locations: [{ file }],
+            hints: ['check the URL in a browser or with `curl -I`; a private spec may need a token, so download it and import the file'],
+          }),
+        );
+      }
+      return { ok: true, text: await res.text() };
+    } catch (err) {
+      return fail(
+        createDiagnostic('GW_SPEC_FETCH', `cannot fetch "${file}"`, {
+          locations: [{ file }],
+          hints: ['check the host and port are right and reachable from here, or download the spec and import the file'],
+          cause: unwrapFetchError(err),
+        }),
+      );
+    }
+  }
+  try {
+    return { ok: true, text: await readFile(location, 'utf8') };
+  } catch (err) {
+    return fail(
+      createDiagnostic('GW_SPEC_NOT_FOUND', `cannot read spec "${file}"`, {
+        locations: [{ file }],
+        hints: ['check the path: spec paths in gw.yaml are relative to the folder of gw.yaml'],
+        cause: err,
+      }),
+    );
+  }
+}
+
+function parseSpecText(text: string, file: string): { ok: true; data: unknown } | { ok: false; diagnostics: Diagnostic[] } {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    try {
+      return { ok: true, data: JSON.parse(text) };
+    } catch {
+      // Fall through: the YAML parser names the line and column (and reads JSON too).
+    }
+  }
+  try {
+    return { ok: true, data: parseYaml(text, { uniqueKeys: true, maxAliasCount: 10_000 }) };
+  } catch (err) {
+    const pos = err instanceof YAMLParseError ? err.linePos?.[0] : undefined;
+    const message = err instanceof Error ? err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') : String(err);
+    return fail(
+      createDiagnostic('GW_SPEC_SYNTAX', `"${file}" is not valid YAML or JSON: ${message}`, {
+        locations: [{ file, ...(pos ? { line: pos.line, column: pos.col } : {}) }],
+        hints: ['fix the syntax at that line; `npx yaml valid < FILE` or any YAML linter shows the same spot'],
+      }),
+    );
+  }
+}
+
+function detectVersion(data: unknown): string | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const d = data as { swagger?: unknown; openapi?: unknown };
+  if (d.swagger === '2.0') return '2.0';
+  if (typeof d.openapi === 'string' && /^3\.[01]\.\d+$/.test(d.openapi)) return d.openapi;
+  return undefined;
+}
+
+interface RefError {
+  code?: string;
+  message: string;
+  source?: string;
+  path?: (string | number)[] | null;
+}
+
+function explainValidationFailure(err: unknown, file: string, location: string, locator: PointerLocator, text: string): Diagnostic[] {
+  const group = (err as { errors?: RefError[] }).errors;
+  const refErrors = Array.isArray(group) ? group : isRefError(err) ? [err as RefError] : [];
+  if (refErrors.length > 0) return refErrors.map((e) => explainRefError(e, file, location, locator, text));
+  const details = (err as { details?: AjvLikeError[] }).details;
+  if (Array.isArray(details)) return explainSpecSchemaErrors(details, file, locator);
+  const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+  return [
+    createDiagnostic('GW_SPEC_INVALID', `"${file}" is not a valid OpenAPI document: ${message.replace(/^Validation failed\.\s*/, '')}`, {
+      locations: [{ file }],
+      hints: ['fix the spec; gw checks it with @apidevtools/swagger-parser, which any editor plugin for OpenAPI mirrors'],
+    }),
+  ];
+}
+
+function isRefError(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && /^E(RESOLVER|MISSINGPOINTER|UNMATCHEDRESOLVER|PARSER|UNMATCHEDPARSER|TIMEOUT)$/.test(code);
+}
+
+function explainRefError(e: RefError, file: string, location: string, locator: PointerLocator, text: string): Diagnostic {
+  const pointer = e.path ? formatPointer(e.path) : undefined;
+  const refFile = e.source && e.source !== location ? specDisplayName(e.source, location.replace(/[^/]*$/, '')) : undefined;
+  const ref = pointer ? findRefText(text, locator, pointer) : undefined;
+  const quoted = ref ? `$ref "${ref}"` : 'a $ref';
+  const what =
+    e.code === 'EMISSINGPOINTER'
+      ? `${quoted} points at something that does not exist${refFile ? ` in "${refFile}"` : ''}`
+      : e.code === 'EPARSER'
+        ? `${quoted} leads to a file that is not valid YAML or JSON`
+        : `${quoted} cannot be resolved`;
+  return createDiagnostic('GW_SPEC_REF_UNRESOLVED', `${what} (in "${file}")`, {
+    locations: [{ file, ...(pointer ? { pointer, ...locator.locate(pointer) } : {}) }],
+    hints: ['check the file name and the #/pointer after it; relative $refs resolve from the file that contains them'],
+    cause: e.message.split('\n')[0],
+  });
+}
+
+/** The $ref string at a pointer, read from the root text (undefined when it lives in another file). */
+function findRefText(text: string, locator: PointerLocator, pointer: string): string | undefined {
+  const pos = locator.locate(pointer);
+  if (!pos) return undefined;
+  const lines = text.split('\n').slice(pos.line - 1, pos.line + 2).join('\n');
+  return /["']?\$ref["']?\s*:\s*["']?([^"'\n,}]+)/.exec(lines)?.[1]?.trim();
+}
+
+function unwrapFetchError(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code) return `${cause.code}${cause.message ? `: ${cause.message}` : ''}`;
+  if (err instanceof Error && err.name === 'TimeoutError') return `no answer within ${FETCH_TIMEOUT_MS / 1000}s`;
+  return err instanceof Error ? err.message : String(err);
+}
+
+function fail(d: Diagnostic): { ok: false; diagnostics: Diagnostic[] } {
+  return { ok: false, diagnostics: [d] };
+}

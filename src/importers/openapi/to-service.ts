@@ -1,0 +1,233 @@
+import type { Diagnostic, Location } from '../../diagnostics/diagnostic.js';
+import { createDiagnostic } from '../../diagnostics/gw-error.js';
+import { suggestClosest } from '../../diagnostics/suggest.js';
+import type { ServiceFragment } from '../../model/fragment.js';
+import { routeId } from '../../model/ids.js';
+import { compileMatch, formatPathTemplate, parsePathTemplate, PathTemplateError, templateParams } from '../../model/path.js';
+import type { Route, Upstream } from '../../model/types.js';
+import type { ServiceConfig, SettingsInput } from '../../project/config.js';
+import { mergeSettings, resolveBalancing, resolveHealthCheck, resolveRouteSettings } from '../../project/settings.js';
+import { readExtension } from './extensions.js';
+import type { LoadedSpec } from './load.js';
+import { listOperations, readPathParams, type OperationEntry } from './paths.js';
+import { readRequirements, readSecuritySchemes } from './security.js';
+import { resolveConfigUpstreams, resolveServers, swaggerServers, type ResolvedServers, type ServerContext, type ServerObject } from './servers.js';
+
+type Raw = Record<string, unknown>;
+
+export interface ImportInput {
+  spec: LoadedSpec;
+  /** The service's name, settled by the caller (gw.yaml entry or --name or the title). */
+  name: string;
+  /** The service's entry in gw.yaml, when it has one. */
+  config?: ServiceConfig;
+  /** Where that entry is: maps a pointer relative to the entry to a gw.yaml location. */
+  configAt?: (pointer: string) => Location;
+  /** gw.yaml top-level `settings`: the gateway defaults. */
+  defaults?: SettingsInput;
+}
+
+export interface ImportResult {
+  fragment: ServiceFragment;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * One validated OpenAPI 2.0/3.x document -> one service fragment of the model. Every decision that
+ * needs the spec is made here: servers and variables, path translation, typed parameters, security
+ * requirements, and the effective settings (gw.yaml > operation x-gw > path x-gw > document x-gw > defaults).
+ */
+export function importOpenApi(input: ImportInput): ImportResult {
+  const { spec, name, config } = input;
+  const doc = spec.document;
+  const swagger2 = spec.openapi === '2.0';
+  const diagnostics: Diagnostic[] = [];
+  const file = spec.file;
+  const at = (pointer: string): Location => ({ file, pointer, ...spec.locator.locate(pointer) });
+  const configAt = input.configAt ?? ((pointer: string) => ({ file: 'gw.yaml', pointer }));
+  const prefix = config?.prefix ?? '';
+
+  const docSettings = readExtension(doc, { file, pointer: '#', level: 'document', locator: spec.locator }, diagnostics);
+  const serviceSettings = mergeSettings([input.defaults, docSettings, config?.settings]);
+  const serverCtx: ServerContext = {
+    service: name,
+    file,
+    location: spec.location,
+    locator: spec.locator,
+    variables: config?.variables ?? {},
+    variablesAt: config?.variables ? configAt('/variables') : undefined,
+    diagnostics,
+  };
+
+  const upstreams: Upstream[] = [];
+  const upstreamByKey = new Map<string, string>();
+  const addUpstream = (resolved: ResolvedServers, origin: Upstream['origin'], pointer: string): string => {
+    const key = JSON.stringify([resolved.basePath, resolved.targets]);
+    const known = upstreamByKey.get(key);
+    if (known) return known;
+    const id = upstreams.length === 0 ? name : `${name}~${upstreams.length}`;
+    const weighted = resolved.targets.some((t) => t.weight !== 1);
+    upstreams.push({
+      id,
+      service: name,
+      basePath: resolved.basePath,
+      balancing: resolveBalancing(serviceSettings, weighted),
+      healthCheck: resolveHealthCheck(serviceSettings),
+      targets: resolved.targets,
+      origin,
+      source: origin === 'config' ? { file: configAt('').file, pointer: configAt('/upstreams').pointer ?? '#' } : { file, pointer },
+    });
+    upstreamByKey.set(key, id);
+    return id;
+  };
+
+  const fromConfig = config?.upstreams
+    ? resolveConfigUpstreams(config.upstreams, (i) => configAt(`/upstreams/${i}`), serverCtx)
+    : undefined;
+  const docServers: ServerObject[] = swagger2 ? swaggerServers(doc, spec.location) : serverList(doc.servers);
+  const defaultUpstream = fromConfig
+    ? addUpstream(fromConfig, 'config', '#')
+    : addUpstream(resolveServers(docServers, swagger2 ? '#/host' : '#/servers', serverCtx), 'spec', swagger2 ? '#/host' : '#/servers');
+
+  const securitySchemes = readSecuritySchemes(doc, swagger2, name, file);
+  const reqCtx = { service: name, file, locator: spec.locator, known: new Set(securitySchemes.map((s) => s.name)), diagnostics };
+  const rootSecurity = readRequirements(doc.security, '#/security', reqCtx);
+
+  const operations = listOperations(doc);
+  checkOperationIds(operations, file, at, diagnostics);
+  checkOverrides(config, operations, configAt, diagnostics);
+
+  const routes: Route[] = [];
+  const pathSettingsCache = new Map<string, SettingsInput | undefined>();
+  for (const op of operations) {
+    if (!pathSettingsCache.has(op.pathPointer)) {
+      pathSettingsCache.set(op.pathPointer, readExtension(op.pathItem, { file, pointer: op.pathPointer, level: 'path', locator: spec.locator }, diagnostics));
+    }
+    const opSettings = readExtension(op.operation, { file, pointer: op.pointer, level: 'operation', locator: spec.locator }, diagnostics);
+    const operationId = typeof op.operation.operationId === 'string' ? op.operation.operationId : null;
+    const override = operationId ? config?.operations?.[operationId] : undefined;
+    const settings = mergeSettings([input.defaults, docSettings, pathSettingsCache.get(op.pathPointer), opSettings, config?.settings, override]);
+    if (settings.exclude) continue;
+
+    let segments;
+    try {
+      segments = parsePathTemplate(joinPath(prefix, op.path));
+    } catch (err) {
+      if (!(err instanceof PathTemplateError)) throw err;
+      diagnostics.push(createDiagnostic('GW_ROUTE_PATH', err.message, { locations: [at(op.pathPointer)], hints: ['write path parameters as {name}, one per pair of braces'] }));
+      continue;
+    }
+    const params = readPathParams(op, templateParams(segments), swagger2);
+    const upstream = fromConfig ? defaultUpstream : routeUpstream(op, swagger2, serverCtx, addUpstream, defaultUpstream);
+    const basePath = upstreams.find((u) => u.id === upstream)!.basePath;
+    const path = formatPathTemplate(segments);
+    routes.push({
+      id: routeId(name, operationId, op.method, path),
+      service: name,
+      operationId,
+      method: op.method,
+      path,
+      upstreamPath: basePath + op.path,
+      segments,
+      params,
+      match: compileMatch(segments, params),
+      upstream,
+      security: op.operation.security !== undefined ? readRequirements(op.operation.security, `${op.pointer}/security`, reqCtx) : rootSecurity,
+      settings: resolveRouteSettings(settings),
+      summary: typeof op.operation.summary === 'string' ? op.operation.summary : null,
+      tags: Array.isArray(op.operation.tags) ? op.operation.tags.map(String) : [],
+      deprecated: op.operation.deprecated === true,
+      source: { file, pointer: op.pointer },
+    });
+  }
+  if (operations.length === 0) {
+    diagnostics.push(createDiagnostic('GW_SPEC_NO_OPERATIONS', `"${file}" defines no operations, so service "${name}" adds no routes`, { locations: [at('#/paths')], hints: ['check that this is the spec you meant to import'] }));
+  }
+
+  const info = (doc.info ?? {}) as Raw;
+  const fragment: ServiceFragment = {
+    service: {
+      name,
+      title: String(info.title ?? name),
+      version: String(info.version ?? ''),
+      openapi: spec.openapi,
+      prefix,
+      upstream: defaultUpstream,
+      routes: routes.map((r) => r.id),
+      source: { file, pointer: '#' },
+    },
+    upstreams,
+    routes,
+    securitySchemes,
+  };
+  return { fragment, diagnostics };
+}
+
+/** Operation-level servers beat path-level servers, which beat the document's. */
+function routeUpstream(
+  op: OperationEntry,
+  swagger2: boolean,
+  ctx: ServerContext,
+  add: (r: ResolvedServers, origin: Upstream['origin'], pointer: string) => string,
+  fallback: string,
+): string {
+  if (swagger2) return fallback;
+  const own = serverList(op.operation.servers);
+  if (own.length > 0) return add(resolveServers(own, `${op.pointer}/servers`, ctx), 'spec', `${op.pointer}/servers`);
+  const pathLevel = serverList(op.pathItem.servers);
+  if (pathLevel.length > 0) return add(resolveServers(pathLevel, `${op.pathPointer}/servers`, ctx), 'spec', `${op.pathPointer}/servers`);
+  return fallback;
+}
+
+function serverList(v: unknown): ServerObject[] {
+  return Array.isArray(v) ? (v as ServerObject[]).filter((s) => s && typeof s.url === 'string') : [];
+}
+
+export function joinPath(prefix: string, path: string): string {
+  if (!prefix) return path;
+  return path === '/' ? prefix : prefix + path;
+}
+
+function checkOperationIds(ops: readonly OperationEntry[], file: string, at: (p: string) => Location, diagnostics: Diagnostic[]): void {
+  const first = new Map<string, OperationEntry>();
+  for (const op of ops) {
+    const id = op.operation.operationId;
+    if (typeof id !== 'string') continue;
+    const prev = first.get(id);
+    if (!prev) {
+      first.set(id, op);
+      continue;
+    }
+    diagnostics.push(
+      createDiagnostic('GW_SPEC_INVALID', `"${file}" uses operationId "${id}" twice (${prev.method} ${prev.path} and ${op.method} ${op.path})`, {
+        locations: [at(`${prev.pointer}/operationId`), at(`${op.pointer}/operationId`)],
+        hints: ['operationIds must be unique within a spec; rename one of them'],
+      }),
+    );
+  }
+}
+
+function checkOverrides(config: ServiceConfig | undefined, ops: readonly OperationEntry[], configAt: (p: string) => Location, diagnostics: Diagnostic[]): void {
+  const ids = ops.map((o) => o.operation.operationId).filter((id): id is string => typeof id === 'string');
+  for (const key of Object.keys(config?.operations ?? {})) {
+    if (ids.includes(key)) continue;
+    const close = suggestClosest(key, ids);
+    diagnostics.push(
+      createDiagnostic('GW_OVERRIDE_UNKNOWN_OPERATION', `gw.yaml overrides operation "${key}", but service "${config!.name}" has no such operationId`, {
+        locations: [configAt(`/operations/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`)],
+        hints: [close ? `did you mean "${close}"?` : '`gw routes` lists each route with its operationId'],
+      }),
+    );
+  }
+  for (const [key, s] of Object.entries(config?.operations ?? {})) {
+    for (const k of ['loadBalancing', 'healthCheck'] as const) {
+      if (s?.[k] === undefined) continue;
+      diagnostics.push(
+        createDiagnostic('GW_XGW_LEVEL', `gw.yaml sets "${k}" for operation "${key}", but it applies to a whole service`, {
+          locations: [configAt(`/operations/${key}/${k}`)],
+          hints: [`move it to services[].settings.${k}`],
+        }),
+      );
+    }
+  }
+}

@@ -1,0 +1,116 @@
+import type { ParamSchema, PathParam, PathPart, PathSegment, RouteMatch } from './types.js';
+
+/** Thrown by parsePathTemplate; the importer turns it into a GW_ROUTE_PATH diagnostic. */
+export class PathTemplateError extends Error {}
+
+/** Splits an OpenAPI path template into segments of literal text and {parameters}. */
+export function parsePathTemplate(path: string): PathSegment[] {
+  if (!path.startsWith('/')) throw new PathTemplateError(`path "${path}" must start with "/"`);
+  if (path === '/') return [];
+  return path
+    .slice(1)
+    .split('/')
+    .map((text) => ({ parts: parseSegment(text, path) }));
+}
+
+function parseSegment(text: string, path: string): PathPart[] {
+  const parts: PathPart[] = [];
+  let rest = text;
+  while (rest.length > 0) {
+    const open = rest.indexOf('{');
+    const close = rest.indexOf('}');
+    if (open === -1) {
+      if (close !== -1) throw new PathTemplateError(`path "${path}" has a "}" without its "{"`);
+      parts.push({ literal: rest });
+      break;
+    }
+    if (close < open) throw new PathTemplateError(`path "${path}" has a "}" without its "{"`);
+    if (open > 0) parts.push({ literal: rest.slice(0, open) });
+    const name = rest.slice(open + 1, close);
+    if (!/^[^{}]+$/.test(name)) throw new PathTemplateError(`path "${path}" has an empty or nested parameter "{${name}}"`);
+    const last = parts[parts.length - 1];
+    if (last && 'param' in last) throw new PathTemplateError(`path "${path}" has two parameters with nothing between them`);
+    parts.push({ param: name });
+    rest = rest.slice(close + 1);
+  }
+  if (parts.length === 0) parts.push({ literal: '' });
+  return parts;
+}
+
+export function formatPathTemplate(segments: readonly PathSegment[]): string {
+  if (segments.length === 0) return '/';
+  return segments.map((s) => '/' + s.parts.map((p) => ('literal' in p ? p.literal : `{${p.param}}`)).join('')).join('');
+}
+
+/** Parameter names in order of appearance. */
+export function templateParams(segments: readonly PathSegment[]): string[] {
+  return segments.flatMap((s) => s.parts.flatMap((p) => ('param' in p ? [p.param] : [])));
+}
+
+/** 3 for a literal segment, 2 for literal text mixed with parameters, 1 for a bare parameter. */
+export function segmentRank(segment: PathSegment): number {
+  if (segment.parts.every((p) => 'literal' in p)) return 3;
+  return segment.parts.some((p) => 'literal' in p) ? 2 : 1;
+}
+
+/** Regex body that one parameter value must match, narrowed by its schema where that is safe. */
+export function paramPattern(schema: ParamSchema): string {
+  if (schema.enum && schema.enum.length > 0) return schema.enum.map((v) => escapeRegex(String(v))).join('|');
+  switch (schema.type) {
+    case 'integer':
+      return '-?[0-9]+';
+    case 'number':
+      return '-?[0-9]+(?:\\.[0-9]+)?';
+    case 'boolean':
+      return 'true|false';
+    default:
+      return '[^/]+';
+  }
+}
+
+export function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Matching data for a route: exact or template, anchored typed regex, static prefix, rank. */
+export function compileMatch(segments: readonly PathSegment[], params: readonly PathParam[]): RouteMatch {
+  const byName = new Map(params.map((p) => [p.name, p.schema]));
+  const literalOnly = segments.every((s) => segmentRank(s) === 3);
+  const path = formatPathTemplate(segments);
+  const regexBody =
+    segments.length === 0
+      ? '/'
+      : segments
+          .map(
+            (s) =>
+              '/' +
+              s.parts
+                .map((p) => ('literal' in p ? escapeRegex(p.literal) : `(${paramPattern(byName.get(p.param) ?? {})})`))
+                .join(''),
+          )
+          .join('');
+  const firstParam = path.indexOf('{');
+  return {
+    kind: literalOnly ? 'exact' : 'template',
+    regex: `^${regexBody}$`,
+    staticPrefix: firstParam === -1 ? path : path.slice(0, firstParam),
+    rank: segments.map(segmentRank),
+  };
+}
+
+/** Does one segment value satisfy the segment's template (with parameter types)? */
+export function segmentAccepts(segment: PathSegment, params: readonly PathParam[], value: string): boolean {
+  const byName = new Map(params.map((p) => [p.name, p.schema]));
+  const re = segment.parts
+    .map((p) => ('literal' in p ? escapeRegex(p.literal) : `(?:${paramPattern(byName.get(p.param) ?? {})})`))
+    .join('');
+  if (!new RegExp(`^(?:${re})$`).test(value)) return false;
+  const only = segment.parts.length === 1 ? segment.parts[0] : undefined;
+  const pattern = only && 'param' in only ? byName.get(only.param)?.pattern : undefined;
+  if (pattern === undefined) return true;
+  try {
+    return new RegExp(pattern, 'u').test(value);
+  } catch {
+    return true;
+  }
+}

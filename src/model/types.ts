@@ -1,0 +1,181 @@
+/**
+ * THE MODEL: the merged gateway every consumer reads (targets, runtime, commands).
+ * Plain JSON-serialisable data: no classes, Maps or functions. Canonical units: milliseconds, bytes.
+ * Importers produce it and merge completes it; consumers never re-read OpenAPI or re-derive
+ * precedence. Every element carries its `source`, so errors and generated comments point back to
+ * the spec line that caused them.
+ */
+
+export const MODEL_VERSION = 1;
+
+export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'OPTIONS' | 'HEAD' | 'PATCH' | 'TRACE';
+
+/** A spec file (relative to the project folder, or a URL) and a JSON pointer into it. */
+export interface Source {
+  file: string;
+  pointer: string;
+}
+
+export interface Gateway {
+  modelVersion: typeof MODEL_VERSION;
+  name: string;
+  listen: { host: string; port: number };
+  /** Sorted by name. */
+  services: Service[];
+  /** Sorted by id. */
+  upstreams: Upstream[];
+  /** Sorted by precedence: for any request, the first route that matches is the one that serves it. */
+  routes: Route[];
+  /** Sorted by id; routes refer to them by id. */
+  securitySchemes: SecurityScheme[];
+}
+
+export interface Service {
+  name: string;
+  /** info.title and info.version of the spec. */
+  title: string;
+  version: string;
+  /** The document's own version field: "2.0", "3.0.3", "3.1.0", ... */
+  openapi: string;
+  /** Public mount point ('' when none); stripped before forwarding. */
+  prefix: string;
+  /** Id of the upstream used by routes that have no path- or operation-level servers. */
+  upstream: string;
+  /** Ids of this service's routes, in model order. */
+  routes: string[];
+  source: Source;
+}
+
+export type Balancing = 'round-robin' | 'weighted' | 'least-connections';
+
+export interface Upstream {
+  /** `<service>` for the service's default servers, `<service>~<n>` for path/operation-level ones. */
+  id: string;
+  service: string;
+  /** Path every forwarded request starts with, from the server URL ('' for none). */
+  basePath: string;
+  balancing: Balancing;
+  healthCheck: HealthCheck | null;
+  targets: Target[];
+  /** Where the targets came from: the spec's servers, or gw.yaml `upstreams`. */
+  origin: 'spec' | 'config';
+  source: Source;
+}
+
+export interface Target {
+  /** scheme://host:port, no path. */
+  url: string;
+  scheme: 'http' | 'https';
+  host: string;
+  port: number;
+  weight: number;
+}
+
+export interface HealthCheck {
+  path: string;
+  intervalMs: number;
+  timeoutMs: number;
+  healthyThreshold: number;
+  unhealthyThreshold: number;
+}
+
+/** Path parameter schema, kept so matching can be typed (an integer id does not match "abc"). */
+export interface ParamSchema {
+  type?: 'string' | 'integer' | 'number' | 'boolean';
+  format?: string;
+  enum?: (string | number | boolean)[];
+  pattern?: string;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+}
+
+export interface PathParam {
+  name: string;
+  schema: ParamSchema;
+}
+
+/** One part of a path segment: fixed text, or a parameter. */
+export type PathPart = { literal: string } | { param: string };
+
+/** The text between two slashes. `/files/{name}.{ext}` has segments [files] and [{name} . {ext}]. */
+export interface PathSegment {
+  parts: PathPart[];
+}
+
+export interface RouteMatch {
+  /** 'exact' when the path has no parameters. */
+  kind: 'exact' | 'template';
+  /** Anchored regular expression (ECMAScript and PCRE compatible) with one group per parameter, typed where the schema allows. */
+  regex: string;
+  /** The literal text before the first parameter (the whole path for 'exact'). */
+  staticPrefix: string;
+  /** Per segment: 3 literal, 2 literal text mixed with parameters, 1 parameter only. Higher wins, left to right. */
+  rank: number[];
+}
+
+export interface RouteSettings {
+  connectTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** Further attempts on another target after a connection failure (idempotent methods only). */
+  retries: number;
+  maxBodyBytes: number;
+  preserveHost: boolean;
+}
+
+export interface Route {
+  /** `<service>.<operationId>`, or `<service>.<method>:<path>` when the operation has none. */
+  id: string;
+  service: string;
+  operationId: string | null;
+  method: HttpMethod;
+  /** Public path template, prefix included: `/billing/invoices/{id}`. */
+  path: string;
+  /** Path template sent upstream, upstream base path included: `/v1/invoices/{id}`. */
+  upstreamPath: string;
+  segments: PathSegment[];
+  params: PathParam[];
+  match: RouteMatch;
+  upstream: string;
+  /** OR of ANDs, exactly as the spec says; [] means public. */
+  security: SecurityRequirement[];
+  settings: RouteSettings;
+  summary: string | null;
+  tags: string[];
+  deprecated: boolean;
+  source: Source;
+}
+
+/** All schemes in one requirement must pass (AND). */
+export interface SecurityRequirement {
+  schemes: { scheme: string; scopes: string[] }[];
+}
+
+export type SecuritySchemeType = 'apiKey' | 'http' | 'oauth2' | 'openIdConnect' | 'mutualTLS';
+
+export interface OAuthFlow {
+  authorizationUrl?: string;
+  tokenUrl?: string;
+  refreshUrl?: string;
+  scopes: Record<string, string>;
+}
+
+export interface SecurityScheme {
+  /** `<service>.<name>` */
+  id: string;
+  service: string;
+  /** Name in the spec's securitySchemes / securityDefinitions. */
+  name: string;
+  type: SecuritySchemeType;
+  /** apiKey: where the key travels and under which name. */
+  in?: 'header' | 'query' | 'cookie';
+  paramName?: string;
+  /** http: the scheme, lower-case ('basic', 'bearer', ...). */
+  scheme?: string;
+  bearerFormat?: string;
+  /** oauth2: flows by kind (implicit, password, clientCredentials, authorizationCode). */
+  flows?: Record<string, OAuthFlow>;
+  openIdConnectUrl?: string;
+  source: Source;
+}

@@ -1,0 +1,50 @@
+/** The shape of gw.yaml, as schema/gw.schema.json publishes it. docs/gw-yaml.md explains each key. */
+
+export type DurationInput = number | string;
+export type SizeInput = number | string;
+
+export interface HealthCheckInput {
+  path?: string;
+  interval?: DurationInput;
+  timeout?: DurationInput;
+  healthyThreshold?: number;
+  unhealthyThreshold?: number;
+}
+
+/** One object, the same at every level: gw.yaml `settings`, and `x-gw` in a spec's document, path item and operation. */
+export interface SettingsInput {
+  exclude?: boolean;
+  timeouts?: { connect?: DurationInput; request?: DurationInput };
+  retries?: number;
+  maxBodySize?: SizeInput;
+  preserveHost?: boolean;
+  loadBalancing?: 'round-robin' | 'weighted' | 'least-connections';
+  healthCheck?: boolean | HealthCheckInput;
+}
+
+/** Keys that shape the upstream, so they are set for a whole service, never per path or operation. */
+export const SERVICE_LEVEL_KEYS = ['loadBalancing', 'healthCheck'] as const;
+
+export type UpstreamInput = string | { url: string; weight?: number };
+
+export interface ServiceConfig {
+  name: string;
+  spec: string;
+  prefix?: string;
+  upstreams?: UpstreamInput[];
+  variables?: Record<string, string>;
+  settings?: SettingsInput;
+  operations?: Record<string, SettingsInput>;
+}
+
+export interface ProjectConfig {
+  version: 1;
+  name: string;
+  listen?: { host?: string; port?: number };
+  specs?: string;
+  settings?: SettingsInput;
+  services?: ServiceConfig[];
+}
+
+export const DEFAULT_LISTEN = { host: '0.0.0.0', port: 8080 } as const;
+export const DEFAULT_SPECS_DIR = 'specs';

@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { suggestClosest } from '../diagnostics/suggest.js';
+
+/** The published JSON Schema of gw.yaml, shipped in the package (schema/gw.schema.json). */
+export const SCHEMA_PATH = fileURLToPath(new URL('../../schema/gw.schema.json', import.meta.url));
+
+/** A schema violation in plain words, at a JSON pointer relative to the validated value. */
+export interface SchemaProblem {
+  kind: 'unknown-key' | 'invalid';
+  pointer: string;
+  message: string;
+  hints: string[];
+}
+
+let validators: { config: ValidateFunction; settings: ValidateFunction } | undefined;
+
+function getValidators(): { config: ValidateFunction; settings: ValidateFunction } {
+  if (!validators) {
+    const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as { $id: string };
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
+    ajv.addSchema(schema);
+    validators = {
+      config: ajv.getSchema(schema.$id)!,
+      settings: ajv.compile({ $ref: `${schema.$id}#/definitions/settings` }),
+    };
+  }
+  return validators;
+}
+
+export function checkConfigSchema(data: unknown): SchemaProblem[] {
+  const v = getValidators().config;
+  return v(data) ? [] : explainAjvErrors(v.errors ?? []);
+}
+
+/** Checks one x-gw object (or gw.yaml settings block). */
+export function checkSettingsSchema(data: unknown): SchemaProblem[] {
+  const v = getValidators().settings;
+  return v(data) ? [] : explainAjvErrors(v.errors ?? []);
+}
+
+/** Ajv's errors turned into one sentence each, without the noise of failed oneOf branches. */
+export function explainAjvErrors(errors: readonly ErrorObject[]): SchemaProblem[] {
+  const oneOfAt = new Set(errors.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath));
+  const seen = new Set<string>();
+  const out: SchemaProblem[] = [];
+  for (const e of errors) {
+    if (e.keyword !== 'oneOf' && e.schemaPath.includes('/oneOf/') && isUnder(e.instancePath, oneOfAt)) continue;
+    const p = explainOne(e);
+    const key = p.pointer + '\u0000' + p.message;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(p);
+    }
+  }
+  return out;
+}
+
+function isUnder(path: string, roots: Set<string>): boolean {
+  for (const r of roots) if (path === r || path.startsWith(r + '/')) return true;
+  return false;
+}
+
+function explainOne(e: ErrorObject): SchemaProblem {
+  const pointer = '#' + e.instancePath;
+  const where = lastKey(e.instancePath);
+  const value = JSON.stringify(e.data);
+  const parent = e.parentSchema as { description?: string; properties?: Record<string, unknown> } | undefined;
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String((e.params as { additionalProperty: string }).additionalProperty);
+      const known = Object.keys(parent?.properties ?? {});
+      const close = suggestClosest(key, known);
+      const hints = [close ? `did you mean "${close}"?` : `known keys here: ${known.join(', ')}`];
+      return { kind: 'unknown-key', pointer: `${pointer}/${escapeKey(key)}`, message: `unknown key "${key}"${where ? ` in "${where}"` : ''}`, hints };
+    }
+    case 'required': {
+      const key = String((e.params as { missingProperty: string }).missingProperty);
+      return { kind: 'invalid', pointer, message: `missing required key "${key}"${where ? ` in "${where}"` : ''}`, hints: [] };
+    }
+    case 'enum':
+      return { kind: 'invalid', pointer, message: `${value} is not allowed for "${where}"`, hints: [`use one of: ${((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ')}`] };
+    case 'const':
+      return { kind: 'invalid', pointer, message: `"${where}" must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}, not ${value}`, hints: [] };
+    case 'type':
+      return { kind: 'invalid', pointer, message: `${value} is not valid for "${where}"`, hints: [`expected ${(e.params as { type: string }).type}`] };
+    case 'oneOf':
+    case 'pattern':
+      return { kind: 'invalid', pointer, message: `${value} is not valid for "${where}"`, hints: parent?.description ? [`expected ${lowerFirst(parent.description)}`] : [`expected ${e.message ?? 'another value'}`] };
+    default:
+      return { kind: 'invalid', pointer, message: `${value} is not valid for "${where}": it ${e.message ?? 'does not fit the schema'}`, hints: [] };
+  }
+}
+
+function lastKey(instancePath: string): string {
+  const parts = instancePath.split('/').filter(Boolean);
+  return (parts[parts.length - 1] ?? '').replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+function escapeKey(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
+}

@@ -1,0 +1,88 @@
+import type { Balancing, HealthCheck, RouteSettings } from '../model/types.js';
+import type { DurationInput, SettingsInput, SizeInput } from './config.js';
+
+/** Gateway defaults: the lowest layer of every setting. docs/x-gw.md lists them. */
+export const DEFAULT_ROUTE_SETTINGS: RouteSettings = {
+  connectTimeoutMs: 5_000,
+  requestTimeoutMs: 30_000,
+  retries: 1,
+  maxBodyBytes: 10 * 1024 * 1024,
+  preserveHost: false,
+};
+
+export const DEFAULT_HEALTH_CHECK: HealthCheck = {
+  path: '/health',
+  intervalMs: 10_000,
+  timeoutMs: 2_000,
+  healthyThreshold: 2,
+  unhealthyThreshold: 3,
+};
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** 250 -> 250, "250ms" -> 250, "5s" -> 5000, "1.5m" -> 90000. The schema has already checked the form. */
+export function parseDuration(value: DurationInput): number {
+  return parseWithUnit(value, DURATION_UNITS);
+}
+
+/** 1024 -> 1024, "512kb" -> 524288, "10mb" -> 10485760. */
+export function parseSize(value: SizeInput): number {
+  return parseWithUnit(value, SIZE_UNITS);
+}
+
+function parseWithUnit(value: number | string, units: Record<string, number>): number {
+  if (typeof value === 'number') return value;
+  const m = /^([0-9]+(?:\.[0-9]+)?)([a-z]+)$/.exec(value);
+  const factor = m ? units[m[2]!] : undefined;
+  if (!m || factor === undefined) throw new Error(`not a valid value: "${value}"`);
+  return Math.round(Number(m[1]) * factor);
+}
+
+/** Layers from lowest to highest precedence; a key set in a higher layer wins, sub-objects merge by key. */
+export function mergeSettings(layers: readonly (SettingsInput | undefined)[]): SettingsInput {
+  const out: SettingsInput = {};
+  for (const layer of layers) {
+    if (!layer) continue;
+    for (const [key, value] of Object.entries(layer) as [keyof SettingsInput, unknown][]) {
+      const prev = out[key];
+      const both = isPlainObject(prev) && isPlainObject(value);
+      (out as Record<string, unknown>)[key] = both ? { ...prev, ...value } : value;
+    }
+  }
+  return out;
+}
+
+export function resolveRouteSettings(s: SettingsInput): RouteSettings {
+  const d = DEFAULT_ROUTE_SETTINGS;
+  return {
+    connectTimeoutMs: s.timeouts?.connect !== undefined ? parseDuration(s.timeouts.connect) : d.connectTimeoutMs,
+    requestTimeoutMs: s.timeouts?.request !== undefined ? parseDuration(s.timeouts.request) : d.requestTimeoutMs,
+    retries: s.retries ?? d.retries,
+    maxBodyBytes: s.maxBodySize !== undefined ? parseSize(s.maxBodySize) : d.maxBodyBytes,
+    preserveHost: s.preserveHost ?? d.preserveHost,
+  };
+}
+
+export function resolveHealthCheck(s: SettingsInput): HealthCheck | null {
+  const h = s.healthCheck;
+  if (h === undefined || h === false) return null;
+  if (h === true) return { ...DEFAULT_HEALTH_CHECK };
+  const d = DEFAULT_HEALTH_CHECK;
+  return {
+    path: h.path ?? d.path,
+    intervalMs: h.interval !== undefined ? parseDuration(h.interval) : d.intervalMs,
+    timeoutMs: h.timeout !== undefined ? parseDuration(h.timeout) : d.timeoutMs,
+    healthyThreshold: h.healthyThreshold ?? d.healthyThreshold,
+    unhealthyThreshold: h.unhealthyThreshold ?? d.unhealthyThreshold,
+  };
+}
+
+/** round-robin unless set; weighted when unset and any target carries a weight other than 1. */
+export function resolveBalancing(s: SettingsInput, weighted: boolean): Balancing {
+  return s.loadBalancing ?? (weighted ? 'weighted' : 'round-robin');
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
