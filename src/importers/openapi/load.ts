@@ -58,10 +58,9 @@ export async function loadSpec(spec: string, projectDir: string): Promise<LoadRe
     );
   }
   try {
-    const document = (await new SwaggerParser().validate(location, structuredClone(data) as never, {
-      continueOnError: true,
-      resolve: { http: { timeout: FETCH_TIMEOUT_MS } },
-    } as never)) as unknown as Record<string, unknown>;
+    // The user chose this spec, so $refs may lead to internal hosts (the parser blocks them by default).
+    const options = { continueOnError: true, resolve: { http: { safeUrlResolver: false, timeout: FETCH_TIMEOUT_MS } } };
+    const document = (await new SwaggerParser().validate(location, structuredClone(data) as never, options as never)) as unknown as Record<string, unknown>;
     return { ok: true, spec: { file, location, openapi: version, document, locator }, diagnostics: [] };
   } catch (err) {
     return { ok: false, diagnostics: explainValidationFailure(err, file, location, locator, text) };
