@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { Diagnostic, Location } from '../diagnostics/diagnostic.js';
 import { sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { PointerLocator } from '../diagnostics/locate.js';
@@ -6,7 +7,8 @@ import { importOpenApi } from '../importers/openapi/to-service.js';
 import { mergeFragments } from '../merge/merge.js';
 import type { ServiceFragment } from '../model/fragment.js';
 import type { Gateway } from '../model/types.js';
-import { DEFAULT_LISTEN } from '../project/config.js';
+import { createDiagnostic } from '../diagnostics/gw-error.js';
+import { DEFAULT_LISTEN, type ServiceConfig } from '../project/config.js';
 import { loadProject, type Project } from '../project/load.js';
 
 export interface LoadedGateway {
@@ -26,10 +28,10 @@ export async function loadGateway(configPath: string): Promise<LoadedGateway> {
 export async function buildGateway(project: Project): Promise<{ gateway: Gateway; diagnostics: Diagnostic[] }> {
   const { config } = project;
   const configAt = configLocator(project);
-  const services = config.services ?? [];
+  const { unique: services, diagnostics: duplicates } = dropDuplicateNames(config.services ?? [], configAt);
   const locators = new Map<string, PointerLocator>();
   const results = await Promise.all(
-    services.map(async (entry, i) => {
+    services.map(async ({ entry, index: i }) => {
       const loaded = await loadSpec(entry.spec, project.dir);
       if (!loaded.ok) return { fragment: undefined, diagnostics: loaded.diagnostics };
       locators.set(loaded.spec.file, loaded.spec.locator);
@@ -39,6 +41,7 @@ export async function buildGateway(project: Project): Promise<{ gateway: Gateway
         config: entry,
         configAt: (pointer) => configAt(`#/services/${i}${pointer}`),
         defaults: config.settings,
+        configFile: basename(project.file),
       });
     }),
   );
@@ -47,8 +50,30 @@ export async function buildGateway(project: Project): Promise<{ gateway: Gateway
     name: config.name,
     listen: { host: config.listen?.host ?? DEFAULT_LISTEN.host, port: config.listen?.port ?? DEFAULT_LISTEN.port },
   });
-  const diagnostics = sortDiagnostics([...results.flatMap((r) => r.diagnostics), ...merged.diagnostics]);
+  const diagnostics = sortDiagnostics([...duplicates, ...results.flatMap((r) => r.diagnostics), ...merged.diagnostics]);
   return { gateway: merged.gateway, diagnostics: fillLines(diagnostics, locators) };
+}
+
+/** A name used twice in gw.yaml is reported there; only its first service is imported. */
+function dropDuplicateNames(services: readonly ServiceConfig[], configAt: (pointer: string) => Location) {
+  const first = new Map<string, number>();
+  const unique: { entry: ServiceConfig; index: number }[] = [];
+  const diagnostics: Diagnostic[] = [];
+  services.forEach((entry, index) => {
+    const earlier = first.get(entry.name);
+    if (earlier === undefined) {
+      first.set(entry.name, index);
+      unique.push({ entry, index });
+      return;
+    }
+    diagnostics.push(
+      createDiagnostic('GW_SERVICE_DUPLICATE', `two services in gw.yaml are named "${entry.name}" (specs "${services[earlier]!.spec}" and "${entry.spec}")`, {
+        locations: [configAt(`#/services/${earlier}/name`), configAt(`#/services/${index}/name`)],
+        hints: ['rename one of them in gw.yaml; `gw import FILE --name NEW-NAME` does the same'],
+      }),
+    );
+  });
+  return { unique, diagnostics };
 }
 
 /** Locations in gw.yaml, with line:column. */

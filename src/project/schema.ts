@@ -73,11 +73,13 @@ function explainOne(e: ErrorObject): SchemaProblem {
       const known = Object.keys(parent?.properties ?? {});
       const close = suggestClosest(key, known);
       const hints = [close ? `did you mean "${close}"?` : `known keys here: ${known.join(', ')}`];
-      return { kind: 'unknown-key', pointer: `${pointer}/${escapeKey(key)}`, message: `unknown key "${key}"${where ? ` in "${where}"` : ''}`, hints };
+      const parentPath = readablePath(e.instancePath);
+      return { kind: 'unknown-key', pointer: `${pointer}/${escapeKey(key)}`, message: `unknown key "${key}"${parentPath ? ` in ${parentPath}` : ''}`, hints };
     }
     case 'required': {
       const key = String((e.params as { missingProperty: string }).missingProperty);
-      return { kind: 'invalid', pointer, message: `missing required key "${key}"${where ? ` in "${where}"` : ''}`, hints: [] };
+      const parentPath = readablePath(e.instancePath);
+      return { kind: 'invalid', pointer, message: `missing required key "${key}"${parentPath ? ` in ${parentPath}` : ''}`, hints: [] };
     }
     case 'enum':
       return { kind: 'invalid', pointer, message: `${value} is not allowed for "${where}"`, hints: [`use one of: ${((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ')}`] };
@@ -91,6 +93,15 @@ function explainOne(e: ErrorObject): SchemaProblem {
     default:
       return { kind: 'invalid', pointer, message: `${value} is not valid for "${where}": it ${e.message ?? 'does not fit the schema'}`, hints: [] };
   }
+}
+
+/** "/services/0" -> "services[0]": how a person names the place in gw.yaml. */
+function readablePath(instancePath: string): string {
+  return instancePath
+    .split('/')
+    .filter(Boolean)
+    .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((out, k) => (/^\d+$/.test(k) ? `${out}[${k}]` : out ? `${out}.${k}` : k), '');
 }
 
 function lastKey(instancePath: string): string {

@@ -125,7 +125,6 @@ function substituteVariables(server: ServerObject, at: string, ctx: ServerContex
       return '';
     }
     if (override !== undefined && spec?.enum && !spec.enum.includes(override)) {
-      ok = false;
       ctx.diagnostics.push(
         createDiagnostic('GW_SERVER_VARIABLE', `"${override}" is not an allowed value of server variable "${name}"`, {
           locations: [...(ctx.variablesAt ? [{ ...ctx.variablesAt, pointer: `${ctx.variablesAt.pointer}/${name}` }] : []), loc(ctx, `${at}/variables/${name}`)],

@@ -11,6 +11,7 @@ export interface AjvLikeError {
 }
 
 const SUMMARY_KEYWORDS = new Set(['oneOf', 'anyOf', 'allOf', 'if', 'then', 'else', 'not', '$dynamicRef']);
+const KEY_KEYWORDS = new Set(['additionalProperties', 'unevaluatedProperties', 'required']);
 export const MAX_SCHEMA_DIAGNOSTICS = 25;
 
 /**
@@ -21,7 +22,8 @@ export function explainSpecSchemaErrors(errors: readonly AjvLikeError[], file: s
   const concrete = errors.filter((e) => !SUMMARY_KEYWORDS.has(e.keyword));
   const pool = concrete.length > 0 ? concrete : [...errors];
   const paths = pool.map((e) => e.instancePath);
-  const deepest = pool.filter((e) => !paths.some((p) => p.startsWith(e.instancePath + '/')));
+  // Unknown and missing keys always matter; any other error is noise when a deeper one explains it.
+  const deepest = pool.filter((e) => KEY_KEYWORDS.has(e.keyword) || !paths.some((p) => p.startsWith(e.instancePath + '/')));
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
   for (const e of deepest) {

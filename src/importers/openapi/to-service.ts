@@ -23,6 +23,8 @@ export interface ImportInput {
   config?: ServiceConfig;
   /** Where that entry is: maps a pointer relative to the entry to a gw.yaml location. */
   configAt?: (pointer: string) => Location;
+  /** gw.yaml's file name, for the source of upstreams it defines. */
+  configFile?: string;
   /** gw.yaml top-level `settings`: the gateway defaults. */
   defaults?: SettingsInput;
 }
@@ -75,7 +77,8 @@ export function importOpenApi(input: ImportInput): ImportResult {
       healthCheck: resolveHealthCheck(serviceSettings),
       targets: resolved.targets,
       origin,
-      source: origin === 'config' ? { file: configAt('').file, pointer: configAt('/upstreams').pointer ?? '#' } : { file, pointer },
+      // gw.yaml upstreams point at the services list, not an index, so reordering gw.yaml keeps the model identical.
+      source: origin === 'config' ? { file: input.configFile ?? 'gw.yaml', pointer: '#/services' } : { file, pointer },
     });
     upstreamByKey.set(key, id);
     return id;

@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { deriveServiceName } from '../../../src/model/ids.js';
+
+describe('deriveServiceName', () => {
+  const table: [string, string][] = [
+    ['Users API', 'users'],
+    ['Orders Service', 'orders'],
+    ['GitHub v3 REST API', 'github'],
+    ['Café Billing', 'cafe-billing'],
+    ['API', 'api'],
+    ['2024 Catalog', 'catalog'],
+    ['!!!', ''],
+  ];
+  for (const [given, want] of table) it(`${given} -> ${want || '(none)'}`, () => expect(deriveServiceName(given)).toBe(want));
+});

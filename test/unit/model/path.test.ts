@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { compileMatch, parsePathTemplate, PathTemplateError, segmentAccepts } from '../../../src/model/path.js';
+import type { PathParam } from '../../../src/model/types.js';
+
+describe('parsePathTemplate', () => {
+  const table: { name: string; given: string; want: unknown }[] = [
+    { name: 'root', given: '/', want: [] },
+    { name: 'literal', given: '/users/me', want: [{ parts: [{ literal: 'users' }] }, { parts: [{ literal: 'me' }] }] },
+    { name: 'parameter', given: '/users/{id}', want: [{ parts: [{ literal: 'users' }] }, { parts: [{ param: 'id' }] }] },
+    { name: 'mixed segment', given: '/files/{name}.{ext}', want: [{ parts: [{ literal: 'files' }] }, { parts: [{ param: 'name' }, { literal: '.' }, { param: 'ext' }] }] },
+    { name: 'trailing slash keeps an empty segment', given: '/a/', want: [{ parts: [{ literal: 'a' }] }, { parts: [{ literal: '' }] }] },
+  ];
+  for (const t of table) it(t.name, () => expect(parsePathTemplate(t.given)).toEqual(t.want));
+
+  for (const bad of ['users', '/a/{', '/a/}', '/a/{}', '/a/{x}{y}']) {
+    it(`rejects ${bad}`, () => expect(() => parsePathTemplate(bad)).toThrow(PathTemplateError));
+  }
+});
+
+describe('compileMatch', () => {
+  const table: { name: string; path: string; params: PathParam[]; want: { kind: string; regex: string; staticPrefix: string; rank: number[] } }[] = [
+    { name: 'exact', path: '/users/me', params: [], want: { kind: 'exact', regex: '^/users/me$', staticPrefix: '/users/me', rank: [3, 3] } },
+    { name: 'integer', path: '/users/{id}', params: [{ name: 'id', schema: { type: 'integer' } }], want: { kind: 'template', regex: '^/users/(-?[0-9]+)$', staticPrefix: '/users/', rank: [3, 1] } },
+    { name: 'enum escaped', path: '/c/{k}', params: [{ name: 'k', schema: { type: 'string', enum: ['a.b', 'c'] } }], want: { kind: 'template', regex: '^/c/(a\\.b|c)$', staticPrefix: '/c/', rank: [3, 1] } },
+    { name: 'mixed', path: '/f/{n}.json', params: [{ name: 'n', schema: {} }], want: { kind: 'template', regex: '^/f/([^/]+)\\.json$', staticPrefix: '/f/', rank: [3, 2] } },
+    { name: 'root', path: '/', params: [], want: { kind: 'exact', regex: '^/$', staticPrefix: '/', rank: [] } },
+  ];
+  for (const t of table) it(t.name, () => expect(compileMatch(parsePathTemplate(t.path), t.params)).toEqual(t.want));
+});
+
+describe('segmentAccepts', () => {
+  const seg = (p: string) => parsePathTemplate(p)[0]!;
+  const table: { name: string; segment: string; params: PathParam[]; value: string; want: boolean }[] = [
+    { name: 'integer accepts digits', segment: '/{id}', params: [{ name: 'id', schema: { type: 'integer' } }], value: '42', want: true },
+    { name: 'integer refuses words', segment: '/{id}', params: [{ name: 'id', schema: { type: 'integer' } }], value: 'me', want: false },
+    { name: 'pattern is honoured', segment: '/{s}', params: [{ name: 's', schema: { type: 'string', pattern: '^[a-z]+$' } }], value: 'A1', want: false },
+    { name: 'enum', segment: '/{s}', params: [{ name: 's', schema: { enum: ['books', 'toys'] } }], value: 'toys', want: true },
+    { name: 'mixed', segment: '/{n}.json', params: [{ name: 'n', schema: {} }], value: 'a.xml', want: false },
+  ];
+  for (const t of table) it(t.name, () => expect(segmentAccepts(seg(t.segment), t.params, t.value)).toBe(t.want));
+});

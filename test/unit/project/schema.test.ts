@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { checkConfigSchema, checkSettingsSchema } from '../../../src/project/schema.js';
+
+describe('checkSettingsSchema (x-gw and gw.yaml settings)', () => {
+  const table: { name: string; given: unknown; want: { kind: string; pointer: string; message: string; hints?: string[] }[] }[] = [
+    { name: 'valid', given: { timeouts: { connect: '2s' }, retries: 1, maxBodySize: '1mb', healthCheck: true }, want: [] },
+    { name: 'typo gets a suggestion', given: { retires: 2 }, want: [{ kind: 'unknown-key', pointer: '#/retires', message: 'unknown key "retires"', hints: ['did you mean "retries"?'] }] },
+    { name: 'nested typo', given: { timeouts: { conect: '1s' } }, want: [{ kind: 'unknown-key', pointer: '#/timeouts/conect', message: 'unknown key "conect" in timeouts', hints: ['did you mean "connect"?'] }] },
+    { name: 'bad duration explains the format', given: { timeouts: { request: 'soon' } }, want: [{ kind: 'invalid', pointer: '#/timeouts/request', message: '"soon" is not valid for "request"' }] },
+    { name: 'bad enum lists the choices', given: { loadBalancing: 'random' }, want: [{ kind: 'invalid', pointer: '#/loadBalancing', message: '"random" is not allowed for "loadBalancing"', hints: ['use one of: "round-robin", "weighted", "least-connections"'] }] },
+  ];
+  for (const t of table) {
+    it(t.name, () => {
+      const got = checkSettingsSchema(t.given);
+      expect(got.map((p) => ({ kind: p.kind, pointer: p.pointer, message: p.message }))).toEqual(t.want.map(({ hints: _h, ...rest }) => rest));
+      t.want.forEach((w, i) => w.hints && expect(got[i]!.hints).toEqual(w.hints));
+    });
+  }
+  it('a bad duration hint names the accepted forms', () => {
+    expect(checkSettingsSchema({ timeouts: { request: 'soon' } })[0]!.hints[0]).toMatch(/milliseconds.*250ms/);
+  });
+});
+
+describe('checkConfigSchema', () => {
+  it('requires version and name and checks service names', () => {
+    const got = checkConfigSchema({ services: [{ name: 'Bad Name', spec: 'x.yaml' }] });
+    expect(got.map((p) => p.message)).toEqual(['missing required key "version"', 'missing required key "name"', '"Bad Name" is not valid for "name"']);
+  });
+});
