@@ -82,13 +82,23 @@ export function configLocator(project: Project): (pointer: string) => Location {
   return (pointer) => ({ file: project.displayName, pointer, ...locator.locate(pointer) });
 }
 
-/** Model sources carry file + pointer only; diagnostics about them get line:column here, at the edge. */
+/** Model sources carry file + pointer only; diagnostics about them get line:column here, at the edge, one pass per file. */
 function fillLines(diagnostics: Diagnostic[], locators: ReadonlyMap<string, PointerLocator>): Diagnostic[] {
+  const wanted = new Map<string, Set<string>>();
+  for (const d of diagnostics) {
+    for (const l of d.locations) {
+      if (l.line !== undefined || !l.pointer || !locators.has(l.file)) continue;
+      const set = wanted.get(l.file) ?? new Set<string>();
+      set.add(l.pointer);
+      wanted.set(l.file, set);
+    }
+  }
+  const found = new Map([...wanted].map(([file, pointers]) => [file, locators.get(file)!.locateMany([...pointers])]));
   return diagnostics.map((d) => ({
     ...d,
     locations: d.locations.map((l) => {
-      const locator = l.line === undefined && l.pointer ? locators.get(l.file) : undefined;
-      return locator ? { ...l, ...locator.locate(l.pointer!) } : l;
+      const at = l.pointer ? found.get(l.file)?.get(l.pointer) : undefined;
+      return at ? { ...l, ...at } : l;
     }),
   }));
 }

@@ -1,19 +1,23 @@
+const FILLER = new Set(['api', 'apis', 'openapi', 'swagger', 'spec', 'specification', 'service', 'services', 'rest', 'http', 'official', 'the', 'a', 'an', 'for', 'of', 'and', 'server']);
+
 /**
- * A service name from a spec title: lower-case, dashes, and without a trailing "api" or
- * "service" ("Orders Service" -> "orders", "Users API" -> "users"). '' when nothing is left.
+ * A service name from a spec title: the part before any " - ", ":", "+", "(" or "|", in
+ * lower-case words joined by dashes, without filler such as "API", "Service" or "official",
+ * at most three words ("Orders Service" -> "orders", "GitHub's official OpenAPI spec + Octokit
+ * extension" -> "github", "Swagger Petstore - OpenAPI 3.0" -> "petstore"). '' when nothing is left.
  */
 export function deriveServiceName(title: string): string {
-  const words = title
+  const head = title.split(/\s[-–—|]\s|[:+(|]/)[0] ?? title;
+  const words = head
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
+    .replace(/['’]s\b/g, '')
     .split(/[^a-z0-9]+/)
-    .filter(Boolean);
-  while (words.length > 1 && ['api', 'apis', 'service', 'services', 'rest', 'http', 'openapi', 'v1', 'v2', 'v3'].includes(words[words.length - 1]!)) {
-    words.pop();
-  }
-  const name = words.join('-').replace(/^[^a-z]+/, '').slice(0, 63).replace(/-+$/, '');
-  return /^[a-z][a-z0-9-]*$/.test(name) ? name : '';
+    .filter((w) => w && !FILLER.has(w) && !/^v?\d+$/.test(w));
+  const name = words.slice(0, 3).join('-').replace(/^[^a-z]+/, '').slice(0, 63).replace(/-+$/, '');
+  if (/^[a-z][a-z0-9-]*$/.test(name)) return name;
+  return /\bapi\b/i.test(head) ? 'api' : '';
 }
 
 export function routeId(service: string, operationId: string | null, method: string, path: string): string {
