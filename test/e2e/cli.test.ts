@@ -1,9 +1,10 @@
 import { createServer, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { EXAMPLE_SPECS, runGw, tempDir } from '../helpers/cli.js';
+import { EXAMPLE_SPECS, ROOT, runGw, tempDir } from '../helpers/cli.js';
 import { oas30, writeFiles } from '../helpers/specs.js';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
@@ -103,6 +104,7 @@ describe('gw import + gw routes', () => {
 
     const table = await gw('routes');
     expect(table.stdout.split('\n')[0]).toMatch(/^METHOD\s+PATH\s+SERVICE\s+UPSTREAM\s+AUTH$/);
+    expect(readmeOutput('gw routes in examples/shop')).toBe(table.stdout);
     expect(table.stdout).toMatch(/PATCH\s+\/users\/\{userId\}\s+users\s+http:\/\/users\.shop\.internal:8080\/api\/v1\s+apiKey\(header X-Api-Key\) OR basic/);
   });
 
@@ -165,6 +167,7 @@ describe('conflicts between services', () => {
     expect(bad.stderr).toMatch(/--> specs\/orders\.yaml:\d+:\d+ at #\/paths\/~1items\/get/);
     expect(bad.stderr).toContain('--prefix');
     expect(bad.stderr).toMatch(/✖ 1 error, 0 warnings\n$/);
+    expect(readmeOutput('gw validate with two services claiming GET /items')).toBe(bad.stderr);
 
     const json = JSON.parse((await gw('validate', '--json')).stdout);
     expect(json.ok).toBe(false);
@@ -251,6 +254,14 @@ describe('bad input: a GW error with a location, exit 1, gw.yaml untouched', () 
     expect(r.stderr).toContain('gw init');
   });
 });
+
+/** A block of README.md marked `<!-- output: NAME -->`: the README shows real output. */
+function readmeOutput(name: string): string {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const m = new RegExp(`<!-- output: ${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} -->\n\`\`\`\n([\\s\\S]*?)\`\`\``).exec(readme);
+  if (!m) throw new Error(`README.md has no block marked "${name}"`);
+  return m[1]!;
+}
 
 let closedPort = 1;
 afterAll(() => undefined);
