@@ -46,13 +46,17 @@ export abstract class GwCommand extends Command {
     }
     if (err.oclif?.exit === 2 || err.name === 'CLIError' || /Parse|Flag|Arg/.test(err.constructor?.name ?? '')) {
       if (err.oclif?.exit === 0) throw err;
-      const message = err.message.split('\n')[0]!.replace(/^Error: /, '');
+      const message = err.message.replace(/^Error: /, '').split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
       this.printFailure([createDiagnostic('GW_USAGE', message, { hints: [`run \`gw help ${this.id ?? ''}\` for the flags and arguments`.replace('  ', ' ')] })], 2);
       return;
     }
     if (err.oclif?.exit !== undefined) throw err;
     const line = `gw: internal error (GW_INTERNAL): ${err.message || String(err)}\nThis is a bug in gw, not in your files. Please report it with the output of the same command run with --debug.\n`;
     process.stderr.write(this.debugMode ? `${line}${err.stack ?? ''}\n` : line);
+    if (this.jsonMode) {
+      const d = createDiagnostic('GW_INTERNAL', err.message || String(err), { hints: ['this is a bug in gw; please report it with the output of the same command run with --debug'] });
+      process.stdout.write(JSON.stringify({ ok: false, diagnostics: [d] }, null, 2) + '\n');
+    }
     process.exitCode = 1;
   }
 

@@ -5,11 +5,13 @@ import { hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { createDiagnostic, GwError } from '../diagnostics/gw-error.js';
 import { isUrl, loadSpec, specDisplayName, type LoadedSpec } from '../importers/openapi/load.js';
 import { importOpenApi } from '../importers/openapi/to-service.js';
+import { mergeFragments } from '../merge/merge.js';
+import type { ServiceFragment } from '../model/fragment.js';
 import { deriveServiceName } from '../model/ids.js';
 import { DEFAULT_SPECS_DIR, type ServiceConfig } from '../project/config.js';
 import { parseProject, type Project } from '../project/load.js';
 import { upsertServiceEntry, type UpsertResult } from '../project/save.js';
-import { writeFileAtomic } from '../project/write-atomic.js';
+import { writeConfigFile } from '../project/write-atomic.js';
 import { configLocator } from './load-gateway.js';
 
 export interface ImportRequest {
@@ -26,6 +28,8 @@ export interface ImportedService {
   openapi: string;
   operations: number;
   routes: number;
+  /** The spec the entry had before, when --name pointed an existing service at another spec. */
+  previousSpec?: string;
   targets: string[];
   securitySchemes: string[];
 }
@@ -52,7 +56,13 @@ export async function importSpecs(project: Project, req: ImportRequest, cwd = pr
     const current = index >= 0 ? existing[index] : undefined;
     const name = req.name ?? current?.name ?? nameFromSpec(l.spec);
     if (!name) {
-      diagnostics.push(createDiagnostic('GW_SERVICE_NAME', `cannot derive a service name from "${l.spec.file}"`, { locations: [{ file: l.spec.file, pointer: '#/info/title' }], hints: ['name it: `gw import FILE --name NAME`'] }));
+      const pointer = '#/info/title';
+      diagnostics.push(
+        createDiagnostic('GW_SERVICE_NAME', `cannot derive a service name from the title of "${l.spec.file}"`, {
+          locations: [{ file: l.spec.file, pointer, ...l.spec.locator.locate(pointer) }],
+          hints: [`name it: \`gw import ${l.spec.file} --name NAME\` (lower-case letters, digits, dashes)`],
+        }),
+      );
       continue;
     }
     const clash = existing.findIndex((s, i) => s.name === name && i !== index);
@@ -82,13 +92,20 @@ export async function importSpecs(project: Project, req: ImportRequest, cwd = pr
       spec: p.spec,
       name: p.entry.name,
       config: p.entry,
-      configAt: (pointer) => (pointerBase ? configAt(pointerBase + pointer) : { file: 'command line' }),
+      configAt: (pointer) =>
+        req.upstreams !== undefined && pointer.startsWith('/upstreams')
+          ? { file: `--upstream ${req.upstreams[Number(pointer.split('/')[2] ?? 0)] ?? ''}`.trim() }
+          : pointerBase
+            ? configAt(pointerBase + pointer)
+            : { file: 'gw.yaml (new entry)', pointer: pointer || '#' },
       defaults: project.config.settings,
     });
-    diagnostics.push(...found);
+    diagnostics.push(...found, ...missingUpstreams(fragment));
+    const before = p.index >= 0 ? existing[p.index]!.spec : undefined;
     services.push({
       name: p.entry.name,
       spec: p.entry.spec,
+      ...(before !== undefined && before !== p.entry.spec ? { previousSpec: before } : {}),
       result: 'unchanged',
       openapi: p.spec.openapi,
       operations: fragment.service.routes.length,
@@ -106,9 +123,16 @@ export async function importSpecs(project: Project, req: ImportRequest, cwd = pr
   const text = project.document.toString({ lineWidth: 0 });
   if (text !== project.text) {
     parseProject(text, project.file, project.displayName);
-    await writeFileAtomic(project.file, text);
+    await writeConfigFile(project.file, project.displayName, text);
   }
   return { services, diagnostics: sorted };
+}
+
+/** Merge reports a service without upstream as an error; at import it is a warning: the next step can fix it. */
+function missingUpstreams(fragment: ServiceFragment): Diagnostic[] {
+  return mergeFragments([fragment], { name: 'import', listen: { host: '', port: 0 } })
+    .diagnostics.filter((d) => d.code === 'GW_SERVICE_NO_UPSTREAM')
+    .map((d) => ({ ...d, severity: 'warning' as const }));
 }
 
 function nameFromSpec(spec: LoadedSpec): string {

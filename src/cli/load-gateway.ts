@@ -50,8 +50,8 @@ export async function buildGateway(project: Project): Promise<{ gateway: Gateway
     name: config.name,
     listen: { host: config.listen?.host ?? DEFAULT_LISTEN.host, port: config.listen?.port ?? DEFAULT_LISTEN.port },
   });
-  const diagnostics = sortDiagnostics([...duplicates, ...results.flatMap((r) => r.diagnostics), ...merged.diagnostics]);
-  return { gateway: merged.gateway, diagnostics: fillLines(diagnostics, locators) };
+  const diagnostics = fillLines([...duplicates, ...results.flatMap((r) => r.diagnostics), ...merged.diagnostics], locators);
+  return { gateway: merged.gateway, diagnostics: sortDiagnostics(diagnostics) };
 }
 
 /** A name used twice in gw.yaml is reported there; only its first service is imported. */

@@ -50,7 +50,8 @@ function describeImport(s: ImportedService): string {
   const version = s.openapi === '2.0' ? 'Swagger 2.0' : `OpenAPI ${s.openapi}`;
   const servers = s.targets.length > 0 ? `${plural(s.targets.length, 'server')} (${s.targets.join(', ')})` : 'no server';
   const security = s.securitySchemes.length > 0 ? `${plural(s.securitySchemes.length, 'security scheme')} (${s.securitySchemes.join(', ')})` : 'no security schemes';
-  return `${s.result} ${s.name}: ${s.spec}, ${version}, ${plural(s.operations, 'operation')}, ${servers}, ${security}`;
+  const moved = s.previousSpec ? ` (was ${s.previousSpec})` : '';
+  return `${s.result} ${s.name}: ${s.spec}${moved}, ${version}, ${plural(s.operations, 'operation')}, ${servers}, ${security}`;
 }
 
 function checkFlags(flags: { upstream?: string[]; prefix?: string; name?: string }): void {

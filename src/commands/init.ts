@@ -7,7 +7,7 @@ import { GwError } from '../diagnostics/gw-error.js';
 import { DEFAULT_LISTEN, DEFAULT_SPECS_DIR } from '../project/config.js';
 import { defaultGatewayName, renderInitialConfig, type InitAnswers } from '../project/init.js';
 import { parseProject } from '../project/load.js';
-import { writeFileAtomic } from '../project/write-atomic.js';
+import { writeConfigFile } from '../project/write-atomic.js';
 import { askInitQuestions } from '../cli/prompts.js';
 
 export default class Init extends GwCommand {
@@ -47,7 +47,7 @@ or with --yes, takes the flags and defaults. Refuses to overwrite an existing gw
     const answers = interactive ? await askInitQuestions(defaults) : defaults;
     const text = renderInitialConfig(file, answers);
     parseProject(text, file, flags.config);
-    await writeFileAtomic(file, text);
+    await writeConfigFile(file, flags.config, text);
     if (this.jsonMode) {
       process.stdout.write(JSON.stringify({ ok: true, file: flags.config, ...answers }, null, 2) + '\n');
       return;

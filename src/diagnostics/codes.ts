@@ -34,14 +34,14 @@ export const CODES = {
 
   GW_SECURITY_UNKNOWN_SCHEME: { severity: 'error', title: 'A security requirement names a scheme the spec does not define.' },
 
-  GW_XGW_UNKNOWN_KEY: { severity: 'error', title: 'An x-gw object or settings block has a key gw does not know.' },
+  GW_XGW_UNKNOWN_KEY: { severity: 'error', title: 'An x-gw object in a spec has a key gw does not know (gw.yaml typos are GW_CONFIG_INVALID).' },
   GW_XGW_INVALID: { severity: 'error', title: 'An x-gw value has the wrong type or format.' },
   GW_XGW_LEVEL: { severity: 'error', title: 'An x-gw key that applies to a whole service is set on a path or operation.' },
 
   GW_OVERRIDE_UNKNOWN_OPERATION: { severity: 'error', title: 'gw.yaml overrides an operationId the spec does not have.' },
 
   GW_SERVICE_DUPLICATE: { severity: 'error', title: 'Two services in gw.yaml have the same name.' },
-  GW_SERVICE_NAME: { severity: 'error', title: 'A service name cannot be derived or is not a valid name.' },
+  GW_SERVICE_NAME: { severity: 'error', title: 'No service name can be derived from a spec\'s title; --name is needed.' },
   GW_SERVICE_NO_UPSTREAM: { severity: 'error', title: 'A service has routes but no upstream to send them to.' },
 
   GW_ROUTE_DUPLICATE: { severity: 'error', title: 'Two operations claim the same method and path.' },

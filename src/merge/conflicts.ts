@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../diagnostics/gw-error.js';
+import { precedenceReason } from '../model/order.js';
 import type { Route } from '../model/types.js';
 import { commonPath, shapeOf } from './overlap.js';
 
@@ -50,15 +51,8 @@ function judgePair(a: Route, b: Route): Diagnostic | undefined {
       hints: fixHints(b),
     });
   }
-  return createDiagnostic('GW_ROUTE_SHADOWED', `${a.method} ${a.path} (${who(a)}) and ${b.method} ${b.path} (${who(b)}) both match "${sample}"; ${a.path} wins (${reason(a, b)})`, {
+  return createDiagnostic('GW_ROUTE_SHADOWED', `${a.method} ${a.path} (${who(a)}) and ${b.method} ${b.path} (${who(b)}) both match "${sample}"; ${a.path} wins (${precedenceReason(a, b)})`, {
     locations: [a.source, b.source],
     hints: ['nothing to do if that is intended; the precedence rule is in docs/routing.md', `otherwise rename one path, or exclude one with \`x-gw: { exclude: true }\``],
   });
-}
-
-function reason(winner: Route, loser: Route): string {
-  const i = winner.match.rank.findIndex((r, k) => r !== loser.match.rank[k]);
-  const names = ['', 'a parameter', 'text mixed with parameters', 'a literal segment'];
-  if (i === -1) return 'more literal text';
-  return `at segment ${i + 1}, ${names[winner.match.rank[i]!]} beats ${names[loser.match.rank[i]!]}`;
 }

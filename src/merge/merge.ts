@@ -60,7 +60,7 @@ function findMissingUpstreams(fragments: readonly ServiceFragment[]): Diagnostic
       if (!used.has(u.id) || u.targets.length > 0) continue;
       const where: Location = u.source;
       out.push(
-        createDiagnostic('GW_SERVICE_NO_UPSTREAM', `service "${f.service.name}" has routes but no upstream: its spec names no absolute server URL`, {
+        createDiagnostic('GW_SERVICE_NO_UPSTREAM', `service "${f.service.name}" has routes but no upstream: the servers for them${u.basePath ? ` ("${u.basePath}")` : ''} name no host`, {
           locations: [where],
           hints: [
             `tell gw where it runs: \`gw import ${f.service.source.file} --upstream http://HOST:PORT\` (repeatable), or services[].upstreams in gw.yaml`,

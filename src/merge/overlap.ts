@@ -1,7 +1,8 @@
 import { segmentAccepts } from '../model/path.js';
 import type { PathParam, PathSegment, Route } from '../model/types.js';
 
-const PROBES = ['x', '1', 'true', 'a-1', 'x.json'];
+/** Values tried for parameters; typed templates that share none of them are taken as disjoint (best effort). */
+const PROBES = ['x', '1', '123', 'true', 'a-1', 'abc', 'ABC', 'A1', 'ABC-123', 'a_b', '1.5', 'x.json', 'a1b2c3', '2024-01-01'];
 
 /**
  * A request path both routes match, or undefined when no request can match both. Parameters

@@ -27,7 +27,22 @@ export function compareRoutes(a: Route, b: Route): number {
 function compareSegments(a: PathSegment, b: PathSegment): number {
   const ka = segmentKey(a);
   const kb = segmentKey(b);
-  return ka.kind - kb.kind || kb.literalLength - ka.literalLength || cmp(ka.text, kb.text);
+  return ka.kind - kb.kind || (ka.kind === 1 ? kb.literalLength - ka.literalLength : 0) || cmp(ka.text, kb.text);
+}
+
+const KIND_NAMES = ['a literal segment', 'text mixed with parameters', 'a parameter'];
+
+/** Why `winner` sorts before `loser`, in words, for diagnostics: the segment that decided and how. */
+export function precedenceReason(winner: Route, loser: Route): string {
+  const n = Math.min(winner.segments.length, loser.segments.length);
+  for (let i = 0; i < n; i++) {
+    const kw = segmentKey(winner.segments[i]!);
+    const kl = segmentKey(loser.segments[i]!);
+    if (kw.kind !== kl.kind) return `at segment ${i + 1}, ${KIND_NAMES[kw.kind]} beats ${KIND_NAMES[kl.kind]}`;
+    if (kw.kind === 1 && kw.literalLength !== kl.literalLength) return `at segment ${i + 1}, more literal text beats less`;
+    if (kw.text !== kl.text) return `at segment ${i + 1}, the tie between two ${kw.kind === 1 ? 'mixed segments' : 'segments'} goes to text order`;
+  }
+  return 'the paths tie, so text order decides';
 }
 
 /** kind 0 literal, 1 mixed, 2 parameter: lower sorts first. Parameter names do not count. */

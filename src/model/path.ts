@@ -24,6 +24,7 @@ function parseSegment(text: string, path: string): PathPart[] {
       parts.push({ literal: rest });
       break;
     }
+    if (close === -1) throw new PathTemplateError(`path "${path}" has a "{" without its "}"`);
     if (close < open) throw new PathTemplateError(`path "${path}" has a "}" without its "{"`);
     if (open > 0) parts.push({ literal: rest.slice(0, open) });
     const name = rest.slice(open + 1, close);
@@ -53,9 +54,17 @@ export function segmentRank(segment: PathSegment): number {
   return segment.parts.some((p) => 'literal' in p) ? 2 : 1;
 }
 
-/** Regex body that one parameter value must match, narrowed by its schema where that is safe. */
+/**
+ * Regex body that one parameter value must match, narrowed by its schema where that is safe:
+ * enum members, integer, number, boolean, or a string `pattern` that can live inside one path
+ * segment (see embeddablePattern). The same text works in ECMAScript, PCRE (nginx) and RE2 (Envoy).
+ */
 export function paramPattern(schema: ParamSchema): string {
   if (schema.enum && schema.enum.length > 0) return schema.enum.map((v) => escapeRegex(String(v))).join('|');
+  if (schema.type !== 'integer' && schema.type !== 'number' && schema.type !== 'boolean' && schema.pattern !== undefined) {
+    const inner = embeddablePattern(schema.pattern);
+    if (inner !== undefined) return inner;
+  }
   switch (schema.type) {
     case 'integer':
       return '-?[0-9]+';
@@ -66,6 +75,27 @@ export function paramPattern(schema: ParamSchema): string {
     default:
       return '[^/]+';
   }
+}
+
+/**
+ * The body of an anchored `^...$` pattern when it can only ever match text without a slash and
+ * means the same in ECMAScript, PCRE and RE2: literals, positive character classes without "/",
+ * \\d and \\w, groups, alternation and quantifiers. Anything else (".", negated classes,
+ * lookarounds, back-references, unanchored patterns) returns undefined: such a pattern does not
+ * take part in routing, only in request validation.
+ */
+export function embeddablePattern(pattern: string): string | undefined {
+  const m = /^\^(.*)\$$/.exec(pattern);
+  if (!m) return undefined;
+  const body = m[1]!;
+  if (body === '' || /\(\?|\\[^dw\-.]|\[\^|\/|(^|[^\\])\./.test(body)) return undefined;
+  if (/[^A-Za-z0-9_\-\[\]{}(),|+*?.\\]/.test(body)) return undefined;
+  try {
+    new RegExp(`^(?:${body})$`);
+  } catch {
+    return undefined;
+  }
+  return body;
 }
 
 export function escapeRegex(text: string): string {
@@ -98,19 +128,11 @@ export function compileMatch(segments: readonly PathSegment[], params: readonly 
   };
 }
 
-/** Does one segment value satisfy the segment's template (with parameter types)? */
+/** Does one segment value satisfy the segment's template, typed exactly as the route regex is? */
 export function segmentAccepts(segment: PathSegment, params: readonly PathParam[], value: string): boolean {
   const byName = new Map(params.map((p) => [p.name, p.schema]));
   const re = segment.parts
     .map((p) => ('literal' in p ? escapeRegex(p.literal) : `(?:${paramPattern(byName.get(p.param) ?? {})})`))
     .join('');
-  if (!new RegExp(`^(?:${re})$`).test(value)) return false;
-  const only = segment.parts.length === 1 ? segment.parts[0] : undefined;
-  const pattern = only && 'param' in only ? byName.get(only.param)?.pattern : undefined;
-  if (pattern === undefined) return true;
-  try {
-    return new RegExp(pattern, 'u').test(value);
-  } catch {
-    return true;
-  }
+  return new RegExp(`^(?:${re})$`).test(value);
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { parseDocument, type Document } from 'yaml';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { createDiagnostic, GwError } from '../diagnostics/gw-error.js';
 import { PointerLocator } from '../diagnostics/locate.js';
 import type { ProjectConfig } from './config.js';
@@ -60,7 +60,7 @@ export function parseProject(text: string, file: string, displayName: string): P
       hints: [...p.hints, 'the keys of gw.yaml are described in docs/gw-yaml.md'],
     }),
   );
-  if (diagnostics.length > 0) throw new GwError(diagnostics);
+  if (diagnostics.length > 0) throw new GwError(sortDiagnostics(diagnostics));
   return { file, dir: dirname(file), displayName, text, document, config: data as ProjectConfig };
 }
 

@@ -89,7 +89,7 @@ function explainOne(e: ErrorObject): SchemaProblem {
       return { kind: 'invalid', pointer, message: `${value} is not valid for "${where}"`, hints: [`expected ${(e.params as { type: string }).type}`] };
     case 'oneOf':
     case 'pattern':
-      return { kind: 'invalid', pointer, message: `${value} is not valid for "${where}"`, hints: parent?.description ? [`expected ${lowerFirst(parent.description)}`] : [`expected ${e.message ?? 'another value'}`] };
+      return { kind: 'invalid', pointer, message: `${value} is not valid for "${where}"`, hints: parent?.description ? [`"${where}": ${parent.description}`] : [`expected ${e.message ?? 'another value'}`] };
     default:
       return { kind: 'invalid', pointer, message: `${value} is not valid for "${where}": it ${e.message ?? 'does not fit the schema'}`, hints: [] };
   }
@@ -111,8 +111,4 @@ function lastKey(instancePath: string): string {
 
 function escapeKey(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-function lowerFirst(s: string): string {
-  return s.charAt(0).toLowerCase() + s.slice(1);
 }

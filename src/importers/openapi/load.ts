@@ -5,6 +5,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../../diagnostics/gw-error.js';
 import { formatPointer, PointerLocator } from '../../diagnostics/locate.js';
+import { checkOpenApiSchema } from './schema-check.js';
 import { explainSpecSchemaErrors, type AjvLikeError } from './spec-errors.js';
 
 /** A spec that parsed and validated: its dereferenced document and where it came from. */
@@ -59,8 +60,17 @@ export async function loadSpec(spec: string, projectDir: string): Promise<LoadRe
   }
   try {
     // The user chose this spec, so $refs may lead to internal hosts (the parser blocks them by default).
-    const options = { continueOnError: true, resolve: { http: { safeUrlResolver: false, timeout: FETCH_TIMEOUT_MS } } };
+    // Circular $refs stay as $ref objects: gw never walks schemas deeply, and the schema check needs a tree.
+    const options = {
+      continueOnError: true,
+      resolve: { http: { safeUrlResolver: false, timeout: FETCH_TIMEOUT_MS } },
+      dereference: { circular: 'ignore' },
+      validate: { schema: false, spec: true },
+    };
     const document = (await new SwaggerParser().validate(location, structuredClone(data) as never, options as never)) as unknown as Record<string, unknown>;
+    restoreServers(document, data as Record<string, unknown>);
+    const schemaErrors = checkOpenApiSchema(document, version);
+    if (schemaErrors.length > 0) return { ok: false, diagnostics: explainSpecSchemaErrors(schemaErrors, file, locator) };
     return { ok: true, spec: { file, location, openapi: version, document, locator }, diagnostics: [] };
   } catch (err) {
     return { ok: false, diagnostics: explainValidationFailure(err, file, location, locator, text) };
@@ -126,6 +136,26 @@ function parseSpecText(text: string, file: string): { ok: true; data: unknown } 
   }
 }
 
+/**
+ * swagger-parser rewrites relative server URLs of a spec read from a URL, dropping the port
+ * (http://host:8080/spec.yaml + /api -> http://host/api). gw resolves them itself (servers.ts),
+ * so the document gets back the servers it was written with.
+ */
+function restoreServers(document: Record<string, unknown>, original: Record<string, unknown>): void {
+  if (Array.isArray(original.servers)) document.servers = structuredClone(original.servers);
+  const paths = (original.paths ?? {}) as Record<string, Record<string, unknown>>;
+  const target = (document.paths ?? {}) as Record<string, Record<string, unknown>>;
+  for (const [path, item] of Object.entries(paths)) {
+    const into = target[path];
+    if (!item || !into || typeof item !== 'object') continue;
+    if (Array.isArray(item.servers)) into.servers = structuredClone(item.servers);
+    for (const [key, op] of Object.entries(item)) {
+      const servers = (op as { servers?: unknown } | null)?.servers;
+      if (Array.isArray(servers) && into[key]) (into[key] as Record<string, unknown>).servers = structuredClone(servers);
+    }
+  }
+}
+
 function detectVersion(data: unknown): string | undefined {
   if (typeof data !== 'object' || data === null) return undefined;
   const d = data as { swagger?: unknown; openapi?: unknown };
@@ -148,6 +178,14 @@ function explainValidationFailure(err: unknown, file: string, location: string, 
   const details = (err as { details?: AjvLikeError[] }).details;
   if (Array.isArray(details)) return explainSpecSchemaErrors(details, file, locator);
   const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+  if (/is not a valid Openapi API definition/.test(message)) {
+    return [
+      createDiagnostic('GW_SPEC_INVALID', `"${file}" has no "paths" object`, {
+        locations: [{ file, pointer: '#' }],
+        hints: ['an OpenAPI document lists its operations under a top-level `paths:` key (3.1 also allows only `webhooks`)'],
+      }),
+    ];
+  }
   return [
     createDiagnostic('GW_SPEC_INVALID', `"${file}" is not a valid OpenAPI document: ${message.replace(/^Validation failed\.\s*/, '')}`, {
       locations: [{ file }],
@@ -190,6 +228,7 @@ function findRefText(text: string, locator: PointerLocator, pointer: string): st
 function unwrapFetchError(err: unknown): string {
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
   if (cause?.code) return `${cause.code}${cause.message ? `: ${cause.message}` : ''}`;
+  if (cause?.message) return cause.message;
   if (err instanceof Error && err.name === 'TimeoutError') return `no answer within ${FETCH_TIMEOUT_MS / 1000}s`;
   return err instanceof Error ? err.message : String(err);
 }

@@ -83,7 +83,7 @@ export function readRequirements(list: unknown, pointer: string, ctx: Requiremen
             hints: [`define "${name}" under components.securitySchemes (securityDefinitions in Swagger 2.0), or fix the name; defined: ${[...ctx.known].join(', ') || 'none'}`],
           }),
         );
-        return [];
+        // Kept as written: an unresolvable requirement can never pass (fail closed), never public.
       }
       return [{ scheme: `${ctx.service}.${name}`, scopes: Array.isArray(scopes) ? scopes.map(String) : [] }];
     }),

@@ -19,7 +19,8 @@ export interface ServerContext {
   locator: PointerLocator;
   /** gw.yaml `variables` of this service, and where they are written. */
   variables: Record<string, string>;
-  variablesAt: Location | undefined;
+  /** Where gw.yaml sets one of them. */
+  variableAt: (name: string) => Location;
   diagnostics: Diagnostic[];
 }
 
@@ -35,9 +36,9 @@ export function swaggerServers(doc: Record<string, unknown>, location: string): 
   const schemes = Array.isArray(doc.schemes) ? (doc.schemes as string[]) : [];
   let host = typeof doc.host === 'string' ? doc.host : undefined;
   let scheme = schemes.includes('https') ? 'https' : schemes.find((s) => s === 'http');
-  if (!host && isUrl(location)) {
+  if (isUrl(location)) {
     const u = new URL(location);
-    host = u.host;
+    host ??= u.host;
     scheme ??= u.protocol.slice(0, -1);
   }
   return [{ url: host ? `${scheme ?? 'http'}://${host}${base}` : base || '/' }];
@@ -127,7 +128,7 @@ function substituteVariables(server: ServerObject, at: string, ctx: ServerContex
     if (override !== undefined && spec?.enum && !spec.enum.includes(override)) {
       ctx.diagnostics.push(
         createDiagnostic('GW_SERVER_VARIABLE', `"${override}" is not an allowed value of server variable "${name}"`, {
-          locations: [...(ctx.variablesAt ? [{ ...ctx.variablesAt, pointer: `${ctx.variablesAt.pointer}/${name}` }] : []), loc(ctx, `${at}/variables/${name}`)],
+          locations: [ctx.variableAt(name), loc(ctx, `${at}/variables/${name}`)],
           hints: [`use one of: ${spec.enum.map((v) => `"${v}"`).join(', ')}`],
         }),
       );
@@ -141,11 +142,16 @@ type ParsedServer = { basePath: string; target: Target | undefined } | { error: 
 
 /** Absolute http(s) URL -> a target and a base path; a relative one -> a base path only (or resolved against a spec URL). */
 export function parseServerUrl(raw: string, location: string): ParsedServer {
+  const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw);
+  if (!absolute && !isUrl(location)) {
+    // Relative to where the document is served: only a base path, the host must come from elsewhere.
+    if (/^[^:?#]*$/.test(raw)) return { basePath: trimSlash(raw === '' || raw.startsWith('/') ? raw : `/${raw}`), target: undefined };
+    return { error: 'is not an absolute http(s) URL' };
+  }
   let url: URL;
   try {
     url = isUrl(location) ? new URL(raw, location) : new URL(raw);
   } catch {
-    if (raw.startsWith('/') || raw === '') return { basePath: trimSlash(raw), target: undefined };
     return { error: 'is not a URL' };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return { error: `uses "${url.protocol.slice(0, -1)}", but gw forwards only http and https` };
@@ -155,9 +161,17 @@ export function parseServerUrl(raw: string, location: string): ParsedServer {
   const port = url.port ? Number(url.port) : scheme === 'https' ? 443 : 80;
   const host = url.hostname.toLowerCase();
   return {
-    basePath: trimSlash(decodeURI(url.pathname)),
+    basePath: trimSlash(safeDecode(url.pathname)),
     target: { url: `${scheme}://${url.host.toLowerCase()}${url.port ? '' : `:${port}`}`, scheme, host, port, weight: 1 },
   };
+}
+
+function safeDecode(path: string): string {
+  try {
+    return decodeURI(path);
+  } catch {
+    return path;
+  }
 }
 
 function trimSlash(path: string): string {

@@ -57,7 +57,7 @@ export function importOpenApi(input: ImportInput): ImportResult {
     location: spec.location,
     locator: spec.locator,
     variables: config?.variables ?? {},
-    variablesAt: config?.variables ? configAt('/variables') : undefined,
+    variableAt: (v) => configAt(`/variables/${escapePointer(v)}`),
     diagnostics,
   };
 
@@ -186,6 +186,10 @@ function serverList(v: unknown): ServerObject[] {
   return Array.isArray(v) ? (v as ServerObject[]).filter((s) => s && typeof s.url === 'string') : [];
 }
 
+function escapePointer(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
 export function joinPath(prefix: string, path: string): string {
   if (!prefix) return path;
   return path === '/' ? prefix : prefix + path;
@@ -217,8 +221,8 @@ function checkOverrides(config: ServiceConfig | undefined, ops: readonly Operati
     const close = suggestClosest(key, ids);
     diagnostics.push(
       createDiagnostic('GW_OVERRIDE_UNKNOWN_OPERATION', `gw.yaml overrides operation "${key}", but service "${config!.name}" has no such operationId`, {
-        locations: [configAt(`/operations/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`)],
-        hints: [close ? `did you mean "${close}"?` : '`gw routes` lists each route with its operationId'],
+        locations: [configAt(`/operations/${escapePointer(key)}`)],
+        hints: [close ? `did you mean "${close}"?` : '`gw routes --json` lists every route with its operationId'],
       }),
     );
   }
@@ -227,7 +231,7 @@ function checkOverrides(config: ServiceConfig | undefined, ops: readonly Operati
       if (s?.[k] === undefined) continue;
       diagnostics.push(
         createDiagnostic('GW_XGW_LEVEL', `gw.yaml sets "${k}" for operation "${key}", but it applies to a whole service`, {
-          locations: [configAt(`/operations/${key}/${k}`)],
+          locations: [configAt(`/operations/${escapePointer(key)}/${k}`)],
           hints: [`move it to services[].settings.${k}`],
         }),
       );

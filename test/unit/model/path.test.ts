@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileMatch, parsePathTemplate, PathTemplateError, segmentAccepts } from '../../../src/model/path.js';
+import { compileMatch, embeddablePattern, parsePathTemplate, PathTemplateError, segmentAccepts } from '../../../src/model/path.js';
 import type { PathParam } from '../../../src/model/types.js';
 
 describe('parsePathTemplate', () => {
@@ -33,9 +33,34 @@ describe('segmentAccepts', () => {
   const table: { name: string; segment: string; params: PathParam[]; value: string; want: boolean }[] = [
     { name: 'integer accepts digits', segment: '/{id}', params: [{ name: 'id', schema: { type: 'integer' } }], value: '42', want: true },
     { name: 'integer refuses words', segment: '/{id}', params: [{ name: 'id', schema: { type: 'integer' } }], value: 'me', want: false },
-    { name: 'pattern is honoured', segment: '/{s}', params: [{ name: 's', schema: { type: 'string', pattern: '^[a-z]+$' } }], value: 'A1', want: false },
+    { name: 'an embeddable pattern is honoured', segment: '/{s}', params: [{ name: 's', schema: { type: 'string', pattern: '^[a-z]+$' } }], value: 'A1', want: false },
+    { name: 'a pattern that cannot join the regex does not route', segment: '/{s}', params: [{ name: 's', schema: { type: 'string', pattern: '^.{2}$' } }], value: 'abc', want: true },
     { name: 'enum', segment: '/{s}', params: [{ name: 's', schema: { enum: ['books', 'toys'] } }], value: 'toys', want: true },
     { name: 'mixed', segment: '/{n}.json', params: [{ name: 'n', schema: {} }], value: 'a.xml', want: false },
   ];
   for (const t of table) it(t.name, () => expect(segmentAccepts(seg(t.segment), t.params, t.value)).toBe(t.want));
+});
+
+describe('embeddablePattern: patterns that join the route regex (same in ECMAScript, PCRE, RE2)', () => {
+  const table: [string, string | undefined][] = [
+    ['^[a-z0-9-]+$', '[a-z0-9-]+'],
+    ['^[0-9]{3}$', '[0-9]{3}'],
+    ['^[A-Z]{2}-\\d+$', '[A-Z]{2}-\\d+'],
+    ['^(v1|v2)$', '(v1|v2)'],
+    ['^.+$', undefined],
+    ['^[^a]+$', undefined],
+    ['[a-z]+', undefined],
+    ['^(?=x)y$', undefined],
+    ['^a/b$', undefined],
+    ['^\\s+$', undefined],
+  ];
+  for (const [given, want] of table) it(`${given} -> ${want ?? 'not embedded'}`, () => expect(embeddablePattern(given)).toBe(want));
+
+  it('a route regex carries the pattern, and segmentAccepts agrees with it', () => {
+    const params = [{ name: 's', schema: { type: 'string' as const, pattern: '^[0-9]{3}$' } }];
+    const segments = parsePathTemplate('/p/{s}');
+    const m = compileMatch(segments, params);
+    expect(m.regex).toBe('^/p/([0-9]{3})$');
+    for (const v of ['123', '12', 'abc']) expect(segmentAccepts(segments[1]!, params, v)).toBe(new RegExp(m.regex).test(`/p/${v}`));
+  });
 });
