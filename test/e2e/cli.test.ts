@@ -31,6 +31,13 @@ describe('gw --help, --version, help <command>', () => {
     expect(version.stdout).toMatch(/^gw\/\d+\.\d+\.\d+/);
   });
 
+  it('answers a mistyped command with a usage error, a suggestion and exit 2', async () => {
+    const r = await gw('valdate');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('error GW_USAGE "valdate" is not a gw command');
+    expect(r.stderr).toContain('did you mean `gw validate`?');
+  });
+
   it('answers an unknown flag with a usage error and exit 2', async () => {
     await gw('init', '--yes');
     const r = await gw('routes', '--colour');
