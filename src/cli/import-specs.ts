@@ -71,7 +71,7 @@ export async function importSpecs(project: Project, req: ImportRequest, cwd = pr
       const other = batchClash ? batchClash.spec.file : existing[clash]!.spec;
       diagnostics.push(
         createDiagnostic('GW_SERVICE_DUPLICATE', `a service named "${name}" already exists (spec "${other}"), so "${l.spec.file}" needs another name`, {
-          locations: [clash >= 0 ? configAt(`#/services/${clash}/name`) : { file: other }, { file: l.spec.file, pointer: '#/info/title' }],
+          locations: [clash >= 0 ? configAt(`#/services/${clash}/name`) : { file: other }, { file: l.spec.file, pointer: '#/info/title', ...l.spec.locator.locate('#/info/title') }],
           hints: [`name it yourself: \`gw import ${l.spec.file} --name ${name}-2\``],
         }),
       );

@@ -144,6 +144,15 @@ describe('gw import + gw routes', () => {
     expect((await gw('import', 'a.yaml')).stdout).toContain('unchanged alpha');
   });
 
+  it('with no arguments imports every OpenAPI document of the specs folder, skipping $ref targets', async () => {
+    await cp(EXAMPLE_SPECS, join(dir, 'specs'), { recursive: true });
+    await gw('init', '--yes');
+    const r = await gw('import');
+    expect(r.code).toBe(0);
+    expect(r.stdout.match(/^✔ added (\S+):/gm)).toEqual(['✔ added catalog:', '✔ added orders:', '✔ added users:']);
+    expect((await gw('import', './specs/users.yaml')).stdout).toContain('unchanged users: specs/users.yaml');
+  });
+
   it('imports from a URL, following relative $refs over HTTP', async () => {
     const server = await serveFolder(EXAMPLE_SPECS);
     try {
