@@ -3,7 +3,8 @@ import { join, relative, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { createDiagnostic, GwError } from '../diagnostics/gw-error.js';
-import { isUrl, loadSpec, specDisplayName, type LoadedSpec } from '../importers/openapi/load.js';
+import { isUrl, loadSpec, specDisplayName, type LoadedSpec, type LoadResult } from '../importers/openapi/load.js';
+import { listOperations } from '../importers/openapi/paths.js';
 import { importOpenApi } from '../importers/openapi/to-service.js';
 import { mergeFragments } from '../merge/merge.js';
 import type { ServiceFragment } from '../model/fragment.js';
@@ -47,43 +48,7 @@ export async function importSpecs(project: Project, req: ImportRequest, cwd = pr
   const diagnostics: Diagnostic[] = loaded.flatMap((l) => l.diagnostics);
   const existing = project.config.services ?? [];
   const configAt = configLocator(project);
-  const planned: { entry: ServiceConfig; spec: LoadedSpec; index: number }[] = [];
-
-  for (const l of loaded) {
-    if (!l.ok) continue;
-    const specName = isUrl(l.spec.location) ? l.spec.location : specDisplayName(l.spec.location, project.dir);
-    const index = existing.findIndex((s) => specDisplayName(s.spec, project.dir) === specName);
-    const current = index >= 0 ? existing[index] : undefined;
-    const name = req.name ?? current?.name ?? nameFromSpec(l.spec);
-    if (!name) {
-      const pointer = '#/info/title';
-      diagnostics.push(
-        createDiagnostic('GW_SERVICE_NAME', `cannot derive a service name from the title of "${l.spec.file}"`, {
-          locations: [{ file: l.spec.file, pointer, ...l.spec.locator.locate(pointer) }],
-          hints: [`name it: \`gw import ${l.spec.file} --name NAME\` (lower-case letters, digits, dashes)`],
-        }),
-      );
-      continue;
-    }
-    const clash = existing.findIndex((s, i) => s.name === name && i !== index);
-    const batchClash = planned.find((p) => p.entry.name === name);
-    if ((clash >= 0 && (req.name === undefined || index >= 0)) || batchClash) {
-      const other = batchClash ? batchClash.spec.file : existing[clash]!.spec;
-      diagnostics.push(
-        createDiagnostic('GW_SERVICE_DUPLICATE', `a service named "${name}" already exists (spec "${other}"), so "${l.spec.file}" needs another name`, {
-          locations: [clash >= 0 ? configAt(`#/services/${clash}/name`) : { file: other }, { file: l.spec.file, pointer: '#/info/title', ...l.spec.locator.locate('#/info/title') }],
-          hints: [`name it yourself: \`gw import ${l.spec.file} --name ${name}-2\``],
-        }),
-      );
-      continue;
-    }
-    // An explicit --name of another service points that service at this spec.
-    const target = index >= 0 ? index : clash;
-    const entry: ServiceConfig = { ...(target >= 0 ? existing[target] : undefined), name, spec: index >= 0 ? existing[index]!.spec : specName };
-    if (req.prefix !== undefined) entry.prefix = req.prefix;
-    if (req.upstreams !== undefined) entry.upstreams = req.upstreams;
-    planned.push({ entry, spec: l.spec, index: target });
-  }
+  const planned = planEntries(loaded, project, req, diagnostics);
 
   const services: ImportedService[] = [];
   for (const p of planned) {
@@ -108,7 +73,7 @@ export async function importSpecs(project: Project, req: ImportRequest, cwd = pr
       ...(before !== undefined && before !== p.entry.spec ? { previousSpec: before } : {}),
       result: 'unchanged',
       openapi: p.spec.openapi,
-      operations: fragment.service.routes.length,
+      operations: listOperations(p.spec.document).length,
       routes: fragment.routes.length,
       targets: fragment.upstreams.find((u) => u.id === fragment.service.upstream)?.targets.map((t) => t.url) ?? [],
       securitySchemes: fragment.securitySchemes.map((s) => s.name),
@@ -133,6 +98,58 @@ function missingUpstreams(fragment: ServiceFragment): Diagnostic[] {
   return mergeFragments([fragment], { name: 'import', listen: { host: '', port: 0 } })
     .diagnostics.filter((d) => d.code === 'GW_SERVICE_NO_UPSTREAM')
     .map((d) => ({ ...d, severity: 'warning' as const }));
+}
+
+interface PlannedEntry {
+  entry: ServiceConfig;
+  spec: LoadedSpec;
+  /** Place in gw.yaml `services`, or -1 for a new entry. */
+  index: number;
+}
+
+/**
+ * Settles each loaded spec's entry: the same spec keeps its entry and name; a new one is named by
+ * --name or its title. A name another service has is an error, except that an explicit --name of
+ * another service points that service at this spec.
+ */
+function planEntries(loaded: readonly LoadResult[], project: Project, req: ImportRequest, diagnostics: Diagnostic[]): PlannedEntry[] {
+  const existing = project.config.services ?? [];
+  const configAt = configLocator(project);
+  const planned: PlannedEntry[] = [];
+  for (const l of loaded) {
+    if (!l.ok) continue;
+    const title = { file: l.spec.file, pointer: '#/info/title', ...l.spec.locator.locate('#/info/title') };
+    const specName = isUrl(l.spec.location) ? l.spec.location : specDisplayName(l.spec.location, project.dir);
+    const index = existing.findIndex((s) => specDisplayName(s.spec, project.dir) === specName);
+    const name = req.name ?? existing[index]?.name ?? nameFromSpec(l.spec);
+    if (!name) {
+      diagnostics.push(
+        createDiagnostic('GW_SERVICE_NAME', `cannot derive a service name from the title of "${l.spec.file}"`, {
+          locations: [title],
+          hints: [`name it: \`gw import ${l.spec.file} --name NAME\` (lower-case letters, digits, dashes)`],
+        }),
+      );
+      continue;
+    }
+    const clash = existing.findIndex((s, i) => s.name === name && i !== index);
+    const batchClash = planned.find((p) => p.entry.name === name);
+    if ((clash >= 0 && (req.name === undefined || index >= 0)) || batchClash) {
+      const other = batchClash ? batchClash.spec.file : existing[clash]!.spec;
+      diagnostics.push(
+        createDiagnostic('GW_SERVICE_DUPLICATE', `a service named "${name}" already exists (spec "${other}"), so "${l.spec.file}" needs another name`, {
+          locations: [clash >= 0 ? configAt(`#/services/${clash}/name`) : { file: other }, title],
+          hints: [`name it yourself: \`gw import ${l.spec.file} --name ${name}-2\``],
+        }),
+      );
+      continue;
+    }
+    const target = index >= 0 ? index : clash;
+    const entry: ServiceConfig = { ...(target >= 0 ? existing[target] : undefined), name, spec: index >= 0 ? existing[index]!.spec : specName };
+    if (req.prefix !== undefined) entry.prefix = req.prefix;
+    if (req.upstreams !== undefined) entry.upstreams = req.upstreams;
+    planned.push({ entry, spec: l.spec, index: target });
+  }
+  return planned;
 }
 
 function nameFromSpec(spec: LoadedSpec): string {
