@@ -44,9 +44,14 @@ export abstract class GwCommand extends Command {
       this.printFailure(err.diagnostics, err.exitCode);
       return;
     }
-    if (err.oclif?.exit === 2 || err.name === 'CLIError' || /Parse|Flag|Arg/.test(err.constructor?.name ?? '')) {
-      if (err.oclif?.exit === 0) throw err;
-      const message = err.message.replace(/^Error: /, '').split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+    if (err.oclif?.exit === 2) {
+      const message = err.message
+        .replace(/^Error: /, '')
+        .replace(/See more help with --help/g, '')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .join(' ');
       this.printFailure([createDiagnostic('GW_USAGE', message, { hints: [`run \`gw help ${this.id ?? ''}\` for the flags and arguments`.replace('  ', ' ')] })], 2);
       return;
     }
