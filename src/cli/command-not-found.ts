@@ -7,8 +7,9 @@ import { useColor } from './output.js';
 /** oclif hook: an unknown command is a usage error (exit 2) with a "did you mean". */
 const hook: Hook<'command_not_found'> = async function (opts) {
   const ids = opts.config.commandIDs.filter((id) => !id.startsWith('plugins'));
-  const close = suggestClosest(opts.id, ids);
-  const d = createDiagnostic('GW_USAGE', `"${opts.id}" is not a gw command`, {
+  const close = suggestClosest(opts.id.split(':')[0]!, ids);
+  const typed = opts.id.replace(/:/g, ' ');
+  const d = createDiagnostic('GW_USAGE', `"${typed}" is not a gw command`, {
     hints: [close ? `did you mean \`gw ${close}\`?` : `the commands are: ${ids.sort().join(', ')}`, '`gw --help` lists them with a summary each'],
   });
   process.stderr.write(formatDiagnostics([d], { color: useColor(process.stderr) }));

@@ -13,7 +13,7 @@ import { DEFAULT_SPECS_DIR, type ServiceConfig } from '../project/config.js';
 import { parseProject, type Project } from '../project/load.js';
 import { upsertServiceEntry, type UpsertResult } from '../project/save.js';
 import { writeConfigFile } from '../project/write-atomic.js';
-import { configLocator } from './load-gateway.js';
+import { configLocator, fillLines } from './load-gateway.js';
 
 export interface ImportRequest {
   specs: string[];
@@ -79,7 +79,8 @@ export async function importSpecs(project: Project, req: ImportRequest, cwd = pr
       securitySchemes: fragment.securitySchemes.map((s) => s.name),
     });
   }
-  const sorted = sortDiagnostics(diagnostics);
+  const locators = new Map(planned.map((p) => [p.spec.file, p.spec.locator]));
+  const sorted = sortDiagnostics(fillLines(diagnostics, locators));
   if (hasErrors(sorted)) throw new GwError(sorted);
 
   planned.forEach((p, i) => {

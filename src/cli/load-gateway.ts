@@ -83,7 +83,7 @@ export function configLocator(project: Project): (pointer: string) => Location {
 }
 
 /** Model sources carry file + pointer only; diagnostics about them get line:column here, at the edge, one pass per file. */
-function fillLines(diagnostics: Diagnostic[], locators: ReadonlyMap<string, PointerLocator>): Diagnostic[] {
+export function fillLines(diagnostics: Diagnostic[], locators: ReadonlyMap<string, PointerLocator>): Diagnostic[] {
   const wanted = new Map<string, Set<string>>();
   for (const d of diagnostics) {
     for (const l of d.locations) {

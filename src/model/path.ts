@@ -90,12 +90,42 @@ export function embeddablePattern(pattern: string): string | undefined {
   const body = m[1]!;
   if (body === '' || /\(\?|\\[^dw\-.]|\[\^|\/|(^|[^\\])\./.test(body)) return undefined;
   if (/[^A-Za-z0-9_\-\[\]{}(),|+*?.\\]/.test(body)) return undefined;
+  if (hasTopLevelAlternation(body) || classRangeSpansSlash(body)) return undefined;
   try {
-    new RegExp(`^(?:${body})$`);
+    // A value that may be empty would let "/a//b" match: such patterns stay out of routing.
+    if (new RegExp(`^(?:${body})$`).test('')) return undefined;
   } catch {
     return undefined;
   }
   return body;
+}
+
+/** `^a|b$` means "starts with a, or ends with b": not a whole-value pattern. */
+function hasTopLevelAlternation(body: string): boolean {
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return true;
+  }
+  return false;
+}
+
+/** A class range such as [+-0] includes "/" without naming it. */
+function classRangeSpansSlash(body: string): boolean {
+  for (const m of body.matchAll(/\[([^\]]*)\]/g)) {
+    for (const r of m[1]!.matchAll(/(\\?.)-(\\?.)/g)) {
+      const lo = r[1]!.slice(-1).charCodeAt(0);
+      const hi = r[2]!.slice(-1).charCodeAt(0);
+      if (lo <= 47 && hi >= 47) return true;
+    }
+  }
+  return false;
 }
 
 export function escapeRegex(text: string): string {

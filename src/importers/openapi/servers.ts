@@ -143,9 +143,10 @@ type ParsedServer = { basePath: string; target: Target | undefined } | { error: 
 /** Absolute http(s) URL -> a target and a base path; a relative one -> a base path only (or resolved against a spec URL). */
 export function parseServerUrl(raw: string, location: string): ParsedServer {
   const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw);
+  if (raw.startsWith('//')) return { error: 'has no scheme; write http:// or https://' };
   if (!absolute && !isUrl(location)) {
     // Relative to where the document is served: only a base path, the host must come from elsewhere.
-    if (/^[^:?#]*$/.test(raw)) return { basePath: trimSlash(raw === '' || raw.startsWith('/') ? raw : `/${raw}`), target: undefined };
+    if (/^[^:?#]*$/.test(raw)) return { basePath: trimSlash(safeDecode(new URL(raw, 'http://relative.invalid/').pathname)), target: undefined };
     return { error: 'is not an absolute http(s) URL' };
   }
   let url: URL;

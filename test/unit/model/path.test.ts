@@ -64,3 +64,12 @@ describe('embeddablePattern: patterns that join the route regex (same in ECMAScr
     for (const v of ['123', '12', 'abc']) expect(segmentAccepts(segments[1]!, params, v)).toBe(new RegExp(m.regex).test(`/p/${v}`));
   });
 });
+
+describe('embeddablePattern keeps out patterns that would route wrongly', () => {
+  const table: [string, string][] = [
+    ['^a|b$', 'top-level alternation means "starts with a or ends with b"'],
+    ['^[a-z]*$', 'matches an empty value'],
+    ['^[+-0]+$', 'the range includes "/"'],
+  ];
+  for (const [given, why] of table) it(`${given}: ${why}`, () => expect(embeddablePattern(given)).toBeUndefined());
+});
