@@ -6,7 +6,7 @@ import { createDiagnostic, GwError } from '../diagnostics/gw-error.js';
 import { isUrl, loadSpec, specDisplayName, type LoadedSpec, type LoadResult } from '../importers/openapi/load.js';
 import { listOperations } from '../importers/openapi/paths.js';
 import { importOpenApi } from '../importers/openapi/to-service.js';
-import { mergeFragments } from '../merge/merge.js';
+import { findMissingUpstreams } from '../merge/merge.js';
 import type { ServiceFragment } from '../model/fragment.js';
 import { deriveServiceName } from '../model/ids.js';
 import { DEFAULT_SPECS_DIR, type ServiceConfig } from '../project/config.js';
@@ -96,9 +96,7 @@ export async function importSpecs(project: Project, req: ImportRequest, cwd = pr
 
 /** Merge reports a service without upstream as an error; at import it is a warning: the next step can fix it. */
 function missingUpstreams(fragment: ServiceFragment): Diagnostic[] {
-  return mergeFragments([fragment], { name: 'import', listen: { host: '', port: 0 } })
-    .diagnostics.filter((d) => d.code === 'GW_SERVICE_NO_UPSTREAM')
-    .map((d) => ({ ...d, severity: 'warning' as const }));
+  return findMissingUpstreams([fragment]).map((d) => ({ ...d, severity: 'warning' as const }));
 }
 
 interface PlannedEntry {

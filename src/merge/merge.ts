@@ -52,7 +52,8 @@ function findDuplicateServices(fragments: readonly ServiceFragment[]): Diagnosti
   return out;
 }
 
-function findMissingUpstreams(fragments: readonly ServiceFragment[]): Diagnostic[] {
+/** Services whose routes lead to an upstream without targets. */
+export function findMissingUpstreams(fragments: readonly ServiceFragment[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const f of fragments) {
     const used = new Set(f.routes.map((r) => r.upstream));

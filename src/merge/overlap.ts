@@ -1,47 +1,62 @@
-import { segmentAccepts } from '../model/path.js';
+import { segmentRegex } from '../model/path.js';
 import type { PathParam, PathSegment, Route } from '../model/types.js';
 
 /** Values tried for parameters; typed templates that share none of them are taken as disjoint (best effort). */
 const PROBES = ['x', '1', '123', 'true', 'a-1', 'abc', 'ABC', 'A1', 'ABC-123', 'a_b', '1.5', 'x.json', 'a1b2c3', '2024-01-01'];
 
+/** Per segment of a route: its literal text (when it has no parameter), its regex and sample values. Built once. */
+interface SegmentInfo {
+  literal: string | undefined;
+  regex: RegExp;
+  samples: string[];
+}
+
+const cache = new WeakMap<PathSegment, SegmentInfo>();
+
+function infoOf(s: PathSegment, params: readonly PathParam[]): SegmentInfo {
+  let info = cache.get(s);
+  if (info) return info;
+  const byName = new Map(params.map((p) => [p.name, p.schema]));
+  const literalOnly = s.parts.every((p) => 'literal' in p);
+  const regex = segmentRegex(s, params);
+  let samples: string[];
+  if (literalOnly) samples = [s.parts.map((p) => ('literal' in p ? p.literal : '')).join('')];
+  else {
+    const out = new Set<string>();
+    const only = s.parts.length === 1 ? s.parts[0] : undefined;
+    for (const v of (only && 'param' in only ? byName.get(only.param)?.enum : undefined) ?? []) out.add(String(v));
+    for (const probe of PROBES) {
+      const v = s.parts.map((p) => ('literal' in p ? p.literal : String(byName.get(p.param)?.enum?.[0] ?? probe))).join('');
+      if (regex.test(v)) out.add(v);
+    }
+    samples = [...out];
+  }
+  info = { literal: literalOnly ? samples[0] : undefined, regex, samples };
+  cache.set(s, info);
+  return info;
+}
+
 /**
  * A request path both routes match, or undefined when no request can match both. Parameters
- * are compared by what they accept (an integer id never matches "me"), so typed templates that
- * cannot collide are not reported.
+ * are compared by what the route regex accepts (an integer id never matches "me"), so typed
+ * templates that cannot collide are not reported.
  */
 export function commonPath(a: Route, b: Route): string | undefined {
   if (a.segments.length !== b.segments.length) return undefined;
   const parts: string[] = [];
   for (let i = 0; i < a.segments.length; i++) {
-    const value = commonSegment(a.segments[i]!, a.params, b.segments[i]!, b.params);
+    const sa = infoOf(a.segments[i]!, a.params);
+    const sb = infoOf(b.segments[i]!, b.params);
+    if (sa.literal !== undefined && sb.literal !== undefined) {
+      if (sa.literal !== sb.literal) return undefined;
+      parts.push(sa.literal);
+      continue;
+    }
+    const value = [...sa.samples, ...sb.samples].find((v) => sa.regex.test(v) && sb.regex.test(v));
     if (value === undefined) return undefined;
     parts.push(value);
   }
   return '/' + parts.join('/');
-}
-
-function commonSegment(sa: PathSegment, pa: readonly PathParam[], sb: PathSegment, pb: readonly PathParam[]): string | undefined {
-  for (const value of [...samples(sa, pa), ...samples(sb, pb)]) {
-    if (segmentAccepts(sa, pa, value) && segmentAccepts(sb, pb, value)) return value;
-  }
-  return undefined;
-}
-
-/** Values this segment accepts: its text when literal, else parameters filled with probe values or enum members. */
-function samples(s: PathSegment, params: readonly PathParam[]): string[] {
-  if (s.parts.every((p) => 'literal' in p)) return [s.parts.map((p) => ('literal' in p ? p.literal : '')).join('')];
-  const byName = new Map(params.map((p) => [p.name, p.schema]));
-  const fills = (probe: string) =>
-    s.parts.map((p) => ('literal' in p ? p.literal : String(byName.get(p.param)?.enum?.[0] ?? probe))).join('');
-  const out = new Set<string>();
-  const only = s.parts.length === 1 ? s.parts[0] : undefined;
-  const en = only && 'param' in only ? byName.get(only.param)?.enum : undefined;
-  for (const v of en ?? []) out.add(String(v));
-  for (const probe of PROBES) {
-    const v = fills(probe);
-    if (segmentAccepts(s, params, v)) out.add(v);
-  }
-  return [...out];
 }
 
 /** The template with parameter names blanked: equal shapes differ only in names. */

@@ -158,11 +158,14 @@ export function compileMatch(segments: readonly PathSegment[], params: readonly 
   };
 }
 
+/** The anchored regex one segment value must match: the same typing as the route regex. */
+export function segmentRegex(segment: PathSegment, params: readonly PathParam[]): RegExp {
+  const byName = new Map(params.map((p) => [p.name, p.schema]));
+  const re = segment.parts.map((p) => ('literal' in p ? escapeRegex(p.literal) : `(?:${paramPattern(byName.get(p.param) ?? {})})`)).join('');
+  return new RegExp(`^(?:${re})$`);
+}
+
 /** Does one segment value satisfy the segment's template, typed exactly as the route regex is? */
 export function segmentAccepts(segment: PathSegment, params: readonly PathParam[], value: string): boolean {
-  const byName = new Map(params.map((p) => [p.name, p.schema]));
-  const re = segment.parts
-    .map((p) => ('literal' in p ? escapeRegex(p.literal) : `(?:${paramPattern(byName.get(p.param) ?? {})})`))
-    .join('');
-  return new RegExp(`^(?:${re})$`).test(value);
+  return segmentRegex(segment, params).test(value);
 }
