@@ -168,6 +168,22 @@ describe('gw import + gw routes', () => {
   });
 });
 
+describe('relative servers of a spec served over HTTP', () => {
+  it('resolve against the spec URL, port included', async () => {
+    await writeFiles(join(dir, 'served'), { 'rel.yaml': oas30('Rel', { '/ping': { get: { operationId: 'ping' } } }, { servers: [{ url: '/api/v2' }] }) });
+    const server = await serveFolder(join(dir, 'served'));
+    try {
+      await gw('init', '--yes');
+      expect((await gw('import', `${server.url}/rel.yaml`)).code).toBe(0);
+      const [route] = JSON.parse((await gw('routes', '--json')).stdout);
+      expect(route.upstream).toEqual({ id: 'rel', basePath: '/api/v2', targets: [server.url] });
+      expect(route.upstreamPath).toBe('/api/v2/ping');
+    } finally {
+      server.server.close();
+    }
+  });
+});
+
 describe('conflicts between services', () => {
   it('reports GET /items claimed twice with both files and pointers, and passes once one has a --prefix', async () => {
     await writeFiles(dir, {
