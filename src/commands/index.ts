@@ -2,6 +2,7 @@ import Import from './import.js';
 import Init from './init.js';
 import Model from './model.js';
 import Routes from './routes.js';
+import Serve from './serve.js';
 import Validate from './validate.js';
 
 /** Every command, for oclif's explicit command discovery (package.json oclif.commands). */
@@ -11,4 +12,5 @@ export const COMMANDS = {
   validate: Validate,
   routes: Routes,
   model: Model,
+  serve: Serve,
 };

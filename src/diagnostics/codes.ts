@@ -4,6 +4,8 @@ export interface CodeInfo {
   severity: Severity;
   /** What the code means, in one line; docs/errors.md explains each code at length. */
   title: string;
+  /** For codes the gateway answers clients with (application/problem+json): the HTTP status. */
+  status?: number;
 }
 
 /**
@@ -48,6 +50,21 @@ export const CODES = {
   GW_ROUTE_AMBIGUOUS: { severity: 'error', title: 'Two path templates differ only in parameter names, so no request can tell them apart.' },
   GW_ROUTE_SHADOWED: { severity: 'warning', title: 'A request can match two routes; the precedence rule picks one.' },
   GW_ROUTE_PATH: { severity: 'error', title: 'A path template cannot be parsed.' },
+
+  GW_SERVE_LISTEN: { severity: 'error', title: 'gw serve cannot listen on the address it was given (in use, not permitted, unknown host).' },
+  GW_SERVE_RELOAD: { severity: 'warning', title: 'A watched file changed but the new configuration has errors; the last good one keeps serving.' },
+
+  // Answers the gateway sends to clients, as application/problem+json with this status.
+  GW_HTTP_NOT_FOUND: { severity: 'error', status: 404, title: 'No route matches the request path.' },
+  GW_HTTP_METHOD_NOT_ALLOWED: { severity: 'error', status: 405, title: 'Routes match the path, but none for this method; Allow lists those that do.' },
+  GW_HTTP_BAD_REQUEST: { severity: 'error', status: 400, title: 'The request is malformed (bad path, conflicting lengths, smuggling attempt).' },
+  GW_HTTP_PAYLOAD_TOO_LARGE: { severity: 'error', status: 413, title: 'The request body is larger than the route allows (maxBodySize).' },
+  GW_HTTP_HEADERS_TOO_LARGE: { severity: 'error', status: 431, title: 'The request headers are larger than the gateway accepts.' },
+  GW_HTTP_REQUEST_TIMEOUT: { severity: 'error', status: 408, title: 'The client sent its headers or body too slowly.' },
+  GW_HTTP_UPSTREAM_FAILED: { severity: 'error', status: 502, title: 'The upstream refused or dropped the connection, or answered garbage.' },
+  GW_HTTP_NO_HEALTHY_UPSTREAM: { severity: 'error', status: 503, title: 'Every target of the upstream is marked unhealthy.' },
+  GW_HTTP_UPSTREAM_TIMEOUT: { severity: 'error', status: 504, title: 'The upstream did not answer in time (timeouts.connect / timeouts.request).' },
+  GW_HTTP_SHUTTING_DOWN: { severity: 'error', status: 503, title: 'The gateway is shutting down and takes no new requests.' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof CODES;

@@ -97,7 +97,8 @@ export function embeddablePattern(pattern: string): string | undefined {
   } catch {
     return undefined;
   }
-  return body;
+  // Groups become non-capturing, so a route regex has exactly one capture per parameter.
+  return body.replace(/(^|[^\\])\((?!\?)/g, '$1(?:');
 }
 
 /** `^a|b$` means "starts with a, or ends with b": not a whole-value pattern. */

@@ -46,7 +46,7 @@ describe('embeddablePattern: patterns that join the route regex (same in ECMAScr
     ['^[a-z0-9-]+$', '[a-z0-9-]+'],
     ['^[0-9]{3}$', '[0-9]{3}'],
     ['^[A-Z]{2}-\\d+$', '[A-Z]{2}-\\d+'],
-    ['^(v1|v2)$', '(v1|v2)'],
+    ['^(v1|v2)$', '(?:v1|v2)'],
     ['^.+$', undefined],
     ['^[^a]+$', undefined],
     ['[a-z]+', undefined],

@@ -1,0 +1,144 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { hasErrors } from '../diagnostics/diagnostic.js';
+import { createDiagnostic, GwError } from '../diagnostics/gw-error.js';
+import { formatDiagnostics } from '../diagnostics/print.js';
+import { isUrl } from '../importers/openapi/load.js';
+import { subscribeAccessLog, type LogFormat } from '../runtime/access-log.js';
+import { createAdminServer, listenAdmin } from '../runtime/admin.js';
+import { compileGateway } from '../runtime/compile.js';
+import { GatewayMetrics } from '../runtime/metrics.js';
+import { GatewayServer } from '../runtime/server.js';
+import { buildGateway } from './load-gateway.js';
+import { loadProject } from '../project/load.js';
+import type { Gateway } from '../model/types.js';
+
+export interface ServeRequest {
+  config: string;
+  host?: string;
+  port?: number;
+  adminHost: string;
+  adminPort?: number;
+  logFormat: LogFormat;
+  color: boolean;
+  watch: boolean;
+  drainMs: number;
+}
+
+export interface ServeSession {
+  url: string;
+  adminUrl: string | undefined;
+  gateway: Gateway;
+  stop(): Promise<{ dropped: number }>;
+}
+
+/** gw.yaml -> model -> compiled table -> a listening gateway, plus admin, logs, metrics and (with --watch) hot reload. */
+export async function startServeSession(req: ServeRequest, report: (text: string) => void): Promise<ServeSession> {
+  const { gateway, files } = await loadServable(req.config);
+  const server = new GatewayServer(compileGateway(gateway), { host: req.host ?? gateway.listen.host, port: req.port ?? gateway.listen.port });
+  const metrics = new GatewayMetrics();
+  metrics.track(server.compiled);
+  const unsubscribe = subscribeAccessLog(req.logFormat, (line) => process.stdout.write(line), req.color);
+  let address;
+  try {
+    address = await server.listen();
+  } catch (err) {
+    unsubscribe();
+    metrics.close();
+    throw listenError(err, req.host ?? gateway.listen.host, req.port ?? gateway.listen.port, '--port');
+  }
+  const admin = req.adminPort !== undefined ? createAdminServer(server, metrics) : undefined;
+  let adminUrl: string | undefined;
+  if (admin) {
+    try {
+      const a = await listenAdmin(admin, req.adminHost, req.adminPort!);
+      adminUrl = `http://${hostForUrl(a.address)}:${a.port}`;
+    } catch (err) {
+      await server.close(0);
+      throw listenError(err, req.adminHost, req.adminPort!, '--admin-port');
+    }
+  }
+  const watcher = req.watch ? watchFiles(req.config, files, async () => reload(req.config, server, metrics, report)) : undefined;
+  return {
+    url: `http://${hostForUrl(address.address)}:${address.port}`,
+    adminUrl,
+    gateway,
+    async stop() {
+      watcher?.close();
+      const result = await server.close(req.drainMs);
+      await new Promise<void>((r) => (admin ? admin.close(() => r()) : r()));
+      unsubscribe();
+      metrics.close();
+      return result;
+    },
+  };
+}
+
+async function loadServable(config: string): Promise<{ gateway: Gateway; files: string[]; diagnostics: Diagnostic[] }> {
+  const project = await loadProject(config);
+  const { gateway, diagnostics } = await buildGateway(project);
+  if (hasErrors(diagnostics)) throw new GwError(diagnostics);
+  const files = [project.file, ...(project.config.services ?? []).filter((s) => !isUrl(s.spec)).map((s) => (isAbsolute(s.spec) ? s.spec : resolve(project.dir, s.spec)))];
+  return { gateway, files, diagnostics };
+}
+
+/** A broken edit keeps the last good configuration serving and says why. */
+async function reload(config: string, server: GatewayServer, metrics: GatewayMetrics, report: (text: string) => void): Promise<string[] | undefined> {
+  try {
+    const { gateway, files } = await loadServable(config);
+    server.swap(compileGateway(gateway));
+    metrics.track(server.compiled);
+    report(`reloaded: ${gateway.routes.length} routes, ${gateway.upstreams.length} upstreams\n`);
+    return files;
+  } catch (err) {
+    const diagnostics = err instanceof GwError ? err.diagnostics : [createDiagnostic('GW_INTERNAL', err instanceof Error ? err.message : String(err))];
+    const note = createDiagnostic('GW_SERVE_RELOAD', 'the new configuration has errors; still serving the last good one', { hints: ['fix the problems above and save again'] });
+    report(formatDiagnostics([...diagnostics, note], { color: false }));
+    return undefined;
+  }
+}
+
+/** Watches gw.yaml and the local specs (their folders, so editors that replace files are seen too); debounced. */
+function watchFiles(config: string, files: string[], onChange: () => Promise<string[] | undefined>): { close(): void } {
+  let watchers: FSWatcher[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let running = Promise.resolve();
+  const arm = (list: string[]) => {
+    for (const w of watchers) w.close();
+    const dirs = [...new Set(list.map((f) => resolve(f, '..')))];
+    watchers = dirs.map((d) =>
+      watch(d, { recursive: false }, () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          running = running.then(async () => {
+            const next = await onChange();
+            if (next) arm(next);
+          });
+        }, 150);
+      }),
+    );
+  };
+  void config;
+  arm(files);
+  return {
+    close() {
+      clearTimeout(timer);
+      for (const w of watchers) w.close();
+    },
+  };
+}
+
+function listenError(err: unknown, host: string, port: number, flag: string): GwError {
+  const code = (err as { code?: string }).code;
+  const why = code === 'EADDRINUSE' ? 'is already in use' : code === 'EACCES' ? 'needs privileges gw does not have' : code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' ? 'is not an address of this machine' : 'cannot be used';
+  return GwError.of('GW_SERVE_LISTEN', `${host}:${port} ${why}`, {
+    hints: [`pick another port with ${flag} (${flag} 0 takes a free one), or stop what listens there`],
+    cause: err,
+  });
+}
+
+function hostForUrl(address: string): string {
+  if (address === '0.0.0.0' || address === '::') return '127.0.0.1';
+  return address.includes(':') ? `[${address}]` : address;
+}

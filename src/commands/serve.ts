@@ -1,0 +1,70 @@
+import { Flags } from '@oclif/core';
+import { GwCommand } from '../cli/base-command.js';
+import { useColor } from '../cli/output.js';
+import { startServeSession } from '../cli/serve-session.js';
+
+export default class Serve extends GwCommand {
+  static override summary = 'Run the gateway locally: a reverse proxy built from gw.yaml and the specs.';
+  static override description = `Routes every operation of every imported service to its upstream, with the same routing as
+the generated configs: typed path parameters, 404 and 405 answers, keep-alive pools,
+round-robin/weighted/least-connections balancing, health checks, retries and timeouts.
+Writes an access log line per request; --admin-port exposes /metrics, /__gw/health and
+/__gw/routes. --watch reloads on every edit of gw.yaml or a spec; a broken edit keeps the
+last good configuration serving. SIGINT/SIGTERM drain requests in flight, then exit 0.`;
+  static override examples = [
+    '<%= config.bin %> serve',
+    '<%= config.bin %> serve --port 0 --json',
+    '<%= config.bin %> serve --watch --admin-port 9901 --log-format json',
+  ];
+  static override flags = {
+    host: Flags.string({ summary: 'Address to listen on (default: listen.host in gw.yaml).' }),
+    port: Flags.integer({ summary: 'Port to listen on; 0 picks a free one (default: listen.port in gw.yaml).', min: 0, max: 65535 }),
+    'admin-port': Flags.integer({ summary: 'Serve /metrics, /__gw/health and /__gw/routes on this port (off unless given; 0 picks one).', min: 0, max: 65535 }),
+    'admin-host': Flags.string({ summary: 'Address of the admin listener.', default: '127.0.0.1' }),
+    'log-format': Flags.string({ summary: 'Access log: pretty (coloured on a terminal), json (one object a line) or off.', options: ['pretty', 'json', 'off'], default: 'pretty' }),
+    watch: Flags.boolean({ char: 'w', summary: 'Reload when gw.yaml or a spec changes.', default: false }),
+    'drain-timeout': Flags.integer({ summary: 'Seconds to let requests in flight finish on shutdown.', default: 10, min: 0 }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parseGlobal(Serve);
+    const session = await startServeSession(
+      {
+        config: flags.config,
+        host: flags.host,
+        port: flags.port,
+        adminHost: flags['admin-host'],
+        adminPort: flags['admin-port'],
+        logFormat: flags['log-format'] as 'pretty' | 'json' | 'off',
+        color: useColor(process.stdout),
+        watch: flags.watch,
+        drainMs: flags['drain-timeout'] * 1000,
+      },
+      (text) => process.stderr.write(text),
+    );
+    const g = session.gateway;
+    if (this.jsonMode) {
+      process.stdout.write(JSON.stringify({ event: 'ready', url: session.url, admin: session.adminUrl ?? null, routes: g.routes.length, upstreams: g.upstreams.length }) + '\n');
+    } else {
+      process.stderr.write(`gw serving "${g.name}" on ${session.url} (${g.routes.length} routes, ${g.upstreams.length} upstreams)${session.adminUrl ? `; admin on ${session.adminUrl}` : ''}\n`);
+    }
+    await waitForSignal();
+    const { dropped } = await session.stop();
+    process.stderr.write(dropped > 0 ? `stopped; ${dropped} requests were still running at the deadline\n` : 'stopped\n');
+  }
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      // A second signal while draining stops at once.
+      process.once('SIGINT', () => process.exit(1));
+      process.once('SIGTERM', () => process.exit(1));
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

@@ -1,0 +1,104 @@
+import { Pool } from 'undici';
+import type { Gateway, HealthCheck, HttpMethod, Route } from '../model/types.js';
+import { createBalancer, type Balancer } from './balancers/balancer.js';
+import { Router } from './router.js';
+import type { TargetState } from './target-state.js';
+
+export interface UpstreamRuntime {
+  id: string;
+  service: string;
+  basePath: string;
+  targets: TargetState[];
+  balancer: Balancer;
+  healthCheck: HealthCheck | null;
+}
+
+/** Everything the request path needs for one route, decided at start-up. */
+export interface CompiledRoute {
+  id: string;
+  service: string;
+  method: HttpMethod;
+  /** The public template, for logs and metrics. */
+  path: string;
+  upstream: UpstreamRuntime;
+  /** Upstream path: literal text and indexes into the captured parameter values. */
+  upstreamPath: (string | number)[];
+  maxBodyBytes: number;
+  requestTimeoutMs: number;
+  /** Attempts on another target after a connection failure; 0 for non-idempotent methods. */
+  retries: number;
+  preserveHost: boolean;
+}
+
+/** The immutable route table and upstream pools one configuration runs on. Swapped whole on reload. */
+export interface CompiledGateway {
+  gateway: Gateway;
+  router: Router<CompiledRoute>;
+  routes: CompiledRoute[];
+  upstreams: Map<string, UpstreamRuntime>;
+}
+
+const IDEMPOTENT = new Set<HttpMethod>(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+
+export interface CompileOptions {
+  /** Connections kept per target (undici Pool `connections`). */
+  connectionsPerTarget?: number;
+}
+
+/** Model -> route table, balancers and keep-alive pools. Pure but for the pools it opens. */
+export function compileGateway(gateway: Gateway, options: CompileOptions = {}): CompiledGateway {
+  const connectTimeouts = new Map<string, number>();
+  for (const r of gateway.routes) connectTimeouts.set(r.upstream, Math.max(connectTimeouts.get(r.upstream) ?? 0, r.settings.connectTimeoutMs));
+  const upstreams = new Map<string, UpstreamRuntime>();
+  for (const u of gateway.upstreams) {
+    const connectMs = connectTimeouts.get(u.id) ?? 5_000;
+    const targets: TargetState[] = u.targets.map((t) => ({
+      url: t.url,
+      host: (t.scheme === 'https' && t.port === 443) || (t.scheme === 'http' && t.port === 80) ? t.host : `${t.host}:${t.port}`,
+      weight: t.weight,
+      pool: new Pool(t.url, {
+        connections: options.connectionsPerTarget ?? 256,
+        pipelining: 1,
+        keepAliveTimeout: 30_000,
+        connect: { timeout: connectMs },
+      }),
+      active: 0,
+      healthy: true,
+      ejectedUntil: 0,
+      failures: 0,
+      currentWeight: 0,
+    }));
+    upstreams.set(u.id, { id: u.id, service: u.service, basePath: u.basePath, targets, balancer: createBalancer(u.balancing, targets), healthCheck: u.healthCheck });
+  }
+  const routes = gateway.routes.map((r) => compileRoute(r, upstreams.get(r.upstream)!));
+  const router = new Router(routes.map((c, i) => ({ method: c.method, segments: gateway.routes[i]!.segments, params: gateway.routes[i]!.params, value: c })));
+  return { gateway, router, routes, upstreams };
+}
+
+function compileRoute(r: Route, upstream: UpstreamRuntime): CompiledRoute {
+  const index = new Map(r.params.map((p, i) => [p.name, i]));
+  const upstreamPath: (string | number)[] = [];
+  for (const piece of r.upstreamPath.split(/(\{[^{}]+\})/)) {
+    if (piece === '') continue;
+    const name = /^\{([^{}]+)\}$/.exec(piece)?.[1];
+    const at = name !== undefined ? index.get(name) : undefined;
+    upstreamPath.push(at !== undefined ? at : piece);
+  }
+  return {
+    id: r.id,
+    service: r.service,
+    method: r.method,
+    path: r.path,
+    upstream,
+    upstreamPath,
+    maxBodyBytes: r.settings.maxBodyBytes,
+    requestTimeoutMs: r.settings.requestTimeoutMs,
+    retries: IDEMPOTENT.has(r.method) ? r.settings.retries : 0,
+    preserveHost: r.settings.preserveHost,
+  };
+}
+
+/** Closes every pool once its requests are done. */
+export async function closeCompiled(c: CompiledGateway): Promise<void> {
+  await Promise.all([...c.upstreams.values()].flatMap((u) => u.targets.map((t) => t.pool.close().catch(() => undefined))));
+}

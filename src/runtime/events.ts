@@ -1,0 +1,35 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
+
+/** What one finished request looks like to subscribers (access log, metrics). Built only when someone listens. */
+export interface RequestEvent {
+  time: number;
+  requestId: string;
+  method: string;
+  path: string;
+  route: string | null;
+  service: string | null;
+  target: string | null;
+  status: number;
+  durationMs: number;
+  bytesIn: number;
+  bytesOut: number;
+  /** GW code when the gateway answered itself (404, 502, ...). */
+  code: string | null;
+}
+
+export interface UpstreamErrorEvent {
+  upstream: string;
+  target: string;
+  kind: 'connect' | 'timeout' | 'reset' | 'status';
+}
+
+export interface HealthEvent {
+  upstream: string;
+  target: string;
+  healthy: boolean;
+}
+
+/** Channels the runtime publishes on; the hot path checks hasSubscribers before building a message. */
+export const requestChannel = diagnosticsChannel.channel('gw:request');
+export const upstreamErrorChannel = diagnosticsChannel.channel('gw:upstream-error');
+export const healthChannel = diagnosticsChannel.channel('gw:health');

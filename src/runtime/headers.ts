@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+
+/** Hop-by-hop headers (RFC 9110 7.6.1) and their old spellings: never forwarded either way. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
+
+const REQUEST_ID = /^[A-Za-z0-9._:\-]{1,128}$/;
+
+/** The client's X-Request-Id when it is a plain token, else a fresh one. */
+export function requestIdFrom(sent: string | string[] | undefined): string {
+  return typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
+}
+
+/** Names listed in Connection, which are hop-by-hop for this message only. */
+function connectionListed(value: string | undefined): Set<string> | undefined {
+  if (!value) return undefined;
+  return new Set(value.toLowerCase().split(',').map((s) => s.trim()).filter(Boolean));
+}
+
+export interface ForwardedFacts {
+  clientIp: string;
+  proto: string;
+  host: string;
+  requestId: string;
+  upstreamHost: string | undefined;
+}
+
+/**
+ * Headers sent upstream, from the client's raw header list: hop-by-hop ones (and those named in
+ * Connection) removed, X-Forwarded-For appended to, X-Forwarded-Proto/-Host and X-Request-Id set,
+ * Host set to the upstream's unless preserved. Node has already refused CR/LF in any value.
+ */
+export function upstreamRequestHeaders(raw: readonly string[], f: ForwardedFacts): string[] {
+  let listed: Set<string> | undefined;
+  let forwardedFor: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (name === 'connection') listed = connectionListed(raw[i + 1]);
+  }
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (HOP_BY_HOP.has(name) || listed?.has(name)) continue;
+    if (name === 'x-forwarded-for') {
+      forwardedFor = forwardedFor ? `${forwardedFor}, ${raw[i + 1]}` : raw[i + 1];
+      continue;
+    }
+    if (name === 'x-forwarded-proto' || name === 'x-forwarded-host' || name === 'x-request-id') continue;
+    out.push(raw[i]!, raw[i + 1]!);
+  }
+  out.push('host', f.upstreamHost ?? f.host);
+  out.push('x-forwarded-for', forwardedFor ? `${forwardedFor}, ${f.clientIp}` : f.clientIp);
+  out.push('x-forwarded-proto', f.proto, 'x-forwarded-host', f.host, 'x-request-id', f.requestId);
+  return out;
+}
+
+/** Response headers from the upstream's raw list (Buffers), for the client: hop-by-hop ones removed. */
+export function clientResponseHeaders(raw: readonly Buffer[], requestId: string): string[] {
+  let listed: Set<string> | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]!.length === 10 && raw[i]!.toString('latin1').toLowerCase() === 'connection') listed = connectionListed(raw[i + 1]!.toString('latin1'));
+  }
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toString('latin1');
+    const lower = name.toLowerCase();
+    if ((HOP_BY_HOP.has(lower) && lower !== 'host') || listed?.has(lower) || lower === 'x-request-id') continue;
+    out.push(name, raw[i + 1]!.toString('latin1'));
+  }
+  out.push('x-request-id', requestId);
+  return out;
+}

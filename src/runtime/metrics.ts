@@ -1,0 +1,56 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { CompiledGateway } from './compile.js';
+import type { HealthEvent, RequestEvent, UpstreamErrorEvent } from './events.js';
+
+/**
+ * Prometheus metrics fed from the runtime's diagnostics channels, so the request path pays
+ * nothing when nobody scrapes: requests by route/service/status, latency, upstream errors,
+ * target health.
+ */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  private readonly requests = new Counter({ name: 'gw_requests_total', help: 'Requests answered, by route, service and status.', labelNames: ['route', 'service', 'status'], registers: [this.registry] });
+  private readonly latency = new Histogram({
+    name: 'gw_request_duration_seconds',
+    help: 'Time from request to the end of the response.',
+    labelNames: ['route', 'service'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  private readonly upstreamErrors = new Counter({ name: 'gw_upstream_errors_total', help: 'Failed upstream attempts, by upstream, target and kind.', labelNames: ['upstream', 'target', 'kind'], registers: [this.registry] });
+  private readonly healthy = new Gauge({ name: 'gw_target_healthy', help: '1 when a target is healthy, 0 when not.', labelNames: ['upstream', 'target'], registers: [this.registry] });
+
+  private readonly onRequest = (m: unknown) => {
+    const e = m as RequestEvent;
+    const route = e.route ?? (e.code ?? 'none');
+    this.requests.inc({ route, service: e.service ?? 'none', status: String(e.status) });
+    this.latency.observe({ route, service: e.service ?? 'none' }, e.durationMs / 1000);
+  };
+  private readonly onUpstreamError = (m: unknown) => {
+    const e = m as UpstreamErrorEvent;
+    this.upstreamErrors.inc({ upstream: e.upstream, target: e.target, kind: e.kind });
+  };
+  private readonly onHealth = (m: unknown) => {
+    const e = m as HealthEvent;
+    this.healthy.set({ upstream: e.upstream, target: e.target }, e.healthy ? 1 : 0);
+  };
+
+  constructor() {
+    diagnosticsChannel.subscribe('gw:request', this.onRequest);
+    diagnosticsChannel.subscribe('gw:upstream-error', this.onUpstreamError);
+    diagnosticsChannel.subscribe('gw:health', this.onHealth);
+  }
+
+  /** Health gauges start at 1 for every target of a (new) configuration. */
+  track(compiled: CompiledGateway): void {
+    this.healthy.reset();
+    for (const u of compiled.upstreams.values()) for (const t of u.targets) this.healthy.set({ upstream: u.id, target: t.url }, t.healthy ? 1 : 0);
+  }
+
+  close(): void {
+    diagnosticsChannel.unsubscribe('gw:request', this.onRequest);
+    diagnosticsChannel.unsubscribe('gw:upstream-error', this.onUpstreamError);
+    diagnosticsChannel.unsubscribe('gw:health', this.onHealth);
+  }
+}

@@ -1,0 +1,48 @@
+import type { ServerResponse } from 'node:http';
+import { CODES, type Code, type CodeInfo } from '../diagnostics/codes.js';
+
+function statusOf(code: Code): number {
+  return (CODES[code] as CodeInfo).status ?? 500;
+}
+
+/**
+ * Answers a client with application/problem+json (RFC 9457): a stable GW code, the status from
+ * the catalogue, a detail that names nothing internal (no upstream hosts, no stack), the request id.
+ */
+export function sendProblem(res: ServerResponse, code: Code, detail: string, requestId: string, extraHeaders?: Record<string, string>): void {
+  const status = statusOf(code);
+  const body = problemBody(code, detail, requestId);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(status, {
+    'content-type': 'application/problem+json',
+    'content-length': Buffer.byteLength(body),
+    'x-request-id': requestId,
+    'cache-control': 'no-store',
+    ...extraHeaders,
+  });
+  res.end(body);
+}
+
+export function problemBody(code: Code, detail: string, requestId: string): string {
+  const info = CODES[code];
+  return JSON.stringify({
+    type: `https://gw.dev/errors#${code.toLowerCase()}`,
+    title: info.title,
+    status: statusOf(code),
+    detail,
+    code,
+    requestId,
+  });
+}
+
+/** A whole HTTP/1.1 response for a socket the HTTP parser gave up on (no ServerResponse exists). */
+export function rawProblemResponse(code: Code, detail: string, requestId: string): string {
+  const status = statusOf(code);
+  const body = problemBody(code, detail, requestId);
+  const reasons: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 413: 'Payload Too Large', 431: 'Request Header Fields Too Large' };
+  const reason = reasons[status] ?? 'Error';
+  return `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-request-id: ${requestId}\r\nconnection: close\r\n\r\n${body}`;
+}

@@ -1,0 +1,184 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Dispatcher } from 'undici';
+import type { Code } from '../diagnostics/codes.js';
+import type { CompiledRoute } from './compile.js';
+import { requestChannel, upstreamErrorChannel, type RequestEvent, type UpstreamErrorEvent } from './events.js';
+import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
+import { sendProblem } from './problem.js';
+import { recordFailure, recordSuccess, type TargetState } from './target-state.js';
+
+/** Facts about the incoming request, read once from its raw headers. */
+export interface RequestFacts {
+  requestId: string;
+  host: string;
+  contentLength: number | undefined;
+  chunked: boolean;
+  start: number;
+}
+
+class PayloadTooLargeError extends Error {
+  readonly code = 'GW_PAYLOAD_TOO_LARGE';
+}
+
+const RETRYABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/**
+ * One request on its way upstream and back: picks a target, streams the body up and the answer
+ * down (backpressure both ways, nothing buffered), retries a connection failure on another target
+ * when the method is idempotent and nothing was sent yet, and maps failures to 502/503/504.
+ * Implements undici's dispatch handler so the response arrives as raw header buffers.
+ */
+export class Forward implements Dispatcher.DispatchHandler {
+  private target: TargetState | undefined;
+  private attempt = 0;
+  private abortUpstream: ((err?: Error) => void) | undefined;
+  private bytesOut = 0;
+  private bytesIn = 0;
+  private done = false;
+  private readonly hasBody: boolean;
+
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    private readonly route: CompiledRoute,
+    private readonly path: string,
+    private readonly facts: RequestFacts,
+  ) {
+    this.hasBody = facts.chunked || (facts.contentLength ?? 0) > 0;
+    res.on('close', () => {
+      if (!this.done) this.abortUpstream?.(new Error('client closed the connection'));
+    });
+  }
+
+  start(avoid?: TargetState): void {
+    const target = this.route.upstream.balancer.pick(Date.now(), avoid);
+    if (!target) {
+      this.fail('GW_HTTP_NO_HEALTHY_UPSTREAM', `no healthy target for service "${this.route.service}"`);
+      return;
+    }
+    this.target = target;
+    target.active++;
+    const headers = upstreamRequestHeaders(this.req.rawHeaders, {
+      clientIp: this.req.socket.remoteAddress ?? '',
+      proto: 'http',
+      host: this.facts.host,
+      requestId: this.facts.requestId,
+      upstreamHost: this.route.preserveHost ? undefined : target.host,
+    });
+    target.pool.dispatch(
+      {
+        path: this.path,
+        method: this.req.method as Dispatcher.HttpMethod,
+        headers,
+        // undici takes an async iterable body too (its types only say Readable).
+        body: this.hasBody ? (this.body() as IncomingMessage) : null,
+        headersTimeout: this.route.requestTimeoutMs,
+        bodyTimeout: this.route.requestTimeoutMs,
+      },
+      this,
+    );
+  }
+
+  /** The request body as it arrives; a chunked body larger than the route allows stops with 413. */
+  private body(): IncomingMessage | AsyncGenerator<Buffer> {
+    if (!this.facts.chunked) return this.req;
+    const limit = this.route.maxBodyBytes;
+    const req = this.req;
+    const self = this;
+    return (async function* limited() {
+      for await (const chunk of req as AsyncIterable<Buffer>) {
+        self.bytesIn += chunk.length;
+        if (self.bytesIn > limit) throw new PayloadTooLargeError(`request body over ${limit} bytes`);
+        yield chunk;
+      }
+    })();
+  }
+
+  onConnect(abort: (err?: Error) => void): void {
+    this.abortUpstream = abort;
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    const target = this.target!;
+    if (statusCode >= 500) this.noteFailure(target, 'status');
+    else recordSuccess(target);
+    this.res.writeHead(statusCode, clientResponseHeaders(rawHeaders, this.facts.requestId));
+    this.res.on('drain', resume);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.bytesOut += chunk.length;
+    return this.res.write(chunk);
+  }
+
+  onComplete(): void {
+    this.target!.active--;
+    this.done = true;
+    this.res.end();
+    this.emit(this.res.statusCode, null);
+  }
+
+  onError(err: Error & { code?: string }): void {
+    const target = this.target!;
+    target.active--;
+    if (this.done) return;
+    if (err instanceof PayloadTooLargeError) {
+      this.fail('GW_HTTP_PAYLOAD_TOO_LARGE', `the request body is larger than ${this.route.maxBodyBytes} bytes`, { connection: 'close' });
+      return;
+    }
+    if (this.res.headersSent) {
+      this.noteFailure(target, 'reset');
+      this.done = true;
+      this.res.destroy(err);
+      this.emit(this.res.statusCode, 'GW_HTTP_UPSTREAM_FAILED');
+      return;
+    }
+    if (err.message === 'client closed the connection' || this.req.destroyed) {
+      this.done = true;
+      this.emit(499, null);
+      return;
+    }
+    const code = err.code ?? '';
+    const timeout = code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
+    this.noteFailure(target, timeout ? 'timeout' : code === 'ECONNREFUSED' || code === 'UND_ERR_CONNECT_TIMEOUT' ? 'connect' : 'reset');
+    if (RETRYABLE.has(code) && !this.hasBody && this.attempt < this.route.retries) {
+      this.attempt++;
+      this.start(target);
+      return;
+    }
+    if (timeout) this.fail('GW_HTTP_UPSTREAM_TIMEOUT', `service "${this.route.service}" did not answer in time`);
+    else this.fail('GW_HTTP_UPSTREAM_FAILED', `service "${this.route.service}" could not be reached`);
+  }
+
+  private noteFailure(target: TargetState, kind: UpstreamErrorEvent['kind']): void {
+    recordFailure(target, Date.now());
+    if (upstreamErrorChannel.hasSubscribers) {
+      upstreamErrorChannel.publish({ upstream: this.route.upstream.id, target: target.url, kind } satisfies UpstreamErrorEvent);
+    }
+  }
+
+  private fail(code: Code, detail: string, headers?: Record<string, string>): void {
+    this.done = true;
+    sendProblem(this.res, code, detail, this.facts.requestId, headers);
+    this.emit(this.res.statusCode, code);
+  }
+
+  private emit(status: number, code: string | null): void {
+    if (!requestChannel.hasSubscribers) return;
+    requestChannel.publish({
+      time: Date.now(),
+      requestId: this.facts.requestId,
+      method: this.req.method ?? '',
+      path: this.req.url ?? '',
+      route: this.route.id,
+      service: this.route.service,
+      target: this.target?.url ?? null,
+      status,
+      durationMs: performance.now() - this.facts.start,
+      bytesIn: this.bytesIn || (this.facts.contentLength ?? 0),
+      bytesOut: this.bytesOut,
+      code,
+    } satisfies RequestEvent);
+  }
+}

@@ -1,0 +1,173 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { closeCompiled, type CompiledGateway } from './compile.js';
+import { requestChannel, type RequestEvent } from './events.js';
+import { requestIdFrom } from './headers.js';
+import { HealthChecks } from './health-checks.js';
+import { normalizePath } from './normalize-path.js';
+import { sendProblem, rawProblemResponse } from './problem.js';
+import { Forward, type RequestFacts } from './proxy.js';
+
+export interface GatewayServerOptions {
+  host: string;
+  port: number;
+  /** A client must send its request headers within this time (slowloris). */
+  headersTimeoutMs?: number;
+  /** A client must send its whole request within this time. */
+  clientRequestTimeoutMs?: number;
+  keepAliveTimeoutMs?: number;
+  /** Request headers larger than this are refused with 431. */
+  maxHeaderBytes?: number;
+}
+
+export const SERVER_DEFAULTS = { headersTimeoutMs: 10_000, clientRequestTimeoutMs: 60_000, keepAliveTimeoutMs: 5_000, maxHeaderBytes: 16 * 1024 };
+
+/**
+ * The gateway's HTTP server. The request path only looks things up in the compiled table:
+ * normalise the path, one router lookup, then a Forward. `swap` replaces the table atomically
+ * (hot reload): requests already running finish on the table they started with.
+ */
+export class GatewayServer {
+  private table: CompiledGateway;
+  private health: HealthChecks;
+  private readonly server: Server;
+  private inFlight = 0;
+  private draining = false;
+  private idle: (() => void) | undefined;
+
+  constructor(compiled: CompiledGateway, private readonly options: GatewayServerOptions) {
+    this.table = compiled;
+    this.health = new HealthChecks(compiled);
+    const o = { ...SERVER_DEFAULTS, ...options };
+    this.server = createServer(
+      { maxHeaderSize: o.maxHeaderBytes, requestTimeout: o.clientRequestTimeoutMs, headersTimeout: o.headersTimeoutMs, keepAliveTimeout: o.keepAliveTimeoutMs },
+      (req, res) => this.handle(req, res),
+    );
+    this.server.on('clientError', (err: Error & { code?: string }, socket: Socket) => refuseClient(err, socket));
+  }
+
+  get compiled(): CompiledGateway {
+    return this.table;
+  }
+
+  async listen(): Promise<AddressInfo> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.options.port, this.options.host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    this.health.start();
+    return this.server.address() as AddressInfo;
+  }
+
+  /** Serve a new configuration from now on; the old pools close once their requests are done. */
+  swap(next: CompiledGateway): void {
+    const old = this.table;
+    this.health.stop();
+    this.table = next;
+    this.health = new HealthChecks(next);
+    this.health.start();
+    void closeCompiled(old);
+  }
+
+  /** Stop accepting, let requests in flight finish (up to the deadline), close the pools. */
+  async close(deadlineMs = 10_000): Promise<{ dropped: number }> {
+    this.draining = true;
+    this.health.stop();
+    const closed = new Promise<void>((r) => this.server.close(() => r()));
+    this.server.closeIdleConnections();
+    const drained = this.inFlight === 0 ? Promise.resolve(true) : new Promise<boolean>((r) => (this.idle = () => r(true)));
+    const late = await Promise.race([drained, new Promise<boolean>((r) => setTimeout(() => r(false), deadlineMs).unref())]);
+    const dropped = late ? 0 : this.inFlight;
+    this.server.closeAllConnections();
+    await closed;
+    await closeCompiled(this.table);
+    return { dropped };
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const table = this.table;
+    this.inFlight++;
+    res.on('close', () => {
+      if (--this.inFlight === 0 && this.idle) this.idle();
+    });
+    const facts = readFacts(req.rawHeaders);
+    if (this.draining) {
+      res.shouldKeepAlive = false;
+      return answer(req, res, facts, 'GW_HTTP_SHUTTING_DOWN', 'the gateway is shutting down; retry on another instance');
+    }
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const segments = normalizePath(q === -1 ? url : url.slice(0, q));
+    if (!segments) return answer(req, res, facts, 'GW_HTTP_BAD_REQUEST', 'the request path is not a valid absolute path');
+    const match = table.router.lookup(req.method ?? 'GET', segments);
+    if (match.kind === 'not-found') return answer(req, res, facts, 'GW_HTTP_NOT_FOUND', 'no route matches this path');
+    if (match.kind === 'method-not-allowed') {
+      return answer(req, res, facts, 'GW_HTTP_METHOD_NOT_ALLOWED', `${req.method} is not allowed here`, { allow: match.allow.join(', ') });
+    }
+    const route = match.value;
+    if (facts.contentLength !== undefined && facts.contentLength > route.maxBodyBytes) {
+      res.shouldKeepAlive = false;
+      return answer(req, res, facts, 'GW_HTTP_PAYLOAD_TOO_LARGE', `the request body is larger than ${route.maxBodyBytes} bytes`, { connection: 'close' });
+    }
+    let path = '';
+    for (const p of route.upstreamPath) path += typeof p === 'number' ? match.params[p] : p;
+    if (q !== -1) path += url.slice(q);
+    new Forward(req, res, route, path, facts).start();
+  }
+}
+
+function readFacts(raw: readonly string[]): RequestFacts {
+  let requestId: string | undefined;
+  let host = '';
+  let contentLength: number | undefined;
+  let chunked = false;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 4 && name.toLowerCase() === 'host') host = raw[i + 1]!;
+    else if (name.length === 12 && name.toLowerCase() === 'x-request-id') requestId = raw[i + 1];
+    else if (name.length === 14 && name.toLowerCase() === 'content-length') contentLength = Number(raw[i + 1]);
+    else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') chunked = true;
+  }
+  return { requestId: requestIdFrom(requestId), host, contentLength, chunked, start: performance.now() };
+}
+
+/** The gateway answers itself (404, 405, 413, ...), and tells the subscribers. */
+function answer(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, code: Parameters<typeof sendProblem>[1], detail: string, headers?: Record<string, string>): void {
+  sendProblem(res, code, detail, facts.requestId, headers);
+  // Unread request bodies are drained so the connection stays usable (or closed with it).
+  req.resume();
+  if (!requestChannel.hasSubscribers) return;
+  requestChannel.publish({
+    time: Date.now(),
+    requestId: facts.requestId,
+    method: req.method ?? '',
+    path: req.url ?? '',
+    route: null,
+    service: null,
+    target: null,
+    status: res.statusCode,
+    durationMs: performance.now() - facts.start,
+    bytesIn: facts.contentLength ?? 0,
+    bytesOut: 0,
+    code,
+  } satisfies RequestEvent);
+}
+
+/** Requests Node's parser refuses (oversized headers, smuggling attempts, slow clients) get a problem+json answer. */
+function refuseClient(err: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable || err.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const id = requestIdFrom(undefined);
+  const response =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? rawProblemResponse('GW_HTTP_HEADERS_TOO_LARGE', 'the request headers are too large', id)
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? rawProblemResponse('GW_HTTP_REQUEST_TIMEOUT', 'the request was not received in time', id)
+        : rawProblemResponse('GW_HTTP_BAD_REQUEST', 'the request is malformed', id);
+  socket.end(response);
+}

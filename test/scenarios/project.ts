@@ -1,0 +1,30 @@
+import { cp, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EXAMPLE_SPECS } from '../helpers/cli.js';
+
+/**
+ * The scenario project: the example shop's specs, each service pointed at its echo upstream
+ * (keeping the spec's base path), catalog mounted under /catalog, and orders limited to 256 KiB
+ * bodies (the spec's own x-gw on createOrder).
+ */
+export async function writeShopProject(dir: string, echoes: { users: string; orders: string; catalog: string }): Promise<void> {
+  await cp(EXAMPLE_SPECS, join(dir, 'specs'), { recursive: true });
+  await writeFile(
+    join(dir, 'gw.yaml'),
+    `version: 1
+name: shop
+listen: { host: 127.0.0.1, port: 0 }
+services:
+  - name: users
+    spec: specs/users.yaml
+    upstreams: ["${echoes.users}/api/v1"]
+  - name: orders
+    spec: specs/orders/openapi.yaml
+    upstreams: ["${echoes.orders}/v1"]
+  - name: catalog
+    spec: specs/catalog.json
+    prefix: /catalog
+    upstreams: ["${echoes.catalog}"]
+`,
+  );
+}

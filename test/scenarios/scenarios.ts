@@ -1,0 +1,128 @@
+import type { Gateway, Route } from '../../src/model/types.js';
+import type { EchoReport } from '../helpers/echo-upstream.js';
+
+/**
+ * The ONE scenario list every data plane is held to (gw serve now; the generated NGINX config and
+ * Node gateway run the same list). A scenario is a request and what must come back, and what the
+ * upstream must have received. Data-plane independent: only HTTP in, HTTP out.
+ */
+export interface Scenario {
+  name: string;
+  request: { method: string; path: string; headers?: Record<string, string>; body?: string };
+  expect: {
+    status: number;
+    /** The echo upstream that must have answered (its service name). */
+    upstream?: string;
+    /** Path and query the upstream must have received. */
+    upstreamUrl?: string;
+    upstreamMethod?: string;
+    /** Headers the upstream must have received (lower-case names; a RegExp to match). */
+    upstreamHeaders?: Record<string, string | RegExp | null>;
+    /** Response headers the client must get (null: must be absent). */
+    headers?: Record<string, string | RegExp | null>;
+    /** For answers from the gateway itself: the problem+json code. */
+    problem?: string;
+  };
+}
+
+/** Values a typed parameter takes in generated requests. */
+function sampleValue(route: Route, name: string): string {
+  const s = route.params.find((p) => p.name === name)?.schema ?? {};
+  if (s.enum?.length) return String(s.enum[0]);
+  if (s.type === 'integer' || s.type === 'number') return '42';
+  if (s.format === 'uuid') return '3f2a1c4e-9b8d-4e2f-a1b2-c3d4e5f60718';
+  return 'blue-mug-7';
+}
+
+/** One scenario per route of the model: the right upstream gets the right method and path. */
+export function routingScenarios(gateway: Gateway): Scenario[] {
+  return gateway.routes.map((route) => {
+    const fill = (template: string) => template.replace(/\{([^{}]+)\}/g, (_, n: string) => sampleValue(route, n));
+    const isHead = route.method === 'HEAD';
+    return {
+      name: `routes ${route.method} ${route.path} to ${route.service}`,
+      request: { method: route.method, path: `${fill(route.path)}?trace=${encodeURIComponent(route.id)}` },
+      expect: {
+        status: 200,
+        ...(isHead ? {} : { upstream: route.service, upstreamMethod: route.method, upstreamUrl: `${fill(route.upstreamPath)}?trace=${encodeURIComponent(route.id)}` }),
+      },
+    };
+  });
+}
+
+/** Hand-written scenarios for the shop project (scenarios/project.ts): typing, 404/405, prefixes, headers, edge safety. */
+export const shopScenarios: Scenario[] = [
+  { name: 'an integer parameter does not match a word', request: { method: 'GET', path: '/users/abc' }, expect: { status: 404, problem: 'GW_HTTP_NOT_FOUND', headers: { 'content-type': /^application\/problem\+json/ } } },
+  { name: 'a literal beats a parameter', request: { method: 'GET', path: '/users/me' }, expect: { status: 200, upstream: 'users', upstreamUrl: '/api/v1/users/me' } },
+  { name: 'an enum parameter outside its values does not match', request: { method: 'GET', path: '/catalog/categories/garden/products' }, expect: { status: 404, problem: 'GW_HTTP_NOT_FOUND' } },
+  { name: 'a pattern parameter outside its pattern does not match', request: { method: 'GET', path: '/catalog/products/Blue_Mug' }, expect: { status: 404, problem: 'GW_HTTP_NOT_FOUND' } },
+  { name: 'unknown path: 404 problem+json with request id', request: { method: 'GET', path: '/nowhere' }, expect: { status: 404, problem: 'GW_HTTP_NOT_FOUND', headers: { 'x-request-id': /.+/ } } },
+  { name: 'known path, other method: 405 with Allow', request: { method: 'PATCH', path: '/orders' }, expect: { status: 405, problem: 'GW_HTTP_METHOD_NOT_ALLOWED', headers: { allow: 'GET, HEAD, POST' } } },
+  { name: 'HEAD is served by the GET route', request: { method: 'HEAD', path: '/users/me' }, expect: { status: 200 } },
+  { name: 'the prefix is stripped before forwarding', request: { method: 'GET', path: '/catalog/products?q=mug' }, expect: { status: 200, upstream: 'catalog', upstreamUrl: '/products?q=mug' } },
+  { name: 'without its prefix a prefixed service is not reachable', request: { method: 'GET', path: '/products' }, expect: { status: 404 } },
+  {
+    name: 'X-Forwarded-* set, Host is the upstream\'s, X-Request-Id kept when valid',
+    request: { method: 'GET', path: '/orders', headers: { 'x-request-id': 'req-123', 'x-forwarded-for': '203.0.113.9', host: 'api.example.test' } },
+    expect: {
+      status: 200,
+      upstream: 'orders',
+      upstreamHeaders: { 'x-forwarded-for': /^203\.0\.113\.9, 127\.0\.0\.1$/, 'x-forwarded-proto': 'http', 'x-forwarded-host': 'api.example.test', 'x-request-id': 'req-123', host: /^127\.0\.0\.1:\d+$/ },
+      headers: { 'x-request-id': 'req-123' },
+    },
+  },
+  { name: 'an invalid X-Request-Id is replaced', request: { method: 'GET', path: '/orders', headers: { 'x-request-id': 'bad id with spaces' } }, expect: { status: 200, upstreamHeaders: { 'x-request-id': /^[0-9a-f-]{36}$/ }, headers: { 'x-request-id': /^[0-9a-f-]{36}$/ } } },
+  {
+    name: 'hop-by-hop headers and those named in Connection are not forwarded',
+    request: { method: 'GET', path: '/orders', headers: { connection: 'keep-alive, x-secret-hop', 'x-secret-hop': '1', te: 'trailers', 'x-kept': 'yes' } },
+    expect: { status: 200, upstreamHeaders: { 'x-secret-hop': null, te: null, 'x-kept': 'yes' } },
+  },
+  { name: 'the query string is kept as sent', request: { method: 'GET', path: '/orders?status=paid&x=%20y' }, expect: { status: 200, upstreamUrl: '/v1/orders?status=paid&x=%20y' } },
+  { name: 'dot segments are resolved before routing', request: { method: 'GET', path: '/users/x/../me' }, expect: { status: 200, upstream: 'users', upstreamUrl: '/api/v1/users/me' } },
+  { name: 'encoded unreserved characters are decoded', request: { method: 'GET', path: '/users/%6De' }, expect: { status: 200, upstreamUrl: '/api/v1/users/me' } },
+  { name: 'a path that climbs above the root is refused', request: { method: 'GET', path: '/../etc/passwd' }, expect: { status: 400, problem: 'GW_HTTP_BAD_REQUEST' } },
+  { name: 'an encoded slash does not split a segment', request: { method: 'GET', path: '/orders/a%2Fb/items' }, expect: { status: 200, upstreamUrl: '/v1/orders/a%2Fb/items' } },
+  { name: 'a body is forwarded', request: { method: 'POST', path: '/orders', body: '{"items":[1,2,3]}', headers: { 'content-type': 'application/json' } }, expect: { status: 200, upstreamMethod: 'POST', upstreamHeaders: { 'content-length': '17' } } },
+  { name: 'a body over maxBodySize is refused with 413', request: { method: 'POST', path: '/orders', body: 'x'.repeat(300 * 1024) }, expect: { status: 413, problem: 'GW_HTTP_PAYLOAD_TOO_LARGE' } },
+  { name: 'upstream status codes and headers pass through', request: { method: 'GET', path: '/orders', headers: { 'x-echo-status': '418' } }, expect: { status: 418, upstream: 'orders', headers: { 'x-upstream': 'orders' } } },
+];
+
+export interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Checks one answer against a scenario; returns what differs, in words (empty when it passes). */
+export function judge(s: Scenario, a: Answer): string[] {
+  const out: string[] = [];
+  const e = s.expect;
+  if (a.status !== e.status) out.push(`status ${a.status}, want ${e.status} (body: ${a.body.slice(0, 200)})`);
+  for (const [k, want] of Object.entries(e.headers ?? {})) out.push(...compare(`response header ${k}`, a.headers[k], want));
+  if (e.problem) {
+    if (!/^application\/problem\+json/.test(a.headers['content-type'] ?? '')) out.push(`content-type ${a.headers['content-type']}, want application/problem+json`);
+    else if ((JSON.parse(a.body) as { code?: string }).code !== e.problem) out.push(`problem code in ${a.body}, want ${e.problem}`);
+  }
+  if (e.upstream || e.upstreamUrl || e.upstreamMethod || e.upstreamHeaders) {
+    let report: EchoReport | undefined;
+    try {
+      report = JSON.parse(a.body) as EchoReport;
+    } catch {
+      out.push(`the body is not an upstream report: ${a.body.slice(0, 200)}`);
+    }
+    if (report) {
+      if (e.upstream && report.name !== e.upstream) out.push(`answered by ${report.name}, want ${e.upstream}`);
+      if (e.upstreamUrl && report.url !== e.upstreamUrl) out.push(`upstream got ${report.url}, want ${e.upstreamUrl}`);
+      if (e.upstreamMethod && report.method !== e.upstreamMethod) out.push(`upstream got method ${report.method}, want ${e.upstreamMethod}`);
+      for (const [k, want] of Object.entries(e.upstreamHeaders ?? {})) out.push(...compare(`upstream header ${k}`, report.headers[k] as string | undefined, want));
+    }
+  }
+  return out;
+}
+
+function compare(what: string, got: string | undefined, want: string | RegExp | null): string[] {
+  if (want === null) return got === undefined ? [] : [`${what} is "${got}", want it absent`];
+  if (got === undefined) return [`${what} is missing, want ${String(want)}`];
+  if (typeof want === 'string' ? got !== want : !want.test(got)) return [`${what} is "${got}", want ${String(want)}`];
+  return [];
+}
