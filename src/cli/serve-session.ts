@@ -24,6 +24,7 @@ export interface ServeRequest {
   color: boolean;
   watch: boolean;
   drainMs: number;
+  clientHeaderTimeoutMs: number;
 }
 
 export interface ServeSession {
@@ -36,7 +37,11 @@ export interface ServeSession {
 /** gw.yaml -> model -> compiled table -> a listening gateway, plus admin, logs, metrics and (with --watch) hot reload. */
 export async function startServeSession(req: ServeRequest, report: (text: string) => void): Promise<ServeSession> {
   const { gateway, files } = await loadServable(req.config);
-  const server = new GatewayServer(compileGateway(gateway), { host: req.host ?? gateway.listen.host, port: req.port ?? gateway.listen.port });
+  const server = new GatewayServer(compileGateway(gateway), {
+    host: req.host ?? gateway.listen.host,
+    port: req.port ?? gateway.listen.port,
+    headersTimeoutMs: req.clientHeaderTimeoutMs,
+  });
   const metrics = new GatewayMetrics();
   metrics.track(server.compiled);
   const unsubscribe = subscribeAccessLog(req.logFormat, (line) => process.stdout.write(line), req.color);

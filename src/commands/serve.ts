@@ -23,6 +23,7 @@ last good configuration serving. SIGINT/SIGTERM drain requests in flight, then e
     'admin-host': Flags.string({ summary: 'Address of the admin listener.', default: '127.0.0.1' }),
     'log-format': Flags.string({ summary: 'Access log: pretty (coloured on a terminal), json (one object a line) or off.', options: ['pretty', 'json', 'off'], default: 'pretty' }),
     watch: Flags.boolean({ char: 'w', summary: 'Reload when gw.yaml or a spec changes.', default: false }),
+    'client-header-timeout': Flags.integer({ summary: 'Seconds a client has to send its request headers.', default: 10, min: 1 }),
     'drain-timeout': Flags.integer({ summary: 'Seconds to let requests in flight finish on shutdown.', default: 10, min: 0 }),
   };
 
@@ -39,6 +40,7 @@ last good configuration serving. SIGINT/SIGTERM drain requests in flight, then e
         color: useColor(process.stdout),
         watch: flags.watch,
         drainMs: flags['drain-timeout'] * 1000,
+        clientHeaderTimeoutMs: flags['client-header-timeout'] * 1000,
       },
       (text) => process.stderr.write(text),
     );

@@ -50,12 +50,16 @@ export class Forward implements Dispatcher.DispatchHandler {
     });
   }
 
-  start(avoid?: TargetState): void {
-    const target = this.route.upstream.balancer.pick(Date.now(), avoid);
+  start(): void {
+    const target = this.route.upstream.balancer.pick(Date.now());
     if (!target) {
       this.fail('GW_HTTP_NO_HEALTHY_UPSTREAM', `no healthy target for service "${this.route.service}"`);
       return;
     }
+    this.send(target);
+  }
+
+  private send(target: TargetState): void {
     this.target = target;
     target.active++;
     const headers = upstreamRequestHeaders(this.req.rawHeaders, {
@@ -142,9 +146,10 @@ export class Forward implements Dispatcher.DispatchHandler {
     const code = err.code ?? '';
     const timeout = code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
     this.noteFailure(target, timeout ? 'timeout' : code === 'ECONNREFUSED' || code === 'UND_ERR_CONNECT_TIMEOUT' ? 'connect' : 'reset');
-    if (RETRYABLE.has(code) && !this.hasBody && this.attempt < this.route.retries) {
+    const next = RETRYABLE.has(code) && !this.hasBody && this.attempt < this.route.retries ? this.route.upstream.balancer.pick(Date.now(), target) : undefined;
+    if (next) {
       this.attempt++;
-      this.start(target);
+      this.send(next);
       return;
     }
     if (timeout) this.fail('GW_HTTP_UPSTREAM_TIMEOUT', `service "${this.route.service}" did not answer in time`);

@@ -40,7 +40,14 @@ export class GatewayServer {
     this.health = new HealthChecks(compiled);
     const o = { ...SERVER_DEFAULTS, ...options };
     this.server = createServer(
-      { maxHeaderSize: o.maxHeaderBytes, requestTimeout: o.clientRequestTimeoutMs, headersTimeout: o.headersTimeoutMs, keepAliveTimeout: o.keepAliveTimeoutMs },
+      {
+        maxHeaderSize: o.maxHeaderBytes,
+        requestTimeout: o.clientRequestTimeoutMs,
+        headersTimeout: o.headersTimeoutMs,
+        keepAliveTimeout: o.keepAliveTimeoutMs,
+        // How often Node looks for clients past their header/request deadline (default 30 s).
+        connectionsCheckingInterval: Math.min(1_000, o.headersTimeoutMs),
+      },
       (req, res) => this.handle(req, res),
     );
     this.server.on('clientError', (err: Error & { code?: string }, socket: Socket) => refuseClient(err, socket));

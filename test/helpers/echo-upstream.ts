@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -15,6 +16,12 @@ export interface EchoUpstream {
   url: string;
   port: number;
   hits: number;
+  /** While true, the health path answers 503. */
+  sick: boolean;
+  /** Body bytes received so far, all requests together. */
+  received: number;
+  /** 'streamed' fires when a x-echo-bytes answer has been handed to the socket entirely. */
+  events: EventEmitter;
   server: Server;
   close(): Promise<void>;
 }
@@ -23,14 +30,23 @@ export interface EchoUpstream {
  * A real HTTP server on 127.0.0.1:0 that answers every request with a JSON report of what it
  * received (method, URL, headers, body length; the body is counted as it streams, never kept).
  * Request headers steer it: x-echo-status: NNN answers NNN; x-echo-delay: MS waits MS ms first;
- * x-echo-bytes: N streams N bytes back. Paths ending in /__health answer 200 (503 once `sick`).
+ * x-echo-bytes: N streams N bytes back; x-echo-slow-read makes it read the body slowly. Paths ending in /__health answer 200 (503 once `sick`).
  */
-export async function startEcho(name: string): Promise<EchoUpstream & { sick: boolean }> {
-  const state = { sick: false, hits: 0 };
+export async function startEcho(name: string): Promise<EchoUpstream> {
+  const state = { sick: false, hits: 0, received: 0 };
+  const events = new EventEmitter();
   const server = createServer((req, res) => {
     state.hits++;
     let bytes = 0;
-    req.on('data', (c: Buffer) => (bytes += c.length));
+    const slowRead = req.headers['x-echo-slow-read'] !== undefined;
+    req.on('data', (c: Buffer) => {
+      bytes += c.length;
+      state.received += c.length;
+      if (slowRead) {
+        req.pause();
+        setTimeout(() => req.resume(), 2);
+      }
+    });
     req.on('end', () => respond(req, bytes));
     const respond = (r: IncomingMessage, n: number) => {
       const path = (r.url ?? '/').split('?')[0]!;
@@ -39,7 +55,7 @@ export async function startEcho(name: string): Promise<EchoUpstream & { sick: bo
         return;
       }
       const big = r.headers['x-echo-bytes'];
-      if (typeof big === 'string') return streamBytes(res, Number(big));
+      if (typeof big === 'string') return streamBytes(res, Number(big), () => events.emit('streamed'));
       const slow = r.headers['x-echo-delay'];
       const status = Number(r.headers['x-echo-status'] ?? 200);
       const body = JSON.stringify({ name, method: r.method ?? "", url: r.url ?? "", headers: r.headers, bytes: n } satisfies EchoReport);
@@ -66,6 +82,13 @@ export async function startEcho(name: string): Promise<EchoUpstream & { sick: bo
     set hits(v: number) {
       state.hits = v;
     },
+    events,
+    get received() {
+      return state.received;
+    },
+    set received(v: number) {
+      state.received = v;
+    },
     get sick() {
       return state.sick;
     },
@@ -81,7 +104,8 @@ export async function startEcho(name: string): Promise<EchoUpstream & { sick: bo
   return echo;
 }
 
-function streamBytes(res: import('node:http').ServerResponse, total: number): void {
+function streamBytes(res: import('node:http').ServerResponse, total: number, done: () => void): void {
+  res.once('finish', done);
   res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': total });
   const chunk = Buffer.alloc(64 * 1024, 120);
   let sent = 0;

@@ -1,0 +1,335 @@
+import { request } from 'node:http';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runGw, tempDir } from '../helpers/cli.js';
+import { startEcho, type EchoUpstream } from '../helpers/echo-upstream.js';
+import { startGwServe, type RunningGateway } from '../helpers/gw-serve.js';
+import { send, sendRaw } from '../helpers/http.js';
+import { oas30, writeFiles } from '../helpers/specs.js';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let echoes: EchoUpstream[] = [];
+let gw: RunningGateway | undefined;
+
+beforeEach(async () => ({ dir, cleanup } = await tempDir('gw-serve-')));
+afterEach(async () => {
+  await gw?.stop();
+  gw = undefined;
+  await Promise.all(echoes.map((e) => e.close()));
+  echoes = [];
+  await cleanup();
+});
+
+const SPEC = oas30('Svc', {
+  '/items': { get: { operationId: 'listItems' }, post: { operationId: 'createItem' } },
+  '/items/{id}': { get: { operationId: 'getItem', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }] } },
+  '/upload': { post: { operationId: 'upload', 'x-gw': { maxBodySize: '64mb' } } },
+  '/download': { get: { operationId: 'download' } },
+});
+
+/** One service "svc" in front of the given echo targets; `service` adds gw.yaml keys to its entry. */
+async function project(targets: (string | { url: string; weight: number })[], service = '', settings = ''): Promise<void> {
+  await writeFiles(dir, { 'svc.yaml': SPEC });
+  const ups = targets.map((t) => (typeof t === 'string' ? `      - ${t}` : `      - { url: "${t.url}", weight: ${t.weight} }`)).join('\n');
+  await writeFile(join(dir, 'gw.yaml'), `version: 1\nname: test\n${settings}services:\n  - name: svc\n    spec: svc.yaml\n    upstreams:\n${ups}\n${service}`);
+}
+
+async function echoesNamed(...names: string[]): Promise<EchoUpstream[]> {
+  echoes.push(...(await Promise.all(names.map((n) => startEcho(n)))));
+  return echoes;
+}
+
+async function spread(n: number, path = '/items'): Promise<Record<string, number>> {
+  const count: Record<string, number> = {};
+  for (let i = 0; i < n; i++) {
+    const a = await send(gw!.url, 'GET', path);
+    expect(a.status).toBe(200);
+    const name = JSON.parse(a.body).name as string;
+    count[name] = (count[name] ?? 0) + 1;
+  }
+  return count;
+}
+
+describe('balancing', () => {
+  it('round-robin spreads 1,000 requests evenly (within 5%)', async () => {
+    const [a, b] = await echoesNamed('a', 'b');
+    await project([a!.url, b!.url]);
+    gw = await startGwServe(dir);
+    const c = await spread(1000);
+    expect(Math.abs(c.a! - 500)).toBeLessThanOrEqual(25);
+    expect(Math.abs(c.b! - 500)).toBeLessThanOrEqual(25);
+  });
+
+  it('weighted 3:1 spreads 1,000 requests as 750/250 (within 5%)', async () => {
+    const [a, b] = await echoesNamed('a', 'b');
+    await project([{ url: a!.url, weight: 3 }, { url: b!.url, weight: 1 }]);
+    gw = await startGwServe(dir);
+    const c = await spread(1000);
+    expect(Math.abs(c.a! - 750)).toBeLessThanOrEqual(50);
+    expect(Math.abs(c.b! - 250)).toBeLessThanOrEqual(50);
+  });
+
+  it('least-connections sends new requests to the idle target', async () => {
+    const [a, b] = await echoesNamed('a', 'b');
+    await project([a!.url, b!.url], '    settings: { loadBalancing: least-connections }\n');
+    gw = await startGwServe(dir);
+    const slow = send(gw.url, 'GET', '/items', { 'x-echo-delay': '800' });
+    await new Promise((r) => setTimeout(r, 100));
+    const busy = (JSON.parse((await slow.then(() => ({ body: '{}' }))).body) as { name?: string }).name;
+    void busy;
+    const slow2 = send(gw.url, 'GET', '/items', { 'x-echo-delay': '800' });
+    await new Promise((r) => setTimeout(r, 100));
+    const quick = await spread(10);
+    const slowName = JSON.parse((await slow2).body).name as string;
+    expect(quick[slowName] ?? 0).toBe(0);
+  });
+});
+
+describe('failures', () => {
+  it('fails over when a target dies: no failed idempotent request after the first health interval', async () => {
+    const [a, b] = await echoesNamed('a', 'b');
+    await project([a!.url, b!.url], '    settings: { healthCheck: { path: /__health, interval: 200ms, timeout: 100ms, unhealthyThreshold: 1, healthyThreshold: 1 } }\n');
+    gw = await startGwServe(dir);
+    await b!.close();
+    await new Promise((r) => setTimeout(r, 300));
+    const c = await spread(200);
+    expect(c).toEqual({ a: 200 });
+    const health = JSON.parse((await send(gw.admin ?? gw.url, 'GET', '/items')).body);
+    void health;
+  });
+
+  it('answers 502 when the only target refuses, 504 when it is too slow, 503 when it is unhealthy', async () => {
+    const [a] = await echoesNamed('a');
+    const dead = await startEcho('dead');
+    const deadUrl = dead.url;
+    await dead.close();
+    await project([deadUrl]);
+    gw = await startGwServe(dir);
+    const refused = await send(gw.url, 'GET', '/items');
+    expect(refused.status).toBe(502);
+    expect(JSON.parse(refused.body)).toMatchObject({ code: 'GW_HTTP_UPSTREAM_FAILED', status: 502 });
+    expect(refused.body).not.toContain('127.0.0.1');
+    await gw.stop();
+
+    await project([a!.url], '    settings: { timeouts: { request: 300ms }, healthCheck: { path: /__health, interval: 100ms, unhealthyThreshold: 1, healthyThreshold: 1 } }\n');
+    gw = await startGwServe(dir);
+    const slow = await send(gw.url, 'GET', '/items', { 'x-echo-delay': '2000' });
+    expect(slow.status).toBe(504);
+    expect(JSON.parse(slow.body).code).toBe('GW_HTTP_UPSTREAM_TIMEOUT');
+    a!.sick = true;
+    await new Promise((r) => setTimeout(r, 400));
+    const none = await send(gw.url, 'GET', '/items');
+    expect(none.status).toBe(503);
+    expect(JSON.parse(none.body).code).toBe('GW_HTTP_NO_HEALTHY_UPSTREAM');
+    a!.sick = false;
+    await new Promise((r) => setTimeout(r, 400));
+    expect((await send(gw.url, 'GET', '/items')).status).toBe(200);
+  });
+});
+
+describe('streaming', () => {
+  it('streams 50 MB up and 50 MB down without buffering: backpressure reaches the far end, memory stays flat', async () => {
+    const [a] = await echoesNamed('a');
+    await project([a!.url]);
+    gw = await startGwServe(dir);
+    await send(gw.url, 'GET', '/items');
+    const size = 50 * 1024 * 1024;
+    const before = gw.rss();
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, gw!.rss())), 20);
+    const u = new URL(gw.url);
+    try {
+      // Up: the upstream reads slowly. Were the gateway buffering, the client would be done long
+      // before the upstream got much; streaming, the client can only finish once the upstream has
+      // nearly everything (only socket buffers sit in between).
+      let upstreamHadAtClientFinish = -1;
+      const up = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request({ host: u.hostname, port: u.port, method: 'POST', path: '/upload', headers: { 'content-length': size, 'x-echo-slow-read': '1' } }, (res) => {
+          let body = '';
+          res.on('data', (c) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject);
+        req.on('finish', () => (upstreamHadAtClientFinish = a!.received));
+        const chunk = Buffer.alloc(64 * 1024, 97);
+        let sent = 0;
+        const pump = () => {
+          while (sent < size) {
+            sent += chunk.length;
+            if (!req.write(chunk)) return void req.once('drain', pump);
+          }
+          req.end();
+        };
+        pump();
+      });
+      expect(up.status).toBe(200);
+      expect(JSON.parse(up.body).bytes).toBe(size);
+      console.log(`upstream had ${upstreamHadAtClientFinish} of ${size} bytes when the client finished`);
+      expect(upstreamHadAtClientFinish).toBeGreaterThan(size / 2);
+
+      // Down: the client reads slowly; the upstream can only finish writing once the client has most of it.
+      let clientHadAtUpstreamFinish = -1;
+      const downBytes = await new Promise<number>((resolve, reject) => {
+        let n = 0;
+        a!.events.once('streamed', () => (clientHadAtUpstreamFinish = n));
+        request({ host: u.hostname, port: u.port, method: 'GET', path: '/download', headers: { 'x-echo-bytes': String(size) } }, (res) => {
+          res.on('data', (c: Buffer) => {
+            n += c.length;
+            res.pause();
+            setTimeout(() => res.resume(), 1);
+          });
+          res.on('end', () => resolve(n));
+        })
+          .on('error', reject)
+          .end();
+      });
+      expect(downBytes).toBe(size);
+      console.log(`client had ${clientHadAtUpstreamFinish} of ${size} bytes when the upstream finished`);
+      expect(clientHadAtUpstreamFinish).toBeGreaterThan(size / 2);
+    } finally {
+      clearInterval(sampler);
+    }
+    // 100 MB passed through; what RSS gained is chunk garbage the GC had not collected yet, not the bodies.
+    console.log(`gateway RSS: ${(before / 2 ** 20).toFixed(1)} MiB before, ${(peak / 2 ** 20).toFixed(1)} MiB at the peak`);
+    expect(peak - before).toBeLessThan(size);
+  });
+
+  it('refuses a chunked body that grows past maxBodySize with 413', async () => {
+    const [a] = await echoesNamed('a');
+    await project([a!.url], '', 'settings: { maxBodySize: 1kb }\n');
+    gw = await startGwServe(dir);
+    const raw = await sendRaw(gw.url, `POST /items HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n800\r\n${'x'.repeat(2048)}\r\n0\r\n\r\n`);
+    expect(raw).toMatch(/^HTTP\/1\.1 413 /);
+    expect(raw).toContain('GW_HTTP_PAYLOAD_TOO_LARGE');
+  });
+});
+
+describe('safety at the edge', () => {
+  beforeEach(async () => {
+    const [a] = await echoesNamed('a');
+    await project([a!.url]);
+    gw = await startGwServe(dir);
+  });
+
+  it('431 for oversized headers', async () => {
+    const raw = await sendRaw(gw!.url, `GET /items HTTP/1.1\r\nHost: x\r\nX-Big: ${'y'.repeat(20_000)}\r\n\r\n`);
+    expect(raw).toMatch(/^HTTP\/1\.1 431 /);
+    expect(raw).toContain('GW_HTTP_HEADERS_TOO_LARGE');
+  });
+
+  it('400 for Content-Length together with Transfer-Encoding, and for two different Content-Lengths', async () => {
+    const both = await sendRaw(gw!.url, 'POST /items HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n');
+    expect(both).toMatch(/^HTTP\/1\.1 400 /);
+    const two = await sendRaw(gw!.url, 'POST /items HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nContent-Length: 5\r\n\r\nabcde');
+    expect(two).toMatch(/^HTTP\/1\.1 400 /);
+    expect(echoes[0]!.hits).toBe(0);
+  });
+
+  it('CR/LF cannot reach the upstream inside a header value', async () => {
+    const raw = await sendRaw(gw!.url, 'GET /items HTTP/1.1\r\nHost: x\r\nX-A: a\rInjected: 1\r\n\r\n');
+    expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+    expect(echoes[0]!.hits).toBe(0);
+  });
+
+  it('times out a client that sends its headers too slowly', async () => {
+    await gw!.stop();
+    gw = await startGwServe(dir, ['--client-header-timeout', '1']);
+    const started = Date.now();
+    const raw = await sendRaw(gw.url, 'GET /items HTTP/1.1\r\nHost: x\r\n', 8_000);
+    expect(Date.now() - started).toBeLessThan(7_000);
+    expect(raw === '' || /^HTTP\/1\.1 408 /.test(raw)).toBe(true);
+  });
+});
+
+describe('observability and lifecycle', () => {
+  it('access log as JSON lines, Prometheus metrics and health on the admin listener', async () => {
+    const [a] = await echoesNamed('a');
+    await project([a!.url]);
+    gw = await startGwServe(dir, ['--admin-port', '0']);
+    await send(gw.url, 'GET', '/items/7', { 'x-request-id': 'log-me' });
+    await send(gw.url, 'GET', '/nope');
+    const metrics = (await send(gw.admin!, 'GET', '/metrics')).body;
+    expect(metrics).toMatch(/gw_requests_total\{route="svc\.getItem",service="svc",status="200"\} 1/);
+    expect(metrics).toMatch(/gw_request_duration_seconds_bucket/);
+    expect(metrics).toMatch(/gw_target_healthy\{upstream="svc",target="http:\/\/127\.0\.0\.1:\d+"\} 1/);
+    const health = JSON.parse((await send(gw.admin!, 'GET', '/__gw/health')).body);
+    expect(health.status).toBe('ok');
+    const routes = JSON.parse((await send(gw.admin!, 'GET', '/__gw/routes')).body);
+    expect(routes.map((r: { id: string }) => r.id)).toContain('svc.getItem');
+    await new Promise((r) => setTimeout(r, 100));
+    const lines = gw.output().stdout.split('\n').filter((l) => l.startsWith('{"time"')).map((l) => JSON.parse(l));
+    expect(lines.find((l) => l.requestId === 'log-me')).toMatchObject({ method: 'GET', path: '/items/7', route: 'svc.getItem', service: 'svc', status: 200, target: a!.url });
+    expect(lines.find((l) => l.path === '/nope')).toMatchObject({ status: 404, code: 'GW_HTTP_NOT_FOUND' });
+  });
+
+  it('SIGTERM drains requests in flight: none dropped, exit 0', async () => {
+    const [a] = await echoesNamed('a');
+    await project([a!.url]);
+    gw = await startGwServe(dir);
+    const inflight = Array.from({ length: 20 }, () => send(gw!.url, 'GET', '/items', { 'x-echo-delay': '700' }));
+    await new Promise((r) => setTimeout(r, 200));
+    const exit = gw.stop();
+    const answers = await Promise.all(inflight);
+    expect(answers.map((x) => x.status)).toEqual(Array(20).fill(200));
+    expect(await exit).toBe(0);
+    gw = undefined;
+  });
+
+  it('a port in use is a GW error with a hint, not a stack trace', async () => {
+    const [a] = await echoesNamed('a');
+    await project([a!.url]);
+    const r = await runGw(['serve', '--host', '127.0.0.1', '--port', String(a!.port)], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error GW_SERVE_LISTEN 127.0.0.1:' + a!.port + ' is already in use');
+    expect(r.stderr).toContain('--port 0');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a project with errors does not start', async () => {
+    await writeFiles(dir, { 'svc.yaml': SPEC, 'gw.yaml': 'version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n    upstreams: ["http://127.0.0.1:1"]\n  - name: svc\n    spec: svc.yaml\n' });
+    const r = await runGw(['serve', '--port', '0'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('GW_SERVICE_DUPLICATE');
+  });
+});
+
+describe('hot reload', () => {
+  it('swaps the route table during a load loop with zero failed requests, and keeps serving after a broken edit', async () => {
+    const [a, b] = await echoesNamed('a', 'b');
+    await project([a!.url]);
+    gw = await startGwServe(dir, ['--watch']);
+    let failures = 0;
+    let total = 0;
+    let stop = false;
+    const seen = new Set<string>();
+    const loop = async () => {
+      while (!stop) {
+        const r = await send(gw!.url, 'GET', '/items').catch(() => ({ status: 0, body: '{}', headers: {} }));
+        total++;
+        if (r.status !== 200) failures++;
+        else seen.add(JSON.parse(r.body).name);
+      }
+    };
+    const workers = Array.from({ length: 8 }, loop);
+    await new Promise((r) => setTimeout(r, 300));
+    await project([b!.url]);
+    const until = Date.now() + 5_000;
+    while (!gw.output().stderr.includes('reloaded') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300));
+    await writeFile(join(dir, 'gw.yaml'), 'version: 1\nname: test\nservices:\n  - name: svc\n    spec: missing.yaml\n');
+    const until2 = Date.now() + 5_000;
+    while (!gw.output().stderr.includes('GW_SERVE_RELOAD') && Date.now() < until2) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300));
+    stop = true;
+    await Promise.all(workers);
+    expect(gw.output().stderr).toContain('reloaded');
+    expect(gw.output().stderr).toContain('GW_SPEC_NOT_FOUND');
+    expect(gw.output().stderr).toContain('GW_SERVE_RELOAD');
+    expect(total).toBeGreaterThan(100);
+    expect(failures).toBe(0);
+    expect([...seen].sort()).toEqual(['a', 'b']);
+    expect(JSON.parse((await send(gw.url, 'GET', '/items')).body).name).toBe('b');
+  });
+});
