@@ -7,13 +7,13 @@
 //   BENCH_ROUNDS=3 node bench/import.js   (fewer rounds; BENCH_KEEP=1 keeps the temp folder)
 
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { OCTOKIT_OPENAPI_VERSION, ensureOctokit as ensureOctokitIn, pickSpecFile as pickSpecFileIn, readSpec } from './lib/octokit-spec.mjs';
 
-const OCTOKIT_OPENAPI_VERSION = '23.0.2'; // pinned: bump on purpose, and note it in the results
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5) | 0);
 const KEEP = process.env.BENCH_KEEP === '1';
 const BUDGET_MS = 330_000; // stop starting rounds after 5.5 min, whatever ROUNDS says
@@ -21,8 +21,6 @@ const CHILD_TIMEOUT_MS = 150_000;
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CACHE = join(ROOT, 'bench', '.cache', 'octokit');
-const PKG_DIR = join(CACHE, 'node_modules', '@octokit', 'openapi');
 const RESULTS = join(ROOT, 'bench', 'results', 'import.json');
 const GW_BIN = join(ROOT, 'bin', 'run.js');
 const REF_SCRIPT = join(ROOT, 'bench', 'lib', 'ref-validate.cjs');
@@ -49,38 +47,9 @@ const round = (x, digits) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 // ---------------------------------------------------------------- 1. the spec
 
-function ensureOctokit() {
-  const pkgJson = join(PKG_DIR, 'package.json');
-  if (existsSync(pkgJson) && JSON.parse(readFileSync(pkgJson, 'utf8')).version === OCTOKIT_OPENAPI_VERSION) {
-    console.log(`@octokit/openapi@${OCTOKIT_OPENAPI_VERSION}: already in bench/.cache/octokit`);
-    return;
-  }
-  console.log(`@octokit/openapi@${OCTOKIT_OPENAPI_VERSION}: installing into bench/.cache/octokit (about 400 MB, once)...`);
-  mkdirSync(CACHE, { recursive: true });
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const r = spawnSync(npm, ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', CACHE, `@octokit/openapi@${OCTOKIT_OPENAPI_VERSION}`], {
-    cwd: ROOT,
-    stdio: 'inherit',
-    timeout: 240_000,
-  });
-  if (r.status !== 0 || !existsSync(pkgJson)) die(`npm install of @octokit/openapi@${OCTOKIT_OPENAPI_VERSION} failed (status ${r.status}${r.error ? `, ${r.error.message}` : ''})`);
-}
-
-/** The full, non-dereferenced api.github.com description: generated/api.github.com.json (or .yaml). */
-function pickSpecFile() {
-  const dir = join(PKG_DIR, 'generated');
-  const names = existsSync(dir) ? readdirSync(dir) : [];
-  const pick = ['api.github.com.json', 'api.github.com.yaml', 'api.github.com.yml'].find((n) => names.includes(n));
-  if (!pick) die(`no api.github.com.{json,yaml} in ${dir}; it holds: ${names.join(', ') || '(nothing)'}`);
-  return { file: join(dir, pick), relative: `generated/${pick}`, siblings: names.filter((n) => n.startsWith('api.github.com')) };
-}
-
-async function readSpec(file) {
-  const text = readFileSync(file, 'utf8');
-  if (file.endsWith('.json')) return JSON.parse(text);
-  const { parse } = await import('yaml'); // gw's own dependency
-  return parse(text, { maxAliasCount: -1 });
-}
+// Fetched on demand into bench/.cache/octokit by lib/octokit-spec.mjs (the pinned version lives there).
+const ensureOctokit = () => ensureOctokitIn({ die });
+const pickSpecFile = () => pickSpecFileIn({ die });
 
 /** Operations under paths, and how many x-gw `exclude: true` keeps out (operation > path item > document). */
 function countOperations(doc) {

@@ -25,7 +25,12 @@ export async function loadGateway(configPath: string): Promise<LoadedGateway> {
   return { project, gateway, diagnostics };
 }
 
-export async function buildGateway(project: Project): Promise<{ gateway: Gateway; diagnostics: Diagnostic[] }> {
+export interface BuildOptions {
+  /** Services to answer from their specs' examples, on top of those with `mock: true`. */
+  mockServices?: ReadonlySet<string>;
+}
+
+export async function buildGateway(project: Project, options: BuildOptions = {}): Promise<{ gateway: Gateway; diagnostics: Diagnostic[] }> {
   const { config } = project;
   const configAt = configLocator(project);
   const { unique: services, diagnostics: duplicates } = dropDuplicateNames(config.services ?? [], configAt);
@@ -42,6 +47,7 @@ export async function buildGateway(project: Project): Promise<{ gateway: Gateway
         configAt: (pointer) => configAt(`#/services/${i}${pointer}`),
         defaults: config.settings,
         configFile: basename(project.file),
+        mock: entry.mock === true || options.mockServices?.has(entry.name) === true,
       });
     }),
   );

@@ -1,4 +1,5 @@
 import { watch, type FSWatcher } from 'node:fs';
+import { connect } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
@@ -25,6 +26,8 @@ export interface ServeRequest {
   watch: boolean;
   drainMs: number;
   clientHeaderTimeoutMs: number;
+  /** Mock the services that have no upstream, or none that accepts a connection at start-up. */
+  mockMissing: boolean;
 }
 
 export interface ServeSession {
@@ -36,7 +39,7 @@ export interface ServeSession {
 
 /** gw.yaml -> model -> compiled table -> a listening gateway, plus admin, logs, metrics and (with --watch) hot reload. */
 export async function startServeSession(req: ServeRequest, report: (text: string) => void): Promise<ServeSession> {
-  const { gateway, files } = await loadServable(req.config);
+  const { gateway, files } = await loadServable(req.config, req.mockMissing);
   const server = new GatewayServer(compileGateway(gateway), {
     host: req.host ?? gateway.listen.host,
     port: req.port ?? gateway.listen.port,
@@ -64,7 +67,7 @@ export async function startServeSession(req: ServeRequest, report: (text: string
       throw listenError(err, req.adminHost, req.adminPort!, '--admin-port');
     }
   }
-  const watcher = req.watch ? watchFiles(req.config, files, async () => reload(req.config, server, metrics, report)) : undefined;
+  const watcher = req.watch ? watchFiles(req.config, files, async () => reload(req.config, req.mockMissing, server, metrics, report)) : undefined;
   return {
     url: `http://${hostForUrl(address.address)}:${address.port}`,
     adminUrl,
@@ -80,18 +83,22 @@ export async function startServeSession(req: ServeRequest, report: (text: string
   };
 }
 
-async function loadServable(config: string): Promise<{ gateway: Gateway; files: string[]; diagnostics: Diagnostic[] }> {
+async function loadServable(config: string, mockMissing: boolean): Promise<{ gateway: Gateway; files: string[]; diagnostics: Diagnostic[] }> {
   const project = await loadProject(config);
-  const { gateway, diagnostics } = await buildGateway(project);
+  let { gateway, diagnostics } = await buildGateway(project);
+  if (mockMissing) {
+    const missing = await unreachableServices(gateway);
+    if (missing.size > 0) ({ gateway, diagnostics } = await buildGateway(project, { mockServices: missing }));
+  }
   if (hasErrors(diagnostics)) throw new GwError(diagnostics);
   const files = [project.file, ...(project.config.services ?? []).filter((s) => !isUrl(s.spec)).map((s) => (isAbsolute(s.spec) ? s.spec : resolve(project.dir, s.spec)))];
   return { gateway, files, diagnostics };
 }
 
 /** A broken edit keeps the last good configuration serving and says why. */
-async function reload(config: string, server: GatewayServer, metrics: GatewayMetrics, report: (text: string) => void): Promise<string[] | undefined> {
+async function reload(config: string, mockMissing: boolean, server: GatewayServer, metrics: GatewayMetrics, report: (text: string) => void): Promise<string[] | undefined> {
   try {
-    const { gateway, files } = await loadServable(config);
+    const { gateway, files } = await loadServable(config, mockMissing);
     server.swap(compileGateway(gateway));
     metrics.track(server.compiled);
     report(`reloaded: ${gateway.routes.length} routes, ${gateway.upstreams.length} upstreams\n`);
@@ -132,6 +139,32 @@ function watchFiles(config: string, files: string[], onChange: () => Promise<str
       for (const w of watchers) w.close();
     },
   };
+}
+
+/** Services whose default upstream has no target, or none that accepts a TCP connection within 500 ms. */
+async function unreachableServices(gateway: Gateway): Promise<Set<string>> {
+  const out = new Set<string>();
+  await Promise.all(
+    gateway.services.map(async (s) => {
+      const targets = gateway.upstreams.find((u) => u.id === s.upstream)?.targets ?? [];
+      const reachable = await Promise.all(targets.map((t) => canConnect(t.host, t.port)));
+      if (!reachable.includes(true)) out.add(s.name);
+    }),
+  );
+  return out;
+}
+
+function canConnect(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: 500 });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('timeout', () => done(false));
+    socket.once('error', () => done(false));
+  });
 }
 
 function listenError(err: unknown, host: string, port: number, flag: string): GwError {

@@ -23,6 +23,7 @@ last good configuration serving. SIGINT/SIGTERM drain requests in flight, then e
     'admin-host': Flags.string({ summary: 'Address of the admin listener.', default: '127.0.0.1' }),
     'log-format': Flags.string({ summary: 'Access log: pretty (coloured on a terminal), json (one object a line) or off.', options: ['pretty', 'json', 'off'], default: 'pretty' }),
     watch: Flags.boolean({ char: 'w', summary: 'Reload when gw.yaml or a spec changes.', default: false }),
+    'mock-missing': Flags.boolean({ summary: 'Answer from the spec examples for services with no upstream, or none reachable at start-up.', default: false }),
     'client-header-timeout': Flags.integer({ summary: 'Seconds a client has to send its request headers.', default: 10, min: 1 }),
     'drain-timeout': Flags.integer({ summary: 'Seconds to let requests in flight finish on shutdown.', default: 10, min: 0 }),
   };
@@ -41,14 +42,17 @@ last good configuration serving. SIGINT/SIGTERM drain requests in flight, then e
         watch: flags.watch,
         drainMs: flags['drain-timeout'] * 1000,
         clientHeaderTimeoutMs: flags['client-header-timeout'] * 1000,
+        mockMissing: flags['mock-missing'],
       },
       (text) => process.stderr.write(text),
     );
     const g = session.gateway;
+    const mocked = g.services.filter((s) => s.mock).map((s) => s.name);
     if (this.jsonMode) {
-      process.stdout.write(JSON.stringify({ event: 'ready', url: session.url, admin: session.adminUrl ?? null, routes: g.routes.length, upstreams: g.upstreams.length }) + '\n');
+      process.stdout.write(JSON.stringify({ event: 'ready', url: session.url, admin: session.adminUrl ?? null, routes: g.routes.length, upstreams: g.upstreams.length, mocked }) + '\n');
     } else {
-      process.stderr.write(`gw serving "${g.name}" on ${session.url} (${g.routes.length} routes, ${g.upstreams.length} upstreams)${session.adminUrl ? `; admin on ${session.adminUrl}` : ''}\n`);
+      const mocks = mocked.length > 0 ? `; mocked from their specs: ${mocked.join(', ')}` : '';
+      process.stderr.write(`gw serving "${g.name}" on ${session.url} (${g.routes.length} routes, ${g.upstreams.length} upstreams)${mocks}${session.adminUrl ? `; admin on ${session.adminUrl}` : ''}\n`);
     }
     await waitForSignal();
     const { dropped } = await session.stop();

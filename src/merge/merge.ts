@@ -56,6 +56,7 @@ function findDuplicateServices(fragments: readonly ServiceFragment[]): Diagnosti
 export function findMissingUpstreams(fragments: readonly ServiceFragment[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const f of fragments) {
+    if (f.service.mock) continue;
     const used = new Set(f.routes.map((r) => r.upstream));
     for (const u of f.upstreams) {
       if (!used.has(u.id) || u.targets.length > 0) continue;

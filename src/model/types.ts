@@ -43,6 +43,8 @@ export interface Service {
   upstream: string;
   /** Ids of this service's routes, in model order. */
   routes: string[];
+  /** Answered by the gateway from the spec's examples instead of an upstream (gw.yaml `mock: true`). */
+  mock: boolean;
   source: Source;
 }
 
@@ -144,7 +146,20 @@ export interface Route {
   summary: string | null;
   tags: string[];
   deprecated: boolean;
+  /** For routes of mocked services: the documented responses the gateway answers with; null otherwise. */
+  mock: MockResponse[] | null;
   source: Source;
+}
+
+/** One documented response, ready to send: the first is the default answer, `Prefer: code=NNN` picks another. */
+export interface MockResponse {
+  status: number;
+  /** null for a response without content. */
+  contentType: string | null;
+  /** The spec's example, or a sample generated from the schema. */
+  body: unknown;
+  /** true when `body` was generated from the schema rather than taken from an example. */
+  generated: boolean;
 }
 
 /** All schemes in one requirement must pass (AND). */

@@ -33,6 +33,8 @@ export interface ServiceConfig {
   prefix?: string;
   upstreams?: UpstreamInput[];
   variables?: Record<string, string>;
+  /** Answer from the spec's examples instead of forwarding (gw serve and the Node gateway). */
+  mock?: boolean;
   settings?: SettingsInput;
   operations?: Record<string, SettingsInput>;
 }

@@ -28,6 +28,14 @@ export interface CompiledRoute {
   /** Attempts on another target after a connection failure; 0 for non-idempotent methods. */
   retries: number;
   preserveHost: boolean;
+  /** For a mocked service: the answers, bodies serialised once; the first is the default. */
+  mock: PreparedMock[] | null;
+}
+
+export interface PreparedMock {
+  status: number;
+  contentType: string | null;
+  body: Buffer;
 }
 
 /** The immutable route table and upstream pools one configuration runs on. Swapped whole on reload. */
@@ -95,7 +103,14 @@ function compileRoute(r: Route, upstream: UpstreamRuntime): CompiledRoute {
     requestTimeoutMs: r.settings.requestTimeoutMs,
     retries: IDEMPOTENT.has(r.method) ? r.settings.retries : 0,
     preserveHost: r.settings.preserveHost,
+    mock: r.mock ? r.mock.map((m) => ({ status: m.status, contentType: m.contentType, body: serialise(m.contentType, m.body) })) : null,
   };
+}
+
+function serialise(contentType: string | null, body: unknown): Buffer {
+  if (contentType === null) return Buffer.alloc(0);
+  if (typeof body === 'string' && !/json/i.test(contentType)) return Buffer.from(body);
+  return Buffer.from(JSON.stringify(body ?? null, null, 2) + '\n');
 }
 
 /** Closes every pool once its requests are done. */

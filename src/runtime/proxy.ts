@@ -13,6 +13,8 @@ export interface RequestFacts {
   host: string;
   contentLength: number | undefined;
   chunked: boolean;
+  /** The Prefer header, for mocks (code=NNN). */
+  prefer: string | undefined;
   start: number;
 }
 

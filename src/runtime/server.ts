@@ -6,6 +6,7 @@ import { requestIdFrom } from './headers.js';
 import { HealthChecks } from './health-checks.js';
 import { normalizePath } from './normalize-path.js';
 import { sendProblem, rawProblemResponse } from './problem.js';
+import { answerMock } from './mock.js';
 import { Forward, type RequestFacts } from './proxy.js';
 
 export interface GatewayServerOptions {
@@ -119,6 +120,10 @@ export class GatewayServer {
       res.shouldKeepAlive = false;
       return answer(req, res, facts, 'GW_HTTP_PAYLOAD_TOO_LARGE', `the request body is larger than ${route.maxBodyBytes} bytes`, { connection: 'close' });
     }
+    if (route.mock) {
+      const bytes = answerMock(req, res, route, facts.requestId, facts.prefer);
+      return emitAnswered(req, res, facts, route.id, route.service, null, bytes);
+    }
     let path = '';
     for (const p of route.upstreamPath) path += typeof p === 'number' ? match.params[p] : p;
     if (q !== -1) path += url.slice(q);
@@ -131,14 +136,16 @@ function readFacts(raw: readonly string[]): RequestFacts {
   let host = '';
   let contentLength: number | undefined;
   let chunked = false;
+  let prefer: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     if (name.length === 4 && name.toLowerCase() === 'host') host = raw[i + 1]!;
     else if (name.length === 12 && name.toLowerCase() === 'x-request-id') requestId = raw[i + 1];
     else if (name.length === 14 && name.toLowerCase() === 'content-length') contentLength = Number(raw[i + 1]);
     else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') chunked = true;
+    else if (name.length === 6 && name.toLowerCase() === 'prefer') prefer = raw[i + 1];
   }
-  return { requestId: requestIdFrom(requestId), host, contentLength, chunked, start: performance.now() };
+  return { requestId: requestIdFrom(requestId), host, contentLength, chunked, prefer, start: performance.now() };
 }
 
 /** The gateway answers itself (404, 405, 413, ...), and tells the subscribers. */
@@ -146,19 +153,24 @@ function answer(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, 
   sendProblem(res, code, detail, facts.requestId, headers);
   // Unread request bodies are drained so the connection stays usable (or closed with it).
   req.resume();
+  emitAnswered(req, res, facts, null, null, code);
+}
+
+/** Tells the subscribers about a request the gateway answered itself. */
+function emitAnswered(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, route: string | null, service: string | null, code: string | null = null, bytesOut = 0): void {
   if (!requestChannel.hasSubscribers) return;
   requestChannel.publish({
     time: Date.now(),
     requestId: facts.requestId,
     method: req.method ?? '',
     path: req.url ?? '',
-    route: null,
-    service: null,
-    target: null,
+    route,
+    service,
+    target: route ? 'mock' : null,
     status: res.statusCode,
     durationMs: performance.now() - facts.start,
     bytesIn: facts.contentLength ?? 0,
-    bytesOut: 0,
+    bytesOut,
     code,
   } satisfies RequestEvent);
 }

@@ -333,3 +333,39 @@ describe('hot reload', () => {
     expect(JSON.parse((await send(gw.url, 'GET', '/items')).body).name).toBe('b');
   });
 });
+
+describe('mocks', () => {
+  it('mock: true answers from the spec examples; Prefer: code=NNN picks another documented response', async () => {
+    await writeFiles(dir, {
+      'svc.yaml': SPEC,
+      'gw.yaml': `version: 1\nname: t\nservices:\n  - name: users\n    spec: ${join(process.cwd(), 'examples/shop/specs/users.yaml')}\n    mock: true\n`,
+    });
+    gw = await startGwServe(dir);
+    const me = await send(gw.url, 'GET', '/users/me');
+    expect(me.status).toBe(200);
+    expect(me.headers['x-gw-mock']).toBe('true');
+    expect(JSON.parse(me.body)).toMatchObject({ id: 7, email: 'ops@shop.example' });
+    const missing = await send(gw.url, 'GET', '/users/42', { prefer: 'code=404' });
+    expect(missing.status).toBe(404);
+    const undocumented = await send(gw.url, 'GET', '/users/42', { prefer: 'code=418' });
+    expect(undocumented.status).toBe(400);
+    expect(JSON.parse(undocumented.body).detail).toBe('this operation documents no 418 response (documented: 200, 404)');
+    expect((await send(gw.url, 'GET', '/users/abc')).status).toBe(404);
+  });
+
+  it('--mock-missing mocks services whose upstream is unreachable and forwards the others', async () => {
+    const [a] = await echoesNamed('a');
+    const dead = await startEcho('dead');
+    const deadUrl = dead.url;
+    await dead.close();
+    await writeFiles(dir, {
+      'svc.yaml': SPEC,
+      'gw.yaml': `version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n    upstreams: ["${a!.url}"]\n  - name: users\n    spec: ${join(process.cwd(), 'examples/shop/specs/users.yaml')}\n    upstreams: ["${deadUrl}"]\n`,
+    });
+    gw = await startGwServe(dir, ['--mock-missing']);
+    expect(JSON.parse((await send(gw.url, 'GET', '/items')).body).name).toBe('a');
+    const me = await send(gw.url, 'GET', '/users/me');
+    expect(me.headers['x-gw-mock']).toBe('true');
+    expect(gw.output().stdout).toContain('"mocked":["users"]');
+  });
+});

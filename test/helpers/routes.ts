@@ -10,6 +10,6 @@ export function route(method: HttpMethod, path: string, service = 's'): Route {
     id: routeId(service, null, method, path), service, operationId: null, method, path, upstreamPath: path, segments, params,
     match: compileMatch(segments, params), upstream: service, security: [],
     settings: { connectTimeoutMs: 1, requestTimeoutMs: 1, retries: 0, maxBodyBytes: 1, preserveHost: false },
-    summary: null, tags: [], deprecated: false, source: { file: 'x.yaml', pointer: '#' },
+    summary: null, tags: [], deprecated: false, mock: null, source: { file: 'x.yaml', pointer: '#' },
   };
 }

@@ -19,14 +19,25 @@ export const MAX_SCHEMA_DIAGNOSTICS = 25;
  * schema; only the deepest error at each place says something a person can act on.
  */
 export function explainSpecSchemaErrors(errors: readonly AjvLikeError[], file: string, locator: PointerLocator): Diagnostic[] {
-  const concrete = errors.filter((e) => !SUMMARY_KEYWORDS.has(e.keyword));
+  // A schema slot accepts a Schema or a Reference; when the Schema branch fails, Ajv also reports
+  // the Reference branch's "missing $ref", which only misleads.
+  const concrete = errors.filter((e) => !SUMMARY_KEYWORDS.has(e.keyword) && !(e.keyword === 'required' && e.params?.missingProperty === '$ref' && errors.length > 1));
   const pool = concrete.length > 0 ? concrete : [...errors];
   const paths = pool.map((e) => e.instancePath);
   // Unknown and missing keys always matter; any other error is noise when a deeper one explains it.
   const deepest = pool.filter((e) => KEY_KEYWORDS.has(e.keyword) || !paths.some((p) => p.startsWith(e.instancePath + '/')));
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
+  // Several branch failures at one value (type string, or an enum member) become one sentence.
+  const valueErrors = new Map<string, string[]>();
   for (const e of deepest) {
+    if (KEY_KEYWORDS.has(e.keyword)) continue;
+    const list = valueErrors.get(e.instancePath) ?? [];
+    if (e.message && !list.includes(e.message)) list.push(e.message);
+    valueErrors.set(e.instancePath, list);
+  }
+  for (const raw of deepest) {
+    const e = KEY_KEYWORDS.has(raw.keyword) ? raw : { ...raw, message: valueErrors.get(raw.instancePath)!.join(', or ') || raw.message };
     const { pointer, message } = describe(e);
     const key = `${pointer}\u0000${message}`;
     if (seen.has(key)) continue;

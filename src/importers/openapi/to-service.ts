@@ -8,6 +8,7 @@ import type { Route, Upstream } from '../../model/types.js';
 import type { ServiceConfig, SettingsInput } from '../../project/config.js';
 import { mergeSettings, resolveBalancing, resolveHealthCheck, resolveRouteSettings } from '../../project/settings.js';
 import { readExtension } from './extensions.js';
+import { mockResponses } from './mock.js';
 import type { LoadedSpec } from './load.js';
 import { listOperations, readPathParams, type OperationEntry } from './paths.js';
 import { readRequirements, readSecuritySchemes } from './security.js';
@@ -23,6 +24,8 @@ export interface ImportInput {
   config?: ServiceConfig;
   /** Where that entry is: maps a pointer relative to the entry to a gw.yaml location. */
   configAt?: (pointer: string) => Location;
+  /** Answer this service from its spec's examples (gw.yaml `mock: true`, or gw serve --mock-missing). */
+  mock?: boolean;
   /** gw.yaml's file name, for the source of upstreams it defines. */
   configFile?: string;
   /** gw.yaml top-level `settings`: the gateway defaults. */
@@ -100,6 +103,7 @@ export function importOpenApi(input: ImportInput): ImportResult {
   checkOperationIds(operations, file, at, diagnostics);
   checkOverrides(config, operations, configAt, diagnostics);
 
+  const mocked = input.mock ?? config?.mock ?? false;
   const routes: Route[] = [];
   const pathSettingsCache = new Map<string, SettingsInput | undefined>();
   for (const op of operations) {
@@ -140,6 +144,7 @@ export function importOpenApi(input: ImportInput): ImportResult {
       summary: typeof op.operation.summary === 'string' ? op.operation.summary : null,
       tags: Array.isArray(op.operation.tags) ? op.operation.tags.map(String) : [],
       deprecated: op.operation.deprecated === true,
+      mock: mocked ? mockResponses(op.operation, swagger2, producesOf(op.operation, doc)) : null,
       source: { file, pointer: op.pointer },
     });
   }
@@ -157,6 +162,7 @@ export function importOpenApi(input: ImportInput): ImportResult {
       prefix,
       upstream: defaultUpstream,
       routes: routes.map((r) => r.id),
+      mock: mocked,
       source: { file, pointer: '#' },
     },
     upstreams,
@@ -180,6 +186,11 @@ function routeUpstream(
   const pathLevel = serverList(op.pathItem.servers);
   if (pathLevel.length > 0) return add(resolveServers(pathLevel, `${op.pathPointer}/servers`, ctx), 'spec', `${op.pathPointer}/servers`);
   return fallback;
+}
+
+function producesOf(operation: Raw, doc: Raw): string[] {
+  const list = operation.produces ?? doc.produces;
+  return Array.isArray(list) ? list.map(String) : [];
 }
 
 function serverList(v: unknown): ServerObject[] {
