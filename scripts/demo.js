@@ -1,33 +1,88 @@
 #!/usr/bin/env node
-// `npm run demo`: gw at work on the bundled example (examples/shop), in a fresh temp folder.
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync } from 'node:fs';
+// `npm run demo`: gw at work on the bundled example (examples/shop), in a fresh temp folder:
+// init, import three services, print the route table and the diagnostics, then serve them
+// (answered from the specs' own examples) and show a few requests. On a terminal it keeps
+// serving until Ctrl-C; otherwise it stops after the sample requests.
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseDocument } from 'yaml';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = join(root, 'bin', 'run.js');
 const dir = mkdtempSync(join(tmpdir(), 'gw-demo-'));
 cpSync(join(root, 'examples', 'shop', 'specs'), join(dir, 'specs'), { recursive: true });
+const tty = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+const bold = (s) => (tty ? `\x1b[1m${s}\x1b[0m` : s);
 
-const steps = [
-  ['init', '--yes', '--name', 'shop'],
+console.log(`gw demo: three services of a small shop (Swagger 2.0, OpenAPI 3.0 with multi-file $refs, OpenAPI 3.1)\nin ${dir}\n`);
+for (const args of [
+  ['init', '--yes', '--name', 'shop', '--port', '0'],
   ['import', 'specs/users.yaml', 'specs/orders/openapi.yaml', 'specs/catalog.json'],
   ['routes'],
   ['validate'],
-];
-const bold = process.stdout.isTTY && !process.env.NO_COLOR ? (s) => `\x1b[1m${s}\x1b[0m` : (s) => s;
-
-console.log(`gw demo: three services of a small shop (Swagger 2.0, OpenAPI 3.0 with multi-file $refs, OpenAPI 3.1)\nin ${dir}\n`);
-for (const args of steps) {
+]) {
   console.log(bold(`$ gw ${args.join(' ')}`));
-  const r = spawnSync(process.execPath, [join(root, 'bin', 'run.js'), ...args], { cwd: dir, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, stdio: 'inherit' });
   if (r.status !== 0) {
     console.error(`\ngw ${args[0]} exited with ${r.status}`);
     process.exit(r.status ?? 1);
   }
   console.log('');
 }
-console.log(`The warning above is on purpose: /products/featured and /products/{productId} overlap, and the
-precedence rule (literal segments beat parameters) settles it. Explore the project yourself:
-  cd ${dir} && node ${join(root, 'bin', 'run.js')} model --json | less`);
+console.log(`The warning is on purpose: /products/featured and /products/{productId} overlap, and the
+precedence rule (literal segments beat parameters) settles it.\n`);
+
+// The example's upstreams (*.shop.internal) do not exist here, so the services answer from their specs.
+const config = parseDocument(readFileSync(join(dir, 'gw.yaml'), 'utf8'));
+for (const s of config.get('services').items) s.set('mock', true);
+config.setIn(['listen', 'host'], '127.0.0.1');
+writeFileSync(join(dir, 'gw.yaml'), config.toString());
+
+console.log(bold('$ gw serve --port 0   # every service set to mock: true in gw.yaml'));
+const serve = spawn(process.execPath, [bin, 'serve', '--port', '0', '--json', '--log-format', 'off'], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
+const ready = await new Promise((resolve, reject) => {
+  let out = '';
+  serve.stdout.on('data', (b) => {
+    out += b;
+    const line = out.split('\n').find((l) => l.startsWith('{"event":"ready"'));
+    if (line) resolve(JSON.parse(line));
+  });
+  serve.on('exit', (code) => reject(new Error(`gw serve exited with ${code}`)));
+});
+console.log(`serving on ${ready.url}\n`);
+
+const samples = [
+  ['GET', '/users/me', {}],
+  ['GET', '/products/no-such-thing', { prefer: 'code=404' }],
+  ['PATCH', '/orders', {}],
+];
+for (const [method, path, headers] of samples) {
+  const h = Object.entries(headers).map(([k, v]) => ` -H '${k}: ${v}'`).join('');
+  console.log(bold(`$ curl -i${method === 'GET' ? '' : ` -X ${method}`}${h} ${ready.url}${path}`));
+  const answer = await new Promise((resolve, reject) => {
+    const u = new URL(ready.url);
+    request({ host: u.hostname, port: u.port, method, path, headers }, (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode, type: res.headers['content-type'], body }));
+    })
+      .on('error', reject)
+      .end();
+  });
+  const body = answer.body.length > 400 ? `${answer.body.slice(0, 400)}...` : answer.body;
+  console.log(`HTTP ${answer.status} (${answer.type})\n${body.trim()}\n`);
+}
+
+if (process.stdout.isTTY) {
+  console.log(`Still serving on ${ready.url}: try the curl lines above, or any route from the table. Ctrl-C stops.`);
+  process.on('SIGINT', () => serve.kill('SIGTERM'));
+  await new Promise((r) => serve.on('exit', r));
+} else {
+  serve.kill('SIGTERM');
+  await new Promise((r) => serve.on('exit', r));
+  console.log(`Explore the project yourself: cd ${dir} && node ${bin} serve`);
+}

@@ -1,0 +1,16 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/cli.js';
+
+describe('npm run demo', () => {
+  it('imports the example, prints routes and diagnostics, serves it and answers sample requests', () => {
+    const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'demo.js')], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('added users: specs/users.yaml, Swagger 2.0, 7 operations');
+    expect(r.stdout).toMatch(/^GET\s+\/products\/featured\s+catalog/m);
+    expect(r.stdout).toContain('HTTP 200 (application/json)');
+    expect(r.stdout).toContain('HTTP 404 (application/json)');
+    expect(r.stdout).toContain('HTTP 405 (application/problem+json)');
+  });
+});
