@@ -1,6 +1,7 @@
 import { Pool } from 'undici';
 import type { Gateway, HealthCheck, HttpMethod, Route } from '../model/types.js';
-import { createBalancer, type Balancer } from './balancers/balancer.js';
+import type { Balancer } from './balancers/balancer.js';
+import { createBalancer } from './balancers/create-balancer.js';
 import { Router } from './router.js';
 import type { TargetState } from './target-state.js';
 
