@@ -31,7 +31,8 @@ export function normalizePath(path: string): string[] | undefined {
     }
     out.push(s);
   }
-  return out;
+  // The root is no segments at all, as the model's "/" is.
+  return out.length === 1 && out[0] === '' ? [] : out;
 }
 
 const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
