@@ -45,18 +45,19 @@ export async function startServeSession(req: ServeRequest, report: (text: string
     port: req.port ?? gateway.listen.port,
     headersTimeoutMs: req.clientHeaderTimeoutMs,
   });
-  const metrics = new GatewayMetrics();
-  metrics.track(server.compiled);
+  // Metrics subscribe to the runtime's events only when something can scrape them.
+  const metrics = req.adminPort !== undefined ? new GatewayMetrics() : undefined;
+  metrics?.track(server.compiled);
   const unsubscribe = subscribeAccessLog(req.logFormat, (line) => process.stdout.write(line), req.color);
   let address;
   try {
     address = await server.listen();
   } catch (err) {
     unsubscribe();
-    metrics.close();
+    metrics?.close();
     throw listenError(err, req.host ?? gateway.listen.host, req.port ?? gateway.listen.port, '--port');
   }
-  const admin = req.adminPort !== undefined ? createAdminServer(server, metrics) : undefined;
+  const admin = metrics ? createAdminServer(server, metrics) : undefined;
   let adminUrl: string | undefined;
   if (admin) {
     try {
@@ -77,7 +78,7 @@ export async function startServeSession(req: ServeRequest, report: (text: string
       const result = await server.close(req.drainMs);
       await new Promise<void>((r) => (admin ? admin.close(() => r()) : r()));
       unsubscribe();
-      metrics.close();
+      metrics?.close();
       return result;
     },
   };
@@ -96,11 +97,11 @@ async function loadServable(config: string, mockMissing: boolean): Promise<{ gat
 }
 
 /** A broken edit keeps the last good configuration serving and says why. */
-async function reload(config: string, mockMissing: boolean, server: GatewayServer, metrics: GatewayMetrics, report: (text: string) => void): Promise<string[] | undefined> {
+async function reload(config: string, mockMissing: boolean, server: GatewayServer, metrics: GatewayMetrics | undefined, report: (text: string) => void): Promise<string[] | undefined> {
   try {
     const { gateway, files } = await loadServable(config, mockMissing);
     server.swap(compileGateway(gateway));
-    metrics.track(server.compiled);
+    metrics?.track(server.compiled);
     report(`reloaded: ${gateway.routes.length} routes, ${gateway.upstreams.length} upstreams\n`);
     return files;
   } catch (err) {

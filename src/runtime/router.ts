@@ -17,7 +17,7 @@ export type RouterMatch<T> =
 interface Node<T> {
   literal: Map<string, Node<T>>;
   /** Parameter and mixed segments, in precedence order: mixed with more literal text first, then bare parameters. */
-  dynamic: { regex: RegExp; captures: number; node: Node<T>; order: [number, number, string] }[];
+  dynamic: { regex: RegExp | null; captures: number; node: Node<T>; order: [number, number, string] }[];
   methods: Map<string, T> | undefined;
 }
 
@@ -48,12 +48,14 @@ export class Router<T> {
         continue;
       }
       const source = seg.parts.map((p) => ('literal' in p ? escapeRegex(p.literal) : `(${paramPattern(byName.get(p.param) ?? {})})`)).join('');
-      let child = node.dynamic.find((d) => d.regex.source === `^(?:${source})$`);
+      const anyValue = source === '([^/]+)';
+      let child = node.dynamic.find((d) => d.order[2] === source);
       if (!child) {
         const literalLength = seg.parts.reduce((n, p) => n + ('literal' in p ? p.literal.length : 0), 0);
         const kind = literalLength > 0 ? 1 : 2;
         const captures = seg.parts.filter((p) => 'param' in p).length;
-        child = { regex: new RegExp(`^(?:${source})$`), captures, node: newNode(), order: [kind, -literalLength, source] };
+        // An untyped bare parameter takes any non-empty segment: no regex needed.
+        child = { regex: anyValue ? null : new RegExp(`^(?:${source})$`), captures, node: newNode(), order: [kind, -literalLength, source] };
         node.dynamic.push(child);
         node.dynamic.sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1] || (a.order[2] < b.order[2] ? -1 : a.order[2] > b.order[2] ? 1 : 0));
       }
@@ -65,21 +67,25 @@ export class Router<T> {
 
   lookup(method: string, segments: readonly string[]): RouterMatch<T> {
     const params: string[] = [];
-    const allow = new Set<string>();
-    const found = this.walk(this.root, segments, 0, method, params, allow);
+    const found = this.walk(this.root, segments, 0, method, params, undefined);
     if (found !== undefined) return { kind: 'found', value: found, params };
+    // Only a miss pays for collecting the methods that would have matched.
+    const allow = new Set<string>();
+    this.walk(this.root, segments, 0, '', [], allow);
     if (allow.size > 0) return { kind: 'method-not-allowed', allow: [...allow].sort() };
     return { kind: 'not-found' };
   }
 
-  private walk(node: Node<T>, segments: readonly string[], i: number, method: string, params: string[], allow: Set<string>): T | undefined {
+  private walk(node: Node<T>, segments: readonly string[], i: number, method: string, params: string[], allow: Set<string> | undefined): T | undefined {
     if (i === segments.length) {
       const methods = node.methods;
       if (!methods) return undefined;
       const hit = methods.get(method) ?? (method === 'HEAD' ? methods.get('GET') : undefined);
       if (hit !== undefined) return hit;
-      for (const m of methods.keys()) allow.add(m);
-      if (methods.has('GET')) allow.add('HEAD');
+      if (allow) {
+        for (const m of methods.keys()) allow.add(m);
+        if (methods.has('GET')) allow.add('HEAD');
+      }
       return undefined;
     }
     const segment = segments[i]!;
@@ -89,10 +95,15 @@ export class Router<T> {
       if (hit !== undefined) return hit;
     }
     for (const d of node.dynamic) {
-      const m = d.regex.exec(segment);
-      if (!m) continue;
       const mark = params.length;
-      for (let k = 1; k <= d.captures; k++) params.push(m[k]!);
+      if (d.regex === null) {
+        if (segment === '') continue;
+        params.push(segment);
+      } else {
+        const m = d.regex.exec(segment);
+        if (!m) continue;
+        for (let k = 1; k <= d.captures; k++) params.push(m[k]!);
+      }
       const hit = this.walk(d.node, segments, i + 1, method, params, allow);
       if (hit !== undefined) return hit;
       params.length = mark;
