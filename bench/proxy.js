@@ -239,6 +239,30 @@ function cpuSecondsOf(pid) {
   return read(pid) + childPids(pid).reduce((n, p) => n + read(p), 0);
 }
 
+/** Busy and total jiffies of each CPU, from /proc/stat. */
+function cpuTimes() {
+  const out = {};
+  try {
+    for (const line of readFileSync('/proc/stat', 'utf8').split('\n')) {
+      const m = /^cpu(\d+)\s+(.*)$/.exec(line);
+      if (!m) continue;
+      const v = m[2].split(/\s+/).map(Number);
+      const idle = v[3] + (v[4] || 0);
+      const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
+      out[m[1]] = { busy: total - idle, total };
+    }
+  } catch {}
+  return out;
+}
+
+/** Busy share (%) of one CPU between two cpuTimes() readings. */
+function busyPct(before, after, cpu) {
+  const b = before[cpu];
+  const a = after[cpu];
+  if (!a || !b || a.total === b.total) return NaN;
+  return (100 * (a.busy - b.busy)) / (a.total - b.total);
+}
+
 async function stopProcess(entry, signal = 'SIGTERM', waitMs = 15_000) {
   if (!entry || entry.exited) return;
   for (const w of childPids(entry.child.pid)) entry.extraPids.add(w);
@@ -464,6 +488,7 @@ function runWrk(tools, { url, connections, seconds, script, label }) {
         seconds,
         requests: r.requests,
         rps: round(rps, 1),
+        durationS: r.duration_us / 1e6,
         p50us: r.latency_us.p50,
         p99us: r.latency_us.p99,
         latency_us: r.latency_us,
@@ -542,6 +567,8 @@ function where(frame) {
 /** Self time by function over the samples taken between fromUs and toUs (profile clock), top n. */
 function summariseProfile(profile, fromUs, toUs, n = 25) {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parentOf = new Map();
+  for (const node of profile.nodes) for (const c of node.children ?? []) parentOf.set(c, node);
   const self = new Map();
   let t = profile.startTime;
   let total = 0;
@@ -554,8 +581,16 @@ function summariseProfile(profile, fromUs, toUs, n = 25) {
     const node = byId.get(profile.samples[i]);
     const f = node.callFrame;
     const key = `${f.functionName}|${f.url}|${f.lineNumber}|${f.columnNumber}`;
-    const cur = self.get(key) ?? { frame: f, ms: 0 };
+    const cur = self.get(key) ?? { frame: f, ms: 0, callers: new Map() };
     cur.ms += weight;
+    // Native and node-core frames are credited to the first caller outside node core (undici, gw, ...).
+    let up = parentOf.get(node.id);
+    if (!f.url || f.url.startsWith('node:')) while (up && (!up.callFrame.url || up.callFrame.url.startsWith('node:')) && up.callFrame.functionName !== '(root)') up = parentOf.get(up.id);
+    const parent = up?.callFrame;
+    if (parent) {
+      const label = `${parent.functionName || '(anonymous)'} ${where(parent)}`.trim();
+      cur.callers.set(label, (cur.callers.get(label) ?? 0) + weight);
+    }
     self.set(key, cur);
     total += weight;
   }
@@ -575,6 +610,10 @@ function summariseProfile(profile, fromUs, toUs, n = 25) {
       source: originalPosition(r.frame.url || '', r.frame.lineNumber, r.frame.columnNumber),
       selfMs: round(r.ms, 1),
       pct: round((100 * r.ms) / total, 1),
+      callers: [...r.callers.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 3)
+        .map(([caller, ms]) => ({ caller, pct: round((100 * ms) / r.ms) })),
     })),
   };
 }
@@ -673,7 +712,11 @@ if (PROFILE_ONLY) {
   console.log(`by kind: ${Object.entries(s.categories).map(([k, v]) => `${k} ${v.pct}%`).join(', ')}`);
   console.log(`\ntop ${s.top.length} functions by self time:`);
   console.log(`${'%'.padStart(6)} ${'ms'.padStart(8)}  function  (at; source)`);
-  for (const r of s.top) console.log(`${r.pct.toFixed(1).padStart(6)} ${r.selfMs.toFixed(0).padStart(8)}  ${r.function}  (${r.at || 'native'}${r.source ? `; ${r.source}` : ''})`);
+  for (const r of s.top) {
+    console.log(`${r.pct.toFixed(1).padStart(6)} ${r.selfMs.toFixed(0).padStart(8)}  ${r.function}  (${r.at || 'native'}${r.source ? `; ${r.source}` : ''})`);
+    const native = !r.at || r.at.startsWith('node:');
+    if (native && r.callers.length && !r.function.startsWith('(')) console.log(`${''.padStart(17)}from: ${r.callers.map((c) => `${c.caller} ${c.pct}%`).join('; ')}`);
+  }
   writeFileSync(
     PROFILE_RESULTS,
     JSON.stringify({ benchmark: 'gw serve under wrk c50 with node --cpu-prof', date: new Date().toISOString(), node: process.version, cpu: os.cpus()[0]?.model, gw: { commit: gitHead, uncommittedChanges: gitDirty }, profile: relative(ROOT, file), window: aligned ? 'load only' : 'whole run', load: { rps: load.rps, p50us: load.p50us, p99us: load.p99us, non2xx: load.non2xx, socketErrors: load.socketErrors }, ...s }, null, 2) + '\n',
@@ -689,6 +732,12 @@ const anomalies = [];
 const startups = { nginx: [], bare: [], gw: [] };
 const memory = { nginx: [], bare: [], gw: [] };
 const cpuPerRequestUs = { nginx: [], bare: [], gw: [] };
+const cpuBusyPct = { nginx: [], bare: [], gw: [] };
+// Load on the proxy's CPU that is not the proxy's (other programs on this machine), during c50.
+const otherLoadPct = { nginx: [], bare: [], gw: [] };
+const loadAverages = [];
+// Busy share of the load CPU (wrk + upstream) during c50: near 100% means the load side, not the proxy, set the pace.
+const loadCpuBusyPct = { direct: [], nginx: [], bare: [], gw: [] };
 let roundsDone = 0;
 
 function note(run, who) {
@@ -706,7 +755,9 @@ for (let r = 1; r <= ROUNDS; r++) {
   }
   log(`round ${r}/${ROUNDS}: direct to the upstream`);
   await runWrk(tools, { url: upstreamUrl, connections: HIGH_C, seconds: WARMUP_S, script, label: `r${r} direct warm-up` });
+  const dStat0 = cpuTimes();
   const dHigh = await runWrk(tools, { url: upstreamUrl, connections: HIGH_C, seconds: DURATION_S, script, label: `r${r} direct c${HIGH_C}` });
+  loadCpuBusyPct.direct.push(round(busyPct(dStat0, cpuTimes(), LOAD_CPU), 1));
   const dLow = await runWrk(tools, { url: upstreamUrl, connections: LOW_C, seconds: DURATION_S, script, label: `r${r} direct c${LOW_C}` });
   note(dHigh, 'direct');
   note(dLow, 'direct');
@@ -727,11 +778,22 @@ for (let r = 1; r <= ROUNDS; r++) {
     }
     await runWrk(tools, { url: e.url, connections: HIGH_C, seconds: WARMUP_S, script, label: `r${r} ${p.id} warm-up` });
     const cpu0 = cpuSecondsOf(e.child.pid);
+    const stat0 = cpuTimes();
     const high = await runWrk(tools, { url: e.url, connections: HIGH_C, seconds: DURATION_S, script, label: `r${r} ${p.id} c${HIGH_C}` });
+    const stat1 = cpuTimes();
     const cpu1 = cpuSecondsOf(e.child.pid);
+    const other = round(busyPct(stat0, stat1, PROXY_CPU) - (100 * (cpu1 - cpu0)) / high.durationS, 1);
+    otherLoadPct[p.id].push(other);
+    loadCpuBusyPct[p.id].push(round(busyPct(stat0, stat1, LOAD_CPU), 1));
+    if (other > 5) {
+      const msg = `${p.label} r${r} c${HIGH_C}: CPU ${PROXY_CPU} was ${other}% busy with other processes than the proxy (the figure is disturbed)`;
+      anomalies.push(msg);
+      log(`  !! ${msg}`);
+    }
     const low = await runWrk(tools, { url: e.url, connections: LOW_C, seconds: DURATION_S, script, label: `r${r} ${p.id} c${LOW_C}` });
     memory[p.id].push(memoryOf(e.child.pid));
     cpuPerRequestUs[p.id].push(round(((cpu1 - cpu0) * 1e6) / high.requests, 1));
+    cpuBusyPct[p.id].push(round((100 * (cpu1 - cpu0)) / high.durationS));
     note(high, p.label);
     note(low, p.label);
     if (e.exited) anomalies.push(`${p.label} exited during round ${r}: ${e.stderr.slice(0, 300)}`);
@@ -740,6 +802,7 @@ for (let r = 1; r <= ROUNDS; r++) {
     log(`  ${p.label.padEnd(18)} c${HIGH_C} ${high.rps.toFixed(0).padStart(6)} req/s p50 ${high.p50us}us p99 ${high.p99us}us | c${LOW_C} p50 ${low.p50us}us (+${round(low.p50us - dLow.p50us)}us vs direct)`);
   }
   roundsDone++;
+  loadAverages.push(os.loadavg().map((x) => round(x, 2)));
 }
 await stopProcess(upstream, 'SIGQUIT');
 
@@ -791,12 +854,16 @@ const table = [
         p50usC1: samples[p.id].map((s) => s.low.p50us),
       },
       spreadPct: { reqPerSecC50: spread((s) => s.high.rps), p50usC1: spread((s) => s.low.p50us) },
-      cpuUsPerRequestC50: median(cpuPerRequestUs[p.id]),
-      memoryAfterRunMiB: memory[p.id],
+      cpuUsPerRequestC50: round(median(cpuPerRequestUs[p.id]), 1),
+      cpuBusyPctC50: round(median(cpuBusyPct[p.id])),
+      otherLoadOnProxyCpuPct: otherLoadPct[p.id],
+      loadCpuBusyPctC50: loadCpuBusyPct[p.id],
+      memoryAfterRunMiB: memory[p.id], // rssMiB: process + its workers now; peakMiB: the largest VmHWM among them
       startupMs: startups[p.id],
     };
   }),
 ];
+table[0].loadCpuBusyPctC50 = loadCpuBusyPct.direct;
 table[0].runs = {
   reqPerSecC50: samples.direct.map((s) => s.high.rps),
   p50usC50: samples.direct.map((s) => s.high.p50us),
@@ -807,19 +874,19 @@ table[0].runs = {
 const padL = (s, n) => String(s).padStart(n);
 console.log(`\n${roundsDone} round(s), medians; latencies in microseconds; c${HIGH_C}/c${LOW_C} = wrk -t1 -c${HIGH_C}/-c${LOW_C} -d${DURATION_S}s; ${paths.length} paths`);
 console.log(
-  `${'proxy'.padEnd(20)}${padL(`req/s c${HIGH_C}`, 11)}${padL(`p50 c${HIGH_C}`, 9)}${padL(`p99 c${HIGH_C}`, 9)}${padL(`p50 c${LOW_C}`, 8)}${padL('added c1', 10)}${padL('x nginx', 9)}${padL('Δp50 c50', 10)}${padL('Δp99 c50', 10)}${padL('Δp50 c1', 9)}${padL('CPU us/req', 12)}`,
+  `${'proxy'.padEnd(20)}${padL(`req/s c${HIGH_C}`, 11)}${padL(`p50 c${HIGH_C}`, 9)}${padL(`p99 c${HIGH_C}`, 9)}${padL(`p50 c${LOW_C}`, 8)}${padL('added c1', 10)}${padL('x nginx', 9)}${padL('Δp50 c50', 10)}${padL('Δp99 c50', 10)}${padL('Δp50 c1', 9)}${padL('CPU us/req', 12)}${padL('CPU %', 7)}`,
 );
 for (const t of table) {
   const v = t.vsNginx;
   const sign = (x) => (x > 0 ? `+${x}` : `${x}`);
   console.log(
-    `${t.proxy.padEnd(20)}${padL(t.reqPerSecC50, 11)}${padL(t.p50usC50, 9)}${padL(t.p99usC50, 9)}${padL(t.p50usC1, 8)}${padL(t.id === 'direct' ? '-' : sign(t.addedP50usC1), 10)}${padL(v ? v.reqPerSecRatio.toFixed(2) : '', 9)}${padL(v ? sign(v.p50usC50Diff) : '', 10)}${padL(v ? sign(v.p99usC50Diff) : '', 10)}${padL(v ? sign(v.p50usC1Diff) : '', 9)}${padL(t.cpuUsPerRequestC50 ?? '', 12)}`,
+    `${t.proxy.padEnd(20)}${padL(t.reqPerSecC50, 11)}${padL(t.p50usC50, 9)}${padL(t.p99usC50, 9)}${padL(t.p50usC1, 8)}${padL(t.id === 'direct' ? '-' : sign(t.addedP50usC1), 10)}${padL(v ? v.reqPerSecRatio.toFixed(2) : '', 9)}${padL(v ? sign(v.p50usC50Diff) : '', 10)}${padL(v ? sign(v.p99usC50Diff) : '', 10)}${padL(v ? sign(v.p50usC1Diff) : '', 9)}${padL(t.cpuUsPerRequestC50 ?? '', 12)}${padL(t.cpuBusyPctC50 ?? '', 7)}`,
   );
 }
-console.log(`(added c1: p50 at one connection minus the direct p50; x nginx: req/s ratio; Δ: microseconds vs nginx; CPU us/req: the proxy's own CPU time per request at c${HIGH_C})`);
+console.log(`(added c1: p50 at one connection minus the direct p50; x nginx: req/s ratio; Δ: microseconds vs nginx; CPU us/req, CPU %: the proxy's own CPU time per request, and its CPU's busy share, at c${HIGH_C}; 100% = CPU-bound)`);
 console.log('\nper run (req/s c50 | p50 c1 us):');
-for (const t of table) console.log(`  ${t.proxy.padEnd(20)} ${t.runs.reqPerSecC50.map((x) => x.toFixed(0)).join(', ')} | ${t.runs.p50usC1.join(', ')}${t.spreadPct ? `  (spread ${t.spreadPct.reqPerSecC50}% | ${t.spreadPct.p50usC1}%)` : ''}`);
-console.log(`gw serve start-up (ready line): ${startups.gw.map((x) => (x / 1000).toFixed(1) + 's').join(', ')}; memory after the runs (MiB rss/peak): ${PROXIES.map((p) => `${p.id} ${memory[p.id].map((m) => `${m.rssMiB}/${m.peakMiB}`).join(', ')}`).join('; ')}`);
+for (const t of table) console.log(`  ${t.proxy.padEnd(20)} ${t.runs.reqPerSecC50.map((x) => x.toFixed(0)).join(', ')} | ${t.runs.p50usC1.join(', ')}${t.spreadPct ? `  (spread ${t.spreadPct.reqPerSecC50}% | ${t.spreadPct.p50usC1}%)` : ''}; load CPU busy at c${HIGH_C}: ${t.loadCpuBusyPctC50.join(', ')}%`);
+console.log(`gw serve start-up (ready line): ${startups.gw.map((x) => (x / 1000).toFixed(1) + 's').join(', ')}; memory after the runs (MiB: RSS of the process and its workers / largest peak RSS): ${PROXIES.map((p) => `${p.id} ${memory[p.id].map((m) => `${m.rssMiB}/${m.peakMiB}`).join(', ')}`).join('; ')}`);
 if (anomalies.length) console.log(`\nanomalies:\n  ${anomalies.join('\n  ')}`);
 else console.log('\nno errors: every measured request got a 2xx, no socket errors');
 
@@ -842,6 +909,7 @@ const results = {
     },
     load: `wrk -t1 --latency with a Lua script cycling through the paths; per proxy and round: ${WARMUP_S}s warm-up at c${HIGH_C}, then -c${HIGH_C} -d${DURATION_S}s and -c${LOW_C} -d${DURATION_S}s; each round also measures the upstream directly; rounds alternate nginx, bare, gw`,
     rounds: roundsDone,
+    loadAverageAfterEachRound: loadAverages,
   },
   paths: {
     getOperations: allPaths.length,

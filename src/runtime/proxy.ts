@@ -38,6 +38,9 @@ export class Forward implements Dispatcher.DispatchHandler {
   private bytesIn = 0;
   private done = false;
   private readonly hasBody: boolean;
+  private resume: (() => void) | undefined;
+  /** The latest body chunk, written when the next one comes or with the end: a one-chunk answer goes out in one write. */
+  private held: Buffer | undefined;
 
   constructor(
     private readonly req: IncomingMessage,
@@ -47,9 +50,11 @@ export class Forward implements Dispatcher.DispatchHandler {
     private readonly facts: RequestFacts,
   ) {
     this.hasBody = facts.chunked || (facts.contentLength ?? 0) > 0;
-    res.on('close', () => {
-      if (!this.done) this.abortUpstream?.(new Error('client closed the connection'));
-    });
+  }
+
+  /** The client went away (the server's one 'close' listener calls this). */
+  clientClosed(): void {
+    if (!this.done) this.abortUpstream?.(new Error('client closed the connection'));
   }
 
   start(): void {
@@ -109,19 +114,24 @@ export class Forward implements Dispatcher.DispatchHandler {
     if (statusCode >= 500) this.noteFailure(target, 'status');
     else recordSuccess(target);
     this.res.writeHead(statusCode, clientResponseHeaders(rawHeaders, this.facts.requestId));
-    this.res.on('drain', resume);
+    this.resume = resume;
     return true;
   }
 
   onData(chunk: Buffer): boolean {
     this.bytesOut += chunk.length;
-    return this.res.write(chunk);
+    const previous = this.held;
+    this.held = chunk;
+    if (previous === undefined || this.res.write(previous)) return true;
+    this.res.once('drain', this.resume!);
+    return false;
   }
 
   onComplete(): void {
     this.target!.active--;
     this.done = true;
-    this.res.end();
+    this.res.end(this.held);
+    this.held = undefined;
     this.emit(this.res.statusCode, null);
   }
 
@@ -133,6 +143,7 @@ export class Forward implements Dispatcher.DispatchHandler {
       this.fail('GW_HTTP_PAYLOAD_TOO_LARGE', `the request body is larger than ${this.route.maxBodyBytes} bytes`, { connection: 'close' });
       return;
     }
+    this.held = undefined;
     if (this.res.headersSent) {
       this.noteFailure(target, 'reset');
       this.done = true;

@@ -98,7 +98,10 @@ export class GatewayServer {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const table = this.table;
     this.inFlight++;
+    let forward: Forward | undefined;
+    // One listener per request: count it out, and tell the upstream side when the client left early.
     res.on('close', () => {
+      forward?.clientClosed();
       if (--this.inFlight === 0 && this.idle) this.idle();
     });
     const facts = readFacts(req.rawHeaders);
@@ -127,7 +130,8 @@ export class GatewayServer {
     let path = '';
     for (const p of route.upstreamPath) path += typeof p === 'number' ? match.params[p] : p;
     if (q !== -1) path += url.slice(q);
-    new Forward(req, res, route, path, facts).start();
+    forward = new Forward(req, res, route, path, facts);
+    forward.start();
   }
 }
 
@@ -145,7 +149,7 @@ function readFacts(raw: readonly string[]): RequestFacts {
     else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') chunked = true;
     else if (name.length === 6 && name.toLowerCase() === 'prefer') prefer = raw[i + 1];
   }
-  return { requestId: requestIdFrom(requestId), host, contentLength, chunked, prefer, start: performance.now() };
+  return { requestId: requestIdFrom(requestId), host, contentLength, chunked, prefer, start: requestChannel.hasSubscribers ? performance.now() : 0 };
 }
 
 /** The gateway answers itself (404, 405, 413, ...), and tells the subscribers. */
