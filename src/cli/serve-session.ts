@@ -26,6 +26,7 @@ export interface ServeRequest {
   watch: boolean;
   drainMs: number;
   clientHeaderTimeoutMs: number;
+  clientRequestTimeoutMs: number;
   /** Mock the services that have no upstream, or none that accepts a connection at start-up. */
   mockMissing: boolean;
 }
@@ -44,6 +45,7 @@ export async function startServeSession(req: ServeRequest, report: (text: string
     host: req.host ?? gateway.listen.host,
     port: req.port ?? gateway.listen.port,
     headersTimeoutMs: req.clientHeaderTimeoutMs,
+    clientRequestTimeoutMs: Math.max(req.clientRequestTimeoutMs, req.clientHeaderTimeoutMs),
   });
   // Metrics subscribe to the runtime's events only when something can scrape them.
   const metrics = req.adminPort !== undefined ? new GatewayMetrics() : undefined;

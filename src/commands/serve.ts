@@ -25,6 +25,7 @@ last good configuration serving. SIGINT/SIGTERM drain requests in flight, then e
     watch: Flags.boolean({ char: 'w', summary: 'Reload when gw.yaml or a spec changes.', default: false }),
     'mock-missing': Flags.boolean({ summary: 'Answer from the spec examples for services with no upstream, or none reachable at start-up.', default: false }),
     'client-header-timeout': Flags.integer({ summary: 'Seconds a client has to send its request headers.', default: 10, min: 1 }),
+    'client-request-timeout': Flags.integer({ summary: 'Seconds a client has to send its whole request, body included.', default: 60, min: 1 }),
     'drain-timeout': Flags.integer({ summary: 'Seconds to let requests in flight finish on shutdown.', default: 10, min: 0 }),
   };
 
@@ -42,6 +43,7 @@ last good configuration serving. SIGINT/SIGTERM drain requests in flight, then e
         watch: flags.watch,
         drainMs: flags['drain-timeout'] * 1000,
         clientHeaderTimeoutMs: flags['client-header-timeout'] * 1000,
+        clientRequestTimeoutMs: flags['client-request-timeout'] * 1000,
         mockMissing: flags['mock-missing'],
       },
       (text) => process.stderr.write(text),

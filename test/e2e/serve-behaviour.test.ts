@@ -243,6 +243,20 @@ describe('safety at the edge', () => {
   });
 });
 
+describe('slow request bodies', () => {
+  it('a client that stops sending its body is cut off after --client-request-timeout', async () => {
+    const [a] = await echoesNamed('a');
+    await project([a!.url]);
+    gw = await startGwServe(dir, ['--client-request-timeout', '2', '--client-header-timeout', '1']);
+    const started = Date.now();
+    const raw = await sendRaw(gw.url, 'POST /items HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly-part', 10_000);
+    const took = Date.now() - started;
+    expect(took).toBeGreaterThan(1_500);
+    expect(took).toBeLessThan(8_000);
+    expect(raw === '' || /^HTTP\/1\.1 (408|502|504) /.test(raw)).toBe(true);
+  });
+});
+
 describe('observability and lifecycle', () => {
   it('access log as JSON lines, Prometheus metrics and health on the admin listener', async () => {
     const [a] = await echoesNamed('a');
