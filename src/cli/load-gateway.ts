@@ -25,21 +25,30 @@ export async function loadGateway(configPath: string): Promise<LoadedGateway> {
   return { project, gateway, diagnostics };
 }
 
+export interface BuiltGateway {
+  gateway: Gateway;
+  diagnostics: Diagnostic[];
+  /** Local files the gateway was built from: the specs and every file their $refs reach (not gw.yaml). */
+  files: string[];
+}
+
 export interface BuildOptions {
   /** Services to answer from their specs' examples, on top of those with `mock: true`. */
   mockServices?: ReadonlySet<string>;
 }
 
-export async function buildGateway(project: Project, options: BuildOptions = {}): Promise<{ gateway: Gateway; diagnostics: Diagnostic[] }> {
+export async function buildGateway(project: Project, options: BuildOptions = {}): Promise<BuiltGateway> {
   const { config } = project;
   const configAt = configLocator(project);
   const { unique: services, diagnostics: duplicates } = dropDuplicateNames(config.services ?? [], configAt);
   const locators = new Map<string, PointerLocator>();
+  const files = new Set<string>();
   const results = await Promise.all(
     services.map(async ({ entry, index: i }) => {
       const loaded = await loadSpec(entry.spec, project.dir);
       if (!loaded.ok) return { fragment: undefined, diagnostics: loaded.diagnostics };
       locators.set(loaded.spec.file, loaded.spec.locator);
+      for (const f of loaded.spec.files) files.add(f);
       return importOpenApi({
         spec: loaded.spec,
         name: entry.name,
@@ -57,7 +66,7 @@ export async function buildGateway(project: Project, options: BuildOptions = {})
     listen: { host: config.listen?.host ?? DEFAULT_LISTEN.host, port: config.listen?.port ?? DEFAULT_LISTEN.port },
   });
   const diagnostics = fillLines([...duplicates, ...results.flatMap((r) => r.diagnostics), ...merged.diagnostics], locators);
-  return { gateway: merged.gateway, diagnostics: sortDiagnostics(diagnostics) };
+  return { gateway: merged.gateway, diagnostics: sortDiagnostics(diagnostics), files: [...files].sort() };
 }
 
 /** A name used twice in gw.yaml is reported there; only its first service is imported. */

@@ -88,14 +88,15 @@ export async function startServeSession(req: ServeRequest, report: (text: string
 
 async function loadServable(config: string, mockMissing: boolean): Promise<{ gateway: Gateway; files: string[]; diagnostics: Diagnostic[] }> {
   const project = await loadProject(config);
-  let { gateway, diagnostics } = await buildGateway(project);
+  let built = await buildGateway(project);
   if (mockMissing) {
-    const missing = await unreachableServices(gateway);
-    if (missing.size > 0) ({ gateway, diagnostics } = await buildGateway(project, { mockServices: missing }));
+    const missing = await unreachableServices(built.gateway);
+    if (missing.size > 0) built = await buildGateway(project, { mockServices: missing });
   }
-  if (hasErrors(diagnostics)) throw new GwError(diagnostics);
-  const files = [project.file, ...(project.config.services ?? []).filter((s) => !isUrl(s.spec)).map((s) => (isAbsolute(s.spec) ? s.spec : resolve(project.dir, s.spec)))];
-  return { gateway, files, diagnostics };
+  if (hasErrors(built.diagnostics)) throw new GwError(built.diagnostics);
+  // Watch what the gateway is made of: gw.yaml, the specs and every file their $refs reach.
+  const specs = (project.config.services ?? []).filter((s) => !isUrl(s.spec)).map((s) => (isAbsolute(s.spec) ? s.spec : resolve(project.dir, s.spec)));
+  return { gateway: built.gateway, files: [...new Set([project.file, ...specs, ...built.files])], diagnostics: built.diagnostics };
 }
 
 /** A broken edit keeps the last good configuration serving and says why. */

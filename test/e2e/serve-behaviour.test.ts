@@ -309,7 +309,32 @@ describe('observability and lifecycle', () => {
   });
 });
 
+describe('headers', () => {
+  it('preserveHost forwards the client Host instead of the target\'s', async () => {
+    const [a] = await echoesNamed('a');
+    await project([a!.url], '    settings: { preserveHost: true }\n');
+    gw = await startGwServe(dir);
+    const r = JSON.parse((await send(gw.url, 'GET', '/items', { host: 'api.example.test' })).body);
+    expect(r.headers.host).toBe('api.example.test');
+  });
+});
+
 describe('hot reload', () => {
+  it('picks up an edit of a file a spec reaches through $ref', async () => {
+    const [a] = await echoesNamed('a');
+    await writeFiles(dir, {
+      'api/main.yaml': 'openapi: 3.0.3\ninfo: {title: Main, version: "1"}\npaths:\n  /a:\n    $ref: ./paths/a.yaml\n',
+      'api/paths/a.yaml': "get:\n  operationId: getA\n  responses:\n    '200': {description: ok}\n",
+      'gw.yaml': `version: 1\nname: t\nservices:\n  - name: main\n    spec: api/main.yaml\n    upstreams: ["${a!.url}"]\n`,
+    });
+    gw = await startGwServe(dir, ['--watch']);
+    expect((await send(gw.url, 'POST', '/a')).status).toBe(405);
+    await writeFile(join(dir, 'api/paths/a.yaml'), "get:\n  operationId: getA\n  responses:\n    '200': {description: ok}\npost:\n  operationId: postA\n  responses:\n    '200': {description: ok}\n");
+    const until = Date.now() + 5_000;
+    while (!gw.output().stderr.includes('reloaded') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    expect((await send(gw.url, 'POST', '/a')).status).toBe(200);
+  });
+
   it('swaps the route table during a load loop with zero failed requests, and keeps serving after a broken edit', async () => {
     const [a, b] = await echoesNamed('a', 'b');
     await project([a!.url]);

@@ -20,6 +20,8 @@ export interface LoadedSpec {
   document: Record<string, unknown>;
   /** Finds line:column of a pointer in the root file's text. */
   locator: PointerLocator;
+  /** Every local file the document is made of (the root and its $ref targets), absolute. */
+  files: string[];
 }
 
 export type LoadResult = { ok: true; spec: LoadedSpec; diagnostics: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] };
@@ -70,11 +72,13 @@ export async function loadSpec(spec: string, projectDir: string): Promise<LoadRe
     // swagger-parser mutates what it is given. `data` was parsed here and nobody else holds it, so it
     // goes in as is (a clone of a 13 MB spec costs ~0.1 s); only the servers it rewrites are kept aside.
     const servers = snapshotServers(data as Record<string, unknown>);
-    const document = (await new SwaggerParser().validate(location, data as never, options as never)) as unknown as Record<string, unknown>;
+    const parser = new SwaggerParser();
+    const document = (await parser.validate(location, data as never, options as never)) as unknown as Record<string, unknown>;
+    const files = parser.$refs.paths('file');
     restoreServers(document, servers);
     const schemaErrors = checkOpenApiSchema(document, version);
     if (schemaErrors.length > 0) return { ok: false, diagnostics: explainSpecSchemaErrors(schemaErrors, file, locator) };
-    return { ok: true, spec: { file, location, openapi: version, document, locator }, diagnostics: [] };
+    return { ok: true, spec: { file, location, openapi: version, document, locator, files }, diagnostics: [] };
   } catch (err) {
     return { ok: false, diagnostics: explainValidationFailure(err, file, location, locator, text) };
   }
