@@ -1,4 +1,4 @@
-import { Pool } from 'undici';
+import { H1Pool } from './h1-pool.js';
 import type { Gateway, HealthCheck, HttpMethod, Route } from '../model/types.js';
 import type { Balancer } from './balancers/balancer.js';
 import { createBalancer } from './balancers/create-balancer.js';
@@ -50,7 +50,7 @@ export interface CompiledGateway {
 const IDEMPOTENT = new Set<HttpMethod>(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 
 export interface CompileOptions {
-  /** Connections kept per target (undici Pool `connections`). */
+  /** Connections kept per target at most. */
   connectionsPerTarget?: number;
 }
 
@@ -65,12 +65,8 @@ export function compileGateway(gateway: Gateway, options: CompileOptions = {}): 
       url: t.url,
       host: (t.scheme === 'https' && t.port === 443) || (t.scheme === 'http' && t.port === 80) ? t.host : `${t.host}:${t.port}`,
       weight: t.weight,
-      pool: new Pool(t.url, {
-        connections: options.connectionsPerTarget ?? 256,
-        pipelining: 1,
-        keepAliveTimeout: 30_000,
-        connect: { timeout: connectMs },
-      }),
+      // Idle keep-alive sockets close after 4 s (Node servers drop them after 5 s) or what the upstream announces.
+      pool: new H1Pool(t.url, { connections: options.connectionsPerTarget ?? 256, connectTimeoutMs: connectMs, keepAliveMs: 4_000 }),
       active: 0,
       healthy: true,
       ejectedUntil: 0,
@@ -116,5 +112,5 @@ function serialise(contentType: string | null, body: unknown): Buffer {
 
 /** Closes every pool once its requests are done. */
 export async function closeCompiled(c: CompiledGateway): Promise<void> {
-  await Promise.all([...c.upstreams.values()].flatMap((u) => u.targets.map((t) => t.pool.close().catch(() => undefined))));
+  await Promise.all([...c.upstreams.values()].flatMap((u) => u.targets.map((t) => t.pool.close())));
 }

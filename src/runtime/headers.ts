@@ -56,18 +56,18 @@ export function upstreamRequestHeaders(raw: readonly string[], f: ForwardedFacts
   return out;
 }
 
-/** Response headers from the upstream's raw list (Buffers), for the client: hop-by-hop ones removed. */
-export function clientResponseHeaders(raw: readonly Buffer[], requestId: string): string[] {
+/** Response headers from the upstream's flat list, for the client: hop-by-hop ones removed. */
+export function clientResponseHeaders(raw: readonly string[], requestId: string): string[] {
   let listed: Set<string> | undefined;
   for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.length === 10 && raw[i]!.toString('latin1').toLowerCase() === 'connection') listed = connectionListed(raw[i + 1]!.toString('latin1'));
+    if (raw[i]!.length === 10 && raw[i]!.toLowerCase() === 'connection') listed = connectionListed(raw[i + 1]);
   }
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!.toString('latin1');
+    const name = raw[i]!;
     const lower = name.toLowerCase();
     if ((HOP_BY_HOP.has(lower) && lower !== 'host') || listed?.has(lower) || lower === 'x-request-id') continue;
-    out.push(name, raw[i + 1]!.toString('latin1'));
+    out.push(name, raw[i + 1]!);
   }
   out.push('x-request-id', requestId);
   return out;

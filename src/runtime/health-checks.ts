@@ -31,14 +31,7 @@ export class HealthChecks {
 
   private async check(u: UpstreamRuntime, t: TargetState): Promise<void> {
     const hc = u.healthCheck!;
-    let ok = false;
-    try {
-      const res = await t.pool.request({ path: hc.path, method: 'GET', headersTimeout: hc.timeoutMs, bodyTimeout: hc.timeoutMs, headers: { 'user-agent': 'gw-health-check' } });
-      await res.body.dump();
-      ok = res.statusCode >= 200 && res.statusCode < 400;
-    } catch {
-      ok = false;
-    }
+    const ok = await probe(t, hc.path, hc.timeoutMs);
     // A positive streak counts passes, a negative one failures.
     const prev = this.streak.get(t) ?? 0;
     const streak = ok ? Math.max(prev, 0) + 1 : Math.min(prev, 0) - 1;
@@ -49,4 +42,24 @@ export class HealthChecks {
     if (t.healthy) t.ejectedUntil = 0;
     if (healthChannel.hasSubscribers) healthChannel.publish({ upstream: u.id, target: t.url, healthy: t.healthy } satisfies HealthEvent);
   }
+}
+
+/** GET the check path; true for a 2xx/3xx answer within the timeout. */
+function probe(t: TargetState, path: string, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    let status = 0;
+    t.pool.dispatch(
+      { method: 'GET', path, headers: ['host', t.host, 'user-agent', 'gw-health-check'], body: null, headersTimeout: timeoutMs, bodyTimeout: timeoutMs },
+      {
+        onConnect: () => undefined,
+        onHeaders: (code) => {
+          status = code;
+          return true;
+        },
+        onData: () => true,
+        onComplete: () => resolve(status >= 200 && status < 400),
+        onError: () => resolve(false),
+      },
+    );
+  });
 }

@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Dispatcher } from 'undici';
 import type { Code } from '../diagnostics/codes.js';
 import type { CompiledRoute } from './compile.js';
 import { requestChannel, upstreamErrorChannel, type RequestEvent, type UpstreamErrorEvent } from './events.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
 import { sendProblem } from './problem.js';
+import type { H1Handler } from './h1-pool.js';
 import { recordFailure, recordSuccess, type TargetState } from './target-state.js';
 
 /** Facts about the incoming request, read once from its raw headers. */
@@ -28,9 +28,9 @@ const RETRYABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH'
  * One request on its way upstream and back: picks a target, streams the body up and the answer
  * down (backpressure both ways, nothing buffered), retries a connection failure on another target
  * when the method is idempotent and nothing was sent yet, and maps failures to 502/503/504.
- * Implements undici's dispatch handler so the response arrives as raw header buffers.
+ * Implements the upstream client's handler (h1-pool.ts): the response arrives as a flat header list.
  */
-export class Forward implements Dispatcher.DispatchHandler {
+export class Forward implements H1Handler {
   private target: TargetState | undefined;
   private attempt = 0;
   private abortUpstream: ((err?: Error) => void) | undefined;
@@ -79,10 +79,9 @@ export class Forward implements Dispatcher.DispatchHandler {
     target.pool.dispatch(
       {
         path: this.path,
-        method: this.req.method as Dispatcher.HttpMethod,
+        method: this.req.method ?? 'GET',
         headers,
-        // undici takes an async iterable body too (its types only say Readable).
-        body: this.hasBody ? (this.body() as IncomingMessage) : null,
+        body: this.hasBody ? this.body() : null,
         headersTimeout: this.route.requestTimeoutMs,
         bodyTimeout: this.route.requestTimeoutMs,
       },
@@ -109,7 +108,7 @@ export class Forward implements Dispatcher.DispatchHandler {
     this.abortUpstream = abort;
   }
 
-  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+  onHeaders(statusCode: number, rawHeaders: string[], resume: () => void): boolean {
     const target = this.target!;
     if (statusCode >= 500) this.noteFailure(target, 'status');
     else recordSuccess(target);
@@ -136,7 +135,8 @@ export class Forward implements Dispatcher.DispatchHandler {
   }
 
   onError(err: Error & { code?: string }): void {
-    const target = this.target!;
+    const target = this.target;
+    if (!target) return;
     target.active--;
     if (this.done) return;
     if (err instanceof PayloadTooLargeError) {

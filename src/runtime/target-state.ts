@@ -1,4 +1,4 @@
-import type { Pool } from 'undici';
+import type { H1Pool } from './h1-pool.js';
 
 /** One upstream target at run time: its connection pool and what the balancers and health checks know of it. */
 export interface TargetState {
@@ -6,7 +6,7 @@ export interface TargetState {
   /** The Host header for this target: host, and port when not the scheme's default. */
   host: string;
   weight: number;
-  pool: Pool;
+  pool: H1Pool;
   /** Requests in flight (least-connections). */
   active: number;
   /** Verdict of active health checks; true when the upstream has none. */
