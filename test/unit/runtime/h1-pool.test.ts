@@ -1,0 +1,153 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { H1Pool, type H1Request } from '../../../src/runtime/h1-pool.js';
+
+/** A raw TCP upstream that answers each request head with scripted writes (to cut the answer at awkward places). */
+async function scripted(answer: (head: string, socket: Socket, n: number) => void): Promise<{ server: Server; url: string; connections: () => number }> {
+  let connections = 0;
+  let n = 0;
+  const server = createServer((socket) => {
+    connections++;
+    let buf = '';
+    socket.on('data', (d) => {
+      buf += d.toString('latin1');
+      let end;
+      while ((end = buf.indexOf('\r\n\r\n')) !== -1) {
+        const head = buf.slice(0, end);
+        buf = buf.slice(end + 4);
+        const len = Number(/content-length: (\d+)/i.exec(head)?.[1] ?? 0);
+        buf = buf.slice(len);
+        answer(head, socket, n++);
+      }
+    });
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, connections: () => connections };
+}
+
+function fetchVia(pool: H1Pool, request: Partial<H1Request> = {}): Promise<{ status: number; headers: string[]; body: string; error?: string }> {
+  return new Promise((resolve) => {
+    let status = 0;
+    let headers: string[] = [];
+    let body = '';
+    pool.dispatch(
+      { method: 'GET', path: '/x', headers: ['host', 'x'], body: null, headersTimeout: 1000, bodyTimeout: 1000, ...request },
+      {
+        onConnect: () => undefined,
+        onHeaders: (s, h) => {
+          status = s;
+          headers = h;
+          return true;
+        },
+        onData: (c) => {
+          body += c.toString('latin1');
+          return true;
+        },
+        onComplete: () => resolve({ status, headers, body }),
+        onError: (e) => resolve({ status, headers, body, error: (e as { code?: string }).code ?? e.message }),
+      },
+    );
+  });
+}
+
+let servers: Server[] = [];
+afterEach(async () => {
+  for (const s of servers) s.close();
+  servers = [];
+});
+
+const options = { connections: 4, connectTimeoutMs: 1000, keepAliveMs: 4000 };
+
+describe('H1Pool', () => {
+  it('reads content-length bodies and reuses the connection', async () => {
+    const up = await scripted((_h, s) => s.write('HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: 1\r\n\r\nhello'));
+    servers.push(up.server);
+    const pool = new H1Pool(up.url, options);
+    const a = await fetchVia(pool);
+    const b = await fetchVia(pool);
+    expect(a).toEqual({ status: 200, headers: ['Content-Length', '5', 'X-A', '1'], body: 'hello' });
+    expect(b.body).toBe('hello');
+    expect(up.connections()).toBe(1);
+    await pool.close();
+  });
+
+  it('decodes chunked bodies cut at every awkward place', async () => {
+    const parts = ['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n', '\r\n5\r', '\nhel', 'lo\r\n', '6;ext=1\r\n wor', 'ld\r\n0\r\n', 'X-Trailer: 1\r\n\r\n'];
+    const up = await scripted((_h, s) => {
+      let i = 0;
+      const next = () => {
+        if (i < parts.length) {
+          s.write(parts[i++]!);
+          setTimeout(next, 5);
+        }
+      };
+      next();
+    });
+    servers.push(up.server);
+    const pool = new H1Pool(up.url, options);
+    expect((await fetchVia(pool)).body).toBe('hello world');
+    expect((await fetchVia(pool)).body).toBe('hello world');
+    expect(up.connections()).toBe(1);
+    await pool.close();
+  });
+
+  it('skips 1xx answers, reads HEAD and 204 without bodies, and does not reuse after Connection: close', async () => {
+    const up = await scripted((head, s, n) => {
+      if (head.startsWith('HEAD')) s.write('HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\n');
+      else if (n === 1) s.write('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n');
+      else s.write('HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok');
+    });
+    servers.push(up.server);
+    const pool = new H1Pool(up.url, options);
+    expect(await fetchVia(pool, { method: 'HEAD' })).toMatchObject({ status: 200, body: '' });
+    expect(await fetchVia(pool)).toMatchObject({ status: 204, body: '' });
+    expect(await fetchVia(pool)).toMatchObject({ status: 200, body: 'ok' });
+    await fetchVia(pool, { method: 'HEAD' });
+    expect(up.connections()).toBe(2);
+    await pool.close();
+  });
+
+  it('reads a body delimited by the connection closing', async () => {
+    const up = await scripted((_h, s) => s.end('HTTP/1.1 200 OK\r\n\r\nuntil the end'));
+    servers.push(up.server);
+    const pool = new H1Pool(up.url, options);
+    expect(await fetchVia(pool)).toMatchObject({ status: 200, body: 'until the end' });
+    await pool.close();
+  });
+
+  it('reports refused connections, head timeouts and garbage with codes', async () => {
+    const refused = new H1Pool('http://127.0.0.1:1', options);
+    expect((await fetchVia(refused)).error).toBe('ECONNREFUSED');
+    const silent = await scripted(() => undefined);
+    const garbage = await scripted((_h, s) => s.write('SSH-2.0-OpenSSH\r\n\r\n'));
+    servers.push(silent.server, garbage.server);
+    expect((await fetchVia(new H1Pool(silent.url, options), { headersTimeout: 200 })).error).toBe('UND_ERR_HEADERS_TIMEOUT');
+    expect((await fetchVia(new H1Pool(garbage.url, options))).error).toBe('UND_ERR_SOCKET');
+  });
+
+  it('sends a request body with its content-length, and an async iterable chunked', async () => {
+    const seen: string[] = [];
+    const server = createServer((socket) => {
+      let buf = '';
+      socket.on('data', (d) => {
+        buf += d.toString('latin1');
+        if (buf.includes('\r\n\r\n') && (buf.endsWith('abc') || buf.endsWith('0\r\n\r\n'))) {
+          seen.push(buf);
+          buf = '';
+          socket.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n');
+        }
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    servers.push(server);
+    const pool = new H1Pool(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, options);
+    const { Readable } = await import('node:stream');
+    await fetchVia(pool, { method: 'POST', headers: ['host', 'x', 'content-length', '3'], body: Readable.from([Buffer.from('abc')]) });
+    await fetchVia(pool, { method: 'POST', body: (async function* () { yield Buffer.from('hello'); yield Buffer.from(' you'); })() });
+    expect(seen[0]).toMatch(/^POST \/x HTTP\/1\.1\r\nhost: x\r\ncontent-length: 3\r\n\r\nabc$/);
+    expect(seen[1]).toMatch(/transfer-encoding: chunked\r\n\r\n5\r\nhello\r\n4\r\n you\r\n0\r\n\r\n$/);
+    await pool.close();
+  });
+});
