@@ -75,15 +75,13 @@ describe('balancing', () => {
     const [a, b] = await echoesNamed('a', 'b');
     await project([a!.url, b!.url], '    settings: { loadBalancing: least-connections }\n');
     gw = await startGwServe(dir);
+    // One slow request keeps one target busy; every quick request meanwhile goes to the other.
     const slow = send(gw.url, 'GET', '/items', { 'x-echo-delay': '800' });
     await new Promise((r) => setTimeout(r, 100));
-    const busy = (JSON.parse((await slow.then(() => ({ body: '{}' }))).body) as { name?: string }).name;
-    void busy;
-    const slow2 = send(gw.url, 'GET', '/items', { 'x-echo-delay': '800' });
-    await new Promise((r) => setTimeout(r, 100));
     const quick = await spread(10);
-    const slowName = JSON.parse((await slow2).body).name as string;
-    expect(quick[slowName] ?? 0).toBe(0);
+    const busy = JSON.parse((await slow).body).name as string;
+    expect(quick[busy] ?? 0).toBe(0);
+    expect(Object.values(quick).reduce((x, y) => x + y, 0)).toBe(10);
   });
 });
 
@@ -96,8 +94,6 @@ describe('failures', () => {
     await new Promise((r) => setTimeout(r, 300));
     const c = await spread(200);
     expect(c).toEqual({ a: 200 });
-    const health = JSON.parse((await send(gw.admin ?? gw.url, 'GET', '/items')).body);
-    void health;
   });
 
   it('answers 502 when the only target refuses, 504 when it is too slow, 503 when it is unhealthy', async () => {
