@@ -133,7 +133,14 @@ class H1Connection {
     this.socket.setNoDelay(true);
     this.arm(pool.options.connectTimeoutMs, 'UND_ERR_CONNECT_TIMEOUT', 'connecting timed out');
     this.socket.once(pool.tls ? 'secureConnect' : 'connect', () => this.state === State.Head && this.arm(this.request!.headersTimeout, 'UND_ERR_HEADERS_TIMEOUT', 'no response head in time'));
-    this.socket.on('data', (d: Buffer) => this.onData(d));
+    this.socket.on('data', (d: Buffer) => {
+      // A handler that throws (say, on a header Node refuses to forward) fails this request, never the process.
+      try {
+        this.onData(d);
+      } catch (err) {
+        this.fail(err as Error);
+      }
+    });
     this.socket.on('error', (err) => this.fail(err));
     this.socket.on('close', () => this.fail(codedError('ECONNRESET', 'the upstream closed the connection')));
   }

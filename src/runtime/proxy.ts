@@ -112,7 +112,14 @@ export class Forward implements H1Handler {
     const target = this.target!;
     if (statusCode >= 500) this.noteFailure(target, 'status');
     else recordSuccess(target);
-    this.res.writeHead(statusCode, clientResponseHeaders(rawHeaders, this.facts.requestId));
+    try {
+      this.res.writeHead(statusCode, clientResponseHeaders(rawHeaders, this.facts.requestId));
+    } catch {
+      // Node refuses to send a header the upstream sent (a bad name or value): answer 502 instead.
+      this.fail('GW_HTTP_UPSTREAM_FAILED', `service "${this.route.service}" answered with a header that cannot be forwarded`);
+      this.abortUpstream?.(new Error('unforwardable response header'));
+      return false;
+    }
     this.resume = resume;
     return true;
   }

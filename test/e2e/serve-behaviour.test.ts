@@ -404,3 +404,26 @@ describe('mocks', () => {
     expect(gw.output().stdout).toContain('"mocked":["users"]');
   });
 });
+
+describe('a misbehaving upstream', () => {
+  it('a response header Node cannot forward gives the client a 502, and the gateway keeps serving', async () => {
+    const { createServer } = await import('node:net');
+    const bad = createServer((socket) => {
+      socket.on('data', () => socket.write('HTTP/1.1 200 OK\r\nX-Bad: a\u0001b\r\nContent-Length: 2\r\n\r\nok'));
+    });
+    await new Promise<void>((r) => bad.listen(0, '127.0.0.1', r));
+    try {
+      const [a] = await echoesNamed('a');
+      await writeFiles(dir, {
+        'svc.yaml': SPEC,
+        'gw.yaml': `version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n    prefix: /bad\n    upstreams: ["http://127.0.0.1:${(bad.address() as { port: number }).port}"]\n  - name: good\n    spec: svc.yaml\n    upstreams: ["${a!.url}"]\n`,
+      });
+      gw = await startGwServe(dir);
+      const r = await send(gw.url, 'GET', '/bad/items');
+      expect(r.status).toBe(502);
+      expect((await send(gw.url, 'GET', '/items')).status).toBe(200);
+    } finally {
+      bad.close();
+    }
+  });
+});

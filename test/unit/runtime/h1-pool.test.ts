@@ -151,3 +151,27 @@ describe('H1Pool', () => {
     await pool.close();
   });
 });
+
+describe('H1Pool with a handler that throws', () => {
+  it('fails that request with the error instead of crashing', async () => {
+    const up = await scripted((_h, s) => s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'));
+    servers.push(up.server);
+    const pool = new H1Pool(up.url, options);
+    const error = await new Promise<string>((resolve) => {
+      pool.dispatch(
+        { method: 'GET', path: '/', headers: ['host', 'x'], body: null, headersTimeout: 1000, bodyTimeout: 1000 },
+        {
+          onConnect: () => undefined,
+          onHeaders: () => {
+            throw new Error('boom');
+          },
+          onData: () => true,
+          onComplete: () => resolve('completed'),
+          onError: (e) => resolve(e.message),
+        },
+      );
+    });
+    expect(error).toBe('boom');
+    await pool.close();
+  });
+});
