@@ -427,3 +427,34 @@ describe('a misbehaving upstream', () => {
     }
   });
 });
+
+describe('https upstreams', () => {
+  it('verifies the upstream certificate: trusted CA -> 200, unknown CA -> 502', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { readFileSync } = await import('node:fs');
+    const { createServer: createHttps } = await import('node:https');
+    const ssl = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+    ssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=gw test CA']);
+    ssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'srv.key', '-out', 'srv.csr', '-subj', '/CN=127.0.0.1']);
+    await writeFile(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\n');
+    ssl(['x509', '-req', '-in', 'srv.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'srv.pem', '-days', '2', '-extfile', 'ext.cnf']);
+    const tls = createHttps({ key: readFileSync(join(dir, 'srv.key')), cert: readFileSync(join(dir, 'srv.pem')) }, (req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ name: 'tls', url: req.url }));
+    });
+    await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r));
+    try {
+      await project([`https://127.0.0.1:${(tls.address() as { port: number }).port}`]);
+      gw = await startGwServe(dir, [], 20_000, { NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem') });
+      const ok = await send(gw.url, 'GET', '/items/5');
+      expect(ok.status).toBe(200);
+      expect(JSON.parse(ok.body)).toEqual({ name: 'tls', url: '/items/5' });
+      await gw.stop();
+      gw = await startGwServe(dir);
+      const refused = await send(gw.url, 'GET', '/items/5');
+      expect(refused.status).toBe(502);
+    } finally {
+      tls.close();
+    }
+  });
+});
