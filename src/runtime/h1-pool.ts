@@ -43,7 +43,7 @@ function codedError(code: string, message: string): Error & { code: string } {
 
 export class H1Pool {
   private readonly idle: H1Connection[] = [];
-  private readonly queue: [H1Request, H1Handler][] = [];
+  private readonly queue: Queued[] = [];
   private open = 0;
   private closed = false;
   private drained: (() => void) | undefined;
@@ -71,13 +71,36 @@ export class H1Pool {
     else if (this.open < this.options.connections) {
       this.open++;
       new H1Connection(this).run(request, handler);
-    } else this.queue.push([request, handler]);
+    } else this.enqueue(request, handler);
+  }
+
+  /** Waits for a free connection; abortable (the client left) and bounded by the head timeout. */
+  private enqueue(request: H1Request, handler: H1Handler): void {
+    const entry: Queued = { request, handler, timer: undefined };
+    const leave = (err: Error) => {
+      const i = this.queue.indexOf(entry);
+      if (i === -1) return;
+      this.queue.splice(i, 1);
+      clearTimeout(entry.timer);
+      handler.onError(err as Error & { code?: string });
+    };
+    entry.timer = setTimeout(() => leave(codedError('UND_ERR_HEADERS_TIMEOUT', 'no free connection in time')), request.headersTimeout);
+    entry.timer.unref();
+    handler.onConnect((err) => leave(err ?? codedError('UND_ERR_ABORTED', 'aborted')));
+    this.queue.push(entry);
+  }
+
+  /** The next queued request, its wait over. */
+  private dequeue(): Queued | undefined {
+    const next = this.queue.shift();
+    if (next) clearTimeout(next.timer);
+    return next;
   }
 
   /** A connection finished a request and may be reused. */
   release(conn: H1Connection): void {
-    const next = this.queue.shift();
-    if (next) conn.run(next[0], next[1]);
+    const next = this.dequeue();
+    if (next) conn.run(next.request, next.handler);
     else if (this.closed) conn.destroy();
     else {
       this.idle.push(conn);
@@ -90,8 +113,11 @@ export class H1Pool {
     const i = this.idle.indexOf(conn);
     if (i !== -1) this.idle.splice(i, 1);
     this.open--;
-    const next = this.queue.shift();
-    if (next) this.dispatch(next[0], next[1]);
+    const next = this.dequeue();
+    if (next) {
+      this.open++;
+      new H1Connection(this).run(next.request, next.handler);
+    }
     if (this.open === 0) this.drained?.();
   }
 
@@ -102,6 +128,12 @@ export class H1Pool {
     if (this.open === 0) return Promise.resolve();
     return new Promise((r) => (this.drained = r));
   }
+}
+
+interface Queued {
+  request: H1Request;
+  handler: H1Handler;
+  timer: NodeJS.Timeout | undefined;
 }
 
 const enum State {
@@ -125,6 +157,13 @@ class H1Connection {
   private timer: NodeJS.Timeout | undefined;
   private requestBodyDone = true;
   private dead = false;
+  /** Requests this connection served before the current one (a reused connection may be stale). */
+  private served = 0;
+  /** Bytes of the current response seen so far. */
+  private seen = 0;
+  private paused = false;
+  /** Stops feeding the request body (the connection is going away). */
+  private stopBody: (() => void) | undefined;
 
   constructor(private readonly pool: H1Pool) {
     this.keepAliveMs = pool.options.keepAliveMs;
@@ -132,7 +171,14 @@ class H1Connection {
     this.socket = pool.tls ? connectTls({ ...opts, servername: pool.host }) : connect(opts);
     this.socket.setNoDelay(true);
     this.arm(pool.options.connectTimeoutMs, 'UND_ERR_CONNECT_TIMEOUT', 'connecting timed out');
-    this.socket.once(pool.tls ? 'secureConnect' : 'connect', () => this.state === State.Head && this.arm(this.request!.headersTimeout, 'UND_ERR_HEADERS_TIMEOUT', 'no response head in time'));
+    this.socket.once(pool.tls ? 'secureConnect' : 'connect', () => {
+      if (this.state === State.Head && this.requestBodyDone) this.armHead();
+      else clearTimeout(this.timer);
+    });
+    // A body delimited by the connection closing ends here.
+    this.socket.on('end', () => {
+      if (this.state === State.Body && this.remaining === -2) this.finish();
+    });
     this.socket.on('data', (d: Buffer) => {
       // A handler that throws (say, on a header Node refuses to forward) fails this request, never the process.
       try {
@@ -151,7 +197,12 @@ class H1Connection {
     this.state = State.Head;
     this.head = undefined;
     this.keepAlive = true;
-    if (!this.socket.connecting) this.arm(request.headersTimeout, 'UND_ERR_HEADERS_TIMEOUT', 'no response head in time');
+    this.seen = 0;
+    this.requestBodyDone = request.body === null;
+    // The wait for the answer starts once the request is sent, body included (slow uploads are the
+    // client-side request timeout's business, not the upstream's).
+    if (!this.socket.connecting && this.requestBodyDone) this.armHead();
+    else if (!this.socket.connecting) clearTimeout(this.timer);
     handler.onConnect((err) => this.fail(err ?? codedError('UND_ERR_ABORTED', 'aborted')));
     if (this.dead) return;
     let text = `${request.method} ${request.path} HTTP/1.1\r\n`;
@@ -162,7 +213,6 @@ class H1Connection {
       this.socket.write(text + '\r\n', 'latin1');
       return;
     }
-    this.requestBodyDone = false;
     if (Symbol.asyncIterator in body && !('pipe' in body)) {
       this.socket.write(text + 'transfer-encoding: chunked\r\n\r\n', 'latin1');
       void this.sendChunked(body as AsyncIterable<Buffer>);
@@ -179,11 +229,28 @@ class H1Connection {
         this.socket.once('drain', () => body.resume());
       }
     };
-    body.on('data', onData);
-    body.once('end', () => {
+    const onEnd = () => {
       body.off('data', onData);
-      this.requestBodyDone = true;
-    });
+      this.stopBody = undefined;
+      this.bodySent();
+    };
+    // If the connection goes first, let the rest of the body drain so the client's connection stays sane.
+    this.stopBody = () => {
+      body.off('data', onData);
+      body.off('end', onEnd);
+      body.resume();
+    };
+    body.on('data', onData);
+    body.once('end', onEnd);
+  }
+
+  private bodySent(): void {
+    this.requestBodyDone = true;
+    if (this.state === State.Head && !this.dead) this.armHead();
+  }
+
+  private armHead(): void {
+    this.arm(this.request!.headersTimeout, 'UND_ERR_HEADERS_TIMEOUT', 'no response head in time');
   }
 
   private async sendChunked(body: AsyncIterable<Buffer>): Promise<void> {
@@ -194,8 +261,9 @@ class H1Connection {
         const ok = this.socket.write(`${chunk.length.toString(16)}\r\n`, 'latin1') && this.socket.write(chunk) && this.socket.write('\r\n', 'latin1');
         if (!ok) await new Promise((r) => this.socket.once('drain', r));
       }
-      if (!this.dead) this.socket.write('0\r\n\r\n', 'latin1');
-      this.requestBodyDone = true;
+      if (this.dead) return;
+      this.socket.write('0\r\n\r\n', 'latin1');
+      this.bodySent();
     } catch (err) {
       this.fail(err as Error);
     }
@@ -205,6 +273,7 @@ class H1Connection {
     this.state = State.Idle;
     this.handler = undefined;
     this.request = undefined;
+    this.served++;
     this.arm(this.keepAliveMs, '', '');
   }
 
@@ -213,6 +282,7 @@ class H1Connection {
     if (this.dead) return;
     this.dead = true;
     clearTimeout(this.timer);
+    this.stopBody?.();
     this.socket.destroy();
     this.pool.forget(this);
   }
@@ -228,12 +298,15 @@ class H1Connection {
     if (this.dead) return;
     const handler = this.handler;
     const busy = this.state !== State.Idle;
+    // A reused connection that fails before a byte of the answer: the upstream had closed it idle.
+    const stale = busy && this.served > 0 && this.seen === 0 && this.state === State.Head;
     this.handler = undefined;
     this.destroy();
-    if (handler && busy) handler.onError(err as Error & { code?: string });
+    if (handler && busy) handler.onError(Object.assign(err, stale ? { stale: true } : {}) as Error & { code?: string });
   }
 
   private onData(data: Buffer): void {
+    this.seen += data.length;
     if (this.state === State.Idle) {
       this.fail(codedError('UND_ERR_SOCKET', 'the upstream sent bytes nobody asked for'));
       return;
@@ -247,7 +320,7 @@ class H1Connection {
         return;
       }
       this.head = undefined;
-      if (!this.parseHead(buf.toString('latin1', 0, end))) return;
+      if (!this.parseHead(buf.toString('latin1', 0, end), buf.length - end - 4)) return;
       data = buf.subarray(end + 4);
       if (this.state === State.Head) {
         // An interim 1xx answer: the real head follows.
@@ -255,14 +328,14 @@ class H1Connection {
         return;
       }
       // A body-less answer is already finished (and the connection maybe reused): nothing more here.
-      if (this.state !== State.Body) return;
+      if (this.state !== State.Body || this.dead) return;
     }
-    this.arm(this.request!.bodyTimeout, 'UND_ERR_BODY_TIMEOUT', 'the response body stalled');
+    if (!this.paused) this.armBody();
     this.body(data);
   }
 
   /** Status line and headers; sets the body framing. false when the head is malformed (handled). */
-  private parseHead(text: string): boolean {
+  private parseHead(text: string, bytesAfterHead: number): boolean {
     const lines = text.split('\r\n');
     const status = /^HTTP\/1\.([01]) (\d{3})/.exec(lines[0]!);
     if (!status) {
@@ -273,7 +346,9 @@ class H1Connection {
     if (code >= 100 && code < 200 && code !== 101) return true;
     if (status[1] === '0') this.keepAlive = false;
     const headers: string[] = [];
-    let length = -2;
+    let contentLength: number | undefined;
+    let chunked = false;
+    let framingError = false;
     for (let i = 1; i < lines.length; i++) {
       const line = lines[i]!;
       const colon = line.indexOf(':');
@@ -281,23 +356,44 @@ class H1Connection {
       const name = line.slice(0, colon);
       const value = line.slice(colon + 1).trim();
       const lower = name.length >= 10 && name.length <= 17 ? name.toLowerCase() : '';
-      if (lower === 'content-length') length = Number(value);
-      else if (lower === 'transfer-encoding' && /chunked/i.test(value)) length = -1;
-      else if (lower === 'connection' && /close/i.test(value)) this.keepAlive = false;
+      if (lower === 'content-length') {
+        // Strict, as RFC 9112 asks: digits only, and duplicates must agree.
+        const n = /^\d+$/.test(value) ? Number(value) : NaN;
+        if (Number.isNaN(n) || (contentLength !== undefined && contentLength !== n)) framingError = true;
+        contentLength = n;
+        continue; // the gateway frames the client's answer itself
+      } else if (lower === 'transfer-encoding') {
+        // Chunked counts only as the last coding; any other coding leaves the body delimited by close.
+        chunked = /(^|,)\s*chunked\s*$/i.test(value);
+        if (!chunked) this.keepAlive = false;
+      } else if (lower === 'connection' && /close/i.test(value)) this.keepAlive = false;
       else if (lower === 'keep-alive') {
         const t = /timeout=(\d+)/i.exec(value);
         if (t) this.keepAliveMs = Math.min(this.pool.options.keepAliveMs, Math.max(Number(t[1]) * 1000 - 500, 0));
       }
       headers.push(name, value);
     }
+    if (framingError) {
+      this.fail(codedError('UND_ERR_SOCKET', 'the upstream sent an invalid Content-Length'));
+      return false;
+    }
+    // Transfer-Encoding wins over Content-Length, and such a connection is not trusted again.
+    if (chunked && contentLength !== undefined) this.keepAlive = false;
+    const length = chunked ? -1 : (contentLength ?? -2);
+    if (!chunked && contentLength !== undefined) headers.push('Content-Length', String(contentLength));
     const noBody = this.request!.method === 'HEAD' || code === 204 || code === 304;
+    // A body-less answer followed by more bytes is out of step; and upstreams that wrongly send a body
+    // with a HEAD answer may send it later, so a connection that served a HEAD is not reused either.
+    if ((noBody && bytesAfterHead > 0) || this.request!.method === 'HEAD') this.keepAlive = false;
     this.remaining = noBody ? 0 : length;
     if (this.remaining === -2) this.keepAlive = false;
     this.chunkLeft = 0;
     this.chunkBuf = undefined;
     this.state = State.Body;
-    const paused = this.handler!.onHeaders(code, headers, () => this.socket.resume()) === false;
-    if (paused) this.socket.pause();
+    const handler = this.handler!;
+    const paused = handler.onHeaders(code, headers, () => this.handler === handler && this.resume()) === false;
+    if (this.dead) return false;
+    if (paused) this.pause();
     if (this.remaining === 0) this.finish();
     return true;
   }
@@ -305,6 +401,8 @@ class H1Connection {
   private body(data: Buffer): void {
     if (this.state !== State.Body || data.length === 0) return;
     if (this.remaining >= 0) {
+      // Bytes past the declared length: the upstream cannot be trusted with another request.
+      if (data.length > this.remaining) this.keepAlive = false;
       const take = data.length <= this.remaining ? data : data.subarray(0, this.remaining);
       this.remaining -= take.length;
       this.deliver(take);
@@ -338,7 +436,8 @@ class H1Connection {
         this.chunkLeft = 0;
         continue;
       }
-      const size = parseInt(buf.toString('latin1', 0, eol).split(';')[0]!, 16);
+      const sizeText = buf.toString('latin1', 0, eol).split(';')[0]!.trim();
+      const size = /^[0-9a-f]{1,12}$/i.test(sizeText) ? parseInt(sizeText, 16) : NaN;
       if (Number.isNaN(size)) {
         this.fail(codedError('UND_ERR_SOCKET', 'bad chunked encoding from the upstream'));
         return;
@@ -347,6 +446,7 @@ class H1Connection {
         // Trailers (ignored) end with an empty line.
         const end = buf.indexOf('\r\n\r\n', eol);
         if (end === -1 && buf.subarray(eol + 2, eol + 4).toString('latin1') !== '\r\n') break;
+        if (end !== -1 && buf.length > end + 4) this.keepAlive = false;
         this.finish();
         return;
       }
@@ -357,7 +457,25 @@ class H1Connection {
   }
 
   private deliver(chunk: Buffer): void {
-    if (this.handler!.onData(chunk) === false) this.socket.pause();
+    if (this.handler!.onData(chunk) === false) this.pause();
+  }
+
+  /** Backpressure from the client: stop reading, and stop the body clock (a slow client is not a slow upstream). */
+  private pause(): void {
+    this.paused = true;
+    clearTimeout(this.timer);
+    this.socket.pause();
+  }
+
+  private resume(): void {
+    if (!this.paused || this.dead) return;
+    this.paused = false;
+    if (this.state === State.Body) this.armBody();
+    this.socket.resume();
+  }
+
+  private armBody(): void {
+    this.arm(this.request!.bodyTimeout, 'UND_ERR_BODY_TIMEOUT', 'the response body stalled');
   }
 
   private finish(): void {
@@ -365,6 +483,7 @@ class H1Connection {
     clearTimeout(this.timer);
     this.state = State.Idle;
     this.handler = undefined;
+    this.paused = false;
     if (this.socket.isPaused()) this.socket.resume();
     // Reuse only a clean connection: keep-alive, framed body, request body fully sent.
     const reusable = this.keepAlive && this.requestBodyDone && !this.dead;

@@ -20,6 +20,8 @@ function connectionListed(value: string | undefined): Set<string> | undefined {
 }
 
 export interface ForwardedFacts {
+  /** Length of a body that is sent as is; undefined for none or a chunked one. */
+  contentLength: number | undefined;
   clientIp: string;
   proto: string;
   host: string;
@@ -42,7 +44,9 @@ export function upstreamRequestHeaders(raw: readonly string[], f: ForwardedFacts
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
-    if (HOP_BY_HOP.has(name) || listed?.has(name)) continue;
+    // Framing is the gateway's: the client's Content-Length is replaced by the parsed one (a header
+    // named in Connection must never strip it, or the body would pass as a second request).
+    if (HOP_BY_HOP.has(name) || name === 'content-length' || listed?.has(name)) continue;
     if (name === 'x-forwarded-for') {
       forwardedFor = forwardedFor ? `${forwardedFor}, ${raw[i + 1]}` : raw[i + 1];
       continue;
@@ -50,6 +54,7 @@ export function upstreamRequestHeaders(raw: readonly string[], f: ForwardedFacts
     if (name === 'x-forwarded-proto' || name === 'x-forwarded-host' || name === 'x-request-id') continue;
     out.push(raw[i]!, raw[i + 1]!);
   }
+  if (f.contentLength !== undefined) out.push('content-length', String(f.contentLength));
   out.push('host', f.upstreamHost ?? f.host);
   out.push('x-forwarded-for', forwardedFor ? `${forwardedFor}, ${f.clientIp}` : f.clientIp);
   out.push('x-forwarded-proto', f.proto, 'x-forwarded-host', f.host, 'x-request-id', f.requestId);

@@ -10,6 +10,7 @@ import type { TargetState } from './target-state.js';
 export class HealthChecks {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly streak = new Map<TargetState, number>();
+  private readonly probing = new Set<TargetState>();
 
   constructor(private readonly compiled: CompiledGateway) {}
 
@@ -31,7 +32,11 @@ export class HealthChecks {
 
   private async check(u: UpstreamRuntime, t: TargetState): Promise<void> {
     const hc = u.healthCheck!;
+    // One probe per target at a time: a slow one is not stacked on.
+    if (this.probing.has(t)) return;
+    this.probing.add(t);
     const ok = await probe(t, hc.path, hc.timeoutMs);
+    this.probing.delete(t);
     // A positive streak counts passes, a negative one failures.
     const prev = this.streak.get(t) ?? 0;
     const streak = ok ? Math.max(prev, 0) + 1 : Math.min(prev, 0) - 1;

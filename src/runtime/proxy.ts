@@ -70,6 +70,7 @@ export class Forward implements H1Handler {
     this.target = target;
     target.active++;
     const headers = upstreamRequestHeaders(this.req.rawHeaders, {
+      contentLength: this.facts.chunked ? undefined : this.facts.contentLength,
       clientIp: this.req.socket.remoteAddress ?? '',
       proto: 'http',
       host: this.facts.host,
@@ -121,6 +122,8 @@ export class Forward implements H1Handler {
       return false;
     }
     this.resume = resume;
+    // The upstream answers before the client finished its body: that connection cannot be kept.
+    if (this.hasBody && !this.req.complete) this.res.shouldKeepAlive = false;
     return true;
   }
 
@@ -141,7 +144,7 @@ export class Forward implements H1Handler {
     this.emit(this.res.statusCode, null);
   }
 
-  onError(err: Error & { code?: string }): void {
+  onError(err: Error & { code?: string; stale?: boolean }): void {
     const target = this.target;
     if (!target) return;
     target.active--;
@@ -151,6 +154,12 @@ export class Forward implements H1Handler {
       return;
     }
     this.held = undefined;
+    if (err.message === 'client closed the connection' || this.req.destroyed) {
+      this.done = true;
+      if (this.res.headersSent) this.res.destroy();
+      this.emit(499, null);
+      return;
+    }
     if (this.res.headersSent) {
       this.noteFailure(target, 'reset');
       this.done = true;
@@ -158,15 +167,12 @@ export class Forward implements H1Handler {
       this.emit(this.res.statusCode, 'GW_HTTP_UPSTREAM_FAILED');
       return;
     }
-    if (err.message === 'client closed the connection' || this.req.destroyed) {
-      this.done = true;
-      this.emit(499, null);
-      return;
-    }
     const code = err.code ?? '';
     const timeout = code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
     this.noteFailure(target, timeout ? 'timeout' : code === 'ECONNREFUSED' || code === 'UND_ERR_CONNECT_TIMEOUT' ? 'connect' : 'reset');
-    const next = RETRYABLE.has(code) && !this.hasBody && this.attempt < this.route.retries ? this.route.upstream.balancer.pick(Date.now(), target) : undefined;
+    const retry = RETRYABLE.has(code) && !this.hasBody && this.attempt < this.route.retries;
+    // A kept-alive connection the upstream had just closed: the request never reached it, so the same target may try again.
+    const next = retry ? (this.route.upstream.balancer.pick(Date.now(), target) ?? (err.stale ? target : undefined)) : undefined;
     if (next) {
       this.attempt++;
       this.send(next);
@@ -177,7 +183,8 @@ export class Forward implements H1Handler {
   }
 
   private noteFailure(target: TargetState, kind: UpstreamErrorEvent['kind']): void {
-    recordFailure(target, Date.now());
+    // The last target of an upstream is never ejected: a few 500s must not take a service down.
+    if (this.route.upstream.targets.length > 1) recordFailure(target, Date.now());
     if (upstreamErrorChannel.hasSubscribers) {
       upstreamErrorChannel.publish({ upstream: this.route.upstream.id, target: target.url, kind } satisfies UpstreamErrorEvent);
     }

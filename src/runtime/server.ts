@@ -181,7 +181,9 @@ function emitAnswered(req: IncomingMessage, res: ServerResponse, facts: RequestF
 
 /** Requests Node's parser refuses (oversized headers, smuggling attempts, slow clients) get a problem+json answer. */
 function refuseClient(err: Error & { code?: string }, socket: Socket): void {
-  if (!socket.writable || err.code === 'ECONNRESET') {
+  // A response is already on this socket (a pipelined request went bad): no answer can be slotted in.
+  const busy = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+  if (!socket.writable || err.code === 'ECONNRESET' || busy) {
     socket.destroy();
     return;
   }

@@ -67,7 +67,7 @@ describe('H1Pool', () => {
     const pool = new H1Pool(up.url, options);
     const a = await fetchVia(pool);
     const b = await fetchVia(pool);
-    expect(a).toEqual({ status: 200, headers: ['Content-Length', '5', 'X-A', '1'], body: 'hello' });
+    expect(a).toEqual({ status: 200, headers: ['X-A', '1', 'Content-Length', '5'], body: 'hello' });
     expect(b.body).toBe('hello');
     expect(up.connections()).toBe(1);
     await pool.close();
@@ -93,7 +93,7 @@ describe('H1Pool', () => {
     await pool.close();
   });
 
-  it('skips 1xx answers, reads HEAD and 204 without bodies, and does not reuse after Connection: close', async () => {
+  it('skips 1xx answers, reads HEAD and 204 without bodies, and reuses neither after Connection: close nor after a HEAD', async () => {
     const up = await scripted((head, s, n) => {
       if (head.startsWith('HEAD')) s.write('HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\n');
       else if (n === 1) s.write('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n');
@@ -105,7 +105,8 @@ describe('H1Pool', () => {
     expect(await fetchVia(pool)).toMatchObject({ status: 204, body: '' });
     expect(await fetchVia(pool)).toMatchObject({ status: 200, body: 'ok' });
     await fetchVia(pool, { method: 'HEAD' });
-    expect(up.connections()).toBe(2);
+    // HEAD (closed after), 204 and 200+close (one connection), HEAD (a third).
+    expect(up.connections()).toBe(3);
     await pool.close();
   });
 
@@ -113,7 +114,7 @@ describe('H1Pool', () => {
     const up = await scripted((_h, s) => s.end('HTTP/1.1 200 OK\r\n\r\nuntil the end'));
     servers.push(up.server);
     const pool = new H1Pool(up.url, options);
-    expect(await fetchVia(pool)).toMatchObject({ status: 200, body: 'until the end' });
+    expect(await fetchVia(pool)).toEqual({ status: 200, headers: [], body: 'until the end' });
     await pool.close();
   });
 
@@ -173,5 +174,49 @@ describe('H1Pool with a handler that throws', () => {
     });
     expect(error).toBe('boom');
     await pool.close();
+  });
+});
+
+describe('H1Pool framing is strict', () => {
+  const table: { name: string; answer: string; want: { error?: string; body?: string } }[] = [
+    { name: 'a Content-Length that is not digits', answer: 'HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\nxyz', want: { error: 'UND_ERR_SOCKET' } },
+    { name: 'two different Content-Lengths', answer: 'HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nxyz', want: { error: 'UND_ERR_SOCKET' } },
+    { name: 'Transfer-Encoding wins over Content-Length', answer: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n5\r\nhello\r\n0\r\n\r\n', want: { body: 'hello' } },
+    { name: 'a chunk size with junk', answer: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0x5\r\nhello\r\n0\r\n\r\n', want: { error: 'UND_ERR_SOCKET' } },
+  ];
+  for (const t of table) {
+    it(t.name, async () => {
+      const up = await scripted((_h, s) => s.write(t.answer));
+      servers.push(up.server);
+      const pool = new H1Pool(up.url, options);
+      const got = await fetchVia(pool);
+      if (t.want.error) expect(got.error).toBe(t.want.error);
+      else {
+        expect(got.error).toBeUndefined();
+        expect(got.body).toBe(t.want.body);
+      }
+      await pool.close();
+    });
+  }
+
+  it('bytes past the declared length are never read as the next answer', async () => {
+    const up = await scripted((_h, s, n) => s.write(n === 0 ? 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokSTALE' : 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfresh'));
+    servers.push(up.server);
+    const pool = new H1Pool(up.url, options);
+    expect((await fetchVia(pool)).body).toBe('ok');
+    expect((await fetchVia(pool)).body).toBe('fresh');
+    expect(up.connections()).toBe(2);
+    await pool.close();
+  });
+
+  it('a queued request can be aborted and times out', async () => {
+    const up = await scripted(() => undefined);
+    servers.push(up.server);
+    const pool = new H1Pool(up.url, { ...options, connections: 1 });
+    void fetchVia(pool, { headersTimeout: 2000 });
+    const started = Date.now();
+    const queued = await fetchVia(pool, { headersTimeout: 200 });
+    expect(queued.error).toBe('UND_ERR_HEADERS_TIMEOUT');
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 });
