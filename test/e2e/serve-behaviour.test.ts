@@ -223,6 +223,16 @@ describe('safety at the edge', () => {
     expect(echoes[0]!.hits).toBe(0);
   });
 
+  it('naming Content-Length in Connection cannot smuggle the body past the router as a second request', async () => {
+    const smuggled = 'GET /admin/secret HTTP/1.1\r\nHost: internal\r\n\r\n';
+    const raw = await sendRaw(gw!.url, `POST /items HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, content-length\r\nContent-Length: ${smuggled.length}\r\n\r\n${smuggled}`, 1_500);
+    expect(raw).toMatch(/^HTTP\/1\.1 200 /);
+    const report = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4));
+    expect(report).toMatchObject({ method: 'POST', url: '/items', bytes: smuggled.length });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(echoes[0]!.hits).toBe(1);
+  });
+
   it('CR/LF cannot reach the upstream inside a header value', async () => {
     const raw = await sendRaw(gw!.url, 'GET /items HTTP/1.1\r\nHost: x\r\nX-A: a\rInjected: 1\r\n\r\n');
     expect(raw).toMatch(/^HTTP\/1\.1 400 /);
