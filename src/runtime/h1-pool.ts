@@ -61,11 +61,11 @@ export class H1Pool {
     this.port = Number(u.port || (this.tls ? 443 : 80));
   }
 
+  /**
+   * A closed pool still serves what is sent to it (a retry of a request that started before a hot
+   * reload); it only stops keeping idle connections, and `close()` resolves when the last one is gone.
+   */
   dispatch(request: H1Request, handler: H1Handler): void {
-    if (this.closed) {
-      handler.onError(codedError('GW_POOL_CLOSED', 'the connection pool is closed'));
-      return;
-    }
     const conn = this.idle.pop();
     if (conn) conn.run(request, handler);
     else if (this.open < this.options.connections) {

@@ -220,3 +220,15 @@ describe('H1Pool framing is strict', () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 });
+
+describe('H1Pool after close()', () => {
+  it('still serves a late retry, keeps no idle connection, and close() resolves', async () => {
+    const up = await scripted((_h, s) => s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'));
+    servers.push(up.server);
+    const pool = new H1Pool(up.url, options);
+    expect((await fetchVia(pool)).body).toBe('ok');
+    await pool.close();
+    expect((await fetchVia(pool)).body).toBe('ok');
+    expect(up.connections()).toBe(2);
+  });
+});
