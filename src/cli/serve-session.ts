@@ -70,7 +70,7 @@ export async function startServeSession(req: ServeRequest, report: (text: string
       throw listenError(err, req.adminHost, req.adminPort!, '--admin-port');
     }
   }
-  const watcher = req.watch ? watchFiles(req.config, files, async () => reload(req.config, req.mockMissing, server, metrics, report)) : undefined;
+  const watcher = req.watch ? watchFiles(files, async () => reload(req.config, req.mockMissing, server, metrics, report)) : undefined;
   return {
     url: `http://${hostForUrl(address.address)}:${address.port}`,
     adminUrl,
@@ -116,7 +116,7 @@ async function reload(config: string, mockMissing: boolean, server: GatewayServe
 }
 
 /** Watches gw.yaml and the local specs (their folders, so editors that replace files are seen too); debounced. */
-function watchFiles(config: string, files: string[], onChange: () => Promise<string[] | undefined>): { close(): void } {
+function watchFiles(files: string[], onChange: () => Promise<string[] | undefined>): { close(): void } {
   let watchers: FSWatcher[] = [];
   let timer: NodeJS.Timeout | undefined;
   let running = Promise.resolve();
@@ -135,7 +135,6 @@ function watchFiles(config: string, files: string[], onChange: () => Promise<str
       }),
     );
   };
-  void config;
   arm(files);
   return {
     close() {
