@@ -54,6 +54,15 @@ export const CODES = {
   GW_SERVE_LISTEN: { severity: 'error', title: 'gw serve cannot listen on the address it was given (in use, not permitted, unknown host).' },
   GW_SERVE_RELOAD: { severity: 'warning', title: 'A watched file changed but the new configuration has errors; the last good one keeps serving.' },
 
+  GW_BUILD_TARGET: { severity: 'error', title: 'A build target named in gw.yaml or --target does not exist.' },
+  GW_BUILD_WRITE: { severity: 'error', title: '`gw build` could not write its output folder; the previous output is left as it was.' },
+  GW_BUILD_STALE: { severity: 'error', title: '`gw build --check` found a generated file that differs from what the specs give now.' },
+
+  GW_TEMPLATE_NOT_FOUND: { severity: 'error', title: 'The --templates folder does not exist or cannot be read.' },
+  GW_TEMPLATE_UNKNOWN: { severity: 'error', title: 'A file in the --templates folder has the name of no template or partial, so it would be ignored.' },
+  GW_TEMPLATE_SYNTAX: { severity: 'error', title: 'A Handlebars template does not parse.' },
+  GW_TEMPLATE_RENDER: { severity: 'error', title: 'A Handlebars template failed while rendering (a field the view does not have, an unknown helper).' },
+
   // Answers the gateway sends to clients, as application/problem+json with this status.
   GW_HTTP_NOT_FOUND: { severity: 'error', status: 404, title: 'No route matches the request path.' },
   GW_HTTP_METHOD_NOT_ALLOWED: { severity: 'error', status: 405, title: 'Routes match the path, but none for this method; Allow lists those that do.' },

@@ -5,12 +5,12 @@ describe('upstreamRequestHeaders', () => {
   it('drops hop-by-hop headers and those named in Connection, sets the forwarding headers', () => {
     const out = upstreamRequestHeaders(
       ['Host', 'api.test', 'Connection', 'keep-alive, X-Hop', 'X-Hop', '1', 'TE', 'trailers', 'Expect', '100-continue', 'X-Forwarded-For', '198.51.100.1', 'X-Kept', 'yes', 'X-Request-Id', 'spoof'],
-      { clientIp: '127.0.0.1', proto: 'http', host: 'api.test', requestId: 'rid', upstreamHost: 'svc.internal:8080' },
+      { clientIp: '127.0.0.1', proto: 'http', host: 'api.test', requestId: 'rid', upstreamHost: 'svc.internal:8080', contentLength: undefined },
     );
     expect(out).toEqual(['X-Kept', 'yes', 'host', 'svc.internal:8080', 'x-forwarded-for', '198.51.100.1, 127.0.0.1', 'x-forwarded-proto', 'http', 'x-forwarded-host', 'api.test', 'x-request-id', 'rid']);
   });
   it('keeps the client Host when asked (preserveHost)', () => {
-    expect(upstreamRequestHeaders(['Host', 'api.test'], { clientIp: '::1', proto: 'http', host: 'api.test', requestId: 'r', upstreamHost: undefined })).toContain('api.test');
+    expect(upstreamRequestHeaders(['Host', 'api.test'], { clientIp: '::1', proto: 'http', host: 'api.test', requestId: 'r', upstreamHost: undefined, contentLength: undefined })).toContain('api.test');
   });
 });
 

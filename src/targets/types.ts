@@ -1,0 +1,36 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Gateway } from '../model/types.js';
+
+/**
+ * A target turns the model into files: `render(model, options) -> RenderedFile[]`.
+ * Targets never write: the `gw build` command writes, atomically, and `--check` compares.
+ */
+export type TargetName = 'nginx' | 'envoy' | 'node' | 'openapi';
+
+export const TARGET_NAMES: readonly TargetName[] = ['nginx', 'envoy', 'node', 'openapi'];
+
+export interface RenderedFile {
+  /** Relative to the output folder, '/'-separated, starting with the target's folder: `nginx/nginx.conf`. */
+  path: string;
+  contents: string;
+  /** Unix file mode for files that must be executable; 0o644 when absent. */
+  mode?: number;
+}
+
+export interface RenderOptions {
+  /** A folder of user templates: `<dir>/<target>/<file>.hbs` replaces the bundled template or partial of that name. */
+  templatesDir?: string;
+}
+
+export interface RenderResult {
+  files: RenderedFile[];
+  /** Warnings (what the target cannot express exactly, naming the route) and errors (a check of the output failed). */
+  diagnostics: Diagnostic[];
+}
+
+export interface Target {
+  name: TargetName;
+  /** One line for `gw build --help` and the summary. */
+  description: string;
+  render(gateway: Gateway, options: RenderOptions): Promise<RenderResult>;
+}
