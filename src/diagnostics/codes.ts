@@ -58,6 +58,8 @@ export const CODES = {
   GW_BUILD_WRITE: { severity: 'error', title: '`gw build` could not write its output folder; the previous output is left as it was.' },
   GW_BUILD_STALE: { severity: 'error', title: '`gw build --check` found a generated file that differs from what the specs give now.' },
 
+  GW_TARGET_INEXACT: { severity: 'warning', title: 'A target cannot express a route\'s setting exactly; the warning says what it does instead.' },
+
   GW_TEMPLATE_NOT_FOUND: { severity: 'error', title: 'The --templates folder does not exist or cannot be read.' },
   GW_TEMPLATE_UNKNOWN: { severity: 'error', title: 'A file in the --templates folder has the name of no template or partial, so it would be ignored.' },
   GW_TEMPLATE_SYNTAX: { severity: 'error', title: 'A Handlebars template does not parse.' },

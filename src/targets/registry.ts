@@ -1,0 +1,5 @@
+import type { Target, TargetName } from './types.js';
+
+/** Every target `gw build` can render, by name. */
+export const TARGETS: Partial<Record<TargetName, Target>> = {
+};
