@@ -1,3 +1,4 @@
+import Build from './build.js';
 import Import from './import.js';
 import Init from './init.js';
 import Model from './model.js';
@@ -13,4 +14,5 @@ export const COMMANDS = {
   routes: Routes,
   model: Model,
   serve: Serve,
+  build: Build,
 };

@@ -43,10 +43,20 @@ export interface ProjectConfig {
   version: 1;
   name: string;
   listen?: { host?: string; port?: number };
+  build?: BuildConfig;
   specs?: string;
   settings?: SettingsInput;
   services?: ServiceConfig[];
 }
+
+/** gw.yaml `build`: what `gw build` renders, where, and target options. */
+export interface BuildConfig {
+  out?: string;
+  targets?: ('nginx' | 'envoy' | 'node' | 'openapi')[];
+  nginx?: { resolver?: string[] };
+}
+
+export const DEFAULT_BUILD_OUT = 'dist';
 
 export const DEFAULT_LISTEN = { host: '0.0.0.0', port: 8080 } as const;
 export const DEFAULT_SPECS_DIR = 'specs';

@@ -22,6 +22,8 @@ export interface RenderedFile {
 export interface RenderOptions {
   /** A folder of user templates: `<dir>/<target>/<file>.hbs` replaces the bundled template or partial of that name. */
   templatesDir?: string;
+  /** gw.yaml `build.nginx`: options only the NGINX target reads. */
+  nginx?: { resolver?: string[] };
 }
 
 export interface RenderResult {

@@ -1,0 +1,123 @@
+import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { createDiagnostic, GwError } from '../diagnostics/gw-error.js';
+import { suggestClosest } from '../diagnostics/suggest.js';
+import type { Gateway } from '../model/types.js';
+import { TARGETS } from '../targets/registry.js';
+import { TARGET_NAMES, type RenderedFile, type RenderOptions, type Target, type TargetName } from '../targets/types.js';
+
+/** `--target nginx,envoy` (or gw.yaml build.targets) -> the targets, in the canonical order; unknown names are usage errors. */
+export function selectTargets(names: readonly string[] | undefined): Target[] {
+  const wanted = names?.length ? names : TARGET_NAMES;
+  const out: Target[] = [];
+  for (const raw of wanted) {
+    const name = raw.trim();
+    const target = TARGETS[name as TargetName];
+    if (!target) {
+      const close = suggestClosest(name, TARGET_NAMES);
+      throw new GwError(
+        [
+          createDiagnostic('GW_BUILD_TARGET', `there is no build target "${name}"`, {
+            hints: [close ? `did you mean "${close}"?` : `the targets are: ${TARGET_NAMES.join(', ')}`],
+          }),
+        ],
+        2,
+      );
+    }
+    if (!out.includes(target)) out.push(target);
+  }
+  return out.sort((a, b) => TARGET_NAMES.indexOf(a.name) - TARGET_NAMES.indexOf(b.name));
+}
+
+export interface Rendered {
+  files: RenderedFile[];
+  diagnostics: Diagnostic[];
+}
+
+/** Renders every target in memory; `onTarget` reports progress. Nothing is written. */
+export async function renderTargets(gateway: Gateway, targets: readonly Target[], options: RenderOptions, onTarget?: (t: Target, done: boolean, count: number) => void): Promise<Rendered> {
+  const files: RenderedFile[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const target of targets) {
+    onTarget?.(target, false, 0);
+    const result = await target.render(gateway, options);
+    files.push(...result.files);
+    diagnostics.push(...result.diagnostics);
+    onTarget?.(target, true, result.files.length);
+  }
+  return { files: files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), diagnostics };
+}
+
+/**
+ * Writes the rendered files all or nothing: everything goes to a staging folder inside `outDir`
+ * first; then each target's folder is swapped in with renames. Files in `outDir` that belong to no
+ * rendered target are left alone. Any failure leaves the previous output as it was.
+ */
+export async function writeOutput(outDir: string, targets: readonly Target[], files: readonly RenderedFile[]): Promise<void> {
+  let staging: string | undefined;
+  let attic: string | undefined;
+  const swapped: TargetName[] = [];
+  try {
+    await mkdir(outDir, { recursive: true });
+    staging = await mkdtemp(join(outDir, '.gw-build-'));
+    attic = await mkdtemp(join(outDir, '.gw-previous-'));
+    for (const t of targets) await mkdir(join(staging, t.name), { recursive: true });
+    for (const f of files) {
+      const file = join(staging, f.path);
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(file, f.contents, { flag: 'wx' });
+      if (f.mode !== undefined) await chmod(file, f.mode);
+    }
+    for (const t of targets) {
+      await rename(join(outDir, t.name), join(attic, t.name)).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err;
+      });
+      swapped.push(t.name);
+      await rename(join(staging, t.name), join(outDir, t.name));
+    }
+  } catch (err) {
+    // Put back what was moved aside, newest first.
+    for (const name of swapped.reverse()) {
+      await rm(join(outDir, name), { recursive: true, force: true }).catch(() => undefined);
+      await rename(join(attic!, name), join(outDir, name)).catch(() => undefined);
+    }
+    const code = (err as NodeJS.ErrnoException).code;
+    throw GwError.of('GW_BUILD_WRITE', `cannot write the build output to "${outDir}"${code ? ` (${code})` : ''}`, {
+      locations: [{ file: outDir }],
+      hints: ['check that you may write to that folder (or pick another with --out); the previous output was left as it was'],
+      cause: code ?? err,
+    });
+  } finally {
+    if (staging) await rm(staging, { recursive: true, force: true }).catch(() => undefined);
+    if (attic) await rm(attic, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+export interface StaleFile {
+  path: string;
+  why: 'differs' | 'missing' | 'not generated';
+}
+
+/** `--check`: which files on disk differ from what would be written now (and files gw would not write any more). */
+export async function findStaleFiles(outDir: string, targets: readonly Target[], files: readonly RenderedFile[]): Promise<StaleFile[]> {
+  const stale: StaleFile[] = [];
+  const rendered = new Set(files.map((f) => f.path));
+  for (const f of files) {
+    const onDisk = await readFile(join(outDir, f.path), 'utf8').catch(() => undefined);
+    if (onDisk === undefined) stale.push({ path: f.path, why: 'missing' });
+    else if (onDisk !== f.contents) stale.push({ path: f.path, why: 'differs' });
+  }
+  for (const t of targets) {
+    for (const path of await listFiles(join(outDir, t.name))) {
+      const rel = relative(outDir, path).split('\\').join('/');
+      if (!rendered.has(rel)) stale.push({ path: rel, why: 'not generated' });
+    }
+  }
+  return stale.sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}

@@ -1,0 +1,77 @@
+import { resolve } from 'node:path';
+import { Flags } from '@oclif/core';
+import { GwCommand } from '../cli/base-command.js';
+import { findStaleFiles, renderTargets, selectTargets, writeOutput } from '../cli/build-output.js';
+import { loadGateway } from '../cli/load-gateway.js';
+import { chalkFor, formatTable } from '../cli/output.js';
+import { hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.js';
+import { createDiagnostic } from '../diagnostics/gw-error.js';
+import { plural } from '../diagnostics/print.js';
+import { DEFAULT_BUILD_OUT } from '../project/config.js';
+import { TARGET_NAMES } from '../targets/types.js';
+
+export default class Build extends GwCommand {
+  static override summary = 'Render the gateway: NGINX and Envoy config, a runnable Node gateway, the merged OpenAPI document.';
+  static override description = `Merges every imported spec into the gateway model and renders each target from its Handlebars
+templates into the output folder (one sub-folder per target). Nothing is written when there is an
+error, and a target's folder is replaced whole, so a failed build leaves the previous output as it
+was. --check renders in memory and exits 1 listing the files that differ from what is on disk.`;
+  static override examples = [
+    '<%= config.bin %> build',
+    '<%= config.bin %> build --target nginx,envoy --out deploy',
+    '<%= config.bin %> build --templates my-templates',
+    '<%= config.bin %> build --check',
+  ];
+  static override flags = {
+    target: Flags.string({ char: 't', summary: `Targets to render, comma-separated: ${TARGET_NAMES.join(', ')}. Default: gw.yaml build.targets, else all.` }),
+    out: Flags.string({ char: 'o', summary: `Output folder. Default: gw.yaml build.out (relative to gw.yaml), else ${DEFAULT_BUILD_OUT}.` }),
+    templates: Flags.string({ summary: 'Folder of template overrides: <dir>/<target>/<name>.hbs replaces the bundled file of that name.' }),
+    check: Flags.boolean({ summary: 'Write nothing; exit 1 if a generated file on disk differs from what would be written.', default: false }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parseGlobal(Build);
+    if (flags.target !== undefined) selectTargets(flags.target.split(','));
+    const { project, gateway, diagnostics } = await loadGateway(flags.config);
+    const configured = project.config.build;
+    const chosen = selectTargets(flags.target !== undefined ? flags.target.split(',') : configured?.targets);
+    const outDir = flags.out ? resolve(flags.out) : resolve(project.dir, configured?.out ?? DEFAULT_BUILD_OUT);
+    if (hasErrors(diagnostics)) return this.report(diagnostics);
+
+    const err = chalkFor(process.stderr);
+    const progress = process.stderr.isTTY && !this.jsonMode;
+    const rendered = await renderTargets(gateway, chosen, { templatesDir: flags.templates, nginx: configured?.nginx }, (t, done, count) => {
+      if (progress) process.stderr.write(done ? `\r\x1b[K${err.green('✓')} ${t.name} ${err.dim(plural(count, 'file'))}\n` : `\r\x1b[K${err.dim('…')} rendering ${t.name}`);
+    });
+    const all = sortDiagnostics([...diagnostics, ...rendered.diagnostics]);
+    if (hasErrors(all)) return this.report(all);
+
+    if (flags.check) {
+      const stale = await findStaleFiles(outDir, chosen, rendered.files);
+      const staleDiagnostics = stale.map((s) =>
+        createDiagnostic('GW_BUILD_STALE', `${s.path} ${s.why === 'differs' ? 'differs from what the specs give now' : s.why === 'missing' ? 'is missing' : 'is no longer generated'}`, {
+          locations: [{ file: resolve(outDir, s.path) }],
+          hints: ['run `gw build` and commit the result'],
+        }),
+      );
+      if (this.jsonMode) {
+        process.stdout.write(JSON.stringify({ ok: stale.length === 0, out: outDir, stale, diagnostics: [...all, ...staleDiagnostics] }, null, 2) + '\n');
+        if (stale.length) process.exitCode = 1;
+        return;
+      }
+      if (stale.length === 0) process.stderr.write(err.dim(`${plural(rendered.files.length, 'file')} in ${outDir} are up to date\n`));
+      return this.report([...all, ...staleDiagnostics], { quietWhenClean: true });
+    }
+
+    await writeOutput(outDir, chosen, rendered.files);
+    if (this.jsonMode) {
+      const files = rendered.files.map((f) => ({ path: f.path, bytes: Buffer.byteLength(f.contents) }));
+      process.stdout.write(JSON.stringify({ ok: true, out: outDir, files, diagnostics: all }, null, 2) + '\n');
+      return;
+    }
+    const rows = rendered.files.map((f) => [f.path, `${Buffer.byteLength(f.contents).toLocaleString('en-US')} B`]);
+    process.stdout.write(`${formatTable(['FILE', 'SIZE'], rows)}\n`);
+    process.stderr.write(err.dim(`wrote ${plural(rendered.files.length, 'file')} for ${chosen.map((t) => t.name).join(', ')} to ${outDir}\n`));
+    this.report(all, { quietWhenClean: true });
+  }
+}
