@@ -46,6 +46,65 @@ export interface Service {
   /** Answered by the gateway from the spec's examples instead of an upstream (gw.yaml `mock: true`). */
   mock: boolean;
   source: Source;
+  /** info.description of the spec, for the public spec (the service's tag). Absent in hand-built models. */
+  description?: string;
+  /** The document's externalDocs, for the public spec. */
+  externalDocs?: JsonObject;
+  /** The spec's own tags (`tags:`), in spec order, for the public spec. Always set by the importer. */
+  tags?: ApiTag[];
+  /**
+   * The components the service's routes use, reached through `$ref`s, in OpenAPI 3 shape whatever
+   * the input version (Swagger 2.0 definitions become schemas, and so on); the `$ref`s inside point
+   * at `#/components/<kind>/<name>` of this same list. Sorted by kind, then name. Always set by the importer.
+   */
+  components?: ApiComponent[];
+  /** What the public description of this service loses (nothing the gateway itself needs); the openapi target warns. */
+  apiGaps?: ApiGap[];
+}
+
+/** A JSON object from a spec, passed through to the public spec as it is. */
+export type JsonObject = { [key: string]: unknown };
+
+export type ComponentKind = 'schemas' | 'responses' | 'parameters' | 'examples' | 'requestBodies' | 'headers' | 'links' | 'callbacks' | 'pathItems';
+
+/** One entry of a service's components, named uniquely within its kind and service. */
+export interface ApiComponent {
+  kind: ComponentKind;
+  /** The spec's component name, or one derived from the `$ref` target (file or pointer end) for other targets. */
+  name: string;
+  /** OpenAPI 3 shaped; shared with other parts of the model, so consumers never mutate it. */
+  value: JsonObject;
+  source: Source;
+}
+
+export interface ApiTag {
+  name: string;
+  description?: string;
+  externalDocs?: JsonObject;
+  source: Source;
+}
+
+export interface ApiGap {
+  /** One sentence naming what cannot be carried over and what the public spec has instead. */
+  message: string;
+  source: Source;
+}
+
+/**
+ * The public description of one operation in OpenAPI 3 shape (an Operation Object without the
+ * fields the route holds itself: operationId, summary, tags, deprecated, security, servers).
+ * Path-item parameters are merged in (the operation's win by name and location); `$ref`s point at
+ * the service's components. Swagger 2.0 body and formData parameters become `requestBody`.
+ */
+export interface RouteApi {
+  description?: string;
+  externalDocs?: JsonObject;
+  parameters?: JsonObject[];
+  requestBody?: JsonObject;
+  responses?: Record<string, JsonObject>;
+  callbacks?: Record<string, JsonObject>;
+  /** The operation's own `x-*` extensions except x-gw. */
+  [extension: `x-${string}`]: unknown;
 }
 
 export type Balancing = 'round-robin' | 'weighted' | 'least-connections';
@@ -149,6 +208,8 @@ export interface Route {
   /** For routes of mocked services: the documented responses the gateway answers with; null otherwise. */
   mock: MockResponse[] | null;
   source: Source;
+  /** The operation's public description, for the openapi target. Always set by the importer; absent in hand-built models. */
+  api?: RouteApi;
 }
 
 /** One documented response, ready to send: the first is the default answer, `Prefer: code=NNN` picks another. */
@@ -192,5 +253,7 @@ export interface SecurityScheme {
   /** oauth2: flows by kind (implicit, password, clientCredentials, authorizationCode). */
   flows?: Record<string, OAuthFlow>;
   openIdConnectUrl?: string;
+  /** The scheme's description in the spec, for the public spec. */
+  description?: string;
   source: Source;
 }

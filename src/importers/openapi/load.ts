@@ -5,6 +5,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../../diagnostics/gw-error.js';
 import { formatPointer, PointerLocator } from '../../diagnostics/locate.js';
+import { createRawDocuments, rawCapture, type RawDocuments } from './raw-documents.js';
 import { checkOpenApiSchema } from './schema-check.js';
 import { explainSpecSchemaErrors, type AjvLikeError } from './spec-errors.js';
 
@@ -22,6 +23,8 @@ export interface LoadedSpec {
   locator: PointerLocator;
   /** Every local file the document is made of (the root and its $ref targets), absolute. */
   files: string[];
+  /** The documents as written ($refs intact), for the public API description (api-doc.ts). */
+  raw: RawDocuments;
 }
 
 export type LoadResult = { ok: true; spec: LoadedSpec; diagnostics: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] };
@@ -72,13 +75,16 @@ export async function loadSpec(spec: string, projectDir: string): Promise<LoadRe
     // swagger-parser mutates what it is given. `data` was parsed here and nobody else holds it, so it
     // goes in as is (a clone of a 13 MB spec costs ~0.1 s); only the servers it rewrites are kept aside.
     const servers = snapshotServers(data as Record<string, unknown>);
+    // The public spec needs the documents with their $refs, which validate() replaces in place:
+    // the root is copied first, and the files its $refs reach are kept as read (rawCapture).
+    const raw = createRawDocuments(location, file, text, data as Record<string, unknown>, projectDir);
     const parser = new SwaggerParser();
-    const document = (await parser.validate(location, data as never, options as never)) as unknown as Record<string, unknown>;
+    const document = (await parser.validate(location, data as never, { ...options, parse: { gwRaw: rawCapture(raw) } } as never)) as unknown as Record<string, unknown>;
     const files = parser.$refs.paths('file');
     restoreServers(document, servers);
     const schemaErrors = checkOpenApiSchema(document, version);
     if (schemaErrors.length > 0) return { ok: false, diagnostics: explainSpecSchemaErrors(schemaErrors, file, locator) };
-    return { ok: true, spec: { file, location, openapi: version, document, locator, files }, diagnostics: [] };
+    return { ok: true, spec: { file, location, openapi: version, document, locator, files, raw }, diagnostics: [] };
   } catch (err) {
     return { ok: false, diagnostics: explainValidationFailure(err, file, location, locator, text) };
   }

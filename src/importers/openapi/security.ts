@@ -18,6 +18,7 @@ export function readSecuritySchemes(doc: Raw, swagger2: boolean, service: string
       type: 'apiKey',
       source: { file, pointer: formatPointer([...basePointer, name]) },
     };
+    if (typeof s.description === 'string') scheme.description = s.description;
     return Object.assign(scheme, swagger2 ? fromSwagger2(s) : fromOpenApi3(s));
   });
 }

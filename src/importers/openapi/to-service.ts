@@ -7,6 +7,7 @@ import { compileMatch, formatPathTemplate, parsePathTemplate, PathTemplateError,
 import type { Route, Upstream } from '../../model/types.js';
 import type { ServiceConfig, SettingsInput } from '../../project/config.js';
 import { mergeSettings, resolveBalancing, resolveHealthCheck, resolveRouteSettings } from '../../project/settings.js';
+import { createApiCollector, readTags } from './api-doc.js';
 import { readExtension } from './extensions.js';
 import { mockResponses } from './mock.js';
 import type { LoadedSpec } from './load.js';
@@ -104,6 +105,7 @@ export function importOpenApi(input: ImportInput): ImportResult {
   checkOverrides(config, operations, configAt, diagnostics);
 
   const mocked = input.mock ?? config?.mock ?? false;
+  const apiDoc = createApiCollector(spec.raw, swagger2);
   const routes: Route[] = [];
   const pathSettingsCache = new Map<string, SettingsInput | undefined>();
   for (const op of operations) {
@@ -146,6 +148,7 @@ export function importOpenApi(input: ImportInput): ImportResult {
       deprecated: op.operation.deprecated === true,
       mock: mocked ? mockResponses(op.operation, swagger2, producesOf(op.operation, doc)) : null,
       source: { file, pointer: op.pointer },
+      api: apiDoc.operation(op.path, op.method),
     });
   }
   if (operations.length === 0) {
@@ -153,6 +156,10 @@ export function importOpenApi(input: ImportInput): ImportResult {
   }
 
   const info = (doc.info ?? {}) as Raw;
+  const { components, gaps } = apiDoc.finish();
+  if (doc.webhooks && typeof doc.webhooks === 'object' && Object.keys(doc.webhooks).length > 0) {
+    gaps.push({ message: 'webhooks describe calls the service makes, not routes of the gateway; the public spec leaves them out', source: { file, pointer: '#/webhooks' } });
+  }
   const fragment: ServiceFragment = {
     service: {
       name,
@@ -164,6 +171,11 @@ export function importOpenApi(input: ImportInput): ImportResult {
       routes: routes.map((r) => r.id),
       mock: mocked,
       source: { file, pointer: '#' },
+      ...(typeof info.description === 'string' ? { description: info.description } : {}),
+      ...(doc.externalDocs && typeof doc.externalDocs === 'object' ? { externalDocs: doc.externalDocs as Raw } : {}),
+      tags: readTags(doc, file),
+      components,
+      apiGaps: gaps,
     },
     upstreams,
     routes,

@@ -1,0 +1,247 @@
+import { basename } from 'node:path';
+import type { ApiComponent, ApiGap, ApiTag, ComponentKind, HttpMethod, JsonObject, RouteApi, Source } from '../../model/types.js';
+import { createWalker, isObject, type Walker } from './api-walk.js';
+import { displayName, formatFragment, resolveRawRef, type RawDocuments, type RawTarget } from './raw-documents.js';
+import { bodyToRequestBody, convertParameter2, convertResponse2, formToRequestBody, type GapSink, type MediaTypes } from './swagger2.js';
+
+/**
+ * The public description of one service, from its raw documents: per operation a RouteApi, and
+ * the components they reach. Every `$ref` becomes `#/components/<kind>/<name>`: the spec's own
+ * component names stay; other targets (another file, a pointer into paths) get a name derived
+ * from the target, made unique within the kind. Swagger 2.0 is converted on the way (swagger2.ts).
+ */
+export interface ApiCollector {
+  /** The RouteApi of `method path` as the spec writes it (path-item $refs followed). */
+  operation(path: string, method: HttpMethod): RouteApi;
+  /** Components reached so far, sorted by kind and name, and what the conversion lost. */
+  finish(): { components: ApiComponent[]; gaps: ApiGap[] };
+}
+
+/** Where each kind lives in the root document: 3.x components, 2.0 definitions/parameters/responses. */
+function rootPath(kind: ComponentKind, swagger2: boolean): string[] | undefined {
+  if (!swagger2) return ['components', kind];
+  return kind === 'schemas' ? ['definitions'] : kind === 'parameters' || kind === 'responses' ? [kind] : undefined;
+}
+
+/** A component name OpenAPI accepts (`^[a-zA-Z0-9._-]+$`), from any text. */
+export function componentName(text: string): string {
+  return text.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '') || 'component';
+}
+
+const MAX_REF_HOPS = 32;
+
+export function createApiCollector(raw: RawDocuments, swagger2: boolean): ApiCollector {
+  const root = raw.docs[raw.root] as JsonObject;
+  const byTarget = new Map<string, string>();
+  const used = new Map<ComponentKind, Set<string>>();
+  const queue: { kind: ComponentKind; name: string; target: RawTarget }[] = [];
+  const components: ApiComponent[] = [];
+  const gaps: ApiGap[] = [];
+  const types: MediaTypes = { consumes: strings(root.consumes), produces: strings(root.produces) };
+  const sinkAt = (doc: string, pointer: string): GapSink => (message, at) => gaps.push({ message, source: { file: displayName(raw, doc), pointer: pointer + at } });
+
+  const rootComponent = (kind: ComponentKind, t: RawTarget): string | undefined => {
+    const base = rootPath(kind, swagger2);
+    if (!base || t.key !== raw.root || t.path.length !== base.length + 1 || base.some((s, i) => t.path[i] !== s)) return undefined;
+    return t.path[base.length];
+  };
+  const rootHas = (kind: ComponentKind, name: string): boolean => {
+    const base = rootPath(kind, swagger2);
+    let v: unknown = root;
+    for (const s of base ?? []) v = isObject(v) ? v[s] : undefined;
+    return base !== undefined && isObject(v) && name in v;
+  };
+  const pickName = (kind: ComponentKind, t: RawTarget): string => {
+    const own = rootComponent(kind, t);
+    if (own !== undefined && /^[A-Za-z0-9._-]+$/.test(own)) return own;
+    const base = componentName(own ?? t.path.at(-1) ?? basename(t.key).replace(/\.[^.]*$/, ''));
+    let name = base;
+    for (let i = 2; used.get(kind)?.has(name) || rootHas(kind, name); i++) name = `${base}_${i}`;
+    return name;
+  };
+
+  const refTo = (kind: ComponentKind, ref: string, doc: string): string => {
+    const hash = ref.indexOf('#');
+    const target = hash >= 0 && ref[hash + 1] !== undefined && ref[hash + 1] !== '/' ? undefined : resolveRawRef(raw, doc, ref);
+    if (!target || target.value === undefined) {
+      gaps.push({ message: `$ref "${ref}" leads to nothing gw can follow (an anchor, an $id, or a file read differently); the public spec keeps it as written`, source: { file: displayName(raw, doc), pointer: '#' } });
+      return ref;
+    }
+    const key = `${kind} ${target.key}${formatFragment(target.path)}`;
+    let name = byTarget.get(key);
+    if (name === undefined) {
+      name = pickName(kind, target);
+      byTarget.set(key, name);
+      if (!used.has(kind)) used.set(kind, new Set());
+      used.get(kind)!.add(name);
+      queue.push({ kind, name, target });
+    }
+    return `#/components/${kind}/${name}`;
+  };
+
+  const inlinePathItem = swagger2 || !String(root.openapi).startsWith('3.0')
+    ? undefined
+    : (ref: string, doc: string) => {
+        const t = resolveRawRef(raw, doc, ref);
+        return t.value === undefined ? undefined : { value: t.value, doc: t.key };
+      };
+  const walker = createWalker({ refTo, swagger2, ...(inlinePathItem ? { inlinePathItem } : {}) });
+
+  const convertComponent = (kind: ComponentKind, t: RawTarget): unknown => {
+    const v = t.value;
+    if (swagger2 && isObject(v) && typeof v.$ref !== 'string') {
+      const gap = sinkAt(t.key, formatFragment(t.path));
+      if (kind === 'parameters') return walker.schema(convertParameter2(v, gap), t.key);
+      if (kind === 'responses') return convertResponse2(v, types, walker, t.key, gap);
+    }
+    return walkerFor(walker, kind)(v, t.key);
+  };
+
+  const drain = (): void => {
+    for (let item = queue.shift(); item; item = queue.shift()) {
+      const value = convertComponent(item.kind, item.target);
+      const source: Source = { file: displayName(raw, item.target.key), pointer: formatFragment(item.target.path) };
+      components.push({ kind: item.kind, name: item.name, value: value as JsonObject, source });
+    }
+  };
+
+  return {
+    operation(path, method) {
+      const item = followRefs(raw, raw.root, ['paths', path], (root.paths as JsonObject)[path]);
+      const m = method.toLowerCase();
+      const op = isObject(item.value) && isObject(item.value[m]) ? (item.value[m] as JsonObject) : {};
+      const at = formatFragment([...item.path, m]);
+      const params = mergeParameters(raw, item.value, op, item.key);
+      const api = swagger2
+        ? operation2(op, params, { ...types, ...opTypes(op) }, walker, item.key, sinkAt(item.key, at))
+        : operation3(op, params, walker, item.key);
+      drain();
+      return api;
+    },
+    finish() {
+      drain();
+      components.sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      return { components, gaps };
+    },
+  };
+}
+
+function walkerFor(w: Walker, kind: ComponentKind): (v: unknown, doc: string) => unknown {
+  const byKind: Record<ComponentKind, (v: unknown, doc: string) => unknown> = {
+    schemas: w.schema,
+    responses: w.response,
+    parameters: w.parameter,
+    examples: w.example,
+    requestBodies: w.requestBody,
+    headers: w.header,
+    links: w.link,
+    callbacks: w.callback,
+    pathItems: w.pathItem,
+  };
+  return byKind[kind];
+}
+
+/** Follows a chain of `$ref`s (a path item in another file, a parameter defined elsewhere) to the object written. */
+function followRefs(raw: RawDocuments, key: string, path: string[], value: unknown): RawTarget {
+  let t: RawTarget = { key, path, value };
+  for (let hops = 0; isObject(t.value) && typeof t.value.$ref === 'string' && hops < MAX_REF_HOPS; hops++) t = resolveRawRef(raw, t.key, t.value.$ref);
+  return t;
+}
+
+interface ParamEntry {
+  /** As written (a $ref stays a $ref). */
+  value: JsonObject;
+  /** What it resolves to, for its name and location, and the document that holds it. */
+  resolved: JsonObject;
+  resolvedDoc: string;
+  doc: string;
+}
+
+/** Path-item parameters, then the operation's; an operation parameter replaces the path item's of the same name and location. */
+function mergeParameters(raw: RawDocuments, item: unknown, op: JsonObject, doc: string): ParamEntry[] {
+  const byId = new Map<string, ParamEntry>();
+  for (const list of [isObject(item) ? item.parameters : undefined, op.parameters]) {
+    if (!Array.isArray(list)) continue;
+    for (const p of list) {
+      if (!isObject(p)) continue;
+      const target = followRefs(raw, doc, [], p);
+      const resolved = target.value;
+      if (!isObject(resolved)) continue;
+      const id = `${String(resolved.in)}:${String(resolved.name)}`;
+      byId.delete(id);
+      byId.set(id, { value: p, resolved, resolvedDoc: target.key, doc });
+    }
+  }
+  return [...byId.values()];
+}
+
+function operation3(op: JsonObject, params: ParamEntry[], walker: Walker, doc: string): RouteApi {
+  const api: RouteApi = common(op);
+  if (params.length > 0) api.parameters = params.map((p) => walker.parameter(p.value, p.doc) as JsonObject);
+  if (op.requestBody !== undefined) api.requestBody = walker.requestBody(op.requestBody, doc) as JsonObject;
+  if (isObject(op.responses)) api.responses = objectMap(op.responses, (r) => walker.response(r, doc));
+  if (isObject(op.callbacks)) api.callbacks = objectMap(op.callbacks, (c) => walker.callback(c, doc));
+  return withExtensions(api, op);
+}
+
+function operation2(op: JsonObject, params: ParamEntry[], types: MediaTypes, walker: Walker, doc: string, gap: GapSink): RouteApi {
+  const api: RouteApi = common(op);
+  const plain: JsonObject[] = [];
+  const form: JsonObject[] = [];
+  let body: JsonObject | undefined;
+  for (const p of params) {
+    if (p.resolved.in === 'body') body = bodyToRequestBody(p.resolved, types, walker, p.resolvedDoc);
+    else if (p.resolved.in === 'formData') form.push(p.resolved);
+    else plain.push(p.value.$ref !== undefined ? (walker.parameter(p.value, p.doc) as JsonObject) : convertParameter2(p.value, gap));
+  }
+  if (plain.length > 0) api.parameters = plain;
+  if (form.length > 0) body = formToRequestBody(form, types, gap);
+  if (body) api.requestBody = body;
+  if (isObject(op.responses)) {
+    api.responses = objectMap(op.responses, (r) =>
+      isObject(r) && typeof r.$ref !== 'string' ? convertResponse2(r, types, walker, doc, gap) : walker.response(r, doc),
+    );
+  }
+  return withExtensions(api, op);
+}
+
+function common(op: JsonObject): RouteApi {
+  const api: RouteApi = {};
+  if (typeof op.description === 'string') api.description = op.description;
+  if (isObject(op.externalDocs)) api.externalDocs = op.externalDocs;
+  return api;
+}
+
+function withExtensions(api: RouteApi, op: JsonObject): RouteApi {
+  for (const [k, v] of Object.entries(op)) if (k.startsWith('x-') && k !== 'x-gw') api[k as `x-${string}`] = v;
+  return api;
+}
+
+function opTypes(op: JsonObject): Partial<MediaTypes> {
+  const out: Partial<MediaTypes> = {};
+  if (Array.isArray(op.consumes)) out.consumes = strings(op.consumes);
+  if (Array.isArray(op.produces)) out.produces = strings(op.produces);
+  return out;
+}
+
+function objectMap(v: JsonObject, fn: (x: unknown) => unknown): Record<string, JsonObject> {
+  const out: Record<string, JsonObject> = {};
+  for (const [k, x] of Object.entries(v)) if (!k.startsWith('x-')) out[k] = fn(x) as JsonObject;
+  return out;
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.map(String) : [];
+}
+
+/** The spec's own tags, in spec order. */
+export function readTags(doc: JsonObject, file: string): ApiTag[] {
+  if (!Array.isArray(doc.tags)) return [];
+  return doc.tags.flatMap((t, i) => {
+    if (!isObject(t) || typeof t.name !== 'string') return [];
+    const tag: ApiTag = { name: t.name, source: { file, pointer: `#/tags/${i}` } };
+    if (typeof t.description === 'string') tag.description = t.description;
+    if (isObject(t.externalDocs)) tag.externalDocs = t.externalDocs;
+    return [tag];
+  });
+}

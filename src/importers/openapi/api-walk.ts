@@ -1,0 +1,186 @@
+import type { ComponentKind, JsonObject } from '../../model/types.js';
+
+/**
+ * Walks the OpenAPI 3 objects of an operation (parameters, bodies, responses, schemas, ...) and
+ * rewrites every `$ref` through `refTo`, which turns the target into a component of the service
+ * and answers `#/components/<kind>/<name>`. Copy on write: an object whose `$ref`s keep their text
+ * is returned as it is, so a 3.x spec costs a read, not a copy. `doc` is the document the value
+ * was written in, against which its relative `$ref`s resolve.
+ */
+export type RefTo = (kind: ComponentKind, ref: string, doc: string) => string;
+
+export interface Walker {
+  schema(v: unknown, doc: string): unknown;
+  parameter(v: unknown, doc: string): unknown;
+  requestBody(v: unknown, doc: string): unknown;
+  response(v: unknown, doc: string): unknown;
+  header(v: unknown, doc: string): unknown;
+  example(v: unknown, doc: string): unknown;
+  link(v: unknown, doc: string): unknown;
+  callback(v: unknown, doc: string): unknown;
+  pathItem(v: unknown, doc: string): unknown;
+  content(v: unknown, doc: string): unknown;
+}
+
+export interface WalkerOptions {
+  refTo: RefTo;
+  /** A path item `$ref` inside a callback: 3.1 makes it a component, 3.0 (which has no components.pathItems) inlines it. */
+  inlinePathItem?: (ref: string, doc: string) => { value: unknown; doc: string } | undefined;
+  /** Swagger 2.0 schema dialect: `type: file`, a string `discriminator`, `x-nullable`. */
+  swagger2?: boolean;
+}
+
+/** Keywords whose value is a map of schemas, a list of schemas, or one schema (JSON Schema 2020-12 and draft 4). */
+const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
+const SCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
+const SCHEMA_ONE = new Set(['items', 'not', 'additionalProperties', 'additionalItems', 'contains', 'if', 'then', 'else', 'propertyNames', 'unevaluatedItems', 'unevaluatedProperties', 'contentSchema']);
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+export const isObject = (v: unknown): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Applies fn to each value of a map; the same map back when nothing changed. */
+export function mapValues(v: unknown, fn: (x: unknown) => unknown): unknown {
+  if (!isObject(v)) return v;
+  let out: JsonObject | undefined;
+  for (const [k, x] of Object.entries(v)) {
+    const y = fn(x);
+    if (y !== x) (out ??= { ...v })[k] = y;
+  }
+  return out ?? v;
+}
+
+export function mapItems(v: unknown, fn: (x: unknown) => unknown): unknown {
+  if (!Array.isArray(v)) return v;
+  let out: unknown[] | undefined;
+  v.forEach((x, i) => {
+    const y = fn(x);
+    if (y !== x) (out ??= [...v])[i] = y;
+  });
+  return out ?? v;
+}
+
+/** Sets fields (fn per key) of an object copy on write. */
+function mapFields(v: JsonObject, fields: Record<string, (x: unknown) => unknown>): JsonObject {
+  let out: JsonObject | undefined;
+  for (const [k, fn] of Object.entries(fields)) {
+    if (!(k in v)) continue;
+    const x = v[k];
+    const y = fn(x);
+    if (y !== x) (out ??= { ...v })[k] = y;
+  }
+  return out ?? v;
+}
+
+export function createWalker(options: WalkerOptions): Walker {
+  const { refTo, swagger2 = false } = options;
+  /** A Reference Object in a non-schema position; its siblings (3.1 summary, description) stay. */
+  const ref = (kind: ComponentKind, v: JsonObject, doc: string): JsonObject => {
+    const next = refTo(kind, v.$ref as string, doc);
+    return next === v.$ref ? v : { ...v, $ref: next };
+  };
+  const isRef = (v: unknown): v is JsonObject & { $ref: string } => isObject(v) && typeof v.$ref === 'string';
+
+  const schema = (v: unknown, doc: string): unknown => {
+    if (Array.isArray(v)) return mapItems(v, (x) => schema(x, doc)); // draft-4 tuple `items: [...]`
+    if (!isObject(v)) return v;
+    let out: JsonObject | undefined;
+    const set = (k: string, y: unknown) => ((out ??= { ...v })[k] = y);
+    for (const [k, x] of Object.entries(v)) {
+      let y = x;
+      if (k === '$ref' && typeof x === 'string') y = refTo('schemas', x, doc);
+      else if (SCHEMA_MAPS.has(k)) y = mapValues(x, (s) => schema(s, doc));
+      else if (SCHEMA_LISTS.has(k)) y = mapItems(x, (s) => schema(s, doc));
+      else if (SCHEMA_ONE.has(k)) y = schema(x, doc);
+      else if (k === 'discriminator') y = discriminator(x, doc);
+      if (y !== x) set(k, y);
+    }
+    if (swagger2) {
+      if (v.type === 'file') {
+        set('type', 'string');
+        set('format', 'binary');
+      }
+      if (typeof v['x-nullable'] === 'boolean') {
+        set('nullable', v['x-nullable']);
+        delete out!['x-nullable'];
+      }
+    }
+    return out ?? v;
+  };
+
+  /** 2.0 names the property only; 3.x mapping values are names or `$ref`s. */
+  const discriminator = (v: unknown, doc: string): unknown => {
+    if (typeof v === 'string') return { propertyName: v };
+    if (!isObject(v) || !isObject(v.mapping)) return v;
+    const mapping = mapValues(v.mapping, (m) => (typeof m === 'string' && /[#/]|\.(ya?ml|json)$/.test(m) ? refTo('schemas', m, doc) : m));
+    return mapping === v.mapping ? v : { ...v, mapping };
+  };
+
+  const example = (v: unknown, doc: string): unknown => (isRef(v) ? ref('examples', v, doc) : v);
+  const link = (v: unknown, doc: string): unknown => (isRef(v) ? ref('links', v, doc) : v);
+  const header = (v: unknown, doc: string): unknown => {
+    if (isRef(v)) return ref('headers', v, doc);
+    if (!isObject(v)) return v;
+    return mapFields(v, { schema: (s) => schema(s, doc), content: (c) => content(c, doc), examples: (e) => mapValues(e, (x) => example(x, doc)) });
+  };
+  const encoding = (v: unknown, doc: string): unknown => (isObject(v) ? mapFields(v, { headers: (h) => mapValues(h, (x) => header(x, doc)) }) : v);
+  const mediaType = (v: unknown, doc: string): unknown =>
+    isObject(v)
+      ? mapFields(v, {
+          schema: (s) => schema(s, doc),
+          examples: (e) => mapValues(e, (x) => example(x, doc)),
+          encoding: (e) => mapValues(e, (x) => encoding(x, doc)),
+        })
+      : v;
+  const content = (v: unknown, doc: string): unknown => mapValues(v, (m) => mediaType(m, doc));
+  const parameter = (v: unknown, doc: string): unknown => {
+    if (isRef(v)) return ref('parameters', v, doc);
+    if (!isObject(v)) return v;
+    return mapFields(v, { schema: (s) => schema(s, doc), content: (c) => content(c, doc), examples: (e) => mapValues(e, (x) => example(x, doc)) });
+  };
+  const requestBody = (v: unknown, doc: string): unknown => {
+    if (isRef(v)) return ref('requestBodies', v, doc);
+    return isObject(v) ? mapFields(v, { content: (c) => content(c, doc) }) : v;
+  };
+  const response = (v: unknown, doc: string): unknown => {
+    if (isRef(v)) return ref('responses', v, doc);
+    if (!isObject(v)) return v;
+    return mapFields(v, {
+      headers: (h) => mapValues(h, (x) => header(x, doc)),
+      content: (c) => content(c, doc),
+      links: (l) => mapValues(l, (x) => link(x, doc)),
+    });
+  };
+  const operation = (v: unknown, doc: string): unknown =>
+    isObject(v)
+      ? mapFields(v, {
+          parameters: (p) => mapItems(p, (x) => parameter(x, doc)),
+          requestBody: (b) => requestBody(b, doc),
+          responses: (r) => mapValues(r, (x) => response(x, doc)),
+          callbacks: (c) => mapValues(c, (x) => callback(x, doc)),
+        })
+      : v;
+  const pathItem = (v: unknown, doc: string): unknown => {
+    if (isRef(v)) {
+      const inline = options.inlinePathItem?.(v.$ref, doc);
+      if (!inline) return ref('pathItems', v, doc);
+      return pathItem(inline.value, inline.doc);
+    }
+    if (!isObject(v)) return v;
+    const fields: Record<string, (x: unknown) => unknown> = { parameters: (p) => mapItems(p, (x) => parameter(x, doc)) };
+    for (const m of METHODS) fields[m] = (o) => operation(o, doc);
+    return mapFields(v, fields);
+  };
+  const callback = (v: unknown, doc: string): unknown => {
+    if (isRef(v)) return ref('callbacks', v, doc);
+    if (!isObject(v)) return v;
+    let out: JsonObject | undefined;
+    for (const [k, x] of Object.entries(v)) {
+      if (k.startsWith('x-')) continue;
+      const y = pathItem(x, doc);
+      if (y !== x) (out ??= { ...v })[k] = y;
+    }
+    return out ?? v;
+  };
+
+  return { schema, parameter, requestBody, response, header, example, link, callback, pathItem, content };
+}
