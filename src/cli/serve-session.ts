@@ -6,11 +6,8 @@ import { hasErrors } from '../diagnostics/diagnostic.js';
 import { createDiagnostic, GwError } from '../diagnostics/gw-error.js';
 import { formatDiagnostics } from '../diagnostics/print.js';
 import { isUrl } from '../importers/openapi/load.js';
-import { subscribeAccessLog, type LogFormat } from '../runtime/access-log.js';
-import { createAdminServer, listenAdmin } from '../runtime/admin.js';
-import { compileGateway } from '../runtime/compile.js';
-import { GatewayMetrics } from '../runtime/metrics.js';
-import { GatewayServer } from '../runtime/server.js';
+import type { LogFormat } from '../runtime/access-log.js';
+import { startGateway, type StartedGateway } from '../runtime/start-gateway.js';
 import { buildGateway } from './load-gateway.js';
 import { loadProject } from '../project/load.js';
 import type { Gateway } from '../model/types.js';
@@ -32,56 +29,37 @@ export interface ServeRequest {
 }
 
 export interface ServeSession {
+  /** The running gateway (ready line, swap). */
+  started: StartedGateway;
   url: string;
   adminUrl: string | undefined;
   gateway: Gateway;
   stop(): Promise<{ dropped: number }>;
 }
 
-/** gw.yaml -> model -> compiled table -> a listening gateway, plus admin, logs, metrics and (with --watch) hot reload. */
+/** gw.yaml -> model -> a running gateway (src/runtime/start-gateway.ts), plus (with --watch) hot reload. */
 export async function startServeSession(req: ServeRequest, report: (text: string) => void): Promise<ServeSession> {
   const { gateway, files } = await loadServable(req.config, req.mockMissing);
-  const server = new GatewayServer(compileGateway(gateway), {
+  const started = await startGateway(gateway, {
     host: req.host ?? gateway.listen.host,
     port: req.port ?? gateway.listen.port,
-    headersTimeoutMs: req.clientHeaderTimeoutMs,
-    clientRequestTimeoutMs: Math.max(req.clientRequestTimeoutMs, req.clientHeaderTimeoutMs),
+    adminHost: req.adminHost,
+    adminPort: req.adminPort,
+    logFormat: req.logFormat,
+    color: req.color,
+    clientHeaderTimeoutMs: req.clientHeaderTimeoutMs,
+    clientRequestTimeoutMs: req.clientRequestTimeoutMs,
+    drainMs: req.drainMs,
   });
-  // Metrics subscribe to the runtime's events only when something can scrape them.
-  const metrics = req.adminPort !== undefined ? new GatewayMetrics() : undefined;
-  metrics?.track(server.compiled);
-  const unsubscribe = subscribeAccessLog(req.logFormat, (line) => process.stdout.write(line), req.color);
-  let address;
-  try {
-    address = await server.listen();
-  } catch (err) {
-    unsubscribe();
-    metrics?.close();
-    throw listenError(err, req.host ?? gateway.listen.host, req.port ?? gateway.listen.port, '--port');
-  }
-  const admin = metrics ? createAdminServer(server, metrics) : undefined;
-  let adminUrl: string | undefined;
-  if (admin) {
-    try {
-      const a = await listenAdmin(admin, req.adminHost, req.adminPort!);
-      adminUrl = `http://${hostForUrl(a.address)}:${a.port}`;
-    } catch (err) {
-      await server.close(0);
-      throw listenError(err, req.adminHost, req.adminPort!, '--admin-port');
-    }
-  }
-  const watcher = req.watch ? watchFiles(files, async () => reload(req.config, req.mockMissing, server, metrics, report)) : undefined;
+  const watcher = req.watch ? watchFiles(files, async () => reload(req.config, req.mockMissing, started, report)) : undefined;
   return {
-    url: `http://${hostForUrl(address.address)}:${address.port}`,
-    adminUrl,
+    started,
+    url: started.url,
+    adminUrl: started.adminUrl,
     gateway,
     async stop() {
       watcher?.close();
-      const result = await server.close(req.drainMs);
-      await new Promise<void>((r) => (admin ? admin.close(() => r()) : r()));
-      unsubscribe();
-      metrics?.close();
-      return result;
+      return started.stop();
     },
   };
 }
@@ -100,11 +78,10 @@ async function loadServable(config: string, mockMissing: boolean): Promise<{ gat
 }
 
 /** A broken edit keeps the last good configuration serving and says why. */
-async function reload(config: string, mockMissing: boolean, server: GatewayServer, metrics: GatewayMetrics | undefined, report: (text: string) => void): Promise<string[] | undefined> {
+async function reload(config: string, mockMissing: boolean, started: StartedGateway, report: (text: string) => void): Promise<string[] | undefined> {
   try {
     const { gateway, files } = await loadServable(config, mockMissing);
-    server.swap(compileGateway(gateway));
-    metrics?.track(server.compiled);
+    started.swap(gateway);
     report(`reloaded: ${gateway.routes.length} routes, ${gateway.upstreams.length} upstreams\n`);
     return files;
   } catch (err) {
@@ -168,18 +145,4 @@ function canConnect(host: string, port: number): Promise<boolean> {
     socket.once('timeout', () => done(false));
     socket.once('error', () => done(false));
   });
-}
-
-function listenError(err: unknown, host: string, port: number, flag: string): GwError {
-  const code = (err as { code?: string }).code;
-  const why = code === 'EADDRINUSE' ? 'is already in use' : code === 'EACCES' ? 'needs privileges gw does not have' : code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' ? 'is not an address of this machine' : 'cannot be used';
-  return GwError.of('GW_SERVE_LISTEN', `${host}:${port} ${why}`, {
-    hints: [`pick another port with ${flag} (${flag} 0 takes a free one), or stop what listens there`],
-    cause: err,
-  });
-}
-
-function hostForUrl(address: string): string {
-  if (address === '0.0.0.0' || address === '::') return '127.0.0.1';
-  return address.includes(':') ? `[${address}]` : address;
 }

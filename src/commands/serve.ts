@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { GwCommand } from '../cli/base-command.js';
 import { useColor } from '../cli/output.js';
 import { startServeSession } from '../cli/serve-session.js';
+import { readyLine, stoppedLine, waitForStopSignal } from '../runtime/start-gateway.js';
 
 export default class Serve extends GwCommand {
   static override summary = 'Run the gateway locally: a reverse proxy built from gw.yaml and the specs.';
@@ -48,31 +49,10 @@ last good configuration serving. SIGINT/SIGTERM drain requests in flight, then e
       },
       (text) => process.stderr.write(text),
     );
-    const g = session.gateway;
-    const mocked = g.services.filter((s) => s.mock).map((s) => s.name);
-    if (this.jsonMode) {
-      process.stdout.write(JSON.stringify({ event: 'ready', url: session.url, admin: session.adminUrl ?? null, routes: g.routes.length, upstreams: g.upstreams.length, mocked }) + '\n');
-    } else {
-      const mocks = mocked.length > 0 ? `; mocked from their specs: ${mocked.join(', ')}` : '';
-      process.stderr.write(`gw serving "${g.name}" on ${session.url} (${g.routes.length} routes, ${g.upstreams.length} upstreams)${mocks}${session.adminUrl ? `; admin on ${session.adminUrl}` : ''}\n`);
-    }
-    await waitForSignal();
+    const ready = readyLine(session.started, this.jsonMode);
+    process[ready.stream].write(ready.text);
+    await waitForStopSignal(() => process.exit(1));
     const { dropped } = await session.stop();
-    process.stderr.write(dropped > 0 ? `stopped; ${dropped} requests were still running at the deadline\n` : 'stopped\n');
+    process.stderr.write(stoppedLine(dropped));
   }
-}
-
-function waitForSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      // A second signal while draining stops at once.
-      process.once('SIGINT', () => process.exit(1));
-      process.once('SIGTERM', () => process.exit(1));
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }

@@ -53,10 +53,12 @@ export const CODES = {
 
   GW_SERVE_LISTEN: { severity: 'error', title: 'gw serve cannot listen on the address it was given (in use, not permitted, unknown host).' },
   GW_SERVE_RELOAD: { severity: 'warning', title: 'A watched file changed but the new configuration has errors; the last good one keeps serving.' },
+  GW_RUNTIME_ENV: { severity: 'error', title: 'The generated Node gateway was started with an environment variable it cannot use.' },
 
   GW_BUILD_TARGET: { severity: 'error', title: 'A build target named in gw.yaml or --target does not exist.' },
   GW_BUILD_WRITE: { severity: 'error', title: '`gw build` could not write its output folder; the previous output is left as it was.' },
   GW_BUILD_STALE: { severity: 'error', title: '`gw build --check` found a generated file that differs from what the specs give now.' },
+  GW_BUILD_RUNTIME_MISSING: { severity: 'error', title: 'The node target cannot find the bundled runtime (dist/node-runtime/gw-runtime.mjs) it copies.' },
 
   GW_TARGET_INEXACT: { severity: 'warning', title: 'A target cannot express a route\'s setting exactly; the warning says what it does instead.' },
 

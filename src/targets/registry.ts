@@ -1,5 +1,7 @@
+import { nodeTarget } from './node/index.js';
 import type { Target, TargetName } from './types.js';
 
 /** Every target `gw build` can render, by name. */
 export const TARGETS: Partial<Record<TargetName, Target>> = {
+  node: nodeTarget,
 };

@@ -1,0 +1,47 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { createDiagnostic, isGwError } from '../diagnostics/gw-error.js';
+import { formatDiagnostics } from '../diagnostics/print.js';
+import { overrideUpstreams, readStandaloneEnv, type EmbeddedGateway } from './standalone-env.js';
+import { readyLine, startGateway, stoppedLine, waitForStopSignal } from './start-gateway.js';
+
+export type { EmbeddedGateway } from './standalone-env.js';
+
+/**
+ * The entry of the generated Node gateway (bundled into gw-runtime.mjs by
+ * scripts/bundle-runtime.js): the embedded model and the environment in, the same running
+ * gateway as `gw serve` out. Bad settings print their diagnostics and exit 1, never a stack.
+ */
+export async function runStandalone(embedded: EmbeddedGateway, env: Record<string, string | undefined> = process.env): Promise<void> {
+  const { settings, diagnostics } = readStandaloneEnv(env, embedded);
+  if (diagnostics.length > 0) return fail(diagnostics);
+  let started;
+  try {
+    started = await startGateway(overrideUpstreams(embedded.gateway, settings.overrides), {
+      ...settings,
+      color: useColor(process.stdout, env),
+      portSettings: { port: 'PORT', adminPort: 'ADMIN_PORT' },
+    });
+  } catch (err) {
+    return fail(isGwError(err) ? err.diagnostics : [createDiagnostic('GW_INTERNAL', err instanceof Error ? err.message : String(err), { hints: ['this is a bug in gw; please report it with this output'] })]);
+  }
+  // With JSON logs every stdout line is JSON, the ready line too; otherwise a sentence on stderr.
+  const ready = readyLine(started, settings.logFormat === 'json');
+  process[ready.stream].write(ready.text);
+  await waitForStopSignal(() => process.exit(1));
+  const { dropped } = await started.stop();
+  process.stderr.write(stoppedLine(dropped));
+  // Nothing is left to finish; do not wait on a stray timer of a library.
+  process.exit(0);
+}
+
+function fail(diagnostics: Diagnostic[]): void {
+  process.stderr.write(formatDiagnostics(diagnostics, { color: useColor(process.stderr, process.env) }));
+  process.exitCode = 1;
+}
+
+/** As gw does: colour only on a terminal, never with NO_COLOR; FORCE_COLOR forces it. */
+function useColor(stream: NodeJS.WriteStream, env: Record<string, string | undefined>): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0';
+  return Boolean(stream.isTTY);
+}

@@ -1,0 +1,152 @@
+import type { Server } from 'node:http';
+import { GwError } from '../diagnostics/gw-error.js';
+import type { Gateway } from '../model/types.js';
+import { subscribeAccessLog, type LogFormat } from './access-log.js';
+import { createAdminServer, listenAdmin } from './admin.js';
+import { compileGateway } from './compile.js';
+import { GatewayMetrics } from './metrics.js';
+import { GatewayServer } from './server.js';
+
+/**
+ * The one way to run a gateway from a model, shared by `gw serve` and the generated Node
+ * gateway (src/runtime/standalone.ts): the server, the access log, the admin listener with its
+ * metrics, the ready line and the graceful stop. It knows nothing of gw.yaml, flags or
+ * environment variables; its callers turn those into these options.
+ */
+export interface StartGatewayOptions {
+  host: string;
+  port: number;
+  adminHost: string;
+  /** Serve /metrics, /__gw/health and /__gw/routes on this port; no admin listener when absent. */
+  adminPort?: number;
+  logFormat: LogFormat;
+  color: boolean;
+  /** Where access log lines go (stdout by default). */
+  writeLog?: (line: string) => void;
+  clientHeaderTimeoutMs: number;
+  clientRequestTimeoutMs: number;
+  /** How long requests in flight may run on after stop() before they are cut. */
+  drainMs: number;
+  /** How the user sets the ports, for the hint when one cannot be used: `--port` (a flag) or `PORT` (an environment variable). */
+  portSettings?: { port: string; adminPort: string };
+}
+
+export interface StartedGateway {
+  /** http://host:port of the client listener, the real port when 0 was asked. */
+  readonly url: string;
+  readonly adminUrl: string | undefined;
+  /** The model being served now (the latest one after swap). */
+  readonly gateway: Gateway;
+  /** Serve another model from now on (hot reload); requests already running finish on the old table. */
+  swap(gateway: Gateway): void;
+  /** Stop accepting, drain for up to drainMs, close pools, admin listener and subscribers. */
+  stop(): Promise<{ dropped: number }>;
+}
+
+const FLAG_SETTINGS = { port: '--port', adminPort: '--admin-port' };
+
+export async function startGateway(gateway: Gateway, options: StartGatewayOptions): Promise<StartedGateway> {
+  const settings = options.portSettings ?? FLAG_SETTINGS;
+  const server = new GatewayServer(compileGateway(gateway), {
+    host: options.host,
+    port: options.port,
+    headersTimeoutMs: options.clientHeaderTimeoutMs,
+    clientRequestTimeoutMs: Math.max(options.clientRequestTimeoutMs, options.clientHeaderTimeoutMs),
+  });
+  // Metrics subscribe to the runtime's events only when something can scrape them.
+  const metrics = options.adminPort !== undefined ? new GatewayMetrics() : undefined;
+  metrics?.track(server.compiled);
+  const write = options.writeLog ?? ((line: string) => void process.stdout.write(line));
+  const unsubscribe = subscribeAccessLog(options.logFormat, write, options.color);
+  let address;
+  try {
+    address = await server.listen();
+  } catch (err) {
+    unsubscribe();
+    metrics?.close();
+    throw listenError(err, options.host, options.port, settings.port);
+  }
+  let admin: Server | undefined;
+  let adminUrl: string | undefined;
+  if (metrics) {
+    admin = createAdminServer(server, metrics);
+    try {
+      const a = await listenAdmin(admin, options.adminHost, options.adminPort!);
+      adminUrl = `http://${hostForUrl(a.address)}:${a.port}`;
+    } catch (err) {
+      await server.close(0);
+      unsubscribe();
+      metrics.close();
+      throw listenError(err, options.adminHost, options.adminPort!, settings.adminPort);
+    }
+  }
+  return {
+    url: `http://${hostForUrl(address.address)}:${address.port}`,
+    adminUrl,
+    get gateway() {
+      return server.compiled.gateway;
+    },
+    swap(next) {
+      server.swap(compileGateway(next));
+      metrics?.track(server.compiled);
+    },
+    async stop() {
+      const result = await server.close(options.drainMs);
+      await new Promise<void>((r) => (admin ? admin.close(() => r()) : r()));
+      unsubscribe();
+      metrics?.close();
+      return result;
+    },
+  };
+}
+
+/** The line that says the gateway is up: JSON on stdout for machines, or a sentence on stderr for people. */
+export function readyLine(started: StartedGateway, json: boolean): { stream: 'stdout' | 'stderr'; text: string } {
+  const g = started.gateway;
+  const mocked = g.services.filter((s) => s.mock).map((s) => s.name);
+  if (json) {
+    const event = { event: 'ready', url: started.url, admin: started.adminUrl ?? null, routes: g.routes.length, upstreams: g.upstreams.length, mocked };
+    return { stream: 'stdout', text: JSON.stringify(event) + '\n' };
+  }
+  const mocks = mocked.length > 0 ? `; mocked from their specs: ${mocked.join(', ')}` : '';
+  const admin = started.adminUrl ? `; admin on ${started.adminUrl}` : '';
+  return { stream: 'stderr', text: `gw serving "${g.name}" on ${started.url} (${g.routes.length} routes, ${g.upstreams.length} upstreams)${mocks}${admin}\n` };
+}
+
+/** What is printed once stopped. */
+export function stoppedLine(dropped: number): string {
+  return dropped > 0 ? `stopped; ${dropped} requests were still running at the deadline\n` : 'stopped\n';
+}
+
+/**
+ * Resolves on the first SIGINT or SIGTERM. A second signal while the caller drains calls
+ * `onSecondSignal` (the entry point decides: exit at once).
+ */
+export function waitForStopSignal(onSecondSignal: () => void): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      process.once('SIGINT', onSecondSignal);
+      process.once('SIGTERM', onSecondSignal);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+function listenError(err: unknown, host: string, port: number, setting: string): GwError {
+  const code = (err as { code?: string }).code;
+  const why = code === 'EADDRINUSE' ? 'is already in use' : code === 'EACCES' ? 'needs privileges gw does not have' : code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' ? 'is not an address of this machine' : 'cannot be used';
+  const zero = setting.startsWith('-') ? `${setting} 0` : `${setting}=0`;
+  return GwError.of('GW_SERVE_LISTEN', `${host}:${port} ${why}`, {
+    hints: [`pick another port with ${setting} (${zero} takes a free one), or stop what listens there`],
+    cause: err,
+  });
+}
+
+function hostForUrl(address: string): string {
+  if (address === '0.0.0.0' || address === '::') return '127.0.0.1';
+  return address.includes(':') ? `[${address}]` : address;
+}

@@ -1,0 +1,19 @@
+import type { Gateway, Target, Upstream } from '../../../../src/model/types.js';
+
+/** A target as the importer makes it. */
+export function target(url: string, weight = 1): Target {
+  const u = new URL(url);
+  const scheme = u.protocol === 'https:' ? 'https' : 'http';
+  const port = u.port ? Number(u.port) : scheme === 'https' ? 443 : 80;
+  return { url: `${scheme}://${u.hostname}:${port}`, scheme, host: u.hostname, port, weight };
+}
+
+export function upstream(id: string, basePath: string, targets: Target[]): Upstream {
+  return { id, service: id.split('~')[0]!, basePath, balancing: 'round-robin', healthCheck: null, targets, origin: 'config', source: { file: 'gw.yaml', pointer: `#/upstreams/${id}` } };
+}
+
+/** A model with just what the node target and the environment reader look at: name, listen, services, upstreams (routes left empty). */
+export function gatewayOf(upstreams: Upstream[], listen = { host: '127.0.0.1', port: 8080 }, mocked: string[] = []): Gateway {
+  const services = [...new Set(upstreams.map((u) => u.service))].map((name) => ({ name, mock: mocked.includes(name), upstream: name }));
+  return { modelVersion: 1, name: 'shop', listen, services, upstreams, routes: [], securitySchemes: [] } as unknown as Gateway;
+}
