@@ -34,7 +34,10 @@ const gateway = {
       "source": {
         "file": "legacy.yaml",
         "pointer": "#"
-      }
+      },
+      "tags": [],
+      "components": [],
+      "apiGaps": []
     },
     {
       "name": "reports",
@@ -50,7 +53,10 @@ const gateway = {
       "source": {
         "file": "reports.yaml",
         "pointer": "#"
-      }
+      },
+      "tags": [],
+      "components": [],
+      "apiGaps": []
     }
   ],
   "upstreams": [
@@ -146,6 +152,13 @@ const gateway = {
       "source": {
         "file": "reports.yaml",
         "pointer": "#/paths/~1reports/get"
+      },
+      "api": {
+        "responses": {
+          "200": {
+            "description": "ok"
+          }
+        }
       }
     },
     {
@@ -204,6 +217,23 @@ const gateway = {
       "source": {
         "file": "legacy.yaml",
         "pointer": "#/paths/~1things~1{id}/get"
+      },
+      "api": {
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "ok"
+          }
+        }
       }
     }
   ],

@@ -38,7 +38,10 @@ const gateway = {
       "source": {
         "file": "billing.yaml",
         "pointer": "#"
-      }
+      },
+      "tags": [],
+      "components": [],
+      "apiGaps": []
     }
   ],
   "upstreams": [
@@ -155,6 +158,13 @@ const gateway = {
       "source": {
         "file": "billing.yaml",
         "pointer": "#/paths/~1exports/post"
+      },
+      "api": {
+        "responses": {
+          "200": {
+            "description": "ok"
+          }
+        }
       }
     },
     {
@@ -198,6 +208,13 @@ const gateway = {
       "source": {
         "file": "billing.yaml",
         "pointer": "#/paths/~1invoices/get"
+      },
+      "api": {
+        "responses": {
+          "200": {
+            "description": "ok"
+          }
+        }
       }
     },
     {
@@ -241,6 +258,13 @@ const gateway = {
       "source": {
         "file": "billing.yaml",
         "pointer": "#/paths/~1reports/get"
+      },
+      "api": {
+        "responses": {
+          "200": {
+            "description": "ok"
+          }
+        }
       }
     },
     {
@@ -284,6 +308,13 @@ const gateway = {
       "source": {
         "file": "billing.yaml",
         "pointer": "#/paths/~1reports/post"
+      },
+      "api": {
+        "responses": {
+          "200": {
+            "description": "ok"
+          }
+        }
       }
     }
   ],

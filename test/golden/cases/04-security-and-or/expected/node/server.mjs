@@ -37,7 +37,10 @@ const gateway = {
       "source": {
         "file": "accounts.yaml",
         "pointer": "#"
-      }
+      },
+      "tags": [],
+      "components": [],
+      "apiGaps": []
     },
     {
       "name": "legacy",
@@ -54,7 +57,10 @@ const gateway = {
       "source": {
         "file": "legacy.yaml",
         "pointer": "#"
-      }
+      },
+      "tags": [],
+      "components": [],
+      "apiGaps": []
     }
   ],
   "upstreams": [
@@ -162,6 +168,13 @@ const gateway = {
       "source": {
         "file": "accounts.yaml",
         "pointer": "#/paths/~1accounts/get"
+      },
+      "api": {
+        "responses": {
+          "200": {
+            "description": "ok"
+          }
+        }
       }
     },
     {
@@ -229,6 +242,13 @@ const gateway = {
       "source": {
         "file": "accounts.yaml",
         "pointer": "#/paths/~1accounts/post"
+      },
+      "api": {
+        "responses": {
+          "200": {
+            "description": "ok"
+          }
+        }
       }
     },
     {
@@ -291,6 +311,13 @@ const gateway = {
       "source": {
         "file": "legacy.yaml",
         "pointer": "#/paths/~1admin/post"
+      },
+      "api": {
+        "responses": {
+          "200": {
+            "description": "ok"
+          }
+        }
       }
     },
     {
@@ -351,6 +378,13 @@ const gateway = {
       "source": {
         "file": "legacy.yaml",
         "pointer": "#/paths/~1ping/get"
+      },
+      "api": {
+        "responses": {
+          "200": {
+            "description": "ok"
+          }
+        }
       }
     },
     {
@@ -416,6 +450,13 @@ const gateway = {
       "source": {
         "file": "accounts.yaml",
         "pointer": "#/paths/~1me/get"
+      },
+      "api": {
+        "responses": {
+          "200": {
+            "description": "ok"
+          }
+        }
       }
     },
     {
@@ -459,6 +500,13 @@ const gateway = {
       "source": {
         "file": "accounts.yaml",
         "pointer": "#/paths/~1status/get"
+      },
+      "api": {
+        "responses": {
+          "200": {
+            "description": "ok"
+          }
+        }
       }
     }
   ],

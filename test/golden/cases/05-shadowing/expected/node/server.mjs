@@ -41,7 +41,10 @@ const gateway = {
       "source": {
         "file": "items.yaml",
         "pointer": "#"
-      }
+      },
+      "tags": [],
+      "components": [],
+      "apiGaps": []
     },
     {
       "name": "promo",
@@ -58,7 +61,10 @@ const gateway = {
       "source": {
         "file": "promo.yaml",
         "pointer": "#"
-      }
+      },
+      "tags": [],
+      "components": [],
+      "apiGaps": []
     }
   ],
   "upstreams": [
@@ -170,6 +176,13 @@ const gateway = {
       "source": {
         "file": "items.yaml",
         "pointer": "#/paths/~1files~1{name}.{ext}/get"
+      },
+      "api": {
+        "responses": {
+          "200": {
+            "description": "ok"
+          }
+        }
       }
     },
     {
@@ -221,6 +234,13 @@ const gateway = {
       "source": {
         "file": "promo.yaml",
         "pointer": "#/paths/~1items~1featured/get"
+      },
+      "api": {
+        "responses": {
+          "200": {
+            "description": "ok"
+          }
+        }
       }
     },
     {
@@ -272,6 +292,13 @@ const gateway = {
       "source": {
         "file": "items.yaml",
         "pointer": "#/paths/~1items~1new/get"
+      },
+      "api": {
+        "responses": {
+          "200": {
+            "description": "ok"
+          }
+        }
       }
     },
     {
@@ -331,6 +358,13 @@ const gateway = {
       "source": {
         "file": "items.yaml",
         "pointer": "#/paths/~1items~1{id}.json/get"
+      },
+      "api": {
+        "responses": {
+          "200": {
+            "description": "ok"
+          }
+        }
       }
     },
     {
@@ -387,6 +421,13 @@ const gateway = {
       "source": {
         "file": "items.yaml",
         "pointer": "#/paths/~1items~1{id}/get"
+      },
+      "api": {
+        "responses": {
+          "200": {
+            "description": "ok"
+          }
+        }
       }
     },
     {
@@ -449,6 +490,27 @@ const gateway = {
       "source": {
         "file": "items.yaml",
         "pointer": "#/paths/~1kinds~1{kind}/get"
+      },
+      "api": {
+        "parameters": [
+          {
+            "name": "kind",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "enum": [
+                "books",
+                "toys"
+              ]
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "ok"
+          }
+        }
       }
     },
     {
@@ -516,6 +578,24 @@ const gateway = {
       "source": {
         "file": "items.yaml",
         "pointer": "#/paths/~1kinds~1{code}~1all/get"
+      },
+      "api": {
+        "parameters": [
+          {
+            "name": "code",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "pattern": "^[0-9]+$"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "ok"
+          }
+        }
       }
     },
     {
@@ -586,6 +666,27 @@ const gateway = {
       "source": {
         "file": "promo.yaml",
         "pointer": "#/paths/~1kinds~1{kind}~1all/get"
+      },
+      "api": {
+        "parameters": [
+          {
+            "name": "kind",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "enum": [
+                "books",
+                "toys"
+              ]
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "ok"
+          }
+        }
       }
     },
     {
@@ -637,6 +738,13 @@ const gateway = {
       "source": {
         "file": "items.yaml",
         "pointer": "#/paths/~1users~1me/get"
+      },
+      "api": {
+        "responses": {
+          "200": {
+            "description": "ok"
+          }
+        }
       }
     },
     {
@@ -696,6 +804,24 @@ const gateway = {
       "source": {
         "file": "items.yaml",
         "pointer": "#/paths/~1users~1{userId}/get"
+      },
+      "api": {
+        "parameters": [
+          {
+            "name": "userId",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer",
+              "format": "int64"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "ok"
+          }
+        }
       }
     }
   ],

@@ -36,7 +36,10 @@ const gateway = {
       "source": {
         "file": "pets.yaml",
         "pointer": "#"
-      }
+      },
+      "tags": [],
+      "components": [],
+      "apiGaps": []
     },
     {
       "name": "stock",
@@ -52,7 +55,10 @@ const gateway = {
       "source": {
         "file": "stock.json",
         "pointer": "#"
-      }
+      },
+      "tags": [],
+      "components": [],
+      "apiGaps": []
     }
   ],
   "upstreams": [
@@ -141,6 +147,13 @@ const gateway = {
       "source": {
         "file": "stock.json",
         "pointer": "#/paths/~1levels/get"
+      },
+      "api": {
+        "responses": {
+          "200": {
+            "description": "ok"
+          }
+        }
       }
     },
     {
@@ -184,6 +197,13 @@ const gateway = {
       "source": {
         "file": "pets.yaml",
         "pointer": "#/paths/~1/get"
+      },
+      "api": {
+        "responses": {
+          "200": {
+            "description": "ok"
+          }
+        }
       }
     },
     {
@@ -251,6 +271,24 @@ const gateway = {
       "source": {
         "file": "pets.yaml",
         "pointer": "#/paths/~1pets~1{petId}/get"
+      },
+      "api": {
+        "parameters": [
+          {
+            "name": "petId",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer",
+              "format": "int64"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "ok"
+          }
+        }
       }
     },
     {
@@ -343,6 +381,35 @@ const gateway = {
       "source": {
         "file": "pets.yaml",
         "pointer": "#/paths/~1pets~1{petId}~1photos~1{photoId}/delete"
+      },
+      "api": {
+        "parameters": [
+          {
+            "name": "petId",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer"
+            }
+          },
+          {
+            "name": "photoId",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "enum": [
+                "front",
+                "back"
+              ]
+            }
+          }
+        ],
+        "responses": {
+          "204": {
+            "description": "gone"
+          }
+        }
       }
     }
   ],

@@ -34,7 +34,10 @@ const gateway = {
       "source": {
         "file": "jobs.yaml",
         "pointer": "#"
-      }
+      },
+      "tags": [],
+      "components": [],
+      "apiGaps": []
     }
   ],
   "upstreams": [
@@ -115,6 +118,13 @@ const gateway = {
       "source": {
         "file": "jobs.yaml",
         "pointer": "#/paths/~1jobs/get"
+      },
+      "api": {
+        "responses": {
+          "200": {
+            "description": "ok"
+          }
+        }
       }
     },
     {
@@ -158,6 +168,13 @@ const gateway = {
       "source": {
         "file": "jobs.yaml",
         "pointer": "#/paths/~1jobs/post"
+      },
+      "api": {
+        "responses": {
+          "200": {
+            "description": "ok"
+          }
+        }
       }
     }
   ],

@@ -35,7 +35,10 @@ const gateway = {
       "source": {
         "file": "specs/inventory.yaml",
         "pointer": "#"
-      }
+      },
+      "tags": [],
+      "components": [],
+      "apiGaps": []
     },
     {
       "name": "search",
@@ -51,7 +54,10 @@ const gateway = {
       "source": {
         "file": "specs/search.yaml",
         "pointer": "#"
-      }
+      },
+      "tags": [],
+      "components": [],
+      "apiGaps": []
     }
   ],
   "upstreams": [
@@ -177,6 +183,24 @@ const gateway = {
       "source": {
         "file": "specs/inventory.yaml",
         "pointer": "#/paths/~1stock~1{sku}/get"
+      },
+      "api": {
+        "parameters": [
+          {
+            "name": "sku",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "pattern": "^[A-Z0-9-]+$"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "current stock"
+          }
+        }
       }
     },
     {
@@ -243,6 +267,23 @@ const gateway = {
       "source": {
         "file": "specs/inventory.yaml",
         "pointer": "#/paths/~1stock~1{sku}/post"
+      },
+      "api": {
+        "parameters": [
+          {
+            "name": "sku",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "adjusted"
+          }
+        }
       }
     },
     {
@@ -286,6 +327,13 @@ const gateway = {
       "source": {
         "file": "specs/search.yaml",
         "pointer": "#/paths/~1search/get"
+      },
+      "api": {
+        "responses": {
+          "200": {
+            "description": "results"
+          }
+        }
       }
     }
   ],
