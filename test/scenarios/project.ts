@@ -7,13 +7,13 @@ import { EXAMPLE_SPECS } from '../helpers/cli.js';
  * (keeping the spec's base path), catalog mounted under /catalog, and orders limited to 256 KiB
  * bodies (the spec's own x-gw on createOrder).
  */
-export async function writeShopProject(dir: string, echoes: { users: string; orders: string; catalog: string }): Promise<void> {
+export async function writeShopProject(dir: string, echoes: { users: string; orders: string; catalog: string }, port = 0): Promise<void> {
   await cp(EXAMPLE_SPECS, join(dir, 'specs'), { recursive: true });
   await writeFile(
     join(dir, 'gw.yaml'),
     `version: 1
 name: shop
-listen: { host: 127.0.0.1, port: 0 }
+listen: { host: 127.0.0.1, port: ${port} }
 services:
   - name: users
     spec: specs/users.yaml

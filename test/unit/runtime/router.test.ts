@@ -54,7 +54,16 @@ describe('normalizePath', () => {
     ['/a/x/../b', ['a', 'b']],
     ['/a/%2e%2E/b', ['b']],
     ['/users/%6De', ['users', 'me']],
-    ['/files/a%2Fb', ['files', 'a%2Fb']],
+    // As nginx: a decoded slash separates segments.
+    ['/files/a%2Fb', ['files', 'a', 'b']],
+    ['/files/a%2F%2Fb%2F', ['files', 'a', 'b', '']],
+    ['/a/b%2F..%2Fc', ['a', 'c']],
+    // Decoded, then escaped again as nginx forwards: space, #, %, ? and bytes from 0x7F up.
+    ['/q/%3A%40%21', ['q', ':@!']],
+    ['/q/a%20b%23c%25d%3Fe', ['q', 'a%20b%23c%25d%3Fe']],
+    ['/q/%zz', undefined],
+    ['/q/%4', undefined],
+    ['/q/%00', undefined],
     ['/q/%7e%41', ['q', '~A']],
     ['/x/%c3%a9', ['x', '%C3%A9']],
     ['/..', undefined],

@@ -1,0 +1,371 @@
+import { isIP } from 'node:net';
+import { CODES, type Code, type CodeInfo } from '../../diagnostics/codes.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { createDiagnostic } from '../../diagnostics/gw-error.js';
+import type { Gateway, MockResponse, Route, Upstream } from '../../model/types.js';
+import type { RenderOptions } from '../types.js';
+import { nginxComment, nginxName, nginxRegex, nginxReplacement, nginxSize, nginxString, nginxTemplateString, nginxTime } from './escape.js';
+import { buildLocationTree, literalOf, type LocationNode, type PathTemplate } from './locations.js';
+
+/**
+ * Every decision of the NGINX target; the templates (templates/nginx/) only print this view.
+ * The model's routes are grouped by path template (one location each, all methods), literal
+ * paths get exact locations, and templates are nested as locations.ts explains.
+ */
+export interface NginxView {
+  name: string;
+  listen: string;
+  resolver: string | null;
+  upstreams: UpstreamView[];
+  splits: SplitView[];
+  problems: ProblemView[];
+  /** Named locations for the other documented responses of mocked routes (`Prefer: code=NNN`). */
+  mockAnswers: { named: string; status: number; contentType: string; body: string }[];
+  exact: LocationView[];
+  tree: NodeView[];
+  internals: InternalView[];
+}
+
+export interface UpstreamView {
+  name: string;
+  comment: string;
+  balancing: string | null;
+  servers: { address: string; params: string }[];
+}
+
+/** Upstreams whose targets are hostnames: resolved per request through `resolver`, picked by weight. */
+export interface SplitView {
+  variable: string;
+  comment: string;
+  choices: { share: string; url: string }[];
+}
+
+export interface ProblemView {
+  status: number;
+  name: string;
+  body: string;
+  allow: boolean;
+}
+
+export interface NodeView {
+  prefix: string | null;
+  nest: string | null;
+  children: NodeView[];
+  location: LocationView | null;
+}
+
+export interface LocationView {
+  match: string;
+  comments: string[];
+  /** `if ($request_method !~ <this>)`: methods this location answers. */
+  methods: string;
+  /** What happens to other methods: a 405 (allow set), or the fallback location for routes of later templates. */
+  allow: string;
+  fallback: string | null;
+  /** Method groups served by other routes of the same path, through their internal locations. */
+  dispatch: { methods: string; uri: string }[];
+  handler: HandlerView;
+}
+
+export interface InternalView {
+  prefix: string;
+  comments: string[];
+  /** For a fallback location: per method, the later template's regex and the route location to go to. */
+  fallbacks: { methods: string; regex: string; uri: string }[];
+  allow: string;
+  handler: HandlerView | null;
+}
+
+export interface HandlerView {
+  forward: ForwardView | null;
+  mock: MockView | null;
+}
+
+export interface ForwardView {
+  route: string;
+  service: string;
+  setUpstream: string | null;
+  proxyPass: string;
+  host: string;
+  rewrite: { regex: string; replacement: string };
+  maxBody: string;
+  connectTimeout: string;
+  readTimeout: string;
+  tries: number;
+  tlsName: string | null;
+}
+
+export interface MockView {
+  route: string;
+  service: string;
+  status: number;
+  contentType: string;
+  body: string;
+  alternatives: { named: string; prefer: string; status: number; contentType: string; body: string }[];
+}
+
+const REQUEST_ID = '$gw_request_id';
+
+export function buildNginxView(gateway: Gateway, options: RenderOptions = {}): { view: NginxView; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const upstreams = new Map(gateway.upstreams.map((u) => [u.id, u]));
+  const resolver = options.nginx?.resolver?.length ? `${options.nginx.resolver.join(' ')} valid=30s ipv6=off` : null;
+
+  const blocks: UpstreamView[] = [];
+  const splits: SplitView[] = [];
+  for (const u of gateway.upstreams) {
+    if (u.targets.length === 0) continue;
+    if (byAddress(u)) blocks.push(upstreamBlock(u));
+    else {
+      splits.push(splitFor(u));
+      if (!resolver) diagnostics.push(inexact(`upstream "${u.id}" has hostname targets; nginx resolves them at run time and needs build.nginx.resolver in gw.yaml`, u, 'set build.nginx.resolver to your DNS servers (e.g. [127.0.0.11] in Docker), or use IP addresses'));
+      if (u.targets.length > 1) diagnostics.push(inexact(`upstream "${u.id}" has several hostname targets; nginx picks one per request by weight, without keep-alive, passive ejection or retries to another target`, u, 'use IP addresses in gw.yaml upstreams to get an nginx upstream block'));
+    }
+    if (u.healthCheck) diagnostics.push(inexact(`upstream "${u.id}" has an active health check; open-source nginx has none, so only passive checks (max_fails=3 fail_timeout=10s) apply`, u, 'run gw serve, the node target or Envoy where active checks matter'));
+  }
+
+  // One location per path template, in model order.
+  const groups: Route[][] = [];
+  const byPath = new Map<string, Route[]>();
+  for (const r of gateway.routes) {
+    let g = byPath.get(r.path);
+    if (!g) byPath.set(r.path, (g = [])), groups.push(g);
+    g.push(r);
+  }
+  const templates: PathTemplate[] = groups.map((g, order) => ({ order, segments: g[0]!.segments, params: g[0]!.params, exact: g[0]!.match.kind === 'exact' }));
+  const internals = new Map<string, InternalView>();
+  const routeIndex = new Map(gateway.routes.map((r, i) => [r, i]));
+  const handlerOf = (r: Route) => handler(r, upstreams.get(r.upstream));
+  const routeUri = (r: Route): string => {
+    const i = routeIndex.get(r)!;
+    const prefix = `/__gw_route/${i}/`;
+    if (!internals.has(prefix)) {
+      internals.set(prefix, {
+        prefix,
+        comments: [nginxComment(`internal: ${r.method} ${r.path} (${sourceOf(r)})`)],
+        fallbacks: [],
+        allow: '',
+        handler: handler(r, upstreams.get(r.upstream), `^/__gw_route/${i}${r.match.regex.slice(1)}`),
+      });
+    }
+    return `/__gw_route/${i}$uri`;
+  };
+
+  const locationFor = (order: number): LocationView => {
+    const group = groups[order]!;
+    const t = templates[order]!;
+    const literalPath = t.exact ? group[0]!.path : undefined;
+    // Which route answers each method: this template's routes first, then (for other methods) later templates that can match.
+    const later = groups.slice(order + 1).filter((g) => mayOverlap(t, templates[groups.indexOf(g)]!, literalPath, g[0]!));
+    const own = methodsOf(group);
+    const primary = group[0]!;
+    const dispatch: { methods: string; uri: string }[] = [];
+    for (const r of group) {
+      const ms = methodsServedBy(r, group);
+      if (r === primary) continue;
+      dispatch.push({ methods: methodRegex(ms), uri: routeUri(r) });
+    }
+    const allowSet = new Set(own);
+    const fallbacks: InternalView['fallbacks'] = [];
+    for (const g of later) {
+      for (const r of g) {
+        const ms = methodsServedBy(r, g).filter((m) => !allowSet.has(m));
+        methodsOf([r]).forEach((m) => allowSet.add(m));
+        if (ms.length) fallbacks.push({ methods: methodRegex(ms), regex: nginxRegex(`^/__gw_fallback/${order}(${g[0]!.match.regex.slice(1, -1)})$`), uri: `${routeUri(r).replace('$uri', '')}$1` });
+      }
+    }
+    const allow = [...allowSet].sort().join(', ');
+    let fallback: string | null = null;
+    if (fallbacks.length > 0) {
+      const prefix = `/__gw_fallback/${order}/`;
+      internals.set(prefix, { prefix, comments: [nginxComment(`internal: methods of other paths that also match ${primary.path}`)], fallbacks, allow: nginxString(allow), handler: null });
+      fallback = `/__gw_fallback/${order}$uri`;
+    }
+    return {
+      match: literalPath !== undefined ? `= ${nginxRegex(literalPath)}` : `~ ${nginxRegex(primary.match.regex)}`,
+      comments: group.map((r) => nginxComment(`${r.method} ${r.path} -> ${r.id} (${sourceOf(r)})`)),
+      methods: methodRegex(own),
+      allow: nginxString(allow),
+      fallback,
+      dispatch,
+      handler: handlerOf(primary),
+    };
+  };
+
+  const toNode = (n: LocationNode): NodeView =>
+    n.kind === 'template'
+      ? { prefix: null, nest: null, children: [], location: locationFor(n.order) }
+      : { prefix: n.kind === 'prefix' ? n.prefix : null, nest: n.kind === 'nest' ? nginxRegex(n.regex) : null, children: n.children.map(toNode), location: null };
+
+  const exact = templates.filter((t) => t.exact).map((t) => locationFor(t.order));
+  const tree = buildLocationTree(templates).map(toNode);
+  return {
+    view: {
+      name: gateway.name,
+      listen: `${gateway.listen.host.includes(':') ? `[${gateway.listen.host}]` : gateway.listen.host}:${gateway.listen.port}`,
+      resolver,
+      upstreams: blocks,
+      splits,
+      problems: problems(),
+      mockAnswers: collectMocks(gateway),
+      exact,
+      tree,
+      internals: [...internals.values()].sort((a, b) => (a.prefix < b.prefix ? -1 : 1)),
+    },
+    diagnostics,
+  };
+}
+
+/** Methods a path's routes answer, HEAD included where GET is. */
+function methodsOf(routes: readonly Route[]): string[] {
+  const out = new Set<string>();
+  for (const r of routes) {
+    out.add(r.method);
+    if (r.method === 'GET') out.add('HEAD');
+  }
+  return [...out].sort();
+}
+
+/** The methods route `r` serves among its path's routes: its own, and HEAD for a GET route when the path has no HEAD route. */
+function methodsServedBy(r: Route, group: readonly Route[]): string[] {
+  if (r.method === 'GET' && !group.some((o) => o.method === 'HEAD')) return ['GET', 'HEAD'];
+  return [r.method];
+}
+
+function methodRegex(methods: readonly string[]): string {
+  return `^(?:${[...new Set(methods)].sort().join('|')})$`;
+}
+
+/** Could a later template match some path this one matches? Exact for literal paths, segment by segment otherwise. */
+function mayOverlap(t: PathTemplate, other: PathTemplate, literalPath: string | undefined, otherRoute: Route): boolean {
+  if (literalPath !== undefined) return new RegExp(otherRoute.match.regex).test(literalPath);
+  if (t.segments.length !== other.segments.length) return false;
+  return t.segments.every((seg, i) => {
+    const a = literalOf(seg);
+    const b = literalOf(other.segments[i]);
+    if (a !== undefined && b !== undefined) return a === b;
+    return true;
+  });
+}
+
+function handler(r: Route, u: Upstream | undefined, regex = r.match.regex): HandlerView {
+  if (r.mock) return { forward: null, mock: mockView(r, r.mock) };
+  if (!u || u.targets.length === 0) return { forward: null, mock: null };
+  const first = u.targets[0]!;
+  const block = byAddress(u);
+  return {
+    forward: {
+      route: nginxString(r.id),
+      service: nginxString(r.service),
+      setUpstream: block ? null : `$${nginxName(u.id)}`,
+      proxyPass: block ? `${first.scheme}://${nginxName(u.id)}` : `$${nginxName(u.id)}`,
+      host: r.settings.preserveHost ? '$http_host' : nginxString(authority(first.host, first.port, first.scheme)),
+      rewrite: { regex: nginxRegex(regex), replacement: upstreamReplacement(r) },
+      maxBody: nginxSize(r.settings.maxBodyBytes),
+      connectTimeout: nginxTime(r.settings.connectTimeoutMs),
+      readTimeout: nginxTime(r.settings.requestTimeoutMs),
+      // nginx never retries POST, PATCH or LOCK on another target (proxy_next_upstream), as gw.
+      tries: r.settings.retries + 1,
+      tlsName: first.scheme === 'https' ? first.host : null,
+    },
+    mock: null,
+  };
+}
+
+/** The upstream path with `$1`… in place of the parameters, in the order the route regex captures them. */
+function upstreamReplacement(r: Route): string {
+  const order = new Map<string, number>();
+  let n = 0;
+  for (const seg of r.segments) for (const p of seg.parts) if ('param' in p && !order.has(p.param)) order.set(p.param, ++n);
+  const parts: (string | number)[] = [];
+  let rest = r.upstreamPath;
+  for (let m = /\{([^{}]+)\}/.exec(rest); m; m = /\{([^{}]+)\}/.exec(rest)) {
+    parts.push(rest.slice(0, m.index), order.get(m[1]!) ?? m[0]);
+    rest = rest.slice(m.index + m[0].length);
+  }
+  parts.push(rest);
+  return nginxReplacement(parts.filter((p) => p !== ''));
+}
+
+function mockView(r: Route, responses: readonly MockResponse[]): MockView {
+  const [first, ...others] = responses;
+  const text = (m: MockResponse) => nginxString(m.body === null || m.body === undefined ? '' : typeof m.body === 'string' ? m.body : JSON.stringify(m.body));
+  return {
+    route: nginxString(r.id),
+    service: nginxString(r.service),
+    status: first!.status,
+    contentType: nginxString(first!.contentType ?? 'text/plain'),
+    body: text(first!),
+    alternatives: others.map((m) => ({
+      named: `@gw_mock_${nginxName(r.id).slice(3)}_${m.status}`,
+      prefer: nginxRegex(`(^|[ ,;])code=${m.status}([ ,;]|$)`),
+      status: m.status,
+      contentType: nginxString(m.contentType ?? 'text/plain'),
+      body: text(m),
+    })),
+  };
+}
+
+function collectMocks(gateway: Gateway): NginxView['mockAnswers'] {
+  return gateway.routes.flatMap((r) => (r.mock ? mockView(r, r.mock).alternatives.map(({ named, status, contentType, body }) => ({ named, status, contentType, body })) : []));
+}
+
+function problems(): ProblemView[] {
+  const list: [Code, string][] = [
+    ['GW_HTTP_BAD_REQUEST', 'the request is malformed'],
+    ['GW_HTTP_NOT_FOUND', 'no route matches this path'],
+    ['GW_HTTP_METHOD_NOT_ALLOWED', '$request_method is not allowed here'],
+    ['GW_HTTP_REQUEST_TIMEOUT', 'the request was not received in time'],
+    ['GW_HTTP_PAYLOAD_TOO_LARGE', 'the request body is larger than this route allows'],
+    ['GW_HTTP_HEADERS_TOO_LARGE', 'the request headers are too large'],
+    ['GW_HTTP_UPSTREAM_FAILED', 'service \\"$gw_service\\" could not be reached'],
+    ['GW_HTTP_NO_HEALTHY_UPSTREAM', 'no healthy target for service \\"$gw_service\\"'],
+    ['GW_HTTP_UPSTREAM_TIMEOUT', 'service \\"$gw_service\\" did not answer in time'],
+  ];
+  return list.map(([code, detail]) => {
+    const status = (CODES[code] as CodeInfo).status!;
+    const json = `{"type":"https://gw.dev/errors#${code.toLowerCase()}","title":${JSON.stringify(CODES[code].title)},"status":${status},"detail":"${detail}","code":"${code}","requestId":"${REQUEST_ID}"}`;
+    // The 405 location sends the Allow header its caller put in $gw_allow.
+    return { status, name: `/__gw_error/${status}`, body: nginxTemplateString(json), allow: status === 405 };
+  });
+}
+
+/** Targets nginx can use in an upstream block: IP addresses and localhost (a hostname must resolve when nginx starts). */
+function byAddress(u: Upstream): boolean {
+  return u.targets.every((t) => isIP(t.host) !== 0 || t.host === 'localhost' || /^\[.*\]$/.test(t.host));
+}
+
+function upstreamBlock(u: Upstream): UpstreamView {
+  return {
+    name: nginxName(u.id),
+    comment: nginxComment(`${u.id}: ${u.origin === 'config' ? 'gw.yaml upstreams' : `${u.source.file}${u.source.pointer}`}`),
+    balancing: u.balancing === 'least-connections' ? 'least_conn;' : null,
+    servers: u.targets.map((t) => ({
+      address: authority(t.host, t.port, 'none'),
+      params: `${u.balancing === 'weighted' && t.weight !== 1 ? `weight=${t.weight} ` : ''}max_fails=3 fail_timeout=10s`,
+    })),
+  };
+}
+
+function splitFor(u: Upstream): SplitView {
+  const total = u.targets.reduce((n, t) => n + t.weight, 0);
+  const choices = u.targets.map((t, i) => ({
+    share: i === u.targets.length - 1 ? '*' : `${((t.weight / total) * 100).toFixed(2)}%`,
+    url: nginxString(`${t.scheme}://${authority(t.host, t.port, t.scheme)}`),
+  }));
+  return { variable: `$${nginxName(u.id)}`, comment: nginxComment(`${u.id}: ${u.source.file}${u.source.pointer}`), choices };
+}
+
+function authority(host: string, port: number, scheme: 'http' | 'https' | 'none'): string {
+  const h = isIP(host) === 6 ? `[${host}]` : host;
+  if ((scheme === 'http' && port === 80) || (scheme === 'https' && port === 443)) return h;
+  return `${h}:${port}`;
+}
+
+function sourceOf(r: Route): string {
+  return nginxComment(`${r.source.file}${r.source.pointer}`);
+}
+
+function inexact(message: string, u: Upstream, hint: string): Diagnostic {
+  return createDiagnostic('GW_TARGET_INEXACT', `nginx: ${message}`, { locations: [{ file: u.source.file, pointer: u.source.pointer }], hints: [hint] });
+}

@@ -1,0 +1,82 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildGateway } from '../../src/cli/load-gateway.js';
+import { loadProject } from '../../src/project/load.js';
+import { nginxTarget } from '../../src/targets/nginx/index.js';
+import type { RenderedFile } from '../../src/targets/types.js';
+import { tempDir } from '../helpers/cli.js';
+import { startEcho, type EchoUpstream } from '../helpers/echo-upstream.js';
+import { startGwServe } from '../helpers/gw-serve.js';
+import { send } from '../helpers/http.js';
+import { findNginx, freePort, nginxTest, startNginx } from '../helpers/nginx.js';
+import { writeShopProject } from '../scenarios/project.js';
+import { judge, routingScenarios, shopScenarios, type Scenario } from '../scenarios/scenarios.js';
+
+async function writeFiles(dir: string, files: readonly RenderedFile[]): Promise<void> {
+  for (const f of files) {
+    await mkdir(dirname(join(dir, f.path)), { recursive: true });
+    await writeFile(join(dir, f.path), f.contents);
+  }
+}
+
+interface Plane {
+  name: string;
+  url: string;
+  stop(): Promise<unknown>;
+}
+
+const planes: Plane[] = [];
+let echoes: EchoUpstream[] = [];
+let cleanup: () => Promise<void>;
+let scenarios: Scenario[] = [];
+
+beforeAll(async () => {
+  const t = await tempDir('gw-targets-');
+  cleanup = t.cleanup;
+  echoes = await Promise.all(['users', 'orders', 'catalog'].map((n) => startEcho(n)));
+  const [users, orders, catalog] = echoes.map((e) => e.url) as [string, string, string];
+  const port = await freePort();
+  await writeShopProject(t.dir, { users, orders, catalog }, port);
+  const { gateway } = await buildGateway(await loadProject(join(t.dir, 'gw.yaml')));
+  scenarios = [...routingScenarios(gateway), ...shopScenarios];
+
+  const gw = await startGwServe(t.dir);
+  planes.push({ name: 'gw serve', url: gw.url, stop: () => gw.stop() });
+
+  if (!findNginx()) throw new Error('nginx is not installed (apt-get install -y nginx); .ci/run installs it');
+  const out = join(t.dir, 'dist');
+  await writeFiles(out, (await nginxTarget.render(gateway, {})).files);
+  await nginxTest(join(out, 'nginx'));
+  const nginx = await startNginx(join(out, 'nginx'), port);
+  planes.push({ name: 'nginx', url: nginx.url, stop: () => nginx.stop() });
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(planes.map((p) => p.stop()));
+  await Promise.all(echoes.map((e) => e.close()));
+  await cleanup?.();
+});
+
+describe('every data plane answers the shared scenario list the same way', () => {
+  it('has a scenario per route of the example project and the hand-written ones, and runs them on each plane', () => {
+    expect(scenarios.length).toBe(19 + shopScenarios.length);
+    expect(planes.map((p) => p.name)).toEqual(['gw serve', 'nginx']);
+  });
+  it('passes every scenario on every data plane', async () => {
+    const failures: string[] = [];
+    for (const s of scenarios) {
+      for (const p of planes) {
+        const a = await send(p.url, s.request.method, s.request.path, s.request.headers, s.request.body);
+        const problems = judge(s, a);
+        const known = s.differs?.find((d) => d.plane === p.name);
+        if (known) {
+          // A documented difference must still be exactly that difference.
+          if (problems.length === 0) failures.push(`[${p.name}] ${s.name}: documented as differing (${known.why}) but now passes; remove the note`);
+          else if (!problems.every((m) => known.got.test(m))) failures.push(`[${p.name}] ${s.name}: differs otherwise than documented (${known.why}):\n    ${problems.join('\n    ')}`);
+        } else if (problems.length) failures.push(`[${p.name}] ${s.name}:\n    ${problems.join('\n    ')}`);
+      }
+    }
+    expect(failures.join('\n')).toBe('');
+  });
+});
