@@ -1,7 +1,9 @@
 import { nodeTarget } from './node/index.js';
+import { openapiTarget } from './openapi/index.js';
 import type { Target, TargetName } from './types.js';
 
 /** Every target `gw build` can render, by name. */
 export const TARGETS: Partial<Record<TargetName, Target>> = {
   node: nodeTarget,
+  openapi: openapiTarget,
 };
