@@ -10,6 +10,7 @@ import { startEcho, type EchoUpstream } from '../helpers/echo-upstream.js';
 import { startGwServe } from '../helpers/gw-serve.js';
 import { send } from '../helpers/http.js';
 import { findNginx, freePort, nginxTest, startNginx } from '../helpers/nginx.js';
+import { startNodeTarget, writeNodeTarget } from '../helpers/node-target.js';
 import { writeShopProject } from '../scenarios/project.js';
 import { judge, routingScenarios, shopScenarios, type Scenario } from '../scenarios/scenarios.js';
 
@@ -50,6 +51,10 @@ beforeAll(async () => {
   await nginxTest(join(out, 'nginx'));
   const nginx = await startNginx(join(out, 'nginx'), port);
   planes.push({ name: 'nginx', url: nginx.url, stop: () => nginx.stop() });
+
+  await writeNodeTarget(gateway, out);
+  const node = await startNodeTarget(out);
+  planes.push({ name: 'node target', url: node.url, stop: () => node.stop() });
 }, 60_000);
 
 afterAll(async () => {
@@ -61,7 +66,7 @@ afterAll(async () => {
 describe('every data plane answers the shared scenario list the same way', () => {
   it('has a scenario per route of the example project and the hand-written ones, and runs them on each plane', () => {
     expect(scenarios.length).toBe(19 + shopScenarios.length);
-    expect(planes.map((p) => p.name)).toEqual(['gw serve', 'nginx']);
+    expect(planes.map((p) => p.name)).toEqual(['gw serve', 'nginx', 'node target']);
   });
   it('passes every scenario on every data plane', async () => {
     const failures: string[] = [];
