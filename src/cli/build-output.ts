@@ -19,7 +19,7 @@ export function selectTargets(names: readonly string[] | undefined): Target[] {
       throw new GwError(
         [
           createDiagnostic('GW_BUILD_TARGET', `there is no build target "${name}"`, {
-            hints: [close ? `did you mean "${close}"?` : `the targets are: ${TARGET_NAMES.join(', ')}`],
+            hints: [close && close !== name ? `did you mean "${close}"?` : `the targets are: ${TARGET_NAMES.join(', ')}`],
           }),
         ],
         2,

@@ -63,6 +63,8 @@ export const shopScenarios: Scenario[] = [
   { name: 'a pattern parameter outside its pattern does not match', request: { method: 'GET', path: '/catalog/products/Blue_Mug' }, expect: { status: 404, problem: 'GW_HTTP_NOT_FOUND' } },
   { name: 'unknown path: 404 problem+json with request id', request: { method: 'GET', path: '/nowhere' }, expect: { status: 404, problem: 'GW_HTTP_NOT_FOUND', headers: { 'x-request-id': /.+/ } } },
   { name: 'known path, other method: 405 with Allow', request: { method: 'PATCH', path: '/orders' }, expect: { status: 405, problem: 'GW_HTTP_METHOD_NOT_ALLOWED', headers: { allow: 'GET, HEAD, POST' } } },
+  { name: 'a method the literal path lacks goes to the parameter route that has it', request: { method: 'PUT', path: '/catalog/products/featured', body: '{}' }, expect: { status: 200, upstream: 'catalog', upstreamMethod: 'PUT', upstreamUrl: '/products/featured' } },
+  { name: '405 lists the methods of every route matching the path', request: { method: 'DELETE', path: '/catalog/products/featured' }, expect: { status: 405, problem: 'GW_HTTP_METHOD_NOT_ALLOWED', headers: { allow: 'GET, HEAD, PUT' } } },
   { name: 'HEAD is served by the GET route', request: { method: 'HEAD', path: '/users/me' }, expect: { status: 200 } },
   { name: 'the prefix is stripped before forwarding', request: { method: 'GET', path: '/catalog/products?q=mug' }, expect: { status: 200, upstream: 'catalog', upstreamUrl: '/products?q=mug' } },
   { name: 'without its prefix a prefixed service is not reachable', request: { method: 'GET', path: '/products' }, expect: { status: 404 } },

@@ -112,16 +112,26 @@ export function buildNginxView(gateway: Gateway, options: RenderOptions = {}): {
   const resolver = options.nginx?.resolver?.length ? `${options.nginx.resolver.join(' ')} valid=30s ipv6=off` : null;
 
   const blocks: UpstreamView[] = [];
+  const unresolved: Upstream[] = [];
   const splits: SplitView[] = [];
   for (const u of gateway.upstreams) {
     if (u.targets.length === 0) continue;
     if (byAddress(u)) blocks.push(upstreamBlock(u));
     else {
       splits.push(splitFor(u));
-      if (!resolver) diagnostics.push(inexact(`upstream "${u.id}" has hostname targets; nginx resolves them at run time and needs build.nginx.resolver in gw.yaml`, u, 'set build.nginx.resolver to your DNS servers (e.g. [127.0.0.11] in Docker), or use IP addresses'));
+      unresolved.push(u);
       if (u.targets.length > 1) diagnostics.push(inexact(`upstream "${u.id}" has several hostname targets; nginx picks one per request by weight, without keep-alive, passive ejection or retries to another target`, u, 'use IP addresses in gw.yaml upstreams to get an nginx upstream block'));
     }
     if (u.healthCheck) diagnostics.push(inexact(`upstream "${u.id}" has an active health check; open-source nginx has none, so only passive checks (max_fails=3 fail_timeout=10s) apply`, u, 'run gw serve, the node target or Envoy where active checks matter'));
+  }
+
+  if (unresolved.length > 0 && !resolver) {
+    diagnostics.push(
+      createDiagnostic('GW_TARGET_INEXACT', `nginx: ${unresolved.length === 1 ? 'upstream' : 'upstreams'} ${unresolved.map((u) => `"${u.id}"`).join(', ')} ${unresolved.length === 1 ? 'has' : 'have'} hostname targets, which nginx resolves at run time; without build.nginx.resolver in gw.yaml they answer 502`, {
+        locations: unresolved.map((u) => ({ file: u.source.file, pointer: u.source.pointer })),
+        hints: ['set build.nginx.resolver to your DNS servers (e.g. [127.0.0.11] in Docker), or use IP addresses in gw.yaml upstreams'],
+      }),
+    );
   }
 
   // One location per path template, in model order.
