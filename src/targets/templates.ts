@@ -120,6 +120,6 @@ function templateError(code: 'GW_TEMPLATE_SYNTAX' | 'GW_TEMPLATE_RENDER', file: 
         ? 'templates run in strict mode: use only the fields of the view named in the comment at the top of the bundled template'
         : 'compare with the bundled template of the same name (templates/<target>/ in the gw package)',
     ],
-    cause: err.message,
+    cause: err.message.replace(/\[object Object\]/g, 'the view'),
   });
 }
