@@ -1,7 +1,7 @@
-import { stringify as stringifyYaml } from 'yaml';
 import { loadTemplates, type Helpers } from '../templates.js';
 import type { Target } from '../types.js';
 import { buildOpenApiView } from './view.js';
+import { formatYamlEntry } from './yaml.js';
 
 /**
  * Template helpers: the view holds plain JSON, and these print it. `json value level` prints
@@ -14,7 +14,7 @@ export const OPENAPI_HELPERS: Helpers = {
     const depth = typeof level === 'number' ? level : 0;
     return depth === 0 ? text : text.replace(/\n/g, `\n${'  '.repeat(depth)}`);
   },
-  yaml: (key: string, value: unknown) => stringifyYaml({ [key]: value }, { lineWidth: 0, aliasDuplicateObjects: false }).replace(/\n$/, ''),
+  yaml: (key: string, value: unknown) => formatYamlEntry(key, value),
   comment: (line: string) => `# ${String(line).replace(/\n/g, ' ')}`,
 };
 
