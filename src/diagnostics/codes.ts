@@ -61,6 +61,7 @@ export const CODES = {
   GW_BUILD_RUNTIME_MISSING: { severity: 'error', title: 'The node target cannot find the bundled runtime (dist/node-runtime/gw-runtime.mjs) it copies.' },
 
   GW_TARGET_INEXACT: { severity: 'warning', title: 'A target cannot express a route\'s setting exactly; the warning says what it does instead.' },
+  GW_ENVOY_CONFIG_INVALID: { severity: 'error', title: 'The rendered Envoy configuration does not pass the check against Envoy\'s own API protos.' },
 
   GW_TEMPLATE_NOT_FOUND: { severity: 'error', title: 'The --templates folder does not exist or cannot be read.' },
   GW_TEMPLATE_UNKNOWN: { severity: 'error', title: 'A file in the --templates folder has the name of no template or partial, so it would be ignored.' },

@@ -1,0 +1,208 @@
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import type { Diagnostic, Location } from '../../diagnostics/diagnostic.js';
+import { createDiagnostic } from '../../diagnostics/gw-error.js';
+import { ProtoJsonChecker, type Problem, type YamlPath } from './proto-json.js';
+import { loadEnvoyProtos } from './protos.js';
+
+/**
+ * The strict check of a rendered Envoy bootstrap: the YAML is read as Envoy reads it and checked
+ * against `envoy.config.bootstrap.v3.Bootstrap` from Envoy's own API protos (proto-json.ts, pgv.ts),
+ * then cross-checked: every route names a defined cluster, cluster names are unique, every
+ * safe_regex compiles with RE2 (Envoy's engine) and every regex_rewrite only uses groups its
+ * pattern has. When an `envoy` binary is on PATH, `envoy --mode validate` runs too.
+ * Each problem is a GW_ENVOY_CONFIG_INVALID diagnostic naming the YAML path and line.
+ */
+export interface EnvoyCheckOptions {
+  /** Run `envoy --mode validate` when an envoy binary is on PATH (default true). */
+  envoyBinary?: boolean;
+}
+
+const BOOTSTRAP = 'envoy.config.bootstrap.v3.Bootstrap';
+const HINTS = [
+  'if the file comes from a --templates override, compare it with the bundled templates/envoy/ of gw; otherwise this is a gw bug, please report it',
+  'the field reference is at https://www.envoyproxy.io/docs/envoy/latest/api-v3/api',
+];
+
+export async function checkEnvoyConfig(text: string, file: string, options: EnvoyCheckOptions = {}): Promise<Diagnostic[]> {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    return doc.errors.map((e) => {
+      const pos = lines.linePos(e.pos[0]);
+      return invalid(`${file} is not well-formed YAML: ${e.message.split('\n')[0]}`, { file, line: pos.line, column: pos.col }, e.message);
+    });
+  }
+  const value: unknown = doc.toJS({ maxAliasCount: 100 });
+  const problems = checkEnvoyValue(value);
+  const out = problems
+    .map((p) => {
+      const where = locate(doc, lines, p.path);
+      const d = invalid(`${formatPath(p.path)}: ${p.message}`, { file, ...where });
+      if (p.severity === 'warning') d.severity = 'warning';
+      return d;
+    })
+    .sort((a, b) => (a.locations[0]!.line ?? 0) - (b.locations[0]!.line ?? 0) || (a.locations[0]!.column ?? 0) - (b.locations[0]!.column ?? 0));
+  if (options.envoyBinary !== false && !out.some((d) => d.severity === 'error')) out.push(...runEnvoyValidate(text, file));
+  return out;
+}
+
+/** The check on an already parsed value (what tests and other callers hold). */
+export function checkEnvoyValue(value: unknown): Problem[] {
+  const { root } = loadEnvoyProtos();
+  const clusters = new Map<string, YamlPath>();
+  const references: { name: string; path: YamlPath }[] = [];
+  const extra: Problem[] = [];
+  let dynamicClusters = false;
+  const checker = new ProtoJsonChecker(root, (type, v, path) => {
+    switch (type) {
+      case '.envoy.config.cluster.v3.Cluster':
+        if (typeof v['name'] === 'string') {
+          if (clusters.has(v['name'])) extra.push({ path: [...path, 'name'], message: `cluster "${v['name']}" is defined twice (also at ${formatPath(clusters.get(v['name'])!)})`, severity: 'error' });
+          else clusters.set(v['name'], path);
+        }
+        break;
+      case '.envoy.config.bootstrap.v3.Bootstrap.DynamicResources':
+        if (v['cds_config'] !== undefined || v['cdsConfig'] !== undefined) dynamicClusters = true;
+        break;
+      case '.envoy.config.route.v3.RouteAction':
+        if (typeof v['cluster'] === 'string') references.push({ name: v['cluster'], path: [...path, 'cluster'] });
+        break;
+      case '.envoy.config.route.v3.WeightedCluster.ClusterWeight':
+        if (typeof v['name'] === 'string') references.push({ name: v['name'], path: [...path, 'name'] });
+        break;
+      case '.envoy.type.matcher.v3.RegexMatcher':
+        if (typeof v['regex'] === 'string') {
+          const error = re2Error(v['regex']);
+          if (error) extra.push({ path: [...path, 'regex'], message: `RE2 rejects the regex ${JSON.stringify(v['regex'])}: ${error}`, severity: 'error' });
+        }
+        break;
+      case '.envoy.type.matcher.v3.RegexMatchAndSubstitute':
+        extra.push(...substitutionProblems(v, path));
+        break;
+    }
+  });
+  const type = root.lookupType(BOOTSTRAP);
+  checker.checkMessage(type, value, []);
+  if (!dynamicClusters) {
+    for (const ref of references) {
+      if (!clusters.has(ref.name)) {
+        extra.push({ path: ref.path, message: `route to cluster "${ref.name}", which static_resources.clusters does not define`, severity: 'error' });
+      }
+    }
+  }
+  return [...checker.problems, ...extra];
+}
+
+function substitutionProblems(v: Record<string, unknown>, path: YamlPath): Problem[] {
+  const pattern = (v['pattern'] as { regex?: unknown } | undefined)?.regex;
+  const substitution = v['substitution'];
+  if (typeof pattern !== 'string' || typeof substitution !== 'string') return [];
+  const groups = countGroups(pattern);
+  const used = [...substitution.matchAll(/\\(\\|\d)/g)].filter((m) => m[1] !== '\\').map((m) => Number(m[1]));
+  const beyond = used.filter((n) => n > groups);
+  if (beyond.length === 0) return [];
+  return [{ path: [...path, 'substitution'], message: `substitution uses \\${beyond[0]} but the pattern has ${groups} capture group${groups === 1 ? '' : 's'}`, severity: 'error' }];
+}
+
+/** Capturing groups of a regex: "(" not escaped, not in a class, not "(?:"-style (named "(?P<" counts). */
+export function countGroups(regex: string): number {
+  let n = 0;
+  let inClass = false;
+  for (let i = 0; i < regex.length; i++) {
+    const c = regex[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(' && (regex[i + 1] !== '?' || regex.startsWith('(?P<', i) || regex.startsWith('(?<', i))) n++;
+  }
+  return n;
+}
+
+type Re2Constructor = new (pattern: string, flags: string) => unknown;
+let re2: Re2Constructor | null | undefined;
+
+/** re2-wasm (a dependency of @grpc/grpc-js-xds), loaded once; null when it cannot load here. */
+export function loadRe2(): Re2Constructor | null {
+  if (re2 === undefined) {
+    try {
+      const require = createRequire(createRequire(import.meta.url).resolve('@grpc/grpc-js-xds'));
+      re2 = (require('re2-wasm') as { RE2: Re2Constructor }).RE2;
+    } catch {
+      re2 = null;
+    }
+  }
+  return re2;
+}
+
+/** Why RE2 refuses a regex, or undefined when it compiles (or RE2 is unavailable: then nothing is claimed). */
+export function re2Error(regex: string): string | undefined {
+  const RE2 = loadRe2();
+  if (!RE2) return undefined;
+  try {
+    new RE2(regex, 'u');
+    return undefined;
+  } catch (err) {
+    return (err as Error).message.replace(/^Invalid regular expression: \/.*\/u: /s, '');
+  }
+}
+
+/** `static_resources.clusters[2].load_assignment`; keys that are not identifiers in brackets. */
+export function formatPath(path: YamlPath): string {
+  if (path.length === 0) return '(top level)';
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_@][A-Za-z0-9_]*$/.test(p) ? (i === 0 ? p : `.${p}`) : `[${JSON.stringify(p)}]`))
+    .join('');
+}
+
+function locate(doc: ReturnType<typeof parseDocument>, lines: LineCounter, path: YamlPath): Pick<Location, 'line' | 'column'> {
+  // The deepest node that exists: a missing field points at the object that lacks it.
+  for (let n = path.length; n >= 0; n--) {
+    const node = doc.getIn(path.slice(0, n), true) as YamlNode | undefined;
+    if (node && typeof node === 'object' && 'range' in node && node.range) {
+      const pos = lines.linePos(node.range[0]);
+      return { line: pos.line, column: pos.col };
+    }
+  }
+  return {};
+}
+
+function invalid(message: string, location: Location, cause?: string): Diagnostic {
+  return createDiagnostic('GW_ENVOY_CONFIG_INVALID', message, { locations: [location], hints: HINTS, ...(cause ? { cause } : {}) });
+}
+
+/** `envoy --mode validate -c <file>` when an envoy binary is on PATH; nothing otherwise. */
+function runEnvoyValidate(text: string, file: string): Diagnostic[] {
+  const binary = findOnPath('envoy');
+  if (!binary) return [];
+  const dir = mkdtempSync(join(tmpdir(), 'gw-envoy-'));
+  try {
+    const config = join(dir, 'envoy.yaml');
+    writeFileSync(config, text);
+    const run = spawnSync(binary, ['--mode', 'validate', '-c', config, '--log-level', 'error'], { encoding: 'utf8', timeout: 60_000 });
+    if (run.status === 0) return [];
+    const output = `${run.stderr ?? ''}${run.stdout ?? ''}`.trim();
+    const line = output.split('\n').reverse().find((l) => l.trim() !== '') ?? (run.error?.message ?? `exit status ${String(run.status)}`);
+    return [invalid(`envoy --mode validate rejects ${file}: ${line}`, { file }, output || run.error?.message)];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function findOnPath(name: string): string | undefined {
+  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,31 @@
+/**
+ * Turning values into Envoy YAML text. Every string is written as a double-quoted scalar in JSON
+ * syntax (JSON strings are valid YAML 1.2 double-quoted scalars), with everything outside printable
+ * ASCII escaped as \uXXXX so no YAML or terminal quirk can change its meaning. Comments are one line.
+ */
+
+/** A double-quoted YAML scalar: JSON-escaped, ASCII only. */
+export function envoyString(text: string): string {
+  return JSON.stringify(text).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A comment line's text: one line, no control characters. */
+export function envoyComment(text: string): string {
+  return text.replace(/[\r\n\t\u2028\u2029\u0085]+/g, ' ').replace(/[\x00-\x1f\x7f]/g, '');
+}
+
+/** Milliseconds as a proto3 JSON Duration: `5s`, `0.250s`, `1.500s`. */
+export function envoyDuration(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(3)}s`;
+}
+
+/** An RE2 rewrite substitution: literal text with `\N` captures; a literal backslash is doubled. */
+export function envoySubstitution(parts: readonly (string | number)[]): string {
+  return parts.map((p) => (typeof p === 'number' ? `\\${p}` : p.replace(/\\/g, '\\\\'))).join('');
+}
+
+/** An anchored path regex (`^...$`) widened to match a whole `:path` header, query string included. */
+export function withQuery(regex: string): string {
+  const body = regex.endsWith('$') ? regex.slice(0, -1) : regex;
+  return `${body}(?:\\?.*)?$`;
+}
