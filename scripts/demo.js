@@ -24,6 +24,7 @@ for (const args of [
   ['import', 'specs/users.yaml', 'specs/orders/openapi.yaml', 'specs/catalog.json'],
   ['routes'],
   ['validate'],
+  ['build'],
 ]) {
   console.log(bold(`$ gw ${args.join(' ')}`));
   const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, stdio: 'inherit' });
@@ -33,8 +34,9 @@ for (const args of [
   }
   console.log('');
 }
-console.log(`The warning is on purpose: /products/featured and /products/{productId} overlap, and the
-precedence rule (literal segments beat parameters) settles it.\n`);
+console.log(`The overlap warning is on purpose: /products/featured and /products/{productId} overlap, and the
+precedence rule (literal segments beat parameters) settles it. The nginx warnings say what nginx
+does with the example's hostnames; dist/ now holds the NGINX, Envoy, Node and OpenAPI outputs.\n`);
 
 // The example's upstreams (*.shop.internal) do not exist here, so the services answer from their specs.
 const config = parseDocument(readFileSync(join(dir, 'gw.yaml'), 'utf8'));
