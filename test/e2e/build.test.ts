@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runGw, tempDir } from '../helpers/cli.js';
+import { BIN, runGw, tempDir } from '../helpers/cli.js';
 import { writeShopProject } from '../scenarios/project.js';
 
 let dir: string;
@@ -98,6 +99,16 @@ describe('gw build', () => {
     const r = await gw('build');
     expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(join(dir, 'generated'))).toEqual(['nginx']);
+  });
+});
+
+describe('gw build on a terminal', () => {
+  // `script` (util-linux, in every Debian; .ci/run installs bsdutils) gives gw a real terminal.
+  it('shows progress per target', async () => {
+    const r = spawnSync('/usr/bin/script', ['-qec', `${process.execPath} ${BIN} build --target nginx`, '/dev/null'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+    expect(r.status, r.stdout).toBe(0);
+    expect(r.stdout).toContain('rendering nginx');
+    expect(r.stdout).toMatch(/✓ nginx 2 files/);
   });
 });
 
