@@ -5,7 +5,7 @@ import { openapiTarget } from './openapi/index.js';
 import type { Target, TargetName } from './types.js';
 
 /** Every target `gw build` can render, by name. */
-export const TARGETS: Partial<Record<TargetName, Target>> = {
+export const TARGETS: Record<TargetName, Target> = {
   envoy: envoyTarget,
   nginx: nginxTarget,
   node: nodeTarget,
