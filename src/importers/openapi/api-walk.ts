@@ -34,6 +34,7 @@ export interface WalkerOptions {
 const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
 const SCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
 const SCHEMA_ONE = new Set(['items', 'not', 'additionalProperties', 'additionalItems', 'contains', 'if', 'then', 'else', 'propertyNames', 'unevaluatedItems', 'unevaluatedProperties', 'contentSchema']);
+const COMPONENT_KINDS = new Set<string>(['schemas', 'responses', 'parameters', 'examples', 'requestBodies', 'headers', 'links', 'callbacks', 'pathItems']);
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 export const isObject = (v: unknown): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -80,6 +81,22 @@ export function createWalker(options: WalkerOptions): Walker {
   };
   const isRef = (v: unknown): v is JsonObject & { $ref: string } => isObject(v) && typeof v.$ref === 'string';
 
+  /**
+   * Example values are data, but swagger-parser (and so every reader built on it) resolves a
+   * `$ref` anywhere, and real specs (GitHub's) put `$ref`s to components inside examples. Those
+   * that name a component of the document follow it; anything else stays as written.
+   */
+  const literal = (v: unknown, doc: string): unknown => {
+    if (Array.isArray(v)) return mapItems(v, (x) => literal(x, doc));
+    if (!isObject(v)) return v;
+    if (typeof v.$ref === 'string') {
+      const m = /^#\/(?:components\/([A-Za-z]+)|(definitions))\//.exec(v.$ref);
+      const kind = m?.[2] ? 'schemas' : (m?.[1] as ComponentKind | undefined);
+      if (kind && COMPONENT_KINDS.has(kind)) return ref(kind, v, doc);
+    }
+    return mapValues(v, (x) => literal(x, doc));
+  };
+
   const schema = (v: unknown, doc: string): unknown => {
     if (Array.isArray(v)) return mapItems(v, (x) => schema(x, doc)); // draft-4 tuple `items: [...]`
     if (!isObject(v)) return v;
@@ -92,6 +109,7 @@ export function createWalker(options: WalkerOptions): Walker {
       else if (SCHEMA_LISTS.has(k)) y = mapItems(x, (s) => schema(s, doc));
       else if (SCHEMA_ONE.has(k)) y = schema(x, doc);
       else if (k === 'discriminator') y = discriminator(x, doc);
+      else if (k === 'example' || k === 'examples' || k === 'default') y = literal(x, doc);
       if (y !== x) set(k, y);
     }
     if (swagger2) {
@@ -115,18 +133,19 @@ export function createWalker(options: WalkerOptions): Walker {
     return mapping === v.mapping ? v : { ...v, mapping };
   };
 
-  const example = (v: unknown, doc: string): unknown => (isRef(v) ? ref('examples', v, doc) : v);
+  const example = (v: unknown, doc: string): unknown => (isRef(v) ? ref('examples', v, doc) : isObject(v) ? mapFields(v, { value: (x) => literal(x, doc) }) : v);
   const link = (v: unknown, doc: string): unknown => (isRef(v) ? ref('links', v, doc) : v);
   const header = (v: unknown, doc: string): unknown => {
     if (isRef(v)) return ref('headers', v, doc);
     if (!isObject(v)) return v;
-    return mapFields(v, { schema: (s) => schema(s, doc), content: (c) => content(c, doc), examples: (e) => mapValues(e, (x) => example(x, doc)) });
+    return mapFields(v, { schema: (s) => schema(s, doc), content: (c) => content(c, doc), example: (x) => literal(x, doc), examples: (e) => mapValues(e, (x) => example(x, doc)) });
   };
   const encoding = (v: unknown, doc: string): unknown => (isObject(v) ? mapFields(v, { headers: (h) => mapValues(h, (x) => header(x, doc)) }) : v);
   const mediaType = (v: unknown, doc: string): unknown =>
     isObject(v)
       ? mapFields(v, {
           schema: (s) => schema(s, doc),
+          example: (x) => literal(x, doc),
           examples: (e) => mapValues(e, (x) => example(x, doc)),
           encoding: (e) => mapValues(e, (x) => encoding(x, doc)),
         })
@@ -135,7 +154,7 @@ export function createWalker(options: WalkerOptions): Walker {
   const parameter = (v: unknown, doc: string): unknown => {
     if (isRef(v)) return ref('parameters', v, doc);
     if (!isObject(v)) return v;
-    return mapFields(v, { schema: (s) => schema(s, doc), content: (c) => content(c, doc), examples: (e) => mapValues(e, (x) => example(x, doc)) });
+    return mapFields(v, { schema: (s) => schema(s, doc), content: (c) => content(c, doc), example: (x) => literal(x, doc), examples: (e) => mapValues(e, (x) => example(x, doc)) });
   };
   const requestBody = (v: unknown, doc: string): unknown => {
     if (isRef(v)) return ref('requestBodies', v, doc);
