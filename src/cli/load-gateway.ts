@@ -9,6 +9,7 @@ import type { ServiceFragment } from '../model/fragment.js';
 import type { Gateway } from '../model/types.js';
 import { createDiagnostic } from '../diagnostics/gw-error.js';
 import { DEFAULT_LISTEN, type ServiceConfig } from '../project/config.js';
+import { applyCredentials, resolveRateLimitStore } from '../project/credentials.js';
 import { loadProject, type Project } from '../project/load.js';
 
 export interface LoadedGateway {
@@ -64,9 +65,11 @@ export async function buildGateway(project: Project, options: BuildOptions = {})
   const merged = mergeFragments(fragments, {
     name: config.name,
     listen: { host: config.listen?.host ?? DEFAULT_LISTEN.host, port: config.listen?.port ?? DEFAULT_LISTEN.port },
+    rateLimitStore: resolveRateLimitStore(config),
   });
-  const diagnostics = fillLines([...duplicates, ...results.flatMap((r) => r.diagnostics), ...merged.diagnostics], locators);
-  return { gateway: merged.gateway, diagnostics: sortDiagnostics(diagnostics), files: [...files].sort() };
+  const withCredentials = applyCredentials(merged.gateway, config, configAt);
+  const diagnostics = fillLines([...duplicates, ...results.flatMap((r) => r.diagnostics), ...merged.diagnostics, ...withCredentials.diagnostics], locators);
+  return { gateway: withCredentials.gateway, diagnostics: sortDiagnostics(diagnostics), files: [...files].sort() };
 }
 
 /** A name used twice in gw.yaml is reported there; only its first service is imported. */

@@ -40,6 +40,10 @@ export const CODES = {
   GW_XGW_INVALID: { severity: 'error', title: 'An x-gw value has the wrong type or format.' },
   GW_XGW_LEVEL: { severity: 'error', title: 'An x-gw key that applies to a whole service is set on a path or operation.' },
 
+  GW_CREDENTIALS_UNKNOWN_SCHEME: { severity: 'error', title: 'gw.yaml `credentials` names a security scheme no service has.' },
+  GW_CREDENTIALS_KIND: { severity: 'error', title: 'gw.yaml `credentials` for a scheme are of the wrong kind, or incomplete.' },
+  GW_AUTH_NO_CREDENTIALS: { severity: 'warning', title: 'Routes require a security scheme that nothing checks, so their requests are refused.' },
+
   GW_OVERRIDE_UNKNOWN_OPERATION: { severity: 'error', title: 'gw.yaml overrides an operationId the spec does not have.' },
 
   GW_SERVICE_DUPLICATE: { severity: 'error', title: 'Two services in gw.yaml have the same name.' },

@@ -2,12 +2,13 @@ import type { Diagnostic, Location } from '../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../diagnostics/gw-error.js';
 import type { ServiceFragment } from '../model/fragment.js';
 import { cmp, compareRoutes } from '../model/order.js';
-import { MODEL_VERSION, type Gateway, type Route } from '../model/types.js';
+import { MODEL_VERSION, type Gateway, type RateLimitStore, type Route } from '../model/types.js';
 import { findRouteConflicts } from './conflicts.js';
 
 export interface GatewayOptions {
   name: string;
   listen: { host: string; port: number };
+  rateLimitStore: RateLimitStore;
 }
 
 export interface MergeResult {
@@ -32,6 +33,7 @@ export function mergeFragments(fragments: readonly ServiceFragment[], options: G
     upstreams: sorted.flatMap((f) => f.upstreams).sort((a, b) => cmp(a.id, b.id)),
     routes,
     securitySchemes: sorted.flatMap((f) => f.securitySchemes).sort((a, b) => cmp(a.id, b.id)),
+    rateLimitStore: options.rateLimitStore,
   };
   return { gateway, diagnostics };
 }

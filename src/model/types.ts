@@ -28,6 +28,8 @@ export interface Gateway {
   routes: Route[];
   /** Sorted by id; routes refer to them by id. */
   securitySchemes: SecurityScheme[];
+  /** Where rate-limit counters live (gw.yaml `rateLimitStore`). */
+  rateLimitStore: RateLimitStore;
 }
 
 export interface Service {
@@ -183,6 +185,44 @@ export interface RouteSettings {
   retries: number;
   maxBodyBytes: number;
   preserveHost: boolean;
+  auth: AuthSettings;
+  /** null: no limit. */
+  rateLimit: RateLimit | null;
+  /** null: no CORS headers, preflights are answered like any other OPTIONS request. */
+  cors: Cors | null;
+  /** Check path, query and header parameters and JSON bodies against the operation's schemas (route.api). */
+  validate: boolean;
+}
+
+export interface AuthSettings {
+  /** Check credentials against `route.security` (401 without valid credentials, 403 without the scopes). */
+  enforce: boolean;
+  /** Header that carries the authenticated consumer's name upstream (any value the client sent is replaced). */
+  consumerHeader: string;
+  /** Pass the credential itself upstream; when false the key or Authorization header is removed. */
+  forwardCredentials: boolean;
+}
+
+export type RateLimitKey = { kind: 'ip' } | { kind: 'consumer' } | { kind: 'header'; name: string };
+
+export interface RateLimit {
+  requests: number;
+  windowMs: number;
+  key: RateLimitKey;
+  /** The counter's identity: this route's id, the service's name, or the whole gateway. */
+  counter: string;
+}
+
+export interface Cors {
+  /** Exact origins, or ['*']. */
+  origins: string[];
+  /** null: the methods of the routes on the path. */
+  methods: string[] | null;
+  /** null: whatever the preflight asks for. */
+  headers: string[] | null;
+  exposeHeaders: string[];
+  credentials: boolean;
+  maxAgeSeconds: number;
 }
 
 export interface Route {
@@ -255,5 +295,25 @@ export interface SecurityScheme {
   openIdConnectUrl?: string;
   /** The scheme's description in the spec, for the public spec. */
   description?: string;
+  /** How the gateway checks this scheme (gw.yaml `credentials`); null: not configured, so requests needing it are refused. */
+  credentials: SchemeCredentials | null;
   source: Source;
 }
+
+/** Where a secret is read at run time: never the secret itself. Files are relative to gw.yaml's folder. */
+export type SecretSource = { env: string } | { file: string };
+
+export type SchemeCredentials =
+  | { kind: 'keys'; source: SecretSource }
+  | { kind: 'htpasswd'; source: SecretSource }
+  | {
+      kind: 'jwt';
+      issuer: string | null;
+      audiences: string[];
+      algorithms: ('HS256' | 'RS256' | 'ES256')[];
+      jwks: { url: string } | { file: string } | null;
+      secret: SecretSource | null;
+      clockSkewMs: number;
+    };
+
+export type RateLimitStore = { kind: 'memory' } | { kind: 'redis'; url: { url: string } | { env: string }; failMode: 'open' | 'closed' };

@@ -20,6 +20,49 @@ export interface SettingsInput {
   preserveHost?: boolean;
   loadBalancing?: 'round-robin' | 'weighted' | 'least-connections';
   healthCheck?: boolean | HealthCheckInput;
+  auth?: { enforce?: boolean; consumerHeader?: string; forwardCredentials?: boolean };
+  rateLimit?: false | RateLimitInput;
+  cors?: false | CorsInput;
+  validate?: boolean;
+}
+
+export interface RateLimitInput {
+  requests: number;
+  window: DurationInput;
+  /** ip | consumer | header:NAME */
+  key?: string;
+  scope?: 'route' | 'service' | 'gateway';
+}
+
+export interface CorsInput {
+  origins: string[];
+  methods?: string[];
+  headers?: string[];
+  exposeHeaders?: string[];
+  credentials?: boolean;
+  maxAge?: DurationInput;
+}
+
+/** Where a secret is read at run time; gw.yaml never holds the secret itself. */
+export type SecretSourceInput = { env: string } | { file: string };
+
+/** gw.yaml `credentials.<service>.<scheme>`: exactly one of the three. */
+export interface CredentialsInput {
+  keys?: SecretSourceInput;
+  htpasswd?: SecretSourceInput;
+  jwt?: {
+    issuer?: string;
+    audience?: string | string[];
+    jwks?: { url: string } | { file: string };
+    secret?: SecretSourceInput;
+    algorithms?: ('HS256' | 'RS256' | 'ES256')[];
+    clockSkew?: DurationInput;
+  };
+}
+
+export interface RateLimitStoreInput {
+  redis?: { url: string } | { env: string };
+  failMode?: 'open' | 'closed';
 }
 
 /** Keys that shape the upstream, so they are set for a whole service, never per path or operation. */
@@ -44,6 +87,8 @@ export interface ProjectConfig {
   name: string;
   listen?: { host?: string; port?: number };
   build?: BuildConfig;
+  credentials?: Record<string, CredentialsInput>;
+  rateLimitStore?: RateLimitStoreInput;
   specs?: string;
   settings?: SettingsInput;
   services?: ServiceConfig[];

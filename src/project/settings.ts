@@ -1,5 +1,5 @@
-import type { Balancing, HealthCheck, RouteSettings } from '../model/types.js';
-import type { DurationInput, SettingsInput, SizeInput } from './config.js';
+import type { Balancing, Cors, HealthCheck, RateLimit, RateLimitKey, RouteSettings } from '../model/types.js';
+import type { CorsInput, DurationInput, RateLimitInput, SettingsInput, SizeInput } from './config.js';
 
 /** Gateway defaults: the lowest layer of every setting. docs/x-gw.md lists them. */
 export const DEFAULT_ROUTE_SETTINGS: RouteSettings = {
@@ -8,7 +8,13 @@ export const DEFAULT_ROUTE_SETTINGS: RouteSettings = {
   retries: 1,
   maxBodyBytes: 10 * 1024 * 1024,
   preserveHost: false,
+  auth: { enforce: true, consumerHeader: 'X-Consumer', forwardCredentials: false },
+  rateLimit: null,
+  cors: null,
+  validate: false,
 };
+
+export const DEFAULT_CORS_MAX_AGE_SECONDS = 600;
 
 export const DEFAULT_HEALTH_CHECK: HealthCheck = {
   path: '/health',
@@ -53,7 +59,13 @@ export function mergeSettings(layers: readonly (SettingsInput | undefined)[]): S
   return out;
 }
 
-export function resolveRouteSettings(s: SettingsInput): RouteSettings {
+/** Where the route sits, for the settings that depend on it (a rate limit's counter). */
+export interface RouteContext {
+  routeId: string;
+  service: string;
+}
+
+export function resolveRouteSettings(s: SettingsInput, at: RouteContext): RouteSettings {
   const d = DEFAULT_ROUTE_SETTINGS;
   return {
     connectTimeoutMs: s.timeouts?.connect !== undefined ? parseDuration(s.timeouts.connect) : d.connectTimeoutMs,
@@ -61,6 +73,37 @@ export function resolveRouteSettings(s: SettingsInput): RouteSettings {
     retries: s.retries ?? d.retries,
     maxBodyBytes: s.maxBodySize !== undefined ? parseSize(s.maxBodySize) : d.maxBodyBytes,
     preserveHost: s.preserveHost ?? d.preserveHost,
+    auth: {
+      enforce: s.auth?.enforce ?? d.auth.enforce,
+      consumerHeader: s.auth?.consumerHeader ?? d.auth.consumerHeader,
+      forwardCredentials: s.auth?.forwardCredentials ?? d.auth.forwardCredentials,
+    },
+    rateLimit: s.rateLimit ? resolveRateLimit(s.rateLimit, at) : null,
+    cors: s.cors ? resolveCors(s.cors) : null,
+    validate: s.validate ?? d.validate,
+  };
+}
+
+export function resolveRateLimit(r: RateLimitInput, at: RouteContext): RateLimit {
+  const key = r.key ?? 'ip';
+  const parsed: RateLimitKey = key === 'ip' ? { kind: 'ip' } : key === 'consumer' ? { kind: 'consumer' } : { kind: 'header', name: key.slice('header:'.length).toLowerCase() };
+  const scope = r.scope ?? 'route';
+  return {
+    requests: r.requests,
+    windowMs: parseDuration(r.window),
+    key: parsed,
+    counter: scope === 'route' ? at.routeId : scope === 'service' ? `service:${at.service}` : 'gateway',
+  };
+}
+
+export function resolveCors(c: CorsInput): Cors {
+  return {
+    origins: [...c.origins],
+    methods: c.methods ? [...c.methods] : null,
+    headers: c.headers ? c.headers.map((h) => h.toLowerCase()) : null,
+    exposeHeaders: (c.exposeHeaders ?? []).map((h) => h.toLowerCase()),
+    credentials: c.credentials ?? false,
+    maxAgeSeconds: c.maxAge !== undefined ? Math.round(parseDuration(c.maxAge) / 1000) : DEFAULT_CORS_MAX_AGE_SECONDS,
   };
 }
 

@@ -16,6 +16,7 @@ export function readSecuritySchemes(doc: Raw, swagger2: boolean, service: string
       service,
       name,
       type: 'apiKey',
+      credentials: null,
       source: { file, pointer: formatPointer([...basePointer, name]) },
     };
     if (typeof s.description === 'string') scheme.description = s.description;

@@ -142,7 +142,7 @@ export function importOpenApi(input: ImportInput): ImportResult {
       match: compileMatch(segments, params),
       upstream,
       security: op.operation.security !== undefined ? readRequirements(op.operation.security, `${op.pointer}/security`, reqCtx) : rootSecurity,
-      settings: resolveRouteSettings(settings),
+      settings: resolveRouteSettings(settings, { routeId: routeId(name, operationId, op.method, path), service: name }),
       summary: typeof op.operation.summary === 'string' ? op.operation.summary : null,
       tags: Array.isArray(op.operation.tags) ? op.operation.tags.map(String) : [],
       deprecated: op.operation.deprecated === true,

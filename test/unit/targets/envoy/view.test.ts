@@ -4,12 +4,13 @@ import type { Gateway, HttpMethod, ParamSchema, Route, Upstream } from '../../..
 import { envoyDuration, envoyString, envoySubstitution, withQuery } from '../../../../src/targets/envoy/escape.js';
 import { buildMethodNotAllowed, groupRoutesByPath, pathRelation } from '../../../../src/targets/envoy/method-groups.js';
 import { buildEnvoyView, mockBody, rewriteSubstitution } from '../../../../src/targets/envoy/view.js';
+import { DEFAULT_ROUTE_SETTINGS } from '../../../../src/project/settings.js';
 import { route } from '../../../helpers/routes.js';
 
 function typed(method: HttpMethod, path: string, schemas: Record<string, ParamSchema> = {}, over: Partial<Route> = {}): Route {
   const r = route(method, path);
   const params = r.params.map((p) => ({ name: p.name, schema: schemas[p.name] ?? {} }));
-  return { ...r, params, match: compileMatch(parsePathTemplate(path), params), settings: { connectTimeoutMs: 5000, requestTimeoutMs: 30000, retries: 1, maxBodyBytes: 1024, preserveHost: false }, ...over };
+  return { ...r, params, match: compileMatch(parsePathTemplate(path), params), settings: { ...DEFAULT_ROUTE_SETTINGS, connectTimeoutMs: 5000, requestTimeoutMs: 30000, retries: 1, maxBodyBytes: 1024, preserveHost: false }, ...over };
 }
 
 function upstream(over: Partial<Upstream> = {}): Upstream {
@@ -21,7 +22,7 @@ function upstream(over: Partial<Upstream> = {}): Upstream {
 }
 
 function gateway(routes: Route[], upstreams: Upstream[] = [upstream()], listenHost = '127.0.0.1'): Gateway {
-  return { modelVersion: 1, name: 'g', listen: { host: listenHost, port: 8080 }, services: [], upstreams, routes, securitySchemes: [] };
+  return { modelVersion: 1, name: 'g', listen: { host: listenHost, port: 8080 }, services: [], upstreams, routes, securitySchemes: [], rateLimitStore: { kind: 'memory' } };
 }
 
 describe('escaping and formatting', () => {
@@ -92,7 +93,7 @@ describe('routes', () => {
 
   it('timeout, body limit and Host follow the route settings', () => {
     const r = typed('POST', '/x');
-    r.settings = { connectTimeoutMs: 1000, requestTimeoutMs: 2500, retries: 0, maxBodyBytes: 4096, preserveHost: true };
+    r.settings = { ...DEFAULT_ROUTE_SETTINGS, connectTimeoutMs: 1000, requestTimeoutMs: 2500, retries: 0, maxBodyBytes: 4096, preserveHost: true };
     expect(buildEnvoyView(gateway([r])).view.routes[0]!.proxy).toMatchObject({ cluster: 's', timeout: '2.500s', maxRequestBytes: 4096, autoHostRewrite: false });
   });
 

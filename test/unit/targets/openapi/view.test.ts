@@ -13,7 +13,7 @@ function service(name: string, components: ApiComponent[] = [], more: Partial<Se
 }
 
 function gateway(services: Service[], routes: Route[] = [], securitySchemes: SecurityScheme[] = []): Gateway {
-  return { modelVersion: 1, name: 'gw', listen: { host: '0.0.0.0', port: 8080 }, services, upstreams: [], routes, securitySchemes };
+  return { modelVersion: 1, name: 'gw', listen: { host: '0.0.0.0', port: 8080 }, services, upstreams: [], routes, securitySchemes, rateLimitStore: { kind: 'memory' } };
 }
 
 function withOperation(r: Route, operationId: string, api: Route['api'] = { responses: { '200': { description: 'ok' } } }): Route {
@@ -77,9 +77,9 @@ describe('buildOpenApiView', () => {
 
   it('security schemes: identical ones merge, a clash is renamed and requirements follow', () => {
     const bearer = (service: string, format?: string): SecurityScheme => ({
-      id: `${service}.bearer`, service, name: 'bearer', type: 'http', scheme: 'bearer', ...(format ? { bearerFormat: format } : {}), source: src,
+      id: `${service}.bearer`, service, name: 'bearer', type: 'http', scheme: 'bearer', ...(format ? { bearerFormat: format } : {}), credentials: null, source: src,
     });
-    const key = (service: string): SecurityScheme => ({ id: `${service}.key`, service, name: 'key', type: 'apiKey', in: 'header', paramName: 'X-Key', source: src });
+    const key = (service: string): SecurityScheme => ({ id: `${service}.key`, service, name: 'key', type: 'apiKey', in: 'header', paramName: 'X-Key', credentials: null, source: src });
     const secured = (r: Route, ...schemes: string[]): Route => ({ ...r, security: [{ schemes: schemes.map((scheme) => ({ scheme, scopes: [] })) }] });
     const routes = [secured(route('GET', '/a', 'a'), 'a.bearer', 'a.key'), secured(route('GET', '/b', 'b'), 'b.bearer', 'b.key')];
     const { view } = buildOpenApiView(gateway([service('a'), service('b')], routes, [bearer('a', 'JWT'), key('a'), bearer('b'), key('b')]));

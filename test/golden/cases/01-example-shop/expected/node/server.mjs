@@ -1028,7 +1028,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": "List top-level categories",
       "tags": [
@@ -1131,7 +1139,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": "List products in a category",
       "tags": [
@@ -1220,7 +1236,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": "Liveness probe",
       "tags": [
@@ -1294,7 +1318,15 @@ const gateway = {
         "requestTimeoutMs": 10000,
         "retries": 2,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": "List the caller's orders",
       "tags": [
@@ -1406,7 +1438,15 @@ const gateway = {
         "requestTimeoutMs": 10000,
         "retries": 0,
         "maxBodyBytes": 262144,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": "Place an order",
       "tags": [
@@ -1540,7 +1580,15 @@ const gateway = {
         "requestTimeoutMs": 10000,
         "retries": 2,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": "Get an order",
       "tags": [
@@ -1668,7 +1716,15 @@ const gateway = {
         "requestTimeoutMs": 10000,
         "retries": 2,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": "Cancel an order",
       "tags": [
@@ -1815,7 +1871,15 @@ const gateway = {
         "requestTimeoutMs": 10000,
         "retries": 2,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": "List the line items of an order",
       "tags": [
@@ -1930,7 +1994,15 @@ const gateway = {
         "requestTimeoutMs": 10000,
         "retries": 2,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": "Request a refund for an order",
       "tags": [
@@ -2024,7 +2096,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": "Search and list products",
       "tags": [
@@ -2136,7 +2216,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": "List this week's featured products",
       "tags": [
@@ -2233,7 +2321,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": "Get a product",
       "tags": [
@@ -2348,7 +2444,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": "Create or replace a product",
       "tags": [
@@ -2476,7 +2580,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": "List users, newest first",
       "tags": [
@@ -2577,7 +2689,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": "Register a new user",
       "tags": [
@@ -2680,7 +2800,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": "Get the user that owns the API key",
       "tags": [
@@ -2772,7 +2900,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": "Get a user by id",
       "tags": [
@@ -2887,7 +3023,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": "Update a user's profile",
       "tags": [
@@ -3009,7 +3153,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": "Delete a user",
       "tags": [
@@ -3063,6 +3215,7 @@ const gateway = {
       "service": "catalog",
       "name": "apiKey",
       "type": "apiKey",
+      "credentials": null,
       "source": {
         "file": "../../../../examples/shop/specs/catalog.json",
         "pointer": "#/components/securitySchemes/apiKey"
@@ -3075,6 +3228,7 @@ const gateway = {
       "service": "orders",
       "name": "bearerJwt",
       "type": "http",
+      "credentials": null,
       "source": {
         "file": "../../../../examples/shop/specs/orders/openapi.yaml",
         "pointer": "#/components/securitySchemes/bearerJwt"
@@ -3087,6 +3241,7 @@ const gateway = {
       "service": "orders",
       "name": "oauth",
       "type": "oauth2",
+      "credentials": null,
       "source": {
         "file": "../../../../examples/shop/specs/orders/openapi.yaml",
         "pointer": "#/components/securitySchemes/oauth"
@@ -3106,6 +3261,7 @@ const gateway = {
       "service": "users",
       "name": "apiKey",
       "type": "apiKey",
+      "credentials": null,
       "source": {
         "file": "../../../../examples/shop/specs/users.yaml",
         "pointer": "#/securityDefinitions/apiKey"
@@ -3118,13 +3274,17 @@ const gateway = {
       "service": "users",
       "name": "basicAuth",
       "type": "http",
+      "credentials": null,
       "source": {
         "file": "../../../../examples/shop/specs/users.yaml",
         "pointer": "#/securityDefinitions/basicAuth"
       },
       "scheme": "basic"
     }
-  ]
+  ],
+  "rateLimitStore": {
+    "kind": "memory"
+  }
 };
 
 await runStandalone({ gateway, upstreamEnv });

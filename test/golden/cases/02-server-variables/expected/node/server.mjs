@@ -143,7 +143,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": null,
       "tags": [],
@@ -208,7 +216,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": null,
       "tags": [],
@@ -237,7 +253,10 @@ const gateway = {
       }
     }
   ],
-  "securitySchemes": []
+  "securitySchemes": [],
+  "rateLimitStore": {
+    "kind": "memory"
+  }
 };
 
 await runStandalone({ gateway, upstreamEnv });

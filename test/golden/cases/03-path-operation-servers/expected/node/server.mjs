@@ -149,7 +149,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": null,
       "tags": [],
@@ -199,7 +207,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": null,
       "tags": [],
@@ -249,7 +265,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": null,
       "tags": [],
@@ -299,7 +323,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": null,
       "tags": [],
@@ -318,7 +350,10 @@ const gateway = {
       }
     }
   ],
-  "securitySchemes": []
+  "securitySchemes": [],
+  "rateLimitStore": {
+    "kind": "memory"
+  }
 };
 
 await runStandalone({ gateway, upstreamEnv });

@@ -159,7 +159,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": null,
       "tags": [],
@@ -233,7 +241,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": null,
       "tags": [],
@@ -302,7 +318,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": null,
       "tags": [],
@@ -369,7 +393,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": null,
       "tags": [],
@@ -441,7 +473,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": null,
       "tags": [],
@@ -491,7 +531,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": null,
       "tags": [],
@@ -516,6 +564,7 @@ const gateway = {
       "service": "accounts",
       "name": "basic",
       "type": "http",
+      "credentials": null,
       "source": {
         "file": "accounts.yaml",
         "pointer": "#/components/securitySchemes/basic"
@@ -527,6 +576,7 @@ const gateway = {
       "service": "accounts",
       "name": "jwt",
       "type": "http",
+      "credentials": null,
       "source": {
         "file": "accounts.yaml",
         "pointer": "#/components/securitySchemes/jwt"
@@ -539,6 +589,7 @@ const gateway = {
       "service": "accounts",
       "name": "key",
       "type": "apiKey",
+      "credentials": null,
       "source": {
         "file": "accounts.yaml",
         "pointer": "#/components/securitySchemes/key"
@@ -551,6 +602,7 @@ const gateway = {
       "service": "accounts",
       "name": "oauth",
       "type": "oauth2",
+      "credentials": null,
       "source": {
         "file": "accounts.yaml",
         "pointer": "#/components/securitySchemes/oauth"
@@ -577,6 +629,7 @@ const gateway = {
       "service": "accounts",
       "name": "oidc",
       "type": "openIdConnect",
+      "credentials": null,
       "source": {
         "file": "accounts.yaml",
         "pointer": "#/components/securitySchemes/oidc"
@@ -588,6 +641,7 @@ const gateway = {
       "service": "accounts",
       "name": "session",
       "type": "apiKey",
+      "credentials": null,
       "source": {
         "file": "accounts.yaml",
         "pointer": "#/components/securitySchemes/session"
@@ -600,6 +654,7 @@ const gateway = {
       "service": "legacy",
       "name": "basic",
       "type": "http",
+      "credentials": null,
       "source": {
         "file": "legacy.yaml",
         "pointer": "#/securityDefinitions/basic"
@@ -611,6 +666,7 @@ const gateway = {
       "service": "legacy",
       "name": "code",
       "type": "oauth2",
+      "credentials": null,
       "source": {
         "file": "legacy.yaml",
         "pointer": "#/securityDefinitions/code"
@@ -625,7 +681,10 @@ const gateway = {
         }
       }
     }
-  ]
+  ],
+  "rateLimitStore": {
+    "kind": "memory"
+  }
 };
 
 await runStandalone({ gateway, upstreamEnv });

@@ -138,7 +138,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": null,
       "tags": [],
@@ -188,7 +196,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": null,
       "tags": [],
@@ -262,7 +278,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": null,
       "tags": [],
@@ -372,7 +396,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": null,
       "tags": [],
@@ -413,7 +445,10 @@ const gateway = {
       }
     }
   ],
-  "securitySchemes": []
+  "securitySchemes": [],
+  "rateLimitStore": {
+    "kind": "memory"
+  }
 };
 
 await runStandalone({ gateway, upstreamEnv });

@@ -109,7 +109,15 @@ const gateway = {
         "requestTimeoutMs": 10000,
         "retries": 4,
         "maxBodyBytes": 524288,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": null,
       "tags": [],
@@ -159,7 +167,15 @@ const gateway = {
         "requestTimeoutMs": 300000,
         "retries": 4,
         "maxBodyBytes": 524288,
-        "preserveHost": true
+        "preserveHost": true,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": null,
       "tags": [],
@@ -178,7 +194,10 @@ const gateway = {
       }
     }
   ],
-  "securitySchemes": []
+  "securitySchemes": [],
+  "rateLimitStore": {
+    "kind": "memory"
+  }
 };
 
 await runStandalone({ gateway, upstreamEnv });

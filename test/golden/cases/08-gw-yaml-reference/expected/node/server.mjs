@@ -174,7 +174,15 @@ const gateway = {
         "requestTimeoutMs": 15000,
         "retries": 1,
         "maxBodyBytes": 5242880,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": null,
       "tags": [],
@@ -258,7 +266,15 @@ const gateway = {
         "requestTimeoutMs": 60000,
         "retries": 0,
         "maxBodyBytes": 5242880,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": null,
       "tags": [],
@@ -318,7 +334,15 @@ const gateway = {
         "requestTimeoutMs": 15000,
         "retries": 1,
         "maxBodyBytes": 5242880,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": null,
       "tags": [],
@@ -337,7 +361,10 @@ const gateway = {
       }
     }
   ],
-  "securitySchemes": []
+  "securitySchemes": [],
+  "rateLimitStore": {
+    "kind": "memory"
+  }
 };
 
 await runStandalone({ gateway, upstreamEnv });

@@ -369,7 +369,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": "Liveness probe",
       "tags": [
@@ -458,7 +466,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": null,
       "tags": [],
@@ -607,7 +623,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": null,
       "tags": [],
@@ -676,7 +700,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": "List users, newest first",
       "tags": [
@@ -795,7 +827,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": "Register a new user",
       "tags": [
@@ -920,7 +960,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": "Get the user that owns the API key",
       "tags": [
@@ -1025,7 +1073,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": "Get a user by id",
       "tags": [
@@ -1162,7 +1218,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": "Update a user's profile",
       "tags": [
@@ -1306,7 +1370,15 @@ const gateway = {
         "requestTimeoutMs": 30000,
         "retries": 1,
         "maxBodyBytes": 10485760,
-        "preserveHost": false
+        "preserveHost": false,
+        "auth": {
+          "enforce": true,
+          "consumerHeader": "X-Consumer",
+          "forwardCredentials": false
+        },
+        "rateLimit": null,
+        "cors": null,
+        "validate": false
       },
       "summary": "Delete a user",
       "tags": [
@@ -1379,6 +1451,7 @@ const gateway = {
       "service": "users",
       "name": "apiKey",
       "type": "apiKey",
+      "credentials": null,
       "source": {
         "file": "../../../../examples/shop/specs/users.yaml",
         "pointer": "#/securityDefinitions/apiKey"
@@ -1391,13 +1464,17 @@ const gateway = {
       "service": "users",
       "name": "basicAuth",
       "type": "http",
+      "credentials": null,
       "source": {
         "file": "../../../../examples/shop/specs/users.yaml",
         "pointer": "#/securityDefinitions/basicAuth"
       },
       "scheme": "basic"
     }
-  ]
+  ],
+  "rateLimitStore": {
+    "kind": "memory"
+  }
 };
 
 await runStandalone({ gateway, upstreamEnv });
