@@ -15,7 +15,8 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ensureOctokit, pickSpecFile } from './lib/octokit-spec.mjs';
+import { packFile } from './lib/npm-pack-file.mjs';
+import { OCTOKIT_OPENAPI_VERSION, ensureOctokit, pickSpecFile } from './lib/octokit-spec.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const REAL_CACHE = join(ROOT, 'bench', '.cache', 'real');
@@ -59,6 +60,14 @@ export function realSpecFiles({ log = console.log } = {}) {
   ];
 }
 
+/** The same three files fetched with `npm pack` (one file each, no install): what the test suite uses. */
+export function packedSpecFiles() {
+  return [
+    { name: 'github', file: packFile('@octokit/openapi', OCTOKIT_OPENAPI_VERSION, 'generated/api.github.com.json') },
+    ...REAL_SPECS.map((s) => ({ name: s.name, file: packFile(s.pkg, s.version, s.file) })),
+  ];
+}
+
 /** gw's modules, from dist (or GW_DIST), or from src when GW_DIST=src. */
 async function loadGw(dist) {
   const base = dist === 'src' ? join(ROOT, 'src') : resolve(dist);
@@ -69,8 +78,7 @@ async function loadGw(dist) {
 }
 
 /** Merges the specs, renders the openapi target, validates the JSON; returns the figures. */
-export async function runRealMerge({ dist = process.env.GW_DIST ?? join(ROOT, 'dist'), log = console.log } = {}) {
-  const specs = realSpecFiles({ log });
+export async function runRealMerge({ dist = process.env.GW_DIST ?? join(ROOT, 'dist'), log = console.log, specs = realSpecFiles({ log }) } = {}) {
   const gw = await loadGw(dist);
   const dir = mkdtempSync(join(os.tmpdir(), 'gw-openapi-real-'));
   try {

@@ -83,12 +83,13 @@ export function applyCredentials(gateway: Gateway, config: ProjectConfig, config
   const unchecked = new Map<string, number>();
   for (const r of gateway.routes) {
     if (!r.settings.auth.enforce) continue;
-    for (const req of r.security) for (const { scheme } of req.schemes) if (!resolved.has(scheme)) unchecked.set(scheme, (unchecked.get(scheme) ?? 0) + 1);
+    // (A scheme the spec does not define is already a GW_SECURITY_UNKNOWN_SCHEME error.)
+    for (const req of r.security) for (const { scheme } of req.schemes) if (!resolved.has(scheme) && byId.has(scheme)) unchecked.set(scheme, (unchecked.get(scheme) ?? 0) + 1);
   }
   if (unchecked.size > 0) {
     const ids = [...unchecked.keys()].sort();
     const list = ids.map((id) => `"${id}" (${unchecked.get(id)} route${unchecked.get(id) === 1 ? '' : 's'})`).join(', ');
-    const example = ids.map((id) => `${id}: { ${byId.get(id) ? (expectedKind(byId.get(id)!) ?? '?') : '?'}: ... }`)[0];
+    const example = ids.map((id) => `${id}: { ${expectedKind(byId.get(id)!) ?? 'keys'}: ... }`)[0];
     diagnostics.push(
       createDiagnostic('GW_AUTH_NO_CREDENTIALS', `no credentials in gw.yaml for ${ids.length === 1 ? 'the security scheme' : 'the security schemes'} ${list}, so requests that need ${ids.length === 1 ? 'it' : 'them'} are refused (401)`, {
         locations: ids.flatMap((id) => (byId.get(id) ? [{ file: byId.get(id)!.source.file, pointer: byId.get(id)!.source.pointer }] : [])),
