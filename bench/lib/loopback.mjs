@@ -1,0 +1,290 @@
+// Loopback benchmark kit for bench/nginx-routes.js: find (or apt-get install) nginx, wrk and taskset,
+// start nginx processes pinned to a CPU in a temp folder, run wrk with a Lua script, read CPU time
+// from /proc, and stop every process it started by its PID (also on a failure or ^C).
+
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import { join } from 'node:path';
+
+export const IS_ROOT = process.getuid?.() === 0;
+/** Niceness of the processes a benchmark starts and measures: as root, -10, so other work on a shared machine disturbs them less. */
+export const NICE = IS_ROOT ? -10 : 0;
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+export const round = (x, digits = 0) => Math.round(x * 10 ** digits) / 10 ** digits;
+export const median = (xs) => {
+  const s = [...xs].filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+export function which(name, extra = []) {
+  const r = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
+  const found = r.status === 0 ? r.stdout.trim() : '';
+  return found || extra.find((p) => existsSync(p)) || '';
+}
+
+/** nginx, wrk and taskset; installed with apt-get when missing and running as root (as bench/proxy.js does). */
+export function ensureTools({ die, log }) {
+  const find = () => ({ nginx: which('nginx', ['/usr/sbin/nginx']), wrk: which('wrk'), taskset: which('taskset'), nice: which('nice') });
+  let tools = find();
+  const packages = { nginx: 'nginx', wrk: 'wrk', taskset: 'util-linux', nice: 'coreutils' };
+  let missing = Object.keys(tools).filter((k) => !tools[k]);
+  if (missing.length === 0) return tools;
+  const pkgs = missing.map((k) => packages[k]);
+  if (!IS_ROOT || !which('apt-get')) die(`missing ${missing.join(', ')}; install first, e.g. \`sudo apt-get install -y ${pkgs.join(' ')}\``);
+  log(`installing ${pkgs.join(' ')} with apt-get (missing: ${missing.join(', ')})...`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  if (spawnSync('apt-get', ['update'], { stdio: 'inherit', env, timeout: 180_000 }).status !== 0) die('apt-get update failed');
+  if (spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...pkgs], { stdio: 'inherit', env, timeout: 300_000 }).status !== 0) die(`apt-get install -y ${pkgs.join(' ')} failed`);
+  tools = find();
+  missing = Object.keys(tools).filter((k) => !tools[k]);
+  if (missing.length) die(`still missing after apt-get install: ${missing.join(', ')}`);
+  return tools;
+}
+
+/** The command prefix that pins a process to `cpu` (and renices it, see NICE). */
+export function pinned(tools, cpu) {
+  return NICE ? [tools.nice, ['-n', String(NICE), tools.taskset, '-c', cpu]] : [tools.taskset, ['-c', cpu]];
+}
+
+// ---------------------------------------------------------------- processes we started
+
+const children = new Map(); // pid -> entry
+
+export function track(name, child) {
+  const entry = { name, child, pid: child.pid, workers: new Set(), exited: false, stderr: '' };
+  children.set(child.pid, entry);
+  child.on('exit', () => (entry.exited = true));
+  child.stderr?.on('data', (b) => {
+    if (entry.stderr.length < 20_000) entry.stderr += b.toString('utf8');
+  });
+  return entry;
+}
+
+/** Child PIDs of a process (nginx's workers), from /proc. */
+export function childPids(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** SIGKILL to a former nginx worker we recorded, only while that PID is still a live nginx process. */
+function killIfNginx(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    if (comm === 'nginx' && state !== 'Z') process.kill(pid, 'SIGKILL');
+  } catch {}
+}
+
+/** At exit (normal, failure or ^C): SIGTERM by PID to what we started and is still running, SIGKILL to recorded nginx workers. */
+export function installExitHandlers(scriptName) {
+  process.on('exit', () => {
+    for (const [pid, e] of children) {
+      if (!e.exited) {
+        try {
+          process.kill(pid, 'SIGTERM');
+        } catch {}
+      }
+      for (const w of e.workers) killIfNginx(w);
+    }
+  });
+  for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.once(sig, () => {
+      process.stderr.write(`\n${scriptName}: ${sig}, stopping the processes it started\n`);
+      process.exit(130);
+    });
+  }
+}
+
+export async function stopProcess(entry, signal = 'SIGQUIT', waitMs = 10_000) {
+  if (!entry || entry.exited) return;
+  for (const w of childPids(entry.pid)) entry.workers.add(w);
+  const exited = new Promise((r) => entry.child.once('exit', r));
+  entry.child.kill(signal);
+  const t = setTimeout(() => entry.child.kill('SIGKILL'), waitMs);
+  await exited;
+  clearTimeout(t);
+  for (const w of entry.workers) {
+    for (let i = 0; i < 50 && existsSync(`/proc/${w}`); i++) await sleep(20);
+    killIfNginx(w);
+  }
+  children.delete(entry.pid);
+}
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** One HTTP request; never throws: status 0 and the error message on failure. */
+export function request(url, { method = 'GET', agent = false, timeoutMs = 5_000 } = {}) {
+  return new Promise((resolve) => {
+    const headers = method === 'GET' || method === 'HEAD' ? {} : { 'content-length': '0' };
+    const req = http.request(url, { method, agent, headers, timeout: timeoutMs }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', (err) => resolve({ status: 0, body: err.message }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', (err) => resolve({ status: 0, body: err.message }));
+    req.end();
+  });
+}
+
+export async function waitHttp(url, entry, die, timeoutMs = 15_000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (entry.exited) die(`${entry.name} exited before answering`, entry.stderr);
+    const r = await request(url);
+    if (r.status > 0) return r;
+    await sleep(50);
+  }
+  die(`${entry.name} did not answer on ${url} within ${timeoutMs / 1000}s`, entry.stderr);
+}
+
+/** Runs nginx -t on `conf`, then starts nginx in the foreground pinned to `cpu`; its prefix, pid and logs live in `dir`. */
+export function startNginx({ name, dir, conf, cpu, tools, die }) {
+  mkdirSync(join(dir, 'tmp'), { recursive: true });
+  const file = join(dir, 'nginx.conf');
+  writeFileSync(file, conf);
+  const args = ['-p', dir, '-c', file, '-e', join(dir, 'error.log')];
+  const test = spawnSync(tools.nginx, ['-t', ...args], { encoding: 'utf8' });
+  if (test.status !== 0) die(`nginx -t refused the ${name} config (${file})`, test.stderr);
+  const [cmd, prefix] = pinned(tools, cpu);
+  const child = spawn(cmd, [...prefix, tools.nginx, ...args, '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  return track(name, child);
+}
+
+/** The main-context lines every nginx of a benchmark shares: one worker, files in `dir`. */
+export function nginxMain(dir, extra = '') {
+  return `${IS_ROOT ? 'user root;\n' : ''}worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+${extra}events { worker_connections 4096; }
+`;
+}
+
+/** http-level temp paths inside `dir` (nginx wants them writable even when unused). */
+export function nginxTempPaths(dir) {
+  return ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((k) => `  ${k}_temp_path ${dir}/tmp/${k};`).join('\n') + '\n';
+}
+
+// ---------------------------------------------------------------- CPU accounting
+
+/** CPU seconds used so far by a process and its live children (nginx's workers), from /proc/PID/stat. */
+export function cpuSecondsOf(pid) {
+  const read = (p) => {
+    try {
+      const f = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+      return (Number(rest[11]) + Number(rest[12])) / 100; // utime + stime, USER_HZ = 100
+    } catch {
+      return 0;
+    }
+  };
+  return read(pid) + childPids(pid).reduce((n, p) => n + read(p), 0);
+}
+
+/** Busy and total jiffies of each CPU, from /proc/stat. */
+export function cpuTimes() {
+  const out = {};
+  try {
+    for (const line of readFileSync('/proc/stat', 'utf8').split('\n')) {
+      const m = /^cpu(\d+)\s+(.*)$/.exec(line);
+      if (!m) continue;
+      const v = m[2].split(/\s+/).map(Number);
+      const idle = v[3] + (v[4] || 0);
+      const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
+      out[m[1]] = { busy: total - idle, total };
+    }
+  } catch {}
+  return out;
+}
+
+export function busyPct(before, after, cpu) {
+  const b = before[cpu];
+  const a = after[cpu];
+  if (!a || !b || a.total === b.total) return NaN;
+  return (100 * (a.busy - b.busy)) / (a.total - b.total);
+}
+
+// ---------------------------------------------------------------- wrk
+
+/** A wrk Lua script cycling through `requests` ({method, path}); done() prints exact figures on one GWBENCH line. */
+export function wrkScript(requests, generator) {
+  const list = requests.map((r) => `  {${JSON.stringify(r.method)}, ${JSON.stringify(r.path)}},`).join('\n');
+  return `-- generated by ${generator}: cycles through ${requests.length} requests (method, path)
+local reqs = {
+${list}
+}
+local prepared = {}
+local n = #reqs
+local i = 0
+
+function init(args)
+  for k = 1, n do prepared[k] = wrk.format(reqs[k][1], reqs[k][2]) end
+end
+
+function request()
+  i = i % n + 1
+  return prepared[i]
+end
+
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "GWBENCH {\\"requests\\":%d,\\"duration_us\\":%d,\\"errors\\":{\\"connect\\":%d,\\"read\\":%d,\\"write\\":%d,\\"status\\":%d,\\"timeout\\":%d},\\"latency_us\\":{\\"p50\\":%.1f,\\"p90\\":%.1f,\\"p99\\":%.1f,\\"max\\":%.1f}}\\n",
+    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
+end
+`;
+}
+
+/** One wrk run pinned to `cpu`; resolves with requests/s, latency percentiles (us) and errors. */
+export function runWrk(tools, { cpu, url, connections, seconds, script, label, die }) {
+  const [cmd, prefix] = pinned(tools, cpu);
+  const args = [...prefix, tools.wrk, '-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '--timeout', '5s', '-s', script, url];
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const entry = track(`wrk ${label}`, child);
+    const out = [];
+    child.stdout.on('data', (b) => out.push(b));
+    const timer = setTimeout(() => child.kill('SIGKILL'), (seconds + 30) * 1000);
+    child.on('close', (code, sig) => {
+      clearTimeout(timer);
+      children.delete(child.pid);
+      const text = Buffer.concat(out).toString('utf8');
+      const line = text.split('\n').find((l) => l.startsWith('GWBENCH '));
+      if (code !== 0 || !line) die(`wrk (${label}) failed (${sig ?? `exit ${code}`})`, text + entry.stderr);
+      const r = JSON.parse(line.slice(8));
+      const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(text)?.[1] ?? 0);
+      resolve({
+        label,
+        connections,
+        seconds: r.duration_us / 1e6,
+        requests: r.requests,
+        rps: round(r.requests / (r.duration_us / 1e6), 1),
+        p50us: r.latency_us.p50,
+        p90us: r.latency_us.p90,
+        p99us: r.latency_us.p99,
+        maxUs: r.latency_us.max,
+        non2xx,
+        socketErrors: r.errors.connect + r.errors.read + r.errors.write + r.errors.timeout,
+      });
+    });
+  });
+}
