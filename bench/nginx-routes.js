@@ -5,7 +5,7 @@
 // settings (taken from the generated nginx.conf), same keep-alive upstream block, one worker
 // pinned to CPU 0; wrk and the upstream (an nginx answering `200 "$request_method $request_uri"`)
 // share CPU 1. Every request of the load is one route of the model with its parameters filled in,
-// checked first to reach the upstream with the right method and path. See bench/README.md.
+// checked first to reach the upstream with the right method and path. Method: docs/targets/nginx.md.
 //
 //   npm run bench:nginx                        (builds dist/ first; about 2 minutes)
 //   BENCH_ROUNDS=1 BENCH_DURATION=3 node bench/nginx-routes.js   (a smoke run; dist/ has to be built)
@@ -49,6 +49,7 @@ function die(message, extra) {
   process.exit(1);
 }
 kit.installExitHandlers('bench/nginx-routes.js');
+const priority = kit.prioritiseSession();
 
 /** node bin/run.js ARGS in `cwd`; resolves with exit code, output and wall time. */
 function gw(args, cwd) {
@@ -387,8 +388,9 @@ async function measured(e, { connections, seconds, script: file, label }) {
     ...run,
     cpuUsPerRequest: kit.round(((cpu1 - cpu0) * 1e6) / run.requests, 2),
     nginxCpuBusyPct: kit.round(busy, 1),
-    // Busy share of CPU 0 that was not this nginx: other programs on the machine disturbing the run.
-    otherLoadPct: kit.round(busy - (100 * (cpu1 - cpu0)) / run.seconds, 1),
+    // Share of CPU 0 spent in processes other than this nginx, or stolen by the host: other work on the
+    // machine disturbing the run (the kernel's interrupt work for the loopback traffic is not counted).
+    otherLoadPct: kit.round(kit.busyPct(stat0, stat1, NGINX_CPU, 'tasks') - (100 * (cpu1 - cpu0)) / run.seconds, 1),
     loadCpuBusyPct: kit.round(kit.busyPct(stat0, stat1, LOAD_CPU), 1),
   };
 }
@@ -402,8 +404,9 @@ for (let round = 1; round <= ROUNDS; round++) {
     log(`time budget: stopping after ${roundsDone} of ${ROUNDS} rounds`);
     break;
   }
-  // Rotate the order each round so neither side always runs first.
-  const order = variants.map((_, i) => variants[(i + round - 1) % variants.length]);
+  // Rotate the order each round, and reverse it every other round, so no variant always runs first or after the same one.
+  const rotated = variants.map((_, i) => variants[(i + round - 1) % variants.length]);
+  const order = round % 2 ? rotated : rotated.reverse();
   for (const v of order) {
     const e = running[v.id];
     await kit.runWrk(tools, { cpu: LOAD_CPU, url: e.url, connections: HIGH_C, seconds: WARMUP_S, script, label: `r${round} ${v.id} warm-up`, die });
@@ -556,11 +559,11 @@ const results = {
   gw: { commit: gitHead, uncommittedNginxTargetChanges: gitDirty, routes: model.routes.length, buildMs: Math.round(built.ms), gwConfBytes: gwConfText.length, locations: countLocations(gwConf) },
   spec: { package: `@octokit/openapi@${OCTOKIT_OPENAPI_VERSION}`, file: spec.relative },
   method: {
-    cpus: `nginx under test: one worker, taskset -c ${NGINX_CPU}; wrk -t1 and the upstream nginx: taskset -c ${LOAD_CPU}${kit.NICE ? `; all of them at nice ${kit.NICE}` : ''}`,
+    cpus: `nginx under test: one worker, taskset -c ${NGINX_CPU}; wrk -t1 and the upstream nginx: taskset -c ${LOAD_CPU}${kit.NICE ? `; all of them at nice ${kit.NICE}, ${priority}` : ''}`,
     upstream: 'nginx, one worker, return 200 "$request_method $request_uri" (text/plain), keepalive_requests 1000000; the same process for every variant',
     shared: 'main and http settings from the generated nginx.conf, except worker_processes 1, access_log off (the catch-all has none) and keepalive_requests 1000000; the generated upstream block (keepalive 32) for every variant',
     variants: Object.fromEntries(variants.map((v) => [v.id, v.what])),
-    load: `one request per route of the model (method and path, parameters filled from their schemas), cycled by a wrk Lua script; per variant and round: ${WARMUP_S}s warm-up, then wrk -t1 -c${HIGH_C} -d${DURATION_S}s; the order of the variants rotates every round`,
+    load: `one request per route of the model (method and path, parameters filled from their schemas), cycled by a wrk Lua script; per variant and round: ${WARMUP_S}s warm-up, then wrk -t1 -c${HIGH_C} -d${DURATION_S}s; the order of the variants rotates every round and is reversed every other round`,
     cpuPerRequest: "the nginx master + worker's utime+stime (/proc/PID/stat) over a run, divided by its requests",
     ratios: `req/s ratio: median of the per-round req/s ratios; capacity ratio: median of the per-round ratios of nginx CPU time per request (catch-all / generated); rounds where CPU ${NGINX_CPU} was more than ${DISTURBED_PCT}% busy with other programs are left out when undisturbed rounds exist`,
     rounds: roundsDone,
