@@ -58,6 +58,8 @@ export const CODES = {
   GW_SERVE_LISTEN: { severity: 'error', title: 'gw serve cannot listen on the address it was given (in use, not permitted, unknown host).' },
   GW_SERVE_RELOAD: { severity: 'warning', title: 'A watched file changed but the new configuration has errors; the last good one keeps serving.' },
   GW_RUNTIME_ENV: { severity: 'error', title: 'The generated Node gateway was started with an environment variable it cannot use.' },
+  GW_RATE_LIMIT_STORE_URL: { severity: 'error', title: 'The Redis URL for rate-limit counters is missing (rateLimitStore.redis.env names an unset variable) or is not a redis:// URL.' },
+  GW_VALIDATE_SCHEMA: { severity: 'error', title: 'An operation with `validate` on has a parameter or body schema that cannot be compiled.' },
 
   GW_BUILD_TARGET: { severity: 'error', title: 'A build target named in gw.yaml or --target does not exist.' },
   GW_BUILD_WRITE: { severity: 'error', title: '`gw build` could not write its output folder; the previous output is left as it was.' },
@@ -83,6 +85,10 @@ export const CODES = {
   GW_HTTP_NO_HEALTHY_UPSTREAM: { severity: 'error', status: 503, title: 'Every target of the upstream is marked unhealthy.' },
   GW_HTTP_UPSTREAM_TIMEOUT: { severity: 'error', status: 504, title: 'The upstream did not answer in time (timeouts.connect / timeouts.request).' },
   GW_HTTP_SHUTTING_DOWN: { severity: 'error', status: 503, title: 'The gateway is shutting down and takes no new requests.' },
+  GW_HTTP_TOO_MANY_REQUESTS: { severity: 'error', status: 429, title: 'The client used up its rate limit for this window; Retry-After says when to come back.' },
+  GW_HTTP_RATE_LIMIT_UNAVAILABLE: { severity: 'error', status: 503, title: 'The rate-limit store cannot be reached and the store fails closed.' },
+  GW_HTTP_CORS_REJECTED: { severity: 'error', status: 403, title: 'A CORS preflight came from an origin the route does not allow.' },
+  GW_HTTP_VALIDATION: { severity: 'error', status: 400, title: 'A parameter or the JSON body does not match the operation\'s schema; the answer names the field.' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof CODES;

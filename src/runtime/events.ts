@@ -29,7 +29,17 @@ export interface HealthEvent {
   healthy: boolean;
 }
 
+/** The rate-limit store: an outage begins ('down', once) or ends ('up'), or one command failed ('error'). */
+export interface RateLimitStoreEvent {
+  kind: 'down' | 'up' | 'error';
+  /** `redis://host:port`, never a password. */
+  store: string;
+  failMode: 'open' | 'closed';
+  message: string | null;
+}
+
 /** Channels the runtime publishes on; the hot path checks hasSubscribers before building a message. */
 export const requestChannel = diagnosticsChannel.channel('gw:request');
 export const upstreamErrorChannel = diagnosticsChannel.channel('gw:upstream-error');
 export const healthChannel = diagnosticsChannel.channel('gw:health');
+export const rateLimitStoreChannel = diagnosticsChannel.channel('gw:rate-limit-store');

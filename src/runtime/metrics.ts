@@ -1,12 +1,12 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CompiledGateway } from './compile.js';
-import type { HealthEvent, RequestEvent, UpstreamErrorEvent } from './events.js';
+import type { HealthEvent, RateLimitStoreEvent, RequestEvent, UpstreamErrorEvent } from './events.js';
 
 /**
  * Prometheus metrics fed from the runtime's diagnostics channels, so the request path pays
  * nothing when nobody scrapes: requests by route/service/status, latency, upstream errors,
- * target health.
+ * target health, rate-limited requests and rate-limit store errors.
  */
 export class GatewayMetrics {
   readonly registry = new Registry();
@@ -19,6 +19,8 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
   private readonly upstreamErrors = new Counter({ name: 'gw_upstream_errors_total', help: 'Failed upstream attempts, by upstream, target and kind.', labelNames: ['upstream', 'target', 'kind'], registers: [this.registry] });
+  private readonly rateLimited = new Counter({ name: 'gw_rate_limited_total', help: 'Requests refused with 429 by a rate limit, by route and service.', labelNames: ['route', 'service'], registers: [this.registry] });
+  private readonly storeErrors = new Counter({ name: 'gw_rate_limit_store_errors_total', help: 'Rate-limit store commands that failed (unreachable or too slow), by store.', labelNames: ['store'], registers: [this.registry] });
   private readonly healthy = new Gauge({ name: 'gw_target_healthy', help: '1 when a target is healthy, 0 when not.', labelNames: ['upstream', 'target'], registers: [this.registry] });
 
   private readonly onRequest = (m: unknown) => {
@@ -26,6 +28,11 @@ export class GatewayMetrics {
     const route = e.route ?? (e.code ?? 'none');
     this.requests.inc({ route, service: e.service ?? 'none', status: String(e.status) });
     this.latency.observe({ route, service: e.service ?? 'none' }, e.durationMs / 1000);
+    if (e.code === 'GW_HTTP_TOO_MANY_REQUESTS') this.rateLimited.inc({ route, service: e.service ?? 'none' });
+  };
+  private readonly onStore = (m: unknown) => {
+    const e = m as RateLimitStoreEvent;
+    if (e.kind === 'error') this.storeErrors.inc({ store: e.store });
   };
   private readonly onUpstreamError = (m: unknown) => {
     const e = m as UpstreamErrorEvent;
@@ -40,6 +47,7 @@ export class GatewayMetrics {
     diagnosticsChannel.subscribe('gw:request', this.onRequest);
     diagnosticsChannel.subscribe('gw:upstream-error', this.onUpstreamError);
     diagnosticsChannel.subscribe('gw:health', this.onHealth);
+    diagnosticsChannel.subscribe('gw:rate-limit-store', this.onStore);
   }
 
   /** Health gauges start at 1 for every target of a (new) configuration. */
@@ -52,5 +60,6 @@ export class GatewayMetrics {
     diagnosticsChannel.unsubscribe('gw:request', this.onRequest);
     diagnosticsChannel.unsubscribe('gw:upstream-error', this.onUpstreamError);
     diagnosticsChannel.unsubscribe('gw:health', this.onHealth);
+    diagnosticsChannel.unsubscribe('gw:rate-limit-store', this.onStore);
   }
 }

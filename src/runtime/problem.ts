@@ -9,9 +9,9 @@ function statusOf(code: Code): number {
  * Answers a client with application/problem+json (RFC 9457): a stable GW code, the status from
  * the catalogue, a detail that names nothing internal (no upstream hosts, no stack), the request id.
  */
-export function sendProblem(res: ServerResponse, code: Code, detail: string, requestId: string, extraHeaders?: Record<string, string>): void {
+export function sendProblem(res: ServerResponse, code: Code, detail: string, requestId: string, extraHeaders?: Record<string, string>, members?: Record<string, unknown>): void {
   const status = statusOf(code);
-  const body = problemBody(code, detail, requestId);
+  const body = problemBody(code, detail, requestId, members);
   if (res.headersSent) {
     res.destroy();
     return;
@@ -26,7 +26,8 @@ export function sendProblem(res: ServerResponse, code: Code, detail: string, req
   res.end(body);
 }
 
-export function problemBody(code: Code, detail: string, requestId: string): string {
+/** `members` are extension members after the standard ones (RFC 9457 3.2), e.g. the failing fields of GW_HTTP_VALIDATION. */
+export function problemBody(code: Code, detail: string, requestId: string, members?: Record<string, unknown>): string {
   const info = CODES[code];
   return JSON.stringify({
     type: `https://gw.dev/errors#${code.toLowerCase()}`,
@@ -35,6 +36,7 @@ export function problemBody(code: Code, detail: string, requestId: string): stri
     detail,
     code,
     requestId,
+    ...members,
   });
 }
 

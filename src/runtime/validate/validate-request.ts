@@ -1,0 +1,112 @@
+import type { IncomingMessage } from 'node:http';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { isJsonType, type ParamCheck, type RouteValidator } from './compile-validator.js';
+
+/** One failing field, as the 400 answer lists it. */
+export interface FieldError {
+  in: 'path' | 'query' | 'header' | 'body';
+  /** The parameter's name (parameters only). */
+  name?: string;
+  /** JSON pointer into the body (body only; "" is the whole body). */
+  pointer?: string;
+  message: string;
+}
+
+/** Path, query and header parameters, in that order; the first failing field, or null. */
+export function checkParameters(v: RouteValidator, req: IncomingMessage, query: string, pathValues: readonly string[]): FieldError | null {
+  if (v.path) {
+    const data: Record<string, unknown> = {};
+    for (const p of v.path.params) data[p.key] = pathValues[p.index];
+    const e = run(v.path, data, 'path');
+    if (e) return e;
+  }
+  if (v.query) {
+    const search = new URLSearchParams(query);
+    const data: Record<string, unknown> = {};
+    for (const p of v.query.params) {
+      const values = search.getAll(p.name);
+      if (values.length === 0) continue;
+      data[p.key] = p.array && !p.explode ? values.join(',').split(',') : values.length === 1 ? values[0] : values;
+    }
+    const e = run(v.query, data, 'query');
+    if (e) return e;
+  }
+  if (v.header) {
+    const data: Record<string, unknown> = {};
+    for (const p of v.header.params) {
+      const value = req.headers[p.key];
+      if (value === undefined) continue;
+      const text = Array.isArray(value) ? value.join(', ') : value;
+      data[p.key] = p.array ? text.split(',').map((s) => s.trim()) : text;
+    }
+    const e = run(v.header, data, 'header');
+    if (e) return e;
+  }
+  return null;
+}
+
+function run(check: ParamCheck, data: Record<string, unknown>, where: 'path' | 'query' | 'header'): FieldError | null {
+  if (check.validate(data)) return null;
+  const e = check.validate.errors![0]!;
+  const parts = pointerOf(e).split('/').slice(1).map(unescapePointer);
+  const key = parts[0] ?? '';
+  const name = check.params.find((p) => p.key === key)?.name ?? key;
+  const rest = parts.slice(1);
+  const message = e.keyword === 'required' && rest.length === 0 ? 'is required' : messageOf(e);
+  return { in: where, name, message: rest.length > 0 ? `item ${rest.join('/')} ${message}` : message };
+}
+
+/** The schema for this request's body, when the body is JSON and the route checks it; undefined: not checked. */
+export function bodySchemaFor(v: RouteValidator, contentType: string | undefined): ValidateFunction | undefined {
+  if (!v.body || contentType === undefined) return undefined;
+  const type = contentType.split(';')[0]!.trim().toLowerCase();
+  if (!isJsonType(type)) return undefined;
+  const media = v.body.media;
+  return (media.find((m) => m.type === type) ?? media.find((m) => isJsonType(m.type)) ?? media.find((m) => m.type === 'application/*' || m.type === '*/*'))?.validate;
+}
+
+/** A missing body where the operation requires one. */
+export function missingBody(v: RouteValidator, hasBody: boolean): FieldError | null {
+  return v.body?.required && !hasBody ? { in: 'body', pointer: '', message: 'is required' } : null;
+}
+
+/** Parses and checks a buffered JSON body. */
+export function checkJsonBody(validate: ValidateFunction, body: Buffer): FieldError | null {
+  let data: unknown;
+  try {
+    data = JSON.parse(body.toString('utf8'));
+  } catch (err) {
+    return { in: 'body', pointer: '', message: `is not valid JSON (${err instanceof Error ? err.message : 'parse error'})` };
+  }
+  if (validate(data)) return null;
+  const e = validate.errors![0]!;
+  return { in: 'body', pointer: pointerOf(e), message: e.keyword === 'required' ? 'is required' : messageOf(e) };
+}
+
+/** The detail line of the 400 answer. */
+export function describeFieldError(e: FieldError): string {
+  if (e.in === 'body') return `body${e.pointer ? ` ${e.pointer}` : ''} ${e.message}`;
+  return `${e.in} parameter "${e.name}" ${e.message}`;
+}
+
+/** Where the error is: the missing or extra property itself for required and additionalProperties. */
+function pointerOf(e: ErrorObject): string {
+  const p = e.params as { missingProperty?: string; additionalProperty?: string };
+  if (e.keyword === 'required' && p.missingProperty !== undefined) return `${e.instancePath}/${escapePointer(p.missingProperty)}`;
+  if (e.keyword === 'additionalProperties' && p.additionalProperty !== undefined) return `${e.instancePath}/${escapePointer(p.additionalProperty)}`;
+  return e.instancePath;
+}
+
+function messageOf(e: ErrorObject): string {
+  if (e.keyword === 'additionalProperties') return 'is not allowed';
+  if (e.keyword === 'enum') return `must be one of ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}`;
+  return e.message ?? `fails ${e.keyword}`;
+}
+
+function escapePointer(s: string): string {
+  return s.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function unescapePointer(s: string): string {
+  return s.replace(/~1/g, '/').replace(/~0/g, '~');
+}
