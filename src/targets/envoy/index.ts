@@ -20,7 +20,7 @@ export const envoyTarget: Target = {
       oneLine: (value: unknown) => envoyComment(String(value)),
     });
     const contents = templates.render('envoy.yaml', view);
-    const check = await checkEnvoyConfig(contents, ENVOY_CONFIG_FILE);
+    const check = await checkEnvoyConfig(contents, ENVOY_CONFIG_FILE, { trustedRegexes: new Set(gateway.routes.map((r) => r.match.regex)) });
     return { files: [{ path: ENVOY_CONFIG_FILE, contents }], diagnostics: [...diagnostics, ...check] };
   },
 };

@@ -1,4 +1,4 @@
-import { segmentAccepts } from '../../model/path.js';
+import { segmentRegex } from '../../model/path.js';
 import type { PathParam, PathSegment } from '../../model/types.js';
 
 /**
@@ -30,10 +30,15 @@ export type LocationNode =
 /** Below this many templates a list is checked one by one: a guard would cost as much as it saves. */
 export const NEST_MIN = 4;
 
+/** Above this many distinct literals at one segment, they are split into about √n buckets, each one guard. */
+export const BUCKET_ABOVE = 12;
+
 export function literalOf(segment: PathSegment | undefined): string | undefined {
   if (!segment || !segment.parts.every((p) => 'literal' in p)) return undefined;
   return segment.parts.map((p) => ('literal' in p ? p.literal : '')).join('');
 }
+
+const segmentRegexes = new WeakMap<PathSegment, RegExp>();
 
 /** Could `template` match some path whose segment `index` is `literal`? */
 function accepts(template: PathTemplate, index: number, literal: string): boolean {
@@ -41,7 +46,9 @@ function accepts(template: PathTemplate, index: number, literal: string): boolea
   if (!seg) return false;
   const own = literalOf(seg);
   if (own !== undefined) return own === literal;
-  return segmentAccepts(seg, template.params, literal);
+  let re = segmentRegexes.get(seg);
+  if (!re) segmentRegexes.set(seg, (re = segmentRegex(seg, template.params)));
+  return re.test(literal);
 }
 
 /** The top level: exact locations are handled apart; every other template goes under a prefix location or stays a top-level regex. */
@@ -61,8 +68,12 @@ export function buildLocationTree(templates: readonly PathTemplate[]): LocationN
   return nodes;
 }
 
-/** Inside a prefix or nest whose first `depth` segments are settled: nests per literal at the first segment where they pay off. */
-function nest(members: readonly PathTemplate[], depth: number): LocationNode[] {
+/**
+ * Inside a prefix or nest whose first `depth` segments are settled: nests per literal at the first
+ * segment where they pay off. When that segment has many distinct literals, they are first split
+ * into buckets (one alternation guard each), so a request tries about 2√n guards instead of n.
+ */
+function nest(members: readonly PathTemplate[], depth: number, buckets = true): LocationNode[] {
   if (members.length < NEST_MIN) return members.map((t) => ({ kind: 'template', order: t.order }));
   const longest = Math.max(...members.map((t) => t.segments.length));
   for (let k = depth; k < longest; k++) {
@@ -71,6 +82,8 @@ function nest(members: readonly PathTemplate[], depth: number): LocationNode[] {
       const l = literalOf(t.segments[k]);
       if (l !== undefined && l !== '') groups.set(l, [...(groups.get(l) ?? []), t]);
     }
+    const literals = [...groups.keys()].sort();
+    if (buckets && literals.length > BUCKET_ABOVE) return bucketed(members, k, literals);
     const worth = [...groups].filter(([, g]) => g.length >= 2);
     if (worth.length === 0) continue;
     const nodes: LocationNode[] = [];
@@ -79,7 +92,7 @@ function nest(members: readonly PathTemplate[], depth: number): LocationNode[] {
       const inside = members.filter((t) => accepts(t, k, literal));
       if (inside.length === members.length) continue; // the guard would not narrow anything
       for (const t of inside) if (literalOf(t.segments[k]) === literal) nested.add(t);
-      nodes.push({ kind: 'nest', regex: nestGuard(k, literal), children: nest(inside, k + 1) });
+      nodes.push({ kind: 'nest', regex: nestGuard(k, [literal]), children: nest(inside, k + 1) });
     }
     if (nodes.length === 0) continue;
     for (const t of members) if (!nested.has(t)) nodes.push({ kind: 'template', order: t.order });
@@ -88,9 +101,27 @@ function nest(members: readonly PathTemplate[], depth: number): LocationNode[] {
   return members.map((t) => ({ kind: 'template', order: t.order }));
 }
 
-/** Matches paths whose segment `index` (0-based) is `literal`, whatever the segments before it. */
-export function nestGuard(index: number, literal: string): string {
-  return `^(?:/[^/]*){${index}}/${literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:/|$)`;
+/** Many literals at segment k: √n buckets of them, each a guard holding every template that can match one of its literals. */
+function bucketed(members: readonly PathTemplate[], k: number, literals: readonly string[]): LocationNode[] {
+  const size = Math.ceil(Math.sqrt(literals.length));
+  const nodes: LocationNode[] = [];
+  for (let i = 0; i < literals.length; i += size) {
+    const bucket = literals.slice(i, i + size);
+    const inside = members.filter((t) => bucket.some((l) => accepts(t, k, l)));
+    nodes.push({ kind: 'nest', regex: nestGuard(k, bucket), children: nest(inside, k, false) });
+  }
+  // Paths whose segment k is none of those literals can only match templates without a literal there.
+  for (const t of members) {
+    const l = literalOf(t.segments[k]);
+    if (l === undefined || l === '') nodes.push({ kind: 'template', order: t.order });
+  }
+  return nodes;
+}
+
+/** Matches paths whose segment `index` (0-based) is one of `literals`, whatever the segments before it. */
+export function nestGuard(index: number, literals: readonly string[]): string {
+  const escaped = literals.map((l) => l.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return `^(?:/[^/]*){${index}}/${escaped.length === 1 ? escaped[0] : `(?:${escaped.join('|')})`}(?:/|$)`;
 }
 
 function unique<T>(values: readonly T[]): T[] {

@@ -24,6 +24,8 @@ export interface NginxView {
   exact: LocationView[];
   tree: NodeView[];
   internals: InternalView[];
+  named: NamedView[];
+  methodMaps: MethodMapView[];
 }
 
 export interface UpstreamView {
@@ -57,21 +59,49 @@ export interface NodeView {
 export interface LocationView {
   match: string;
   comments: string[];
-  /** `if ($request_method !~ <this>)`: methods this location answers. */
-  methods: string;
+  /** `if (<notMethods>)`: true for methods this location does not answer (a map lookup, no regex). */
+  notMethods: string;
   /** What happens to other methods: a 405 (allow set), or the fallback location for routes of later templates. */
   allow: string;
   fallback: string | null;
-  /** Method groups served by other routes of the same path, through their internal locations. */
-  dispatch: { methods: string; uri: string }[];
+  /** Other routes of the same path: served in place when their location settings are the primary's, else through a named location. */
+  dispatch: DispatchView[];
   handler: HandlerView;
+}
+
+export interface DispatchView {
+  /** An `if` condition on the method. */
+  when: string;
+  /** Served inside the `if` block (same location-level settings as the primary route)… */
+  inline: ForwardView | null;
+  /** …or by this named location (other timeouts; a jump, no second location search)… */
+  named: string | null;
+  /**
+   * …or, when the body limit differs, through `rewrite … last` to the route's internal location:
+   * nginx checks client_max_body_size against Content-Length only when it finds a location by
+   * URI, not when it jumps to a named one.
+   */
+  uri: string | null;
+}
+
+/** Named locations for routes dispatched from another route's location. */
+export interface NamedView {
+  name: string;
+  comments: string[];
+  handler: HandlerView;
+}
+
+/** `map $request_method $<variable> { GET 1; HEAD 1; default 0; }` */
+export interface MethodMapView {
+  variable: string;
+  methods: string[];
 }
 
 export interface InternalView {
   prefix: string;
   comments: string[];
   /** For a fallback location: per method, the later template's regex and the route location to go to. */
-  fallbacks: { methods: string; regex: string; uri: string }[];
+  fallbacks: { when: string; regex: string; uri: string }[];
   allow: string;
   handler: HandlerView | null;
 }
@@ -143,9 +173,20 @@ export function buildNginxView(gateway: Gateway, options: RenderOptions = {}): {
     g.push(r);
   }
   const templates: PathTemplate[] = groups.map((g, order) => ({ order, segments: g[0]!.segments, params: g[0]!.params, exact: g[0]!.match.kind === 'exact' }));
+  const groupRegexes = groups.map((g) => new RegExp(g[0]!.match.regex));
   const internals = new Map<string, InternalView>();
+  const named = new Map<string, NamedView>();
+  const methodMaps = new Map<string, MethodMapView>();
   const routeIndex = new Map(gateway.routes.map((r, i) => [r, i]));
   const handlerOf = (r: Route) => handler(r, upstreams.get(r.upstream));
+  /** An `if` condition true for these methods: a plain comparison for one, a map lookup for several. */
+  const methodTest = (methods: readonly string[], want: 0 | 1): string => {
+    const sorted = [...new Set(methods)].sort();
+    if (sorted.length === 1 && want === 1) return `$request_method = ${sorted[0]}`;
+    const variable = `$gw_methods_${sorted.join('_').toLowerCase()}`;
+    if (!methodMaps.has(variable)) methodMaps.set(variable, { variable, methods: sorted });
+    return `${variable} = ${want}`;
+  };
   const routeUri = (r: Route): string => {
     const i = routeIndex.get(r)!;
     const prefix = `/__gw_route/${i}/`;
@@ -160,20 +201,34 @@ export function buildNginxView(gateway: Gateway, options: RenderOptions = {}): {
     }
     return `/__gw_route/${i}$uri`;
   };
+  const namedFor = (r: Route): string => {
+    const name = `@gw_route_${routeIndex.get(r)!}`;
+    if (!named.has(name)) named.set(name, { name, comments: [nginxComment(`${r.method} ${r.path} -> ${r.id} (${sourceOf(r)})`)], handler: handlerOf(r) });
+    return name;
+  };
 
   const locationFor = (order: number): LocationView => {
     const group = groups[order]!;
     const t = templates[order]!;
     const literalPath = t.exact ? group[0]!.path : undefined;
     // Which route answers each method: this template's routes first, then (for other methods) later templates that can match.
-    const later = groups.slice(order + 1).filter((g) => mayOverlap(t, templates[groups.indexOf(g)]!, literalPath, g[0]!));
+    const later: Route[][] = [];
+    for (let j = order + 1; j < groups.length; j++) {
+      const overlaps = literalPath !== undefined ? groupRegexes[j]!.test(literalPath) : mayOverlap(t, templates[j]!);
+      if (overlaps) later.push(groups[j]!);
+    }
     const own = methodsOf(group);
     const primary = group[0]!;
-    const dispatch: { methods: string; uri: string }[] = [];
+    const primaryHandler = handlerOf(primary);
+    const dispatch: DispatchView[] = [];
     for (const r of group) {
-      const ms = methodsServedBy(r, group);
       if (r === primary) continue;
-      dispatch.push({ methods: methodRegex(ms), uri: routeUri(r) });
+      const h = handlerOf(r);
+      const when = methodTest(methodsServedBy(r, group), 1);
+      const pf = primaryHandler.forward;
+      if (h.forward && pf && sameLocationSettings(h.forward, pf)) dispatch.push({ when, inline: h.forward, named: null, uri: null });
+      else if (h.forward && pf && h.forward.maxBody === pf.maxBody) dispatch.push({ when, inline: null, named: namedFor(r), uri: null });
+      else dispatch.push({ when, inline: null, named: null, uri: routeUri(r) });
     }
     const allowSet = new Set(own);
     const fallbacks: InternalView['fallbacks'] = [];
@@ -181,7 +236,7 @@ export function buildNginxView(gateway: Gateway, options: RenderOptions = {}): {
       for (const r of g) {
         const ms = methodsServedBy(r, g).filter((m) => !allowSet.has(m));
         methodsOf([r]).forEach((m) => allowSet.add(m));
-        if (ms.length) fallbacks.push({ methods: methodRegex(ms), regex: nginxRegex(`^/__gw_fallback/${order}(${g[0]!.match.regex.slice(1, -1)})$`), uri: `${routeUri(r).replace('$uri', '')}$1` });
+        if (ms.length) fallbacks.push({ when: methodTest(ms, 1), regex: nginxRegex(`^/__gw_fallback/${order}(${g[0]!.match.regex.slice(1, -1)})$`), uri: `${routeUri(r).replace('$uri', '')}$1` });
       }
     }
     const allow = [...allowSet].sort().join(', ');
@@ -194,11 +249,11 @@ export function buildNginxView(gateway: Gateway, options: RenderOptions = {}): {
     return {
       match: literalPath !== undefined ? `= ${nginxRegex(literalPath)}` : `~ ${nginxRegex(primary.match.regex)}`,
       comments: group.map((r) => nginxComment(`${r.method} ${r.path} -> ${r.id} (${sourceOf(r)})`)),
-      methods: methodRegex(own),
+      notMethods: methodTest(own, 0),
       allow: nginxString(allow),
       fallback,
       dispatch,
-      handler: handlerOf(primary),
+      handler: primaryHandler,
     };
   };
 
@@ -221,6 +276,8 @@ export function buildNginxView(gateway: Gateway, options: RenderOptions = {}): {
       exact,
       tree,
       internals: [...internals.values()].sort((a, b) => (a.prefix < b.prefix ? -1 : 1)),
+      named: [...named.values()].sort((a, b) => (a.name < b.name ? -1 : 1)),
+      methodMaps: [...methodMaps.values()].sort((a, b) => (a.variable < b.variable ? -1 : 1)),
     },
     diagnostics,
   };
@@ -242,13 +299,13 @@ function methodsServedBy(r: Route, group: readonly Route[]): string[] {
   return [r.method];
 }
 
-function methodRegex(methods: readonly string[]): string {
-  return `^(?:${[...new Set(methods)].sort().join('|')})$`;
+/** Location-level directives (not allowed inside `if`) that two routes must share to be served from one location. */
+function sameLocationSettings(a: ForwardView, b: ForwardView): boolean {
+  return a.maxBody === b.maxBody && a.connectTimeout === b.connectTimeout && a.readTimeout === b.readTimeout && a.tries === b.tries && a.tlsName === b.tlsName;
 }
 
-/** Could a later template match some path this one matches? Exact for literal paths, segment by segment otherwise. */
-function mayOverlap(t: PathTemplate, other: PathTemplate, literalPath: string | undefined, otherRoute: Route): boolean {
-  if (literalPath !== undefined) return new RegExp(otherRoute.match.regex).test(literalPath);
+/** Could a later template match some path this one matches? Segment by segment: literals must be equal, anything else may overlap. */
+function mayOverlap(t: PathTemplate, other: PathTemplate): boolean {
   if (t.segments.length !== other.segments.length) return false;
   return t.segments.every((seg, i) => {
     const a = literalOf(seg);

@@ -1,6 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { buildGateway } from '../../../../src/cli/load-gateway.js';
+import { parseProject } from '../../../../src/project/load.js';
 import { checkEnvoyConfig, countGroups, formatPath, loadRe2, re2Error } from '../../../../src/targets/envoy/check.js';
 
 const CASES = new URL('../../../golden/cases/', import.meta.url).pathname;
@@ -98,4 +100,19 @@ describe('helpers', () => {
     { given: ['static_resources', 'clusters', 2, 'name'], want: 'static_resources.clusters[2].name' },
     { given: ['typed_per_filter_config', 'envoy.filters.http.buffer'], want: 'typed_per_filter_config["envoy.filters.http.buffer"]' },
   ])('formatPath $want', ({ given, want }) => expect(formatPath(given)).toBe(want));
+});
+
+describe('the regexes the check trusts without RE2', () => {
+  it('every route regex of every golden case compiles in RE2 (what trustedRegexes relies on)', async () => {
+    let checked = 0;
+    for (const name of readdirSync(CASES).filter((d) => existsSync(join(CASES, d, 'gw.yaml')))) {
+      const file = join(CASES, name, 'gw.yaml');
+      const { gateway } = await buildGateway(parseProject(readFileSync(file, 'utf8'), file, 'gw.yaml'));
+      for (const r of gateway.routes) {
+        expect(re2Error(r.match.regex), `${name} ${r.id} ${r.match.regex}`).toBeUndefined();
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(50);
+  });
 });
