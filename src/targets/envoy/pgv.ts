@@ -1,44 +1,18 @@
-import type protobuf from 'protobufjs';
+import type { EnumDescriptor, Rules } from './api-descriptors.js';
 
 /**
  * The protoc-gen-validate rules (`(validate.rules)` field options) Envoy enforces when it loads a
  * configuration, as far as they concern values a config file can hold: string lengths and allowed
  * values, numeric bounds, duration bounds, list and map sizes, enum values. Messages are
- * JSON-shaped (proto3 JSON), so a duration is checked from its "1.5s" form.
+ * JSON-shaped (proto3 JSON), so a duration is checked from its "1.5s" form. The rules of each
+ * field come merged from its option statements (api-descriptors.ts).
  */
-export type Rules = Record<string, Record<string, unknown> | undefined>;
-
-const cache = new WeakMap<protobuf.Field, Rules | null>();
-
-/** The field's `(validate.rules)`, merged from every option statement (protobufjs keeps them apart). */
-export function mergedRules(field: protobuf.Field): Rules | undefined {
-  let rules = cache.get(field);
-  if (rules === undefined) {
-    rules = null;
-    for (const entry of (field.parsedOptions ?? []) as unknown as Record<string, unknown>[]) {
-      const r = entry['(validate.rules)'];
-      if (r && typeof r === 'object') rules = deepMerge(rules ?? {}, r as Rules) as Rules;
-    }
-    cache.set(field, rules);
-  }
-  return rules ?? undefined;
-}
-
-function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
-  const out = { ...a };
-  for (const [k, v] of Object.entries(b)) {
-    const prev = out[k];
-    out[k] = prev && typeof prev === 'object' && !Array.isArray(prev) && v && typeof v === 'object' && !Array.isArray(v) ? deepMerge(prev as Record<string, unknown>, v as Record<string, unknown>) : v;
-  }
-  return out;
-}
-
 const NUMERIC = new Set(['double', 'float', 'int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64', 'fixed32', 'fixed64', 'sfixed32', 'sfixed64']);
 const HEADER_NAME = /^:?[0-9a-zA-Z!#$%&'*+\-.^_|~`]+$/;
 const HEADER_VALUE = /^[^\u0000-\u0008\u000A-\u001F\u007F]*$/;
 
 /** Messages naming what the value breaks; [] when it passes. `kind` is the scalar type, 'enum', 'duration', 'repeated' or 'map'. */
-export function checkRules(rules: Rules, kind: string, value: unknown, enumType: protobuf.Enum | undefined): string[] {
+export function checkRules(rules: Rules, kind: string, value: unknown, enumType: EnumDescriptor | undefined): string[] {
   const r = rules[kind === 'map' ? 'map' : kind];
   if (!r) return [];
   if (r['ignore_empty'] === true && isEmpty(value)) return [];

@@ -1,13 +1,15 @@
-import protobuf from 'protobufjs';
 import { suggestClosest } from '../../diagnostics/suggest.js';
-import { checkRules, mergedRules, type Rules } from './pgv.js';
+import type { EnvoyApi, FieldDescriptor, MessageDescriptor, Rules } from './api-descriptors.js';
+import { checkRules } from './pgv.js';
 
 /**
  * Checks a JSON value against a protobuf message type the way Envoy reads its configuration:
  * the proto3 JSON mapping (field names in snake_case or lowerCamelCase, enums by name or number,
  * 64-bit integers as numbers or strings, well-known types in their JSON forms, `Any` by `@type`),
- * oneof exclusivity, and the protoc-gen-validate rules Envoy enforces (pgv.ts). Visitors see every
- * message checked, for cross-checks (cluster references, regexes).
+ * oneof exclusivity, and the protoc-gen-validate rules Envoy enforces (pgv.ts). Visitors, by message
+ * type, see each message of that type checked, for cross-checks (cluster references, regexes).
+ * The types come as EnvoyApi data (api-descriptors.ts). The walk keeps one path stack and copies
+ * it only for a problem or a visitor: a 2 MB route table is checked without a path per value.
  */
 export type YamlPath = (string | number)[];
 
@@ -17,7 +19,8 @@ export interface Problem {
   severity: 'error' | 'warning';
 }
 
-export type Visitor = (typeName: string, value: Record<string, unknown>, path: YamlPath) => void;
+/** Called after a message of the type it is registered for was checked; `path` is the caller's to keep. */
+export type Visitor = (value: Record<string, unknown>, path: YamlPath) => void;
 
 const INT_RANGES: Record<string, [number, number]> = {
   int32: [-2147483648, 2147483647],
@@ -42,215 +45,237 @@ const DURATION = /^(-)?(\d+)(?:\.(\d{1,9}))?s$/;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
 
 interface FieldIndex {
-  byName: Map<string, protobuf.Field>;
+  byName: Map<string, FieldDescriptor>;
   names: string[];
 }
 
+const WELL_KNOWN = new Set(['Duration', 'Timestamp', 'FieldMask', 'Struct', 'ListValue', 'Value', 'Any', 'Empty'].map((n) => `.google.protobuf.${n}`));
+
 export class ProtoJsonChecker {
   readonly problems: Problem[] = [];
-  private readonly index = new Map<protobuf.Type, FieldIndex>();
+  private readonly index = new Map<MessageDescriptor, FieldIndex>();
+  /** Where the walk is; pushed and popped around each child. */
+  private readonly path: YamlPath = [];
 
   constructor(
-    private readonly root: protobuf.Root,
-    private readonly visit: Visitor,
+    private readonly api: EnvoyApi,
+    private readonly visitors: Readonly<Record<string, Visitor>> = {},
   ) {}
 
-  checkMessage(type: protobuf.Type, value: unknown, path: YamlPath): void {
-    const special = this.wellKnown(type, value, path);
+  /** Checks `value` as the message `typeName` (full name with the leading dot) found at `path`. */
+  check(typeName: string, value: unknown, path: YamlPath = []): void {
+    this.path.length = 0;
+    this.path.push(...path);
+    this.checkMessage(typeName, value);
+  }
+
+  private checkMessage(typeName: string, value: unknown): void {
+    const special = this.wellKnown(typeName, value);
     if (special) return;
+    const type = this.api.messages[typeName]!;
     if (!isObject(value)) {
-      this.fail(path, `expects a ${shortName(type)} object, not ${describe(value)}`);
+      this.fail(`expects a ${shortName(typeName)} object, not ${describe(value)}`);
       return;
     }
     const { byName, names } = this.fieldsOf(type);
     const seen = new Map<string, string>();
-    for (const [key, v] of Object.entries(value)) {
+    const path = this.path;
+    for (const key in value) {
+      if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+      const v = value[key];
       const field = byName.get(key);
+      path.push(key);
       if (!field) {
         const close = suggestClosest(key, names);
-        this.fail([...path, key], `unknown field "${key}" in ${shortName(type)}${close ? ` (did you mean "${close}"?)` : ''}`);
-        continue;
+        this.fail(`unknown field "${key}" in ${shortName(typeName)}${close ? ` (did you mean "${close}"?)` : ''}`);
+      } else {
+        if (seen.has(field.name)) this.fail(`field "${field.name}" is set twice (as "${seen.get(field.name)}" and "${key}")`);
+        seen.set(field.name, key);
+        if (field.deprecated) this.warn(`field "${key}" of ${shortName(typeName)} is deprecated`);
+        if (v !== null) this.checkField(field, v);
       }
-      if (seen.has(field.name)) this.fail([...path, key], `field "${field.name}" is set twice (as "${seen.get(field.name)}" and "${key}")`);
-      seen.set(field.name, key);
-      if (field.options?.['deprecated'] === true) this.warn([...path, key], `field "${key}" of ${shortName(type)} is deprecated`);
-      if (v === null) continue;
-      this.checkField(field, v, [...path, key]);
+      path.pop();
     }
-    for (const oneof of type.oneofsArray) {
-      const set = oneof.fieldsArray.filter((f) => seen.has(f.name) && value[seen.get(f.name)!] !== null);
-      if (set.length > 1) this.fail(path, `only one of ${set.map((f) => `"${f.name}"`).join(', ')} may be set (oneof ${oneof.name} of ${shortName(type)})`);
-      if (set.length === 0 && oneof.options?.['(validate.required)'] === true) {
-        this.fail(path, `one of ${oneof.fieldsArray.map((f) => `"${f.name}"`).join(', ')} is required in ${shortName(type)}`);
-      }
+    for (const oneof of type.oneofs) {
+      const set = oneof.fields.filter((f) => seen.has(f) && value[seen.get(f)!] !== null);
+      if (set.length > 1) this.fail(`only one of ${set.map((f) => `"${f}"`).join(', ')} may be set (oneof ${oneof.name} of ${shortName(typeName)})`);
+      if (set.length === 0 && oneof.required) this.fail(`one of ${oneof.fields.map((f) => `"${f}"`).join(', ')} is required in ${shortName(typeName)}`);
     }
     // protoc-gen-validate: absent fields are checked as their defaults (what Envoy's validation sees).
-    for (const field of type.fieldsArray) {
+    for (const field of type.fields) {
+      if (!field.rules || field.oneof) continue;
       if (seen.has(field.name) && value[seen.get(field.name)!] !== null) continue;
-      if (field.partOf) continue;
-      const rules = mergedRules(field);
-      if (rules) this.checkAbsent(field, rules, [...path, field.name]);
+      path.push(field.name);
+      this.checkAbsent(field, field.rules);
+      path.pop();
     }
-    this.visit(type.fullName, value, path);
+    const visitor = this.visitors[typeName];
+    if (visitor) visitor(value, [...path]);
   }
 
-  private fieldsOf(type: protobuf.Type): FieldIndex {
+  private fieldsOf(type: MessageDescriptor): FieldIndex {
     let idx = this.index.get(type);
     if (!idx) {
-      const byName = new Map<string, protobuf.Field>();
-      for (const f of type.fieldsArray) {
+      const byName = new Map<string, FieldDescriptor>();
+      for (const f of type.fields) {
         byName.set(f.name, f);
-        byName.set((f.options?.['json_name'] as string | undefined) ?? lowerCamel(f.name), f);
+        byName.set(f.jsonName, f);
       }
-      idx = { byName, names: type.fieldsArray.map((f) => f.name) };
+      idx = { byName, names: type.fields.map((f) => f.name) };
       this.index.set(type, idx);
     }
     return idx;
   }
 
-  private checkField(field: protobuf.Field, value: unknown, path: YamlPath): void {
-    field.resolve();
-    const rules = mergedRules(field);
-    if (field.map) {
-      if (!isObject(value)) return this.fail(path, `expects a map (an object), not ${describe(value)}`);
-      const keyType = (field as unknown as protobuf.MapField).keyType;
+  private checkField(field: FieldDescriptor, value: unknown): void {
+    const rules = field.rules;
+    const path = this.path;
+    if (field.mapKey !== undefined) {
+      if (!isObject(value)) return this.fail(`expects a map (an object), not ${describe(value)}`);
+      const keyType = field.mapKey;
       for (const [k, v] of Object.entries(value)) {
-        if (keyType !== 'string' && keyType !== 'bool' && !/^-?\d+$/.test(k)) this.fail([...path, k], `map key "${k}" is not a ${keyType}`);
-        if (v !== null) this.checkValue(field, v, [...path, k], undefined);
+        path.push(k);
+        if (keyType !== 'string' && keyType !== 'bool' && !/^-?\d+$/.test(k)) this.fail(`map key "${k}" is not a ${keyType}`);
+        if (v !== null) this.checkValue(field, v, undefined);
+        path.pop();
       }
-      if (rules) this.applyRules(rules, field, value, path);
+      if (rules) this.applyRules(rules, 'map', value);
       return;
     }
     if (field.repeated) {
-      if (!Array.isArray(value)) return this.fail(path, `expects a list, not ${describe(value)}`);
-      value.forEach((item, i) => this.checkValue(field, item, [...path, i], rules?.['repeated']?.['items'] as Rules | undefined));
-      if (rules) this.applyRules(rules, field, value, path);
+      if (!Array.isArray(value)) return this.fail(`expects a list, not ${describe(value)}`);
+      const itemRules = rules?.['repeated']?.['items'] as Rules | undefined;
+      for (let i = 0; i < value.length; i++) {
+        path.push(i);
+        this.checkValue(field, value[i], itemRules);
+        path.pop();
+      }
+      if (rules) this.applyRules(rules, 'repeated', value);
       return;
     }
-    if (Array.isArray(value)) return this.fail(path, `expects a single value, not a list`);
-    this.checkValue(field, value, path, rules);
+    if (Array.isArray(value)) return this.fail(`expects a single value, not a list`);
+    this.checkValue(field, value, rules);
   }
 
-  private checkValue(field: protobuf.Field, value: unknown, path: YamlPath, rules: Rules | undefined): void {
-    const resolved = field.resolvedType;
-    if (resolved instanceof protobuf.Type) {
-      this.checkMessage(resolved, value, path);
-      const wrapped = WRAPPERS[resolved.fullName];
-      if (rules && wrapped && value !== null) this.problemsFrom(checkRules(rules, wrapped, value, undefined), path);
-      else if (rules && resolved.fullName === '.google.protobuf.Duration' && typeof value === 'string') this.problemsFrom(checkRules(rules, 'duration', value, undefined), path);
+  private checkValue(field: FieldDescriptor, value: unknown, rules: Rules | undefined): void {
+    if (field.kind === 'message') {
+      this.checkMessage(field.type, value);
+      const wrapped = WRAPPERS[field.type];
+      if (rules && wrapped && value !== null) this.problemsFrom(checkRules(rules, wrapped, value, undefined));
+      else if (rules && field.type === '.google.protobuf.Duration' && typeof value === 'string') this.problemsFrom(checkRules(rules, 'duration', value, undefined));
       return;
     }
-    if (resolved instanceof protobuf.Enum) {
+    if (field.kind === 'enum') {
+      const enumType = this.api.enums[field.type]!;
       if (typeof value === 'string') {
-        if (!(value in resolved.values)) {
-          const close = suggestClosest(value, Object.keys(resolved.values));
-          this.fail(path, `"${value}" is not a value of ${shortName(resolved)}${close ? ` (did you mean "${close}"?)` : `; one of ${Object.keys(resolved.values).join(', ')}`}`);
+        if (!Object.prototype.hasOwnProperty.call(enumType.values, value)) {
+          const close = suggestClosest(value, Object.keys(enumType.values));
+          this.fail(`"${value}" is not a value of ${shortName(field.type)}${close ? ` (did you mean "${close}"?)` : `; one of ${Object.keys(enumType.values).join(', ')}`}`);
         }
-      } else if (!Number.isInteger(value)) this.fail(path, `expects a ${shortName(resolved)} name, not ${describe(value)}`);
-      if (rules) this.problemsFrom(checkRules(rules, 'enum', value, resolved), path);
+      } else if (!Number.isInteger(value)) this.fail(`expects a ${shortName(field.type)} name, not ${describe(value)}`);
+      if (rules) this.problemsFrom(checkRules(rules, 'enum', value, enumType));
       return;
     }
     const problem = scalarProblem(field.type, value);
-    if (problem) return this.fail(path, problem);
-    if (rules) this.problemsFrom(checkRules(rules, field.type, value, undefined), path);
+    if (problem) return this.fail(problem);
+    if (rules) this.problemsFrom(checkRules(rules, field.type, value, undefined));
   }
 
-  private applyRules(rules: Rules, field: protobuf.Field, value: unknown, path: YamlPath): void {
-    this.problemsFrom(checkRules(rules, field.map ? 'map' : 'repeated', value, undefined), path);
+  private applyRules(rules: Rules, kind: 'map' | 'repeated', value: unknown): void {
+    this.problemsFrom(checkRules(rules, kind, value, undefined));
   }
 
-  private checkAbsent(field: protobuf.Field, rules: Rules, path: YamlPath): void {
+  private checkAbsent(field: FieldDescriptor, rules: Rules): void {
     if (rules['message']?.['required'] === true || rules['any']?.['required'] === true || rules['duration']?.['required'] === true || rules['timestamp']?.['required'] === true) {
-      this.fail(path, `required field "${field.name}" is missing`);
+      this.fail(`required field "${field.name}" is missing`);
       return;
     }
-    if (field.map || field.repeated) {
-      this.problemsFrom(checkRules(rules, field.map ? 'map' : 'repeated', [], undefined), path, 'absent');
+    if (field.mapKey !== undefined || field.repeated) {
+      this.problemsFrom(checkRules(rules, field.mapKey !== undefined ? 'map' : 'repeated', [], undefined), 'absent');
       return;
     }
-    field.resolve();
-    if (field.resolvedType instanceof protobuf.Type) return;
-    const enumType = field.resolvedType instanceof protobuf.Enum ? field.resolvedType : undefined;
+    if (field.kind === 'message') return;
+    const enumType = field.kind === 'enum' ? this.api.enums[field.type] : undefined;
     const zero = enumType ? 0 : field.type === 'string' || field.type === 'bytes' ? '' : field.type === 'bool' ? false : 0;
-    this.problemsFrom(checkRules(rules, enumType ? 'enum' : field.type, zero, enumType), path, 'absent');
+    this.problemsFrom(checkRules(rules, enumType ? 'enum' : field.type, zero, enumType), 'absent');
   }
 
-  private problemsFrom(messages: string[], path: YamlPath, absent?: 'absent'): void {
-    for (const m of messages) this.fail(path, absent ? `is missing, and its default ${m}` : m);
+  private problemsFrom(messages: string[], absent?: 'absent'): void {
+    for (const m of messages) this.fail(absent ? `is missing, and its default ${m}` : m);
   }
 
   /** Well-known types with their own JSON form; returns true when it handled the value. */
-  private wellKnown(type: protobuf.Type, value: unknown, path: YamlPath): boolean {
-    const name = type.fullName;
+  private wellKnown(name: string, value: unknown): boolean {
     const wrapped = WRAPPERS[name];
     if (wrapped) {
       const problem = scalarProblem(wrapped, value);
-      if (problem) this.fail(path, problem);
+      if (problem) this.fail(problem);
       return true;
     }
     switch (name) {
       case '.google.protobuf.Duration': {
         const m = typeof value === 'string' ? DURATION.exec(value) : null;
-        if (!m) this.fail(path, `expects a duration such as "5s" or "0.250s", not ${describe(value)}`);
-        else if (Number(m[2]) > 315576000000) this.fail(path, `duration ${value} is out of range`);
+        if (!m) this.fail(`expects a duration such as "5s" or "0.250s", not ${describe(value)}`);
+        else if (Number(m[2]) > 315576000000) this.fail(`duration ${value as string} is out of range`);
         return true;
       }
       case '.google.protobuf.Timestamp':
-        if (typeof value !== 'string' || !TIMESTAMP.test(value)) this.fail(path, `expects an RFC 3339 timestamp, not ${describe(value)}`);
+        if (typeof value !== 'string' || !TIMESTAMP.test(value)) this.fail(`expects an RFC 3339 timestamp, not ${describe(value)}`);
         return true;
       case '.google.protobuf.FieldMask':
-        if (typeof value !== 'string') this.fail(path, `expects a field mask string, not ${describe(value)}`);
+        if (typeof value !== 'string') this.fail(`expects a field mask string, not ${describe(value)}`);
         return true;
       case '.google.protobuf.Struct':
-        if (!isObject(value)) this.fail(path, `expects an object, not ${describe(value)}`);
+        if (!isObject(value)) this.fail(`expects an object, not ${describe(value)}`);
         return true;
       case '.google.protobuf.ListValue':
-        if (!Array.isArray(value)) this.fail(path, `expects a list, not ${describe(value)}`);
+        if (!Array.isArray(value)) this.fail(`expects a list, not ${describe(value)}`);
         return true;
       case '.google.protobuf.Value':
         return true;
       case '.google.protobuf.Empty':
-        if (!isObject(value) || Object.keys(value).length > 0) this.fail(path, `expects an empty object {}, not ${describe(value)}`);
+        if (!isObject(value) || Object.keys(value).length > 0) this.fail(`expects an empty object {}, not ${describe(value)}`);
         return true;
       case '.google.protobuf.Any':
-        this.checkAny(value, path);
+        this.checkAny(value);
         return true;
       default:
         return false;
     }
   }
 
-  private checkAny(value: unknown, path: YamlPath): void {
-    if (!isObject(value)) return this.fail(path, `expects an object with "@type", not ${describe(value)}`);
+  private checkAny(value: unknown): void {
+    if (!isObject(value)) return this.fail(`expects an object with "@type", not ${describe(value)}`);
     const typeUrl = value['@type'];
-    if (typeof typeUrl !== 'string') return this.fail(path, `an Any needs "@type" (type.googleapis.com/<message>)`);
-    const fullName = typeUrl.slice(typeUrl.lastIndexOf('/') + 1);
-    let type: protobuf.Type | undefined;
-    try {
-      type = this.root.lookupType(fullName);
-    } catch {
-      type = undefined;
-    }
-    if (!type || !typeUrl.includes('/')) {
-      this.fail([...path, '@type'], `"@type" ${JSON.stringify(typeUrl)} names no message type of the Envoy API`);
+    if (typeof typeUrl !== 'string') return this.fail(`an Any needs "@type" (type.googleapis.com/<message>)`);
+    const fullName = '.' + typeUrl.slice(typeUrl.lastIndexOf('/') + 1);
+    if (!typeUrl.includes('/') || !Object.prototype.hasOwnProperty.call(this.api.messages, fullName)) {
+      this.path.push('@type');
+      this.fail(`"@type" ${JSON.stringify(typeUrl)} names no message type of the Envoy API`);
+      this.path.pop();
       return;
     }
-    const rest = Object.fromEntries(Object.entries(value).filter(([k]) => k !== '@type'));
+    const rest: Record<string, unknown> = {};
+    for (const k in value) if (k !== '@type' && Object.prototype.hasOwnProperty.call(value, k)) rest[k] = value[k];
     // Well-known types keep their JSON form under "value"; other messages inline their fields.
-    if (WRAPPERS[type.fullName] || ['Duration', 'Timestamp', 'FieldMask', 'Struct', 'ListValue', 'Value', 'Any', 'Empty'].some((n) => type!.fullName === `.google.protobuf.${n}`)) {
-      if (type.fullName === '.google.protobuf.Empty') this.checkMessage(type, rest, path);
-      else this.checkMessage(type, rest['value'], [...path, 'value']);
+    if (WRAPPERS[fullName] || WELL_KNOWN.has(fullName)) {
+      if (fullName === '.google.protobuf.Empty') this.checkMessage(fullName, rest);
+      else {
+        this.path.push('value');
+        this.checkMessage(fullName, rest['value']);
+        this.path.pop();
+      }
       return;
     }
-    this.checkMessage(type, rest, path);
+    this.checkMessage(fullName, rest);
   }
 
-  private fail(path: YamlPath, message: string): void {
-    this.problems.push({ path, message, severity: 'error' });
+  private fail(message: string): void {
+    this.problems.push({ path: [...this.path], message, severity: 'error' });
   }
 
-  private warn(path: YamlPath, message: string): void {
-    this.problems.push({ path, message, severity: 'warning' });
+  private warn(message: string): void {
+    this.problems.push({ path: [...this.path], message, severity: 'warning' });
   }
 }
 
@@ -284,12 +309,9 @@ export function scalarProblem(type: string, value: unknown): string | undefined 
   }
 }
 
-export function lowerCamel(name: string): string {
-  return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-}
-
-export function shortName(t: protobuf.ReflectionObject): string {
-  return t.fullName.replace(/^\./, '');
+/** ".envoy.config.route.v3.Route" -> "envoy.config.route.v3.Route" */
+export function shortName(fullName: string): string {
+  return fullName.replace(/^\./, '');
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
