@@ -48,10 +48,19 @@ export function groupRoutesByPath(routes: readonly Route[]): PathGroup[] {
 export function buildMethodNotAllowed(groups: readonly PathGroup[]): { blocks: MethodNotAllowedBlock[]; truncated: PathGroup[] } {
   const blocks: MethodNotAllowedBlock[] = [];
   const truncated: PathGroup[] = [];
+  // Paths of different lengths never overlap: each path is compared with the later ones of its length only.
+  const byLength = new Map<number, number[]>();
+  groups.forEach((g, i) => {
+    const list = byLength.get(g.segments.length) ?? [];
+    list.push(i);
+    byLength.set(g.segments.length, list);
+  });
   groups.forEach((g, i) => {
     const base = new Set(g.methods);
     const partial: PathGroup[] = [];
-    for (const later of groups.slice(i + 1)) {
+    for (const j of byLength.get(g.segments.length)!) {
+      if (j <= i) continue;
+      const later = groups[j]!;
       const rel = pathRelation(g, later);
       if (rel === 'subset' || rel === 'same') for (const m of later.methods) base.add(m);
       else if (rel === 'partial') partial.push(later);
@@ -87,13 +96,32 @@ function subsetsLargestFirst<T>(items: readonly T[]): T[][] {
 export function pathRelation(a: PathGroup, b: PathGroup): Relation {
   if (a.segments.length !== b.segments.length) return 'disjoint';
   let result: Relation = 'same';
+  const af = factsOf(a);
+  const bf = factsOf(b);
   for (let i = 0; i < a.segments.length; i++) {
-    const rel = segmentRelation(a.segments[i]!, a.params, b.segments[i]!, b.params);
+    const rel = segmentRelation(af[i]!, bf[i]!);
     if (rel === 'disjoint') return 'disjoint';
     if (rel === 'partial') result = 'partial';
     else if (rel === 'subset' && result === 'same') result = 'subset';
   }
   return result;
+}
+
+/** What segmentRelation asks of a segment, worked out once per path (the O(n²) scan asks often). */
+interface SegmentFacts {
+  literal: string | undefined;
+  values: string[] | undefined;
+  regex: RegExp;
+}
+const facts = new WeakMap<PathGroup, SegmentFacts[]>();
+
+function factsOf(g: PathGroup): SegmentFacts[] {
+  let f = facts.get(g);
+  if (!f) {
+    f = g.segments.map((s) => ({ literal: literalOf(s), values: valuesOf(s, g.params), regex: segmentRegex(s, g.params) }));
+    facts.set(g, f);
+  }
+  return f;
 }
 
 function literalOf(s: PathSegment): string | undefined {
@@ -108,23 +136,24 @@ function valuesOf(s: PathSegment, params: readonly PathParam[]): string[] | unde
   return schema?.enum && schema.enum.length > 0 ? schema.enum.map(String) : undefined;
 }
 
-function segmentRelation(a: PathSegment, aParams: readonly PathParam[], b: PathSegment, bParams: readonly PathParam[]): Relation {
-  const aLit = literalOf(a);
-  const bLit = literalOf(b);
-  const aValues = aLit !== undefined ? [aLit] : valuesOf(a, aParams);
+function segmentRelation(af: SegmentFacts, bf: SegmentFacts): Relation {
+  const aLit = af.literal;
+  const bLit = bf.literal;
+  if (aLit !== undefined && bLit !== undefined) return aLit === bLit ? 'same' : 'disjoint';
+  const aValues = aLit !== undefined ? [aLit] : af.values;
   if (aValues) {
-    const hits = aValues.filter((v) => (bLit !== undefined ? v === bLit : segmentRegex(b, bParams).test(v))).length;
+    const hits = aValues.filter((v) => (bLit !== undefined ? v === bLit : bf.regex.test(v))).length;
     if (hits === 0) return 'disjoint';
-    if (hits === aValues.length) return aLit !== undefined && bLit !== undefined ? 'same' : 'subset';
+    if (hits === aValues.length) return 'subset';
     return 'partial';
   }
-  if (bLit !== undefined) return segmentRegex(a, aParams).test(bLit) ? 'partial' : 'disjoint';
-  const aSource = segmentRegex(a, aParams).source;
-  const bSource = segmentRegex(b, bParams).source;
+  if (bLit !== undefined) return af.regex.test(bLit) ? 'partial' : 'disjoint';
+  const aSource = af.regex.source;
+  const bSource = bf.regex.source;
   if (aSource === bSource) return 'same';
   // A bare untyped parameter takes any segment: every value of `a` is one of its values.
   if (bSource === '^(?:(?:[^/]+))$') return 'subset';
-  const bValues = valuesOf(b, bParams);
-  if (bValues && !bValues.some((v) => segmentRegex(a, aParams).test(v))) return 'disjoint';
+  const bValues = bf.values;
+  if (bValues && !bValues.some((v) => af.regex.test(v))) return 'disjoint';
   return 'partial';
 }
