@@ -4,7 +4,8 @@
 // (answered from the specs' own examples) and show a few requests. On a terminal it keeps
 // serving until Ctrl-C; otherwise it stops after the sample requests.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,9 +43,15 @@ does with the example's hostnames; dist/ now holds the NGINX, Envoy, Node and Op
 const config = parseDocument(readFileSync(join(dir, 'gw.yaml'), 'utf8'));
 for (const s of config.get('services').items) s.set('mock', true);
 config.setIn(['listen', 'host'], '127.0.0.1');
+// The users spec asks for an API key (X-Api-Key); the gateway checks it before any answer, mocked
+// or not. The demo makes a key for a consumer "demo" in a keys file (never in gw.yaml).
+const demoKey = randomBytes(12).toString('hex');
+mkdirSync(join(dir, 'secrets'));
+writeFileSync(join(dir, 'secrets', 'users.keys'), `demo:${demoKey}\n`, { mode: 0o600 });
+config.set('credentials', config.createNode({ 'users.apiKey': { keys: { file: 'secrets/users.keys' } } }));
 writeFileSync(join(dir, 'gw.yaml'), config.toString());
 
-console.log(bold('$ gw serve --port 0   # every service set to mock: true in gw.yaml'));
+console.log(bold('$ gw serve --port 0   # every service set to mock: true, and an API key for users in secrets/users.keys'));
 const serve = spawn(process.execPath, [bin, 'serve', '--port', '0', '--json', '--log-format', 'off'], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
 const ready = await new Promise((resolve, reject) => {
   let out = '';
@@ -59,6 +66,7 @@ console.log(`serving on ${ready.url}\n`);
 
 const samples = [
   ['GET', '/users/me', {}],
+  ['GET', '/users/me', { 'x-api-key': demoKey }],
   ['GET', '/products/no-such-thing', { prefer: 'code=404' }],
   ['PATCH', '/orders', {}],
 ];

@@ -10,7 +10,7 @@ import type { LogFormat } from '../runtime/access-log.js';
 import { startGateway, type StartedGateway } from '../runtime/start-gateway.js';
 import { buildGateway } from './load-gateway.js';
 import { loadProject } from '../project/load.js';
-import type { Gateway } from '../model/types.js';
+import type { Gateway, SchemeCredentials } from '../model/types.js';
 
 export interface ServeRequest {
   config: string;
@@ -39,7 +39,7 @@ export interface ServeSession {
 
 /** gw.yaml -> model -> a running gateway (src/runtime/start-gateway.ts), plus (with --watch) hot reload. */
 export async function startServeSession(req: ServeRequest, report: (text: string) => void): Promise<ServeSession> {
-  const { gateway, files } = await loadServable(req.config, req.mockMissing);
+  const { gateway, files, dir } = await loadServable(req.config, req.mockMissing);
   const started = await startGateway(gateway, {
     host: req.host ?? gateway.listen.host,
     port: req.port ?? gateway.listen.port,
@@ -50,6 +50,8 @@ export async function startServeSession(req: ServeRequest, report: (text: string
     clientHeaderTimeoutMs: req.clientHeaderTimeoutMs,
     clientRequestTimeoutMs: req.clientRequestTimeoutMs,
     drainMs: req.drainMs,
+    // Secrets of gw.yaml `credentials`: files relative to gw.yaml's folder, variables from gw's environment.
+    secrets: { baseDir: dir, baseDirName: "gw.yaml's folder", env: process.env },
   });
   const watcher = req.watch ? watchFiles(files, async () => reload(req.config, req.mockMissing, started, report)) : undefined;
   return {
@@ -64,7 +66,7 @@ export async function startServeSession(req: ServeRequest, report: (text: string
   };
 }
 
-async function loadServable(config: string, mockMissing: boolean): Promise<{ gateway: Gateway; files: string[]; diagnostics: Diagnostic[] }> {
+async function loadServable(config: string, mockMissing: boolean): Promise<{ gateway: Gateway; files: string[]; dir: string; diagnostics: Diagnostic[] }> {
   const project = await loadProject(config);
   let built = await buildGateway(project);
   if (mockMissing) {
@@ -74,14 +76,22 @@ async function loadServable(config: string, mockMissing: boolean): Promise<{ gat
   if (hasErrors(built.diagnostics)) throw new GwError(built.diagnostics);
   // Watch what the gateway is made of: gw.yaml, the specs and every file their $refs reach.
   const specs = (project.config.services ?? []).filter((s) => !isUrl(s.spec)).map((s) => (isAbsolute(s.spec) ? s.spec : resolve(project.dir, s.spec)));
-  return { gateway: built.gateway, files: [...new Set([project.file, ...specs, ...built.files])], diagnostics: built.diagnostics };
+  // The credentials' files too: editing a keys or htpasswd file reloads like editing gw.yaml.
+  const secrets = built.gateway.securitySchemes.flatMap((s) => secretFiles(s.credentials)).map((f) => resolve(project.dir, f));
+  return { gateway: built.gateway, files: [...new Set([project.file, ...specs, ...built.files, ...secrets])], dir: project.dir, diagnostics: built.diagnostics };
+}
+
+function secretFiles(c: SchemeCredentials | null): string[] {
+  if (!c) return [];
+  if (c.kind !== 'jwt') return 'file' in c.source ? [c.source.file] : [];
+  return [...(c.secret && 'file' in c.secret ? [c.secret.file] : []), ...(c.jwks && 'file' in c.jwks ? [c.jwks.file] : [])];
 }
 
 /** A broken edit keeps the last good configuration serving and says why. */
 async function reload(config: string, mockMissing: boolean, started: StartedGateway, report: (text: string) => void): Promise<string[] | undefined> {
   try {
     const { gateway, files } = await loadServable(config, mockMissing);
-    started.swap(gateway);
+    await started.swap(gateway);
     report(`reloaded: ${gateway.routes.length} routes, ${gateway.upstreams.length} upstreams\n`);
     return files;
   } catch (err) {

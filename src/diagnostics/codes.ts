@@ -43,6 +43,7 @@ export const CODES = {
   GW_CREDENTIALS_UNKNOWN_SCHEME: { severity: 'error', title: 'gw.yaml `credentials` names a security scheme no service has.' },
   GW_CREDENTIALS_KIND: { severity: 'error', title: 'gw.yaml `credentials` for a scheme are of the wrong kind, or incomplete.' },
   GW_AUTH_NO_CREDENTIALS: { severity: 'warning', title: 'Routes require a security scheme that nothing checks, so their requests are refused.' },
+  GW_AUTH_SECRET: { severity: 'error', title: 'A secret that `credentials` point at (keys, htpasswd, JWT secret or JWKS file, environment variable) cannot be read or used.' },
 
   GW_OVERRIDE_UNKNOWN_OPERATION: { severity: 'error', title: 'gw.yaml overrides an operationId the spec does not have.' },
 
@@ -78,6 +79,8 @@ export const CODES = {
   GW_HTTP_NOT_FOUND: { severity: 'error', status: 404, title: 'No route matches the request path.' },
   GW_HTTP_METHOD_NOT_ALLOWED: { severity: 'error', status: 405, title: 'Routes match the path, but none for this method; Allow lists those that do.' },
   GW_HTTP_BAD_REQUEST: { severity: 'error', status: 400, title: 'The request is malformed (bad path, conflicting lengths, smuggling attempt).' },
+  GW_HTTP_UNAUTHORIZED: { severity: 'error', status: 401, title: 'The route needs credentials and the request has none that are valid; WWW-Authenticate says which.' },
+  GW_HTTP_FORBIDDEN: { severity: 'error', status: 403, title: 'The credentials are valid but lack a scope the route requires.' },
   GW_HTTP_PAYLOAD_TOO_LARGE: { severity: 'error', status: 413, title: 'The request body is larger than the route allows (maxBodySize).' },
   GW_HTTP_HEADERS_TOO_LARGE: { severity: 'error', status: 431, title: 'The request headers are larger than the gateway accepts.' },
   GW_HTTP_REQUEST_TIMEOUT: { severity: 'error', status: 408, title: 'The client sent its headers or body too slowly.' },

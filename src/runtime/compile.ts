@@ -4,6 +4,8 @@ import type { Balancer } from './balancers/balancer.js';
 import { createBalancer } from './balancers/create-balancer.js';
 import { Router } from './router.js';
 import type { TargetState } from './target-state.js';
+import { AuthCompiler, type RouteAuth } from './auth/auth-compiler.js';
+import type { AuthSecrets } from './auth/load-auth-secrets.js';
 
 export interface UpstreamRuntime {
   id: string;
@@ -31,6 +33,8 @@ export interface CompiledRoute {
   preserveHost: boolean;
   /** For a mocked service: the answers, bodies serialised once; the first is the default. */
   mock: PreparedMock[] | null;
+  /** Credential checks, and what is removed or added on the way upstream (src/runtime/auth/). */
+  auth: RouteAuth;
 }
 
 export interface PreparedMock {
@@ -52,6 +56,8 @@ const IDEMPOTENT = new Set<HttpMethod>(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE
 export interface CompileOptions {
   /** Connections kept per target at most. */
   connectionsPerTarget?: number;
+  /** Secrets the security schemes' credentials point at (auth/load-auth-secrets.ts); schemes without them refuse every request. */
+  secrets?: AuthSecrets;
 }
 
 /** Model -> route table, balancers and keep-alive pools. Pure but for the pools it opens. */
@@ -75,12 +81,13 @@ export function compileGateway(gateway: Gateway, options: CompileOptions = {}): 
     }));
     upstreams.set(u.id, { id: u.id, service: u.service, basePath: u.basePath, targets, balancer: createBalancer(u.balancing, targets), healthCheck: u.healthCheck });
   }
-  const routes = gateway.routes.map((r) => compileRoute(r, upstreams.get(r.upstream)!));
+  const auth = new AuthCompiler(gateway, options.secrets ?? new Map());
+  const routes = gateway.routes.map((r) => ({ ...compileRoute(r, upstreams.get(r.upstream)!), auth: auth.compile(r) }));
   const router = new Router(routes.map((c, i) => ({ method: c.method, segments: gateway.routes[i]!.segments, params: gateway.routes[i]!.params, value: c })));
   return { gateway, router, routes, upstreams };
 }
 
-function compileRoute(r: Route, upstream: UpstreamRuntime): CompiledRoute {
+function compileRoute(r: Route, upstream: UpstreamRuntime): Omit<CompiledRoute, 'auth'> {
   const index = new Map(r.params.map((p, i) => [p.name, i]));
   const upstreamPath: (string | number)[] = [];
   for (const piece of r.upstreamPath.split(/(\{[^{}]+\})/)) {

@@ -15,6 +15,8 @@ export interface RequestEvent {
   bytesOut: number;
   /** GW code when the gateway answered itself (404, 502, ...). */
   code: string | null;
+  /** The authenticated caller (API key consumer, basic user, token `sub`); null when none. */
+  consumer: string | null;
 }
 
 export interface UpstreamErrorEvent {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { withoutCookies } from './auth/strip-credentials.js';
 
 /**
  * Hop-by-hop headers (RFC 9110 7.6.1) and their old spellings: never forwarded either way.
@@ -27,6 +28,12 @@ export interface ForwardedFacts {
   host: string;
   requestId: string;
   upstreamHost: string | undefined;
+  /** Lower-case names never forwarded: the consumer header a client sent, credential headers (auth). */
+  drop?: ReadonlySet<string>;
+  /** Cookies removed from Cookie (API keys sent as cookies). */
+  dropCookies?: readonly string[];
+  /** The authenticated consumer: header name and value, set upstream. */
+  consumer?: readonly [string, string];
 }
 
 /**
@@ -46,7 +53,12 @@ export function upstreamRequestHeaders(raw: readonly string[], f: ForwardedFacts
     const name = raw[i]!.toLowerCase();
     // Framing is the gateway's: the client's Content-Length is replaced by the parsed one (a header
     // named in Connection must never strip it, or the body would pass as a second request).
-    if (HOP_BY_HOP.has(name) || name === 'content-length' || listed?.has(name)) continue;
+    if (HOP_BY_HOP.has(name) || name === 'content-length' || listed?.has(name) || f.drop?.has(name)) continue;
+    if (name === 'cookie' && f.dropCookies && f.dropCookies.length > 0) {
+      const kept = withoutCookies(raw[i + 1]!, f.dropCookies);
+      if (kept !== '') out.push(raw[i]!, kept);
+      continue;
+    }
     if (name === 'x-forwarded-for') {
       forwardedFor = forwardedFor ? `${forwardedFor}, ${raw[i + 1]}` : raw[i + 1];
       continue;
@@ -58,6 +70,7 @@ export function upstreamRequestHeaders(raw: readonly string[], f: ForwardedFacts
   out.push('host', f.upstreamHost ?? f.host);
   out.push('x-forwarded-for', forwardedFor ? `${forwardedFor}, ${f.clientIp}` : f.clientIp);
   out.push('x-forwarded-proto', f.proto, 'x-forwarded-host', f.host, 'x-request-id', f.requestId);
+  if (f.consumer) out.push(f.consumer[0], f.consumer[1]);
   return out;
 }
 

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Code } from '../diagnostics/codes.js';
 import type { CompiledRoute } from './compile.js';
 import { requestChannel, upstreamErrorChannel, type RequestEvent, type UpstreamErrorEvent } from './events.js';
+import { redactQueryParams } from './auth/strip-credentials.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
 import { sendProblem } from './problem.js';
 import type { H1Handler } from './h1-pool.js';
@@ -16,6 +17,8 @@ export interface RequestFacts {
   /** The Prefer header, for mocks (code=NNN). */
   prefer: string | undefined;
   start: number;
+  /** The authenticated caller (set by the auth stage), for rate limits keyed by consumer. */
+  consumer?: string;
 }
 
 class PayloadTooLargeError extends Error {
@@ -76,6 +79,9 @@ export class Forward implements H1Handler {
       host: this.facts.host,
       requestId: this.facts.requestId,
       upstreamHost: this.route.preserveHost ? undefined : target.host,
+      drop: this.route.auth.dropHeaders,
+      dropCookies: this.route.auth.dropCookies,
+      consumer: this.facts.consumer !== undefined ? [this.route.auth.consumerHeader, this.facts.consumer] : undefined,
     });
     target.pool.dispatch(
       {
@@ -202,7 +208,7 @@ export class Forward implements H1Handler {
       time: Date.now(),
       requestId: this.facts.requestId,
       method: this.req.method ?? '',
-      path: this.req.url ?? '',
+      path: this.route.auth.logRedact.length > 0 ? redactQueryParams(this.req.url ?? '', this.route.auth.logRedact) : (this.req.url ?? ''),
       route: this.route.id,
       service: this.route.service,
       target: this.target?.url ?? null,
@@ -211,6 +217,7 @@ export class Forward implements H1Handler {
       bytesIn: this.bytesIn || (this.facts.contentLength ?? 0),
       bytesOut: this.bytesOut,
       code,
+      consumer: this.facts.consumer ?? null,
     } satisfies RequestEvent);
   }
 }

@@ -1,6 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { closeCompiled, type CompiledGateway } from './compile.js';
+import type { AuthOutcome } from './auth/auth-policy.js';
+import { redactQueryParams, withoutQueryParams } from './auth/strip-credentials.js';
+import { isPromise } from './auth/types.js';
+import { closeCompiled, type CompiledGateway, type CompiledRoute } from './compile.js';
 import { requestChannel, type RequestEvent } from './events.js';
 import { requestIdFrom } from './headers.js';
 import { HealthChecks } from './health-checks.js';
@@ -119,19 +122,42 @@ export class GatewayServer {
       return answer(req, res, facts, 'GW_HTTP_METHOD_NOT_ALLOWED', `${req.method} is not allowed here`, { allow: match.allow.join(', ') });
     }
     const route = match.value;
+    // Pipeline: auth, then the rest (admit). A check that has to wait (bcrypt, a JWT signature) continues when it is done.
+    const auth = route.auth.policy?.check(req.rawHeaders, url, q);
+    if (auth !== undefined && isPromise(auth)) {
+      void auth.then((outcome) => {
+        if (!req.socket.destroyed) forward = this.admit(req, res, facts, route, match.params, url, q, outcome);
+      });
+      return;
+    }
+    forward = this.admit(req, res, facts, route, match.params, url, q, auth);
+  }
+
+  /** A matched route's request after auth: 401/403, or on to the size check, the mock or the upstream. */
+  private admit(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, route: CompiledRoute, params: readonly string[], url: string, q: number, auth: AuthOutcome | undefined): Forward | undefined {
+    if (auth !== undefined) {
+      if (!auth.ok) {
+        answer(req, res, facts, auth.code, auth.detail, auth.challenge ? { 'www-authenticate': auth.challenge } : undefined, route);
+        return undefined;
+      }
+      if (auth.consumer !== null) facts.consumer = auth.consumer;
+    }
     if (facts.contentLength !== undefined && facts.contentLength > route.maxBodyBytes) {
       res.shouldKeepAlive = false;
-      return answer(req, res, facts, 'GW_HTTP_PAYLOAD_TOO_LARGE', `the request body is larger than ${route.maxBodyBytes} bytes`, { connection: 'close' });
+      answer(req, res, facts, 'GW_HTTP_PAYLOAD_TOO_LARGE', `the request body is larger than ${route.maxBodyBytes} bytes`, { connection: 'close' }, route);
+      return undefined;
     }
     if (route.mock) {
       const bytes = answerMock(req, res, route, facts.requestId, facts.prefer);
-      return emitAnswered(req, res, facts, route.id, route.service, null, bytes);
+      emitAnswered(req, res, facts, route, null, bytes);
+      return undefined;
     }
     let path = '';
-    for (const p of route.upstreamPath) path += typeof p === 'number' ? match.params[p] : p;
-    if (q !== -1) path += url.slice(q);
-    forward = new Forward(req, res, route, path, facts);
+    for (const p of route.upstreamPath) path += typeof p === 'number' ? params[p] : p;
+    if (q !== -1) path += route.auth.dropQuery.length > 0 ? withoutQueryParams(url.slice(q), route.auth.dropQuery) : url.slice(q);
+    const forward = new Forward(req, res, route, path, facts);
     forward.start();
+    return forward;
   }
 }
 
@@ -152,30 +178,31 @@ function readFacts(raw: readonly string[]): RequestFacts {
   return { requestId: requestIdFrom(requestId), host, contentLength, chunked, prefer, start: requestChannel.hasSubscribers ? performance.now() : 0 };
 }
 
-/** The gateway answers itself (404, 405, 413, ...), and tells the subscribers. */
-function answer(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, code: Parameters<typeof sendProblem>[1], detail: string, headers?: Record<string, string>): void {
+/** The gateway answers itself (404, 405, 413, 401, ...), and tells the subscribers (with the route, when one matched). */
+function answer(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, code: Parameters<typeof sendProblem>[1], detail: string, headers?: Record<string, string>, route?: CompiledRoute): void {
   sendProblem(res, code, detail, facts.requestId, headers);
   // Unread request bodies are drained so the connection stays usable (or closed with it).
   req.resume();
-  emitAnswered(req, res, facts, null, null, code);
+  emitAnswered(req, res, facts, route ?? null, code);
 }
 
 /** Tells the subscribers about a request the gateway answered itself. */
-function emitAnswered(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, route: string | null, service: string | null, code: string | null = null, bytesOut = 0): void {
+function emitAnswered(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, route: CompiledRoute | null, code: string | null = null, bytesOut = 0): void {
   if (!requestChannel.hasSubscribers) return;
   requestChannel.publish({
     time: Date.now(),
     requestId: facts.requestId,
     method: req.method ?? '',
-    path: req.url ?? '',
-    route,
-    service,
-    target: route ? 'mock' : null,
+    path: route && route.auth.logRedact.length > 0 ? redactQueryParams(req.url ?? '', route.auth.logRedact) : (req.url ?? ''),
+    route: route?.id ?? null,
+    service: route?.service ?? null,
+    target: route && code === null ? 'mock' : null,
     status: res.statusCode,
     durationMs: performance.now() - facts.start,
     bytesIn: facts.contentLength ?? 0,
     bytesOut,
     code,
+    consumer: facts.consumer ?? null,
   } satisfies RequestEvent);
 }
 

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { createDiagnostic, isGwError } from '../diagnostics/gw-error.js';
 import { formatDiagnostics } from '../diagnostics/print.js';
@@ -20,6 +21,8 @@ export async function runStandalone(embedded: EmbeddedGateway, env: Record<strin
       ...settings,
       color: useColor(process.stdout, env),
       portSettings: { port: 'PORT', adminPort: 'ADMIN_PORT' },
+      // Relative credential files (keys, htpasswd, JWKS, secrets) resolve against GW_BASE_DIR, else the working directory.
+      secrets: { baseDir: resolve(env.GW_BASE_DIR || process.cwd()), baseDirName: env.GW_BASE_DIR ? 'GW_BASE_DIR' : 'the working directory (set GW_BASE_DIR to change it)', env },
     });
   } catch (err) {
     return fail(isGwError(err) ? err.diagnostics : [createDiagnostic('GW_INTERNAL', err instanceof Error ? err.message : String(err), { hints: ['this is a bug in gw; please report it with this output'] })]);

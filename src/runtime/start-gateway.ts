@@ -3,6 +3,7 @@ import { GwError } from '../diagnostics/gw-error.js';
 import type { Gateway } from '../model/types.js';
 import { subscribeAccessLog, type LogFormat } from './access-log.js';
 import { createAdminServer, listenAdmin } from './admin.js';
+import { loadAuthSecrets, type SecretsContext } from './auth/load-auth-secrets.js';
 import { compileGateway } from './compile.js';
 import { GatewayMetrics } from './metrics.js';
 import { GatewayServer } from './server.js';
@@ -27,6 +28,8 @@ export interface StartGatewayOptions {
   clientRequestTimeoutMs: number;
   /** How long requests in flight may run on after stop() before they are cut. */
   drainMs: number;
+  /** Where the secrets of `credentials` are read: the folder relative files resolve against, and the environment. */
+  secrets: SecretsContext;
   /** How the user sets the ports, for the hint when one cannot be used: `--port` (a flag) or `PORT` (an environment variable). */
   portSettings?: { port: string; adminPort: string };
 }
@@ -37,8 +40,8 @@ export interface StartedGateway {
   readonly adminUrl: string | undefined;
   /** The model being served now (the latest one after swap). */
   readonly gateway: Gateway;
-  /** Serve another model from now on (hot reload); requests already running finish on the old table. */
-  swap(gateway: Gateway): void;
+  /** Serve another model from now on (hot reload; secrets are read again); requests already running finish on the old table. Throws GwError when a secret cannot be read, and the old table keeps serving. */
+  swap(gateway: Gateway): Promise<void>;
   /** Stop accepting, drain for up to drainMs, close pools, admin listener and subscribers. */
   stop(): Promise<{ dropped: number }>;
 }
@@ -47,7 +50,9 @@ const FLAG_SETTINGS = { port: '--port', adminPort: '--admin-port' };
 
 export async function startGateway(gateway: Gateway, options: StartGatewayOptions): Promise<StartedGateway> {
   const settings = options.portSettings ?? FLAG_SETTINGS;
-  const server = new GatewayServer(compileGateway(gateway), {
+  // Unreadable secrets (GW_AUTH_SECRET) stop the start here, before anything listens.
+  const secrets = await loadAuthSecrets(gateway, options.secrets);
+  const server = new GatewayServer(compileGateway(gateway, { secrets }), {
     host: options.host,
     port: options.port,
     headersTimeoutMs: options.clientHeaderTimeoutMs,
@@ -86,8 +91,9 @@ export async function startGateway(gateway: Gateway, options: StartGatewayOption
     get gateway() {
       return server.compiled.gateway;
     },
-    swap(next) {
-      server.swap(compileGateway(next));
+    async swap(next) {
+      const nextSecrets = await loadAuthSecrets(next, options.secrets);
+      server.swap(compileGateway(next, { secrets: nextSecrets }));
       metrics?.track(server.compiled);
     },
     async stop() {

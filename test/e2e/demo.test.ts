@@ -10,6 +10,8 @@ describe('npm run demo', () => {
     expect(r.stdout).toContain('added users: specs/users.yaml, Swagger 2.0, 7 operations');
     expect(r.stdout).toMatch(/^GET\s+\/products\/featured\s+catalog/m);
     for (const f of ['nginx/conf.d/gw.conf', 'envoy/envoy.yaml', 'node/server.mjs', 'openapi/openapi.json']) expect(r.stdout).toContain(f);
+    expect(r.stdout).toContain('HTTP 401 (application/problem+json)');
+    expect(r.stdout).toContain('"code":"GW_HTTP_UNAUTHORIZED"');
     expect(r.stdout).toContain('HTTP 200 (application/json)');
     expect(r.stdout).toContain('HTTP 404 (application/json)');
     expect(r.stdout).toContain('HTTP 405 (application/problem+json)');

@@ -9,6 +9,7 @@ import { startEcho, type EchoUpstream } from '../helpers/echo-upstream.js';
 import { send } from '../helpers/http.js';
 import { runNodeTarget, startNodeTarget, writeNodeTarget, type RunningNodeTarget } from '../helpers/node-target.js';
 import { writeShopProject } from '../scenarios/project.js';
+import { AUTH } from '../scenarios/shop-credentials.js';
 import { judge, routingScenarios, shopScenarios, type Scenario } from '../scenarios/scenarios.js';
 
 /**
@@ -22,6 +23,7 @@ let gw: RunningNodeTarget;
 let out: string;
 let cleanup: () => Promise<void>;
 let scenarios: Scenario[] = [];
+let shopEnv: Record<string, string> = {};
 const running: RunningNodeTarget[] = [];
 
 beforeAll(async () => {
@@ -30,12 +32,12 @@ beforeAll(async () => {
   echoes = await Promise.all(['users', 'orders', 'catalog'].map((n) => startEcho(n)));
   extra = await Promise.all(['users-b', 'users-c'].map((n) => startEcho(n)));
   const [users, orders, catalog] = echoes.map((e) => e.url) as [string, string, string];
-  await writeShopProject(t.dir, { users, orders, catalog });
+  shopEnv = await writeShopProject(t.dir, { users, orders, catalog });
   const { gateway } = await buildGateway(await loadProject(join(t.dir, 'gw.yaml')));
   scenarios = [...routingScenarios(gateway), ...shopScenarios];
   out = join(t.dir, 'out');
   await writeNodeTarget(gateway, out);
-  gw = await startNodeTarget(out, { ADMIN_PORT: '0' });
+  gw = await startNodeTarget(out, { ...shopEnv, ADMIN_PORT: '0' });
 });
 
 afterAll(async () => {
@@ -45,7 +47,7 @@ afterAll(async () => {
 });
 
 async function start(env: Record<string, string>): Promise<RunningNodeTarget> {
-  const g = await startNodeTarget(out, env);
+  const g = await startNodeTarget(out, { ...shopEnv, ...env });
   running.push(g);
   return g;
 }
@@ -64,10 +66,10 @@ describe('the node gateway: the shared scenario list', () => {
     expect(failures.join('\n')).toBe('');
   });
   it('writes a JSON access log line per request on stdout', async () => {
-    await send(gw.url, 'GET', '/users/me', { 'x-request-id': 'node-log-1' });
+    await send(gw.url, 'GET', '/users/me', { ...AUTH.usersKey, 'x-request-id': 'node-log-1' });
     await new Promise((r) => setTimeout(r, 100));
     const line = gw.output().stdout.split('\n').find((l) => l.includes('"node-log-1"'));
-    expect(JSON.parse(line!)).toMatchObject({ method: 'GET', path: '/users/me', service: 'users', status: 200, code: null });
+    expect(JSON.parse(line!)).toMatchObject({ method: 'GET', path: '/users/me', service: 'users', status: 200, code: null, consumer: 'users-app' });
   });
   it('serves metrics, health and routes on ADMIN_PORT', async () => {
     expect(gw.admin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -98,7 +100,7 @@ describe('upstream overrides: GW_UPSTREAM_<ID>', () => {
     const g = await start({ GW_UPSTREAM_USERS: `${b.url},${c.url}/api/v1` });
     const seen = new Set<string>();
     for (let i = 0; i < 4; i++) {
-      const a = await send(g.url, 'GET', '/users/me');
+      const a = await send(g.url, 'GET', '/users/me', AUTH.usersKey);
       expect(a.status).toBe(200);
       const report = JSON.parse(a.body) as { name: string; url: string };
       expect(report.url).toBe('/api/v1/users/me');
@@ -106,7 +108,7 @@ describe('upstream overrides: GW_UPSTREAM_<ID>', () => {
     }
     expect([...seen].sort()).toEqual(['users-b', 'users-c']);
     // Other upstreams keep the model's targets.
-    expect(JSON.parse((await send(g.url, 'GET', '/orders')).body).name).toBe('orders');
+    expect(JSON.parse((await send(g.url, 'GET', '/orders', AUTH.orders)).body).name).toBe('orders');
   });
   it('overrides an upstream without a base path, behind a prefix (catalog -> GW_UPSTREAM_CATALOG)', async () => {
     const g = await start({ GW_UPSTREAM_CATALOG: extra[0]!.url });
@@ -119,7 +121,7 @@ describe('upstream overrides: GW_UPSTREAM_<ID>', () => {
 describe('shutdown', () => {
   it('SIGTERM lets a request in flight finish, then exits 0', async () => {
     const g = await start({});
-    const slow = send(g.url, 'GET', '/users/me', { 'x-echo-delay': '600' });
+    const slow = send(g.url, 'GET', '/users/me', { ...AUTH.usersKey, 'x-echo-delay': '600' });
     await new Promise((r) => setTimeout(r, 150));
     const exit = g.stop();
     expect((await slow).status).toBe(200);
@@ -128,7 +130,7 @@ describe('shutdown', () => {
   });
   it('DRAIN_TIMEOUT bounds the wait: a longer request is cut and counted', async () => {
     const g = await start({ DRAIN_TIMEOUT: '1' });
-    const slow = send(g.url, 'GET', '/users/me', { 'x-echo-delay': '5000' }).catch((err: Error) => err);
+    const slow = send(g.url, 'GET', '/users/me', { ...AUTH.usersKey, 'x-echo-delay': '5000' }).catch((err: Error) => err);
     await new Promise((r) => setTimeout(r, 150));
     const began = Date.now();
     expect(await g.stop()).toBe(0);
@@ -151,10 +153,21 @@ describe('bad settings: one error line each, exit 1, no stack', () => {
     expect(r.stderr).not.toMatch(/^\s+at /m);
   });
   it('a port in use is GW_SERVE_LISTEN with a hint naming PORT', async () => {
-    const r = await runNodeTarget(out, { PORT: String(echoes[0]!.port) });
+    const r = await runNodeTarget(out, { ...shopEnv, PORT: String(echoes[0]!.port) });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`error GW_SERVE_LISTEN 127.0.0.1:${echoes[0]!.port} is already in use`);
     expect(r.stderr).toContain('hint: pick another port with PORT (PORT=0 takes a free one)');
     expect(r.stderr).not.toMatch(/^\s+at /m);
+  });
+  it('credentials it cannot read are GW_AUTH_SECRET errors naming the file or variable (resolved against GW_BASE_DIR), never a secret', async () => {
+    // Without GW_BASE_DIR the files resolve against the working directory (the output folder), and the variables are unset.
+    const r = await runNodeTarget(out, { PORT: '0', GW_BASE_DIR: '' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`error GW_AUTH_SECRET "users.apiKey": cannot read the keys file secrets/users.keys (${join(out, 'secrets', 'users.keys')}): it does not exist`);
+    expect(r.stderr).toContain('hint: relative files are resolved against the working directory (set GW_BASE_DIR to change it)');
+    expect(r.stderr).toContain('error GW_AUTH_SECRET "catalog.apiKey": the environment variable GW_SHOP_CATALOG_KEYS that holds the keys is not set');
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    for (const value of Object.values(shopEnv)) if (value !== shopEnv.GW_BASE_DIR) expect(r.stderr).not.toContain(value);
   });
 });

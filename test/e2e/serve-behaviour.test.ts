@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -380,19 +381,28 @@ describe('hot reload', () => {
 });
 
 describe('mocks', () => {
+  // The users spec asks for an API key; a mocked route checks it before answering, like any other.
+  const key = randomBytes(16).toString('hex');
+  const keysEnv = { GW_TEST_USER_KEYS: `ops:${key}` };
+  const credentials = 'credentials:\n  users.apiKey: { keys: { env: GW_TEST_USER_KEYS } }\n';
+
   it('mock: true answers from the spec examples; Prefer: code=NNN picks another documented response', async () => {
     await writeFiles(dir, {
       'svc.yaml': SPEC,
-      'gw.yaml': `version: 1\nname: t\nservices:\n  - name: users\n    spec: ${join(process.cwd(), 'examples/shop/specs/users.yaml')}\n    mock: true\n`,
+      'gw.yaml': `version: 1\nname: t\nservices:\n  - name: users\n    spec: ${join(process.cwd(), 'examples/shop/specs/users.yaml')}\n    mock: true\n${credentials}`,
     });
-    gw = await startGwServe(dir);
-    const me = await send(gw.url, 'GET', '/users/me');
+    gw = await startGwServe(dir, [], undefined, keysEnv);
+    const refused = await send(gw.url, 'GET', '/users/me');
+    expect(refused.status).toBe(401);
+    expect(refused.headers['x-gw-mock']).toBeUndefined();
+    expect((await send(gw.url, 'GET', '/health')).status).toBe(200);
+    const me = await send(gw.url, 'GET', '/users/me', { 'x-api-key': key });
     expect(me.status).toBe(200);
     expect(me.headers['x-gw-mock']).toBe('true');
     expect(JSON.parse(me.body)).toMatchObject({ id: 7, email: 'ops@shop.example' });
-    const missing = await send(gw.url, 'GET', '/users/42', { prefer: 'code=404' });
+    const missing = await send(gw.url, 'GET', '/users/42', { 'x-api-key': key, prefer: 'code=404' });
     expect(missing.status).toBe(404);
-    const undocumented = await send(gw.url, 'GET', '/users/42', { prefer: 'code=418' });
+    const undocumented = await send(gw.url, 'GET', '/users/42', { 'x-api-key': key, prefer: 'code=418' });
     expect(undocumented.status).toBe(400);
     expect(JSON.parse(undocumented.body).detail).toBe('this operation documents no 418 response (documented: 200, 404)');
     expect((await send(gw.url, 'GET', '/users/abc')).status).toBe(404);
@@ -405,11 +415,11 @@ describe('mocks', () => {
     await dead.close();
     await writeFiles(dir, {
       'svc.yaml': SPEC,
-      'gw.yaml': `version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n    upstreams: ["${a!.url}"]\n  - name: users\n    spec: ${join(process.cwd(), 'examples/shop/specs/users.yaml')}\n    upstreams: ["${deadUrl}"]\n`,
+      'gw.yaml': `version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n    upstreams: ["${a!.url}"]\n  - name: users\n    spec: ${join(process.cwd(), 'examples/shop/specs/users.yaml')}\n    upstreams: ["${deadUrl}"]\n${credentials}`,
     });
-    gw = await startGwServe(dir, ['--mock-missing']);
+    gw = await startGwServe(dir, ['--mock-missing'], undefined, keysEnv);
     expect(JSON.parse((await send(gw.url, 'GET', '/items')).body).name).toBe('a');
-    const me = await send(gw.url, 'GET', '/users/me');
+    const me = await send(gw.url, 'GET', '/users/me', { 'x-api-key': key });
     expect(me.headers['x-gw-mock']).toBe('true');
     expect(gw.output().stdout).toContain('"mocked":["users"]');
   });

@@ -12,6 +12,7 @@ import { send } from '../helpers/http.js';
 import { findNginx, freePort, nginxTest, startNginx } from '../helpers/nginx.js';
 import { startNodeTarget, writeNodeTarget } from '../helpers/node-target.js';
 import { writeShopProject } from '../scenarios/project.js';
+import { authScenarios } from '../scenarios/auth-scenarios.js';
 import { judge, routingScenarios, shopScenarios, type Scenario } from '../scenarios/scenarios.js';
 
 async function writeFiles(dir: string, files: readonly RenderedFile[]): Promise<void> {
@@ -38,11 +39,11 @@ beforeAll(async () => {
   echoes = await Promise.all(['users', 'orders', 'catalog'].map((n) => startEcho(n)));
   const [users, orders, catalog] = echoes.map((e) => e.url) as [string, string, string];
   const port = await freePort();
-  await writeShopProject(t.dir, { users, orders, catalog }, port);
+  const env = await writeShopProject(t.dir, { users, orders, catalog }, port);
   const { gateway } = await buildGateway(await loadProject(join(t.dir, 'gw.yaml')));
-  scenarios = [...routingScenarios(gateway), ...shopScenarios];
+  scenarios = [...routingScenarios(gateway), ...shopScenarios, ...authScenarios];
 
-  const gw = await startGwServe(t.dir);
+  const gw = await startGwServe(t.dir, [], undefined, env);
   planes.push({ name: 'gw serve', url: gw.url, stop: () => gw.stop() });
 
   if (!findNginx()) throw new Error('nginx is not installed (apt-get install -y nginx); .ci/run installs it');
@@ -53,7 +54,7 @@ beforeAll(async () => {
   planes.push({ name: 'nginx', url: nginx.url, stop: () => nginx.stop() });
 
   await writeNodeTarget(gateway, out);
-  const node = await startNodeTarget(out);
+  const node = await startNodeTarget(out, env);
   planes.push({ name: 'node target', url: node.url, stop: () => node.stop() });
 }, 60_000);
 
@@ -65,7 +66,7 @@ afterAll(async () => {
 
 describe('every data plane answers the shared scenario list the same way', () => {
   it('has a scenario per route of the example project and the hand-written ones, and runs them on each plane', () => {
-    expect(scenarios.length).toBe(19 + shopScenarios.length);
+    expect(scenarios.length).toBe(19 + shopScenarios.length + authScenarios.length);
     expect(planes.map((p) => p.name)).toEqual(['gw serve', 'nginx', 'node target']);
   });
   it('passes every scenario on every data plane', async () => {

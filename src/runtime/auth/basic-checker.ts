@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import type { HtpasswdEntry } from './parse-htpasswd.js';
+import { ABSENT, consumerName, INVALID, type CredentialValue, type SchemeChecker, type SchemeResult } from './types.js';
+import { verifyPassword } from './verify-password.js';
+
+export interface BasicCheckerOptions {
+  /** How long a verified user:password stays verified without hashing again. */
+  cacheMs?: number;
+  /** Entries kept at most; the oldest go first. */
+  cacheSize?: number;
+  now?: () => number;
+}
+
+const PREFIX = /^basic[ \t]+/i;
+
+/**
+ * HTTP basic (RFC 7617) against an htpasswd file. bcrypt costs tens of milliseconds per check,
+ * so verified credentials are remembered for a minute, keyed by a SHA-256 of the header value
+ * (never the password itself); checks of the same credentials already running are shared.
+ * A cache hit, a missing header and {SHA}/$apr1$ hashes answer synchronously.
+ */
+export class BasicChecker implements SchemeChecker {
+  private readonly verified = new Map<string, { until: number; result: SchemeResult }>();
+  private readonly running = new Map<string, Promise<SchemeResult>>();
+  private readonly accepted = new Map<string, SchemeResult>();
+  private readonly cacheMs: number;
+  private readonly cacheSize: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly users: ReadonlyMap<string, HtpasswdEntry>,
+    options: BasicCheckerOptions = {},
+  ) {
+    this.cacheMs = options.cacheMs ?? 60_000;
+    this.cacheSize = options.cacheSize ?? 10_000;
+    this.now = options.now ?? Date.now;
+    for (const user of users.keys()) this.accepted.set(user, Object.freeze({ ok: true, consumer: consumerName(user), scopes: null }));
+  }
+
+  check(value: CredentialValue): SchemeResult | Promise<SchemeResult> {
+    if (value === undefined) return ABSENT;
+    if (value === null) return INVALID;
+    const m = PREFIX.exec(value);
+    if (!m) return ABSENT;
+    const encoded = value.slice(m[0].length).trim();
+    const key = createHash('sha256').update(encoded).digest('base64');
+    const hit = this.verified.get(key);
+    if (hit && hit.until > this.now()) return hit.result;
+    const pending = this.running.get(key);
+    if (pending) return pending;
+    const decoded = /^[A-Za-z0-9+/]*={0,2}$/.test(encoded) ? Buffer.from(encoded, 'base64').toString('utf8') : '';
+    const colon = decoded.indexOf(':');
+    if (colon <= 0) return INVALID;
+    const user = decoded.slice(0, colon);
+    const entry = this.users.get(user);
+    if (!entry) return INVALID;
+    const ok = verifyPassword(decoded.slice(colon + 1), entry);
+    if (typeof ok === 'boolean') return this.remember(key, ok ? this.accepted.get(user)! : INVALID);
+    const check = ok.then(
+      (yes) => this.remember(key, yes ? this.accepted.get(user)! : INVALID),
+      () => INVALID,
+    );
+    this.running.set(key, check);
+    void check.finally(() => this.running.delete(key));
+    return check;
+  }
+
+  /** Only successes are cached: a wrong password is hashed every time, as without the cache. */
+  private remember(key: string, result: SchemeResult): SchemeResult {
+    if (!result.ok) return result;
+    this.verified.delete(key);
+    if (this.verified.size >= this.cacheSize) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(key, { until: this.now() + this.cacheMs, result });
+    return result;
+  }
+}
