@@ -31,13 +31,32 @@ function getValidators(): { config: ValidateFunction; settings: ValidateFunction
 
 export function checkConfigSchema(data: unknown): SchemaProblem[] {
   const v = getValidators().config;
-  return v(data) ? [] : explainAjvErrors(v.errors ?? []);
+  return v(data) ? corsProblems(data, '#') : explainAjvErrors(v.errors ?? []);
 }
 
 /** Checks one x-gw object (or gw.yaml settings block). */
 export function checkSettingsSchema(data: unknown): SchemaProblem[] {
   const v = getValidators().settings;
-  return v(data) ? [] : explainAjvErrors(v.errors ?? []);
+  return v(data) ? corsProblems(data, '#') : explainAjvErrors(v.errors ?? []);
+}
+
+/** A rule JSON Schema states badly: CORS with credentials must name its origins (browsers refuse `*` then, and echoing any origin would let every site in). */
+function corsProblems(value: unknown, pointer: string): SchemaProblem[] {
+  if (typeof value !== 'object' || value === null) return [];
+  const out: SchemaProblem[] = [];
+  for (const [key, v] of Object.entries(value)) {
+    const at = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    const cors = v as { credentials?: unknown; origins?: unknown };
+    if (key === 'cors' && typeof v === 'object' && v !== null && cors.credentials === true && Array.isArray(cors.origins) && cors.origins.includes('*')) {
+      out.push({
+        kind: 'invalid',
+        pointer: `${at}/origins`,
+        message: 'origins ["*"] cannot go with credentials: true: any web site could call with the user\'s cookies',
+        hints: ['list the origins that may call with credentials, e.g. origins: [https://app.example.com]', 'or drop credentials: true'],
+      });
+    } else out.push(...corsProblems(v, at));
+  }
+  return out;
 }
 
 /** Ajv's errors turned into one sentence each, without the noise of failed oneOf branches. */

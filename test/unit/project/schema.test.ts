@@ -7,6 +7,12 @@ describe('checkSettingsSchema (x-gw and gw.yaml settings)', () => {
     { name: 'typo gets a suggestion', given: { retires: 2 }, want: [{ kind: 'unknown-key', pointer: '#/retires', message: 'unknown key "retires"', hints: ['did you mean "retries"?'] }] },
     { name: 'nested typo', given: { timeouts: { conect: '1s' } }, want: [{ kind: 'unknown-key', pointer: '#/timeouts/conect', message: 'unknown key "conect" in timeouts', hints: ['did you mean "connect"?'] }] },
     { name: 'bad duration explains the format', given: { timeouts: { request: 'soon' } }, want: [{ kind: 'invalid', pointer: '#/timeouts/request', message: '"soon" is not valid for "request"' }] },
+    {
+      name: 'CORS with credentials must name its origins',
+      given: { cors: { origins: ['*'], credentials: true } },
+      want: [{ kind: 'invalid', pointer: '#/cors/origins', message: 'origins ["*"] cannot go with credentials: true: any web site could call with the user\'s cookies', hints: ['list the origins that may call with credentials, e.g. origins: [https://app.example.com]', 'or drop credentials: true'] }],
+    },
+    { name: 'CORS for any origin without credentials is fine', given: { cors: { origins: ['*'] } }, want: [] },
     { name: 'bad enum lists the choices', given: { loadBalancing: 'random' }, want: [{ kind: 'invalid', pointer: '#/loadBalancing', message: '"random" is not allowed for "loadBalancing"', hints: ['use one of: "round-robin", "weighted", "least-connections"'] }] },
   ];
   for (const t of table) {

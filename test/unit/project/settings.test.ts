@@ -37,6 +37,16 @@ describe('policy settings', () => {
       want: { cors: { origins: ['https://app.example'], methods: null, headers: ['x-api-key'], exposeHeaders: [], credentials: true, maxAgeSeconds: 3600 } },
     },
     { name: 'validation is opt-in', given: { validate: true }, want: { validate: true } },
+    {
+      name: 'a rate limit is replaced whole by a higher level, never merged (no inherited gateway scope)',
+      given: mergeSettings([{ rateLimit: { requests: 100, window: '1m', scope: 'gateway' } }, { rateLimit: { requests: 5, window: '1s' } }]),
+      want: { rateLimit: { requests: 5, windowMs: 1000, key: { kind: 'ip' }, counter: 'orders.listOrders' } },
+    },
+    {
+      name: 'cors is replaced whole too',
+      given: mergeSettings([{ cors: { origins: ['https://a.example'], credentials: true } }, { cors: { origins: ['https://b.example'] } }]),
+      want: { cors: { origins: ['https://b.example'], methods: null, headers: null, exposeHeaders: [], credentials: false, maxAgeSeconds: 600 } },
+    },
   ];
   for (const t of table) it(t.name, () => expect(resolveRouteSettings(t.given, AT)).toMatchObject(t.want));
 });
