@@ -36,6 +36,18 @@ function infoOf(s: PathSegment, params: readonly PathParam[]): SegmentInfo {
   return info;
 }
 
+const routeInfos = new WeakMap<Route, SegmentInfo[]>();
+
+/** The infos of every segment of a route, looked up once per route (conflicts.ts compares each route with many). */
+function infosOf(route: Route): SegmentInfo[] {
+  let infos = routeInfos.get(route);
+  if (!infos) {
+    infos = route.segments.map((s) => infoOf(s, route.params));
+    routeInfos.set(route, infos);
+  }
+  return infos;
+}
+
 /**
  * A request path both routes match, or undefined when no request can match both. Parameters
  * are compared by what the route regex accepts (an integer id never matches "me"), so typed
@@ -43,10 +55,18 @@ function infoOf(s: PathSegment, params: readonly PathParam[]): SegmentInfo {
  */
 export function commonPath(a: Route, b: Route): string | undefined {
   if (a.segments.length !== b.segments.length) return undefined;
+  const ia = infosOf(a);
+  const ib = infosOf(b);
+  // Literal segments that differ rule the pair out before any sample is tried (most pairs of a large API).
+  for (let i = 0; i < ia.length; i++) {
+    const la = ia[i]!.literal;
+    const lb = ib[i]!.literal;
+    if (la !== undefined && lb !== undefined && la !== lb) return undefined;
+  }
   const parts: string[] = [];
-  for (let i = 0; i < a.segments.length; i++) {
-    const sa = infoOf(a.segments[i]!, a.params);
-    const sb = infoOf(b.segments[i]!, b.params);
+  for (let i = 0; i < ia.length; i++) {
+    const sa = ia[i]!;
+    const sb = ib[i]!;
     if (sa.literal !== undefined && sb.literal !== undefined) {
       if (sa.literal !== sb.literal) return undefined;
       parts.push(sa.literal);
