@@ -6,6 +6,11 @@ import { Router } from './router.js';
 import type { TargetState } from './target-state.js';
 import { AuthCompiler, type RouteAuth } from './auth/auth-compiler.js';
 import type { AuthSecrets } from './auth/load-auth-secrets.js';
+import { compileCorsPolicies, type CompiledCors } from './cors.js';
+import { MemoryStore } from './rate-limit/memory-store.js';
+import { compileRateLimit, type CompiledRateLimit } from './rate-limit/rate-limiter.js';
+import type { RateLimitStore } from './rate-limit/store.js';
+import { compileValidators, type RouteValidator } from './validate/compile-validator.js';
 
 export interface UpstreamRuntime {
   id: string;
@@ -35,6 +40,12 @@ export interface CompiledRoute {
   mock: PreparedMock[] | null;
   /** Credential checks, and what is removed or added on the way upstream (src/runtime/auth/). */
   auth: RouteAuth;
+  /** CORS headers and preflight answers (src/runtime/cors.ts); null: none. */
+  cors: CompiledCors | null;
+  /** The route's fixed-window limit on its store (src/runtime/rate-limit/); null: unlimited. */
+  rateLimit: CompiledRateLimit | null;
+  /** Parameter and JSON body checks (src/runtime/validate/); null: validate is off. */
+  validator: RouteValidator | null;
 }
 
 export interface PreparedMock {
@@ -49,6 +60,9 @@ export interface CompiledGateway {
   router: Router<CompiledRoute>;
   routes: CompiledRoute[];
   upstreams: Map<string, UpstreamRuntime>;
+  /** Where the rate-limit counters live; closed with the table only when compileGateway made it. */
+  rateLimitStore: RateLimitStore;
+  ownsRateLimitStore: boolean;
 }
 
 const IDEMPOTENT = new Set<HttpMethod>(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
@@ -58,10 +72,14 @@ export interface CompileOptions {
   connectionsPerTarget?: number;
   /** Secrets the security schemes' credentials point at (auth/load-auth-secrets.ts); schemes without them refuse every request. */
   secrets?: AuthSecrets;
+  /** The rate-limit store (kept across reloads by the caller); a fresh memory store when absent. */
+  rateLimitStore?: RateLimitStore;
 }
 
 /** Model -> route table, balancers and keep-alive pools. Pure but for the pools it opens. */
 export function compileGateway(gateway: Gateway, options: CompileOptions = {}): CompiledGateway {
+  // A schema that does not compile stops here, before any pool is made.
+  const validators = compileValidators(gateway);
   const connectTimeouts = new Map<string, number>();
   for (const r of gateway.routes) connectTimeouts.set(r.upstream, Math.max(connectTimeouts.get(r.upstream) ?? 0, r.settings.connectTimeoutMs));
   const upstreams = new Map<string, UpstreamRuntime>();
@@ -82,12 +100,20 @@ export function compileGateway(gateway: Gateway, options: CompileOptions = {}): 
     upstreams.set(u.id, { id: u.id, service: u.service, basePath: u.basePath, targets, balancer: createBalancer(u.balancing, targets), healthCheck: u.healthCheck });
   }
   const auth = new AuthCompiler(gateway, options.secrets ?? new Map());
-  const routes = gateway.routes.map((r) => ({ ...compileRoute(r, upstreams.get(r.upstream)!), auth: auth.compile(r) }));
+  const cors = compileCorsPolicies(gateway.routes);
+  const store = options.rateLimitStore ?? new MemoryStore();
+  const routes = gateway.routes.map((r, i) => ({
+    ...compileRoute(r, upstreams.get(r.upstream)!),
+    auth: auth.compile(r),
+    cors: cors[i] ?? null,
+    rateLimit: r.settings.rateLimit ? compileRateLimit(r.settings.rateLimit, store) : null,
+    validator: validators.get(r.id) ?? null,
+  }));
   const router = new Router(routes.map((c, i) => ({ method: c.method, segments: gateway.routes[i]!.segments, params: gateway.routes[i]!.params, value: c })));
-  return { gateway, router, routes, upstreams };
+  return { gateway, router, routes, upstreams, rateLimitStore: store, ownsRateLimitStore: options.rateLimitStore === undefined };
 }
 
-function compileRoute(r: Route, upstream: UpstreamRuntime): Omit<CompiledRoute, 'auth'> {
+function compileRoute(r: Route, upstream: UpstreamRuntime): Omit<CompiledRoute, 'auth' | 'cors' | 'rateLimit' | 'validator'> {
   const index = new Map(r.params.map((p, i) => [p.name, i]));
   const upstreamPath: (string | number)[] = [];
   for (const piece of r.upstreamPath.split(/(\{[^{}]+\})/)) {
@@ -120,4 +146,5 @@ function serialise(contentType: string | null, body: unknown): Buffer {
 /** Closes every pool once its requests are done. */
 export async function closeCompiled(c: CompiledGateway): Promise<void> {
   await Promise.all([...c.upstreams.values()].flatMap((u) => u.targets.map((t) => t.pool.close())));
+  if (c.ownsRateLimitStore) await c.rateLimitStore.close();
 }

@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import type { Code } from '../diagnostics/codes.js';
 import type { CompiledRoute } from './compile.js';
 import { requestChannel, upstreamErrorChannel, type RequestEvent, type UpstreamErrorEvent } from './events.js';
+import { addExtraHeaders, extraHeadersRecord } from './extra-headers.js';
 import { redactQueryParams } from './auth/strip-credentials.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
 import { sendProblem } from './problem.js';
@@ -17,8 +19,14 @@ export interface RequestFacts {
   /** The Prefer header, for mocks (code=NNN). */
   prefer: string | undefined;
   start: number;
+  /** The Origin header, for CORS. */
+  origin?: string;
   /** The authenticated caller (set by the auth stage), for rate limits keyed by consumer. */
   consumer?: string;
+  /** Headers the gateway adds to the answer, whoever gives it (RateLimit-*, CORS). */
+  responseHeaders?: readonly string[];
+  /** The body, when a stage had to read it whole (validation); sent instead of the stream. */
+  body?: Buffer;
 }
 
 class PayloadTooLargeError extends Error {
@@ -97,7 +105,8 @@ export class Forward implements H1Handler {
   }
 
   /** The request body as it arrives; a chunked body larger than the route allows stops with 413. */
-  private body(): IncomingMessage | AsyncGenerator<Buffer> {
+  private body(): NodeJS.ReadableStream | AsyncGenerator<Buffer> {
+    if (this.facts.body !== undefined) return Readable.from([this.facts.body]);
     if (!this.facts.chunked) return this.req;
     const limit = this.route.maxBodyBytes;
     const req = this.req;
@@ -120,7 +129,8 @@ export class Forward implements H1Handler {
     if (statusCode >= 500) this.noteFailure(target, 'status');
     else recordSuccess(target);
     try {
-      this.res.writeHead(statusCode, clientResponseHeaders(rawHeaders, this.facts.requestId));
+      const headers = clientResponseHeaders(rawHeaders, this.facts.requestId);
+      this.res.writeHead(statusCode, this.facts.responseHeaders ? addExtraHeaders(headers, this.facts.responseHeaders) : headers);
     } catch {
       // Node refuses to send a header the upstream sent (a bad name or value): answer 502 instead.
       this.fail('GW_HTTP_UPSTREAM_FAILED', `service "${this.route.service}" answered with a header that cannot be forwarded`);
@@ -198,7 +208,7 @@ export class Forward implements H1Handler {
 
   private fail(code: Code, detail: string, headers?: Record<string, string>): void {
     this.done = true;
-    sendProblem(this.res, code, detail, this.facts.requestId, headers);
+    sendProblem(this.res, code, detail, this.facts.requestId, this.facts.responseHeaders ? { ...extraHeadersRecord(this.facts.responseHeaders), ...headers } : headers);
     this.emit(this.res.statusCode, code);
   }
 

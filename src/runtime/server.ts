@@ -1,3 +1,4 @@
+import type { Code } from '../diagnostics/codes.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { AuthOutcome } from './auth/auth-policy.js';
@@ -11,6 +12,9 @@ import { normalizePath } from './normalize-path.js';
 import { sendProblem, rawProblemResponse } from './problem.js';
 import { answerMock } from './mock.js';
 import { Forward, type RequestFacts } from './proxy.js';
+import { admitRequest } from './admission.js';
+import { corsResponseHeaders, preflightHeaders } from './cors.js';
+import { extraHeadersRecord } from './extra-headers.js';
 
 export interface GatewayServerOptions {
   host: string;
@@ -101,10 +105,10 @@ export class GatewayServer {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const table = this.table;
     this.inFlight++;
-    let forward: Forward | undefined;
+    const flow: Flow = { forward: undefined };
     // One listener per request: count it out, and tell the upstream side when the client left early.
     res.on('close', () => {
-      forward?.clientClosed();
+      flow.forward?.clientClosed();
       if (--this.inFlight === 0 && this.idle) this.idle();
     });
     const facts = readFacts(req.rawHeaders);
@@ -116,49 +120,93 @@ export class GatewayServer {
     const q = url.indexOf('?');
     const segments = normalizePath(q === -1 ? url : url.slice(0, q));
     if (!segments) return answer(req, res, facts, 'GW_HTTP_BAD_REQUEST', 'the request path is not a valid absolute path');
+    // A CORS preflight for a route with `cors` is answered here, before auth and limits (src/runtime/cors.ts).
+    if (facts.origin !== undefined && req.method === 'OPTIONS') {
+      const wanted = req.headers['access-control-request-method'];
+      const pre = typeof wanted === 'string' ? table.router.lookup(wanted, segments) : undefined;
+      if (pre?.kind === 'found' && pre.value.cors !== null) return answerPreflight(req, res, facts, pre.value);
+    }
     const match = table.router.lookup(req.method ?? 'GET', segments);
     if (match.kind === 'not-found') return answer(req, res, facts, 'GW_HTTP_NOT_FOUND', 'no route matches this path');
     if (match.kind === 'method-not-allowed') {
       return answer(req, res, facts, 'GW_HTTP_METHOD_NOT_ALLOWED', `${req.method} is not allowed here`, { allow: match.allow.join(', ') });
     }
     const route = match.value;
+    // CORS headers go on every answer of the route, the gateway's own (401, 429, ...) too.
+    if (route.cors !== null) facts.responseHeaders = corsResponseHeaders(route.cors, facts.origin);
     // Pipeline: auth, then the rest (admit). A check that has to wait (bcrypt, a JWT signature) continues when it is done.
     const auth = route.auth.policy?.check(req.rawHeaders, url, q);
     if (auth !== undefined && isPromise(auth)) {
       void auth.then((outcome) => {
-        if (!req.socket.destroyed) forward = this.admit(req, res, facts, route, match.params, url, q, outcome);
+        if (!req.socket.destroyed) this.admit(req, res, facts, route, match.params, url, q, outcome, flow);
       });
       return;
     }
-    forward = this.admit(req, res, facts, route, match.params, url, q, auth);
+    this.admit(req, res, facts, route, match.params, url, q, auth, flow);
   }
 
   /** A matched route's request after auth: 401/403, or on to the size check, the mock or the upstream. */
-  private admit(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, route: CompiledRoute, params: readonly string[], url: string, q: number, auth: AuthOutcome | undefined): Forward | undefined {
+  private admit(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, route: CompiledRoute, params: readonly string[], url: string, q: number, auth: AuthOutcome | undefined, flow: Flow): void {
     if (auth !== undefined) {
-      if (!auth.ok) {
-        answer(req, res, facts, auth.code, auth.detail, auth.challenge ? { 'www-authenticate': auth.challenge } : undefined, route);
-        return undefined;
-      }
+      if (!auth.ok) return refuse(req, res, facts, route, auth.code, auth.detail, auth.challenge ? { 'www-authenticate': auth.challenge } : undefined);
       if (auth.consumer !== null) facts.consumer = auth.consumer;
     }
     if (facts.contentLength !== undefined && facts.contentLength > route.maxBodyBytes) {
       res.shouldKeepAlive = false;
-      answer(req, res, facts, 'GW_HTTP_PAYLOAD_TOO_LARGE', `the request body is larger than ${route.maxBodyBytes} bytes`, { connection: 'close' }, route);
-      return undefined;
+      return refuse(req, res, facts, route, 'GW_HTTP_PAYLOAD_TOO_LARGE', `the request body is larger than ${route.maxBodyBytes} bytes`, { connection: 'close' });
     }
-    if (route.mock) {
-      const bytes = answerMock(req, res, route, facts.requestId, facts.prefer);
-      emitAnswered(req, res, facts, route, null, bytes);
-      return undefined;
+    // Rate limit, then validation (admission.ts); synchronous unless Redis or a body to read makes them wait.
+    const go = route.rateLimit === null && route.validator === null ? true : admitRequest(req, res, route, facts, params, q === -1 ? '' : url.slice(q + 1), refuse);
+    if (go === true) flow.forward = dispatch(req, res, facts, route, params, url, q);
+    else if (go !== false) {
+      go.then(
+        (ok) => {
+          if (ok && !req.socket.destroyed) flow.forward = dispatch(req, res, facts, route, params, url, q);
+        },
+        () => res.destroy(),
+      );
     }
-    let path = '';
-    for (const p of route.upstreamPath) path += typeof p === 'number' ? params[p] : p;
-    if (q !== -1) path += route.auth.dropQuery.length > 0 ? withoutQueryParams(url.slice(q), route.auth.dropQuery) : url.slice(q);
-    const forward = new Forward(req, res, route, path, facts);
-    forward.start();
-    return forward;
   }
+}
+
+/** What the one 'close' listener of a request needs: the upstream exchange, once there is one. */
+interface Flow {
+  forward: Forward | undefined;
+}
+
+/** Hands the request to its upstream, or answers it from the spec's examples for a mocked service. */
+function dispatch(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, route: CompiledRoute, params: readonly string[], url: string, q: number): Forward | undefined {
+  if (route.mock) {
+    const bytes = answerMock(req, res, route, facts.requestId, facts.prefer, facts.responseHeaders);
+    emitAnswered(req, res, facts, route, null, bytes);
+    return undefined;
+  }
+  let path = '';
+  for (const p of route.upstreamPath) path += typeof p === 'number' ? params[p] : p;
+  if (q !== -1) path += route.auth.dropQuery.length > 0 ? withoutQueryParams(url.slice(q), route.auth.dropQuery) : url.slice(q);
+  const forward = new Forward(req, res, route, path, facts);
+  forward.start();
+  return forward;
+}
+
+/** The gateway answers a matched route's request itself (401, 413, 429, 400, ...), with the route's extra headers (CORS, RateLimit-*). */
+function refuse(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, route: CompiledRoute, code: Code, detail: string, headers?: Record<string, string>, members?: Record<string, unknown>, drain = true): void {
+  const extra = facts.responseHeaders && facts.responseHeaders.length > 0 ? { ...extraHeadersRecord(facts.responseHeaders), ...headers } : headers;
+  sendProblem(res, code, detail, facts.requestId, extra, members);
+  // Unread request bodies are drained so the connection stays usable (or closed with it).
+  if (drain) req.resume();
+  emitAnswered(req, res, facts, route, code);
+}
+
+/** A CORS preflight: 204 with the route's CORS headers, or 403 (no CORS headers) for an origin it does not allow. */
+function answerPreflight(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, route: CompiledRoute): void {
+  const requested = req.headers['access-control-request-headers'];
+  const headers = preflightHeaders(route.cors!, facts.origin!, typeof requested === 'string' ? requested : undefined);
+  if (headers === null) return refuse(req, res, facts, route, 'GW_HTTP_CORS_REJECTED', `the origin ${JSON.stringify(facts.origin)} may not call this route`);
+  res.writeHead(204, { ...headers, 'x-request-id': facts.requestId, 'content-length': '0' });
+  res.end();
+  req.resume();
+  emitAnswered(req, res, facts, route, null);
 }
 
 function readFacts(raw: readonly string[]): RequestFacts {
@@ -167,15 +215,20 @@ function readFacts(raw: readonly string[]): RequestFacts {
   let contentLength: number | undefined;
   let chunked = false;
   let prefer: string | undefined;
+  let origin: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     if (name.length === 4 && name.toLowerCase() === 'host') host = raw[i + 1]!;
     else if (name.length === 12 && name.toLowerCase() === 'x-request-id') requestId = raw[i + 1];
     else if (name.length === 14 && name.toLowerCase() === 'content-length') contentLength = Number(raw[i + 1]);
     else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') chunked = true;
-    else if (name.length === 6 && name.toLowerCase() === 'prefer') prefer = raw[i + 1];
+    else if (name.length === 6) {
+      const lower = name.toLowerCase();
+      if (lower === 'prefer') prefer = raw[i + 1];
+      else if (lower === 'origin') origin = raw[i + 1];
+    }
   }
-  return { requestId: requestIdFrom(requestId), host, contentLength, chunked, prefer, start: requestChannel.hasSubscribers ? performance.now() : 0 };
+  return { requestId: requestIdFrom(requestId), host, contentLength, chunked, prefer, origin, start: requestChannel.hasSubscribers ? performance.now() : 0 };
 }
 
 /** The gateway answers itself (404, 405, 413, 401, ...), and tells the subscribers (with the route, when one matched). */

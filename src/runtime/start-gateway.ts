@@ -4,9 +4,12 @@ import type { Gateway } from '../model/types.js';
 import { subscribeAccessLog, type LogFormat } from './access-log.js';
 import { createAdminServer, listenAdmin } from './admin.js';
 import { loadAuthSecrets, type SecretsContext } from './auth/load-auth-secrets.js';
-import { compileGateway } from './compile.js';
+import { compileGateway, type CompiledGateway } from './compile.js';
 import { GatewayMetrics } from './metrics.js';
 import { GatewayServer } from './server.js';
+import { createRateLimitStore, sameStore } from './rate-limit/create-store.js';
+import { subscribeRateLimitStoreLog } from './rate-limit/store-log.js';
+import type { RateLimitStore } from './rate-limit/store.js';
 
 /**
  * The one way to run a gateway from a model, shared by `gw serve` and the generated Node
@@ -24,6 +27,8 @@ export interface StartGatewayOptions {
   color: boolean;
   /** Where access log lines go (stdout by default). */
   writeLog?: (line: string) => void;
+  /** Where warnings in words go (stderr by default): the rate-limit store's outages. */
+  writeWarning?: (line: string) => void;
   clientHeaderTimeoutMs: number;
   clientRequestTimeoutMs: number;
   /** How long requests in flight may run on after stop() before they are cut. */
@@ -52,7 +57,23 @@ export async function startGateway(gateway: Gateway, options: StartGatewayOption
   const settings = options.portSettings ?? FLAG_SETTINGS;
   // Unreadable secrets (GW_AUTH_SECRET) stop the start here, before anything listens.
   const secrets = await loadAuthSecrets(gateway, options.secrets);
-  const server = new GatewayServer(compileGateway(gateway, { secrets }), {
+  const write = options.writeLog ?? ((line: string) => void process.stdout.write(line));
+  // Rate-limit counters outlive reloads; a Redis store warns once per outage (and once when it is back).
+  const unsubscribeStore = subscribeRateLimitStoreLog(options.logFormat, write, options.writeWarning ?? ((line: string) => void process.stderr.write(line)));
+  let firstStore: RateLimitStore | undefined;
+  let compiled: CompiledGateway;
+  try {
+    firstStore = createRateLimitStore(gateway, options.secrets.env);
+    compiled = compileGateway(gateway, { secrets, rateLimitStore: firstStore });
+  } catch (err) {
+    await firstStore?.close();
+    unsubscribeStore();
+    throw err;
+  }
+  // A Redis store gets a moment to connect, so the first requests are counted; never fails the start.
+  let store: RateLimitStore = firstStore;
+  await store.ready(2_000);
+  const server = new GatewayServer(compiled, {
     host: options.host,
     port: options.port,
     headersTimeoutMs: options.clientHeaderTimeoutMs,
@@ -61,14 +82,15 @@ export async function startGateway(gateway: Gateway, options: StartGatewayOption
   // Metrics subscribe to the runtime's events only when something can scrape them.
   const metrics = options.adminPort !== undefined ? new GatewayMetrics() : undefined;
   metrics?.track(server.compiled);
-  const write = options.writeLog ?? ((line: string) => void process.stdout.write(line));
   const unsubscribe = subscribeAccessLog(options.logFormat, write, options.color);
   let address;
   try {
     address = await server.listen();
   } catch (err) {
     unsubscribe();
+    unsubscribeStore();
     metrics?.close();
+    await store.close();
     throw listenError(err, options.host, options.port, settings.port);
   }
   let admin: Server | undefined;
@@ -81,7 +103,9 @@ export async function startGateway(gateway: Gateway, options: StartGatewayOption
     } catch (err) {
       await server.close(0);
       unsubscribe();
+      unsubscribeStore();
       metrics.close();
+      await store.close();
       throw listenError(err, options.adminHost, options.adminPort!, settings.adminPort);
     }
   }
@@ -93,13 +117,29 @@ export async function startGateway(gateway: Gateway, options: StartGatewayOption
     },
     async swap(next) {
       const nextSecrets = await loadAuthSecrets(next, options.secrets);
-      server.swap(compileGateway(next, { secrets: nextSecrets }));
+      const keep = sameStore(server.compiled.gateway, next);
+      const nextStore = keep ? store : createRateLimitStore(next, options.secrets.env);
+      let table;
+      try {
+        table = compileGateway(next, { secrets: nextSecrets, rateLimitStore: nextStore });
+      } catch (err) {
+        if (!keep) await nextStore.close();
+        throw err;
+      }
+      server.swap(table);
       metrics?.track(server.compiled);
+      if (!keep) {
+        const old = store;
+        store = nextStore;
+        await old.close();
+      }
     },
     async stop() {
       const result = await server.close(options.drainMs);
       await new Promise<void>((r) => (admin ? admin.close(() => r()) : r()));
+      await store.close();
       unsubscribe();
+      unsubscribeStore();
       metrics?.close();
       return result;
     },

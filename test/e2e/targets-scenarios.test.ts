@@ -13,6 +13,7 @@ import { findNginx, freePort, nginxTest, startNginx } from '../helpers/nginx.js'
 import { startNodeTarget, writeNodeTarget } from '../helpers/node-target.js';
 import { writeShopProject } from '../scenarios/project.js';
 import { authScenarios } from '../scenarios/auth-scenarios.js';
+import { limitsScenarios } from '../scenarios/limits-scenarios.js';
 import { judge, routingScenarios, shopScenarios, type Scenario } from '../scenarios/scenarios.js';
 
 async function writeFiles(dir: string, files: readonly RenderedFile[]): Promise<void> {
@@ -41,7 +42,7 @@ beforeAll(async () => {
   const port = await freePort();
   const env = await writeShopProject(t.dir, { users, orders, catalog }, port);
   const { gateway } = await buildGateway(await loadProject(join(t.dir, 'gw.yaml')));
-  scenarios = [...routingScenarios(gateway), ...shopScenarios, ...authScenarios];
+  scenarios = [...routingScenarios(gateway), ...shopScenarios, ...authScenarios, ...limitsScenarios];
 
   const gw = await startGwServe(t.dir, [], undefined, env);
   planes.push({ name: 'gw serve', url: gw.url, stop: () => gw.stop() });
@@ -50,7 +51,7 @@ beforeAll(async () => {
   const out = join(t.dir, 'dist');
   await writeFiles(out, (await nginxTarget.render(gateway, {})).files);
   await nginxTest(join(out, 'nginx'));
-  const nginx = await startNginx(join(out, 'nginx'), port);
+  const nginx = await startNginx(join(out, 'nginx'), port, 'nginx.conf', undefined, env);
   planes.push({ name: 'nginx', url: nginx.url, stop: () => nginx.stop() });
 
   await writeNodeTarget(gateway, out);
@@ -66,7 +67,7 @@ afterAll(async () => {
 
 describe('every data plane answers the shared scenario list the same way', () => {
   it('has a scenario per route of the example project and the hand-written ones, and runs them on each plane', () => {
-    expect(scenarios.length).toBe(19 + shopScenarios.length + authScenarios.length);
+    expect(scenarios.length).toBe(19 + shopScenarios.length + authScenarios.length + limitsScenarios.length);
     expect(planes.map((p) => p.name)).toEqual(['gw serve', 'nginx', 'node target']);
   });
   it('passes every scenario on every data plane', async () => {

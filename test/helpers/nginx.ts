@@ -46,13 +46,16 @@ export interface RunningNginx {
   stop(): Promise<void>;
 }
 
-/** Runs nginx in the foreground with the prefix `dir`, waits until `port` accepts connections. */
-export async function startNginx(dir: string, port: number, conf = 'nginx.conf', timeoutMs = 15_000): Promise<RunningNginx> {
+/**
+ * Runs nginx in the foreground with the prefix `dir`, waits until `port` accepts connections.
+ * `env` is added to its environment (the credentials gw-auth.js reads, GW_BASE_DIR).
+ */
+export async function startNginx(dir: string, port: number, conf = 'nginx.conf', timeoutMs = 15_000, env: Record<string, string> = {}): Promise<RunningNginx> {
   const bin = findNginx()!;
   // nginx opens /dev/stdout for its access log, which fails on a socket: give it a file.
   const logFile = join(dir, 'nginx.out');
   const fd = openSync(logFile, 'w');
-  const child: ChildProcess = spawn(bin, ['-p', dir, '-c', join(dir, conf), '-g', `daemon off; ${globalDirectives()}`], { stdio: ['ignore', fd, fd] });
+  const child: ChildProcess = spawn(bin, ['-p', dir, '-c', join(dir, conf), '-g', `daemon off; ${globalDirectives()}`], { stdio: ['ignore', fd, fd], env: { ...process.env, ...env } });
   closeSync(fd);
   const readOutput = () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
   const deadline = Date.now() + timeoutMs;

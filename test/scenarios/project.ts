@@ -6,7 +6,8 @@ import { SHOP_CREDENTIALS_YAML, writeShopSecrets } from './shop-credentials.js';
 /**
  * The scenario project: the example shop's specs, each service pointed at its echo upstream
  * (keeping the spec's base path), catalog mounted under /catalog, and orders limited to 256 KiB
- * bodies (the spec's own x-gw on createOrder). Every security scheme has credentials
+ * bodies (the spec's own x-gw on createOrder); a few operations have rate limits, CORS and
+ * validation (scenarios/limits-scenarios.ts says which). Every security scheme has credentials
  * (scenarios/shop-credentials.ts: files under secrets/ and two environment variables).
  * Returns the environment the gateway needs: those variables, and GW_BASE_DIR (the project
  * folder) for the node target, whose relative credential files resolve against it.
@@ -23,6 +24,8 @@ services:
   - name: users
     spec: specs/users.yaml
     upstreams: ["${echoes.users}/api/v1"]
+    operations:            # limits-scenarios.ts
+      createUser: { validate: true, maxBodySize: 1kb }
   - name: orders
     spec: specs/orders/openapi.yaml
     upstreams: ["${echoes.orders}/v1"]
@@ -30,6 +33,12 @@ services:
     spec: specs/catalog.json
     prefix: /catalog
     upstreams: ["${echoes.catalog}"]
+    operations:            # limits-scenarios.ts
+      listProducts: { validate: true }
+      listFeaturedProducts:
+        rateLimit: { requests: 2, window: 1h, key: "header:X-Client-Id" }
+      listCategories:
+        cors: { origins: ["https://shop.example"], credentials: true, exposeHeaders: [X-Upstream], maxAge: 5m }
 ${SHOP_CREDENTIALS_YAML}`,
   );
   return { ...env, GW_BASE_DIR: dir };

@@ -1,6 +1,7 @@
 import type { Gateway, Route } from '../../src/model/types.js';
 import type { EchoReport } from '../helpers/echo-upstream.js';
 import { AUTH, credentialsFor } from './shop-credentials.js';
+import { VALID_BODIES } from './limits-scenarios.js';
 
 /**
  * The ONE scenario list every data plane is held to (gw serve now; the generated NGINX config and
@@ -23,6 +24,8 @@ export interface Scenario {
     headers?: Record<string, string | RegExp | null>;
     /** For answers from the gateway itself: the problem+json code. */
     problem?: string;
+    /** The response body must match (e.g. the field a validation problem names). */
+    body?: RegExp;
   };
   /**
    * Where a data plane cannot do what the others do: the plane, why, and what it answers instead
@@ -50,14 +53,20 @@ export function routingScenarios(gateway: Gateway): Scenario[] {
     const fill = (template: string) => template.replace(/\{([^{}]+)\}/g, (_, n: string) => sampleValue(route, n));
     const isHead = route.method === 'HEAD';
     const credentials = credentialsFor(gateway, route);
+    // A route that validates its body refuses a request without one (limits-scenarios.ts).
+    const body = VALID_BODIES[route.id];
     return {
       name: `routes ${route.method} ${route.path} to ${route.service}`,
-      request: { method: route.method, path: `${fill(route.path)}?${credentials.query}trace=${encodeURIComponent(route.id)}`, headers: credentials.headers },
+      request: {
+        method: route.method,
+        path: `${fill(route.path)}?${credentials.query}trace=${encodeURIComponent(route.id)}`,
+        headers: body !== undefined ? { ...credentials.headers, 'content-type': 'application/json' } : credentials.headers,
+        ...(body !== undefined ? { body } : {}),
+      },
       expect: {
         status: 200,
         ...(isHead ? {} : { upstream: route.service, upstreamMethod: route.method, upstreamUrl: `${fill(route.upstreamPath)}?trace=${encodeURIComponent(route.id)}` }),
       },
-      ...(credentials.query && !isHead ? { differs: [{ plane: 'nginx', why: 'policies not rendered for nginx yet', got: /^upstream got \S+\?api_key=/ }] } : {}),
     };
   });
 }
@@ -70,7 +79,7 @@ export const shopScenarios: Scenario[] = [
   { name: 'a pattern parameter outside its pattern does not match', request: { method: 'GET', path: '/catalog/products/Blue_Mug' }, expect: { status: 404, problem: 'GW_HTTP_NOT_FOUND' } },
   { name: 'unknown path: 404 problem+json with request id', request: { method: 'GET', path: '/nowhere' }, expect: { status: 404, problem: 'GW_HTTP_NOT_FOUND', headers: { 'x-request-id': /.+/ } } },
   { name: 'known path, other method: 405 with Allow', request: { method: 'PATCH', path: '/orders' }, expect: { status: 405, problem: 'GW_HTTP_METHOD_NOT_ALLOWED', headers: { allow: 'GET, HEAD, POST' } } },
-  { name: 'a method the literal path lacks goes to the parameter route that has it', request: { method: 'PUT', path: `/catalog/products/featured?${AUTH.catalogQuery}`, body: '{}' }, expect: { status: 200, upstream: 'catalog', upstreamMethod: 'PUT', upstreamUrl: '/products/featured' }, differs: [{ plane: 'nginx', why: 'policies not rendered for nginx yet', got: /^upstream got \/products\/featured\?api_key=/ }] },
+  { name: 'a method the literal path lacks goes to the parameter route that has it', request: { method: 'PUT', path: `/catalog/products/featured?${AUTH.catalogQuery}`, body: '{}' }, expect: { status: 200, upstream: 'catalog', upstreamMethod: 'PUT', upstreamUrl: '/products/featured' } },
   { name: '405 lists the methods of every route matching the path', request: { method: 'DELETE', path: '/catalog/products/featured' }, expect: { status: 405, problem: 'GW_HTTP_METHOD_NOT_ALLOWED', headers: { allow: 'GET, HEAD, PUT' } } },
   { name: 'HEAD is served by the GET route', request: { method: 'HEAD', path: '/users/me', headers: AUTH.usersKey }, expect: { status: 200 } },
   { name: 'the prefix is stripped before forwarding', request: { method: 'GET', path: '/catalog/products?q=mug' }, expect: { status: 200, upstream: 'catalog', upstreamUrl: '/products?q=mug' } },
@@ -115,6 +124,7 @@ export function judge(s: Scenario, a: Answer): string[] {
   const out: string[] = [];
   const e = s.expect;
   if (a.status !== e.status) out.push(`status ${a.status}, want ${e.status} (body: ${a.body.slice(0, 200)})`);
+  if (e.body && !e.body.test(a.body)) out.push(`body ${a.body.slice(0, 300)}, want it to match ${String(e.body)}`);
   for (const [k, want] of Object.entries(e.headers ?? {})) out.push(...compare(`response header ${k}`, a.headers[k], want));
   if (e.problem) {
     if (!/^application\/problem\+json/.test(a.headers['content-type'] ?? '')) out.push(`content-type ${a.headers['content-type']}, want application/problem+json`);
@@ -131,7 +141,7 @@ export function judge(s: Scenario, a: Answer): string[] {
       if (e.upstream && report.name !== e.upstream) out.push(`answered by ${report.name}, want ${e.upstream}`);
       if (e.upstreamUrl && report.url !== e.upstreamUrl) out.push(`upstream got ${report.url}, want ${e.upstreamUrl}`);
       if (e.upstreamMethod && report.method !== e.upstreamMethod) out.push(`upstream got method ${report.method}, want ${e.upstreamMethod}`);
-      for (const [k, want] of Object.entries(e.upstreamHeaders ?? {})) out.push(...compare(`upstream header ${k}`, report.headers[k] as string | undefined, want));
+      for (const [k, want] of Object.entries(e.upstreamHeaders ?? {})) out.push(...compare(`upstream header ${k}`, report.headers?.[k] as string | undefined, want));
     }
   }
   return out;
