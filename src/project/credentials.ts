@@ -25,7 +25,7 @@ export function resolveCredentials(c: CredentialsInput): SchemeCredentials {
     kind: 'jwt',
     issuer: j.issuer ?? null,
     audiences,
-    algorithms: j.algorithms ? [...j.algorithms] : j.secret ? ['HS256'] : ['RS256', 'ES256'],
+    algorithms: j.algorithms ? [...j.algorithms] : [...(j.secret ? ['HS256' as const] : []), ...(j.jwks ? ['RS256' as const, 'ES256' as const] : [])],
     jwks: j.jwks ?? null,
     secret: j.secret ?? null,
     clockSkewMs: j.clockSkew !== undefined ? parseDuration(j.clockSkew) : DEFAULT_CLOCK_SKEW_MS,
@@ -74,6 +74,20 @@ export function applyCredentials(gateway: Gateway, config: ProjectConfig, config
         }),
       );
       continue;
+    }
+    if (kind === 'jwt' && input.jwt?.algorithms) {
+      const algs = input.jwt.algorithms;
+      const missing = algs.includes('HS256') && !input.jwt.secret ? 'HS256 needs `secret`' : algs.some((a) => a !== 'HS256') && !input.jwt.jwks ? `${algs.filter((a) => a !== 'HS256').join(' and ')} need${algs.filter((a) => a !== 'HS256').length === 1 ? 's' : ''} \`jwks\`` : undefined;
+      const unused = input.jwt.secret && !algs.includes('HS256') ? '`secret` is only used for HS256' : input.jwt.jwks && algs.every((a) => a === 'HS256') ? '`jwks` is only used for RS256 and ES256' : undefined;
+      if (missing || unused) {
+        diagnostics.push(
+          createDiagnostic('GW_CREDENTIALS_KIND', `"${id}" accepts ${algs.join(', ')}, but ${missing ?? unused}`, {
+            locations: [at],
+            hints: ['HS256 tokens are checked against `secret`, RS256 and ES256 tokens against the keys in `jwks`; list only the algorithms you give keys for'],
+          }),
+        );
+        continue;
+      }
     }
     resolved.set(id, resolveCredentials(input));
   }

@@ -37,6 +37,8 @@ describe('applyCredentials', () => {
   const errors: { name: string; given: ProjectConfig['credentials']; want: RegExp }[] = [
     { name: 'an unknown scheme, with a suggestion', given: { 'users.apikey': { keys: { env: 'K' } } }, want: /^GW_CREDENTIALS_UNKNOWN_SCHEME credentials are given for "users.apikey", but no service has that security scheme \| did you mean "users.apiKey"\?/ },
     { name: 'keys for a basic scheme', given: { 'users.basic': { keys: { env: 'K' } } }, want: /^GW_CREDENTIALS_KIND "users.basic" is an http basic scheme, so it takes htpasswd credentials, not keys/ },
+    { name: 'HS256 without a secret', given: { 'users.jwt': { jwt: { jwks: { file: 'j.json' }, algorithms: ['HS256', 'RS256'] } } }, want: /^GW_CREDENTIALS_KIND "users.jwt" accepts HS256, RS256, but HS256 needs `secret`/ },
+    { name: 'RS256 without jwks', given: { 'users.jwt': { jwt: { secret: { env: 'S' }, algorithms: ['RS256'] } } }, want: /^GW_CREDENTIALS_KIND "users.jwt" accepts RS256, but RS256 needs `jwks`/ },
     { name: 'a jwt without keys or secret', given: { 'users.jwt': { jwt: { issuer: 'x' } } }, want: /^GW_CREDENTIALS_KIND "users.jwt" checks JWTs but says neither where the signing keys are/ },
   ];
   for (const t of errors) {
@@ -45,6 +47,11 @@ describe('applyCredentials', () => {
       expect(`${d.code} ${d.message} | ${d.hints.join(' | ')}`).toMatch(t.want);
     });
   }
+
+  it('with both a JWKS and a secret, every algorithm is accepted unless told', () => {
+    const r = applyCredentials(gateway, config({ 'users.jwt': { jwt: { jwks: { file: 'j.json' }, secret: { env: 'S' } } } }), at);
+    expect(r.gateway.securitySchemes[2]!.credentials).toMatchObject({ algorithms: ['HS256', 'RS256', 'ES256'] });
+  });
 
   it('warns, once, about required schemes nothing checks (requests needing them are refused)', () => {
     const d = applyCredentials(gateway, config({ 'users.apiKey': { keys: { env: 'K' } } }), at).diagnostics;
