@@ -29,3 +29,13 @@ export function withQuery(regex: string): string {
   const body = regex.endsWith('$') ? regex.slice(0, -1) : regex;
   return `${body}(?:\\?.*)?$`;
 }
+
+/** A JSON value as YAML flow (JSON is YAML 1.2), ASCII only: for nested proto JSON the view builds (requirements, RBAC rules, metadata). */
+export function envoyFlow(value: unknown): string {
+  return JSON.stringify(value).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A POSIX shell word: single-quoted, a quote inside written as '\''. */
+export function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}

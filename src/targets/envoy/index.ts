@@ -1,13 +1,18 @@
 import { loadTemplates } from '../templates.js';
-import type { Target } from '../types.js';
+import type { RenderedFile, Target } from '../types.js';
 import { checkEnvoyConfig } from './check.js';
-import { envoyComment, envoyString } from './escape.js';
+import { envoyComment, envoyFlow, envoyString, shellQuote } from './escape.js';
 import { buildEnvoyView } from './view.js';
 
 export const ENVOY_CONFIG_FILE = 'envoy/envoy.yaml';
+/** The configuration of envoyproxy/ratelimit for Redis-backed limits. */
+export const RATE_LIMIT_CONFIG_FILE = 'envoy/ratelimit-config.yaml';
+/** Turns HS256 secrets into the JWKS jwt_authn reads. */
+export const HS256_SCRIPT_FILE = 'envoy/hs256-jwks.sh';
 
 /**
- * The envoy target: one static bootstrap, envoy/envoy.yaml. What it renders is checked against
+ * The envoy target: one static bootstrap, envoy/envoy.yaml (plus, when the policies need them,
+ * envoy/ratelimit-config.yaml and envoy/hs256-jwks.sh). What it renders is checked against
  * Envoy's own API protos (check.ts); problems come back as GW_ENVOY_CONFIG_INVALID errors.
  */
 export const envoyTarget: Target = {
@@ -18,9 +23,15 @@ export const envoyTarget: Target = {
     const templates = await loadTemplates('envoy', options, {
       json: (value: unknown) => envoyString(String(value)),
       oneLine: (value: unknown) => envoyComment(String(value)),
+      flow: (value: unknown) => envoyFlow(value),
+      shell: (value: unknown) => shellQuote(String(value)),
     });
     const contents = templates.render('envoy.yaml', view);
     const check = await checkEnvoyConfig(contents, ENVOY_CONFIG_FILE, { trustedRegexes: new Set(gateway.routes.map((r) => r.match.regex)) });
-    return { files: [{ path: ENVOY_CONFIG_FILE, contents }], diagnostics: [...diagnostics, ...check] };
+    const files: RenderedFile[] = [{ path: ENVOY_CONFIG_FILE, contents }];
+    // Neither file holds a secret: the script reads them where Envoy runs.
+    if (view.rateLimitConfig) files.push({ path: RATE_LIMIT_CONFIG_FILE, contents: templates.render('ratelimit-config.yaml', view.rateLimitConfig) });
+    if (view.hs256.length > 0) files.push({ path: HS256_SCRIPT_FILE, contents: templates.render('hs256-jwks.sh', view), mode: 0o755 });
+    return { files, diagnostics: [...diagnostics, ...check] };
   },
 };

@@ -68,7 +68,7 @@ describe('routes', () => {
 
   it('a GET route leaves HEAD to a HEAD route of the same path', () => {
     const { view } = buildEnvoyView(gateway([typed('GET', '/a'), typed('HEAD', '/a')]));
-    expect(view.routes[0]!.headers[0]).toEqual({ name: ':method', exact: 'GET', regex: null });
+    expect(view.routes[0]!.headers[0]).toEqual({ name: ':method', exact: 'GET', regex: null, present: false });
   });
 
   it.each([

@@ -1,0 +1,60 @@
+import type { Cors, Route } from '../../model/types.js';
+
+/**
+ * CORS in the Envoy target (docs/targets/envoy.md, "CORS"): the `cors` filter with a CorsPolicy per
+ * route. Envoy picks the policy of the route a request matches, and gw's routes match on the
+ * method, so a preflight (OPTIONS) would find no route of the method it asks about: each route
+ * with CORS gets a preflight route before every other route (OPTIONS, its path, the
+ * Access-Control-Request-Method it serves, an Origin). The cors filter answers preflights from
+ * allowed origins itself; any other origin falls through to the route's 403 (GW_HTTP_CORS_REJECTED).
+ */
+export interface CorsPolicyView {
+  origins: { exact: string | null; any: boolean }[];
+  methods: string;
+  /** null: no Access-Control-Allow-Headers. */
+  headers: string | null;
+  exposeHeaders: string | null;
+  maxAge: string;
+  credentials: boolean;
+}
+
+export interface CorsPlan {
+  /** Per route id. */
+  policies: Map<string, CorsPolicyView>;
+  notes: Map<string, string[]>;
+}
+
+export function planCors(routes: readonly Route[]): CorsPlan {
+  const methodsByPath = new Map<string, Set<string>>();
+  for (const r of routes) {
+    if (!r.settings.cors) continue;
+    let set = methodsByPath.get(r.path);
+    if (!set) methodsByPath.set(r.path, (set = new Set()));
+    set.add(r.method);
+    if (r.method === 'GET') set.add('HEAD');
+  }
+  const policies = new Map<string, CorsPolicyView>();
+  const notes = new Map<string, string[]>();
+  for (const r of routes) {
+    const c = r.settings.cors;
+    if (!c) continue;
+    policies.set(r.id, corsPolicy(c, [...methodsByPath.get(r.path)!]));
+    if (c.headers === null && c.credentials) {
+      notes.set(r.id, ['Envoy does not echo Access-Control-Request-Headers and "*" does not cover credentialed requests, so preflights allow no request headers beyond the CORS-safelisted ones; list them in cors.headers']);
+    }
+  }
+  return { policies, notes };
+}
+
+export function corsPolicy(c: Cors, pathMethods: readonly string[]): CorsPolicyView {
+  const any = c.origins.includes('*');
+  return {
+    origins: any ? [{ exact: null, any: true }] : c.origins.map((o) => ({ exact: o.replace(/\/+$/, ''), any: false })),
+    methods: (c.methods ?? [...pathMethods].sort()).join(', '),
+    // gw echoes what the preflight asks for; without credentials "*" allows the same.
+    headers: c.headers ? c.headers.join(', ') : c.credentials ? null : '*',
+    exposeHeaders: c.exposeHeaders.length > 0 ? c.exposeHeaders.join(', ') : null,
+    maxAge: String(c.maxAgeSeconds),
+    credentials: c.credentials,
+  };
+}
