@@ -467,10 +467,7 @@ const gateway = {
           ],
           "methods": null,
           "headers": null,
-          "exposeHeaders": [
-            "x-request-id",
-            "ratelimit-remaining"
-          ],
+          "exposeHeaders": [],
           "credentials": false,
           "maxAgeSeconds": 600
         },
@@ -592,10 +589,7 @@ const gateway = {
             "content-type",
             "x-api-key"
           ],
-          "exposeHeaders": [
-            "x-request-id",
-            "ratelimit-remaining"
-          ],
+          "exposeHeaders": [],
           "credentials": true,
           "maxAgeSeconds": 600
         },
