@@ -2,7 +2,7 @@ import { loadTemplates } from '../templates.js';
 import type { Target } from '../types.js';
 import { buildNginxView } from './view.js';
 
-/** Open-source NGINX (as Debian ships it): nginx/nginx.conf (complete) and nginx/conf.d/gw.conf (include-able). */
+/** Open-source NGINX (as Debian ships it): nginx/nginx.conf (complete), nginx/conf.d/gw.conf (include-able) and, with credentials to check, nginx/conf.d/gw-auth.js (njs). */
 export const nginxTarget: Target = {
   name: 'nginx',
   description: 'NGINX configuration: nginx.conf and an include-able conf.d/gw.conf',
@@ -13,6 +13,8 @@ export const nginxTarget: Target = {
       files: [
         { path: 'nginx/nginx.conf', contents: templates.render('nginx.conf', view) },
         { path: 'nginx/conf.d/gw.conf', contents: templates.render('gw.conf', view) },
+        // The credential checks (njs); no secret is in it, so it is an ordinary file.
+        ...(view.policies.njs ? [{ path: 'nginx/conf.d/gw-auth.js', contents: templates.render('gw-auth.js', { name: view.name, config: view.policies.njs.config }) }] : []),
       ],
       diagnostics,
     };

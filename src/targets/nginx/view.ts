@@ -6,6 +6,7 @@ import type { Gateway, MockResponse, Route, Upstream } from '../../model/types.j
 import type { RenderOptions } from '../types.js';
 import { nginxComment, nginxName, nginxRegex, nginxReplacement, nginxSize, nginxString, nginxTemplateString, nginxTime } from './escape.js';
 import { buildLocationTree, literalOf, type LocationNode, type PathTemplate } from './locations.js';
+import { buildPolicies, type PoliciesView, type PreflightView, type RoutePolicyView } from './policies.js';
 
 /**
  * Every decision of the NGINX target; the templates (templates/nginx/) only print this view.
@@ -26,6 +27,12 @@ export interface NginxView {
   internals: InternalView[];
   named: NamedView[];
   methodMaps: MethodMapView[];
+  /** Authentication, rate limits, CORS (policies.ts). */
+  policies: PoliciesView;
+  /** The CORS preflight maps of the locations that answer preflights. */
+  preflights: PreflightView[];
+  /** `recursive_error_pages on`: a route served from a named location still gets gw's error answers (401, 429, ...). */
+  recursiveErrorPages: boolean;
 }
 
 export interface UpstreamView {
@@ -46,7 +53,10 @@ export interface ProblemView {
   status: number;
   name: string;
   body: string;
-  allow: boolean;
+  /** Mapped with `error_page <status>` at server level (the CORS refusal is reached from its preflight `if` instead). */
+  intercept: boolean;
+  /** Extra response headers (Allow, WWW-Authenticate, Retry-After, ...). */
+  headers: { name: string; value: string }[];
 }
 
 export interface NodeView {
@@ -66,6 +76,8 @@ export interface LocationView {
   fallback: string | null;
   /** Other routes of the same path: served in place when their location settings are the primary's, else through a named location. */
   dispatch: DispatchView[];
+  /** CORS preflights answered here, before the method check. */
+  preflight: PreflightView | null;
   handler: HandlerView;
 }
 
@@ -123,6 +135,12 @@ export interface ForwardView {
   readTimeout: string;
   tries: number;
   tlsName: string | null;
+  /** `auth_request /__gw_auth;` (gw-auth.js checks the route's credentials). */
+  auth: boolean;
+  /** `limit_req …` arguments, or null. */
+  limitReq: string | null;
+  /** `set` lines for the route's policies (before the rewrite). */
+  sets: RoutePolicyView['sets'];
 }
 
 export interface MockView {
@@ -139,6 +157,8 @@ const REQUEST_ID = '$gw_request_id';
 export function buildNginxView(gateway: Gateway, options: RenderOptions = {}): { view: NginxView; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const upstreams = new Map(gateway.upstreams.map((u) => [u.id, u]));
+  const policies = buildPolicies(gateway);
+  const preflights: PreflightView[] = [];
   const resolver = options.nginx?.resolver?.length ? `${options.nginx.resolver.join(' ')} valid=30s ipv6=off` : null;
 
   const blocks: UpstreamView[] = [];
@@ -178,7 +198,7 @@ export function buildNginxView(gateway: Gateway, options: RenderOptions = {}): {
   const named = new Map<string, NamedView>();
   const methodMaps = new Map<string, MethodMapView>();
   const routeIndex = new Map(gateway.routes.map((r, i) => [r, i]));
-  const handlerOf = (r: Route) => handler(r, upstreams.get(r.upstream));
+  const handlerOf = (r: Route) => handler(r, upstreams.get(r.upstream), policies.routes.get(r)!);
   /** An `if` condition true for these methods: a plain comparison for one, a map lookup for several. */
   const methodTest = (methods: readonly string[], want: 0 | 1): string => {
     const sorted = [...new Set(methods)].sort();
@@ -196,7 +216,7 @@ export function buildNginxView(gateway: Gateway, options: RenderOptions = {}): {
         comments: [nginxComment(`internal: ${r.method} ${r.path} (${sourceOf(r)})`)],
         fallbacks: [],
         allow: '',
-        handler: handler(r, upstreams.get(r.upstream), `^/__gw_route/${i}${r.match.regex.slice(1)}`),
+        handler: handler(r, upstreams.get(r.upstream), policies.routes.get(r)!, `^/__gw_route/${i}${r.match.regex.slice(1)}`),
       });
     }
     return `/__gw_route/${i}$uri`;
@@ -246,6 +266,8 @@ export function buildNginxView(gateway: Gateway, options: RenderOptions = {}): {
       internals.set(prefix, { prefix, comments: [nginxComment(`internal: methods of other paths that also match ${primary.path}`)], fallbacks, allow: nginxString(allow), handler: null });
       fallback = `/__gw_fallback/${order}$uri`;
     }
+    const preflight = policies.preflight(group, (r) => methodsServedBy(r, group));
+    if (preflight) preflights.push(preflight);
     return {
       match: literalPath !== undefined ? `= ${nginxRegex(literalPath)}` : `~ ${nginxRegex(primary.match.regex)}`,
       comments: group.map((r) => nginxComment(`${r.method} ${r.path} -> ${r.id} (${sourceOf(r)})`)),
@@ -253,6 +275,7 @@ export function buildNginxView(gateway: Gateway, options: RenderOptions = {}): {
       allow: nginxString(allow),
       fallback,
       dispatch,
+      preflight,
       handler: primaryHandler,
     };
   };
@@ -271,15 +294,18 @@ export function buildNginxView(gateway: Gateway, options: RenderOptions = {}): {
       resolver,
       upstreams: blocks,
       splits,
-      problems: problems(),
+      problems: problems(policies.view),
       mockAnswers: collectMocks(gateway),
       exact,
       tree,
       internals: [...internals.values()].sort((a, b) => (a.prefix < b.prefix ? -1 : 1)),
       named: [...named.values()].sort((a, b) => (a.name < b.name ? -1 : 1)),
       methodMaps: [...methodMaps.values()].sort((a, b) => (a.variable < b.variable ? -1 : 1)),
+      policies: policies.view,
+      preflights,
+      recursiveErrorPages: policies.view.njs !== null || policies.view.rateLimits,
     },
-    diagnostics,
+    diagnostics: [...diagnostics, ...policies.diagnostics],
   };
 }
 
@@ -301,7 +327,7 @@ function methodsServedBy(r: Route, group: readonly Route[]): string[] {
 
 /** Location-level directives (not allowed inside `if`) that two routes must share to be served from one location. */
 function sameLocationSettings(a: ForwardView, b: ForwardView): boolean {
-  return a.maxBody === b.maxBody && a.connectTimeout === b.connectTimeout && a.readTimeout === b.readTimeout && a.tries === b.tries && a.tlsName === b.tlsName;
+  return a.maxBody === b.maxBody && a.connectTimeout === b.connectTimeout && a.readTimeout === b.readTimeout && a.tries === b.tries && a.tlsName === b.tlsName && a.auth === b.auth && a.limitReq === b.limitReq;
 }
 
 /** Could a later template match some path this one matches? Segment by segment: literals must be equal, anything else may overlap. */
@@ -315,7 +341,7 @@ function mayOverlap(t: PathTemplate, other: PathTemplate): boolean {
   });
 }
 
-function handler(r: Route, u: Upstream | undefined, regex = r.match.regex): HandlerView {
+function handler(r: Route, u: Upstream | undefined, policy: RoutePolicyView, regex = r.match.regex): HandlerView {
   if (r.mock) return { forward: null, mock: mockView(r, r.mock) };
   if (!u || u.targets.length === 0) return { forward: null, mock: null };
   const first = u.targets[0]!;
@@ -334,6 +360,9 @@ function handler(r: Route, u: Upstream | undefined, regex = r.match.regex): Hand
       // nginx never retries POST, PATCH or LOCK on another target (proxy_next_upstream), as gw.
       tries: r.settings.retries + 1,
       tlsName: first.scheme === 'https' ? first.host : null,
+      auth: policy.auth,
+      limitReq: policy.limitReq,
+      sets: policy.sets,
     },
     mock: null,
   };
@@ -377,24 +406,44 @@ function collectMocks(gateway: Gateway): NginxView['mockAnswers'] {
   return gateway.routes.flatMap((r) => (r.mock ? mockView(r, r.mock).alternatives.map(({ named, status, contentType, body }) => ({ named, status, contentType, body })) : []));
 }
 
-function problems(): ProblemView[] {
-  const list: [Code, string][] = [
-    ['GW_HTTP_BAD_REQUEST', 'the request is malformed'],
-    ['GW_HTTP_NOT_FOUND', 'no route matches this path'],
-    ['GW_HTTP_METHOD_NOT_ALLOWED', '$request_method is not allowed here'],
-    ['GW_HTTP_REQUEST_TIMEOUT', 'the request was not received in time'],
-    ['GW_HTTP_PAYLOAD_TOO_LARGE', 'the request body is larger than this route allows'],
-    ['GW_HTTP_HEADERS_TOO_LARGE', 'the request headers are too large'],
-    ['GW_HTTP_UPSTREAM_FAILED', 'service \\"$gw_service\\" could not be reached'],
-    ['GW_HTTP_NO_HEALTHY_UPSTREAM', 'no healthy target for service \\"$gw_service\\"'],
-    ['GW_HTTP_UPSTREAM_TIMEOUT', 'service \\"$gw_service\\" did not answer in time'],
+function problems(policies: PoliciesView): ProblemView[] {
+  const list: [Code, string, ProblemView['headers']][] = [
+    ['GW_HTTP_BAD_REQUEST', 'the request is malformed', []],
+    ['GW_HTTP_NOT_FOUND', 'no route matches this path', []],
+    ['GW_HTTP_METHOD_NOT_ALLOWED', '$request_method is not allowed here', [{ name: 'Allow', value: '$gw_allow' }]],
+    ['GW_HTTP_REQUEST_TIMEOUT', 'the request was not received in time', []],
+    ['GW_HTTP_PAYLOAD_TOO_LARGE', 'the request body is larger than this route allows', []],
+    ['GW_HTTP_HEADERS_TOO_LARGE', 'the request headers are too large', []],
+    ['GW_HTTP_UPSTREAM_FAILED', 'service \\"$gw_service\\" could not be reached', []],
+    ['GW_HTTP_NO_HEALTHY_UPSTREAM', 'no healthy target for service \\"$gw_service\\"', []],
+    ['GW_HTTP_UPSTREAM_TIMEOUT', 'service \\"$gw_service\\" did not answer in time', []],
   ];
-  return list.map(([code, detail]) => {
-    const status = (CODES[code] as CodeInfo).status!;
-    const json = `{"type":"https://gw.dev/errors#${code.toLowerCase()}","title":${JSON.stringify(CODES[code].title)},"status":${status},"detail":"${detail}","code":"${code}","requestId":"${REQUEST_ID}"}`;
-    // The 405 location sends the Allow header its caller put in $gw_allow.
-    return { status, name: `/__gw_error/${status}`, body: nginxTemplateString(json), allow: status === 405 };
-  });
+  // gw-auth.js sets $gw_auth_detail (JSON-escaped) and $gw_challenge; an empty challenge sends no header.
+  if (policies.njs) {
+    list.push(['GW_HTTP_UNAUTHORIZED', '$gw_auth_detail', [{ name: 'WWW-Authenticate', value: '$gw_challenge' }]]);
+    list.push(['GW_HTTP_FORBIDDEN', '$gw_auth_detail', [{ name: 'WWW-Authenticate', value: '$gw_challenge' }]]);
+  }
+  if (policies.rateLimits) {
+    list.push([
+      'GW_HTTP_TOO_MANY_REQUESTS',
+      'the limit of $gw_limit requests per window is used up; retry in $gw_limit_retry s',
+      [
+        { name: 'Retry-After', value: '$gw_limit_retry' },
+        { name: 'RateLimit-Limit', value: '$gw_limit' },
+        { name: 'RateLimit-Remaining', value: '0' },
+        { name: 'RateLimit-Reset', value: '$gw_limit_retry' },
+      ],
+    ]);
+  }
+  if (policies.cors) list.push(['GW_HTTP_CORS_REJECTED', 'the origin may not call this route', []]);
+  return list
+    .map(([code, detail, headers]) => {
+      const status = (CODES[code] as CodeInfo).status!;
+      const json = `{"type":"https://gw.dev/errors#${code.toLowerCase()}","title":${JSON.stringify(CODES[code].title)},"status":${status},"detail":"${detail}","code":"${code}","requestId":"${REQUEST_ID}"}`;
+      const cors = code === 'GW_HTTP_CORS_REJECTED';
+      return { status, name: cors ? '/__gw_error/cors' : `/__gw_error/${status}`, body: nginxTemplateString(json), intercept: !cors, headers };
+    })
+    .sort((a, b) => a.status - b.status || (a.name < b.name ? -1 : 1));
 }
 
 /** Targets nginx can use in an upstream block: IP addresses and localhost (a hostname must resolve when nginx starts). */
