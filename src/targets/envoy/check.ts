@@ -145,7 +145,7 @@ export function countGroups(regex: string): number {
 type Re2Constructor = new (pattern: string, flags: string) => unknown;
 let re2: Re2Constructor | null | undefined;
 
-/** re2-wasm (a dependency of @grpc/grpc-js-xds), loaded once; null when it cannot load here. */
+/** re2-wasm (a dependency of gw), loaded once; null when it cannot load here. */
 export function loadRe2(): Re2Constructor | null {
   if (re2 === undefined) {
     try {

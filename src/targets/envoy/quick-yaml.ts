@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
  * Both must see the same values, so js-yaml gets a schema that resolves plain scalars exactly as
  * `yaml`'s YAML 1.2 core schema does (same patterns, same conversions); no timestamps, merge keys
  * or binary. Duplicate keys, unknown tags and anything else js-yaml rejects fall back to `yaml`.
- * js-yaml comes with swagger-parser (via @apidevtools/json-schema-ref-parser), as re2-wasm comes
+ * js-yaml is a dependency of gw (swagger-parser uses it too), as re2-wasm comes
  * with @grpc/grpc-js-xds; when it cannot be loaded, every text takes the `yaml` path.
  */
 export type QuickYaml = (text: string) => unknown;
@@ -30,10 +30,7 @@ let quick: QuickYaml | null | undefined;
 export function loadQuickYaml(): QuickYaml | null {
   if (quick !== undefined) return quick;
   try {
-    const fromHere = createRequire(import.meta.url);
-    const fromSwaggerParser = createRequire(fromHere.resolve('@apidevtools/swagger-parser'));
-    const fromRefParser = createRequire(fromSwaggerParser.resolve('@apidevtools/json-schema-ref-parser'));
-    const jsYaml = fromRefParser('js-yaml') as JsYaml;
+    const jsYaml = createRequire(import.meta.url)('js-yaml') as JsYaml;
     const schema = coreSchema(jsYaml);
     quick = (text) => jsYaml.load(text, { schema });
   } catch {
