@@ -74,7 +74,7 @@ describe.skipIf(!luajit)('gw-auth (the Lua filter) under LuaJIT', () => {
       secured('GET', '/keep', [['key']], { auth: { enforce: true, consumerHeader: 'X-Consumer', forwardCredentials: true } }),
     ];
     const result = await envoyTarget.render(gatewayOf(routes), {});
-    const config = parse(result.files[0]!.contents) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const config = parse(result.files[0]!.contents) as any;
     const hcm = config.static_resources.listeners[0].filter_chains[0].filters[0].typed_config;
     const lua = hcm.http_filters.find((f: { name: string }) => f.name === 'envoy.filters.http.lua');
     writeFileSync(join(dir, 'gw-auth.lua'), lua.typed_config.source_codes['gw-auth'].inline_string);

@@ -9,7 +9,7 @@ import { gatewayOf, secured } from './policies-fixtures.js';
  * The strict check reaches inside the policy filters' typed configs (Any by @type): a mistake in
  * jwt_authn, RBAC, local_ratelimit, ratelimit or a CorsPolicy is found with its path.
  */
-type Config = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Config = any;
 
 async function rendered(routes: Route[], redis = false): Promise<Config> {
   const gateway = gatewayOf(routes, redis ? { rateLimitStore: { kind: 'redis', url: { env: 'R' }, failMode: 'open' } } : {});
