@@ -11,7 +11,7 @@ import { gatewayOf, secured } from './policies-fixtures.js';
 /**
  * The gw-auth Lua script as rendered, run by LuaJIT (Envoy's Lua) against a stand-in for Envoy's
  * request handle: the route metadata the view wrote, the payloads jwt_authn would have put in
- * dynamic metadata, the request headers. Skipped where no luajit is installed (apt install luajit).
+ * dynamic metadata, the request headers. Skipped locally where no luajit is installed (apt install luajit); under CI a missing luajit fails.
  */
 const luajit = ['luajit', 'lua5.1'].find((bin) => spawnSync(bin, ['-v']).status === 0);
 
@@ -60,6 +60,9 @@ interface Case {
   jwt?: Record<string, unknown>;
   want: string;
 }
+
+// Under CI the suite must fail, not skip, when LuaJIT is missing (.ci/run installs it).
+if (!luajit && process.env.CI) throw new Error('luajit is not installed (apt-get install -y luajit); .ci/run installs it');
 
 describe.skipIf(!luajit)('gw-auth (the Lua filter) under LuaJIT', () => {
   let dir: string;
