@@ -64,7 +64,7 @@ describe('gw build', () => {
     const out = JSON.parse(r.stdout) as { ok: boolean; out: string; files: { path: string; bytes: number }[] };
     expect(out.ok).toBe(true);
     expect(out.out).toBe(join(dir, 'deploy'));
-    expect(out.files.map((f) => f.path)).toEqual(['nginx/conf.d/gw.conf', 'nginx/nginx.conf']);
+    expect(out.files.map((f) => f.path)).toEqual(['nginx/conf.d/gw-auth.js', 'nginx/conf.d/gw.conf', 'nginx/nginx.conf']);
     expect(readdirSync(join(dir, 'deploy'))).toEqual(['nginx']);
   });
 
@@ -108,7 +108,7 @@ describe('gw build on a terminal', () => {
     const r = spawnSync('/usr/bin/script', ['-qec', `${process.execPath} ${BIN} build --target nginx`, '/dev/null'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
     expect(r.status, r.stdout).toBe(0);
     expect(r.stdout).toContain('rendering nginx');
-    expect(r.stdout).toMatch(/✓ nginx 2 files/);
+    expect(r.stdout).toMatch(/✓ nginx 3 files/);
   });
 });
 
