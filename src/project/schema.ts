@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { suggestClosest } from '../diagnostics/suggest.js';
@@ -14,17 +16,38 @@ export interface SchemaProblem {
   hints: string[];
 }
 
-let validators: { config: ValidateFunction; settings: ValidateFunction } | undefined;
+type Validators = { config: ValidateFunction; settings: ValidateFunction };
+let validators: Validators | undefined;
 
-function getValidators(): { config: ValidateFunction; settings: ValidateFunction } {
+const require = createRequire(import.meta.url);
+
+/** dist/gw-schema/validators.cjs of the package: the two validators precompiled by scripts/compile-gw-schema.js at `npm run build`. */
+export const PRECOMPILED_GW_SCHEMA = fileURLToPath(new URL('../../dist/gw-schema/validators.cjs', import.meta.url));
+
+/** What the precompiled validators must have been made from: this Ajv and this schema file, byte for byte. */
+export function gwSchemaStamp(): string {
+  const ajv = (JSON.parse(readFileSync(require.resolve('ajv/package.json'), 'utf8')) as { version: string }).version;
+  const digest = createHash('sha256').update(readFileSync(SCHEMA_PATH)).digest('hex').slice(0, 16);
+  return `ajv@${ajv} gw.schema.json@${digest}`;
+}
+
+/** Compiles both validators; `source` keeps the code for a standalone module. Ajv compiles in about 0.1 s, so a build precompiles. */
+export function compileGwSchema({ source = false } = {}): Validators & { ajv: Ajv } {
+  const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as { $id: string };
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, ...(source ? { code: { source: true } } : {}) });
+  ajv.addSchema(schema);
+  return { ajv, config: ajv.getSchema(schema.$id)!, settings: ajv.compile({ $id: 'gw-settings', $ref: `${schema.$id}#/definitions/settings` }) };
+}
+
+function getValidators(): Validators {
   if (!validators) {
-    const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as { $id: string };
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
-    ajv.addSchema(schema);
-    validators = {
-      config: ajv.getSchema(schema.$id)!,
-      settings: ajv.compile({ $ref: `${schema.$id}#/definitions/settings` }),
-    };
+    try {
+      const mod = require(PRECOMPILED_GW_SCHEMA) as Validators & { gwStamp?: string };
+      if (mod.gwStamp === gwSchemaStamp()) validators = { config: mod.config, settings: mod.settings };
+    } catch {
+      // not built: compile below
+    }
+    validators ??= compileGwSchema();
   }
   return validators;
 }

@@ -33,3 +33,26 @@ describe('checkConfigSchema', () => {
     expect(got.map((p) => p.message)).toEqual(['missing required key "version"', 'missing required key "name"', '"Bad Name" is not valid for "name"']);
   });
 });
+
+describe('the precompiled gw.yaml validators (scripts/compile-gw-schema.js, run by npm run build)', () => {
+  it('are stamped with this Ajv and this schema, and report what a fresh compile reports', async () => {
+    const { existsSync } = await import('node:fs');
+    const { createRequire } = await import('node:module');
+    const { compileGwSchema, gwSchemaStamp, PRECOMPILED_GW_SCHEMA } = await import('../../../src/project/schema.js');
+    expect(existsSync(PRECOMPILED_GW_SCHEMA), 'dist/gw-schema/validators.cjs is missing: run npm run build (npm test does)').toBe(true);
+    const pre = createRequire(import.meta.url)(PRECOMPILED_GW_SCHEMA) as ReturnType<typeof compileGwSchema> & { gwStamp: string };
+    expect(pre.gwStamp).toBe(gwSchemaStamp());
+    const fresh = compileGwSchema();
+    const samples: [keyof typeof fresh & ('config' | 'settings'), unknown][] = [
+      ['config', { version: 1, name: 'shop', services: [{ name: 'Bad Name', spec: 'x.yaml' }], listen: { port: 99999 } }],
+      ['config', { version: 1, name: 'shop', credentials: { 'users.key': { keys: { env: 'K' } } }, build: { targets: ['ngnix'] } }],
+      ['settings', { retires: 2, rateLimit: { requests: 0, window: 'soon' }, cors: { origins: [] } }],
+    ];
+    for (const [which, data] of samples) {
+      const a = pre[which](data) ? [] : pre[which].errors;
+      const b = fresh[which](data) ? [] : fresh[which].errors;
+      expect(JSON.parse(JSON.stringify(a))).toEqual(JSON.parse(JSON.stringify(b)));
+      expect(a?.length).toBeGreaterThan(0);
+    }
+  });
+});
