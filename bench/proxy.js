@@ -10,6 +10,11 @@
 //   node bench/proxy.js --profile            (only: gw serve under the c50 load with node --cpu-prof,
 //                                             top self-time functions -> bench/results/proxy-profile.json)
 //   BENCH_KEEP=1 node bench/proxy.js         (keep the temp folder: configs, Lua script, logs)
+//   npm run bench:proxy:policies             (= node bench/proxy.js --policies, or BENCH_POLICIES=1: API-key
+//                                             auth and a rate limit on every route, gw serve against nginx
+//                                             running the config `gw build --target nginx` generates for the
+//                                             same project, next to the plain rows -> bench/results/proxy-policies.json;
+//                                             BENCH_KEYS=N keys in the keys file, default 1000)
 //
 // CPUs: the proxy under test runs on CPU 0 (taskset -c 0); wrk and the upstream nginx share CPU 1.
 
@@ -23,6 +28,7 @@ import { dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { OCTOKIT_OPENAPI_VERSION, ensureOctokit, pickSpecFile, readSpec } from './lib/octokit-spec.mjs';
+import { KEY_HEADER, projectYaml, securedSpec, wrapGeneratedNginx, writeKeys } from './lib/policy-project.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const GW_BIN = join(ROOT, 'bin', 'run.js');
@@ -32,6 +38,17 @@ const PROFILE_RESULTS = join(ROOT, 'bench', 'results', 'proxy-profile.json');
 const PROFILE_DIR = join(ROOT, 'bench', '.cache', 'profiles');
 
 const PROFILE_ONLY = process.argv.includes('--profile') || process.env.BENCH_PROFILE === '1';
+const POLICIES = process.argv.includes('--policies') || process.env.BENCH_POLICIES === '1';
+// Keys in the keys file during the load. 10 by default, not 1,000: the generated nginx's njs check
+// (conf.d/gw-auth.js) reads the file and HMACs every key on every request, and its cost grows
+// faster than the key count (about 1.3 s a request with 1,000 keys here), so wrk's requests would
+// time out. KEY_SCAN measures one-connection latency of both gateways at several key counts instead.
+const KEY_COUNT = Math.max(1, Number(process.env.BENCH_KEYS ?? 10) | 0);
+const KEY_SCAN = (process.env.BENCH_KEY_SCAN ?? '1,10,100,1000')
+  .split(',')
+  .map((x) => Number(x) | 0)
+  .filter((x) => x > 0);
+const POLICY_RESULTS = join(ROOT, 'bench', 'results', 'proxy-policies.json');
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2) | 0);
 const DURATION_S = Math.max(1, Number(process.env.BENCH_DURATION ?? 10) | 0);
 const WARMUP_S = 3;
@@ -40,7 +57,7 @@ const LOW_C = 1;
 const PROXY_CPU = '0';
 const LOAD_CPU = '1'; // wrk and the upstream nginx
 const KEEP = process.env.BENCH_KEEP === '1';
-const BUDGET_MS = 330_000; // no new round starts after 5.5 min
+const BUDGET_MS = POLICIES ? 600_000 : 330_000; // no new round starts after 5.5 min (10 min with --policies: five proxies a round)
 const IS_ROOT = process.getuid?.() === 0;
 const started = performance.now();
 
@@ -296,9 +313,9 @@ function freePort() {
   });
 }
 
-function httpGet(url, agent) {
+function httpGet(url, agent, headers = {}) {
   return new Promise((resolve) => {
-    const req = http.get(url, { agent: agent ?? false, timeout: 5_000 }, (res) => {
+    const req = http.get(url, { agent: agent ?? false, timeout: 5_000, headers }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
@@ -371,13 +388,16 @@ ${httpCommon(dir)}  upstream up {
 `;
 }
 
-async function startNginx(name, dir, conf, cpu, tools) {
+/** nginx pinned to cpu; with confDir, the config is written there (beside a generated conf.d/) and nginx's prefix is confDir. */
+async function startNginx(name, dir, conf, cpu, tools, { confDir, env } = {}) {
   mkdirSync(join(dir, 'tmp'), { recursive: true });
-  writeFileSync(join(dir, 'nginx.conf'), conf);
-  const args = ['-c', cpu, tools.nginx, '-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log'), '-g', 'daemon off;'];
-  const test = spawnSync(tools.nginx, ['-t', ...args.slice(3, 9)], { encoding: 'utf8' });
-  if (test.status !== 0) die(`nginx -t refused the ${name} config (${join(dir, 'nginx.conf')})`, test.stderr);
-  const child = spawn(tools.taskset, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const confFile = confDir ? join(confDir, 'bench-nginx.conf') : join(dir, 'nginx.conf');
+  writeFileSync(confFile, conf);
+  const args = ['-c', cpu, tools.nginx, '-p', confDir ?? dir, '-c', confFile, '-e', join(dir, 'error.log'), '-g', 'daemon off;'];
+  const spawnEnv = env ? { ...process.env, ...env } : process.env;
+  const test = spawnSync(tools.nginx, ['-t', ...args.slice(3, 9)], { encoding: 'utf8', env: spawnEnv });
+  if (test.status !== 0) die(`nginx -t refused the ${name} config (${confFile})`, test.stderr);
+  const child = spawn(tools.taskset, args, { stdio: ['ignore', 'ignore', 'pipe'], env: spawnEnv });
   const entry = track(name, child);
   return entry;
 }
@@ -431,18 +451,21 @@ const gwArgs = (config) => [GW_BIN, 'serve', '--config', config, '--host', '127.
 
 // ---------------------------------------------------------------- wrk
 
-function luaScript(paths) {
+function luaScript(paths, headers = {}) {
   const list = paths.map((p) => `  ${JSON.stringify(p)},`).join('\n');
-  return `-- generated by bench/proxy.js: cycles through ${paths.length} request paths
+  const names = Object.keys(headers);
+  const table = names.map((h) => `[${JSON.stringify(h)}] = ${JSON.stringify(headers[h])}`).join(', ');
+  return `-- generated by bench/proxy.js: cycles through ${paths.length} request paths${names.length ? `, with the header(s) ${names.join(', ')}` : ''}
 local paths = {
 ${list}
 }
+local headers = { ${table} }
 local prepared = {}
 local n = #paths
 local i = 0
 
 function init(args)
-  for k = 1, n do prepared[k] = wrk.format("GET", paths[k]) end
+  for k = 1, n do prepared[k] = wrk.format("GET", paths[k], headers) end
 end
 
 function request()
@@ -509,7 +532,7 @@ function runWrk(tools, { url, connections, seconds, script, label }) {
 // ---------------------------------------------------------------- checks
 
 /** GETs every path once through url (8 at a time); returns the status of each and a problem code if any. */
-async function checkPaths(url, paths) {
+async function checkPaths(url, paths, headers = {}) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
   const results = new Array(paths.length);
   let next = 0;
@@ -517,7 +540,7 @@ async function checkPaths(url, paths) {
     Array.from({ length: 8 }, async () => {
       while (next < paths.length) {
         const i = next++;
-        const r = await httpGet(url + paths[i], agent);
+        const r = await httpGet(url + paths[i], agent, headers);
         let code;
         try {
           code = JSON.parse(r.body).code;
@@ -665,16 +688,76 @@ for (const e of excluded) excludedWhy[`${e.status} ${e.code ?? ''}`.trim()] = (e
 log(`gw answered 200 to ${paths.length} of ${allPaths.length} paths${excluded.length ? `; excluded ${excluded.length}: ${JSON.stringify(excludedWhy)}` : ''}`);
 for (const e of excluded.slice(0, 10)) log(`  excluded: ${e.path} (${e.template}) -> ${e.status} ${e.code ?? ''} ${e.detail ?? ''}`);
 if (paths.length < 100) die(`only ${paths.length} paths answered 200 through gw; something is wrong with the set-up`);
-const script = join(tmp, 'paths.lua');
-writeFileSync(script, luaScript(paths));
+// ---------------------------------------------------------------- --policies: the projects and their nginx builds
 
-const PROXIES = [
-  { id: 'nginx', label: 'nginx proxy_pass' },
-  { id: 'bare', label: 'bare node+undici' },
-  { id: 'gw', label: 'gw serve' },
-];
+/** `gw build --target nginx` in a project folder; returns the generated nginx folder. */
+function gwBuildNginx(project, label) {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [GW_BIN, 'build', '--target', 'nginx', '--out', 'out'], { cwd: project, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 << 20 });
+  if (r.status !== 0) die(`gw build --target nginx (${label}) failed (exit ${r.status})`, (r.stderr || r.stdout).slice(-3000));
+  const warnings = Number(/(\d+) warnings?/.exec(r.stderr + r.stdout)?.[1] ?? 0);
+  log(`gw build --target nginx (${label}): ${((performance.now() - t0) / 1000).toFixed(1)}s, ${warnings} warnings`);
+  return join(project, 'out', 'nginx');
+}
+
+let policy;
+if (POLICIES) {
+  const securedFile = securedSpec(spec.file);
+  const polProject = join(tmp, 'policies');
+  const plainProject = join(tmp, 'plain-build');
+  mkdirSync(polProject, { recursive: true });
+  mkdirSync(plainProject, { recursive: true });
+  const { file: keysFile, keys } = writeKeys(polProject, KEY_COUNT);
+  const ports = { nginxPol: await freePort(), nginxGen: await freePort() };
+  writeFileSync(join(polProject, 'gw.yaml'), projectYaml({ specFile: securedFile, upstreamPort, listenPort: ports.nginxPol, keysFile, policies: true }));
+  writeFileSync(join(plainProject, 'gw.yaml'), projectYaml({ specFile: spec.file, upstreamPort, listenPort: ports.nginxGen, policies: false }));
+  const polGen = gwBuildNginx(polProject, 'policies');
+  const plainGen = gwBuildNginx(plainProject, 'no policies');
+  const key = keys[keys.length >> 1]; // one from the middle of the file
+  policy = {
+    securedFile,
+    polProject,
+    keysFile,
+    ports,
+    gen: { nginxPol: polGen, nginxGen: plainGen },
+    key,
+    headers: { [KEY_HEADER]: key.key },
+    gwConfig: join(polProject, 'gw.yaml'),
+    nginxEnv: { GW_BASE_DIR: polProject },
+    gwYaml: readFileSync(join(polProject, 'gw.yaml'), 'utf8'),
+  };
+  log(`policy project: every route needs ${KEY_HEADER} (${KEY_COUNT} keys in ${keysFile}, the load sends ${key.consumer}'s), rate limit 100,000,000/min per IP; nginx listens on ${ports.nginxPol} (policies) and ${ports.nginxGen} (generated, no policies)`);
+}
+
+const script = join(tmp, 'paths.lua');
+writeFileSync(script, luaScript(paths, policy?.headers));
+
+const PROXIES = POLICIES
+  ? [
+      { id: 'nginx', label: 'nginx proxy_pass', baseline: 'nginx' },
+      { id: 'gw', label: 'gw serve', baseline: 'nginx' },
+      { id: 'nginxGen', label: 'nginx gw build', baseline: 'nginx' },
+      { id: 'nginxPol', label: 'nginx gw build+pol', baseline: 'nginxPol', policies: true },
+      { id: 'gwPol', label: 'gw serve+policies', baseline: 'nginxPol', policies: true },
+    ]
+  : [
+      { id: 'nginx', label: 'nginx proxy_pass', baseline: 'nginx' },
+      { id: 'bare', label: 'bare node+undici', baseline: 'nginx' },
+      { id: 'gw', label: 'gw serve', baseline: 'nginx' },
+    ];
+const NGINX_IDS = new Set(['nginx', 'nginxGen', 'nginxPol']);
 
 async function startProxy(id) {
+  if (id === 'nginxGen' || id === 'nginxPol') {
+    const genDir = policy.gen[id];
+    const dir = join(tmp, `run-${id}`);
+    const conf = wrapGeneratedNginx(readFileSync(join(genDir, 'nginx.conf'), 'utf8'), { common: nginxCommon(dir), httpCommon: httpCommon(dir) });
+    const e = await startNginx(id === 'nginxPol' ? 'nginx (generated, policies)' : 'nginx (generated)', dir, conf, PROXY_CPU, tools, { confDir: genDir, env: id === 'nginxPol' ? policy.nginxEnv : undefined });
+    e.url = `http://127.0.0.1:${policy.ports[id]}`;
+    await waitHttp(e.url + '/', e);
+    return e;
+  }
+  if (id === 'gwPol') return startNode('gw serve (policies)', gwArgs(policy.gwConfig), PROXY_CPU, tools);
   if (id === 'nginx') {
     const port = await freePort();
     const dir = join(tmp, `nginx-proxy-${port}`);
@@ -727,17 +810,20 @@ if (PROFILE_ONLY) {
 
 // ---------------------------------------------------------------- the comparison
 
-const samples = { direct: [], nginx: [], bare: [], gw: [] };
+const perProxy = () => Object.fromEntries(PROXIES.map((p) => [p.id, []]));
+const samples = { direct: [], ...perProxy() };
 const anomalies = [];
-const startups = { nginx: [], bare: [], gw: [] };
-const memory = { nginx: [], bare: [], gw: [] };
-const cpuPerRequestUs = { nginx: [], bare: [], gw: [] };
-const cpuBusyPct = { nginx: [], bare: [], gw: [] };
+const startups = perProxy();
+const memory = perProxy();
+const cpuPerRequestUs = perProxy();
+const cpuBusyPct = perProxy();
 // Load on the proxy's CPU that is not the proxy's (other programs on this machine), during c50.
-const otherLoadPct = { nginx: [], bare: [], gw: [] };
+const otherLoadPct = perProxy();
 const loadAverages = [];
 // Busy share of the load CPU (wrk + upstream) during c50: near 100% means the load side, not the proxy, set the pace.
-const loadCpuBusyPct = { direct: [], nginx: [], bare: [], gw: [] };
+const loadCpuBusyPct = { direct: [], ...perProxy() };
+// --policies: what each policy proxy answered before the load (with the key, without, with a wrong key).
+const policyChecks = {};
 let roundsDone = 0;
 
 function note(run, who) {
@@ -769,11 +855,25 @@ for (let r = 1; r <= ROUNDS; r++) {
     if (e.startupMs !== undefined) startups[p.id].push(round(e.startupMs));
     if (r === 1) {
       // Every path of the load answers 200 through this proxy too (wrk counts non-2xx later as well).
-      const bad = (await checkPaths(e.url, paths)).filter((c) => c.status !== 200);
+      const bad = (await checkPaths(e.url, paths, policy?.headers)).filter((c) => c.status !== 200);
       if (bad.length) {
         const msg = `${p.label}: ${bad.length} of ${paths.length} paths not 200, e.g. ${bad[0].path} -> ${bad[0].status}`;
         anomalies.push(msg);
         log(`  !! ${msg}`);
+      }
+      if (p.policies) {
+        // Without the key every path is refused with 401 (and a challenge), and so is a wrong key.
+        const none = await checkPaths(e.url, paths);
+        const wrong = await checkPaths(e.url, paths.slice(0, 50), { [KEY_HEADER]: policy.key.key.replace(/.$/, (c) => (c === '0' ? '1' : '0')) });
+        const tally = (rs) => rs.reduce((o, c) => ((o[c.status] = (o[c.status] ?? 0) + 1), o), {});
+        policyChecks[p.id] = { withKey: { 200: paths.length - bad.length, ...tally(bad) }, withoutKey: tally(none), wrongKey: tally(wrong) };
+        const notRefused = [...none, ...wrong].filter((c) => c.status !== 401);
+        if (notRefused.length) {
+          const msg = `${p.label}: ${notRefused.length} requests without or with a wrong key not refused with 401, e.g. ${notRefused[0].path} -> ${notRefused[0].status}`;
+          anomalies.push(msg);
+          log(`  !! ${msg}`);
+        }
+        log(`  ${p.label}: with the key ${JSON.stringify(policyChecks[p.id].withKey)}, without ${JSON.stringify(policyChecks[p.id].withoutKey)}, wrong key ${JSON.stringify(policyChecks[p.id].wrongKey)}`);
       }
     }
     await runWrk(tools, { url: e.url, connections: HIGH_C, seconds: WARMUP_S, script, label: `r${r} ${p.id} warm-up` });
@@ -797,12 +897,47 @@ for (let r = 1; r <= ROUNDS; r++) {
     note(high, p.label);
     note(low, p.label);
     if (e.exited) anomalies.push(`${p.label} exited during round ${r}: ${e.stderr.slice(0, 300)}`);
-    await stopProcess(e, p.id === 'nginx' ? 'SIGQUIT' : 'SIGTERM');
+    await stopProcess(e, NGINX_IDS.has(p.id) ? 'SIGQUIT' : 'SIGTERM');
     samples[p.id].push({ high, low });
     log(`  ${p.label.padEnd(18)} c${HIGH_C} ${high.rps.toFixed(0).padStart(6)} req/s p50 ${high.p50us}us p99 ${high.p99us}us | c${LOW_C} p50 ${low.p50us}us (+${round(low.p50us - dLow.p50us)}us vs direct)`);
   }
   roundsDone++;
   loadAverages.push(os.loadavg().map((x) => round(x, 2)));
+}
+
+// --policies: one-connection latency of both policy gateways with 1 .. 1,000 keys in the file
+// (sequential requests, the key from the middle of the file; each gateway restarted on the new file).
+async function sequentialLatency(url, headers, { maxRequests = 40, maxMs = 4_000, minRequests = 3 } = {}) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  for (let i = 0; i < 2; i++) await httpGet(url + paths[i], agent, headers); // warm-up
+  const ms = [];
+  const statuses = {};
+  const t0 = performance.now();
+  for (let i = 0; ms.length < maxRequests && (ms.length < minRequests || performance.now() - t0 < maxMs); i++) {
+    const a = performance.now();
+    const r = await httpGet(url + paths[i % paths.length], agent, headers);
+    ms.push(performance.now() - a);
+    statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+  }
+  agent.destroy();
+  return { requests: ms.length, statuses, medianMs: round(median(ms), 3), maxMs: round(Math.max(...ms), 3) };
+}
+const keyScan = [];
+if (POLICIES && KEY_SCAN.length) {
+  log(`key scan: one-connection latency with ${KEY_SCAN.join(', ')} keys in the file`);
+  for (const n of KEY_SCAN) {
+    const { keys } = writeKeys(policy.polProject, n);
+    const headers = { [KEY_HEADER]: keys[keys.length >> 1].key };
+    const step = { keys: n };
+    for (const id of ['nginxPol', 'gwPol']) {
+      const e = await startProxy(id);
+      step[id] = await sequentialLatency(e.url, headers, { maxRequests: 40, maxMs: id === 'nginxPol' && n >= 1000 ? 6_000 : 3_000 });
+      if (Object.keys(step[id].statuses).some((st) => st !== '200')) anomalies.push(`key scan, ${n} keys, ${id}: answers ${JSON.stringify(step[id].statuses)}`);
+      await stopProcess(e, NGINX_IDS.has(id) ? 'SIGQUIT' : 'SIGTERM');
+    }
+    keyScan.push(step);
+    log(`  ${String(n).padStart(5)} keys: nginx ${step.nginxPol.medianMs} ms, gw serve ${step.gwPol.medianMs} ms (median of ${step.nginxPol.requests} / ${step.gwPol.requests} sequential requests)`);
+  }
 }
 await stopProcess(upstream, 'SIGQUIT');
 
@@ -816,7 +951,11 @@ const row = (id) => ({
   p99_50: med(id, (s) => s.high.p99us),
   p50_1: med(id, (s) => s.low.p50us),
 });
-const ng = row('nginx');
+// Each row is compared with the nginx of its mode: the plain rows with nginx proxy_pass, the policy
+// rows with nginx running the generated config with the same policies (p.baseline).
+const baselineOf = (p) => row(p.baseline);
+// The same ratio per round (both measured minutes apart at most), and its median: steadier on a shared machine.
+const perRoundRatio = (p) => samples[p.id].map((s, i) => round(s.high.rps / samples[p.baseline][i].high.rps, 3));
 const table = [
   {
     id: 'direct',
@@ -829,6 +968,7 @@ const table = [
   },
   ...PROXIES.map((p) => {
     const x = row(p.id);
+    const ng = baselineOf(p);
     const spread = (pick) => {
       const v = samples[p.id].map(pick);
       return round((100 * (Math.max(...v) - Math.min(...v))) / median(v), 1);
@@ -841,8 +981,12 @@ const table = [
       p99usC50: round(x.p99_50),
       p50usC1: round(x.p50_1),
       addedP50usC1: round(x.p50_1 - directLowP50),
+      ...(p.policies ? { policies: true } : {}),
       vsNginx: {
+        baseline: p.baseline,
         reqPerSecRatio: round(x.rps50 / ng.rps50, 3),
+        reqPerSecRatioPerRound: perRoundRatio(p),
+        reqPerSecRatioMedianOfRounds: round(median(perRoundRatio(p)), 3),
         p50usC50Diff: round(x.p50_50 - ng.p50_50),
         p99usC50Diff: round(x.p99_50 - ng.p99_50),
         p50usC1Diff: round(x.p50_1 - ng.p50_1),
@@ -883,15 +1027,30 @@ for (const t of table) {
     `${t.proxy.padEnd(20)}${padL(t.reqPerSecC50, 11)}${padL(t.p50usC50, 9)}${padL(t.p99usC50, 9)}${padL(t.p50usC1, 8)}${padL(t.id === 'direct' ? '-' : sign(t.addedP50usC1), 10)}${padL(v ? v.reqPerSecRatio.toFixed(2) : '', 9)}${padL(v ? sign(v.p50usC50Diff) : '', 10)}${padL(v ? sign(v.p99usC50Diff) : '', 10)}${padL(v ? sign(v.p50usC1Diff) : '', 9)}${padL(t.cpuUsPerRequestC50 ?? '', 12)}${padL(t.cpuBusyPctC50 ?? '', 7)}`,
   );
 }
-console.log(`(added c1: p50 at one connection minus the direct p50; x nginx: req/s ratio; Δ: microseconds vs nginx; CPU us/req, CPU %: the proxy's own CPU time per request, and its CPU's busy share, at c${HIGH_C}; 100% = CPU-bound)`);
+if (POLICIES) {
+  const g = table.find((t) => t.id === 'gwPol');
+  console.log(`\nwith API-key auth (${KEY_COUNT} keys) and a rate limit on every route: gw serve ${g.reqPerSecC50} req/s vs nginx (generated config, same policies) ${table.find((t) => t.id === 'nginxPol').reqPerSecC50} req/s = ${g.vsNginx.reqPerSecRatio.toFixed(2)}x (per round: ${g.vsNginx.reqPerSecRatioPerRound.join(', ')}); goal >= 0.45: ${g.vsNginx.reqPerSecRatio >= 0.45 ? 'met' : 'NOT met'}`);
+}
+console.log(`(added c1: p50 at one connection minus the direct p50; x nginx: req/s ratio (policy rows: vs nginx with the policies); Δ: microseconds vs that nginx; CPU us/req, CPU %: the proxy's own CPU time per request, and its CPU's busy share, at c${HIGH_C}; 100% = CPU-bound)`);
 console.log('\nper run (req/s c50 | p50 c1 us):');
 for (const t of table) console.log(`  ${t.proxy.padEnd(20)} ${t.runs.reqPerSecC50.map((x) => x.toFixed(0)).join(', ')} | ${t.runs.p50usC1.join(', ')}${t.spreadPct ? `  (spread ${t.spreadPct.reqPerSecC50}% | ${t.spreadPct.p50usC1}%)` : ''}; load CPU busy at c${HIGH_C}: ${t.loadCpuBusyPctC50.join(', ')}%`);
 console.log(`gw serve start-up (ready line): ${startups.gw.map((x) => (x / 1000).toFixed(1) + 's').join(', ')}; memory after the runs (MiB: RSS of the process and its workers / largest peak RSS): ${PROXIES.map((p) => `${p.id} ${memory[p.id].map((m) => `${m.rssMiB}/${m.peakMiB}`).join(', ')}`).join('; ')}`);
+if (keyScan.length) console.log(`\nkey scan (one connection, median ms per request): ${keyScan.map((k) => `${k.keys} keys: nginx ${k.nginxPol.medianMs}, gw ${k.gwPol.medianMs}`).join('; ')}`);
 if (anomalies.length) console.log(`\nanomalies:\n  ${anomalies.join('\n  ')}`);
 else console.log('\nno errors: every measured request got a 2xx, no socket errors');
 
+const proxyMethods = {
+  nginx: 'nginx, worker_processes 1, proxy_pass to upstream { keepalive 64 }, proxy_http_version 1.1, Connection ""',
+  bare: 'bench/lib/bare-undici-proxy.mjs: node:http + undici Pool.dispatch, hop-by-hop headers dropped',
+  gw: 'node bin/run.js serve --log-format off, gw.yaml with one service: GitHub spec, upstreams [upstream]',
+  nginxGen: 'nginx running the config `gw build --target nginx` generates for the plain project (GitHub spec, no policies): generated main/http settings and conf.d/gw.conf, except worker_processes 1, no access log, keepalive_requests 1000000',
+  nginxPol: `the same for the policy project: generated nginx.conf's load_module (njs) and env GW_BASE_DIR, conf.d/gw.conf with auth_request /__gw_auth (conf.d/gw-auth.js) and limit_req on every route; GW_BASE_DIR = the project folder, so gw-auth.js reads the keys file from there`,
+  gwPol: 'node bin/run.js serve --log-format off on the policy project: gw.yaml credentials {keys: {file}} and settings.rateLimit',
+};
 const results = {
-  benchmark: 'gw serve vs nginx vs bare node+undici as reverse proxies, GitHub REST spec routes',
+  benchmark: POLICIES
+    ? 'gw serve vs nginx (gw build --target nginx) with API-key auth and a rate limit on every route, next to the plain proxies, GitHub REST spec routes'
+    : 'gw serve vs nginx vs bare node+undici as reverse proxies, GitHub REST spec routes',
   date: new Date().toISOString(),
   ok: anomalies.length === 0,
   anomalies,
@@ -902,12 +1061,22 @@ const results = {
   method: {
     cpus: `proxy under test: taskset -c ${PROXY_CPU}; wrk and the upstream nginx: taskset -c ${LOAD_CPU}`,
     upstream: 'nginx, worker_processes 1, return 200 \'{"ok":true}\' (application/json), keep-alive, keepalive_requests 1000000',
-    proxies: {
-      nginx: 'nginx, worker_processes 1, proxy_pass to upstream { keepalive 64 }, proxy_http_version 1.1, Connection ""',
-      bare: 'bench/lib/bare-undici-proxy.mjs: node:http + undici Pool.dispatch, hop-by-hop headers dropped',
-      gw: 'node bin/run.js serve --log-format off, gw.yaml with one service: GitHub spec, upstreams [upstream]',
-    },
-    load: `wrk -t1 --latency with a Lua script cycling through the paths; per proxy and round: ${WARMUP_S}s warm-up at c${HIGH_C}, then -c${HIGH_C} -d${DURATION_S}s and -c${LOW_C} -d${DURATION_S}s; each round also measures the upstream directly; rounds alternate nginx, bare, gw`,
+    proxies: Object.fromEntries(PROXIES.map((p) => [p.id, proxyMethods[p.id]])),
+    load: `wrk -t1 --latency with a Lua script cycling through the paths${POLICIES ? ` and sending ${KEY_HEADER} on every request (to every proxy)` : ''}; per proxy and round: ${WARMUP_S}s warm-up at c${HIGH_C}, then -c${HIGH_C} -d${DURATION_S}s and -c${LOW_C} -d${DURATION_S}s; each round also measures the upstream directly; rounds alternate ${PROXIES.map((p) => p.id).join(', ')}`,
+    ...(POLICIES
+      ? {
+          policies: {
+            spec: `${relative(ROOT, policy.securedFile)}: GitHub's spec plus components.securitySchemes.apiKey (apiKey, header ${KEY_HEADER}) and a root security: [{apiKey: []}], so every operation needs the key (the spec declares no security of its own, and gw.yaml cannot add requirements)`,
+            keys: `${KEY_COUNT} random keys (consumer-NNNN:<48 hex>) in ${policy.keysFile} (mode 0600), written for this run; the load sends ${policy.key.consumer}'s`,
+            gwYaml: policy.gwYaml.replace(/port: \d+/g, 'port: <free port>').replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<upstream>'),
+            checksBeforeTheLoad: policyChecks,
+            keyScan: {
+              what: 'median latency of sequential requests on one keep-alive connection (2 warm-up requests, then up to 40 or 3-6 s), with N keys in the file, the key from its middle; each gateway started on that file',
+              steps: keyScan,
+            },
+          },
+        }
+      : {}),
     rounds: roundsDone,
     loadAverageAfterEachRound: loadAverages,
   },
@@ -921,7 +1090,8 @@ const results = {
   table,
   wrkRuns: wrkRuns.map(({ text, ...rest }) => ({ ...rest, text })),
 };
-mkdirSync(dirname(RESULTS), { recursive: true });
-writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
-console.log(`\nwrote ${relative(ROOT, RESULTS)}; total ${elapsedS()}s`);
+const resultsFile = POLICIES ? POLICY_RESULTS : RESULTS;
+mkdirSync(dirname(resultsFile), { recursive: true });
+writeFileSync(resultsFile, JSON.stringify(results, null, 2) + '\n');
+console.log(`\nwrote ${relative(ROOT, resultsFile)}; total ${elapsedS()}s`);
 process.exit(0);
