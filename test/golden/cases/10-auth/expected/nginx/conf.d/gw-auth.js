@@ -60,6 +60,14 @@ function sameBytes(a, b) {
     return d === 0;
 }
 
+/** Equal strings, in time that depends only on the longer length (no allocation). */
+function sameChars(a, b) {
+    var n = a.length > b.length ? a.length : b.length;
+    var d = a.length ^ b.length;
+    for (var i = 0; i < n; i++) d |= (i < a.length ? a.charCodeAt(i) : 0) ^ (i < b.length ? b.charCodeAt(i) : 0);
+    return d === 0;
+}
+
 /** Equal texts, compared as HMACs under a random key: the timing says nothing about either. */
 function sameText(a, b) {
     return sameBytes(mac(a), mac(b));
@@ -127,16 +135,17 @@ function checkKey(scheme, value) {
     var text = readSecret(scheme, scheme.source, 'keys');
     if (text === null) return INVALID;
     var items = scheme.source.env !== undefined ? text.split(',') : text.split(/\r?\n/);
-    var sent = mac(value);
     var found = null;
-    // Every key is compared, found or not, so the time taken does not say which one matched.
+    // Every key is compared, found or not, each in time that depends only on the lengths, so the
+    // time taken does not say which one matched. No allocation per key: njs 0.7 keeps every
+    // allocation of a request until it ends, and an HMAC per key made 1,000 keys take a second.
     for (var i = 0; i < items.length; i++) {
         var item = items[i].trim();
         if (item === '' || item.charAt(0) === '#') continue;
         var colon = item.indexOf(':');
         var key = colon === -1 ? item : item.slice(colon + 1).trim();
         if (key === '') continue;
-        if (sameBytes(mac(key), sent) && found === null) found = { ok: true, consumer: colon === -1 ? null : item.slice(0, colon).trim(), scopes: null };
+        if (sameChars(key, value) && found === null) found = { ok: true, consumer: colon === -1 ? null : item.slice(0, colon).trim(), scopes: null };
     }
     return found === null ? INVALID : found;
 }
