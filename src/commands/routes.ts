@@ -1,13 +1,13 @@
 import { GwCommand } from '../cli/base-command.js';
 import { loadGateway } from '../cli/load-gateway.js';
 import { formatTable } from '../cli/output.js';
-import { describeSecurity } from '../model/describe.js';
+import { describeAuth, describeRateLimit } from '../model/describe.js';
 import type { Gateway, Route } from '../model/types.js';
 
 export default class Routes extends GwCommand {
   static override summary = 'Print the merged route table.';
   static override description = `One line per route, in the order the gateway matches them (literal segments before
-parameters): method, public path, service, upstream and auth. --json prints an array with
+parameters): method, public path, service, upstream, auth as enforced and rate limit. --json prints an array with
 each route's id, operationId, upstream targets and security. Diagnostics go to stderr; the exit
 code is 1 when there are errors.`;
   static override examples = ['<%= config.bin %> routes', '<%= config.bin %> routes --json', '<%= config.bin %> routes --config services/gw.yaml'];
@@ -22,9 +22,9 @@ code is 1 when there are errors.`;
         const s = routeSummary(r, gateway);
         const more = s.upstream.targets.length > 1 ? ` (+${s.upstream.targets.length - 1})` : '';
         const first = s.upstream.targets[0];
-        return [r.method, r.path, r.service, first ? `${first}${s.upstream.basePath}${more}` : '(none)', s.auth];
+        return [r.method, r.path, r.service, first ? `${first}${s.upstream.basePath}${more}` : '(none)', s.auth, s.rateLimit];
       });
-      process.stdout.write(formatTable(['METHOD', 'PATH', 'SERVICE', 'UPSTREAM', 'AUTH'], rows) + '\n');
+      process.stdout.write(formatTable(['METHOD', 'PATH', 'SERVICE', 'UPSTREAM', 'AUTH', 'RATE LIMIT'], rows) + '\n');
     }
     this.jsonMode = false;
     this.report(diagnostics, { quietWhenClean: true });
@@ -41,7 +41,8 @@ export function routeSummary(r: Route, g: Gateway) {
     operationId: r.operationId,
     upstream: { id: r.upstream, basePath: upstream?.basePath ?? '', targets: upstream?.targets.map((t) => t.url) ?? [] },
     upstreamPath: r.upstreamPath,
-    auth: describeSecurity(r.security, g.securitySchemes),
+    auth: describeAuth(r, g.securitySchemes),
     security: r.security,
+    rateLimit: describeRateLimit(r.settings.rateLimit),
   };
 }

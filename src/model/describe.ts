@@ -1,4 +1,4 @@
-import type { SecurityRequirement, SecurityScheme } from './types.js';
+import type { RateLimit, Route, SecurityRequirement, SecurityScheme } from './types.js';
 
 /**
  * One-line summary of a route's auth, e.g. `apiKey(header X-Api-Key) OR bearer[orders:read]`.
@@ -32,4 +32,20 @@ export function describeScheme(s: SecurityScheme): string {
     case 'mutualTLS':
       return 'mtls';
   }
+}
+
+/** A route's auth as the gateway enforces it: the requirements, or that checks are off. */
+export function describeAuth(route: Route, schemes: readonly SecurityScheme[]): string {
+  const text = describeSecurity(route.security, schemes);
+  return route.security.length > 0 && !route.settings.auth.enforce ? `${text} (not enforced)` : text;
+}
+
+/** `100/1m per ip`, `5/1s per header x-tenant, service-wide`, or `-` without a limit. */
+export function describeRateLimit(limit: RateLimit | null): string {
+  if (!limit) return '-';
+  const ms = limit.windowMs;
+  const window = ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : ms % 60_000 === 0 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+  const key = limit.key.kind === 'header' ? `header ${limit.key.name}` : limit.key.kind;
+  const scope = limit.counter === 'gateway' ? ', gateway-wide' : limit.counter.startsWith('service:') ? ', service-wide' : '';
+  return `${limit.requests}/${window} per ${key}${scope}`;
 }

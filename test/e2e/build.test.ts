@@ -102,6 +102,17 @@ describe('gw build', () => {
   });
 });
 
+describe('gw routes on a project with policies', () => {
+  it('shows each route\'s effective auth and rate limit', async () => {
+    const r = await gw('routes');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^GET\s+\/catalog\/products\/featured\s+catalog\s+\S+\s+public\s+2\/1h per header x-client-id$/m);
+    expect(r.stdout).toMatch(/^DELETE\s+\/users\/\{userId\}\s+users\s+\S+\s+apiKey\(header X-Api-Key\) AND basic\s+-$/m);
+    const json = JSON.parse((await gw('routes', '--json')).stdout) as { id: string; rateLimit: string }[];
+    expect(json.find((x) => x.id === 'catalog.listFeaturedProducts')!.rateLimit).toBe('2/1h per header x-client-id');
+  });
+});
+
 describe('gw build on a terminal', () => {
   // `script` (util-linux, in every Debian; .ci/run installs bsdutils) gives gw a real terminal.
   it('shows progress per target', async () => {

@@ -110,7 +110,7 @@ describe('gw import + gw routes', () => {
     expect(refund.upstream.targets).toEqual(['http://payments.shop.internal:9000']);
 
     const table = await gw('routes');
-    expect(table.stdout.split('\n')[0]).toMatch(/^METHOD\s+PATH\s+SERVICE\s+UPSTREAM\s+AUTH$/);
+    expect(table.stdout.split('\n')[0]).toMatch(/^METHOD\s+PATH\s+SERVICE\s+UPSTREAM\s+AUTH\s+RATE LIMIT$/);
     expect(readmeOutput('gw routes in examples/shop')).toBe(table.stdout);
     expect(table.stdout).toMatch(/PATCH\s+\/users\/\{userId\}\s+users\s+http:\/\/users\.shop\.internal:8080\/api\/v1\s+apiKey\(header X-Api-Key\) OR basic/);
   });
