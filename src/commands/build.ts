@@ -40,7 +40,7 @@ was. --check renders in memory and exits 1 listing the files that differ from wh
 
     const err = chalkFor(process.stderr);
     const progress = process.stderr.isTTY && !this.jsonMode;
-    const rendered = await renderTargets(gateway, chosen, { templatesDir: flags.templates, nginx: configured?.nginx }, (t, done, count) => {
+    const rendered = await renderTargets(gateway, chosen, { templatesDir: flags.templates, nginx: configured?.nginx, openapi: configured?.openapi }, (t, done, count) => {
       if (progress) process.stderr.write(done ? `\r\x1b[K${err.green('✓')} ${t.name} ${err.dim(plural(count, 'file'))}\n` : `\r\x1b[K${err.dim('…')} rendering ${t.name}`);
     });
     const all = sortDiagnostics([...diagnostics, ...rendered.diagnostics]);

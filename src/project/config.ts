@@ -99,6 +99,7 @@ export interface BuildConfig {
   out?: string;
   targets?: ('nginx' | 'envoy' | 'node' | 'openapi')[];
   nginx?: { resolver?: string[] };
+  openapi?: { servers?: { url: string; description?: string }[] };
 }
 
 export const DEFAULT_BUILD_OUT = 'dist';

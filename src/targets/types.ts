@@ -24,6 +24,8 @@ export interface RenderOptions {
   templatesDir?: string;
   /** gw.yaml `build.nginx`: options only the NGINX target reads. */
   nginx?: { resolver?: string[] };
+  /** gw.yaml `build.openapi`: the public URLs for the merged spec's servers. */
+  openapi?: { servers?: { url: string; description?: string }[] };
 }
 
 export interface RenderResult {

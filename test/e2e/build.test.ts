@@ -94,6 +94,13 @@ describe('gw build', () => {
     expect(readFileSync(join(dir, 'blocked'), 'utf8')).toBe('a file where the output folder should be');
   });
 
+  it('gw.yaml build.openapi.servers are the merged spec\'s servers', async () => {
+    await writeFile(join(dir, 'gw.yaml'), (await readFile(join(dir, 'gw.yaml'), 'utf8')) + 'build:\n  openapi:\n    servers: [{url: "https://api.shop.example", description: production}]\n');
+    const r = await gw('build', '--target', 'openapi');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'dist', 'openapi', 'openapi.json'), 'utf8')).servers).toEqual([{ url: 'https://api.shop.example', description: 'production' }]);
+  });
+
   it('gw.yaml build.out and build.targets are the defaults', async () => {
     await writeFile(join(dir, 'gw.yaml'), (await readFile(join(dir, 'gw.yaml'), 'utf8')) + 'build:\n  out: generated\n  targets: [nginx]\n');
     const r = await gw('build');

@@ -23,7 +23,7 @@ export const openapiTarget: Target = {
   name: 'openapi',
   description: 'the merged public OpenAPI description of every route: openapi.json and openapi.yaml',
   async render(gateway, options) {
-    const { view, diagnostics } = buildOpenApiView(gateway);
+    const { view, diagnostics } = buildOpenApiView(gateway, { servers: options.openapi?.servers });
     const templates = await loadTemplates('openapi', options, OPENAPI_HELPERS);
     return {
       files: [

@@ -32,7 +32,8 @@ interface Renames {
   renamed: Set<string>;
 }
 
-export function buildOpenApiView(g: Gateway): { view: OpenApiView; diagnostics: Diagnostic[] } {
+/** `servers`: gw.yaml build.openapi.servers, the gateway's public URLs (default: its listen address). */
+export function buildOpenApiView(g: Gateway, options: { servers?: { url: string; description?: string }[] } = {}): { view: OpenApiView; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const openapi = g.services.some((s) => s.openapi.startsWith('3.1')) ? '3.1.0' : '3.0.3';
   const upgrade = (s: Service) => (openapi === '3.1.0' && !s.openapi.startsWith('3.1') ? upgradeTo31 : (v: unknown) => v);
@@ -75,7 +76,9 @@ export function buildOpenApiView(g: Gateway): { view: OpenApiView; diagnostics: 
     generatedBy: GENERATED_BY,
     openapi,
     info: infoOf(g),
-    servers: [{ url: gatewayUrl(g.listen), description: `the gateway "${g.name}" (gw.yaml listen)` }],
+    servers: options.servers?.length
+      ? options.servers.map((srv) => ({ url: srv.url, ...(srv.description !== undefined ? { description: srv.description } : {}) }))
+      : [{ url: gatewayUrl(g.listen), description: `the gateway "${g.name}" (gw.yaml listen)` }],
     tags: mergeTags(g.services, diagnostics),
     paths,
     components: allComponents,
