@@ -1,6 +1,7 @@
 import type { Gateway, Route, SecurityScheme } from '../../model/types.js';
 import { ApiKeyChecker } from './api-key-checker.js';
-import { authAnswers, isBearer } from './auth-answers.js';
+import { isBearer } from '../../model/auth-answers.js';
+import { authAnswers } from './auth-answers.js';
 import { AuthPolicy, type PolicyScheme } from './auth-policy.js';
 import { BasicChecker } from './basic-checker.js';
 import { CredentialReader } from './credential-reader.js';

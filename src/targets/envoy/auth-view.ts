@@ -1,3 +1,4 @@
+import { authChallenges, isBearer, quoteHttp } from '../../model/auth-answers.js';
 import type { Gateway, Route, SecretSource, SecurityScheme } from '../../model/types.js';
 
 /**
@@ -218,7 +219,7 @@ function routePlan(r: Route, schemes: ReadonlyMap<string, SecurityScheme>, realm
     }
     all.push(typed);
   }
-  const challenge = challenges(r, schemes, realm, false);
+  const challenge = authChallenges(r.security, schemes, realm, false);
   const removeHeaders = r.settings.auth.forwardCredentials ? [] : credentialHeaders(all.flat());
   const deny = (): RoutePlan => ({ needs: [], jwtRequirement: null, rbac: null, view: { basicUsers: null, lua: null, rbac: null, removeHeaders: [], deny: { challenge } } });
   if (all.length === 0) return deny();
@@ -256,7 +257,7 @@ function routePlan(r: Route, schemes: ReadonlyMap<string, SecurityScheme>, realm
       strip: !r.settings.auth.forwardCredentials,
       requirements: kept.map((req) => req.map(luaNeed)),
       challenge,
-      challenge_invalid_token: challenges(r, schemes, realm, true),
+      challenge_invalid_token: authChallenges(r.security, schemes, realm, true),
       forbidden: kept.map((req) => forbiddenChallenge(req, realm)),
     },
   };
@@ -365,34 +366,9 @@ function credentialHeaders(needs: readonly Need[]): string[] {
   return [...out].sort();
 }
 
-function quote(text: string): string {
-  return `"${text.replace(/["\\]/g, '\\$&')}"`;
-}
-
-/** WWW-Authenticate of a 401, as gw serve words it: one challenge per scheme of the route, in spec order. */
-function challenges(r: Route, schemes: ReadonlyMap<string, SecurityScheme>, realm: string, invalidToken: boolean): string {
-  const out = new Set<string>();
-  for (const req of r.security) {
-    for (const x of req.schemes) {
-      const s = schemes.get(x.scheme);
-      if (!s || s.type === 'mutualTLS') continue;
-      const q = quote(realm);
-      if (s.type === 'apiKey') out.add(`ApiKey realm=${q}, in=${quote(s.in ?? 'header')}, name=${quote(s.paramName ?? '')}`);
-      else if (s.type === 'http' && s.scheme === 'basic') out.add(`Basic realm=${q}, charset="UTF-8"`);
-      else if (isBearer(s)) out.add(invalidToken ? `Bearer realm=${q}, error="invalid_token"` : `Bearer realm=${q}`);
-      else out.add(`${(s.scheme ?? 'unknown')[0]!.toUpperCase()}${(s.scheme ?? 'unknown').slice(1)} realm=${q}`);
-    }
-  }
-  return [...out].join(', ');
-}
-
-function isBearer(s: SecurityScheme): boolean {
-  return (s.type === 'http' && s.scheme === 'bearer') || s.type === 'oauth2' || s.type === 'openIdConnect';
-}
-
 function forbiddenChallenge(req: readonly Need[], realm: string): string {
   const scopes = [...new Set(req.flatMap((n) => n.scopes))];
-  return req.some((n) => isBearer(n.scheme)) ? `Bearer realm=${quote(realm)}, error="insufficient_scope", scope=${quote(scopes.join(' '))}` : '';
+  return req.some((n) => isBearer(n.scheme)) ? `Bearer realm=${quoteHttp(realm)}, error="insufficient_scope", scope=${quoteHttp(scopes.join(' '))}` : '';
 }
 
 /** A Lua string literal: printable ASCII as is (quote and backslash escaped), everything else as \ddd. */

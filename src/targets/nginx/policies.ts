@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../../diagnostics/gw-error.js';
+import { authAnswerTexts, isBearer } from '../../model/auth-answers.js';
 import type { Cors, Gateway, RateLimit, Route, SecurityScheme } from '../../model/types.js';
 import { nginxRegex, nginxString } from './escape.js';
 
@@ -100,56 +101,15 @@ interface PolicyJs {
   forbidden: Answer[];
 }
 
-export function isBearer(s: SecurityScheme): boolean {
-  return (s.type === 'http' && s.scheme === 'bearer') || s.type === 'oauth2' || s.type === 'openIdConnect';
-}
-
-function quote(text: string): string {
-  return `"${text.replace(/["\\]/g, '\\$&')}"`;
-}
-
-function describe(s: SecurityScheme | undefined, scopes: readonly string[]): string {
-  if (!s) return 'credentials';
-  if (s.type === 'apiKey') return `an API key in the ${s.paramName} ${s.in === 'query' ? 'query parameter' : s.in}`;
-  if (s.type === 'http' && s.scheme === 'basic') return 'HTTP basic credentials';
-  if (isBearer(s)) return scopes.length ? `a bearer token with the scope${scopes.length > 1 ? 's' : ''} ${scopes.join(' ')}` : 'a bearer token';
-  if (s.type === 'mutualTLS') return 'a client certificate';
-  return `${s.scheme ?? s.type} credentials`;
-}
-
-/** The WWW-Authenticate challenge of one scheme, as gw serve words it (docs/auth.md). */
-function challenge(s: SecurityScheme | undefined, realm: string, invalidToken: boolean): string | undefined {
-  if (!s || s.type === 'mutualTLS') return undefined;
-  if (s.type === 'apiKey') return `ApiKey realm=${realm}, in=${quote(s.in ?? 'header')}, name=${quote(s.paramName ?? '')}`;
-  if (s.type === 'http' && s.scheme === 'basic') return `Basic realm=${realm}, charset="UTF-8"`;
-  if (isBearer(s)) return invalidToken ? `Bearer realm=${realm}, error="invalid_token"` : `Bearer realm=${realm}`;
-  const name = s.scheme ?? 'unknown';
-  return `${name[0]!.toUpperCase()}${name.slice(1)} realm=${realm}`;
-}
-
 /** Details go into a JSON body by nginx variable expansion: escaped for JSON here, and `$` kept literal by gw-auth.js setting them. */
 function jsonText(text: string): string {
   return JSON.stringify(text).slice(1, -1);
 }
 
 function answers(route: Route, schemes: ReadonlyMap<string, SecurityScheme>, realmName: string): Pick<PolicyJs, 'missing' | 'invalid' | 'invalidToken' | 'forbidden'> {
-  const realm = quote(realmName);
-  const accepts = route.security.map((r) => r.schemes.map((x) => describe(schemes.get(x.scheme), x.scopes)).join(' and ')).join(', or ');
-  const challenges = (invalidToken: boolean) => [...new Set(route.security.flatMap((r) => r.schemes.map((x) => challenge(schemes.get(x.scheme), realm, invalidToken))).filter((c): c is string => c !== undefined))].join(', ');
-  const a = (detail: string, value: string): Answer => ({ detail: jsonText(detail), challenge: value });
-  return {
-    missing: a(`this operation needs ${accepts}`, challenges(false)),
-    invalid: a(`the credentials sent are not valid; this operation needs ${accepts}`, challenges(false)),
-    invalidToken: a(`the bearer token is not valid (signature, issuer, audience or lifetime); this operation needs ${accepts}`, challenges(true)),
-    forbidden: route.security.map((r) => {
-      const scopes = [...new Set(r.schemes.flatMap((x) => x.scopes))];
-      const bearer = r.schemes.some((x) => {
-        const s = schemes.get(x.scheme);
-        return s !== undefined && isBearer(s);
-      });
-      return a(`the credentials are valid but lack the scope${scopes.length > 1 ? 's' : ''} this operation needs: ${scopes.join(' ')}`, bearer ? `Bearer realm=${realm}, error="insufficient_scope", scope=${quote(scopes.join(' '))}` : '');
-    }),
-  };
+  const t = authAnswerTexts(route.security, schemes, realmName);
+  const a = (x: { detail: string; challenge: string }): Answer => ({ detail: jsonText(x.detail), challenge: x.challenge });
+  return { missing: a(t.missing), invalid: a(t.invalid), invalidToken: a(t.invalidToken), forbidden: t.forbidden.map(a) };
 }
 
 function slotOf(s: SecurityScheme | undefined): SchemeJs['slot'] {
