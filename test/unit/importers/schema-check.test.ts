@@ -13,7 +13,7 @@ const broken: Record<string, unknown> = {
 
 describe('precompiled OpenAPI schema validators (scripts/compile-openapi-schemas.js)', () => {
   for (const family of FAMILIES) {
-    it.skipIf(!existsSync(precompiledFile(family)))(`${family}: the file is stamped with the installed versions and reports what a fresh compile reports`, () => {
+    it.skipIf(!existsSync(precompiledFile(family)) && !process.env.CI)(`${family}: the file is stamped with the installed versions and reports what a fresh compile reports`, () => {
       const precompiled = require(precompiledFile(family)) as ((d: unknown) => boolean) & { errors?: unknown[]; gwStamp?: string };
       expect(precompiled.gwStamp).toBe(validatorStamp());
       const { validate } = compileOpenApiSchema(family);
