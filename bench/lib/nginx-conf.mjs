@@ -177,6 +177,9 @@ const expand = (text, vars, captures) => text.replace(/\$(\d|[A-Za-z_][A-Za-z0-9
 export function replayRequest(tree, method, uri) {
   const stats = { locationRegexes: 0, ifRegexes: 0, rewriteRegexes: 0, redirects: 0, locations: [], byLevel: new Map() };
   const vars = { request_method: method, uri };
+  // The server-level rewrite phase runs once, before the first search (`rewrite ... last` restarts at the search).
+  const server = runRewrites(tree.directives, vars, stats);
+  if (server.returned !== undefined) return { ...stats, outcome: `return ${server.returned}` };
   for (let hop = 0; hop < 11; hop++) {
     const { found } = findLocation(tree, vars.uri, stats);
     if (!found) return { ...stats, outcome: 'no location' };

@@ -12,6 +12,12 @@ import type { PathParam, PathSegment } from '../../model/types.js';
  * against a few guards instead of hundreds of regexes. A nest keeps every template that could
  * match a path with that literal (including parameter templates that accept it, repeated there
  * in model order), so entering a nest never loses a match, and nests are disjoint.
+ *
+ * A segment with many literals (GitHub's /repos/{owner}/{repo}/<100 words>/...) would still cost
+ * a regex per literal tried, so such a level dispatches instead: `rewrite` puts the segment's value
+ * in front of the saved path and restarts the search (`last`), and the prefix tree finds that
+ * value's branch, an internal `^~ /__gw_d/<id>/<literal>/` location at server level holding the
+ * templates that can match it. Handlers forward $gw_path (set at server level), never the branch URI.
  */
 export interface PathTemplate {
   /** Position in model order: the lower, the higher the precedence. */
@@ -25,13 +31,38 @@ export interface PathTemplate {
 export type LocationNode =
   | { kind: 'prefix'; prefix: string; children: LocationNode[] }
   | { kind: 'nest'; regex: string; children: LocationNode[] }
-  | { kind: 'template'; order: number };
+  /** `at`: what stands before the request path in the URI here ('' outside dispatch branches), as regex text. */
+  | { kind: 'template'; order: number; at: string }
+  /** `rewrite <regex> <target> last;` in the enclosing location: on to a dispatch branch by one segment's value. */
+  | { kind: 'dispatch'; regex: string; target: string };
+
+/** A server-level `location ^~ <prefix> { internal; ... }` that a dispatch rewrite leads to. */
+export interface DispatchBranch {
+  prefix: string;
+  children: LocationNode[];
+}
+
+export interface LocationTree {
+  nodes: LocationNode[];
+  /** Dispatch branches, in the order they were made; empty when no level dispatches. */
+  branches: DispatchBranch[];
+}
 
 /** Below this many templates a list is checked one by one: a guard would cost as much as it saves. */
 export const NEST_MIN = 4;
 
-/** Above this many distinct literals at one segment, they are split into about √n buckets, each one guard. */
-export const BUCKET_ABOVE = 12;
+/**
+ * From this many distinct literals at one segment, the level dispatches instead of nesting: one
+ * `rewrite ... last` puts the segment's value in front of the URI (`/__gw_d/<id>/<value><path>`),
+ * and nginx's prefix tree, not a row of regexes, picks the branch for that literal.
+ */
+export const DISPATCH_MIN = 6;
+
+/** The URI namespace of dispatch branches; requests from clients never reach it (an internal location). */
+export const DISPATCH_ROOT = '/__gw_d/';
+
+/** The variable that keeps the normalised request path while a dispatch rewrite changes $uri. */
+export const PATH_VARIABLE = '$gw_path';
 
 export function literalOf(segment: PathSegment | undefined): string | undefined {
   if (!segment || !segment.parts.every((p) => 'literal' in p)) return undefined;
@@ -51,30 +82,38 @@ function accepts(template: PathTemplate, index: number, literal: string): boolea
   return re.test(literal);
 }
 
+interface Context {
+  branches: DispatchBranch[];
+  next: number;
+}
+
 /** The top level: exact locations are handled apart; every other template goes under a prefix location or stays a top-level regex. */
-export function buildLocationTree(templates: readonly PathTemplate[]): LocationNode[] {
+export function buildLocationTree(templates: readonly PathTemplate[]): LocationTree {
+  const ctx: Context = { branches: [], next: 1 };
   const dynamic = templates.filter((t) => !t.exact);
   const firstLiterals = unique(dynamic.map((t) => literalOf(t.segments[0])).filter((l): l is string => l !== undefined && l !== ''));
   const nodes: LocationNode[] = [];
   for (const literal of firstLiterals) {
     const members = dynamic.filter((t) => accepts(t, 0, literal) && t.segments.length > 1);
-    nodes.push({ kind: 'prefix', prefix: `/${literal}/`, children: nest(members, 1) });
+    nodes.push({ kind: 'prefix', prefix: `/${literal}/`, children: nest(members, 1, '', ctx) });
   }
   // Templates whose first segment is not a plain literal (or that have one segment) are tried at the top level.
   for (const t of dynamic) {
     const first = literalOf(t.segments[0]);
-    if (first === undefined || first === '' || t.segments.length === 1) nodes.push({ kind: 'template', order: t.order });
+    if (first === undefined || first === '' || t.segments.length === 1) nodes.push({ kind: 'template', order: t.order, at: '' });
   }
-  return nodes;
+  return { nodes, branches: ctx.branches };
 }
 
 /**
- * Inside a prefix or nest whose first `depth` segments are settled: nests per literal at the first
- * segment where they pay off. When that segment has many distinct literals, they are first split
- * into buckets (one alternation guard each), so a request tries about 2√n guards instead of n.
+ * Inside a prefix, nest or branch whose first `depth` segments are settled: nests per literal at
+ * the first segment where they pay off, or a dispatch when that segment has many literals (a
+ * request then costs one rewrite and a prefix lookup instead of a regex per literal tried).
+ * `at` is the regex text for what precedes the path in the URI (a dispatch branch's prefix).
  */
-function nest(members: readonly PathTemplate[], depth: number, buckets = true): LocationNode[] {
-  if (members.length < NEST_MIN) return members.map((t) => ({ kind: 'template', order: t.order }));
+function nest(members: readonly PathTemplate[], depth: number, at: string, ctx: Context): LocationNode[] {
+  const flat = (): LocationNode[] => members.map((t) => ({ kind: 'template', order: t.order, at }));
+  if (members.length < NEST_MIN) return flat();
   const longest = Math.max(...members.map((t) => t.segments.length));
   for (let k = depth; k < longest; k++) {
     const groups = new Map<string, PathTemplate[]>();
@@ -83,7 +122,7 @@ function nest(members: readonly PathTemplate[], depth: number, buckets = true): 
       if (l !== undefined && l !== '') groups.set(l, [...(groups.get(l) ?? []), t]);
     }
     const literals = [...groups.keys()].sort();
-    if (buckets && literals.length > BUCKET_ABOVE) return bucketed(members, k, literals);
+    if (literals.length >= DISPATCH_MIN) return [dispatch(members, k, literals, at, ctx)];
     const worth = [...groups].filter(([, g]) => g.length >= 2);
     if (worth.length === 0) continue;
     const nodes: LocationNode[] = [];
@@ -92,36 +131,45 @@ function nest(members: readonly PathTemplate[], depth: number, buckets = true): 
       const inside = members.filter((t) => accepts(t, k, literal));
       if (inside.length === members.length) continue; // the guard would not narrow anything
       for (const t of inside) if (literalOf(t.segments[k]) === literal) nested.add(t);
-      nodes.push({ kind: 'nest', regex: nestGuard(k, [literal]), children: nest(inside, k + 1) });
+      nodes.push({ kind: 'nest', regex: nestGuard(k, [literal], at), children: nest(inside, k + 1, at, ctx) });
     }
     if (nodes.length === 0) continue;
-    for (const t of members) if (!nested.has(t)) nodes.push({ kind: 'template', order: t.order });
+    // The rest (no such literal at k) is nested further down in turn; a dispatch among it stands in this
+    // location's own body, so nginx reaches it only when none of the nests above matched.
+    nodes.push(...nest(members.filter((t) => !nested.has(t)), k + 1, at, ctx));
     return nodes;
   }
-  return members.map((t) => ({ kind: 'template', order: t.order }));
+  return flat();
 }
 
-/** Many literals at segment k: √n buckets of them, each a guard holding every template that can match one of its literals. */
-function bucketed(members: readonly PathTemplate[], k: number, literals: readonly string[]): LocationNode[] {
-  const size = Math.ceil(Math.sqrt(literals.length));
-  const nodes: LocationNode[] = [];
-  for (let i = 0; i < literals.length; i += size) {
-    const bucket = literals.slice(i, i + size);
-    const inside = members.filter((t) => bucket.some((l) => accepts(t, k, l)));
-    nodes.push({ kind: 'nest', regex: nestGuard(k, bucket), children: nest(inside, k, false) });
+/**
+ * Many literals at segment k: a branch per literal (every template that can match it, in model
+ * order) and one for every other value or no segment k at all (the templates without a literal
+ * there). The rewrite builds the branch URI from the segment's value and the saved path, so the
+ * branch's locations see `/__gw_d/<id>/<value>` in front of the path they test.
+ */
+function dispatch(members: readonly PathTemplate[], k: number, literals: readonly string[], at: string, ctx: Context): LocationNode {
+  const base = `${DISPATCH_ROOT}${ctx.next++}/`;
+  for (const literal of literals) {
+    const inside = members.filter((t) => accepts(t, k, literal));
+    ctx.branches.push({ prefix: `${base}${literal}/`, children: nest(inside, k + 1, regexEscape(`${base}${literal}`), ctx) });
   }
-  // Paths whose segment k is none of those literals can only match templates without a literal there.
-  for (const t of members) {
+  const others = members.filter((t) => {
     const l = literalOf(t.segments[k]);
-    if (l === undefined || l === '') nodes.push({ kind: 'template', order: t.order });
-  }
-  return nodes;
+    return l === undefined || l === '';
+  });
+  if (others.length > 0) ctx.branches.push({ prefix: base, children: nest(others, k + 1, `${regexEscape(base)}[^/]*`, ctx) });
+  return { kind: 'dispatch', regex: `^${at}(?:(?:/[^/]*){${k}}/([^/]*))?`, target: `${base}$1${PATH_VARIABLE}` };
 }
 
-/** Matches paths whose segment `index` (0-based) is one of `literals`, whatever the segments before it. */
-export function nestGuard(index: number, literals: readonly string[]): string {
-  const escaped = literals.map((l) => l.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return `^(?:/[^/]*){${index}}/${escaped.length === 1 ? escaped[0] : `(?:${escaped.join('|')})`}(?:/|$)`;
+/** Matches paths whose segment `index` (0-based) is one of `literals`, whatever the segments before it; `at` as in nest(). */
+export function nestGuard(index: number, literals: readonly string[], at = ''): string {
+  const escaped = literals.map(regexEscape);
+  return `^${at}(?:/[^/]*){${index}}/${escaped.length === 1 ? escaped[0] : `(?:${escaped.join('|')})`}(?:/|$)`;
+}
+
+function regexEscape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function unique<T>(values: readonly T[]): T[] {

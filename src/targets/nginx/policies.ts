@@ -43,6 +43,8 @@ export interface HeaderMapView {
   variable: string;
   entries: { match: string; value: string }[];
   fallback: string;
+  /** The value for every route, when all routes treat the header alike: then no map and no `set $gw_headers`. */
+  value: string | null;
 }
 
 export interface ZoneView {
@@ -313,6 +315,7 @@ export function buildPolicies(gateway: Gateway): Policies {
   };
 
   const validated: Route[] = [];
+  const headerTexts = new Set<string>();
   for (const route of gateway.routes) {
     const auth = authOf(route);
     const limit = limitOf(route, auth.policy !== null);
@@ -321,6 +324,7 @@ export function buildPolicies(gateway: Gateway): Policies {
     const sets: RoutePolicyView['sets'] = [];
     if (auth.policy !== null) sets.push({ variable: '$gw_auth', value: nginxString(String(auth.policy)) });
     sets.push({ variable: '$gw_headers', value: nginxString(auth.headers) });
+    headerTexts.add(auth.headers);
     if (auth.queryRead) sets.push({ variable: '$gw_args', value: '$args' });
     if (auth.queryDrop) sets.push({ variable: '$args', value: '$gw_stripped_args' });
     if (cors) sets.push({ variable: '$gw_cors', value: nginxString(String(cors.index)) });
@@ -383,6 +387,10 @@ export function buildPolicies(gateway: Gateway): Policies {
         }
       : null;
 
+  // When every route sends the same $gw_headers (no auth anywhere, or the same everywhere), each header's value is known
+  // here: printed as is, with no map to evaluate and no `set` in every location.
+  const uniformText = headerTexts.size === 1 ? [...headerTexts][0] : undefined;
+  if (uniformText !== undefined) for (const v of routes.values()) v.sets = v.sets.filter((x) => x.variable !== '$gw_headers');
   const headers: HeaderMapView[] = [...headerUse.entries()]
     .filter(([, u]) => plainHeader(u.name))
     .sort(([a], [b]) => (a < b ? -1 : 1))
@@ -390,7 +398,14 @@ export function buildPolicies(gateway: Gateway): Policies {
       const entries: HeaderMapView['entries'] = [];
       if (u.consumer && njs) entries.push({ match: nginxRegex(`~\\|c:${regexEscape(key)}\\|`), value: '$gw_consumer' });
       if (u.consumer || u.drop) entries.push({ match: nginxRegex(`~\\|[cd]:${regexEscape(key)}\\|`), value: '""' });
-      return { header: u.name, variable: `$gw_h_${key.replace(/[^a-z0-9]/g, '_')}`, entries, fallback: httpVariable(key) };
+      const fallback = httpVariable(key);
+      let value: string | null = null;
+      if (uniformText !== undefined) {
+        if (uniformText.includes(`|c:${key}|`)) value = u.consumer && njs ? '$gw_consumer' : '""';
+        else if (uniformText.includes(`|d:${key}|`)) value = '""';
+        else value = fallback;
+      }
+      return { header: u.name, variable: `$gw_h_${key.replace(/[^a-z0-9]/g, '_')}`, entries, fallback, value };
     });
 
   let cors: CorsView | null = null;

@@ -5,7 +5,7 @@ import { createDiagnostic } from '../../diagnostics/gw-error.js';
 import type { Gateway, MockResponse, Route, Upstream } from '../../model/types.js';
 import type { RenderOptions } from '../types.js';
 import { nginxComment, nginxName, nginxRegex, nginxReplacement, nginxSize, nginxString, nginxTemplateString, nginxTime } from './escape.js';
-import { buildLocationTree, literalOf, type LocationNode, type PathTemplate } from './locations.js';
+import { DISPATCH_ROOT, PATH_VARIABLE, buildLocationTree, literalOf, type LocationNode, type PathTemplate } from './locations.js';
 import { buildPolicies, type PoliciesView, type PreflightView, type RoutePolicyView } from './policies.js';
 
 /**
@@ -24,6 +24,8 @@ export interface NginxView {
   mockAnswers: { named: string; status: number; contentType: string; body: string }[];
   exact: LocationView[];
   tree: NodeView[];
+  /** Dispatch branches (locations.ts): server-level internal prefix locations; empty when no level dispatches. */
+  branches: NodeView[];
   internals: InternalView[];
   named: NamedView[];
   methodMaps: MethodMapView[];
@@ -62,8 +64,12 @@ export interface ProblemView {
 export interface NodeView {
   prefix: string | null;
   nest: string | null;
+  /** An internal prefix location (a dispatch branch). */
+  internal: boolean;
   children: NodeView[];
   location: LocationView | null;
+  /** `rewrite <regex> <target> last;`: this level dispatches on a segment's value. */
+  dispatch: { regex: string; target: string } | null;
 }
 
 export interface LocationView {
@@ -198,7 +204,10 @@ export function buildNginxView(gateway: Gateway, options: RenderOptions = {}): {
   const named = new Map<string, NamedView>();
   const methodMaps = new Map<string, MethodMapView>();
   const routeIndex = new Map(gateway.routes.map((r, i) => [r, i]));
-  const handlerOf = (r: Route) => handler(r, upstreams.get(r.upstream), policies.routes.get(r)!);
+  // The location tree first: whether any level dispatches decides how handlers of stripping routes match.
+  const locationTree = buildLocationTree(templates);
+  const dispatching = locationTree.branches.length > 0;
+  const handlerOf = (r: Route) => handler(r, upstreams.get(r.upstream), policies.routes.get(r)!, dispatching ? `^(?:${DISPATCH_ROOT}[0-9]+/[^/]*)?${r.match.regex.slice(1)}` : r.match.regex);
   /** An `if` condition true for these methods: a plain comparison for one, a map lookup for several. */
   const methodTest = (methods: readonly string[], want: 0 | 1): string => {
     const sorted = [...new Set(methods)].sort();
@@ -219,7 +228,7 @@ export function buildNginxView(gateway: Gateway, options: RenderOptions = {}): {
         handler: handler(r, upstreams.get(r.upstream), policies.routes.get(r)!, `^/__gw_route/${i}${r.match.regex.slice(1)}`),
       });
     }
-    return `/__gw_route/${i}$uri`;
+    return `/__gw_route/${i}${PATH_VARIABLE}`;
   };
   const namedFor = (r: Route): string => {
     const name = `@gw_route_${routeIndex.get(r)!}`;
@@ -227,7 +236,8 @@ export function buildNginxView(gateway: Gateway, options: RenderOptions = {}): {
     return name;
   };
 
-  const locationFor = (order: number): LocationView => {
+  /** The location of path template `order`; `at` is what precedes the path in the URI there (a dispatch branch's prefix, as regex). */
+  const locationFor = (order: number, at = ''): LocationView => {
     const group = groups[order]!;
     const t = templates[order]!;
     const literalPath = t.exact ? group[0]!.path : undefined;
@@ -256,7 +266,7 @@ export function buildNginxView(gateway: Gateway, options: RenderOptions = {}): {
       for (const r of g) {
         const ms = methodsServedBy(r, g).filter((m) => !allowSet.has(m));
         methodsOf([r]).forEach((m) => allowSet.add(m));
-        if (ms.length) fallbacks.push({ when: methodTest(ms, 1), regex: nginxRegex(`^/__gw_fallback/${order}(${g[0]!.match.regex.slice(1, -1)})$`), uri: `${routeUri(r).replace('$uri', '')}$1` });
+        if (ms.length) fallbacks.push({ when: methodTest(ms, 1), regex: nginxRegex(`^/__gw_fallback/${order}(${g[0]!.match.regex.slice(1, -1)})$`), uri: `${routeUri(r).replace(PATH_VARIABLE, '')}$1` });
       }
     }
     const allow = [...allowSet].sort().join(', ');
@@ -264,12 +274,12 @@ export function buildNginxView(gateway: Gateway, options: RenderOptions = {}): {
     if (fallbacks.length > 0) {
       const prefix = `/__gw_fallback/${order}/`;
       internals.set(prefix, { prefix, comments: [nginxComment(`internal: methods of other paths that also match ${primary.path}`)], fallbacks, allow: nginxString(allow), handler: null });
-      fallback = `/__gw_fallback/${order}$uri`;
+      fallback = `/__gw_fallback/${order}${PATH_VARIABLE}`;
     }
     const preflight = policies.preflight(group, (r) => methodsServedBy(r, group));
     if (preflight) preflights.push(preflight);
     return {
-      match: literalPath !== undefined ? `= ${nginxRegex(literalPath)}` : `~ ${nginxRegex(primary.match.regex)}`,
+      match: literalPath !== undefined ? `= ${nginxRegex(literalPath)}` : `~ ${nginxRegex(`^${at}${primary.match.regex.slice(1)}`)}`,
       comments: group.map((r) => nginxComment(`${r.method} ${r.path} -> ${r.id} (${sourceOf(r)})`)),
       notMethods: methodTest(own, 0),
       allow: nginxString(allow),
@@ -280,13 +290,18 @@ export function buildNginxView(gateway: Gateway, options: RenderOptions = {}): {
     };
   };
 
-  const toNode = (n: LocationNode): NodeView =>
-    n.kind === 'template'
-      ? { prefix: null, nest: null, children: [], location: locationFor(n.order) }
-      : { prefix: n.kind === 'prefix' ? n.prefix : null, nest: n.kind === 'nest' ? nginxRegex(n.regex) : null, children: n.children.map(toNode), location: null };
+  const toNode = (n: LocationNode): NodeView => {
+    const none = { prefix: null, nest: null, internal: false, children: [], location: null, dispatch: null };
+    if (n.kind === 'template') return { ...none, location: locationFor(n.order, n.at) };
+    if (n.kind === 'dispatch') return { ...none, dispatch: { regex: nginxRegex(n.regex), target: n.target } };
+    return { ...none, prefix: n.kind === 'prefix' ? n.prefix : null, nest: n.kind === 'nest' ? nginxRegex(n.regex) : null, children: n.children.map(toNode) };
+  };
 
   const exact = templates.filter((t) => t.exact).map((t) => locationFor(t.order));
-  const tree = buildLocationTree(templates).map(toNode);
+  const tree = locationTree.nodes.map(toNode);
+  // Dispatch branches, and the root of their namespace: a client's own /__gw_d/... request is answered 404.
+  const branch = (prefix: string, children: NodeView[]): NodeView => ({ prefix: nginxRegex(prefix), nest: null, internal: true, children, location: null, dispatch: null });
+  const branches = dispatching ? [...locationTree.branches.map((b) => branch(b.prefix, b.children.map(toNode))), branch(DISPATCH_ROOT, [])] : [];
   return {
     view: {
       name: gateway.name,
@@ -298,6 +313,7 @@ export function buildNginxView(gateway: Gateway, options: RenderOptions = {}): {
       mockAnswers: collectMocks(gateway),
       exact,
       tree,
+      branches,
       internals: [...internals.values()].sort((a, b) => (a.prefix < b.prefix ? -1 : 1)),
       named: [...named.values()].sort((a, b) => (a.name < b.name ? -1 : 1)),
       methodMaps: [...methodMaps.values()].sort((a, b) => (a.variable < b.variable ? -1 : 1)),
@@ -353,7 +369,8 @@ function handler(r: Route, u: Upstream | undefined, policy: RoutePolicyView, reg
       setUpstream: block ? null : `$${nginxName(u.id)}`,
       proxyPass: block ? `${first.scheme}://${nginxName(u.id)}` : `$${nginxName(u.id)}`,
       host: r.settings.preserveHost ? '$http_host' : nginxString(authority(first.host, first.port, first.scheme)),
-      rewrite: { regex: nginxRegex(regex), replacement: upstreamReplacement(r) },
+      // The upstream path: the saved request path when it is the route's own (no regex needed), else built from the captures.
+      rewrite: r.upstreamPath === r.path ? { regex: nginxRegex('^'), replacement: PATH_VARIABLE } : { regex: nginxRegex(regex), replacement: upstreamReplacement(r) },
       maxBody: nginxSize(r.settings.maxBodyBytes),
       connectTimeout: nginxTime(r.settings.connectTimeoutMs),
       readTimeout: nginxTime(r.settings.requestTimeoutMs),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePathTemplate } from '../../../../src/model/path.js';
 import type { ParamSchema } from '../../../../src/model/types.js';
-import { buildLocationTree, nestGuard, type LocationNode, type PathTemplate } from '../../../../src/targets/nginx/locations.js';
+import { DISPATCH_MIN, buildLocationTree, nestGuard, type LocationNode, type PathTemplate } from '../../../../src/targets/nginx/locations.js';
 
 function templates(paths: string[], schemas: Record<string, ParamSchema> = {}): PathTemplate[] {
   return paths.map((path, order) => {
@@ -11,9 +11,15 @@ function templates(paths: string[], schemas: Record<string, ParamSchema> = {}): 
   });
 }
 
-/** The tree as text: `prefix /a/ [ ... ]`, `nest <regex> [ ... ]`, or a template's order. */
+/** The tree as text: `prefix /a/ [ ... ]`, `nest <regex> [ ... ]`, a template's order (`order@at` inside a dispatch branch), or `rewrite <regex> <target>`. */
 function show(nodes: LocationNode[]): string {
-  return nodes.map((n) => (n.kind === 'template' ? String(n.order) : `${n.kind === 'prefix' ? n.prefix : n.regex} [${show(n.children)}]`)).join(' ');
+  return nodes
+    .map((n) => {
+      if (n.kind === 'template') return n.at ? `${n.order}@${n.at}` : String(n.order);
+      if (n.kind === 'dispatch') return `rewrite ${n.regex} ${n.target}`;
+      return `${n.kind === 'prefix' ? n.prefix : n.regex} [${show(n.children)}]`;
+    })
+    .join(' ');
 }
 
 describe('buildLocationTree', () => {
@@ -43,25 +49,43 @@ describe('buildLocationTree', () => {
       want: '/r/ [^(?:/[^/]*){2}/issues(?:/|$) [0 1 4] ^(?:/[^/]*){2}/pulls(?:/|$) [2 3 4] 4]',
     },
   ];
-  for (const t of table) it(t.name, () => expect(show(buildLocationTree(templates(t.paths, t.schemas)))).toBe(t.want));
+  for (const t of table) it(t.name, () => expect(show(buildLocationTree(templates(t.paths, t.schemas)).nodes)).toBe(t.want));
 
-  it('many literals at one segment are split into about √n alternation buckets, parameter templates repeated where they can match', () => {
-    const words = ['a1', 'b2', 'c3', 'd4', 'e5', 'f6', 'g7', 'h8', 'i9', 'j10', 'k11', 'l12', 'm13'];
-    const paths = [...words.map((w) => `/r/{o}/${w}/{n}`), '/r/{o}/{kind}/{n}'];
-    const tree = show(buildLocationTree(templates(paths)));
-    expect(tree).toBe(
-      '/r/ [' +
-        '^(?:/[^/]*){2}/(?:a1|b2|c3|d4)(?:/|$) [0 1 2 3 13] ' +
-        '^(?:/[^/]*){2}/(?:e5|f6|g7|h8)(?:/|$) [4 5 6 7 13] ' +
-        '^(?:/[^/]*){2}/(?:i9|j10|k11|l12)(?:/|$) [8 9 10 11 13] ' +
-        '^(?:/[^/]*){2}/m13(?:/|$) [12 13] ' +
-        '13]',
-    );
+  it(`${DISPATCH_MIN} or more literals at one segment dispatch: a rewrite to /__gw_d/<id>/<value><path>, a branch per literal holding every template that can match it, and one for the rest`, () => {
+    const words = ['a1', 'b2', 'c3', 'd4', 'e5', 'f6'];
+    const paths = [...words.map((w) => `/r/{o}/${w}/{n}`), '/r/{o}/{kind}/{n}', '/r/{o}'];
+    const tree = buildLocationTree(templates(paths, { n: { type: 'integer' } }));
+    expect(show(tree.nodes)).toBe('/r/ [rewrite ^(?:(?:/[^/]*){2}/([^/]*))? /__gw_d/1/$1$gw_path]');
+    expect(tree.branches.map((b) => `${b.prefix} [${show(b.children)}]`)).toEqual([
+      ...words.map((w, i) => `/__gw_d/1/${w}/ [${i}@/__gw_d/1/${w} 6@/__gw_d/1/${w}]`),
+      // Any other value, or no third segment at all (/r/x): the templates without a literal there.
+      '/__gw_d/1/ [6@/__gw_d/1/[^/]* 7@/__gw_d/1/[^/]*]',
+    ]);
+  });
+
+  it('dispatch branches nest and dispatch again, with the branch prefix in their guards', () => {
+    const words = ['a1', 'b2', 'c3', 'd4', 'e5', 'f6'];
+    const paths = [...words.map((w) => `/r/{o}/a1/${w}/x`), ...words.map((w) => `/r/{o}/a1/${w}/y`), ...words.slice(1).map((w) => `/r/{o}/${w}`)];
+    const tree = buildLocationTree(templates(paths));
+    expect(show(tree.nodes)).toBe('/r/ [rewrite ^(?:(?:/[^/]*){2}/([^/]*))? /__gw_d/1/$1$gw_path]');
+    const a1 = tree.branches.find((b) => b.prefix === '/__gw_d/1/a1/')!;
+    expect(show(a1.children)).toBe('rewrite ^/__gw_d/1/a1(?:(?:/[^/]*){3}/([^/]*))? /__gw_d/2/$1$gw_path');
+    const a1b2 = tree.branches.find((b) => b.prefix === '/__gw_d/2/b2/')!;
+    expect(show(a1b2.children)).toBe('1@/__gw_d/2/b2 7@/__gw_d/2/b2');
+  });
+
+  it('after the nests of one segment, the other templates are nested further down (here: a dispatch in the same location)', () => {
+    const words = ['a1', 'b2', 'c3', 'd4', 'e5', 'f6'];
+    const paths = ['/r/{o}/list/x', '/r/{o}/list/y', ...words.map((w) => `/r/{o}/{n}/${w}`)];
+    const tree = buildLocationTree(templates(paths, { n: { type: 'integer' } }));
+    expect(show(tree.nodes)).toBe('/r/ [^(?:/[^/]*){2}/list(?:/|$) [0 1] rewrite ^(?:(?:/[^/]*){3}/([^/]*))? /__gw_d/1/$1$gw_path]');
+    expect(tree.branches.map((b) => b.prefix)).toEqual(words.map((w) => `/__gw_d/1/${w}/`));
   });
 });
 
 describe('nestGuard', () => {
   it('an alternation of several literals', () => expect(nestGuard(1, ['a.b', 'c'])).toBe('^(?:/[^/]*){1}/(?:a\\.b|c)(?:/|$)'));
+  it('inside a dispatch branch, after its prefix', () => expect(nestGuard(3, ['x'], '/__gw_d/2/b2')).toBe('^/__gw_d/2/b2(?:/[^/]*){3}/x(?:/|$)'));
   const table: [number, string, string, boolean][] = [
     [2, 'issues', '/repos/a/issues', true],
     [2, 'issues', '/repos/a/issues/7', true],

@@ -1,0 +1,182 @@
+import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildGateway } from '../../src/cli/load-gateway.js';
+import type { Gateway, Route } from '../../src/model/types.js';
+import { parseProject } from '../../src/project/load.js';
+import { normalizePath } from '../../src/runtime/normalize-path.js';
+import { Router } from '../../src/runtime/router.js';
+import { DISPATCH_MIN } from '../../src/targets/nginx/locations.js';
+import { nginxTarget } from '../../src/targets/nginx/index.js';
+import { tempDir } from '../helpers/cli.js';
+import { startEcho, type EchoReport, type EchoUpstream } from '../helpers/echo-upstream.js';
+import { send } from '../helpers/http.js';
+import { findNginx, freePort, nginxTest, startNginx, type RunningNginx } from '../helpers/nginx.js';
+import { oas30 } from '../helpers/specs.js';
+
+/**
+ * Levels with many literal segments dispatch (src/targets/nginx/locations.ts): a rewrite to an
+ * internal /__gw_d/... URI, branches found by nginx's prefix tree, nested dispatches, the rest of
+ * a level nested further down, parameter templates repeated in every branch they can match. This
+ * runs Debian's nginx on such a project and checks every request against gw's own router (the
+ * route that answers, from nginx's access log) and the path the upstream receives.
+ */
+const words = Array.from({ length: DISPATCH_MIN + 1 }, (_, i) => `w${i + 1}`);
+const verbs = Array.from({ length: DISPATCH_MIN }, (_, i) => `v${i + 1}`);
+const op = (id: string, extra: object = {}) => ({ operationId: id, responses: { '200': { description: 'ok' } }, ...extra });
+const n = { name: 'n', in: 'path', required: true, schema: { type: 'integer' } };
+
+function repoSpec(): object {
+  const paths: Record<string, Record<string, object>> = { '/r/{o}/{p}': { get: op('repo') } };
+  for (const w of words) {
+    paths[`/r/{o}/{p}/${w}`] = { get: op(`list-${w}`) };
+    paths[`/r/{o}/{p}/${w}/{n}`] = { parameters: [n], get: op(`get-${w}`) };
+  }
+  paths['/r/{o}/{p}/w1/{n}'] = { parameters: [n], get: op('get-w1'), post: op('post-w1') };
+  // Other methods of a path with other settings: a named location (timeouts), an internal URI (body limit).
+  paths['/r/{o}/{p}/w3/{n}'] = { parameters: [n], get: op('get-w3'), delete: op('delete-w3', { 'x-gw': { timeouts: { request: '3s' } } }), put: op('put-w3', { 'x-gw': { maxBodySize: '1kb' } }) };
+  for (const v of verbs) paths[`/r/{o}/{p}/w1/{n}/${v}`] = { parameters: [n], get: op(`w1-${v}`) };
+  paths['/r/{o}/{p}/w1/list/a'] = { get: op('w1-list-a') };
+  paths['/r/{o}/{p}/w1/list/b'] = { get: op('w1-list-b') };
+  // A parameter where the words are: in every branch (after the word's own template) and in the branch for any other value.
+  paths['/r/{o}/{p}/{kind}/{n}'] = { parameters: [n], get: op('get-kind'), post: op('post-kind') };
+  paths['/r/{o}/{p}/{kind}/{n}/deep'] = { parameters: [n], get: op('get-kind-deep') };
+  return oas30('repo', paths);
+}
+
+function mountedSpec(): object {
+  const paths: Record<string, Record<string, object>> = { '/items/{id}': { get: op('item') } };
+  for (const w of words) paths[`/items/{id}/${w}`] = { get: op(`item-${w}`) };
+  paths['/items/{id}/{any}'] = { get: op('item-any') };
+  return oas30('mounted', paths);
+}
+
+let gateway: Gateway;
+let router: Router<Route>;
+let nginx: RunningNginx;
+let echoes: { repo: EchoUpstream; mounted: EchoUpstream };
+let logFile: string;
+const cleanups: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  if (!findNginx()) throw new Error('nginx is not installed (apt-get install -y nginx); .ci/run installs it');
+  const t = await tempDir('gw-nginx-dispatch-');
+  cleanups.push(t.cleanup);
+  echoes = { repo: await startEcho('repo'), mounted: await startEcho('mounted') };
+  cleanups.push(() => echoes.repo.close(), () => echoes.mounted.close());
+  const port = await freePort();
+  await writeFile(join(t.dir, 'repo.json'), JSON.stringify(repoSpec()));
+  await writeFile(join(t.dir, 'mounted.json'), JSON.stringify(mountedSpec()));
+  const yaml = `version: 1
+name: dispatch
+listen: { host: 127.0.0.1, port: ${port} }
+services:
+  - name: repo
+    spec: repo.json
+    upstreams: ["${echoes.repo.url}"]
+  - name: mounted
+    spec: mounted.json
+    prefix: /m
+    upstreams: ["${echoes.mounted.url}"]
+`;
+  await writeFile(join(t.dir, 'gw.yaml'), yaml);
+  gateway = (await buildGateway(parseProject(yaml, join(t.dir, 'gw.yaml'), 'gw.yaml'))).gateway;
+  router = new Router(gateway.routes.map((r) => ({ method: r.method, segments: r.segments, params: r.params, value: r })));
+  const { files } = await nginxTarget.render(gateway, {});
+  const conf = files.find((f) => f.path.endsWith('gw.conf'))!.contents;
+  expect(conf).toContain('location ^~ "/__gw_d/');
+  for (const f of files) {
+    await mkdir(dirname(join(t.dir, 'out', f.path)), { recursive: true });
+    await writeFile(join(t.dir, 'out', f.path), f.contents);
+  }
+  const dir = join(t.dir, 'out', 'nginx');
+  await nginxTest(dir);
+  nginx = await startNginx(dir, port);
+  cleanups.unshift(() => nginx.stop());
+  logFile = join(dir, 'nginx.out');
+}, 60_000);
+afterAll(async () => {
+  for (const c of cleanups) await c();
+});
+
+/** What gw's router answers for a request: the route and the upstream path, or the status. */
+function expected(method: string, path: string): { route: string; upstream: string; service: string } | { status: number; allow?: string } {
+  const segments = normalizePath(path);
+  if (!segments) return { status: 400 };
+  const m = router.lookup(method, segments);
+  if (m.kind === 'not-found') return { status: 404 };
+  if (m.kind === 'method-not-allowed') return { status: 405, allow: m.allow.join(', ') };
+  const r = m.value;
+  const forwarded = `/${segments.join('/')}`;
+  const prefix = r.path.slice(0, r.path.length - r.upstreamPath.length);
+  return { route: r.id, upstream: r.path === r.upstreamPath ? forwarded : forwarded.slice(prefix.length) || '/', service: r.service };
+}
+
+const requests: [string, string][] = [
+  ['GET', '/r/a/b'],
+  ...words.flatMap((w): [string, string][] => [
+    ['GET', `/r/a/b/${w}`],
+    ['GET', `/r/a/b/${w}/7`],
+    ['GET', `/r/a/b/${w}/x`],
+    ['POST', `/r/a/b/${w}/7`],
+    ['GET', `/r/a/b/${w}/7/deep`],
+  ]),
+  ['GET', '/r/a/b/other/7'],
+  ['POST', '/r/a/b/other/7'],
+  ['GET', '/r/a/b/other/x'],
+  ['GET', '/r/a/b/other'],
+  ['GET', '/r/a/b/other/7/deep'],
+  ['DELETE', '/r/a/b/w1/7'],
+  ['HEAD', '/r/a/b/w2/7'],
+  ['DELETE', '/r/a/b/w3/7'],
+  ['PUT', '/r/a/b/w3/7'],
+  ...verbs.map((v): [string, string] => ['GET', `/r/a/b/w1/7/${v}`]),
+  ['GET', '/r/a/b/w1/7/v99'],
+  ['GET', '/r/a/b/w1/list/a'],
+  ['GET', '/r/a/b/w1/list/b'],
+  ['GET', '/r/a/b/w1/list/c'],
+  ['GET', '/r/a/b/w2/7/v1'],
+  ['GET', '/r/a/b/w1/'],
+  ['GET', '/r/a/b/'],
+  ['GET', '/r/a'],
+  ['GET', '/r/a%20x/b/w1/7/v2'],
+  ['GET', '/r/a/b/w%31/7'],
+  ['GET', '/r/a/b/./w1/../w2/7'],
+  ['GET', '/m/items/9'],
+  ['GET', '/m/items/9/w3'],
+  ['GET', '/m/items/9/zz'],
+  ['GET', '/m/items/9/w3/x'],
+  ['GET', '/m/items/a%3Fb/w5'],
+];
+
+describe('dispatching levels on real nginx route exactly as gw', () => {
+  for (const [method, path] of requests) {
+    it(`${method} ${path}`, async () => {
+      const id = `t-${Math.random().toString(36).slice(2, 12)}`;
+      const answer = await send(nginx.url, method, path, { 'x-request-id': id });
+      const want = expected(method, path);
+      if ('status' in want) {
+        expect(answer.status).toBe(want.status);
+        if (want.allow) expect(answer.headers['allow']).toBe(want.allow);
+        return;
+      }
+      expect(answer.status).toBe(200);
+      if (method !== 'HEAD') {
+        const echo = JSON.parse(answer.body) as EchoReport;
+        expect(echo.name).toBe(want.service);
+        expect(echo.url).toBe(want.upstream);
+      }
+      const line = readFileSync(logFile, 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { requestId: string; route: string })
+        .find((e) => e.requestId === id);
+      expect(line?.route).toBe(want.route);
+    });
+  }
+
+  it('a client cannot reach a dispatch branch directly', async () => {
+    for (const path of ['/__gw_d/1/w1/r/a/b/w1/7', '/__gw_d/1/', '/__gw_d/99/x/r/a/b']) expect((await send(nginx.url, 'GET', path)).status).toBe(404);
+  });
+});
