@@ -133,7 +133,8 @@ function countLocations(directives) {
 // the temp folder, no access log (the catch-all has none) and keep-alive without a request limit.
 const generatedMain = parseNginxConf(readFileSync(join(genDir, 'nginx.conf'), 'utf8'));
 function wrapper(dir, include, extraMain = []) {
-  const mainKeep = [...generatedMain.filter((d) => !['worker_processes', 'pid', 'error_log', 'events', 'http', 'daemon', 'user'].includes(d.name)), ...extraMain];
+  const replaced = new Set(extraMain.map((d) => d.name));
+  const mainKeep = [...generatedMain.filter((d) => !['worker_processes', 'pid', 'error_log', 'events', 'http', 'daemon', 'user'].includes(d.name) && !replaced.has(d.name)), ...extraMain];
   const events = generatedMain.find((d) => d.name === 'events')?.block ?? [{ name: 'worker_connections', args: [word('4096')], block: null }];
   const httpKeep = (generatedMain.find((d) => d.name === 'http')?.block ?? []).filter((d) => !['include', 'access_log', 'keepalive_requests'].includes(d.name) && !d.name.endsWith('_temp_path'));
   return `${kit.nginxMain(dir).replace(/events \{.*\}\n$/s, '')}${printNginxConf(mainKeep)}events {
@@ -166,19 +167,25 @@ const VARIANTS = [
   {
     id: 'gw',
     label: 'gw build config',
-    what: `conf.d/gw.conf as generated (${model.routes.length} routes as exact, ^~ prefix and nested regex locations)`,
+    what: `conf.d/gw.conf as generated (${model.routes.length} routes as exact, ^~ prefix, nested regex locations and dispatch branches)`,
     port: ports.gw,
     conf: () => gwConf,
   },
-  {
-    id: 'gwJit',
-    label: 'gw config + pcre_jit',
-    what: 'the same gw.conf, with `pcre_jit on;` added to the main context (a what-if: the generated nginx.conf does not set it)',
-    port: ports.gwJit,
-    main: [{ name: 'pcre_jit', args: [word('on')], block: null }],
-    conf: () => (generatedMain.some((d) => d.name === 'pcre_jit') ? undefined : gwConf.map((d) => (d === server ? { ...server, block: server.block.map((x) => (x.name === 'listen' ? listenAt(ports.gwJit) : x)) } : d))),
-    skipWhy: 'the generated nginx.conf already sets pcre_jit',
-  },
+  // The generated nginx.conf sets pcre_jit: this variant shows what it is worth (or, for an older generator, what it would be).
+  ...(() => {
+    const jitOn = generatedMain.some((d) => d.name === 'pcre_jit' && d.args[0]?.value === 'on');
+    const flip = jitOn ? 'off' : 'on';
+    return [
+      {
+        id: 'gwJit',
+        label: `gw config, pcre_jit ${flip}`,
+        what: `the same gw.conf, with \`pcre_jit ${flip};\` in the main context (a what-if: the generated nginx.conf has pcre_jit ${jitOn ? 'on' : 'off'})`,
+        port: ports.gwJit,
+        main: [{ name: 'pcre_jit', args: [word(flip)], block: null }],
+        conf: () => gwConf.map((d) => (d === server ? { ...server, block: server.block.map((x) => (x.name === 'listen' ? listenAt(ports.gwJit) : x)) } : d)),
+      },
+    ];
+  })(),
   {
     id: 'catchall',
     label: 'catch-all location',
