@@ -1,10 +1,9 @@
 import { Args, Flags } from '@oclif/core';
 import { GwCommand } from '../cli/base-command.js';
-import { importSpecs, type ImportedService } from '../cli/import-specs.js';
+import type { ImportedService } from '../cli/import-specs.js';
 import { chalkFor } from '../cli/output.js';
 import { GwError } from '../diagnostics/gw-error.js';
 import { plural } from '../diagnostics/print.js';
-import { loadProject } from '../project/load.js';
 
 export default class Import extends GwCommand {
   static override summary = 'Validate OpenAPI specs and record their services in gw.yaml.';
@@ -32,6 +31,8 @@ untouched. With no arguments, imports every OpenAPI document in the \`specs\` fo
   async run(): Promise<void> {
     const { flags, argv } = await this.parseGlobal(Import);
     checkFlags(flags);
+    // The importer (swagger-parser, Ajv, yaml) loads when a command needs it: every gw command imports every command class.
+    const [{ loadProject }, { importSpecs }] = await Promise.all([import('../project/load.js'), import('../cli/import-specs.js')]);
     const project = await loadProject(flags.config);
     const prefix = flags.prefix?.replace(/\/+$/, '');
     const { services, diagnostics } = await importSpecs(project, { specs: argv as string[], name: flags.name, upstreams: flags.upstream, prefix });

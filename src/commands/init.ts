@@ -6,9 +6,6 @@ import { chalkFor } from '../cli/output.js';
 import { GwError } from '../diagnostics/gw-error.js';
 import { DEFAULT_LISTEN, DEFAULT_SPECS_DIR } from '../project/config.js';
 import { defaultGatewayName, renderInitialConfig, type InitAnswers } from '../project/init.js';
-import { parseProject } from '../project/load.js';
-import { writeConfigFile } from '../project/write-atomic.js';
-import { askInitQuestions } from '../cli/prompts.js';
 
 export default class Init extends GwCommand {
   static override summary = 'Create gw.yaml in the current folder.';
@@ -44,8 +41,10 @@ or with --yes, takes the flags and defaults. Refuses to overwrite an existing gw
       specs: flags.specs ?? DEFAULT_SPECS_DIR,
     };
     const interactive = !flags.yes && !this.jsonMode && process.stdin.isTTY === true && process.stdout.isTTY === true;
-    const answers = interactive ? await askInitQuestions(defaults) : defaults;
+    // Loaded here, not at the top: every gw command imports every command class (the prompts library alone is ~30 ms).
+    const answers = interactive ? await (await import('../cli/prompts.js')).askInitQuestions(defaults) : defaults;
     const text = renderInitialConfig(file, answers);
+    const [{ parseProject }, { writeConfigFile }] = await Promise.all([import('../project/load.js'), import('../project/write-atomic.js')]);
     parseProject(text, file, flags.config);
     await writeConfigFile(file, flags.config, text);
     if (this.jsonMode) {

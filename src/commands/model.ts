@@ -1,5 +1,4 @@
 import { GwCommand } from '../cli/base-command.js';
-import { loadGateway } from '../cli/load-gateway.js';
 
 export default class Model extends GwCommand {
   static override summary = 'Print the merged gateway model as JSON.';
@@ -11,6 +10,7 @@ stderr; the exit code is 1 when there are errors.`;
 
   async run(): Promise<void> {
     const { flags } = await this.parseGlobal(Model);
+    const { loadGateway } = await import('../cli/load-gateway.js');
     const { gateway, diagnostics } = await loadGateway(flags.config);
     process.stdout.write(JSON.stringify(gateway, null, 2) + '\n');
     this.jsonMode = false;

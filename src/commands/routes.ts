@@ -1,5 +1,4 @@
 import { GwCommand } from '../cli/base-command.js';
-import { loadGateway } from '../cli/load-gateway.js';
 import { formatTable } from '../cli/output.js';
 import { describeAuth, describeRateLimit } from '../model/describe.js';
 import type { Gateway, Route } from '../model/types.js';
@@ -14,6 +13,7 @@ code is 1 when there are errors.`;
 
   async run(): Promise<void> {
     const { flags } = await this.parseGlobal(Routes);
+    const { loadGateway } = await import('../cli/load-gateway.js');
     const { gateway, diagnostics } = await loadGateway(flags.config);
     if (this.jsonMode) {
       process.stdout.write(JSON.stringify(gateway.routes.map((r) => routeSummary(r, gateway)), null, 2) + '\n');

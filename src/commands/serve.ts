@@ -1,8 +1,6 @@
 import { Flags } from '@oclif/core';
 import { GwCommand } from '../cli/base-command.js';
 import { useColor } from '../cli/output.js';
-import { startServeSession } from '../cli/serve-session.js';
-import { readyLine, stoppedLine, waitForStopSignal } from '../runtime/start-gateway.js';
 
 export default class Serve extends GwCommand {
   static override summary = 'Run the gateway locally: a reverse proxy built from gw.yaml and the specs.';
@@ -32,6 +30,8 @@ last good configuration serving. SIGINT/SIGTERM drain requests in flight, then e
 
   async run(): Promise<void> {
     const { flags } = await this.parseGlobal(Serve);
+    // The runtime (undici, prom-client, ioredis, ...) loads only for this command: every gw command imports every command class.
+    const [{ startServeSession }, { readyLine, stoppedLine, waitForStopSignal }] = await Promise.all([import('../cli/serve-session.js'), import('../runtime/start-gateway.js')]);
     const session = await startServeSession(
       {
         config: flags.config,

@@ -1,6 +1,5 @@
 import { Flags } from '@oclif/core';
 import { GwCommand } from '../cli/base-command.js';
-import { loadGateway } from '../cli/load-gateway.js';
 import { chalkFor } from '../cli/output.js';
 import { plural } from '../diagnostics/print.js';
 
@@ -16,6 +15,7 @@ Exits 1 when there is an error (or any warning, with --strict).`;
 
   async run(): Promise<void> {
     const { flags } = await this.parseGlobal(Validate);
+    const { loadGateway } = await import('../cli/load-gateway.js');
     const { gateway, diagnostics } = await loadGateway(flags.config);
     if (!this.jsonMode && diagnostics.length === 0) {
       const c = chalkFor(process.stderr);

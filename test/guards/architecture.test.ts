@@ -14,7 +14,11 @@ function importGraph(): Map<string, { local: string[]; packages: string[] }> {
   const graph = new Map<string, { local: string[]; packages: string[] }>();
   for (const file of sourceFiles(SRC)) {
     const text = readFileSync(file, 'utf8');
-    const specs = [...text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+'([^']+)'/gms)].map((m) => m[1]!);
+    const specs = [
+      ...[...text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+'([^']+)'/gms)].map((m) => m[1]!),
+      // import('...') too: a module loaded on demand still belongs to the graph the rules are about.
+      ...[...text.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g)].map((m) => m[1]!),
+    ];
     const local = specs.filter((s) => s.startsWith('.')).map((s) => relative(SRC, resolve(dirname(file), s)).replace(/\.js$/, '.ts'));
     const packages = specs.filter((s) => !s.startsWith('.'));
     graph.set(relative(SRC, file), { local, packages });
