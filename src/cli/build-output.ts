@@ -1,11 +1,13 @@
 import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { createDiagnostic, GwError } from '../diagnostics/gw-error.js';
 import { suggestClosest } from '../diagnostics/suggest.js';
 import type { Gateway } from '../model/types.js';
 import { TARGETS } from '../targets/registry.js';
 import { TARGET_NAMES, type RenderedFile, type RenderOptions, type Target, type TargetName } from '../targets/types.js';
+import { claim, claimOrder, type BuildHelper, type TargetOutcome } from './build-helper.js';
+import type { BuiltGateway } from './load-gateway.js';
 
 /** `--target nginx,envoy` (or gw.yaml build.targets) -> the targets, in the canonical order; unknown names are usage errors. */
 export function selectTargets(names: readonly string[] | undefined): Target[] {
@@ -35,18 +37,93 @@ export interface Rendered {
   diagnostics: Diagnostic[];
 }
 
-/** Renders every target in memory; `onTarget` reports progress. Nothing is written. */
-export async function renderTargets(gateway: Gateway, targets: readonly Target[], options: RenderOptions, onTarget?: (t: Target, done: boolean, count: number) => void): Promise<Rendered> {
+/**
+ * Renders every target in memory; `onTarget` reports progress. Nothing is written. With a helper
+ * thread (build-helper.ts), both threads take targets in turn until none are left. The result is
+ * the same either way: files sorted by path, diagnostics in the targets' order, and when targets
+ * fail, the error of the first of them in that order.
+ */
+export async function renderTargets(
+  gateway: Gateway,
+  targets: readonly Target[],
+  options: RenderOptions,
+  onTarget?: (t: Target, done: boolean, count: number) => void,
+  helper?: BuildHelper,
+): Promise<Rendered> {
+  const claims = new Int32Array(helper ? new SharedArrayBuffer(4 * targets.length) : new ArrayBuffer(4 * targets.length));
+  const remote = helper?.shareRenders(
+    gateway,
+    options,
+    targets.map((t) => t.name),
+    claims,
+  );
+  const outcomes = new Map<TargetName, TargetOutcome | { thrown: unknown }>();
+  const renderHere = async (target: Target) => {
+    onTarget?.(target, false, 0);
+    try {
+      const result = await target.render(gateway, options);
+      outcomes.set(target.name, { target: target.name, result });
+      onTarget?.(target, true, result.files.length);
+    } catch (err) {
+      outcomes.set(target.name, { thrown: err });
+    }
+  };
+  for (const target of remote ? claimOrder(targets, 'main') : targets) if (claim(claims, targets.indexOf(target))) await renderHere(target);
+  for (const [i, target] of targets.entries()) {
+    if (outcomes.has(target.name)) continue;
+    const outcome = await remote?.(i);
+    if (!outcome) await renderHere(target);
+    else {
+      outcomes.set(target.name, outcome);
+      if (outcome.result) onTarget?.(target, true, outcome.result.files.length);
+    }
+  }
+
   const files: RenderedFile[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const target of targets) {
-    onTarget?.(target, false, 0);
-    const result = await target.render(gateway, options);
-    files.push(...result.files);
-    diagnostics.push(...result.diagnostics);
-    onTarget?.(target, true, result.files.length);
+    const o = outcomes.get(target.name)!;
+    if ('thrown' in o) throw o.thrown;
+    if (o.error) throw 'diagnostics' in o.error ? new GwError(o.error.diagnostics, o.error.exitCode) : helperBug(o.error);
+    files.push(...o.result.files);
+    diagnostics.push(...o.result.diagnostics);
   }
   return { files: files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), diagnostics };
+}
+
+/** A bug the helper thread ran into, as an Error of this thread (gw's internal-error path prints it). */
+function helperBug(e: { message: string; stack?: string }): Error {
+  const err = new Error(e.message);
+  if (e.stack) err.stack = e.stack;
+  return err;
+}
+
+export interface BuildResult {
+  /** Every diagnostic, sorted: the load's and the targets'. */
+  diagnostics: Diagnostic[];
+  /** Absent when there are errors: nothing may be written then. */
+  rendered?: Rendered;
+}
+
+/**
+ * gw build's stages after the load: renders the model unless it has errors, then waits for
+ * schema checks still out (BuildOptions.checkSchema). A spec that fails its check fails the
+ * build with its schema errors, as if it had been checked first, whatever the renders gave.
+ */
+export async function renderBuilt(built: BuiltGateway, targets: readonly Target[], options: RenderOptions, onTarget?: (t: Target, done: boolean, count: number) => void, helper?: BuildHelper): Promise<BuildResult> {
+  if (hasErrors(built.diagnostics)) return { diagnostics: (await built.checked).diagnostics };
+  let rendered: Rendered | undefined;
+  let failure: { err: unknown } | undefined;
+  try {
+    rendered = await renderTargets(built.gateway, targets, options, onTarget, helper);
+  } catch (err) {
+    failure = { err };
+  }
+  const checked = await built.checked;
+  if (checked !== built) return { diagnostics: checked.diagnostics };
+  if (failure) throw failure.err;
+  const diagnostics = sortDiagnostics([...built.diagnostics, ...rendered!.diagnostics]);
+  return hasErrors(diagnostics) ? { diagnostics } : { diagnostics, rendered };
 }
 
 /**

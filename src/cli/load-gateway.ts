@@ -2,7 +2,8 @@ import { basename } from 'node:path';
 import type { Diagnostic, Location } from '../diagnostics/diagnostic.js';
 import { sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { PointerLocator } from '../diagnostics/locate.js';
-import { loadSpec } from '../importers/openapi/load.js';
+import { loadSpec, type LoadedSpec } from '../importers/openapi/load.js';
+import type { SchemaCheck } from '../importers/openapi/schema-check.js';
 import { importOpenApi } from '../importers/openapi/to-service.js';
 import { mergeFragments } from '../merge/merge.js';
 import type { ServiceFragment } from '../model/fragment.js';
@@ -31,45 +32,103 @@ export interface BuiltGateway {
   diagnostics: Diagnostic[];
   /** Local files the gateway was built from: the specs and every file their $refs reach (not gw.yaml). */
   files: string[];
+  /**
+   * When every spec's schema check is back: this same result when they all passed; otherwise the
+   * gateway built without the specs that failed, and their schema errors (as if they had failed
+   * to load). Already settled unless BuildOptions.checkSchema runs the checks elsewhere.
+   */
+  checked: Promise<BuiltGateway>;
 }
 
 export interface BuildOptions {
   /** Services to answer from their specs' examples, on top of those with `mock: true`. */
   mockServices?: ReadonlySet<string>;
+  /**
+   * Runs the specs' OpenAPI schema checks elsewhere (gw build: on its helper thread), so import,
+   * merge and even rendering go ahead meanwhile; the caller must then await `checked`.
+   */
+  checkSchema?: SchemaCheck;
+}
+
+interface ServiceResult {
+  /** The spec, when it loaded. */
+  spec?: LoadedSpec;
+  fragment?: ServiceFragment;
+  diagnostics: Diagnostic[];
+  /** The schema check's diagnostics, when it ran elsewhere. */
+  schemaCheck?: Promise<Diagnostic[]>;
+  /** What the importer threw on a spec whose schema check was still out (a schema error may explain it). */
+  importFailure?: unknown;
 }
 
 export async function buildGateway(project: Project, options: BuildOptions = {}): Promise<BuiltGateway> {
   const { config } = project;
   const configAt = configLocator(project);
   const { unique: services, diagnostics: duplicates } = dropDuplicateNames(config.services ?? [], configAt);
-  const locators = new Map<string, PointerLocator>();
-  const files = new Set<string>();
   const results = await Promise.all(
-    services.map(async ({ entry, index: i }) => {
-      const loaded = await loadSpec(entry.spec, project.dir);
-      if (!loaded.ok) return { fragment: undefined, diagnostics: loaded.diagnostics };
-      locators.set(loaded.spec.file, loaded.spec.locator);
-      for (const f of loaded.spec.files) files.add(f);
-      return importOpenApi({
-        spec: loaded.spec,
-        name: entry.name,
-        config: entry,
-        configAt: (pointer) => configAt(`#/services/${i}${pointer}`),
-        defaults: config.settings,
-        configFile: basename(project.file),
-        mock: entry.mock === true || options.mockServices?.has(entry.name) === true,
-      });
+    services.map(async ({ entry, index: i }): Promise<ServiceResult> => {
+      const loaded = await loadSpec(entry.spec, project.dir, { checkSchema: options.checkSchema });
+      if (!loaded.ok) return { diagnostics: loaded.diagnostics };
+      const spec = loaded.spec;
+      const schemaCheck = loaded.schemaCheck;
+      // Handled from the start: a check that fails while other specs still load is no unhandled rejection.
+      schemaCheck?.catch(() => undefined);
+      try {
+        const imported = importOpenApi({
+          spec: loaded.spec,
+          name: entry.name,
+          config: entry,
+          configAt: (pointer) => configAt(`#/services/${i}${pointer}`),
+          defaults: config.settings,
+          configFile: basename(project.file),
+          mock: entry.mock === true || options.mockServices?.has(entry.name) === true,
+        });
+        return { ...imported, spec, schemaCheck };
+      } catch (err) {
+        if (!schemaCheck) throw err;
+        return { diagnostics: [], spec, schemaCheck, importFailure: err };
+      }
     }),
   );
-  const fragments = results.flatMap((r) => (r.fragment ? [r.fragment as ServiceFragment] : []));
-  const merged = mergeFragments(fragments, {
-    name: config.name,
-    listen: { host: config.listen?.host ?? DEFAULT_LISTEN.host, port: config.listen?.port ?? DEFAULT_LISTEN.port },
-    rateLimitStore: resolveRateLimitStore(config),
+  const assemble = (outcomes: readonly ServiceResult[]): BuiltGateway => {
+    const locators = new Map<string, PointerLocator>();
+    const files = new Set<string>();
+    for (const { spec } of outcomes) {
+      if (!spec) continue;
+      locators.set(spec.file, spec.locator);
+      for (const f of spec.files) files.add(f);
+    }
+    const fragments = outcomes.flatMap((r) => (r.fragment ? [r.fragment] : []));
+    const merged = mergeFragments(fragments, {
+      name: config.name,
+      listen: { host: config.listen?.host ?? DEFAULT_LISTEN.host, port: config.listen?.port ?? DEFAULT_LISTEN.port },
+      rateLimitStore: resolveRateLimitStore(config),
+    });
+    const withCredentials = applyCredentials(merged.gateway, config, configAt);
+    const diagnostics = fillLines([...duplicates, ...outcomes.flatMap((r) => r.diagnostics), ...merged.diagnostics, ...withCredentials.diagnostics], locators);
+    const built: BuiltGateway = { gateway: withCredentials.gateway, diagnostics: sortDiagnostics(diagnostics), files: [...files].sort(), checked: undefined as never };
+    built.checked = Promise.resolve(built);
+    return built;
+  };
+  if (!results.some((r) => r.schemaCheck)) return assemble(results);
+  // Checks still out: the specs that fail theirs count as failed loads, as if checked in turn.
+  const checks = Promise.all(results.map((r) => r.schemaCheck ?? Promise.resolve([]))).then((found) => {
+    const failed = found.map((c) => c.length > 0);
+    for (const [k, r] of results.entries()) if (r.importFailure !== undefined && !failed[k]) throw r.importFailure;
+    return failed.includes(true) ? results.map((r, k): ServiceResult => (failed[k] ? { diagnostics: found[k]! } : r)) : undefined;
   });
-  const withCredentials = applyCredentials(merged.gateway, config, configAt);
-  const diagnostics = fillLines([...duplicates, ...results.flatMap((r) => r.diagnostics), ...merged.diagnostics, ...withCredentials.diagnostics], locators);
-  return { gateway: withCredentials.gateway, diagnostics: sortDiagnostics(diagnostics), files: [...files].sort() };
+  let first: BuiltGateway;
+  try {
+    first = assemble(results);
+  } catch (err) {
+    // Merging what an invalid spec gave may fail; its schema errors are then the answer.
+    const corrected = await checks;
+    if (!corrected) throw err;
+    return assemble(corrected);
+  }
+  first.checked = checks.then((corrected) => (corrected ? assemble(corrected) : first));
+  first.checked.catch(() => undefined);
+  return first;
 }
 
 /** A name used twice in gw.yaml is reported there; only its first service is imported. */

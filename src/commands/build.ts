@@ -1,14 +1,14 @@
 import { resolve } from 'node:path';
 import { Flags } from '@oclif/core';
 import { GwCommand } from '../cli/base-command.js';
-import { findStaleFiles, renderTargets, selectTargets, writeOutput } from '../cli/build-output.js';
-import { loadGateway } from '../cli/load-gateway.js';
+import { findStaleFiles, renderBuilt, selectTargets, writeOutput, type Rendered } from '../cli/build-output.js';
+import { startBuildHelper } from '../cli/build-helper.js';
 import { chalkFor, formatTable } from '../cli/output.js';
-import { hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../diagnostics/gw-error.js';
 import { plural } from '../diagnostics/print.js';
 import { DEFAULT_BUILD_OUT } from '../project/config.js';
-import { TARGET_NAMES } from '../targets/types.js';
+import { TARGET_NAMES, type Target } from '../targets/types.js';
 
 export default class Build extends GwCommand {
   static override summary = 'Render the gateway: NGINX and Envoy config, a runnable Node gateway, the merged OpenAPI document.';
@@ -32,20 +32,31 @@ was. --check renders in memory and exits 1 listing the files that differ from wh
   async run(): Promise<void> {
     const { flags } = await this.parseGlobal(Build);
     if (flags.target !== undefined) selectTargets(flags.target.split(','));
-    const { project, gateway, diagnostics } = await loadGateway(flags.config);
+    const { loadProject } = await import('../project/load.js');
+    const project = await loadProject(flags.config);
     const configured = project.config.build;
     const chosen = selectTargets(flags.target !== undefined ? flags.target.split(',') : configured?.targets);
     const outDir = flags.out ? resolve(flags.out) : resolve(project.dir, configured?.out ?? DEFAULT_BUILD_OUT);
-    if (hasErrors(diagnostics)) return this.report(diagnostics);
+    // A second thread checks the specs and renders part of the targets (build-helper.ts); it starts now to load its modules meanwhile.
+    const helper = startBuildHelper(chosen);
+    try {
+      const { buildGateway } = await import('../cli/load-gateway.js');
+      const built = await buildGateway(project, { checkSchema: helper?.checkSchema });
+      const err = chalkFor(process.stderr);
+      const progress = process.stderr.isTTY && !this.jsonMode;
+      const options = { templatesDir: flags.templates, nginx: configured?.nginx, openapi: configured?.openapi };
+      const { diagnostics, rendered } = await renderBuilt(built, chosen, options, (t, done, count) => {
+        if (progress) process.stderr.write(done ? `\r\x1b[K${err.green('✓')} ${t.name} ${err.dim(plural(count, 'file'))}\n` : `\r\x1b[K${err.dim('…')} rendering ${t.name}`);
+      }, helper);
+      if (!rendered) return this.report(diagnostics);
+      await this.finish(flags, chosen, outDir, diagnostics, rendered);
+    } finally {
+      helper?.close();
+    }
+  }
 
+  private async finish(flags: { check: boolean }, chosen: Target[], outDir: string, all: Diagnostic[], rendered: Rendered): Promise<void> {
     const err = chalkFor(process.stderr);
-    const progress = process.stderr.isTTY && !this.jsonMode;
-    const rendered = await renderTargets(gateway, chosen, { templatesDir: flags.templates, nginx: configured?.nginx, openapi: configured?.openapi }, (t, done, count) => {
-      if (progress) process.stderr.write(done ? `\r\x1b[K${err.green('✓')} ${t.name} ${err.dim(plural(count, 'file'))}\n` : `\r\x1b[K${err.dim('…')} rendering ${t.name}`);
-    });
-    const all = sortDiagnostics([...diagnostics, ...rendered.diagnostics]);
-    if (hasErrors(all)) return this.report(all);
-
     if (flags.check) {
       const stale = await findStaleFiles(outDir, chosen, rendered.files);
       const staleDiagnostics = stale.map((s) =>

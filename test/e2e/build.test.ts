@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BIN, runGw, tempDir } from '../helpers/cli.js';
+import { BIN, ROOT, runGw, tempDir } from '../helpers/cli.js';
 import { writeShopProject } from '../scenarios/project.js';
 
 let dir: string;
@@ -83,6 +83,26 @@ describe('gw build', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('GW_SPEC_SYNTAX');
     expect(snapshot(join(dir, 'dist'))).toEqual(before);
+  });
+
+  // gw build checks specs against the OpenAPI schema on a helper thread while it imports and renders.
+  it('a spec that fails the OpenAPI schema check gives the same diagnostics as gw validate, and nothing is written', async () => {
+    const invalid = join(ROOT, 'test', 'golden', 'invalid', 'type-list-in-openapi-3.0');
+    for (const f of ['gw.yaml', 'svc.yaml']) await writeFile(join(dir, f), await readFile(join(invalid, f), 'utf8'));
+    const r = await gw('build');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(await readFile(join(invalid, 'expected', 'diagnostics.txt'), 'utf8'));
+    expect(existsSync(join(dir, 'dist'))).toBe(false);
+  });
+
+  it('a target failing on the helper thread fails the build with its own diagnostic, and nothing is written', async () => {
+    await mkdir(join(dir, 'tpl', 'envoy'), { recursive: true });
+    await writeFile(join(dir, 'tpl', 'envoy', 'envoy.yaml.hbs'), '# main\nadmin: {{adminn}}\n');
+    const r = await gw('build', '--templates', 'tpl');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error GW_TEMPLATE_RENDER template failed: "adminn" is not a field of the view here');
+    expect(r.stderr).toMatch(/--> .*tpl\/envoy\/envoy\.yaml\.hbs:2:\d+/);
+    expect(existsSync(join(dir, 'dist'))).toBe(false);
   });
 
   it('an output folder that cannot be written is GW_BUILD_WRITE, and nothing half-written is left', async () => {

@@ -6,7 +6,7 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../../diagnostics/gw-error.js';
 import { formatPointer, PointerLocator } from '../../diagnostics/locate.js';
 import { createRawDocuments, rawCapture, type RawDocuments } from './raw-documents.js';
-import { checkOpenApiSchema } from './schema-check.js';
+import { checkOpenApiSchema, type SchemaCheck } from './schema-check.js';
 import { explainSpecSchemaErrors, type AjvLikeError } from './spec-errors.js';
 
 /** A spec that parsed and validated: its dereferenced document and where it came from. */
@@ -27,7 +27,16 @@ export interface LoadedSpec {
   raw: RawDocuments;
 }
 
-export type LoadResult = { ok: true; spec: LoadedSpec; diagnostics: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] };
+export type LoadResult = { ok: true; spec: LoadedSpec; diagnostics: Diagnostic[]; schemaCheck?: Promise<Diagnostic[]> } | { ok: false; diagnostics: Diagnostic[] };
+
+export interface LoadOptions {
+  /**
+   * Runs the OpenAPI schema check elsewhere (gw build hands it to its helper thread). The result
+   * is then `ok` before the check is back, and `schemaCheck` resolves with its diagnostics: the
+   * caller must await it, and treat a spec with schema errors as one that failed to load.
+   */
+  checkSchema?: SchemaCheck;
+}
 
 export const FETCH_TIMEOUT_MS = 15_000;
 
@@ -43,7 +52,7 @@ export function specDisplayName(spec: string, projectDir: string): string {
 }
 
 /** Reads (file or URL), parses (YAML or JSON) and validates (swagger-parser) one OpenAPI document. */
-export async function loadSpec(spec: string, projectDir: string): Promise<LoadResult> {
+export async function loadSpec(spec: string, projectDir: string, options: LoadOptions = {}): Promise<LoadResult> {
   const file = specDisplayName(spec, projectDir);
   const location = isUrl(spec) ? spec : resolve(projectDir, spec);
   const read = await readSpecText(location, file);
@@ -66,7 +75,7 @@ export async function loadSpec(spec: string, projectDir: string): Promise<LoadRe
   try {
     // The user chose this spec, so $refs may lead to internal hosts (the parser blocks them by default).
     // Circular $refs stay as $ref objects: gw never walks schemas deeply, and the schema check needs a tree.
-    const options = {
+    const parseOptions = {
       continueOnError: true,
       resolve: { http: { safeUrlResolver: false, timeout: FETCH_TIMEOUT_MS } },
       dereference: { circular: 'ignore' },
@@ -79,12 +88,17 @@ export async function loadSpec(spec: string, projectDir: string): Promise<LoadRe
     // the root is copied first, and the files its $refs reach are kept as read (rawCapture).
     const raw = createRawDocuments(location, file, text, data as Record<string, unknown>, projectDir);
     const parser = new SwaggerParser();
-    const document = (await parser.validate(location, data as never, { ...options, parse: { gwRaw: rawCapture(raw) } } as never)) as unknown as Record<string, unknown>;
+    const document = (await parser.validate(location, data as never, { ...parseOptions, parse: { gwRaw: rawCapture(raw) } } as never)) as unknown as Record<string, unknown>;
     const files = parser.$refs.paths('file');
     restoreServers(document, servers);
+    const loaded: LoadedSpec = { file, location, openapi: version, document, locator, files, raw };
+    if (options.checkSchema) {
+      const schemaCheck = options.checkSchema(document, version).then((errors) => (errors.length > 0 ? explainSpecSchemaErrors(errors, file, locator) : []));
+      return { ok: true, spec: loaded, diagnostics: [], schemaCheck };
+    }
     const schemaErrors = checkOpenApiSchema(document, version);
     if (schemaErrors.length > 0) return { ok: false, diagnostics: explainSpecSchemaErrors(schemaErrors, file, locator) };
-    return { ok: true, spec: { file, location, openapi: version, document, locator, files, raw }, diagnostics: [] };
+    return { ok: true, spec: loaded, diagnostics: [] };
   } catch (err) {
     return { ok: false, diagnostics: explainValidationFailure(err, file, location, locator, text) };
   }

@@ -8,6 +8,9 @@ import type { AjvLikeError } from './spec-errors.js';
 const require = createRequire(import.meta.url);
 
 export type Family = '2.0' | '3.0' | '3.1';
+
+/** checkOpenApiSchema run elsewhere (another thread): the same errors, later. */
+export type SchemaCheck = (document: unknown, openapi: string) => Promise<AjvLikeError[]>;
 export const FAMILIES: readonly Family[] = ['2.0', '3.0', '3.1'];
 const compiled = new Map<Family, ValidateFunction>();
 

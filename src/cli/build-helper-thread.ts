@@ -1,0 +1,45 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { isGwError } from '../diagnostics/gw-error.js';
+import { checkOpenApiSchema } from '../importers/openapi/schema-check.js';
+import type { Gateway } from '../model/types.js';
+import { loadTarget, TARGETS } from '../targets/registry.js';
+import type { RenderOptions, TargetName } from '../targets/types.js';
+import { claim, claimOrder, type HelperAnswer, type HelperRequest, type HelperStart, type TargetOutcome } from './build-helper.js';
+
+/**
+ * The helper thread of `gw build` (build-helper.ts has the why): checks the specs it is sent
+ * against the OpenAPI schema, then renders the targets it claims, each answer in its own message.
+ */
+const port = parentPort!;
+const { targets } = workerData as HelperStart;
+// Imported while the main thread reads the specs; a failed import shows again when its target renders.
+for (const name of targets) loadTarget(name).catch(() => undefined);
+
+port.on('message', (request: HelperRequest) => {
+  if (request.kind === 'check') {
+    let answer: HelperAnswer;
+    try {
+      answer = { kind: 'checked', id: request.id, errors: checkOpenApiSchema(request.document, request.openapi) };
+    } catch {
+      answer = { kind: 'check-failed', id: request.id };
+    }
+    port.postMessage(answer);
+  } else void renderClaimed(request.gateway, request.options, request.targets, new Int32Array(request.claims));
+});
+
+async function renderClaimed(gateway: Gateway, options: RenderOptions, names: readonly TargetName[], claims: Int32Array): Promise<void> {
+  const targets = names.map((name) => TARGETS[name]);
+  for (const target of claimOrder(targets, 'helper')) {
+    const index = names.indexOf(target.name);
+    if (claim(claims, index)) port.postMessage({ kind: 'rendered', index, outcome: await renderOne(target.name, gateway, options) } satisfies HelperAnswer);
+  }
+}
+
+async function renderOne(name: TargetName, gateway: Gateway, options: RenderOptions): Promise<TargetOutcome> {
+  try {
+    return { target: name, result: await (await loadTarget(name)).render(gateway, options) };
+  } catch (err) {
+    if (isGwError(err)) return { target: name, error: { diagnostics: err.diagnostics, exitCode: err.exitCode } };
+    return { target: name, error: { message: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined } };
+  }
+}
