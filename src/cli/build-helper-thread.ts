@@ -12,8 +12,8 @@ import { claim, claimOrder, type HelperAnswer, type HelperRequest, type HelperSt
  */
 const port = parentPort!;
 const { targets } = workerData as HelperStart;
-// Imported while the main thread reads the specs; a failed import shows again when its target renders.
-for (const name of targets) loadTarget(name).catch(() => undefined);
+// Imported and prepared while the main thread reads the specs; a failure shows again when its target renders.
+for (const name of targets) TARGETS[name].prepare?.();
 
 port.on('message', (request: HelperRequest) => {
   if (request.kind === 'check') {

@@ -29,5 +29,9 @@ function lazyTarget(name: TargetName, description: string, load: () => Promise<T
     async render(gateway, options: RenderOptions): Promise<RenderResult> {
       return (await once()).render(gateway, options);
     },
+    // A lazy entry always has prepare(): it imports the target's module, then runs the target's own prepare().
+    prepare() {
+      void once().then((target) => target.prepare?.(), () => undefined);
+    },
   };
 }

@@ -39,4 +39,9 @@ export interface Target {
   /** One line for `gw build --help` and the summary. */
   description: string;
   render(gateway: Gateway, options: RenderOptions): Promise<RenderResult>;
+  /**
+   * Optional: loads ahead what render needs whatever the model (descriptors, parsers, engines),
+   * so a thread with time to spare (gw build's helper) can do it while the specs load.
+   */
+  prepare?(): void;
 }

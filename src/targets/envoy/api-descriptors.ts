@@ -1,4 +1,5 @@
-import protobuf from 'protobufjs';
+import { createRequire } from 'node:module';
+import type protobuf from 'protobufjs';
 
 /**
  * What the strict check needs of Envoy's API, as plain data: per message its fields (names, JSON
@@ -59,6 +60,9 @@ export interface EnumDescriptor {
   values: Record<string, number>;
 }
 
+/** protobufjs, loaded when descriptors are made from .proto files (the build script, or a missing descriptors file), not when they are read. */
+const pb = (): typeof protobuf => createRequire(import.meta.url)('protobufjs') as typeof protobuf;
+
 /** Every message and enum of a resolved protobufjs root, as EnvoyApi data. */
 export function describeEnvoyApi(root: protobuf.Root, source: EnvoyApi['source']): EnvoyApi {
   root.resolveAll();
@@ -66,9 +70,9 @@ export function describeEnvoyApi(root: protobuf.Root, source: EnvoyApi['source']
   const enums: Record<string, EnumDescriptor> = {};
   const walk = (ns: protobuf.NamespaceBase): void => {
     for (const nested of ns.nestedArray) {
-      if (nested instanceof protobuf.Type) messages[nested.fullName] = describeMessage(nested);
-      else if (nested instanceof protobuf.Enum) enums[nested.fullName] = { name: nested.name, values: { ...nested.values } };
-      if (nested instanceof protobuf.Namespace || nested instanceof protobuf.Type) walk(nested);
+      if (nested instanceof pb().Type) messages[nested.fullName] = describeMessage(nested);
+      else if (nested instanceof pb().Enum) enums[nested.fullName] = { name: nested.name, values: { ...nested.values } };
+      if (nested instanceof pb().Namespace || nested instanceof pb().Type) walk(nested);
     }
   };
   walk(root);
@@ -83,7 +87,7 @@ function describeMessage(type: protobuf.Type): MessageDescriptor {
       name: f.name,
       jsonName: (f.options?.['json_name'] as string | undefined) ?? lowerCamel(f.name),
       type: resolved ? resolved.fullName : f.type,
-      kind: resolved instanceof protobuf.Type ? 'message' : resolved instanceof protobuf.Enum ? 'enum' : 'scalar',
+      kind: resolved instanceof pb().Type ? 'message' : resolved instanceof pb().Enum ? 'enum' : 'scalar',
     };
     if (f.repeated) d.repeated = true;
     if (f.map) d.mapKey = (f as unknown as protobuf.MapField).keyType;

@@ -61,6 +61,13 @@ export async function checkEnvoyConfig(text: string, file: string, options: Envo
   return out;
 }
 
+/** Loads what the check reads with (Envoy's API descriptors, the fast YAML reader, RE2) ahead of a check. */
+export function prepareEnvoyCheck(): void {
+  loadEnvoyApi();
+  loadQuickYaml();
+  loadRe2();
+}
+
 /** True when the fast reader (quick-yaml.ts) reads the text and the check finds nothing at all in what it read. */
 function quickCheckPasses(text: string, trustedRegexes: ReadonlySet<string> | undefined): boolean {
   const read = loadQuickYaml();

@@ -1,6 +1,6 @@
 import { loadTemplates } from '../templates.js';
 import type { RenderedFile, Target } from '../types.js';
-import { checkEnvoyConfig } from './check.js';
+import { checkEnvoyConfig, prepareEnvoyCheck } from './check.js';
 import { envoyComment, envoyFlow, envoyString, shellQuote } from './escape.js';
 import { buildEnvoyView } from './view.js';
 
@@ -33,5 +33,8 @@ export const envoyTarget: Target = {
     if (view.rateLimitConfig) files.push({ path: RATE_LIMIT_CONFIG_FILE, contents: templates.render('ratelimit-config.yaml', view.rateLimitConfig) });
     if (view.hs256.length > 0) files.push({ path: HS256_SCRIPT_FILE, contents: templates.render('hs256-jwks.sh', view), mode: 0o755 });
     return { files, diagnostics: [...diagnostics, ...check] };
+  },
+  prepare() {
+    prepareEnvoyCheck();
   },
 };

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
 import { describeEnvoyApi, ENVOY_API_FORMAT, type EnvoyApi } from './api-descriptors.js';
 
 /**
@@ -101,7 +101,9 @@ export function loadEnvoyProtos(): EnvoyProtos {
     .filter((f) => f.endsWith('.proto') && f.includes('/v3/'))
     .sort();
   const files = all.filter((f) => loadable(f));
-  const root = new protobuf.Root();
+  // protobufjs loads only here: with the precompiled descriptors (the usual case) nothing needs it.
+  const { Root } = require('protobufjs') as typeof protobuf;
+  const root = new Root();
   // Imports resolve against the include folders, as protoc's -I would; protobufjs' built-ins win for google/protobuf.
   root.resolvePath = (_origin, target) => locate(target) ?? target;
   root.loadSync(files, { keepCase: true });
