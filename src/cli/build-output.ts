@@ -140,12 +140,15 @@ export async function writeOutput(outDir: string, targets: readonly Target[], fi
     staging = await mkdtemp(join(outDir, '.gw-build-'));
     attic = await mkdtemp(join(outDir, '.gw-previous-'));
     for (const t of targets) await mkdir(join(staging, t.name), { recursive: true });
-    for (const f of files) {
-      const file = join(staging, f.path);
-      await mkdir(dirname(file), { recursive: true });
+    for (const dir of new Set(files.map((f) => dirname(join(staging!, f.path))))) await mkdir(dir, { recursive: true });
+    // All at once: encoding the next file overlaps writing the last (the writes run on libuv's threads).
+    const write = async (f: RenderedFile, file: string) => {
       await writeFile(file, f.contents, { flag: 'wx' });
       if (f.mode !== undefined) await chmod(file, f.mode);
-    }
+    };
+    const written = await Promise.allSettled(files.map((f) => write(f, join(staging!, f.path))));
+    const failed = written.find((w): w is PromiseRejectedResult => w.status === 'rejected');
+    if (failed) throw failed.reason;
     for (const t of targets) {
       await rename(join(outDir, t.name), join(attic, t.name)).catch((err: NodeJS.ErrnoException) => {
         if (err.code !== 'ENOENT') throw err;
