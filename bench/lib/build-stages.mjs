@@ -1,6 +1,9 @@
 // Where one `gw build` spends its time, in one process, through gw's own dist/ modules, the way
 // src/commands/build.ts chains them: loading the modules, loadGateway (gw.yaml, swagger-parser
 // validation, import, merge, diagnostics), each target's render, and the atomic write.
+// The stages run here in turn on one thread, so each is measured alone; `gw build` itself overlaps
+// them on two threads (src/cli/build-helper.ts: the OpenAPI schema check and a share of the renders
+// on a helper), so its wall time is less than the sum of these stages.
 // Usage: node bench/lib/build-stages.mjs PROJECT_ROOT GW_YAML OUT_DIR
 // Prints one JSON line; exits 1 with a message on stderr when a stage fails (an internal API moved).
 import { performance } from 'node:perf_hooks';
