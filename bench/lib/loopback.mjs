@@ -230,13 +230,15 @@ export function cpuTimes() {
       if (!m) continue;
       const [user, nice, system, idle, iowait = 0, irq = 0, softirq = 0, steal = 0] = m[2].split(/\s+/).map(Number);
       const total = user + nice + system + idle + iowait + irq + softirq + steal;
-      out[m[1]] = { busy: total - idle - iowait, tasks: user + nice + system + steal, total };
+      // `tasks`: everything a process can be charged with (its softirq work for loopback traffic included, which the
+      // kernel charges to the process's system time but /proc/stat to softirq), plus the time the host stole.
+      out[m[1]] = { busy: total - idle - iowait, tasks: user + nice + system + irq + softirq + steal, total };
     }
   } catch {}
   return out;
 }
 
-/** Share (%) of one CPU's time between two cpuTimes() readings: busy, or `tasks` (time in processes and stolen by the host). */
+/** Share (%) of one CPU's time between two cpuTimes() readings: busy, or `tasks` (time in processes, their interrupt work, and stolen by the host). */
 export function busyPct(before, after, cpu, what = 'busy') {
   const b = before[cpu];
   const a = after[cpu];
