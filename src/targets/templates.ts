@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Handlebars from 'handlebars';
+import type Handlebars from 'handlebars';
 import { GwError } from '../diagnostics/gw-error.js';
 import { suggestClosest } from '../diagnostics/suggest.js';
 import type { RenderOptions, TargetName } from './types.js';
@@ -10,6 +12,55 @@ import type { RenderOptions, TargetName } from './types.js';
 export const BUNDLED_TEMPLATES = fileURLToPath(new URL('../../templates/', import.meta.url));
 
 export type Helpers = Record<string, (...args: never[]) => unknown>;
+
+/** How every template is compiled: strict (a field the view lacks throws), no HTML escaping. */
+export const TEMPLATE_OPTIONS = { strict: true, noEscape: true } as const;
+
+/**
+ * dist/compiled-templates/<target>.cjs of the package: the bundled templates precompiled by
+ * scripts/compile-templates.js at `npm run build` (this module is <package>/{src,dist}/targets/templates.*).
+ */
+export const PRECOMPILED_TEMPLATES = fileURLToPath(new URL('../../dist/compiled-templates/', import.meta.url));
+
+/** One precompiled template: the text it was made from, and Handlebars' template spec for it. */
+export interface PrecompiledTemplate {
+  source: string;
+  spec: TemplateSpecification;
+}
+
+/** A target's precompiled templates by file name (`nginx.conf.hbs`), as scripts/compile-templates.js writes them. */
+export type PrecompiledTemplates = ReadonlyMap<string, PrecompiledTemplate>;
+
+const require = createRequire(import.meta.url);
+
+/** What precompiled templates must have been made with: this Handlebars, these options. */
+export function templatesStamp(): string {
+  const version = (JSON.parse(readFileSync(require.resolve('handlebars/package.json'), 'utf8')) as { version: string }).version;
+  return `handlebars@${version} ${JSON.stringify(TEMPLATE_OPTIONS)}`;
+}
+
+/**
+ * The precompiled templates of a target, or undefined when there are none (dist/ not built, run
+ * from src/ before a build) or they were made by another Handlebars: then every file compiles here.
+ */
+export function loadPrecompiledTemplates(target: TargetName): PrecompiledTemplates | undefined {
+  let mod: { gwStamp?: string; templates?: Record<string, PrecompiledTemplate> };
+  try {
+    mod = require(join(PRECOMPILED_TEMPLATES, `${target}.cjs`)) as typeof mod;
+  } catch {
+    return undefined;
+  }
+  return mod.gwStamp === templatesStamp() && mod.templates ? new Map(Object.entries(mod.templates)) : undefined;
+}
+
+/** Parses one template: its AST as compile() takes it, or the GW_TEMPLATE_SYNTAX error naming the file and line. */
+export function parseTemplate(hbs: typeof Handlebars, text: string, file: string): hbs.AST.Program {
+  try {
+    return hbs.parse(text);
+  } catch (err) {
+    throw templateError('GW_TEMPLATE_SYNTAX', file, err as HandlebarsFailure);
+  }
+}
 
 /**
  * The templates of one target, parsed once, in an isolated Handlebars environment: strict mode
@@ -29,25 +80,39 @@ interface HandlebarsFailure {
   gwTemplate?: string;
 }
 
-/** Loads a target's templates, the user's overrides from `--templates DIR/<target>/` replacing bundled files of the same name. */
-export async function loadTemplates(target: TargetName, options: RenderOptions, helpers: Helpers): Promise<TemplateSet> {
+/**
+ * Loads a target's templates, the user's overrides from `--templates DIR/<target>/` replacing
+ * bundled files of the same name. A file whose text is the one a precompiled template was made
+ * from (`precompiled`, by default dist/compiled-templates/) takes that template and is not
+ * compiled again; when every file does, only Handlebars' runtime is loaded, not its compiler.
+ * Either way a file renders the same: precompiling runs the very steps compiling does here.
+ */
+export async function loadTemplates(
+  target: TargetName,
+  options: RenderOptions,
+  helpers: Helpers,
+  precompiled: PrecompiledTemplates | undefined = loadPrecompiledTemplates(target),
+): Promise<TemplateSet> {
   const bundledDir = join(BUNDLED_TEMPLATES, target);
   const files = new Map<string, string>();
   for (const name of await listTemplates(bundledDir)) files.set(name, join(bundledDir, name));
   if (options.templatesDir !== undefined) await addOverrides(target, options.templatesDir, files);
 
-  const env = Handlebars.create();
+  const sorted = [...files].sort(([a], [b]) => (a < b ? -1 : 1));
+  const texts = await Promise.all(sorted.map(([, file]) => readFile(file, 'utf8')));
+  const ready = texts.map((text, i) => {
+    const pre = precompiled?.get(sorted[i]![0]);
+    return pre !== undefined && pre.source === text ? pre.spec : undefined;
+  });
+  const runtimeOnly = ready.every((spec) => spec !== undefined);
+  // handlebars/runtime.js is the same environment without the compiler (its typings say nothing of it).
+  const hbs = (runtimeOnly ? (await import('handlebars/runtime.js')).default : (await import('handlebars')).default) as typeof Handlebars;
+  const env = hbs.create();
   for (const [name, fn] of Object.entries(helpers)) env.registerHelper(name, fn as Handlebars.HelperDelegate);
   const compiled = new Map<string, Handlebars.TemplateDelegate>();
-  for (const [name, file] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const text = await readFile(file, 'utf8');
-    let ast: hbs.AST.Program;
-    try {
-      ast = env.parse(text);
-    } catch (err) {
-      throw templateError('GW_TEMPLATE_SYNTAX', file, err as HandlebarsFailure);
-    }
-    const fn = env.compile(ast, { strict: true, noEscape: true });
+  for (const [i, [name, file]] of sorted.entries()) {
+    const spec = ready[i];
+    const fn = spec !== undefined ? env.template(spec) : env.compile(parseTemplate(env, texts[i]!, file), TEMPLATE_OPTIONS);
     // Partials are wrapped so that an error inside one names the partial's file, not its caller's.
     const named: Handlebars.TemplateDelegate = (context, opts) => {
       try {
