@@ -84,7 +84,7 @@ process.on('exit', () => {
   else rmSync(tmp, { recursive: true, force: true });
 });
 
-const ports = { upstream: await kit.freePort(), gw: await kit.freePort(), gwJit: await kit.freePort(), catchall: await kit.freePort(), catchallGw: await kit.freePort() };
+const ports = { upstream: await kit.freePort(), gw: await kit.freePort(), gwJit: await kit.freePort(), catchall: await kit.freePort(), catchallGw: await kit.freePort(), exact: await kit.freePort() };
 const project = join(tmp, 'project');
 mkdirSync(project);
 writeFileSync(
@@ -234,6 +234,25 @@ const VARIANTS = [
       // Keep the internal error pages (error_page's targets) and the location that declares gw's variables.
       const errors = server.block.filter((d) => d.name === 'location' && d.args[0]?.value === '=' && /^\/__gw_(error\/|declare$)/.test(d.args[1]?.value ?? ''));
       return gwConf.map((d) => (d === server ? { ...server, block: [listenAt(ports.catchallGw), ...block, catchAll, ...errors] } : d));
+    },
+  },
+  {
+    id: 'exact',
+    label: 'exact location per path',
+    what: "a what-if without any search: gw.conf's server settings, and for every path of the load a `location = <path>` holding the directives of the location the generated config ends in (its method check, sets, rewrite, proxy_pass); what one location per route costs by itself",
+    port: ports.exact,
+    conf: () => {
+      const block = server.block.filter((d) => d.name !== 'location' && d.name !== 'listen');
+      // gw's internal locations (error pages, other methods' routes), not the dispatch branches: nothing searches here.
+      const internal = server.block.filter((d) => d.name === 'location' && /^\/__gw_(?!d\/)/.test(d.args.at(-1)?.value ?? ''));
+      const byPath = new Map();
+      for (const r of allRequests) {
+        if (byPath.has(r.path)) continue;
+        const x = replayRequest(serverTree(gwConf), r.method, r.path);
+        if (x.outcome !== 'proxy_pass') continue;
+        byPath.set(r.path, { name: 'location', args: [word('='), word(r.path)], block: x.final.directives });
+      }
+      return gwConf.map((d) => (d === server ? { ...server, block: [listenAt(ports.exact), ...block, ...byPath.values(), ...internal] } : d));
     },
   },
 ];

@@ -172,7 +172,8 @@ const expand = (text, vars, captures) => text.replace(/\$(\d|[A-Za-z_][A-Za-z0-9
  * Replays one request through the server tree: the location search, then the rewrite-phase
  * directives of the chosen location (`if`, `set`, `rewrite`, `return`), following `rewrite ...
  * last` redirects. Returns the counts, the location that answered, and what it does
- * (`proxy_pass` with the URI sent upstream, or `return` with its status).
+ * (`proxy_pass` with the URI sent upstream and `final`, the level of the location that proxies,
+ * or `return` with its status).
  */
 export function replayRequest(tree, method, uri) {
   const stats = { locationRegexes: 0, ifRegexes: 0, rewriteRegexes: 0, redirects: 0, locations: [], byLevel: new Map() };
@@ -192,7 +193,7 @@ export function replayRequest(tree, method, uri) {
     }
     if (step.returned !== undefined) return { ...stats, outcome: `return ${step.returned}` };
     const pass = found.directives.find((d) => d.name === 'proxy_pass');
-    if (pass) return { ...stats, outcome: 'proxy_pass', upstreamUri: vars.uri };
+    if (pass) return { ...stats, outcome: 'proxy_pass', upstreamUri: vars.uri, final: found };
     return { ...stats, outcome: 'no handler' };
   }
   return { ...stats, outcome: 'too many redirects' };
