@@ -130,8 +130,9 @@ export async function renderBuilt(built: BuiltGateway, targets: readonly Target[
  * Writes the rendered files all or nothing: everything goes to a staging folder inside `outDir`
  * first; then each target's folder is swapped in with renames. Files in `outDir` that belong to no
  * rendered target are left alone. Any failure leaves the previous output as it was.
+ * Returns each file's size in bytes, in the order of `files` (each is encoded once, to be written).
  */
-export async function writeOutput(outDir: string, targets: readonly Target[], files: readonly RenderedFile[]): Promise<void> {
+export async function writeOutput(outDir: string, targets: readonly Target[], files: readonly RenderedFile[]): Promise<number[]> {
   let staging: string | undefined;
   let attic: string | undefined;
   const swapped: TargetName[] = [];
@@ -142,11 +143,14 @@ export async function writeOutput(outDir: string, targets: readonly Target[], fi
     for (const t of targets) await mkdir(join(staging, t.name), { recursive: true });
     for (const dir of new Set(files.map((f) => dirname(join(staging!, f.path))))) await mkdir(dir, { recursive: true });
     // All at once: encoding the next file overlaps writing the last (the writes run on libuv's threads).
-    const write = async (f: RenderedFile, file: string) => {
-      await writeFile(file, f.contents, { flag: 'wx' });
+    const bytes: number[] = [];
+    const write = async (f: RenderedFile, file: string, i: number) => {
+      const data = Buffer.from(f.contents, 'utf8');
+      bytes[i] = data.length;
+      await writeFile(file, data, { flag: 'wx' });
       if (f.mode !== undefined) await chmod(file, f.mode);
     };
-    const written = await Promise.allSettled(files.map((f) => write(f, join(staging!, f.path))));
+    const written = await Promise.allSettled(files.map((f, i) => write(f, join(staging!, f.path), i)));
     const failed = written.find((w): w is PromiseRejectedResult => w.status === 'rejected');
     if (failed) throw failed.reason;
     for (const t of targets) {
@@ -156,6 +160,7 @@ export async function writeOutput(outDir: string, targets: readonly Target[], fi
       swapped.push(t.name);
       await rename(join(staging, t.name), join(outDir, t.name));
     }
+    return bytes;
   } catch (err) {
     // Put back what was moved aside, newest first.
     for (const name of swapped.reverse()) {

@@ -74,13 +74,13 @@ was. --check renders in memory and exits 1 listing the files that differ from wh
       return this.report([...all, ...staleDiagnostics], { quietWhenClean: true });
     }
 
-    await writeOutput(outDir, chosen, rendered.files);
+    const bytes = await writeOutput(outDir, chosen, rendered.files);
     if (this.jsonMode) {
-      const files = rendered.files.map((f) => ({ path: f.path, bytes: Buffer.byteLength(f.contents) }));
+      const files = rendered.files.map((f, i) => ({ path: f.path, bytes: bytes[i]! }));
       process.stdout.write(JSON.stringify({ ok: true, out: outDir, files, diagnostics: all }, null, 2) + '\n');
       return;
     }
-    const rows = rendered.files.map((f) => [f.path, `${Buffer.byteLength(f.contents).toLocaleString('en-US')} B`]);
+    const rows = rendered.files.map((f, i) => [f.path, `${bytes[i]!.toLocaleString('en-US')} B`]);
     process.stdout.write(`${formatTable(['FILE', 'SIZE'], rows)}\n`);
     process.stderr.write(err.dim(`wrote ${plural(rendered.files.length, 'file')} for ${chosen.map((t) => t.name).join(', ')} to ${outDir}\n`));
     this.report(all, { quietWhenClean: true });

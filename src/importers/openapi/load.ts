@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
-import SwaggerParser from '@apidevtools/swagger-parser';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../../diagnostics/gw-error.js';
@@ -8,6 +7,7 @@ import { formatPointer, PointerLocator } from '../../diagnostics/locate.js';
 import { createRawDocuments, rawCapture, type RawDocuments } from './raw-documents.js';
 import { checkOpenApiSchema, type SchemaCheck } from './schema-check.js';
 import { explainSpecSchemaErrors, type AjvLikeError } from './spec-errors.js';
+import { SpecParser } from './spec-parser.js';
 
 /** A spec that parsed and validated: its dereferenced document and where it came from. */
 export interface LoadedSpec {
@@ -87,8 +87,8 @@ export async function loadSpec(spec: string, projectDir: string, options: LoadOp
     // The public spec needs the documents with their $refs, which validate() replaces in place:
     // the root is copied first, and the files its $refs reach are kept as read (rawCapture).
     const raw = createRawDocuments(location, file, text, data as Record<string, unknown>, projectDir);
-    const parser = new SwaggerParser();
-    const document = (await parser.validate(location, data as never, { ...parseOptions, parse: { gwRaw: rawCapture(raw) } } as never)) as unknown as Record<string, unknown>;
+    const parser = new SpecParser();
+    const document = await parser.validate(location, data as object, { ...parseOptions, parse: { gwRaw: rawCapture(raw) } });
     const files = parser.$refs.paths('file');
     restoreServers(document, servers);
     const loaded: LoadedSpec = { file, location, openapi: version, document, locator, files, raw };
