@@ -10,13 +10,29 @@ import { formatYamlEntry } from './yaml.js';
  */
 export const OPENAPI_HELPERS: Helpers = {
   json: (value: unknown, level: unknown) => {
-    const text = JSON.stringify(value, null, 2);
     const depth = typeof level === 'number' ? level : 0;
+    if (depth > 0 && value !== null && typeof value === 'object') return nestedJson(value, depth);
+    const text = JSON.stringify(value, null, 2);
     return depth === 0 ? text : text.replace(/\n/g, `\n${'  '.repeat(depth)}`);
   },
   yaml: (key: string, value: unknown) => formatYamlEntry(key, value),
   comment: (line: string) => `# ${String(line).replace(/\n/g, ' ')}`,
 };
+
+/**
+ * JSON.stringify(value, null, 2) with every line after the first indented by `depth` more levels,
+ * as JSON.stringify itself indents a value nested `depth` arrays deep: the nesting is then cut
+ * off. On GitHub's merged spec this saves a replace over 7 MB of text.
+ */
+export function nestedJson(value: object, depth: number): string {
+  let wrapped: unknown = value;
+  for (let i = 0; i < depth; i++) wrapped = [wrapped];
+  const text = JSON.stringify(wrapped, null, 2);
+  // Before the value, per level i = 1..depth: "[\n" and 2i spaces; after it, per level: "\n", 2(i-1) spaces, "]".
+  const before = 2 * depth + depth * (depth + 1);
+  const after = 2 * depth + depth * (depth - 1);
+  return text.slice(before, text.length - after);
+}
 
 /** The gateway's public OpenAPI description: openapi/openapi.json and openapi/openapi.yaml, the same document. */
 export const openapiTarget: Target = {
