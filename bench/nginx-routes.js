@@ -243,8 +243,8 @@ const VARIANTS = [
     port: ports.exact,
     conf: () => {
       const block = server.block.filter((d) => d.name !== 'location' && d.name !== 'listen');
-      // gw's internal locations (error pages, other methods' routes), not the dispatch branches: nothing searches here.
-      const internal = server.block.filter((d) => d.name === 'location' && /^\/__gw_(?!d\/)/.test(d.args.at(-1)?.value ?? ''));
+      // gw's internal and named locations (error pages, other methods' routes, shared forwarding), not the dispatch branches.
+      const internal = server.block.filter((d) => d.name === 'location' && /^(\/__gw_(?!d\/)|@)/.test(d.args.at(-1)?.value ?? ''));
       const byPath = new Map();
       for (const r of allRequests) {
         if (byPath.has(r.path)) continue;

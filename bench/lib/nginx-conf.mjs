@@ -101,17 +101,18 @@ export function word(value) {
 
 /** One level of the location tree (the server, or a location with nested locations). */
 function levelOf(directives, self) {
-  const level = { self, exact: new Map(), prefixes: [], regexes: [], directives: directives.filter((d) => d.name !== 'location') };
+  const level = { self, exact: new Map(), prefixes: [], regexes: [], named: new Map(), directives: directives.filter((d) => d.name !== 'location') };
   for (const d of directives) {
     if (d.name !== 'location') continue;
     const [a, b] = d.args.map((x) => x.value);
     const modifier = b === undefined ? '' : a;
     const value = b === undefined ? a : b;
     const child = levelOf(d.block ?? [], { match: `${modifier ? modifier + ' ' : ''}${value}`, modifier, value });
-    if (modifier === '=') level.exact.set(value, child);
+    if (value.startsWith('@')) level.named.set(value, child);
+    else if (modifier === '=') level.exact.set(value, child);
     else if (modifier === '^~' || modifier === '') level.prefixes.push({ prefix: value, noregex: modifier === '^~', child });
     else if (modifier === '~' || modifier === '~*') level.regexes.push({ re: new RegExp(value, modifier === '~*' ? 'i' : ''), child });
-    // named locations (@name) are reached by error_page/try_files only.
+    // Named locations (@name, first above) are reached by error_page/try_files only: kept for `error_page <status> = @name`.
   }
   return level;
 }
@@ -191,8 +192,18 @@ export function replayRequest(tree, method, uri) {
       vars.uri = step.redirect;
       continue;
     }
-    if (step.returned !== undefined) return { ...stats, outcome: `return ${step.returned}` };
-    const pass = found.directives.find((d) => d.name === 'proxy_pass');
+    let final = found;
+    if (step.returned !== undefined) {
+      // `error_page <status> = @name` at server level: the request goes on in that named location (gw's shared forwarding).
+      const page = tree.directives.find((d) => d.name === 'error_page' && d.args[0]?.value === step.returned && d.args.at(-1)?.value.startsWith('@'));
+      const named = page && tree.named.get(page.args.at(-1).value);
+      if (!named) return { ...stats, outcome: `return ${step.returned}` };
+      stats.locations.push(named.self.match);
+      const jump = runRewrites(named.directives, vars, stats);
+      if (jump.redirect !== undefined || jump.returned !== undefined) return { ...stats, outcome: 'error_page jump that does not proxy' };
+      final = named;
+    }
+    const pass = final.directives.find((d) => d.name === 'proxy_pass');
     if (pass) return { ...stats, outcome: 'proxy_pass', upstreamUri: vars.uri, final: found };
     return { ...stats, outcome: 'no handler' };
   }

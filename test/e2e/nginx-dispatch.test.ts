@@ -11,7 +11,7 @@ import { DISPATCH_MIN } from '../../src/targets/nginx/locations.js';
 import { nginxTarget } from '../../src/targets/nginx/index.js';
 import { tempDir } from '../helpers/cli.js';
 import { startEcho, type EchoReport, type EchoUpstream } from '../helpers/echo-upstream.js';
-import { send } from '../helpers/http.js';
+import { send, sendRaw } from '../helpers/http.js';
 import { findNginx, freePort, nginxTest, startNginx, type RunningNginx } from '../helpers/nginx.js';
 import { oas30 } from '../helpers/specs.js';
 
@@ -42,6 +42,9 @@ function repoSpec(): object {
   // A parameter where the words are: in every branch (after the word's own template) and in the branch for any other value.
   paths['/r/{o}/{p}/{kind}/{n}'] = { parameters: [n], get: op('get-kind'), post: op('post-kind') };
   paths['/r/{o}/{p}/{kind}/{n}/deep'] = { parameters: [n], get: op('get-kind-deep') };
+  // Shared forwarding with other settings: a short timeout, a small body limit.
+  paths['/r/{o}/{p}/w5/{n}'] = { parameters: [n], get: op('get-w5', { 'x-gw': { timeouts: { request: '1s' } } }) };
+  paths['/r/{o}/{p}/w6/{n}'] = { parameters: [n], get: op('get-w6'), post: op('post-w6', { 'x-gw': { maxBodySize: '1kb' } }) };
   return oas30('repo', paths);
 }
 
@@ -57,6 +60,7 @@ let router: Router<Route>;
 let nginx: RunningNginx;
 let echoes: { repo: EchoUpstream; mounted: EchoUpstream };
 let logFile: string;
+let sharedStatuses: string[] = [];
 const cleanups: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
@@ -68,6 +72,7 @@ beforeAll(async () => {
   const port = await freePort();
   await writeFile(join(t.dir, 'repo.json'), JSON.stringify(repoSpec()));
   await writeFile(join(t.dir, 'mounted.json'), JSON.stringify(mountedSpec()));
+  await writeFile(join(t.dir, 'down.json'), JSON.stringify(oas30('down', { '/down/{id}': { get: op('down') } })));
   const yaml = `version: 1
 name: dispatch
 listen: { host: 127.0.0.1, port: ${port} }
@@ -79,6 +84,9 @@ services:
     spec: mounted.json
     prefix: /m
     upstreams: ["${echoes.mounted.url}"]
+  - name: down
+    spec: down.json
+    upstreams: ["http://127.0.0.1:${await freePort()}"]
 `;
   await writeFile(join(t.dir, 'gw.yaml'), yaml);
   gateway = (await buildGateway(parseProject(yaml, join(t.dir, 'gw.yaml'), 'gw.yaml'))).gateway;
@@ -86,6 +94,7 @@ services:
   const { files } = await nginxTarget.render(gateway, {});
   const conf = files.find((f) => f.path.endsWith('gw.conf'))!.contents;
   expect(conf).toContain('location ^~ "/__gw_d/');
+  sharedStatuses = [...conf.matchAll(/error_page (4\d\d) = @gw_forward_\d+;/g)].map((m) => m[1]!);
   for (const f of files) {
     await mkdir(dirname(join(t.dir, 'out', f.path)), { recursive: true });
     await writeFile(join(t.dir, 'out', f.path), f.contents);
@@ -178,5 +187,61 @@ describe('dispatching levels on real nginx route exactly as gw', () => {
 
   it('a client cannot reach a dispatch branch directly', async () => {
     for (const path of ['/__gw_d/1/w1/r/a/b/w1/7', '/__gw_d/1/', '/__gw_d/99/x/r/a/b']) expect((await send(nginx.url, 'GET', path)).status).toBe(404);
+  });
+});
+
+/** A request with a chunked body, on its own connection: the raw answer's status and body. */
+async function sendChunked(path: string, bytes: number): Promise<{ status: number; body: string }> {
+  const chunk = 'x'.repeat(512);
+  let body = '';
+  for (let left = bytes; left > 0; left -= chunk.length) body += `${Math.min(left, chunk.length).toString(16)}\r\n${chunk.slice(0, Math.min(left, chunk.length))}\r\n`;
+  const raw = await sendRaw(nginx.url, `POST ${path} HTTP/1.1\r\nHost: gw.test\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n${body}0\r\n\r\n`, 10_000);
+  const [head = '', ...rest] = raw.split('\r\n\r\n');
+  return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), body: rest.join('\r\n\r\n') };
+}
+
+describe('routes that forward alike share a location (error_page to a named location), and keep every behaviour', () => {
+  it('several shared locations exist: one per set of forwarding settings', () => {
+    expect(sharedStatuses.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a body reaches the upstream whole, with Content-Length or chunked', async () => {
+    const sized = await send(nginx.url, 'POST', '/r/a/b/w1/7', {}, 'y'.repeat(10_000));
+    expect(sized.status).toBe(200);
+    expect((JSON.parse(sized.body) as EchoReport).bytes).toBe(10_000);
+    const chunked = await sendChunked('/r/a/b/w1/7', 5_000);
+    expect(chunked.status).toBe(200);
+    expect(chunked.body).toContain('"bytes":5000');
+  });
+
+  it("the route's body limit holds, with Content-Length or chunked (413 problem+json)", async () => {
+    const sized = await send(nginx.url, 'POST', '/r/a/b/w6/7', {}, 'y'.repeat(2_000));
+    expect(sized.status).toBe(413);
+    expect(sized.body).toContain('GW_HTTP_PAYLOAD_TOO_LARGE');
+    expect((await send(nginx.url, 'POST', '/r/a/b/w6/7', {}, 'y'.repeat(500))).status).toBe(200);
+    const chunked = await sendChunked('/r/a/b/w6/7', 2_000);
+    expect(chunked.status).toBe(413);
+  });
+
+  it("the route's timeout holds (504 problem+json naming the service)", async () => {
+    const slow = await send(nginx.url, 'GET', '/r/a/b/w5/7', { 'x-echo-delay': '3000' });
+    expect(slow.status).toBe(504);
+    expect(slow.body).toContain('GW_HTTP_UPSTREAM_TIMEOUT');
+    expect(slow.body).toContain('\\"repo\\"');
+    expect((await send(nginx.url, 'GET', '/r/a/b/w1/7', { 'x-echo-delay': '1500' })).status).toBe(200);
+  }, 15_000);
+
+  it('an unreachable upstream answers 502 problem+json with the request id', async () => {
+    const down = await send(nginx.url, 'GET', '/down/1', { 'x-request-id': 'down-1' });
+    expect(down.status).toBe(502);
+    expect(down.body).toContain('GW_HTTP_UPSTREAM_FAILED');
+    expect(down.headers['x-request-id']).toBe('down-1');
+  });
+
+  it('HEAD and a status of the upstream pass through unchanged', async () => {
+    expect((await send(nginx.url, 'HEAD', '/r/a/b/w2/7')).status).toBe(200);
+    const teapot = await send(nginx.url, 'GET', '/r/a/b/w2/7', { 'x-echo-status': '418' });
+    expect(teapot.status).toBe(418);
+    expect((JSON.parse(teapot.body) as EchoReport).url).toBe('/r/a/b/w2/7');
   });
 });

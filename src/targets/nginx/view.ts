@@ -35,6 +35,22 @@ export interface NginxView {
   preflights: PreflightView[];
   /** `recursive_error_pages on`: a route served from a named location still gets gw's error answers (401, 429, ...). */
   recursiveErrorPages: boolean;
+  /** Shared forwarding locations: `error_page <status> = <name>` at server level, one named location each. */
+  forwards: SharedForwardView[];
+}
+
+/**
+ * Routes that forward alike (same upstream, body limit, timeouts, retries, TLS name; no auth
+ * request or rate limit, which run in the route's own location; the path forwarded unchanged)
+ * share one named location that proxies: the route's location sets its variables and answers an
+ * unused status that `error_page` turns into a jump there. nginx then touches the same proxy
+ * configuration for all of them instead of one per route, which is what most of a request's cost
+ * is once the location search is cheap (docs/targets/nginx.md).
+ */
+export interface SharedForwardView {
+  status: number;
+  name: string;
+  forward: ForwardView;
 }
 
 export interface UpstreamView {
@@ -143,6 +159,8 @@ export interface ForwardView {
   tlsName: string | null;
   /** `auth_request /__gw_auth;` (gw-auth.js checks the route's credentials). */
   auth: boolean;
+  /** `return <status>`: forwarded by the shared location of that status (SharedForwardView), or null. */
+  shared: number | null;
   /** `limit_req …` arguments, or null. */
   limitReq: string | null;
   /** `set` lines for the route's policies (before the rewrite). */
@@ -207,7 +225,21 @@ export function buildNginxView(gateway: Gateway, options: RenderOptions = {}): {
   // The location tree first: whether any level dispatches decides how handlers of stripping routes match.
   const locationTree = buildLocationTree(templates);
   const dispatching = locationTree.branches.length > 0;
-  const handlerOf = (r: Route) => handler(r, upstreams.get(r.upstream), policies.routes.get(r)!, dispatching ? `^(?:${DISPATCH_ROOT}[0-9]+/[^/]*)?${r.match.regex.slice(1)}` : r.match.regex);
+  const forwards = new Map<string, SharedForwardView>();
+  /** The shared forwarding location for a handler that can use one (see SharedForwardView). */
+  const share = (h: HandlerView): HandlerView => {
+    const f = h.forward;
+    if (!f || f.auth || f.limitReq || f.rewrite.replacement !== PATH_VARIABLE) return h;
+    const key = JSON.stringify([f.proxyPass, f.maxBody, f.connectTimeout, f.readTimeout, f.tries, f.tlsName]);
+    let shared = forwards.get(key);
+    if (!shared) {
+      if (forwards.size >= SHARED_STATUSES.length) return h;
+      shared = { status: SHARED_STATUSES[forwards.size]!, name: `@gw_forward_${forwards.size + 1}`, forward: f };
+      forwards.set(key, shared);
+    }
+    return { ...h, forward: { ...f, shared: shared.status } };
+  };
+  const handlerOf = (r: Route) => share(handler(r, upstreams.get(r.upstream), policies.routes.get(r)!, dispatching ? `^(?:${DISPATCH_ROOT}[0-9]+/[^/]*)?${r.match.regex.slice(1)}` : r.match.regex));
   /** An `if` condition true for these methods: a plain comparison for one, a map lookup for several. */
   const methodTest = (methods: readonly string[], want: 0 | 1): string => {
     const sorted = [...new Set(methods)].sort();
@@ -225,7 +257,7 @@ export function buildNginxView(gateway: Gateway, options: RenderOptions = {}): {
         comments: [nginxComment(`internal: ${r.method} ${r.path} (${sourceOf(r)})`)],
         fallbacks: [],
         allow: '',
-        handler: handler(r, upstreams.get(r.upstream), policies.routes.get(r)!, `^/__gw_route/${i}${r.match.regex.slice(1)}`),
+        handler: share(handler(r, upstreams.get(r.upstream), policies.routes.get(r)!, `^/__gw_route/${i}${r.match.regex.slice(1)}`)),
       });
     }
     return `/__gw_route/${i}${PATH_VARIABLE}`;
@@ -319,7 +351,9 @@ export function buildNginxView(gateway: Gateway, options: RenderOptions = {}): {
       methodMaps: [...methodMaps.values()].sort((a, b) => (a.variable < b.variable ? -1 : 1)),
       policies: policies.view,
       preflights,
-      recursiveErrorPages: policies.view.njs !== null || policies.view.rateLimits,
+      // A shared forwarding location is itself reached through error_page: nginx's own errors there (502, 504) need this too.
+      recursiveErrorPages: policies.view.njs !== null || policies.view.rateLimits || forwards.size > 0,
+      forwards: [...forwards.values()],
     },
     diagnostics: [...diagnostics, ...policies.diagnostics],
   };
@@ -357,6 +391,13 @@ function mayOverlap(t: PathTemplate, other: PathTemplate): boolean {
   });
 }
 
+/**
+ * Statuses nothing answers (after 451, before nginx's own 494-499), turned by `error_page` into jumps to
+ * the shared forwarding locations; a gateway with more distinct forwarding settings than this forwards
+ * the rest from the routes' own locations.
+ */
+const SHARED_STATUSES = Array.from({ length: 493 - 460 + 1 }, (_, i) => 460 + i);
+
 function handler(r: Route, u: Upstream | undefined, policy: RoutePolicyView, regex = r.match.regex): HandlerView {
   if (r.mock) return { forward: null, mock: mockView(r, r.mock) };
   if (!u || u.targets.length === 0) return { forward: null, mock: null };
@@ -380,6 +421,7 @@ function handler(r: Route, u: Upstream | undefined, policy: RoutePolicyView, reg
       auth: policy.auth,
       limitReq: policy.limitReq,
       sets: policy.sets,
+      shared: null,
     },
     mock: null,
   };
