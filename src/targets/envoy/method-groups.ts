@@ -48,18 +48,11 @@ export function groupRoutesByPath(routes: readonly Route[]): PathGroup[] {
 export function buildMethodNotAllowed(groups: readonly PathGroup[]): { blocks: MethodNotAllowedBlock[]; truncated: PathGroup[] } {
   const blocks: MethodNotAllowedBlock[] = [];
   const truncated: PathGroup[] = [];
-  // Paths of different lengths never overlap: each path is compared with the later ones of its length only.
-  const byLength = new Map<number, number[]>();
-  groups.forEach((g, i) => {
-    const list = byLength.get(g.segments.length) ?? [];
-    list.push(i);
-    byLength.set(g.segments.length, list);
-  });
+  const candidates = laterCandidates(groups);
   groups.forEach((g, i) => {
     const base = new Set(g.methods);
     const partial: PathGroup[] = [];
-    for (const j of byLength.get(g.segments.length)!) {
-      if (j <= i) continue;
+    for (const j of candidates(i)) {
       const later = groups[j]!;
       const rel = pathRelation(g, later);
       if (rel === 'subset' || rel === 'same') for (const m of later.methods) base.add(m);
@@ -77,6 +70,46 @@ export function buildMethodNotAllowed(groups: readonly PathGroup[]): { blocks: M
     }
   });
   return { blocks, truncated };
+}
+
+/** How many leading segments key the index of laterCandidates. */
+const KEY_SEGMENTS = 2;
+
+/**
+ * The later groups `buildMethodNotAllowed` must classify against group i, in model order: those of
+ * the same length (paths of different lengths never overlap) that are not told apart by a leading
+ * segment, where both are literal and differ (segmentRelation: disjoint). Looking them up by the
+ * literals of the first KEY_SEGMENTS segments, where a non-literal one is the wildcard "*", makes
+ * the scan about linear on specs like GitHub's, where it was quadratic; the pairs it skips are
+ * exactly pairs that would be classified 'disjoint'.
+ */
+function laterCandidates(groups: readonly PathGroup[]): (i: number) => number[] {
+  const WILD = '\u0000*';
+  const keyOf = (g: PathGroup): string[] => g.segments.slice(0, KEY_SEGMENTS).map((s) => literalOf(s) ?? WILD);
+  const byLength = new Map<number, number[]>();
+  const byKey = new Map<string, number[]>();
+  const keys = groups.map(keyOf);
+  groups.forEach((g, i) => {
+    const list = byLength.get(g.segments.length) ?? [];
+    list.push(i);
+    byLength.set(g.segments.length, list);
+    const key = `${g.segments.length}\u0001${keys[i]!.join('\u0001')}`;
+    const same = byKey.get(key) ?? [];
+    same.push(i);
+    byKey.set(key, same);
+  });
+  return (i) => {
+    const g = groups[i]!;
+    const key = keys[i]!;
+    // A leading segment that is not literal may match anything there: every later group of the length is a candidate.
+    if (key.includes(WILD)) return byLength.get(g.segments.length)!.filter((j) => j > i);
+    // Each leading literal matches that literal, or a wildcard, in a later group: 2^KEY_SEGMENTS buckets at most.
+    let combos: string[][] = [[]];
+    for (const lit of key) combos = combos.flatMap((c) => [[...c, lit], [...c, WILD]]);
+    const found: number[] = [];
+    for (const c of combos) for (const j of byKey.get(`${g.segments.length}\u0001${c.join('\u0001')}`) ?? []) if (j > i) found.push(j);
+    return found.sort((a, b) => a - b);
+  };
 }
 
 export function allowList(methods: Iterable<string>): string[] {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compileMatch, parsePathTemplate } from '../../../../src/model/path.js';
 import type { Gateway, HttpMethod, ParamSchema, Route, Upstream } from '../../../../src/model/types.js';
 import { envoyDuration, envoyString, envoySubstitution, withQuery } from '../../../../src/targets/envoy/escape.js';
-import { buildMethodNotAllowed, groupRoutesByPath, pathRelation } from '../../../../src/targets/envoy/method-groups.js';
+import { allowList, buildMethodNotAllowed, groupRoutesByPath, pathRelation } from '../../../../src/targets/envoy/method-groups.js';
 import { buildEnvoyView, mockBody, rewriteSubstitution } from '../../../../src/targets/envoy/view.js';
 import { DEFAULT_ROUTE_SETTINGS } from '../../../../src/project/settings.js';
 import { route } from '../../../helpers/routes.js';
@@ -149,6 +149,53 @@ describe('405 blocks', () => {
     ]);
     const { view } = buildEnvoyView(gateway([typed('GET', '/s/{a}', { a: { pattern: '^[a-z]+$' } }), typed('POST', '/s/{b}', { b: { pattern: '^[0-9a-c]+$' } })]));
     expect(view.routes[2]).toMatchObject({ regex: '^/s/([a-z]+)$', headers: [{ name: ':path', regex: '^/s/([0-9a-c]+)(?:\\?.*)?$' }], direct: { status: 405, headers: [{ name: 'allow', value: 'GET, HEAD, POST' }] } });
+  });
+});
+
+describe('405 blocks: the later paths looked up by leading segments', () => {
+  const g = (...routes: Route[]) => groupRoutesByPath(routes);
+  /** buildMethodNotAllowed's blocks as the full pairwise scan gives them (every later group of the same length). */
+  function pairwise(groups: ReturnType<typeof groupRoutesByPath>) {
+    return groups.flatMap((g, i) => {
+      const base = new Set(g.methods);
+      const partial: typeof groups = [];
+      for (const later of groups.slice(i + 1)) {
+        const rel = pathRelation(g, later);
+        if (rel === 'subset' || rel === 'same') for (const m of later.methods) base.add(m);
+        else if (rel === 'partial') partial.push(later);
+      }
+      return { regex: g.regex, base: [...base].sort(), partial: partial.map((p) => p.regex) };
+    });
+  }
+  it('finds every later path the pairwise scan finds, in model order', () => {
+    const routes = [
+      typed('GET', '/'),
+      typed('GET', '/{any}'),
+      typed('GET', '/repos/{owner}/{repo}'),
+      typed('PUT', '/repos/{owner}/{repo}'),
+      typed('GET', '/repos/mine/{repo}'),
+      typed('GET', '/repos/{owner}/x'),
+      typed('DELETE', '/{kind}/{owner}/{repo}'),
+      typed('GET', '/{kind}/{owner}/{repo}', { kind: { enum: ['repos', 'orgs'] } }),
+      typed('POST', '/orgs/{org}/{repo}'),
+      typed('GET', '/orgs/{org}/teams'),
+      typed('GET', '/v1/{id}'),
+      typed('GET', '/v1/charges'),
+      typed('PATCH', '/v1/{id}', { id: { type: 'integer' } }),
+      typed('GET', '/v1/charges/{id}'),
+      typed('GET', '/v1/x{id}/a'),
+      typed('GET', '/v1/xy/a'),
+      typed('GET', '/a{b}/c/d'),
+      typed('GET', '/ab/c/d'),
+    ];
+    const groups = g(...routes);
+    const { blocks } = buildMethodNotAllowed(groups);
+    const plain = blocks.filter((b) => b.alsoMatching.length === 0);
+    const want = pairwise(groups);
+    expect(plain.map((b) => b.group.regex)).toEqual(want.map((w) => w.regex));
+    const widest = groups.map((grp) => blocks.find((b) => b.group === grp)!.alsoMatching);
+    expect(widest).toEqual(want.map((w) => (w.partial.length <= 3 ? w.partial : [])));
+    for (const [k, b] of plain.entries()) expect(b.allow, b.group.regex).toEqual(allowList(want[k]!.base));
   });
 });
 
