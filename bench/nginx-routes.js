@@ -69,6 +69,9 @@ function gw(args, cwd) {
 if (!existsSync(join(ROOT, 'dist', 'commands', 'index.js'))) die('dist/ is missing: run `npm run build` first (or `npm run bench:nginx`)');
 if (os.cpus().length < 2) die(`this benchmark pins nginx to CPU 0 and the load to CPU 1; this machine has ${os.cpus().length} CPU`);
 const tools = kit.ensureTools({ die, log });
+// Other work on the machine (a test run, an editor's language server) lands on the measured CPU and
+// disturbs a run by 10-20 %: everything else moves to the load side's CPU until the script exits.
+const isolation = kit.isolateCpu(tools, NGINX_CPU, LOAD_CPU);
 const nginxVersion = spawnSync(tools.nginx, ['-v'], { encoding: 'utf8' }).stderr.trim().replace(/^nginx version: /, '');
 const wrkVersion = (spawnSync(tools.wrk, ['-v'], { encoding: 'utf8' }).stdout.split('\n')[0] ?? '').trim();
 const gitHead = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() || undefined;
@@ -76,7 +79,7 @@ const gitDirty = spawnSync('git', ['status', '--porcelain', '--', 'src/targets/n
 
 ensureOctokit({ die, log });
 const spec = pickSpecFile({ die });
-log(`node ${process.version}; ${os.cpus()[0]?.model} x${os.cpus().length}; ${nginxVersion}; ${wrkVersion}; nginx under test on CPU ${NGINX_CPU}, wrk + upstream on CPU ${LOAD_CPU}`);
+log(`node ${process.version}; ${os.cpus()[0]?.model} x${os.cpus().length}; ${nginxVersion}; ${wrkVersion}; nginx under test on CPU ${NGINX_CPU}, wrk + upstream on CPU ${LOAD_CPU}; ${isolation}`);
 
 const tmp = mkdtempSync(join(os.tmpdir(), 'gw-bench-nginx-'));
 process.on('exit', () => {
@@ -585,7 +588,7 @@ const results = {
   gw: { commit: gitHead, uncommittedNginxTargetChanges: gitDirty, routes: model.routes.length, buildMs: Math.round(built.ms), gwConfBytes: gwConfText.length, locations: countLocations(gwConf) },
   spec: { package: `@octokit/openapi@${OCTOKIT_OPENAPI_VERSION}`, file: spec.relative },
   method: {
-    cpus: `nginx under test: one worker, taskset -c ${NGINX_CPU}; wrk -t1 and the upstream nginx: taskset -c ${LOAD_CPU}${kit.NICE ? `; all of them at nice ${kit.NICE}, ${priority}` : ''}`,
+    cpus: `nginx under test: one worker, taskset -c ${NGINX_CPU}; wrk -t1 and the upstream nginx: taskset -c ${LOAD_CPU}${kit.NICE ? `; all of them at nice ${kit.NICE}, ${priority}` : ''}; ${isolation}`,
     upstream: 'nginx, one worker, return 200 "$request_method $request_uri" (text/plain), keepalive_requests 1000000; the same process for every variant',
     shared: 'main and http settings from the generated nginx.conf, except worker_processes 1, access_log off (the catch-all has none) and keepalive_requests 1000000; the generated upstream block (keepalive 32) for every variant',
     variants: Object.fromEntries(variants.map((v) => [v.id, v.what])),

@@ -3,7 +3,7 @@
 // from /proc, and stop every process it started by its PID (also on a failure or ^C).
 
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { join } from 'node:path';
@@ -106,6 +106,36 @@ function killIfNginx(pid) {
 }
 
 /** At exit (normal, failure or ^C): SIGTERM by PID to what we started and is still running, SIGKILL to recorded nginx workers. */
+/**
+ * Keeps `cpu` for the processes the benchmark pins there: every other user process (the benchmark's
+ * own included) is moved to `rest` with taskset until this process exits, when each gets back the
+ * CPUs it had. Processes started later inherit their parent's CPUs. Skipped (with the reason) when
+ * not root, without taskset, or with BENCH_ISOLATE=0. Returns what it did, for the report.
+ */
+export function isolateCpu(tools, cpu, rest) {
+  if (process.env.BENCH_ISOLATE === '0') return 'off (BENCH_ISOLATE=0)';
+  if (process.getuid?.() !== 0) return 'off (not root)';
+  if (!tools.taskset) return 'off (no taskset)';
+  const moved = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    if (!existsSync(`/proc/${pid}/exe`)) continue; // kernel threads stay where they are
+    let before;
+    try {
+      before = /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    } catch {
+      continue;
+    }
+    if (!before || before === rest) continue;
+    if (spawnSync(tools.taskset, ['-a', '-p', '-c', rest, String(pid)], { stdio: 'ignore' }).status === 0) moved.push([pid, before]);
+  }
+  process.on('exit', () => {
+    for (const [pid, before] of moved) spawnSync(tools.taskset, ['-a', '-p', '-c', before, String(pid)], { stdio: 'ignore' });
+  });
+  return `CPU ${cpu} kept for the measured process: ${moved.length} other processes moved to CPU ${rest} for the run`;
+}
+
 export function installExitHandlers(scriptName) {
   process.on('exit', () => {
     for (const [pid, e] of children) {
