@@ -37,6 +37,26 @@ export interface Rendered {
   diagnostics: Diagnostic[];
 }
 
+/** How renderTargets may use the time it waits for the helper thread. */
+export interface RenderPlan {
+  /**
+   * The files will be written (not --check): encode this thread's files to UTF-8 while the helper
+   * is still at work, so that writeOutput only writes them. Nothing touches the disk any earlier.
+   */
+  encodeWhileWaiting?: boolean;
+}
+
+/** Each file's UTF-8 bytes, encoded once (renderTargets may do it early; writeOutput uses it). */
+const encodedFiles = new WeakMap<RenderedFile, Buffer>();
+function encodeFile(f: RenderedFile): Buffer {
+  let data = encodedFiles.get(f);
+  if (!data) {
+    data = Buffer.from(f.contents, 'utf8');
+    encodedFiles.set(f, data);
+  }
+  return data;
+}
+
 /**
  * Renders every target in memory; `onTarget` reports progress. Nothing is written. With a helper
  * thread (build-helper.ts), both threads take targets in turn until none are left. The result is
@@ -49,6 +69,7 @@ export async function renderTargets(
   options: RenderOptions,
   onTarget?: (t: Target, done: boolean, count: number) => void,
   helper?: BuildHelper,
+  plan: RenderPlan = {},
 ): Promise<Rendered> {
   const claims = new Int32Array(helper ? new SharedArrayBuffer(4 * targets.length) : new ArrayBuffer(4 * targets.length));
   const remote = helper?.shareRenders(
@@ -69,6 +90,7 @@ export async function renderTargets(
     }
   };
   for (const target of remote ? claimOrder(targets, 'main') : targets) if (claim(claims, targets.indexOf(target))) await renderHere(target);
+  if (remote && plan.encodeWhileWaiting) for (const o of outcomes.values()) if ('result' in o && o.result) for (const f of o.result.files) encodeFile(f);
   for (const [i, target] of targets.entries()) {
     if (outcomes.has(target.name)) continue;
     const outcome = await remote?.(i);
@@ -110,12 +132,19 @@ export interface BuildResult {
  * schema checks still out (BuildOptions.checkSchema). A spec that fails its check fails the
  * build with its schema errors, as if it had been checked first, whatever the renders gave.
  */
-export async function renderBuilt(built: BuiltGateway, targets: readonly Target[], options: RenderOptions, onTarget?: (t: Target, done: boolean, count: number) => void, helper?: BuildHelper): Promise<BuildResult> {
+export async function renderBuilt(
+  built: BuiltGateway,
+  targets: readonly Target[],
+  options: RenderOptions,
+  onTarget?: (t: Target, done: boolean, count: number) => void,
+  helper?: BuildHelper,
+  plan: RenderPlan = {},
+): Promise<BuildResult> {
   if (hasErrors(built.diagnostics)) return { diagnostics: (await built.checked).diagnostics };
   let rendered: Rendered | undefined;
   let failure: { err: unknown } | undefined;
   try {
-    rendered = await renderTargets(built.gateway, targets, options, onTarget, helper);
+    rendered = await renderTargets(built.gateway, targets, options, onTarget, helper, plan);
   } catch (err) {
     failure = { err };
   }
@@ -145,7 +174,7 @@ export async function writeOutput(outDir: string, targets: readonly Target[], fi
     // All at once: encoding the next file overlaps writing the last (the writes run on libuv's threads).
     const bytes: number[] = [];
     const write = async (f: RenderedFile, file: string, i: number) => {
-      const data = Buffer.from(f.contents, 'utf8');
+      const data = encodeFile(f);
       bytes[i] = data.length;
       await writeFile(file, data, { flag: 'wx' });
       if (f.mode !== undefined) await chmod(file, f.mode);

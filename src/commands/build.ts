@@ -47,7 +47,7 @@ was. --check renders in memory and exits 1 listing the files that differ from wh
       const options = { templatesDir: flags.templates, nginx: configured?.nginx, openapi: configured?.openapi };
       const { diagnostics, rendered } = await renderBuilt(built, chosen, options, (t, done, count) => {
         if (progress) process.stderr.write(done ? `\r\x1b[K${err.green('✓')} ${t.name} ${err.dim(plural(count, 'file'))}\n` : `\r\x1b[K${err.dim('…')} rendering ${t.name}`);
-      }, helper);
+      }, helper, { encodeWhileWaiting: !flags.check });
       // Every check and render is back: the thread stops while the files are written.
       helper?.close();
       if (!rendered) return this.report(diagnostics);
