@@ -1,14 +1,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { isGwError } from '../diagnostics/gw-error.js';
-import { checkOpenApiSchema } from '../importers/openapi/schema-check.js';
 import type { Gateway } from '../model/types.js';
 import { loadTarget, TARGETS } from '../targets/registry.js';
 import type { RenderOptions, TargetName } from '../targets/types.js';
 import { claim, claimOrder, type HelperAnswer, type HelperRequest, type HelperStart, type TargetOutcome } from './build-helper.js';
 
 /**
- * The helper thread of `gw build` (build-helper.ts has the why): checks the specs it is sent
- * against the OpenAPI schema, then renders the targets it claims, each answer in its own message.
+ * The helper thread of `gw build` (build-helper.ts has the why): prepares the targets, then
+ * renders those it claims, each answer in its own message.
  */
 const port = parentPort!;
 const { targets } = workerData as HelperStart;
@@ -16,15 +15,7 @@ const { targets } = workerData as HelperStart;
 for (const name of targets) TARGETS[name].prepare?.();
 
 port.on('message', (request: HelperRequest) => {
-  if (request.kind === 'check') {
-    let answer: HelperAnswer;
-    try {
-      answer = { kind: 'checked', id: request.id, errors: checkOpenApiSchema(request.document, request.openapi) };
-    } catch {
-      answer = { kind: 'check-failed', id: request.id };
-    }
-    port.postMessage(answer);
-  } else void renderClaimed(request.gateway, request.options, request.targets, new Int32Array(request.claims));
+  void renderClaimed(request.gateway, request.options, request.targets, new Int32Array(request.claims));
 });
 
 async function renderClaimed(gateway: Gateway, options: RenderOptions, names: readonly TargetName[], claims: Int32Array): Promise<void> {

@@ -9,23 +9,31 @@ import type { RenderOptions, RenderResult, Target, TargetName } from '../targets
 
 /**
  * A second thread for `gw build` (build-helper-thread.ts). On a large spec most of the build is
- * CPU work on one thread; a helper thread takes the parts that need not wait for each other:
- *  - the OpenAPI schema check of each dereferenced spec (0.1-0.7 s on a large one), while this
- *    thread imports and merges; the document crosses as a structured clone (~10-30 ms here);
- *  - a share of the targets: each thread takes the next target nobody has taken yet (one shared
- *    slot per target), so the render stage lasts about as long as its larger half.
- * It starts before the specs are read, so it imports its modules meanwhile. Which thread does
- * what never changes the output: each target renders the same model the same way.
+ * CPU work on one thread; the helper thread takes a share of the targets: each thread takes the
+ * next target nobody has taken yet (one shared slot per target), so the render stage lasts about
+ * as long as its larger half. It starts before the specs are read, so it imports and prepares the
+ * targets meanwhile (Envoy's API descriptors, js-yaml, RE2), and starts rendering the moment the
+ * model arrives.
+ * The specs' OpenAPI schema checks (0.1-0.4 s on a large spec) wait on this thread until the
+ * model and the targets are handed out (checkSchema), then run here while the helper renders:
+ * that is earlier than the helper could start them, because a dereferenced document crosses
+ * threads slowly (GitHub's: ~60 ms to send, ~150 ms to rebuild on the other side).
+ * Which thread does what never changes the output: each target renders the same model the same
+ * way, and a spec that fails its check fails the build as if checked first.
  * A helper that cannot start or dies leaves its work to this thread.
  */
 export interface BuildHelper {
-  /** For buildGateway's checkSchema: the check on the helper thread. */
+  /**
+   * For buildGateway's checkSchema: the check, run on this thread once shareRenders has handed
+   * out the renders, or at the next turn of the event loop if that comes first (so nothing can
+   * wait on a check that never runs).
+   */
   checkSchema: SchemaCheck;
   /**
    * Sends the model and the targets; the helper takes them in claimOrder(targets, 'helper'),
    * each one it wins in `claims` (one slot per target, shared; see claim()), until none are
-   * left. Returns the outcome of a target the helper took, by index in `targets`: undefined
-   * when the helper died first (render it here then).
+   * left. Then runs the schema checks waiting here. Returns the outcome of a target the helper
+   * took, by index in `targets`: undefined when the helper died first (render it here then).
    */
   shareRenders(gateway: Gateway, options: RenderOptions, targets: readonly TargetName[], claims: Int32Array): ((index: number) => Promise<TargetOutcome | undefined>) | undefined;
   /** Stops the thread. */
@@ -42,11 +50,9 @@ export interface HelperStart {
   targets: TargetName[];
 }
 
-export type HelperRequest =
-  | { kind: 'check'; id: number; document: unknown; openapi: string }
-  | { kind: 'render'; gateway: Gateway; options: RenderOptions; targets: TargetName[]; claims: SharedArrayBuffer };
+export type HelperRequest = { kind: 'render'; gateway: Gateway; options: RenderOptions; targets: TargetName[]; claims: SharedArrayBuffer };
 
-export type HelperAnswer = { kind: 'checked'; id: number; errors: AjvLikeError[] } | { kind: 'check-failed'; id: number } | { kind: 'rendered'; index: number; outcome: TargetOutcome };
+export type HelperAnswer = { kind: 'rendered'; index: number; outcome: TargetOutcome };
 
 /**
  * Relative render cost of each target (bench/build.js, per-stage split on GitHub's, Stripe's and
@@ -86,65 +92,53 @@ export function startBuildHelper(targets: readonly Target[]): BuildHelper | unde
   // Never keeps gw alive by itself: the build awaits what it needs, and an error path just leaves.
   worker.unref();
   let alive = true;
-  let nextId = 0;
-  const checks = new Map<number, { document: unknown; openapi: string; resolve: (errors: AjvLikeError[]) => void; reject: (err: unknown) => void }>();
   const renders = new Map<number, (outcome: TargetOutcome | undefined) => void>();
   const arrived = new Map<number, TargetOutcome>();
-  const checkHere = (c: { document: unknown; openapi: string; resolve: (errors: AjvLikeError[]) => void; reject: (err: unknown) => void }) => {
-    try {
-      c.resolve(checkOpenApiSchema(c.document, c.openapi));
-    } catch (err) {
-      c.reject(err);
+  const checks: { document: unknown; openapi: string; resolve: (errors: AjvLikeError[]) => void; reject: (err: unknown) => void }[] = [];
+  const runChecks = () => {
+    for (const c of checks.splice(0)) {
+      try {
+        c.resolve(checkOpenApiSchema(c.document, c.openapi));
+      } catch (err) {
+        c.reject(err);
+      }
     }
   };
   const died = () => {
     if (!alive) return;
     alive = false;
-    for (const c of checks.values()) checkHere(c);
-    checks.clear();
     for (const resolve of renders.values()) resolve(undefined);
     renders.clear();
   };
   worker.on('error', died);
   worker.on('exit', died);
   worker.on('message', (answer: HelperAnswer) => {
-    if (answer.kind === 'rendered') {
-      const waiting = renders.get(answer.index);
-      if (waiting) {
-        renders.delete(answer.index);
-        waiting(answer.outcome);
-      } else arrived.set(answer.index, answer.outcome);
-      return;
-    }
-    const check = checks.get(answer.id);
-    if (!check) return;
-    checks.delete(answer.id);
-    // A check that threw there is run here, so the error (a gw bug) surfaces the usual way.
-    if (answer.kind === 'checked') check.resolve(answer.errors);
-    else checkHere(check);
+    const waiting = renders.get(answer.index);
+    if (waiting) {
+      renders.delete(answer.index);
+      waiting(answer.outcome);
+    } else arrived.set(answer.index, answer.outcome);
   });
 
   return {
     checkSchema(document, openapi) {
       return new Promise((resolve, reject) => {
-        const check = { document, openapi, resolve, reject };
-        if (!alive) return checkHere(check);
-        const id = nextId++;
-        try {
-          worker.postMessage({ kind: 'check', id, document, openapi } satisfies HelperRequest);
-          checks.set(id, check);
-        } catch {
-          checkHere(check);
-        }
+        checks.push({ document, openapi, resolve, reject });
+        setImmediate(runChecks);
       });
     },
     shareRenders(gateway, options, targets, claims) {
-      if (!alive) return undefined;
-      try {
-        worker.postMessage({ kind: 'render', gateway, options, targets: [...targets], claims: claims.buffer as SharedArrayBuffer } satisfies HelperRequest);
-      } catch {
-        return undefined;
+      let shared = alive;
+      if (shared) {
+        try {
+          worker.postMessage({ kind: 'render', gateway, options, targets: [...targets], claims: claims.buffer as SharedArrayBuffer } satisfies HelperRequest);
+        } catch {
+          shared = false;
+        }
       }
+      // The helper renders now; the checks run here meanwhile, before this thread takes targets.
+      runChecks();
+      if (!shared) return undefined;
       return (index) => {
         const done = arrived.get(index);
         if (done) return Promise.resolve(done);

@@ -93,6 +93,8 @@ export async function renderTargets(
   if (remote && plan.encodeWhileWaiting) for (const o of outcomes.values()) if ('result' in o && o.result) for (const f of o.result.files) encodeFile(f);
   for (const [i, target] of targets.entries()) {
     if (outcomes.has(target.name)) continue;
+    // The helper's target, in progress as far as this thread knows.
+    onTarget?.(target, false, 0);
     const outcome = await remote?.(i);
     if (!outcome) await renderHere(target);
     else {

@@ -44,8 +44,10 @@ export interface BuildOptions {
   /** Services to answer from their specs' examples, on top of those with `mock: true`. */
   mockServices?: ReadonlySet<string>;
   /**
-   * Runs the specs' OpenAPI schema checks elsewhere (gw build: on its helper thread), so import,
-   * merge and even rendering go ahead meanwhile; the caller must then await `checked`.
+   * Runs the specs' OpenAPI schema checks later or elsewhere (gw build: once the renders are
+   * handed to its helper thread), so import, merge and even rendering go ahead meanwhile; the
+   * caller must then await `checked`. Import and merge never change a loaded document, so the
+   * check sees the document as loaded.
    */
   checkSchema?: SchemaCheck;
 }

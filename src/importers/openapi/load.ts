@@ -31,7 +31,7 @@ export type LoadResult = { ok: true; spec: LoadedSpec; diagnostics: Diagnostic[]
 
 export interface LoadOptions {
   /**
-   * Runs the OpenAPI schema check elsewhere (gw build hands it to its helper thread). The result
+   * Runs the OpenAPI schema check later or elsewhere (gw build: once its renders are handed out). The result
    * is then `ok` before the check is back, and `schemaCheck` resolves with its diagnostics: the
    * caller must await it, and treat a spec with schema errors as one that failed to load.
    */
