@@ -173,7 +173,8 @@ const expand = (text, vars, captures) => text.replace(/\$(\d|[A-Za-z_][A-Za-z0-9
  * Replays one request through the server tree: the location search, then the rewrite-phase
  * directives of the chosen location (`if`, `set`, `rewrite`, `return`), following `rewrite ...
  * last` redirects. Returns the counts, the location that answered, and what it does
- * (`proxy_pass` with the URI sent upstream and `final`, the level of the location that proxies,
+ * (`proxy_pass` with the URI sent upstream and `final`, the level of the location the search
+ * ended in, which may have jumped to a shared named location to proxy,
  * or `return` with its status).
  */
 export function replayRequest(tree, method, uri) {
@@ -192,7 +193,7 @@ export function replayRequest(tree, method, uri) {
       vars.uri = step.redirect;
       continue;
     }
-    let final = found;
+    let proxying = found;
     if (step.returned !== undefined) {
       // `error_page <status> = @name` at server level: the request goes on in that named location (gw's shared forwarding).
       const page = tree.directives.find((d) => d.name === 'error_page' && d.args[0]?.value === step.returned && d.args.at(-1)?.value.startsWith('@'));
@@ -201,9 +202,9 @@ export function replayRequest(tree, method, uri) {
       stats.locations.push(named.self.match);
       const jump = runRewrites(named.directives, vars, stats);
       if (jump.redirect !== undefined || jump.returned !== undefined) return { ...stats, outcome: 'error_page jump that does not proxy' };
-      final = named;
+      proxying = named;
     }
-    const pass = final.directives.find((d) => d.name === 'proxy_pass');
+    const pass = proxying.directives.find((d) => d.name === 'proxy_pass');
     if (pass) return { ...stats, outcome: 'proxy_pass', upstreamUri: vars.uri, final: found };
     return { ...stats, outcome: 'no handler' };
   }

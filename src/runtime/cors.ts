@@ -1,3 +1,4 @@
+import { corsPathMethods } from '../model/cors.js';
 import type { Cors, Route } from '../model/types.js';
 
 /** A route's CORS policy, every header value formatted at start-up. */
@@ -23,15 +24,8 @@ export interface CompiledCors {
  * methods are those of the routes on the same path template that have CORS too.
  */
 export function compileCorsPolicies(routes: readonly Route[]): (CompiledCors | undefined)[] {
-  const methodsByPath = new Map<string, Set<string>>();
-  for (const r of routes) {
-    if (!r.settings.cors) continue;
-    let set = methodsByPath.get(r.path);
-    if (!set) methodsByPath.set(r.path, (set = new Set()));
-    set.add(r.method);
-    if (r.method === 'GET') set.add('HEAD');
-  }
-  return routes.map((r) => (r.settings.cors ? compileCors(r.settings.cors, [...methodsByPath.get(r.path)!]) : undefined));
+  const methodsByPath = corsPathMethods(routes);
+  return routes.map((r) => (r.settings.cors ? compileCors(r.settings.cors, methodsByPath.get(r.path)!) : undefined));
 }
 
 export function compileCors(c: Cors, pathMethods: readonly string[]): CompiledCors {

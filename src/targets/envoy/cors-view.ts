@@ -1,3 +1,4 @@
+import { corsPathMethods } from '../../model/cors.js';
 import type { Cors, Route } from '../../model/types.js';
 
 /**
@@ -25,20 +26,13 @@ export interface CorsPlan {
 }
 
 export function planCors(routes: readonly Route[]): CorsPlan {
-  const methodsByPath = new Map<string, Set<string>>();
-  for (const r of routes) {
-    if (!r.settings.cors) continue;
-    let set = methodsByPath.get(r.path);
-    if (!set) methodsByPath.set(r.path, (set = new Set()));
-    set.add(r.method);
-    if (r.method === 'GET') set.add('HEAD');
-  }
+  const methodsByPath = corsPathMethods(routes);
   const policies = new Map<string, CorsPolicyView>();
   const notes = new Map<string, string[]>();
   for (const r of routes) {
     const c = r.settings.cors;
     if (!c) continue;
-    policies.set(r.id, corsPolicy(c, [...methodsByPath.get(r.path)!]));
+    policies.set(r.id, corsPolicy(c, methodsByPath.get(r.path)!));
     if (c.headers === null && c.credentials) {
       notes.set(r.id, ['Envoy does not echo Access-Control-Request-Headers and "*" does not cover credentialed requests, so preflights allow no request headers beyond the CORS-safelisted ones; list them in cors.headers']);
     }

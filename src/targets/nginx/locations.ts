@@ -1,4 +1,4 @@
-import { segmentRegex } from '../../model/path.js';
+import { escapeRegex, segmentRegex } from '../../model/path.js';
 import type { PathParam, PathSegment } from '../../model/types.js';
 
 /**
@@ -152,24 +152,20 @@ function dispatch(members: readonly PathTemplate[], k: number, literals: readonl
   const base = `${DISPATCH_ROOT}${ctx.next++}/`;
   for (const literal of literals) {
     const inside = members.filter((t) => accepts(t, k, literal));
-    ctx.branches.push({ prefix: `${base}${literal}/`, children: nest(inside, k + 1, regexEscape(`${base}${literal}`), ctx) });
+    ctx.branches.push({ prefix: `${base}${literal}/`, children: nest(inside, k + 1, escapeRegex(`${base}${literal}`), ctx) });
   }
   const others = members.filter((t) => {
     const l = literalOf(t.segments[k]);
     return l === undefined || l === '';
   });
-  if (others.length > 0) ctx.branches.push({ prefix: base, children: nest(others, k + 1, `${regexEscape(base)}[^/]*`, ctx) });
+  if (others.length > 0) ctx.branches.push({ prefix: base, children: nest(others, k + 1, `${escapeRegex(base)}[^/]*`, ctx) });
   return { kind: 'dispatch', regex: `^${at}(?:(?:/[^/]*){${k}}/([^/]*))?`, target: `${base}$1${PATH_VARIABLE}` };
 }
 
 /** Matches paths whose segment `index` (0-based) is one of `literals`, whatever the segments before it; `at` as in nest(). */
 export function nestGuard(index: number, literals: readonly string[], at = ''): string {
-  const escaped = literals.map(regexEscape);
+  const escaped = literals.map(escapeRegex);
   return `^${at}(?:/[^/]*){${index}}/${escaped.length === 1 ? escaped[0] : `(?:${escaped.join('|')})`}(?:/|$)`;
-}
-
-function regexEscape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function unique<T>(values: readonly T[]): T[] {

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../../diagnostics/gw-error.js';
 import { authAnswerTexts, isBearer } from '../../model/auth-answers.js';
+import { corsPathMethods } from '../../model/cors.js';
 import type { Cors, Gateway, RateLimit, Route, SecurityScheme } from '../../model/types.js';
 import { nginxRegex, nginxString } from './escape.js';
 
@@ -293,18 +294,11 @@ export function buildPolicies(gateway: Gateway): Policies {
 
   // ---- CORS ----
   const corsPolicies = new Map<string, CorsPolicy>();
-  const corsMethods = new Map<string, string[]>();
-  for (const r of gateway.routes) {
-    if (!r.settings.cors) continue;
-    const list = corsMethods.get(r.path) ?? [];
-    list.push(r.method);
-    if (r.method === 'GET') list.push('HEAD');
-    corsMethods.set(r.path, list);
-  }
+  const corsMethods = corsPathMethods(gateway.routes);
   const corsOf = (route: Route): CorsPolicy | null => {
     const c = route.settings.cors;
     if (!c) return null;
-    const methods = (c.methods ?? [...new Set(corsMethods.get(route.path)!)].sort()).join(', ');
+    const methods = (c.methods ?? corsMethods.get(route.path)!).join(', ');
     const key = corsKey(c, methods);
     let p = corsPolicies.get(key);
     if (!p) {

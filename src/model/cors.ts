@@ -1,0 +1,17 @@
+import type { Route } from './types.js';
+
+/**
+ * The methods a CORS preflight allows on each path template when `cors.methods` is not set: those
+ * of the path's routes that have CORS (HEAD with GET), sorted. One rule for every data plane.
+ */
+export function corsPathMethods(routes: readonly Route[]): Map<string, string[]> {
+  const byPath = new Map<string, Set<string>>();
+  for (const r of routes) {
+    if (!r.settings.cors) continue;
+    let set = byPath.get(r.path);
+    if (!set) byPath.set(r.path, (set = new Set()));
+    set.add(r.method);
+    if (r.method === 'GET') set.add('HEAD');
+  }
+  return new Map([...byPath].map(([path, set]) => [path, [...set].sort()]));
+}
