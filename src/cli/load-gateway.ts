@@ -11,6 +11,7 @@ import type { Gateway } from '../model/types.js';
 import { createDiagnostic } from '../diagnostics/gw-error.js';
 import { DEFAULT_LISTEN, type ServiceConfig } from '../project/config.js';
 import { applyCredentials, resolveRateLimitStore } from '../project/credentials.js';
+import { resolveEdge } from '../project/edge.js';
 import { loadProject, type Project } from '../project/load.js';
 
 export interface LoadedGateway {
@@ -105,6 +106,7 @@ export async function buildGateway(project: Project, options: BuildOptions = {})
       name: config.name,
       listen: { host: config.listen?.host ?? DEFAULT_LISTEN.host, port: config.listen?.port ?? DEFAULT_LISTEN.port },
       rateLimitStore: resolveRateLimitStore(config),
+      edge: resolveEdge(config.edge),
     });
     const withCredentials = applyCredentials(merged.gateway, config, configAt);
     const diagnostics = fillLines([...duplicates, ...outcomes.flatMap((r) => r.diagnostics), ...merged.diagnostics, ...withCredentials.diagnostics], locators);

@@ -2,13 +2,14 @@ import type { Diagnostic, Location } from '../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../diagnostics/gw-error.js';
 import type { ServiceFragment } from '../model/fragment.js';
 import { cmp, compareRoutes } from '../model/order.js';
-import { MODEL_VERSION, type Gateway, type RateLimitStore, type Route } from '../model/types.js';
+import { MODEL_VERSION, type Edge, type Gateway, type RateLimitStore, type Route } from '../model/types.js';
 import { findRouteConflicts } from './conflicts.js';
 
 export interface GatewayOptions {
   name: string;
   listen: { host: string; port: number };
   rateLimitStore: RateLimitStore;
+  edge: Edge;
 }
 
 export interface MergeResult {
@@ -34,6 +35,7 @@ export function mergeFragments(fragments: readonly ServiceFragment[], options: G
     routes,
     securitySchemes: sorted.flatMap((f) => f.securitySchemes).sort((a, b) => cmp(a.id, b.id)),
     rateLimitStore: options.rateLimitStore,
+    edge: { ...options.edge },
   };
   return { gateway, diagnostics };
 }

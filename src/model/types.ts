@@ -30,6 +30,31 @@ export interface Gateway {
   securitySchemes: SecurityScheme[];
   /** Where rate-limit counters live (gw.yaml `rateLimitStore`). */
   rateLimitStore: RateLimitStore;
+  /** How the gateway treats its clients, whatever the route (gw.yaml `edge`). */
+  edge: Edge;
+}
+
+/**
+ * Client-facing rules for the whole gateway (gw.yaml `edge`), in canonical units. gw serve and the
+ * Node gateway apply all of them; NGINX and Envoy print what they can express (docs/targets/).
+ */
+export interface Edge {
+  /** Request headers whose names contain "_": dropped before any stage reads them (nginx's default), or kept. */
+  underscoresInHeaders: 'drop' | 'allow';
+  /** A client must send its request line and headers within this. */
+  headerTimeoutMs: number;
+  /** A client must send its whole request, body included, within this. */
+  requestTimeoutMs: number;
+  /** Longest wait for the next bytes of a request body. */
+  bodyTimeoutMs: number;
+  /** Longest wait for a client to take more of an answer it is not reading. */
+  sendTimeoutMs: number;
+  /** A request body up to this size is read whole before an upstream connection is taken; a larger one once this much has come. */
+  bodyBufferBytes: number;
+  /** All request bodies held in memory at once, the gateway's whole process. */
+  bodyMemoryBytes: number;
+  /** Requests with a body one client address may have in progress at once. */
+  bodiesPerClient: number;
 }
 
 export interface Service {

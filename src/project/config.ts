@@ -60,6 +60,13 @@ export interface CredentialsInput {
   };
 }
 
+/** gw.yaml `edge`: how the gateway treats its clients, whatever the route. */
+export interface EdgeInput {
+  underscoresInHeaders?: 'drop' | 'allow';
+  timeouts?: { header?: DurationInput; request?: DurationInput; body?: DurationInput; send?: DurationInput };
+  requestBodies?: { buffer?: SizeInput; memory?: SizeInput; perClient?: number };
+}
+
 export interface RateLimitStoreInput {
   redis?: { url: string } | { env: string };
   failMode?: 'open' | 'closed';
@@ -89,6 +96,7 @@ export interface ProjectConfig {
   build?: BuildConfig;
   credentials?: Record<string, CredentialsInput>;
   rateLimitStore?: RateLimitStoreInput;
+  edge?: EdgeInput;
   specs?: string;
   settings?: SettingsInput;
   services?: ServiceConfig[];

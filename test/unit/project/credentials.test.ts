@@ -3,6 +3,7 @@ import type { Gateway, SecurityScheme } from '../../../src/model/types.js';
 import type { ProjectConfig } from '../../../src/project/config.js';
 import { applyCredentials, resolveRateLimitStore } from '../../../src/project/credentials.js';
 import { route } from '../../helpers/routes.js';
+import { DEFAULT_EDGE } from '../../../src/project/edge.js';
 
 const src = { file: 'users.yaml', pointer: '#/components/securitySchemes/x' };
 const schemes: SecurityScheme[] = [
@@ -12,7 +13,7 @@ const schemes: SecurityScheme[] = [
   { id: 'users.oauth', service: 'users', name: 'oauth', type: 'oauth2', flows: {}, credentials: null, source: src },
 ];
 const secured = { ...route('GET', '/a', 'users'), security: [{ schemes: [{ scheme: 'users.apiKey', scopes: [] }] }, { schemes: [{ scheme: 'users.oauth', scopes: ['read'] }] }] };
-const gateway: Gateway = { modelVersion: 1, name: 'g', listen: { host: '0.0.0.0', port: 8080 }, services: [], upstreams: [], routes: [secured], securitySchemes: schemes, rateLimitStore: { kind: 'memory' } };
+const gateway: Gateway = { modelVersion: 1, name: 'g', listen: { host: '0.0.0.0', port: 8080 }, services: [], upstreams: [], routes: [secured], securitySchemes: schemes, rateLimitStore: { kind: 'memory' }, edge: DEFAULT_EDGE };
 const at = (pointer: string) => ({ file: 'gw.yaml', pointer });
 const config = (credentials: ProjectConfig['credentials']): ProjectConfig => ({ version: 1, name: 'g', credentials });
 

@@ -34,6 +34,19 @@ describe('checkConfigSchema', () => {
   });
 });
 
+describe('checkConfigSchema: edge', () => {
+  const base = { version: 1, name: 'g' };
+  const table: { name: string; edge: unknown; want: string[] }[] = [
+    { name: 'every key', edge: { underscoresInHeaders: 'allow', timeouts: { header: '5s', request: 90_000, body: '0.5s', send: '2m' }, requestBodies: { buffer: 0, memory: '64mb', perClient: 4 } }, want: [] },
+    { name: 'a misspelt key', edge: { timeouts: { sned: '1s' } }, want: ['unknown key "sned" in edge.timeouts'] },
+    { name: 'a zero timeout', edge: { timeouts: { body: '0s' } }, want: ['"0s" is not valid for "body"'] },
+    { name: 'a zero timeout in milliseconds', edge: { timeouts: { send: 0 } }, want: ['0 is not valid for "send"'] },
+    { name: 'an unknown policy', edge: { underscoresInHeaders: 'keep' }, want: ['"keep" is not allowed for "underscoresInHeaders"'] },
+    { name: 'no bodies per client', edge: { requestBodies: { perClient: 0 } }, want: ['0 is not valid for "perClient": it must be >= 1'] },
+  ];
+  for (const t of table) it(t.name, () => expect(checkConfigSchema({ ...base, edge: t.edge }).map((p) => p.message)).toEqual(t.want));
+});
+
 describe('the precompiled gw.yaml validators (scripts/compile-gw-schema.js, run by npm run build)', () => {
   it('are stamped with this Ajv and this schema, and report what a fresh compile reports', async () => {
     const { existsSync } = await import('node:fs');

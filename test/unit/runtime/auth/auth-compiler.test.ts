@@ -5,6 +5,7 @@ import { AuthCompiler } from '../../../../src/runtime/auth/auth-compiler.js';
 import type { AuthSecrets } from '../../../../src/runtime/auth/load-auth-secrets.js';
 import { parseHtpasswd } from '../../../../src/runtime/auth/parse-htpasswd.js';
 import { route } from '../../../helpers/routes.js';
+import { DEFAULT_EDGE } from '../../../../src/project/edge.js';
 
 const src = { file: 's.yaml', pointer: '#' };
 const scheme = (name: string, s: Partial<SecurityScheme>): SecurityScheme => ({ id: `s.${name}`, service: 's', name, type: 'apiKey', credentials: null, source: src, ...s });
@@ -24,7 +25,7 @@ const SECRETS: AuthSecrets = new Map([
 ]);
 
 function gateway(routes: Route[]): Gateway {
-  return { modelVersion: 1, name: 'gw "test"', listen: { host: '127.0.0.1', port: 0 }, services: [], upstreams: [], routes, securitySchemes: SCHEMES, rateLimitStore: { kind: 'memory' } };
+  return { modelVersion: 1, name: 'gw "test"', listen: { host: '127.0.0.1', port: 0 }, services: [], upstreams: [], routes, securitySchemes: SCHEMES, rateLimitStore: { kind: 'memory' }, edge: DEFAULT_EDGE };
 }
 const req = (...schemes: (string | [string, string[]])[]): SecurityRequirement => ({ schemes: schemes.map((s) => (typeof s === 'string' ? { scheme: `s.${s}`, scopes: [] } : { scheme: `s.${s[0]}`, scopes: s[1] })) });
 function secured(security: SecurityRequirement[], auth: Partial<Route['settings']['auth']> = {}): Route {

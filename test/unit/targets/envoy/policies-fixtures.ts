@@ -1,5 +1,6 @@
 import type { Gateway, HttpMethod, Route, SchemeCredentials, SecurityRequirement, SecurityScheme } from '../../../../src/model/types.js';
 import { route } from '../../../helpers/routes.js';
+import { DEFAULT_EDGE } from '../../../../src/project/edge.js';
 
 /** Hand-built models for the Envoy policy tests: one service `s`, schemes by short name. */
 export function scheme(name: string, type: SecurityScheme['type'], credentials: SchemeCredentials | null, over: Partial<SecurityScheme> = {}): SecurityScheme {
@@ -37,7 +38,7 @@ export function gatewayOf(routes: Route[], over: Partial<Gateway> = {}): Gateway
     modelVersion: 1, name: 'g', listen: { host: '127.0.0.1', port: 8080 }, services: [], routes,
     upstreams: [{ id: 's', service: 's', basePath: '', balancing: 'round-robin', healthCheck: null, origin: 'spec', source: { file: 's.yaml', pointer: '#/servers' }, targets: [{ url: 'http://a.internal:8080', scheme: 'http', host: 'a.internal', port: 8080, weight: 1 }] }],
     securitySchemes: Object.values(SCHEMES).sort((a, b) => (a.id < b.id ? -1 : 1)),
-    rateLimitStore: { kind: 'memory' },
+    rateLimitStore: { kind: 'memory' }, edge: DEFAULT_EDGE,
     ...over,
   };
 }

@@ -6,6 +6,7 @@ import { allowList, buildMethodNotAllowed, groupRoutesByPath, pathRelation } fro
 import { buildEnvoyView, mockBody, rewriteSubstitution } from '../../../../src/targets/envoy/view.js';
 import { DEFAULT_ROUTE_SETTINGS } from '../../../../src/project/settings.js';
 import { route } from '../../../helpers/routes.js';
+import { DEFAULT_EDGE } from '../../../../src/project/edge.js';
 
 function typed(method: HttpMethod, path: string, schemas: Record<string, ParamSchema> = {}, over: Partial<Route> = {}): Route {
   const r = route(method, path);
@@ -22,7 +23,7 @@ function upstream(over: Partial<Upstream> = {}): Upstream {
 }
 
 function gateway(routes: Route[], upstreams: Upstream[] = [upstream()], listenHost = '127.0.0.1'): Gateway {
-  return { modelVersion: 1, name: 'g', listen: { host: listenHost, port: 8080 }, services: [], upstreams, routes, securitySchemes: [], rateLimitStore: { kind: 'memory' } };
+  return { modelVersion: 1, name: 'g', listen: { host: listenHost, port: 8080 }, services: [], upstreams, routes, securitySchemes: [], rateLimitStore: { kind: 'memory' }, edge: DEFAULT_EDGE };
 }
 
 describe('escaping and formatting', () => {

@@ -1,4 +1,5 @@
 import type { Gateway, Target, Upstream } from '../../../../src/model/types.js';
+import { DEFAULT_EDGE } from '../../../../src/project/edge.js';
 
 /** A target as the importer makes it. */
 export function target(url: string, weight = 1): Target {
@@ -15,5 +16,5 @@ export function upstream(id: string, basePath: string, targets: Target[]): Upstr
 /** A model with just what the node target and the environment reader look at: name, listen, services, upstreams (routes left empty). */
 export function gatewayOf(upstreams: Upstream[], listen = { host: '127.0.0.1', port: 8080 }, mocked: string[] = []): Gateway {
   const services = [...new Set(upstreams.map((u) => u.service))].map((name) => ({ name, mock: mocked.includes(name), upstream: name }));
-  return { modelVersion: 1, name: 'shop', listen, services, upstreams, routes: [], securitySchemes: [] } as unknown as Gateway;
+  return { modelVersion: 1, name: 'shop', listen, services, upstreams, routes: [], securitySchemes: [], edge: DEFAULT_EDGE } as unknown as Gateway;
 }

@@ -48,14 +48,16 @@ describe('buildNodeView', () => {
     expect(view.mocked).toBe('jobs, users');
     expect(JSON.parse(view.readyExample)).toEqual({ event: 'ready', url: 'http://127.0.0.1:8080', admin: null, routes: 0, upstreams: 2, mocked: ['jobs', 'users'] });
   });
-  it('documents the defaults the runtime uses', () => {
-    const { defaults } = buildNodeView(gatewayOf([])).view;
+  it('documents the defaults the runtime uses: the client timeouts are the model\'s edge', () => {
+    const g = gatewayOf([]);
+    g.edge = { ...g.edge, headerTimeoutMs: 2_500, requestTimeoutMs: 90_000 };
+    const { defaults } = buildNodeView(g).view;
     expect(defaults).toEqual({
       adminHost: STANDALONE_DEFAULTS.adminHost,
       logFormat: STANDALONE_DEFAULTS.logFormat,
       drainSeconds: STANDALONE_DEFAULTS.drainSeconds,
-      clientHeaderTimeoutSeconds: STANDALONE_DEFAULTS.clientHeaderTimeoutSeconds,
-      clientRequestTimeoutSeconds: STANDALONE_DEFAULTS.clientRequestTimeoutSeconds,
+      clientHeaderTimeoutSeconds: 2.5,
+      clientRequestTimeoutSeconds: 90,
     });
   });
   it('embeds the whole model, and it evaluates back to the same value', () => {

@@ -4,6 +4,7 @@ import { refineClasses, settleNames } from '../../../../src/targets/openapi/name
 import { upgradeTo31 } from '../../../../src/targets/openapi/upgrade31.js';
 import { buildOpenApiView, gatewayUrl } from '../../../../src/targets/openapi/view.js';
 import { route } from '../../../helpers/routes.js';
+import { DEFAULT_EDGE } from '../../../../src/project/edge.js';
 
 const src = { file: 'x.yaml', pointer: '#' };
 const schema = (name: string, value: object): ApiComponent => ({ kind: 'schemas', name, value: value as never, source: src });
@@ -13,7 +14,7 @@ function service(name: string, components: ApiComponent[] = [], more: Partial<Se
 }
 
 function gateway(services: Service[], routes: Route[] = [], securitySchemes: SecurityScheme[] = []): Gateway {
-  return { modelVersion: 1, name: 'gw', listen: { host: '0.0.0.0', port: 8080 }, services, upstreams: [], routes, securitySchemes, rateLimitStore: { kind: 'memory' } };
+  return { modelVersion: 1, name: 'gw', listen: { host: '0.0.0.0', port: 8080 }, services, upstreams: [], routes, securitySchemes, rateLimitStore: { kind: 'memory' }, edge: DEFAULT_EDGE };
 }
 
 function withOperation(r: Route, operationId: string, api: Route['api'] = { responses: { '200': { description: 'ok' } } }): Route {

@@ -256,6 +256,16 @@ const gateway = {
   "securitySchemes": [],
   "rateLimitStore": {
     "kind": "memory"
+  },
+  "edge": {
+    "underscoresInHeaders": "drop",
+    "headerTimeoutMs": 10000,
+    "requestTimeoutMs": 60000,
+    "bodyTimeoutMs": 60000,
+    "sendTimeoutMs": 60000,
+    "bodyBufferBytes": 1048576,
+    "bodyMemoryBytes": 134217728,
+    "bodiesPerClient": 32
   }
 };
 

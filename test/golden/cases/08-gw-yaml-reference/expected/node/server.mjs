@@ -364,6 +364,16 @@ const gateway = {
   "securitySchemes": [],
   "rateLimitStore": {
     "kind": "memory"
+  },
+  "edge": {
+    "underscoresInHeaders": "drop",
+    "headerTimeoutMs": 10000,
+    "requestTimeoutMs": 60000,
+    "bodyTimeoutMs": 30000,
+    "sendTimeoutMs": 30000,
+    "bodyBufferBytes": 524288,
+    "bodyMemoryBytes": 67108864,
+    "bodiesPerClient": 16
   }
 };
 
