@@ -14,10 +14,15 @@ export function requestIdFrom(sent: string | string[] | undefined): string {
   return typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
 }
 
-/** Names listed in Connection, which are hop-by-hop for this message only. */
-function connectionListed(value: string | undefined): Set<string> | undefined {
-  if (!value) return undefined;
-  return new Set(value.toLowerCase().split(',').map((s) => s.trim()).filter(Boolean));
+/** Names listed in Connection, which are hop-by-hop for this message only: every Connection line adds to `listed`. */
+function connectionListed(value: string | undefined, listed: Set<string> | undefined): Set<string> | undefined {
+  if (!value) return listed;
+  const out = listed ?? new Set<string>();
+  for (const item of value.toLowerCase().split(',')) {
+    const name = item.trim();
+    if (name !== '') out.add(name);
+  }
+  return out;
 }
 
 export interface ForwardedFacts {
@@ -46,7 +51,7 @@ export function upstreamRequestHeaders(raw: readonly string[], f: ForwardedFacts
   let forwardedFor: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
-    if (name === 'connection') listed = connectionListed(raw[i + 1]);
+    if (name === 'connection') listed = connectionListed(raw[i + 1], listed);
   }
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
@@ -78,7 +83,7 @@ export function upstreamRequestHeaders(raw: readonly string[], f: ForwardedFacts
 export function clientResponseHeaders(raw: readonly string[], requestId: string): string[] {
   let listed: Set<string> | undefined;
   for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.length === 10 && raw[i]!.toLowerCase() === 'connection') listed = connectionListed(raw[i + 1]);
+    if (raw[i]!.length === 10 && raw[i]!.toLowerCase() === 'connection') listed = connectionListed(raw[i + 1], listed);
   }
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
