@@ -1,5 +1,7 @@
 import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { CODES, type Code, type CodeInfo } from '../diagnostics/codes.js';
+import { requestIdFrom } from './headers.js';
 
 function statusOf(code: Code): number {
   return (CODES[code] as CodeInfo).status ?? 500;
@@ -47,4 +49,22 @@ export function rawProblemResponse(code: Code, detail: string, requestId: string
   const reasons: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 413: 'Payload Too Large', 431: 'Request Header Fields Too Large' };
   const reason = reasons[status] ?? 'Error';
   return `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-request-id: ${requestId}\r\nconnection: close\r\n\r\n${body}`;
+}
+
+/** Requests Node's parser refuses (oversized headers, smuggling attempts, slow clients) get a problem+json answer. */
+export function refuseClient(err: Error & { code?: string }, socket: Socket): void {
+  // A response is already on this socket (a pipelined request went bad): no answer can be slotted in.
+  const busy = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+  if (!socket.writable || err.code === 'ECONNRESET' || busy) {
+    socket.destroy();
+    return;
+  }
+  const id = requestIdFrom(undefined);
+  const response =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? rawProblemResponse('GW_HTTP_HEADERS_TOO_LARGE', 'the request headers are too large', id)
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? rawProblemResponse('GW_HTTP_REQUEST_TIMEOUT', 'the request was not received in time', id)
+        : rawProblemResponse('GW_HTTP_BAD_REQUEST', 'the request is malformed', id);
+  socket.end(response);
 }

@@ -15,7 +15,11 @@ export interface RequestFacts {
   requestId: string;
   host: string;
   contentLength: number | undefined;
+  /** The Content-Type header (the first, when there are two: checkHead refuses those). */
+  contentType: string | undefined;
   chunked: boolean;
+  /** What checkHead must judge (read-facts.ts bits): two Hosts, an odd Transfer-Encoding, "_" in a name, ... */
+  oddities: number;
   /** The Prefer header, for mocks (code=NNN). */
   prefer: string | undefined;
   start: number;

@@ -1,20 +1,19 @@
-import type { Code } from '../diagnostics/codes.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { AuthOutcome } from './auth/auth-policy.js';
-import { redactQueryParams, withoutQueryParams } from './auth/strip-credentials.js';
+import { withoutQueryParams } from './auth/strip-credentials.js';
 import { isPromise } from './auth/types.js';
 import { closeCompiled, type CompiledGateway, type CompiledRoute } from './compile.js';
-import { requestChannel, type RequestEvent } from './events.js';
-import { requestIdFrom } from './headers.js';
+import { checkHead } from './check-head.js';
+import { readFacts } from './read-facts.js';
 import { HealthChecks } from './health-checks.js';
 import { normalizePath } from './normalize-path.js';
-import { sendProblem, rawProblemResponse } from './problem.js';
+import { refuseClient } from './problem.js';
 import { answerMock } from './mock.js';
 import { Forward, type RequestFacts } from './proxy.js';
 import { admitRequest } from './admission.js';
 import { corsResponseHeaders, preflightHeaders } from './cors.js';
-import { extraHeadersRecord } from './extra-headers.js';
+import { answer, emitAnswered, refuse, refuseHead } from './self-answers.js';
 
 export interface GatewayServerOptions {
   host: string;
@@ -116,6 +115,8 @@ export class GatewayServer {
       res.shouldKeepAlive = false;
       return answer(req, res, facts, 'GW_HTTP_SHUTTING_DOWN', 'the gateway is shutting down; retry on another instance');
     }
+    const refusal = checkHead(req, facts, table.gateway.edge);
+    if (refusal !== undefined) return refuseHead(req, res, facts, refusal);
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const segments = normalizePath(q === -1 ? url : url.slice(0, q));
@@ -189,15 +190,6 @@ function dispatch(req: IncomingMessage, res: ServerResponse, facts: RequestFacts
   return forward;
 }
 
-/** The gateway answers a matched route's request itself (401, 413, 429, 400, ...), with the route's extra headers (CORS, RateLimit-*). */
-function refuse(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, route: CompiledRoute, code: Code, detail: string, headers?: Record<string, string>, members?: Record<string, unknown>, drain = true): void {
-  const extra = facts.responseHeaders && facts.responseHeaders.length > 0 ? { ...extraHeadersRecord(facts.responseHeaders), ...headers } : headers;
-  sendProblem(res, code, detail, facts.requestId, extra, members);
-  // Unread request bodies are drained so the connection stays usable (or closed with it).
-  if (drain) req.resume();
-  emitAnswered(req, res, facts, route, code);
-}
-
 /** A CORS preflight: 204 with the route's CORS headers, or 403 (no CORS headers) for an origin it does not allow. */
 function answerPreflight(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, route: CompiledRoute): void {
   const requested = req.headers['access-control-request-headers'];
@@ -207,72 +199,4 @@ function answerPreflight(req: IncomingMessage, res: ServerResponse, facts: Reque
   res.end();
   req.resume();
   emitAnswered(req, res, facts, route, null);
-}
-
-function readFacts(raw: readonly string[]): RequestFacts {
-  let requestId: string | undefined;
-  let host = '';
-  let contentLength: number | undefined;
-  let chunked = false;
-  let prefer: string | undefined;
-  let origin: string | undefined;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    if (name.length === 4 && name.toLowerCase() === 'host') host = raw[i + 1]!;
-    else if (name.length === 12 && name.toLowerCase() === 'x-request-id') requestId = raw[i + 1];
-    else if (name.length === 14 && name.toLowerCase() === 'content-length') contentLength = Number(raw[i + 1]);
-    else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') chunked = true;
-    else if (name.length === 6) {
-      const lower = name.toLowerCase();
-      if (lower === 'prefer') prefer = raw[i + 1];
-      else if (lower === 'origin') origin = raw[i + 1];
-    }
-  }
-  return { requestId: requestIdFrom(requestId), host, contentLength, chunked, prefer, origin, start: requestChannel.hasSubscribers ? performance.now() : 0 };
-}
-
-/** The gateway answers itself (404, 405, 413, 401, ...), and tells the subscribers (with the route, when one matched). */
-function answer(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, code: Parameters<typeof sendProblem>[1], detail: string, headers?: Record<string, string>, route?: CompiledRoute): void {
-  sendProblem(res, code, detail, facts.requestId, headers);
-  // Unread request bodies are drained so the connection stays usable (or closed with it).
-  req.resume();
-  emitAnswered(req, res, facts, route ?? null, code);
-}
-
-/** Tells the subscribers about a request the gateway answered itself. */
-function emitAnswered(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, route: CompiledRoute | null, code: string | null = null, bytesOut = 0): void {
-  if (!requestChannel.hasSubscribers) return;
-  requestChannel.publish({
-    time: Date.now(),
-    requestId: facts.requestId,
-    method: req.method ?? '',
-    path: route && route.auth.logRedact.length > 0 ? redactQueryParams(req.url ?? '', route.auth.logRedact) : (req.url ?? ''),
-    route: route?.id ?? null,
-    service: route?.service ?? null,
-    target: route && code === null ? 'mock' : null,
-    status: res.statusCode,
-    durationMs: performance.now() - facts.start,
-    bytesIn: facts.contentLength ?? 0,
-    bytesOut,
-    code,
-    consumer: facts.consumer ?? null,
-  } satisfies RequestEvent);
-}
-
-/** Requests Node's parser refuses (oversized headers, smuggling attempts, slow clients) get a problem+json answer. */
-function refuseClient(err: Error & { code?: string }, socket: Socket): void {
-  // A response is already on this socket (a pipelined request went bad): no answer can be slotted in.
-  const busy = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
-  if (!socket.writable || err.code === 'ECONNRESET' || busy) {
-    socket.destroy();
-    return;
-  }
-  const id = requestIdFrom(undefined);
-  const response =
-    err.code === 'HPE_HEADER_OVERFLOW'
-      ? rawProblemResponse('GW_HTTP_HEADERS_TOO_LARGE', 'the request headers are too large', id)
-      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? rawProblemResponse('GW_HTTP_REQUEST_TIMEOUT', 'the request was not received in time', id)
-        : rawProblemResponse('GW_HTTP_BAD_REQUEST', 'the request is malformed', id);
-  socket.end(response);
 }

@@ -5,6 +5,7 @@ import type { ApiComponent, Gateway, JsonObject, Route, RouteApi } from '../../.
 import { compileValidators, type RouteValidator } from '../../../../src/runtime/validate/compile-validator.js';
 import { bodySchemaFor, checkJsonBody, checkParameters, missingBody, type FieldError } from '../../../../src/runtime/validate/validate-request.js';
 import { route } from '../../../helpers/routes.js';
+import { DEFAULT_EDGE } from '../../../../src/project/edge.js';
 
 function gateway(openapi: string, api: RouteApi, components: ApiComponent[] = [], path = '/items/{id}'): { gateway: Gateway; route: Route } {
   const r = { ...route('POST', path, 's'), api };
@@ -19,6 +20,7 @@ function gateway(openapi: string, api: RouteApi, components: ApiComponent[] = []
     routes: [r],
     securitySchemes: [],
     rateLimitStore: { kind: 'memory' },
+    edge: DEFAULT_EDGE,
   } as Gateway;
   return { gateway: g, route: r };
 }

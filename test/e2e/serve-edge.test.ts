@@ -1,0 +1,177 @@
+import { writeFile } from 'node:fs/promises';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/cli.js';
+import { startEcho, type EchoReport, type EchoUpstream } from '../helpers/echo-upstream.js';
+import { startGwServe, type RunningGateway } from '../helpers/gw-serve.js';
+import { send, sendRaw } from '../helpers/http.js';
+import { oas30, writeFiles } from '../helpers/specs.js';
+
+/**
+ * What gw serve refuses from clients (docs/serve.md, "What gw refuses and why"): issue 10,
+ * items 6 (header names, Host, Connection), 7 (slow bodies), 8 (slow readers) and 11 (media
+ * types, Content-Type, Transfer-Encoding), each against a real gw serve and real upstreams.
+ */
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let echo: EchoUpstream | undefined;
+let gw: RunningGateway | undefined;
+const servers: Server[] = [];
+const sockets: Socket[] = [];
+
+beforeEach(async () => ({ dir, cleanup } = await tempDir('gw-edge-')));
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.destroy();
+  await gw?.stop();
+  gw = undefined;
+  await echo?.close();
+  echo = undefined;
+  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+  await cleanup();
+});
+
+const ITEM = { type: 'object', required: ['name'], properties: { name: { type: 'string' } } };
+const SPEC = oas30('Svc', {
+  '/items': {
+    get: { operationId: 'listItems' },
+    post: { operationId: 'createItem', requestBody: { required: true, content: { 'application/json': { schema: ITEM } } } },
+  },
+  '/notes': { post: { operationId: 'createNote', requestBody: { content: { 'application/json': { schema: ITEM }, 'text/plain': { schema: { type: 'string' } } } } } },
+  '/upload': { post: { operationId: 'upload', 'x-gw': { maxBodySize: '64mb' } } },
+  '/download': { get: { operationId: 'download' } },
+});
+
+/** One service "svc" in front of `upstream`, with createItem and createNote validated, and `edge` as given (YAML flow text). */
+async function project(upstream: string, edge = ''): Promise<void> {
+  await writeFiles(dir, { 'svc.yaml': SPEC });
+  const operations = '    operations: { createItem: { validate: true }, createNote: { validate: true } }\n';
+  await writeFile(join(dir, 'gw.yaml'), `version: 1\nname: test\n${edge ? `edge: ${edge}\n` : ''}services:\n  - name: svc\n    spec: svc.yaml\n    upstreams: ["${upstream}"]\n${operations}`);
+}
+
+async function echoAndGw(edge = '', args: string[] = []): Promise<{ echo: EchoUpstream; gw: RunningGateway }> {
+  echo = await startEcho('svc');
+  await project(echo.url, edge);
+  gw = await startGwServe(dir, args);
+  return { echo, gw };
+}
+
+/** A raw TCP connection to the gateway, closed after the test. */
+function open(url: string): Promise<Socket> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const s = connect(Number(u.port), u.hostname, () => resolve(s));
+    s.on('error', reject);
+    sockets.push(s);
+  });
+}
+
+function statusOf(raw: string): number {
+  return Number(/^HTTP\/1\.1 (\d{3}) /.exec(raw)?.[1] ?? 0);
+}
+
+function problemOf(raw: string): { code?: string; detail?: string } {
+  return JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)) as { code?: string };
+}
+
+function reportOf(raw: string): EchoReport {
+  return JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)) as EchoReport;
+}
+
+/** Waits until `check` holds, polling every 20 ms; false once `ms` have passed. */
+async function eventually(check: () => boolean, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (check()) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return check();
+}
+
+/** A raw upstream: `answer` gets each connection once its request head is in; opened and closed connections are counted. */
+async function rawUpstream(answer: (socket: Socket) => void): Promise<{ url: string; opened: () => number; closed: () => number }> {
+  let opened = 0;
+  let closed = 0;
+  const server = createServer((socket) => {
+    opened++;
+    socket.on('close', () => closed++);
+    socket.on('error', () => {});
+    let head = '';
+    const onData = (b: Buffer) => {
+      head += b.toString('latin1');
+      if (!head.includes('\r\n\r\n')) return;
+      socket.off('data', onData);
+      answer(socket);
+    };
+    socket.on('data', onData);
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  return { url: `http://127.0.0.1:${port}`, opened: () => opened, closed: () => closed };
+}
+
+describe('item 6: header names, Host and Connection', () => {
+  it('drops client headers whose names contain "_" (X_Consumer cannot pose as X-Consumer to a CGI upstream)', async () => {
+    const { gw } = await echoAndGw();
+    const raw = await sendRaw(gw.url, 'GET /items HTTP/1.1\r\nHost: x\r\nX_Consumer: root\r\nX-Kept: yes\r\nConnection: close\r\n\r\n');
+    expect(statusOf(raw)).toBe(200);
+    const report = reportOf(raw);
+    expect(report.headers['x_consumer']).toBeUndefined();
+    expect(report.headers['x-kept']).toBe('yes');
+  });
+
+  it('forwards them with edge.underscoresInHeaders: allow', async () => {
+    const { gw } = await echoAndGw('{ underscoresInHeaders: allow }');
+    const raw = await sendRaw(gw.url, 'GET /items HTTP/1.1\r\nHost: x\r\nX_Custom: 1\r\nConnection: close\r\n\r\n');
+    expect(reportOf(raw).headers['x_custom']).toBe('1');
+  });
+
+  it('answers 400 to two Host headers and to a Host that is not host[:port]', async () => {
+    const { echo, gw } = await echoAndGw();
+    for (const hosts of [['a.example', 'b.example'], ['a b'], ['a/b'], ['u@a.example'], [''], ['a.example:80x']]) {
+      const raw = await sendRaw(gw.url, `GET /items HTTP/1.1\r\n${hosts.map((h) => `Host: ${h}\r\n`).join('')}\r\n`);
+      expect(statusOf(raw), `Host ${JSON.stringify(hosts)}`).toBe(400);
+      expect(problemOf(raw).code).toBe('GW_HTTP_BAD_REQUEST');
+    }
+    for (const host of ['api.example.com', 'api.example.com:8443', '127.0.0.1:8080', '[::1]:8080', 'under_score.internal']) {
+      const raw = await sendRaw(gw.url, `GET /items HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+      expect(statusOf(raw), `Host ${host}`).toBe(200);
+    }
+    expect(echo.hits).toBe(5);
+  });
+
+  it('counts every Connection header line: a header named in the first one is not forwarded', async () => {
+    const { gw } = await echoAndGw();
+    const raw = await sendRaw(gw.url, 'GET /items HTTP/1.1\r\nHost: x\r\nConnection: x-secret-hop\r\nConnection: close\r\nX-Secret-Hop: 1\r\nX-Kept: yes\r\n\r\n');
+    const report = reportOf(raw);
+    expect(report.headers['x-secret-hop']).toBeUndefined();
+    expect(report.headers['x-kept']).toBe('yes');
+  });
+});
+
+describe('item 11: Content-Type and Transfer-Encoding', () => {
+  it('answers 400 to two Content-Type headers', async () => {
+    const { echo, gw } = await echoAndGw();
+    const raw = await sendRaw(gw.url, 'POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n{}');
+    expect(statusOf(raw)).toBe(400);
+    expect(problemOf(raw).code).toBe('GW_HTTP_BAD_REQUEST');
+    expect(echo.hits).toBe(0);
+  });
+
+  it('answers 501 to a transfer coding other than chunked, and 400 to Transfer-Encoding in HTTP/1.0', async () => {
+    const { echo, gw } = await echoAndGw();
+    const gzip = await sendRaw(gw.url, 'POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n');
+    expect(statusOf(gzip)).toBe(501);
+    expect(problemOf(gzip).code).toBe('GW_HTTP_TRANSFER_ENCODING');
+    const twoLines = await sendRaw(gw.url, 'POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n');
+    expect(statusOf(twoLines)).toBe(501);
+    const old = await sendRaw(gw.url, 'POST /upload HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n');
+    expect(statusOf(old)).toBe(400);
+    expect(echo.hits).toBe(0);
+    const chunked = await sendRaw(gw.url, 'POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n');
+    expect(statusOf(chunked)).toBe(200);
+    expect(reportOf(chunked).bytes).toBe(3);
+  });
+});
