@@ -92,6 +92,7 @@ export const CODES = {
   GW_HTTP_RATE_LIMIT_UNAVAILABLE: { severity: 'error', status: 503, title: 'The rate-limit store cannot be reached and the store fails closed.' },
   GW_HTTP_CORS_REJECTED: { severity: 'error', status: 403, title: 'A CORS preflight came from an origin the route does not allow.' },
   GW_HTTP_VALIDATION: { severity: 'error', status: 400, title: 'A parameter or the JSON body does not match the operation\'s schema; the answer names the field.' },
+  GW_HTTP_UNSUPPORTED_MEDIA_TYPE: { severity: 'error', status: 415, title: 'A validated operation got a body of a media type its spec does not declare (or none).' },
   GW_HTTP_TRANSFER_ENCODING: { severity: 'error', status: 501, title: 'The request body uses a transfer coding other than chunked, which the gateway does not decode.' },
 } as const satisfies Record<string, CodeInfo>;
 

@@ -4,7 +4,7 @@ import type { CompiledRoute } from './compile.js';
 import type { RequestFacts } from './proxy.js';
 import { checkRateLimit, limitKey, type LimitOutcome } from './rate-limit/rate-limiter.js';
 import { readBody, type BodyRead } from './validate/read-body.js';
-import { bodySchemaFor, checkJsonBody, checkParameters, describeFieldError, missingBody, type FieldError } from './validate/validate-request.js';
+import { bodySchemaFor, checkJsonBody, checkParameters, declaredMediaTypes, describeFieldError, missingBody, type FieldError } from './validate/validate-request.js';
 import type { ValidateFunction } from 'ajv';
 
 /** How a stage answers the client itself (server.ts): a problem+json with the route's extra headers, and the access-log event. */
@@ -39,7 +39,10 @@ function applyLimit(req: IncomingMessage, res: ServerResponse, route: CompiledRo
   return false;
 }
 
-/** Parameters at once; a JSON body is read whole (up to maxBodySize), checked, and then sent on from memory. */
+/**
+ * Parameters at once; then the body's media type must be one the operation declares (415), and a
+ * JSON body is read whole (up to maxBodySize), checked, and then sent on from memory.
+ */
 function validate(req: IncomingMessage, res: ServerResponse, route: CompiledRoute, facts: RequestFacts, pathValues: readonly string[], query: string, refuse: Refuse): boolean | Promise<boolean> {
   const v = route.validator!;
   const wrong = checkParameters(v, req, query, pathValues);
@@ -49,8 +52,13 @@ function validate(req: IncomingMessage, res: ServerResponse, route: CompiledRout
     const missing = missingBody(v, false);
     return missing ? invalid(req, res, route, facts, missing, refuse) : true;
   }
-  const schema = bodySchemaFor(v, req.headers['content-type']);
+  const schema = bodySchemaFor(v, facts.contentType);
   if (schema === undefined) return true;
+  if (schema === 'unsupported') {
+    const sent = facts.contentType === undefined ? 'a body without Content-Type' : `a ${JSON.stringify(facts.contentType)} body`;
+    refuse(req, res, facts, route, 'GW_HTTP_UNSUPPORTED_MEDIA_TYPE', `this operation takes ${declaredMediaTypes(v)}, not ${sent}`);
+    return false;
+  }
   return readBody(req, route.maxBodyBytes).then((read) => checkBody(req, res, route, facts, schema, read, refuse));
 }
 

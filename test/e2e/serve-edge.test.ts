@@ -151,7 +151,26 @@ describe('item 6: header names, Host and Connection', () => {
   });
 });
 
-describe('item 11: Content-Type and Transfer-Encoding', () => {
+describe('item 11: validated bodies, Content-Type and Transfer-Encoding', () => {
+  it('a validated operation accepts only the media types its spec declares: 415 otherwise, none included', async () => {
+    const { echo, gw } = await echoAndGw();
+    const plain = await send(gw.url, 'POST', '/items', { 'content-type': 'text/plain' }, '{}');
+    expect(plain.status).toBe(415);
+    expect(JSON.parse(plain.body).code).toBe('GW_HTTP_UNSUPPORTED_MEDIA_TYPE');
+    const none = await sendRaw(gw.url, 'POST /items HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}');
+    expect(statusOf(none)).toBe(415);
+    const wrong = await send(gw.url, 'POST', '/items', { 'content-type': 'application/json; charset=utf-8' }, '{}');
+    expect(wrong.status).toBe(400);
+    expect(JSON.parse(wrong.body).code).toBe('GW_HTTP_VALIDATION');
+    expect(echo.hits).toBe(0);
+    const good = await send(gw.url, 'POST', '/items', { 'content-type': 'Application/JSON; charset=utf-8' }, '{"name":"mug"}');
+    expect(good.status).toBe(200);
+    // Declared types other than JSON pass unchecked; undeclared ones do not.
+    expect((await send(gw.url, 'POST', '/notes', { 'content-type': 'text/plain' }, 'hello')).status).toBe(200);
+    expect((await send(gw.url, 'POST', '/notes', { 'content-type': 'application/xml' }, '<a/>')).status).toBe(415);
+    expect(echo.hits).toBe(2);
+  });
+
   it('answers 400 to two Content-Type headers', async () => {
     const { echo, gw } = await echoAndGw();
     const raw = await sendRaw(gw.url, 'POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n{}');

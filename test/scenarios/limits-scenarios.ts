@@ -112,6 +112,12 @@ export const limitsScenarios: Scenario[] = [
     differs: NGINX_NO_VALIDATION,
   },
   {
+    name: 'validation: a JSON body sent as text/plain is refused with 415 (the operation consumes application/json only)',
+    request: { method: 'POST', path: '/users', headers: { ...AUTH.usersKey, 'content-type': 'text/plain' }, body: '{"email":"grace@example.com"}' },
+    expect: { status: 415, problem: 'GW_HTTP_UNSUPPORTED_MEDIA_TYPE', body: /"detail":"this operation takes application\/json, not a \\"text\/plain\\" body"/ },
+    differs: [{ plane: 'nginx', why: 'nginx cannot validate requests against schemas: the request is forwarded', got: /^(status 200, want 415|body \{"name":"users".*want it to match|content-type application\/json, want application\/problem\+json)/ }],
+  },
+  {
     name: 'validation: a required body that is missing',
     request: { method: 'POST', path: '/users', headers: AUTH.usersKey },
     expect: { status: 400, problem: 'GW_HTTP_VALIDATION', body: /"errors":\[\{"in":"body","pointer":"","message":"is required"\}\]/ },

@@ -26,8 +26,17 @@ export interface ParamCheck {
 
 export interface BodyCheck {
   required: boolean;
-  /** Media types with a JSON schema, in spec order: exact type, or `application/*`, `*\/*`. */
-  media: { type: string; validate: ValidateFunction }[];
+  /**
+   * Every media type the operation's requestBody declares, in spec order, lower-case without
+   * parameters (`application/json`, `text/*`, `*\/*`); only these are accepted (415 otherwise).
+   * `validate` checks a JSON body against the type's schema; null: accepted unchecked.
+   */
+  media: BodyMedia[];
+}
+
+export interface BodyMedia {
+  type: string;
+  validate: ValidateFunction | null;
 }
 
 /** A route's checks, compiled once at start-up; null parts have nothing to check. */
@@ -127,8 +136,8 @@ class ServiceSchemas {
     const media: BodyCheck['media'] = [];
     for (const [type, m] of Object.entries((body.content ?? {}) as Record<string, JsonObject>)) {
       const lower = type.toLowerCase().split(';')[0]!.trim();
-      if (!m?.schema || !(isJsonType(lower) || lower === '*/*' || lower === 'application/*')) continue;
-      media.push({ type: lower, validate: compile(this.bodiesAjv(), this.convert(m.schema), `the ${lower} body schema`) });
+      const checked = m?.schema !== undefined && (isJsonType(lower) || lower === '*/*' || lower === 'application/*');
+      media.push({ type: lower, validate: checked ? compile(this.bodiesAjv(), this.convert(m.schema), `the ${lower} body schema`) : null });
     }
     return { required: body.required === true, media };
   }

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { isJsonType, type ParamCheck, type RouteValidator } from './compile-validator.js';
+import { isJsonType, type BodyMedia, type ParamCheck, type RouteValidator } from './compile-validator.js';
 
 /** One failing field, as the 400 answer lists it. */
 export interface FieldError {
@@ -56,13 +56,35 @@ function run(check: ParamCheck, data: Record<string, unknown>, where: 'path' | '
   return { in: where, name, message: rest.length > 0 ? `item ${rest.join('/')} ${message}` : message };
 }
 
-/** The schema for this request's body, when the body is JSON and the route checks it; undefined: not checked. */
-export function bodySchemaFor(v: RouteValidator, contentType: string | undefined): ValidateFunction | undefined {
-  if (!v.body || contentType === undefined) return undefined;
-  const type = contentType.split(';')[0]!.trim().toLowerCase();
-  if (!isJsonType(type)) return undefined;
-  const media = v.body.media;
-  return (media.find((m) => m.type === type) ?? media.find((m) => isJsonType(m.type)) ?? media.find((m) => m.type === 'application/*' || m.type === '*/*'))?.validate;
+/** A body with no Content-Type is taken as bytes (RFC 9110 8.3). */
+const UNTYPED = 'application/octet-stream';
+
+/**
+ * What the operation says about a body of this Content-Type: 'unsupported' when it declares
+ * media types and none matches (an exact type first, then `type/*`, then `*\/*`), the schema
+ * when the body is JSON and the matching type has one, else undefined (accepted unchecked).
+ */
+export function bodySchemaFor(v: RouteValidator, contentType: string | undefined): ValidateFunction | 'unsupported' | undefined {
+  if (!v.body || v.body.media.length === 0) return undefined;
+  const type = contentType === undefined ? UNTYPED : contentType.split(';')[0]!.trim().toLowerCase();
+  let range: BodyMedia | undefined;
+  let any: BodyMedia | undefined;
+  for (const m of v.body.media) {
+    if (m.type === type) return checkedAs(m, type);
+    if (m.type === '*/*') any ??= m;
+    else if (m.type.endsWith('/*') && type.startsWith(m.type.slice(0, -1))) range ??= m;
+  }
+  const match = range ?? any;
+  return match ? checkedAs(match, type) : 'unsupported';
+}
+
+function checkedAs(m: BodyMedia, type: string): ValidateFunction | undefined {
+  return m.validate !== null && isJsonType(type) ? m.validate : undefined;
+}
+
+/** The media types a validated operation declares, for the 415 answer. */
+export function declaredMediaTypes(v: RouteValidator): string {
+  return (v.body?.media ?? []).map((m) => m.type).join(', ');
 }
 
 /** A missing body where the operation requires one. */

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { isGwError } from '../../../../src/diagnostics/gw-error.js';
 import type { ApiComponent, Gateway, JsonObject, Route, RouteApi } from '../../../../src/model/types.js';
@@ -19,8 +20,7 @@ function gateway(openapi: string, api: RouteApi, components: ApiComponent[] = []
     upstreams: [],
     routes: [r],
     securitySchemes: [],
-    rateLimitStore: { kind: 'memory' },
-    edge: DEFAULT_EDGE,
+    rateLimitStore: { kind: 'memory' }, edge: DEFAULT_EDGE,
   } as Gateway;
   return { gateway: g, route: r };
 }
@@ -64,6 +64,43 @@ describe('checkParameters', () => {
   for (const c of cases) it(c.name, () => expect(checkParameters(v, req(c.headers), c.query, c.path ?? ['1'])).toEqual(c.want));
 });
 
+/** The schema bodySchemaFor found (a test that expects one). */
+function checked(found: ValidateFunction | 'unsupported' | undefined): ValidateFunction {
+  if (typeof found !== 'function') throw new Error(`no schema: ${String(found)}`);
+  return found;
+}
+
+describe('bodySchemaFor: the media types an operation declares', () => {
+  const any = { schema: { type: 'object' } };
+  const v = validator('3.0.3', { requestBody: { content: { 'application/json': any, 'text/*': {}, 'image/png': {} } } });
+  const wild = validator('3.0.3', { requestBody: { content: { 'application/*': any, 'multipart/form-data; boundary=x': {} } } });
+  const all = validator('3.0.3', { requestBody: { content: { '*/*': any } } });
+  const cases: { name: string; v: RouteValidator; type: string | undefined; want: 'schema' | 'unsupported' | undefined }[] = [
+    { name: 'the exact type, parameters and case aside', v, type: 'application/JSON; charset=utf-8', want: 'schema' },
+    { name: 'a type under a declared range', v, type: 'text/csv', want: undefined },
+    { name: 'a declared type without a schema', v, type: 'image/png', want: undefined },
+    { name: 'an undeclared type', v, type: 'application/xml', want: 'unsupported' },
+    { name: 'no Content-Type counts as application/octet-stream', v, type: undefined, want: 'unsupported' },
+    { name: 'an empty Content-Type', v, type: '', want: 'unsupported' },
+    { name: 'application/* checks JSON bodies', v: wild, type: 'application/problem+json', want: 'schema' },
+    { name: 'application/* takes other application types unchecked', v: wild, type: 'application/octet-stream', want: undefined },
+    { name: 'a declared type with parameters', v: wild, type: 'multipart/form-data; boundary=y', want: undefined },
+    { name: 'outside every range', v: wild, type: 'text/plain', want: 'unsupported' },
+    { name: '*/* takes anything, no Content-Type included', v: all, type: undefined, want: undefined },
+    { name: '*/* checks JSON bodies', v: all, type: 'application/json', want: 'schema' },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const found = bodySchemaFor(c.v, c.type);
+      expect(typeof found === 'function' ? 'schema' : found).toBe(c.want);
+    });
+  }
+  it('an operation without a requestBody, or with no media types, takes any body', () => {
+    expect(bodySchemaFor(validator('3.0.3', {}), 'text/plain')).toBeUndefined();
+    expect(bodySchemaFor(validator('3.0.3', { requestBody: { content: {} } }), 'text/plain')).toBeUndefined();
+  });
+});
+
 const newUser: RouteApi = {
   requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/NewUser' } }, 'text/plain': { schema: { type: 'string' } } } },
 };
@@ -74,7 +111,7 @@ const userComponents = [
 
 describe('checkJsonBody (OpenAPI 3.0)', () => {
   const v = validator('3.0.3', newUser, userComponents);
-  const json = bodySchemaFor(v, 'application/json; charset=utf-8')!;
+  const json = checked(bodySchemaFor(v, 'application/json; charset=utf-8'));
   const cases: { name: string; body: string; want: FieldError | null }[] = [
     { name: 'valid, nullable honoured', body: '{"email":"ada@example.com","password":"correct-horse","nick":null}', want: null },
     { name: 'too short', body: '{"email":"ada@example.com","password":"short"}', want: { in: 'body', pointer: '/password', message: 'must NOT have fewer than 8 characters' } },
@@ -87,10 +124,12 @@ describe('checkJsonBody (OpenAPI 3.0)', () => {
   ];
   for (const c of cases) it(c.name, () => expect(checkJsonBody(json, Buffer.from(c.body))).toEqual(c.want));
 
-  it('checks only JSON bodies; a required body must be there', () => {
-    expect(bodySchemaFor(v, 'text/plain')).toBeUndefined();
-    expect(bodySchemaFor(v, undefined)).toBeUndefined();
-    expect(bodySchemaFor(v, 'application/merge-patch+json')).toBe(json);
+  it('accepts only the declared media types, checks only JSON bodies; a required body must be there', () => {
+    expect(bodySchemaFor(v, 'Application/JSON')).toBe(json);
+    expect(bodySchemaFor(v, 'text/plain; charset=utf-8')).toBeUndefined();
+    expect(bodySchemaFor(v, undefined)).toBe('unsupported');
+    expect(bodySchemaFor(v, 'application/merge-patch+json')).toBe('unsupported');
+    expect(bodySchemaFor(v, 'text/html')).toBe('unsupported');
     expect(missingBody(v, false)).toEqual({ in: 'body', pointer: '', message: 'is required' });
     expect(missingBody(v, true)).toBeNull();
   });
@@ -100,7 +139,7 @@ describe('checkJsonBody (OpenAPI 3.1: JSON Schema 2020-12)', () => {
   const v = validator('3.1.0', { requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/P' } } } } }, [
     schema('P', { type: 'object', properties: { price: { type: 'number', exclusiveMinimum: 0 }, sale: { type: ['number', 'null'] }, tags: { type: 'array', prefixItems: [{ const: 'first' }] } } }),
   ]);
-  const json = bodySchemaFor(v, 'application/json')!;
+  const json = checked(bodySchemaFor(v, 'application/json'));
   const cases: { name: string; body: string; want: FieldError | null }[] = [
     { name: 'valid with a null', body: '{"price":1,"sale":null,"tags":["first","x"]}', want: null },
     { name: 'numeric exclusiveMinimum', body: '{"price":0}', want: { in: 'body', pointer: '/price', message: 'must be > 0' } },
@@ -137,7 +176,7 @@ describe('the documented example (golden case 11-policies) compiles in the runti
     const model = JSON.parse(await readFile(new URL('../../../golden/cases/11-policies/expected/model.json', import.meta.url), 'utf8')) as Gateway;
     const validators = compileValidators(model);
     expect([...validators.keys()].sort()).toEqual(['shop.getProduct', 'shop.placeOrder', 'shop.searchProducts']);
-    const order = bodySchemaFor(validators.get('shop.placeOrder')!, 'application/json')!;
+    const order = checked(bodySchemaFor(validators.get('shop.placeOrder')!, 'application/json'));
     expect(checkJsonBody(order, Buffer.from('{"lines":[{"sku":"blue-mug","quantity":0}],"note":null}'))).toEqual({ in: 'body', pointer: '/lines/0/quantity', message: 'must be >= 1' });
     expect(checkJsonBody(order, Buffer.from('{"lines":[{"sku":"blue-mug","quantity":2}],"note":null}'))).toBeNull();
     expect(checkParameters(validators.get('shop.searchProducts')!, req(), 'tags=a,b&limit=51', [])).toEqual({ in: 'query', name: 'limit', message: 'must be <= 50' });
