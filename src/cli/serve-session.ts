@@ -22,8 +22,9 @@ export interface ServeRequest {
   color: boolean;
   watch: boolean;
   drainMs: number;
-  clientHeaderTimeoutMs: number;
-  clientRequestTimeoutMs: number;
+  /** --client-header-timeout and --client-request-timeout when given; gw.yaml `edge.timeouts` otherwise. */
+  clientHeaderTimeoutMs?: number;
+  clientRequestTimeoutMs?: number;
   /** Mock the services that have no upstream, or none that accepts a connection at start-up. */
   mockMissing: boolean;
 }

@@ -23,8 +23,8 @@ last good configuration serving. SIGINT/SIGTERM drain requests in flight, then e
     'log-format': Flags.string({ summary: 'Access log: pretty (coloured on a terminal), json (one object a line) or off.', options: ['pretty', 'json', 'off'], default: 'pretty' }),
     watch: Flags.boolean({ char: 'w', summary: 'Reload when gw.yaml or a spec changes.', default: false }),
     'mock-missing': Flags.boolean({ summary: 'Answer from the spec examples for services with no upstream, or none reachable at start-up.', default: false }),
-    'client-header-timeout': Flags.integer({ summary: 'Seconds a client has to send its request headers.', default: 10, min: 1 }),
-    'client-request-timeout': Flags.integer({ summary: 'Seconds a client has to send its whole request, body included.', default: 60, min: 1 }),
+    'client-header-timeout': Flags.integer({ summary: 'Seconds a client has to send its request headers (default: edge.timeouts.header in gw.yaml, 10 s).', min: 1 }),
+    'client-request-timeout': Flags.integer({ summary: 'Seconds a client has to send its whole request, body included (default: edge.timeouts.request in gw.yaml, 60 s).', min: 1 }),
     'drain-timeout': Flags.integer({ summary: 'Seconds to let requests in flight finish on shutdown.', default: 10, min: 0 }),
   };
 
@@ -43,8 +43,8 @@ last good configuration serving. SIGINT/SIGTERM drain requests in flight, then e
         color: useColor(process.stdout),
         watch: flags.watch,
         drainMs: flags['drain-timeout'] * 1000,
-        clientHeaderTimeoutMs: flags['client-header-timeout'] * 1000,
-        clientRequestTimeoutMs: flags['client-request-timeout'] * 1000,
+        clientHeaderTimeoutMs: seconds(flags['client-header-timeout']),
+        clientRequestTimeoutMs: seconds(flags['client-request-timeout']),
         mockMissing: flags['mock-missing'],
       },
       (text) => process.stderr.write(text),
@@ -55,4 +55,8 @@ last good configuration serving. SIGINT/SIGTERM drain requests in flight, then e
     const { dropped } = await session.stop();
     process.stderr.write(stoppedLine(dropped));
   }
+}
+
+function seconds(flag: number | undefined): number | undefined {
+  return flag === undefined ? undefined : flag * 1000;
 }

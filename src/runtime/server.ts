@@ -18,16 +18,16 @@ import { answer, emitAnswered, refuse, refuseHead } from './self-answers.js';
 export interface GatewayServerOptions {
   host: string;
   port: number;
-  /** A client must send its request headers within this time (slowloris). */
+  /** Overrides the model's edge.headerTimeoutMs (gw serve --client-header-timeout): a client must send its request headers within this time (slowloris). */
   headersTimeoutMs?: number;
-  /** A client must send its whole request within this time. */
+  /** Overrides the model's edge.requestTimeoutMs (--client-request-timeout): a client must send its whole request within this time. */
   clientRequestTimeoutMs?: number;
   keepAliveTimeoutMs?: number;
   /** Request headers larger than this are refused with 431. */
   maxHeaderBytes?: number;
 }
 
-export const SERVER_DEFAULTS = { headersTimeoutMs: 10_000, clientRequestTimeoutMs: 60_000, keepAliveTimeoutMs: 5_000, maxHeaderBytes: 16 * 1024 };
+export const SERVER_DEFAULTS = { keepAliveTimeoutMs: 5_000, maxHeaderBytes: 16 * 1024 };
 
 /**
  * The gateway's HTTP server. The request path only looks things up in the compiled table:
@@ -46,18 +46,25 @@ export class GatewayServer {
     this.table = compiled;
     this.health = new HealthChecks(compiled);
     const o = { ...SERVER_DEFAULTS, ...options };
+    const t = this.clientTimeouts(compiled);
     this.server = createServer(
       {
         maxHeaderSize: o.maxHeaderBytes,
-        requestTimeout: o.clientRequestTimeoutMs,
-        headersTimeout: o.headersTimeoutMs,
+        requestTimeout: t.request,
+        headersTimeout: t.headers,
         keepAliveTimeout: o.keepAliveTimeoutMs,
         // How often Node looks for clients past their header/request deadline (default 30 s).
-        connectionsCheckingInterval: Math.min(1_000, o.headersTimeoutMs),
+        connectionsCheckingInterval: Math.min(1_000, t.headers),
       },
       (req, res) => this.handle(req, res),
     );
     this.server.on('clientError', (err: Error & { code?: string }, socket: Socket) => refuseClient(err, socket));
+  }
+
+  /** The header and whole-request timeouts: the options (flags) win over the model's edge; the request's is never the shorter. */
+  private clientTimeouts(table: CompiledGateway): { headers: number; request: number } {
+    const headers = this.options.headersTimeoutMs ?? table.gateway.edge.headerTimeoutMs;
+    return { headers, request: Math.max(this.options.clientRequestTimeoutMs ?? table.gateway.edge.requestTimeoutMs, headers) };
   }
 
   get compiled(): CompiledGateway {
@@ -81,6 +88,9 @@ export class GatewayServer {
     const old = this.table;
     this.health.stop();
     this.table = next;
+    const t = this.clientTimeouts(next);
+    this.server.headersTimeout = t.headers;
+    this.server.requestTimeout = t.request;
     this.health = new HealthChecks(next);
     this.health.start();
     void closeCompiled(old);

@@ -19,8 +19,9 @@ export interface StandaloneSettings {
   adminPort: number | undefined;
   logFormat: LogFormat;
   drainMs: number;
-  clientHeaderTimeoutMs: number;
-  clientRequestTimeoutMs: number;
+  /** CLIENT_HEADER_TIMEOUT and CLIENT_REQUEST_TIMEOUT when set; the model's edge timeouts otherwise. */
+  clientHeaderTimeoutMs: number | undefined;
+  clientRequestTimeoutMs: number | undefined;
   /** Upstream id -> the targets that replace the model's. */
   overrides: Map<string, Target[]>;
 }
@@ -29,7 +30,7 @@ export interface StandaloneSettings {
 export const UPSTREAM_ENV_PREFIX = 'GW_UPSTREAM_';
 
 /** The defaults, the same as `gw serve`'s flags. */
-export const STANDALONE_DEFAULTS = { adminHost: '127.0.0.1', logFormat: 'pretty' as LogFormat, drainSeconds: 10, clientHeaderTimeoutSeconds: 10, clientRequestTimeoutSeconds: 60 };
+export const STANDALONE_DEFAULTS = { adminHost: '127.0.0.1', logFormat: 'pretty' as LogFormat, drainSeconds: 10 };
 
 type Env = Record<string, string | undefined>;
 
@@ -52,8 +53,8 @@ export function readStandaloneEnv(env: Env, embedded: EmbeddedGateway): { settin
   const port = integer('PORT', 0, 65535, g.listen.port, 'a port number')!;
   const adminPort = integer('ADMIN_PORT', 0, 65535, undefined, 'a port number');
   const drain = integer('DRAIN_TIMEOUT', 0, 86_400, STANDALONE_DEFAULTS.drainSeconds, 'a number of seconds')!;
-  const headers = integer('CLIENT_HEADER_TIMEOUT', 1, 86_400, STANDALONE_DEFAULTS.clientHeaderTimeoutSeconds, 'a number of seconds')!;
-  const request = integer('CLIENT_REQUEST_TIMEOUT', 1, 86_400, STANDALONE_DEFAULTS.clientRequestTimeoutSeconds, 'a number of seconds')!;
+  const headers = integer('CLIENT_HEADER_TIMEOUT', 1, 86_400, undefined, 'a number of seconds');
+  const request = integer('CLIENT_REQUEST_TIMEOUT', 1, 86_400, undefined, 'a number of seconds');
 
   let logFormat = STANDALONE_DEFAULTS.logFormat;
   const rawFormat = get('LOG_FORMAT');
@@ -93,8 +94,8 @@ export function readStandaloneEnv(env: Env, embedded: EmbeddedGateway): { settin
       adminPort,
       logFormat,
       drainMs: drain * 1000,
-      clientHeaderTimeoutMs: headers * 1000,
-      clientRequestTimeoutMs: request * 1000,
+      clientHeaderTimeoutMs: headers === undefined ? undefined : headers * 1000,
+      clientRequestTimeoutMs: request === undefined ? undefined : request * 1000,
       overrides,
     },
     diagnostics,

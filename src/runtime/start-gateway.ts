@@ -29,8 +29,9 @@ export interface StartGatewayOptions {
   writeLog?: (line: string) => void;
   /** Where warnings in words go (stderr by default): the rate-limit store's outages. */
   writeWarning?: (line: string) => void;
-  clientHeaderTimeoutMs: number;
-  clientRequestTimeoutMs: number;
+  /** Override the model's edge.headerTimeoutMs and edge.requestTimeoutMs (a flag or variable that was set). */
+  clientHeaderTimeoutMs?: number;
+  clientRequestTimeoutMs?: number;
   /** How long requests in flight may run on after stop() before they are cut. */
   drainMs: number;
   /** Where the secrets of `credentials` are read: the folder relative files resolve against, and the environment. */
@@ -77,7 +78,7 @@ export async function startGateway(gateway: Gateway, options: StartGatewayOption
     host: options.host,
     port: options.port,
     headersTimeoutMs: options.clientHeaderTimeoutMs,
-    clientRequestTimeoutMs: Math.max(options.clientRequestTimeoutMs, options.clientHeaderTimeoutMs),
+    clientRequestTimeoutMs: options.clientRequestTimeoutMs,
   });
   // Metrics subscribe to the runtime's events only when something can scrape them.
   const metrics = options.adminPort !== undefined ? new GatewayMetrics() : undefined;

@@ -151,6 +151,33 @@ describe('item 6: header names, Host and Connection', () => {
   });
 });
 
+describe('client timeouts: edge.timeouts in gw.yaml, the flags over them', () => {
+  /** Sends half a request head and returns how long until the gateway answered 408 or closed. */
+  async function slowHead(url: string): Promise<{ ms: number; raw: string }> {
+    const started = Date.now();
+    const raw = await sendRaw(url, 'GET /items HTTP/1.1\r\nHost: x\r\n', 10_000);
+    return { ms: Date.now() - started, raw };
+  }
+
+  it('takes edge.timeouts.header from gw.yaml, and --client-header-timeout over it', async () => {
+    const first = await echoAndGw('{ timeouts: { header: 1s } }');
+    const fromYaml = await slowHead(first.gw.url);
+    expect(fromYaml.ms).toBeLessThan(4_000);
+    expect(fromYaml.raw === '' || statusOf(fromYaml.raw) === 408).toBe(true);
+    await first.gw.stop();
+    await project(first.echo.url, '{ timeouts: { header: 30s } }');
+    gw = await startGwServe(dir, ['--client-header-timeout', '1']);
+    expect((await slowHead(gw.url)).ms).toBeLessThan(4_000);
+  });
+
+  it('applies a changed edge.timeouts.header on reload', async () => {
+    const { gw } = await echoAndGw('{ timeouts: { header: 30s } }', ['--watch']);
+    await project(echo!.url, '{ timeouts: { header: 1s } }');
+    expect(await eventually(() => gw.output().stderr.includes('reloaded'), 5_000)).toBe(true);
+    expect((await slowHead(gw.url)).ms).toBeLessThan(4_000);
+  });
+});
+
 describe('item 11: validated bodies, Content-Type and Transfer-Encoding', () => {
   it('a validated operation accepts only the media types its spec declares: 415 otherwise, none included', async () => {
     const { echo, gw } = await echoAndGw();

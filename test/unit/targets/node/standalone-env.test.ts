@@ -11,7 +11,7 @@ describe('readStandaloneEnv: settings', () => {
   it('defaults to the model listen address and gw serve defaults', () => {
     const { settings, diagnostics } = read({});
     expect(diagnostics).toEqual([]);
-    expect(settings).toEqual({ host: '127.0.0.1', port: 8080, adminHost: '127.0.0.1', adminPort: undefined, logFormat: 'pretty', drainMs: 10_000, clientHeaderTimeoutMs: 10_000, clientRequestTimeoutMs: 60_000, overrides: new Map() });
+    expect(settings).toEqual({ host: '127.0.0.1', port: 8080, adminHost: '127.0.0.1', adminPort: undefined, logFormat: 'pretty', drainMs: 10_000, clientHeaderTimeoutMs: undefined, clientRequestTimeoutMs: undefined, overrides: new Map() });
   });
   it('reads every variable', () => {
     const { settings, diagnostics } = read({ HOST: '0.0.0.0', PORT: '0', ADMIN_HOST: '::1', ADMIN_PORT: '9901', LOG_FORMAT: 'json', DRAIN_TIMEOUT: '0', CLIENT_HEADER_TIMEOUT: '5', CLIENT_REQUEST_TIMEOUT: '30' });
