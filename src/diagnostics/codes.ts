@@ -94,6 +94,8 @@ export const CODES = {
   GW_HTTP_VALIDATION: { severity: 'error', status: 400, title: 'A parameter or the JSON body does not match the operation\'s schema; the answer names the field.' },
   GW_HTTP_UNSUPPORTED_MEDIA_TYPE: { severity: 'error', status: 415, title: 'A validated operation got a body of a media type its spec does not declare (or none).' },
   GW_HTTP_TRANSFER_ENCODING: { severity: 'error', status: 501, title: 'The request body uses a transfer coding other than chunked, which the gateway does not decode.' },
+  GW_HTTP_TOO_MANY_BODIES: { severity: 'error', status: 429, title: 'The client address has as many requests with a body in progress as edge.requestBodies.perClient allows.' },
+  GW_HTTP_BUFFERS_FULL: { severity: 'error', status: 503, title: 'The request bodies held in memory would pass edge.requestBodies.memory; Retry-After says when to try again.' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof CODES;

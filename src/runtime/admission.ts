@@ -3,7 +3,8 @@ import type { Code } from '../diagnostics/codes.js';
 import type { CompiledRoute } from './compile.js';
 import type { RequestFacts } from './proxy.js';
 import { checkRateLimit, limitKey, type LimitOutcome } from './rate-limit/rate-limiter.js';
-import { readBody, type BodyRead } from './validate/read-body.js';
+import type { BodyIntake } from './body-intake.js';
+import { readBody, type BodyRead } from './read-body.js';
 import { bodySchemaFor, checkJsonBody, checkParameters, declaredMediaTypes, describeFieldError, missingBody, type FieldError } from './validate/validate-request.js';
 import type { ValidateFunction } from 'ajv';
 
@@ -15,16 +16,16 @@ export type Refuse = (req: IncomingMessage, res: ServerResponse, facts: RequestF
  * request; false: a stage has answered it. Synchronous unless a stage has to wait (Redis, or
  * reading a JSON body to check it), so a route limited in memory pays no promise.
  */
-export function admitRequest(req: IncomingMessage, res: ServerResponse, route: CompiledRoute, facts: RequestFacts, pathValues: readonly string[], query: string, refuse: Refuse): boolean | Promise<boolean> {
+export function admitRequest(req: IncomingMessage, res: ServerResponse, route: CompiledRoute, facts: RequestFacts, pathValues: readonly string[], query: string, refuse: Refuse, intake: BodyIntake): boolean | Promise<boolean> {
   const limit = route.rateLimit;
   if (limit !== null) {
     const outcome = checkRateLimit(limit, limitKey(limit, req, facts.consumer), Date.now());
     if (outcome instanceof Promise) {
-      return outcome.then((o) => applyLimit(req, res, route, facts, o, refuse) && (route.validator === null || validate(req, res, route, facts, pathValues, query, refuse)));
+      return outcome.then((o) => applyLimit(req, res, route, facts, o, refuse) && (route.validator === null || validate(req, res, route, facts, pathValues, query, refuse, intake)));
     }
     if (!applyLimit(req, res, route, facts, outcome, refuse)) return false;
   }
-  return route.validator === null ? true : validate(req, res, route, facts, pathValues, query, refuse);
+  return route.validator === null ? true : validate(req, res, route, facts, pathValues, query, refuse, intake);
 }
 
 function applyLimit(req: IncomingMessage, res: ServerResponse, route: CompiledRoute, facts: RequestFacts, outcome: LimitOutcome, refuse: Refuse): boolean {
@@ -43,7 +44,7 @@ function applyLimit(req: IncomingMessage, res: ServerResponse, route: CompiledRo
  * Parameters at once; then the body's media type must be one the operation declares (415), and a
  * JSON body is read whole (up to maxBodySize), checked, and then sent on from memory.
  */
-function validate(req: IncomingMessage, res: ServerResponse, route: CompiledRoute, facts: RequestFacts, pathValues: readonly string[], query: string, refuse: Refuse): boolean | Promise<boolean> {
+function validate(req: IncomingMessage, res: ServerResponse, route: CompiledRoute, facts: RequestFacts, pathValues: readonly string[], query: string, refuse: Refuse, intake: BodyIntake): boolean | Promise<boolean> {
   const v = route.validator!;
   const wrong = checkParameters(v, req, query, pathValues);
   if (wrong) return invalid(req, res, route, facts, wrong, refuse);
@@ -59,27 +60,56 @@ function validate(req: IncomingMessage, res: ServerResponse, route: CompiledRout
     refuse(req, res, facts, route, 'GW_HTTP_UNSUPPORTED_MEDIA_TYPE', `this operation takes ${declaredMediaTypes(v)}, not ${sent}`);
     return false;
   }
-  return readBody(req, route.maxBodyBytes).then((read) => checkBody(req, res, route, facts, schema, read, refuse));
+  const edge = route.edge;
+  const options = { limit: route.maxBodyBytes, stopAt: Infinity, length: undefined, gapMs: edge.bodyTimeoutMs, intake, memoryLimit: edge.bodyMemoryBytes, holder: facts };
+  return readBody(req, options).then((read) => checkBody(req, res, route, facts, schema, read, refuse));
 }
 
 function checkBody(req: IncomingMessage, res: ServerResponse, route: CompiledRoute, facts: RequestFacts, schema: ValidateFunction, read: BodyRead, refuse: Refuse): boolean {
-  if (read.kind === 'aborted') return false;
-  if (read.kind === 'too-large') {
-    // The rest of the body is not read: the connection closes after the answer.
-    res.shouldKeepAlive = false;
-    refuse(req, res, facts, route, 'GW_HTTP_PAYLOAD_TOO_LARGE', `the request body is larger than ${route.maxBodyBytes} bytes`, { connection: 'close' }, undefined, false);
-    return false;
-  }
+  if (read.kind !== 'body' && read.kind !== 'head') return refuseBodyRead(req, res, facts, route, read, refuse);
   const wrong = checkJsonBody(schema, read.bytes);
   if (wrong) return invalid(req, res, route, facts, wrong, refuse);
-  // The buffered body goes upstream with its length, whatever framing the client used.
-  facts.body = read.bytes;
-  facts.chunked = false;
-  facts.contentLength = read.bytes.length;
+  keepWholeBody(facts, read.bytes);
   return true;
 }
 
 function invalid(req: IncomingMessage, res: ServerResponse, route: CompiledRoute, facts: RequestFacts, e: FieldError, refuse: Refuse): false {
   refuse(req, res, facts, route, 'GW_HTTP_VALIDATION', describeFieldError(e), undefined, { errors: [e] });
+  return false;
+}
+
+/**
+ * gw's rule for request bodies (docs/serve.md): before an upstream connection is taken, the body
+ * is read into memory, all of it when it fits in edge.bodyBufferBytes, else that much, and the
+ * rest streams after it. So a slow client holds memory it has sent, never an upstream connection,
+ * until it has proved it is sending. true: go on (facts.body or facts.bodyHead is set); false: the
+ * gateway has answered (408, 413, 503) or the client left.
+ */
+export function bufferBody(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, route: CompiledRoute, intake: BodyIntake, refuse: Refuse): Promise<boolean> {
+  const edge = route.edge;
+  const length = facts.chunked ? undefined : facts.contentLength;
+  return readBody(req, { limit: route.maxBodyBytes, stopAt: edge.bodyBufferBytes, length, gapMs: edge.bodyTimeoutMs, intake, memoryLimit: edge.bodyMemoryBytes, holder: facts }).then((read) => {
+    if (read.kind === 'head') facts.bodyHead = read.bytes;
+    else if (read.kind === 'body') keepWholeBody(facts, read.bytes);
+    else return refuseBodyRead(req, res, facts, route, read, refuse);
+    return true;
+  });
+}
+
+/** A body read whole goes upstream from memory with its length, whatever framing the client used. */
+export function keepWholeBody(facts: RequestFacts, bytes: Buffer): void {
+  facts.body = bytes;
+  facts.chunked = false;
+  facts.contentLength = bytes.length;
+}
+
+/** Answers a body that could not be read (the connection closes: the rest of the body is never read); always false. */
+export function refuseBodyRead(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, route: CompiledRoute, read: Exclude<BodyRead, { kind: 'body' | 'head' }>, refuse: Refuse): false {
+  if (read.kind === 'aborted') return false;
+  res.shouldKeepAlive = false;
+  const close = { connection: 'close' };
+  if (read.kind === 'too-large') refuse(req, res, facts, route, 'GW_HTTP_PAYLOAD_TOO_LARGE', `the request body is larger than ${route.maxBodyBytes} bytes`, close, undefined, false);
+  else if (read.kind === 'timeout') refuse(req, res, facts, route, 'GW_HTTP_REQUEST_TIMEOUT', `the client sent no body bytes for ${route.edge.bodyTimeoutMs} ms`, close, undefined, false);
+  else refuse(req, res, facts, route, 'GW_HTTP_BUFFERS_FULL', 'the gateway holds as many request bodies as it may; retry shortly', { ...close, 'retry-after': '1' }, undefined, false);
   return false;
 }

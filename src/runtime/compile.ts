@@ -1,5 +1,5 @@
 import { H1Pool } from './h1-pool.js';
-import type { Gateway, HealthCheck, HttpMethod, Route } from '../model/types.js';
+import type { Edge, Gateway, HealthCheck, HttpMethod, Route } from '../model/types.js';
 import type { Balancer } from './balancers/balancer.js';
 import { createBalancer } from './balancers/create-balancer.js';
 import { Router } from './router.js';
@@ -46,6 +46,8 @@ export interface CompiledRoute {
   rateLimit: CompiledRateLimit | null;
   /** Parameter and JSON body checks (src/runtime/validate/); null: validate is off. */
   validator: RouteValidator | null;
+  /** The gateway's client-facing rules (the model's `edge`), where the request path needs them. */
+  edge: Edge;
 }
 
 export interface PreparedMock {
@@ -108,12 +110,13 @@ export function compileGateway(gateway: Gateway, options: CompileOptions = {}): 
     cors: cors[i] ?? null,
     rateLimit: r.settings.rateLimit ? compileRateLimit(r.settings.rateLimit, store) : null,
     validator: validators.get(r.id) ?? null,
+    edge: gateway.edge,
   }));
   const router = new Router(routes.map((c, i) => ({ method: c.method, segments: gateway.routes[i]!.segments, params: gateway.routes[i]!.params, value: c })));
   return { gateway, router, routes, upstreams, rateLimitStore: store, ownsRateLimitStore: options.rateLimitStore === undefined };
 }
 
-function compileRoute(r: Route, upstream: UpstreamRuntime): Omit<CompiledRoute, 'auth' | 'cors' | 'rateLimit' | 'validator'> {
+function compileRoute(r: Route, upstream: UpstreamRuntime): Omit<CompiledRoute, 'auth' | 'cors' | 'rateLimit' | 'validator' | 'edge'> {
   const index = new Map(r.params.map((p, i) => [p.name, i]));
   const upstreamPath: (string | number)[] = [];
   for (const piece of r.upstreamPath.split(/(\{[^{}]+\})/)) {

@@ -8,6 +8,7 @@ import { redactQueryParams } from './auth/strip-credentials.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
 import { sendProblem } from './problem.js';
 import type { H1Handler } from './h1-pool.js';
+import { StreamedBody, type BodyWatcher } from './streamed-body.js';
 import { recordFailure, recordSuccess, type TargetState } from './target-state.js';
 
 /** Facts about the incoming request, read once from its raw headers. */
@@ -29,12 +30,21 @@ export interface RequestFacts {
   consumer?: string;
   /** Headers the gateway adds to the answer, whoever gives it (RateLimit-*, CORS). */
   responseHeaders?: readonly string[];
-  /** The body, when a stage had to read it whole (validation); sent instead of the stream. */
+  /** The body, when a stage read it whole (validation, or a body within edge.bodyBufferBytes); sent instead of the stream. */
   body?: Buffer;
+  /** The first part of a larger body, read before the upstream connection was taken; the rest streams after it. */
+  bodyHead?: Buffer;
+  /** Bytes of this request's body counted in the gateway's memory for bodies, given back when it is answered. */
+  heldBytes?: number;
 }
 
 class PayloadTooLargeError extends Error {
   readonly code = 'GW_PAYLOAD_TOO_LARGE';
+}
+
+/** The client stopped sending its body while the upstream waited for it (edge.bodyTimeoutMs). */
+class BodyStalledError extends Error {
+  readonly code = 'GW_BODY_STALLED';
 }
 
 const RETRYABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -45,17 +55,18 @@ const RETRYABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH'
  * when the method is idempotent and nothing was sent yet, and maps failures to 502/503/504.
  * Implements the upstream client's handler (h1-pool.ts): the response arrives as a flat header list.
  */
-export class Forward implements H1Handler {
+export class Forward implements H1Handler, BodyWatcher {
   private target: TargetState | undefined;
   private attempt = 0;
   private abortUpstream: ((err?: Error) => void) | undefined;
   private bytesOut = 0;
-  private bytesIn = 0;
   private done = false;
   private readonly hasBody: boolean;
   private resume: (() => void) | undefined;
   /** The latest body chunk, written when the next one comes or with the end: a one-chunk answer goes out in one write. */
   private held: Buffer | undefined;
+  /** The request body, when it streams from the client. */
+  private streamed: StreamedBody | undefined;
 
   constructor(
     private readonly req: IncomingMessage,
@@ -108,20 +119,23 @@ export class Forward implements H1Handler {
     );
   }
 
-  /** The request body as it arrives; a chunked body larger than the route allows stops with 413. */
-  private body(): NodeJS.ReadableStream | AsyncGenerator<Buffer> {
+  /**
+   * The request body: from memory when it was read whole, else what was read first and then the
+   * rest as the client sends it, timed and counted (streamed-body.ts). A chunked body goes up
+   * chunked (h1-pool.ts frames an async iterable so), one with a Content-Length as it came.
+   */
+  private body(): NodeJS.ReadableStream | AsyncIterable<Buffer> {
     if (this.facts.body !== undefined) return Readable.from([this.facts.body]);
-    if (!this.facts.chunked) return this.req;
-    const limit = this.route.maxBodyBytes;
-    const req = this.req;
-    const self = this;
-    return (async function* limited() {
-      for await (const chunk of req as AsyncIterable<Buffer>) {
-        self.bytesIn += chunk.length;
-        if (self.bytesIn > limit) throw new PayloadTooLargeError(`request body over ${limit} bytes`);
-        yield chunk;
-      }
-    })();
+    const stream = (this.streamed = new StreamedBody(this.req, this.facts.bodyHead, this.route.maxBodyBytes, this.route.edge.bodyTimeoutMs, this));
+    return this.facts.chunked ? { [Symbol.asyncIterator]: () => stream[Symbol.asyncIterator]() } : stream;
+  }
+
+  bodyStalled(): void {
+    if (!this.done) this.abortUpstream?.(new BodyStalledError(`no body bytes for ${this.route.edge.bodyTimeoutMs} ms`));
+  }
+
+  bodyTooLarge(): void {
+    if (!this.done) this.abortUpstream?.(new PayloadTooLargeError(`request body over ${this.route.maxBodyBytes} bytes`));
   }
 
   onConnect(abort: (err?: Error) => void): void {
@@ -173,6 +187,11 @@ export class Forward implements H1Handler {
       this.fail('GW_HTTP_PAYLOAD_TOO_LARGE', `the request body is larger than ${this.route.maxBodyBytes} bytes`, { connection: 'close' });
       return;
     }
+    if (err instanceof BodyStalledError) {
+      // 408 and the client's connection closes (at once, when the answer had begun): both sides are done.
+      this.fail('GW_HTTP_REQUEST_TIMEOUT', `the client sent no body bytes for ${this.route.edge.bodyTimeoutMs} ms`, { connection: 'close' });
+      return;
+    }
     this.held = undefined;
     if (err.message === 'client closed the connection' || this.req.destroyed) {
       this.done = true;
@@ -212,6 +231,11 @@ export class Forward implements H1Handler {
 
   private fail(code: Code, detail: string, headers?: Record<string, string>): void {
     this.done = true;
+    // A body still coming is not read on: the client's connection closes after this answer.
+    if (this.streamed !== undefined && !this.req.complete) {
+      this.streamed.stop();
+      this.res.shouldKeepAlive = false;
+    }
     sendProblem(this.res, code, detail, this.facts.requestId, this.facts.responseHeaders ? { ...extraHeadersRecord(this.facts.responseHeaders), ...headers } : headers);
     this.emit(this.res.statusCode, code);
   }
@@ -228,7 +252,7 @@ export class Forward implements H1Handler {
       target: this.target?.url ?? null,
       status,
       durationMs: performance.now() - this.facts.start,
-      bytesIn: this.bytesIn || (this.facts.contentLength ?? 0),
+      bytesIn: this.streamed?.received || (this.facts.contentLength ?? 0),
       bytesOut: this.bytesOut,
       code,
       consumer: this.facts.consumer ?? null,

@@ -4,6 +4,8 @@ import type { AuthOutcome } from './auth/auth-policy.js';
 import { withoutQueryParams } from './auth/strip-credentials.js';
 import { isPromise } from './auth/types.js';
 import { closeCompiled, type CompiledGateway, type CompiledRoute } from './compile.js';
+import { BodyIntake } from './body-intake.js';
+import { admitRequest, bufferBody } from './admission.js';
 import { checkHead } from './check-head.js';
 import { readFacts } from './read-facts.js';
 import { HealthChecks } from './health-checks.js';
@@ -11,7 +13,6 @@ import { normalizePath } from './normalize-path.js';
 import { refuseClient } from './problem.js';
 import { answerMock } from './mock.js';
 import { Forward, type RequestFacts } from './proxy.js';
-import { admitRequest } from './admission.js';
 import { corsResponseHeaders, preflightHeaders } from './cors.js';
 import { answer, emitAnswered, refuse, refuseHead } from './self-answers.js';
 
@@ -41,6 +42,8 @@ export class GatewayServer {
   private inFlight = 0;
   private draining = false;
   private idle: (() => void) | undefined;
+  /** Request bodies in progress per client address and bytes held, across reloads (edge.requestBodies). */
+  private readonly intake = new BodyIntake();
 
   constructor(compiled: CompiledGateway, private readonly options: GatewayServerOptions) {
     this.table = compiled;
@@ -114,13 +117,15 @@ export class GatewayServer {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const table = this.table;
     this.inFlight++;
-    const flow: Flow = { forward: undefined };
-    // One listener per request: count it out, and tell the upstream side when the client left early.
+    const flow: Flow = { forward: undefined, bodyFrom: undefined };
+    const facts = readFacts(req.rawHeaders);
+    // One listener per request: count it out, give back what its body held, tell the upstream side when the client left early.
     res.on('close', () => {
       flow.forward?.clientClosed();
+      if (flow.bodyFrom !== undefined) this.intake.leave(flow.bodyFrom);
+      if (facts.heldBytes !== undefined) this.intake.release(facts.heldBytes);
       if (--this.inFlight === 0 && this.idle) this.idle();
     });
-    const facts = readFacts(req.rawHeaders);
     if (this.draining) {
       res.shouldKeepAlive = false;
       return answer(req, res, facts, 'GW_HTTP_SHUTTING_DOWN', 'the gateway is shutting down; retry on another instance');
@@ -166,23 +171,48 @@ export class GatewayServer {
       res.shouldKeepAlive = false;
       return refuse(req, res, facts, route, 'GW_HTTP_PAYLOAD_TOO_LARGE', `the request body is larger than ${route.maxBodyBytes} bytes`, { connection: 'close' });
     }
+    const hasBody = route.mock === null && (facts.chunked || (facts.contentLength ?? 0) > 0);
+    if (hasBody) {
+      // A request with a body counts against its client's bodies in progress until it is answered.
+      const from = req.socket.remoteAddress ?? '';
+      if (!this.intake.enter(from, route.edge.bodiesPerClient)) {
+        res.shouldKeepAlive = false;
+        return refuse(req, res, facts, route, 'GW_HTTP_TOO_MANY_BODIES', `this client already sends ${route.edge.bodiesPerClient} request bodies; wait for one to finish`, { connection: 'close' }, undefined, false);
+      }
+      flow.bodyFrom = from;
+    }
     // Rate limit, then validation (admission.ts); synchronous unless Redis or a body to read makes them wait.
-    const go = route.rateLimit === null && route.validator === null ? true : admitRequest(req, res, route, facts, params, q === -1 ? '' : url.slice(q + 1), refuse);
-    if (go === true) flow.forward = dispatch(req, res, facts, route, params, url, q);
+    const go = route.rateLimit === null && route.validator === null ? true : admitRequest(req, res, route, facts, params, q === -1 ? '' : url.slice(q + 1), refuse, this.intake);
+    if (go === true) this.proceed(req, res, facts, route, params, url, q, flow, hasBody);
     else if (go !== false) {
       go.then(
         (ok) => {
-          if (ok && !req.socket.destroyed) flow.forward = dispatch(req, res, facts, route, params, url, q);
+          if (ok && !req.socket.destroyed) this.proceed(req, res, facts, route, params, url, q, flow, hasBody);
         },
         () => res.destroy(),
       );
     }
   }
+
+  /** The body is read first (bufferBody in admission.ts) unless a stage has read it already, then the request goes upstream. */
+  private proceed(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, route: CompiledRoute, params: readonly string[], url: string, q: number, flow: Flow, hasBody: boolean): void {
+    if (!hasBody || facts.body !== undefined || route.edge.bodyBufferBytes === 0) {
+      flow.forward = dispatch(req, res, facts, route, params, url, q);
+      return;
+    }
+    bufferBody(req, res, facts, route, this.intake, refuse).then(
+      (ok) => {
+        if (ok && !req.socket.destroyed) flow.forward = dispatch(req, res, facts, route, params, url, q);
+      },
+      () => res.destroy(),
+    );
+  }
 }
 
-/** What the one 'close' listener of a request needs: the upstream exchange, once there is one. */
+/** What the one 'close' listener of a request needs: the upstream exchange, once there is one, and the client whose body it counts. */
 interface Flow {
   forward: Forward | undefined;
+  bodyFrom: string | undefined;
 }
 
 /** Hands the request to its upstream, or answers it from the spec's examples for a mocked service. */

@@ -151,6 +151,82 @@ describe('item 6: header names, Host and Connection', () => {
   });
 });
 
+describe('item 7: slow request bodies do not exhaust the upstream pool', () => {
+  it('260 clients trickling 1 MB bodies do not delay an unrelated GET', async () => {
+    const { gw } = await echoAndGw();
+    // Each declares 1 MB and sends one byte: before the fix each held one of the target's 256 connections.
+    for (let i = 0; i < 260; i++) {
+      const s = await open(gw.url);
+      s.on('data', () => {});
+      s.write('POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1048576\r\n\r\nx');
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+    const started = Date.now();
+    const a = await send(gw.url, 'GET', '/items', {}, undefined, 5_000);
+    const took = Date.now() - started;
+    expect(a.status).toBe(200);
+    expect(took).toBeLessThan(2_000);
+  }, 30_000);
+
+  it('a body that fits the buffer is read whole before an upstream connection is taken; a stalled one gets 408', async () => {
+    const up = await rawUpstream((s) => s.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok'));
+    await project(up.url, '{ timeouts: { body: 1s }, requestBodies: { buffer: 64kb } }');
+    gw = await startGwServe(dir);
+    const started = Date.now();
+    const raw = await sendRaw(gw.url, 'POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nonly-part', 8_000);
+    expect(statusOf(raw)).toBe(408);
+    expect(problemOf(raw).code).toBe('GW_HTTP_REQUEST_TIMEOUT');
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(up.opened()).toBe(0);
+  });
+
+  it('a larger body streams, and an upstream connection held by a stalled body is closed after the body timeout', async () => {
+    // The upstream reads the body and never answers: only the gateway can end the exchange.
+    const up = await rawUpstream((s) => s.resume());
+    await project(up.url, '{ timeouts: { body: 1s }, requestBodies: { buffer: 1kb } }');
+    gw = await startGwServe(dir);
+    const client = await open(gw.url);
+    let answer = '';
+    let clientClosed = false;
+    client.on('data', (b) => (answer += b.toString('latin1')));
+    client.on('close', () => (clientClosed = true));
+    client.write(`POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n${'x'.repeat(4096)}`);
+    expect(await eventually(() => up.opened() === 1, 3_000)).toBe(true);
+    const stalledAt = Date.now();
+    expect(await eventually(() => up.closed() === 1, 4_000)).toBe(true);
+    expect(Date.now() - stalledAt).toBeGreaterThan(500);
+    expect(await eventually(() => clientClosed, 2_000)).toBe(true);
+    expect(answer === '' || statusOf(answer) === 408).toBe(true);
+  });
+
+  it('a client gets 429 past edge.requestBodies.perClient bodies at once', async () => {
+    const { gw } = await echoAndGw('{ requestBodies: { buffer: 8kb, perClient: 2 } }');
+    const held = [await open(gw.url), await open(gw.url)];
+    for (const s of held) s.write('POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nab');
+    await new Promise((r) => setTimeout(r, 200));
+    const third = await sendRaw(gw.url, 'POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc');
+    expect(statusOf(third)).toBe(429);
+    expect(problemOf(third).code).toBe('GW_HTTP_TOO_MANY_BODIES');
+    // A GET carries no body and is never counted.
+    expect((await send(gw.url, 'GET', '/items')).status).toBe(200);
+    for (const s of held) s.destroy();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(statusOf(await sendRaw(gw.url, 'POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc'))).toBe(200);
+  });
+
+  it('a body that does not fit in edge.requestBodies.memory beside the others gets 503', async () => {
+    const { gw } = await echoAndGw('{ requestBodies: { buffer: 8kb, memory: 10kb } }');
+    // Two bodies of 6 KiB, the first held in memory while the upstream takes its time: the second does not fit.
+    const first = send(gw.url, 'POST', '/upload', { 'x-echo-delay': '1500' }, 'y'.repeat(6 * 1024));
+    await new Promise((r) => setTimeout(r, 300));
+    const second = await send(gw.url, 'POST', '/upload', {}, 'z'.repeat(6 * 1024));
+    expect(second.status).toBe(503);
+    expect(JSON.parse(second.body).code).toBe('GW_HTTP_BUFFERS_FULL');
+    expect(second.headers['retry-after']).toBe('1');
+    expect((await first).status).toBe(200);
+  });
+});
+
 describe('client timeouts: edge.timeouts in gw.yaml, the flags over them', () => {
   /** Sends half a request head and returns how long until the gateway answered 408 or closed. */
   async function slowHead(url: string): Promise<{ ms: number; raw: string }> {
