@@ -67,6 +67,8 @@ export class Forward implements H1Handler, BodyWatcher {
   private held: Buffer | undefined;
   /** The request body, when it streams from the client. */
   private streamed: StreamedBody | undefined;
+  /** Made the first time the client does not take the answer as fast as it comes. */
+  private drained: (() => void) | undefined;
 
   constructor(
     private readonly req: IncomingMessage,
@@ -166,8 +168,21 @@ export class Forward implements H1Handler, BodyWatcher {
     const previous = this.held;
     this.held = chunk;
     if (previous === undefined || this.res.write(previous)) return true;
-    this.res.once('drain', this.resume!);
+    this.waitForClient();
     return false;
+  }
+
+  /**
+   * The client is not taking the answer as fast as it comes: go on once it has, but wait at most
+   * edge.sendTimeoutMs. The socket's own timeout does it: unheard, Node destroys the socket, and
+   * clientClosed closes the upstream connection.
+   */
+  private waitForClient(): void {
+    this.res.socket?.setTimeout(this.route.edge.sendTimeoutMs);
+    this.res.once('drain', (this.drained ??= () => {
+      this.res.socket?.setTimeout(0);
+      this.resume!();
+    }));
   }
 
   onComplete(): void {
@@ -175,6 +190,8 @@ export class Forward implements H1Handler, BodyWatcher {
     this.done = true;
     this.res.end(this.held);
     this.held = undefined;
+    // What the client has not taken yet still has edge.sendTimeoutMs to go.
+    if (this.res.writableLength > 0) this.res.socket?.setTimeout(this.route.edge.sendTimeoutMs);
     this.emit(this.res.statusCode, null);
   }
 

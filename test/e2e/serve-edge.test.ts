@@ -227,6 +227,50 @@ describe('item 7: slow request bodies do not exhaust the upstream pool', () => {
   });
 });
 
+describe('item 8: slow readers', () => {
+  it('a client that never reads a 64 MiB answer is cut off after edge.timeouts.send, and the upstream connection is closed', async () => {
+    const size = 64 * 1024 * 1024;
+    let upstreamSent = 0;
+    const up = await rawUpstream((s) => {
+      s.write(`HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ncontent-length: ${size}\r\n\r\n`);
+      const chunk = Buffer.alloc(64 * 1024, 120);
+      const pump = () => {
+        while (upstreamSent < size && !s.destroyed) {
+          upstreamSent += chunk.length;
+          if (!s.write(chunk)) return void s.once('drain', pump);
+        }
+      };
+      pump();
+    });
+    await project(up.url, '{ timeouts: { send: 1s } }');
+    gw = await startGwServe(dir);
+    const before = gw.rss();
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, gw!.rss())), 20);
+    const client = await open(gw.url);
+    let clientGot = 0;
+    let clientClosed = false;
+    client.write('GET /download HTTP/1.1\r\nHost: x\r\n\r\n');
+    // Never read: the socket stays paused, so the kernel buffers fill and the gateway sees backpressure.
+    client.pause();
+    try {
+      expect(await eventually(() => up.opened() === 1, 3_000)).toBe(true);
+      expect(await eventually(() => up.closed() === 1, 8_000)).toBe(true);
+    } finally {
+      clearInterval(sampler);
+    }
+    // Reading now, the client finds its connection closed before the whole answer.
+    client.on('data', (b: Buffer) => (clientGot += b.length));
+    client.on('close', () => (clientClosed = true));
+    client.resume();
+    expect(await eventually(() => clientClosed, 3_000)).toBe(true);
+    console.log(`upstream wrote ${upstreamSent} of ${size} bytes, the client got ${clientGot}; gateway RSS grew ${((peak - before) / 2 ** 20).toFixed(1)} MiB at the peak`);
+    expect(clientGot).toBeLessThan(size);
+    expect(upstreamSent).toBeLessThan(size);
+    expect(peak - before).toBeLessThan(size / 4);
+  }, 20_000);
+});
+
 describe('client timeouts: edge.timeouts in gw.yaml, the flags over them', () => {
   /** Sends half a request head and returns how long until the gateway answered 408 or closed. */
   async function slowHead(url: string): Promise<{ ms: number; raw: string }> {
