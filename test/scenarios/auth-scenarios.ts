@@ -55,6 +55,12 @@ const scenarios: Scenario[] = [
     request: { method: 'GET', path: '/users/me', headers: { ...AUTH.usersKey, 'x-consumer': 'root' } },
     expect: { status: 200, upstreamHeaders: { 'x-consumer': SHOP.users.consumer } },
   },
+  {
+    // edge.underscoresInHeaders: drop (the default): a CGI or WSGI upstream would read X_Consumer as HTTP_X_CONSUMER.
+    name: 'auth: headers with "_" in their names are dropped, so X_Consumer cannot pose as the consumer',
+    request: { method: 'GET', path: '/users/me', headers: { ...AUTH.usersKey, x_consumer: 'root', x_other: '1' } },
+    expect: { status: 200, upstream: 'users', upstreamHeaders: { 'x-consumer': SHOP.users.consumer, x_consumer: null, x_other: null } },
+  },
   // apiKey in the query (catalog.apiKey, PUT /catalog/products/{productId})
   {
     name: 'auth: an API key in the query passes; the parameter is removed upstream and the rest of the query kept',

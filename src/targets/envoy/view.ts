@@ -9,6 +9,7 @@ import { planCors, type CorsPolicyView } from './cors-view.js';
 import { envoyComment, envoyDuration, envoySubstitution, withQuery } from './escape.js';
 import { buildMethodNotAllowed, groupRoutesByPath, MAX_PARTIAL_OVERLAPS } from './method-groups.js';
 import { planRateLimits, RATE_LIMIT_CLUSTER, RATE_LIMIT_SERVICE, type LocalBucketView, type RateLimitConfigView, type RateLimitView, type RouteRateLimitView } from './rate-limit-view.js';
+import { buildEnvoyEdgeView, type EnvoyEdgeView } from './edge-view.js';
 
 /**
  * Every decision of the Envoy target; templates/envoy/envoy.yaml.hbs only prints this view.
@@ -20,6 +21,8 @@ import { planRateLimits, RATE_LIMIT_CLUSTER, RATE_LIMIT_SERVICE, type LocalBucke
 export interface EnvoyView {
   name: string;
   listen: { address: string; port: number };
+  /** How clients are treated (the model's edge): HttpConnectionManager fields. */
+  edge: EnvoyEdgeView;
   admin: { address: string; port: number };
   /** CA bundle https targets are verified against (the system's, as gw serve). */
   caFile: string;
@@ -208,6 +211,7 @@ export function buildEnvoyView(gateway: Gateway): { view: EnvoyView; diagnostics
   const view: EnvoyView = {
     name: gateway.name,
     listen: listenAddress(gateway, diagnostics),
+    edge: buildEnvoyEdgeView(gateway.edge),
     admin: { address: '127.0.0.1', port: 9901 },
     caFile: ENVOY_CA_FILE,
     maxRequestBytes,

@@ -7,6 +7,7 @@ import type { RenderOptions } from '../types.js';
 import { nginxComment, nginxName, nginxRegex, nginxReplacement, nginxSize, nginxString, nginxTemplateString, nginxTime } from './escape.js';
 import { DISPATCH_ROOT, PATH_VARIABLE, buildLocationTree, literalOf, type LocationNode, type PathTemplate } from './locations.js';
 import { buildPolicies, type PoliciesView, type PreflightView, type RoutePolicyView } from './policies.js';
+import { buildNginxEdgeView, type NginxEdgeView } from './edge-view.js';
 
 /**
  * Every decision of the NGINX target; the templates (templates/nginx/) only print this view.
@@ -16,6 +17,8 @@ import { buildPolicies, type PoliciesView, type PreflightView, type RoutePolicyV
 export interface NginxView {
   name: string;
   listen: string;
+  /** How clients are treated (the model's edge): server-level directives. */
+  edge: NginxEdgeView;
   resolver: string | null;
   upstreams: UpstreamView[];
   splits: SplitView[];
@@ -338,6 +341,7 @@ export function buildNginxView(gateway: Gateway, options: RenderOptions = {}): {
     view: {
       name: gateway.name,
       listen: `${gateway.listen.host.includes(':') ? `[${gateway.listen.host}]` : gateway.listen.host}:${gateway.listen.port}`,
+      edge: buildNginxEdgeView(gateway.edge),
       resolver,
       upstreams: blocks,
       splits,
@@ -476,6 +480,8 @@ function problems(policies: PoliciesView): ProblemView[] {
     ['GW_HTTP_UPSTREAM_FAILED', 'service \\"$gw_service\\" could not be reached', []],
     ['GW_HTTP_NO_HEALTHY_UPSTREAM', 'no healthy target for service \\"$gw_service\\"', []],
     ['GW_HTTP_UPSTREAM_TIMEOUT', 'service \\"$gw_service\\" did not answer in time', []],
+    // nginx's own 501: a Transfer-Encoding other than chunked, as gw serve refuses it (check-head.ts).
+    ['GW_HTTP_TRANSFER_ENCODING', 'the request body uses a transfer coding other than chunked', []],
   ];
   // gw-auth.js sets $gw_auth_detail (JSON-escaped) and $gw_challenge; an empty challenge sends no header.
   if (policies.njs) {
