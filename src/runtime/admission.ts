@@ -4,7 +4,7 @@ import type { CompiledRoute } from './compile.js';
 import type { RequestFacts } from './proxy.js';
 import { checkRateLimit, limitKey, type LimitOutcome } from './rate-limit/rate-limiter.js';
 import type { BodyIntake } from './body-intake.js';
-import { readBody, type BodyRead } from './read-body.js';
+import { readBody, type BodyRead, type BodyReadOptions } from './read-body.js';
 import { bodySchemaFor, checkJsonBody, checkParameters, declaredMediaTypes, describeFieldError, missingBody, type FieldError } from './validate/validate-request.js';
 import type { ValidateFunction } from 'ajv';
 
@@ -60,8 +60,7 @@ function validate(req: IncomingMessage, res: ServerResponse, route: CompiledRout
     refuse(req, res, facts, route, 'GW_HTTP_UNSUPPORTED_MEDIA_TYPE', `this operation takes ${declaredMediaTypes(v)}, not ${sent}`);
     return false;
   }
-  const edge = route.edge;
-  const options = { limit: route.maxBodyBytes, stopAt: Infinity, length: undefined, gapMs: edge.bodyTimeoutMs, intake, memoryLimit: edge.bodyMemoryBytes, holder: facts };
+  const options = bodyReadOptions(route, facts, intake, Infinity, undefined);
   return readBody(req, options).then((read) => checkBody(req, res, route, facts, schema, read, refuse));
 }
 
@@ -86,9 +85,8 @@ function invalid(req: IncomingMessage, res: ServerResponse, route: CompiledRoute
  * gateway has answered (408, 413, 503) or the client left.
  */
 export function bufferBody(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, route: CompiledRoute, intake: BodyIntake, refuse: Refuse): Promise<boolean> {
-  const edge = route.edge;
   const length = facts.chunked ? undefined : facts.contentLength;
-  return readBody(req, { limit: route.maxBodyBytes, stopAt: edge.bodyBufferBytes, length, gapMs: edge.bodyTimeoutMs, intake, memoryLimit: edge.bodyMemoryBytes, holder: facts }).then((read) => {
+  return readBody(req, bodyReadOptions(route, facts, intake, route.edge.bodyBufferBytes, length)).then((read) => {
     if (read.kind === 'head') facts.bodyHead = read.bytes;
     else if (read.kind === 'body') keepWholeBody(facts, read.bytes);
     else return refuseBodyRead(req, res, facts, route, read, refuse);
@@ -96,20 +94,33 @@ export function bufferBody(req: IncomingMessage, res: ServerResponse, facts: Req
   });
 }
 
+/** How a route's body is read: its maxBodySize, the edge's body timeout and memory, up to `stopAt` bytes. */
+function bodyReadOptions(route: CompiledRoute, facts: RequestFacts, intake: BodyIntake, stopAt: number, length: number | undefined): BodyReadOptions {
+  const edge = route.edge;
+  return { limit: route.maxBodyBytes, stopAt, length, gapMs: edge.bodyTimeoutMs, intake, memoryLimit: edge.bodyMemoryBytes, holder: facts };
+}
+
 /** A body read whole goes upstream from memory with its length, whatever framing the client used. */
-export function keepWholeBody(facts: RequestFacts, bytes: Buffer): void {
+function keepWholeBody(facts: RequestFacts, bytes: Buffer): void {
   facts.body = bytes;
   facts.chunked = false;
   facts.contentLength = bytes.length;
 }
 
+type FailedRead = Exclude<BodyRead, { kind: 'body' | 'head' }>;
+
 /** Answers a body that could not be read (the connection closes: the rest of the body is never read); always false. */
-export function refuseBodyRead(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, route: CompiledRoute, read: Exclude<BodyRead, { kind: 'body' | 'head' }>, refuse: Refuse): false {
+function refuseBodyRead(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, route: CompiledRoute, read: FailedRead, refuse: Refuse): false {
   if (read.kind === 'aborted') return false;
   res.shouldKeepAlive = false;
   const close = { connection: 'close' };
-  if (read.kind === 'too-large') refuse(req, res, facts, route, 'GW_HTTP_PAYLOAD_TOO_LARGE', `the request body is larger than ${route.maxBodyBytes} bytes`, close, undefined, false);
-  else if (read.kind === 'timeout') refuse(req, res, facts, route, 'GW_HTTP_REQUEST_TIMEOUT', `the client sent no body bytes for ${route.edge.bodyTimeoutMs} ms`, close, undefined, false);
-  else refuse(req, res, facts, route, 'GW_HTTP_BUFFERS_FULL', 'the gateway holds as many request bodies as it may; retry shortly', { ...close, 'retry-after': '1' }, undefined, false);
+  if (read.kind === 'too-large') {
+    refuse(req, res, facts, route, 'GW_HTTP_PAYLOAD_TOO_LARGE', `the request body is larger than ${route.maxBodyBytes} bytes`, close, undefined, false);
+  } else if (read.kind === 'timeout') {
+    refuse(req, res, facts, route, 'GW_HTTP_REQUEST_TIMEOUT', `the client sent no body bytes for ${route.edge.bodyTimeoutMs} ms`, close, undefined, false);
+  } else {
+    const detail = 'the gateway holds as many request bodies as it may; retry shortly';
+    refuse(req, res, facts, route, 'GW_HTTP_BUFFERS_FULL', detail, { ...close, 'retry-after': '1' }, undefined, false);
+  }
   return false;
 }

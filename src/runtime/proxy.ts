@@ -128,7 +128,8 @@ export class Forward implements H1Handler, BodyWatcher {
    */
   private body(): NodeJS.ReadableStream | AsyncIterable<Buffer> {
     if (this.facts.body !== undefined) return Readable.from([this.facts.body]);
-    const stream = (this.streamed = new StreamedBody(this.req, this.facts.bodyHead, this.route.maxBodyBytes, this.route.edge.bodyTimeoutMs, this));
+    const { maxBodyBytes, edge } = this.route;
+    const stream = (this.streamed = new StreamedBody(this.req, this.facts.bodyHead, maxBodyBytes, edge.bodyTimeoutMs, this));
     return this.facts.chunked ? { [Symbol.asyncIterator]: () => stream[Symbol.asyncIterator]() } : stream;
   }
 

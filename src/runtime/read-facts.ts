@@ -50,5 +50,6 @@ export function readFacts(raw: readonly string[]): RequestFacts {
     }
     if (name.indexOf('_') !== -1) odd |= ODD_UNDERSCORE;
   }
-  return { requestId: requestIdFrom(requestId), host, contentLength, contentType, chunked, prefer, origin, oddities: odd, start: requestChannel.hasSubscribers ? performance.now() : 0 };
+  const start = requestChannel.hasSubscribers ? performance.now() : 0;
+  return { requestId: requestIdFrom(requestId), host, contentLength, contentType, chunked, prefer, origin, oddities: odd, start };
 }

@@ -19,9 +19,9 @@ import { answer, emitAnswered, refuse, refuseHead } from './self-answers.js';
 export interface GatewayServerOptions {
   host: string;
   port: number;
-  /** Overrides the model's edge.headerTimeoutMs (gw serve --client-header-timeout): a client must send its request headers within this time (slowloris). */
+  /** A client must send its request headers within this time (slowloris); overrides edge.headerTimeoutMs (a flag). */
   headersTimeoutMs?: number;
-  /** Overrides the model's edge.requestTimeoutMs (--client-request-timeout): a client must send its whole request within this time. */
+  /** A client must send its whole request within this time; overrides edge.requestTimeoutMs (a flag). */
   clientRequestTimeoutMs?: number;
   keepAliveTimeoutMs?: number;
   /** Request headers larger than this are refused with 431. */
@@ -64,7 +64,7 @@ export class GatewayServer {
     this.server.on('clientError', (err: Error & { code?: string }, socket: Socket) => refuseClient(err, socket));
   }
 
-  /** The header and whole-request timeouts: the options (flags) win over the model's edge; the request's is never the shorter. */
+  /** The header and whole-request timeouts: the options (flags) win over the model's edge; the request's is not the shorter. */
   private clientTimeouts(table: CompiledGateway): { headers: number; request: number } {
     const headers = this.options.headersTimeoutMs ?? table.gateway.edge.headerTimeoutMs;
     return { headers, request: Math.max(this.options.clientRequestTimeoutMs ?? table.gateway.edge.requestTimeoutMs, headers) };
@@ -175,9 +175,11 @@ export class GatewayServer {
     if (hasBody) {
       // A request with a body counts against its client's bodies in progress until it is answered.
       const from = req.socket.remoteAddress ?? '';
-      if (!this.intake.enter(from, route.edge.bodiesPerClient)) {
+      const most = route.edge.bodiesPerClient;
+      if (!this.intake.enter(from, most)) {
         res.shouldKeepAlive = false;
-        return refuse(req, res, facts, route, 'GW_HTTP_TOO_MANY_BODIES', `this client already sends ${route.edge.bodiesPerClient} request bodies; wait for one to finish`, { connection: 'close' }, undefined, false);
+        const detail = `this client already sends ${most} request bodies; wait for one to finish`;
+        return refuse(req, res, facts, route, 'GW_HTTP_TOO_MANY_BODIES', detail, { connection: 'close' }, undefined, false);
       }
       flow.bodyFrom = from;
     }
@@ -209,7 +211,7 @@ export class GatewayServer {
   }
 }
 
-/** What the one 'close' listener of a request needs: the upstream exchange, once there is one, and the client whose body it counts. */
+/** What the one 'close' listener of a request needs: the upstream exchange, once there is one, and whose body it counts. */
 interface Flow {
   forward: Forward | undefined;
   bodyFrom: string | undefined;
