@@ -55,6 +55,7 @@ export const CODES = {
   GW_ROUTE_AMBIGUOUS: { severity: 'error', title: 'Two path templates differ only in parameter names, so no request can tell them apart.' },
   GW_ROUTE_SHADOWED: { severity: 'warning', title: 'A request can match two routes; the precedence rule picks one.' },
   GW_ROUTE_PATH: { severity: 'error', title: 'A path template cannot be parsed.' },
+  GW_ROUTE_UNREACHABLE: { severity: 'warning', title: 'A path key holds "?" or "#", which no request path can carry; its operations are left out.' },
 
   GW_SERVE_LISTEN: { severity: 'error', title: 'gw serve cannot listen on the address it was given (in use, not permitted, unknown host).' },
   GW_SERVE_RELOAD: { severity: 'warning', title: 'A watched file changed but the new configuration has errors; the last good one keeps serving.' },

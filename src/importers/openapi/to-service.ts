@@ -13,6 +13,7 @@ import { mockResponses } from './mock.js';
 import type { LoadedSpec } from './load.js';
 import { listOperations, readPathParams, type OperationEntry } from './paths.js';
 import { readRequirements, readSecuritySchemes } from './security.js';
+import { UnreachablePaths } from './unreachable-paths.js';
 import { resolveConfigUpstreams, resolveServers, swaggerServers, type ResolvedServers, type ServerContext, type ServerObject } from './servers.js';
 
 type Raw = Record<string, unknown>;
@@ -108,6 +109,7 @@ export function importOpenApi(input: ImportInput): ImportResult {
   const apiDoc = createApiCollector(spec.raw, swagger2);
   const routes: Route[] = [];
   const pathSettingsCache = new Map<string, SettingsInput | undefined>();
+  const unreachable = new UnreachablePaths();
   for (const op of operations) {
     if (!pathSettingsCache.has(op.pathPointer)) {
       pathSettingsCache.set(op.pathPointer, readExtension(op.pathItem, { file, pointer: op.pathPointer, level: 'path', locator: spec.locator }, diagnostics));
@@ -116,7 +118,7 @@ export function importOpenApi(input: ImportInput): ImportResult {
     const operationId = typeof op.operation.operationId === 'string' ? op.operation.operationId : null;
     const override = operationId ? config?.operations?.[operationId] : undefined;
     const settings = mergeSettings([input.defaults, docSettings, pathSettingsCache.get(op.pathPointer), opSettings, config?.settings, override]);
-    if (settings.exclude) continue;
+    if (settings.exclude || unreachable.take(op)) continue;
 
     let segments;
     try {
@@ -151,6 +153,7 @@ export function importOpenApi(input: ImportInput): ImportResult {
       api: apiDoc.operation(op.path, op.method),
     });
   }
+  diagnostics.push(...unreachable.diagnostics(at));
   if (operations.length === 0) {
     diagnostics.push(createDiagnostic('GW_SPEC_NO_OPERATIONS', `"${file}" defines no operations, so service "${name}" adds no routes`, { locations: [at('#/paths')], hints: ['check that this is the spec you meant to import'] }));
   }
