@@ -5,6 +5,7 @@ import { hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { createDiagnostic, GwError } from '../diagnostics/gw-error.js';
 import { isUrl, loadSpec, specDisplayName, type LoadedSpec, type LoadResult } from '../importers/openapi/load.js';
 import { listOperations } from '../importers/openapi/paths.js';
+import { sniffOpenApi, type SpecText } from '../importers/openapi/spec-text.js';
 import { importOpenApi } from '../importers/openapi/to-service.js';
 import { findMissingUpstreams } from '../merge/merge.js';
 import type { ServiceFragment } from '../model/fragment.js';
@@ -40,11 +41,13 @@ export interface ImportedService {
  * its problems, then record them in gw.yaml in one atomic write. Any error: nothing is written.
  */
 export async function importSpecs(project: Project, req: ImportRequest, cwd = process.cwd()): Promise<{ services: ImportedService[]; diagnostics: Diagnostic[] }> {
-  const specs = req.specs.length > 0 ? req.specs : await scanSpecsFolder(project);
+  const specs: FoundSpec[] = req.specs.length > 0 ? req.specs.map((path) => ({ path })) : await scanSpecsFolder(project);
   if (specs.length > 1 && (req.name !== undefined || req.prefix !== undefined || req.upstreams !== undefined)) {
     throw GwError.of('GW_USAGE', '--name, --prefix and --upstream apply to one spec, but several were given', { hints: ['import the specs one by one when they need these flags'] });
   }
-  const loaded = await Promise.all(specs.map((s) => loadSpec(isUrl(s) ? s : resolve(cwd, s), project.dir)));
+  const loaded = await Promise.all(
+    specs.map((s) => loadSpec(isUrl(s.path) ? s.path : resolve(cwd, s.path), project.dir, s.preread ? { preread: s.preread } : {})),
+  );
   const diagnostics: Diagnostic[] = loaded.flatMap((l) => l.diagnostics);
   const existing = project.config.services ?? [];
   const configAt = configLocator(project);
@@ -159,8 +162,14 @@ function nameFromSpec(spec: LoadedSpec): string {
   return deriveServiceName(base === 'openapi' || base === 'swagger' ? (spec.file.split('/').slice(-2)[0] ?? '') : base);
 }
 
-/** Every OpenAPI document under the project's specs folder; files that are only $ref targets are skipped. */
-async function scanSpecsFolder(project: Project): Promise<string[]> {
+interface FoundSpec {
+  path: string;
+  /** Text and parse of a file the folder scan read already. */
+  preread?: SpecText;
+}
+
+/** Every OpenAPI document under the project's specs folder (found by parsing); $ref targets are skipped. */
+async function scanSpecsFolder(project: Project): Promise<FoundSpec[]> {
   const folder = join(project.dir, project.config.specs ?? DEFAULT_SPECS_DIR);
   let entries: string[];
   try {
@@ -171,10 +180,11 @@ async function scanSpecsFolder(project: Project): Promise<string[]> {
       cause: err,
     });
   }
-  const found: string[] = [];
+  const found: FoundSpec[] = [];
   for (const e of entries.filter((f) => /\.(ya?ml|json)$/i.test(f)).sort()) {
-    const head = (await readFile(join(folder, e), 'utf8')).slice(0, 4096);
-    if (/^\s*["']?(openapi|swagger)["']?\s*:/m.test(head)) found.push(join(folder, e));
+    const path = join(folder, e);
+    const sniffed = sniffOpenApi(await readFile(path, 'utf8'), e);
+    if (sniffed.found) found.push({ path, ...(sniffed.parsed ? { preread: sniffed.parsed } : {}) });
   }
   if (found.length === 0) {
     throw GwError.of('GW_USAGE', `no OpenAPI documents found in "${relative(process.cwd(), folder) || '.'}"`, { hints: ['name the specs: `gw import path/to/openapi.yaml`'] });

@@ -11,7 +11,8 @@ export default class Import extends GwCommand {
 Each spec is validated; the service is named after info.title unless --name says otherwise.
 Re-importing a spec updates its entry and keeps every setting you added to it. gw.yaml is
 rewritten in one atomic step, keeping your comments and key order; on any error it is left
-untouched. With no arguments, imports every OpenAPI document in the \`specs\` folder.`;
+untouched. With no arguments, imports every OpenAPI document in the \`specs\` folder: each
+YAML or JSON file with a top-level openapi or swagger key (files that are only $ref targets are skipped).`;
   static override examples = [
     '<%= config.bin %> import specs/users.yaml',
     '<%= config.bin %> import https://example.com/orders/openapi.json --name orders',

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../../diagnostics/gw-error.js';
 import { formatPointer, PointerLocator } from '../../diagnostics/locate.js';
@@ -8,6 +7,7 @@ import { createRawDocuments, rawCapture, type RawDocuments } from './raw-documen
 import { checkOpenApiSchema, type SchemaCheck } from './schema-check.js';
 import { explainSpecSchemaErrors, type AjvLikeError } from './spec-errors.js';
 import { SpecParser } from './spec-parser.js';
+import { detectVersion, parseSpecText, type SpecText } from './spec-text.js';
 
 /** A spec that parsed and validated: its dereferenced document and where it came from. */
 export interface LoadedSpec {
@@ -36,6 +36,8 @@ export interface LoadOptions {
    * caller must await it, and treat a spec with schema errors as one that failed to load.
    */
   checkSchema?: SchemaCheck;
+  /** The file's text and its parse, when the caller has them already (a scan of the specs folder): not read again. */
+  preread?: SpecText;
 }
 
 export const FETCH_TIMEOUT_MS = 15_000;
@@ -55,11 +57,11 @@ export function specDisplayName(spec: string, projectDir: string): string {
 export async function loadSpec(spec: string, projectDir: string, options: LoadOptions = {}): Promise<LoadResult> {
   const file = specDisplayName(spec, projectDir);
   const location = isUrl(spec) ? spec : resolve(projectDir, spec);
-  const read = await readSpecText(location, file);
+  const read = options.preread ? { ok: true as const, text: options.preread.text } : await readSpecText(location, file);
   if (!read.ok) return read;
   const { text } = read;
   const locator = new PointerLocator(text);
-  const parsed = parseSpecText(text, file);
+  const parsed = options.preread ? { ok: true as const, data: options.preread.data } : parseSpecText(text, file);
   if (!parsed.ok) return parsed;
   const data = parsed.data;
 
@@ -140,29 +142,6 @@ async function readSpecText(location: string, file: string): Promise<{ ok: true;
   }
 }
 
-function parseSpecText(text: string, file: string): { ok: true; data: unknown } | { ok: false; diagnostics: Diagnostic[] } {
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    try {
-      return { ok: true, data: JSON.parse(text) };
-    } catch {
-      // Fall through: the YAML parser names the line and column (and reads JSON too).
-    }
-  }
-  try {
-    return { ok: true, data: parseYaml(text, { uniqueKeys: true, maxAliasCount: 10_000 }) };
-  } catch (err) {
-    const pos = err instanceof YAMLParseError ? err.linePos?.[0] : undefined;
-    const message = err instanceof Error ? err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') : String(err);
-    return fail(
-      createDiagnostic('GW_SPEC_SYNTAX', `"${file}" is not valid YAML or JSON: ${message}`, {
-        locations: [{ file, ...(pos ? { line: pos.line, column: pos.col } : {}) }],
-        hints: ['fix the syntax at that line; `npx yaml valid < FILE` or any YAML linter shows the same spot'],
-      }),
-    );
-  }
-}
-
 interface ServerSnapshot {
   root: unknown;
   /** path -> (key in the path item, "servers" or a method) -> servers */
@@ -201,14 +180,6 @@ function restoreServers(document: Record<string, unknown>, snapshot: ServerSnaps
       else if (item[key]) (item[key] as Record<string, unknown>).servers = servers;
     }
   }
-}
-
-function detectVersion(data: unknown): string | undefined {
-  if (typeof data !== 'object' || data === null) return undefined;
-  const d = data as { swagger?: unknown; openapi?: unknown };
-  if (d.swagger === '2.0') return '2.0';
-  if (typeof d.openapi === 'string' && /^3\.[01]\.\d+$/.test(d.openapi)) return d.openapi;
-  return undefined;
 }
 
 interface RefError {
