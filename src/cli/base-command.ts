@@ -3,6 +3,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { createDiagnostic, isGwError } from '../diagnostics/gw-error.js';
 import { formatDiagnostics } from '../diagnostics/print.js';
+import { CANCELLED_EXIT_CODE, CancelledError } from './cancelled.js';
 import { useColor } from './output.js';
 
 export type GwFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof GwCommand)['baseFlags'] & T['flags']>;
@@ -10,7 +11,7 @@ export type GwFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof
 /**
  * Shared flags and the one place that turns failures into output and exit codes:
  * 0 success, 1 problems found (diagnostics on stderr, or JSON on stdout with --json),
- * 2 usage errors. Anything else is a gw bug: one line, and the stack only with --debug or DEBUG.
+ * 2 usage errors, 130 when the user cancelled (Ctrl-C at a prompt). Anything else is a gw bug: one line, and the stack only with --debug or DEBUG.
  */
 export abstract class GwCommand extends Command {
   static override baseFlags = {
@@ -53,6 +54,11 @@ export abstract class GwCommand extends Command {
         .filter(Boolean)
         .join(' ');
       this.printFailure([createDiagnostic('GW_USAGE', message, { hints: [`run \`gw help ${this.id ?? ''}\` for the flags and arguments`.replace('  ', ' ')] })], 2);
+      return;
+    }
+    if (err instanceof CancelledError) {
+      process.stderr.write(`gw ${this.id ?? ''}: ${err.message}\n`.replace('gw :', 'gw:'));
+      process.exitCode = CANCELLED_EXIT_CODE;
       return;
     }
     if (err.oclif?.exit !== undefined) throw err;
