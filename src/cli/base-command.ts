@@ -11,7 +11,8 @@ export type GwFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof
 /**
  * Shared flags and the one place that turns failures into output and exit codes:
  * 0 success, 1 problems found (diagnostics on stderr, or JSON on stdout with --json),
- * 2 usage errors, 130 when the user cancelled (Ctrl-C at a prompt). Anything else is a gw bug: one line, and the stack only with --debug or DEBUG.
+ * 2 usage errors, 130 when the user cancelled (Ctrl-C at a prompt). Anything else is a gw bug:
+ * one line, and the stack only with --debug or DEBUG.
  */
 export abstract class GwCommand extends Command {
   static override baseFlags = {

@@ -6,7 +6,7 @@ import { createDiagnostic, GwError } from '../diagnostics/gw-error.js';
 import { isUrl, loadSpec, specDisplayName, type LoadedSpec, type LoadResult } from '../importers/openapi/load.js';
 import { listOperations } from '../importers/openapi/paths.js';
 import { sniffOpenApi, type SpecText } from '../importers/openapi/spec-text.js';
-import { importOpenApi } from '../importers/openapi/to-service.js';
+import { checkFailedSpec, importOpenApi, type ImportInput } from '../importers/openapi/to-service.js';
 import { findMissingUpstreams } from '../merge/merge.js';
 import type { ServiceFragment } from '../model/fragment.js';
 import { deriveServiceName } from '../model/ids.js';
@@ -41,14 +41,19 @@ export interface ImportedService {
  * its problems, then record them in gw.yaml in one atomic write. Any error: nothing is written.
  */
 export async function importSpecs(project: Project, req: ImportRequest, cwd = process.cwd()): Promise<{ services: ImportedService[]; diagnostics: Diagnostic[] }> {
-  const specs: FoundSpec[] = req.specs.length > 0 ? req.specs.map((path) => ({ path })) : await scanSpecsFolder(project);
+  const given = req.specs.map((path): FoundSpec => ({ path }));
+  const specs = given.length > 0 ? given : await scanSpecsFolder(project);
   if (specs.length > 1 && (req.name !== undefined || req.prefix !== undefined || req.upstreams !== undefined)) {
     throw GwError.of('GW_USAGE', '--name, --prefix and --upstream apply to one spec, but several were given', { hints: ['import the specs one by one when they need these flags'] });
   }
   const loaded = await Promise.all(
-    specs.map((s) => loadSpec(isUrl(s.path) ? s.path : resolve(cwd, s.path), project.dir, s.preread ? { preread: s.preread } : {})),
+    specs.map((s) => {
+      const location = isUrl(s.path) ? s.path : resolve(cwd, s.path);
+      return loadSpec(location, project.dir, s.preread ? { preread: s.preread } : {});
+    }),
   );
-  const diagnostics: Diagnostic[] = loaded.flatMap((l) => l.diagnostics);
+  // A spec that failed with its document reports its load problems with the importer's (checkFailedSpec).
+  const diagnostics: Diagnostic[] = loaded.flatMap((l) => (l.ok || !l.spec ? l.diagnostics : []));
   const existing = project.config.services ?? [];
   const configAt = configLocator(project);
   const planned = planEntries(loaded, project, req, diagnostics);
@@ -56,7 +61,7 @@ export async function importSpecs(project: Project, req: ImportRequest, cwd = pr
   const services: ImportedService[] = [];
   for (const p of planned) {
     const pointerBase = p.index >= 0 ? `#/services/${p.index}` : undefined;
-    const { fragment, diagnostics: found } = importOpenApi({
+    const input: ImportInput = {
       spec: p.spec,
       name: p.entry.name,
       config: p.entry,
@@ -67,7 +72,12 @@ export async function importSpecs(project: Project, req: ImportRequest, cwd = pr
             ? configAt(pointerBase + pointer)
             : { file: 'gw.yaml (new entry)', pointer: pointer || '#' },
       defaults: project.config.settings,
-    });
+    };
+    if (p.failed) {
+      diagnostics.push(...checkFailedSpec(input, p.failed));
+      continue;
+    }
+    const { fragment, diagnostics: found } = importOpenApi(input);
     diagnostics.push(...found, ...missingUpstreams(fragment));
     const before = p.index >= 0 ? existing[p.index]!.spec : undefined;
     services.push({
@@ -86,7 +96,7 @@ export async function importSpecs(project: Project, req: ImportRequest, cwd = pr
   const sorted = sortDiagnostics(fillLines(diagnostics, locators));
   if (hasErrors(sorted)) throw new GwError(sorted);
 
-  planned.forEach((p, i) => {
+  planned.filter((p) => !p.failed).forEach((p, i) => {
     services[i]!.result = upsertServiceEntry(project.document, p.index, { name: p.entry.name, spec: p.entry.spec, prefix: req.prefix, upstreams: req.upstreams });
   });
   const text = project.document.toString({ lineWidth: 0 });
@@ -107,6 +117,8 @@ interface PlannedEntry {
   spec: LoadedSpec;
   /** Place in gw.yaml `services`, or -1 for a new entry. */
   index: number;
+  /** The load diagnostics of a spec that failed (with its document): checked, never recorded. */
+  failed?: Diagnostic[];
 }
 
 /**
@@ -119,7 +131,7 @@ function planEntries(loaded: readonly LoadResult[], project: Project, req: Impor
   const configAt = configLocator(project);
   const planned: PlannedEntry[] = [];
   for (const l of loaded) {
-    if (!l.ok) continue;
+    if (!l.spec) continue;
     const title = { file: l.spec.file, pointer: '#/info/title', ...l.spec.locator.locate('#/info/title') };
     const specName = isUrl(l.spec.location) ? l.spec.location : specDisplayName(l.spec.location, project.dir);
     const index = existing.findIndex((s) => specDisplayName(s.spec, project.dir) === specName);
@@ -149,7 +161,7 @@ function planEntries(loaded: readonly LoadResult[], project: Project, req: Impor
     const entry: ServiceConfig = { ...(target >= 0 ? existing[target] : undefined), name, spec: index >= 0 ? existing[index]!.spec : specName };
     if (req.prefix !== undefined) entry.prefix = req.prefix;
     if (req.upstreams !== undefined) entry.upstreams = req.upstreams;
-    planned.push({ entry, spec: l.spec, index: target });
+    planned.push({ entry, spec: l.spec, index: target, ...(l.ok ? {} : { failed: l.diagnostics }) });
   }
   return planned;
 }

@@ -7,8 +7,10 @@ export async function askInitQuestions(defaults: InitAnswers): Promise<InitAnswe
   try {
     return await ask(defaults);
   } catch (err) {
-    // @inquirer/prompts' ExitPromptError (Ctrl-C, or the terminal closed), matched by name: @inquirer/core is not ours to import.
-    if (err instanceof Error && err.name === 'ExitPromptError') throw new CancelledError('cancelled, nothing was written');
+    // @inquirer/prompts' ExitPromptError (Ctrl-C, or the terminal closed), matched by name:
+    // @inquirer/core, which defines it, is not a dependency of ours.
+    const cancelled = err instanceof Error && err.name === 'ExitPromptError';
+    if (cancelled) throw new CancelledError('cancelled, nothing was written');
     throw err;
   }
 }

@@ -47,3 +47,27 @@ describe('item 18: gw import with no arguments finds specs by parsing them', () 
     expect((await gw('import')).stderr).toContain('no OpenAPI documents found in "specs"');
   });
 });
+
+describe('item 20: every problem of a spec in one run', () => {
+  it('gw import reports a broken $ref (with did-you-mean), a duplicate operationId and an x-gw typo together', async () => {
+    await gw('init', '--yes');
+    await writeFiles(dir, {
+      'svc.yaml': oas30(
+        'Svc',
+        {
+          '/things': { get: { operationId: 'list', responses: { '200': { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/Thng' } } } } } } },
+          '/things/{id}': { get: { operationId: 'list', 'x-gw': { retrys: 1 } } },
+        },
+        { components: { schemas: { Thing: { type: 'object' } } } },
+      ),
+    });
+    const r = await gw('import', 'svc.yaml');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error GW_SPEC_REF_UNRESOLVED $ref "#/components/schemas/Thng" points at something that does not exist');
+    expect(r.stderr).toContain('hint: did you mean "#/components/schemas/Thing"?');
+    expect(r.stderr).toContain('error GW_SPEC_INVALID "svc.yaml" uses operationId "list" twice');
+    expect(r.stderr).toContain('error GW_XGW_UNKNOWN_KEY x-gw: unknown key "retrys"');
+    expect(r.stderr).toContain('✖ 3 errors, 0 warnings');
+    expect(await readFile(join(dir, 'gw.yaml'), 'utf8')).not.toContain('svc');
+  });
+});

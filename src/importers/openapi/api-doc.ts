@@ -66,7 +66,8 @@ export function createApiCollector(raw: RawDocuments, swagger2: boolean): ApiCol
   };
   /** Below a component, and not made a component already (a cycle through it): inlined. */
   const resolveDeep: ResolveDeep = (kind, ref, doc) => {
-    if (swagger2 && kind !== 'schemas' && kind !== 'value') return undefined; // 2.0 parameters and responses need converting
+    // 2.0 parameters and responses need converting: registered as before.
+    if (swagger2 && kind !== 'schemas' && kind !== 'value') return undefined;
     const t = follow(ref, doc);
     if (!t || t.value === undefined || !isBelowComponent(t.path)) return undefined;
     const key = `${t.key}${formatFragment(t.path)}`;

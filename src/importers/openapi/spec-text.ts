@@ -24,7 +24,8 @@ export function parseSpecText(text: string, file: string): ParseResult {
     return { ok: true, data: parseYaml(text, { uniqueKeys: true, maxAliasCount: 10_000 }) };
   } catch (err) {
     const pos = err instanceof YAMLParseError ? err.linePos?.[0] : undefined;
-    const message = err instanceof Error ? err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') : String(err);
+    const first = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+    const message = first.replace(/ at line \d+, column \d+:?$/, '');
     return {
       ok: false,
       diagnostics: [
