@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Diagnostic, Location } from '../diagnostics/diagnostic.js';
 import { hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { createDiagnostic, GwError } from '../diagnostics/gw-error.js';
 import { isUrl, loadSpec, specDisplayName, type LoadedSpec, type LoadResult } from '../importers/openapi/load.js';
@@ -135,6 +135,10 @@ function planEntries(loaded: readonly LoadResult[], project: Project, req: Impor
     const title = { file: l.spec.file, pointer: '#/info/title', ...l.spec.locator.locate('#/info/title') };
     const specName = isUrl(l.spec.location) ? l.spec.location : specDisplayName(l.spec.location, project.dir);
     const index = existing.findIndex((s) => specDisplayName(s.spec, project.dir) === specName);
+    const recorded = index >= 0 ? existing[index]!.name : undefined;
+    if (recorded !== undefined && req.name !== undefined && req.name !== recorded) {
+      refuseRename(l.spec.file, recorded, req.name, configAt(`#/services/${index}/name`));
+    }
     const name = req.name ?? existing[index]?.name ?? nameFromSpec(l.spec);
     if (!name) {
       diagnostics.push(
@@ -164,6 +168,22 @@ function planEntries(loaded: readonly LoadResult[], project: Project, req: Impor
     planned.push({ entry, spec: l.spec, index: target, ...(l.ok ? {} : { failed: l.diagnostics }) });
   }
   return planned;
+}
+
+/**
+ * `gw import a.yaml --name other` where a.yaml is recorded as another service would rename that
+ * service, and its routes would vanish under the old name: refused. (Pointing an existing service
+ * at another spec with `--name` stays allowed: that is how a service moves to a new spec file.)
+ */
+function refuseRename(file: string, current: string, wanted: string, at: Location): never {
+  throw GwError.of('GW_USAGE', `"${file}" is already recorded as service "${current}"; --name ${wanted} would rename it`, {
+    locations: [at],
+    hints: [
+      `to update "${current}", import it without --name: \`gw import ${file}\``,
+      'to rename the service, edit `name:` of its entry in gw.yaml',
+      'to serve the same spec twice, add a second entry by hand in gw.yaml with its own name and prefix',
+    ],
+  });
 }
 
 function nameFromSpec(spec: LoadedSpec): string {

@@ -1,15 +1,16 @@
 import { Flags } from '@oclif/core';
 import { GwCommand } from '../cli/base-command.js';
+import { prose } from '../cli/prose.js';
 import { useColor } from '../cli/output.js';
 
 export default class Serve extends GwCommand {
   static override summary = 'Run the gateway locally: a reverse proxy built from gw.yaml and the specs.';
-  static override description = `Routes every operation of every imported service to its upstream, with the same routing as
+  static override description = prose(`Routes every operation of every imported service to its upstream, with the same routing as
 the generated configs: typed path parameters, 404 and 405 answers, keep-alive pools,
 round-robin/weighted/least-connections balancing, health checks, retries and timeouts.
 Writes an access log line per request; --admin-port exposes /metrics, /__gw/health and
 /__gw/routes. --watch reloads on every edit of gw.yaml or a spec; a broken edit keeps the
-last good configuration serving. SIGINT/SIGTERM drain requests in flight, then exit 0.`;
+last good configuration serving. SIGINT/SIGTERM drain requests in flight, then exit 0.`);
   static override examples = [
     '<%= config.bin %> serve',
     '<%= config.bin %> serve --port 0 --json',
