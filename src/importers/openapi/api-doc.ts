@@ -68,6 +68,7 @@ export function createApiCollector(raw: RawDocuments, swagger2: boolean): ApiCol
   const resolveDeep: ResolveDeep = (kind, ref, doc) => {
     // 2.0 parameters and responses need converting: registered as before.
     if (swagger2 && kind !== 'schemas' && kind !== 'value') return undefined;
+    if (!BELOW_COMPONENT_TEXT.test(ref)) return undefined; // most $refs: no pointer resolved twice
     const t = follow(ref, doc);
     if (!t || t.value === undefined || !isBelowComponent(t.path)) return undefined;
     const key = `${t.key}${formatFragment(t.path)}`;
@@ -138,6 +139,9 @@ export function createApiCollector(raw: RawDocuments, swagger2: boolean): ApiCol
     },
   };
 }
+
+/** A cheap first look at the text of a `$ref`: a fragment that may lead below a component. */
+const BELOW_COMPONENT_TEXT = /#\/(?:components\/[^/]+\/[^/]+|definitions\/[^/]+|parameters\/[^/]+|responses\/[^/]+)\/./;
 
 /**
  * A pointer into a component rather than at one: `#/components/<kind>/<name>/...`, or Swagger
