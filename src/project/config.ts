@@ -98,7 +98,7 @@ export interface ProjectConfig {
 export interface BuildConfig {
   out?: string;
   targets?: ('nginx' | 'envoy' | 'node' | 'openapi')[];
-  nginx?: { resolver?: string[] };
+  nginx?: { resolver?: string[]; accessLog?: string };
   openapi?: { servers?: { url: string; description?: string }[] };
 }
 
