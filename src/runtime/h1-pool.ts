@@ -30,6 +30,9 @@ export interface H1Handler {
   onError(err: Error & { code?: string }): void;
 }
 
+/** Connections to one target at most, unless `gw serve --upstream-connections` (UPSTREAM_CONNECTIONS) says otherwise. */
+export const DEFAULT_UPSTREAM_CONNECTIONS = 256;
+
 export interface H1PoolOptions {
   connections: number;
   connectTimeoutMs: number;
