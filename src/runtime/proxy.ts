@@ -37,6 +37,13 @@ class PayloadTooLargeError extends Error {
 const RETRYABLE = new Set<string>(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', UPSTREAM_ERRORS.connectTimeout]);
 const TIMEOUTS = new Set<string>([UPSTREAM_ERRORS.connectTimeout, UPSTREAM_ERRORS.headersTimeout, UPSTREAM_ERRORS.bodyTimeout]);
 
+/** How an upstream failure is counted (the `kind` of gw:upstream-error and of gw_upstream_errors_total). */
+function failureKind(code: string): UpstreamErrorEvent['kind'] {
+  if (TIMEOUTS.has(code)) return 'timeout';
+  if (code === UPSTREAM_ERRORS.protocol) return 'protocol';
+  return code === 'ECONNREFUSED' ? 'connect' : 'reset';
+}
+
 /**
  * One request on its way upstream and back: picks a target, streams the body up and the answer
  * down (backpressure both ways, nothing buffered), retries a connection failure on another target
@@ -210,9 +217,13 @@ export class Forward implements H1Handler {
       return;
     }
     const code = err.code ?? '';
-    const timeout = TIMEOUTS.has(code);
-    const protocol = code === UPSTREAM_ERRORS.protocol;
-    this.noteFailure(target, timeout ? 'timeout' : protocol ? 'protocol' : code === 'ECONNREFUSED' || code === UPSTREAM_ERRORS.connectTimeout ? 'connect' : 'reset');
+    if (code === UPSTREAM_ERRORS.requestInvalid) {
+      // gw's own request could not be written safely: nothing was sent, and the target is not to blame.
+      this.fail('GW_HTTP_UPSTREAM_FAILED', `the request to service "${this.route.service}" could not be written`);
+      return;
+    }
+    const kind = failureKind(code);
+    this.noteFailure(target, kind);
     if (this.res.headersSent) {
       // Part of the answer is on its way: the client's connection is cut, never finished as if complete.
       this.done = true;
@@ -229,8 +240,8 @@ export class Forward implements H1Handler {
       this.send(next);
       return;
     }
-    if (timeout) this.fail('GW_HTTP_UPSTREAM_TIMEOUT', `service "${this.route.service}" did not answer in time`);
-    else if (protocol) this.fail('GW_HTTP_UPSTREAM_FAILED', `service "${this.route.service}" sent an answer that is not valid HTTP/1.1`);
+    if (kind === 'timeout') this.fail('GW_HTTP_UPSTREAM_TIMEOUT', `service "${this.route.service}" did not answer in time`);
+    else if (kind === 'protocol') this.fail('GW_HTTP_UPSTREAM_FAILED', `service "${this.route.service}" sent an answer that is not valid HTTP/1.1`);
     else this.fail('GW_HTTP_UPSTREAM_FAILED', `service "${this.route.service}" could not be reached`);
   }
 
