@@ -26,6 +26,7 @@ last good configuration serving. SIGINT/SIGTERM drain requests in flight, then e
     'mock-missing': Flags.boolean({ summary: 'Answer from the spec examples for services with no upstream, or none reachable at start-up.', default: false }),
     'client-header-timeout': Flags.integer({ summary: 'Seconds a client has to send its request headers.', default: 10, min: 1 }),
     'client-request-timeout': Flags.integer({ summary: 'Seconds a client has to send its whole request, body included.', default: 60, min: 1 }),
+    'upstream-connections': Flags.integer({ summary: 'Connections open to each upstream target at most; more requests wait for a free one.', default: 256, min: 1, max: 65535 }),
     'drain-timeout': Flags.integer({ summary: 'Seconds to let requests in flight finish on shutdown.', default: 10, min: 0 }),
   };
 
@@ -47,6 +48,7 @@ last good configuration serving. SIGINT/SIGTERM drain requests in flight, then e
         clientHeaderTimeoutMs: flags['client-header-timeout'] * 1000,
         clientRequestTimeoutMs: flags['client-request-timeout'] * 1000,
         mockMissing: flags['mock-missing'],
+        upstreamConnections: flags['upstream-connections'],
       },
       (text) => process.stderr.write(text),
     );

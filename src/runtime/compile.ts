@@ -1,4 +1,4 @@
-import { H1Pool } from './h1-pool.js';
+import { DEFAULT_UPSTREAM_CONNECTIONS, H1Pool } from './h1-pool.js';
 import type { Gateway, HealthCheck, HttpMethod, Route } from '../model/types.js';
 import type { Balancer } from './balancers/balancer.js';
 import { createBalancer } from './balancers/create-balancer.js';
@@ -68,7 +68,7 @@ export interface CompiledGateway {
 const IDEMPOTENT = new Set<HttpMethod>(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 
 export interface CompileOptions {
-  /** Connections kept per target at most. */
+  /** Connections open to each target at most; requests beyond wait for one to be free. */
   connectionsPerTarget?: number;
   /** Secrets the security schemes' credentials point at (auth/load-auth-secrets.ts); schemes without them refuse every request. */
   secrets?: AuthSecrets;
@@ -90,7 +90,7 @@ export function compileGateway(gateway: Gateway, options: CompileOptions = {}): 
       host: (t.scheme === 'https' && t.port === 443) || (t.scheme === 'http' && t.port === 80) ? t.host : `${t.host}:${t.port}`,
       weight: t.weight,
       // Idle keep-alive sockets close after 4 s (Node servers drop them after 5 s) or what the upstream announces.
-      pool: new H1Pool(t.url, { connections: options.connectionsPerTarget ?? 256, connectTimeoutMs: connectMs, keepAliveMs: 4_000 }),
+      pool: new H1Pool(t.url, { connections: options.connectionsPerTarget ?? DEFAULT_UPSTREAM_CONNECTIONS, connectTimeoutMs: connectMs, keepAliveMs: 4_000 }),
       active: 0,
       healthy: true,
       ejectedUntil: 0,

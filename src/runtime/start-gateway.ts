@@ -33,6 +33,8 @@ export interface StartGatewayOptions {
   clientRequestTimeoutMs: number;
   /** How long requests in flight may run on after stop() before they are cut. */
   drainMs: number;
+  /** Connections open to each upstream target at most (DEFAULT_UPSTREAM_CONNECTIONS when absent). */
+  upstreamConnections?: number;
   /** Where the secrets of `credentials` are read: the folder relative files resolve against, and the environment. */
   secrets: SecretsContext;
   /** How the user sets the ports, for the hint when one cannot be used: `--port` (a flag) or `PORT` (an environment variable). */
@@ -64,7 +66,7 @@ export async function startGateway(gateway: Gateway, options: StartGatewayOption
   let compiled: CompiledGateway;
   try {
     firstStore = createRateLimitStore(gateway, options.secrets.env);
-    compiled = compileGateway(gateway, { secrets, rateLimitStore: firstStore });
+    compiled = compileGateway(gateway, { secrets, rateLimitStore: firstStore, connectionsPerTarget: options.upstreamConnections });
   } catch (err) {
     await firstStore?.close();
     unsubscribeStore();
@@ -121,7 +123,7 @@ export async function startGateway(gateway: Gateway, options: StartGatewayOption
       const nextStore = keep ? store : createRateLimitStore(next, options.secrets.env);
       let table;
       try {
-        table = compileGateway(next, { secrets: nextSecrets, rateLimitStore: nextStore });
+        table = compileGateway(next, { secrets: nextSecrets, rateLimitStore: nextStore, connectionsPerTarget: options.upstreamConnections });
       } catch (err) {
         if (!keep) await nextStore.close();
         throw err;

@@ -24,7 +24,7 @@ export interface NodeView {
   /** The port the container listens on and EXPOSEs. */
   containerPort: number;
   nodeImage: string;
-  defaults: { adminHost: string; logFormat: string; drainSeconds: number; clientHeaderTimeoutSeconds: number; clientRequestTimeoutSeconds: number };
+  defaults: { adminHost: string; logFormat: string; drainSeconds: number; clientHeaderTimeoutSeconds: number; clientRequestTimeoutSeconds: number; upstreamConnections: number };
 }
 
 export interface NodeUpstreamView {
@@ -91,7 +91,7 @@ export function buildNodeView(gateway: Gateway): { view: NodeView; diagnostics: 
       // A non-root user may not bind below 1024 everywhere; 0 (any port) cannot be published.
       containerPort: port >= 1024 ? port : FALLBACK_CONTAINER_PORT,
       nodeImage: NODE_IMAGE,
-      defaults: { adminHost: '127.0.0.1', logFormat: 'pretty', drainSeconds: 10, clientHeaderTimeoutSeconds: 10, clientRequestTimeoutSeconds: 60 },
+      defaults: { adminHost: '127.0.0.1', logFormat: 'pretty', drainSeconds: 10, clientHeaderTimeoutSeconds: 10, clientRequestTimeoutSeconds: 60, upstreamConnections: 256 },
     },
     diagnostics,
   };

@@ -56,6 +56,7 @@ describe('buildNodeView', () => {
       drainSeconds: STANDALONE_DEFAULTS.drainSeconds,
       clientHeaderTimeoutSeconds: STANDALONE_DEFAULTS.clientHeaderTimeoutSeconds,
       clientRequestTimeoutSeconds: STANDALONE_DEFAULTS.clientRequestTimeoutSeconds,
+      upstreamConnections: STANDALONE_DEFAULTS.upstreamConnections,
     });
   });
   it('embeds the whole model, and it evaluates back to the same value', () => {
