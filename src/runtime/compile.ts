@@ -19,6 +19,8 @@ export interface UpstreamRuntime {
   targets: TargetState[];
   balancer: Balancer;
   healthCheck: HealthCheck | null;
+  /** No route of the table forwards here (its service is mocked): never contacted, probed or reported. */
+  mocked: boolean;
 }
 
 /** Everything the request path needs for one route, decided at start-up. */
@@ -97,7 +99,7 @@ export function compileGateway(gateway: Gateway, options: CompileOptions = {}): 
       failures: 0,
       currentWeight: 0,
     }));
-    upstreams.set(u.id, { id: u.id, service: u.service, basePath: u.basePath, targets, balancer: createBalancer(u.balancing, targets), healthCheck: u.healthCheck });
+    upstreams.set(u.id, { id: u.id, service: u.service, basePath: u.basePath, targets, balancer: createBalancer(u.balancing, targets), healthCheck: u.healthCheck, mocked: true });
   }
   const auth = new AuthCompiler(gateway, options.secrets ?? new Map());
   const cors = compileCorsPolicies(gateway.routes);
@@ -109,6 +111,7 @@ export function compileGateway(gateway: Gateway, options: CompileOptions = {}): 
     rateLimit: r.settings.rateLimit ? compileRateLimit(r.settings.rateLimit, store) : null,
     validator: validators.get(r.id) ?? null,
   }));
+  for (const r of routes) if (r.mock === null) r.upstream.mocked = false;
   const router = new Router(routes.map((c, i) => ({ method: c.method, segments: gateway.routes[i]!.segments, params: gateway.routes[i]!.params, value: c })));
   return { gateway, router, routes, upstreams, rateLimitStore: store, ownsRateLimitStore: options.rateLimitStore === undefined };
 }
