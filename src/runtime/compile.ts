@@ -99,7 +99,10 @@ export function compileGateway(gateway: Gateway, options: CompileOptions = {}): 
       failures: 0,
       currentWeight: 0,
     }));
-    upstreams.set(u.id, { id: u.id, service: u.service, basePath: u.basePath, targets, balancer: createBalancer(u.balancing, targets), healthCheck: u.healthCheck, mocked: true });
+    const balancer = createBalancer(u.balancing, targets);
+    // mocked until a route that forwards here is compiled (below).
+    const { id, service, basePath, healthCheck } = u;
+    upstreams.set(id, { id, service, basePath, targets, balancer, healthCheck, mocked: true });
   }
   const auth = new AuthCompiler(gateway, options.secrets ?? new Map());
   const cors = compileCorsPolicies(gateway.routes);
