@@ -8,10 +8,27 @@ export interface AuthPass {
 
 export interface AuthFail {
   ok: false;
-  code: 'GW_HTTP_UNAUTHORIZED' | 'GW_HTTP_FORBIDDEN';
+  code: 'GW_HTTP_UNAUTHORIZED' | 'GW_HTTP_FORBIDDEN' | 'GW_HTTP_AUTH_BUSY';
   detail: string;
   /** The WWW-Authenticate value; '' when no scheme has a challenge (mutualTLS only). */
   challenge: string;
+  /** For 503: the Retry-After seconds. */
+  retryAfterSeconds?: number;
+}
+
+/** A bcrypt check could not even be queued (bcrypt-pool.ts), and nothing else let the request through. */
+const BUSY_ANSWER: AuthFail = Object.freeze({
+  ok: false,
+  code: 'GW_HTTP_AUTH_BUSY',
+  detail: 'too many password checks are waiting; retry in a moment',
+  challenge: '',
+  retryAfterSeconds: 1,
+});
+
+/** The headers of a refusal: Retry-After (503) or the WWW-Authenticate challenge (401, 403). */
+export function authFailHeaders(f: AuthFail): Record<string, string> | undefined {
+  if (f.retryAfterSeconds !== undefined) return { 'retry-after': String(f.retryAfterSeconds) };
+  return f.challenge ? { 'www-authenticate': f.challenge } : undefined;
 }
 
 export type AuthOutcome = AuthPass | AuthFail;
@@ -43,7 +60,8 @@ export interface PolicyAnswers {
  * has real work to wait for (a bcrypt hash, a JWT signature). When a requirement already passes
  * on the synchronous answers, the gateway does not wait for the others.
  * Outcome: pass with the consumer, 403 when some requirement has a valid identity without the
- * scopes, else 401 (missing or invalid credentials).
+ * scopes, 503 when a password could not be checked for now, else 401 (missing or invalid
+ * credentials).
  */
 export class AuthPolicy {
   constructor(
@@ -99,6 +117,7 @@ export class AuthPolicy {
     if (anonymous) return anonymous;
     if (partial) return undefined;
     if (forbidden) return forbidden;
+    for (const res of results) if (res?.ok === false && res.busy) return BUSY_ANSWER;
     let presented = false;
     for (let i = 0; i < results.length; i++) {
       const res = results[i]!;

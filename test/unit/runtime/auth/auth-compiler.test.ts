@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Gateway, Route, SecurityRequirement, SecurityScheme } from '../../../../src/model/types.js';
 import { AuthCompiler } from '../../../../src/runtime/auth/auth-compiler.js';
+import type { BcryptPool } from '../../../../src/runtime/auth/bcrypt-pool.js';
 import type { AuthSecrets } from '../../../../src/runtime/auth/load-auth-secrets.js';
 import { parseHtpasswd } from '../../../../src/runtime/auth/parse-htpasswd.js';
 import { route } from '../../../helpers/routes.js';
@@ -109,4 +110,18 @@ describe('AuthCompiler: bearer tokens, 401 against 403', async () => {
       expect(await outcome).toEqual(c.want);
     });
   }
+});
+
+describe('AuthCompiler: issue 10 item 10, a bcrypt pool with no room', () => {
+  it('a password the pool cannot queue is 503 GW_HTTP_AUTH_BUSY with Retry-After 1, never a 401', async () => {
+    const hash = '$2y$04$yU1iS16RRLMQ84nK0u4b5uW.S0tcPCTmf49aCzybFw6R2M9e7y6CS';
+    const secrets: AuthSecrets = new Map([...SECRETS, ['s.basic', { kind: 'htpasswd', users: parseHtpasswd(`cat:${hash}`).users }]]);
+    const full = { verify: async () => 'busy' as const } as unknown as BcryptPool;
+    const policy = new AuthCompiler(gateway([]), secrets, full).compile(secured([req('basic')])).policy!;
+    const busy = { ok: false, code: 'GW_HTTP_AUTH_BUSY', detail: 'too many password checks are waiting; retry in a moment', challenge: '', retryAfterSeconds: 1 };
+    expect(await policy.check(['Authorization', basic('cat:secret')], '/x', -1)).toEqual(busy);
+    // A requirement that passes without the password still lets the request through.
+    const either = new AuthCompiler(gateway([]), secrets, full).compile(secured([req('basic'), req('key')])).policy!;
+    expect(await either.check(['Authorization', basic('cat:secret'), 'X-Api-Key', 'ka'], '/x', -1)).toEqual({ ok: true, consumer: 'alice' });
+  });
 });
