@@ -135,7 +135,7 @@ export class GatewayServer {
     // CORS headers go on every answer of the route, the gateway's own (401, 429, ...) too.
     if (route.cors !== null) facts.responseHeaders = corsResponseHeaders(route.cors, facts.origin);
     // Pipeline: auth, then the rest (admit). A check that has to wait (bcrypt, a JWT signature) continues when it is done.
-    const auth = route.auth.policy?.check(req.rawHeaders, url, q);
+    const auth = route.auth.policy?.check(req.rawHeaders, url, q, req.socket.remoteAddress ?? '');
     if (auth !== undefined && isPromise(auth)) {
       void auth.then((outcome) => {
         if (!req.socket.destroyed) this.admit(req, res, facts, route, match.params, url, q, outcome, flow);

@@ -43,13 +43,17 @@ export class MemoryStore implements RateLimitStore {
   constructor(private readonly options: MemoryStoreOptions = {}) {
     this.timer = setInterval(() => this.sweep(Date.now()), options.sweepMs ?? DEFAULT_SWEEP_MS);
     this.timer.unref();
-    this.budget = { used: 0, max: options.maxBytes ?? DEFAULT_MAX_BYTES, makeRoom: (now, need) => this.makeRoom(now, need) };
+    const max = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.budget = { used: 0, max, makeRoom: (now, need) => this.makeRoom(now, need) };
   }
 
-  bucket(counter: string, windowMs: number): RateLimitBucket {
+  bucket(counter: string, windowMs: number): MemoryBucket {
     const id = `${counter}\n${windowMs}`;
     let b = this.buckets.get(id);
-    if (!b) this.buckets.set(id, (b = new MemoryBucket(windowMs, this.options.maxKeys ?? DEFAULT_MAX_KEYS, this.budget)));
+    if (!b) {
+      b = new MemoryBucket(windowMs, this.options.maxKeys ?? DEFAULT_MAX_KEYS, this.budget);
+      this.buckets.set(id, b);
+    }
     return b;
   }
 
@@ -123,6 +127,12 @@ export class MemoryBucket implements RateLimitBucket {
     }
     w.count++;
     return w;
+  }
+
+  /** The key's window if it is running, without counting a request. */
+  peek(key: string, now: number): WindowHit | undefined {
+    const w = this.windows.get(key);
+    return w !== undefined && w.resetAt > now ? w : undefined;
   }
 
   sweep(now: number): void {
