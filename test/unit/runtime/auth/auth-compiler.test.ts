@@ -122,18 +122,24 @@ describe('AuthCompiler: bearer tokens, 401 against 403', async () => {
   }
 });
 
+/** A compiler whose basic scheme has the bcrypt user cat ("secret"), with a bcrypt pool that is always full. */
+function withFullBcryptPool(): AuthCompiler {
+  const hash = '$2y$04$yU1iS16RRLMQ84nK0u4b5uW.S0tcPCTmf49aCzybFw6R2M9e7y6CS';
+  const secrets: AuthSecrets = new Map([...SECRETS, ['s.basic', { kind: 'htpasswd', users: parseHtpasswd(`cat:${hash}`).users }]]);
+  const full = { verify: async () => 'busy' as const } as unknown as BcryptPool;
+  const store = new MemoryStore();
+  stores.push(store);
+  return new AuthCompiler(gateway([]), secrets, store, full);
+}
+
 describe('AuthCompiler: issue 10 item 10, a bcrypt pool with no room', () => {
   it('a password the pool cannot queue is 503 GW_HTTP_AUTH_BUSY with Retry-After 1, never a 401', async () => {
-    const hash = '$2y$04$yU1iS16RRLMQ84nK0u4b5uW.S0tcPCTmf49aCzybFw6R2M9e7y6CS';
-    const secrets: AuthSecrets = new Map([...SECRETS, ['s.basic', { kind: 'htpasswd', users: parseHtpasswd(`cat:${hash}`).users }]]);
-    const full = { verify: async () => 'busy' as const } as unknown as BcryptPool;
-    const store = new MemoryStore();
-    stores.push(store);
-    const policy = new AuthCompiler(gateway([]), secrets, store, full).compile(secured([req('basic')])).policy!;
+    const compiler = withFullBcryptPool();
+    const policy = compiler.compile(secured([req('basic')])).policy!;
     const busy = { ok: false, code: 'GW_HTTP_AUTH_BUSY', detail: 'too many password checks are waiting; retry in a moment', challenge: '', retryAfterSeconds: 1 };
     expect(await policy.check(['Authorization', basic('cat:secret')], '/x', -1, CLIENT)).toEqual(busy);
     // A requirement that passes without the password still lets the request through.
-    const either = new AuthCompiler(gateway([]), secrets, store, full).compile(secured([req('basic'), req('key')])).policy!;
+    const either = compiler.compile(secured([req('basic'), req('key')])).policy!;
     expect(await either.check(['Authorization', basic('cat:secret'), 'X-Api-Key', 'ka'], '/x', -1, CLIENT)).toEqual({ ok: true, consumer: 'alice' });
   });
 });
@@ -166,12 +172,7 @@ describe('AuthCompiler: issue 10 item 10, wrong credentials per client (settings
     expect(await policy.check(key('ka'), '/x', -1, CLIENT)).toEqual({ ok: true, consumer: 'alice' });
   });
   it('a password the bcrypt pool has no room for (503) does not count', async () => {
-    const hash = '$2y$04$yU1iS16RRLMQ84nK0u4b5uW.S0tcPCTmf49aCzybFw6R2M9e7y6CS';
-    const secrets: AuthSecrets = new Map([...SECRETS, ['s.basic', { kind: 'htpasswd', users: parseHtpasswd(`cat:${hash}`).users }]]);
-    const full = { verify: async () => 'busy' as const } as unknown as BcryptPool;
-    const store = new MemoryStore();
-    stores.push(store);
-    const policy = new AuthCompiler(gateway([]), secrets, store, full).compile(secured([req('basic')], { failureLimit: { failures: 1, windowMs: 60_000 } })).policy!;
+    const policy = withFullBcryptPool().compile(secured([req('basic')], { failureLimit: { failures: 1, windowMs: 60_000 } })).policy!;
     for (let i = 0; i < 3; i++) expect(await policy.check(['Authorization', basic('cat:secret')], '/x', -1, CLIENT)).toMatchObject({ code: 'GW_HTTP_AUTH_BUSY' });
   });
 });
