@@ -19,6 +19,8 @@ export interface UpstreamRuntime {
   targets: TargetState[];
   balancer: Balancer;
   healthCheck: HealthCheck | null;
+  /** No route of the table forwards here (its service is mocked): never contacted, probed or reported. */
+  mocked: boolean;
 }
 
 /** Everything the request path needs for one route, decided at start-up. */
@@ -63,6 +65,9 @@ export interface CompiledGateway {
   /** Where the rate-limit counters live; closed with the table only when compileGateway made it. */
   rateLimitStore: RateLimitStore;
   ownsRateLimitStore: boolean;
+  /** Where wrong credentials are counted per client (settings.auth.failureLimit); the same. */
+  authFailureStore: MemoryStore;
+  ownsAuthFailureStore: boolean;
 }
 
 const IDEMPOTENT = new Set<HttpMethod>(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
@@ -74,6 +79,8 @@ export interface CompileOptions {
   secrets?: AuthSecrets;
   /** The rate-limit store (kept across reloads by the caller); a fresh memory store when absent. */
   rateLimitStore?: RateLimitStore;
+  /** The store of failed credential checks (kept across reloads by the caller); a fresh one when absent. */
+  authFailureStore?: MemoryStore;
 }
 
 /** Model -> route table, balancers and keep-alive pools. Pure but for the pools it opens. */
@@ -97,9 +104,13 @@ export function compileGateway(gateway: Gateway, options: CompileOptions = {}): 
       failures: 0,
       currentWeight: 0,
     }));
-    upstreams.set(u.id, { id: u.id, service: u.service, basePath: u.basePath, targets, balancer: createBalancer(u.balancing, targets), healthCheck: u.healthCheck });
+    const balancer = createBalancer(u.balancing, targets);
+    // mocked until a route that forwards here is compiled (below).
+    const { id, service, basePath, healthCheck } = u;
+    upstreams.set(id, { id, service, basePath, targets, balancer, healthCheck, mocked: true });
   }
-  const auth = new AuthCompiler(gateway, options.secrets ?? new Map());
+  const failures = options.authFailureStore ?? new MemoryStore();
+  const auth = new AuthCompiler(gateway, options.secrets ?? new Map(), failures);
   const cors = compileCorsPolicies(gateway.routes);
   const store = options.rateLimitStore ?? new MemoryStore();
   const routes = gateway.routes.map((r, i) => ({
@@ -109,8 +120,18 @@ export function compileGateway(gateway: Gateway, options: CompileOptions = {}): 
     rateLimit: r.settings.rateLimit ? compileRateLimit(r.settings.rateLimit, store) : null,
     validator: validators.get(r.id) ?? null,
   }));
+  for (const r of routes) if (r.mock === null) r.upstream.mocked = false;
   const router = new Router(routes.map((c, i) => ({ method: c.method, segments: gateway.routes[i]!.segments, params: gateway.routes[i]!.params, value: c })));
-  return { gateway, router, routes, upstreams, rateLimitStore: store, ownsRateLimitStore: options.rateLimitStore === undefined };
+  return {
+    gateway,
+    router,
+    routes,
+    upstreams,
+    rateLimitStore: store,
+    ownsRateLimitStore: options.rateLimitStore === undefined,
+    authFailureStore: failures,
+    ownsAuthFailureStore: options.authFailureStore === undefined,
+  };
 }
 
 function compileRoute(r: Route, upstream: UpstreamRuntime): Omit<CompiledRoute, 'auth' | 'cors' | 'rateLimit' | 'validator'> {
@@ -147,4 +168,5 @@ function serialise(contentType: string | null, body: unknown): Buffer {
 export async function closeCompiled(c: CompiledGateway): Promise<void> {
   await Promise.all([...c.upstreams.values()].flatMap((u) => u.targets.map((t) => t.pool.close())));
   if (c.ownsRateLimitStore) await c.rateLimitStore.close();
+  if (c.ownsAuthFailureStore) await c.authFailureStore.close();
 }

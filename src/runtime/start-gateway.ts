@@ -8,6 +8,7 @@ import { compileGateway, type CompiledGateway } from './compile.js';
 import { GatewayMetrics } from './metrics.js';
 import { GatewayServer } from './server.js';
 import { createRateLimitStore, sameStore } from './rate-limit/create-store.js';
+import { MemoryStore } from './rate-limit/memory-store.js';
 import { subscribeRateLimitStoreLog } from './rate-limit/store-log.js';
 import type { RateLimitStore } from './rate-limit/store.js';
 
@@ -64,10 +65,13 @@ export async function startGateway(gateway: Gateway, options: StartGatewayOption
   const unsubscribeStore = subscribeRateLimitStoreLog(options.logFormat, write, options.writeWarning ?? ((line: string) => void process.stderr.write(line)));
   let firstStore: RateLimitStore | undefined;
   let compiled: CompiledGateway;
+  // Failed credential checks per client (settings.auth.failureLimit) are counted in this process, across reloads too.
+  const authFailureStore = new MemoryStore();
   try {
     firstStore = createRateLimitStore(gateway, options.secrets.env);
-    compiled = compileGateway(gateway, { secrets, rateLimitStore: firstStore, connectionsPerTarget: options.upstreamConnections });
+    compiled = compileGateway(gateway, { secrets, rateLimitStore: firstStore, connectionsPerTarget: options.upstreamConnections, authFailureStore });
   } catch (err) {
+    await authFailureStore.close();
     await firstStore?.close();
     unsubscribeStore();
     throw err;
@@ -93,6 +97,7 @@ export async function startGateway(gateway: Gateway, options: StartGatewayOption
     unsubscribeStore();
     metrics?.close();
     await store.close();
+    await authFailureStore.close();
     throw listenError(err, options.host, options.port, settings.port);
   }
   let admin: Server | undefined;
@@ -108,6 +113,7 @@ export async function startGateway(gateway: Gateway, options: StartGatewayOption
       unsubscribeStore();
       metrics.close();
       await store.close();
+      await authFailureStore.close();
       throw listenError(err, options.adminHost, options.adminPort!, settings.adminPort);
     }
   }
@@ -123,7 +129,7 @@ export async function startGateway(gateway: Gateway, options: StartGatewayOption
       const nextStore = keep ? store : createRateLimitStore(next, options.secrets.env);
       let table;
       try {
-        table = compileGateway(next, { secrets: nextSecrets, rateLimitStore: nextStore, connectionsPerTarget: options.upstreamConnections });
+        table = compileGateway(next, { secrets: nextSecrets, rateLimitStore: nextStore, connectionsPerTarget: options.upstreamConnections, authFailureStore });
       } catch (err) {
         if (!keep) await nextStore.close();
         throw err;
@@ -140,6 +146,7 @@ export async function startGateway(gateway: Gateway, options: StartGatewayOption
       const result = await server.close(options.drainMs);
       await new Promise<void>((r) => (admin ? admin.close(() => r()) : r()));
       await store.close();
+      await authFailureStore.close();
       unsubscribe();
       unsubscribeStore();
       metrics?.close();
