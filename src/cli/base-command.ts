@@ -3,6 +3,8 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { createDiagnostic, isGwError } from '../diagnostics/gw-error.js';
 import { formatDiagnostics } from '../diagnostics/print.js';
+import { suggestClosest } from '../diagnostics/suggest.js';
+import { CANCELLED_EXIT_CODE, CancelledError } from './cancelled.js';
 import { useColor } from './output.js';
 
 export type GwFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof GwCommand)['baseFlags'] & T['flags']>;
@@ -10,7 +12,8 @@ export type GwFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof
 /**
  * Shared flags and the one place that turns failures into output and exit codes:
  * 0 success, 1 problems found (diagnostics on stderr, or JSON on stdout with --json),
- * 2 usage errors. Anything else is a gw bug: one line, and the stack only with --debug or DEBUG.
+ * 2 usage errors, 130 when the user cancelled (Ctrl-C at a prompt). Anything else is a gw bug:
+ * one line, and the stack only with --debug or DEBUG.
  */
 export abstract class GwCommand extends Command {
   static override baseFlags = {
@@ -52,7 +55,13 @@ export abstract class GwCommand extends Command {
         .map((l) => l.trim())
         .filter(Boolean)
         .join(' ');
-      this.printFailure([createDiagnostic('GW_USAGE', message, { hints: [`run \`gw help ${this.id ?? ''}\` for the flags and arguments`.replace('  ', ' ')] })], 2);
+      const hints = [...this.flagSuggestions(err), `run \`gw help ${this.id ?? ''}\` for the flags and arguments`.replace('  ', ' ')];
+      this.printFailure([createDiagnostic('GW_USAGE', message, { hints })], 2);
+      return;
+    }
+    if (err instanceof CancelledError) {
+      process.stderr.write(`gw ${this.id ?? ''}: ${err.message}\n`.replace('gw :', 'gw:'));
+      process.exitCode = CANCELLED_EXIT_CODE;
       return;
     }
     if (err.oclif?.exit !== undefined) throw err;
@@ -63,6 +72,18 @@ export abstract class GwCommand extends Command {
       process.stdout.write(JSON.stringify({ ok: false, diagnostics: [d] }, null, 2) + '\n');
     }
     process.exitCode = 1;
+  }
+
+  /** "did you mean `--json`?" for each flag oclif did not know (its NonExistentFlagsError lists them). */
+  private flagSuggestions(err: Error): string[] {
+    const typed = (err as { flags?: unknown }).flags;
+    if (!Array.isArray(typed)) return [];
+    const ctor = this.constructor as typeof Command;
+    const names = Object.keys({ ...ctor.baseFlags, ...ctor.flags });
+    return typed.flatMap((flag) => {
+      const close = suggestClosest(String(flag).replace(/^-+/, '').replace(/=.*$/, ''), names);
+      return close ? [`did you mean \`--${close}\`?`] : [];
+    });
   }
 
   private printFailure(diagnostics: Diagnostic[], exitCode: number): void {

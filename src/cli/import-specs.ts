@@ -1,11 +1,12 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Diagnostic, Location } from '../diagnostics/diagnostic.js';
 import { hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { createDiagnostic, GwError } from '../diagnostics/gw-error.js';
 import { isUrl, loadSpec, specDisplayName, type LoadedSpec, type LoadResult } from '../importers/openapi/load.js';
 import { listOperations } from '../importers/openapi/paths.js';
-import { importOpenApi } from '../importers/openapi/to-service.js';
+import { sniffOpenApi, type SpecText } from '../importers/openapi/spec-text.js';
+import { checkFailedSpec, importOpenApi, type ImportInput } from '../importers/openapi/to-service.js';
 import { findMissingUpstreams } from '../merge/merge.js';
 import type { ServiceFragment } from '../model/fragment.js';
 import { deriveServiceName } from '../model/ids.js';
@@ -40,12 +41,19 @@ export interface ImportedService {
  * its problems, then record them in gw.yaml in one atomic write. Any error: nothing is written.
  */
 export async function importSpecs(project: Project, req: ImportRequest, cwd = process.cwd()): Promise<{ services: ImportedService[]; diagnostics: Diagnostic[] }> {
-  const specs = req.specs.length > 0 ? req.specs : await scanSpecsFolder(project);
+  const given = req.specs.map((path): FoundSpec => ({ path }));
+  const specs = given.length > 0 ? given : await scanSpecsFolder(project);
   if (specs.length > 1 && (req.name !== undefined || req.prefix !== undefined || req.upstreams !== undefined)) {
     throw GwError.of('GW_USAGE', '--name, --prefix and --upstream apply to one spec, but several were given', { hints: ['import the specs one by one when they need these flags'] });
   }
-  const loaded = await Promise.all(specs.map((s) => loadSpec(isUrl(s) ? s : resolve(cwd, s), project.dir)));
-  const diagnostics: Diagnostic[] = loaded.flatMap((l) => l.diagnostics);
+  const loaded = await Promise.all(
+    specs.map((s) => {
+      const location = isUrl(s.path) ? s.path : resolve(cwd, s.path);
+      return loadSpec(location, project.dir, s.preread ? { preread: s.preread } : {});
+    }),
+  );
+  // A spec that failed with its document reports its load problems with the importer's (checkFailedSpec).
+  const diagnostics: Diagnostic[] = loaded.flatMap((l) => (l.ok || !l.spec ? l.diagnostics : []));
   const existing = project.config.services ?? [];
   const configAt = configLocator(project);
   const planned = planEntries(loaded, project, req, diagnostics);
@@ -53,7 +61,7 @@ export async function importSpecs(project: Project, req: ImportRequest, cwd = pr
   const services: ImportedService[] = [];
   for (const p of planned) {
     const pointerBase = p.index >= 0 ? `#/services/${p.index}` : undefined;
-    const { fragment, diagnostics: found } = importOpenApi({
+    const input: ImportInput = {
       spec: p.spec,
       name: p.entry.name,
       config: p.entry,
@@ -64,7 +72,12 @@ export async function importSpecs(project: Project, req: ImportRequest, cwd = pr
             ? configAt(pointerBase + pointer)
             : { file: 'gw.yaml (new entry)', pointer: pointer || '#' },
       defaults: project.config.settings,
-    });
+    };
+    if (p.failed) {
+      diagnostics.push(...checkFailedSpec(input, p.failed));
+      continue;
+    }
+    const { fragment, diagnostics: found } = importOpenApi(input);
     diagnostics.push(...found, ...missingUpstreams(fragment));
     const before = p.index >= 0 ? existing[p.index]!.spec : undefined;
     services.push({
@@ -83,7 +96,7 @@ export async function importSpecs(project: Project, req: ImportRequest, cwd = pr
   const sorted = sortDiagnostics(fillLines(diagnostics, locators));
   if (hasErrors(sorted)) throw new GwError(sorted);
 
-  planned.forEach((p, i) => {
+  planned.filter((p) => !p.failed).forEach((p, i) => {
     services[i]!.result = upsertServiceEntry(project.document, p.index, { name: p.entry.name, spec: p.entry.spec, prefix: req.prefix, upstreams: req.upstreams });
   });
   const text = project.document.toString({ lineWidth: 0 });
@@ -104,6 +117,8 @@ interface PlannedEntry {
   spec: LoadedSpec;
   /** Place in gw.yaml `services`, or -1 for a new entry. */
   index: number;
+  /** The load diagnostics of a spec that failed (with its document): checked, never recorded. */
+  failed?: Diagnostic[];
 }
 
 /**
@@ -116,10 +131,14 @@ function planEntries(loaded: readonly LoadResult[], project: Project, req: Impor
   const configAt = configLocator(project);
   const planned: PlannedEntry[] = [];
   for (const l of loaded) {
-    if (!l.ok) continue;
+    if (!l.spec) continue;
     const title = { file: l.spec.file, pointer: '#/info/title', ...l.spec.locator.locate('#/info/title') };
     const specName = isUrl(l.spec.location) ? l.spec.location : specDisplayName(l.spec.location, project.dir);
     const index = existing.findIndex((s) => specDisplayName(s.spec, project.dir) === specName);
+    const recorded = index >= 0 ? existing[index]!.name : undefined;
+    if (recorded !== undefined && req.name !== undefined && req.name !== recorded) {
+      refuseRename(l.spec.file, recorded, req.name, configAt(`#/services/${index}/name`));
+    }
     const name = req.name ?? existing[index]?.name ?? nameFromSpec(l.spec);
     if (!name) {
       diagnostics.push(
@@ -146,9 +165,25 @@ function planEntries(loaded: readonly LoadResult[], project: Project, req: Impor
     const entry: ServiceConfig = { ...(target >= 0 ? existing[target] : undefined), name, spec: index >= 0 ? existing[index]!.spec : specName };
     if (req.prefix !== undefined) entry.prefix = req.prefix;
     if (req.upstreams !== undefined) entry.upstreams = req.upstreams;
-    planned.push({ entry, spec: l.spec, index: target });
+    planned.push({ entry, spec: l.spec, index: target, ...(l.ok ? {} : { failed: l.diagnostics }) });
   }
   return planned;
+}
+
+/**
+ * `gw import a.yaml --name other` where a.yaml is recorded as another service would rename that
+ * service, and its routes would vanish under the old name: refused. (Pointing an existing service
+ * at another spec with `--name` stays allowed: that is how a service moves to a new spec file.)
+ */
+function refuseRename(file: string, current: string, wanted: string, at: Location): never {
+  throw GwError.of('GW_USAGE', `"${file}" is already recorded as service "${current}"; --name ${wanted} would rename it`, {
+    locations: [at],
+    hints: [
+      `to update "${current}", import it without --name: \`gw import ${file}\``,
+      'to rename the service, edit `name:` of its entry in gw.yaml',
+      'to serve the same spec twice, add a second entry by hand in gw.yaml with its own name and prefix',
+    ],
+  });
 }
 
 function nameFromSpec(spec: LoadedSpec): string {
@@ -159,8 +194,14 @@ function nameFromSpec(spec: LoadedSpec): string {
   return deriveServiceName(base === 'openapi' || base === 'swagger' ? (spec.file.split('/').slice(-2)[0] ?? '') : base);
 }
 
-/** Every OpenAPI document under the project's specs folder; files that are only $ref targets are skipped. */
-async function scanSpecsFolder(project: Project): Promise<string[]> {
+interface FoundSpec {
+  path: string;
+  /** Text and parse of a file the folder scan read already. */
+  preread?: SpecText;
+}
+
+/** Every OpenAPI document under the project's specs folder (found by parsing); $ref targets are skipped. */
+async function scanSpecsFolder(project: Project): Promise<FoundSpec[]> {
   const folder = join(project.dir, project.config.specs ?? DEFAULT_SPECS_DIR);
   let entries: string[];
   try {
@@ -171,10 +212,11 @@ async function scanSpecsFolder(project: Project): Promise<string[]> {
       cause: err,
     });
   }
-  const found: string[] = [];
+  const found: FoundSpec[] = [];
   for (const e of entries.filter((f) => /\.(ya?ml|json)$/i.test(f)).sort()) {
-    const head = (await readFile(join(folder, e), 'utf8')).slice(0, 4096);
-    if (/^\s*["']?(openapi|swagger)["']?\s*:/m.test(head)) found.push(join(folder, e));
+    const path = join(folder, e);
+    const sniffed = sniffOpenApi(await readFile(path, 'utf8'), e);
+    if (sniffed.found) found.push({ path, ...(sniffed.parsed ? { preread: sniffed.parsed } : {}) });
   }
   if (found.length === 0) {
     throw GwError.of('GW_USAGE', `no OpenAPI documents found in "${relative(process.cwd(), folder) || '.'}"`, { hints: ['name the specs: `gw import path/to/openapi.yaml`'] });

@@ -4,7 +4,7 @@ import { sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { PointerLocator } from '../diagnostics/locate.js';
 import { loadSpec, type LoadedSpec } from '../importers/openapi/load.js';
 import type { SchemaCheck } from '../importers/openapi/schema-check.js';
-import { importOpenApi } from '../importers/openapi/to-service.js';
+import { checkFailedSpec, importOpenApi, type ImportInput } from '../importers/openapi/to-service.js';
 import { mergeFragments } from '../merge/merge.js';
 import type { ServiceFragment } from '../model/fragment.js';
 import type { Gateway } from '../model/types.js';
@@ -71,21 +71,25 @@ export async function buildGateway(project: Project, options: BuildOptions = {})
   const results = await Promise.all(
     services.map(async ({ entry, index: i }): Promise<ServiceResult> => {
       const loaded = await loadSpec(entry.spec, project.dir, { checkSchema: options.checkSchema });
-      if (!loaded.ok) return { diagnostics: loaded.diagnostics };
+      const input = (spec: LoadedSpec): ImportInput => ({
+        spec,
+        name: entry.name,
+        config: entry,
+        configAt: (pointer) => configAt(`#/services/${i}${pointer}`),
+        defaults: config.settings,
+        configFile: basename(project.file),
+        mock: entry.mock === true || options.mockServices?.has(entry.name) === true,
+      });
+      if (!loaded.ok) {
+        if (!loaded.spec) return { diagnostics: loaded.diagnostics };
+        return { diagnostics: checkFailedSpec(input(loaded.spec), loaded.diagnostics), spec: loaded.spec };
+      }
       const spec = loaded.spec;
       const schemaCheck = loaded.schemaCheck;
       // Handled from the start: a check that fails while other specs still load is no unhandled rejection.
       schemaCheck?.catch(() => undefined);
       try {
-        const imported = importOpenApi({
-          spec: loaded.spec,
-          name: entry.name,
-          config: entry,
-          configAt: (pointer) => configAt(`#/services/${i}${pointer}`),
-          defaults: config.settings,
-          configFile: basename(project.file),
-          mock: entry.mock === true || options.mockServices?.has(entry.name) === true,
-        });
+        const imported = importOpenApi(input(spec));
         return { ...imported, spec, schemaCheck };
       } catch (err) {
         if (!schemaCheck) throw err;
@@ -119,7 +123,12 @@ export async function buildGateway(project: Project, options: BuildOptions = {})
   const checks = Promise.all(results.map((r) => r.schemaCheck ?? Promise.resolve([]))).then((found) => {
     const failed = found.map((c) => c.length > 0);
     for (const [k, r] of results.entries()) if (r.importFailure !== undefined && !failed[k]) throw r.importFailure;
-    return failed.includes(true) ? results.map((r, k): ServiceResult => (failed[k] ? { diagnostics: found[k]! } : r)) : undefined;
+    // A spec that fails its check: its schema errors and the importer's, without its fragment.
+    const failedResult = (r: ServiceResult, k: number): ServiceResult => ({
+      diagnostics: [...found[k]!, ...r.diagnostics],
+      ...(r.spec ? { spec: r.spec } : {}),
+    });
+    return failed.includes(true) ? results.map((r, k) => (failed[k] ? failedResult(r, k) : r)) : undefined;
   });
   let first: BuiltGateway;
   try {

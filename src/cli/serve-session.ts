@@ -25,6 +25,8 @@ export interface ServeRequest {
   /** --client-header-timeout and --client-request-timeout when given; gw.yaml `edge.timeouts` otherwise. */
   clientHeaderTimeoutMs?: number;
   clientRequestTimeoutMs?: number;
+  /** Connections open to each upstream target at most. */
+  upstreamConnections: number;
   /** Mock the services that have no upstream, or none that accepts a connection at start-up. */
   mockMissing: boolean;
 }
@@ -51,6 +53,7 @@ export async function startServeSession(req: ServeRequest, report: (text: string
     clientHeaderTimeoutMs: req.clientHeaderTimeoutMs,
     clientRequestTimeoutMs: req.clientRequestTimeoutMs,
     drainMs: req.drainMs,
+    upstreamConnections: req.upstreamConnections,
     // Secrets of gw.yaml `credentials`: files relative to gw.yaml's folder, variables from gw's environment.
     secrets: { baseDir: dir, baseDirName: "gw.yaml's folder", env: process.env },
   });

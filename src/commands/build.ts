@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { Flags } from '@oclif/core';
 import { GwCommand } from '../cli/base-command.js';
+import { prose } from '../cli/prose.js';
 import { findStaleFiles, renderBuilt, selectTargets, writeOutput, type Rendered } from '../cli/build-output.js';
 import { startBuildHelper } from '../cli/build-helper.js';
 import { chalkFor, formatTable } from '../cli/output.js';
@@ -12,10 +13,10 @@ import { TARGET_NAMES, type Target } from '../targets/types.js';
 
 export default class Build extends GwCommand {
   static override summary = 'Render the gateway: NGINX and Envoy config, a runnable Node gateway, the merged OpenAPI document.';
-  static override description = `Merges every imported spec into the gateway model and renders each target from its Handlebars
+  static override description = prose(`Merges every imported spec into the gateway model and renders each target from its Handlebars
 templates into the output folder (one sub-folder per target). Nothing is written when there is an
 error, and a target's folder is replaced whole, so a failed build leaves the previous output as it
-was. --check renders in memory and exits 1 listing the files that differ from what is on disk.`;
+was. --check renders in memory and exits 1 listing the files that differ from what is on disk.`);
   static override examples = [
     '<%= config.bin %> build',
     '<%= config.bin %> build --target nginx,envoy --out deploy',

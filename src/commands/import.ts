@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { GwCommand } from '../cli/base-command.js';
+import { prose } from '../cli/prose.js';
 import type { ImportedService } from '../cli/import-specs.js';
 import { chalkFor } from '../cli/output.js';
 import { GwError } from '../diagnostics/gw-error.js';
@@ -7,11 +8,12 @@ import { plural } from '../diagnostics/print.js';
 
 export default class Import extends GwCommand {
   static override summary = 'Validate OpenAPI specs and record their services in gw.yaml.';
-  static override description = `Takes files or http(s) URLs: OpenAPI 2.0, 3.0 or 3.1, YAML or JSON, with $refs across files.
+  static override description = prose(`Takes files or http(s) URLs: OpenAPI 2.0, 3.0 or 3.1, YAML or JSON, with $refs across files.
 Each spec is validated; the service is named after info.title unless --name says otherwise.
 Re-importing a spec updates its entry and keeps every setting you added to it. gw.yaml is
 rewritten in one atomic step, keeping your comments and key order; on any error it is left
-untouched. With no arguments, imports every OpenAPI document in the \`specs\` folder.`;
+untouched. With no arguments, imports every OpenAPI document in the \`specs\` folder: each
+YAML or JSON file with a top-level openapi or swagger key (files that are only $ref targets are skipped).`);
   static override examples = [
     '<%= config.bin %> import specs/users.yaml',
     '<%= config.bin %> import https://example.com/orders/openapi.json --name orders',

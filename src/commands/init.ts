@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { Flags } from '@oclif/core';
 import { GwCommand } from '../cli/base-command.js';
+import { prose } from '../cli/prose.js';
 import { chalkFor } from '../cli/output.js';
 import { GwError } from '../diagnostics/gw-error.js';
 import { DEFAULT_LISTEN, DEFAULT_SPECS_DIR } from '../project/config.js';
@@ -9,9 +10,9 @@ import { defaultGatewayName, renderInitialConfig, type InitAnswers } from '../pr
 
 export default class Init extends GwCommand {
   static override summary = 'Create gw.yaml in the current folder.';
-  static override description = `On a terminal, asks for the gateway's name, listen port and specs folder. Without a terminal,
+  static override description = prose(`On a terminal, asks for the gateway's name, listen port and specs folder. Without a terminal,
 or with --yes, takes the flags and defaults. Refuses to overwrite an existing gw.yaml unless
---force is given. The file's first line points editors at gw's JSON Schema.`;
+--force is given. The file's first line points editors at gw's JSON Schema.`);
   static override examples = ['<%= config.bin %> init', '<%= config.bin %> init --yes --name shop --port 8080', '<%= config.bin %> init --yes --force --specs openapi'];
   static override flags = {
     yes: Flags.boolean({ char: 'y', summary: 'Do not ask; take flags and defaults.', default: false }),

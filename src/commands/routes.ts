@@ -1,30 +1,52 @@
+import { Flags } from '@oclif/core';
 import { GwCommand } from '../cli/base-command.js';
+import { prose } from '../cli/prose.js';
 import { formatTable } from '../cli/output.js';
+import { filterRoutes } from '../cli/route-filter.js';
 import { describeAuth, describeRateLimit } from '../model/describe.js';
 import type { Gateway, Route } from '../model/types.js';
 
 export default class Routes extends GwCommand {
   static override summary = 'Print the merged route table.';
-  static override description = `One line per route, in the order the gateway matches them (literal segments before
+  static override description = prose(`One line per route, in the order the gateway matches them (literal segments before
 parameters): method, public path, service, upstream, auth as enforced and rate limit. --json prints an array with
 each route's id, operationId, upstream targets and security. Diagnostics go to stderr; the exit
-code is 1 when there are errors.`;
-  static override examples = ['<%= config.bin %> routes', '<%= config.bin %> routes --json', '<%= config.bin %> routes --config services/gw.yaml'];
+code is 1 when there are errors.
+
+--service keeps the routes of one service (repeat it for several). --path keeps the routes whose
+public path starts with the given segments (/users keeps /users and /users/{id}, not /users-admin);
+a pattern with * is a glob over the whole path template instead, * within one segment and ** across
+segments.`);
+  static override examples = [
+    '<%= config.bin %> routes',
+    '<%= config.bin %> routes --json',
+    '<%= config.bin %> routes --service orders',
+    '<%= config.bin %> routes --path /users',
+    '<%= config.bin %> routes --service orders --path "/orders/*/items"',
+    '<%= config.bin %> routes --config services/gw.yaml',
+  ];
+  static override flags = {
+    service: Flags.string({ char: 's', summary: 'Only the routes of this service (repeatable).', multiple: true }),
+    path: Flags.string({ char: 'p', summary: 'Only routes under this path prefix, or matching this glob (* one segment, ** any).' }),
+  };
 
   async run(): Promise<void> {
     const { flags } = await this.parseGlobal(Routes);
     const { loadGateway } = await import('../cli/load-gateway.js');
-    const { gateway, diagnostics } = await loadGateway(flags.config);
+    const { project, gateway, diagnostics } = await loadGateway(flags.config);
+    const known = (project.config.services ?? []).map((s) => s.name);
+    const routes = filterRoutes(gateway.routes, { services: flags.service, path: flags.path }, known);
     if (this.jsonMode) {
-      process.stdout.write(JSON.stringify(gateway.routes.map((r) => routeSummary(r, gateway)), null, 2) + '\n');
+      process.stdout.write(JSON.stringify(routes.map((r) => routeSummary(r, gateway)), null, 2) + '\n');
     } else {
-      const rows = gateway.routes.map((r) => {
+      const rows = routes.map((r) => {
         const s = routeSummary(r, gateway);
         const more = s.upstream.targets.length > 1 ? ` (+${s.upstream.targets.length - 1})` : '';
         const first = s.upstream.targets[0];
         return [r.method, r.path, r.service, first ? `${first}${s.upstream.basePath}${more}` : '(none)', s.auth, s.rateLimit];
       });
-      process.stdout.write(formatTable(['METHOD', 'PATH', 'SERVICE', 'UPSTREAM', 'AUTH', 'RATE LIMIT'], rows) + '\n');
+      const header = ['METHOD', 'PATH', 'SERVICE', 'UPSTREAM', 'AUTH', 'RATE LIMIT'];
+      process.stdout.write(formatTable(header, rows, { loose: [1] }) + '\n');
     }
     this.jsonMode = false;
     this.report(diagnostics, { quietWhenClean: true });

@@ -1,15 +1,16 @@
 import { Flags } from '@oclif/core';
 import { GwCommand } from '../cli/base-command.js';
+import { prose } from '../cli/prose.js';
 import { useColor } from '../cli/output.js';
 
 export default class Serve extends GwCommand {
   static override summary = 'Run the gateway locally: a reverse proxy built from gw.yaml and the specs.';
-  static override description = `Routes every operation of every imported service to its upstream, with the same routing as
+  static override description = prose(`Routes every operation of every imported service to its upstream, with the same routing as
 the generated configs: typed path parameters, 404 and 405 answers, keep-alive pools,
 round-robin/weighted/least-connections balancing, health checks, retries and timeouts.
 Writes an access log line per request; --admin-port exposes /metrics, /__gw/health and
 /__gw/routes. --watch reloads on every edit of gw.yaml or a spec; a broken edit keeps the
-last good configuration serving. SIGINT/SIGTERM drain requests in flight, then exit 0.`;
+last good configuration serving. SIGINT/SIGTERM drain requests in flight, then exit 0.`);
   static override examples = [
     '<%= config.bin %> serve',
     '<%= config.bin %> serve --port 0 --json',
@@ -25,6 +26,7 @@ last good configuration serving. SIGINT/SIGTERM drain requests in flight, then e
     'mock-missing': Flags.boolean({ summary: 'Answer from the spec examples for services with no upstream, or none reachable at start-up.', default: false }),
     'client-header-timeout': Flags.integer({ summary: 'Seconds a client has to send its request headers (default: edge.timeouts.header in gw.yaml, 10 s).', min: 1 }),
     'client-request-timeout': Flags.integer({ summary: 'Seconds a client has to send its whole request, body included (default: edge.timeouts.request in gw.yaml, 60 s).', min: 1 }),
+    'upstream-connections': Flags.integer({ summary: 'Connections open to each upstream target at most; more requests wait for a free one.', default: 256, min: 1, max: 65535 }),
     'drain-timeout': Flags.integer({ summary: 'Seconds to let requests in flight finish on shutdown.', default: 10, min: 0 }),
   };
 
@@ -46,6 +48,7 @@ last good configuration serving. SIGINT/SIGTERM drain requests in flight, then e
         clientHeaderTimeoutMs: seconds(flags['client-header-timeout']),
         clientRequestTimeoutMs: seconds(flags['client-request-timeout']),
         mockMissing: flags['mock-missing'],
+        upstreamConnections: flags['upstream-connections'],
       },
       (text) => process.stderr.write(text),
     );

@@ -55,6 +55,7 @@ export const CODES = {
   GW_ROUTE_AMBIGUOUS: { severity: 'error', title: 'Two path templates differ only in parameter names, so no request can tell them apart.' },
   GW_ROUTE_SHADOWED: { severity: 'warning', title: 'A request can match two routes; the precedence rule picks one.' },
   GW_ROUTE_PATH: { severity: 'error', title: 'A path template cannot be parsed.' },
+  GW_ROUTE_UNREACHABLE: { severity: 'warning', title: 'A path key holds "?" or "#", which no request path can carry; its operations are left out.' },
 
   GW_SERVE_LISTEN: { severity: 'error', title: 'gw serve cannot listen on the address it was given (in use, not permitted, unknown host).' },
   GW_SERVE_RELOAD: { severity: 'warning', title: 'A watched file changed but the new configuration has errors; the last good one keeps serving.' },
@@ -89,6 +90,8 @@ export const CODES = {
   GW_HTTP_UPSTREAM_TIMEOUT: { severity: 'error', status: 504, title: 'The upstream did not answer in time (timeouts.connect / timeouts.request).' },
   GW_HTTP_SHUTTING_DOWN: { severity: 'error', status: 503, title: 'The gateway is shutting down and takes no new requests.' },
   GW_HTTP_TOO_MANY_REQUESTS: { severity: 'error', status: 429, title: 'The client used up its rate limit for this window; Retry-After says when to come back.' },
+  GW_HTTP_TOO_MANY_AUTH_FAILURES: { severity: 'error', status: 429, title: 'This client address sent too many wrong credentials in the window (auth.failureLimit); Retry-After says when to come back.' },
+  GW_HTTP_AUTH_BUSY: { severity: 'error', status: 503, title: 'Too many password (bcrypt) checks are waiting to run; retry shortly.' },
   GW_HTTP_RATE_LIMIT_UNAVAILABLE: { severity: 'error', status: 503, title: 'The rate-limit store cannot be reached and the store fails closed.' },
   GW_HTTP_CORS_REJECTED: { severity: 'error', status: 403, title: 'A CORS preflight came from an origin the route does not allow.' },
   GW_HTTP_VALIDATION: { severity: 'error', status: 400, title: 'A parameter or the JSON body does not match the operation\'s schema; the answer names the field.' },

@@ -226,6 +226,14 @@ export interface AuthSettings {
   consumerHeader: string;
   /** Pass the credential itself upstream; when false the key or Authorization header is removed. */
   forwardCredentials: boolean;
+  /** Brute-force guard: wrong credentials a client address may send per window before it gets 429; null: no limit. */
+  failureLimit: AuthFailureLimit | null;
+}
+
+export interface AuthFailureLimit {
+  /** Failed credential checks allowed per window and client address; the next attempts get 429 until it ends. */
+  failures: number;
+  windowMs: number;
 }
 
 export type RateLimitKey = { kind: 'ip' } | { kind: 'consumer' } | { kind: 'header'; name: string };

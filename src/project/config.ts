@@ -20,10 +20,22 @@ export interface SettingsInput {
   preserveHost?: boolean;
   loadBalancing?: 'round-robin' | 'weighted' | 'least-connections';
   healthCheck?: boolean | HealthCheckInput;
-  auth?: { enforce?: boolean; consumerHeader?: string; forwardCredentials?: boolean };
+  auth?: AuthInput;
   rateLimit?: false | RateLimitInput;
   cors?: false | CorsInput;
   validate?: boolean;
+}
+
+export interface AuthInput {
+  enforce?: boolean;
+  consumerHeader?: string;
+  forwardCredentials?: boolean;
+  failureLimit?: false | FailureLimitInput;
+}
+
+export interface FailureLimitInput {
+  failures: number;
+  window?: DurationInput;
 }
 
 export interface RateLimitInput {
@@ -106,7 +118,7 @@ export interface ProjectConfig {
 export interface BuildConfig {
   out?: string;
   targets?: ('nginx' | 'envoy' | 'node' | 'openapi')[];
-  nginx?: { resolver?: string[] };
+  nginx?: { resolver?: string[]; accessLog?: string };
   openapi?: { servers?: { url: string; description?: string }[] };
 }
 

@@ -1,5 +1,5 @@
-import type { Balancing, Cors, HealthCheck, RateLimit, RateLimitKey, RouteSettings } from '../model/types.js';
-import type { CorsInput, DurationInput, RateLimitInput, SettingsInput, SizeInput } from './config.js';
+import type { AuthFailureLimit, Balancing, Cors, HealthCheck, RateLimit, RateLimitKey, RouteSettings } from '../model/types.js';
+import type { CorsInput, DurationInput, FailureLimitInput, RateLimitInput, SettingsInput, SizeInput } from './config.js';
 
 /** Gateway defaults: the lowest layer of every setting. docs/x-gw.md lists them. */
 export const DEFAULT_ROUTE_SETTINGS: RouteSettings = {
@@ -8,7 +8,12 @@ export const DEFAULT_ROUTE_SETTINGS: RouteSettings = {
   retries: 1,
   maxBodyBytes: 10 * 1024 * 1024,
   preserveHost: false,
-  auth: { enforce: true, consumerHeader: 'X-Consumer', forwardCredentials: false },
+  auth: {
+    enforce: true,
+    consumerHeader: 'X-Consumer',
+    forwardCredentials: false,
+    failureLimit: { failures: 10, windowMs: 60_000 },
+  },
   rateLimit: null,
   cors: null,
   validate: false,
@@ -80,6 +85,7 @@ export function resolveRouteSettings(s: SettingsInput, at: RouteContext): RouteS
       enforce: s.auth?.enforce ?? d.auth.enforce,
       consumerHeader: s.auth?.consumerHeader ?? d.auth.consumerHeader,
       forwardCredentials: s.auth?.forwardCredentials ?? d.auth.forwardCredentials,
+      failureLimit: resolveFailureLimit(s.auth?.failureLimit),
     },
     rateLimit: s.rateLimit ? resolveRateLimit(s.rateLimit, at) : null,
     cors: s.cors ? resolveCors(s.cors) : null,
@@ -97,6 +103,14 @@ export function resolveRateLimit(r: RateLimitInput, at: RouteContext): RateLimit
     key: parsed,
     counter: scope === 'route' ? at.routeId : scope === 'service' ? `service:${at.service}` : 'gateway',
   };
+}
+
+/** auth.failureLimit: the default when unset, null for false, a window of 1m unless given. */
+function resolveFailureLimit(f: false | FailureLimitInput | undefined): AuthFailureLimit | null {
+  const d = DEFAULT_ROUTE_SETTINGS.auth.failureLimit!;
+  if (f === undefined) return { ...d };
+  if (f === false) return null;
+  return { failures: f.failures, windowMs: f.window !== undefined ? parseDuration(f.window) : d.windowMs };
 }
 
 export function resolveCors(c: CorsInput): Cors {

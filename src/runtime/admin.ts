@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GatewayServer } from './server.js';
 import type { GatewayMetrics } from './metrics.js';
+import type { TargetState } from './target-state.js';
 
 /**
  * The admin listener, apart from client traffic: GET /metrics (Prometheus), /__gw/health (the
@@ -22,9 +23,12 @@ export function createAdminServer(gateway: GatewayServer, metrics: GatewayMetric
     const compiled = gateway.compiled;
     if (path === '/__gw/health') {
       const now = Date.now();
+      // A mocked service's upstream is never contacted: no targets to report, and it never degrades the gateway.
+      const target = (t: TargetState) => ({ url: t.url, healthy: t.healthy, ejected: t.ejectedUntil > now, inFlight: t.active });
       const upstreams = [...compiled.upstreams.values()].map((u) => ({
         id: u.id,
-        targets: u.targets.map((t) => ({ url: t.url, healthy: t.healthy, ejected: t.ejectedUntil > now, inFlight: t.active })),
+        mocked: u.mocked,
+        targets: u.mocked ? [] : u.targets.map(target),
       }));
       const ok = upstreams.every((u) => u.targets.length === 0 || u.targets.some((t) => t.healthy && !t.ejected));
       res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: ok ? 'ok' : 'degraded', upstreams }, null, 2) + '\n');

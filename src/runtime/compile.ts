@@ -1,4 +1,4 @@
-import { H1Pool } from './h1-pool.js';
+import { DEFAULT_UPSTREAM_CONNECTIONS, H1Pool } from './h1-pool.js';
 import type { Edge, Gateway, HealthCheck, HttpMethod, Route } from '../model/types.js';
 import type { Balancer } from './balancers/balancer.js';
 import { createBalancer } from './balancers/create-balancer.js';
@@ -19,6 +19,8 @@ export interface UpstreamRuntime {
   targets: TargetState[];
   balancer: Balancer;
   healthCheck: HealthCheck | null;
+  /** No route of the table forwards here (its service is mocked): never contacted, probed or reported. */
+  mocked: boolean;
 }
 
 /** Everything the request path needs for one route, decided at start-up. */
@@ -65,17 +67,22 @@ export interface CompiledGateway {
   /** Where the rate-limit counters live; closed with the table only when compileGateway made it. */
   rateLimitStore: RateLimitStore;
   ownsRateLimitStore: boolean;
+  /** Where wrong credentials are counted per client (settings.auth.failureLimit); the same. */
+  authFailureStore: MemoryStore;
+  ownsAuthFailureStore: boolean;
 }
 
 const IDEMPOTENT = new Set<HttpMethod>(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 
 export interface CompileOptions {
-  /** Connections kept per target at most. */
+  /** Connections open to each target at most; requests beyond wait for one to be free. */
   connectionsPerTarget?: number;
   /** Secrets the security schemes' credentials point at (auth/load-auth-secrets.ts); schemes without them refuse every request. */
   secrets?: AuthSecrets;
   /** The rate-limit store (kept across reloads by the caller); a fresh memory store when absent. */
   rateLimitStore?: RateLimitStore;
+  /** The store of failed credential checks (kept across reloads by the caller); a fresh one when absent. */
+  authFailureStore?: MemoryStore;
 }
 
 /** Model -> route table, balancers and keep-alive pools. Pure but for the pools it opens. */
@@ -92,16 +99,20 @@ export function compileGateway(gateway: Gateway, options: CompileOptions = {}): 
       host: (t.scheme === 'https' && t.port === 443) || (t.scheme === 'http' && t.port === 80) ? t.host : `${t.host}:${t.port}`,
       weight: t.weight,
       // Idle keep-alive sockets close after 4 s (Node servers drop them after 5 s) or what the upstream announces.
-      pool: new H1Pool(t.url, { connections: options.connectionsPerTarget ?? 256, connectTimeoutMs: connectMs, keepAliveMs: 4_000 }),
+      pool: new H1Pool(t.url, { connections: options.connectionsPerTarget ?? DEFAULT_UPSTREAM_CONNECTIONS, connectTimeoutMs: connectMs, keepAliveMs: 4_000 }),
       active: 0,
       healthy: true,
       ejectedUntil: 0,
       failures: 0,
       currentWeight: 0,
     }));
-    upstreams.set(u.id, { id: u.id, service: u.service, basePath: u.basePath, targets, balancer: createBalancer(u.balancing, targets), healthCheck: u.healthCheck });
+    const balancer = createBalancer(u.balancing, targets);
+    // mocked until a route that forwards here is compiled (below).
+    const { id, service, basePath, healthCheck } = u;
+    upstreams.set(id, { id, service, basePath, targets, balancer, healthCheck, mocked: true });
   }
-  const auth = new AuthCompiler(gateway, options.secrets ?? new Map());
+  const failures = options.authFailureStore ?? new MemoryStore();
+  const auth = new AuthCompiler(gateway, options.secrets ?? new Map(), failures);
   const cors = compileCorsPolicies(gateway.routes);
   const store = options.rateLimitStore ?? new MemoryStore();
   const routes = gateway.routes.map((r, i) => ({
@@ -112,8 +123,18 @@ export function compileGateway(gateway: Gateway, options: CompileOptions = {}): 
     validator: validators.get(r.id) ?? null,
     edge: gateway.edge,
   }));
+  for (const r of routes) if (r.mock === null) r.upstream.mocked = false;
   const router = new Router(routes.map((c, i) => ({ method: c.method, segments: gateway.routes[i]!.segments, params: gateway.routes[i]!.params, value: c })));
-  return { gateway, router, routes, upstreams, rateLimitStore: store, ownsRateLimitStore: options.rateLimitStore === undefined };
+  return {
+    gateway,
+    router,
+    routes,
+    upstreams,
+    rateLimitStore: store,
+    ownsRateLimitStore: options.rateLimitStore === undefined,
+    authFailureStore: failures,
+    ownsAuthFailureStore: options.authFailureStore === undefined,
+  };
 }
 
 function compileRoute(r: Route, upstream: UpstreamRuntime): Omit<CompiledRoute, 'auth' | 'cors' | 'rateLimit' | 'validator' | 'edge'> {
@@ -150,4 +171,5 @@ function serialise(contentType: string | null, body: unknown): Buffer {
 export async function closeCompiled(c: CompiledGateway): Promise<void> {
   await Promise.all([...c.upstreams.values()].flatMap((u) => u.targets.map((t) => t.pool.close())));
   if (c.ownsRateLimitStore) await c.rateLimitStore.close();
+  if (c.ownsAuthFailureStore) await c.authFailureStore.close();
 }

@@ -22,7 +22,8 @@ export interface RequestEvent {
 export interface UpstreamErrorEvent {
   upstream: string;
   target: string;
-  kind: 'connect' | 'timeout' | 'reset' | 'status';
+  /** protocol: the answer broke HTTP/1.1 framing (the connection was closed). */
+  kind: 'connect' | 'timeout' | 'reset' | 'status' | 'protocol';
 }
 
 export interface HealthEvent {

@@ -16,7 +16,8 @@ export class HealthChecks {
 
   start(): void {
     for (const u of this.compiled.upstreams.values()) {
-      if (!u.healthCheck) continue;
+      // A mocked service's upstream is never contacted, not even by probes.
+      if (!u.healthCheck || u.mocked) continue;
       for (const t of u.targets) {
         const timer = setInterval(() => void this.check(u, t), u.healthCheck.intervalMs);
         timer.unref();

@@ -1,15 +1,18 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CompiledGateway } from './compile.js';
-import type { HealthEvent, RateLimitStoreEvent, RequestEvent, UpstreamErrorEvent } from './events.js';
+import type { RateLimitStoreEvent, RequestEvent, UpstreamErrorEvent } from './events.js';
+import { isAvailable } from './target-state.js';
 
 /**
  * Prometheus metrics fed from the runtime's diagnostics channels, so the request path pays
  * nothing when nobody scrapes: requests by route/service/status, latency, upstream errors,
- * target health, rate-limited requests and rate-limit store errors.
+ * rate-limited requests and rate-limit store errors. Target health is read from the targets'
+ * state when scraped: 1 only for a target the balancer would pick now (healthy and not ejected).
  */
 export class GatewayMetrics {
   readonly registry = new Registry();
+  private compiled: CompiledGateway | undefined;
   private readonly requests = new Counter({ name: 'gw_requests_total', help: 'Requests answered, by route, service and status.', labelNames: ['route', 'service', 'status'], registers: [this.registry] });
   private readonly latency = new Histogram({
     name: 'gw_request_duration_seconds',
@@ -21,7 +24,13 @@ export class GatewayMetrics {
   private readonly upstreamErrors = new Counter({ name: 'gw_upstream_errors_total', help: 'Failed upstream attempts, by upstream, target and kind.', labelNames: ['upstream', 'target', 'kind'], registers: [this.registry] });
   private readonly rateLimited = new Counter({ name: 'gw_rate_limited_total', help: 'Requests refused with 429 by a rate limit, by route and service.', labelNames: ['route', 'service'], registers: [this.registry] });
   private readonly storeErrors = new Counter({ name: 'gw_rate_limit_store_errors_total', help: 'Rate-limit store commands that failed (unreachable or too slow), by store.', labelNames: ['store'], registers: [this.registry] });
-  private readonly healthy = new Gauge({ name: 'gw_target_healthy', help: '1 when a target is healthy, 0 when not.', labelNames: ['upstream', 'target'], registers: [this.registry] });
+  private readonly healthy = new Gauge({
+    name: 'gw_target_healthy',
+    help: '1 when a target takes requests, 0 when health checks failed it or passive ejection took it out.',
+    labelNames: ['upstream', 'target'],
+    registers: [this.registry],
+    collect: () => this.collectHealth(),
+  });
 
   private readonly onRequest = (m: unknown) => {
     const e = m as RequestEvent;
@@ -38,28 +47,32 @@ export class GatewayMetrics {
     const e = m as UpstreamErrorEvent;
     this.upstreamErrors.inc({ upstream: e.upstream, target: e.target, kind: e.kind });
   };
-  private readonly onHealth = (m: unknown) => {
-    const e = m as HealthEvent;
-    this.healthy.set({ upstream: e.upstream, target: e.target }, e.healthy ? 1 : 0);
-  };
 
   constructor() {
     diagnosticsChannel.subscribe('gw:request', this.onRequest);
     diagnosticsChannel.subscribe('gw:upstream-error', this.onUpstreamError);
-    diagnosticsChannel.subscribe('gw:health', this.onHealth);
     diagnosticsChannel.subscribe('gw:rate-limit-store', this.onStore);
   }
 
-  /** Health gauges start at 1 for every target of a (new) configuration. */
+  /** The table whose targets the health gauge reports (the new one after a reload). */
   track(compiled: CompiledGateway): void {
+    this.compiled = compiled;
+  }
+
+  /** Upstreams of mocked services are never contacted, so they have no gauge. */
+  private collectHealth(): void {
     this.healthy.reset();
-    for (const u of compiled.upstreams.values()) for (const t of u.targets) this.healthy.set({ upstream: u.id, target: t.url }, t.healthy ? 1 : 0);
+    if (!this.compiled) return;
+    const now = Date.now();
+    for (const u of this.compiled.upstreams.values()) {
+      if (u.mocked) continue;
+      for (const t of u.targets) this.healthy.set({ upstream: u.id, target: t.url }, isAvailable(t, now) ? 1 : 0);
+    }
   }
 
   close(): void {
     diagnosticsChannel.unsubscribe('gw:request', this.onRequest);
     diagnosticsChannel.unsubscribe('gw:upstream-error', this.onUpstreamError);
-    diagnosticsChannel.unsubscribe('gw:health', this.onHealth);
     diagnosticsChannel.unsubscribe('gw:rate-limit-store', this.onStore);
   }
 }

@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { CODES, type Code, type CodeInfo } from '../diagnostics/codes.js';
 import { requestIdFrom } from './headers.js';
@@ -18,7 +18,8 @@ export function sendProblem(res: ServerResponse, code: Code, detail: string, req
     res.destroy();
     return;
   }
-  res.writeHead(status, {
+  // The reason phrase is given: one set by an earlier writeHead that threw would stay ("502 OK").
+  res.writeHead(status, STATUS_CODES[status] ?? 'Error', {
     'content-type': 'application/problem+json',
     'content-length': Buffer.byteLength(body),
     'x-request-id': requestId,

@@ -7,7 +7,7 @@ import { addExtraHeaders, extraHeadersRecord } from './extra-headers.js';
 import { redactQueryParams } from './auth/strip-credentials.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
 import { sendProblem } from './problem.js';
-import type { H1Handler } from './h1-pool.js';
+import { UPSTREAM_ERRORS, type H1Handler } from './h1-pool.js';
 import { StreamedBody, type BodyWatcher } from './streamed-body.js';
 import { recordFailure, recordSuccess, type TargetState } from './target-state.js';
 
@@ -47,7 +47,16 @@ class BodyStalledError extends Error {
   readonly code = 'GW_BODY_STALLED';
 }
 
-const RETRYABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+/** Connection failures, retried on another target. An answer that breaks HTTP is not retried (nginx's default too). */
+const RETRYABLE = new Set<string>(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', UPSTREAM_ERRORS.connectTimeout]);
+const TIMEOUTS = new Set<string>([UPSTREAM_ERRORS.connectTimeout, UPSTREAM_ERRORS.headersTimeout, UPSTREAM_ERRORS.bodyTimeout]);
+
+/** How an upstream failure is counted (the `kind` of gw:upstream-error and of gw_upstream_errors_total). */
+function failureKind(code: string): UpstreamErrorEvent['kind'] {
+  if (TIMEOUTS.has(code)) return 'timeout';
+  if (code === UPSTREAM_ERRORS.protocol) return 'protocol';
+  return code === 'ECONNREFUSED' ? 'connect' : 'reset';
+}
 
 /**
  * One request on its way upstream and back: picks a target, streams the body up and the answer
@@ -63,7 +72,13 @@ export class Forward implements H1Handler, BodyWatcher {
   private done = false;
   private readonly hasBody: boolean;
   private resume: (() => void) | undefined;
-  /** The latest body chunk, written when the next one comes or with the end: a one-chunk answer goes out in one write. */
+  /**
+   * The answer's status and headers, then its latest body chunk, held only until the end of the
+   * upstream read they came in (`flush`): an answer that arrives whole goes out in one write, a
+   * stream goes out as it comes, and a framing error found in the same read still gets a clean 502.
+   */
+  private status = 0;
+  private headers: string[] | undefined;
   private held: Buffer | undefined;
   /** The request body, when it streams from the client. */
   private streamed: StreamedBody | undefined;
@@ -149,15 +164,9 @@ export class Forward implements H1Handler, BodyWatcher {
     const target = this.target!;
     if (statusCode >= 500) this.noteFailure(target, 'status');
     else recordSuccess(target);
-    try {
-      const headers = clientResponseHeaders(rawHeaders, this.facts.requestId);
-      this.res.writeHead(statusCode, this.facts.responseHeaders ? addExtraHeaders(headers, this.facts.responseHeaders) : headers);
-    } catch {
-      // Node refuses to send a header the upstream sent (a bad name or value): answer 502 instead.
-      this.fail('GW_HTTP_UPSTREAM_FAILED', `service "${this.route.service}" answered with a header that cannot be forwarded`);
-      this.abortUpstream?.(new Error('unforwardable response header'));
-      return false;
-    }
+    const headers = clientResponseHeaders(rawHeaders, this.facts.requestId);
+    this.status = statusCode;
+    this.headers = this.facts.responseHeaders ? addExtraHeaders(headers, this.facts.responseHeaders) : headers;
     this.resume = resume;
     // The upstream answers before the client finished its body: that connection cannot be kept.
     if (this.hasBody && !this.req.complete) this.res.shouldKeepAlive = false;
@@ -168,7 +177,32 @@ export class Forward implements H1Handler, BodyWatcher {
     this.bytesOut += chunk.length;
     const previous = this.held;
     this.held = chunk;
-    if (previous === undefined || this.res.write(previous)) return true;
+    return previous === undefined || this.write(previous);
+  }
+
+  flush(): boolean {
+    const held = this.held;
+    this.held = undefined;
+    if (held !== undefined) return this.write(held);
+    // Only the head came: send it now (an event stream's client waits for it).
+    if (this.headers !== undefined && this.sendHead()) this.res.flushHeaders();
+    return true;
+  }
+
+  onComplete(): void {
+    this.target!.active--;
+    if (this.headers !== undefined && !this.sendHead()) return;
+    this.done = true;
+    this.res.end(this.held);
+    this.held = undefined;
+    // What the client has not taken yet still has edge.sendTimeoutMs to go.
+    if (this.res.writableLength > 0) this.res.socket?.setTimeout(this.route.edge.sendTimeoutMs);
+    this.emit(this.res.statusCode, null);
+  }
+
+  private write(chunk: Buffer): boolean {
+    if (this.headers !== undefined && !this.sendHead()) return false;
+    if (this.res.write(chunk)) return true;
     this.waitForClient();
     return false;
   }
@@ -186,14 +220,19 @@ export class Forward implements H1Handler, BodyWatcher {
     }));
   }
 
-  onComplete(): void {
-    this.target!.active--;
-    this.done = true;
-    this.res.end(this.held);
-    this.held = undefined;
-    // What the client has not taken yet still has edge.sendTimeoutMs to go.
-    if (this.res.writableLength > 0) this.res.socket?.setTimeout(this.route.edge.sendTimeoutMs);
-    this.emit(this.res.statusCode, null);
+  /** writeHead with the held status and headers; false (and a 502 sent) when Node refuses a header. */
+  private sendHead(): boolean {
+    const headers = this.headers!;
+    this.headers = undefined;
+    try {
+      this.res.writeHead(this.status, headers);
+      return true;
+    } catch {
+      this.held = undefined;
+      this.fail('GW_HTTP_UPSTREAM_FAILED', `service "${this.route.service}" answered with a header that cannot be forwarded`);
+      this.abortUpstream?.(new Error('unforwardable response header'));
+      return false;
+    }
   }
 
   onError(err: Error & { code?: string; stale?: boolean }): void {
@@ -211,23 +250,30 @@ export class Forward implements H1Handler, BodyWatcher {
       return;
     }
     this.held = undefined;
+    this.headers = undefined;
     if (err.message === 'client closed the connection' || this.req.destroyed) {
       this.done = true;
       if (this.res.headersSent) this.res.destroy();
       this.emit(499, null);
       return;
     }
+    const code = err.code ?? '';
+    if (code === UPSTREAM_ERRORS.requestInvalid) {
+      // gw's own request could not be written safely: nothing was sent, and the target is not to blame.
+      this.fail('GW_HTTP_UPSTREAM_FAILED', `the request to service "${this.route.service}" could not be written`);
+      return;
+    }
+    const kind = failureKind(code);
+    this.noteFailure(target, kind);
     if (this.res.headersSent) {
-      this.noteFailure(target, 'reset');
+      // Part of the answer is on its way: the client's connection is cut, never finished as if complete.
       this.done = true;
       this.res.destroy(err);
       this.emit(this.res.statusCode, 'GW_HTTP_UPSTREAM_FAILED');
       return;
     }
-    const code = err.code ?? '';
-    const timeout = code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
-    this.noteFailure(target, timeout ? 'timeout' : code === 'ECONNREFUSED' || code === 'UND_ERR_CONNECT_TIMEOUT' ? 'connect' : 'reset');
-    const retry = RETRYABLE.has(code) && !this.hasBody && this.attempt < this.route.retries;
+    // Retried only while the upstream has not begun to answer (nothing of it reached the client either).
+    const retry = this.status === 0 && RETRYABLE.has(code) && !this.hasBody && this.attempt < this.route.retries;
     // A kept-alive connection the upstream had just closed: the request never reached it, so the same target may try again.
     const next = retry ? (this.route.upstream.balancer.pick(Date.now(), target) ?? (err.stale ? target : undefined)) : undefined;
     if (next) {
@@ -235,7 +281,8 @@ export class Forward implements H1Handler, BodyWatcher {
       this.send(next);
       return;
     }
-    if (timeout) this.fail('GW_HTTP_UPSTREAM_TIMEOUT', `service "${this.route.service}" did not answer in time`);
+    if (kind === 'timeout') this.fail('GW_HTTP_UPSTREAM_TIMEOUT', `service "${this.route.service}" did not answer in time`);
+    else if (kind === 'protocol') this.fail('GW_HTTP_UPSTREAM_FAILED', `service "${this.route.service}" sent an answer that is not valid HTTP/1.1`);
     else this.fail('GW_HTTP_UPSTREAM_FAILED', `service "${this.route.service}" could not be reached`);
   }
 

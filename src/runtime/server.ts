@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { AuthOutcome } from './auth/auth-policy.js';
+import { authFailHeaders, type AuthOutcome } from './auth/auth-policy.js';
 import { withoutQueryParams } from './auth/strip-credentials.js';
 import { isPromise } from './auth/types.js';
 import { closeCompiled, type CompiledGateway, type CompiledRoute } from './compile.js';
@@ -151,7 +151,7 @@ export class GatewayServer {
     // CORS headers go on every answer of the route, the gateway's own (401, 429, ...) too.
     if (route.cors !== null) facts.responseHeaders = corsResponseHeaders(route.cors, facts.origin);
     // Pipeline: auth, then the rest (admit). A check that has to wait (bcrypt, a JWT signature) continues when it is done.
-    const auth = route.auth.policy?.check(req.rawHeaders, url, q);
+    const auth = route.auth.policy?.check(req.rawHeaders, url, q, req.socket.remoteAddress ?? '');
     if (auth !== undefined && isPromise(auth)) {
       void auth.then((outcome) => {
         if (!req.socket.destroyed) this.admit(req, res, facts, route, match.params, url, q, outcome, flow);
@@ -164,7 +164,7 @@ export class GatewayServer {
   /** A matched route's request after auth: 401/403, or on to the size check, the mock or the upstream. */
   private admit(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, route: CompiledRoute, params: readonly string[], url: string, q: number, auth: AuthOutcome | undefined, flow: Flow): void {
     if (auth !== undefined) {
-      if (!auth.ok) return refuse(req, res, facts, route, auth.code, auth.detail, auth.challenge ? { 'www-authenticate': auth.challenge } : undefined);
+      if (!auth.ok) return refuse(req, res, facts, route, auth.code, auth.detail, authFailHeaders(auth));
       if (auth.consumer !== null) facts.consumer = auth.consumer;
     }
     if (facts.contentLength !== undefined && facts.contentLength > route.maxBodyBytes) {

@@ -3,6 +3,7 @@ import { createDiagnostic } from '../diagnostics/gw-error.js';
 import { suggestClosest } from '../diagnostics/suggest.js';
 import type { Gateway, Target } from '../model/types.js';
 import type { LogFormat } from './access-log.js';
+import { DEFAULT_UPSTREAM_CONNECTIONS } from './h1-pool.js';
 
 /** What the generated server.mjs hands the runtime: the model, and the variable that overrides each upstream (the node target's view decides the names). */
 export interface EmbeddedGateway {
@@ -22,6 +23,7 @@ export interface StandaloneSettings {
   /** CLIENT_HEADER_TIMEOUT and CLIENT_REQUEST_TIMEOUT when set; the model's edge timeouts otherwise. */
   clientHeaderTimeoutMs: number | undefined;
   clientRequestTimeoutMs: number | undefined;
+  upstreamConnections: number;
   /** Upstream id -> the targets that replace the model's. */
   overrides: Map<string, Target[]>;
 }
@@ -30,7 +32,7 @@ export interface StandaloneSettings {
 export const UPSTREAM_ENV_PREFIX = 'GW_UPSTREAM_';
 
 /** The defaults, the same as `gw serve`'s flags. */
-export const STANDALONE_DEFAULTS = { adminHost: '127.0.0.1', logFormat: 'pretty' as LogFormat, drainSeconds: 10 };
+export const STANDALONE_DEFAULTS = { adminHost: '127.0.0.1', logFormat: 'pretty' as LogFormat, drainSeconds: 10, upstreamConnections: DEFAULT_UPSTREAM_CONNECTIONS };
 
 type Env = Record<string, string | undefined>;
 
@@ -55,6 +57,7 @@ export function readStandaloneEnv(env: Env, embedded: EmbeddedGateway): { settin
   const drain = integer('DRAIN_TIMEOUT', 0, 86_400, STANDALONE_DEFAULTS.drainSeconds, 'a number of seconds')!;
   const headers = integer('CLIENT_HEADER_TIMEOUT', 1, 86_400, undefined, 'a number of seconds');
   const request = integer('CLIENT_REQUEST_TIMEOUT', 1, 86_400, undefined, 'a number of seconds');
+  const connections = integer('UPSTREAM_CONNECTIONS', 1, 65_535, STANDALONE_DEFAULTS.upstreamConnections, 'a number of connections')!;
 
   let logFormat = STANDALONE_DEFAULTS.logFormat;
   const rawFormat = get('LOG_FORMAT');
@@ -96,6 +99,7 @@ export function readStandaloneEnv(env: Env, embedded: EmbeddedGateway): { settin
       drainMs: drain * 1000,
       clientHeaderTimeoutMs: headers === undefined ? undefined : headers * 1000,
       clientRequestTimeoutMs: request === undefined ? undefined : request * 1000,
+      upstreamConnections: connections,
       overrides,
     },
     diagnostics,

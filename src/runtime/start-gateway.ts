@@ -8,6 +8,7 @@ import { compileGateway, type CompiledGateway } from './compile.js';
 import { GatewayMetrics } from './metrics.js';
 import { GatewayServer } from './server.js';
 import { createRateLimitStore, sameStore } from './rate-limit/create-store.js';
+import { MemoryStore } from './rate-limit/memory-store.js';
 import { subscribeRateLimitStoreLog } from './rate-limit/store-log.js';
 import type { RateLimitStore } from './rate-limit/store.js';
 
@@ -34,6 +35,8 @@ export interface StartGatewayOptions {
   clientRequestTimeoutMs?: number;
   /** How long requests in flight may run on after stop() before they are cut. */
   drainMs: number;
+  /** Connections open to each upstream target at most (DEFAULT_UPSTREAM_CONNECTIONS when absent). */
+  upstreamConnections?: number;
   /** Where the secrets of `credentials` are read: the folder relative files resolve against, and the environment. */
   secrets: SecretsContext;
   /** How the user sets the ports, for the hint when one cannot be used: `--port` (a flag) or `PORT` (an environment variable). */
@@ -63,10 +66,13 @@ export async function startGateway(gateway: Gateway, options: StartGatewayOption
   const unsubscribeStore = subscribeRateLimitStoreLog(options.logFormat, write, options.writeWarning ?? ((line: string) => void process.stderr.write(line)));
   let firstStore: RateLimitStore | undefined;
   let compiled: CompiledGateway;
+  // Failed credential checks per client (settings.auth.failureLimit) are counted in this process, across reloads too.
+  const authFailureStore = new MemoryStore();
   try {
     firstStore = createRateLimitStore(gateway, options.secrets.env);
-    compiled = compileGateway(gateway, { secrets, rateLimitStore: firstStore });
+    compiled = compileGateway(gateway, { secrets, rateLimitStore: firstStore, connectionsPerTarget: options.upstreamConnections, authFailureStore });
   } catch (err) {
+    await authFailureStore.close();
     await firstStore?.close();
     unsubscribeStore();
     throw err;
@@ -92,6 +98,7 @@ export async function startGateway(gateway: Gateway, options: StartGatewayOption
     unsubscribeStore();
     metrics?.close();
     await store.close();
+    await authFailureStore.close();
     throw listenError(err, options.host, options.port, settings.port);
   }
   let admin: Server | undefined;
@@ -107,6 +114,7 @@ export async function startGateway(gateway: Gateway, options: StartGatewayOption
       unsubscribeStore();
       metrics.close();
       await store.close();
+      await authFailureStore.close();
       throw listenError(err, options.adminHost, options.adminPort!, settings.adminPort);
     }
   }
@@ -122,7 +130,7 @@ export async function startGateway(gateway: Gateway, options: StartGatewayOption
       const nextStore = keep ? store : createRateLimitStore(next, options.secrets.env);
       let table;
       try {
-        table = compileGateway(next, { secrets: nextSecrets, rateLimitStore: nextStore });
+        table = compileGateway(next, { secrets: nextSecrets, rateLimitStore: nextStore, connectionsPerTarget: options.upstreamConnections, authFailureStore });
       } catch (err) {
         if (!keep) await nextStore.close();
         throw err;
@@ -139,6 +147,7 @@ export async function startGateway(gateway: Gateway, options: StartGatewayOption
       const result = await server.close(options.drainMs);
       await new Promise<void>((r) => (admin ? admin.close(() => r()) : r()));
       await store.close();
+      await authFailureStore.close();
       unsubscribe();
       unsubscribeStore();
       metrics?.close();

@@ -23,7 +23,7 @@ export interface RenderOptions {
   /** A folder of user templates: `<dir>/<target>/<file>.hbs` replaces the bundled template or partial of that name. */
   templatesDir?: string;
   /** gw.yaml `build.nginx`: options only the NGINX target reads. */
-  nginx?: { resolver?: string[] };
+  nginx?: { resolver?: string[]; accessLog?: string };
   /** gw.yaml `build.openapi`: the public URLs for the merged spec's servers. */
   openapi?: { servers?: { url: string; description?: string }[] };
 }

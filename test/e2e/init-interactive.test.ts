@@ -14,23 +14,28 @@ let cleanup: () => Promise<void>;
 beforeEach(async () => ({ dir, cleanup } = await tempDir()));
 afterEach(async () => cleanup());
 
+/** `gw init` on a terminal made by `script`: what it shows, a way to wait for text, and its exit code. */
+function startInit() {
+  const child = spawn(SCRIPT, ['-qec', `${process.execPath} ${BIN} init`, '/dev/null'], {
+    cwd: dir,
+    env: { ...process.env, NO_COLOR: '1', TERM: 'xterm' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const term = { child, screen: '', exited: new Promise<number>((r) => child.on('close', (code) => r(code ?? -1))) };
+  child.stdout.on('data', (b) => (term.screen += b));
+  const waitFor = async (text: string) => {
+    const until = Date.now() + 15_000;
+    while (!term.screen.includes(text)) {
+      if (Date.now() > until) throw new Error(`no "${text}" on screen:\n${term.screen}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+  return { ...term, term, waitFor };
+}
+
 describe('gw init on a terminal', () => {
   it.runIf(existsSync(SCRIPT) || process.env.CI)('asks for name, port and specs folder, and writes the answers', async () => {
-    const child = spawn(SCRIPT, ['-qec', `${process.execPath} ${BIN} init`, '/dev/null'], {
-      cwd: dir,
-      env: { ...process.env, NO_COLOR: '1', TERM: 'xterm' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let screen = '';
-    child.stdout.on('data', (b) => (screen += b));
-    const waitFor = async (text: string) => {
-      const until = Date.now() + 15_000;
-      while (!screen.includes(text)) {
-        if (Date.now() > until) throw new Error(`no "${text}" on screen:\n${screen}`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    };
-    const exited = new Promise<number>((r) => child.on('close', (code) => r(code ?? -1)));
+    const { child, term, waitFor, exited } = startInit();
     try {
       await waitFor('Gateway name');
       child.stdin.write('\x15my-shop\r'); // Ctrl-U clears the default, then type
@@ -44,6 +49,25 @@ describe('gw init on a terminal', () => {
     }
     const config = parse(await readFile(join(dir, 'gw.yaml'), 'utf8'));
     expect(config).toMatchObject({ name: 'my-shop', listen: { port: 8080 }, specs: 'openapi' });
-    expect(screen).toContain('wrote gw.yaml for gateway "my-shop"');
+    expect(term.screen).toContain('wrote gw.yaml for gateway "my-shop"');
+  });
+
+  // Issue 10, item 19: Ctrl-C at a prompt is the user's choice, not a bug in gw.
+  it.runIf(existsSync(SCRIPT) || process.env.CI)('Ctrl-C at a prompt exits 130 with one plain line and writes nothing', async () => {
+    const { child, term, waitFor, exited } = startInit();
+    try {
+      await waitFor('Gateway name');
+      child.stdin.write('\x15my-shop\r');
+      await waitFor('Listen port');
+      child.stdin.write('\x03'); // Ctrl-C: the prompt has the terminal in raw mode, so it reads the byte
+      expect({ code: await exited, screen: term.screen }).toMatchObject({ code: 130 });
+    } finally {
+      child.kill('SIGKILL');
+    }
+    expect(term.screen).not.toContain('GW_INTERNAL');
+    expect(term.screen).not.toContain('bug');
+    const after = term.screen.slice(term.screen.indexOf('Listen port')).replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''); // the prompt's cursor codes
+    expect(after.split(/\r?\n/).filter((l) => /cancel/i.test(l))).toEqual(['gw init: cancelled, nothing was written']);
+    expect(existsSync(join(dir, 'gw.yaml'))).toBe(false);
   });
 });

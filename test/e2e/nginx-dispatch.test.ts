@@ -103,7 +103,7 @@ services:
   await nginxTest(dir);
   nginx = await startNginx(dir, port);
   cleanups.unshift(() => nginx.stop());
-  logFile = join(dir, 'nginx.out');
+  logFile = join(dir, 'access.log');
 }, 60_000);
 afterAll(async () => {
   for (const c of cleanups) await c();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,8 +32,8 @@ afterAll(async () => {
   for (const c of cleanups) await c();
 });
 
-/** A project whose one route allows LIMIT requests per hour per client address, counted in the Redis that GW_REDIS_URL names. */
-async function project(failMode: 'open' | 'closed'): Promise<string> {
+/** A project whose one route allows LIMIT requests per hour per client address (or `key`), counted in the Redis that GW_REDIS_URL names. */
+async function project(failMode: 'open' | 'closed', key = 'ip'): Promise<string> {
   const t = await tempDir(`gw-redis-${failMode}-`);
   cleanups.push(t.cleanup);
   await writeFiles(t.dir, {
@@ -48,7 +49,7 @@ services:
     upstreams: ["${echo.url}"]
     operations:
       getStock:
-        rateLimit: { requests: ${LIMIT}, window: 1h, key: ip }
+        rateLimit: { requests: ${LIMIT}, window: 1h, key: "${key}" }
 `,
   });
   return t.dir;
@@ -106,6 +107,20 @@ describe.skipIf(missing)('rate limits in a real redis-server', () => {
     const keys = await client.keys('gw:rl:shared-limit:*');
     expect(keys).toEqual(['gw:rl:shared-limit:stock.getStock:3600000:ip:127.0.0.1']);
     expect(await client.pttl(keys[0]!)).toBeGreaterThan(3_500_000);
+    client.disconnect();
+  });
+
+  it('issue 10 item 9: a long header value is one fixed-size key in Redis (a SHA-256 digest); short ones stay readable', async () => {
+    const redis = await redisServer();
+    const gw = await serve(await project('closed', 'header:X-Session'), redis);
+    const [huge, long] = ['s'.repeat(15_000), 'l'.repeat(100)];
+    for (const value of [huge, huge, long, 'abc']) await send(gw.url, 'GET', '/stock', { 'x-session': value });
+    expect((await send(gw.url, 'GET', '/stock', { 'x-session': huge })).headers['ratelimit-remaining']).toBe(String(LIMIT - 3));
+    const client = new Redis(redis.url, { lazyConnect: true });
+    await client.connect();
+    const prefix = 'gw:rl:shared-limit:stock.getStock:3600000:';
+    const digest = (v: string) => `${prefix}#${createHash('sha256').update(`h:${v}`).digest('base64url')}`;
+    expect((await client.keys('gw:rl:shared-limit:*')).sort()).toEqual([digest(huge), digest(long), `${prefix}h:abc`].sort());
     client.disconnect();
   });
 

@@ -52,7 +52,7 @@ export interface RunningNginx {
  */
 export async function startNginx(dir: string, port: number, conf = 'nginx.conf', timeoutMs = 15_000, env: Record<string, string> = {}): Promise<RunningNginx> {
   const bin = findNginx()!;
-  // nginx opens /dev/stdout for its access log, which fails on a socket: give it a file.
+  // nginx's own output (and an access log configured to stdout) goes to a file the test can read.
   const logFile = join(dir, 'nginx.out');
   const fd = openSync(logFile, 'w');
   const child: ChildProcess = spawn(bin, ['-p', dir, '-c', join(dir, conf), '-g', `daemon off; ${globalDirectives()}`], { stdio: ['ignore', fd, fd], env: { ...process.env, ...env } });

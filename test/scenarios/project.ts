@@ -11,6 +11,8 @@ import { SHOP_CREDENTIALS_YAML, writeShopSecrets } from './shop-credentials.js';
  * (scenarios/shop-credentials.ts: files under secrets/ and two environment variables).
  * Returns the environment the gateway needs: those variables, and GW_BASE_DIR (the project
  * folder) for the node target, whose relative credential files resolve against it.
+ * The list sends dozens of wrong credentials from one address on purpose, so the failure limit
+ * (auth.failureLimit, 10 a minute by default) is off here; serve-basic-bcrypt.test.ts tests it.
  */
 export async function writeShopProject(dir: string, echoes: { users: string; orders: string; catalog: string }, port = 0): Promise<Record<string, string>> {
   await cp(EXAMPLE_SPECS, join(dir, 'specs'), { recursive: true });
@@ -20,6 +22,8 @@ export async function writeShopProject(dir: string, echoes: { users: string; ord
     `version: 1
 name: shop
 listen: { host: 127.0.0.1, port: ${port} }
+settings:
+  auth: { failureLimit: false }
 services:
   - name: users
     spec: specs/users.yaml

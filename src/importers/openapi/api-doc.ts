@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { ApiComponent, ApiGap, ApiTag, ComponentKind, HttpMethod, JsonObject, RouteApi, Source } from '../../model/types.js';
-import { createWalker, isObject, type Walker } from './api-walk.js';
+import { createWalker, isObject, type ResolveDeep, type Walker } from './api-walk.js';
 import { displayName, formatFragment, resolveRawRef, type RawDocuments, type RawTarget } from './raw-documents.js';
 import { bodyToRequestBody, convertParameter2, convertResponse2, formToRequestBody, type GapSink, type MediaTypes } from './swagger2.js';
 
@@ -60,9 +60,23 @@ export function createApiCollector(raw: RawDocuments, swagger2: boolean): ApiCol
     return name;
   };
 
-  const refTo = (kind: ComponentKind, ref: string, doc: string): string => {
+  const follow = (ref: string, doc: string): RawTarget | undefined => {
     const hash = ref.indexOf('#');
-    const target = hash >= 0 && ref[hash + 1] !== undefined && ref[hash + 1] !== '/' ? undefined : resolveRawRef(raw, doc, ref);
+    return hash >= 0 && ref[hash + 1] !== undefined && ref[hash + 1] !== '/' ? undefined : resolveRawRef(raw, doc, ref);
+  };
+  /** Below a component, and not made a component already (a cycle through it): inlined. */
+  const resolveDeep: ResolveDeep = (kind, ref, doc) => {
+    // 2.0 parameters and responses need converting: registered as before.
+    if (swagger2 && kind !== 'schemas' && kind !== 'value') return undefined;
+    if (!BELOW_COMPONENT_TEXT.test(ref)) return undefined; // most $refs: no pointer resolved twice
+    const t = follow(ref, doc);
+    if (!t || t.value === undefined || !isBelowComponent(t.path)) return undefined;
+    const key = `${t.key}${formatFragment(t.path)}`;
+    return byTarget.has(`${kind} ${key}`) ? undefined : { key, value: t.value, doc: t.key };
+  };
+
+  const refTo = (kind: ComponentKind, ref: string, doc: string): string => {
+    const target = follow(ref, doc);
     if (!target || target.value === undefined) {
       gaps.push({ message: `$ref "${ref}" leads to nothing gw can follow (an anchor, an $id, or a file read differently); the public spec keeps it as written`, source: { file: displayName(raw, doc), pointer: '#' } });
       return ref;
@@ -85,7 +99,7 @@ export function createApiCollector(raw: RawDocuments, swagger2: boolean): ApiCol
         const t = resolveRawRef(raw, doc, ref);
         return t.value === undefined ? undefined : { value: t.value, doc: t.key };
       };
-  const walker = createWalker({ refTo, swagger2, ...(inlinePathItem ? { inlinePathItem } : {}) });
+  const walker = createWalker({ refTo, resolveDeep, swagger2, ...(inlinePathItem ? { inlinePathItem } : {}) });
 
   const convertComponent = (kind: ComponentKind, t: RawTarget): unknown => {
     const v = t.value;
@@ -94,7 +108,7 @@ export function createApiCollector(raw: RawDocuments, swagger2: boolean): ApiCol
       if (kind === 'parameters') return walker.schema(convertParameter2(v, gap), t.key);
       if (kind === 'responses') return convertResponse2(v, types, walker, t.key, gap);
     }
-    return walkerFor(walker, kind)(v, t.key);
+    return walker.walkers[kind](v, t.key);
   };
 
   const drain = (): void => {
@@ -126,19 +140,16 @@ export function createApiCollector(raw: RawDocuments, swagger2: boolean): ApiCol
   };
 }
 
-function walkerFor(w: Walker, kind: ComponentKind): (v: unknown, doc: string) => unknown {
-  const byKind: Record<ComponentKind, (v: unknown, doc: string) => unknown> = {
-    schemas: w.schema,
-    responses: w.response,
-    parameters: w.parameter,
-    examples: w.example,
-    requestBodies: w.requestBody,
-    headers: w.header,
-    links: w.link,
-    callbacks: w.callback,
-    pathItems: w.pathItem,
-  };
-  return byKind[kind];
+/** A cheap first look at the text of a `$ref`: a fragment that may lead below a component. */
+const BELOW_COMPONENT_TEXT = /#\/(?:components\/[^/]+\/[^/]+|definitions\/[^/]+|parameters\/[^/]+|responses\/[^/]+)\/./;
+
+/**
+ * A pointer into a component rather than at one: `#/components/<kind>/<name>/...`, or Swagger
+ * 2.0's `#/definitions/<name>/...`, `#/parameters/<name>/...`, `#/responses/<name>/...`.
+ */
+export function isBelowComponent(path: readonly string[]): boolean {
+  if (path[0] === 'components') return path.length > 3;
+  return (path[0] === 'definitions' || path[0] === 'parameters' || path[0] === 'responses') && path.length > 2;
 }
 
 /** Follows a chain of `$ref`s (a path item in another file, a parameter defined elsewhere) to the object written. */

@@ -9,6 +9,18 @@ import type { ComponentKind, JsonObject } from '../../model/types.js';
  */
 export type RefTo = (kind: ComponentKind, ref: string, doc: string) => string;
 
+/** What a `$ref` below a component (`#/components/schemas/X/example`) points at: `key` names the target. */
+export interface DeepTarget {
+  key: string;
+  value: unknown;
+  doc: string;
+}
+
+/** `'value'` is a `$ref` inside example data, which is inlined as data whatever its text says. */
+export type ResolveDeep = (kind: ComponentKind | 'value', ref: string, doc: string) => DeepTarget | undefined;
+
+type Walk = (v: unknown, doc: string) => unknown;
+
 export interface Walker {
   schema(v: unknown, doc: string): unknown;
   parameter(v: unknown, doc: string): unknown;
@@ -16,10 +28,14 @@ export interface Walker {
   response(v: unknown, doc: string): unknown;
   header(v: unknown, doc: string): unknown;
   example(v: unknown, doc: string): unknown;
+  /** Example data (an `example`, `default`, an Example Object's `value`). */
+  literal(v: unknown, doc: string): unknown;
   link(v: unknown, doc: string): unknown;
   callback(v: unknown, doc: string): unknown;
   pathItem(v: unknown, doc: string): unknown;
   content(v: unknown, doc: string): unknown;
+  /** The walk of each component kind. */
+  walkers: Record<ComponentKind, Walk>;
 }
 
 export interface WalkerOptions {
@@ -28,6 +44,11 @@ export interface WalkerOptions {
   inlinePathItem?: (ref: string, doc: string) => { value: unknown; doc: string } | undefined;
   /** Swagger 2.0 schema dialect: `type: file`, a string `discriminator`, `x-nullable`. */
   swagger2?: boolean;
+  /**
+   * A `$ref` deeper than a component (a schema's property or example, a response's header) is
+   * not a component of its own: the walker inlines what it points at instead of calling `refTo`.
+   */
+  resolveDeep?: ResolveDeep;
 }
 
 /** Keywords whose value is a map of schemas, a list of schemas, or one schema (JSON Schema 2020-12 and draft 4). */
@@ -74,8 +95,22 @@ function mapFields(v: JsonObject, fields: Record<string, (x: unknown) => unknown
 
 export function createWalker(options: WalkerOptions): Walker {
   const { refTo, swagger2 = false } = options;
+  /** Targets being inlined: a `$ref` back into one of them (a cycle) becomes a component instead. */
+  const inlining = new Set<string>();
+  const inline = (kind: ComponentKind | 'value', v: JsonObject, doc: string, walk: Walk): unknown => {
+    const t = options.resolveDeep?.(kind, v.$ref as string, doc);
+    if (!t || inlining.has(t.key)) return undefined;
+    inlining.add(t.key);
+    try {
+      return walk(t.value, t.doc);
+    } finally {
+      inlining.delete(t.key);
+    }
+  };
   /** A Reference Object in a non-schema position; its siblings (3.1 summary, description) stay. */
-  const ref = (kind: ComponentKind, v: JsonObject, doc: string): JsonObject => {
+  const ref = (kind: ComponentKind, v: JsonObject, doc: string, walk: Walk): unknown => {
+    const inlined = inline(kind, v, doc, walk);
+    if (inlined !== undefined) return withSiblings(inlined, v);
     const next = refTo(kind, v.$ref as string, doc);
     return next === v.$ref ? v : { ...v, $ref: next };
   };
@@ -90,9 +125,11 @@ export function createWalker(options: WalkerOptions): Walker {
     if (Array.isArray(v)) return mapItems(v, (x) => literal(x, doc));
     if (!isObject(v)) return v;
     if (typeof v.$ref === 'string') {
+      const inlined = inline('value', v, doc, literal);
+      if (inlined !== undefined) return inlined;
       const m = /^#\/(?:components\/([A-Za-z]+)|(definitions))\//.exec(v.$ref);
       const kind = m?.[2] ? 'schemas' : (m?.[1] as ComponentKind | undefined);
-      if (kind && COMPONENT_KINDS.has(kind)) return ref(kind, v, doc);
+      if (kind && COMPONENT_KINDS.has(kind)) return ref(kind, v, doc, walkers[kind]);
     }
     return mapValues(v, (x) => literal(x, doc));
   };
@@ -100,6 +137,10 @@ export function createWalker(options: WalkerOptions): Walker {
   const schema = (v: unknown, doc: string): unknown => {
     if (Array.isArray(v)) return mapItems(v, (x) => schema(x, doc)); // draft-4 tuple `items: [...]`
     if (!isObject(v)) return v;
+    if (typeof v.$ref === 'string') {
+      const inlined = inline('schemas', v, doc, schema);
+      if (inlined !== undefined) return schemaWithSiblings(inlined, v, doc);
+    }
     let out: JsonObject | undefined;
     const set = (k: string, y: unknown) => ((out ??= { ...v })[k] = y);
     for (const [k, x] of Object.entries(v)) {
@@ -124,6 +165,13 @@ export function createWalker(options: WalkerOptions): Walker {
     }
     return out ?? v;
   };
+  /** An inlined schema with keywords beside its `$ref`: both apply (3.1 reads them so; 3.0 ignores the siblings). */
+  const schemaWithSiblings = (inlined: unknown, v: JsonObject, doc: string): unknown => {
+    const { $ref: _, ...rest } = v;
+    if (Object.keys(rest).length === 0) return inlined;
+    const outer = schema(rest, doc) as JsonObject;
+    return { ...outer, allOf: [...(Array.isArray(outer.allOf) ? outer.allOf : []), inlined] };
+  };
 
   /** 2.0 names the property only; 3.x mapping values are names or `$ref`s. */
   const discriminator = (v: unknown, doc: string): unknown => {
@@ -133,10 +181,10 @@ export function createWalker(options: WalkerOptions): Walker {
     return mapping === v.mapping ? v : { ...v, mapping };
   };
 
-  const example = (v: unknown, doc: string): unknown => (isRef(v) ? ref('examples', v, doc) : isObject(v) ? mapFields(v, { value: (x) => literal(x, doc) }) : v);
-  const link = (v: unknown, doc: string): unknown => (isRef(v) ? ref('links', v, doc) : v);
+  const example = (v: unknown, doc: string): unknown => (isRef(v) ? ref('examples', v, doc, example) : isObject(v) ? mapFields(v, { value: (x) => literal(x, doc) }) : v);
+  const link = (v: unknown, doc: string): unknown => (isRef(v) ? ref('links', v, doc, link) : v);
   const header = (v: unknown, doc: string): unknown => {
-    if (isRef(v)) return ref('headers', v, doc);
+    if (isRef(v)) return ref('headers', v, doc, header);
     if (!isObject(v)) return v;
     return mapFields(v, { schema: (s) => schema(s, doc), content: (c) => content(c, doc), example: (x) => literal(x, doc), examples: (e) => mapValues(e, (x) => example(x, doc)) });
   };
@@ -152,16 +200,16 @@ export function createWalker(options: WalkerOptions): Walker {
       : v;
   const content = (v: unknown, doc: string): unknown => mapValues(v, (m) => mediaType(m, doc));
   const parameter = (v: unknown, doc: string): unknown => {
-    if (isRef(v)) return ref('parameters', v, doc);
+    if (isRef(v)) return ref('parameters', v, doc, parameter);
     if (!isObject(v)) return v;
     return mapFields(v, { schema: (s) => schema(s, doc), content: (c) => content(c, doc), example: (x) => literal(x, doc), examples: (e) => mapValues(e, (x) => example(x, doc)) });
   };
   const requestBody = (v: unknown, doc: string): unknown => {
-    if (isRef(v)) return ref('requestBodies', v, doc);
+    if (isRef(v)) return ref('requestBodies', v, doc, requestBody);
     return isObject(v) ? mapFields(v, { content: (c) => content(c, doc) }) : v;
   };
   const response = (v: unknown, doc: string): unknown => {
-    if (isRef(v)) return ref('responses', v, doc);
+    if (isRef(v)) return ref('responses', v, doc, response);
     if (!isObject(v)) return v;
     return mapFields(v, {
       headers: (h) => mapValues(h, (x) => header(x, doc)),
@@ -180,9 +228,9 @@ export function createWalker(options: WalkerOptions): Walker {
       : v;
   const pathItem = (v: unknown, doc: string): unknown => {
     if (isRef(v)) {
-      const inline = options.inlinePathItem?.(v.$ref, doc);
-      if (!inline) return ref('pathItems', v, doc);
-      return pathItem(inline.value, inline.doc);
+      const item = options.inlinePathItem?.(v.$ref, doc);
+      if (!item) return ref('pathItems', v, doc, pathItem);
+      return pathItem(item.value, item.doc);
     }
     if (!isObject(v)) return v;
     const fields: Record<string, (x: unknown) => unknown> = { parameters: (p) => mapItems(p, (x) => parameter(x, doc)) };
@@ -190,7 +238,7 @@ export function createWalker(options: WalkerOptions): Walker {
     return mapFields(v, fields);
   };
   const callback = (v: unknown, doc: string): unknown => {
-    if (isRef(v)) return ref('callbacks', v, doc);
+    if (isRef(v)) return ref('callbacks', v, doc, callback);
     if (!isObject(v)) return v;
     let out: JsonObject | undefined;
     for (const [k, x] of Object.entries(v)) {
@@ -201,5 +249,22 @@ export function createWalker(options: WalkerOptions): Walker {
     return out ?? v;
   };
 
-  return { schema, parameter, requestBody, response, header, example, link, callback, pathItem, content };
+  const walkers: Record<ComponentKind, Walk> = {
+    schemas: schema,
+    responses: response,
+    parameters: parameter,
+    examples: example,
+    requestBodies: requestBody,
+    headers: header,
+    links: link,
+    callbacks: callback,
+    pathItems: pathItem,
+  };
+  return { schema, parameter, requestBody, response, header, example, literal, link, callback, pathItem, content, walkers };
+}
+
+/** A Reference Object's own `summary` and `description` override its target's (3.1). */
+function withSiblings(inlined: unknown, v: JsonObject): unknown {
+  const { $ref: _, ...rest } = v;
+  return Object.keys(rest).length === 0 || !isObject(inlined) ? inlined : { ...inlined, ...rest };
 }

@@ -1,13 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../../diagnostics/gw-error.js';
-import { formatPointer, PointerLocator } from '../../diagnostics/locate.js';
+import { PointerLocator } from '../../diagnostics/locate.js';
 import { createRawDocuments, rawCapture, type RawDocuments } from './raw-documents.js';
 import { checkOpenApiSchema, type SchemaCheck } from './schema-check.js';
-import { explainSpecSchemaErrors, type AjvLikeError } from './spec-errors.js';
+import { explainSpecSchemaErrors } from './spec-errors.js';
+import { explainValidationFailure, restoreUnresolvedRefs, type FailureContext } from './load-errors.js';
 import { SpecParser } from './spec-parser.js';
+import { detectVersion, parseSpecText, type SpecText } from './spec-text.js';
 
 /** A spec that parsed and validated: its dereferenced document and where it came from. */
 export interface LoadedSpec {
@@ -27,7 +28,13 @@ export interface LoadedSpec {
   raw: RawDocuments;
 }
 
-export type LoadResult = { ok: true; spec: LoadedSpec; diagnostics: Diagnostic[]; schemaCheck?: Promise<Diagnostic[]> } | { ok: false; diagnostics: Diagnostic[] };
+/**
+ * A spec that failed may still come with its document (`spec`), dereferenced as far as its $refs
+ * go, so that the importer's own checks (operationIds, x-gw, security, ...) report in the same run.
+ */
+export type LoadResult =
+  | { ok: true; spec: LoadedSpec; diagnostics: Diagnostic[]; schemaCheck?: Promise<Diagnostic[]> }
+  | { ok: false; diagnostics: Diagnostic[]; spec?: LoadedSpec };
 
 export interface LoadOptions {
   /**
@@ -36,6 +43,8 @@ export interface LoadOptions {
    * caller must await it, and treat a spec with schema errors as one that failed to load.
    */
   checkSchema?: SchemaCheck;
+  /** The file's text and its parse, when the caller has them already (a scan of the specs folder): not read again. */
+  preread?: SpecText;
 }
 
 export const FETCH_TIMEOUT_MS = 15_000;
@@ -55,11 +64,11 @@ export function specDisplayName(spec: string, projectDir: string): string {
 export async function loadSpec(spec: string, projectDir: string, options: LoadOptions = {}): Promise<LoadResult> {
   const file = specDisplayName(spec, projectDir);
   const location = isUrl(spec) ? spec : resolve(projectDir, spec);
-  const read = await readSpecText(location, file);
+  const read = options.preread ? { ok: true as const, text: options.preread.text } : await readSpecText(location, file);
   if (!read.ok) return read;
   const { text } = read;
   const locator = new PointerLocator(text);
-  const parsed = parseSpecText(text, file);
+  const parsed = options.preread ? { ok: true as const, data: options.preread.data } : parseSpecText(text, file);
   if (!parsed.ok) return parsed;
   const data = parsed.data;
 
@@ -72,6 +81,7 @@ export async function loadSpec(spec: string, projectDir: string, options: LoadOp
       }),
     );
   }
+  const failure: FailureContext = { file, location, projectDir, locator, text };
   try {
     // The user chose this spec, so $refs may lead to internal hosts (the parser blocks them by default).
     // Circular $refs stay as $ref objects: gw never walks schemas deeply, and the schema check needs a tree.
@@ -87,20 +97,32 @@ export async function loadSpec(spec: string, projectDir: string, options: LoadOp
     // The public spec needs the documents with their $refs, which validate() replaces in place:
     // the root is copied first, and the files its $refs reach are kept as read (rawCapture).
     const raw = createRawDocuments(location, file, text, data as Record<string, unknown>, projectDir);
+    failure.raw = raw;
     const parser = new SpecParser();
-    const document = await parser.validate(location, data as object, { ...parseOptions, parse: { gwRaw: rawCapture(raw) } });
+    const withCapture = { ...parseOptions, parse: { gwRaw: rawCapture(raw) } };
+    const { document, refErrors, ruleError } = await parser.validateAll(location, data as object, withCapture);
     const files = parser.$refs.paths('file');
     restoreServers(document, servers);
     const loaded: LoadedSpec = { file, location, openapi: version, document, locator, files, raw };
+    if (refErrors || ruleError) {
+      // Every problem in one run: the $refs or the broken rule, the schema check on what resolved, then
+      // (by the caller, with `spec`: checkFailedSpec) the importer's checks.
+      if (refErrors) restoreUnresolvedRefs(document, refErrors, raw);
+      const schemaErrors = explainSpecSchemaErrors(checkOpenApiSchema(document, version), file, locator);
+      const diagnostics = [...explainValidationFailure(refErrors ?? ruleError, failure), ...schemaErrors];
+      return { ok: false, diagnostics, spec: loaded };
+    }
     if (options.checkSchema) {
       const schemaCheck = options.checkSchema(document, version).then((errors) => (errors.length > 0 ? explainSpecSchemaErrors(errors, file, locator) : []));
       return { ok: true, spec: loaded, diagnostics: [], schemaCheck };
     }
     const schemaErrors = checkOpenApiSchema(document, version);
-    if (schemaErrors.length > 0) return { ok: false, diagnostics: explainSpecSchemaErrors(schemaErrors, file, locator) };
+    if (schemaErrors.length > 0) {
+      return { ok: false, diagnostics: explainSpecSchemaErrors(schemaErrors, file, locator), spec: loaded };
+    }
     return { ok: true, spec: loaded, diagnostics: [] };
   } catch (err) {
-    return { ok: false, diagnostics: explainValidationFailure(err, file, location, locator, text) };
+    return { ok: false, diagnostics: explainValidationFailure(err, failure) };
   }
 }
 
@@ -135,29 +157,6 @@ async function readSpecText(location: string, file: string): Promise<{ ok: true;
         locations: [{ file }],
         hints: ['check the path: spec paths in gw.yaml are relative to the folder of gw.yaml'],
         cause: err,
-      }),
-    );
-  }
-}
-
-function parseSpecText(text: string, file: string): { ok: true; data: unknown } | { ok: false; diagnostics: Diagnostic[] } {
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    try {
-      return { ok: true, data: JSON.parse(text) };
-    } catch {
-      // Fall through: the YAML parser names the line and column (and reads JSON too).
-    }
-  }
-  try {
-    return { ok: true, data: parseYaml(text, { uniqueKeys: true, maxAliasCount: 10_000 }) };
-  } catch (err) {
-    const pos = err instanceof YAMLParseError ? err.linePos?.[0] : undefined;
-    const message = err instanceof Error ? err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') : String(err);
-    return fail(
-      createDiagnostic('GW_SPEC_SYNTAX', `"${file}" is not valid YAML or JSON: ${message}`, {
-        locations: [{ file, ...(pos ? { line: pos.line, column: pos.col } : {}) }],
-        hints: ['fix the syntax at that line; `npx yaml valid < FILE` or any YAML linter shows the same spot'],
       }),
     );
   }
@@ -201,75 +200,6 @@ function restoreServers(document: Record<string, unknown>, snapshot: ServerSnaps
       else if (item[key]) (item[key] as Record<string, unknown>).servers = servers;
     }
   }
-}
-
-function detectVersion(data: unknown): string | undefined {
-  if (typeof data !== 'object' || data === null) return undefined;
-  const d = data as { swagger?: unknown; openapi?: unknown };
-  if (d.swagger === '2.0') return '2.0';
-  if (typeof d.openapi === 'string' && /^3\.[01]\.\d+$/.test(d.openapi)) return d.openapi;
-  return undefined;
-}
-
-interface RefError {
-  code?: string;
-  message: string;
-  source?: string;
-  path?: (string | number)[] | null;
-}
-
-function explainValidationFailure(err: unknown, file: string, location: string, locator: PointerLocator, text: string): Diagnostic[] {
-  const group = (err as { errors?: RefError[] }).errors;
-  const refErrors = Array.isArray(group) ? group : isRefError(err) ? [err as RefError] : [];
-  if (refErrors.length > 0) return refErrors.map((e) => explainRefError(e, file, location, locator, text));
-  const details = (err as { details?: AjvLikeError[] }).details;
-  if (Array.isArray(details)) return explainSpecSchemaErrors(details, file, locator);
-  const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
-  if (/is not a valid Openapi API definition/.test(message)) {
-    return [
-      createDiagnostic('GW_SPEC_INVALID', `"${file}" has no "paths" object`, {
-        locations: [{ file, pointer: '#' }],
-        hints: ['an OpenAPI document lists its operations under a top-level `paths:` key (3.1 also allows only `webhooks`)'],
-      }),
-    ];
-  }
-  return [
-    createDiagnostic('GW_SPEC_INVALID', `"${file}" is not a valid OpenAPI document: ${message.replace(/^Validation failed\.\s*/, '')}`, {
-      locations: [{ file }],
-      hints: ['fix the spec; gw checks it with @apidevtools/swagger-parser, which any editor plugin for OpenAPI mirrors'],
-    }),
-  ];
-}
-
-function isRefError(err: unknown): boolean {
-  const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' && /^E(RESOLVER|MISSINGPOINTER|UNMATCHEDRESOLVER|PARSER|UNMATCHEDPARSER|TIMEOUT)$/.test(code);
-}
-
-function explainRefError(e: RefError, file: string, location: string, locator: PointerLocator, text: string): Diagnostic {
-  const pointer = e.path ? formatPointer(e.path) : undefined;
-  const refFile = e.source && e.source !== location ? specDisplayName(e.source, location.replace(/[^/]*$/, '')) : undefined;
-  const ref = pointer ? findRefText(text, locator, pointer) : undefined;
-  const quoted = ref ? `$ref "${ref}"` : 'a $ref';
-  const what =
-    e.code === 'EMISSINGPOINTER'
-      ? `${quoted} points at something that does not exist${refFile ? ` in "${refFile}"` : ''}`
-      : e.code === 'EPARSER'
-        ? `${quoted} leads to a file that is not valid YAML or JSON`
-        : `${quoted} cannot be resolved`;
-  return createDiagnostic('GW_SPEC_REF_UNRESOLVED', `${what} (in "${file}")`, {
-    locations: [{ file, ...(pointer ? { pointer, ...locator.locate(pointer) } : {}) }],
-    hints: ['check the file name and the #/pointer after it; relative $refs resolve from the file that contains them'],
-    cause: e.message.split('\n')[0],
-  });
-}
-
-/** The $ref string at a pointer, read from the root text (undefined when it lives in another file). */
-function findRefText(text: string, locator: PointerLocator, pointer: string): string | undefined {
-  const pos = locator.locate(pointer);
-  if (!pos) return undefined;
-  const lines = text.split('\n').slice(pos.line - 1, pos.line + 2).join('\n');
-  return /["']?\$ref["']?\s*:\s*["']?([^"'\n,}]+)/.exec(lines)?.[1]?.trim();
 }
 
 function unwrapFetchError(err: unknown): string {

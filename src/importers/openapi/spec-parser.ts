@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { $RefParser } from '@apidevtools/json-schema-ref-parser';
+import { $RefParser, JSONParserErrorGroup } from '@apidevtools/json-schema-ref-parser';
 
 const require = createRequire(import.meta.url);
 // swagger-parser's Swagger 2.0 rules and its server fix-up, from its lib/ (the package has no exports map).
@@ -47,8 +47,36 @@ export class SpecParser extends $RefParser {
 
   /** Dereferences, then applies swagger-parser's spec rules (Swagger 2.0 only: OpenAPI 3 documents pass as they do there). */
   async validate(path: string, api: object, options: object): Promise<Record<string, unknown>> {
-    await this.dereference(path, api as never, options as never);
-    validateSpec(this.schema);
-    return this.schema as Record<string, unknown>;
+    const { document, refErrors, ruleError } = await this.validateAll(path, api, options);
+    if (refErrors ?? ruleError) throw refErrors ?? ruleError;
+    return document;
   }
+
+  /**
+   * As validate(), but problems do not stop it: $refs that lead nowhere (with `continueOnError`)
+   * come back as the parser's error group, and a broken Swagger 2.0 rule as `ruleError`, beside
+   * the document, dereferenced as far as it goes. The spec rules do not run on a document with
+   * holes: they would report the holes again in other words.
+   */
+  async validateAll(path: string, api: object, options: object): Promise<ValidateAllResult> {
+    try {
+      await this.dereference(path, api as never, options as never);
+    } catch (err) {
+      if (!(err instanceof JSONParserErrorGroup) || this.schema === null || typeof this.schema !== 'object') throw err;
+      return { document: this.schema as Record<string, unknown>, refErrors: err };
+    }
+    const document = this.schema as Record<string, unknown>;
+    try {
+      validateSpec(document);
+    } catch (err) {
+      return { document, ruleError: err };
+    }
+    return { document };
+  }
+}
+
+export interface ValidateAllResult {
+  document: Record<string, unknown>;
+  refErrors?: JSONParserErrorGroup;
+  ruleError?: unknown;
 }

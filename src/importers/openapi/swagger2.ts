@@ -117,7 +117,7 @@ export function convertResponse2(r: JsonObject, types: MediaTypes, walker: Walke
     const schema = r.schema !== undefined ? walker.schema(r.schema, doc) : undefined;
     const mediaTypes = [...new Set([...orDefault(types.produces), ...Object.keys(examples)])];
     out.content = Object.fromEntries(
-      mediaTypes.map((t) => [t, { ...(schema !== undefined ? { schema } : {}), ...(examples[t] !== undefined ? { example: examples[t] } : {}) }]),
+      mediaTypes.map((t) => [t, { ...(schema !== undefined ? { schema } : {}), ...(examples[t] !== undefined ? { example: walker.literal(examples[t], doc) } : {}) }]),
     );
   }
   for (const [k, v] of Object.entries(r)) if (k.startsWith('x-') && k !== 'x-gw') out[k] = v;

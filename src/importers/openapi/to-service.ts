@@ -1,6 +1,5 @@
 import type { Diagnostic, Location } from '../../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../../diagnostics/gw-error.js';
-import { suggestClosest } from '../../diagnostics/suggest.js';
 import type { ServiceFragment } from '../../model/fragment.js';
 import { routeId } from '../../model/ids.js';
 import { compileMatch, formatPathTemplate, parsePathTemplate, PathTemplateError, templateParams } from '../../model/path.js';
@@ -11,9 +10,11 @@ import { createApiCollector, readTags } from './api-doc.js';
 import { readExtension } from './extensions.js';
 import { mockResponses } from './mock.js';
 import type { LoadedSpec } from './load.js';
+import { checkOperationIds, checkOverrides } from './operation-checks.js';
 import { listOperations, readPathParams, type OperationEntry } from './paths.js';
 import { readRequirements, readSecuritySchemes } from './security.js';
 import { resolveConfigUpstreams, resolveServers, swaggerServers, type ResolvedServers, type ServerContext, type ServerObject } from './servers.js';
+import { UnreachablePaths } from './unreachable-paths.js';
 
 type Raw = Record<string, unknown>;
 
@@ -108,6 +109,7 @@ export function importOpenApi(input: ImportInput): ImportResult {
   const apiDoc = createApiCollector(spec.raw, swagger2);
   const routes: Route[] = [];
   const pathSettingsCache = new Map<string, SettingsInput | undefined>();
+  const unreachable = new UnreachablePaths();
   for (const op of operations) {
     if (!pathSettingsCache.has(op.pathPointer)) {
       pathSettingsCache.set(op.pathPointer, readExtension(op.pathItem, { file, pointer: op.pathPointer, level: 'path', locator: spec.locator }, diagnostics));
@@ -116,7 +118,7 @@ export function importOpenApi(input: ImportInput): ImportResult {
     const operationId = typeof op.operation.operationId === 'string' ? op.operation.operationId : null;
     const override = operationId ? config?.operations?.[operationId] : undefined;
     const settings = mergeSettings([input.defaults, docSettings, pathSettingsCache.get(op.pathPointer), opSettings, config?.settings, override]);
-    if (settings.exclude) continue;
+    if (settings.exclude || unreachable.take(op)) continue;
 
     let segments;
     try {
@@ -151,6 +153,7 @@ export function importOpenApi(input: ImportInput): ImportResult {
       api: apiDoc.operation(op.path, op.method),
     });
   }
+  diagnostics.push(...unreachable.diagnostics(at));
   if (operations.length === 0) {
     diagnostics.push(createDiagnostic('GW_SPEC_NO_OPERATIONS', `"${file}" defines no operations, so service "${name}" adds no routes`, { locations: [at('#/paths')], hints: ['check that this is the spec you meant to import'] }));
   }
@@ -182,6 +185,25 @@ export function importOpenApi(input: ImportInput): ImportResult {
     securitySchemes,
   };
   return { fragment, diagnostics };
+}
+
+/**
+ * A spec that failed to load, with its document: its load diagnostics plus the importer's own
+ * checks (operationIds, x-gw, security, servers, paths), so a run reports every problem of the
+ * spec at once. The fragment is dropped. swagger-parser's "Duplicate operation id" (a Swagger 2.0
+ * rule) gives way to gw's, which names both places. A document with holes may trip the importer
+ * itself: the load diagnostics then stand alone, as they already explain the failure.
+ */
+export function checkFailedSpec(input: ImportInput, loadDiagnostics: readonly Diagnostic[]): Diagnostic[] {
+  let found: Diagnostic[];
+  try {
+    found = importOpenApi(input).diagnostics;
+  } catch {
+    return [...loadDiagnostics];
+  }
+  const ownDuplicate = found.some((d) => d.code === 'GW_SPEC_INVALID' && / uses operationId ".*" twice /.test(d.message));
+  const kept = ownDuplicate ? loadDiagnostics.filter((d) => !d.message.includes('Duplicate operation id')) : loadDiagnostics;
+  return [...kept, ...found];
 }
 
 /** Operation-level servers beat path-level servers, which beat the document's. */
@@ -216,48 +238,4 @@ function escapePointer(key: string): string {
 export function joinPath(prefix: string, path: string): string {
   if (!prefix) return path;
   return path === '/' ? prefix : prefix + path;
-}
-
-function checkOperationIds(ops: readonly OperationEntry[], file: string, at: (p: string) => Location, diagnostics: Diagnostic[]): void {
-  const first = new Map<string, OperationEntry>();
-  for (const op of ops) {
-    const id = op.operation.operationId;
-    if (typeof id !== 'string') continue;
-    const prev = first.get(id);
-    if (!prev) {
-      first.set(id, op);
-      continue;
-    }
-    diagnostics.push(
-      createDiagnostic('GW_SPEC_INVALID', `"${file}" uses operationId "${id}" twice (${prev.method} ${prev.path} and ${op.method} ${op.path})`, {
-        locations: [at(`${prev.pointer}/operationId`), at(`${op.pointer}/operationId`)],
-        hints: ['operationIds must be unique within a spec; rename one of them'],
-      }),
-    );
-  }
-}
-
-function checkOverrides(config: ServiceConfig | undefined, ops: readonly OperationEntry[], configAt: (p: string) => Location, diagnostics: Diagnostic[]): void {
-  const ids = ops.map((o) => o.operation.operationId).filter((id): id is string => typeof id === 'string');
-  for (const key of Object.keys(config?.operations ?? {})) {
-    if (ids.includes(key)) continue;
-    const close = suggestClosest(key, ids);
-    diagnostics.push(
-      createDiagnostic('GW_OVERRIDE_UNKNOWN_OPERATION', `gw.yaml overrides operation "${key}", but service "${config!.name}" has no such operationId`, {
-        locations: [configAt(`/operations/${escapePointer(key)}`)],
-        hints: [close ? `did you mean "${close}"?` : '`gw routes --json` lists every route with its operationId'],
-      }),
-    );
-  }
-  for (const [key, s] of Object.entries(config?.operations ?? {})) {
-    for (const k of ['loadBalancing', 'healthCheck'] as const) {
-      if (s?.[k] === undefined) continue;
-      diagnostics.push(
-        createDiagnostic('GW_XGW_LEVEL', `gw.yaml sets "${k}" for operation "${key}", but it applies to a whole service`, {
-          locations: [configAt(`/operations/${escapePointer(key)}/${k}`)],
-          hints: [`move it to services[].settings.${k}`],
-        }),
-      );
-    }
-  }
 }

@@ -1,10 +1,13 @@
 import type { Gateway, Route, SecurityScheme } from '../../model/types.js';
+import type { MemoryStore } from '../rate-limit/memory-store.js';
 import { ApiKeyChecker } from './api-key-checker.js';
 import { isBearer } from '../../model/auth-answers.js';
 import { authAnswers } from './auth-answers.js';
 import { AuthPolicy, type PolicyScheme } from './auth-policy.js';
 import { BasicChecker } from './basic-checker.js';
+import type { BcryptPool } from './bcrypt-pool.js';
 import { CredentialReader } from './credential-reader.js';
+import { FailureGuard } from './failure-guard.js';
 import { JwtChecker } from './jwt-checker.js';
 import type { AuthSecrets } from './load-auth-secrets.js';
 import { RemoteJwks } from './remote-jwks.js';
@@ -42,6 +45,10 @@ export class AuthCompiler {
   constructor(
     private readonly gateway: Gateway,
     private readonly secrets: AuthSecrets,
+    /** Where wrong credentials are counted per client address (settings.auth.failureLimit). */
+    private readonly failures: MemoryStore,
+    /** Where bcrypt runs; the process's shared pool by default. */
+    private readonly bcryptPool?: BcryptPool,
   ) {
     this.schemes = new Map(gateway.securitySchemes.map((s) => [s.id, s]));
   }
@@ -71,7 +78,10 @@ export class AuthCompiler {
         return { index, scopes };
       }),
     );
-    const policy = new AuthPolicy(new CredentialReader(slots), used, requirements, authAnswers(route.security, this.schemes, this.gateway.name));
+    const limit = a.failureLimit;
+    const guard = limit ? new FailureGuard(limit, this.failures.bucket('auth-failures', limit.windowMs)) : null;
+    const answers = authAnswers(route.security, this.schemes, this.gateway.name);
+    const policy = new AuthPolicy(new CredentialReader(slots), used, requirements, answers, guard);
     const drop = (kind: CredentialSlot['in']) => (a.forwardCredentials ? [] : slots.filter((s) => s.in === kind).map((s) => s.name));
     return {
       policy,
@@ -96,7 +106,9 @@ export class AuthCompiler {
     const c = scheme?.credentials;
     if (!scheme || !c || !loaded || loaded.kind !== c.kind) return UNCHECKED;
     if (loaded.kind === 'keys' && scheme.type === 'apiKey') return new ApiKeyChecker(loaded.keys);
-    if (loaded.kind === 'htpasswd' && scheme.type === 'http' && scheme.scheme === 'basic') return new BasicChecker(loaded.users);
+    if (loaded.kind === 'htpasswd' && scheme.type === 'http' && scheme.scheme === 'basic') {
+      return new BasicChecker(loaded.users, { pool: this.bcryptPool });
+    }
     if (loaded.kind === 'jwt' && c.kind === 'jwt' && isBearer(scheme)) {
       let keys = loaded.jwks ? loaded.jwks : null;
       if (loaded.jwksUrl) {

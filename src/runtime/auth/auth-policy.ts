@@ -1,4 +1,5 @@
 import type { CredentialReader } from './credential-reader.js';
+import type { FailureGuard } from './failure-guard.js';
 import { isPromise, type SchemeChecker, type SchemeResult } from './types.js';
 
 export interface AuthPass {
@@ -8,10 +9,33 @@ export interface AuthPass {
 
 export interface AuthFail {
   ok: false;
-  code: 'GW_HTTP_UNAUTHORIZED' | 'GW_HTTP_FORBIDDEN';
+  code: 'GW_HTTP_UNAUTHORIZED' | 'GW_HTTP_FORBIDDEN' | 'GW_HTTP_TOO_MANY_AUTH_FAILURES' | 'GW_HTTP_AUTH_BUSY';
   detail: string;
   /** The WWW-Authenticate value; '' when no scheme has a challenge (mutualTLS only). */
   challenge: string;
+  /** For 429 and 503: the Retry-After seconds. */
+  retryAfterSeconds?: number;
+}
+
+/** A bcrypt check could not even be queued (bcrypt-pool.ts), and nothing else let the request through. */
+const BUSY_ANSWER: AuthFail = Object.freeze({
+  ok: false,
+  code: 'GW_HTTP_AUTH_BUSY',
+  detail: 'too many password checks are waiting; retry in a moment',
+  challenge: '',
+  retryAfterSeconds: 1,
+});
+
+/** A client that sent `failures` wrong credentials in the window: 429 for `seconds` more (failure-guard.ts). */
+function tooManyFailures(failures: number, seconds: number): AuthFail {
+  const detail = `too many wrong credentials from this address (${failures} per window); retry in ${seconds} s`;
+  return { ok: false, code: 'GW_HTTP_TOO_MANY_AUTH_FAILURES', detail, challenge: '', retryAfterSeconds: seconds };
+}
+
+/** The headers of a refusal: Retry-After (429, 503) or the WWW-Authenticate challenge (401, 403). */
+export function authFailHeaders(f: AuthFail): Record<string, string> | undefined {
+  if (f.retryAfterSeconds !== undefined) return { 'retry-after': String(f.retryAfterSeconds) };
+  return f.challenge ? { 'www-authenticate': f.challenge } : undefined;
 }
 
 export type AuthOutcome = AuthPass | AuthFail;
@@ -43,7 +67,9 @@ export interface PolicyAnswers {
  * has real work to wait for (a bcrypt hash, a JWT signature). When a requirement already passes
  * on the synchronous answers, the gateway does not wait for the others.
  * Outcome: pass with the consumer, 403 when some requirement has a valid identity without the
- * scopes, else 401 (missing or invalid credentials).
+ * scopes, 503 when a password could not be checked for now, else 401 (missing or invalid
+ * credentials). With a failure guard, wrong credentials count against the client's address, and
+ * a client over the limit gets 429 for any credentials it sends, before anything is checked.
  */
 export class AuthPolicy {
   constructor(
@@ -52,10 +78,17 @@ export class AuthPolicy {
     /** OR of ANDs: indexes into `schemes` with the scopes each needs. */
     private readonly requirements: readonly (readonly { index: number; scopes: readonly string[] }[])[],
     private readonly answers: PolicyAnswers,
+    /** settings.auth.failureLimit; null: wrong credentials are not counted. */
+    private readonly guard: FailureGuard | null = null,
   ) {}
 
-  check(rawHeaders: readonly string[], url: string, queryAt: number): AuthOutcome | Promise<AuthOutcome> {
+  /** `client`: the address wrong credentials are counted against. */
+  check(rawHeaders: readonly string[], url: string, queryAt: number, client: string): AuthOutcome | Promise<AuthOutcome> {
     const values = this.reader.read(rawHeaders, url, queryAt);
+    if (this.guard !== null && this.sentAny(values)) {
+      const wait = this.guard.secondsBlocked(client, Date.now());
+      if (wait > 0) return tooManyFailures(this.guard.failures, wait);
+    }
     const results: (SchemeResult | undefined)[] = new Array(this.schemes.length);
     let pending: Promise<void>[] | undefined;
     for (let i = 0; i < this.schemes.length; i++) {
@@ -64,10 +97,23 @@ export class AuthPolicy {
       if (isPromise(r)) (pending ??= []).push(r.then((x) => void (results[i] = x)));
       else results[i] = r;
     }
-    if (!pending) return this.decide(results);
+    if (!pending) return this.counted(this.decide(results), client);
     const early = this.decide(results, true);
     if (early) return early;
-    return Promise.all(pending).then(() => this.decide(results));
+    return Promise.all(pending).then(() => this.counted(this.decide(results), client));
+  }
+
+  /** Whether the request carries any credential the route reads (the reader's extra last value is the Cookie header). */
+  private sentAny(values: readonly unknown[]): boolean {
+    for (let i = 0; i < this.reader.slots.length; i++) if (values[i] !== undefined) return true;
+    return false;
+  }
+
+  /** Wrong credentials count against the client. */
+  private counted(outcome: AuthOutcome, client: string): AuthOutcome {
+    const wrong = outcome === this.answers.invalid || outcome === this.answers.invalidToken;
+    if (wrong && this.guard !== null) this.guard.failed(client, Date.now());
+    return outcome;
   }
 
   /** With `partial`, results still running count as not passing, and only a pass is returned. */
@@ -99,6 +145,7 @@ export class AuthPolicy {
     if (anonymous) return anonymous;
     if (partial) return undefined;
     if (forbidden) return forbidden;
+    for (const res of results) if (res?.ok === false && res.busy) return BUSY_ANSWER;
     let presented = false;
     for (let i = 0; i < results.length; i++) {
       const res = results[i]!;

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
+import { sharedBcryptPool, type BcryptPool } from './bcrypt-pool.js';
 import type { HtpasswdEntry } from './parse-htpasswd.js';
-import { ABSENT, consumerName, INVALID, type CredentialValue, type SchemeChecker, type SchemeResult } from './types.js';
-import { verifyPassword } from './verify-password.js';
+import { ABSENT, BUSY, consumerName, INVALID, type CredentialValue, type SchemeChecker, type SchemeResult } from './types.js';
+import { decoyEntry, verifyPassword } from './verify-password.js';
 
 export interface BasicCheckerOptions {
   /** How long a verified user:password stays verified without hashing again. */
@@ -9,14 +10,18 @@ export interface BasicCheckerOptions {
   /** Entries kept at most; the oldest go first. */
   cacheSize?: number;
   now?: () => number;
+  /** Where bcrypt runs; the process's shared pool by default. */
+  pool?: BcryptPool;
 }
 
 const PREFIX = /^basic[ \t]+/i;
 
 /**
- * HTTP basic (RFC 7617) against an htpasswd file. bcrypt costs tens of milliseconds per check,
- * so verified credentials are remembered for a minute, keyed by a SHA-256 of the header value
- * (never the password itself); checks of the same credentials already running are shared.
+ * HTTP basic (RFC 7617) against an htpasswd file. bcrypt costs tens of milliseconds per check
+ * (on the bcrypt pool's threads), so verified credentials are remembered for a minute, keyed by a
+ * SHA-256 of the header value (never the password itself); checks of the same credentials
+ * already running are shared. A user the file does not have is checked against a decoy hash of
+ * the file's costliest kind (verify-password.ts), so it takes as long as a wrong password.
  * A cache hit, a missing header and {SHA}/$apr1$ hashes answer synchronously.
  */
 export class BasicChecker implements SchemeChecker {
@@ -26,6 +31,8 @@ export class BasicChecker implements SchemeChecker {
   private readonly cacheMs: number;
   private readonly cacheSize: number;
   private readonly now: () => number;
+  private readonly decoy: HtpasswdEntry | undefined;
+  private readonly pool: BcryptPool | undefined;
 
   constructor(
     private readonly users: ReadonlyMap<string, HtpasswdEntry>,
@@ -35,6 +42,9 @@ export class BasicChecker implements SchemeChecker {
     this.cacheSize = options.cacheSize ?? 10_000;
     this.now = options.now ?? Date.now;
     for (const user of users.keys()) this.accepted.set(user, Object.freeze({ ok: true, consumer: consumerName(user), scopes: null }));
+    this.decoy = decoyEntry(users.values());
+    // The pool's threads start now, with the gateway, rather than with the first bcrypt check.
+    this.pool = options.pool ?? (this.decoy?.kind === 'bcrypt' ? sharedBcryptPool() : undefined);
   }
 
   check(value: CredentialValue): SchemeResult | Promise<SchemeResult> {
@@ -53,11 +63,13 @@ export class BasicChecker implements SchemeChecker {
     if (colon <= 0) return INVALID;
     const user = decoded.slice(0, colon);
     const entry = this.users.get(user);
-    if (!entry) return INVALID;
-    const ok = verifyPassword(decoded.slice(colon + 1), entry);
-    if (typeof ok === 'boolean') return this.remember(key, ok ? this.accepted.get(user)! : INVALID);
+    if (!entry && !this.decoy) return INVALID;
+    const ok = verifyPassword(decoded.slice(colon + 1), entry ?? this.decoy!, this.pool);
+    // Whatever the decoy says, a user the file does not have is not accepted.
+    const pass = entry ? this.accepted.get(user)! : INVALID;
+    if (typeof ok === 'boolean') return this.remember(key, ok ? pass : INVALID);
     const check = ok.then(
-      (yes) => this.remember(key, yes ? this.accepted.get(user)! : INVALID),
+      (verdict) => (verdict === 'busy' ? BUSY : this.remember(key, verdict ? pass : INVALID)),
       () => INVALID,
     );
     this.running.set(key, check);

@@ -21,6 +21,8 @@ export interface SchemeRefused {
   ok: false;
   /** true when the request carried a credential for this scheme that is not valid (RFC 6750 invalid_token). */
   presented: boolean;
+  /** The credential could not be checked now (the bcrypt pool's queue is full): neither valid nor wrong. */
+  busy?: true;
 }
 
 /** One scheme's check: synchronous when no work is needed (nothing sent, a key, a cached password), else a promise. */
@@ -33,6 +35,7 @@ export type CredentialSlot = { in: 'header'; name: string } | { in: 'query'; nam
 
 export const ABSENT: SchemeRefused = Object.freeze({ ok: false, presented: false });
 export const INVALID: SchemeRefused = Object.freeze({ ok: false, presented: true });
+export const BUSY: SchemeRefused = Object.freeze({ ok: false, presented: true, busy: true });
 
 export function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';

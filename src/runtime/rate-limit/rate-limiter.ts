@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { RateLimit } from '../../model/types.js';
 import type { RateLimitBucket, RateLimitStore, WindowHit } from './store.js';
@@ -40,14 +41,20 @@ export function compileRateLimit(limit: RateLimit, store: RateLimitStore): Compi
   };
 }
 
+/** Keys up to this many characters are kept as they are (readable in Redis); longer ones are digested. */
+export const MAX_READABLE_KEY = 64;
+
 /**
  * Who is counted. `ip` is the TCP peer's address; `consumer` the authenticated caller's name,
  * and the address when there is none (a public route); `header:NAME` the header's value, and the
  * address when the request lacks it, so leaving the header out does not escape the limit.
- * The prefixes keep a header value from posing as an address.
+ * The prefixes keep a header value from posing as an address. A key is at most
+ * MAX_READABLE_KEY characters: a longer one (a 15 KB header value) becomes `#` and the SHA-256 of
+ * it in base64url, which no readable key can equal (those start with a prefix), so a counter
+ * costs the same small, fixed memory whatever clients send.
  */
 export function limitKey(limit: CompiledRateLimit, req: IncomingMessage, consumer: string | undefined): string {
-  if (limit.keyKind === 'consumer' && consumer !== undefined) return `c:${consumer}`;
+  if (limit.keyKind === 'consumer' && consumer !== undefined) return boundedKey(`c:${consumer}`);
   if (limit.keyKind === 'header') {
     const name = limit.headerName!;
     const raw = req.rawHeaders;
@@ -55,9 +62,13 @@ export function limitKey(limit: CompiledRateLimit, req: IncomingMessage, consume
     for (let i = 0; i < raw.length; i += 2) {
       if (raw[i]!.length === name.length && raw[i]!.toLowerCase() === name) value = value === undefined ? raw[i + 1]! : `${value}, ${raw[i + 1]!}`;
     }
-    if (value !== undefined) return `h:${value}`;
+    if (value !== undefined) return boundedKey(`h:${value}`);
   }
   return `ip:${req.socket.remoteAddress ?? ''}`;
+}
+
+function boundedKey(key: string): string {
+  return key.length <= MAX_READABLE_KEY ? key : `#${createHash('sha256').update(key).digest('base64url')}`;
 }
 
 /** Counts the request; synchronous with the memory store, a promise with Redis (which never rejects). */

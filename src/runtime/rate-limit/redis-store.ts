@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { rateLimitStoreChannel, type RateLimitStoreEvent } from '../events.js';
 import { StoreUnavailableError, type RateLimitBucket, type RateLimitStore, type WindowHit } from './store.js';
@@ -67,10 +66,9 @@ export class RedisStore implements RateLimitStore {
   bucket(counter: string, windowMs: number): RateLimitBucket {
     const prefix = `${this.options.keyPrefix}${counter}:${windowMs}:`;
     return {
-      hit: (key: string, now: number): Promise<WindowHit> => {
-        // Key values come from clients (a header): long ones are hashed so Redis keys stay small.
-        const k = key.length > 128 ? `#${createHash('sha256').update(key).digest('base64url')}` : key;
-        return this.client.gwRateHit(prefix + k, windowMs).then(
+      // Keys are short already: limitKey digests long ones (a header value) to a fixed size.
+      hit: (key: string, now: number): Promise<WindowHit> =>
+        this.client.gwRateHit(prefix + key, windowMs).then(
           ([count, ttl]) => {
             if (this.down) this.recovered();
             return { count, resetAt: now + Number(ttl) };
@@ -79,8 +77,7 @@ export class RedisStore implements RateLimitStore {
             this.failed(err, true);
             throw new StoreUnavailableError(`rate-limit store ${this.name} failed: ${err.message}`);
           },
-        );
-      },
+        ),
     };
   }
 

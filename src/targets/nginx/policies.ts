@@ -212,7 +212,6 @@ export function buildPolicies(gateway: Gateway): Policies {
   let query = false;
   let stripCookies = false;
   const enforcedBy = new Map<string, Route[]>();
-  const mockedWithAuth: Route[] = [];
 
   const authOf = (route: Route): { policy: number | null; headers: string; queryRead: boolean; queryDrop: boolean } => {
     const a = route.settings.auth;
@@ -252,7 +251,6 @@ export function buildPolicies(gateway: Gateway): Policies {
     if (policy.dropCookies.length) stripCookies = true;
     const queryRead = slots.some((s) => s.in === 'query');
     if (queryRead) query = true;
-    if (route.mock) mockedWithAuth.push(route);
     return { policy: p, headers: `|c:${consumer.toLowerCase()}|${dropped.map((h) => `d:${h.toLowerCase()}|`).join('')}`, queryRead, queryDrop: policy.dropQuery.length > 0 };
   };
 
@@ -284,7 +282,8 @@ export function buildPolicies(gateway: Gateway): Policies {
     z.routes.push(route);
     const retry = String(Math.max(1, Math.ceil(periodMs / 1000)));
     return {
-      limitReq: `zone=${z.name} burst=${l.requests - 1} nodelay`,
+      // nginx refuses burst=0: a limit of one request per window has no burst at all.
+      limitReq: l.requests > 1 ? `zone=${z.name} burst=${l.requests - 1} nodelay` : `zone=${z.name}`,
       sets: [
         { variable: '$gw_limit', value: nginxString(String(l.requests)) },
         { variable: '$gw_limit_retry', value: nginxString(retry) },
@@ -334,7 +333,6 @@ export function buildPolicies(gateway: Gateway): Policies {
     if (c?.kind === 'jwt' && c.jwks && 'url' in c.jwks && c.algorithms.some((a) => a !== 'HS256')) diagnostics.push(inexact(`scheme "${id}": nginx reads JWKS files only, not the URL ${c.jwks.url}; its RS256/ES256 tokens are refused (401) on ${routesText(used)}`, used, 'download the key set to a file and point `jwks: { file: ... }` at it (refresh it with a timer), or run gw serve, the node target or Envoy'));
     if (s && s.type !== 'apiKey' && !isBearer(s) && !(s.type === 'http' && s.scheme === 'basic') && c) diagnostics.push(inexact(`scheme "${id}" (${s.type}${s.scheme ? ` ${s.scheme}` : ''}) cannot be checked by nginx; requests that need it are refused on ${routesText(used)}`, used, 'use apiKey, http basic or bearer schemes'));
   }
-  if (mockedWithAuth.length) diagnostics.push(inexact(`mocked routes are answered before credentials are checked (nginx returns their examples in the rewrite phase): ${routesText(mockedWithAuth)} answer without authentication`, mockedWithAuth, 'run gw serve or the node target for mocks that need credentials'));
   for (const z of zones.values()) {
     const l = z.limit;
     const checked = z.routes.some((r) => routes.get(r)!.auth);

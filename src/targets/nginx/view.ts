@@ -20,11 +20,15 @@ export interface NginxView {
   /** How clients are treated (the model's edge): server-level directives. */
   edge: NginxEdgeView;
   resolver: string | null;
+  /** The access_log directive's arguments (`access.log gw_json`, `off`, ...). */
+  accessLog: string;
   upstreams: UpstreamView[];
   splits: SplitView[];
   problems: ProblemView[];
   /** Named locations for the other documented responses of mocked routes (`Prefer: code=NNN`). */
   mockAnswers: { named: string; status: number; contentType: string; body: string }[];
+  /** Named locations answering mocked routes that check credentials or limits first (reached after those phases). */
+  mockGuards: { named: string; answer: MockAnswerView }[];
   exact: LocationView[];
   tree: NodeView[];
   /** Dispatch branches (locations.ts): server-level internal prefix locations; empty when no level dispatches. */
@@ -173,6 +177,21 @@ export interface ForwardView {
 export interface MockView {
   route: string;
   service: string;
+  /** The route's policy variables ($gw_auth, $gw_headers, $gw_limit, ...), as a forwarding route sets them. */
+  sets: RoutePolicyView['sets'];
+  auth: boolean;
+  limitReq: string | null;
+  /**
+   * The named location that answers, when credentials or a rate limit must be checked first: nginx runs
+   * `return` in the rewrite phase, before limit_req and auth_request, so such a route jumps with
+   * try_files (precontent phase, after both) instead. null: the answer is given in place.
+   */
+  guard: string | null;
+  answer: MockAnswerView;
+}
+
+/** The answer of a mocked route: its first documented response, the others picked by `Prefer: code=NNN`. */
+export interface MockAnswerView {
   status: number;
   contentType: string;
   body: string;
@@ -343,10 +362,12 @@ export function buildNginxView(gateway: Gateway, options: RenderOptions = {}): {
       listen: `${gateway.listen.host.includes(':') ? `[${gateway.listen.host}]` : gateway.listen.host}:${gateway.listen.port}`,
       edge: buildNginxEdgeView(gateway.edge),
       resolver,
+      accessLog: accessLogOf(options.nginx?.accessLog),
       upstreams: blocks,
       splits,
       problems: problems(policies.view),
       mockAnswers: collectMocks(gateway),
+      mockGuards: collectGuards(gateway, policies.routes),
       exact,
       tree,
       branches,
@@ -361,6 +382,17 @@ export function buildNginxView(gateway: Gateway, options: RenderOptions = {}): {
     },
     diagnostics: [...diagnostics, ...policies.diagnostics],
   };
+}
+
+/**
+ * gw.yaml `build.nginx.accessLog`: a file under nginx's prefix by default, which works whatever nginx's
+ * standard output is (a socket under systemd, where /dev/stdout cannot be opened, or /dev/null after a
+ * reload in daemon mode); `stdout` for `daemon off` containers; `off`; or a path or `syslog:` address as given.
+ */
+function accessLogOf(setting = 'access.log'): string {
+  if (setting === 'off') return 'off';
+  // The schema allows no white space, quotes, `;`, braces or `$` (a variable would reopen the file per request).
+  return `${setting === 'stdout' ? '/dev/stdout' : setting} gw_json`;
 }
 
 /** Methods a path's routes answer, HEAD included where GET is. */
@@ -403,7 +435,7 @@ function mayOverlap(t: PathTemplate, other: PathTemplate): boolean {
 const SHARED_STATUSES = Array.from({ length: 493 - 460 + 1 }, (_, i) => 460 + i);
 
 function handler(r: Route, u: Upstream | undefined, policy: RoutePolicyView, regex = r.match.regex): HandlerView {
-  if (r.mock) return { forward: null, mock: mockView(r, r.mock) };
+  if (r.mock) return { forward: null, mock: mockView(r, r.mock, policy) };
   if (!u || u.targets.length === 0) return { forward: null, mock: null };
   const first = u.targets[0]!;
   const block = byAddress(u);
@@ -446,12 +478,28 @@ function upstreamReplacement(r: Route): string {
   return nginxReplacement(parts.filter((p) => p !== ''));
 }
 
-function mockView(r: Route, responses: readonly MockResponse[]): MockView {
-  const [first, ...others] = responses;
-  const text = (m: MockResponse) => nginxString(m.body === null || m.body === undefined ? '' : typeof m.body === 'string' ? m.body : JSON.stringify(m.body));
+function mockView(r: Route, responses: readonly MockResponse[], policy: RoutePolicyView): MockView {
+  const guarded = policy.auth || policy.limitReq !== null;
   return {
     route: nginxString(r.id),
     service: nginxString(r.service),
+    // Nothing is forwarded: the upstream headers ($gw_headers) and the query without credentials ($args) stay unset.
+    sets: policy.sets.filter((x) => x.variable !== '$gw_headers' && x.variable !== '$args'),
+    auth: policy.auth,
+    limitReq: policy.limitReq,
+    guard: guarded ? guardName(r) : null,
+    answer: mockAnswer(r, responses),
+  };
+}
+
+function guardName(r: Route): string {
+  return `@gw_answer_${nginxName(r.id).slice(3)}`;
+}
+
+function mockAnswer(r: Route, responses: readonly MockResponse[]): MockAnswerView {
+  const [first, ...others] = responses;
+  const text = (m: MockResponse) => nginxString(m.body === null || m.body === undefined ? '' : typeof m.body === 'string' ? m.body : JSON.stringify(m.body));
+  return {
     status: first!.status,
     contentType: nginxString(first!.contentType ?? 'text/plain'),
     body: text(first!),
@@ -466,7 +514,14 @@ function mockView(r: Route, responses: readonly MockResponse[]): MockView {
 }
 
 function collectMocks(gateway: Gateway): NginxView['mockAnswers'] {
-  return gateway.routes.flatMap((r) => (r.mock ? mockView(r, r.mock).alternatives.map(({ named, status, contentType, body }) => ({ named, status, contentType, body })) : []));
+  return gateway.routes.flatMap((r) => (r.mock ? mockAnswer(r, r.mock).alternatives.map(({ named, status, contentType, body }) => ({ named, status, contentType, body })) : []));
+}
+
+function collectGuards(gateway: Gateway, policies: ReadonlyMap<Route, RoutePolicyView>): NginxView['mockGuards'] {
+  return gateway.routes.flatMap((r) => {
+    const p = policies.get(r)!;
+    return r.mock && (p.auth || p.limitReq !== null) ? [{ named: guardName(r), answer: mockAnswer(r, r.mock) }] : [];
+  });
 }
 
 function problems(policies: PoliciesView): ProblemView[] {

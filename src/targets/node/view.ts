@@ -25,7 +25,7 @@ export interface NodeView {
   containerPort: number;
   nodeImage: string;
   /** The client timeouts are the model's (gw.yaml `edge.timeouts`), in seconds; the variables override them. */
-  defaults: { adminHost: string; logFormat: string; drainSeconds: number; clientHeaderTimeoutSeconds: number; clientRequestTimeoutSeconds: number };
+  defaults: { adminHost: string; logFormat: string; drainSeconds: number; clientHeaderTimeoutSeconds: number; clientRequestTimeoutSeconds: number; upstreamConnections: number };
 }
 
 export interface NodeUpstreamView {
@@ -98,6 +98,7 @@ export function buildNodeView(gateway: Gateway): { view: NodeView; diagnostics: 
         drainSeconds: 10,
         clientHeaderTimeoutSeconds: gateway.edge.headerTimeoutMs / 1000,
         clientRequestTimeoutSeconds: gateway.edge.requestTimeoutMs / 1000,
+        upstreamConnections: 256,
       },
     },
     diagnostics,

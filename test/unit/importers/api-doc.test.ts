@@ -86,6 +86,19 @@ describe('createApiCollector: OpenAPI 3', () => {
     expect(components).toEqual([{ kind: 'responses', name: 'Ok', value: { description: 'fine' }, source: { file: 'responses.yaml', pointer: '#/Ok' } }]);
   });
 
+  it('a $ref below a component is inlined; one that cycles back becomes a component once', () => {
+    const x = { type: 'object', properties: { y: { $ref: '#/components/schemas/A/properties/x' } } };
+    const docs = raw({
+      openapi: '3.0.3',
+      paths: { '/a': { get: { responses: { '200': { description: 'ok', content: { 'a/b': { schema: { $ref: '#/components/schemas/A/properties/x' } } } } } } } },
+      components: { schemas: { A: { properties: { x } } } },
+    });
+    const { apis, components } = collect(docs, false, [['/a', 'GET']]);
+    const schema = (apis[0]!.responses!['200']!.content as Record<string, { schema: unknown }>)['a/b']!.schema;
+    expect(schema).toEqual({ type: 'object', properties: { y: { $ref: '#/components/schemas/x' } } });
+    expect(components.map((c) => [c.name, c.value])).toEqual([['x', { type: 'object', properties: { y: { $ref: '#/components/schemas/x' } } }]]);
+  });
+
   it('a $ref gw cannot follow stays as written, and is a gap', () => {
     const docs = raw({ openapi: '3.1.0', paths: { '/c': { get: { responses: { '200': { description: 'ok', content: { 'a/b': { schema: { $ref: '#node' } } } } } } } } });
     const { gaps } = collect(docs, false, [['/c', 'GET']]);

@@ -124,8 +124,8 @@ describe('H1Pool', () => {
     const silent = await scripted(() => undefined);
     const garbage = await scripted((_h, s) => s.write('SSH-2.0-OpenSSH\r\n\r\n'));
     servers.push(silent.server, garbage.server);
-    expect((await fetchVia(new H1Pool(silent.url, options), { headersTimeout: 200 })).error).toBe('UND_ERR_HEADERS_TIMEOUT');
-    expect((await fetchVia(new H1Pool(garbage.url, options))).error).toBe('UND_ERR_SOCKET');
+    expect((await fetchVia(new H1Pool(silent.url, options), { headersTimeout: 200 })).error).toBe('GW_UPSTREAM_HEADERS_TIMEOUT');
+    expect((await fetchVia(new H1Pool(garbage.url, options))).error).toBe('GW_UPSTREAM_PROTOCOL');
   });
 
   it('sends a request body with its content-length, and an async iterable chunked', async () => {
@@ -179,10 +179,10 @@ describe('H1Pool with a handler that throws', () => {
 
 describe('H1Pool framing is strict', () => {
   const table: { name: string; answer: string; want: { error?: string; body?: string } }[] = [
-    { name: 'a Content-Length that is not digits', answer: 'HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\nxyz', want: { error: 'UND_ERR_SOCKET' } },
-    { name: 'two different Content-Lengths', answer: 'HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nxyz', want: { error: 'UND_ERR_SOCKET' } },
-    { name: 'Transfer-Encoding wins over Content-Length', answer: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n5\r\nhello\r\n0\r\n\r\n', want: { body: 'hello' } },
-    { name: 'a chunk size with junk', answer: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0x5\r\nhello\r\n0\r\n\r\n', want: { error: 'UND_ERR_SOCKET' } },
+    { name: 'a Content-Length that is not digits', answer: 'HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\nxyz', want: { error: 'GW_UPSTREAM_PROTOCOL' } },
+    { name: 'two different Content-Lengths', answer: 'HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nxyz', want: { error: 'GW_UPSTREAM_PROTOCOL' } },
+    { name: 'Transfer-Encoding with Content-Length (as llhttp and nginx)', answer: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n5\r\nhello\r\n0\r\n\r\n', want: { error: 'GW_UPSTREAM_PROTOCOL' } },
+    { name: 'a chunk size with junk', answer: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0x5\r\nhello\r\n0\r\n\r\n', want: { error: 'GW_UPSTREAM_PROTOCOL' } },
   ];
   for (const t of table) {
     it(t.name, async () => {
@@ -216,7 +216,7 @@ describe('H1Pool framing is strict', () => {
     void fetchVia(pool, { headersTimeout: 2000 });
     const started = Date.now();
     const queued = await fetchVia(pool, { headersTimeout: 200 });
-    expect(queued.error).toBe('UND_ERR_HEADERS_TIMEOUT');
+    expect(queued.error).toBe('GW_UPSTREAM_HEADERS_TIMEOUT');
     expect(Date.now() - started).toBeLessThan(1000);
   });
 });
@@ -230,5 +230,86 @@ describe('H1Pool after close()', () => {
     await pool.close();
     expect((await fetchVia(pool)).body).toBe('ok');
     expect(up.connections()).toBe(2);
+  });
+});
+
+describe('H1Pool never lets an answer leak into the next request (issue 10 item 1)', () => {
+  it('a second answer written after Content-Length: 0 closes the connection; the queued request gets its own answer on a new one', async () => {
+    const up = await scripted((head, s) => {
+      const who = /x-who: (\w+)/.exec(head)![1]!;
+      if (who === 'a') setTimeout(() => s.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nINJECTED'), 100);
+      else s.write(`HTTP/1.1 200 OK\r\nContent-Length: ${who.length}\r\n\r\n${who}`);
+    });
+    servers.push(up.server);
+    const pool = new H1Pool(up.url, { ...options, connections: 1 });
+    const a = fetchVia(pool, { headers: ['host', 'x', 'x-who', 'a'] });
+    const b = fetchVia(pool, { headers: ['host', 'x', 'x-who', 'bee'] });
+    expect(await a).toMatchObject({ status: 200, body: '' });
+    expect(await b).toMatchObject({ status: 200, body: 'bee' });
+    expect(up.connections()).toBe(2);
+    await pool.close();
+  });
+});
+
+describe('H1Pool refuses to write a request that would not stay inside its lines (issue 10 item 2)', () => {
+  const cases: { name: string; request: Partial<H1Request> }[] = [
+    { name: 'CR LF in a value', request: { headers: ['host', 'x', 'x-a', 'ok\r\nx-injected: 1'] } },
+    { name: 'a bare LF in a value', request: { headers: ['host', 'x', 'x-a', 'ok\nx-injected: 1'] } },
+    { name: 'NUL in a value', request: { headers: ['host', 'x', 'x-a', 'a\u0000b'] } },
+    { name: 'a character that latin1 would turn into LF (U+010A)', request: { headers: ['host', 'x', 'x-a', 'a\u010ab'] } },
+    { name: 'a name that is not a token', request: { headers: ['host', 'x', 'x a', '1'] } },
+    { name: 'a name with a colon', request: { headers: ['host', 'x', 'x:a', '1'] } },
+    { name: 'a blank in the path', request: { path: '/a b' } },
+    { name: 'CR LF in the method', request: { method: 'GET /x HTTP/1.1\r\nx:' } },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const received: string[] = [];
+      const server = createServer((socket) => socket.on('data', (d) => received.push(d.toString('latin1'))));
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      servers.push(server);
+      const pool = new H1Pool(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, options);
+      expect((await fetchVia(pool, c.request)).error).toBe('GW_UPSTREAM_REQUEST_INVALID');
+      await new Promise((r) => setTimeout(r, 50));
+      expect(received).toEqual([]);
+      await pool.close();
+    });
+  }
+
+  it('writes tabs, obs-text and empty values as they are', async () => {
+    const up = await scripted((head, s) => s.write(`HTTP/1.1 200 OK\r\nContent-Length: ${head.length}\r\n\r\n${head}`, 'latin1'));
+    servers.push(up.server);
+    const pool = new H1Pool(up.url, options);
+    const got = await fetchVia(pool, { headers: ['host', 'x', 'x-a', 'a\tb \u00e9', 'x-empty', ''] });
+    expect(got.body).toBe('GET /x HTTP/1.1\r\nhost: x\r\nx-a: a\tb \u00e9\r\nx-empty: ');
+    await pool.close();
+  });
+});
+
+describe('H1Pool hands each read on at once (issue 10 item 4)', () => {
+  it('delivers a chunk and flushes before the rest of the answer is sent', async () => {
+    const up = await scripted((_h, s) => {
+      s.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n');
+      setTimeout(() => s.write('0\r\n\r\n'), 300);
+    });
+    servers.push(up.server);
+    const pool = new H1Pool(up.url, options);
+    const start = Date.now();
+    const events = await new Promise<string[]>((resolve) => {
+      const seen: string[] = [];
+      pool.dispatch(
+        { method: 'GET', path: '/', headers: ['host', 'x'], body: null, headersTimeout: 1000, bodyTimeout: 1000 },
+        {
+          onConnect: () => undefined,
+          onHeaders: () => (seen.push('head'), true),
+          onData: (c) => (seen.push(`data ${c.toString()} ${Date.now() - start < 250 ? 'early' : 'late'}`), true),
+          flush: () => (seen.push(`flush ${Date.now() - start < 250 ? 'early' : 'late'}`), true),
+          onComplete: () => resolve([...seen, `complete ${Date.now() - start < 250 ? 'early' : 'late'}`]),
+          onError: (e) => resolve([...seen, e.message]),
+        },
+      );
+    });
+    expect(events).toEqual(['head', 'data hello early', 'flush early', 'complete late']);
+    await pool.close();
   });
 });

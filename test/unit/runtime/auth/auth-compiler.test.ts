@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Gateway, Route, SecurityRequirement, SecurityScheme } from '../../../../src/model/types.js';
 import { AuthCompiler } from '../../../../src/runtime/auth/auth-compiler.js';
+import type { BcryptPool } from '../../../../src/runtime/auth/bcrypt-pool.js';
 import type { AuthSecrets } from '../../../../src/runtime/auth/load-auth-secrets.js';
 import { parseHtpasswd } from '../../../../src/runtime/auth/parse-htpasswd.js';
+import { MemoryStore } from '../../../../src/runtime/rate-limit/memory-store.js';
 import { route } from '../../../helpers/routes.js';
 import { DEFAULT_EDGE } from '../../../../src/project/edge.js';
 
@@ -33,6 +35,15 @@ function secured(security: SecurityRequirement[], auth: Partial<Route['settings'
   return { ...r, security, settings: { ...r.settings, auth: { ...r.settings.auth, ...auth } } };
 }
 const basic = (up: string) => `Basic ${Buffer.from(up).toString('base64')}`;
+const CLIENT = '203.0.113.7';
+const stores: MemoryStore[] = [];
+afterAll(async () => Promise.all(stores.map((s) => s.close())));
+/** A compiler with a failure store of its own, so no test's wrong credentials count in another. */
+function compilerFor(g: Gateway, secrets: AuthSecrets): AuthCompiler {
+  const store = new MemoryStore();
+  stores.push(store);
+  return new AuthCompiler(g, secrets, store);
+}
 const KEY_CHALLENGE = 'ApiKey realm="gw \\"test\\"", in="header", name="X-Api-Key"';
 const BASIC_CHALLENGE = 'Basic realm="gw \\"test\\"", charset="UTF-8"';
 
@@ -56,9 +67,9 @@ describe('AuthCompiler: a route\'s requirements as OpenAPI means them', () => {
   ];
   for (const c of cases) {
     it(c.name, async () => {
-      const compiled = new AuthCompiler(gateway([]), SECRETS).compile(secured(c.given.security));
+      const compiled = compilerFor(gateway([]), SECRETS).compile(secured(c.given.security));
       const url = c.given.url ?? '/x';
-      expect(await compiled.policy!.check(c.given.headers ?? [], url, url.indexOf('?'))).toEqual(c.want);
+      expect(await compiled.policy!.check(c.given.headers ?? [], url, url.indexOf('?'), CLIENT)).toEqual(c.want);
     });
   }
 });
@@ -72,12 +83,12 @@ describe('AuthCompiler: what is removed and added on the way upstream', () => {
   ];
   for (const c of cases) {
     it(c.name, () => {
-      const a = new AuthCompiler(gateway([]), SECRETS).compile(secured(c.given.security, c.given.auth));
+      const a = compilerFor(gateway([]), SECRETS).compile(secured(c.given.security, c.given.auth));
       expect({ checks: a.policy !== null, consumerHeader: a.consumerHeader, dropHeaders: [...a.dropHeaders], dropCookies: a.dropCookies, dropQuery: a.dropQuery, logRedact: a.logRedact }).toEqual(c.want);
     });
   }
   it('shares one checker per scheme between routes (one basic-auth cache, one JWKS fetch)', () => {
-    const compiler = new AuthCompiler(gateway([]), SECRETS);
+    const compiler = compilerFor(gateway([]), SECRETS);
     const one = compiler.compile(secured([req('basic')])).policy as unknown as { schemes: { checker: unknown }[] };
     const two = compiler.compile(secured([req('key'), req('basic')])).policy as unknown as { schemes: { checker: unknown }[] };
     expect(one.schemes[0]!.checker).toBe(two.schemes[1]!.checker);
@@ -103,11 +114,66 @@ describe('AuthCompiler: bearer tokens, 401 against 403', async () => {
   ];
   for (const c of cases) {
     it(c.name, async () => {
-      const policy = new AuthCompiler(g, secrets).compile(secured(c.given.security)).policy!;
+      const policy = compilerFor(g, secrets).compile(secured(c.given.security)).policy!;
       const headers = [...(c.given.headers ?? []), ...(c.given.token ? ['Authorization', `Bearer ${c.given.token}`] : [])];
-      const outcome = policy.check(headers, '/x', -1);
+      const outcome = policy.check(headers, '/x', -1, CLIENT);
       if (c.name.startsWith('a synchronous')) expect(outcome).not.toBeInstanceOf(Promise);
       expect(await outcome).toEqual(c.want);
     });
   }
+});
+
+/** A compiler whose basic scheme has the bcrypt user cat ("secret"), with a bcrypt pool that is always full. */
+function withFullBcryptPool(): AuthCompiler {
+  const hash = '$2y$04$yU1iS16RRLMQ84nK0u4b5uW.S0tcPCTmf49aCzybFw6R2M9e7y6CS';
+  const secrets: AuthSecrets = new Map([...SECRETS, ['s.basic', { kind: 'htpasswd', users: parseHtpasswd(`cat:${hash}`).users }]]);
+  const full = { verify: async () => 'busy' as const } as unknown as BcryptPool;
+  const store = new MemoryStore();
+  stores.push(store);
+  return new AuthCompiler(gateway([]), secrets, store, full);
+}
+
+describe('AuthCompiler: issue 10 item 10, a bcrypt pool with no room', () => {
+  it('a password the pool cannot queue is 503 GW_HTTP_AUTH_BUSY with Retry-After 1, never a 401', async () => {
+    const compiler = withFullBcryptPool();
+    const policy = compiler.compile(secured([req('basic')])).policy!;
+    const busy = { ok: false, code: 'GW_HTTP_AUTH_BUSY', detail: 'too many password checks are waiting; retry in a moment', challenge: '', retryAfterSeconds: 1 };
+    expect(await policy.check(['Authorization', basic('cat:secret')], '/x', -1, CLIENT)).toEqual(busy);
+    // A requirement that passes without the password still lets the request through.
+    const either = compiler.compile(secured([req('basic'), req('key')])).policy!;
+    expect(await either.check(['Authorization', basic('cat:secret'), 'X-Api-Key', 'ka'], '/x', -1, CLIENT)).toEqual({ ok: true, consumer: 'alice' });
+  });
+});
+
+describe('AuthCompiler: issue 10 item 10, wrong credentials per client (settings.auth.failureLimit)', () => {
+  const limited = (failureLimit: Route['settings']['auth']['failureLimit']) => compilerFor(gateway([]), SECRETS).compile(secured([req('key'), req('basic')], { failureLimit })).policy!;
+  const key = (k: string) => ['X-Api-Key', k];
+  it('after `failures` wrong credentials the client gets 429 with Retry-After for any credentials, until the window ends', async () => {
+    const policy = limited({ failures: 3, windowMs: 60_000 });
+    for (let i = 0; i < 3; i++) expect(await policy.check(key(`wrong-${i}`), '/x', -1, CLIENT)).toMatchObject({ code: 'GW_HTTP_UNAUTHORIZED' });
+    const blocked = await policy.check(key('ka'), '/x', -1, CLIENT);
+    expect(blocked).toEqual({ ok: false, code: 'GW_HTTP_TOO_MANY_AUTH_FAILURES', detail: 'too many wrong credentials from this address (3 per window); retry in 60 s', challenge: '', retryAfterSeconds: 60 });
+    expect(await policy.check(['Authorization', basic('bob:pw')], '/x', -1, CLIENT)).toMatchObject({ code: 'GW_HTTP_TOO_MANY_AUTH_FAILURES' });
+    // Nothing sent: nothing to check, the usual 401.
+    expect(await policy.check([], '/x', -1, CLIENT)).toMatchObject({ code: 'GW_HTTP_UNAUTHORIZED' });
+    expect(await policy.check(key('ka'), '/x', -1, '203.0.113.8')).toEqual({ ok: true, consumer: 'alice' });
+  });
+  it('counts only wrong credentials: missing ones and valid ones do not count', async () => {
+    const policy = limited({ failures: 1, windowMs: 60_000 });
+    for (let i = 0; i < 3; i++) {
+      expect(await policy.check([], '/x', -1, CLIENT)).toMatchObject({ code: 'GW_HTTP_UNAUTHORIZED' });
+      expect(await policy.check(key('ka'), '/x', -1, CLIENT)).toMatchObject({ ok: true });
+    }
+    expect(await policy.check(['Authorization', basic('bob:nope')], '/x', -1, CLIENT)).toMatchObject({ code: 'GW_HTTP_UNAUTHORIZED' });
+    expect(await policy.check(key('ka'), '/x', -1, CLIENT)).toMatchObject({ code: 'GW_HTTP_TOO_MANY_AUTH_FAILURES' });
+  });
+  it('null: never blocks', async () => {
+    const policy = limited(null);
+    for (let i = 0; i < 20; i++) await policy.check(key('wrong'), '/x', -1, CLIENT);
+    expect(await policy.check(key('ka'), '/x', -1, CLIENT)).toEqual({ ok: true, consumer: 'alice' });
+  });
+  it('a password the bcrypt pool has no room for (503) does not count', async () => {
+    const policy = withFullBcryptPool().compile(secured([req('basic')], { failureLimit: { failures: 1, windowMs: 60_000 } })).policy!;
+    for (let i = 0; i < 3; i++) expect(await policy.check(['Authorization', basic('cat:secret')], '/x', -1, CLIENT)).toMatchObject({ code: 'GW_HTTP_AUTH_BUSY' });
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BasicChecker } from '../../../../src/runtime/auth/basic-checker.js';
+import type { BcryptPool } from '../../../../src/runtime/auth/bcrypt-pool.js';
 import { parseHtpasswd } from '../../../../src/runtime/auth/parse-htpasswd.js';
 import { isPromise, type CredentialValue } from '../../../../src/runtime/auth/types.js';
 
@@ -46,6 +47,19 @@ describe('BasicChecker', () => {
   it('shares one bcrypt check between concurrent requests with the same credentials', () => {
     const checker = new BasicChecker(users);
     expect(checker.check(basic('cat:secret'))).toBe(checker.check(basic('cat:secret')));
+  });
+  it('issue 10 item 10: checks a user the file does not have against a decoy of the costliest hash, never answering at once', async () => {
+    const checker = new BasicChecker(users);
+    const unknown = checker.check(basic('eve:secret'));
+    expect(isPromise(unknown)).toBe(true);
+    expect(await unknown).toEqual({ ok: false, presented: true });
+  });
+  it('answers busy (not invalid) when the bcrypt pool cannot take the check', async () => {
+    const full = { verify: async () => 'busy' as const } as unknown as BcryptPool;
+    const checker = new BasicChecker(users, { pool: full });
+    expect(await checker.check(basic('cat:secret'))).toEqual({ ok: false, presented: true, busy: true });
+    // Not remembered: the next try checks again.
+    expect(isPromise(checker.check(basic('cat:secret')))).toBe(true);
   });
   it('keeps at most cacheSize entries, dropping the oldest', async () => {
     const checker = new BasicChecker(users, { cacheSize: 1 });

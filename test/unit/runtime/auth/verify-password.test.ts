@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HtpasswdEntry } from '../../../../src/runtime/auth/parse-htpasswd.js';
-import { verifyPassword } from '../../../../src/runtime/auth/verify-password.js';
+import { decoyEntry, verifyPassword } from '../../../../src/runtime/auth/verify-password.js';
 
 // Hashes of the word "secret" (public test vectors): htpasswd -s, -m, -B.
 const HASHES: Record<HtpasswdEntry['kind'], string> = {
@@ -26,4 +26,20 @@ describe('verifyPassword', () => {
       expect(await got).toBe(c.want.ok);
     });
   }
+});
+
+describe('decoyEntry: what an unknown user is checked against', () => {
+  const entry = (kind: HtpasswdEntry['kind'], hash: string): HtpasswdEntry => ({ kind, hash });
+  const cases: { name: string; given: HtpasswdEntry[]; want: RegExp | undefined }[] = [
+    { name: 'no users: none', given: [], want: undefined },
+    { name: '{SHA} only: a {SHA} hash', given: [entry('sha', HASHES.sha)], want: /^\{SHA\}[A-Za-z0-9+/]{27}=$/ },
+    { name: '$apr1$ costs more than {SHA}', given: [entry('sha', HASHES.sha), entry('apr1', HASHES.apr1)], want: /^\$apr1\$[./A-Za-z0-9]{8}\$[./A-Za-z0-9]{22}$/ },
+    { name: 'bcrypt at the highest cost in the file', given: [entry('bcrypt', '$2y$12$' + 'a'.repeat(53)), entry('apr1', HASHES.apr1), entry('bcrypt', HASHES.bcrypt)], want: /^\$2b\$12\$[./A-Za-z0-9]{53}$/ },
+  ];
+  for (const c of cases) it(c.name, () => (c.want ? expect(decoyEntry(c.given)?.hash).toMatch(c.want) : expect(decoyEntry(c.given)).toBeUndefined()));
+  it('is a hash bcrypt checks (and no password matches), made anew each time', async () => {
+    const decoy = decoyEntry([entry('bcrypt', HASHES.bcrypt)])!;
+    expect(await verifyPassword('secret', decoy)).toBe(false);
+    expect(decoyEntry([entry('bcrypt', HASHES.bcrypt)])!.hash).not.toBe(decoy.hash);
+  });
 });

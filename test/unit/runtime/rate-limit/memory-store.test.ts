@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryBucket, MemoryStore } from '../../../../src/runtime/rate-limit/memory-store.js';
 
@@ -49,5 +52,33 @@ describe('MemoryStore: bounded memory', () => {
     expect(s.bucket('service:users', 1000)).toBe(s.bucket('service:users', 1000));
     expect(s.bucket('service:users', 1000)).not.toBe(s.bucket('service:users', 2000));
     expect(s.bucket('gateway', 1000)).not.toBe(s.bucket('service:users', 1000));
+  });
+  it('issue 10 item 9: holds at most maxBytes of keys, across all its buckets, however long the keys are', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const maxBytes = 1024 * 1024;
+    const s = store({ maxBytes });
+    const buckets = [s.bucket('a', 60_000), s.bucket('b', 60_000)] as MemoryBucket[];
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    // 3,000 distinct 15 KB keys (45 MB of text), as `key: header:X-Session` with 15 KB values would give.
+    for (let i = 0; i < 3_000; i++) buckets[i % 2]!.hit(randomBytes(7_500).toString('hex'), i);
+    gc();
+    const grown = process.memoryUsage().heapUsed - before;
+    expect(grown).toBeLessThan(4 * maxBytes);
+    expect(s.bytes).toBeLessThanOrEqual(maxBytes);
+    // The newest key is still counted.
+    const last = 'k'.repeat(15_000);
+    buckets[0]!.hit(last, 3_000);
+    expect(buckets[0]!.hit(last, 3_001).count).toBe(2);
+  });
+  it('counts the bytes of what it holds, and frees them as windows expire', () => {
+    const s = store({ maxBytes: 1024 * 1024 });
+    const b = s.bucket('r', 100) as MemoryBucket;
+    b.hit('a'.repeat(1_000), 0);
+    b.hit('b', 0);
+    expect(s.bytes).toBe(MemoryBucket.entryBytes('a'.repeat(1_000)) + MemoryBucket.entryBytes('b'));
+    s.sweep(100);
+    expect(s.bytes).toBe(0);
   });
 });

@@ -27,6 +27,20 @@ describe('limitKey: who is counted', () => {
     { name: 'header: a value that looks like an address is not one', key: { kind: 'header', name: 'x-tenant' }, headers: ['x-tenant', 'ip:203.0.113.7'], want: 'h:ip:203.0.113.7' },
   ];
   for (const c of cases) it(c.name, () => expect(limitKey(limit({ key: c.key }), request(c.headers ?? []), c.consumer)).toBe(c.want));
+  it('issue 10 item 9: a long value is counted under a fixed-size digest of it, never kept whole', () => {
+    const l = limit({ key: { kind: 'header', name: 'x-session' } });
+    const value = 'v'.repeat(15_000);
+    const key = limitKey(l, request(['X-Session', value]), undefined);
+    expect(key).toMatch(/^#[A-Za-z0-9_-]{43}$/);
+    expect(limitKey(l, request(['X-Session', value]), undefined)).toBe(key);
+    expect(limitKey(l, request(['X-Session', `${value}w`]), undefined)).not.toBe(key);
+  });
+  it('keeps keys up to 64 characters readable, and no readable key can pose as a digest', () => {
+    const l = limit({ key: { kind: 'header', name: 'x-session' } });
+    expect(limitKey(l, request(['X-Session', 's'.repeat(62)]), undefined)).toBe(`h:${'s'.repeat(62)}`);
+    expect(limitKey(l, request(['X-Session', 's'.repeat(63)]), undefined)).toMatch(/^#/);
+    expect(limitKey(limit({ key: { kind: 'consumer' } }), request([]), 'c'.repeat(100))).toMatch(/^#/);
+  });
 });
 
 describe('checkRateLimit: the answer and its headers', () => {

@@ -74,7 +74,7 @@ describe.skipIf(!luajit)('gw-auth (the Lua filter) under LuaJIT', () => {
       secured('GET', '/or', [['key'], ['jwt:read']]),
       secured('GET', '/and', [['qkey', 'jwt']]),
       secured('GET', '/cookie', [['ckey']]),
-      secured('GET', '/keep', [['key']], { auth: { enforce: true, consumerHeader: 'X-Consumer', forwardCredentials: true } }),
+      secured('GET', '/keep', [['key']], { auth: { enforce: true, consumerHeader: 'X-Consumer', forwardCredentials: true, failureLimit: null } }),
     ];
     const result = await envoyTarget.render(gatewayOf(routes), {});
     const config = parse(result.files[0]!.contents) as any;

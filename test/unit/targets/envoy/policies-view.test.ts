@@ -33,7 +33,7 @@ describe('authentication: how a route\'s security becomes Envoy filters', () => 
 
   it.each([
     { name: 'public (security: [])', given: [], settings: {} },
-    { name: 'enforce: false', given: [['jwt']], settings: { auth: { enforce: false, consumerHeader: 'X-Consumer', forwardCredentials: false } } },
+    { name: 'enforce: false', given: [['jwt']], settings: { auth: { enforce: false, consumerHeader: 'X-Consumer', forwardCredentials: false, failureLimit: null } } },
   ])('no checks: $name', ({ given, settings }) => {
     const r = secured('GET', '/a', given, settings);
     expect(planAuth(gatewayOf([r])).routes.has(r.id)).toBe(false);
@@ -105,7 +105,7 @@ describe('authentication: how a route\'s security becomes Envoy filters', () => 
   });
 
   it('forwardCredentials: true removes nothing', () => {
-    const r = secured('GET', '/a', [['key'], ['jwt']], { auth: { enforce: true, consumerHeader: 'X-Who', forwardCredentials: true } });
+    const r = secured('GET', '/a', [['key'], ['jwt']], { auth: { enforce: true, consumerHeader: 'X-Who', forwardCredentials: true, failureLimit: null } });
     const plan = planAuth(gatewayOf([r]));
     expect(plan.routes.get(r.id)!.removeHeaders).toEqual([]);
     expect(plan.view.consumerHeaders).toEqual(['x-who']);

@@ -92,6 +92,14 @@ describe('buildPolicies: rate limits and CORS (golden case 11-policies)', () => 
     expect(p.view.limitHeaderKeys).toEqual([{ variable: '$gw_limit_h_x_session', source: '$http_x_session' }]);
   });
 
+  it('one request per window gets no burst at all (nginx refuses burst=0)', async () => {
+    const g = await gatewayOf('11-policies');
+    const r = route(g, 'shop.placeOrder');
+    const one = { ...r, settings: { ...r.settings, rateLimit: { ...r.settings.rateLimit!, requests: 1 } } };
+    const p = buildPolicies({ ...g, routes: g.routes.map((x) => (x === r ? one : x)) });
+    expect(p.routes.get(one)!.limitReq).toBe('zone=gw_limit_0');
+  });
+
   it('warns for every limit (leaky bucket, no Remaining), the Redis store and validation', async () => {
     const g = await gatewayOf('11-policies');
     const messages = buildPolicies(g).diagnostics.map((d) => d.message);

@@ -11,12 +11,12 @@ describe('readStandaloneEnv: settings', () => {
   it('defaults to the model listen address and gw serve defaults', () => {
     const { settings, diagnostics } = read({});
     expect(diagnostics).toEqual([]);
-    expect(settings).toEqual({ host: '127.0.0.1', port: 8080, adminHost: '127.0.0.1', adminPort: undefined, logFormat: 'pretty', drainMs: 10_000, clientHeaderTimeoutMs: undefined, clientRequestTimeoutMs: undefined, overrides: new Map() });
+    expect(settings).toEqual({ host: '127.0.0.1', port: 8080, adminHost: '127.0.0.1', adminPort: undefined, logFormat: 'pretty', drainMs: 10_000, clientHeaderTimeoutMs: undefined, clientRequestTimeoutMs: undefined, upstreamConnections: 256, overrides: new Map() });
   });
   it('reads every variable', () => {
-    const { settings, diagnostics } = read({ HOST: '0.0.0.0', PORT: '0', ADMIN_HOST: '::1', ADMIN_PORT: '9901', LOG_FORMAT: 'json', DRAIN_TIMEOUT: '0', CLIENT_HEADER_TIMEOUT: '5', CLIENT_REQUEST_TIMEOUT: '30' });
+    const { settings, diagnostics } = read({ HOST: '0.0.0.0', PORT: '0', ADMIN_HOST: '::1', ADMIN_PORT: '9901', LOG_FORMAT: 'json', DRAIN_TIMEOUT: '0', CLIENT_HEADER_TIMEOUT: '5', CLIENT_REQUEST_TIMEOUT: '30', UPSTREAM_CONNECTIONS: '8' });
     expect(diagnostics).toEqual([]);
-    expect(settings).toMatchObject({ host: '0.0.0.0', port: 0, adminHost: '::1', adminPort: 9901, logFormat: 'json', drainMs: 0, clientHeaderTimeoutMs: 5_000, clientRequestTimeoutMs: 30_000 });
+    expect(settings).toMatchObject({ host: '0.0.0.0', port: 0, adminHost: '::1', adminPort: 9901, logFormat: 'json', drainMs: 0, clientHeaderTimeoutMs: 5_000, clientRequestTimeoutMs: 30_000, upstreamConnections: 8 });
   });
   it('treats an empty value as unset', () => {
     expect(read({ PORT: '', LOG_FORMAT: '', GW_UPSTREAM_USERS: '', GW_UPSTREAM_NOPE: '' })).toEqual(read({}));
@@ -27,6 +27,7 @@ describe('readStandaloneEnv: settings', () => {
     { name: 'a negative port', given: { PORT: '-1' }, want: 'GW_RUNTIME_ENV PORT="-1" is not a port number | set PORT to a whole number from 0 to 65535, or leave it unset' },
     { name: 'a fractional timeout', given: { DRAIN_TIMEOUT: '1.5' }, want: 'GW_RUNTIME_ENV DRAIN_TIMEOUT="1.5" is not a number of seconds | set DRAIN_TIMEOUT to a whole number from 0 to 86400, or leave it unset' },
     { name: 'a zero header timeout', given: { CLIENT_HEADER_TIMEOUT: '0' }, want: 'GW_RUNTIME_ENV CLIENT_HEADER_TIMEOUT="0" is not a number of seconds | set CLIENT_HEADER_TIMEOUT to a whole number from 1 to 86400, or leave it unset' },
+    { name: 'no upstream connections', given: { UPSTREAM_CONNECTIONS: '0' }, want: 'GW_RUNTIME_ENV UPSTREAM_CONNECTIONS="0" is not a number of connections | set UPSTREAM_CONNECTIONS to a whole number from 1 to 65535, or leave it unset' },
     { name: 'an unknown log format', given: { LOG_FORMAT: 'JSON' }, want: 'GW_RUNTIME_ENV LOG_FORMAT="JSON" is not a log format | set LOG_FORMAT to pretty, json or off' },
   ];
   for (const c of bad) it(`refuses ${c.name}`, () => expect(messages(c.given)).toEqual([c.want]));

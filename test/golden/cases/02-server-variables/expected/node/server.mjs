@@ -147,7 +147,11 @@ const gateway = {
         "auth": {
           "enforce": true,
           "consumerHeader": "X-Consumer",
-          "forwardCredentials": false
+          "forwardCredentials": false,
+          "failureLimit": {
+            "failures": 10,
+            "windowMs": 60000
+          }
         },
         "rateLimit": null,
         "cors": null,
@@ -220,7 +224,11 @@ const gateway = {
         "auth": {
           "enforce": true,
           "consumerHeader": "X-Consumer",
-          "forwardCredentials": false
+          "forwardCredentials": false,
+          "failureLimit": {
+            "failures": 10,
+            "windowMs": 60000
+          }
         },
         "rateLimit": null,
         "cors": null,

@@ -153,7 +153,11 @@ const gateway = {
         "auth": {
           "enforce": true,
           "consumerHeader": "X-Consumer",
-          "forwardCredentials": false
+          "forwardCredentials": false,
+          "failureLimit": {
+            "failures": 10,
+            "windowMs": 60000
+          }
         },
         "rateLimit": null,
         "cors": null,
@@ -211,7 +215,11 @@ const gateway = {
         "auth": {
           "enforce": true,
           "consumerHeader": "X-Consumer",
-          "forwardCredentials": false
+          "forwardCredentials": false,
+          "failureLimit": {
+            "failures": 10,
+            "windowMs": 60000
+          }
         },
         "rateLimit": null,
         "cors": null,
@@ -269,7 +277,11 @@ const gateway = {
         "auth": {
           "enforce": true,
           "consumerHeader": "X-Consumer",
-          "forwardCredentials": false
+          "forwardCredentials": false,
+          "failureLimit": {
+            "failures": 10,
+            "windowMs": 60000
+          }
         },
         "rateLimit": null,
         "cors": null,
@@ -327,7 +339,11 @@ const gateway = {
         "auth": {
           "enforce": true,
           "consumerHeader": "X-Consumer",
-          "forwardCredentials": false
+          "forwardCredentials": false,
+          "failureLimit": {
+            "failures": 10,
+            "windowMs": 60000
+          }
         },
         "rateLimit": null,
         "cors": null,

@@ -163,7 +163,11 @@ const gateway = {
         "auth": {
           "enforce": true,
           "consumerHeader": "X-Consumer",
-          "forwardCredentials": false
+          "forwardCredentials": false,
+          "failureLimit": {
+            "failures": 10,
+            "windowMs": 60000
+          }
         },
         "rateLimit": null,
         "cors": null,
@@ -245,7 +249,11 @@ const gateway = {
         "auth": {
           "enforce": true,
           "consumerHeader": "X-Consumer",
-          "forwardCredentials": false
+          "forwardCredentials": false,
+          "failureLimit": {
+            "failures": 10,
+            "windowMs": 60000
+          }
         },
         "rateLimit": null,
         "cors": null,
@@ -322,7 +330,11 @@ const gateway = {
         "auth": {
           "enforce": true,
           "consumerHeader": "X-Consumer",
-          "forwardCredentials": false
+          "forwardCredentials": false,
+          "failureLimit": {
+            "failures": 10,
+            "windowMs": 60000
+          }
         },
         "rateLimit": null,
         "cors": null,
@@ -397,7 +409,11 @@ const gateway = {
         "auth": {
           "enforce": true,
           "consumerHeader": "X-Consumer",
-          "forwardCredentials": false
+          "forwardCredentials": false,
+          "failureLimit": {
+            "failures": 10,
+            "windowMs": 60000
+          }
         },
         "rateLimit": null,
         "cors": null,
@@ -477,7 +493,11 @@ const gateway = {
         "auth": {
           "enforce": true,
           "consumerHeader": "X-Consumer",
-          "forwardCredentials": false
+          "forwardCredentials": false,
+          "failureLimit": {
+            "failures": 10,
+            "windowMs": 60000
+          }
         },
         "rateLimit": null,
         "cors": null,
@@ -535,7 +555,11 @@ const gateway = {
         "auth": {
           "enforce": true,
           "consumerHeader": "X-Consumer",
-          "forwardCredentials": false
+          "forwardCredentials": false,
+          "failureLimit": {
+            "failures": 10,
+            "windowMs": 60000
+          }
         },
         "rateLimit": null,
         "cors": null,

@@ -171,7 +171,11 @@ const gateway = {
         "auth": {
           "enforce": true,
           "consumerHeader": "X-Consumer",
-          "forwardCredentials": false
+          "forwardCredentials": false,
+          "failureLimit": {
+            "failures": 10,
+            "windowMs": 60000
+          }
         },
         "rateLimit": null,
         "cors": null,
@@ -237,7 +241,11 @@ const gateway = {
         "auth": {
           "enforce": true,
           "consumerHeader": "X-Consumer",
-          "forwardCredentials": false
+          "forwardCredentials": false,
+          "failureLimit": {
+            "failures": 10,
+            "windowMs": 60000
+          }
         },
         "rateLimit": null,
         "cors": null,
@@ -303,7 +311,11 @@ const gateway = {
         "auth": {
           "enforce": true,
           "consumerHeader": "X-Consumer",
-          "forwardCredentials": false
+          "forwardCredentials": false,
+          "failureLimit": {
+            "failures": 10,
+            "windowMs": 60000
+          }
         },
         "rateLimit": null,
         "cors": null,
@@ -377,7 +389,11 @@ const gateway = {
         "auth": {
           "enforce": true,
           "consumerHeader": "X-Consumer",
-          "forwardCredentials": false
+          "forwardCredentials": false,
+          "failureLimit": {
+            "failures": 10,
+            "windowMs": 60000
+          }
         },
         "rateLimit": null,
         "cors": null,
@@ -448,7 +464,11 @@ const gateway = {
         "auth": {
           "enforce": true,
           "consumerHeader": "X-Consumer",
-          "forwardCredentials": false
+          "forwardCredentials": false,
+          "failureLimit": {
+            "failures": 10,
+            "windowMs": 60000
+          }
         },
         "rateLimit": null,
         "cors": null,
@@ -525,7 +545,11 @@ const gateway = {
         "auth": {
           "enforce": true,
           "consumerHeader": "X-Consumer",
-          "forwardCredentials": false
+          "forwardCredentials": false,
+          "failureLimit": {
+            "failures": 10,
+            "windowMs": 60000
+          }
         },
         "rateLimit": null,
         "cors": null,
@@ -621,7 +645,11 @@ const gateway = {
         "auth": {
           "enforce": true,
           "consumerHeader": "X-Consumer",
-          "forwardCredentials": false
+          "forwardCredentials": false,
+          "failureLimit": {
+            "failures": 10,
+            "windowMs": 60000
+          }
         },
         "rateLimit": null,
         "cors": null,
@@ -717,7 +745,11 @@ const gateway = {
         "auth": {
           "enforce": true,
           "consumerHeader": "X-Consumer",
-          "forwardCredentials": false
+          "forwardCredentials": false,
+          "failureLimit": {
+            "failures": 10,
+            "windowMs": 60000
+          }
         },
         "rateLimit": null,
         "cors": null,
@@ -797,7 +829,11 @@ const gateway = {
         "auth": {
           "enforce": true,
           "consumerHeader": "X-Consumer",
-          "forwardCredentials": false
+          "forwardCredentials": false,
+          "failureLimit": {
+            "failures": 10,
+            "windowMs": 60000
+          }
         },
         "rateLimit": null,
         "cors": null,
@@ -871,7 +907,11 @@ const gateway = {
         "auth": {
           "enforce": true,
           "consumerHeader": "X-Consumer",
-          "forwardCredentials": false
+          "forwardCredentials": false,
+          "failureLimit": {
+            "failures": 10,
+            "windowMs": 60000
+          }
         },
         "rateLimit": null,
         "cors": null,

@@ -121,7 +121,11 @@ const gateway = {
         "auth": {
           "enforce": true,
           "consumerHeader": "X-Consumer",
-          "forwardCredentials": false
+          "forwardCredentials": false,
+          "failureLimit": {
+            "failures": 5,
+            "windowMs": 300000
+          }
         },
         "rateLimit": null,
         "cors": null,
@@ -206,7 +210,11 @@ const gateway = {
         "auth": {
           "enforce": true,
           "consumerHeader": "X-Consumer",
-          "forwardCredentials": false
+          "forwardCredentials": false,
+          "failureLimit": {
+            "failures": 5,
+            "windowMs": 300000
+          }
         },
         "rateLimit": null,
         "cors": null,
@@ -285,7 +293,11 @@ const gateway = {
         "auth": {
           "enforce": true,
           "consumerHeader": "X-Consumer",
-          "forwardCredentials": false
+          "forwardCredentials": false,
+          "failureLimit": {
+            "failures": 5,
+            "windowMs": 300000
+          }
         },
         "rateLimit": null,
         "cors": null,
@@ -369,7 +381,11 @@ const gateway = {
         "auth": {
           "enforce": true,
           "consumerHeader": "X-Consumer",
-          "forwardCredentials": false
+          "forwardCredentials": false,
+          "failureLimit": {
+            "failures": 5,
+            "windowMs": 300000
+          }
         },
         "rateLimit": null,
         "cors": null,
@@ -464,7 +480,11 @@ const gateway = {
         "auth": {
           "enforce": true,
           "consumerHeader": "X-Consumer",
-          "forwardCredentials": false
+          "forwardCredentials": false,
+          "failureLimit": {
+            "failures": 5,
+            "windowMs": 300000
+          }
         },
         "rateLimit": null,
         "cors": null,
@@ -532,7 +552,11 @@ const gateway = {
         "auth": {
           "enforce": true,
           "consumerHeader": "X-Consumer",
-          "forwardCredentials": false
+          "forwardCredentials": false,
+          "failureLimit": {
+            "failures": 5,
+            "windowMs": 300000
+          }
         },
         "rateLimit": null,
         "cors": null,

@@ -170,7 +170,11 @@ const gateway = {
         "auth": {
           "enforce": true,
           "consumerHeader": "X-Consumer",
-          "forwardCredentials": false
+          "forwardCredentials": false,
+          "failureLimit": {
+            "failures": 10,
+            "windowMs": 60000
+          }
         },
         "rateLimit": null,
         "cors": null,
@@ -237,7 +241,11 @@ const gateway = {
         "auth": {
           "enforce": true,
           "consumerHeader": "X-Consumer",
-          "forwardCredentials": false
+          "forwardCredentials": false,
+          "failureLimit": {
+            "failures": 10,
+            "windowMs": 60000
+          }
         },
         "rateLimit": {
           "requests": 5,
@@ -325,7 +333,11 @@ const gateway = {
         "auth": {
           "enforce": true,
           "consumerHeader": "X-Consumer",
-          "forwardCredentials": false
+          "forwardCredentials": false,
+          "failureLimit": {
+            "failures": 10,
+            "windowMs": 60000
+          }
         },
         "rateLimit": {
           "requests": 20,
@@ -451,7 +463,11 @@ const gateway = {
         "auth": {
           "enforce": true,
           "consumerHeader": "X-Consumer",
-          "forwardCredentials": false
+          "forwardCredentials": false,
+          "failureLimit": {
+            "failures": 10,
+            "windowMs": 60000
+          }
         },
         "rateLimit": {
           "requests": 600,
@@ -568,7 +584,11 @@ const gateway = {
         "auth": {
           "enforce": true,
           "consumerHeader": "X-Consumer",
-          "forwardCredentials": false
+          "forwardCredentials": false,
+          "failureLimit": {
+            "failures": 10,
+            "windowMs": 60000
+          }
         },
         "rateLimit": {
           "requests": 600,
