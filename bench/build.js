@@ -11,7 +11,16 @@
 //   BENCH_KEEP=1 node bench/build.js     (keep the temp projects and their output)
 
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -76,7 +85,9 @@ process.on('exit', () => {
 function runNode(args, cwd) {
   const rssFile = join(os.tmpdir(), `gw-bench-build-rss-${process.pid}-${probe++}`);
   const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
-  const [cmd, argv] = USE_TIME ? ['/usr/bin/time', ['-f', '%M %U %S', '-o', rssFile, process.execPath, ...args]] : [process.execPath, ['--import', RSS_PRELOAD, ...args]];
+  const [cmd, argv] = USE_TIME
+    ? ['/usr/bin/time', ['-f', '%M %U %S', '-o', rssFile, process.execPath, ...args]]
+    : [process.execPath, ['--import', RSS_PRELOAD, ...args]];
   if (!USE_TIME) env.GW_BENCH_RSS_FILE = rssFile;
   return new Promise((resolve) => {
     const t = performance.now();
@@ -101,14 +112,22 @@ function runNode(args, cwd) {
         if (USE_TIME) cpuMs = (user + system) * 1000;
         rmSync(rssFile, { force: true });
       }
-      resolve({ ms, rssKiB, cpuMs, code: signal ? `signal ${signal}` : code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+      resolve({
+        ms,
+        rssKiB,
+        cpuMs,
+        code: signal ? `signal ${signal}` : code,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      });
     });
   });
 }
 
 function countOperations(doc) {
   let n = 0;
-  for (const item of Object.values(doc.paths ?? {})) for (const m of METHODS) if (item && typeof item === 'object' && item[m]) n++;
+  for (const item of Object.values(doc.paths ?? {}))
+    for (const m of METHODS) if (item && typeof item === 'object' && item[m]) n++;
   return n;
 }
 
@@ -127,23 +146,39 @@ function filesUnder(dir) {
 
 // ---------------------------------------------------------------- set-up
 
-if (!existsSync(join(ROOT, 'dist', 'commands', 'index.js'))) die('dist/ is missing: run `npm run build` first (or `npm run bench:build`)');
+if (!existsSync(join(ROOT, 'dist', 'commands', 'index.js')))
+  die('dist/ is missing: run `npm run build` first (or `npm run bench:build`)');
 const { TARGETS } = await import(pathToFileURL(join(ROOT, 'dist', 'targets', 'registry.js')).href);
 const targetNames = Object.keys(TARGETS);
 const gwPkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-const spPkg = JSON.parse(readFileSync(join(ROOT, 'node_modules', '@apidevtools', 'swagger-parser', 'package.json'), 'utf8'));
-const gitHead = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() || undefined;
-const gitDirty = spawnSync('git', ['status', '--porcelain', '--', 'src', 'templates', 'bin', 'package.json'], { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() !== '';
+const spPkg = JSON.parse(
+  readFileSync(join(ROOT, 'node_modules', '@apidevtools', 'swagger-parser', 'package.json'), 'utf8'),
+);
+const gitHead =
+  spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() || undefined;
+const gitDirty =
+  spawnSync('git', ['status', '--porcelain', '--', 'src', 'templates', 'bin', 'package.json'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  }).stdout?.trim() !== '';
 
 ensureOctokit({ die, log });
 const github = pickSpecFile({ die });
 const specs = [
-  { id: 'github', title: "GitHub's REST API", path: github.file, package: `@octokit/openapi@${OCTOKIT_OPENAPI_VERSION}`, file: github.relative },
+  {
+    id: 'github',
+    title: "GitHub's REST API",
+    path: github.file,
+    package: `@octokit/openapi@${OCTOKIT_OPENAPI_VERSION}`,
+    file: github.relative,
+  },
   ...ensureRealSpecs({ die, log }),
 ].filter((s) => !ONLY || ONLY.has(s.id));
 if (specs.length === 0) die(`BENCH_SPECS=${process.env.BENCH_SPECS} names none of github, stripe, kubernetes`);
 
-log(`node ${process.version}; ${os.cpus()[0]?.model} x${os.cpus().length}; swagger-parser ${spPkg.version}; gw targets in the registry: ${targetNames.join(', ')}`);
+log(
+  `node ${process.version}; ${os.cpus()[0]?.model} x${os.cpus().length}; swagger-parser ${spPkg.version}; gw targets in the registry: ${targetNames.join(', ')}`,
+);
 log(`measuring: ${MEASURE}`);
 
 const tmp = mkdtempSync(join(os.tmpdir(), 'gw-bench-build-'));
@@ -163,14 +198,27 @@ for (const s of specs) {
   s.operations = countOperations(doc);
   s.project = join(tmp, s.id);
   mkdirSync(s.project);
-  writeFileSync(join(s.project, 'gw.yaml'), `version: 1\nname: bench-build-${s.id}\nservices:\n  - name: ${s.id}\n    spec: ${JSON.stringify(s.path)}\n    upstreams: ["http://127.0.0.1:8080"]\n`);
-  log(`${s.id}: ${s.package}/${s.file} (${(s.bytes / 1e6).toFixed(1)} MB, OpenAPI ${s.openapi}, ${s.operations} operations in ${s.paths} paths)`);
+  writeFileSync(
+    join(s.project, 'gw.yaml'),
+    `version: 1\nname: bench-build-${s.id}\nservices:\n  - name: ${s.id}\n    spec: ${JSON.stringify(s.path)}\n    upstreams: ["http://127.0.0.1:8080"]\n`,
+  );
+  log(
+    `${s.id}: ${s.package}/${s.file} (${(s.bytes / 1e6).toFixed(1)} MB, OpenAPI ${s.openapi}, ${s.operations} operations in ${s.paths} paths)`,
+  );
 }
 
 const TASKS = [
   { id: 'ref', label: 'swagger-parser validate(file) (reference)', args: (s) => [REF_SCRIPT, ROOT, s.path] },
-  { id: 'build', label: `gw build (all targets: ${targetNames.join(', ')})`, args: (s, out) => [GW_BIN, 'build', '--out', out] },
-  { id: 'nginx', label: 'gw build --target nginx', args: (s, out) => [GW_BIN, 'build', '--target', 'nginx', '--out', out] },
+  {
+    id: 'build',
+    label: `gw build (all targets: ${targetNames.join(', ')})`,
+    args: (s, out) => [GW_BIN, 'build', '--out', out],
+  },
+  {
+    id: 'nginx',
+    label: 'gw build --target nginx',
+    args: (s, out) => [GW_BIN, 'build', '--target', 'nginx', '--out', out],
+  },
 ];
 
 // ---------------------------------------------------------------- per spec: one build split by stage (also the warm-up)
@@ -188,7 +236,9 @@ for (const s of specs) {
   s.outputFiles = filesUnder(join(s.project, 'out-stages'));
   const missing = targetNames.filter((t) => !s.outputFiles.some((f) => f.path.startsWith(`${t}/`)));
   if (missing.length) failures.push(`${s.id}: no output for ${missing.join(', ')}`);
-  log(`${s.id}: one build, by stage (ms): ${s.stages.stages.map((x) => `${x.stage} ${Math.round(x.ms)} (cpu ${Math.round(x.cpuMs)})`).join(', ')}; process ${s.stages.wallMs} ms, peak RSS ${Math.round(s.stages.maxRssKiB / 1024)} MB`);
+  log(
+    `${s.id}: one build, by stage (ms): ${s.stages.stages.map((x) => `${x.stage} ${Math.round(x.ms)} (cpu ${Math.round(x.cpuMs)})`).join(', ')}; process ${s.stages.wallMs} ms, peak RSS ${Math.round(s.stages.maxRssKiB / 1024)} MB`,
+  );
 }
 
 // ---------------------------------------------------------------- the rounds
@@ -217,7 +267,9 @@ for (let r = 1; r <= ROUNDS; r++) {
       samples[s.id][t.id].push({ ms: res.ms, rssKiB: res.rssKiB, cpuMs: res.cpuMs });
     }
     const last = (id) => samples[s.id][id].at(-1);
-    line.push(`${s.id} ref ${(last('ref').ms / 1000).toFixed(2)}s build ${(last('build').ms / 1000).toFixed(2)}s nginx ${(last('nginx').ms / 1000).toFixed(2)}s`);
+    line.push(
+      `${s.id} ref ${(last('ref').ms / 1000).toFixed(2)}s build ${(last('build').ms / 1000).toFixed(2)}s nginx ${(last('nginx').ms / 1000).toFixed(2)}s`,
+    );
   }
   roundsDone++;
   log(`round ${r}/${ROUNDS}: ${line.join(' | ')}`);
@@ -257,18 +309,29 @@ for (const s of specs) {
 
 const padL = (x, n) => String(x).padStart(n);
 console.log(`\n${roundsDone} rounds, medians; each task in its own child process (MB = MiB of peak RSS)`);
-console.log(`${'spec'.padEnd(12)}${'task'.padEnd(54)}${padL('wall s', 8)}${padL('min-max s', 13)}${padL('peak MB', 9)}${padL('x time', 8)}${padL('x mem', 7)}${padL('cpu s', 7)}${padL('x cpu', 7)}`);
-for (const r of rows) console.log(`${r.spec.padEnd(12)}${r.label.padEnd(54)}${padL(r.medianS.toFixed(2), 8)}${padL(`${r.minS.toFixed(2)}-${r.maxS.toFixed(2)}`, 13)}${padL(r.medianPeakRssMB.toFixed(0), 9)}${padL(r.xTime.toFixed(2), 8)}${padL(r.xMemory.toFixed(2), 7)}${padL(r.medianCpuS.toFixed(2), 7)}${padL(r.xCpu.toFixed(2), 7)}`);
-console.log('(x time, x mem, x cpu: task / swagger-parser validate() of the same file, by medians; cpu = user + system time of the child)');
+console.log(
+  `${'spec'.padEnd(12)}${'task'.padEnd(54)}${padL('wall s', 8)}${padL('min-max s', 13)}${padL('peak MB', 9)}${padL('x time', 8)}${padL('x mem', 7)}${padL('cpu s', 7)}${padL('x cpu', 7)}`,
+);
+for (const r of rows)
+  console.log(
+    `${r.spec.padEnd(12)}${r.label.padEnd(54)}${padL(r.medianS.toFixed(2), 8)}${padL(`${r.minS.toFixed(2)}-${r.maxS.toFixed(2)}`, 13)}${padL(r.medianPeakRssMB.toFixed(0), 9)}${padL(r.xTime.toFixed(2), 8)}${padL(r.xMemory.toFixed(2), 7)}${padL(r.medianCpuS.toFixed(2), 7)}${padL(r.xCpu.toFixed(2), 7)}`,
+  );
+console.log(
+  '(x time, x mem, x cpu: task / swagger-parser validate() of the same file, by medians; cpu = user + system time of the child)',
+);
 const buildRows = rows.filter((r) => r.task === 'build');
 const worst = Math.max(...buildRows.map((r) => r.xTime));
 const goalMet = worst <= GOAL;
-console.log(`\ngoal: gw build (all targets) <= ${GOAL}x the reference on every spec: ${goalMet ? 'met' : 'NOT met'} (${buildRows.map((r) => `${r.spec} ${r.xTime.toFixed(2)}x`).join(', ')}; by CPU time: ${buildRows.map((r) => `${r.spec} ${r.xCpu.toFixed(2)}x`).join(', ')})`);
+console.log(
+  `\ngoal: gw build (all targets) <= ${GOAL}x the reference on every spec: ${goalMet ? 'met' : 'NOT met'} (${buildRows.map((r) => `${r.spec} ${r.xTime.toFixed(2)}x`).join(', ')}; by CPU time: ${buildRows.map((r) => `${r.spec} ${r.xCpu.toFixed(2)}x`).join(', ')})`,
+);
 for (const s of specs) {
   if (!s.stages?.stages) continue;
   const total = s.stages.stages.reduce((n, x) => n + x.ms, 0);
   const top = [...s.stages.stages].sort((a, b) => b.ms - a.ms).slice(0, 3);
-  console.log(`${s.id}: the largest stages of one build: ${top.map((x) => `${x.stage} ${(x.ms / 1000).toFixed(2)}s (${Math.round((100 * x.ms) / total)}%)`).join(', ')}`);
+  console.log(
+    `${s.id}: the largest stages of one build: ${top.map((x) => `${x.stage} ${(x.ms / 1000).toFixed(2)}s (${Math.round((100 * x.ms) / total)}%)`).join(', ')}`,
+  );
 }
 if (failures.length) console.log(`\nproblems:\n  ${failures.join('\n  ')}`);
 
@@ -277,10 +340,26 @@ const results = {
   date: new Date().toISOString(),
   ok: failures.length === 0,
   failures,
-  goal: { maxTimeRatio: GOAL, met: goalMet, worstTimeRatio: worst, worstCpuRatio: Math.max(...buildRows.map((r) => r.xCpu)) },
-  machine: { node: process.version, cpu: os.cpus()[0]?.model, cores: os.cpus().length, memGiB: round(os.totalmem() / 2 ** 30, 1), platform: `${os.platform()} ${os.release()}`, loadAverage: os.loadavg().map((x) => round(x, 2)) },
+  goal: {
+    maxTimeRatio: GOAL,
+    met: goalMet,
+    worstTimeRatio: worst,
+    worstCpuRatio: Math.max(...buildRows.map((r) => r.xCpu)),
+  },
+  machine: {
+    node: process.version,
+    cpu: os.cpus()[0]?.model,
+    cores: os.cpus().length,
+    memGiB: round(os.totalmem() / 2 ** 30, 1),
+    platform: `${os.platform()} ${os.release()}`,
+    loadAverage: os.loadavg().map((x) => round(x, 2)),
+  },
   gw: { version: gwPkg.version, commit: gitHead, uncommittedChanges: gitDirty, targets: targetNames },
-  reference: { library: `@apidevtools/swagger-parser@${spPkg.version}`, call: 'new SwaggerParser().validate(file)', script: 'bench/lib/ref-validate.cjs' },
+  reference: {
+    library: `@apidevtools/swagger-parser@${spPkg.version}`,
+    call: 'new SwaggerParser().validate(file)',
+    script: 'bench/lib/ref-validate.cjs',
+  },
   method: `${MEASURE}; priority: ${priority}; per spec, first one build through bench/lib/build-stages.mjs (the per-stage split; also the warm-up), then ${roundsDone} rounds, each running, per spec and in an order that rotates every round: the reference, \`gw build --out NEW_DIR\` (all targets), \`gw build --target nginx --out NEW_DIR\`; each project's gw.yaml points the one service at upstreams ["http://127.0.0.1:8080"]`,
   specs: specs.map(({ project, ...s }) => s),
   table: rows,

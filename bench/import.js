@@ -12,7 +12,12 @@ import os from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { OCTOKIT_OPENAPI_VERSION, ensureOctokit as ensureOctokitIn, pickSpecFile as pickSpecFileIn, readSpec } from './lib/octokit-spec.mjs';
+import {
+  OCTOKIT_OPENAPI_VERSION,
+  ensureOctokit as ensureOctokitIn,
+  pickSpecFile as pickSpecFileIn,
+  readSpec,
+} from './lib/octokit-spec.mjs';
 
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5) | 0);
 const KEEP = process.env.BENCH_KEEP === '1';
@@ -88,7 +93,9 @@ let probe = 0;
 function runNode(args, cwd) {
   const rssFile = join(os.tmpdir(), `gw-bench-rss-${process.pid}-${probe++}`);
   const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
-  const [cmd, argv] = USE_TIME ? ['/usr/bin/time', ['-f', '%M', '-o', rssFile, process.execPath, ...args]] : [process.execPath, ['--import', RSS_PRELOAD, ...args]];
+  const [cmd, argv] = USE_TIME
+    ? ['/usr/bin/time', ['-f', '%M', '-o', rssFile, process.execPath, ...args]]
+    : [process.execPath, ['--import', RSS_PRELOAD, ...args]];
   if (!USE_TIME) env.GW_BENCH_RSS_FILE = rssFile;
   return new Promise((resolve, reject) => {
     const t = performance.now();
@@ -109,7 +116,13 @@ function runNode(args, cwd) {
         rssKiB = Number(lines[lines.length - 1]);
         rmSync(rssFile, { force: true });
       }
-      resolve({ ms, rssKiB, code: signal ? `signal ${signal}` : code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+      resolve({
+        ms,
+        rssKiB,
+        code: signal ? `signal ${signal}` : code,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      });
     });
   });
 }
@@ -118,11 +131,19 @@ const gw = (args, cwd) => runNode([GW_BIN, ...args], cwd);
 
 // ---------------------------------------------------------------- main
 
-if (!existsSync(join(ROOT, 'dist', 'commands', 'index.js'))) die('dist/ is missing: run `npm run build` first (or `npm run bench:import`)');
+if (!existsSync(join(ROOT, 'dist', 'commands', 'index.js')))
+  die('dist/ is missing: run `npm run build` first (or `npm run bench:import`)');
 const gwPkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-const spPkg = JSON.parse(readFileSync(join(ROOT, 'node_modules', '@apidevtools', 'swagger-parser', 'package.json'), 'utf8'));
-const gitHead = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() || undefined;
-const gitDirty = spawnSync('git', ['status', '--porcelain', '--', 'src', 'bin', 'package.json'], { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() !== '';
+const spPkg = JSON.parse(
+  readFileSync(join(ROOT, 'node_modules', '@apidevtools', 'swagger-parser', 'package.json'), 'utf8'),
+);
+const gitHead =
+  spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() || undefined;
+const gitDirty =
+  spawnSync('git', ['status', '--porcelain', '--', 'src', 'bin', 'package.json'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  }).stdout?.trim() !== '';
 
 ensureOctokit();
 const spec = pickSpecFile();
@@ -130,12 +151,19 @@ const specBytes = readFileSync(spec.file).length;
 const doc = await readSpec(spec.file);
 const counted = countOperations(doc);
 const expectedRoutes = counted.operations - counted.excluded;
-console.log(`spec: @octokit/openapi@${OCTOKIT_OPENAPI_VERSION}/${spec.relative} (${(specBytes / 1e6).toFixed(1)} MB, OpenAPI ${doc.openapi ?? doc.swagger}, info.version ${doc.info?.version})`);
+console.log(
+  `spec: @octokit/openapi@${OCTOKIT_OPENAPI_VERSION}/${spec.relative} (${(specBytes / 1e6).toFixed(1)} MB, OpenAPI ${doc.openapi ?? doc.swagger}, info.version ${doc.info?.version})`,
+);
 console.log(`      (its api.github.com files: ${spec.siblings.join(', ')}; the .deref one is skipped)`);
-console.log(`operations in the spec: ${counted.operations} in ${Object.keys(doc.paths ?? {}).length} paths; excluded by x-gw: ${counted.excluded}; routes expected: ${expectedRoutes}`);
-console.log(`swagger-parser ${spPkg.version} (gw depends on ${gwPkg.dependencies['@apidevtools/swagger-parser']}); node ${process.version}; ${os.cpus()[0]?.model} x${os.cpus().length}`);
+console.log(
+  `operations in the spec: ${counted.operations} in ${Object.keys(doc.paths ?? {}).length} paths; excluded by x-gw: ${counted.excluded}; routes expected: ${expectedRoutes}`,
+);
+console.log(
+  `swagger-parser ${spPkg.version} (gw depends on ${gwPkg.dependencies['@apidevtools/swagger-parser']}); node ${process.version}; ${os.cpus()[0]?.model} x${os.cpus().length}`,
+);
 console.log(`measuring: ${METHOD}`);
-if (spPkg.version !== gwPkg.dependencies['@apidevtools/swagger-parser']) console.log('note: the installed swagger-parser is not the version package.json pins');
+if (spPkg.version !== gwPkg.dependencies['@apidevtools/swagger-parser'])
+  console.log('note: the installed swagger-parser is not the version package.json pins');
 
 const tmp = mkdtempSync(join(os.tmpdir(), 'gw-bench-'));
 process.on('exit', () => {
@@ -175,7 +203,10 @@ function checkRoutes(r, label) {
     failures.push(`${label}: gw routes --json did not print JSON (exit ${r.code}): ${err.message}`);
     return undefined;
   }
-  if (routes.length !== expectedRoutes) failures.push(`${label}: gw routes --json lists ${routes.length} routes, the spec has ${expectedRoutes} operations (after exclusions)`);
+  if (routes.length !== expectedRoutes)
+    failures.push(
+      `${label}: gw routes --json lists ${routes.length} routes, the spec has ${expectedRoutes} operations (after exclusions)`,
+    );
   return routes;
 }
 
@@ -183,7 +214,8 @@ function checkRoutes(r, label) {
 async function oneRound(name, record) {
   const dir = await newProject(name);
   const ref = await runNode([REF_SCRIPT, ROOT, specCopy], tmp);
-  if (ref.code !== 0) failures.push(`${name}: reference validate failed (exit ${ref.code}): ${firstLines(ref.stderr, 5)}`);
+  if (ref.code !== 0)
+    failures.push(`${name}: reference validate failed (exit ${ref.code}): ${firstLines(ref.stderr, 5)}`);
   const imp = await gw(['import', specCopy], dir);
   if (imp.code !== 0) {
     die(`gw import failed on GitHub's spec (exit ${imp.code}); what it said:`, firstLines(imp.stdout + imp.stderr));
@@ -193,8 +225,12 @@ async function oneRound(name, record) {
   const startup = await gw(['--version'], dir);
   // Diagnosis: the line:column lookup every diagnostic about the spec triggers (see README).
   const firstPath = Object.keys(doc.paths ?? {})[0] ?? '';
-  const locate = await runNode([LOCATE_SCRIPT, ROOT, specCopy, `#/paths/${firstPath.replace(/~/g, '~0').replace(/\//g, '~1')}`], tmp);
-  if (locate.code !== 0) failures.push(`${name}: locate-once failed (exit ${locate.code}): ${firstLines(locate.stderr, 5)}`);
+  const locate = await runNode(
+    [LOCATE_SCRIPT, ROOT, specCopy, `#/paths/${firstPath.replace(/~/g, '~0').replace(/\//g, '~1')}`],
+    tmp,
+  );
+  if (locate.code !== 0)
+    failures.push(`${name}: locate-once failed (exit ${locate.code}): ${firstLines(locate.stderr, 5)}`);
   if (record) {
     samples.locate.push(locate);
     samples.ref.push(ref);
@@ -238,7 +274,8 @@ async function oneRound(name, record) {
   try {
     const v = JSON.parse(validateJson.stdout);
     validateOk = v.ok;
-    for (const d of v.diagnostics ?? []) byCode[`${d.severity} ${d.code}`] = (byCode[`${d.severity} ${d.code}`] ?? 0) + 1;
+    for (const d of v.diagnostics ?? [])
+      byCode[`${d.severity} ${d.code}`] = (byCode[`${d.severity} ${d.code}`] ?? 0) + 1;
   } catch (err) {
     byCode = { unparsed: `gw validate --json printed no JSON (exit ${validateJson.code}): ${err.message}` };
   }
@@ -275,7 +312,9 @@ async function oneRound(name, record) {
   const pad = (s, n) => String(s).padEnd(n);
   const padL = (s, n) => String(s).padStart(n);
   console.log(`\n${roundsDone} rounds, medians (MB = MiB of peak RSS):`);
-  console.log(`${pad('task', 44)}${padL('wall s', 8)}${padL('min-max s', 14)}${padL('peak MB', 9)}${padL('x time', 8)}${padL('x mem', 7)}`);
+  console.log(
+    `${pad('task', 44)}${padL('wall s', 8)}${padL('min-max s', 14)}${padL('peak MB', 9)}${padL('x time', 8)}${padL('x mem', 7)}`,
+  );
   for (const r of rows) {
     const q = ratios[r.id] ?? extraRatios[r.id];
     console.log(
@@ -284,9 +323,13 @@ async function oneRound(name, record) {
   }
   console.log('(x time, x mem: gw / reference, by medians)');
 
-  console.log(`\ncorrectness: spec operations ${counted.operations} (excluded ${counted.excluded}) -> expected ${expectedRoutes} routes; gw routes --json listed ${observed.routes.count ?? 'nothing parseable'}`);
+  console.log(
+    `\ncorrectness: spec operations ${counted.operations} (excluded ${counted.excluded}) -> expected ${expectedRoutes} routes; gw routes --json listed ${observed.routes.count ?? 'nothing parseable'}`,
+  );
   if (missing.length || extra.length) {
-    console.log(`  METHOD+path pairs: ${missing.length} in the spec but not in the routes, ${extra.length} in the routes but not in the spec; e.g.`);
+    console.log(
+      `  METHOD+path pairs: ${missing.length} in the spec but not in the routes, ${extra.length} in the routes but not in the spec; e.g.`,
+    );
     for (const k of missing.slice(0, 5)) console.log(`    spec only:   ${k}`);
     for (const k of extra.slice(0, 5)) console.log(`    routes only: ${k}`);
   } else console.log('  every METHOD+path of the spec is a route, and nothing else');
@@ -298,16 +341,28 @@ async function oneRound(name, record) {
   said('gw import', observed.import);
   said('gw validate', validateText);
   const routesSaid = observed.routes.stderr.trim();
-  if (routesSaid === (validateText.stdout + validateText.stderr).trim()) console.log(`\n--- gw routes --json stderr (exit ${observed.routes.code}): the same text as gw validate above`);
-  else console.log(`\n--- gw routes --json stderr (exit ${observed.routes.code}), first 40 lines:\n${firstLines(routesSaid || '(nothing)')}`);
-  console.log(`\ngw validate --json (exit ${validateJson.code}, ok ${validateOk}): diagnostics by code: ${JSON.stringify(byCode)}`);
+  if (routesSaid === (validateText.stdout + validateText.stderr).trim())
+    console.log(`\n--- gw routes --json stderr (exit ${observed.routes.code}): the same text as gw validate above`);
+  else
+    console.log(
+      `\n--- gw routes --json stderr (exit ${observed.routes.code}), first 40 lines:\n${firstLines(routesSaid || '(nothing)')}`,
+    );
+  console.log(
+    `\ngw validate --json (exit ${validateJson.code}, ok ${validateOk}): diagnostics by code: ${JSON.stringify(byCode)}`,
+  );
 
   const results = {
     benchmark: 'gw import of GitHub REST API spec vs swagger-parser validate',
     date: new Date().toISOString(),
     ok: failures.length === 0,
     failures,
-    machine: { node: process.version, cpu: os.cpus()[0]?.model, cores: os.cpus().length, memGiB: round(os.totalmem() / 2 ** 30, 1), platform: `${os.platform()} ${os.release()}` },
+    machine: {
+      node: process.version,
+      cpu: os.cpus()[0]?.model,
+      cores: os.cpus().length,
+      memGiB: round(os.totalmem() / 2 ** 30, 1),
+      platform: `${os.platform()} ${os.release()}`,
+    },
     gw: { version: gwPkg.version, commit: gitHead, uncommittedChanges: gitDirty },
     spec: {
       package: `@octokit/openapi@${OCTOKIT_OPENAPI_VERSION}`,
@@ -325,8 +380,19 @@ async function oneRound(name, record) {
     table: rows,
     ratios,
     extraRatios,
-    correctness: { expectedRoutes, routesListed: observed.routes.count, specOnly: missing.length, routesOnly: extra.length },
-    diagnostics: { import: { exit: observed.import.code, lines: (observed.import.stdout + observed.import.stderr).trim().split('\n').length }, validateByCode: byCode },
+    correctness: {
+      expectedRoutes,
+      routesListed: observed.routes.count,
+      specOnly: missing.length,
+      routesOnly: extra.length,
+    },
+    diagnostics: {
+      import: {
+        exit: observed.import.code,
+        lines: (observed.import.stdout + observed.import.stderr).trim().split('\n').length,
+      },
+      validateByCode: byCode,
+    },
   };
   mkdirSync(dirname(RESULTS), { recursive: true });
   writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');

@@ -55,31 +55,53 @@ const priority = kit.prioritiseSession();
 function gw(args, cwd) {
   return new Promise((resolve) => {
     const t = performance.now();
-    const child = spawn(process.execPath, [GW_BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [GW_BIN, ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const out = [];
     const err = [];
     child.stdout.on('data', (b) => out.push(b));
     child.stderr.on('data', (b) => err.push(b));
-    child.on('close', (code) => resolve({ code, ms: performance.now() - t, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+    child.on('close', (code) =>
+      resolve({
+        code,
+        ms: performance.now() - t,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      }),
+    );
   });
 }
 
 // ---------------------------------------------------------------- set-up
 
-if (!existsSync(join(ROOT, 'dist', 'commands', 'index.js'))) die('dist/ is missing: run `npm run build` first (or `npm run bench:nginx`)');
-if (os.cpus().length < 2) die(`this benchmark pins nginx to CPU 0 and the load to CPU 1; this machine has ${os.cpus().length} CPU`);
+if (!existsSync(join(ROOT, 'dist', 'commands', 'index.js')))
+  die('dist/ is missing: run `npm run build` first (or `npm run bench:nginx`)');
+if (os.cpus().length < 2)
+  die(`this benchmark pins nginx to CPU 0 and the load to CPU 1; this machine has ${os.cpus().length} CPU`);
 const tools = kit.ensureTools({ die, log });
 // Other work on the machine (a test run, an editor's language server) lands on the measured CPU and
 // disturbs a run by 10-20 %: everything else moves to the load side's CPU until the script exits.
 const isolation = kit.isolateCpu(tools, NGINX_CPU, LOAD_CPU);
-const nginxVersion = spawnSync(tools.nginx, ['-v'], { encoding: 'utf8' }).stderr.trim().replace(/^nginx version: /, '');
+const nginxVersion = spawnSync(tools.nginx, ['-v'], { encoding: 'utf8' })
+  .stderr.trim()
+  .replace(/^nginx version: /, '');
 const wrkVersion = (spawnSync(tools.wrk, ['-v'], { encoding: 'utf8' }).stdout.split('\n')[0] ?? '').trim();
-const gitHead = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() || undefined;
-const gitDirty = spawnSync('git', ['status', '--porcelain', '--', 'src/targets/nginx', 'templates/nginx', 'src/model'], { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() !== '';
+const gitHead =
+  spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() || undefined;
+const gitDirty =
+  spawnSync('git', ['status', '--porcelain', '--', 'src/targets/nginx', 'templates/nginx', 'src/model'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  }).stdout?.trim() !== '';
 
 ensureOctokit({ die, log });
 const spec = pickSpecFile({ die });
-log(`node ${process.version}; ${os.cpus()[0]?.model} x${os.cpus().length}; ${nginxVersion}; ${wrkVersion}; nginx under test on CPU ${NGINX_CPU}, wrk + upstream on CPU ${LOAD_CPU}; ${isolation}`);
+log(
+  `node ${process.version}; ${os.cpus()[0]?.model} x${os.cpus().length}; ${nginxVersion}; ${wrkVersion}; nginx under test on CPU ${NGINX_CPU}, wrk + upstream on CPU ${LOAD_CPU}; ${isolation}`,
+);
 
 const tmp = mkdtempSync(join(os.tmpdir(), 'gw-bench-nginx-'));
 process.on('exit', () => {
@@ -87,7 +109,14 @@ process.on('exit', () => {
   else rmSync(tmp, { recursive: true, force: true });
 });
 
-const ports = { upstream: await kit.freePort(), gw: await kit.freePort(), gwJit: await kit.freePort(), catchall: await kit.freePort(), catchallGw: await kit.freePort(), exact: await kit.freePort() };
+const ports = {
+  upstream: await kit.freePort(),
+  gw: await kit.freePort(),
+  gwJit: await kit.freePort(),
+  catchall: await kit.freePort(),
+  catchallGw: await kit.freePort(),
+  exact: await kit.freePort(),
+};
 const project = join(tmp, 'project');
 mkdirSync(project);
 writeFileSync(
@@ -111,7 +140,9 @@ const model = JSON.parse(modelRun.stdout);
 const genDir = join(project, 'out', 'nginx');
 const gwConfText = readFileSync(join(genDir, 'conf.d', 'gw.conf'), 'utf8');
 const gwConf = parseNginxConf(gwConfText);
-log(`gw build --target nginx: ${(built.ms / 1000).toFixed(1)}s, ${model.routes.length} routes -> conf.d/gw.conf ${(gwConfText.length / 1e6).toFixed(2)} MB, ${countLocations(gwConf)} locations`);
+log(
+  `gw build --target nginx: ${(built.ms / 1000).toFixed(1)}s, ${model.routes.length} routes -> conf.d/gw.conf ${(gwConfText.length / 1e6).toFixed(2)} MB, ${countLocations(gwConf)} locations`,
+);
 
 function countLocations(directives) {
   const out = { exact: 0, prefix: 0, regex: 0 };
@@ -137,9 +168,20 @@ function countLocations(directives) {
 const generatedMain = parseNginxConf(readFileSync(join(genDir, 'nginx.conf'), 'utf8'));
 function wrapper(dir, include, extraMain = []) {
   const replaced = new Set(extraMain.map((d) => d.name));
-  const mainKeep = [...generatedMain.filter((d) => !['worker_processes', 'pid', 'error_log', 'events', 'http', 'daemon', 'user'].includes(d.name) && !replaced.has(d.name)), ...extraMain];
-  const events = generatedMain.find((d) => d.name === 'events')?.block ?? [{ name: 'worker_connections', args: [word('4096')], block: null }];
-  const httpKeep = (generatedMain.find((d) => d.name === 'http')?.block ?? []).filter((d) => !['include', 'access_log', 'keepalive_requests'].includes(d.name) && !d.name.endsWith('_temp_path'));
+  const mainKeep = [
+    ...generatedMain.filter(
+      (d) =>
+        !['worker_processes', 'pid', 'error_log', 'events', 'http', 'daemon', 'user'].includes(d.name) &&
+        !replaced.has(d.name),
+    ),
+    ...extraMain,
+  ];
+  const events = generatedMain.find((d) => d.name === 'events')?.block ?? [
+    { name: 'worker_connections', args: [word('4096')], block: null },
+  ];
+  const httpKeep = (generatedMain.find((d) => d.name === 'http')?.block ?? []).filter(
+    (d) => !['include', 'access_log', 'keepalive_requests'].includes(d.name) && !d.name.endsWith('_temp_path'),
+  );
   return `${kit.nginxMain(dir).replace(/events \{.*\}\n$/s, '')}${printNginxConf(mainKeep)}events {
 ${printNginxConf(events, '    ')}}
 http {
@@ -185,7 +227,12 @@ const VARIANTS = [
         what: `the same gw.conf, with \`pcre_jit ${flip};\` in the main context (a what-if: the generated nginx.conf has pcre_jit ${jitOn ? 'on' : 'off'})`,
         port: ports.gwJit,
         main: [{ name: 'pcre_jit', args: [word(flip)], block: null }],
-        conf: () => gwConf.map((d) => (d === server ? { ...server, block: server.block.map((x) => (x.name === 'listen' ? listenAt(ports.gwJit) : x)) } : d)),
+        conf: () =>
+          gwConf.map((d) =>
+            d === server
+              ? { ...server, block: server.block.map((x) => (x.name === 'listen' ? listenAt(ports.gwJit) : x)) }
+              : d,
+          ),
       },
     ];
   })(),
@@ -235,8 +282,15 @@ const VARIANTS = [
         ],
       };
       // Keep the internal error pages (error_page's targets) and the location that declares gw's variables.
-      const errors = server.block.filter((d) => d.name === 'location' && d.args[0]?.value === '=' && /^\/__gw_(error\/|declare$)/.test(d.args[1]?.value ?? ''));
-      return gwConf.map((d) => (d === server ? { ...server, block: [listenAt(ports.catchallGw), ...block, catchAll, ...errors] } : d));
+      const errors = server.block.filter(
+        (d) =>
+          d.name === 'location' &&
+          d.args[0]?.value === '=' &&
+          /^\/__gw_(error\/|declare$)/.test(d.args[1]?.value ?? ''),
+      );
+      return gwConf.map((d) =>
+        d === server ? { ...server, block: [listenAt(ports.catchallGw), ...block, catchAll, ...errors] } : d,
+      );
     },
   },
   {
@@ -247,7 +301,9 @@ const VARIANTS = [
     conf: () => {
       const block = server.block.filter((d) => d.name !== 'location' && d.name !== 'listen');
       // gw's internal and named locations (error pages, other methods' routes, shared forwarding), not the dispatch branches.
-      const internal = server.block.filter((d) => d.name === 'location' && /^(\/__gw_(?!d\/)|@)/.test(d.args.at(-1)?.value ?? ''));
+      const internal = server.block.filter(
+        (d) => d.name === 'location' && /^(\/__gw_(?!d\/)|@)/.test(d.args.at(-1)?.value ?? ''),
+      );
       const byPath = new Map();
       for (const r of allRequests) {
         if (byPath.has(r.path)) continue;
@@ -255,7 +311,9 @@ const VARIANTS = [
         if (x.outcome !== 'proxy_pass') continue;
         byPath.set(r.path, { name: 'location', args: [word('='), word(r.path)], block: x.final.directives });
       }
-      return gwConf.map((d) => (d === server ? { ...server, block: [listenAt(ports.exact), ...block, ...byPath.values(), ...internal] } : d));
+      return gwConf.map((d) =>
+        d === server ? { ...server, block: [listenAt(ports.exact), ...block, ...byPath.values(), ...internal] } : d,
+      );
     },
   },
 ];
@@ -265,7 +323,13 @@ const VARIANTS = [
 const { requests: allRequests, skipped, parameterValues } = requestsFromModel(model);
 const byMethod = {};
 for (const r of allRequests) byMethod[r.method] = (byMethod[r.method] ?? 0) + 1;
-log(`${allRequests.length} requests, one per route (${Object.entries(byMethod).map(([m, n]) => `${m} ${n}`).join(', ')}); parameter values: ${JSON.stringify(parameterValues)}${skipped.length ? `; skipped ${skipped.length}` : ''}`);
+log(
+  `${allRequests.length} requests, one per route (${Object.entries(byMethod)
+    .map(([m, n]) => `${m} ${n}`)
+    .join(
+      ', ',
+    )}); parameter values: ${JSON.stringify(parameterValues)}${skipped.length ? `; skipped ${skipped.length}` : ''}`,
+);
 
 // ---------------------------------------------------------------- start everything
 
@@ -303,14 +367,23 @@ for (const v of VARIANTS) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'server.conf'), v.id === 'gw' ? gwConfText : printNginxConf(conf));
   const t = performance.now();
-  const e = kit.startNginx({ name: v.label, dir, cpu: NGINX_CPU, tools, die, conf: wrapper(dir, join(dir, 'server.conf'), v.main) });
+  const e = kit.startNginx({
+    name: v.label,
+    dir,
+    cpu: NGINX_CPU,
+    tools,
+    die,
+    conf: wrapper(dir, join(dir, 'server.conf'), v.main),
+  });
   e.url = `http://127.0.0.1:${v.port}`;
   await kit.waitHttp(e.url + '/__gw_probe', e, die);
   e.startMs = kit.round(performance.now() - t);
   running[v.id] = e;
 }
 const variants = VARIANTS.filter((v) => running[v.id]);
-log(`started: upstream (pid ${upstream.pid}) on ${ports.upstream}; ${variants.map((v) => `${v.label} (pid ${running[v.id].pid}) on ${v.port}, answering in ${running[v.id].startMs} ms`).join('; ')}`);
+log(
+  `started: upstream (pid ${upstream.pid}) on ${ports.upstream}; ${variants.map((v) => `${v.label} (pid ${running[v.id].pid}) on ${v.port}, answering in ${running[v.id].startMs} ms`).join('; ')}`,
+);
 
 // ---------------------------------------------------------------- checks before measuring
 
@@ -340,16 +413,35 @@ let replayAgrees = 0;
   const answers = await sendAll(running.gw.url, allRequests);
   answers.forEach((a, i) => {
     const r = allRequests[i];
-    if (a.status < 200 || a.status > 299) excluded.push({ method: r.method, path: r.path, route: r.route, status: a.status, body: a.body.slice(0, 200) });
-    else if (a.body !== `${r.method} ${r.upstreamPath}`) wrongUpstream.push({ method: r.method, path: r.path, route: r.route, expected: `${r.method} ${r.upstreamPath}`, got: a.body.slice(0, 200) });
+    if (a.status < 200 || a.status > 299)
+      excluded.push({ method: r.method, path: r.path, route: r.route, status: a.status, body: a.body.slice(0, 200) });
+    else if (a.body !== `${r.method} ${r.upstreamPath}`)
+      wrongUpstream.push({
+        method: r.method,
+        path: r.path,
+        route: r.route,
+        expected: `${r.method} ${r.upstreamPath}`,
+        got: a.body.slice(0, 200),
+      });
     const replay = replayRequest(tree, r.method, r.path);
     if (replay.outcome === 'proxy_pass' && a.body === `${r.method} ${replay.upstreamUri}`) replayAgrees++;
   });
-  checks.gw = { sent: allRequests.length, status2xx: allRequests.length - excluded.length, upstreamGotExpectedPath: allRequests.length - excluded.length - wrongUpstream.length };
-  log(`generated config: ${checks.gw.status2xx}/${allRequests.length} answered 2xx, ${checks.gw.upstreamGotExpectedPath} reached the upstream with the expected method and path; the replay of nginx's location search agrees on ${replayAgrees}`);
-  for (const e of excluded.slice(0, 8)) log(`  !! ${e.method} ${e.path} (${e.route}) -> ${e.status} ${e.body.replace(/\s+/g, ' ').slice(0, 120)}`);
-  for (const w of wrongUpstream.slice(0, 8)) log(`  !! ${w.method} ${w.path}: upstream got "${w.got}", expected "${w.expected}"`);
-  if (excluded.length > allRequests.length * 0.05) die(`${excluded.length} of ${allRequests.length} requests did not get a 2xx from the generated config: the figure would be meaningless`);
+  checks.gw = {
+    sent: allRequests.length,
+    status2xx: allRequests.length - excluded.length,
+    upstreamGotExpectedPath: allRequests.length - excluded.length - wrongUpstream.length,
+  };
+  log(
+    `generated config: ${checks.gw.status2xx}/${allRequests.length} answered 2xx, ${checks.gw.upstreamGotExpectedPath} reached the upstream with the expected method and path; the replay of nginx's location search agrees on ${replayAgrees}`,
+  );
+  for (const e of excluded.slice(0, 8))
+    log(`  !! ${e.method} ${e.path} (${e.route}) -> ${e.status} ${e.body.replace(/\s+/g, ' ').slice(0, 120)}`);
+  for (const w of wrongUpstream.slice(0, 8))
+    log(`  !! ${w.method} ${w.path}: upstream got "${w.got}", expected "${w.expected}"`);
+  if (excluded.length > allRequests.length * 0.05)
+    die(
+      `${excluded.length} of ${allRequests.length} requests did not get a 2xx from the generated config: the figure would be meaningless`,
+    );
 }
 const loadRequests = allRequests.filter((r) => !excluded.some((e) => e.method === r.method && e.path === r.path));
 for (const v of variants.filter((x) => x.id !== 'gw')) {
@@ -361,12 +453,16 @@ for (const v of variants.filter((x) => x.id !== 'gw')) {
 const script = join(tmp, 'requests.lua');
 writeFileSync(script, kit.wrkScript(loadRequests, 'bench/nginx-routes.js'));
 
-
 // What the location search costs each request in the generated config (replayed in JS, see lib/nginx-conf.mjs).
 const replays = loadRequests.map((r) => ({ r, x: replayRequest(tree, r.method, r.path) }));
 const regexStats = (pick) => {
   const v = replays.map(pick).sort((a, b) => a - b);
-  return { mean: kit.round(v.reduce((a, b) => a + b, 0) / v.length, 1), p50: v[v.length >> 1], p90: v[Math.floor(v.length * 0.9)], max: v.at(-1) };
+  return {
+    mean: kit.round(v.reduce((a, b) => a + b, 0) / v.length, 1),
+    p50: v[v.length >> 1],
+    p90: v[Math.floor(v.length * 0.9)],
+    max: v.at(-1),
+  };
 };
 const perTopSegment = {};
 for (const { r, x } of replays) {
@@ -381,24 +477,48 @@ const levelTests = new Map();
 for (const { x } of replays) for (const [at, n] of x.byLevel) levelTests.set(at, (levelTests.get(at) ?? 0) + n);
 const totalTests = replays.reduce((n, e) => n + e.x.locationRegexes, 0);
 const analysis = {
-  method: "JS replay of nginx's location search (ngx_http_core_find_location) and rewrite-phase directives over the parsed gw.conf, per request of the load",
+  method:
+    "JS replay of nginx's location search (ngx_http_core_find_location) and rewrite-phase directives over the parsed gw.conf, per request of the load",
   locationRegexesPerRequest: regexStats((e) => e.x.locationRegexes),
   allRegexesPerRequest: regexStats((e) => e.x.locationRegexes + e.x.ifRegexes + e.x.rewriteRegexes),
   internalRedirects: { requests: replays.filter((e) => e.x.redirects > 0).length, of: replays.length },
   heaviestTopSegments: Object.entries(perTopSegment)
-    .map(([segment, s]) => ({ segment, requests: s.requests, meanLocationRegexes: kit.round(s.locationRegexes / s.requests, 1), shareOfAllRegexTests: kit.round((100 * s.locationRegexes) / replays.reduce((n, e) => n + e.x.locationRegexes, 0), 1) }))
+    .map(([segment, s]) => ({
+      segment,
+      requests: s.requests,
+      meanLocationRegexes: kit.round(s.locationRegexes / s.requests, 1),
+      shareOfAllRegexTests: kit.round(
+        (100 * s.locationRegexes) / replays.reduce((n, e) => n + e.x.locationRegexes, 0),
+        1,
+      ),
+    }))
     .sort((a, b) => b.shareOfAllRegexTests - a.shareOfAllRegexTests)
     .slice(0, 6),
   busiestLevels: [...levelTests]
     .sort((a, b) => b[1] - a[1])
     .slice(0, 8)
-    .map(([location, tests]) => ({ location, regexChildren: levelWidth.get(location), shareOfAllRegexTests: kit.round((100 * tests) / totalTests, 1), meanTestsPerRequestEntering: kit.round(tests / replays.filter((e) => e.x.byLevel.has(location)).length, 1) })),
+    .map(([location, tests]) => ({
+      location,
+      regexChildren: levelWidth.get(location),
+      shareOfAllRegexTests: kit.round((100 * tests) / totalTests, 1),
+      meanTestsPerRequestEntering: kit.round(tests / replays.filter((e) => e.x.byLevel.has(location)).length, 1),
+    })),
   worstRequests: replays
     .sort((a, b) => b.x.locationRegexes - a.x.locationRegexes)
     .slice(0, 6)
-    .map(({ r, x }) => ({ request: `${r.method} ${r.path}`, locationRegexes: x.locationRegexes, allRegexes: x.locationRegexes + x.ifRegexes + x.rewriteRegexes, locations: x.locations })),
+    .map(({ r, x }) => ({
+      request: `${r.method} ${r.path}`,
+      locationRegexes: x.locationRegexes,
+      allRegexes: x.locationRegexes + x.ifRegexes + x.rewriteRegexes,
+      locations: x.locations,
+    })),
 };
-log(`busiest levels of the location tree (share of all regex tests; regex children tried in order): ${analysis.busiestLevels.slice(0, 4).map((l) => `${l.location} ${l.shareOfAllRegexTests}% (${l.regexChildren})`).join('; ')}`);
+log(
+  `busiest levels of the location tree (share of all regex tests; regex children tried in order): ${analysis.busiestLevels
+    .slice(0, 4)
+    .map((l) => `${l.location} ${l.shareOfAllRegexTests}% (${l.regexChildren})`)
+    .join('; ')}`,
+);
 log(
   `location search in the generated config, per request: regex locations tried mean ${analysis.locationRegexesPerRequest.mean}, p50 ${analysis.locationRegexesPerRequest.p50}, p90 ${analysis.locationRegexesPerRequest.p90}, max ${analysis.locationRegexesPerRequest.max}; all regexes (with method checks and rewrites) mean ${analysis.allRegexesPerRequest.mean}; ${analysis.internalRedirects.requests} requests take an internal redirect`,
 );
@@ -438,12 +558,27 @@ for (let round = 1; round <= ROUNDS; round++) {
   const order = round % 2 ? rotated : rotated.reverse();
   for (const v of order) {
     const e = running[v.id];
-    await kit.runWrk(tools, { cpu: LOAD_CPU, url: e.url, connections: HIGH_C, seconds: WARMUP_S, script, label: `r${round} ${v.id} warm-up`, die });
-    const high = await measured(e, { connections: HIGH_C, seconds: DURATION_S, script, label: `r${round} ${v.id} c${HIGH_C}` });
+    await kit.runWrk(tools, {
+      cpu: LOAD_CPU,
+      url: e.url,
+      connections: HIGH_C,
+      seconds: WARMUP_S,
+      script,
+      label: `r${round} ${v.id} warm-up`,
+      die,
+    });
+    const high = await measured(e, {
+      connections: HIGH_C,
+      seconds: DURATION_S,
+      script,
+      label: `r${round} ${v.id} c${HIGH_C}`,
+    });
     const sample = { round, saturated: high };
     for (const run of [high]) {
-      if (run.non2xx || run.socketErrors) anomalies.push(`${v.label} ${run.label}: ${run.non2xx} non-2xx, ${run.socketErrors} socket errors`);
-      if (run.otherLoadPct > DISTURBED_PCT) disturbed.push(`${v.label} ${run.label}: CPU ${NGINX_CPU} was ${run.otherLoadPct}% busy with other programs`);
+      if (run.non2xx || run.socketErrors)
+        anomalies.push(`${v.label} ${run.label}: ${run.non2xx} non-2xx, ${run.socketErrors} socket errors`);
+      if (run.otherLoadPct > DISTURBED_PCT)
+        disturbed.push(`${v.label} ${run.label}: CPU ${NGINX_CPU} was ${run.otherLoadPct}% busy with other programs`);
     }
     if (e.exited) die(`${v.label} exited during round ${round}`, e.stderr);
     samples[v.id].push(sample);
@@ -465,25 +600,48 @@ async function perfProfile(perf, id) {
   const worker = kit.childPids(e.pid)[0];
   if (!worker) return { skipped: 'no worker pid' };
   const data = join(tmp, `perf-${id}.data`);
-  const rec = spawn(perf, ['record', '-F', '1999', '-o', data, '-p', String(worker), '--', 'sleep', String(PROFILE_S)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const rec = spawn(
+    perf,
+    ['record', '-F', '1999', '-o', data, '-p', String(worker), '--', 'sleep', String(PROFILE_S)],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   const recEntry = kit.track(`perf record ${id}`, rec);
   await kit.sleep(200);
-  const run = await measured(e, { connections: HIGH_C, seconds: PROFILE_S - 1, script, label: `profile ${id} c${HIGH_C}` });
+  const run = await measured(e, {
+    connections: HIGH_C,
+    seconds: PROFILE_S - 1,
+    script,
+    label: `profile ${id} c${HIGH_C}`,
+  });
   await new Promise((r) => (recEntry.exited ? r() : rec.once('exit', r)));
   const report = (sort) => {
-    const rep = spawnSync(perf, ['report', '-i', data, '--stdio', '--sort', sort, '-F', `overhead,${sort}`, '--percent-limit', '0.3'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const rep = spawnSync(
+      perf,
+      ['report', '-i', data, '--stdio', '--sort', sort, '-F', `overhead,${sort}`, '--percent-limit', '0.3'],
+      { encoding: 'utf8', maxBuffer: 64 << 20 },
+    );
     if (rep.status !== 0) return undefined;
     return rep.stdout
       .split('\n')
       .map((l) => /^\s+([\d.]+)%\s+(.*?)\s*$/.exec(l))
       .filter(Boolean)
-      .map((m) => ({ what: m[2].replace(/\s+/g, ' '), pct: Number(m[1]), usPerRequest: kit.round((Number(m[1]) / 100) * run.cpuUsPerRequest, 2) }))
+      .map((m) => ({
+        what: m[2].replace(/\s+/g, ' '),
+        pct: Number(m[1]),
+        usPerRequest: kit.round((Number(m[1]) / 100) * run.cpuUsPerRequest, 2),
+      }))
       .sort((a, b) => b.pct - a.pct);
   };
   const byDso = report('dso');
   const bySymbol = report('dso,sym');
   if (!byDso || !bySymbol) return { skipped: 'perf report failed' };
-  return { rps: run.rps, cpuUsPerRequest: run.cpuUsPerRequest, otherLoadPct: run.otherLoadPct, byDso, bySymbol: bySymbol.slice(0, 40) };
+  return {
+    rps: run.rps,
+    cpuUsPerRequest: run.cpuUsPerRequest,
+    otherLoadPct: run.otherLoadPct,
+    byDso,
+    bySymbol: bySymbol.slice(0, 40),
+  };
 }
 
 /** Profiles the generated config and the catch-all (and the pcre_jit what-if), then lists where the generated config spends more per request. */
@@ -496,14 +654,30 @@ async function perfProfiles() {
   for (const v of variants) {
     const p = out[v.id];
     if (!p.byDso) continue;
-    p.userUsPerRequest = kit.round(p.byDso.filter((d) => !d.what.startsWith('[kernel')).reduce((n, d) => n + d.usPerRequest, 0), 2);
-    log(`perf, ${v.label}: ${p.cpuUsPerRequest} CPU us/req at ${Math.round(p.rps)} req/s, ${p.userUsPerRequest} of it in user space; by library (us/req): ${p.byDso.map((d) => `${d.what} ${d.usPerRequest}`).join(', ')}`);
+    p.userUsPerRequest = kit.round(
+      p.byDso.filter((d) => !d.what.startsWith('[kernel')).reduce((n, d) => n + d.usPerRequest, 0),
+      2,
+    );
+    log(
+      `perf, ${v.label}: ${p.cpuUsPerRequest} CPU us/req at ${Math.round(p.rps)} req/s, ${p.userUsPerRequest} of it in user space; by library (us/req): ${p.byDso.map((d) => `${d.what} ${d.usPerRequest}`).join(', ')}`,
+    );
   }
   // Kernel time per request is mostly loopback TCP, alike in every config and noisy on a shared VM: compare user space.
   const base = new Map(out.catchall.bySymbol.map((x) => [x.what, x.usPerRequest]));
-  const extra = out.gw.bySymbol.filter((x) => !x.what.startsWith('[kernel')).map((x) => ({ what: x.what, gwUs: x.usPerRequest, catchAllUs: base.get(x.what) ?? 0, extraUs: kit.round(x.usPerRequest - (base.get(x.what) ?? 0), 2) })).sort((a, b) => b.extraUs - a.extraUs);
-  log(`perf: user-space functions where the generated config spends more per request than the catch-all (us/req: generated - catch-all):`);
-  for (const x of extra.slice(0, 12)) log(`  +${x.extraUs.toFixed(2).padStart(5)}  ${x.what} (${x.gwUs} vs ${x.catchAllUs})`);
+  const extra = out.gw.bySymbol
+    .filter((x) => !x.what.startsWith('[kernel'))
+    .map((x) => ({
+      what: x.what,
+      gwUs: x.usPerRequest,
+      catchAllUs: base.get(x.what) ?? 0,
+      extraUs: kit.round(x.usPerRequest - (base.get(x.what) ?? 0), 2),
+    }))
+    .sort((a, b) => b.extraUs - a.extraUs);
+  log(
+    `perf: user-space functions where the generated config spends more per request than the catch-all (us/req: generated - catch-all):`,
+  );
+  for (const x of extra.slice(0, 12))
+    log(`  +${x.extraUs.toFixed(2).padStart(5)}  ${x.what} (${x.gwUs} vs ${x.catchAllUs})`);
   out.extraPerRequest = extra.slice(0, 20);
   return out;
 }
@@ -513,7 +687,10 @@ async function perfProfiles() {
 const memory = {};
 for (const v of variants) {
   const pids = [running[v.id].pid, ...kit.childPids(running[v.id].pid)];
-  memory[v.id] = kit.round(pids.reduce((n, p) => n + Number(/VmRSS:\s+(\d+)/.exec(safeRead(`/proc/${p}/status`))?.[1] ?? 0), 0) / 1024, 1);
+  memory[v.id] = kit.round(
+    pids.reduce((n, p) => n + Number(/VmRSS:\s+(\d+)/.exec(safeRead(`/proc/${p}/status`))?.[1] ?? 0), 0) / 1024,
+    1,
+  );
 }
 function safeRead(file) {
   try {
@@ -533,9 +710,19 @@ const med = (id, mode, key) => kit.median(pick(id, mode, key));
 function ratioOf(a, b, mode, key, invert = false) {
   const pairs = samples[a].map((s) => [s, samples[b].find((o) => o.round === s.round)]).filter(([, o]) => o);
   const all = pairs.map(([x, y]) => kit.round(invert ? y[mode][key] / x[mode][key] : x[mode][key] / y[mode][key], 3));
-  const clean = pairs.filter(([x, y]) => x[mode].otherLoadPct <= DISTURBED_PCT && y[mode].otherLoadPct <= DISTURBED_PCT);
-  const used = clean.length ? clean.map(([x, y]) => kit.round(invert ? y[mode][key] / x[mode][key] : x[mode][key] / y[mode][key], 3)) : all;
-  return { median: kit.median(used), runs: all, from: clean.length ? `${clean.length} undisturbed round(s) of ${pairs.length}` : `all ${pairs.length} rounds (none undisturbed)` };
+  const clean = pairs.filter(
+    ([x, y]) => x[mode].otherLoadPct <= DISTURBED_PCT && y[mode].otherLoadPct <= DISTURBED_PCT,
+  );
+  const used = clean.length
+    ? clean.map(([x, y]) => kit.round(invert ? y[mode][key] / x[mode][key] : x[mode][key] / y[mode][key], 3))
+    : all;
+  return {
+    median: kit.median(used),
+    runs: all,
+    from: clean.length
+      ? `${clean.length} undisturbed round(s) of ${pairs.length}`
+      : `all ${pairs.length} rounds (none undisturbed)`,
+  };
 }
 const rpsRatio = ratioOf('gw', 'catchall', 'saturated', 'rps');
 const capacityRatio = ratioOf('gw', 'catchall', 'saturated', 'cpuUsPerRequest', true);
@@ -552,7 +739,8 @@ const table = variants.map((v) => ({
     p50us: kit.round(med(v.id, 'saturated', 'p50us')),
     p99us: kit.round(med(v.id, 'saturated', 'p99us')),
     cpuUsPerRequest: kit.round(med(v.id, 'saturated', 'cpuUsPerRequest'), 2),
-    capacityVsCatchAll: v.id === 'catchall' ? 1 : ratioOf(v.id, 'catchall', 'saturated', 'cpuUsPerRequest', true).median,
+    capacityVsCatchAll:
+      v.id === 'catchall' ? 1 : ratioOf(v.id, 'catchall', 'saturated', 'cpuUsPerRequest', true).median,
     nginxCpuBusyPct: kit.round(med(v.id, 'saturated', 'nginxCpuBusyPct')),
     loadCpuBusyPct: kit.round(med(v.id, 'saturated', 'loadCpuBusyPct')),
   },
@@ -562,35 +750,70 @@ const table = variants.map((v) => ({
 }));
 
 const padL = (x, n) => String(x).padStart(n);
-console.log(`\n${roundsDone} round(s), medians; wrk -t1 -c${HIGH_C} -d${DURATION_S}s over ${loadRequests.length} requests; latencies in microseconds`);
-console.log(`${'config'.padEnd(23)}${padL('req/s', 8)}${padL('x', 6)}${padL('p50', 7)}${padL('p99', 7)}${padL('CPU us/req', 12)}${padL('x', 6)}${padL(`CPU${NGINX_CPU} %`, 8)}${padL(`CPU${LOAD_CPU} %`, 8)}${padL('RSS MiB', 9)}`);
+console.log(
+  `\n${roundsDone} round(s), medians; wrk -t1 -c${HIGH_C} -d${DURATION_S}s over ${loadRequests.length} requests; latencies in microseconds`,
+);
+console.log(
+  `${'config'.padEnd(23)}${padL('req/s', 8)}${padL('x', 6)}${padL('p50', 7)}${padL('p99', 7)}${padL('CPU us/req', 12)}${padL('x', 6)}${padL(`CPU${NGINX_CPU} %`, 8)}${padL(`CPU${LOAD_CPU} %`, 8)}${padL('RSS MiB', 9)}`,
+);
 for (const t of table) {
   const a = t.saturated;
-  console.log(`${t.config.padEnd(23)}${padL(a.reqPerSec, 8)}${padL(a.vsCatchAll.toFixed(2), 6)}${padL(a.p50us, 7)}${padL(a.p99us, 7)}${padL(a.cpuUsPerRequest.toFixed(2), 12)}${padL(a.capacityVsCatchAll.toFixed(2), 6)}${padL(a.nginxCpuBusyPct, 8)}${padL(a.loadCpuBusyPct, 8)}${padL(t.rssMiB, 9)}`);
+  console.log(
+    `${t.config.padEnd(23)}${padL(a.reqPerSec, 8)}${padL(a.vsCatchAll.toFixed(2), 6)}${padL(a.p50us, 7)}${padL(a.p99us, 7)}${padL(a.cpuUsPerRequest.toFixed(2), 12)}${padL(a.capacityVsCatchAll.toFixed(2), 6)}${padL(a.nginxCpuBusyPct, 8)}${padL(a.loadCpuBusyPct, 8)}${padL(t.rssMiB, 9)}`,
+  );
 }
-console.log(`(x after req/s: this req/s / the catch-all's, per round, median; CPU us/req: nginx's own CPU time (master + worker) per request; x after it: catch-all CPU per request / this one's, the share of the catch-all's capacity this config keeps)`);
-console.log(`\nreq/s ratio, generated / catch-all: ${rpsRatio.median.toFixed(2)} (from ${rpsRatio.from}; every round: ${rpsRatio.runs.join(', ')})`);
-console.log(`capacity ratio, catch-all / generated CPU per request: ${capacityRatio.median.toFixed(2)} (from ${capacityRatio.from}; every round: ${capacityRatio.runs.join(', ')})`);
-if (loadBound) console.log(`note: CPU ${LOAD_CPU} (wrk + upstream) was over 95% busy in catch-all c${HIGH_C} runs: there the load side set the pace, so the req/s ratio flatters the generated config and the capacity ratio is the stricter figure`);
+console.log(
+  `(x after req/s: this req/s / the catch-all's, per round, median; CPU us/req: nginx's own CPU time (master + worker) per request; x after it: catch-all CPU per request / this one's, the share of the catch-all's capacity this config keeps)`,
+);
+console.log(
+  `\nreq/s ratio, generated / catch-all: ${rpsRatio.median.toFixed(2)} (from ${rpsRatio.from}; every round: ${rpsRatio.runs.join(', ')})`,
+);
+console.log(
+  `capacity ratio, catch-all / generated CPU per request: ${capacityRatio.median.toFixed(2)} (from ${capacityRatio.from}; every round: ${capacityRatio.runs.join(', ')})`,
+);
+if (loadBound)
+  console.log(
+    `note: CPU ${LOAD_CPU} (wrk + upstream) was over 95% busy in catch-all c${HIGH_C} runs: there the load side set the pace, so the req/s ratio flatters the generated config and the capacity ratio is the stricter figure`,
+  );
 console.log(`goal: both ratios >= ${GOAL}: ${goalMet ? 'met' : 'NOT met'}`);
-if (disturbed.length) console.log(`disturbed runs (other programs on CPU ${NGINX_CPU}; left out of the ratios when undisturbed rounds exist):\n  ${disturbed.join('\n  ')}`);
+if (disturbed.length)
+  console.log(
+    `disturbed runs (other programs on CPU ${NGINX_CPU}; left out of the ratios when undisturbed rounds exist):\n  ${disturbed.join('\n  ')}`,
+  );
 if (anomalies.length) console.log(`anomalies:\n  ${anomalies.join('\n  ')}`);
 for (const n of notes) console.log(`note: ${n}`);
 
 const results = {
-  benchmark: 'nginx with the config gw build generates for GitHub REST API (1,223 routes) vs a catch-all proxy_pass location',
+  benchmark:
+    'nginx with the config gw build generates for GitHub REST API (1,223 routes) vs a catch-all proxy_pass location',
   date: new Date().toISOString(),
   ok: anomalies.length === 0 && excluded.length === 0 && wrongUpstream.length === 0,
   goal: { ratio: GOAL, met: goalMet, rule: 'both the req/s ratio and the capacity ratio at or above it' },
   ratio: { reqPerSec: rpsRatio, capacity: capacityRatio, loadSideSaturatedInCatchAll: loadBound },
-  machine: { node: process.version, cpu: os.cpus()[0]?.model, cores: os.cpus().length, memGiB: kit.round(os.totalmem() / 2 ** 30, 1), platform: `${os.platform()} ${os.release()}`, loadAverage: os.loadavg().map((x) => kit.round(x, 2)) },
+  machine: {
+    node: process.version,
+    cpu: os.cpus()[0]?.model,
+    cores: os.cpus().length,
+    memGiB: kit.round(os.totalmem() / 2 ** 30, 1),
+    platform: `${os.platform()} ${os.release()}`,
+    loadAverage: os.loadavg().map((x) => kit.round(x, 2)),
+  },
   tools: { nginx: nginxVersion, wrk: wrkVersion },
-  gw: { commit: gitHead, uncommittedNginxTargetChanges: gitDirty, routes: model.routes.length, buildMs: Math.round(built.ms), gwConfBytes: gwConfText.length, locations: countLocations(gwConf) },
+  gw: {
+    commit: gitHead,
+    uncommittedNginxTargetChanges: gitDirty,
+    routes: model.routes.length,
+    buildMs: Math.round(built.ms),
+    gwConfBytes: gwConfText.length,
+    locations: countLocations(gwConf),
+  },
   spec: { package: `@octokit/openapi@${OCTOKIT_OPENAPI_VERSION}`, file: spec.relative },
   method: {
     cpus: `nginx under test: one worker, taskset -c ${NGINX_CPU}; wrk -t1 and the upstream nginx: taskset -c ${LOAD_CPU}${kit.NICE ? `; all of them at nice ${kit.NICE}, ${priority}` : ''}; ${isolation}`,
-    upstream: 'nginx, one worker, return 200 "$request_method $request_uri" (text/plain), keepalive_requests 1000000; the same process for every variant',
-    shared: 'main and http settings from the generated nginx.conf, except worker_processes 1, access_log off (the catch-all has none) and keepalive_requests 1000000; the generated upstream block (keepalive 32) for every variant',
+    upstream:
+      'nginx, one worker, return 200 "$request_method $request_uri" (text/plain), keepalive_requests 1000000; the same process for every variant',
+    shared:
+      'main and http settings from the generated nginx.conf, except worker_processes 1, access_log off (the catch-all has none) and keepalive_requests 1000000; the generated upstream block (keepalive 32) for every variant',
     variants: Object.fromEntries(variants.map((v) => [v.id, v.what])),
     load: `one request per route of the model (method and path, parameters filled from their schemas), cycled by a wrk Lua script; per variant and round: ${WARMUP_S}s warm-up, then wrk -t1 -c${HIGH_C} -d${DURATION_S}s; the order of the variants rotates every round and is reversed every other round`,
     cpuPerRequest: "the nginx master + worker's utime+stime (/proc/PID/stat) over a run, divided by its requests",
@@ -598,7 +821,17 @@ const results = {
     rounds: roundsDone,
   },
   disturbed,
-  requests: { total: allRequests.length, byMethod, used: loadRequests.length, parameterValues, skipped, excluded, wrongUpstream, replayAgreesWithNginx: replayAgrees, examples: loadRequests.filter((_, i) => i % 150 === 0).map((r) => `${r.method} ${r.path}`) },
+  requests: {
+    total: allRequests.length,
+    byMethod,
+    used: loadRequests.length,
+    parameterValues,
+    skipped,
+    excluded,
+    wrongUpstream,
+    replayAgreesWithNginx: replayAgrees,
+    examples: loadRequests.filter((_, i) => i % 150 === 0).map((r) => `${r.method} ${r.path}`),
+  },
   checks,
   analysis,
   profile,

@@ -42,20 +42,45 @@ export function ensureRealSpecs({ log = console.log } = {}) {
   if (missing.length === 0) return;
   log(`installing ${REAL_SPECS.map((s) => `${s.pkg}@${s.version}`).join(', ')} into bench/.cache/real ...`);
   mkdirSync(REAL_CACHE, { recursive: true });
-  const r = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['install', '--no-save', '--no-audit', '--no-fund', '--ignore-scripts', '--prefix', REAL_CACHE, ...REAL_SPECS.map((s) => `${s.pkg}@${s.version}`)], {
-    cwd: ROOT,
-    stdio: 'inherit',
-    timeout: 240_000,
-  });
+  const r = spawnSync(
+    process.platform === 'win32' ? 'npm.cmd' : 'npm',
+    [
+      'install',
+      '--no-save',
+      '--no-audit',
+      '--no-fund',
+      '--ignore-scripts',
+      '--prefix',
+      REAL_CACHE,
+      ...REAL_SPECS.map((s) => `${s.pkg}@${s.version}`),
+    ],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+      timeout: 240_000,
+    },
+  );
   if (r.status !== 0) throw new Error(`npm install into bench/.cache/real failed (status ${r.status})`);
 }
 
 /** The three spec files (absolute paths), fetching what is missing. */
 export function realSpecFiles({ log = console.log } = {}) {
-  ensureOctokit({ log, die: (m) => { throw new Error(m); } });
+  ensureOctokit({
+    log,
+    die: (m) => {
+      throw new Error(m);
+    },
+  });
   ensureRealSpecs({ log });
   return [
-    { name: 'github', file: pickSpecFile({ die: (m) => { throw new Error(m); } }).file },
+    {
+      name: 'github',
+      file: pickSpecFile({
+        die: (m) => {
+          throw new Error(m);
+        },
+      }).file,
+    },
     ...REAL_SPECS.map((s) => ({ name: s.name, file: join(REAL_CACHE, 'node_modules', s.pkg, s.file) })),
   ];
 }
@@ -73,26 +98,45 @@ async function loadGw(dist) {
   const base = dist === 'src' ? join(ROOT, 'src') : resolve(dist);
   const ext = dist === 'src' ? '.ts' : '.js';
   const mod = (p) => import(pathToFileURL(join(base, p + ext)).href);
-  const [{ buildGateway }, { parseProject }, { openapiTarget }] = await Promise.all([mod('cli/load-gateway'), mod('project/load'), mod('targets/openapi/index')]);
+  const [{ buildGateway }, { parseProject }, { openapiTarget }] = await Promise.all([
+    mod('cli/load-gateway'),
+    mod('project/load'),
+    mod('targets/openapi/index'),
+  ]);
   return { buildGateway, parseProject, openapiTarget };
 }
 
 /** Merges the specs, renders the openapi target, validates the JSON; returns the figures. */
-export async function runRealMerge({ dist = process.env.GW_DIST ?? join(ROOT, 'dist'), log = console.log, specs = realSpecFiles({ log }) } = {}) {
+export async function runRealMerge({
+  dist = process.env.GW_DIST ?? join(ROOT, 'dist'),
+  log = console.log,
+  specs = realSpecFiles({ log }),
+} = {}) {
   const gw = await loadGw(dist);
   const dir = mkdtempSync(join(os.tmpdir(), 'gw-openapi-real-'));
   try {
     const yaml = ['version: 1', 'name: real', 'listen: {host: 127.0.0.1, port: 8080}', 'services:'];
-    for (const s of specs) yaml.push(`  - {name: ${s.name}, spec: ${JSON.stringify(s.file)}, prefix: /${s.name}, upstreams: ["http://127.0.0.1:9"]}`);
+    for (const s of specs)
+      yaml.push(
+        `  - {name: ${s.name}, spec: ${JSON.stringify(s.file)}, prefix: /${s.name}, upstreams: ["http://127.0.0.1:9"]}`,
+      );
     const file = join(dir, 'gw.yaml');
     writeFileSync(file, yaml.join('\n') + '\n');
     const figures = { specs: specs.map((s) => ({ name: s.name, bytes: readFileSync(s.file).length })) };
 
     let t = performance.now();
-    const { gateway, diagnostics } = await gw.buildGateway(gw.parseProject(readFileSync(file, 'utf8'), file, 'gw.yaml'));
+    const { gateway, diagnostics } = await gw.buildGateway(
+      gw.parseProject(readFileSync(file, 'utf8'), file, 'gw.yaml'),
+    );
     figures.importMs = Math.round(performance.now() - t);
     const errors = diagnostics.filter((d) => d.severity === 'error');
-    if (errors.length) throw new Error(`the merge has errors: ${errors.slice(0, 5).map((d) => `${d.code} ${d.message}`).join('; ')}`);
+    if (errors.length)
+      throw new Error(
+        `the merge has errors: ${errors
+          .slice(0, 5)
+          .map((d) => `${d.code} ${d.message}`)
+          .join('; ')}`,
+      );
 
     t = performance.now();
     const result = await gw.openapiTarget.render(gateway, {});
@@ -100,10 +144,20 @@ export async function runRealMerge({ dist = process.env.GW_DIST ?? join(ROOT, 'd
     const json = result.files.find((f) => f.path === 'openapi/openapi.json').contents;
     const yamlOut = result.files.find((f) => f.path === 'openapi/openapi.yaml').contents;
     const doc = JSON.parse(json);
-    figures.output = { jsonBytes: json.length, yamlBytes: yamlOut.length, openapi: doc.openapi, paths: Object.keys(doc.paths).length, routes: gateway.routes.length };
-    figures.components = Object.fromEntries(Object.entries(doc.components ?? {}).map(([k, v]) => [k, Object.keys(v).length]));
+    figures.output = {
+      jsonBytes: json.length,
+      yamlBytes: yamlOut.length,
+      openapi: doc.openapi,
+      paths: Object.keys(doc.paths).length,
+      routes: gateway.routes.length,
+    };
+    figures.components = Object.fromEntries(
+      Object.entries(doc.components ?? {}).map(([k, v]) => [k, Object.keys(v).length]),
+    );
     figures.namespaced = Object.fromEntries(
-      Object.entries(doc.components ?? {}).map(([k, v]) => [k, Object.keys(v).filter((n) => specs.some((s) => n.startsWith(`${s.name}_`)))]).filter(([, v]) => v.length > 0),
+      Object.entries(doc.components ?? {})
+        .map(([k, v]) => [k, Object.keys(v).filter((n) => specs.some((s) => n.startsWith(`${s.name}_`)))])
+        .filter(([, v]) => v.length > 0),
     );
     figures.warnings = result.diagnostics.length;
 
@@ -114,7 +168,10 @@ export async function runRealMerge({ dist = process.env.GW_DIST ?? join(ROOT, 'd
       figures.valid = true;
     } catch (err) {
       figures.valid = false;
-      figures.validationError = String(err?.message ?? err).split('\n').slice(0, 10).join('\n');
+      figures.validationError = String(err?.message ?? err)
+        .split('\n')
+        .slice(0, 10)
+        .join('\n');
     }
     figures.validateMs = Math.round(performance.now() - t);
     return figures;
@@ -125,12 +182,17 @@ export async function runRealMerge({ dist = process.env.GW_DIST ?? join(ROOT, 'd
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const dist = process.env.GW_DIST ?? join(ROOT, 'dist');
-  if (dist !== 'src' && !existsSync(join(dist, 'targets', 'openapi', 'index.js'))) die(`${dist} has no targets/openapi: run \`npm run build\`, or set GW_DIST`);
+  if (dist !== 'src' && !existsSync(join(dist, 'targets', 'openapi', 'index.js')))
+    die(`${dist} has no targets/openapi: run \`npm run build\`, or set GW_DIST`);
   try {
     const f = await runRealMerge({ dist });
     console.log(`specs: ${f.specs.map((s) => `${s.name} ${(s.bytes / 1e6).toFixed(2)} MB`).join(', ')}`);
-    console.log(`import + merge: ${f.importMs} ms; openapi render: ${f.renderMs} ms; swagger-parser validate of the output: ${f.validateMs} ms`);
-    console.log(`output: OpenAPI ${f.output.openapi}, ${f.output.routes} operations in ${f.output.paths} paths; openapi.json ${(f.output.jsonBytes / 1e6).toFixed(2)} MB, openapi.yaml ${(f.output.yamlBytes / 1e6).toFixed(2)} MB`);
+    console.log(
+      `import + merge: ${f.importMs} ms; openapi render: ${f.renderMs} ms; swagger-parser validate of the output: ${f.validateMs} ms`,
+    );
+    console.log(
+      `output: OpenAPI ${f.output.openapi}, ${f.output.routes} operations in ${f.output.paths} paths; openapi.json ${(f.output.jsonBytes / 1e6).toFixed(2)} MB, openapi.yaml ${(f.output.yamlBytes / 1e6).toFixed(2)} MB`,
+    );
     console.log(`components: ${JSON.stringify(f.components)}`);
     console.log(`namespaced on clashes: ${JSON.stringify(f.namespaced)}`);
     console.log(`target warnings: ${f.warnings}`);

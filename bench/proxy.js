@@ -96,13 +96,19 @@ function ensureTools() {
   if (missing.length === 0) return tools;
   const pkgs = missing.map((k) => packages[k]);
   if (!IS_ROOT || !which('apt-get')) {
-    die(`missing ${missing.join(', ')}; install ${pkgs.length > 1 ? 'them' : 'it'} first, e.g. \`sudo apt-get install -y ${pkgs.join(' ')}\` (this script installs them itself only when it runs as root on a machine with apt-get)`);
+    die(
+      `missing ${missing.join(', ')}; install ${pkgs.length > 1 ? 'them' : 'it'} first, e.g. \`sudo apt-get install -y ${pkgs.join(' ')}\` (this script installs them itself only when it runs as root on a machine with apt-get)`,
+    );
   }
   log(`installing ${pkgs.join(' ')} with apt-get (missing: ${missing.join(', ')})...`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const upd = spawnSync('apt-get', ['update'], { stdio: 'inherit', env, timeout: 180_000 });
   if (upd.status !== 0) die(`apt-get update failed (status ${upd.status})`);
-  const inst = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...pkgs], { stdio: 'inherit', env, timeout: 300_000 });
+  const inst = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...pkgs], {
+    stdio: 'inherit',
+    env,
+    timeout: 300_000,
+  });
   if (inst.status !== 0) die(`apt-get install -y ${pkgs.join(' ')} failed (status ${inst.status})`);
   tools = findTools();
   missing = Object.keys(tools).filter((k) => !tools[k]);
@@ -130,7 +136,9 @@ const PATTERN_CANDIDATES = ['octocat', '1.0.0', `sha256:${'0123456789abcdef'.rep
 function sampleValue(doc, schema, index) {
   const s = resolveRef(doc, schema);
   if (Array.isArray(s.enum) && s.enum.length > 0) return { value: String(s.enum[0]), kind: 'enum' };
-  const types = s.type ? [s.type].flat() : [...(s.oneOf ?? []), ...(s.anyOf ?? [])].map((x) => resolveRef(doc, x).type).flat();
+  const types = s.type
+    ? [s.type].flat()
+    : [...(s.oneOf ?? []), ...(s.anyOf ?? [])].map((x) => resolveRef(doc, x).type).flat();
   if (types[0] === 'integer' || types[0] === 'number') return { value: String(42 + 7 * index), kind: 'integer' };
   if (typeof s.pattern === 'string') {
     let re;
@@ -238,7 +246,10 @@ function memoryOf(pid) {
   };
   const self = read(pid);
   const kids = childPids(pid).map(read);
-  return { rssMiB: round((self.rss + kids.reduce((n, k) => n + k.rss, 0)) / 1024, 1), peakMiB: round(Math.max(self.hwm, ...kids.map((k) => k.hwm)) / 1024, 1) };
+  return {
+    rssMiB: round((self.rss + kids.reduce((n, k) => n + k.rss, 0)) / 1024, 1),
+    peakMiB: round(Math.max(self.hwm, ...kids.map((k) => k.hwm)) / 1024, 1),
+  };
 }
 
 /** CPU seconds used by a process and its live children (nginx workers), from /proc/PID/stat. */
@@ -393,7 +404,19 @@ async function startNginx(name, dir, conf, cpu, tools, { confDir, env } = {}) {
   mkdirSync(join(dir, 'tmp'), { recursive: true });
   const confFile = confDir ? join(confDir, 'bench-nginx.conf') : join(dir, 'nginx.conf');
   writeFileSync(confFile, conf);
-  const args = ['-c', cpu, tools.nginx, '-p', confDir ?? dir, '-c', confFile, '-e', join(dir, 'error.log'), '-g', 'daemon off;'];
+  const args = [
+    '-c',
+    cpu,
+    tools.nginx,
+    '-p',
+    confDir ?? dir,
+    '-c',
+    confFile,
+    '-e',
+    join(dir, 'error.log'),
+    '-g',
+    'daemon off;',
+  ];
   const spawnEnv = env ? { ...process.env, ...env } : process.env;
   const test = spawnSync(tools.nginx, ['-t', ...args.slice(3, 9)], { encoding: 'utf8', env: spawnEnv });
   if (test.status !== 0) die(`nginx -t refused the ${name} config (${confFile})`, test.stderr);
@@ -405,12 +428,19 @@ async function startNginx(name, dir, conf, cpu, tools, { confDir, env } = {}) {
 // ---------------------------------------------------------------- node processes (gw, bare proxy)
 
 function startNode(name, args, cpu, tools, { nodeFlags = [], cwd = ROOT, readyTimeoutMs = 120_000 } = {}) {
-  const child = spawn(tools.taskset, ['-c', cpu, process.execPath, ...nodeFlags, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawn(tools.taskset, ['-c', cpu, process.execPath, ...nodeFlags, ...args], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   const entry = track(name, child);
   const t0 = performance.now();
   return new Promise((resolve) => {
     let buf = '';
-    const timer = setTimeout(() => die(`${name} printed no ready line within ${readyTimeoutMs / 1000}s`, entry.stderr), readyTimeoutMs);
+    const timer = setTimeout(
+      () => die(`${name} printed no ready line within ${readyTimeoutMs / 1000}s`, entry.stderr),
+      readyTimeoutMs,
+    );
     child.stdout.on('data', (b) => {
       if (entry.url) return;
       buf += b.toString('utf8');
@@ -447,7 +477,21 @@ services:
 `;
 }
 
-const gwArgs = (config) => [GW_BIN, 'serve', '--config', config, '--host', '127.0.0.1', '--port', '0', '--log-format', 'off', '--drain-timeout', '1', '--json'];
+const gwArgs = (config) => [
+  GW_BIN,
+  'serve',
+  '--config',
+  config,
+  '--host',
+  '127.0.0.1',
+  '--port',
+  '0',
+  '--log-format',
+  'off',
+  '--drain-timeout',
+  '1',
+  '--json',
+];
 
 // ---------------------------------------------------------------- wrk
 
@@ -488,7 +532,20 @@ const wrkRuns = [];
 
 /** One wrk run pinned to the load CPU; returns its done() figures plus a short text summary. */
 function runWrk(tools, { url, connections, seconds, script, label }) {
-  const args = ['-c', LOAD_CPU, tools.wrk, '-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '--timeout', '5s', '-s', script, url];
+  const args = [
+    '-c',
+    LOAD_CPU,
+    tools.wrk,
+    '-t1',
+    `-c${connections}`,
+    `-d${seconds}s`,
+    '--latency',
+    '--timeout',
+    '5s',
+    '-s',
+    script,
+    url,
+  ];
   return new Promise((resolve) => {
     const child = spawn(tools.taskset, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const entry = track(`wrk ${label}`, child);
@@ -545,7 +602,12 @@ async function checkPaths(url, paths, headers = {}) {
         try {
           code = JSON.parse(r.body).code;
         } catch {}
-        results[i] = { path: paths[i], status: r.status, code, detail: r.status === 200 ? undefined : r.body.slice(0, 200) };
+        results[i] = {
+          path: paths[i],
+          status: r.status,
+          code,
+          detail: r.status === 200 ? undefined : r.body.slice(0, 200),
+        };
       }
     }),
   );
@@ -572,7 +634,9 @@ function originalPosition(url, line0, col0) {
   if (!map) return undefined;
   const e = map.findEntry(line0, col0);
   if (!e?.originalSource) return undefined;
-  const src = e.originalSource.startsWith('file://') ? fileURLToPath(e.originalSource) : join(dirname(file), e.originalSource);
+  const src = e.originalSource.startsWith('file://')
+    ? fileURLToPath(e.originalSource)
+    : join(dirname(file), e.originalSource);
   return `${relative(ROOT, src)}:${e.originalLine + 1}`;
 }
 
@@ -608,7 +672,13 @@ function summariseProfile(profile, fromUs, toUs, n = 25) {
     cur.ms += weight;
     // Native and node-core frames are credited to the first caller outside node core (undici, gw, ...).
     let up = parentOf.get(node.id);
-    if (!f.url || f.url.startsWith('node:')) while (up && (!up.callFrame.url || up.callFrame.url.startsWith('node:')) && up.callFrame.functionName !== '(root)') up = parentOf.get(up.id);
+    if (!f.url || f.url.startsWith('node:'))
+      while (
+        up &&
+        (!up.callFrame.url || up.callFrame.url.startsWith('node:')) &&
+        up.callFrame.functionName !== '(root)'
+      )
+        up = parentOf.get(up.id);
     const parent = up?.callFrame;
     if (parent) {
       const label = `${parent.functionName || '(anonymous)'} ${where(parent)}`.trim();
@@ -621,12 +691,28 @@ function summariseProfile(profile, fromUs, toUs, n = 25) {
   const rows = [...self.values()].sort((a, b) => b.ms - a.ms);
   for (const r of rows) {
     const url = r.frame.url || '';
-    const cat = !url ? (r.frame.functionName.startsWith('(') ? r.frame.functionName : 'native/builtin') : url.startsWith('node:') ? 'node core' : url.includes('/node_modules/undici/') ? 'undici' : url.includes('/dist/') ? 'gw (dist)' : url.includes('/node_modules/') ? 'other npm' : 'other';
+    const cat = !url
+      ? r.frame.functionName.startsWith('(')
+        ? r.frame.functionName
+        : 'native/builtin'
+      : url.startsWith('node:')
+        ? 'node core'
+        : url.includes('/node_modules/undici/')
+          ? 'undici'
+          : url.includes('/dist/')
+            ? 'gw (dist)'
+            : url.includes('/node_modules/')
+              ? 'other npm'
+              : 'other';
     categories[cat] = (categories[cat] ?? 0) + r.ms;
   }
   return {
     sampledMs: round(total, 1),
-    categories: Object.fromEntries(Object.entries(categories).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, { ms: round(v, 1), pct: round((100 * v) / total, 1) }])),
+    categories: Object.fromEntries(
+      Object.entries(categories)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => [k, { ms: round(v, 1), pct: round((100 * v) / total, 1) }]),
+    ),
     top: rows.slice(0, n).map((r) => ({
       function: r.frame.functionName || '(anonymous)',
       at: where(r.frame),
@@ -643,20 +729,33 @@ function summariseProfile(profile, fromUs, toUs, n = 25) {
 
 // ---------------------------------------------------------------- main
 
-if (!existsSync(join(ROOT, 'dist', 'commands', 'index.js'))) die('dist/ is missing: run `npm run build` first (or `npm run bench:proxy`)');
-if (os.cpus().length < 2) die(`this benchmark pins the proxy to CPU 0 and the load to CPU 1; this machine has ${os.cpus().length} CPU`);
+if (!existsSync(join(ROOT, 'dist', 'commands', 'index.js')))
+  die('dist/ is missing: run `npm run build` first (or `npm run bench:proxy`)');
+if (os.cpus().length < 2)
+  die(`this benchmark pins the proxy to CPU 0 and the load to CPU 1; this machine has ${os.cpus().length} CPU`);
 const tools = ensureTools();
-const nginxVersion = spawnSync(tools.nginx, ['-v'], { encoding: 'utf8' }).stderr.trim().replace(/^nginx version: /, '');
+const nginxVersion = spawnSync(tools.nginx, ['-v'], { encoding: 'utf8' })
+  .stderr.trim()
+  .replace(/^nginx version: /, '');
 const wrkVersion = (spawnSync(tools.wrk, ['-v'], { encoding: 'utf8' }).stdout.split('\n')[0] ?? '').trim();
-const gitHead = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() || undefined;
-const gitDirty = spawnSync('git', ['status', '--porcelain', '--', 'src', 'bin', 'package.json'], { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() !== '';
+const gitHead =
+  spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() || undefined;
+const gitDirty =
+  spawnSync('git', ['status', '--porcelain', '--', 'src', 'bin', 'package.json'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  }).stdout?.trim() !== '';
 
 ensureOctokit({ die, log: (t) => log(t) });
 const spec = pickSpecFile({ die });
 const doc = await readSpec(spec.file);
 const { paths: allPaths, parameterValues } = requestPaths(doc);
-log(`spec: @octokit/openapi@${OCTOKIT_OPENAPI_VERSION}/${spec.relative}; ${allPaths.length} distinct GET request paths (parameters filled: ${JSON.stringify(parameterValues)})`);
-log(`node ${process.version}; ${os.cpus()[0]?.model} x${os.cpus().length}; nginx ${nginxVersion}; ${wrkVersion}; proxy on CPU ${PROXY_CPU}, wrk + upstream on CPU ${LOAD_CPU}`);
+log(
+  `spec: @octokit/openapi@${OCTOKIT_OPENAPI_VERSION}/${spec.relative}; ${allPaths.length} distinct GET request paths (parameters filled: ${JSON.stringify(parameterValues)})`,
+);
+log(
+  `node ${process.version}; ${os.cpus()[0]?.model} x${os.cpus().length}; nginx ${nginxVersion}; ${wrkVersion}; proxy on CPU ${PROXY_CPU}, wrk + upstream on CPU ${LOAD_CPU}`,
+);
 
 const tmp = mkdtempSync(join(os.tmpdir(), 'gw-bench-proxy-'));
 process.on('exit', () => {
@@ -666,10 +765,17 @@ process.on('exit', () => {
 
 // The upstream: nginx answering 200 {"ok":true} to everything, on the load CPU.
 const upstreamPort = await freePort();
-const upstream = await startNginx('upstream nginx', join(tmp, 'upstream'), upstreamConf(join(tmp, 'upstream'), upstreamPort), LOAD_CPU, tools);
+const upstream = await startNginx(
+  'upstream nginx',
+  join(tmp, 'upstream'),
+  upstreamConf(join(tmp, 'upstream'), upstreamPort),
+  LOAD_CPU,
+  tools,
+);
 const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
 const probe = await waitHttp(upstreamUrl + '/probe', upstream);
-if (probe.status !== 200 || probe.body !== '{"ok":true}') die(`the upstream answered ${probe.status} ${probe.body.slice(0, 100)}`, upstream.stderr);
+if (probe.status !== 200 || probe.body !== '{"ok":true}')
+  die(`the upstream answered ${probe.status} ${probe.body.slice(0, 100)}`, upstream.stderr);
 log(`upstream nginx (pid ${upstream.child.pid}) on ${upstreamUrl}`);
 
 const gwConfig = join(tmp, 'gw', 'gw.yaml');
@@ -678,23 +784,40 @@ writeFileSync(gwConfig, gwYaml(spec.file, upstreamPort));
 
 // Which of the paths gw answers 200: only those go into the load.
 const gwCheck = await startNode('gw serve (path check)', gwArgs(gwConfig), PROXY_CPU, tools);
-log(`gw serve ready in ${(gwCheck.startupMs / 1000).toFixed(1)}s with ${gwCheck.ready.routes} routes; checking the ${allPaths.length} paths through it...`);
-const checked = await checkPaths(gwCheck.url, allPaths.map((p) => p.path));
+log(
+  `gw serve ready in ${(gwCheck.startupMs / 1000).toFixed(1)}s with ${gwCheck.ready.routes} routes; checking the ${allPaths.length} paths through it...`,
+);
+const checked = await checkPaths(
+  gwCheck.url,
+  allPaths.map((p) => p.path),
+);
 await stopProcess(gwCheck);
-const excluded = checked.filter((c) => c.status !== 200).map((c, i) => ({ ...c, template: allPaths.find((p) => p.path === c.path)?.template }));
+const excluded = checked
+  .filter((c) => c.status !== 200)
+  .map((c, i) => ({ ...c, template: allPaths.find((p) => p.path === c.path)?.template }));
 const paths = checked.filter((c) => c.status === 200).map((c) => c.path);
 const excludedWhy = {};
-for (const e of excluded) excludedWhy[`${e.status} ${e.code ?? ''}`.trim()] = (excludedWhy[`${e.status} ${e.code ?? ''}`.trim()] ?? 0) + 1;
-log(`gw answered 200 to ${paths.length} of ${allPaths.length} paths${excluded.length ? `; excluded ${excluded.length}: ${JSON.stringify(excludedWhy)}` : ''}`);
-for (const e of excluded.slice(0, 10)) log(`  excluded: ${e.path} (${e.template}) -> ${e.status} ${e.code ?? ''} ${e.detail ?? ''}`);
+for (const e of excluded)
+  excludedWhy[`${e.status} ${e.code ?? ''}`.trim()] = (excludedWhy[`${e.status} ${e.code ?? ''}`.trim()] ?? 0) + 1;
+log(
+  `gw answered 200 to ${paths.length} of ${allPaths.length} paths${excluded.length ? `; excluded ${excluded.length}: ${JSON.stringify(excludedWhy)}` : ''}`,
+);
+for (const e of excluded.slice(0, 10))
+  log(`  excluded: ${e.path} (${e.template}) -> ${e.status} ${e.code ?? ''} ${e.detail ?? ''}`);
 if (paths.length < 100) die(`only ${paths.length} paths answered 200 through gw; something is wrong with the set-up`);
 // ---------------------------------------------------------------- --policies: the projects and their nginx builds
 
 /** `gw build --target nginx` in a project folder; returns the generated nginx folder. */
 function gwBuildNginx(project, label) {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [GW_BIN, 'build', '--target', 'nginx', '--out', 'out'], { cwd: project, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 << 20 });
-  if (r.status !== 0) die(`gw build --target nginx (${label}) failed (exit ${r.status})`, (r.stderr || r.stdout).slice(-3000));
+  const r = spawnSync(process.execPath, [GW_BIN, 'build', '--target', 'nginx', '--out', 'out'], {
+    cwd: project,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+    maxBuffer: 64 << 20,
+  });
+  if (r.status !== 0)
+    die(`gw build --target nginx (${label}) failed (exit ${r.status})`, (r.stderr || r.stdout).slice(-3000));
   const warnings = Number(/(\d+) warnings?/.exec(r.stderr + r.stdout)?.[1] ?? 0);
   log(`gw build --target nginx (${label}): ${((performance.now() - t0) / 1000).toFixed(1)}s, ${warnings} warnings`);
   return join(project, 'out', 'nginx');
@@ -709,8 +832,14 @@ if (POLICIES) {
   mkdirSync(plainProject, { recursive: true });
   const { file: keysFile, keys } = writeKeys(polProject, KEY_COUNT);
   const ports = { nginxPol: await freePort(), nginxGen: await freePort() };
-  writeFileSync(join(polProject, 'gw.yaml'), projectYaml({ specFile: securedFile, upstreamPort, listenPort: ports.nginxPol, keysFile, policies: true }));
-  writeFileSync(join(plainProject, 'gw.yaml'), projectYaml({ specFile: spec.file, upstreamPort, listenPort: ports.nginxGen, policies: false }));
+  writeFileSync(
+    join(polProject, 'gw.yaml'),
+    projectYaml({ specFile: securedFile, upstreamPort, listenPort: ports.nginxPol, keysFile, policies: true }),
+  );
+  writeFileSync(
+    join(plainProject, 'gw.yaml'),
+    projectYaml({ specFile: spec.file, upstreamPort, listenPort: ports.nginxGen, policies: false }),
+  );
   const polGen = gwBuildNginx(polProject, 'policies');
   const plainGen = gwBuildNginx(plainProject, 'no policies');
   const key = keys[keys.length >> 1]; // one from the middle of the file
@@ -726,7 +855,9 @@ if (POLICIES) {
     nginxEnv: { GW_BASE_DIR: polProject },
     gwYaml: readFileSync(join(polProject, 'gw.yaml'), 'utf8'),
   };
-  log(`policy project: every route needs ${KEY_HEADER} (${KEY_COUNT} keys in ${keysFile}, the load sends ${key.consumer}'s), rate limit 100,000,000/min per IP; nginx listens on ${ports.nginxPol} (policies) and ${ports.nginxGen} (generated, no policies)`);
+  log(
+    `policy project: every route needs ${KEY_HEADER} (${KEY_COUNT} keys in ${keysFile}, the load sends ${key.consumer}'s), rate limit 100,000,000/min per IP; nginx listens on ${ports.nginxPol} (policies) and ${ports.nginxGen} (generated, no policies)`,
+  );
 }
 
 const script = join(tmp, 'paths.lua');
@@ -751,8 +882,18 @@ async function startProxy(id) {
   if (id === 'nginxGen' || id === 'nginxPol') {
     const genDir = policy.gen[id];
     const dir = join(tmp, `run-${id}`);
-    const conf = wrapGeneratedNginx(readFileSync(join(genDir, 'nginx.conf'), 'utf8'), { common: nginxCommon(dir), httpCommon: httpCommon(dir) });
-    const e = await startNginx(id === 'nginxPol' ? 'nginx (generated, policies)' : 'nginx (generated)', dir, conf, PROXY_CPU, tools, { confDir: genDir, env: id === 'nginxPol' ? policy.nginxEnv : undefined });
+    const conf = wrapGeneratedNginx(readFileSync(join(genDir, 'nginx.conf'), 'utf8'), {
+      common: nginxCommon(dir),
+      httpCommon: httpCommon(dir),
+    });
+    const e = await startNginx(
+      id === 'nginxPol' ? 'nginx (generated, policies)' : 'nginx (generated)',
+      dir,
+      conf,
+      PROXY_CPU,
+      tools,
+      { confDir: genDir, env: id === 'nginxPol' ? policy.nginxEnv : undefined },
+    );
     e.url = `http://127.0.0.1:${policy.ports[id]}`;
     await waitHttp(e.url + '/', e);
     return e;
@@ -766,7 +907,13 @@ async function startProxy(id) {
     await waitHttp(e.url + '/', e);
     return e;
   }
-  if (id === 'bare') return startNode('bare undici proxy', [BARE_PROXY, '--upstream', upstreamUrl, '--host', '127.0.0.1', '--port', '0'], PROXY_CPU, tools);
+  if (id === 'bare')
+    return startNode(
+      'bare undici proxy',
+      [BARE_PROXY, '--upstream', upstreamUrl, '--host', '127.0.0.1', '--port', '0'],
+      PROXY_CPU,
+      tools,
+    );
   return startNode('gw serve', gwArgs(gwConfig), PROXY_CPU, tools);
 }
 
@@ -776,11 +923,19 @@ if (PROFILE_ONLY) {
   mkdirSync(PROFILE_DIR, { recursive: true });
   const name = `gw-serve-${Date.now()}.cpuprofile`;
   const hrUs = () => Number(process.hrtime.bigint() / 1000n);
-  const e = await startNode('gw serve --cpu-prof', gwArgs(gwConfig), PROXY_CPU, tools, { nodeFlags: ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR, '--cpu-prof-name', name] });
+  const e = await startNode('gw serve --cpu-prof', gwArgs(gwConfig), PROXY_CPU, tools, {
+    nodeFlags: ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR, '--cpu-prof-name', name],
+  });
   log(`gw serve (pid ${e.child.pid}) under --cpu-prof; warm-up ${WARMUP_S}s, then c${HIGH_C} for ${DURATION_S}s`);
   await runWrk(tools, { url: e.url, connections: HIGH_C, seconds: WARMUP_S, script, label: 'profile warm-up' });
   const from = hrUs();
-  const load = await runWrk(tools, { url: e.url, connections: HIGH_C, seconds: DURATION_S, script, label: 'profile c50' });
+  const load = await runWrk(tools, {
+    url: e.url,
+    connections: HIGH_C,
+    seconds: DURATION_S,
+    script,
+    label: 'profile c50',
+  });
   const to = hrUs();
   await stopProcess(e);
   await stopProcess(upstream, 'SIGQUIT');
@@ -790,21 +945,54 @@ if (PROFILE_ONLY) {
   // V8's profile clock and process.hrtime are both CLOCK_MONOTONIC in microseconds on Linux.
   const aligned = profile.startTime <= from && profile.endTime >= to;
   const s = summariseProfile(profile, aligned ? from : -Infinity, aligned ? to : Infinity);
-  console.log(`\ngw serve at c${HIGH_C} under --cpu-prof: ${load.rps.toFixed(0)} req/s (profiling slows it down), p50 ${load.p50us} us`);
-  console.log(`samples ${aligned ? `of the ${DURATION_S}s load window` : 'of the whole run (the clocks did not line up)'}: ${s.sampledMs} ms`);
-  console.log(`by kind: ${Object.entries(s.categories).map(([k, v]) => `${k} ${v.pct}%`).join(', ')}`);
+  console.log(
+    `\ngw serve at c${HIGH_C} under --cpu-prof: ${load.rps.toFixed(0)} req/s (profiling slows it down), p50 ${load.p50us} us`,
+  );
+  console.log(
+    `samples ${aligned ? `of the ${DURATION_S}s load window` : 'of the whole run (the clocks did not line up)'}: ${s.sampledMs} ms`,
+  );
+  console.log(
+    `by kind: ${Object.entries(s.categories)
+      .map(([k, v]) => `${k} ${v.pct}%`)
+      .join(', ')}`,
+  );
   console.log(`\ntop ${s.top.length} functions by self time:`);
   console.log(`${'%'.padStart(6)} ${'ms'.padStart(8)}  function  (at; source)`);
   for (const r of s.top) {
-    console.log(`${r.pct.toFixed(1).padStart(6)} ${r.selfMs.toFixed(0).padStart(8)}  ${r.function}  (${r.at || 'native'}${r.source ? `; ${r.source}` : ''})`);
+    console.log(
+      `${r.pct.toFixed(1).padStart(6)} ${r.selfMs.toFixed(0).padStart(8)}  ${r.function}  (${r.at || 'native'}${r.source ? `; ${r.source}` : ''})`,
+    );
     const native = !r.at || r.at.startsWith('node:');
-    if (native && r.callers.length && !r.function.startsWith('(')) console.log(`${''.padStart(17)}from: ${r.callers.map((c) => `${c.caller} ${c.pct}%`).join('; ')}`);
+    if (native && r.callers.length && !r.function.startsWith('('))
+      console.log(`${''.padStart(17)}from: ${r.callers.map((c) => `${c.caller} ${c.pct}%`).join('; ')}`);
   }
   writeFileSync(
     PROFILE_RESULTS,
-    JSON.stringify({ benchmark: 'gw serve under wrk c50 with node --cpu-prof', date: new Date().toISOString(), node: process.version, cpu: os.cpus()[0]?.model, gw: { commit: gitHead, uncommittedChanges: gitDirty }, profile: relative(ROOT, file), window: aligned ? 'load only' : 'whole run', load: { rps: load.rps, p50us: load.p50us, p99us: load.p99us, non2xx: load.non2xx, socketErrors: load.socketErrors }, ...s }, null, 2) + '\n',
+    JSON.stringify(
+      {
+        benchmark: 'gw serve under wrk c50 with node --cpu-prof',
+        date: new Date().toISOString(),
+        node: process.version,
+        cpu: os.cpus()[0]?.model,
+        gw: { commit: gitHead, uncommittedChanges: gitDirty },
+        profile: relative(ROOT, file),
+        window: aligned ? 'load only' : 'whole run',
+        load: {
+          rps: load.rps,
+          p50us: load.p50us,
+          p99us: load.p99us,
+          non2xx: load.non2xx,
+          socketErrors: load.socketErrors,
+        },
+        ...s,
+      },
+      null,
+      2,
+    ) + '\n',
   );
-  console.log(`\nwrote ${relative(ROOT, PROFILE_RESULTS)}; the profile is ${relative(ROOT, file)} (open it in Chrome DevTools > Performance)`);
+  console.log(
+    `\nwrote ${relative(ROOT, PROFILE_RESULTS)}; the profile is ${relative(ROOT, file)} (open it in Chrome DevTools > Performance)`,
+  );
   process.exit(0);
 }
 
@@ -840,15 +1028,35 @@ for (let r = 1; r <= ROUNDS; r++) {
     break;
   }
   log(`round ${r}/${ROUNDS}: direct to the upstream`);
-  await runWrk(tools, { url: upstreamUrl, connections: HIGH_C, seconds: WARMUP_S, script, label: `r${r} direct warm-up` });
+  await runWrk(tools, {
+    url: upstreamUrl,
+    connections: HIGH_C,
+    seconds: WARMUP_S,
+    script,
+    label: `r${r} direct warm-up`,
+  });
   const dStat0 = cpuTimes();
-  const dHigh = await runWrk(tools, { url: upstreamUrl, connections: HIGH_C, seconds: DURATION_S, script, label: `r${r} direct c${HIGH_C}` });
+  const dHigh = await runWrk(tools, {
+    url: upstreamUrl,
+    connections: HIGH_C,
+    seconds: DURATION_S,
+    script,
+    label: `r${r} direct c${HIGH_C}`,
+  });
   loadCpuBusyPct.direct.push(round(busyPct(dStat0, cpuTimes(), LOAD_CPU), 1));
-  const dLow = await runWrk(tools, { url: upstreamUrl, connections: LOW_C, seconds: DURATION_S, script, label: `r${r} direct c${LOW_C}` });
+  const dLow = await runWrk(tools, {
+    url: upstreamUrl,
+    connections: LOW_C,
+    seconds: DURATION_S,
+    script,
+    label: `r${r} direct c${LOW_C}`,
+  });
   note(dHigh, 'direct');
   note(dLow, 'direct');
   samples.direct.push({ high: dHigh, low: dLow });
-  log(`  direct: c${HIGH_C} ${dHigh.rps.toFixed(0)} req/s p50 ${dHigh.p50us}us p99 ${dHigh.p99us}us | c${LOW_C} p50 ${dLow.p50us}us`);
+  log(
+    `  direct: c${HIGH_C} ${dHigh.rps.toFixed(0)} req/s p50 ${dHigh.p50us}us p99 ${dHigh.p99us}us | c${LOW_C} p50 ${dLow.p50us}us`,
+  );
 
   for (const p of PROXIES) {
     const e = await startProxy(p.id);
@@ -864,22 +1072,36 @@ for (let r = 1; r <= ROUNDS; r++) {
       if (p.policies) {
         // Without the key every path is refused with 401 (and a challenge), and so is a wrong key.
         const none = await checkPaths(e.url, paths);
-        const wrong = await checkPaths(e.url, paths.slice(0, 50), { [KEY_HEADER]: policy.key.key.replace(/.$/, (c) => (c === '0' ? '1' : '0')) });
+        const wrong = await checkPaths(e.url, paths.slice(0, 50), {
+          [KEY_HEADER]: policy.key.key.replace(/.$/, (c) => (c === '0' ? '1' : '0')),
+        });
         const tally = (rs) => rs.reduce((o, c) => ((o[c.status] = (o[c.status] ?? 0) + 1), o), {});
-        policyChecks[p.id] = { withKey: { 200: paths.length - bad.length, ...tally(bad) }, withoutKey: tally(none), wrongKey: tally(wrong) };
+        policyChecks[p.id] = {
+          withKey: { 200: paths.length - bad.length, ...tally(bad) },
+          withoutKey: tally(none),
+          wrongKey: tally(wrong),
+        };
         const notRefused = [...none, ...wrong].filter((c) => c.status !== 401);
         if (notRefused.length) {
           const msg = `${p.label}: ${notRefused.length} requests without or with a wrong key not refused with 401, e.g. ${notRefused[0].path} -> ${notRefused[0].status}`;
           anomalies.push(msg);
           log(`  !! ${msg}`);
         }
-        log(`  ${p.label}: with the key ${JSON.stringify(policyChecks[p.id].withKey)}, without ${JSON.stringify(policyChecks[p.id].withoutKey)}, wrong key ${JSON.stringify(policyChecks[p.id].wrongKey)}`);
+        log(
+          `  ${p.label}: with the key ${JSON.stringify(policyChecks[p.id].withKey)}, without ${JSON.stringify(policyChecks[p.id].withoutKey)}, wrong key ${JSON.stringify(policyChecks[p.id].wrongKey)}`,
+        );
       }
     }
     await runWrk(tools, { url: e.url, connections: HIGH_C, seconds: WARMUP_S, script, label: `r${r} ${p.id} warm-up` });
     const cpu0 = cpuSecondsOf(e.child.pid);
     const stat0 = cpuTimes();
-    const high = await runWrk(tools, { url: e.url, connections: HIGH_C, seconds: DURATION_S, script, label: `r${r} ${p.id} c${HIGH_C}` });
+    const high = await runWrk(tools, {
+      url: e.url,
+      connections: HIGH_C,
+      seconds: DURATION_S,
+      script,
+      label: `r${r} ${p.id} c${HIGH_C}`,
+    });
     const stat1 = cpuTimes();
     const cpu1 = cpuSecondsOf(e.child.pid);
     const other = round(busyPct(stat0, stat1, PROXY_CPU) - (100 * (cpu1 - cpu0)) / high.durationS, 1);
@@ -890,7 +1112,13 @@ for (let r = 1; r <= ROUNDS; r++) {
       anomalies.push(msg);
       log(`  !! ${msg}`);
     }
-    const low = await runWrk(tools, { url: e.url, connections: LOW_C, seconds: DURATION_S, script, label: `r${r} ${p.id} c${LOW_C}` });
+    const low = await runWrk(tools, {
+      url: e.url,
+      connections: LOW_C,
+      seconds: DURATION_S,
+      script,
+      label: `r${r} ${p.id} c${LOW_C}`,
+    });
     memory[p.id].push(memoryOf(e.child.pid));
     cpuPerRequestUs[p.id].push(round(((cpu1 - cpu0) * 1e6) / high.requests, 1));
     cpuBusyPct[p.id].push(round((100 * (cpu1 - cpu0)) / high.durationS));
@@ -899,7 +1127,9 @@ for (let r = 1; r <= ROUNDS; r++) {
     if (e.exited) anomalies.push(`${p.label} exited during round ${r}: ${e.stderr.slice(0, 300)}`);
     await stopProcess(e, NGINX_IDS.has(p.id) ? 'SIGQUIT' : 'SIGTERM');
     samples[p.id].push({ high, low });
-    log(`  ${p.label.padEnd(18)} c${HIGH_C} ${high.rps.toFixed(0).padStart(6)} req/s p50 ${high.p50us}us p99 ${high.p99us}us | c${LOW_C} p50 ${low.p50us}us (+${round(low.p50us - dLow.p50us)}us vs direct)`);
+    log(
+      `  ${p.label.padEnd(18)} c${HIGH_C} ${high.rps.toFixed(0).padStart(6)} req/s p50 ${high.p50us}us p99 ${high.p99us}us | c${LOW_C} p50 ${low.p50us}us (+${round(low.p50us - dLow.p50us)}us vs direct)`,
+    );
   }
   roundsDone++;
   loadAverages.push(os.loadavg().map((x) => round(x, 2)));
@@ -931,12 +1161,18 @@ if (POLICIES && KEY_SCAN.length) {
     const step = { keys: n };
     for (const id of ['nginxPol', 'gwPol']) {
       const e = await startProxy(id);
-      step[id] = await sequentialLatency(e.url, headers, { maxRequests: 40, maxMs: id === 'nginxPol' && n >= 1000 ? 6_000 : 3_000 });
-      if (Object.keys(step[id].statuses).some((st) => st !== '200')) anomalies.push(`key scan, ${n} keys, ${id}: answers ${JSON.stringify(step[id].statuses)}`);
+      step[id] = await sequentialLatency(e.url, headers, {
+        maxRequests: 40,
+        maxMs: id === 'nginxPol' && n >= 1000 ? 6_000 : 3_000,
+      });
+      if (Object.keys(step[id].statuses).some((st) => st !== '200'))
+        anomalies.push(`key scan, ${n} keys, ${id}: answers ${JSON.stringify(step[id].statuses)}`);
       await stopProcess(e, NGINX_IDS.has(id) ? 'SIGQUIT' : 'SIGTERM');
     }
     keyScan.push(step);
-    log(`  ${String(n).padStart(5)} keys: nginx ${step.nginxPol.medianMs} ms, gw serve ${step.gwPol.medianMs} ms (median of ${step.nginxPol.requests} / ${step.gwPol.requests} sequential requests)`);
+    log(
+      `  ${String(n).padStart(5)} keys: nginx ${step.nginxPol.medianMs} ms, gw serve ${step.gwPol.medianMs} ms (median of ${step.nginxPol.requests} / ${step.gwPol.requests} sequential requests)`,
+    );
   }
 }
 await stopProcess(upstream, 'SIGQUIT');
@@ -1016,7 +1252,9 @@ table[0].runs = {
 };
 
 const padL = (s, n) => String(s).padStart(n);
-console.log(`\n${roundsDone} round(s), medians; latencies in microseconds; c${HIGH_C}/c${LOW_C} = wrk -t1 -c${HIGH_C}/-c${LOW_C} -d${DURATION_S}s; ${paths.length} paths`);
+console.log(
+  `\n${roundsDone} round(s), medians; latencies in microseconds; c${HIGH_C}/c${LOW_C} = wrk -t1 -c${HIGH_C}/-c${LOW_C} -d${DURATION_S}s; ${paths.length} paths`,
+);
 console.log(
   `${'proxy'.padEnd(20)}${padL(`req/s c${HIGH_C}`, 11)}${padL(`p50 c${HIGH_C}`, 9)}${padL(`p99 c${HIGH_C}`, 9)}${padL(`p50 c${LOW_C}`, 8)}${padL('added c1', 10)}${padL('x nginx', 9)}${padL('Δp50 c50', 10)}${padL('Δp99 c50', 10)}${padL('Δp50 c1', 9)}${padL('CPU us/req', 12)}${padL('CPU %', 7)}`,
 );
@@ -1029,13 +1267,25 @@ for (const t of table) {
 }
 if (POLICIES) {
   const g = table.find((t) => t.id === 'gwPol');
-  console.log(`\nwith API-key auth (${KEY_COUNT} keys) and a rate limit on every route: gw serve ${g.reqPerSecC50} req/s vs nginx (generated config, same policies) ${table.find((t) => t.id === 'nginxPol').reqPerSecC50} req/s = ${g.vsNginx.reqPerSecRatio.toFixed(2)}x (per round: ${g.vsNginx.reqPerSecRatioPerRound.join(', ')}); goal >= 0.45: ${g.vsNginx.reqPerSecRatio >= 0.45 ? 'met' : 'NOT met'}`);
+  console.log(
+    `\nwith API-key auth (${KEY_COUNT} keys) and a rate limit on every route: gw serve ${g.reqPerSecC50} req/s vs nginx (generated config, same policies) ${table.find((t) => t.id === 'nginxPol').reqPerSecC50} req/s = ${g.vsNginx.reqPerSecRatio.toFixed(2)}x (per round: ${g.vsNginx.reqPerSecRatioPerRound.join(', ')}); goal >= 0.45: ${g.vsNginx.reqPerSecRatio >= 0.45 ? 'met' : 'NOT met'}`,
+  );
 }
-console.log(`(added c1: p50 at one connection minus the direct p50; x nginx: req/s ratio (policy rows: vs nginx with the policies); Δ: microseconds vs that nginx; CPU us/req, CPU %: the proxy's own CPU time per request, and its CPU's busy share, at c${HIGH_C}; 100% = CPU-bound)`);
+console.log(
+  `(added c1: p50 at one connection minus the direct p50; x nginx: req/s ratio (policy rows: vs nginx with the policies); Δ: microseconds vs that nginx; CPU us/req, CPU %: the proxy's own CPU time per request, and its CPU's busy share, at c${HIGH_C}; 100% = CPU-bound)`,
+);
 console.log('\nper run (req/s c50 | p50 c1 us):');
-for (const t of table) console.log(`  ${t.proxy.padEnd(20)} ${t.runs.reqPerSecC50.map((x) => x.toFixed(0)).join(', ')} | ${t.runs.p50usC1.join(', ')}${t.spreadPct ? `  (spread ${t.spreadPct.reqPerSecC50}% | ${t.spreadPct.p50usC1}%)` : ''}; load CPU busy at c${HIGH_C}: ${t.loadCpuBusyPctC50.join(', ')}%`);
-console.log(`gw serve start-up (ready line): ${startups.gw.map((x) => (x / 1000).toFixed(1) + 's').join(', ')}; memory after the runs (MiB: RSS of the process and its workers / largest peak RSS): ${PROXIES.map((p) => `${p.id} ${memory[p.id].map((m) => `${m.rssMiB}/${m.peakMiB}`).join(', ')}`).join('; ')}`);
-if (keyScan.length) console.log(`\nkey scan (one connection, median ms per request): ${keyScan.map((k) => `${k.keys} keys: nginx ${k.nginxPol.medianMs}, gw ${k.gwPol.medianMs}`).join('; ')}`);
+for (const t of table)
+  console.log(
+    `  ${t.proxy.padEnd(20)} ${t.runs.reqPerSecC50.map((x) => x.toFixed(0)).join(', ')} | ${t.runs.p50usC1.join(', ')}${t.spreadPct ? `  (spread ${t.spreadPct.reqPerSecC50}% | ${t.spreadPct.p50usC1}%)` : ''}; load CPU busy at c${HIGH_C}: ${t.loadCpuBusyPctC50.join(', ')}%`,
+  );
+console.log(
+  `gw serve start-up (ready line): ${startups.gw.map((x) => (x / 1000).toFixed(1) + 's').join(', ')}; memory after the runs (MiB: RSS of the process and its workers / largest peak RSS): ${PROXIES.map((p) => `${p.id} ${memory[p.id].map((m) => `${m.rssMiB}/${m.peakMiB}`).join(', ')}`).join('; ')}`,
+);
+if (keyScan.length)
+  console.log(
+    `\nkey scan (one connection, median ms per request): ${keyScan.map((k) => `${k.keys} keys: nginx ${k.nginxPol.medianMs}, gw ${k.gwPol.medianMs}`).join('; ')}`,
+  );
 if (anomalies.length) console.log(`\nanomalies:\n  ${anomalies.join('\n  ')}`);
 else console.log('\nno errors: every measured request got a 2xx, no socket errors');
 
@@ -1043,9 +1293,11 @@ const proxyMethods = {
   nginx: 'nginx, worker_processes 1, proxy_pass to upstream { keepalive 64 }, proxy_http_version 1.1, Connection ""',
   bare: 'bench/lib/bare-undici-proxy.mjs: node:http + undici Pool.dispatch, hop-by-hop headers dropped',
   gw: 'node bin/run.js serve --log-format off, gw.yaml with one service: GitHub spec, upstreams [upstream]',
-  nginxGen: 'nginx running the config `gw build --target nginx` generates for the plain project (GitHub spec, no policies): generated main/http settings and conf.d/gw.conf, except worker_processes 1, no access log, keepalive_requests 1000000',
+  nginxGen:
+    'nginx running the config `gw build --target nginx` generates for the plain project (GitHub spec, no policies): generated main/http settings and conf.d/gw.conf, except worker_processes 1, no access log, keepalive_requests 1000000',
   nginxPol: `the same for the policy project: generated nginx.conf's load_module (njs) and env GW_BASE_DIR, conf.d/gw.conf with auth_request /__gw_auth (conf.d/gw-auth.js) and limit_req on every route; GW_BASE_DIR = the project folder, so gw-auth.js reads the keys file from there`,
-  gwPol: 'node bin/run.js serve --log-format off on the policy project: gw.yaml credentials {keys: {file}} and settings.rateLimit',
+  gwPol:
+    'node bin/run.js serve --log-format off on the policy project: gw.yaml credentials {keys: {file}} and settings.rateLimit',
 };
 const results = {
   benchmark: POLICIES
@@ -1054,13 +1306,20 @@ const results = {
   date: new Date().toISOString(),
   ok: anomalies.length === 0,
   anomalies,
-  machine: { node: process.version, cpu: os.cpus()[0]?.model, cores: os.cpus().length, memGiB: round(os.totalmem() / 2 ** 30, 1), platform: `${os.platform()} ${os.release()}` },
+  machine: {
+    node: process.version,
+    cpu: os.cpus()[0]?.model,
+    cores: os.cpus().length,
+    memGiB: round(os.totalmem() / 2 ** 30, 1),
+    platform: `${os.platform()} ${os.release()}`,
+  },
   tools: { nginx: nginxVersion, wrk: wrkVersion },
   gw: { commit: gitHead, uncommittedChanges: gitDirty, routes: gwCheck.ready.routes },
   spec: { package: `@octokit/openapi@${OCTOKIT_OPENAPI_VERSION}`, file: spec.relative, infoVersion: doc.info?.version },
   method: {
     cpus: `proxy under test: taskset -c ${PROXY_CPU}; wrk and the upstream nginx: taskset -c ${LOAD_CPU}`,
-    upstream: 'nginx, worker_processes 1, return 200 \'{"ok":true}\' (application/json), keep-alive, keepalive_requests 1000000',
+    upstream:
+      'nginx, worker_processes 1, return 200 \'{"ok":true}\' (application/json), keep-alive, keepalive_requests 1000000',
     proxies: Object.fromEntries(PROXIES.map((p) => [p.id, proxyMethods[p.id]])),
     load: `wrk -t1 --latency with a Lua script cycling through the paths${POLICIES ? ` and sending ${KEY_HEADER} on every request (to every proxy)` : ''}; per proxy and round: ${WARMUP_S}s warm-up at c${HIGH_C}, then -c${HIGH_C} -d${DURATION_S}s and -c${LOW_C} -d${DURATION_S}s; each round also measures the upstream directly; rounds alternate ${PROXIES.map((p) => p.id).join(', ')}`,
     ...(POLICIES
@@ -1068,7 +1327,9 @@ const results = {
           policies: {
             spec: `${relative(ROOT, policy.securedFile)}: GitHub's spec plus components.securitySchemes.apiKey (apiKey, header ${KEY_HEADER}) and a root security: [{apiKey: []}], so every operation needs the key (the spec declares no security of its own, and gw.yaml cannot add requirements)`,
             keys: `${KEY_COUNT} random keys (consumer-NNNN:<48 hex>) in ${policy.keysFile} (mode 0600), written for this run; the load sends ${policy.key.consumer}'s`,
-            gwYaml: policy.gwYaml.replace(/port: \d+/g, 'port: <free port>').replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<upstream>'),
+            gwYaml: policy.gwYaml
+              .replace(/port: \d+/g, 'port: <free port>')
+              .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<upstream>'),
             checksBeforeTheLoad: policyChecks,
             keyScan: {
               what: 'median latency of sequential requests on one keep-alive connection (2 warm-up requests, then up to 40 or 3-6 s), with N keys in the file, the key from its middle; each gateway started on that file',
@@ -1084,7 +1345,13 @@ const results = {
     getOperations: allPaths.length,
     used: paths.length,
     parameterValues,
-    excluded: excluded.map((e) => ({ path: e.path, template: e.template, status: e.status, code: e.code, detail: e.detail })),
+    excluded: excluded.map((e) => ({
+      path: e.path,
+      template: e.template,
+      status: e.status,
+      code: e.code,
+      detail: e.detail,
+    })),
     examples: paths.filter((_, i) => i % Math.ceil(paths.length / 8) === 0),
   },
   table,

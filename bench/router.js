@@ -29,7 +29,8 @@ function die(message) {
   process.stderr.write(`\nbench/router.js: FAILED: ${message}\n`);
   process.exit(1);
 }
-if (!existsSync(join(ROOT, 'dist', 'runtime', 'router.js'))) die('dist/ is missing: run `npm run build` first (or `npm run bench:router`)');
+if (!existsSync(join(ROOT, 'dist', 'runtime', 'router.js')))
+  die('dist/ is missing: run `npm run build` first (or `npm run bench:router`)');
 const dist = (p) => import(pathToFileURL(join(ROOT, 'dist', p)).href);
 const { Router } = await dist('runtime/router.js');
 const { parsePathTemplate } = await dist('model/path.js');
@@ -54,7 +55,20 @@ function prng(seed) {
   };
 }
 
-const RESOURCES = ['users', 'orders', 'items', 'invoices', 'projects', 'teams', 'repos', 'files', 'events', 'payments', 'accounts', 'tickets'];
+const RESOURCES = [
+  'users',
+  'orders',
+  'items',
+  'invoices',
+  'projects',
+  'teams',
+  'repos',
+  'files',
+  'events',
+  'payments',
+  'accounts',
+  'tickets',
+];
 const SUBS = ['comments', 'members', 'versions', 'labels', 'attachments', 'history'];
 
 /**
@@ -99,7 +113,11 @@ function makeRoutes(n, rand) {
 /** A concrete path for a route: integers for integer parameters, words elsewhere. */
 function fill(route, rand) {
   const schema = new Map(route.params.map((p) => [p.name, p.schema]));
-  return route.template.replace(/\{([^{}]+)\}/g, (_, name) => (schema.get(name)?.type === 'integer' ? String(1 + Math.floor(rand() * 99_999)) : `w${Math.floor(rand() * 99_999).toString(36)}`));
+  return route.template.replace(/\{([^{}]+)\}/g, (_, name) =>
+    schema.get(name)?.type === 'integer'
+      ? String(1 + Math.floor(rand() * 99_999))
+      : `w${Math.floor(rand() * 99_999).toString(36)}`,
+  );
 }
 
 /** The fixed mixed workload for one table: [method, segments, expected] triples. */
@@ -154,7 +172,12 @@ function makeWorkload(routes, rand) {
 const tables = SIZES.map((n) => {
   const rand = prng(0x5eed + n);
   const routes = makeRoutes(n, rand);
-  const entries = routes.map((r, i) => ({ method: r.method, segments: parsePathTemplate(r.template), params: r.params, value: i }));
+  const entries = routes.map((r, i) => ({
+    method: r.method,
+    segments: parsePathTemplate(r.template),
+    params: r.params,
+    value: i,
+  }));
   const t = performance.now();
   const router = new Router(entries);
   const buildMs = performance.now() - t;
@@ -163,12 +186,28 @@ const tables = SIZES.map((n) => {
   for (const [method, segments, expect, path] of workload.lookups) {
     const m = router.lookup(method, segments);
     const got = m.kind === 'found' ? m.value : m.kind;
-    if (got !== expect) die(`${n} routes: ${method} ${path} gave ${got === undefined ? m.kind : typeof got === 'number' ? `route ${routes[got].method} ${routes[got].template}` : got}, expected ${typeof expect === 'number' ? `route ${routes[expect].method} ${routes[expect].template}` : expect}`);
+    if (got !== expect)
+      die(
+        `${n} routes: ${method} ${path} gave ${got === undefined ? m.kind : typeof got === 'number' ? `route ${routes[got].method} ${routes[got].template}` : got}, expected ${typeof expect === 'number' ? `route ${routes[expect].method} ${routes[expect].template}` : expect}`,
+      );
   }
   const stat = routes.filter((r) => !r.template.includes('{')).length;
   const segs = routes.map((r) => r.template.split('/').length - 1);
   const services = new Set(routes.map((r) => r.template.split('/')[1])).size;
-  return { n, router, routes, buildMs, workload, shape: { services, staticRoutes: stat, parametricRoutes: routes.length - stat, segments: `${Math.min(...segs)}-${Math.max(...segs)}`, paths: new Set(routes.map((r) => r.template)).size } };
+  return {
+    n,
+    router,
+    routes,
+    buildMs,
+    workload,
+    shape: {
+      services,
+      staticRoutes: stat,
+      parametricRoutes: routes.length - stat,
+      segments: `${Math.min(...segs)}-${Math.max(...segs)}`,
+      paths: new Set(routes.map((r) => r.template)).size,
+    },
+  };
 });
 
 let sink = 0;
@@ -191,8 +230,17 @@ function sample(table) {
   return (done * 1000) / (t - t0);
 }
 
-console.log(`gw Router lookup; node ${process.version}; ${os.cpus()[0]?.model}; workload ${WORKLOAD} lookups per table (${Object.entries(MIX).map(([k, v]) => `${k} ${v * 100}%`).join(', ')})`);
-for (const t of tables) console.log(`  ${String(t.n).padStart(6)} routes: ${t.shape.paths} paths in ${t.shape.services} services, ${t.shape.staticRoutes} static / ${t.shape.parametricRoutes} parametric routes, ${t.shape.segments} segments; built in ${t.buildMs.toFixed(1)} ms`);
+console.log(
+  `gw Router lookup; node ${process.version}; ${os.cpus()[0]?.model}; workload ${WORKLOAD} lookups per table (${Object.entries(
+    MIX,
+  )
+    .map(([k, v]) => `${k} ${v * 100}%`)
+    .join(', ')})`,
+);
+for (const t of tables)
+  console.log(
+    `  ${String(t.n).padStart(6)} routes: ${t.shape.paths} paths in ${t.shape.services} services, ${t.shape.staticRoutes} static / ${t.shape.parametricRoutes} parametric routes, ${t.shape.segments} segments; built in ${t.buildMs.toFixed(1)} ms`,
+  );
 
 for (const t of tables) sample(t); // warm-up, not counted
 const rates = Object.fromEntries(SIZES.map((n) => [n, []]));
@@ -221,16 +269,33 @@ const by = Object.fromEntries(rows.map((r) => [r.routes, r]));
 const ratio = round(by[10_000].lookupsPerSec / by[100].lookupsPerSec, 3);
 
 console.log(`\n${ROUNDS} rounds (sizes alternating), medians:`);
-console.log(`${'routes'.padStart(8)}${'lookups/s'.padStart(13)}${'ns/lookup'.padStart(11)}${'min-max lookups/s'.padStart(24)}${'spread'.padStart(8)}${'build ms'.padStart(10)}`);
-for (const r of rows) console.log(`${String(r.routes).padStart(8)}${String(r.lookupsPerSec).padStart(13)}${r.nsPerLookup.toFixed(1).padStart(11)}${`${r.minLookupsPerSec}-${r.maxLookupsPerSec}`.padStart(24)}${`${r.spreadPct}%`.padStart(8)}${r.buildMs.toFixed(1).padStart(10)}`);
-console.log(`\n10,000-route speed / 100-route speed: ${ratio} (goal >= ${GOAL}: ${ratio >= GOAL ? 'met' : 'NOT met'}); 1,000 / 100: ${round(by[1_000].lookupsPerSec / by[100].lookupsPerSec, 3)}`);
+console.log(
+  `${'routes'.padStart(8)}${'lookups/s'.padStart(13)}${'ns/lookup'.padStart(11)}${'min-max lookups/s'.padStart(24)}${'spread'.padStart(8)}${'build ms'.padStart(10)}`,
+);
+for (const r of rows)
+  console.log(
+    `${String(r.routes).padStart(8)}${String(r.lookupsPerSec).padStart(13)}${r.nsPerLookup.toFixed(1).padStart(11)}${`${r.minLookupsPerSec}-${r.maxLookupsPerSec}`.padStart(24)}${`${r.spreadPct}%`.padStart(8)}${r.buildMs.toFixed(1).padStart(10)}`,
+  );
+console.log(
+  `\n10,000-route speed / 100-route speed: ${ratio} (goal >= ${GOAL}: ${ratio >= GOAL ? 'met' : 'NOT met'}); 1,000 / 100: ${round(by[1_000].lookupsPerSec / by[100].lookupsPerSec, 3)}`,
+);
 
-const gitHead = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() || undefined;
-const gitDirty = spawnSync('git', ['status', '--porcelain', '--', 'src', 'bin', 'package.json'], { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() !== '';
+const gitHead =
+  spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() || undefined;
+const gitDirty =
+  spawnSync('git', ['status', '--porcelain', '--', 'src', 'bin', 'package.json'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  }).stdout?.trim() !== '';
 const results = {
   benchmark: 'gw Router.lookup with 100, 1,000 and 10,000 routes',
   date: new Date().toISOString(),
-  machine: { node: process.version, cpu: os.cpus()[0]?.model, cores: os.cpus().length, platform: `${os.platform()} ${os.release()}` },
+  machine: {
+    node: process.version,
+    cpu: os.cpus()[0]?.model,
+    cores: os.cpus().length,
+    platform: `${os.platform()} ${os.release()}`,
+  },
   gw: { commit: gitHead, uncommittedChanges: gitDirty },
   method: `one process; tables and workloads from a seeded PRNG; each lookup checked once against its expected route or miss; one warm-up sample per size, then ${ROUNDS} rounds, each timing every size (order rotated) for >= ${MIN_SAMPLE_MS} ms of whole passes over ${WORKLOAD} pre-split lookups`,
   mix: MIX,

@@ -12,7 +12,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(ROOT, 'package.json'));
 const standaloneCode = require('ajv/dist/standalone').default;
-const { compileGwSchema, gwSchemaStamp, PRECOMPILED_GW_SCHEMA } = await import(pathToFileURL(join(ROOT, 'dist', 'project', 'schema.js')).href);
+const { compileGwSchema, gwSchemaStamp, PRECOMPILED_GW_SCHEMA } = await import(
+  pathToFileURL(join(ROOT, 'dist', 'project', 'schema.js')).href
+);
 
 const { ajv } = compileGwSchema({ source: true });
 const schemaId = JSON.parse((await import('node:fs')).readFileSync(join(ROOT, 'schema', 'gw.schema.json'), 'utf8')).$id;
@@ -25,4 +27,6 @@ const code = [
 ].join('\n');
 await mkdir(dirname(PRECOMPILED_GW_SCHEMA), { recursive: true });
 await writeFile(PRECOMPILED_GW_SCHEMA, code);
-console.log(`compile-gw-schema: wrote ${relative(ROOT, PRECOMPILED_GW_SCHEMA)} (${Math.round(code.length / 1024)} KiB)`);
+console.log(
+  `compile-gw-schema: wrote ${relative(ROOT, PRECOMPILED_GW_SCHEMA)} (${Math.round(code.length / 1024)} KiB)`,
+);

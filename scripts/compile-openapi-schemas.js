@@ -13,7 +13,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(ROOT, 'package.json'));
 const standaloneCode = require('ajv/dist/standalone').default;
-const { FAMILIES, compileOpenApiSchema, precompiledFile, validatorStamp } = await import(pathToFileURL(join(ROOT, 'dist', 'importers', 'openapi', 'schema-check.js')).href);
+const { FAMILIES, compileOpenApiSchema, precompiledFile, validatorStamp } = await import(
+  pathToFileURL(join(ROOT, 'dist', 'importers', 'openapi', 'schema-check.js')).href
+);
 
 const stamp = validatorStamp();
 for (const family of FAMILIES) {

@@ -16,12 +16,16 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(ROOT, 'package.json'));
 const Handlebars = require('handlebars');
-const { BUNDLED_TEMPLATES, PRECOMPILED_TEMPLATES, TEMPLATE_OPTIONS, templatesStamp } = await import(pathToFileURL(join(ROOT, 'dist', 'targets', 'templates.js')).href);
+const { BUNDLED_TEMPLATES, PRECOMPILED_TEMPLATES, TEMPLATE_OPTIONS, templatesStamp } = await import(
+  pathToFileURL(join(ROOT, 'dist', 'targets', 'templates.js')).href
+);
 
 const stamp = templatesStamp();
 await mkdir(PRECOMPILED_TEMPLATES, { recursive: true });
 for (const target of readdirSync(BUNDLED_TEMPLATES).sort()) {
-  const names = readdirSync(join(BUNDLED_TEMPLATES, target)).filter((f) => f.endsWith('.hbs')).sort();
+  const names = readdirSync(join(BUNDLED_TEMPLATES, target))
+    .filter((f) => f.endsWith('.hbs'))
+    .sort();
   const entries = names.map((name) => {
     const source = readFileSync(join(BUNDLED_TEMPLATES, target, name), 'utf8');
     const env = Handlebars.create();
@@ -40,5 +44,7 @@ for (const target of readdirSync(BUNDLED_TEMPLATES).sort()) {
   ].join('\n');
   const file = join(PRECOMPILED_TEMPLATES, `${target}.cjs`);
   await writeFile(file, code);
-  console.log(`compile-templates: wrote ${relative(ROOT, file)} (${names.length} templates, ${Math.round(code.length / 1024)} KiB)`);
+  console.log(
+    `compile-templates: wrote ${relative(ROOT, file)} (${names.length} templates, ${Math.round(code.length / 1024)} KiB)`,
+  );
 }

@@ -19,7 +19,9 @@ cpSync(join(root, 'examples', 'shop', 'specs'), join(dir, 'specs'), { recursive:
 const tty = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
 const bold = (s) => (tty ? `\x1b[1m${s}\x1b[0m` : s);
 
-console.log(`gw demo: three services of a small shop (Swagger 2.0, OpenAPI 3.0 with multi-file $refs, OpenAPI 3.1)\nin ${dir}\n`);
+console.log(
+  `gw demo: three services of a small shop (Swagger 2.0, OpenAPI 3.0 with multi-file $refs, OpenAPI 3.1)\nin ${dir}\n`,
+);
 for (const args of [
   ['init', '--yes', '--name', 'shop', '--port', '0'],
   ['import', 'specs/users.yaml', 'specs/orders/openapi.yaml', 'specs/catalog.json'],
@@ -51,8 +53,13 @@ writeFileSync(join(dir, 'secrets', 'users.keys'), `demo:${demoKey}\n`, { mode: 0
 config.set('credentials', config.createNode({ 'users.apiKey': { keys: { file: 'secrets/users.keys' } } }));
 writeFileSync(join(dir, 'gw.yaml'), config.toString());
 
-console.log(bold('$ gw serve --port 0   # every service set to mock: true, and an API key for users in secrets/users.keys'));
-const serve = spawn(process.execPath, [bin, 'serve', '--port', '0', '--json', '--log-format', 'off'], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
+console.log(
+  bold('$ gw serve --port 0   # every service set to mock: true, and an API key for users in secrets/users.keys'),
+);
+const serve = spawn(process.execPath, [bin, 'serve', '--port', '0', '--json', '--log-format', 'off'], {
+  cwd: dir,
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 const ready = await new Promise((resolve, reject) => {
   let out = '';
   serve.stdout.on('data', (b) => {
@@ -71,7 +78,9 @@ const samples = [
   ['PATCH', '/orders', {}],
 ];
 for (const [method, path, headers] of samples) {
-  const h = Object.entries(headers).map(([k, v]) => ` -H '${k}: ${v}'`).join('');
+  const h = Object.entries(headers)
+    .map(([k, v]) => ` -H '${k}: ${v}'`)
+    .join('');
   console.log(bold(`$ curl -i${method === 'GET' ? '' : ` -X ${method}`}${h} ${ready.url}${path}`));
   const answer = await new Promise((resolve, reject) => {
     const u = new URL(ready.url);

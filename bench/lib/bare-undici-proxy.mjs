@@ -26,11 +26,26 @@ if (!values.upstream) {
   process.exit(2);
 }
 
-const pool = new Pool(values.upstream, { connections: Number(values.connections), pipelining: 1, keepAliveTimeout: 30_000 });
+const pool = new Pool(values.upstream, {
+  connections: Number(values.connections),
+  pipelining: 1,
+  keepAliveTimeout: 30_000,
+});
 const upstreamHost = new URL(values.upstream).host;
 
 // RFC 9110 7.6.1, plus Host (undici sends the upstream's).
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+]);
 
 function requestHeaders(raw) {
   const out = [];
@@ -89,7 +104,10 @@ class Forward {
 const server = createServer((req, res) => {
   const te = req.headers['transfer-encoding'];
   const hasBody = te !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-  pool.dispatch({ path: req.url, method: req.method, headers: requestHeaders(req.rawHeaders), body: hasBody ? req : null }, new Forward(req, res));
+  pool.dispatch(
+    { path: req.url, method: req.method, headers: requestHeaders(req.rawHeaders), body: hasBody ? req : null },
+    new Forward(req, res),
+  );
 });
 
 server.listen(Number(values.port), values.host, () => {

@@ -31,7 +31,13 @@ try {
   t = performance.now();
   c = process.cpuUsage();
   const { project, gateway, diagnostics } = await loadGateway(config);
-  result.stages.push({ stage: 'load: gw.yaml, validate, import, merge', ms: ms(t), cpuMs: cpuMs(c), routes: gateway.routes.length, diagnostics: diagnostics.length });
+  result.stages.push({
+    stage: 'load: gw.yaml, validate, import, merge',
+    ms: ms(t),
+    cpuMs: cpuMs(c),
+    routes: gateway.routes.length,
+    diagnostics: diagnostics.length,
+  });
 
   const targets = selectTargets(undefined);
   const files = [];
@@ -40,12 +46,22 @@ try {
     c = process.cpuUsage();
     const r = await renderTargets(gateway, [target], { nginx: project.config.build?.nginx });
     files.push(...r.files);
-    result.stages.push({ stage: `render ${target.name}`, ms: ms(t), cpuMs: cpuMs(c), files: r.files.length, bytes: r.files.reduce((n, f) => n + Buffer.byteLength(f.contents), 0) });
+    result.stages.push({
+      stage: `render ${target.name}`,
+      ms: ms(t),
+      cpuMs: cpuMs(c),
+      files: r.files.length,
+      bytes: r.files.reduce((n, f) => n + Buffer.byteLength(f.contents), 0),
+    });
   }
 
   t = performance.now();
   c = process.cpuUsage();
-  await writeOutput(out, targets, files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)));
+  await writeOutput(
+    out,
+    targets,
+    files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+  );
   result.stages.push({ stage: 'write (atomic swap)', ms: ms(t), cpuMs: cpuMs(c) });
   result.totalMs = Math.round(performance.now() * 10) / 10;
   result.cpuMs = cpuMs();

@@ -28,17 +28,31 @@ export function which(name, extra = []) {
 
 /** nginx, wrk and taskset; installed with apt-get when missing and running as root (as bench/proxy.js does). */
 export function ensureTools({ die, log }) {
-  const find = () => ({ nginx: which('nginx', ['/usr/sbin/nginx']), wrk: which('wrk'), taskset: which('taskset'), nice: which('nice') });
+  const find = () => ({
+    nginx: which('nginx', ['/usr/sbin/nginx']),
+    wrk: which('wrk'),
+    taskset: which('taskset'),
+    nice: which('nice'),
+  });
   let tools = find();
   const packages = { nginx: 'nginx', wrk: 'wrk', taskset: 'util-linux', nice: 'coreutils' };
   let missing = Object.keys(tools).filter((k) => !tools[k]);
   if (missing.length === 0) return tools;
   const pkgs = missing.map((k) => packages[k]);
-  if (!IS_ROOT || !which('apt-get')) die(`missing ${missing.join(', ')}; install first, e.g. \`sudo apt-get install -y ${pkgs.join(' ')}\``);
+  if (!IS_ROOT || !which('apt-get'))
+    die(`missing ${missing.join(', ')}; install first, e.g. \`sudo apt-get install -y ${pkgs.join(' ')}\``);
   log(`installing ${pkgs.join(' ')} with apt-get (missing: ${missing.join(', ')})...`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  if (spawnSync('apt-get', ['update'], { stdio: 'inherit', env, timeout: 180_000 }).status !== 0) die('apt-get update failed');
-  if (spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...pkgs], { stdio: 'inherit', env, timeout: 300_000 }).status !== 0) die(`apt-get install -y ${pkgs.join(' ')} failed`);
+  if (spawnSync('apt-get', ['update'], { stdio: 'inherit', env, timeout: 180_000 }).status !== 0)
+    die('apt-get update failed');
+  if (
+    spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...pkgs], {
+      stdio: 'inherit',
+      env,
+      timeout: 300_000,
+    }).status !== 0
+  )
+    die(`apt-get install -y ${pkgs.join(' ')} failed`);
   tools = find();
   missing = Object.keys(tools).filter((k) => !tools[k]);
   if (missing.length) die(`still missing after apt-get install: ${missing.join(', ')}`);
@@ -128,10 +142,12 @@ export function isolateCpu(tools, cpu, rest) {
       continue;
     }
     if (!before || before === rest) continue;
-    if (spawnSync(tools.taskset, ['-a', '-p', '-c', rest, String(pid)], { stdio: 'ignore' }).status === 0) moved.push([pid, before]);
+    if (spawnSync(tools.taskset, ['-a', '-p', '-c', rest, String(pid)], { stdio: 'ignore' }).status === 0)
+      moved.push([pid, before]);
   }
   process.on('exit', () => {
-    for (const [pid, before] of moved) spawnSync(tools.taskset, ['-a', '-p', '-c', before, String(pid)], { stdio: 'ignore' });
+    for (const [pid, before] of moved)
+      spawnSync(tools.taskset, ['-a', '-p', '-c', before, String(pid)], { stdio: 'ignore' });
   });
   return `CPU ${cpu} kept for the measured process: ${moved.length} other processes moved to CPU ${rest} for the run`;
 }
@@ -188,7 +204,9 @@ export function request(url, { method = 'GET', agent = false, timeoutMs = 5_000 
     const req = http.request(url, { method, agent, headers, timeout: timeoutMs }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+      );
       res.on('error', (err) => resolve({ status: 0, body: err.message }));
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
@@ -217,7 +235,9 @@ export function startNginx({ name, dir, conf, cpu, tools, die }) {
   const test = spawnSync(tools.nginx, ['-t', ...args], { encoding: 'utf8' });
   if (test.status !== 0) die(`nginx -t refused the ${name} config (${file})`, test.stderr);
   const [cmd, prefix] = pinned(tools, cpu);
-  const child = spawn(cmd, [...prefix, tools.nginx, ...args, '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(cmd, [...prefix, tools.nginx, ...args, '-g', 'daemon off;'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   return track(name, child);
 }
 
@@ -232,7 +252,10 @@ ${extra}events { worker_connections 4096; }
 
 /** http-level temp paths inside `dir` (nginx wants them writable even when unused). */
 export function nginxTempPaths(dir) {
-  return ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((k) => `  ${k}_temp_path ${dir}/tmp/${k};`).join('\n') + '\n';
+  return (
+    ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((k) => `  ${k}_temp_path ${dir}/tmp/${k};`).join('\n') +
+    '\n'
+  );
 }
 
 // ---------------------------------------------------------------- CPU accounting
@@ -311,7 +334,19 @@ end
 /** One wrk run pinned to `cpu`; resolves with requests/s, latency percentiles (us) and errors. */
 export function runWrk(tools, { cpu, url, connections, seconds, script, label, die }) {
   const [cmd, prefix] = pinned(tools, cpu);
-  const args = [...prefix, tools.wrk, '-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '--timeout', '5s', '-s', script, url];
+  const args = [
+    ...prefix,
+    tools.wrk,
+    '-t1',
+    `-c${connections}`,
+    `-d${seconds}s`,
+    '--latency',
+    '--timeout',
+    '5s',
+    '-s',
+    script,
+    url,
+  ];
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const entry = track(`wrk ${label}`, child);

@@ -87,7 +87,9 @@ export function printNginxConf(directives, indent = '') {
   return directives
     .map((d) => {
       const head = [d.raw ?? d.name, ...d.args.map((a) => a.raw)].join(' ');
-      return d.block ? `${indent}${head} {\n${printNginxConf(d.block, indent + '    ')}${indent}}\n` : `${indent}${head};\n`;
+      return d.block
+        ? `${indent}${head} {\n${printNginxConf(d.block, indent + '    ')}${indent}}\n`
+        : `${indent}${head};\n`;
     })
     .join('');
 }
@@ -101,7 +103,14 @@ export function word(value) {
 
 /** One level of the location tree (the server, or a location with nested locations). */
 function levelOf(directives, self) {
-  const level = { self, exact: new Map(), prefixes: [], regexes: [], named: new Map(), directives: directives.filter((d) => d.name !== 'location') };
+  const level = {
+    self,
+    exact: new Map(),
+    prefixes: [],
+    regexes: [],
+    named: new Map(),
+    directives: directives.filter((d) => d.name !== 'location'),
+  };
   for (const d of directives) {
     if (d.name !== 'location') continue;
     const [a, b] = d.args.map((x) => x.value);
@@ -110,8 +119,10 @@ function levelOf(directives, self) {
     const child = levelOf(d.block ?? [], { match: `${modifier ? modifier + ' ' : ''}${value}`, modifier, value });
     if (value.startsWith('@')) level.named.set(value, child);
     else if (modifier === '=') level.exact.set(value, child);
-    else if (modifier === '^~' || modifier === '') level.prefixes.push({ prefix: value, noregex: modifier === '^~', child });
-    else if (modifier === '~' || modifier === '~*') level.regexes.push({ re: new RegExp(value, modifier === '~*' ? 'i' : ''), child });
+    else if (modifier === '^~' || modifier === '')
+      level.prefixes.push({ prefix: value, noregex: modifier === '^~', child });
+    else if (modifier === '~' || modifier === '~*')
+      level.regexes.push({ re: new RegExp(value, modifier === '~*' ? 'i' : ''), child });
     // Named locations (@name, first above) are reached by error_page/try_files only: kept for `error_page <status> = @name`.
   }
   return level;
@@ -144,7 +155,8 @@ function findLocation(level, uri, stats) {
   let current = null;
   let noregex = false;
   let best = null;
-  for (const p of level.prefixes) if (uri.startsWith(p.prefix) && (!best || p.prefix.length > best.prefix.length)) best = p;
+  for (const p of level.prefixes)
+    if (uri.startsWith(p.prefix) && (!best || p.prefix.length > best.prefix.length)) best = p;
   if (best) {
     current = best.child;
     noregex = best.noregex;
@@ -167,7 +179,10 @@ function findLocation(level, uri, stats) {
   return { found: current, ok: false };
 }
 
-const expand = (text, vars, captures) => text.replace(/\$(\d|[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})/g, (m, name) => (/^\d$/.test(name) ? (captures?.[Number(name)] ?? '') : (vars[name.replace(/[{}]/g, '')] ?? '')));
+const expand = (text, vars, captures) =>
+  text.replace(/\$(\d|[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})/g, (m, name) =>
+    /^\d$/.test(name) ? (captures?.[Number(name)] ?? '') : (vars[name.replace(/[{}]/g, '')] ?? ''),
+  );
 
 /**
  * Replays one request through the server tree: the location search, then the rewrite-phase
@@ -178,7 +193,14 @@ const expand = (text, vars, captures) => text.replace(/\$(\d|[A-Za-z_][A-Za-z0-9
  * or `return` with its status).
  */
 export function replayRequest(tree, method, uri) {
-  const stats = { locationRegexes: 0, ifRegexes: 0, rewriteRegexes: 0, redirects: 0, locations: [], byLevel: new Map() };
+  const stats = {
+    locationRegexes: 0,
+    ifRegexes: 0,
+    rewriteRegexes: 0,
+    redirects: 0,
+    locations: [],
+    byLevel: new Map(),
+  };
   const vars = { request_method: method, uri };
   // The server-level rewrite phase runs once, before the first search (`rewrite ... last` restarts at the search).
   const server = runRewrites(tree.directives, vars, stats);
@@ -196,12 +218,15 @@ export function replayRequest(tree, method, uri) {
     let proxying = found;
     if (step.returned !== undefined) {
       // `error_page <status> = @name` at server level: the request goes on in that named location (gw's shared forwarding).
-      const page = tree.directives.find((d) => d.name === 'error_page' && d.args[0]?.value === step.returned && d.args.at(-1)?.value.startsWith('@'));
+      const page = tree.directives.find(
+        (d) => d.name === 'error_page' && d.args[0]?.value === step.returned && d.args.at(-1)?.value.startsWith('@'),
+      );
       const named = page && tree.named.get(page.args.at(-1).value);
       if (!named) return { ...stats, outcome: `return ${step.returned}` };
       stats.locations.push(named.self.match);
       const jump = runRewrites(named.directives, vars, stats);
-      if (jump.redirect !== undefined || jump.returned !== undefined) return { ...stats, outcome: 'error_page jump that does not proxy' };
+      if (jump.redirect !== undefined || jump.returned !== undefined)
+        return { ...stats, outcome: 'error_page jump that does not proxy' };
       proxying = named;
     }
     const pass = proxying.directives.find((d) => d.name === 'proxy_pass');

@@ -18,11 +18,18 @@ export function packFile(pkg, version, inner) {
   mkdirSync(dir, { recursive: true });
   let tgz = readdirSync(dir).find((f) => f.endsWith('.tgz'));
   if (!tgz) {
-    const r = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['pack', `${pkg}@${version}`, '--pack-destination', dir, '--silent'], { encoding: 'utf8', timeout: 180_000 });
+    const r = spawnSync(
+      process.platform === 'win32' ? 'npm.cmd' : 'npm',
+      ['pack', `${pkg}@${version}`, '--pack-destination', dir, '--silent'],
+      { encoding: 'utf8', timeout: 180_000 },
+    );
     tgz = readdirSync(dir).find((f) => f.endsWith('.tgz'));
     if (r.status !== 0 || !tgz) throw new Error(`npm pack ${pkg}@${version} failed (status ${r.status}): ${r.stderr}`);
   }
-  const t = spawnSync('tar', ['-xzf', join(dir, tgz), '-C', dir, `package/${inner}`], { encoding: 'utf8', timeout: 120_000 });
+  const t = spawnSync('tar', ['-xzf', join(dir, tgz), '-C', dir, `package/${inner}`], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   if (t.status !== 0 || !existsSync(file)) throw new Error(`${pkg}@${version} has no ${inner}: ${t.stderr}`);
   return file;
 }

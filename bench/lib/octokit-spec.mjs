@@ -28,12 +28,27 @@ export function ensureOctokit({ die = defaultDie, log = console.log } = {}) {
   log(`@octokit/openapi@${OCTOKIT_OPENAPI_VERSION}: installing into bench/.cache/octokit (about 400 MB, once)...`);
   mkdirSync(CACHE, { recursive: true });
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const r = spawnSync(npm, ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', CACHE, `@octokit/openapi@${OCTOKIT_OPENAPI_VERSION}`], {
-    cwd: ROOT,
-    stdio: 'inherit',
-    timeout: 240_000,
-  });
-  if (r.status !== 0 || !existsSync(pkgJson)) die(`npm install of @octokit/openapi@${OCTOKIT_OPENAPI_VERSION} failed (status ${r.status}${r.error ? `, ${r.error.message}` : ''})`);
+  const r = spawnSync(
+    npm,
+    [
+      'install',
+      '--no-save',
+      '--no-audit',
+      '--no-fund',
+      '--prefix',
+      CACHE,
+      `@octokit/openapi@${OCTOKIT_OPENAPI_VERSION}`,
+    ],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+      timeout: 240_000,
+    },
+  );
+  if (r.status !== 0 || !existsSync(pkgJson))
+    die(
+      `npm install of @octokit/openapi@${OCTOKIT_OPENAPI_VERSION} failed (status ${r.status}${r.error ? `, ${r.error.message}` : ''})`,
+    );
 }
 
 /** The full, non-dereferenced api.github.com description: generated/api.github.com.json (or .yaml). */
@@ -42,7 +57,11 @@ export function pickSpecFile({ die = defaultDie } = {}) {
   const names = existsSync(dir) ? readdirSync(dir) : [];
   const pick = ['api.github.com.json', 'api.github.com.yaml', 'api.github.com.yml'].find((n) => names.includes(n));
   if (!pick) die(`no api.github.com.{json,yaml} in ${dir}; it holds: ${names.join(', ') || '(nothing)'}`);
-  return { file: join(dir, pick), relative: `generated/${pick}`, siblings: names.filter((n) => n.startsWith('api.github.com')) };
+  return {
+    file: join(dir, pick),
+    relative: `generated/${pick}`,
+    siblings: names.filter((n) => n.startsWith('api.github.com')),
+  };
 }
 
 export async function readSpec(file) {

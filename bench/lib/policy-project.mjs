@@ -30,7 +30,10 @@ export function securedSpec(specFile) {
   const doc = JSON.parse(readFileSync(specFile, 'utf8'));
   if (doc.components?.securitySchemes?.[SCHEME]) throw new Error(`the spec already has a securityScheme "${SCHEME}"`);
   doc.components = doc.components ?? {};
-  doc.components.securitySchemes = { ...(doc.components.securitySchemes ?? {}), [SCHEME]: { type: 'apiKey', in: 'header', name: KEY_HEADER } };
+  doc.components.securitySchemes = {
+    ...(doc.components.securitySchemes ?? {}),
+    [SCHEME]: { type: 'apiKey', in: 'header', name: KEY_HEADER },
+  };
   doc.security = [{ [SCHEME]: [] }];
   mkdirSync(SECURED_DIR, { recursive: true });
   writeFileSync(out, JSON.stringify(doc));
@@ -40,13 +43,27 @@ export function securedSpec(specFile) {
 /** N random keys in dir/secrets/bench.keys (mode 0600); returns the file (relative to dir) and the keys. */
 export function writeKeys(dir, n) {
   mkdirSync(join(dir, 'secrets'), { recursive: true, mode: 0o700 });
-  const keys = Array.from({ length: n }, (_, i) => ({ consumer: `consumer-${String(i + 1).padStart(4, '0')}`, key: randomBytes(24).toString('hex') }));
-  writeFileSync(join(dir, 'secrets', 'bench.keys'), `# bench/proxy.js --policies: ${n} random keys, written for this run\n${keys.map((k) => `${k.consumer}:${k.key}`).join('\n')}\n`, { mode: 0o600 });
+  const keys = Array.from({ length: n }, (_, i) => ({
+    consumer: `consumer-${String(i + 1).padStart(4, '0')}`,
+    key: randomBytes(24).toString('hex'),
+  }));
+  writeFileSync(
+    join(dir, 'secrets', 'bench.keys'),
+    `# bench/proxy.js --policies: ${n} random keys, written for this run\n${keys.map((k) => `${k.consumer}:${k.key}`).join('\n')}\n`,
+    { mode: 0o600 },
+  );
   return { file: 'secrets/bench.keys', keys };
 }
 
 /** gw.yaml of a policy project (policies: true) or of the plain one; listenPort is where the nginx build listens. */
-export function projectYaml({ specFile, upstreamPort, listenPort, keysFile, policies, rateLimitRequests = 100_000_000 }) {
+export function projectYaml({
+  specFile,
+  upstreamPort,
+  listenPort,
+  keysFile,
+  policies,
+  rateLimitRequests = 100_000_000,
+}) {
   const base = `version: 1
 name: bench-proxy${policies ? '-policies' : ''}
 listen:
@@ -77,10 +94,16 @@ credentials:
  */
 export function wrapGeneratedNginx(generatedNginxConf, { common, httpCommon }) {
   const main = parseNginxConf(generatedNginxConf);
-  const mainKeep = main.filter((d) => !['worker_processes', 'pid', 'error_log', 'events', 'http', 'daemon', 'user'].includes(d.name));
+  const mainKeep = main.filter(
+    (d) => !['worker_processes', 'pid', 'error_log', 'events', 'http', 'daemon', 'user'].includes(d.name),
+  );
   const httpBlock = main.find((d) => d.name === 'http')?.block ?? [];
   const includes = httpBlock.filter((d) => d.name === 'include');
-  const httpKeep = httpBlock.filter((d) => !['include', 'access_log', 'keepalive_requests', 'keepalive_timeout'].includes(d.name) && !d.name.endsWith('_temp_path'));
+  const httpKeep = httpBlock.filter(
+    (d) =>
+      !['include', 'access_log', 'keepalive_requests', 'keepalive_timeout'].includes(d.name) &&
+      !d.name.endsWith('_temp_path'),
+  );
   return `${printNginxConf(mainKeep)}${common}http {
 ${httpCommon}${printNginxConf(httpKeep, '  ')}${printNginxConf(includes, '  ')}}
 `;

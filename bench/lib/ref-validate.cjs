@@ -15,6 +15,11 @@ new SwaggerParser()
     process.stdout.write(`valid: ${api.info && api.info.title}\n`);
   })
   .catch((err) => {
-    process.stderr.write(`invalid: ${String(err && err.message).split('\n').slice(0, 40).join('\n')}\n`);
+    process.stderr.write(
+      `invalid: ${String(err && err.message)
+        .split('\n')
+        .slice(0, 40)
+        .join('\n')}\n`,
+    );
     process.exitCode = 1;
   });

@@ -5,7 +5,20 @@
 // method whose regex matches), and the path the upstream should receive.
 
 const WORD = 'octocat';
-const PATTERN_CANDIDATES = [WORD, 'main', '1.0.0', '42', 'a', 'A1', `sha256:${'0123456789abcdef'.repeat(4)}`, 'abc123', 'v1', 'en-US', '2024-01-01', '00000000-0000-0000-0000-000000000000'];
+const PATTERN_CANDIDATES = [
+  WORD,
+  'main',
+  '1.0.0',
+  '42',
+  'a',
+  'A1',
+  `sha256:${'0123456789abcdef'.repeat(4)}`,
+  'abc123',
+  'v1',
+  'en-US',
+  '2024-01-01',
+  '00000000-0000-0000-0000-000000000000',
+];
 
 /** A value for one parameter, and which rule gave it. */
 export function sampleValue(schema = {}) {
@@ -16,7 +29,12 @@ export function sampleValue(schema = {}) {
     (schema.maximum === undefined || Number(v) <= schema.maximum);
   if (Array.isArray(schema.enum) && schema.enum.length > 0) return { value: String(schema.enum[0]), kind: 'enum' };
   if (schema.type === 'integer' || schema.type === 'number') {
-    const n = schema.minimum !== undefined && schema.minimum > 42 ? schema.minimum : schema.maximum !== undefined && schema.maximum < 42 ? schema.maximum : 42;
+    const n =
+      schema.minimum !== undefined && schema.minimum > 42
+        ? schema.minimum
+        : schema.maximum !== undefined && schema.maximum < 42
+          ? schema.maximum
+          : 42;
     return { value: String(n), kind: 'integer' };
   }
   if (schema.type === 'boolean') return { value: 'true', kind: 'boolean' };
@@ -36,7 +54,10 @@ export function sampleValue(schema = {}) {
 }
 
 /** Percent-encodes what a path segment cannot hold as is (RFC 3986 pchar stays: `:` `@` and sub-delims too). */
-const encodeSegment = (value) => encodeURIComponent(value).replace(/%(3A|40|21|24|26|27|28|29|2A|2B|2C|3B|3D)/gi, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+const encodeSegment = (value) =>
+  encodeURIComponent(value).replace(/%(3A|40|21|24|26|27|28|29|2A|2B|2C|3B|3D)/gi, (_, hex) =>
+    String.fromCharCode(parseInt(hex, 16)),
+  );
 
 function fill(template, values) {
   return template.replace(/\{([^{}]+)\}/g, (m, name) => (values.has(name) ? encodeSegment(values.get(name)) : m));
@@ -76,7 +97,13 @@ export function requestsFromModel(model) {
     const m = new RegExp(winner.match.regex).exec(path);
     const names = winner.segments.flatMap((s) => s.parts.filter((p) => 'param' in p).map((p) => p.param));
     const got = new Map(names.map((n, i) => [n, decodeURIComponent(m[i + 1])]));
-    requests.push({ method: route.method, path, upstreamPath: fill(winner.upstreamPath, got), route: route.id, answeredBy: winner.id });
+    requests.push({
+      method: route.method,
+      path,
+      upstreamPath: fill(winner.upstreamPath, got),
+      route: route.id,
+      answeredBy: winner.id,
+    });
   }
   return { requests, skipped, parameterValues };
 }

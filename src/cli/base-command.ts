@@ -25,14 +25,22 @@ export abstract class GwCommand extends Command {
   protected jsonMode = false;
   protected debugMode = Boolean(process.env.DEBUG);
 
-  protected async parseGlobal<T extends typeof Command>(cmd: T): Promise<Interfaces.ParserOutput<GwFlags<T>, Interfaces.InferredArgs<T['args']>>> {
+  protected async parseGlobal<T extends typeof Command>(
+    cmd: T,
+  ): Promise<Interfaces.ParserOutput<GwFlags<T>, Interfaces.InferredArgs<T['args']>>> {
     this.jsonMode = this.argv.includes('--json');
     this.debugMode ||= this.argv.includes('--debug');
-    return (await this.parse(cmd)) as unknown as Interfaces.ParserOutput<GwFlags<T>, Interfaces.InferredArgs<T['args']>>;
+    return (await this.parse(cmd)) as unknown as Interfaces.ParserOutput<
+      GwFlags<T>,
+      Interfaces.InferredArgs<T['args']>
+    >;
   }
 
   /** Prints diagnostics (stderr, or stdout JSON) and sets exit code 1 when any is an error. */
-  protected report(diagnostics: readonly Diagnostic[], options: { strict?: boolean; quietWhenClean?: boolean } = {}): void {
+  protected report(
+    diagnostics: readonly Diagnostic[],
+    options: { strict?: boolean; quietWhenClean?: boolean } = {},
+  ): void {
     const failed = hasErrors(diagnostics) || (options.strict === true && diagnostics.length > 0);
     if (this.jsonMode) {
       process.stdout.write(JSON.stringify({ ok: !failed, diagnostics }, null, 2) + '\n');
@@ -55,7 +63,10 @@ export abstract class GwCommand extends Command {
         .map((l) => l.trim())
         .filter(Boolean)
         .join(' ');
-      const hints = [...this.flagSuggestions(err), `run \`gw help ${this.id ?? ''}\` for the flags and arguments`.replace('  ', ' ')];
+      const hints = [
+        ...this.flagSuggestions(err),
+        `run \`gw help ${this.id ?? ''}\` for the flags and arguments`.replace('  ', ' '),
+      ];
       this.printFailure([createDiagnostic('GW_USAGE', message, { hints })], 2);
       return;
     }
@@ -68,7 +79,9 @@ export abstract class GwCommand extends Command {
     const line = `gw: internal error (GW_INTERNAL): ${err.message || String(err)}\nThis is a bug in gw, not in your files. Please report it with the output of the same command run with --debug.\n`;
     process.stderr.write(this.debugMode ? `${line}${err.stack ?? ''}\n` : line);
     if (this.jsonMode) {
-      const d = createDiagnostic('GW_INTERNAL', err.message || String(err), { hints: ['this is a bug in gw; please report it with the output of the same command run with --debug'] });
+      const d = createDiagnostic('GW_INTERNAL', err.message || String(err), {
+        hints: ['this is a bug in gw; please report it with the output of the same command run with --debug'],
+      });
       process.stdout.write(JSON.stringify({ ok: false, diagnostics: [d] }, null, 2) + '\n');
     }
     process.exitCode = 1;

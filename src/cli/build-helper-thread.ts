@@ -3,7 +3,14 @@ import { isGwError } from '../diagnostics/gw-error.js';
 import type { Gateway } from '../model/types.js';
 import { loadTarget, TARGETS } from '../targets/registry.js';
 import type { RenderOptions, TargetName } from '../targets/types.js';
-import { claim, claimOrder, type HelperAnswer, type HelperRequest, type HelperStart, type TargetOutcome } from './build-helper.js';
+import {
+  claim,
+  claimOrder,
+  type HelperAnswer,
+  type HelperRequest,
+  type HelperStart,
+  type TargetOutcome,
+} from './build-helper.js';
 
 /**
  * The helper thread of `gw build` (build-helper.ts has the why): prepares the targets, then
@@ -18,11 +25,21 @@ port.on('message', (request: HelperRequest) => {
   void renderClaimed(request.gateway, request.options, request.targets, new Int32Array(request.claims));
 });
 
-async function renderClaimed(gateway: Gateway, options: RenderOptions, names: readonly TargetName[], claims: Int32Array): Promise<void> {
+async function renderClaimed(
+  gateway: Gateway,
+  options: RenderOptions,
+  names: readonly TargetName[],
+  claims: Int32Array,
+): Promise<void> {
   const targets = names.map((name) => TARGETS[name]);
   for (const target of claimOrder(targets, 'helper')) {
     const index = names.indexOf(target.name);
-    if (claim(claims, index)) port.postMessage({ kind: 'rendered', index, outcome: await renderOne(target.name, gateway, options) } satisfies HelperAnswer);
+    if (claim(claims, index))
+      port.postMessage({
+        kind: 'rendered',
+        index,
+        outcome: await renderOne(target.name, gateway, options),
+      } satisfies HelperAnswer);
   }
 }
 
@@ -31,6 +48,12 @@ async function renderOne(name: TargetName, gateway: Gateway, options: RenderOpti
     return { target: name, result: await (await loadTarget(name)).render(gateway, options) };
   } catch (err) {
     if (isGwError(err)) return { target: name, error: { diagnostics: err.diagnostics, exitCode: err.exitCode } };
-    return { target: name, error: { message: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined } };
+    return {
+      target: name,
+      error: {
+        message: err instanceof Error ? err.message : String(err),
+        stack: err instanceof Error ? err.stack : undefined,
+      },
+    };
   }
 }

@@ -35,7 +35,12 @@ export interface BuildHelper {
    * left. Then runs the schema checks waiting here. Returns the outcome of a target the helper
    * took, by index in `targets`: undefined when the helper died first (render it here then).
    */
-  shareRenders(gateway: Gateway, options: RenderOptions, targets: readonly TargetName[], claims: Int32Array): ((index: number) => Promise<TargetOutcome | undefined>) | undefined;
+  shareRenders(
+    gateway: Gateway,
+    options: RenderOptions,
+    targets: readonly TargetName[],
+    claims: Int32Array,
+  ): ((index: number) => Promise<TargetOutcome | undefined>) | undefined;
   /** Stops the thread. */
   close(): void;
 }
@@ -43,14 +48,24 @@ export interface BuildHelper {
 /** One target's render: its result, or what it threw (a GwError's diagnostics, or a bug's message). */
 export type TargetOutcome =
   | { target: TargetName; result: RenderResult; error?: undefined }
-  | { target: TargetName; result?: undefined; error: { diagnostics: Diagnostic[]; exitCode: number } | { message: string; stack?: string } };
+  | {
+      target: TargetName;
+      result?: undefined;
+      error: { diagnostics: Diagnostic[]; exitCode: number } | { message: string; stack?: string };
+    };
 
 /** workerData of the thread: the targets whose modules it imports ahead. */
 export interface HelperStart {
   targets: TargetName[];
 }
 
-export type HelperRequest = { kind: 'render'; gateway: Gateway; options: RenderOptions; targets: TargetName[]; claims: SharedArrayBuffer };
+export type HelperRequest = {
+  kind: 'render';
+  gateway: Gateway;
+  options: RenderOptions;
+  targets: TargetName[];
+  claims: SharedArrayBuffer;
+};
 
 export type HelperAnswer = { kind: 'rendered'; index: number; outcome: TargetOutcome };
 
@@ -78,7 +93,9 @@ export function claim(claims: Int32Array, index: number): boolean {
 }
 
 /** Compiled (dist/), the thread is a .js file beside this one; run from src/ (tsx, vitest) there is none, and all runs here. */
-const THREAD_FILE = import.meta.url.endsWith('.js') ? fileURLToPath(new URL('./build-helper-thread.js', import.meta.url)) : undefined;
+const THREAD_FILE = import.meta.url.endsWith('.js')
+  ? fileURLToPath(new URL('./build-helper-thread.js', import.meta.url))
+  : undefined;
 
 /** Starts the helper when there is a second core to run it; undefined otherwise. */
 export function startBuildHelper(targets: readonly Target[]): BuildHelper | undefined {
@@ -94,7 +111,12 @@ export function startBuildHelper(targets: readonly Target[]): BuildHelper | unde
   let alive = true;
   const renders = new Map<number, (outcome: TargetOutcome | undefined) => void>();
   const arrived = new Map<number, TargetOutcome>();
-  const checks: { document: unknown; openapi: string; resolve: (errors: AjvLikeError[]) => void; reject: (err: unknown) => void }[] = [];
+  const checks: {
+    document: unknown;
+    openapi: string;
+    resolve: (errors: AjvLikeError[]) => void;
+    reject: (err: unknown) => void;
+  }[] = [];
   const runChecks = () => {
     for (const c of checks.splice(0)) {
       try {
@@ -131,7 +153,13 @@ export function startBuildHelper(targets: readonly Target[]): BuildHelper | unde
       let shared = alive;
       if (shared) {
         try {
-          worker.postMessage({ kind: 'render', gateway, options, targets: [...targets], claims: claims.buffer as SharedArrayBuffer } satisfies HelperRequest);
+          worker.postMessage({
+            kind: 'render',
+            gateway,
+            options,
+            targets: [...targets],
+            claims: claims.buffer as SharedArrayBuffer,
+          } satisfies HelperRequest);
         } catch {
           shared = false;
         }

@@ -21,7 +21,9 @@ export function selectTargets(names: readonly string[] | undefined): Target[] {
       throw new GwError(
         [
           createDiagnostic('GW_BUILD_TARGET', `there is no build target "${name}"`, {
-            hints: [close && close !== name ? `did you mean "${close}"?` : `the targets are: ${TARGET_NAMES.join(', ')}`],
+            hints: [
+              close && close !== name ? `did you mean "${close}"?` : `the targets are: ${TARGET_NAMES.join(', ')}`,
+            ],
           }),
         ],
         2,
@@ -71,7 +73,9 @@ export async function renderTargets(
   helper?: BuildHelper,
   plan: RenderPlan = {},
 ): Promise<Rendered> {
-  const claims = new Int32Array(helper ? new SharedArrayBuffer(4 * targets.length) : new ArrayBuffer(4 * targets.length));
+  const claims = new Int32Array(
+    helper ? new SharedArrayBuffer(4 * targets.length) : new ArrayBuffer(4 * targets.length),
+  );
   const remote = helper?.shareRenders(
     gateway,
     options,
@@ -89,8 +93,10 @@ export async function renderTargets(
       outcomes.set(target.name, { thrown: err });
     }
   };
-  for (const target of remote ? claimOrder(targets, 'main') : targets) if (claim(claims, targets.indexOf(target))) await renderHere(target);
-  if (remote && plan.encodeWhileWaiting) for (const o of outcomes.values()) if ('result' in o && o.result) for (const f of o.result.files) encodeFile(f);
+  for (const target of remote ? claimOrder(targets, 'main') : targets)
+    if (claim(claims, targets.indexOf(target))) await renderHere(target);
+  if (remote && plan.encodeWhileWaiting)
+    for (const o of outcomes.values()) if ('result' in o && o.result) for (const f of o.result.files) encodeFile(f);
   for (const [i, target] of targets.entries()) {
     if (outcomes.has(target.name)) continue;
     // The helper's target, in progress as far as this thread knows.
@@ -108,7 +114,8 @@ export async function renderTargets(
   for (const target of targets) {
     const o = outcomes.get(target.name)!;
     if ('thrown' in o) throw o.thrown;
-    if (o.error) throw 'diagnostics' in o.error ? new GwError(o.error.diagnostics, o.error.exitCode) : helperBug(o.error);
+    if (o.error)
+      throw 'diagnostics' in o.error ? new GwError(o.error.diagnostics, o.error.exitCode) : helperBug(o.error);
     files.push(...o.result.files);
     diagnostics.push(...o.result.diagnostics);
   }
@@ -163,7 +170,11 @@ export async function renderBuilt(
  * rendered target are left alone. Any failure leaves the previous output as it was.
  * Returns each file's size in bytes, in the order of `files` (each is encoded once, to be written).
  */
-export async function writeOutput(outDir: string, targets: readonly Target[], files: readonly RenderedFile[]): Promise<number[]> {
+export async function writeOutput(
+  outDir: string,
+  targets: readonly Target[],
+  files: readonly RenderedFile[],
+): Promise<number[]> {
   let staging: string | undefined;
   let attic: string | undefined;
   const swapped: TargetName[] = [];
@@ -201,7 +212,9 @@ export async function writeOutput(outDir: string, targets: readonly Target[], fi
     const code = (err as NodeJS.ErrnoException).code;
     throw GwError.of('GW_BUILD_WRITE', `cannot write the build output to "${outDir}"${code ? ` (${code})` : ''}`, {
       locations: [{ file: outDir }],
-      hints: ['check that you may write to that folder (or pick another with --out); the previous output was left as it was'],
+      hints: [
+        'check that you may write to that folder (or pick another with --out); the previous output was left as it was',
+      ],
       cause: code ?? err,
     });
   } finally {
@@ -216,7 +229,11 @@ export interface StaleFile {
 }
 
 /** `--check`: which files on disk differ from what would be written now (and files gw would not write any more). */
-export async function findStaleFiles(outDir: string, targets: readonly Target[], files: readonly RenderedFile[]): Promise<StaleFile[]> {
+export async function findStaleFiles(
+  outDir: string,
+  targets: readonly Target[],
+  files: readonly RenderedFile[],
+): Promise<StaleFile[]> {
   const stale: StaleFile[] = [];
   const rendered = new Set(files.map((f) => f.path));
   for (const f of files) {

@@ -10,7 +10,10 @@ const hook: Hook<'command_not_found'> = async function (opts) {
   const close = suggestClosest(opts.id.split(':')[0]!, ids);
   const typed = opts.id.replace(/:/g, ' ');
   const d = createDiagnostic('GW_USAGE', `"${typed}" is not a gw command`, {
-    hints: [close ? `did you mean \`gw ${close}\`?` : `the commands are: ${ids.sort().join(', ')}`, '`gw --help` lists them with a summary each'],
+    hints: [
+      close ? `did you mean \`gw ${close}\`?` : `the commands are: ${ids.sort().join(', ')}`,
+      '`gw --help` lists them with a summary each',
+    ],
   });
   process.stderr.write(formatDiagnostics([d], { color: useColor(process.stderr) }));
   process.exit(2);

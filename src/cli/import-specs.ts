@@ -40,11 +40,17 @@ export interface ImportedService {
  * `gw import`: load and validate every spec, settle names, import each into a fragment to surface
  * its problems, then record them in gw.yaml in one atomic write. Any error: nothing is written.
  */
-export async function importSpecs(project: Project, req: ImportRequest, cwd = process.cwd()): Promise<{ services: ImportedService[]; diagnostics: Diagnostic[] }> {
+export async function importSpecs(
+  project: Project,
+  req: ImportRequest,
+  cwd = process.cwd(),
+): Promise<{ services: ImportedService[]; diagnostics: Diagnostic[] }> {
   const given = req.specs.map((path): FoundSpec => ({ path }));
   const specs = given.length > 0 ? given : await scanSpecsFolder(project);
   if (specs.length > 1 && (req.name !== undefined || req.prefix !== undefined || req.upstreams !== undefined)) {
-    throw GwError.of('GW_USAGE', '--name, --prefix and --upstream apply to one spec, but several were given', { hints: ['import the specs one by one when they need these flags'] });
+    throw GwError.of('GW_USAGE', '--name, --prefix and --upstream apply to one spec, but several were given', {
+      hints: ['import the specs one by one when they need these flags'],
+    });
   }
   const loaded = await Promise.all(
     specs.map((s) => {
@@ -96,9 +102,16 @@ export async function importSpecs(project: Project, req: ImportRequest, cwd = pr
   const sorted = sortDiagnostics(fillLines(diagnostics, locators));
   if (hasErrors(sorted)) throw new GwError(sorted);
 
-  planned.filter((p) => !p.failed).forEach((p, i) => {
-    services[i]!.result = upsertServiceEntry(project.document, p.index, { name: p.entry.name, spec: p.entry.spec, prefix: req.prefix, upstreams: req.upstreams });
-  });
+  planned
+    .filter((p) => !p.failed)
+    .forEach((p, i) => {
+      services[i]!.result = upsertServiceEntry(project.document, p.index, {
+        name: p.entry.name,
+        spec: p.entry.spec,
+        prefix: req.prefix,
+        upstreams: req.upstreams,
+      });
+    });
   const text = project.document.toString({ lineWidth: 0 });
   if (text !== project.text) {
     parseProject(text, project.file, project.displayName);
@@ -126,7 +139,12 @@ interface PlannedEntry {
  * --name or its title. A name another service has is an error, except that an explicit --name of
  * another service points that service at this spec.
  */
-function planEntries(loaded: readonly LoadResult[], project: Project, req: ImportRequest, diagnostics: Diagnostic[]): PlannedEntry[] {
+function planEntries(
+  loaded: readonly LoadResult[],
+  project: Project,
+  req: ImportRequest,
+  diagnostics: Diagnostic[],
+): PlannedEntry[] {
   const existing = project.config.services ?? [];
   const configAt = configLocator(project);
   const planned: PlannedEntry[] = [];
@@ -154,15 +172,23 @@ function planEntries(loaded: readonly LoadResult[], project: Project, req: Impor
     if ((clash >= 0 && (req.name === undefined || index >= 0)) || batchClash) {
       const other = batchClash ? batchClash.spec.file : existing[clash]!.spec;
       diagnostics.push(
-        createDiagnostic('GW_SERVICE_DUPLICATE', `a service named "${name}" already exists (spec "${other}"), so "${l.spec.file}" needs another name`, {
-          locations: [clash >= 0 ? configAt(`#/services/${clash}/name`) : { file: other }, title],
-          hints: [`name it yourself: \`gw import ${l.spec.file} --name ${name}-2\``],
-        }),
+        createDiagnostic(
+          'GW_SERVICE_DUPLICATE',
+          `a service named "${name}" already exists (spec "${other}"), so "${l.spec.file}" needs another name`,
+          {
+            locations: [clash >= 0 ? configAt(`#/services/${clash}/name`) : { file: other }, title],
+            hints: [`name it yourself: \`gw import ${l.spec.file} --name ${name}-2\``],
+          },
+        ),
       );
       continue;
     }
     const target = index >= 0 ? index : clash;
-    const entry: ServiceConfig = { ...(target >= 0 ? existing[target] : undefined), name, spec: index >= 0 ? existing[index]!.spec : specName };
+    const entry: ServiceConfig = {
+      ...(target >= 0 ? existing[target] : undefined),
+      name,
+      spec: index >= 0 ? existing[index]!.spec : specName,
+    };
     if (req.prefix !== undefined) entry.prefix = req.prefix;
     if (req.upstreams !== undefined) entry.upstreams = req.upstreams;
     planned.push({ entry, spec: l.spec, index: target, ...(l.ok ? {} : { failed: l.diagnostics }) });
@@ -176,21 +202,28 @@ function planEntries(loaded: readonly LoadResult[], project: Project, req: Impor
  * at another spec with `--name` stays allowed: that is how a service moves to a new spec file.)
  */
 function refuseRename(file: string, current: string, wanted: string, at: Location): never {
-  throw GwError.of('GW_USAGE', `"${file}" is already recorded as service "${current}"; --name ${wanted} would rename it`, {
-    locations: [at],
-    hints: [
-      `to update "${current}", import it without --name: \`gw import ${file}\``,
-      'to rename the service, edit `name:` of its entry in gw.yaml',
-      'to serve the same spec twice, add a second entry by hand in gw.yaml with its own name and prefix',
-    ],
-  });
+  throw GwError.of(
+    'GW_USAGE',
+    `"${file}" is already recorded as service "${current}"; --name ${wanted} would rename it`,
+    {
+      locations: [at],
+      hints: [
+        `to update "${current}", import it without --name: \`gw import ${file}\``,
+        'to rename the service, edit `name:` of its entry in gw.yaml',
+        'to serve the same spec twice, add a second entry by hand in gw.yaml with its own name and prefix',
+      ],
+    },
+  );
 }
 
 function nameFromSpec(spec: LoadedSpec): string {
   const title = (spec.document.info as { title?: unknown } | undefined)?.title;
   const fromTitle = typeof title === 'string' ? deriveServiceName(title) : '';
   if (fromTitle) return fromTitle;
-  const base = spec.file.split('/').pop()!.replace(/\.(ya?ml|json)$/i, '');
+  const base = spec.file
+    .split('/')
+    .pop()!
+    .replace(/\.(ya?ml|json)$/i, '');
   return deriveServiceName(base === 'openapi' || base === 'swagger' ? (spec.file.split('/').slice(-2)[0] ?? '') : base);
 }
 
@@ -207,10 +240,16 @@ async function scanSpecsFolder(project: Project): Promise<FoundSpec[]> {
   try {
     entries = (await readdir(folder, { recursive: true })).map(String);
   } catch (err) {
-    throw GwError.of('GW_USAGE', `no spec given, and the specs folder "${relative(process.cwd(), folder) || '.'}" cannot be read`, {
-      hints: ['name the specs: `gw import path/to/openapi.yaml`, or set `specs:` in gw.yaml to the folder that holds them'],
-      cause: err,
-    });
+    throw GwError.of(
+      'GW_USAGE',
+      `no spec given, and the specs folder "${relative(process.cwd(), folder) || '.'}" cannot be read`,
+      {
+        hints: [
+          'name the specs: `gw import path/to/openapi.yaml`, or set `specs:` in gw.yaml to the folder that holds them',
+        ],
+        cause: err,
+      },
+    );
   }
   const found: FoundSpec[] = [];
   for (const e of entries.filter((f) => /\.(ya?ml|json)$/i.test(f)).sort()) {
@@ -219,7 +258,9 @@ async function scanSpecsFolder(project: Project): Promise<FoundSpec[]> {
     if (sniffed.found) found.push({ path, ...(sniffed.parsed ? { preread: sniffed.parsed } : {}) });
   }
   if (found.length === 0) {
-    throw GwError.of('GW_USAGE', `no OpenAPI documents found in "${relative(process.cwd(), folder) || '.'}"`, { hints: ['name the specs: `gw import path/to/openapi.yaml`'] });
+    throw GwError.of('GW_USAGE', `no OpenAPI documents found in "${relative(process.cwd(), folder) || '.'}"`, {
+      hints: ['name the specs: `gw import path/to/openapi.yaml`'],
+    });
   }
   return found;
 }

@@ -113,8 +113,16 @@ export async function buildGateway(project: Project, options: BuildOptions = {})
       edge: resolveEdge(config.edge),
     });
     const withCredentials = applyCredentials(merged.gateway, config, configAt);
-    const diagnostics = fillLines([...duplicates, ...outcomes.flatMap((r) => r.diagnostics), ...merged.diagnostics, ...withCredentials.diagnostics], locators);
-    const built: BuiltGateway = { gateway: withCredentials.gateway, diagnostics: sortDiagnostics(diagnostics), files: [...files].sort(), checked: undefined as never };
+    const diagnostics = fillLines(
+      [...duplicates, ...outcomes.flatMap((r) => r.diagnostics), ...merged.diagnostics, ...withCredentials.diagnostics],
+      locators,
+    );
+    const built: BuiltGateway = {
+      gateway: withCredentials.gateway,
+      diagnostics: sortDiagnostics(diagnostics),
+      files: [...files].sort(),
+      checked: undefined as never,
+    };
     built.checked = Promise.resolve(built);
     return built;
   };
@@ -157,10 +165,14 @@ function dropDuplicateNames(services: readonly ServiceConfig[], configAt: (point
       return;
     }
     diagnostics.push(
-      createDiagnostic('GW_SERVICE_DUPLICATE', `two services in gw.yaml are named "${entry.name}" (specs "${services[earlier]!.spec}" and "${entry.spec}")`, {
-        locations: [configAt(`#/services/${earlier}/name`), configAt(`#/services/${index}/name`)],
-        hints: ['rename one of them in gw.yaml; `gw import FILE --name NEW-NAME` does the same'],
-      }),
+      createDiagnostic(
+        'GW_SERVICE_DUPLICATE',
+        `two services in gw.yaml are named "${entry.name}" (specs "${services[earlier]!.spec}" and "${entry.spec}")`,
+        {
+          locations: [configAt(`#/services/${earlier}/name`), configAt(`#/services/${index}/name`)],
+          hints: ['rename one of them in gw.yaml; `gw import FILE --name NEW-NAME` does the same'],
+        },
+      ),
     );
   });
   return { unique, diagnostics };

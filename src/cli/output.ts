@@ -23,7 +23,11 @@ export interface TableOptions {
 export const LOOSE_MIN_WIDTH = 40;
 
 /** Left-aligned columns, two spaces apart; the last column is not padded. */
-export function formatTable(header: readonly string[], rows: readonly (readonly string[])[], options: TableOptions = {}): string {
+export function formatTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  options: TableOptions = {},
+): string {
   const all = [header, ...rows];
   const widths = header.map((_, i) => {
     const lengths = all.map((r) => (r[i] ?? '').length);
@@ -32,7 +36,12 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
     return Math.min(longest, Math.max(ninthDecile(lengths), LOOSE_MIN_WIDTH, header[i]!.length));
   });
   return all
-    .map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd())
+    .map((r) =>
+      r
+        .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!)))
+        .join('  ')
+        .trimEnd(),
+    )
     .join('\n');
 }
 

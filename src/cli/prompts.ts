@@ -20,9 +20,14 @@ async function ask(defaults: InitAnswers): Promise<InitAnswers> {
   const name = await input({
     message: 'Gateway name',
     default: defaults.name,
-    validate: (v) => /^[a-z][a-z0-9-]{0,62}$/.test(v) || 'lower-case letters, digits and dashes, starting with a letter',
+    validate: (v) =>
+      /^[a-z][a-z0-9-]{0,62}$/.test(v) || 'lower-case letters, digits and dashes, starting with a letter',
   });
   const port = await number({ message: 'Listen port', default: defaults.port, min: 0, max: 65535, required: true });
-  const specs = await input({ message: 'Folder where the OpenAPI specs live', default: defaults.specs, validate: (v) => v.trim().length > 0 || 'a folder name' });
+  const specs = await input({
+    message: 'Folder where the OpenAPI specs live',
+    default: defaults.specs,
+    validate: (v) => v.trim().length > 0 || 'a folder name',
+  });
   return { name, host: defaults.host, port: port ?? defaults.port, specs: specs.trim() };
 }

@@ -19,7 +19,9 @@ export function filterRoutes(routes: readonly Route[], filter: RouteFilter, know
     if (knownServices.includes(name)) continue;
     const close = suggestClosest(name, knownServices);
     throw GwError.of('GW_USAGE', `--service "${name}" names no service of this gateway`, {
-      hints: [close ? `did you mean "${close}"?` : `the services are: ${[...knownServices].sort().join(', ') || 'none yet'}`],
+      hints: [
+        close ? `did you mean "${close}"?` : `the services are: ${[...knownServices].sort().join(', ') || 'none yet'}`,
+      ],
     });
   }
   const services = filter.services?.length ? new Set(filter.services) : undefined;

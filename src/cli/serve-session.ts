@@ -57,7 +57,9 @@ export async function startServeSession(req: ServeRequest, report: (text: string
     // Secrets of gw.yaml `credentials`: files relative to gw.yaml's folder, variables from gw's environment.
     secrets: { baseDir: dir, baseDirName: "gw.yaml's folder", env: process.env },
   });
-  const watcher = req.watch ? watchFiles(files, async () => reload(req.config, req.mockMissing, started, report)) : undefined;
+  const watcher = req.watch
+    ? watchFiles(files, async () => reload(req.config, req.mockMissing, started, report))
+    : undefined;
   return {
     started,
     url: started.url,
@@ -70,7 +72,10 @@ export async function startServeSession(req: ServeRequest, report: (text: string
   };
 }
 
-async function loadServable(config: string, mockMissing: boolean): Promise<{ gateway: Gateway; files: string[]; dir: string; diagnostics: Diagnostic[] }> {
+async function loadServable(
+  config: string,
+  mockMissing: boolean,
+): Promise<{ gateway: Gateway; files: string[]; dir: string; diagnostics: Diagnostic[] }> {
   const project = await loadProject(config);
   let built = await buildGateway(project);
   if (mockMissing) {
@@ -79,28 +84,52 @@ async function loadServable(config: string, mockMissing: boolean): Promise<{ gat
   }
   if (hasErrors(built.diagnostics)) throw new GwError(built.diagnostics);
   // Watch what the gateway is made of: gw.yaml, the specs and every file their $refs reach.
-  const specs = (project.config.services ?? []).filter((s) => !isUrl(s.spec)).map((s) => (isAbsolute(s.spec) ? s.spec : resolve(project.dir, s.spec)));
+  const specs = (project.config.services ?? [])
+    .filter((s) => !isUrl(s.spec))
+    .map((s) => (isAbsolute(s.spec) ? s.spec : resolve(project.dir, s.spec)));
   // The credentials' files too: editing a keys or htpasswd file reloads like editing gw.yaml.
-  const secrets = built.gateway.securitySchemes.flatMap((s) => secretFiles(s.credentials)).map((f) => resolve(project.dir, f));
-  return { gateway: built.gateway, files: [...new Set([project.file, ...specs, ...built.files, ...secrets])], dir: project.dir, diagnostics: built.diagnostics };
+  const secrets = built.gateway.securitySchemes
+    .flatMap((s) => secretFiles(s.credentials))
+    .map((f) => resolve(project.dir, f));
+  return {
+    gateway: built.gateway,
+    files: [...new Set([project.file, ...specs, ...built.files, ...secrets])],
+    dir: project.dir,
+    diagnostics: built.diagnostics,
+  };
 }
 
 function secretFiles(c: SchemeCredentials | null): string[] {
   if (!c) return [];
   if (c.kind !== 'jwt') return 'file' in c.source ? [c.source.file] : [];
-  return [...(c.secret && 'file' in c.secret ? [c.secret.file] : []), ...(c.jwks && 'file' in c.jwks ? [c.jwks.file] : [])];
+  return [
+    ...(c.secret && 'file' in c.secret ? [c.secret.file] : []),
+    ...(c.jwks && 'file' in c.jwks ? [c.jwks.file] : []),
+  ];
 }
 
 /** A broken edit keeps the last good configuration serving and says why. */
-async function reload(config: string, mockMissing: boolean, started: StartedGateway, report: (text: string) => void): Promise<string[] | undefined> {
+async function reload(
+  config: string,
+  mockMissing: boolean,
+  started: StartedGateway,
+  report: (text: string) => void,
+): Promise<string[] | undefined> {
   try {
     const { gateway, files } = await loadServable(config, mockMissing);
     await started.swap(gateway);
     report(`reloaded: ${gateway.routes.length} routes, ${gateway.upstreams.length} upstreams\n`);
     return files;
   } catch (err) {
-    const diagnostics = err instanceof GwError ? err.diagnostics : [createDiagnostic('GW_INTERNAL', err instanceof Error ? err.message : String(err))];
-    const note = createDiagnostic('GW_SERVE_RELOAD', 'the new configuration has errors; still serving the last good one', { hints: ['fix the problems above and save again'] });
+    const diagnostics =
+      err instanceof GwError
+        ? err.diagnostics
+        : [createDiagnostic('GW_INTERNAL', err instanceof Error ? err.message : String(err))];
+    const note = createDiagnostic(
+      'GW_SERVE_RELOAD',
+      'the new configuration has errors; still serving the last good one',
+      { hints: ['fix the problems above and save again'] },
+    );
     report(formatDiagnostics([...diagnostics, note], { color: false }));
     return undefined;
   }

@@ -12,8 +12,10 @@ import { DEFAULT_BUILD_OUT } from '../project/config.js';
 import { TARGET_NAMES, type Target } from '../targets/types.js';
 
 export default class Build extends GwCommand {
-  static override summary = 'Render the gateway: NGINX and Envoy config, a runnable Node gateway, the merged OpenAPI document.';
-  static override description = prose(`Merges every imported spec into the gateway model and renders each target from its Handlebars
+  static override summary =
+    'Render the gateway: NGINX and Envoy config, a runnable Node gateway, the merged OpenAPI document.';
+  static override description =
+    prose(`Merges every imported spec into the gateway model and renders each target from its Handlebars
 templates into the output folder (one sub-folder per target). Nothing is written when there is an
 error, and a target's folder is replaced whole, so a failed build leaves the previous output as it
 was. --check renders in memory and exits 1 listing the files that differ from what is on disk.`);
@@ -24,10 +26,21 @@ was. --check renders in memory and exits 1 listing the files that differ from wh
     '<%= config.bin %> build --check',
   ];
   static override flags = {
-    target: Flags.string({ char: 't', summary: `Targets to render, comma-separated: ${TARGET_NAMES.join(', ')}. Default: gw.yaml build.targets, else all.` }),
-    out: Flags.string({ char: 'o', summary: `Output folder. Default: gw.yaml build.out (relative to gw.yaml), else ${DEFAULT_BUILD_OUT}.` }),
-    templates: Flags.string({ summary: 'Folder of template overrides: <dir>/<target>/<name>.hbs replaces the bundled file of that name.' }),
-    check: Flags.boolean({ summary: 'Write nothing; exit 1 if a generated file on disk differs from what would be written.', default: false }),
+    target: Flags.string({
+      char: 't',
+      summary: `Targets to render, comma-separated: ${TARGET_NAMES.join(', ')}. Default: gw.yaml build.targets, else all.`,
+    }),
+    out: Flags.string({
+      char: 'o',
+      summary: `Output folder. Default: gw.yaml build.out (relative to gw.yaml), else ${DEFAULT_BUILD_OUT}.`,
+    }),
+    templates: Flags.string({
+      summary: 'Folder of template overrides: <dir>/<target>/<name>.hbs replaces the bundled file of that name.',
+    }),
+    check: Flags.boolean({
+      summary: 'Write nothing; exit 1 if a generated file on disk differs from what would be written.',
+      default: false,
+    }),
   };
 
   async run(): Promise<void> {
@@ -46,9 +59,21 @@ was. --check renders in memory and exits 1 listing the files that differ from wh
       const err = chalkFor(process.stderr);
       const progress = process.stderr.isTTY && !this.jsonMode;
       const options = { templatesDir: flags.templates, nginx: configured?.nginx, openapi: configured?.openapi };
-      const { diagnostics, rendered } = await renderBuilt(built, chosen, options, (t, done, count) => {
-        if (progress) process.stderr.write(done ? `\r\x1b[K${err.green('✓')} ${t.name} ${err.dim(plural(count, 'file'))}\n` : `\r\x1b[K${err.dim('…')} rendering ${t.name}`);
-      }, helper, { encodeWhileWaiting: !flags.check });
+      const { diagnostics, rendered } = await renderBuilt(
+        built,
+        chosen,
+        options,
+        (t, done, count) => {
+          if (progress)
+            process.stderr.write(
+              done
+                ? `\r\x1b[K${err.green('✓')} ${t.name} ${err.dim(plural(count, 'file'))}\n`
+                : `\r\x1b[K${err.dim('…')} rendering ${t.name}`,
+            );
+        },
+        helper,
+        { encodeWhileWaiting: !flags.check },
+      );
       // Every check and render is back: the thread stops while the files are written.
       helper?.close();
       if (!rendered) return this.report(diagnostics);
@@ -58,22 +83,39 @@ was. --check renders in memory and exits 1 listing the files that differ from wh
     }
   }
 
-  private async finish(flags: { check: boolean }, chosen: Target[], outDir: string, all: Diagnostic[], rendered: Rendered): Promise<void> {
+  private async finish(
+    flags: { check: boolean },
+    chosen: Target[],
+    outDir: string,
+    all: Diagnostic[],
+    rendered: Rendered,
+  ): Promise<void> {
     const err = chalkFor(process.stderr);
     if (flags.check) {
       const stale = await findStaleFiles(outDir, chosen, rendered.files);
       const staleDiagnostics = stale.map((s) =>
-        createDiagnostic('GW_BUILD_STALE', `${s.path} ${s.why === 'differs' ? 'differs from what the specs give now' : s.why === 'missing' ? 'is missing' : 'is no longer generated'}`, {
-          locations: [{ file: resolve(outDir, s.path) }],
-          hints: ['run `gw build` and commit the result'],
-        }),
+        createDiagnostic(
+          'GW_BUILD_STALE',
+          `${s.path} ${s.why === 'differs' ? 'differs from what the specs give now' : s.why === 'missing' ? 'is missing' : 'is no longer generated'}`,
+          {
+            locations: [{ file: resolve(outDir, s.path) }],
+            hints: ['run `gw build` and commit the result'],
+          },
+        ),
       );
       if (this.jsonMode) {
-        process.stdout.write(JSON.stringify({ ok: stale.length === 0, out: outDir, stale, diagnostics: [...all, ...staleDiagnostics] }, null, 2) + '\n');
+        process.stdout.write(
+          JSON.stringify(
+            { ok: stale.length === 0, out: outDir, stale, diagnostics: [...all, ...staleDiagnostics] },
+            null,
+            2,
+          ) + '\n',
+        );
         if (stale.length) process.exitCode = 1;
         return;
       }
-      if (stale.length === 0) process.stderr.write(err.dim(`${plural(rendered.files.length, 'file')} in ${outDir} are up to date\n`));
+      if (stale.length === 0)
+        process.stderr.write(err.dim(`${plural(rendered.files.length, 'file')} in ${outDir} are up to date\n`));
       return this.report([...all, ...staleDiagnostics], { quietWhenClean: true });
     }
 
@@ -85,7 +127,11 @@ was. --check renders in memory and exits 1 listing the files that differ from wh
     }
     const rows = rendered.files.map((f, i) => [f.path, `${bytes[i]!.toLocaleString('en-US')} B`]);
     process.stdout.write(`${formatTable(['FILE', 'SIZE'], rows)}\n`);
-    process.stderr.write(err.dim(`wrote ${plural(rendered.files.length, 'file')} for ${chosen.map((t) => t.name).join(', ')} to ${outDir}\n`));
+    process.stderr.write(
+      err.dim(
+        `wrote ${plural(rendered.files.length, 'file')} for ${chosen.map((t) => t.name).join(', ')} to ${outDir}\n`,
+      ),
+    );
     this.report(all, { quietWhenClean: true });
   }
 }

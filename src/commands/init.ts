@@ -10,10 +10,15 @@ import { defaultGatewayName, renderInitialConfig, type InitAnswers } from '../pr
 
 export default class Init extends GwCommand {
   static override summary = 'Create gw.yaml in the current folder.';
-  static override description = prose(`On a terminal, asks for the gateway's name, listen port and specs folder. Without a terminal,
+  static override description =
+    prose(`On a terminal, asks for the gateway's name, listen port and specs folder. Without a terminal,
 or with --yes, takes the flags and defaults. Refuses to overwrite an existing gw.yaml unless
 --force is given. The file's first line points editors at gw's JSON Schema.`);
-  static override examples = ['<%= config.bin %> init', '<%= config.bin %> init --yes --name shop --port 8080', '<%= config.bin %> init --yes --force --specs openapi'];
+  static override examples = [
+    '<%= config.bin %> init',
+    '<%= config.bin %> init --yes --name shop --port 8080',
+    '<%= config.bin %> init --yes --force --specs openapi',
+  ];
   static override flags = {
     yes: Flags.boolean({ char: 'y', summary: 'Do not ask; take flags and defaults.', default: false }),
     name: Flags.string({ summary: 'Gateway name (lower-case letters, digits, dashes). Default: the folder name.' }),
@@ -33,7 +38,9 @@ or with --yes, takes the flags and defaults. Refuses to overwrite an existing gw
       });
     }
     if (flags.name !== undefined && !/^[a-z][a-z0-9-]{0,62}$/.test(flags.name)) {
-      throw GwError.of('GW_USAGE', `--name "${flags.name}" is not a valid gateway name`, { hints: ['use lower-case letters, digits and dashes, starting with a letter, e.g. --name shop-gateway'] });
+      throw GwError.of('GW_USAGE', `--name "${flags.name}" is not a valid gateway name`, {
+        hints: ['use lower-case letters, digits and dashes, starting with a letter, e.g. --name shop-gateway'],
+      });
     }
     const defaults: InitAnswers = {
       name: flags.name ?? defaultGatewayName(basename(process.cwd())),
@@ -45,7 +52,10 @@ or with --yes, takes the flags and defaults. Refuses to overwrite an existing gw
     // Loaded here, not at the top: every gw command imports every command class (the prompts library alone is ~30 ms).
     const answers = interactive ? await (await import('../cli/prompts.js')).askInitQuestions(defaults) : defaults;
     const text = renderInitialConfig(file, answers);
-    const [{ parseProject }, { writeConfigFile }] = await Promise.all([import('../project/load.js'), import('../project/write-atomic.js')]);
+    const [{ parseProject }, { writeConfigFile }] = await Promise.all([
+      import('../project/load.js'),
+      import('../project/write-atomic.js'),
+    ]);
     parseProject(text, file, flags.config);
     await writeConfigFile(file, flags.config, text);
     if (this.jsonMode) {
@@ -53,7 +63,11 @@ or with --yes, takes the flags and defaults. Refuses to overwrite an existing gw
       return;
     }
     const c = chalkFor(process.stdout);
-    process.stdout.write(`${c.green('✔')} wrote ${flags.config} for gateway "${answers.name}" on ${answers.host}:${answers.port}\n`);
-    process.stdout.write(`  next: ${c.bold('gw import path/to/openapi.yaml')} for each service, then ${c.bold('gw routes')}\n`);
+    process.stdout.write(
+      `${c.green('✔')} wrote ${flags.config} for gateway "${answers.name}" on ${answers.host}:${answers.port}\n`,
+    );
+    process.stdout.write(
+      `  next: ${c.bold('gw import path/to/openapi.yaml')} for each service, then ${c.bold('gw routes')}\n`,
+    );
   }
 }

@@ -3,7 +3,8 @@ import { prose } from '../cli/prose.js';
 
 export default class Model extends GwCommand {
   static override summary = 'Print the merged gateway model as JSON.';
-  static override description = prose(`The model is what every target and the built-in proxy read: services, upstreams with
+  static override description =
+    prose(`The model is what every target and the built-in proxy read: services, upstreams with
 their targets, routes in precedence order with typed parameters, security requirements and
 effective settings, each with the spec file and JSON pointer it came from. Diagnostics go to
 stderr; the exit code is 1 when there are errors.`);

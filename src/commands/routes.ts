@@ -8,7 +8,8 @@ import type { Gateway, Route } from '../model/types.js';
 
 export default class Routes extends GwCommand {
   static override summary = 'Print the merged route table.';
-  static override description = prose(`One line per route, in the order the gateway matches them (literal segments before
+  static override description =
+    prose(`One line per route, in the order the gateway matches them (literal segments before
 parameters): method, public path, service, upstream, auth as enforced and rate limit. --json prints an array with
 each route's id, operationId, upstream targets and security. Diagnostics go to stderr; the exit
 code is 1 when there are errors.
@@ -27,7 +28,10 @@ segments.`);
   ];
   static override flags = {
     service: Flags.string({ char: 's', summary: 'Only the routes of this service (repeatable).', multiple: true }),
-    path: Flags.string({ char: 'p', summary: 'Only routes under this path prefix, or matching this glob (* one segment, ** any).' }),
+    path: Flags.string({
+      char: 'p',
+      summary: 'Only routes under this path prefix, or matching this glob (* one segment, ** any).',
+    }),
   };
 
   async run(): Promise<void> {
@@ -37,13 +41,26 @@ segments.`);
     const known = (project.config.services ?? []).map((s) => s.name);
     const routes = filterRoutes(gateway.routes, { services: flags.service, path: flags.path }, known);
     if (this.jsonMode) {
-      process.stdout.write(JSON.stringify(routes.map((r) => routeSummary(r, gateway)), null, 2) + '\n');
+      process.stdout.write(
+        JSON.stringify(
+          routes.map((r) => routeSummary(r, gateway)),
+          null,
+          2,
+        ) + '\n',
+      );
     } else {
       const rows = routes.map((r) => {
         const s = routeSummary(r, gateway);
         const more = s.upstream.targets.length > 1 ? ` (+${s.upstream.targets.length - 1})` : '';
         const first = s.upstream.targets[0];
-        return [r.method, r.path, r.service, first ? `${first}${s.upstream.basePath}${more}` : '(none)', s.auth, s.rateLimit];
+        return [
+          r.method,
+          r.path,
+          r.service,
+          first ? `${first}${s.upstream.basePath}${more}` : '(none)',
+          s.auth,
+          s.rateLimit,
+        ];
       });
       const header = ['METHOD', 'PATH', 'SERVICE', 'UPSTREAM', 'AUTH', 'RATE LIMIT'];
       process.stdout.write(formatTable(header, rows, { loose: [1] }) + '\n');
@@ -61,7 +78,11 @@ export function routeSummary(r: Route, g: Gateway) {
     path: r.path,
     service: r.service,
     operationId: r.operationId,
-    upstream: { id: r.upstream, basePath: upstream?.basePath ?? '', targets: upstream?.targets.map((t) => t.url) ?? [] },
+    upstream: {
+      id: r.upstream,
+      basePath: upstream?.basePath ?? '',
+      targets: upstream?.targets.map((t) => t.url) ?? [],
+    },
     upstreamPath: r.upstreamPath,
     auth: describeAuth(r, g.securitySchemes),
     security: r.security,

@@ -5,7 +5,8 @@ import { useColor } from '../cli/output.js';
 
 export default class Serve extends GwCommand {
   static override summary = 'Run the gateway locally: a reverse proxy built from gw.yaml and the specs.';
-  static override description = prose(`Routes every operation of every imported service to its upstream, with the same routing as
+  static override description =
+    prose(`Routes every operation of every imported service to its upstream, with the same routing as
 the generated configs: typed path parameters, 404 and 405 answers, keep-alive pools,
 round-robin/weighted/least-connections balancing, health checks, retries and timeouts.
 Writes an access log line per request; --admin-port exposes /metrics, /__gw/health and
@@ -18,22 +19,56 @@ last good configuration serving. SIGINT/SIGTERM drain requests in flight, then e
   ];
   static override flags = {
     host: Flags.string({ summary: 'Address to listen on (default: listen.host in gw.yaml).' }),
-    port: Flags.integer({ summary: 'Port to listen on; 0 picks a free one (default: listen.port in gw.yaml).', min: 0, max: 65535 }),
-    'admin-port': Flags.integer({ summary: 'Serve /metrics, /__gw/health and /__gw/routes on this port (off unless given; 0 picks one).', min: 0, max: 65535 }),
+    port: Flags.integer({
+      summary: 'Port to listen on; 0 picks a free one (default: listen.port in gw.yaml).',
+      min: 0,
+      max: 65535,
+    }),
+    'admin-port': Flags.integer({
+      summary: 'Serve /metrics, /__gw/health and /__gw/routes on this port (off unless given; 0 picks one).',
+      min: 0,
+      max: 65535,
+    }),
     'admin-host': Flags.string({ summary: 'Address of the admin listener.', default: '127.0.0.1' }),
-    'log-format': Flags.string({ summary: 'Access log: pretty (coloured on a terminal), json (one object a line) or off.', options: ['pretty', 'json', 'off'], default: 'pretty' }),
+    'log-format': Flags.string({
+      summary: 'Access log: pretty (coloured on a terminal), json (one object a line) or off.',
+      options: ['pretty', 'json', 'off'],
+      default: 'pretty',
+    }),
     watch: Flags.boolean({ char: 'w', summary: 'Reload when gw.yaml or a spec changes.', default: false }),
-    'mock-missing': Flags.boolean({ summary: 'Answer from the spec examples for services with no upstream, or none reachable at start-up.', default: false }),
-    'client-header-timeout': Flags.integer({ summary: 'Seconds a client has to send its request headers (default: edge.timeouts.header in gw.yaml, 10 s).', min: 1 }),
-    'client-request-timeout': Flags.integer({ summary: 'Seconds a client has to send its whole request, body included (default: edge.timeouts.request in gw.yaml, 60 s).', min: 1 }),
-    'upstream-connections': Flags.integer({ summary: 'Connections open to each upstream target at most; more requests wait for a free one.', default: 256, min: 1, max: 65535 }),
-    'drain-timeout': Flags.integer({ summary: 'Seconds to let requests in flight finish on shutdown.', default: 10, min: 0 }),
+    'mock-missing': Flags.boolean({
+      summary: 'Answer from the spec examples for services with no upstream, or none reachable at start-up.',
+      default: false,
+    }),
+    'client-header-timeout': Flags.integer({
+      summary: 'Seconds a client has to send its request headers (default: edge.timeouts.header in gw.yaml, 10 s).',
+      min: 1,
+    }),
+    'client-request-timeout': Flags.integer({
+      summary:
+        'Seconds a client has to send its whole request, body included (default: edge.timeouts.request in gw.yaml, 60 s).',
+      min: 1,
+    }),
+    'upstream-connections': Flags.integer({
+      summary: 'Connections open to each upstream target at most; more requests wait for a free one.',
+      default: 256,
+      min: 1,
+      max: 65535,
+    }),
+    'drain-timeout': Flags.integer({
+      summary: 'Seconds to let requests in flight finish on shutdown.',
+      default: 10,
+      min: 0,
+    }),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parseGlobal(Serve);
     // The runtime (undici, prom-client, ioredis, ...) loads only for this command: every gw command imports every command class.
-    const [{ startServeSession }, { readyLine, stoppedLine, waitForStopSignal }] = await Promise.all([import('../cli/serve-session.js'), import('../runtime/start-gateway.js')]);
+    const [{ startServeSession }, { readyLine, stoppedLine, waitForStopSignal }] = await Promise.all([
+      import('../cli/serve-session.js'),
+      import('../runtime/start-gateway.js'),
+    ]);
     const session = await startServeSession(
       {
         config: flags.config,

@@ -6,10 +6,15 @@ import { plural } from '../diagnostics/print.js';
 
 export default class Validate extends GwCommand {
   static override summary = 'Check gw.yaml and every imported spec, and report conflicts between services.';
-  static override description = prose(`Loads gw.yaml, validates each spec, merges them into the gateway model and prints every
+  static override description =
+    prose(`Loads gw.yaml, validates each spec, merges them into the gateway model and prints every
 problem found (errors and warnings), each with its GW_* code, file, JSON pointer, line and a hint.
 Exits 1 when there is an error (or any warning, with --strict).`);
-  static override examples = ['<%= config.bin %> validate', '<%= config.bin %> validate --config deploy/gw.yaml --strict', '<%= config.bin %> validate --json'];
+  static override examples = [
+    '<%= config.bin %> validate',
+    '<%= config.bin %> validate --config deploy/gw.yaml --strict',
+    '<%= config.bin %> validate --json',
+  ];
   static override flags = {
     strict: Flags.boolean({ summary: 'Fail on warnings too.', default: false }),
   };
@@ -20,7 +25,9 @@ Exits 1 when there is an error (or any warning, with --strict).`);
     const { gateway, diagnostics } = await loadGateway(flags.config);
     if (!this.jsonMode && diagnostics.length === 0) {
       const c = chalkFor(process.stderr);
-      process.stderr.write(c.dim(`${plural(gateway.services.length, 'service')}, ${plural(gateway.routes.length, 'route')}\n`));
+      process.stderr.write(
+        c.dim(`${plural(gateway.services.length, 'service')}, ${plural(gateway.routes.length, 'route')}\n`),
+      );
     }
     this.report(diagnostics, { strict: flags.strict });
   }

@@ -46,13 +46,24 @@ function judgePair(a: Route, b: Route): Diagnostic | undefined {
     });
   }
   if (shapeOf(a) === shapeOf(b)) {
-    return createDiagnostic('GW_ROUTE_AMBIGUOUS', `${a.method} ${a.path} (${who(a)}) and ${b.method} ${b.path} (${who(b)}) differ only in parameter names, so no request can tell them apart`, {
-      locations: [a.source, b.source],
-      hints: fixHints(b),
-    });
+    return createDiagnostic(
+      'GW_ROUTE_AMBIGUOUS',
+      `${a.method} ${a.path} (${who(a)}) and ${b.method} ${b.path} (${who(b)}) differ only in parameter names, so no request can tell them apart`,
+      {
+        locations: [a.source, b.source],
+        hints: fixHints(b),
+      },
+    );
   }
-  return createDiagnostic('GW_ROUTE_SHADOWED', `${a.method} ${a.path} (${who(a)}) and ${b.method} ${b.path} (${who(b)}) both match "${sample}"; ${a.path} wins (${precedenceReason(a, b)})`, {
-    locations: [a.source, b.source],
-    hints: ['nothing to do if that is intended; the precedence rule is in docs/routing.md', `otherwise rename one path, or exclude one with \`x-gw: { exclude: true }\``],
-  });
+  return createDiagnostic(
+    'GW_ROUTE_SHADOWED',
+    `${a.method} ${a.path} (${who(a)}) and ${b.method} ${b.path} (${who(b)}) both match "${sample}"; ${a.path} wins (${precedenceReason(a, b)})`,
+    {
+      locations: [a.source, b.source],
+      hints: [
+        'nothing to do if that is intended; the precedence rule is in docs/routing.md',
+        `otherwise rename one path, or exclude one with \`x-gw: { exclude: true }\``,
+      ],
+    },
+  );
 }

@@ -22,7 +22,9 @@ export interface MergeResult {
  * precedence rule), so the same specs in any order give the same model, byte for byte.
  */
 export function mergeFragments(fragments: readonly ServiceFragment[], options: GatewayOptions): MergeResult {
-  const sorted = [...fragments].sort((a, b) => cmp(a.service.name, b.service.name) || cmp(a.service.source.file, b.service.source.file));
+  const sorted = [...fragments].sort(
+    (a, b) => cmp(a.service.name, b.service.name) || cmp(a.service.source.file, b.service.source.file),
+  );
   const diagnostics: Diagnostic[] = [...findDuplicateServices(sorted), ...findMissingUpstreams(sorted)];
   const routes: Route[] = sorted.flatMap((f) => f.routes).sort(compareRoutes);
   diagnostics.push(...findRouteConflicts(routes));
@@ -47,10 +49,14 @@ function findDuplicateServices(fragments: readonly ServiceFragment[]): Diagnosti
     const b = fragments[i]!.service;
     if (a.name !== b.name) continue;
     out.push(
-      createDiagnostic('GW_SERVICE_DUPLICATE', `two services are named "${a.name}" ("${a.source.file}" and "${b.source.file}")`, {
-        locations: [a.source, b.source],
-        hints: ['give one of them another `name` in gw.yaml, or re-import it with `gw import FILE --name NEW-NAME`'],
-      }),
+      createDiagnostic(
+        'GW_SERVICE_DUPLICATE',
+        `two services are named "${a.name}" ("${a.source.file}" and "${b.source.file}")`,
+        {
+          locations: [a.source, b.source],
+          hints: ['give one of them another `name` in gw.yaml, or re-import it with `gw import FILE --name NEW-NAME`'],
+        },
+      ),
     );
   }
   return out;
@@ -66,13 +72,17 @@ export function findMissingUpstreams(fragments: readonly ServiceFragment[]): Dia
       if (!used.has(u.id) || u.targets.length > 0) continue;
       const where: Location = u.source;
       out.push(
-        createDiagnostic('GW_SERVICE_NO_UPSTREAM', `service "${f.service.name}" has routes but no upstream: the servers for them${u.basePath ? ` ("${u.basePath}")` : ''} name no host`, {
-          locations: [where],
-          hints: [
-            `tell gw where it runs: \`gw import ${f.service.source.file} --upstream http://HOST:PORT\` (repeatable), or services[].upstreams in gw.yaml`,
-            'or give the spec an absolute `servers` URL (host, basePath and schemes in Swagger 2.0)',
-          ],
-        }),
+        createDiagnostic(
+          'GW_SERVICE_NO_UPSTREAM',
+          `service "${f.service.name}" has routes but no upstream: the servers for them${u.basePath ? ` ("${u.basePath}")` : ''} name no host`,
+          {
+            locations: [where],
+            hints: [
+              `tell gw where it runs: \`gw import ${f.service.source.file} --upstream http://HOST:PORT\` (repeatable), or services[].upstreams in gw.yaml`,
+              'or give the spec an absolute `servers` URL (host, basePath and schemes in Swagger 2.0)',
+            ],
+          },
+        ),
       );
     }
   }

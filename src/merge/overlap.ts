@@ -2,7 +2,22 @@ import { segmentRegex } from '../model/path.js';
 import type { PathParam, PathSegment, Route } from '../model/types.js';
 
 /** Values tried for parameters; typed templates that share none of them are taken as disjoint (best effort). */
-const PROBES = ['x', '1', '123', 'true', 'a-1', 'abc', 'ABC', 'A1', 'ABC-123', 'a_b', '1.5', 'x.json', 'a1b2c3', '2024-01-01'];
+const PROBES = [
+  'x',
+  '1',
+  '123',
+  'true',
+  'a-1',
+  'abc',
+  'ABC',
+  'A1',
+  'ABC-123',
+  'a_b',
+  '1.5',
+  'x.json',
+  'a1b2c3',
+  '2024-01-01',
+];
 
 /** Per segment of a route: its literal text (when it has no parameter), its regex and sample values. Built once. */
 interface SegmentInfo {
@@ -26,7 +41,9 @@ function infoOf(s: PathSegment, params: readonly PathParam[]): SegmentInfo {
     const only = s.parts.length === 1 ? s.parts[0] : undefined;
     for (const v of (only && 'param' in only ? byName.get(only.param)?.enum : undefined) ?? []) out.add(String(v));
     for (const probe of PROBES) {
-      const v = s.parts.map((p) => ('literal' in p ? p.literal : String(byName.get(p.param)?.enum?.[0] ?? probe))).join('');
+      const v = s.parts
+        .map((p) => ('literal' in p ? p.literal : String(byName.get(p.param)?.enum?.[0] ?? probe)))
+        .join('');
       if (regex.test(v)) out.add(v);
     }
     samples = [...out];
@@ -81,5 +98,7 @@ export function commonPath(a: Route, b: Route): string | undefined {
 
 /** The template with parameter names blanked: equal shapes differ only in names. */
 export function shapeOf(route: Route): string {
-  return route.segments.map((s) => '/' + s.parts.map((p) => ('literal' in p ? p.literal : '{}')).join('')).join('') || '/';
+  return (
+    route.segments.map((s) => '/' + s.parts.map((p) => ('literal' in p ? p.literal : '{}')).join('')).join('') || '/'
+  );
 }

@@ -21,7 +21,10 @@ function describeNeed(s: SecurityScheme | undefined, scopes: readonly string[]):
   if (!s) return 'credentials';
   if (s.type === 'apiKey') return `an API key in the ${s.paramName} ${s.in === 'query' ? 'query parameter' : s.in}`;
   if (s.type === 'http' && s.scheme === 'basic') return 'HTTP basic credentials';
-  if (isBearer(s)) return scopes.length ? `a bearer token with the scope${scopes.length > 1 ? 's' : ''} ${scopes.join(' ')}` : 'a bearer token';
+  if (isBearer(s))
+    return scopes.length
+      ? `a bearer token with the scope${scopes.length > 1 ? 's' : ''} ${scopes.join(' ')}`
+      : 'a bearer token';
   if (s.type === 'mutualTLS') return 'a client certificate';
   return `${s.scheme ?? s.type} credentials`;
 }
@@ -29,7 +32,8 @@ function describeNeed(s: SecurityScheme | undefined, scopes: readonly string[]):
 /** The challenge for one scheme (RFC 9110 11.6.1); apiKey has no registered scheme, so gw names it `ApiKey` with where the key goes. */
 function challenge(s: SecurityScheme | undefined, realm: string, invalidToken: boolean): string | undefined {
   if (!s || s.type === 'mutualTLS') return undefined;
-  if (s.type === 'apiKey') return `ApiKey realm=${realm}, in=${quoteHttp(s.in ?? 'header')}, name=${quoteHttp(s.paramName ?? '')}`;
+  if (s.type === 'apiKey')
+    return `ApiKey realm=${realm}, in=${quoteHttp(s.in ?? 'header')}, name=${quoteHttp(s.paramName ?? '')}`;
   if (s.type === 'http' && s.scheme === 'basic') return `Basic realm=${realm}, charset="UTF-8"`;
   if (isBearer(s)) return invalidToken ? `Bearer realm=${realm}, error="invalid_token"` : `Bearer realm=${realm}`;
   const name = s.scheme ?? 'unknown';
@@ -37,19 +41,36 @@ function challenge(s: SecurityScheme | undefined, realm: string, invalidToken: b
 }
 
 /** WWW-Authenticate of a 401: one challenge per scheme the requirements name, in spec order. */
-export function authChallenges(security: readonly SecurityRequirement[], schemes: ReadonlyMap<string, SecurityScheme>, realmName: string, invalidToken: boolean): string {
+export function authChallenges(
+  security: readonly SecurityRequirement[],
+  schemes: ReadonlyMap<string, SecurityScheme>,
+  realmName: string,
+  invalidToken: boolean,
+): string {
   const realm = quoteHttp(realmName);
-  return [...new Set(security.flatMap((r) => r.schemes.map((x) => challenge(schemes.get(x.scheme), realm, invalidToken))).filter((c): c is string => c !== undefined))].join(', ');
+  return [
+    ...new Set(
+      security
+        .flatMap((r) => r.schemes.map((x) => challenge(schemes.get(x.scheme), realm, invalidToken)))
+        .filter((c): c is string => c !== undefined),
+    ),
+  ].join(', ');
 }
 
 /** WWW-Authenticate of a 403 for one requirement: `insufficient_scope` with its scopes when it takes a bearer token (RFC 6750), else none. */
-export function forbiddenChallenge(requirement: SecurityRequirement, schemes: ReadonlyMap<string, SecurityScheme>, realmName: string): string {
+export function forbiddenChallenge(
+  requirement: SecurityRequirement,
+  schemes: ReadonlyMap<string, SecurityScheme>,
+  realmName: string,
+): string {
   const scopes = [...new Set(requirement.schemes.flatMap((x) => x.scopes))];
   const bearer = requirement.schemes.some((x) => {
     const s = schemes.get(x.scheme);
     return s !== undefined && isBearer(s);
   });
-  return bearer ? `Bearer realm=${quoteHttp(realmName)}, error="insufficient_scope", scope=${quoteHttp(scopes.join(' '))}` : '';
+  return bearer
+    ? `Bearer realm=${quoteHttp(realmName)}, error="insufficient_scope", scope=${quoteHttp(scopes.join(' '))}`
+    : '';
 }
 
 export interface AuthAnswerText {
@@ -61,20 +82,38 @@ export interface AuthAnswerText {
  * A route's 401 and 403 answers: the detail says what the operation accepts ("an API key in the
  * X-Api-Key header, or HTTP basic credentials"); `forbidden` has one answer per requirement.
  */
-export function authAnswerTexts(security: readonly SecurityRequirement[], schemes: ReadonlyMap<string, SecurityScheme>, realmName: string): {
+export function authAnswerTexts(
+  security: readonly SecurityRequirement[],
+  schemes: ReadonlyMap<string, SecurityScheme>,
+  realmName: string,
+): {
   missing: AuthAnswerText;
   invalid: AuthAnswerText;
   invalidToken: AuthAnswerText;
   forbidden: AuthAnswerText[];
 } {
-  const accepts = security.map((r) => r.schemes.map((x) => describeNeed(schemes.get(x.scheme), x.scopes)).join(' and ')).join(', or ');
+  const accepts = security
+    .map((r) => r.schemes.map((x) => describeNeed(schemes.get(x.scheme), x.scopes)).join(' and '))
+    .join(', or ');
   return {
-    missing: { detail: `this operation needs ${accepts}`, challenge: authChallenges(security, schemes, realmName, false) },
-    invalid: { detail: `the credentials sent are not valid; this operation needs ${accepts}`, challenge: authChallenges(security, schemes, realmName, false) },
-    invalidToken: { detail: `the bearer token is not valid (signature, issuer, audience or lifetime); this operation needs ${accepts}`, challenge: authChallenges(security, schemes, realmName, true) },
+    missing: {
+      detail: `this operation needs ${accepts}`,
+      challenge: authChallenges(security, schemes, realmName, false),
+    },
+    invalid: {
+      detail: `the credentials sent are not valid; this operation needs ${accepts}`,
+      challenge: authChallenges(security, schemes, realmName, false),
+    },
+    invalidToken: {
+      detail: `the bearer token is not valid (signature, issuer, audience or lifetime); this operation needs ${accepts}`,
+      challenge: authChallenges(security, schemes, realmName, true),
+    },
     forbidden: security.map((r) => {
       const scopes = [...new Set(r.schemes.flatMap((x) => x.scopes))];
-      return { detail: `the credentials are valid but lack the scope${scopes.length > 1 ? 's' : ''} this operation needs: ${scopes.join(' ')}`, challenge: forbiddenChallenge(r, schemes, realmName) };
+      return {
+        detail: `the credentials are valid but lack the scope${scopes.length > 1 ? 's' : ''} this operation needs: ${scopes.join(' ')}`,
+        challenge: forbiddenChallenge(r, schemes, realmName),
+      };
     }),
   };
 }

@@ -44,8 +44,16 @@ export function describeAuth(route: Route, schemes: readonly SecurityScheme[]): 
 export function describeRateLimit(limit: RateLimit | null): string {
   if (!limit) return '-';
   const ms = limit.windowMs;
-  const window = ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : ms % 60_000 === 0 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+  const window =
+    ms % 3_600_000 === 0
+      ? `${ms / 3_600_000}h`
+      : ms % 60_000 === 0
+        ? `${ms / 60_000}m`
+        : ms % 1000 === 0
+          ? `${ms / 1000}s`
+          : `${ms}ms`;
   const key = limit.key.kind === 'header' ? `header ${limit.key.name}` : limit.key.kind;
-  const scope = limit.counter === 'gateway' ? ', gateway-wide' : limit.counter.startsWith('service:') ? ', service-wide' : '';
+  const scope =
+    limit.counter === 'gateway' ? ', gateway-wide' : limit.counter.startsWith('service:') ? ', service-wide' : '';
   return `${limit.requests}/${window} per ${key}${scope}`;
 }

@@ -1,4 +1,23 @@
-const FILLER = new Set(['api', 'apis', 'openapi', 'swagger', 'spec', 'specification', 'service', 'services', 'rest', 'http', 'official', 'the', 'a', 'an', 'for', 'of', 'and', 'server']);
+const FILLER = new Set([
+  'api',
+  'apis',
+  'openapi',
+  'swagger',
+  'spec',
+  'specification',
+  'service',
+  'services',
+  'rest',
+  'http',
+  'official',
+  'the',
+  'a',
+  'an',
+  'for',
+  'of',
+  'and',
+  'server',
+]);
 
 /**
  * A service name from a spec title: the part before any " - ", ":", "+", "(" or "|", in
@@ -15,7 +34,12 @@ export function deriveServiceName(title: string): string {
     .replace(/['’]s\b/g, '')
     .split(/[^a-z0-9]+/)
     .filter((w) => w && !FILLER.has(w) && !/^v?\d+$/.test(w));
-  const name = words.slice(0, 3).join('-').replace(/^[^a-z]+/, '').slice(0, 63).replace(/-+$/, '');
+  const name = words
+    .slice(0, 3)
+    .join('-')
+    .replace(/^[^a-z]+/, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
   if (/^[a-z][a-z0-9-]*$/.test(name)) return name;
   return /\bapi\b/i.test(head) ? 'api' : '';
 }

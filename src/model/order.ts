@@ -39,8 +39,10 @@ export function precedenceReason(winner: Route, loser: Route): string {
     const kw = segmentKey(winner.segments[i]!);
     const kl = segmentKey(loser.segments[i]!);
     if (kw.kind !== kl.kind) return `at segment ${i + 1}, ${KIND_NAMES[kw.kind]} beats ${KIND_NAMES[kl.kind]}`;
-    if (kw.kind === 1 && kw.literalLength !== kl.literalLength) return `at segment ${i + 1}, more literal text beats less`;
-    if (kw.text !== kl.text) return `at segment ${i + 1}, the tie between two ${kw.kind === 1 ? 'mixed segments' : 'segments'} goes to text order`;
+    if (kw.kind === 1 && kw.literalLength !== kl.literalLength)
+      return `at segment ${i + 1}, more literal text beats less`;
+    if (kw.text !== kl.text)
+      return `at segment ${i + 1}, the tie between two ${kw.kind === 1 ? 'mixed segments' : 'segments'} goes to text order`;
   }
   return 'the paths tie, so text order decides';
 }

@@ -28,9 +28,11 @@ function parseSegment(text: string, path: string): PathPart[] {
     if (close < open) throw new PathTemplateError(`path "${path}" has a "}" without its "{"`);
     if (open > 0) parts.push({ literal: rest.slice(0, open) });
     const name = rest.slice(open + 1, close);
-    if (!/^[^{}]+$/.test(name)) throw new PathTemplateError(`path "${path}" has an empty or nested parameter "{${name}}"`);
+    if (!/^[^{}]+$/.test(name))
+      throw new PathTemplateError(`path "${path}" has an empty or nested parameter "{${name}}"`);
     const last = parts[parts.length - 1];
-    if (last && 'param' in last) throw new PathTemplateError(`path "${path}" has two parameters with nothing between them`);
+    if (last && 'param' in last)
+      throw new PathTemplateError(`path "${path}" has two parameters with nothing between them`);
     parts.push({ param: name });
     rest = rest.slice(close + 1);
   }
@@ -61,7 +63,12 @@ export function segmentRank(segment: PathSegment): number {
  */
 export function paramPattern(schema: ParamSchema): string {
   if (schema.enum && schema.enum.length > 0) return schema.enum.map((v) => escapeRegex(String(v))).join('|');
-  if (schema.type !== 'integer' && schema.type !== 'number' && schema.type !== 'boolean' && schema.pattern !== undefined) {
+  if (
+    schema.type !== 'integer' &&
+    schema.type !== 'number' &&
+    schema.type !== 'boolean' &&
+    schema.pattern !== undefined
+  ) {
     const inner = embeddablePattern(schema.pattern);
     if (inner !== undefined) return inner;
   }
@@ -162,7 +169,9 @@ export function compileMatch(segments: readonly PathSegment[], params: readonly 
 /** The anchored regex one segment value must match: the same typing as the route regex. */
 export function segmentRegex(segment: PathSegment, params: readonly PathParam[]): RegExp {
   const byName = new Map(params.map((p) => [p.name, p.schema]));
-  const re = segment.parts.map((p) => ('literal' in p ? escapeRegex(p.literal) : `(?:${paramPattern(byName.get(p.param) ?? {})})`)).join('');
+  const re = segment.parts
+    .map((p) => ('literal' in p ? escapeRegex(p.literal) : `(?:${paramPattern(byName.get(p.param) ?? {})})`))
+    .join('');
   return new RegExp(`^(?:${re})$`);
 }
 

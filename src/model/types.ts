@@ -92,7 +92,16 @@ export interface Service {
 /** A JSON object from a spec, passed through to the public spec as it is. */
 export type JsonObject = { [key: string]: unknown };
 
-export type ComponentKind = 'schemas' | 'responses' | 'parameters' | 'examples' | 'requestBodies' | 'headers' | 'links' | 'callbacks' | 'pathItems';
+export type ComponentKind =
+  | 'schemas'
+  | 'responses'
+  | 'parameters'
+  | 'examples'
+  | 'requestBodies'
+  | 'headers'
+  | 'links'
+  | 'callbacks'
+  | 'pathItems';
 
 /** One entry of a service's components, named uniquely within its kind and service. */
 export interface ApiComponent {
@@ -349,4 +358,6 @@ export type SchemeCredentials =
       clockSkewMs: number;
     };
 
-export type RateLimitStore = { kind: 'memory' } | { kind: 'redis'; url: { url: string } | { env: string }; failMode: 'open' | 'closed' };
+export type RateLimitStore =
+  | { kind: 'memory' }
+  | { kind: 'redis'; url: { url: string } | { env: string }; failMode: 'open' | 'closed' };

@@ -37,6 +37,11 @@ services: []
 
 /** A gateway name from a folder name: lower-case, dashes; "gateway" when nothing usable is left. */
 export function defaultGatewayName(folder: string): string {
-  const slug = folder.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^[^a-z]+/, '').replace(/-+$/, '').slice(0, 63);
+  const slug = folder
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^[^a-z]+/, '')
+    .replace(/-+$/, '')
+    .slice(0, 63);
   return slug || 'gateway';
 }

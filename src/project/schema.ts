@@ -38,7 +38,11 @@ export function compileGwSchema({ source = false } = {}): Validators & { ajv: Aj
   const { Ajv } = require('ajv') as typeof import('ajv');
   const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, ...(source ? { code: { source: true } } : {}) });
   ajv.addSchema(schema);
-  return { ajv, config: ajv.getSchema(schema.$id)!, settings: ajv.compile({ $id: 'gw-settings', $ref: `${schema.$id}#/definitions/settings` }) };
+  return {
+    ajv,
+    config: ajv.getSchema(schema.$id)!,
+    settings: ajv.compile({ $id: 'gw-settings', $ref: `${schema.$id}#/definitions/settings` }),
+  };
 }
 
 function getValidators(): Validators {
@@ -72,12 +76,22 @@ function corsProblems(value: unknown, pointer: string): SchemaProblem[] {
   for (const [key, v] of Object.entries(value)) {
     const at = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
     const cors = v as { credentials?: unknown; origins?: unknown };
-    if (key === 'cors' && typeof v === 'object' && v !== null && cors.credentials === true && Array.isArray(cors.origins) && cors.origins.includes('*')) {
+    if (
+      key === 'cors' &&
+      typeof v === 'object' &&
+      v !== null &&
+      cors.credentials === true &&
+      Array.isArray(cors.origins) &&
+      cors.origins.includes('*')
+    ) {
       out.push({
         kind: 'invalid',
         pointer: `${at}/origins`,
         message: 'origins ["*"] cannot go with credentials: true: any web site could call with the user\'s cookies',
-        hints: ['list the origins that may call with credentials, e.g. origins: [https://app.example.com]', 'or drop credentials: true'],
+        hints: [
+          'list the origins that may call with credentials, e.g. origins: [https://app.example.com]',
+          'or drop credentials: true',
+        ],
       });
     } else out.push(...corsProblems(v, at));
   }
@@ -118,24 +132,63 @@ function explainOne(e: ErrorObject): SchemaProblem {
       const close = suggestClosest(key, known);
       const hints = [close ? `did you mean "${close}"?` : `known keys here: ${known.join(', ')}`];
       const parentPath = readablePath(e.instancePath);
-      return { kind: 'unknown-key', pointer: `${pointer}/${escapeKey(key)}`, message: `unknown key "${key}"${parentPath ? ` in ${parentPath}` : ''}`, hints };
+      return {
+        kind: 'unknown-key',
+        pointer: `${pointer}/${escapeKey(key)}`,
+        message: `unknown key "${key}"${parentPath ? ` in ${parentPath}` : ''}`,
+        hints,
+      };
     }
     case 'required': {
       const key = String((e.params as { missingProperty: string }).missingProperty);
       const parentPath = readablePath(e.instancePath);
-      return { kind: 'invalid', pointer, message: `missing required key "${key}"${parentPath ? ` in ${parentPath}` : ''}`, hints: [] };
+      return {
+        kind: 'invalid',
+        pointer,
+        message: `missing required key "${key}"${parentPath ? ` in ${parentPath}` : ''}`,
+        hints: [],
+      };
     }
     case 'enum':
-      return { kind: 'invalid', pointer, message: `${value} is not allowed for "${where}"`, hints: [`use one of: ${((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ')}`] };
+      return {
+        kind: 'invalid',
+        pointer,
+        message: `${value} is not allowed for "${where}"`,
+        hints: [
+          `use one of: ${((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ')}`,
+        ],
+      };
     case 'const':
-      return { kind: 'invalid', pointer, message: `"${where}" must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}, not ${value}`, hints: [] };
+      return {
+        kind: 'invalid',
+        pointer,
+        message: `"${where}" must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}, not ${value}`,
+        hints: [],
+      };
     case 'type':
-      return { kind: 'invalid', pointer, message: `${value} is not valid for "${where}"`, hints: [`expected ${(e.params as { type: string }).type}`] };
+      return {
+        kind: 'invalid',
+        pointer,
+        message: `${value} is not valid for "${where}"`,
+        hints: [`expected ${(e.params as { type: string }).type}`],
+      };
     case 'oneOf':
     case 'pattern':
-      return { kind: 'invalid', pointer, message: `${value} is not valid for "${where}"`, hints: parent?.description ? [`"${where}": ${parent.description}`] : [`expected ${e.message ?? 'another value'}`] };
+      return {
+        kind: 'invalid',
+        pointer,
+        message: `${value} is not valid for "${where}"`,
+        hints: parent?.description
+          ? [`"${where}": ${parent.description}`]
+          : [`expected ${e.message ?? 'another value'}`],
+      };
     default:
-      return { kind: 'invalid', pointer, message: `${value} is not valid for "${where}": it ${e.message ?? 'does not fit the schema'}`, hints: [] };
+      return {
+        kind: 'invalid',
+        pointer,
+        message: `${value} is not valid for "${where}": it ${e.message ?? 'does not fit the schema'}`,
+        hints: [],
+      };
   }
 }
 

@@ -1,5 +1,20 @@
-import type { AuthFailureLimit, Balancing, Cors, HealthCheck, RateLimit, RateLimitKey, RouteSettings } from '../model/types.js';
-import type { CorsInput, DurationInput, FailureLimitInput, RateLimitInput, SettingsInput, SizeInput } from './config.js';
+import type {
+  AuthFailureLimit,
+  Balancing,
+  Cors,
+  HealthCheck,
+  RateLimit,
+  RateLimitKey,
+  RouteSettings,
+} from '../model/types.js';
+import type {
+  CorsInput,
+  DurationInput,
+  FailureLimitInput,
+  RateLimitInput,
+  SettingsInput,
+  SizeInput,
+} from './config.js';
 
 /** Gateway defaults: the lowest layer of every setting. docs/x-gw.md lists them. */
 export const DEFAULT_ROUTE_SETTINGS: RouteSettings = {
@@ -95,7 +110,12 @@ export function resolveRouteSettings(s: SettingsInput, at: RouteContext): RouteS
 
 export function resolveRateLimit(r: RateLimitInput, at: RouteContext): RateLimit {
   const key = r.key ?? 'ip';
-  const parsed: RateLimitKey = key === 'ip' ? { kind: 'ip' } : key === 'consumer' ? { kind: 'consumer' } : { kind: 'header', name: key.slice('header:'.length).toLowerCase() };
+  const parsed: RateLimitKey =
+    key === 'ip'
+      ? { kind: 'ip' }
+      : key === 'consumer'
+        ? { kind: 'consumer' }
+        : { kind: 'header', name: key.slice('header:'.length).toLowerCase() };
   const scope = r.scope ?? 'route';
   return {
     requests: r.requests,

@@ -10,13 +10,21 @@ export function subscribeAccessLog(format: LogFormat, write: (line: string) => v
   const listener = (message: unknown) => {
     const e = message as RequestEvent;
     if (format === 'json') {
-      write(JSON.stringify({ ...e, time: new Date(e.time).toISOString(), durationMs: Math.round(e.durationMs * 1000) / 1000 }) + '\n');
+      write(
+        JSON.stringify({
+          ...e,
+          time: new Date(e.time).toISOString(),
+          durationMs: Math.round(e.durationMs * 1000) / 1000,
+        }) + '\n',
+      );
       return;
     }
     const status = paint(e.status >= 500 ? 31 : e.status >= 400 ? 33 : 32, String(e.status));
     const where = e.route ? `${e.route} -> ${e.target ?? e.code ?? '-'}` : (e.code ?? '-');
     const consumer = e.consumer !== null ? `consumer=${e.consumer} ` : '';
-    write(`${new Date(e.time).toISOString()} ${status} ${e.method} ${e.path} ${paint(2, where)} ${e.durationMs.toFixed(1)}ms ${e.bytesOut}B ${consumer}${paint(2, e.requestId)}\n`);
+    write(
+      `${new Date(e.time).toISOString()} ${status} ${e.method} ${e.path} ${paint(2, where)} ${e.durationMs.toFixed(1)}ms ${e.bytesOut}B ${consumer}${paint(2, e.requestId)}\n`,
+    );
   };
   diagnosticsChannel.subscribe('gw:request', listener);
   return () => diagnosticsChannel.unsubscribe('gw:request', listener);

@@ -24,18 +24,32 @@ export function createAdminServer(gateway: GatewayServer, metrics: GatewayMetric
     if (path === '/__gw/health') {
       const now = Date.now();
       // A mocked service's upstream is never contacted: no targets to report, and it never degrades the gateway.
-      const target = (t: TargetState) => ({ url: t.url, healthy: t.healthy, ejected: t.ejectedUntil > now, inFlight: t.active });
+      const target = (t: TargetState) => ({
+        url: t.url,
+        healthy: t.healthy,
+        ejected: t.ejectedUntil > now,
+        inFlight: t.active,
+      });
       const upstreams = [...compiled.upstreams.values()].map((u) => ({
         id: u.id,
         mocked: u.mocked,
         targets: u.mocked ? [] : u.targets.map(target),
       }));
       const ok = upstreams.every((u) => u.targets.length === 0 || u.targets.some((t) => t.healthy && !t.ejected));
-      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: ok ? 'ok' : 'degraded', upstreams }, null, 2) + '\n');
+      res
+        .writeHead(ok ? 200 : 503, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ status: ok ? 'ok' : 'degraded', upstreams }, null, 2) + '\n');
       return;
     }
     if (path === '/__gw/routes') {
-      const routes = compiled.gateway.routes.map((r) => ({ id: r.id, method: r.method, path: r.path, service: r.service, upstream: r.upstream, upstreamPath: r.upstreamPath }));
+      const routes = compiled.gateway.routes.map((r) => ({
+        id: r.id,
+        method: r.method,
+        path: r.path,
+        service: r.service,
+        upstream: r.upstream,
+        upstreamPath: r.upstreamPath,
+      }));
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(routes, null, 2) + '\n');
       return;
     }

@@ -5,38 +5,94 @@ import type { RequestFacts } from './proxy.js';
 import { checkRateLimit, limitKey, type LimitOutcome } from './rate-limit/rate-limiter.js';
 import type { BodyIntake } from './body-intake.js';
 import { readBody, type BodyRead, type BodyReadOptions } from './read-body.js';
-import { bodySchemaFor, checkJsonBody, checkParameters, declaredMediaTypes, describeFieldError, missingBody, type FieldError } from './validate/validate-request.js';
+import {
+  bodySchemaFor,
+  checkJsonBody,
+  checkParameters,
+  declaredMediaTypes,
+  describeFieldError,
+  missingBody,
+  type FieldError,
+} from './validate/validate-request.js';
 import type { ValidateFunction } from 'ajv';
 
 /** How a stage answers the client itself (server.ts): a problem+json with the route's extra headers, and the access-log event. */
-export type Refuse = (req: IncomingMessage, res: ServerResponse, facts: RequestFacts, route: CompiledRoute, code: Code, detail: string, headers?: Record<string, string>, members?: Record<string, unknown>, drain?: boolean) => void;
+export type Refuse = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  facts: RequestFacts,
+  route: CompiledRoute,
+  code: Code,
+  detail: string,
+  headers?: Record<string, string>,
+  members?: Record<string, unknown>,
+  drain?: boolean,
+) => void;
 
 /**
  * The stages after auth, in the agreed order: rate limit, then validation. true: forward the
  * request; false: a stage has answered it. Synchronous unless a stage has to wait (Redis, or
  * reading a JSON body to check it), so a route limited in memory pays no promise.
  */
-export function admitRequest(req: IncomingMessage, res: ServerResponse, route: CompiledRoute, facts: RequestFacts, pathValues: readonly string[], query: string, refuse: Refuse, intake: BodyIntake): boolean | Promise<boolean> {
+export function admitRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  route: CompiledRoute,
+  facts: RequestFacts,
+  pathValues: readonly string[],
+  query: string,
+  refuse: Refuse,
+  intake: BodyIntake,
+): boolean | Promise<boolean> {
   const limit = route.rateLimit;
   if (limit !== null) {
     const outcome = checkRateLimit(limit, limitKey(limit, req, facts.consumer), Date.now());
     if (outcome instanceof Promise) {
-      return outcome.then((o) => applyLimit(req, res, route, facts, o, refuse) && (route.validator === null || validate(req, res, route, facts, pathValues, query, refuse, intake)));
+      return outcome.then(
+        (o) =>
+          applyLimit(req, res, route, facts, o, refuse) &&
+          (route.validator === null || validate(req, res, route, facts, pathValues, query, refuse, intake)),
+      );
     }
     if (!applyLimit(req, res, route, facts, outcome, refuse)) return false;
   }
   return route.validator === null ? true : validate(req, res, route, facts, pathValues, query, refuse, intake);
 }
 
-function applyLimit(req: IncomingMessage, res: ServerResponse, route: CompiledRoute, facts: RequestFacts, outcome: LimitOutcome, refuse: Refuse): boolean {
+function applyLimit(
+  req: IncomingMessage,
+  res: ServerResponse,
+  route: CompiledRoute,
+  facts: RequestFacts,
+  outcome: LimitOutcome,
+  refuse: Refuse,
+): boolean {
   if (outcome.kind === 'unchecked') return true;
   if (outcome.kind === 'unavailable') {
-    refuse(req, res, facts, route, 'GW_HTTP_RATE_LIMIT_UNAVAILABLE', 'the rate-limit store cannot be reached; retry shortly', { 'retry-after': '1' });
+    refuse(
+      req,
+      res,
+      facts,
+      route,
+      'GW_HTTP_RATE_LIMIT_UNAVAILABLE',
+      'the rate-limit store cannot be reached; retry shortly',
+      { 'retry-after': '1' },
+    );
     return false;
   }
-  facts.responseHeaders = facts.responseHeaders && facts.responseHeaders.length > 0 ? [...facts.responseHeaders, ...outcome.headers] : outcome.headers;
+  facts.responseHeaders =
+    facts.responseHeaders && facts.responseHeaders.length > 0
+      ? [...facts.responseHeaders, ...outcome.headers]
+      : outcome.headers;
   if (outcome.kind === 'allowed') return true;
-  refuse(req, res, facts, route, 'GW_HTTP_TOO_MANY_REQUESTS', `the limit of ${route.rateLimit!.requests} requests per window is used up; retry in ${outcome.retryAfterSeconds} s`);
+  refuse(
+    req,
+    res,
+    facts,
+    route,
+    'GW_HTTP_TOO_MANY_REQUESTS',
+    `the limit of ${route.rateLimit!.requests} requests per window is used up; retry in ${outcome.retryAfterSeconds} s`,
+  );
   return false;
 }
 
@@ -44,7 +100,16 @@ function applyLimit(req: IncomingMessage, res: ServerResponse, route: CompiledRo
  * Parameters at once; then the body's media type must be one the operation declares (415), and a
  * JSON body is read whole (up to maxBodySize), checked, and then sent on from memory.
  */
-function validate(req: IncomingMessage, res: ServerResponse, route: CompiledRoute, facts: RequestFacts, pathValues: readonly string[], query: string, refuse: Refuse, intake: BodyIntake): boolean | Promise<boolean> {
+function validate(
+  req: IncomingMessage,
+  res: ServerResponse,
+  route: CompiledRoute,
+  facts: RequestFacts,
+  pathValues: readonly string[],
+  query: string,
+  refuse: Refuse,
+  intake: BodyIntake,
+): boolean | Promise<boolean> {
   const v = route.validator!;
   const wrong = checkParameters(v, req, query, pathValues);
   if (wrong) return invalid(req, res, route, facts, wrong, refuse);
@@ -56,15 +121,31 @@ function validate(req: IncomingMessage, res: ServerResponse, route: CompiledRout
   const schema = bodySchemaFor(v, facts.contentType);
   if (schema === undefined) return true;
   if (schema === 'unsupported') {
-    const sent = facts.contentType === undefined ? 'a body without Content-Type' : `a ${JSON.stringify(facts.contentType)} body`;
-    refuse(req, res, facts, route, 'GW_HTTP_UNSUPPORTED_MEDIA_TYPE', `this operation takes ${declaredMediaTypes(v)}, not ${sent}`);
+    const sent =
+      facts.contentType === undefined ? 'a body without Content-Type' : `a ${JSON.stringify(facts.contentType)} body`;
+    refuse(
+      req,
+      res,
+      facts,
+      route,
+      'GW_HTTP_UNSUPPORTED_MEDIA_TYPE',
+      `this operation takes ${declaredMediaTypes(v)}, not ${sent}`,
+    );
     return false;
   }
   const options = bodyReadOptions(route, facts, intake, Infinity, undefined);
   return readBody(req, options).then((read) => checkBody(req, res, route, facts, schema, read, refuse));
 }
 
-function checkBody(req: IncomingMessage, res: ServerResponse, route: CompiledRoute, facts: RequestFacts, schema: ValidateFunction, read: BodyRead, refuse: Refuse): boolean {
+function checkBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  route: CompiledRoute,
+  facts: RequestFacts,
+  schema: ValidateFunction,
+  read: BodyRead,
+  refuse: Refuse,
+): boolean {
   if (read.kind !== 'body' && read.kind !== 'head') return refuseBodyRead(req, res, facts, route, read, refuse);
   const wrong = checkJsonBody(schema, read.bytes);
   if (wrong) return invalid(req, res, route, facts, wrong, refuse);
@@ -72,7 +153,14 @@ function checkBody(req: IncomingMessage, res: ServerResponse, route: CompiledRou
   return true;
 }
 
-function invalid(req: IncomingMessage, res: ServerResponse, route: CompiledRoute, facts: RequestFacts, e: FieldError, refuse: Refuse): false {
+function invalid(
+  req: IncomingMessage,
+  res: ServerResponse,
+  route: CompiledRoute,
+  facts: RequestFacts,
+  e: FieldError,
+  refuse: Refuse,
+): false {
   refuse(req, res, facts, route, 'GW_HTTP_VALIDATION', describeFieldError(e), undefined, { errors: [e] });
   return false;
 }
@@ -84,7 +172,14 @@ function invalid(req: IncomingMessage, res: ServerResponse, route: CompiledRoute
  * until it has proved it is sending. true: go on (facts.body or facts.bodyHead is set); false: the
  * gateway has answered (408, 413, 503) or the client left.
  */
-export function bufferBody(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, route: CompiledRoute, intake: BodyIntake, refuse: Refuse): Promise<boolean> {
+export function bufferBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  facts: RequestFacts,
+  route: CompiledRoute,
+  intake: BodyIntake,
+  refuse: Refuse,
+): Promise<boolean> {
   const length = facts.chunked ? undefined : facts.contentLength;
   return readBody(req, bodyReadOptions(route, facts, intake, route.edge.bodyBufferBytes, length)).then((read) => {
     if (read.kind === 'head') facts.bodyHead = read.bytes;
@@ -95,9 +190,23 @@ export function bufferBody(req: IncomingMessage, res: ServerResponse, facts: Req
 }
 
 /** How a route's body is read: its maxBodySize, the edge's body timeout and memory, up to `stopAt` bytes. */
-function bodyReadOptions(route: CompiledRoute, facts: RequestFacts, intake: BodyIntake, stopAt: number, length: number | undefined): BodyReadOptions {
+function bodyReadOptions(
+  route: CompiledRoute,
+  facts: RequestFacts,
+  intake: BodyIntake,
+  stopAt: number,
+  length: number | undefined,
+): BodyReadOptions {
   const edge = route.edge;
-  return { limit: route.maxBodyBytes, stopAt, length, gapMs: edge.bodyTimeoutMs, intake, memoryLimit: edge.bodyMemoryBytes, holder: facts };
+  return {
+    limit: route.maxBodyBytes,
+    stopAt,
+    length,
+    gapMs: edge.bodyTimeoutMs,
+    intake,
+    memoryLimit: edge.bodyMemoryBytes,
+    holder: facts,
+  };
 }
 
 /** A body read whole goes upstream from memory with its length, whatever framing the client used. */
@@ -110,14 +219,41 @@ function keepWholeBody(facts: RequestFacts, bytes: Buffer): void {
 type FailedRead = Exclude<BodyRead, { kind: 'body' | 'head' }>;
 
 /** Answers a body that could not be read (the connection closes: the rest of the body is never read); always false. */
-function refuseBodyRead(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, route: CompiledRoute, read: FailedRead, refuse: Refuse): false {
+function refuseBodyRead(
+  req: IncomingMessage,
+  res: ServerResponse,
+  facts: RequestFacts,
+  route: CompiledRoute,
+  read: FailedRead,
+  refuse: Refuse,
+): false {
   if (read.kind === 'aborted') return false;
   res.shouldKeepAlive = false;
   const close = { connection: 'close' };
   if (read.kind === 'too-large') {
-    refuse(req, res, facts, route, 'GW_HTTP_PAYLOAD_TOO_LARGE', `the request body is larger than ${route.maxBodyBytes} bytes`, close, undefined, false);
+    refuse(
+      req,
+      res,
+      facts,
+      route,
+      'GW_HTTP_PAYLOAD_TOO_LARGE',
+      `the request body is larger than ${route.maxBodyBytes} bytes`,
+      close,
+      undefined,
+      false,
+    );
   } else if (read.kind === 'timeout') {
-    refuse(req, res, facts, route, 'GW_HTTP_REQUEST_TIMEOUT', `the client sent no body bytes for ${route.edge.bodyTimeoutMs} ms`, close, undefined, false);
+    refuse(
+      req,
+      res,
+      facts,
+      route,
+      'GW_HTTP_REQUEST_TIMEOUT',
+      `the client sent no body bytes for ${route.edge.bodyTimeoutMs} ms`,
+      close,
+      undefined,
+      false,
+    );
   } else {
     const detail = 'the gateway holds as many request bodies as it may; retry shortly';
     refuse(req, res, facts, route, 'GW_HTTP_BUFFERS_FULL', detail, { ...close, 'retry-after': '1' }, undefined, false);

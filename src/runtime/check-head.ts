@@ -15,10 +15,22 @@ const VALID_HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]+)(?::[0-
 
 // Built once: refusing allocates nothing.
 const TWO_HOSTS: HeadRefusal = { code: 'GW_HTTP_BAD_REQUEST', detail: 'the request has more than one Host header' };
-const BAD_HOST: HeadRefusal = { code: 'GW_HTTP_BAD_REQUEST', detail: 'the Host header is not a host name or address, with a port or not' };
-const CODING: HeadRefusal = { code: 'GW_HTTP_TRANSFER_ENCODING', detail: 'the body uses a transfer coding other than chunked' };
-const OLD_CODING: HeadRefusal = { code: 'GW_HTTP_BAD_REQUEST', detail: 'an HTTP/1.0 request cannot use Transfer-Encoding' };
-const TWO_TYPES: HeadRefusal = { code: 'GW_HTTP_BAD_REQUEST', detail: 'the request has more than one Content-Type header' };
+const BAD_HOST: HeadRefusal = {
+  code: 'GW_HTTP_BAD_REQUEST',
+  detail: 'the Host header is not a host name or address, with a port or not',
+};
+const CODING: HeadRefusal = {
+  code: 'GW_HTTP_TRANSFER_ENCODING',
+  detail: 'the body uses a transfer coding other than chunked',
+};
+const OLD_CODING: HeadRefusal = {
+  code: 'GW_HTTP_BAD_REQUEST',
+  detail: 'an HTTP/1.0 request cannot use Transfer-Encoding',
+};
+const TWO_TYPES: HeadRefusal = {
+  code: 'GW_HTTP_BAD_REQUEST',
+  detail: 'the request has more than one Content-Type header',
+};
 
 /**
  * Judges what readFacts noticed, before routing: two Host headers or one that is not

@@ -90,16 +90,24 @@ export function compileGateway(gateway: Gateway, options: CompileOptions = {}): 
   // A schema that does not compile stops here, before any pool is made.
   const validators = compileValidators(gateway);
   const connectTimeouts = new Map<string, number>();
-  for (const r of gateway.routes) connectTimeouts.set(r.upstream, Math.max(connectTimeouts.get(r.upstream) ?? 0, r.settings.connectTimeoutMs));
+  for (const r of gateway.routes)
+    connectTimeouts.set(r.upstream, Math.max(connectTimeouts.get(r.upstream) ?? 0, r.settings.connectTimeoutMs));
   const upstreams = new Map<string, UpstreamRuntime>();
   for (const u of gateway.upstreams) {
     const connectMs = connectTimeouts.get(u.id) ?? 5_000;
     const targets: TargetState[] = u.targets.map((t) => ({
       url: t.url,
-      host: (t.scheme === 'https' && t.port === 443) || (t.scheme === 'http' && t.port === 80) ? t.host : `${t.host}:${t.port}`,
+      host:
+        (t.scheme === 'https' && t.port === 443) || (t.scheme === 'http' && t.port === 80)
+          ? t.host
+          : `${t.host}:${t.port}`,
       weight: t.weight,
       // Idle keep-alive sockets close after 4 s (Node servers drop them after 5 s) or what the upstream announces.
-      pool: new H1Pool(t.url, { connections: options.connectionsPerTarget ?? DEFAULT_UPSTREAM_CONNECTIONS, connectTimeoutMs: connectMs, keepAliveMs: 4_000 }),
+      pool: new H1Pool(t.url, {
+        connections: options.connectionsPerTarget ?? DEFAULT_UPSTREAM_CONNECTIONS,
+        connectTimeoutMs: connectMs,
+        keepAliveMs: 4_000,
+      }),
       active: 0,
       healthy: true,
       ejectedUntil: 0,
@@ -124,7 +132,14 @@ export function compileGateway(gateway: Gateway, options: CompileOptions = {}): 
     edge: gateway.edge,
   }));
   for (const r of routes) if (r.mock === null) r.upstream.mocked = false;
-  const router = new Router(routes.map((c, i) => ({ method: c.method, segments: gateway.routes[i]!.segments, params: gateway.routes[i]!.params, value: c })));
+  const router = new Router(
+    routes.map((c, i) => ({
+      method: c.method,
+      segments: gateway.routes[i]!.segments,
+      params: gateway.routes[i]!.params,
+      value: c,
+    })),
+  );
   return {
     gateway,
     router,
@@ -137,7 +152,10 @@ export function compileGateway(gateway: Gateway, options: CompileOptions = {}): 
   };
 }
 
-function compileRoute(r: Route, upstream: UpstreamRuntime): Omit<CompiledRoute, 'auth' | 'cors' | 'rateLimit' | 'validator' | 'edge'> {
+function compileRoute(
+  r: Route,
+  upstream: UpstreamRuntime,
+): Omit<CompiledRoute, 'auth' | 'cors' | 'rateLimit' | 'validator' | 'edge'> {
   const index = new Map(r.params.map((p, i) => [p.name, i]));
   const upstreamPath: (string | number)[] = [];
   for (const piece of r.upstreamPath.split(/(\{[^{}]+\})/)) {
@@ -157,7 +175,9 @@ function compileRoute(r: Route, upstream: UpstreamRuntime): Omit<CompiledRoute, 
     requestTimeoutMs: r.settings.requestTimeoutMs,
     retries: IDEMPOTENT.has(r.method) ? r.settings.retries : 0,
     preserveHost: r.settings.preserveHost,
-    mock: r.mock ? r.mock.map((m) => ({ status: m.status, contentType: m.contentType, body: serialise(m.contentType, m.body) })) : null,
+    mock: r.mock
+      ? r.mock.map((m) => ({ status: m.status, contentType: m.contentType, body: serialise(m.contentType, m.body) }))
+      : null,
   };
 }
 

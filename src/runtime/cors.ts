@@ -57,7 +57,11 @@ export function originAllowed(cors: CompiledCors, origin: string): boolean {
  * allowed (403, no CORS headers). The browser compares the requested method and headers with
  * the lists itself.
  */
-export function preflightHeaders(cors: CompiledCors, origin: string, requestHeaders: string | undefined): Record<string, string> | null {
+export function preflightHeaders(
+  cors: CompiledCors,
+  origin: string,
+  requestHeaders: string | undefined,
+): Record<string, string> | null {
   if (!originAllowed(cors, origin)) return null;
   const out: Record<string, string> = {
     'access-control-allow-origin': cors.wildcard ? '*' : origin,

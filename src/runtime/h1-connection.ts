@@ -1,6 +1,11 @@
 import { connect, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
-import { H1ResponseParser, type H1ProtocolError, type H1ResponseEvents, type H1ResponseHead } from './h1-response-parser.js';
+import {
+  H1ResponseParser,
+  type H1ProtocolError,
+  type H1ResponseEvents,
+  type H1ResponseHead,
+} from './h1-response-parser.js';
 import { requestHead } from './h1-request-head.js';
 import { codedError, UPSTREAM_ERRORS, type H1Handler, type H1PoolOptions, type H1Request } from './h1-handler.js';
 
@@ -92,7 +97,12 @@ export class H1Connection implements H1ResponseEvents {
     if (this.dead) return;
     const head = requestHead(request.method, request.path, request.headers);
     if (head === undefined) {
-      this.fail(codedError(UPSTREAM_ERRORS.requestInvalid, 'a request line or header would not stay on its own line (CR, LF, NUL or not a token)'));
+      this.fail(
+        codedError(
+          UPSTREAM_ERRORS.requestInvalid,
+          'a request line or header would not stay on its own line (CR, LF, NUL or not a token)',
+        ),
+      );
       return;
     }
     this.parser.expect(request.method === 'HEAD');
@@ -134,7 +144,10 @@ export class H1Connection implements H1ResponseEvents {
       for await (const chunk of body) {
         if (this.dead) return;
         if (chunk.length === 0) continue;
-        const ok = this.socket.write(`${chunk.length.toString(16)}\r\n`, 'latin1') && this.socket.write(chunk) && this.socket.write('\r\n', 'latin1');
+        const ok =
+          this.socket.write(`${chunk.length.toString(16)}\r\n`, 'latin1') &&
+          this.socket.write(chunk) &&
+          this.socket.write('\r\n', 'latin1');
         if (!ok) await new Promise((r) => this.socket.once('drain', r));
       }
       if (this.dead) return;
@@ -219,10 +232,12 @@ export class H1Connection implements H1ResponseEvents {
   onHead(head: H1ResponseHead): void {
     // Upstreams that wrongly send a body with a HEAD answer may send it late: such a connection is not reused.
     if (!head.keepAlive || this.request!.method === 'HEAD') this.keepAlive = false;
-    if (head.keepAliveMs !== undefined) this.keepAliveMs = Math.min(this.owner.options.keepAliveMs, Math.max(head.keepAliveMs - 500, 0));
+    if (head.keepAliveMs !== undefined)
+      this.keepAliveMs = Math.min(this.owner.options.keepAliveMs, Math.max(head.keepAliveMs - 500, 0));
     this.state = State.Body;
     const handler = this.handler!;
-    const paused = handler.onHeaders(head.status, head.headers, () => this.handler === handler && this.resume()) === false;
+    const paused =
+      handler.onHeaders(head.status, head.headers, () => this.handler === handler && this.resume()) === false;
     if (paused && !this.dead) this.pause();
   }
 

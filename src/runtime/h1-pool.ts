@@ -62,7 +62,10 @@ export class H1Pool implements ConnectionOwner {
       handler.onError(err as Error & { code?: string });
     };
     if (timed) {
-      entry.timer = setTimeout(() => leave(codedError(UPSTREAM_ERRORS.headersTimeout, 'no free connection in time')), request.headersTimeout);
+      entry.timer = setTimeout(
+        () => leave(codedError(UPSTREAM_ERRORS.headersTimeout, 'no free connection in time')),
+        request.headersTimeout,
+      );
       entry.timer.unref();
     }
     handler.onConnect((err) => leave(err ?? codedError(UPSTREAM_ERRORS.aborted, 'aborted')));
@@ -132,4 +135,3 @@ interface Queued {
   handler: H1Handler;
   timer: NodeJS.Timeout | undefined;
 }
-

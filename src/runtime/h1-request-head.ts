@@ -4,7 +4,9 @@ const TOKEN = "[!#$%&'*+\\-.^_`|~0-9A-Za-z]+";
  * of visible bytes, token names, values of visible bytes, blanks and tabs. Anything above 0xFF is
  * refused too: written as latin1 it would lose its high byte (U+010A would go out as LF).
  */
-const HEAD = new RegExp(`^${TOKEN} [\\x21-\\x7e\\x80-\\xff]+ HTTP/1\\.1\\r\\n(?:${TOKEN}: [\\t\\x20-\\x7e\\x80-\\xff]*\\r\\n)*$`);
+const HEAD = new RegExp(
+  `^${TOKEN} [\\x21-\\x7e\\x80-\\xff]+ HTTP/1\\.1\\r\\n(?:${TOKEN}: [\\t\\x20-\\x7e\\x80-\\xff]*\\r\\n)*$`,
+);
 
 /**
  * The request head as gw writes it upstream (without its blank line), or undefined when a part

@@ -60,10 +60,17 @@ const TOKEN_ONLY = new RegExp(`^${TOKEN}+$`);
 const VALUE_ONLY = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 /** `text` is the head up to and including its blank line, as latin1. `noBody`: the answer to a HEAD. */
-export function parseResponseHead(text: string, noBody: boolean): { head: H1ResponseHead; body: number } | H1ProtocolError {
+export function parseResponseHead(
+  text: string,
+  noBody: boolean,
+): { head: H1ResponseHead; body: number } | H1ProtocolError {
   if (!HEAD.test(text)) return diagnose(text, true);
   const status = (text.charCodeAt(9) - 48) * 100 + (text.charCodeAt(10) - 48) * 10 + (text.charCodeAt(11) - 48);
-  if (status === 101) return new H1ProtocolError('unexpected-101', 'the upstream switched protocols (101) though gw asked for no upgrade');
+  if (status === 101)
+    return new H1ProtocolError(
+      'unexpected-101',
+      'the upstream switched protocols (101) though gw asked for no upgrade',
+    );
   const headers: string[] = [];
   const head: H1ResponseHead = { status, headers, keepAlive: text.charCodeAt(7) === 49, keepAliveMs: undefined };
   if (status < 200) return { head, body: INTERIM };
@@ -87,7 +94,8 @@ export function parseResponseHead(text: string, noBody: boolean): { head: H1Resp
       continue;
     }
     if (lower === 'transfer-encoding') {
-      if (coding !== undefined) return new H1ProtocolError('transfer-encoding', 'the upstream sent Transfer-Encoding twice');
+      if (coding !== undefined)
+        return new H1ProtocolError('transfer-encoding', 'the upstream sent Transfer-Encoding twice');
       coding = value;
     } else if (lower === 'connection' && value.toLowerCase().includes('close')) head.keepAlive = false;
     else if (lower === 'keep-alive') {
@@ -100,19 +108,27 @@ export function parseResponseHead(text: string, noBody: boolean): { head: H1Resp
 }
 
 /** Content-Length or Transfer-Encoding (never both), checked; 204 and 304 lose Content-Length. */
-function frame(head: H1ResponseHead, noBody: boolean, length: string | undefined, coding: string | undefined): { head: H1ResponseHead; body: number } | H1ProtocolError {
-  if (length !== undefined && coding !== undefined) return new H1ProtocolError('content-length', 'the upstream sent both Content-Length and Transfer-Encoding');
+function frame(
+  head: H1ResponseHead,
+  noBody: boolean,
+  length: string | undefined,
+  coding: string | undefined,
+): { head: H1ResponseHead; body: number } | H1ProtocolError {
+  if (length !== undefined && coding !== undefined)
+    return new H1ProtocolError('content-length', 'the upstream sent both Content-Length and Transfer-Encoding');
   let n = -1;
   if (length !== undefined) {
     n = /^[0-9]{1,16}$/.test(length) ? Number(length) : NaN;
-    if (!Number.isSafeInteger(n)) return new H1ProtocolError('content-length', `the upstream sent Content-Length "${length.slice(0, 40)}"`);
+    if (!Number.isSafeInteger(n))
+      return new H1ProtocolError('content-length', `the upstream sent Content-Length "${length.slice(0, 40)}"`);
     if (head.status !== 204 && head.status !== 304) head.headers.push('Content-Length', String(n));
   }
   if (noBody) return { head, body: 0 };
   if (n >= 0) return { head, body: n };
   if (coding !== undefined) {
     // Only plain chunked: a coding gw would drop with the hop-by-hop header corrupts the body (nginx refuses it too).
-    if (coding.toLowerCase() !== 'chunked') return new H1ProtocolError('transfer-encoding', `the upstream sent Transfer-Encoding "${coding.slice(0, 40)}"`);
+    if (coding.toLowerCase() !== 'chunked')
+      return new H1ProtocolError('transfer-encoding', `the upstream sent Transfer-Encoding "${coding.slice(0, 40)}"`);
     return { head, body: CHUNKED };
   }
   head.keepAlive = false;
@@ -121,8 +137,10 @@ function frame(head: H1ResponseHead, noBody: boolean, length: string | undefined
 
 /** The fields after a last chunk (`text` from the first field to the blank line): checked, then dropped. */
 export function checkTrailers(text: string): H1ProtocolError | undefined {
-  if (!TRAILERS.test(text)) return new H1ProtocolError('trailers', `the upstream sent malformed trailers: ${diagnose(text, false).message}`);
-  if (/(^|\r\n)(content-length|transfer-encoding):/i.test(text)) return new H1ProtocolError('trailers', 'the upstream sent a framing field as a trailer');
+  if (!TRAILERS.test(text))
+    return new H1ProtocolError('trailers', `the upstream sent malformed trailers: ${diagnose(text, false).message}`);
+  if (/(^|\r\n)(content-length|transfer-encoding):/i.test(text))
+    return new H1ProtocolError('trailers', 'the upstream sent a framing field as a trailer');
   return undefined;
 }
 
@@ -131,7 +149,10 @@ function diagnose(text: string, withStatusLine: boolean): H1ProtocolError {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if ((c === 10 && text.charCodeAt(i - 1) !== 13) || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
-      return new H1ProtocolError('line-ending', `the upstream sent a bare ${c === 10 ? 'LF' : 'CR'} at byte ${i} of the head`);
+      return new H1ProtocolError(
+        'line-ending',
+        `the upstream sent a bare ${c === 10 ? 'LF' : 'CR'} at byte ${i} of the head`,
+      );
     }
   }
   const lines = text.split('\r\n');
@@ -139,10 +160,16 @@ function diagnose(text: string, withStatusLine: boolean): H1ProtocolError {
     return new H1ProtocolError('status-line', `the upstream sent the status line "${printable(lines[0]!)}"`);
   }
   for (const line of lines.slice(withStatusLine ? 1 : 0, -2)) {
-    if (line.startsWith(' ') || line.startsWith('\t')) return new H1ProtocolError('obs-fold', `the upstream folded a header line ("${printable(line)}")`);
+    if (line.startsWith(' ') || line.startsWith('\t'))
+      return new H1ProtocolError('obs-fold', `the upstream folded a header line ("${printable(line)}")`);
     const colon = line.indexOf(':');
-    if (colon <= 0 || !TOKEN_ONLY.test(line.slice(0, colon))) return new H1ProtocolError('header-name', `the upstream sent the header line "${printable(line)}"`);
-    if (!VALUE_ONLY.test(line.slice(colon + 1))) return new H1ProtocolError('header-value', `the upstream sent a control character in header ${line.slice(0, colon)}`);
+    if (colon <= 0 || !TOKEN_ONLY.test(line.slice(0, colon)))
+      return new H1ProtocolError('header-name', `the upstream sent the header line "${printable(line)}"`);
+    if (!VALUE_ONLY.test(line.slice(colon + 1)))
+      return new H1ProtocolError(
+        'header-value',
+        `the upstream sent a control character in header ${line.slice(0, colon)}`,
+      );
   }
   return new H1ProtocolError('status-line', 'the upstream sent a head gw cannot read');
 }

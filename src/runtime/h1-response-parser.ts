@@ -1,5 +1,14 @@
 import { chunkExtensionStep, EXT_BAD, EXT_END, EXT_START } from './h1-chunk-extension.js';
-import { checkTrailers, CHUNKED, H1ProtocolError, INTERIM, MAX_HEAD_BYTES, parseResponseHead, UNTIL_CLOSE, type H1ResponseHead } from './h1-response-head.js';
+import {
+  checkTrailers,
+  CHUNKED,
+  H1ProtocolError,
+  INTERIM,
+  MAX_HEAD_BYTES,
+  parseResponseHead,
+  UNTIL_CLOSE,
+  type H1ResponseHead,
+} from './h1-response-head.js';
 
 export { H1ProtocolError, type H1ErrorReason, type H1ResponseHead } from './h1-response-head.js';
 
@@ -127,10 +136,12 @@ export class H1ResponseParser {
     const start = held ? 0 : pos;
     const end = buf.indexOf(CRLFCRLF, held ? Math.max(0, held.length - 3) : pos);
     if (end === -1 || end + 4 - start > MAX_HEAD_BYTES) {
-      if (end !== -1 || buf.length - start > MAX_HEAD_BYTES) return this.fail('head-too-large', `the upstream sent a head over ${MAX_HEAD_BYTES} bytes`);
+      if (end !== -1 || buf.length - start > MAX_HEAD_BYTES)
+        return this.fail('head-too-large', `the upstream sent a head over ${MAX_HEAD_BYTES} bytes`);
       // A line ended by a bare LF never reaches a blank CRLF line: refuse it now rather than at the timeout.
       const lf = buf.indexOf(10, start);
-      if (lf !== -1 && (lf === start || buf[lf - 1] !== 13)) return this.fail('line-ending', 'the upstream sent a bare LF in the head');
+      if (lf !== -1 && (lf === start || buf[lf - 1] !== 13))
+        return this.fail('line-ending', 'the upstream sent a bare LF in the head');
       this.held = held ? buf : data.subarray(pos);
       return data.length;
     }
@@ -165,23 +176,27 @@ export class H1ResponseParser {
   private chunkLine(data: Buffer, pos: number): number {
     for (; pos < data.length; pos++) {
       const c = data[pos]!;
-      if (++this.lineBytes > MAX_CHUNK_LINE_BYTES) return this.fail('chunk-size', `the upstream sent a chunk-size line over ${MAX_CHUNK_LINE_BYTES} bytes`);
+      if (++this.lineBytes > MAX_CHUNK_LINE_BYTES)
+        return this.fail('chunk-size', `the upstream sent a chunk-size line over ${MAX_CHUNK_LINE_BYTES} bytes`);
       switch (this.state) {
         case State.ChunkSize: {
           const v = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
           if (v >= 0) {
             this.chunkSize = this.chunkSize * 16 + v;
-            if (++this.digits > 64 || this.chunkSize > Number.MAX_SAFE_INTEGER) return this.fail('chunk-size', 'the upstream sent a chunk size too large');
+            if (++this.digits > 64 || this.chunkSize > Number.MAX_SAFE_INTEGER)
+              return this.fail('chunk-size', 'the upstream sent a chunk size too large');
             continue;
           }
-          if (this.digits === 0 || (c !== 13 && c !== 59)) return this.fail('chunk-size', `the upstream sent a bad chunk size (byte ${c})`);
+          if (this.digits === 0 || (c !== 13 && c !== 59))
+            return this.fail('chunk-size', `the upstream sent a bad chunk size (byte ${c})`);
           this.state = c === 13 ? State.ChunkLf : State.ChunkExt;
           this.ext = EXT_START;
           continue;
         }
         case State.ChunkExt:
           this.ext = chunkExtensionStep(this.ext, c);
-          if (this.ext === EXT_BAD) return this.fail('chunk-extension', `the upstream sent a bad chunk extension (byte ${c})`);
+          if (this.ext === EXT_BAD)
+            return this.fail('chunk-extension', `the upstream sent a bad chunk extension (byte ${c})`);
           if (this.ext === EXT_END) this.state = State.ChunkLf;
           continue;
         case State.ChunkLf:
@@ -212,7 +227,8 @@ export class H1ResponseParser {
     const buf = Buffer.concat([this.held ?? CRLFCRLF.subarray(0, 2), data.subarray(pos)]);
     const end = buf.indexOf(CRLFCRLF, Math.max(0, (this.held?.length ?? 2) - 3));
     if (end === -1) {
-      if (buf.length > MAX_HEAD_BYTES) return this.fail('trailers', `the upstream sent trailers over ${MAX_HEAD_BYTES} bytes`);
+      if (buf.length > MAX_HEAD_BYTES)
+        return this.fail('trailers', `the upstream sent trailers over ${MAX_HEAD_BYTES} bytes`);
       const lf = buf.indexOf(10, 2);
       if (lf !== -1 && buf[lf - 1] !== 13) return this.fail('trailers', 'the upstream sent a bare LF in the trailers');
       this.held = buf;

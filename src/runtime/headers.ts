@@ -5,7 +5,19 @@ import { withoutCookies } from './auth/strip-credentials.js';
  * Hop-by-hop headers (RFC 9110 7.6.1) and their old spellings: never forwarded either way.
  * Expect is answered by the gateway itself (Node sends 100 Continue), so it is not passed on.
  */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'expect']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'expect',
+]);
 
 const REQUEST_ID = /^[A-Za-z0-9._:\-]{1,128}$/;
 

@@ -46,7 +46,8 @@ export class HealthChecks {
     if (!flip) return;
     t.healthy = !t.healthy;
     if (t.healthy) t.ejectedUntil = 0;
-    if (healthChannel.hasSubscribers) healthChannel.publish({ upstream: u.id, target: t.url, healthy: t.healthy } satisfies HealthEvent);
+    if (healthChannel.hasSubscribers)
+      healthChannel.publish({ upstream: u.id, target: t.url, healthy: t.healthy } satisfies HealthEvent);
   }
 }
 
@@ -55,7 +56,14 @@ function probe(t: TargetState, path: string, timeoutMs: number): Promise<boolean
   return new Promise((resolve) => {
     let status = 0;
     t.pool.dispatch(
-      { method: 'GET', path, headers: ['host', t.host, 'user-agent', 'gw-health-check'], body: null, headersTimeout: timeoutMs, bodyTimeout: timeoutMs },
+      {
+        method: 'GET',
+        path,
+        headers: ['host', t.host, 'user-agent', 'gw-health-check'],
+        body: null,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      },
       {
         onConnect: () => undefined,
         onHeaders: (code) => {

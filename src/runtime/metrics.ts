@@ -13,7 +13,12 @@ import { isAvailable } from './target-state.js';
 export class GatewayMetrics {
   readonly registry = new Registry();
   private compiled: CompiledGateway | undefined;
-  private readonly requests = new Counter({ name: 'gw_requests_total', help: 'Requests answered, by route, service and status.', labelNames: ['route', 'service', 'status'], registers: [this.registry] });
+  private readonly requests = new Counter({
+    name: 'gw_requests_total',
+    help: 'Requests answered, by route, service and status.',
+    labelNames: ['route', 'service', 'status'],
+    registers: [this.registry],
+  });
   private readonly latency = new Histogram({
     name: 'gw_request_duration_seconds',
     help: 'Time from request to the end of the response.',
@@ -21,9 +26,24 @@ export class GatewayMetrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
-  private readonly upstreamErrors = new Counter({ name: 'gw_upstream_errors_total', help: 'Failed upstream attempts, by upstream, target and kind.', labelNames: ['upstream', 'target', 'kind'], registers: [this.registry] });
-  private readonly rateLimited = new Counter({ name: 'gw_rate_limited_total', help: 'Requests refused with 429 by a rate limit, by route and service.', labelNames: ['route', 'service'], registers: [this.registry] });
-  private readonly storeErrors = new Counter({ name: 'gw_rate_limit_store_errors_total', help: 'Rate-limit store commands that failed (unreachable or too slow), by store.', labelNames: ['store'], registers: [this.registry] });
+  private readonly upstreamErrors = new Counter({
+    name: 'gw_upstream_errors_total',
+    help: 'Failed upstream attempts, by upstream, target and kind.',
+    labelNames: ['upstream', 'target', 'kind'],
+    registers: [this.registry],
+  });
+  private readonly rateLimited = new Counter({
+    name: 'gw_rate_limited_total',
+    help: 'Requests refused with 429 by a rate limit, by route and service.',
+    labelNames: ['route', 'service'],
+    registers: [this.registry],
+  });
+  private readonly storeErrors = new Counter({
+    name: 'gw_rate_limit_store_errors_total',
+    help: 'Rate-limit store commands that failed (unreachable or too slow), by store.',
+    labelNames: ['store'],
+    registers: [this.registry],
+  });
   private readonly healthy = new Gauge({
     name: 'gw_target_healthy',
     help: '1 when a target takes requests, 0 when health checks failed it or passive ejection took it out.',
@@ -34,7 +54,7 @@ export class GatewayMetrics {
 
   private readonly onRequest = (m: unknown) => {
     const e = m as RequestEvent;
-    const route = e.route ?? (e.code ?? 'none');
+    const route = e.route ?? e.code ?? 'none';
     this.requests.inc({ route, service: e.service ?? 'none', status: String(e.status) });
     this.latency.observe({ route, service: e.service ?? 'none' }, e.durationMs / 1000);
     if (e.code === 'GW_HTTP_TOO_MANY_REQUESTS') this.rateLimited.inc({ route, service: e.service ?? 'none' });

@@ -11,7 +11,14 @@ function statusOf(code: Code): number {
  * Answers a client with application/problem+json (RFC 9457): a stable GW code, the status from
  * the catalogue, a detail that names nothing internal (no upstream hosts, no stack), the request id.
  */
-export function sendProblem(res: ServerResponse, code: Code, detail: string, requestId: string, extraHeaders?: Record<string, string>, members?: Record<string, unknown>): void {
+export function sendProblem(
+  res: ServerResponse,
+  code: Code,
+  detail: string,
+  requestId: string,
+  extraHeaders?: Record<string, string>,
+  members?: Record<string, unknown>,
+): void {
   const status = statusOf(code);
   const body = problemBody(code, detail, requestId, members);
   if (res.headersSent) {
@@ -47,7 +54,12 @@ export function problemBody(code: Code, detail: string, requestId: string, membe
 export function rawProblemResponse(code: Code, detail: string, requestId: string): string {
   const status = statusOf(code);
   const body = problemBody(code, detail, requestId);
-  const reasons: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 413: 'Payload Too Large', 431: 'Request Header Fields Too Large' };
+  const reasons: Record<number, string> = {
+    400: 'Bad Request',
+    408: 'Request Timeout',
+    413: 'Payload Too Large',
+    431: 'Request Header Fields Too Large',
+  };
   const reason = reasons[status] ?? 'Error';
   return `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-request-id: ${requestId}\r\nconnection: close\r\n\r\n${body}`;
 }

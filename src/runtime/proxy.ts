@@ -48,8 +48,21 @@ class BodyStalledError extends Error {
 }
 
 /** Connection failures, retried on another target. An answer that breaks HTTP is not retried (nginx's default too). */
-const RETRYABLE = new Set<string>(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', UPSTREAM_ERRORS.connectTimeout]);
-const TIMEOUTS = new Set<string>([UPSTREAM_ERRORS.connectTimeout, UPSTREAM_ERRORS.headersTimeout, UPSTREAM_ERRORS.bodyTimeout]);
+const RETRYABLE = new Set<string>([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  UPSTREAM_ERRORS.connectTimeout,
+]);
+const TIMEOUTS = new Set<string>([
+  UPSTREAM_ERRORS.connectTimeout,
+  UPSTREAM_ERRORS.headersTimeout,
+  UPSTREAM_ERRORS.bodyTimeout,
+]);
 
 /** How an upstream failure is counted (the `kind` of gw:upstream-error and of gw_upstream_errors_total). */
 function failureKind(code: string): UpstreamErrorEvent['kind'] {
@@ -144,7 +157,13 @@ export class Forward implements H1Handler, BodyWatcher {
   private body(): NodeJS.ReadableStream | AsyncIterable<Buffer> {
     if (this.facts.body !== undefined) return Readable.from([this.facts.body]);
     const { maxBodyBytes, edge } = this.route;
-    const stream = (this.streamed = new StreamedBody(this.req, this.facts.bodyHead, maxBodyBytes, edge.bodyTimeoutMs, this));
+    const stream = (this.streamed = new StreamedBody(
+      this.req,
+      this.facts.bodyHead,
+      maxBodyBytes,
+      edge.bodyTimeoutMs,
+      this,
+    ));
     return this.facts.chunked ? { [Symbol.asyncIterator]: () => stream[Symbol.asyncIterator]() } : stream;
   }
 
@@ -153,7 +172,8 @@ export class Forward implements H1Handler, BodyWatcher {
   }
 
   bodyTooLarge(): void {
-    if (!this.done) this.abortUpstream?.(new PayloadTooLargeError(`request body over ${this.route.maxBodyBytes} bytes`));
+    if (!this.done)
+      this.abortUpstream?.(new PayloadTooLargeError(`request body over ${this.route.maxBodyBytes} bytes`));
   }
 
   onConnect(abort: (err?: Error) => void): void {
@@ -214,10 +234,13 @@ export class Forward implements H1Handler, BodyWatcher {
    */
   private waitForClient(): void {
     this.res.socket?.setTimeout(this.route.edge.sendTimeoutMs);
-    this.res.once('drain', (this.drained ??= () => {
-      this.res.socket?.setTimeout(0);
-      this.resume!();
-    }));
+    this.res.once(
+      'drain',
+      (this.drained ??= () => {
+        this.res.socket?.setTimeout(0);
+        this.resume!();
+      }),
+    );
   }
 
   /** writeHead with the held status and headers; false (and a 502 sent) when Node refuses a header. */
@@ -229,7 +252,10 @@ export class Forward implements H1Handler, BodyWatcher {
       return true;
     } catch {
       this.held = undefined;
-      this.fail('GW_HTTP_UPSTREAM_FAILED', `service "${this.route.service}" answered with a header that cannot be forwarded`);
+      this.fail(
+        'GW_HTTP_UPSTREAM_FAILED',
+        `service "${this.route.service}" answered with a header that cannot be forwarded`,
+      );
       this.abortUpstream?.(new Error('unforwardable response header'));
       return false;
     }
@@ -241,12 +267,16 @@ export class Forward implements H1Handler, BodyWatcher {
     target.active--;
     if (this.done) return;
     if (err instanceof PayloadTooLargeError) {
-      this.fail('GW_HTTP_PAYLOAD_TOO_LARGE', `the request body is larger than ${this.route.maxBodyBytes} bytes`, { connection: 'close' });
+      this.fail('GW_HTTP_PAYLOAD_TOO_LARGE', `the request body is larger than ${this.route.maxBodyBytes} bytes`, {
+        connection: 'close',
+      });
       return;
     }
     if (err instanceof BodyStalledError) {
       // 408 and the client's connection closes (at once, when the answer had begun): both sides are done.
-      this.fail('GW_HTTP_REQUEST_TIMEOUT', `the client sent no body bytes for ${this.route.edge.bodyTimeoutMs} ms`, { connection: 'close' });
+      this.fail('GW_HTTP_REQUEST_TIMEOUT', `the client sent no body bytes for ${this.route.edge.bodyTimeoutMs} ms`, {
+        connection: 'close',
+      });
       return;
     }
     this.held = undefined;
@@ -275,14 +305,18 @@ export class Forward implements H1Handler, BodyWatcher {
     // Retried only while the upstream has not begun to answer (nothing of it reached the client either).
     const retry = this.status === 0 && RETRYABLE.has(code) && !this.hasBody && this.attempt < this.route.retries;
     // A kept-alive connection the upstream had just closed: the request never reached it, so the same target may try again.
-    const next = retry ? (this.route.upstream.balancer.pick(Date.now(), target) ?? (err.stale ? target : undefined)) : undefined;
+    const next = retry
+      ? (this.route.upstream.balancer.pick(Date.now(), target) ?? (err.stale ? target : undefined))
+      : undefined;
     if (next) {
       this.attempt++;
       this.send(next);
       return;
     }
-    if (kind === 'timeout') this.fail('GW_HTTP_UPSTREAM_TIMEOUT', `service "${this.route.service}" did not answer in time`);
-    else if (kind === 'protocol') this.fail('GW_HTTP_UPSTREAM_FAILED', `service "${this.route.service}" sent an answer that is not valid HTTP/1.1`);
+    if (kind === 'timeout')
+      this.fail('GW_HTTP_UPSTREAM_TIMEOUT', `service "${this.route.service}" did not answer in time`);
+    else if (kind === 'protocol')
+      this.fail('GW_HTTP_UPSTREAM_FAILED', `service "${this.route.service}" sent an answer that is not valid HTTP/1.1`);
     else this.fail('GW_HTTP_UPSTREAM_FAILED', `service "${this.route.service}" could not be reached`);
   }
 
@@ -290,7 +324,11 @@ export class Forward implements H1Handler, BodyWatcher {
     // The last target of an upstream is never ejected: a few 500s must not take a service down.
     if (this.route.upstream.targets.length > 1) recordFailure(target, Date.now());
     if (upstreamErrorChannel.hasSubscribers) {
-      upstreamErrorChannel.publish({ upstream: this.route.upstream.id, target: target.url, kind } satisfies UpstreamErrorEvent);
+      upstreamErrorChannel.publish({
+        upstream: this.route.upstream.id,
+        target: target.url,
+        kind,
+      } satisfies UpstreamErrorEvent);
     }
   }
 
@@ -301,7 +339,13 @@ export class Forward implements H1Handler, BodyWatcher {
       this.streamed.stop();
       this.res.shouldKeepAlive = false;
     }
-    sendProblem(this.res, code, detail, this.facts.requestId, this.facts.responseHeaders ? { ...extraHeadersRecord(this.facts.responseHeaders), ...headers } : headers);
+    sendProblem(
+      this.res,
+      code,
+      detail,
+      this.facts.requestId,
+      this.facts.responseHeaders ? { ...extraHeadersRecord(this.facts.responseHeaders), ...headers } : headers,
+    );
     this.emit(this.res.statusCode, code);
   }
 
@@ -311,7 +355,10 @@ export class Forward implements H1Handler, BodyWatcher {
       time: Date.now(),
       requestId: this.facts.requestId,
       method: this.req.method ?? '',
-      path: this.route.auth.logRedact.length > 0 ? redactQueryParams(this.req.url ?? '', this.route.auth.logRedact) : (this.req.url ?? ''),
+      path:
+        this.route.auth.logRedact.length > 0
+          ? redactQueryParams(this.req.url ?? '', this.route.auth.logRedact)
+          : (this.req.url ?? ''),
       route: this.route.id,
       service: this.route.service,
       target: this.target?.url ?? null,

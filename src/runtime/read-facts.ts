@@ -51,5 +51,15 @@ export function readFacts(raw: readonly string[]): RequestFacts {
     if (name.indexOf('_') !== -1) odd |= ODD_UNDERSCORE;
   }
   const start = requestChannel.hasSubscribers ? performance.now() : 0;
-  return { requestId: requestIdFrom(requestId), host, contentLength, contentType, chunked, prefer, origin, oddities: odd, start };
+  return {
+    requestId: requestIdFrom(requestId),
+    host,
+    contentLength,
+    contentType,
+    chunked,
+    prefer,
+    origin,
+    oddities: odd,
+    start,
+  };
 }

@@ -47,7 +47,9 @@ export class Router<T> {
         node = next;
         continue;
       }
-      const source = seg.parts.map((p) => ('literal' in p ? escapeRegex(p.literal) : `(${paramPattern(byName.get(p.param) ?? {})})`)).join('');
+      const source = seg.parts
+        .map((p) => ('literal' in p ? escapeRegex(p.literal) : `(${paramPattern(byName.get(p.param) ?? {})})`))
+        .join('');
       const anyValue = source === '([^/]+)';
       let child = node.dynamic.find((d) => d.order[2] === source);
       if (!child) {
@@ -55,9 +57,19 @@ export class Router<T> {
         const kind = literalLength > 0 ? 1 : 2;
         const captures = seg.parts.filter((p) => 'param' in p).length;
         // An untyped bare parameter takes any non-empty segment: no regex needed.
-        child = { regex: anyValue ? null : new RegExp(`^(?:${source})$`), captures, node: newNode(), order: [kind, -literalLength, source] };
+        child = {
+          regex: anyValue ? null : new RegExp(`^(?:${source})$`),
+          captures,
+          node: newNode(),
+          order: [kind, -literalLength, source],
+        };
         node.dynamic.push(child);
-        node.dynamic.sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1] || (a.order[2] < b.order[2] ? -1 : a.order[2] > b.order[2] ? 1 : 0));
+        node.dynamic.sort(
+          (a, b) =>
+            a.order[0] - b.order[0] ||
+            a.order[1] - b.order[1] ||
+            (a.order[2] < b.order[2] ? -1 : a.order[2] > b.order[2] ? 1 : 0),
+        );
       }
       node = child.node;
     }
@@ -76,7 +88,14 @@ export class Router<T> {
     return { kind: 'not-found' };
   }
 
-  private walk(node: Node<T>, segments: readonly string[], i: number, method: string, params: string[], allow: Set<string> | undefined): T | undefined {
+  private walk(
+    node: Node<T>,
+    segments: readonly string[],
+    i: number,
+    method: string,
+    params: string[],
+    allow: Set<string> | undefined,
+  ): T | undefined {
     if (i === segments.length) {
       const methods = node.methods;
       if (!methods) return undefined;

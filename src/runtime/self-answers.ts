@@ -14,8 +14,21 @@ import type { RequestFacts } from './proxy.js';
  */
 
 /** The gateway answers a matched route's request itself (401, 413, 429, 400, ...), with the route's extra headers (CORS, RateLimit-*). */
-export function refuse(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, route: CompiledRoute, code: Code, detail: string, headers?: Record<string, string>, members?: Record<string, unknown>, drain = true): void {
-  const extra = facts.responseHeaders && facts.responseHeaders.length > 0 ? { ...extraHeadersRecord(facts.responseHeaders), ...headers } : headers;
+export function refuse(
+  req: IncomingMessage,
+  res: ServerResponse,
+  facts: RequestFacts,
+  route: CompiledRoute,
+  code: Code,
+  detail: string,
+  headers?: Record<string, string>,
+  members?: Record<string, unknown>,
+  drain = true,
+): void {
+  const extra =
+    facts.responseHeaders && facts.responseHeaders.length > 0
+      ? { ...extraHeadersRecord(facts.responseHeaders), ...headers }
+      : headers;
   sendProblem(res, code, detail, facts.requestId, extra, members);
   // Unread request bodies are drained so the connection stays usable (or closed with it).
   if (drain) req.resume();
@@ -23,7 +36,15 @@ export function refuse(req: IncomingMessage, res: ServerResponse, facts: Request
 }
 
 /** The gateway answers itself (404, 405, 413, 401, ...), and tells the subscribers (with the route, when one matched). */
-export function answer(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, code: Parameters<typeof sendProblem>[1], detail: string, headers?: Record<string, string>, route?: CompiledRoute): void {
+export function answer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  facts: RequestFacts,
+  code: Parameters<typeof sendProblem>[1],
+  detail: string,
+  headers?: Record<string, string>,
+  route?: CompiledRoute,
+): void {
   sendProblem(res, code, detail, facts.requestId, headers);
   // Unread request bodies are drained so the connection stays usable (or closed with it).
   req.resume();
@@ -38,13 +59,23 @@ export function refuseHead(req: IncomingMessage, res: ServerResponse, facts: Req
 }
 
 /** Tells the subscribers about a request the gateway answered itself. */
-export function emitAnswered(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, route: CompiledRoute | null, code: string | null = null, bytesOut = 0): void {
+export function emitAnswered(
+  req: IncomingMessage,
+  res: ServerResponse,
+  facts: RequestFacts,
+  route: CompiledRoute | null,
+  code: string | null = null,
+  bytesOut = 0,
+): void {
   if (!requestChannel.hasSubscribers) return;
   requestChannel.publish({
     time: Date.now(),
     requestId: facts.requestId,
     method: req.method ?? '',
-    path: route && route.auth.logRedact.length > 0 ? redactQueryParams(req.url ?? '', route.auth.logRedact) : (req.url ?? ''),
+    path:
+      route && route.auth.logRedact.length > 0
+        ? redactQueryParams(req.url ?? '', route.auth.logRedact)
+        : (req.url ?? ''),
     route: route?.id ?? null,
     service: route?.service ?? null,
     target: route && code === null ? 'mock' : null,

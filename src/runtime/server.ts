@@ -45,7 +45,10 @@ export class GatewayServer {
   /** Request bodies in progress per client address and bytes held, across reloads (edge.requestBodies). */
   private readonly intake = new BodyIntake();
 
-  constructor(compiled: CompiledGateway, private readonly options: GatewayServerOptions) {
+  constructor(
+    compiled: CompiledGateway,
+    private readonly options: GatewayServerOptions,
+  ) {
     this.table = compiled;
     this.health = new HealthChecks(compiled);
     const o = { ...SERVER_DEFAULTS, ...options };
@@ -67,7 +70,10 @@ export class GatewayServer {
   /** The header and whole-request timeouts: the options (flags) win over the model's edge; the request's is not the shorter. */
   private clientTimeouts(table: CompiledGateway): { headers: number; request: number } {
     const headers = this.options.headersTimeoutMs ?? table.gateway.edge.headerTimeoutMs;
-    return { headers, request: Math.max(this.options.clientRequestTimeoutMs ?? table.gateway.edge.requestTimeoutMs, headers) };
+    return {
+      headers,
+      request: Math.max(this.options.clientRequestTimeoutMs ?? table.gateway.edge.requestTimeoutMs, headers),
+    };
   }
 
   get compiled(): CompiledGateway {
@@ -105,8 +111,12 @@ export class GatewayServer {
     this.health.stop();
     const closed = new Promise<void>((r) => this.server.close(() => r()));
     this.server.closeIdleConnections();
-    const drained = this.inFlight === 0 ? Promise.resolve(true) : new Promise<boolean>((r) => (this.idle = () => r(true)));
-    const late = await Promise.race([drained, new Promise<boolean>((r) => setTimeout(() => r(false), deadlineMs).unref())]);
+    const drained =
+      this.inFlight === 0 ? Promise.resolve(true) : new Promise<boolean>((r) => (this.idle = () => r(true)));
+    const late = await Promise.race([
+      drained,
+      new Promise<boolean>((r) => setTimeout(() => r(false), deadlineMs).unref()),
+    ]);
     const dropped = late ? 0 : this.inFlight;
     this.server.closeAllConnections();
     await closed;
@@ -128,14 +138,21 @@ export class GatewayServer {
     });
     if (this.draining) {
       res.shouldKeepAlive = false;
-      return answer(req, res, facts, 'GW_HTTP_SHUTTING_DOWN', 'the gateway is shutting down; retry on another instance');
+      return answer(
+        req,
+        res,
+        facts,
+        'GW_HTTP_SHUTTING_DOWN',
+        'the gateway is shutting down; retry on another instance',
+      );
     }
     const refusal = checkHead(req, facts, table.gateway.edge);
     if (refusal !== undefined) return refuseHead(req, res, facts, refusal);
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const segments = normalizePath(q === -1 ? url : url.slice(0, q));
-    if (!segments) return answer(req, res, facts, 'GW_HTTP_BAD_REQUEST', 'the request path is not a valid absolute path');
+    if (!segments)
+      return answer(req, res, facts, 'GW_HTTP_BAD_REQUEST', 'the request path is not a valid absolute path');
     // A CORS preflight for a route with `cors` is answered here, before auth and limits (src/runtime/cors.ts).
     if (facts.origin !== undefined && req.method === 'OPTIONS') {
       const wanted = req.headers['access-control-request-method'];
@@ -145,7 +162,9 @@ export class GatewayServer {
     const match = table.router.lookup(req.method ?? 'GET', segments);
     if (match.kind === 'not-found') return answer(req, res, facts, 'GW_HTTP_NOT_FOUND', 'no route matches this path');
     if (match.kind === 'method-not-allowed') {
-      return answer(req, res, facts, 'GW_HTTP_METHOD_NOT_ALLOWED', `${req.method} is not allowed here`, { allow: match.allow.join(', ') });
+      return answer(req, res, facts, 'GW_HTTP_METHOD_NOT_ALLOWED', `${req.method} is not allowed here`, {
+        allow: match.allow.join(', '),
+      });
     }
     const route = match.value;
     // CORS headers go on every answer of the route, the gateway's own (401, 429, ...) too.
@@ -162,14 +181,32 @@ export class GatewayServer {
   }
 
   /** A matched route's request after auth: 401/403, or on to the size check, the mock or the upstream. */
-  private admit(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, route: CompiledRoute, params: readonly string[], url: string, q: number, auth: AuthOutcome | undefined, flow: Flow): void {
+  private admit(
+    req: IncomingMessage,
+    res: ServerResponse,
+    facts: RequestFacts,
+    route: CompiledRoute,
+    params: readonly string[],
+    url: string,
+    q: number,
+    auth: AuthOutcome | undefined,
+    flow: Flow,
+  ): void {
     if (auth !== undefined) {
       if (!auth.ok) return refuse(req, res, facts, route, auth.code, auth.detail, authFailHeaders(auth));
       if (auth.consumer !== null) facts.consumer = auth.consumer;
     }
     if (facts.contentLength !== undefined && facts.contentLength > route.maxBodyBytes) {
       res.shouldKeepAlive = false;
-      return refuse(req, res, facts, route, 'GW_HTTP_PAYLOAD_TOO_LARGE', `the request body is larger than ${route.maxBodyBytes} bytes`, { connection: 'close' });
+      return refuse(
+        req,
+        res,
+        facts,
+        route,
+        'GW_HTTP_PAYLOAD_TOO_LARGE',
+        `the request body is larger than ${route.maxBodyBytes} bytes`,
+        { connection: 'close' },
+      );
     }
     const hasBody = route.mock === null && (facts.chunked || (facts.contentLength ?? 0) > 0);
     if (hasBody) {
@@ -179,12 +216,25 @@ export class GatewayServer {
       if (!this.intake.enter(from, most)) {
         res.shouldKeepAlive = false;
         const detail = `this client already sends ${most} request bodies; wait for one to finish`;
-        return refuse(req, res, facts, route, 'GW_HTTP_TOO_MANY_BODIES', detail, { connection: 'close' }, undefined, false);
+        return refuse(
+          req,
+          res,
+          facts,
+          route,
+          'GW_HTTP_TOO_MANY_BODIES',
+          detail,
+          { connection: 'close' },
+          undefined,
+          false,
+        );
       }
       flow.bodyFrom = from;
     }
     // Rate limit, then validation (admission.ts); synchronous unless Redis or a body to read makes them wait.
-    const go = route.rateLimit === null && route.validator === null ? true : admitRequest(req, res, route, facts, params, q === -1 ? '' : url.slice(q + 1), refuse, this.intake);
+    const go =
+      route.rateLimit === null && route.validator === null
+        ? true
+        : admitRequest(req, res, route, facts, params, q === -1 ? '' : url.slice(q + 1), refuse, this.intake);
     if (go === true) this.proceed(req, res, facts, route, params, url, q, flow, hasBody);
     else if (go !== false) {
       go.then(
@@ -197,7 +247,17 @@ export class GatewayServer {
   }
 
   /** The body is read first (bufferBody in admission.ts) unless a stage has read it already, then the request goes upstream. */
-  private proceed(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, route: CompiledRoute, params: readonly string[], url: string, q: number, flow: Flow, hasBody: boolean): void {
+  private proceed(
+    req: IncomingMessage,
+    res: ServerResponse,
+    facts: RequestFacts,
+    route: CompiledRoute,
+    params: readonly string[],
+    url: string,
+    q: number,
+    flow: Flow,
+    hasBody: boolean,
+  ): void {
     if (!hasBody || facts.body !== undefined || route.edge.bodyBufferBytes === 0) {
       flow.forward = dispatch(req, res, facts, route, params, url, q);
       return;
@@ -218,7 +278,15 @@ interface Flow {
 }
 
 /** Hands the request to its upstream, or answers it from the spec's examples for a mocked service. */
-function dispatch(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, route: CompiledRoute, params: readonly string[], url: string, q: number): Forward | undefined {
+function dispatch(
+  req: IncomingMessage,
+  res: ServerResponse,
+  facts: RequestFacts,
+  route: CompiledRoute,
+  params: readonly string[],
+  url: string,
+  q: number,
+): Forward | undefined {
   if (route.mock) {
     const bytes = answerMock(req, res, route, facts.requestId, facts.prefer, facts.responseHeaders);
     emitAnswered(req, res, facts, route, null, bytes);
@@ -226,7 +294,8 @@ function dispatch(req: IncomingMessage, res: ServerResponse, facts: RequestFacts
   }
   let path = '';
   for (const p of route.upstreamPath) path += typeof p === 'number' ? params[p] : p;
-  if (q !== -1) path += route.auth.dropQuery.length > 0 ? withoutQueryParams(url.slice(q), route.auth.dropQuery) : url.slice(q);
+  if (q !== -1)
+    path += route.auth.dropQuery.length > 0 ? withoutQueryParams(url.slice(q), route.auth.dropQuery) : url.slice(q);
   const forward = new Forward(req, res, route, path, facts);
   forward.start();
   return forward;
@@ -236,7 +305,15 @@ function dispatch(req: IncomingMessage, res: ServerResponse, facts: RequestFacts
 function answerPreflight(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, route: CompiledRoute): void {
   const requested = req.headers['access-control-request-headers'];
   const headers = preflightHeaders(route.cors!, facts.origin!, typeof requested === 'string' ? requested : undefined);
-  if (headers === null) return refuse(req, res, facts, route, 'GW_HTTP_CORS_REJECTED', `the origin ${JSON.stringify(facts.origin)} may not call this route`);
+  if (headers === null)
+    return refuse(
+      req,
+      res,
+      facts,
+      route,
+      'GW_HTTP_CORS_REJECTED',
+      `the origin ${JSON.stringify(facts.origin)} may not call this route`,
+    );
   res.writeHead(204, { ...headers, 'x-request-id': facts.requestId, 'content-length': '0' });
   res.end();
   req.resume();

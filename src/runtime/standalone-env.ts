@@ -32,17 +32,34 @@ export interface StandaloneSettings {
 export const UPSTREAM_ENV_PREFIX = 'GW_UPSTREAM_';
 
 /** The defaults, the same as `gw serve`'s flags. */
-export const STANDALONE_DEFAULTS = { adminHost: '127.0.0.1', logFormat: 'pretty' as LogFormat, drainSeconds: 10, upstreamConnections: DEFAULT_UPSTREAM_CONNECTIONS };
+export const STANDALONE_DEFAULTS = {
+  adminHost: '127.0.0.1',
+  logFormat: 'pretty' as LogFormat,
+  drainSeconds: 10,
+  upstreamConnections: DEFAULT_UPSTREAM_CONNECTIONS,
+};
 
 type Env = Record<string, string | undefined>;
 
 /** Reads and checks every variable, collecting all problems (GW_RUNTIME_ENV) before anyone fails. An empty value counts as unset. */
-export function readStandaloneEnv(env: Env, embedded: EmbeddedGateway): { settings: StandaloneSettings; diagnostics: Diagnostic[] } {
+export function readStandaloneEnv(
+  env: Env,
+  embedded: EmbeddedGateway,
+): { settings: StandaloneSettings; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const get = (name: string) => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
-  const bad = (name: string, why: string, hint: string) => diagnostics.push(createDiagnostic('GW_RUNTIME_ENV', `${name}=${JSON.stringify(env[name])} ${why}`, { hints: [hint] }));
+  const bad = (name: string, why: string, hint: string) =>
+    diagnostics.push(
+      createDiagnostic('GW_RUNTIME_ENV', `${name}=${JSON.stringify(env[name])} ${why}`, { hints: [hint] }),
+    );
 
-  const integer = (name: string, min: number, max: number, fallback: number | undefined, unit: string): number | undefined => {
+  const integer = (
+    name: string,
+    min: number,
+    max: number,
+    fallback: number | undefined,
+    unit: string,
+  ): number | undefined => {
     const raw = get(name);
     if (raw === undefined) return fallback;
     const n = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
@@ -57,7 +74,13 @@ export function readStandaloneEnv(env: Env, embedded: EmbeddedGateway): { settin
   const drain = integer('DRAIN_TIMEOUT', 0, 86_400, STANDALONE_DEFAULTS.drainSeconds, 'a number of seconds')!;
   const headers = integer('CLIENT_HEADER_TIMEOUT', 1, 86_400, undefined, 'a number of seconds');
   const request = integer('CLIENT_REQUEST_TIMEOUT', 1, 86_400, undefined, 'a number of seconds');
-  const connections = integer('UPSTREAM_CONNECTIONS', 1, 65_535, STANDALONE_DEFAULTS.upstreamConnections, 'a number of connections')!;
+  const connections = integer(
+    'UPSTREAM_CONNECTIONS',
+    1,
+    65_535,
+    STANDALONE_DEFAULTS.upstreamConnections,
+    'a number of connections',
+  )!;
 
   let logFormat = STANDALONE_DEFAULTS.logFormat;
   const rawFormat = get('LOG_FORMAT');
@@ -69,21 +92,35 @@ export function readStandaloneEnv(env: Env, embedded: EmbeddedGateway): { settin
   const overrides = new Map<string, Target[]>();
   const byId = new Map(g.upstreams.map((u) => [u.id, u]));
   const known = Object.keys(embedded.upstreamEnv).sort();
-  for (const name of Object.keys(env).filter((n) => n.startsWith(UPSTREAM_ENV_PREFIX)).sort()) {
+  for (const name of Object.keys(env)
+    .filter((n) => n.startsWith(UPSTREAM_ENV_PREFIX))
+    .sort()) {
     const raw = get(name);
     if (raw === undefined) continue;
     const id = embedded.upstreamEnv[name];
     const upstream = id !== undefined ? byId.get(id) : undefined;
     if (!upstream) {
-      const close = suggestClosest(name.slice(UPSTREAM_ENV_PREFIX.length), known.map((k) => k.slice(UPSTREAM_ENV_PREFIX.length)));
-      const hint = close ? `did you mean ${UPSTREAM_ENV_PREFIX}${close}?` : known.length ? `the upstream variables of this gateway are: ${known.join(', ')}` : 'this gateway has no upstreams to override';
+      const close = suggestClosest(
+        name.slice(UPSTREAM_ENV_PREFIX.length),
+        known.map((k) => k.slice(UPSTREAM_ENV_PREFIX.length)),
+      );
+      const hint = close
+        ? `did you mean ${UPSTREAM_ENV_PREFIX}${close}?`
+        : known.length
+          ? `the upstream variables of this gateway are: ${known.join(', ')}`
+          : 'this gateway has no upstreams to override';
       bad(name, 'names no upstream of this gateway', hint);
       continue;
     }
     const targets: Target[] = [];
     for (const item of raw.split(',').map((s) => s.trim())) {
       const parsed = parseTargetUrl(item, upstream.basePath);
-      if (typeof parsed === 'string') bad(name, `has "${item}", which ${parsed}`, `write ${name}=http://host:port[,http://host2:port2...]; the base path "${upstream.basePath || '/'}" comes from the model`);
+      if (typeof parsed === 'string')
+        bad(
+          name,
+          `has "${item}", which ${parsed}`,
+          `write ${name}=http://host:port[,http://host2:port2...]; the base path "${upstream.basePath || '/'}" comes from the model`,
+        );
       else targets.push(parsed);
     }
     if (targets.length > 0 && targets.length === raw.split(',').length) overrides.set(upstream.id, targets);
@@ -114,19 +151,30 @@ export function parseTargetUrl(raw: string, basePath: string): Target | string {
   } catch {
     return 'is not a URL';
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `uses "${url.protocol.slice(0, -1)}", but gw forwards only http and https`;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return `uses "${url.protocol.slice(0, -1)}", but gw forwards only http and https`;
   if (!url.hostname) return 'has no host';
   if (url.search || url.hash || raw.endsWith('?') || raw.endsWith('#')) return 'has a query or fragment';
   if (url.username || url.password) return 'carries credentials';
   const path = url.pathname.replace(/\/+$/, '');
-  if (path !== '' && path !== basePath) return `has the path "${url.pathname}", but only scheme, host and port can be overridden`;
+  if (path !== '' && path !== basePath)
+    return `has the path "${url.pathname}", but only scheme, host and port can be overridden`;
   const scheme = url.protocol === 'https:' ? 'https' : 'http';
   const port = url.port ? Number(url.port) : scheme === 'https' ? 443 : 80;
-  return { url: `${scheme}://${url.host.toLowerCase()}${url.port ? '' : `:${port}`}`, scheme, host: url.hostname.toLowerCase(), port, weight: 1 };
+  return {
+    url: `${scheme}://${url.host.toLowerCase()}${url.port ? '' : `:${port}`}`,
+    scheme,
+    host: url.hostname.toLowerCase(),
+    port,
+    weight: 1,
+  };
 }
 
 /** The model with the overridden upstreams' targets replaced; the input is not changed. */
 export function overrideUpstreams(gateway: Gateway, overrides: ReadonlyMap<string, Target[]>): Gateway {
   if (overrides.size === 0) return gateway;
-  return { ...gateway, upstreams: gateway.upstreams.map((u) => (overrides.has(u.id) ? { ...u, targets: overrides.get(u.id)! } : u)) };
+  return {
+    ...gateway,
+    upstreams: gateway.upstreams.map((u) => (overrides.has(u.id) ? { ...u, targets: overrides.get(u.id)! } : u)),
+  };
 }

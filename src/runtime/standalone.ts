@@ -12,7 +12,10 @@ export type { EmbeddedGateway } from './standalone-env.js';
  * scripts/bundle-runtime.js): the embedded model and the environment in, the same running
  * gateway as `gw serve` out. Bad settings print their diagnostics and exit 1, never a stack.
  */
-export async function runStandalone(embedded: EmbeddedGateway, env: Record<string, string | undefined> = process.env): Promise<void> {
+export async function runStandalone(
+  embedded: EmbeddedGateway,
+  env: Record<string, string | undefined> = process.env,
+): Promise<void> {
   const { settings, diagnostics } = readStandaloneEnv(env, embedded);
   if (diagnostics.length > 0) return fail(diagnostics);
   let started;
@@ -22,10 +25,22 @@ export async function runStandalone(embedded: EmbeddedGateway, env: Record<strin
       color: useColor(process.stdout, env),
       portSettings: { port: 'PORT', adminPort: 'ADMIN_PORT' },
       // Relative credential files (keys, htpasswd, JWKS, secrets) resolve against GW_BASE_DIR, else the working directory.
-      secrets: { baseDir: resolve(env.GW_BASE_DIR || process.cwd()), baseDirName: env.GW_BASE_DIR ? 'GW_BASE_DIR' : 'the working directory (set GW_BASE_DIR to change it)', env },
+      secrets: {
+        baseDir: resolve(env.GW_BASE_DIR || process.cwd()),
+        baseDirName: env.GW_BASE_DIR ? 'GW_BASE_DIR' : 'the working directory (set GW_BASE_DIR to change it)',
+        env,
+      },
     });
   } catch (err) {
-    return fail(isGwError(err) ? err.diagnostics : [createDiagnostic('GW_INTERNAL', err instanceof Error ? err.message : String(err), { hints: ['this is a bug in gw; please report it with this output'] })]);
+    return fail(
+      isGwError(err)
+        ? err.diagnostics
+        : [
+            createDiagnostic('GW_INTERNAL', err instanceof Error ? err.message : String(err), {
+              hints: ['this is a bug in gw; please report it with this output'],
+            }),
+          ],
+    );
   }
   // With JSON logs every stdout line is JSON, the ready line too; otherwise a sentence on stderr.
   const ready = readyLine(started, settings.logFormat === 'json');

@@ -63,14 +63,23 @@ export async function startGateway(gateway: Gateway, options: StartGatewayOption
   const secrets = await loadAuthSecrets(gateway, options.secrets);
   const write = options.writeLog ?? ((line: string) => void process.stdout.write(line));
   // Rate-limit counters outlive reloads; a Redis store warns once per outage (and once when it is back).
-  const unsubscribeStore = subscribeRateLimitStoreLog(options.logFormat, write, options.writeWarning ?? ((line: string) => void process.stderr.write(line)));
+  const unsubscribeStore = subscribeRateLimitStoreLog(
+    options.logFormat,
+    write,
+    options.writeWarning ?? ((line: string) => void process.stderr.write(line)),
+  );
   let firstStore: RateLimitStore | undefined;
   let compiled: CompiledGateway;
   // Failed credential checks per client (settings.auth.failureLimit) are counted in this process, across reloads too.
   const authFailureStore = new MemoryStore();
   try {
     firstStore = createRateLimitStore(gateway, options.secrets.env);
-    compiled = compileGateway(gateway, { secrets, rateLimitStore: firstStore, connectionsPerTarget: options.upstreamConnections, authFailureStore });
+    compiled = compileGateway(gateway, {
+      secrets,
+      rateLimitStore: firstStore,
+      connectionsPerTarget: options.upstreamConnections,
+      authFailureStore,
+    });
   } catch (err) {
     await authFailureStore.close();
     await firstStore?.close();
@@ -130,7 +139,12 @@ export async function startGateway(gateway: Gateway, options: StartGatewayOption
       const nextStore = keep ? store : createRateLimitStore(next, options.secrets.env);
       let table;
       try {
-        table = compileGateway(next, { secrets: nextSecrets, rateLimitStore: nextStore, connectionsPerTarget: options.upstreamConnections, authFailureStore });
+        table = compileGateway(next, {
+          secrets: nextSecrets,
+          rateLimitStore: nextStore,
+          connectionsPerTarget: options.upstreamConnections,
+          authFailureStore,
+        });
       } catch (err) {
         if (!keep) await nextStore.close();
         throw err;
@@ -161,12 +175,22 @@ export function readyLine(started: StartedGateway, json: boolean): { stream: 'st
   const g = started.gateway;
   const mocked = g.services.filter((s) => s.mock).map((s) => s.name);
   if (json) {
-    const event = { event: 'ready', url: started.url, admin: started.adminUrl ?? null, routes: g.routes.length, upstreams: g.upstreams.length, mocked };
+    const event = {
+      event: 'ready',
+      url: started.url,
+      admin: started.adminUrl ?? null,
+      routes: g.routes.length,
+      upstreams: g.upstreams.length,
+      mocked,
+    };
     return { stream: 'stdout', text: JSON.stringify(event) + '\n' };
   }
   const mocks = mocked.length > 0 ? `; mocked from their specs: ${mocked.join(', ')}` : '';
   const admin = started.adminUrl ? `; admin on ${started.adminUrl}` : '';
-  return { stream: 'stderr', text: `gw serving "${g.name}" on ${started.url} (${g.routes.length} routes, ${g.upstreams.length} upstreams)${mocks}${admin}\n` };
+  return {
+    stream: 'stderr',
+    text: `gw serving "${g.name}" on ${started.url} (${g.routes.length} routes, ${g.upstreams.length} upstreams)${mocks}${admin}\n`,
+  };
 }
 
 /** What is printed once stopped. */
@@ -194,7 +218,14 @@ export function waitForStopSignal(onSecondSignal: () => void): Promise<NodeJS.Si
 
 function listenError(err: unknown, host: string, port: number, setting: string): GwError {
   const code = (err as { code?: string }).code;
-  const why = code === 'EADDRINUSE' ? 'is already in use' : code === 'EACCES' ? 'needs privileges gw does not have' : code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' ? 'is not an address of this machine' : 'cannot be used';
+  const why =
+    code === 'EADDRINUSE'
+      ? 'is already in use'
+      : code === 'EACCES'
+        ? 'needs privileges gw does not have'
+        : code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND'
+          ? 'is not an address of this machine'
+          : 'cannot be used';
   const zero = setting.startsWith('-') ? `${setting} 0` : `${setting}=0`;
   return GwError.of('GW_SERVE_LISTEN', `${host}:${port} ${why}`, {
     hints: [`pick another port with ${setting} (${zero} takes a free one), or stop what listens there`],

@@ -35,7 +35,8 @@ const require = createRequire(import.meta.url);
 
 /** What precompiled templates must have been made with: this Handlebars, these options. */
 export function templatesStamp(): string {
-  const version = (JSON.parse(readFileSync(require.resolve('handlebars/package.json'), 'utf8')) as { version: string }).version;
+  const version = (JSON.parse(readFileSync(require.resolve('handlebars/package.json'), 'utf8')) as { version: string })
+    .version;
   return `handlebars@${version} ${JSON.stringify(TEMPLATE_OPTIONS)}`;
 }
 
@@ -106,13 +107,16 @@ export async function loadTemplates(
   });
   const runtimeOnly = ready.every((spec) => spec !== undefined);
   // handlebars/runtime.js is the same environment without the compiler (its typings say nothing of it).
-  const hbs = (runtimeOnly ? (await import('handlebars/runtime.js')).default : (await import('handlebars')).default) as typeof Handlebars;
+  const hbs = (
+    runtimeOnly ? (await import('handlebars/runtime.js')).default : (await import('handlebars')).default
+  ) as typeof Handlebars;
   const env = hbs.create();
   for (const [name, fn] of Object.entries(helpers)) env.registerHelper(name, fn as Handlebars.HelperDelegate);
   const compiled = new Map<string, Handlebars.TemplateDelegate>();
   for (const [i, [name, file]] of sorted.entries()) {
     const spec = ready[i];
-    const fn = spec !== undefined ? env.template(spec) : env.compile(parseTemplate(env, texts[i]!, file), TEMPLATE_OPTIONS);
+    const fn =
+      spec !== undefined ? env.template(spec) : env.compile(parseTemplate(env, texts[i]!, file), TEMPLATE_OPTIONS);
     // Partials are wrapped so that an error inside one names the partial's file, not its caller's.
     const named: Handlebars.TemplateDelegate = (context, opts) => {
       try {
@@ -122,7 +126,8 @@ export async function loadTemplates(
         throw err;
       }
     };
-    if (name.startsWith('_')) env.registerPartial(name.slice(1, -'.hbs'.length), named as unknown as Handlebars.Template);
+    if (name.startsWith('_'))
+      env.registerPartial(name.slice(1, -'.hbs'.length), named as unknown as Handlebars.Template);
     else compiled.set(name.slice(0, -'.hbs'.length), named);
   }
 
@@ -146,30 +151,46 @@ async function listTemplates(dir: string): Promise<string[]> {
 }
 
 async function addOverrides(target: TargetName, root: string, files: Map<string, string>): Promise<void> {
-  const isDir = await stat(root).then((s) => s.isDirectory(), () => false);
+  const isDir = await stat(root).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (!isDir) {
     throw GwError.of('GW_TEMPLATE_NOT_FOUND', `the templates folder "${root}" does not exist or is not a folder`, {
       locations: [{ file: root }],
-      hints: ['pass --templates a folder with one sub-folder per target, e.g. my-templates/nginx/server.hbs; see docs/templates.md'],
+      hints: [
+        'pass --templates a folder with one sub-folder per target, e.g. my-templates/nginx/server.hbs; see docs/templates.md',
+      ],
     });
   }
   const dir = join(root, target);
-  const own = await stat(dir).then((s) => s.isDirectory(), () => false);
+  const own = await stat(dir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (!own) return;
   const known = [...files.keys()];
   for (const name of await listTemplates(dir)) {
     if (!files.has(name)) {
       const close = suggestClosest(name, known);
-      throw GwError.of('GW_TEMPLATE_UNKNOWN', `"${join(dir, name)}" has the name of no ${target} template or partial, so it would be ignored`, {
-        locations: [{ file: join(dir, name) }],
-        hints: [close ? `did you mean "${close}"?` : `the ${target} templates are: ${known.join(', ')}`],
-      });
+      throw GwError.of(
+        'GW_TEMPLATE_UNKNOWN',
+        `"${join(dir, name)}" has the name of no ${target} template or partial, so it would be ignored`,
+        {
+          locations: [{ file: join(dir, name) }],
+          hints: [close ? `did you mean "${close}"?` : `the ${target} templates are: ${known.join(', ')}`],
+        },
+      );
     }
     files.set(name, join(dir, name));
   }
 }
 
-function templateError(code: 'GW_TEMPLATE_SYNTAX' | 'GW_TEMPLATE_RENDER', file: string, err: HandlebarsFailure): GwError {
+function templateError(
+  code: 'GW_TEMPLATE_SYNTAX' | 'GW_TEMPLATE_RENDER',
+  file: string,
+  err: HandlebarsFailure,
+): GwError {
   // Handlebars' messages name the view as "[object Object]" and end with " - line:column"; keep what helps.
   const parseLine = /Parse error on line (\d+)/.exec(err.message);
   const line = err.lineNumber ?? (parseLine ? Number(parseLine[1]) : undefined);
@@ -177,7 +198,10 @@ function templateError(code: 'GW_TEMPLATE_SYNTAX' | 'GW_TEMPLATE_RENDER', file: 
   const missing = /^"([^"]+)" not defined in/.exec(err.message);
   const what = missing
     ? `"${missing[1]}" is not a field of the view here`
-    : err.message.replace(/ - \d+:\d+$/, '').replace(/\[object Object\]/g, 'the view').split('\n')[0]!;
+    : err.message
+        .replace(/ - \d+:\d+$/, '')
+        .replace(/\[object Object\]/g, 'the view')
+        .split('\n')[0]!;
   return GwError.of(code, `${code === 'GW_TEMPLATE_SYNTAX' ? 'template does not parse' : 'template failed'}: ${what}`, {
     locations: [{ file, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}) }],
     hints: [

@@ -10,7 +10,11 @@ let dir: string;
 let cleanup: () => Promise<void>;
 beforeEach(async () => {
   ({ dir, cleanup } = await tempDir('gw-build-'));
-  await writeShopProject(dir, { users: 'http://127.0.0.1:9001', orders: 'http://127.0.0.1:9002', catalog: 'http://127.0.0.1:9003' }, 8080);
+  await writeShopProject(
+    dir,
+    { users: 'http://127.0.0.1:9001', orders: 'http://127.0.0.1:9002', catalog: 'http://127.0.0.1:9003' },
+    8080,
+  );
 });
 afterEach(async () => cleanup());
 
@@ -20,7 +24,8 @@ const gw = (...args: string[]) => runGw(args, { cwd: dir, timeoutMs: 60_000 });
 function snapshot(root: string): Record<string, string> {
   if (!existsSync(root)) return {};
   const out: Record<string, string> = {};
-  for (const e of readdirSync(root, { recursive: true, withFileTypes: true })) if (e.isFile()) out[join(e.parentPath, e.name)] = readFileSync(join(e.parentPath, e.name), 'utf8');
+  for (const e of readdirSync(root, { recursive: true, withFileTypes: true }))
+    if (e.isFile()) out[join(e.parentPath, e.name)] = readFileSync(join(e.parentPath, e.name), 'utf8');
   return out;
 }
 
@@ -28,7 +33,13 @@ describe('gw build', () => {
   it('renders every target into dist/ with a summary of the files written, and is deterministic', async () => {
     const r = await gw('build');
     expect(r.code, r.stderr).toBe(0);
-    for (const f of ['nginx/nginx.conf', 'nginx/conf.d/gw.conf', 'node/server.mjs', 'node/README.md', 'node/Dockerfile']) {
+    for (const f of [
+      'nginx/nginx.conf',
+      'nginx/conf.d/gw.conf',
+      'node/server.mjs',
+      'node/README.md',
+      'node/Dockerfile',
+    ]) {
       expect(existsSync(join(dir, 'dist', f)), f).toBe(true);
       expect(r.stdout).toContain(f);
     }
@@ -64,7 +75,11 @@ describe('gw build', () => {
     const out = JSON.parse(r.stdout) as { ok: boolean; out: string; files: { path: string; bytes: number }[] };
     expect(out.ok).toBe(true);
     expect(out.out).toBe(join(dir, 'deploy'));
-    expect(out.files.map((f) => f.path)).toEqual(['nginx/conf.d/gw-auth.js', 'nginx/conf.d/gw.conf', 'nginx/nginx.conf']);
+    expect(out.files.map((f) => f.path)).toEqual([
+      'nginx/conf.d/gw-auth.js',
+      'nginx/conf.d/gw.conf',
+      'nginx/nginx.conf',
+    ]);
     expect(readdirSync(join(dir, 'deploy'))).toEqual(['nginx']);
   });
 
@@ -114,15 +129,24 @@ describe('gw build', () => {
     expect(readFileSync(join(dir, 'blocked'), 'utf8')).toBe('a file where the output folder should be');
   });
 
-  it('gw.yaml build.openapi.servers are the merged spec\'s servers', async () => {
-    await writeFile(join(dir, 'gw.yaml'), (await readFile(join(dir, 'gw.yaml'), 'utf8')) + 'build:\n  openapi:\n    servers: [{url: "https://api.shop.example", description: production}]\n');
+  it("gw.yaml build.openapi.servers are the merged spec's servers", async () => {
+    await writeFile(
+      join(dir, 'gw.yaml'),
+      (await readFile(join(dir, 'gw.yaml'), 'utf8')) +
+        'build:\n  openapi:\n    servers: [{url: "https://api.shop.example", description: production}]\n',
+    );
     const r = await gw('build', '--target', 'openapi');
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(readFileSync(join(dir, 'dist', 'openapi', 'openapi.json'), 'utf8')).servers).toEqual([{ url: 'https://api.shop.example', description: 'production' }]);
+    expect(JSON.parse(readFileSync(join(dir, 'dist', 'openapi', 'openapi.json'), 'utf8')).servers).toEqual([
+      { url: 'https://api.shop.example', description: 'production' },
+    ]);
   });
 
   it('gw.yaml build.out and build.targets are the defaults', async () => {
-    await writeFile(join(dir, 'gw.yaml'), (await readFile(join(dir, 'gw.yaml'), 'utf8')) + 'build:\n  out: generated\n  targets: [nginx]\n');
+    await writeFile(
+      join(dir, 'gw.yaml'),
+      (await readFile(join(dir, 'gw.yaml'), 'utf8')) + 'build:\n  out: generated\n  targets: [nginx]\n',
+    );
     const r = await gw('build');
     expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(join(dir, 'generated'))).toEqual(['nginx']);
@@ -130,11 +154,15 @@ describe('gw build', () => {
 });
 
 describe('gw routes on a project with policies', () => {
-  it('shows each route\'s effective auth and rate limit', async () => {
+  it("shows each route's effective auth and rate limit", async () => {
     const r = await gw('routes');
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^GET\s+\/catalog\/products\/featured\s+catalog\s+\S+\s+public\s+2\/1h per header x-client-id$/m);
-    expect(r.stdout).toMatch(/^DELETE\s+\/users\/\{userId\}\s+users\s+\S+\s+apiKey\(header X-Api-Key\) AND basic\s+-$/m);
+    expect(r.stdout).toMatch(
+      /^GET\s+\/catalog\/products\/featured\s+catalog\s+\S+\s+public\s+2\/1h per header x-client-id$/m,
+    );
+    expect(r.stdout).toMatch(
+      /^DELETE\s+\/users\/\{userId\}\s+users\s+\S+\s+apiKey\(header X-Api-Key\) AND basic\s+-$/m,
+    );
     const json = JSON.parse((await gw('routes', '--json')).stdout) as { id: string; rateLimit: string }[];
     expect(json.find((x) => x.id === 'catalog.listFeaturedProducts')!.rateLimit).toBe('2/1h per header x-client-id');
   });
@@ -143,7 +171,12 @@ describe('gw routes on a project with policies', () => {
 describe('gw build on a terminal', () => {
   // `script` (util-linux, in every Debian; .ci/run installs bsdutils) gives gw a real terminal.
   it('shows progress per target', async () => {
-    const r = spawnSync('/usr/bin/script', ['-qec', `${process.execPath} ${BIN} build --target nginx`, '/dev/null'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+    const r = spawnSync('/usr/bin/script', ['-qec', `${process.execPath} ${BIN} build --target nginx`, '/dev/null'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+      timeout: 60_000,
+    });
     expect(r.status, r.stdout).toBe(0);
     expect(r.stdout).toContain('rendering nginx');
     expect(r.stdout).toMatch(/✓ nginx 3 files/);
@@ -153,10 +186,15 @@ describe('gw build on a terminal', () => {
 describe('gw build --templates', () => {
   it('a template of the same name replaces the bundled one', async () => {
     await mkdir(join(dir, 'tpl', 'nginx'), { recursive: true });
-    await writeFile(join(dir, 'tpl', 'nginx', 'nginx.conf.hbs'), '# our own main file for {{name}}\nevents {}\nhttp { include conf.d/gw.conf; }\n');
+    await writeFile(
+      join(dir, 'tpl', 'nginx', 'nginx.conf.hbs'),
+      '# our own main file for {{name}}\nevents {}\nhttp { include conf.d/gw.conf; }\n',
+    );
     const r = await gw('build', '--target', 'nginx', '--templates', 'tpl');
     expect(r.code, r.stderr).toBe(0);
-    expect(readFileSync(join(dir, 'dist', 'nginx', 'nginx.conf'), 'utf8')).toBe('# our own main file for shop\nevents {}\nhttp { include conf.d/gw.conf; }\n');
+    expect(readFileSync(join(dir, 'dist', 'nginx', 'nginx.conf'), 'utf8')).toBe(
+      '# our own main file for shop\nevents {}\nhttp { include conf.d/gw.conf; }\n',
+    );
     expect(readFileSync(join(dir, 'dist', 'nginx', 'conf.d', 'gw.conf'), 'utf8')).toContain('generated by gw');
   });
 

@@ -18,7 +18,10 @@ describe('item 18: gw import with no arguments finds specs by parsing them', () 
     const beta = oas30('Beta', { '/b': { get: { operationId: 'getB' } } });
     const { openapi, ...betaRest } = beta as { openapi: string };
     const long = { info: { title: 'Gamma', version: '1', description: 'x'.repeat(5000) } };
-    const { openapi: _, ...gamma } = { ...oas30('Gamma', { '/c': { get: { operationId: 'getC' } } }), ...long } as { openapi: string; info: object };
+    const { openapi: _, ...gamma } = { ...oas30('Gamma', { '/c': { get: { operationId: 'getC' } } }), ...long } as {
+      openapi: string;
+      info: object;
+    };
     await gw('init', '--yes');
     await writeFiles(dir, {
       // Minified, the `openapi` key last: nothing starts a line with `openapi:`.
@@ -28,7 +31,9 @@ describe('item 18: gw import with no arguments finds specs by parsing them', () 
       // Flow-style YAML on one line.
       'specs/beta.yml': `{${JSON.stringify(betaRest).slice(1, -1)}, openapi: ${openapi}}\n`,
       // A $ref target with a property called `openapi`: not a document of its own.
-      'specs/fragments.yaml': { Thing: { type: 'object', properties: { openapi: { type: 'string' }, swagger: { type: 'string' } } } },
+      'specs/fragments.yaml': {
+        Thing: { type: 'object', properties: { openapi: { type: 'string' }, swagger: { type: 'string' } } },
+      },
     });
     const r = await gw('import');
     expect(r.stderr).toBe('');
@@ -55,7 +60,17 @@ describe('item 20: every problem of a spec in one run', () => {
       'svc.yaml': oas30(
         'Svc',
         {
-          '/things': { get: { operationId: 'list', responses: { '200': { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/Thng' } } } } } } },
+          '/things': {
+            get: {
+              operationId: 'list',
+              responses: {
+                '200': {
+                  description: 'ok',
+                  content: { 'application/json': { schema: { $ref: '#/components/schemas/Thng' } } },
+                },
+              },
+            },
+          },
           '/things/{id}': { get: { operationId: 'list', 'x-gw': { retrys: 1 } } },
         },
         { components: { schemas: { Thing: { type: 'object' } } } },
@@ -63,7 +78,9 @@ describe('item 20: every problem of a spec in one run', () => {
     });
     const r = await gw('import', 'svc.yaml');
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('error GW_SPEC_REF_UNRESOLVED $ref "#/components/schemas/Thng" points at something that does not exist');
+    expect(r.stderr).toContain(
+      'error GW_SPEC_REF_UNRESOLVED $ref "#/components/schemas/Thng" points at something that does not exist',
+    );
     expect(r.stderr).toContain('hint: did you mean "#/components/schemas/Thing"?');
     expect(r.stderr).toContain('error GW_SPEC_INVALID "svc.yaml" uses operationId "list" twice');
     expect(r.stderr).toContain('error GW_XGW_UNKNOWN_KEY x-gw: unknown key "retrys"');
@@ -104,12 +121,20 @@ describe('item 21: flags, help, gw routes filters, gw import --name', () => {
     await gw('import');
     const byService = await gw('routes', '--service', 'orders', '--json');
     expect(byService.code).toBe(0);
-    const paths = (JSON.parse(byService.stdout) as { service: string; path: string }[]).map((r) => `${r.service} ${r.path}`);
+    const paths = (JSON.parse(byService.stdout) as { service: string; path: string }[]).map(
+      (r) => `${r.service} ${r.path}`,
+    );
     expect(new Set(paths.map((p) => p.split(' ')[0]))).toEqual(new Set(['orders']));
     expect(paths).toHaveLength(6);
 
     const prefix = await gw('routes', '--path', '/users');
-    expect(prefix.stdout.trim().split('\n').slice(1).map((l) => l.split(/\s+/).slice(0, 2).join(' '))).toEqual([
+    expect(
+      prefix.stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(/\s+/).slice(0, 2).join(' ')),
+    ).toEqual([
       'GET /users',
       'POST /users',
       'GET /users/me',
@@ -155,7 +180,9 @@ describe('item 21: flags, help, gw routes filters, gw import --name', () => {
     const before = await readFile(join(dir, 'gw.yaml'), 'utf8');
     const r = await gw('import', 'a.yaml', '--name', 'other');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('error GW_USAGE "a.yaml" is already recorded as service "alpha"; --name other would rename it');
+    expect(r.stderr).toContain(
+      'error GW_USAGE "a.yaml" is already recorded as service "alpha"; --name other would rename it',
+    );
     expect(r.stderr).toMatch(/--> gw\.yaml:\d+:\d+ at #\/services\/0\/name/);
     expect(r.stderr).toContain('hint: to rename the service, edit `name:` of its entry in gw.yaml');
     expect(await readFile(join(dir, 'gw.yaml'), 'utf8')).toBe(before);

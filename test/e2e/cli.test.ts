@@ -88,15 +88,26 @@ describe('gw import + gw routes', () => {
     expect(imported.stderr).toBe('');
     expect(imported.code).toBe(0);
     expect(imported.stdout).toMatch(/added users: specs\/users\.yaml, Swagger 2\.0, 7 operations/);
-    expect(imported.stdout).toMatch(/added orders: specs\/orders\/openapi\.json, OpenAPI 3\.0\.3, 6 operations, 2 servers/);
+    expect(imported.stdout).toMatch(
+      /added orders: specs\/orders\/openapi\.json, OpenAPI 3\.0\.3, 6 operations, 2 servers/,
+    );
     expect(imported.stdout).toMatch(/added catalog: specs\/catalog\.yaml, OpenAPI 3\.1\.0, 6 operations/);
 
     const r = await gw('routes', '--json');
     expect(r.code).toBe(0);
-    const routes = JSON.parse(r.stdout) as { method: string; path: string; service: string; upstream: { targets: string[] } }[];
+    const routes = JSON.parse(r.stdout) as {
+      method: string;
+      path: string;
+      service: string;
+      upstream: { targets: string[] };
+    }[];
 
     const expected: string[] = [];
-    for (const [service, doc] of [['users', parse(await readFile(join(dir, inputs[0]!), 'utf8'))], ['orders', orders], ['catalog', catalog]] as const) {
+    for (const [service, doc] of [
+      ['users', parse(await readFile(join(dir, inputs[0]!), 'utf8'))],
+      ['orders', orders],
+      ['catalog', catalog],
+    ] as const) {
       const rawPaths = doc.paths as Record<string, Record<string, unknown>>;
       for (const [p, item] of Object.entries(rawPaths)) {
         const ops = item.$ref ? parse(await readFile(join(dir, 'specs/orders', String(item.$ref)), 'utf8')) : item;
@@ -105,17 +116,20 @@ describe('gw import + gw routes', () => {
     }
     expect(routes.map((x) => `${x.method} ${x.path} ${x.service}`).sort()).toEqual(expected.sort());
     expect(routes).toHaveLength(19);
-    for (const route of routes) expect(route.upstream.targets.length, `${route.method} ${route.path}`).toBeGreaterThan(0);
+    for (const route of routes)
+      expect(route.upstream.targets.length, `${route.method} ${route.path}`).toBeGreaterThan(0);
     const refund = routes.find((x) => x.path === '/orders/{orderId}/refunds')!;
     expect(refund.upstream.targets).toEqual(['http://payments.shop.internal:9000']);
 
     const table = await gw('routes');
     expect(table.stdout.split('\n')[0]).toMatch(/^METHOD\s+PATH\s+SERVICE\s+UPSTREAM\s+AUTH\s+RATE LIMIT$/);
     expect(readmeOutput('gw routes in examples/shop')).toBe(table.stdout);
-    expect(table.stdout).toMatch(/PATCH\s+\/users\/\{userId\}\s+users\s+http:\/\/users\.shop\.internal:8080\/api\/v1\s+apiKey\(header X-Api-Key\) OR basic/);
+    expect(table.stdout).toMatch(
+      /PATCH\s+\/users\/\{userId\}\s+users\s+http:\/\/users\.shop\.internal:8080\/api\/v1\s+apiKey\(header X-Api-Key\) OR basic/,
+    );
   });
 
-  it('keeps hand-written comments, key order and the user\'s settings when re-importing', async () => {
+  it("keeps hand-written comments, key order and the user's settings when re-importing", async () => {
     await writeFiles(dir, {
       'a.yaml': oas30('Alpha', { '/a': { get: { operationId: 'getA' } } }),
       'b.yaml': oas30('Beta', { '/b': { get: { operationId: 'getB' } } }),
@@ -133,7 +147,12 @@ describe('gw import + gw routes', () => {
     expect(reimport.code).toBe(0);
     expect(reimport.stdout).toContain('updated alpha');
     const after = await readFile(join(dir, 'gw.yaml'), 'utf8');
-    for (const comment of ['# owned by the platform team', 'version: 1 # do not bump', '# alpha is our oldest service', 'retries: 3 # flaky network']) {
+    for (const comment of [
+      '# owned by the platform team',
+      'version: 1 # do not bump',
+      '# alpha is our oldest service',
+      'retries: 3 # flaky network',
+    ]) {
       expect(after).toContain(comment);
     }
     const config = parse(after);
@@ -170,7 +189,9 @@ describe('gw import + gw routes', () => {
 
 describe('relative servers of a spec served over HTTP', () => {
   it('resolve against the spec URL, port included', async () => {
-    await writeFiles(join(dir, 'served'), { 'rel.yaml': oas30('Rel', { '/ping': { get: { operationId: 'ping' } } }, { servers: [{ url: '/api/v2' }] }) });
+    await writeFiles(join(dir, 'served'), {
+      'rel.yaml': oas30('Rel', { '/ping': { get: { operationId: 'ping' } } }, { servers: [{ url: '/api/v2' }] }),
+    });
     const server = await serveFolder(join(dir, 'served'));
     try {
       await gw('init', '--yes');
@@ -194,7 +215,9 @@ describe('conflicts between services', () => {
     expect((await gw('import', 'specs/orders.yaml', 'specs/catalog.yaml')).code).toBe(0);
     const bad = await gw('validate');
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('error GW_ROUTE_DUPLICATE GET /items is claimed by both catalog.listItems and orders.listOrderItems');
+    expect(bad.stderr).toContain(
+      'error GW_ROUTE_DUPLICATE GET /items is claimed by both catalog.listItems and orders.listOrderItems',
+    );
     expect(bad.stderr).toMatch(/--> specs\/catalog\.yaml:\d+:\d+ at #\/paths\/~1items\/get/);
     expect(bad.stderr).toMatch(/--> specs\/orders\.yaml:\d+:\d+ at #\/paths\/~1items\/get/);
     expect(bad.stderr).toContain('--prefix');
@@ -213,10 +236,19 @@ describe('conflicts between services', () => {
 });
 
 describe('bad input: a GW error with a location, exit 1, gw.yaml untouched', () => {
-  const cases: { name: string; files: Record<string, string | object>; spec: string | (() => string); code: string; where: RegExp }[] = [
+  const cases: {
+    name: string;
+    files: Record<string, string | object>;
+    spec: string | (() => string);
+    code: string;
+    where: RegExp;
+  }[] = [
     {
       name: 'an invalid spec',
-      files: { 'bad.yaml': 'openapi: 3.0.3\ninfo:\n  title: Bad\n  version: "1"\npaths:\n  /x:\n    get:\n      summary: no responses\n' },
+      files: {
+        'bad.yaml':
+          'openapi: 3.0.3\ninfo:\n  title: Bad\n  version: "1"\npaths:\n  /x:\n    get:\n      summary: no responses\n',
+      },
       spec: 'bad.yaml',
       code: 'GW_SPEC_INVALID',
       where: /bad\.yaml:7:5 at #\/paths\/~1x\/get/,
@@ -231,7 +263,8 @@ describe('bad input: a GW error with a location, exit 1, gw.yaml untouched', () 
     {
       name: 'a missing $ref target',
       files: {
-        'main.yaml': 'openapi: 3.0.3\ninfo: { title: Main, version: "1" }\npaths:\n  /x:\n    $ref: ./paths/missing.yaml\n',
+        'main.yaml':
+          'openapi: 3.0.3\ninfo: { title: Main, version: "1" }\npaths:\n  /x:\n    $ref: ./paths/missing.yaml\n',
       },
       spec: 'main.yaml',
       code: 'GW_SPEC_REF_UNRESOLVED',
@@ -290,7 +323,9 @@ describe('bad input: a GW error with a location, exit 1, gw.yaml untouched', () 
 /** A block of README.md marked `<!-- output: NAME -->`: the README shows real output. */
 function readmeOutput(name: string): string {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const m = new RegExp(`<!-- output: ${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} -->\n\`\`\`\n([\\s\\S]*?)\`\`\``).exec(readme);
+  const m = new RegExp(
+    `<!-- output: ${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} -->\n\`\`\`\n([\\s\\S]*?)\`\`\``,
+  ).exec(readme);
   if (!m) throw new Error(`README.md has no block marked "${name}"`);
   return m[1]!;
 }

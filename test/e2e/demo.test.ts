@@ -5,11 +5,17 @@ import { ROOT } from '../helpers/cli.js';
 
 describe('npm run demo', () => {
   it('imports the example, prints routes and diagnostics, serves it and answers sample requests', () => {
-    const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'demo.js')], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+    const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'demo.js')], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+      timeout: 60_000,
+    });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('added users: specs/users.yaml, Swagger 2.0, 7 operations');
     expect(r.stdout).toMatch(/^GET\s+\/products\/featured\s+catalog/m);
-    for (const f of ['nginx/conf.d/gw.conf', 'envoy/envoy.yaml', 'node/server.mjs', 'openapi/openapi.json']) expect(r.stdout).toContain(f);
+    for (const f of ['nginx/conf.d/gw.conf', 'envoy/envoy.yaml', 'node/server.mjs', 'openapi/openapi.json'])
+      expect(r.stdout).toContain(f);
     expect(r.stdout).toContain('HTTP 401 (application/problem+json)');
     expect(r.stdout).toContain('"code":"GW_HTTP_UNAUTHORIZED"');
     expect(r.stdout).toContain('HTTP 200 (application/json)');

@@ -34,40 +34,48 @@ function startInit() {
 }
 
 describe('gw init on a terminal', () => {
-  it.runIf(existsSync(SCRIPT) || process.env.CI)('asks for name, port and specs folder, and writes the answers', async () => {
-    const { child, term, waitFor, exited } = startInit();
-    try {
-      await waitFor('Gateway name');
-      child.stdin.write('\x15my-shop\r'); // Ctrl-U clears the default, then type
-      await waitFor('Listen port');
-      child.stdin.write('\r'); // keep 8080
-      await waitFor('Folder where the OpenAPI specs live');
-      child.stdin.write('\x15openapi\r');
-      expect(await exited).toBe(0);
-    } finally {
-      child.kill('SIGKILL');
-    }
-    const config = parse(await readFile(join(dir, 'gw.yaml'), 'utf8'));
-    expect(config).toMatchObject({ name: 'my-shop', listen: { port: 8080 }, specs: 'openapi' });
-    expect(term.screen).toContain('wrote gw.yaml for gateway "my-shop"');
-  });
+  it.runIf(existsSync(SCRIPT) || process.env.CI)(
+    'asks for name, port and specs folder, and writes the answers',
+    async () => {
+      const { child, term, waitFor, exited } = startInit();
+      try {
+        await waitFor('Gateway name');
+        child.stdin.write('\x15my-shop\r'); // Ctrl-U clears the default, then type
+        await waitFor('Listen port');
+        child.stdin.write('\r'); // keep 8080
+        await waitFor('Folder where the OpenAPI specs live');
+        child.stdin.write('\x15openapi\r');
+        expect(await exited).toBe(0);
+      } finally {
+        child.kill('SIGKILL');
+      }
+      const config = parse(await readFile(join(dir, 'gw.yaml'), 'utf8'));
+      expect(config).toMatchObject({ name: 'my-shop', listen: { port: 8080 }, specs: 'openapi' });
+      expect(term.screen).toContain('wrote gw.yaml for gateway "my-shop"');
+    },
+  );
 
   // Issue 10, item 19: Ctrl-C at a prompt is the user's choice, not a bug in gw.
-  it.runIf(existsSync(SCRIPT) || process.env.CI)('Ctrl-C at a prompt exits 130 with one plain line and writes nothing', async () => {
-    const { child, term, waitFor, exited } = startInit();
-    try {
-      await waitFor('Gateway name');
-      child.stdin.write('\x15my-shop\r');
-      await waitFor('Listen port');
-      child.stdin.write('\x03'); // Ctrl-C: the prompt has the terminal in raw mode, so it reads the byte
-      expect({ code: await exited, screen: term.screen }).toMatchObject({ code: 130 });
-    } finally {
-      child.kill('SIGKILL');
-    }
-    expect(term.screen).not.toContain('GW_INTERNAL');
-    expect(term.screen).not.toContain('bug');
-    const after = term.screen.slice(term.screen.indexOf('Listen port')).replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''); // the prompt's cursor codes
-    expect(after.split(/\r?\n/).filter((l) => /cancel/i.test(l))).toEqual(['gw init: cancelled, nothing was written']);
-    expect(existsSync(join(dir, 'gw.yaml'))).toBe(false);
-  });
+  it.runIf(existsSync(SCRIPT) || process.env.CI)(
+    'Ctrl-C at a prompt exits 130 with one plain line and writes nothing',
+    async () => {
+      const { child, term, waitFor, exited } = startInit();
+      try {
+        await waitFor('Gateway name');
+        child.stdin.write('\x15my-shop\r');
+        await waitFor('Listen port');
+        child.stdin.write('\x03'); // Ctrl-C: the prompt has the terminal in raw mode, so it reads the byte
+        expect({ code: await exited, screen: term.screen }).toMatchObject({ code: 130 });
+      } finally {
+        child.kill('SIGKILL');
+      }
+      expect(term.screen).not.toContain('GW_INTERNAL');
+      expect(term.screen).not.toContain('bug');
+      const after = term.screen.slice(term.screen.indexOf('Listen port')).replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''); // the prompt's cursor codes
+      expect(after.split(/\r?\n/).filter((l) => /cancel/i.test(l))).toEqual([
+        'gw init: cancelled, nothing was written',
+      ]);
+      expect(existsSync(join(dir, 'gw.yaml'))).toBe(false);
+    },
+  );
 });

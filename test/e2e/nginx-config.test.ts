@@ -17,7 +17,9 @@ describe('nginx -t accepts the generated configuration', () => {
   it('finds nginx (apt-get install -y nginx; .ci/run installs it)', () => {
     expect(findNginx(), 'nginx is not installed').toBeDefined();
   });
-  for (const name of readdirSync(CASES).filter((d) => existsSync(join(CASES, d, 'gw.yaml'))).sort()) {
+  for (const name of readdirSync(CASES)
+    .filter((d) => existsSync(join(CASES, d, 'gw.yaml')))
+    .sort()) {
     for (const resolver of [undefined, ['127.0.0.53']]) {
       it(`${name}${resolver ? ' with build.nginx.resolver' : ''}`, async () => {
         const file = join(CASES, name, 'gw.yaml');

@@ -24,7 +24,11 @@ import { oas30 } from '../helpers/specs.js';
  */
 const words = Array.from({ length: DISPATCH_MIN + 1 }, (_, i) => `w${i + 1}`);
 const verbs = Array.from({ length: DISPATCH_MIN }, (_, i) => `v${i + 1}`);
-const op = (id: string, extra: object = {}) => ({ operationId: id, responses: { '200': { description: 'ok' } }, ...extra });
+const op = (id: string, extra: object = {}) => ({
+  operationId: id,
+  responses: { '200': { description: 'ok' } },
+  ...extra,
+});
 const n = { name: 'n', in: 'path', required: true, schema: { type: 'integer' } };
 
 function repoSpec(): object {
@@ -35,7 +39,12 @@ function repoSpec(): object {
   }
   paths['/r/{o}/{p}/w1/{n}'] = { parameters: [n], get: op('get-w1'), post: op('post-w1') };
   // Other methods of a path with other settings: a named location (timeouts), an internal URI (body limit).
-  paths['/r/{o}/{p}/w3/{n}'] = { parameters: [n], get: op('get-w3'), delete: op('delete-w3', { 'x-gw': { timeouts: { request: '3s' } } }), put: op('put-w3', { 'x-gw': { maxBodySize: '1kb' } }) };
+  paths['/r/{o}/{p}/w3/{n}'] = {
+    parameters: [n],
+    get: op('get-w3'),
+    delete: op('delete-w3', { 'x-gw': { timeouts: { request: '3s' } } }),
+    put: op('put-w3', { 'x-gw': { maxBodySize: '1kb' } }),
+  };
   for (const v of verbs) paths[`/r/{o}/{p}/w1/{n}/${v}`] = { parameters: [n], get: op(`w1-${v}`) };
   paths['/r/{o}/{p}/w1/list/a'] = { get: op('w1-list-a') };
   paths['/r/{o}/{p}/w1/list/b'] = { get: op('w1-list-b') };
@@ -44,7 +53,11 @@ function repoSpec(): object {
   paths['/r/{o}/{p}/{kind}/{n}/deep'] = { parameters: [n], get: op('get-kind-deep') };
   // Shared forwarding with other settings: a short timeout, a small body limit.
   paths['/r/{o}/{p}/w5/{n}'] = { parameters: [n], get: op('get-w5', { 'x-gw': { timeouts: { request: '1s' } } }) };
-  paths['/r/{o}/{p}/w6/{n}'] = { parameters: [n], get: op('get-w6'), post: op('post-w6', { 'x-gw': { maxBodySize: '1kb' } }) };
+  paths['/r/{o}/{p}/w6/{n}'] = {
+    parameters: [n],
+    get: op('get-w6'),
+    post: op('post-w6', { 'x-gw': { maxBodySize: '1kb' } }),
+  };
   return oas30('repo', paths);
 }
 
@@ -68,7 +81,10 @@ beforeAll(async () => {
   const t = await tempDir('gw-nginx-dispatch-');
   cleanups.push(t.cleanup);
   echoes = { repo: await startEcho('repo'), mounted: await startEcho('mounted') };
-  cleanups.push(() => echoes.repo.close(), () => echoes.mounted.close());
+  cleanups.push(
+    () => echoes.repo.close(),
+    () => echoes.mounted.close(),
+  );
   const port = await freePort();
   await writeFile(join(t.dir, 'repo.json'), JSON.stringify(repoSpec()));
   await writeFile(join(t.dir, 'mounted.json'), JSON.stringify(mountedSpec()));
@@ -90,7 +106,9 @@ services:
 `;
   await writeFile(join(t.dir, 'gw.yaml'), yaml);
   gateway = (await buildGateway(parseProject(yaml, join(t.dir, 'gw.yaml'), 'gw.yaml'))).gateway;
-  router = new Router(gateway.routes.map((r) => ({ method: r.method, segments: r.segments, params: r.params, value: r })));
+  router = new Router(
+    gateway.routes.map((r) => ({ method: r.method, segments: r.segments, params: r.params, value: r })),
+  );
   const { files } = await nginxTarget.render(gateway, {});
   const conf = files.find((f) => f.path.endsWith('gw.conf'))!.contents;
   expect(conf).toContain('location ^~ "/__gw_d/');
@@ -110,7 +128,10 @@ afterAll(async () => {
 });
 
 /** What gw's router answers for a request: the route and the upstream path, or the status. */
-function expected(method: string, path: string): { route: string; upstream: string; service: string } | { status: number; allow?: string } {
+function expected(
+  method: string,
+  path: string,
+): { route: string; upstream: string; service: string } | { status: number; allow?: string } {
   const segments = normalizePath(path);
   if (!segments) return { status: 400 };
   const m = router.lookup(method, segments);
@@ -119,7 +140,11 @@ function expected(method: string, path: string): { route: string; upstream: stri
   const r = m.value;
   const forwarded = `/${segments.join('/')}`;
   const prefix = r.path.slice(0, r.path.length - r.upstreamPath.length);
-  return { route: r.id, upstream: r.path === r.upstreamPath ? forwarded : forwarded.slice(prefix.length) || '/', service: r.service };
+  return {
+    route: r.id,
+    upstream: r.path === r.upstreamPath ? forwarded : forwarded.slice(prefix.length) || '/',
+    service: r.service,
+  };
 }
 
 const requests: [string, string][] = [
@@ -186,7 +211,8 @@ describe('dispatching levels on real nginx route exactly as gw', () => {
   }
 
   it('a client cannot reach a dispatch branch directly', async () => {
-    for (const path of ['/__gw_d/1/w1/r/a/b/w1/7', '/__gw_d/1/', '/__gw_d/99/x/r/a/b']) expect((await send(nginx.url, 'GET', path)).status).toBe(404);
+    for (const path of ['/__gw_d/1/w1/r/a/b/w1/7', '/__gw_d/1/', '/__gw_d/99/x/r/a/b'])
+      expect((await send(nginx.url, 'GET', path)).status).toBe(404);
   });
 });
 
@@ -194,8 +220,13 @@ describe('dispatching levels on real nginx route exactly as gw', () => {
 async function sendChunked(path: string, bytes: number): Promise<{ status: number; body: string }> {
   const chunk = 'x'.repeat(512);
   let body = '';
-  for (let left = bytes; left > 0; left -= chunk.length) body += `${Math.min(left, chunk.length).toString(16)}\r\n${chunk.slice(0, Math.min(left, chunk.length))}\r\n`;
-  const raw = await sendRaw(nginx.url, `POST ${path} HTTP/1.1\r\nHost: gw.test\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n${body}0\r\n\r\n`, 10_000);
+  for (let left = bytes; left > 0; left -= chunk.length)
+    body += `${Math.min(left, chunk.length).toString(16)}\r\n${chunk.slice(0, Math.min(left, chunk.length))}\r\n`;
+  const raw = await sendRaw(
+    nginx.url,
+    `POST ${path} HTTP/1.1\r\nHost: gw.test\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n${body}0\r\n\r\n`,
+    10_000,
+  );
   const [head = '', ...rest] = raw.split('\r\n\r\n');
   return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), body: rest.join('\r\n\r\n') };
 }

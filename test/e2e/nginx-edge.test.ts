@@ -34,7 +34,9 @@ async function nginxWith(edge: string): Promise<RunningNginx> {
   cleanup = t.cleanup;
   echo = await startEcho('svc');
   const port = await freePort();
-  await writeFiles(t.dir, { 'svc.yaml': oas30('Svc', { '/items': { get: { operationId: 'listItems' }, post: { operationId: 'createItem' } } }) });
+  await writeFiles(t.dir, {
+    'svc.yaml': oas30('Svc', { '/items': { get: { operationId: 'listItems' }, post: { operationId: 'createItem' } } }),
+  });
   const yaml = `version: 1\nname: test\nlisten: { host: 127.0.0.1, port: ${port} }\nedge: ${edge}\nservices:\n  - name: svc\n    spec: svc.yaml\n    upstreams: ["${echo.url}"]\n`;
   const file = join(t.dir, 'gw.yaml');
   await writeFile(file, yaml);
@@ -55,9 +57,10 @@ function upstreamHeaders(raw: string): EchoReport['headers'] {
   return (JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)) as EchoReport).headers;
 }
 
-const WITH_UNDERSCORE = 'GET /items HTTP/1.1\r\nHost: x\r\nX_Consumer: root\r\nX-Kept: yes\r\nConnection: close\r\n\r\n';
+const WITH_UNDERSCORE =
+  'GET /items HTTP/1.1\r\nHost: x\r\nX_Consumer: root\r\nX-Kept: yes\r\nConnection: close\r\n\r\n';
 
-describe('nginx: the model\'s edge', () => {
+describe("nginx: the model's edge", () => {
   it('drops headers with "_" in their names (underscores_in_headers off)', async () => {
     const n = await nginxWith('{ underscoresInHeaders: drop }');
     const headers = upstreamHeaders(await sendRaw(n.url, WITH_UNDERSCORE));
@@ -73,7 +76,10 @@ describe('nginx: the model\'s edge', () => {
   it('refuses two Host headers and a transfer coding other than chunked, as gw serve does', async () => {
     const n = await nginxWith('{}');
     const twoHosts = await sendRaw(n.url, 'GET /items HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n');
-    const gzip = await sendRaw(n.url, 'POST /items HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n');
+    const gzip = await sendRaw(
+      n.url,
+      'POST /items HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n',
+    );
     expect(twoHosts).toMatch(/^HTTP\/1\.1 400 [^]*"code":"GW_HTTP_BAD_REQUEST"/);
     expect(gzip).toMatch(/^HTTP\/1\.1 501 [^]*"code":"GW_HTTP_TRANSFER_ENCODING"/);
     expect(echo!.hits).toBe(0);

@@ -21,7 +21,11 @@ import { oas30 } from '../helpers/specs.js';
  * access log works whatever nginx's standard output is.
  */
 const KEY = 'k-7d1f3a9c2b5e8f40';
-const op = (id: string, extra: object = {}) => ({ operationId: id, responses: { '200': { description: 'ok' } }, ...extra });
+const op = (id: string, extra: object = {}) => ({
+  operationId: id,
+  responses: { '200': { description: 'ok' } },
+  ...extra,
+});
 const secured = { security: [{ key: [] }] };
 const components = { components: { securitySchemes: { key: { type: 'apiKey', in: 'header', name: 'X-Api-Key' } } } };
 
@@ -32,7 +36,13 @@ function petsSpec(): object {
     'pets',
     {
       '/pet/{id}': { get: op('getPet', { ...secured, responses: { '200': pet, '404': missing } }) },
-      '/pet/{id}/limited': { get: op('getLimitedPet', { ...secured, 'x-gw': { rateLimit: { requests: 1, window: '1h' } }, responses: { '200': pet } }) },
+      '/pet/{id}/limited': {
+        get: op('getLimitedPet', {
+          ...secured,
+          'x-gw': { rateLimit: { requests: 1, window: '1h' } },
+          responses: { '200': pet },
+        }),
+      },
       '/open': { get: op('openPet', { responses: { '200': pet } }) },
     },
     components,
@@ -129,9 +139,11 @@ describe('the access log names the method the client sent', () => {
       { id: 'hard-404b', method: 'POST', path: '/pet', status: 404 },
       { id: 'hard-200', method: 'GET', path: '/items', status: 200 },
     ];
-    for (const c of cases) expect((await send(nginx.url, c.method, c.path, { 'x-request-id': c.id })).status).toBe(c.status);
+    for (const c of cases)
+      expect((await send(nginx.url, c.method, c.path, { 'x-request-id': c.id })).status).toBe(c.status);
     const log = await logged(cases.map((c) => c.id));
-    for (const c of cases) expect(log[c.id], c.id).toEqual(expect.objectContaining({ method: c.method, status: c.status }));
+    for (const c of cases)
+      expect(log[c.id], c.id).toEqual(expect.objectContaining({ method: c.method, status: c.status }));
   });
 });
 
@@ -139,9 +151,19 @@ describe('mocked routes check credentials first, as gw serve does', () => {
   const requests: { name: string; path: string; headers?: Record<string, string>; status: number }[] = [
     { name: 'no key', path: '/pet/12', status: 401 },
     { name: 'a wrong key', path: '/pet/12', headers: { 'x-api-key': 'nope' }, status: 401 },
-    { name: 'no key, another documented answer asked for', path: '/pet/12', headers: { prefer: 'code=404' }, status: 401 },
+    {
+      name: 'no key, another documented answer asked for',
+      path: '/pet/12',
+      headers: { prefer: 'code=404' },
+      status: 401,
+    },
     { name: 'the key', path: '/pet/12', headers: { 'x-api-key': KEY }, status: 200 },
-    { name: 'the key, another documented answer', path: '/pet/12', headers: { 'x-api-key': KEY, prefer: 'code=404' }, status: 404 },
+    {
+      name: 'the key, another documented answer',
+      path: '/pet/12',
+      headers: { 'x-api-key': KEY, prefer: 'code=404' },
+      status: 404,
+    },
     { name: 'a public mocked route', path: '/open', status: 200 },
   ];
   for (const r of requests) {
@@ -154,14 +176,16 @@ describe('mocked routes check credentials first, as gw serve does', () => {
       else expect(JSON.parse(fromNginx.body)).toEqual(JSON.parse(fromGw.body));
     });
   }
-  it('applies a mocked route\'s rate limit after the key: the second call gets 429 on both', async () => {
+  it("applies a mocked route's rate limit after the key: the second call gets 429 on both", async () => {
     for (const url of [nginx.url, gw.url]) {
       expect((await send(url, 'GET', '/pet/1/limited', { 'x-api-key': KEY })).status).toBe(200);
       expect((await send(url, 'GET', '/pet/1/limited', { 'x-api-key': KEY })).status).toBe(429);
     }
   });
   it('no longer warns that mocks answer before credentials', async () => {
-    const { gateway } = await buildGateway(parseProject(readFileSync(join(dir, 'gw.yaml'), 'utf8'), join(dir, 'gw.yaml'), 'gw.yaml'));
+    const { gateway } = await buildGateway(
+      parseProject(readFileSync(join(dir, 'gw.yaml'), 'utf8'), join(dir, 'gw.yaml'), 'gw.yaml'),
+    );
     const { diagnostics } = await nginxTarget.render(gateway, {});
     expect(diagnostics.map((d) => d.message).join('\n')).not.toMatch(/mocked routes are answered before credentials/);
   });
@@ -171,7 +195,11 @@ describe('mocked routes check credentials first, as gw serve does', () => {
 function nginxTestOnSocket(prefix: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     // Node's 'pipe' stdio is a UNIX socket pair: opening /dev/stdout on it fails with ENXIO.
-    const child = spawn(findNginx()!, ['-t', '-p', prefix, '-c', join(prefix, 'nginx.conf'), ...(process.getuid?.() === 0 ? ['-g', 'user root;'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      findNginx()!,
+      ['-t', '-p', prefix, '-c', join(prefix, 'nginx.conf'), ...(process.getuid?.() === 0 ? ['-g', 'user root;'] : [])],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let output = '';
     child.stdout.on('data', (b) => (output += b));
     child.stderr.on('data', (b) => (output += b));
@@ -196,9 +224,13 @@ describe('the access log works under systemd and in containers', () => {
     const t = await tempDir('gw-nginx-stdout-');
     cleanups.push(t.cleanup);
     const port = await freePort();
-    const yaml = (await project(port, 'build:\n  nginx:\n    accessLog: stdout\n')).replace('items.json', join(dir, 'items.json')).replace('pets.json', join(dir, 'pets.json'));
+    const yaml = (await project(port, 'build:\n  nginx:\n    accessLog: stdout\n'))
+      .replace('items.json', join(dir, 'items.json'))
+      .replace('pets.json', join(dir, 'pets.json'));
     const list = await render(yaml);
-    expect(list.find((f) => f.path === 'nginx/nginx.conf')!.contents).toMatch(/^\s*access_log \/dev\/stdout gw_json;$/m);
+    expect(list.find((f) => f.path === 'nginx/nginx.conf')!.contents).toMatch(
+      /^\s*access_log \/dev\/stdout gw_json;$/m,
+    );
     await writeOut(t.dir, list);
     const prefix = join(t.dir, 'nginx');
     // A socket for standard output is refused at once, with nginx's own message.
@@ -210,7 +242,8 @@ describe('the access log works under systemd and in containers', () => {
     try {
       expect((await send(running.url, 'GET', '/items', { 'x-request-id': 'to-stdout' })).status).toBe(200);
       const until = Date.now() + 5_000;
-      while (!running.output().includes('"to-stdout"') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      while (!running.output().includes('"to-stdout"') && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 50));
       expect(running.output()).toContain('"requestId":"to-stdout"');
     } finally {
       await running.stop();
@@ -222,9 +255,15 @@ describe('the access log works under systemd and in containers', () => {
     const off = await render(await project(port, 'build:\n  nginx:\n    accessLog: "off"\n'));
     expect(off.find((f) => f.path === 'nginx/nginx.conf')!.contents).toMatch(/^\s*access_log off;$/m);
     const path = await render(await project(port, 'build:\n  nginx:\n    accessLog: /var/log/gw/access.log\n'));
-    expect(path.find((f) => f.path === 'nginx/nginx.conf')!.contents).toMatch(/^\s*access_log \/var\/log\/gw\/access\.log gw_json;$/m);
-    const syslog = await render(await project(port, 'build:\n  nginx:\n    accessLog: "syslog:server=unix:/dev/log"\n'));
-    expect(syslog.find((f) => f.path === 'nginx/nginx.conf')!.contents).toMatch(/^\s*access_log syslog:server=unix:\/dev\/log gw_json;$/m);
+    expect(path.find((f) => f.path === 'nginx/nginx.conf')!.contents).toMatch(
+      /^\s*access_log \/var\/log\/gw\/access\.log gw_json;$/m,
+    );
+    const syslog = await render(
+      await project(port, 'build:\n  nginx:\n    accessLog: "syslog:server=unix:/dev/log"\n'),
+    );
+    expect(syslog.find((f) => f.path === 'nginx/nginx.conf')!.contents).toMatch(
+      /^\s*access_log syslog:server=unix:\/dev\/log gw_json;$/m,
+    );
     await project(await freePort());
   });
 });

@@ -26,7 +26,10 @@ beforeAll(async () => {
   echo = await startEcho('svc');
   const spec = oas30(
     'Svc',
-    { '/private': { get: { operationId: 'private', security: [{ staff: [] }] } }, '/open': { get: { operationId: 'open', security: [] } } },
+    {
+      '/private': { get: { operationId: 'private', security: [{ staff: [] }] } },
+      '/open': { get: { operationId: 'open', security: [] } },
+    },
     { components: { securitySchemes: { staff: { type: 'http', scheme: 'basic' } } } },
   );
   await writeFiles(t.dir, {
@@ -49,7 +52,9 @@ afterAll(async () => {
 
 describe('the node gateway: issue 10 item 10, bcrypt off the event loop', () => {
   it('keeps a public request fast while 20 wrong bcrypt passwords are being checked, and lets the right one in', async () => {
-    const wrong = Array.from({ length: 20 }, (_, i) => sendFrom(`127.0.7.${i + 1}`, gw.url, 'GET', '/private', { authorization: basic('ann', `guess-${i}`) }));
+    const wrong = Array.from({ length: 20 }, (_, i) =>
+      sendFrom(`127.0.7.${i + 1}`, gw.url, 'GET', '/private', { authorization: basic('ann', `guess-${i}`) }),
+    );
     await new Promise((r) => setTimeout(r, 30));
     const started = performance.now();
     expect((await send(gw.url, 'GET', '/open')).status).toBe(200);

@@ -68,8 +68,18 @@ describe('the node gateway: the shared scenario list', () => {
   it('writes a JSON access log line per request on stdout', async () => {
     await send(gw.url, 'GET', '/users/me', { ...AUTH.usersKey, 'x-request-id': 'node-log-1' });
     await new Promise((r) => setTimeout(r, 100));
-    const line = gw.output().stdout.split('\n').find((l) => l.includes('"node-log-1"'));
-    expect(JSON.parse(line!)).toMatchObject({ method: 'GET', path: '/users/me', service: 'users', status: 200, code: null, consumer: 'users-app' });
+    const line = gw
+      .output()
+      .stdout.split('\n')
+      .find((l) => l.includes('"node-log-1"'));
+    expect(JSON.parse(line!)).toMatchObject({
+      method: 'GET',
+      path: '/users/me',
+      service: 'users',
+      status: 200,
+      code: null,
+      consumer: 'users-app',
+    });
   });
   it('serves metrics, health and routes on ADMIN_PORT', async () => {
     expect(gw.admin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -87,7 +97,9 @@ describe('the generated folder', () => {
     const server = readFileSync(join(out, 'node', 'server.mjs'), 'utf8');
     expect([...server.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1])).toEqual(['./gw-runtime.mjs']);
     const bundle = readFileSync(join(out, 'node', 'gw-runtime.mjs'), 'utf8');
-    const specifiers = [...bundle.matchAll(/^import .*? from ["']([^"']+)["'];?$|\b__require\(["']([^"']+)["']\)/gm)].map((m) => m[1] ?? m[2]!);
+    const specifiers = [
+      ...bundle.matchAll(/^import .*? from ["']([^"']+)["'];?$|\b__require\(["']([^"']+)["']\)/gm),
+    ].map((m) => m[1] ?? m[2]!);
     const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
     expect(specifiers.length).toBeGreaterThan(5);
     expect(specifiers.filter((s) => !builtins.has(s))).toEqual([]);
@@ -130,7 +142,9 @@ describe('shutdown', () => {
   });
   it('DRAIN_TIMEOUT bounds the wait: a longer request is cut and counted', async () => {
     const g = await start({ DRAIN_TIMEOUT: '1' });
-    const slow = send(g.url, 'GET', '/users/me', { ...AUTH.usersKey, 'x-echo-delay': '5000' }).catch((err: Error) => err);
+    const slow = send(g.url, 'GET', '/users/me', { ...AUTH.usersKey, 'x-echo-delay': '5000' }).catch(
+      (err: Error) => err,
+    );
     await new Promise((r) => setTimeout(r, 150));
     const began = Date.now();
     expect(await g.stop()).toBe(0);
@@ -142,13 +156,22 @@ describe('shutdown', () => {
 
 describe('bad settings: one error line each, exit 1, no stack', () => {
   it('reports every bad variable at once', async () => {
-    const r = await runNodeTarget(out, { PORT: 'eighty', LOG_FORMAT: 'xml', GW_UPSTREAM_USER: 'http://127.0.0.1:1', GW_UPSTREAM_ORDERS: 'ftp://orders' });
+    const r = await runNodeTarget(out, {
+      PORT: 'eighty',
+      LOG_FORMAT: 'xml',
+      GW_UPSTREAM_USER: 'http://127.0.0.1:1',
+      GW_UPSTREAM_ORDERS: 'ftp://orders',
+    });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('error GW_RUNTIME_ENV PORT="eighty" is not a port number');
     expect(r.stderr).toContain('error GW_RUNTIME_ENV LOG_FORMAT="xml" is not a log format');
-    expect(r.stderr).toContain('error GW_RUNTIME_ENV GW_UPSTREAM_USER="http://127.0.0.1:1" names no upstream of this gateway\n  hint: did you mean GW_UPSTREAM_USERS?');
-    expect(r.stderr).toContain('error GW_RUNTIME_ENV GW_UPSTREAM_ORDERS="ftp://orders" has "ftp://orders", which uses "ftp"');
+    expect(r.stderr).toContain(
+      'error GW_RUNTIME_ENV GW_UPSTREAM_USER="http://127.0.0.1:1" names no upstream of this gateway\n  hint: did you mean GW_UPSTREAM_USERS?',
+    );
+    expect(r.stderr).toContain(
+      'error GW_RUNTIME_ENV GW_UPSTREAM_ORDERS="ftp://orders" has "ftp://orders", which uses "ftp"',
+    );
     expect(r.stderr).toMatch(/✖ 4 errors/);
     expect(r.stderr).not.toMatch(/^\s+at /m);
   });
@@ -164,10 +187,17 @@ describe('bad settings: one error line each, exit 1, no stack', () => {
     const r = await runNodeTarget(out, { PORT: '0', GW_BASE_DIR: '' });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain(`error GW_AUTH_SECRET "users.apiKey": cannot read the keys file secrets/users.keys (${join(out, 'secrets', 'users.keys')}): it does not exist`);
-    expect(r.stderr).toContain('hint: relative files are resolved against the working directory (set GW_BASE_DIR to change it)');
-    expect(r.stderr).toContain('error GW_AUTH_SECRET "catalog.apiKey": the environment variable GW_SHOP_CATALOG_KEYS that holds the keys is not set');
+    expect(r.stderr).toContain(
+      `error GW_AUTH_SECRET "users.apiKey": cannot read the keys file secrets/users.keys (${join(out, 'secrets', 'users.keys')}): it does not exist`,
+    );
+    expect(r.stderr).toContain(
+      'hint: relative files are resolved against the working directory (set GW_BASE_DIR to change it)',
+    );
+    expect(r.stderr).toContain(
+      'error GW_AUTH_SECRET "catalog.apiKey": the environment variable GW_SHOP_CATALOG_KEYS that holds the keys is not set',
+    );
     expect(r.stderr).not.toMatch(/^\s+at /m);
-    for (const value of Object.values(shopEnv)) if (value !== shopEnv.GW_BASE_DIR) expect(r.stderr).not.toContain(value);
+    for (const value of Object.values(shopEnv))
+      if (value !== shopEnv.GW_BASE_DIR) expect(r.stderr).not.toContain(value);
   });
 });

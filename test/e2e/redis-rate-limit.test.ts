@@ -16,7 +16,10 @@ import { oas30, writeFiles } from '../helpers/specs.js';
  */
 const LIMIT = 20;
 const missing = !findRedisServer();
-if (missing && process.env.CI === 'true') throw new Error('redis-server is not installed, and CI=true: install it (apt-get install -y redis-server; .ci/run does)');
+if (missing && process.env.CI === 'true')
+  throw new Error(
+    'redis-server is not installed, and CI=true: install it (apt-get install -y redis-server; .ci/run does)',
+  );
 
 const toStop: { stop(): Promise<unknown> }[] = [];
 let echo: EchoUpstream;
@@ -89,7 +92,9 @@ describe.skipIf(missing)('rate limits in a real redis-server', () => {
     const redis = await redisServer();
     const dir = await project('closed');
     const [a, b] = await Promise.all([serve(dir, redis), serve(dir, redis)]);
-    const answers = await Promise.all(Array.from({ length: LIMIT + 10 }, (_, i) => send(i % 2 ? a!.url : b!.url, 'GET', '/stock')));
+    const answers = await Promise.all(
+      Array.from({ length: LIMIT + 10 }, (_, i) => send(i % 2 ? a!.url : b!.url, 'GET', '/stock')),
+    );
     const statuses = answers.map((x) => x.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(LIMIT);
     expect(statuses.filter((s) => s === 429)).toHaveLength(10);
@@ -115,12 +120,16 @@ describe.skipIf(missing)('rate limits in a real redis-server', () => {
     const gw = await serve(await project('closed', 'header:X-Session'), redis);
     const [huge, long] = ['s'.repeat(15_000), 'l'.repeat(100)];
     for (const value of [huge, huge, long, 'abc']) await send(gw.url, 'GET', '/stock', { 'x-session': value });
-    expect((await send(gw.url, 'GET', '/stock', { 'x-session': huge })).headers['ratelimit-remaining']).toBe(String(LIMIT - 3));
+    expect((await send(gw.url, 'GET', '/stock', { 'x-session': huge })).headers['ratelimit-remaining']).toBe(
+      String(LIMIT - 3),
+    );
     const client = new Redis(redis.url, { lazyConnect: true });
     await client.connect();
     const prefix = 'gw:rl:shared-limit:stock.getStock:3600000:';
     const digest = (v: string) => `${prefix}#${createHash('sha256').update(`h:${v}`).digest('base64url')}`;
-    expect((await client.keys('gw:rl:shared-limit:*')).sort()).toEqual([digest(huge), digest(long), `${prefix}h:abc`].sort());
+    expect((await client.keys('gw:rl:shared-limit:*')).sort()).toEqual(
+      [digest(huge), digest(long), `${prefix}h:abc`].sort(),
+    );
     client.disconnect();
   });
 
@@ -133,7 +142,16 @@ describe.skipIf(missing)('rate limits in a real redis-server', () => {
     expect(during.map((x) => x.status)).toEqual(Array(LIMIT + 5).fill(200));
     expect(during.every((x) => x.headers['ratelimit-limit'] === undefined)).toBe(true);
     await until(() => storeEvents(gw).length > 0);
-    expect(storeEvents(gw)).toEqual([{ time: expect.any(String), level: 'warn', event: 'rate-limit-store-down', store: redis.url, failMode: 'open', message: expect.any(String) }]);
+    expect(storeEvents(gw)).toEqual([
+      {
+        time: expect.any(String),
+        level: 'warn',
+        event: 'rate-limit-store-down',
+        store: redis.url,
+        failMode: 'open',
+        message: expect.any(String),
+      },
+    ]);
     // Back on the same port: the gateway reconnects by itself and counts again (a fresh Redis: the count restarts).
     const again = await startRedis(redis.port);
     toStop.push(again);
@@ -163,7 +181,10 @@ describe.skipIf(missing)('rate limits in a real redis-server', () => {
     }
     await until(() => storeEvents(gw).length > 0);
     expect(storeEvents(gw).filter((e) => e.event === 'rate-limit-store-down')).toHaveLength(1);
-    const logged = gw.output().stdout.split('\n').filter((l) => l.includes('"code":"GW_HTTP_RATE_LIMIT_UNAVAILABLE"'));
+    const logged = gw
+      .output()
+      .stdout.split('\n')
+      .filter((l) => l.includes('"code":"GW_HTTP_RATE_LIMIT_UNAVAILABLE"'));
     expect(logged.length).toBeGreaterThanOrEqual(10);
     expect(gw.child.exitCode).toBeNull();
     expect(await gw.stop()).toBe(0);

@@ -50,7 +50,10 @@ const SPEC = oas30(
 
 async function project(credentials: string): Promise<void> {
   await writeFiles(dir, { 'svc.yaml': SPEC });
-  await writeFile(join(dir, 'gw.yaml'), `version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n    upstreams: ["${echo.url}"]\ncredentials:\n${credentials}`);
+  await writeFile(
+    join(dir, 'gw.yaml'),
+    `version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n    upstreams: ["${echo.url}"]\ncredentials:\n${credentials}`,
+  );
 }
 
 async function waitFor(text: string, timeoutMs = 5_000): Promise<void> {
@@ -60,12 +63,18 @@ async function waitFor(text: string, timeoutMs = 5_000): Promise<void> {
 
 describe('gw serve: credentials at start-up', () => {
   it('a keys file that cannot be read is GW_AUTH_SECRET naming the file, exit 1, no stack, nothing listening', async () => {
-    await project('  svc.key: { keys: { file: secrets/missing.keys } }\n  svc.qkey: { keys: { env: GW_TEST_UNSET_KEYS } }\n');
+    await project(
+      '  svc.key: { keys: { file: secrets/missing.keys } }\n  svc.qkey: { keys: { env: GW_TEST_UNSET_KEYS } }\n',
+    );
     const r = await runGw(['serve', '--port', '0'], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`error GW_AUTH_SECRET "svc.key": cannot read the keys file secrets/missing.keys (${join(dir, 'secrets/missing.keys')}): it does not exist`);
+    expect(r.stderr).toContain(
+      `error GW_AUTH_SECRET "svc.key": cannot read the keys file secrets/missing.keys (${join(dir, 'secrets/missing.keys')}): it does not exist`,
+    );
     expect(r.stderr).toContain("hint: relative files are resolved against gw.yaml's folder");
-    expect(r.stderr).toContain('error GW_AUTH_SECRET "svc.qkey": the environment variable GW_TEST_UNSET_KEYS that holds the keys is not set');
+    expect(r.stderr).toContain(
+      'error GW_AUTH_SECRET "svc.qkey": the environment variable GW_TEST_UNSET_KEYS that holds the keys is not set',
+    );
     expect(r.stderr).not.toMatch(/^\s+at /m);
   });
 });
@@ -88,7 +97,9 @@ describe('gw serve: hot reload rebuilds the checkers', () => {
 
     await writeFile(join(dir, 'secrets/keys.txt'), `a:${k1}\nb:${k1}\n`);
     await waitFor('GW_SERVE_RELOAD');
-    expect(gw.output().stderr).toContain('error GW_AUTH_SECRET "svc.key": the file secrets/keys.txt line 2 repeats the key of line 1');
+    expect(gw.output().stderr).toContain(
+      'error GW_AUTH_SECRET "svc.key": the file secrets/keys.txt line 2 repeats the key of line 1',
+    );
     expect(gw.output().stderr).not.toContain(k1);
     expect((await send(gw.url, 'GET', '/keyed', { 'x-api-key': k2 })).status).toBe(200);
   });
@@ -108,7 +119,11 @@ describe('gw serve: JWKS from a URL', () => {
     const port = (idp.address() as { port: number }).port;
     await project(`  svc.jwt: { jwt: { jwks: { url: "http://127.0.0.1:${port}/jwks.json" }, audience: api } }\n`);
     gw = await startGwServe(dir);
-    const sign = (claims: object) => new SignJWT({ aud: 'api', sub: 'svc-client', ...claims }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setExpirationTime('5m').sign(pair.privateKey);
+    const sign = (claims: object) =>
+      new SignJWT({ aud: 'api', sub: 'svc-client', ...claims })
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setExpirationTime('5m')
+        .sign(pair.privateKey);
     const ok = await send(gw.url, 'GET', '/token', { authorization: `Bearer ${await sign({ scope: 'read' })}` });
     expect(ok.status).toBe(200);
     expect(JSON.parse(ok.body).headers['x-consumer']).toBe('svc-client');
@@ -135,7 +150,10 @@ describe('gw serve: the access log', () => {
     await send(gw.url, 'GET', `/queried?a=1&api_key=${key}`, { 'x-request-id': 'log-2' });
     await send(gw.url, 'GET', '/queried?api_key=wrong', { 'x-request-id': 'log-3' });
     await new Promise((r) => setTimeout(r, 100));
-    const lines = gw.output().stdout.split('\n').filter((l) => l.includes('"requestId":"log-'));
+    const lines = gw
+      .output()
+      .stdout.split('\n')
+      .filter((l) => l.includes('"requestId":"log-'));
     const events = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(events.map((e) => [e.requestId, e.status, e.consumer, e.path, e.code])).toEqual([
       ['log-1', 200, 'alice', '/keyed', null],
@@ -150,7 +168,10 @@ describe('docs/auth.md: the example runs', () => {
   it('the golden case 10-auth serves with its secrets in place: OR, AND, scopes, public, cookie keys', async () => {
     const { cp } = await import('node:fs/promises');
     const { createHash } = await import('node:crypto');
-    await cp(join(process.cwd(), 'test/golden/cases/10-auth'), dir, { recursive: true, filter: (f) => !f.includes('expected') });
+    await cp(join(process.cwd(), 'test/golden/cases/10-auth'), dir, {
+      recursive: true,
+      filter: (f) => !f.includes('expected'),
+    });
     const oidc = await generateKeyPair('RS256', { extractable: true });
     const partnerKey = randomBytes(12).toString('hex');
     const exportKey = randomBytes(12).toString('hex');
@@ -161,27 +182,60 @@ describe('docs/auth.md: the example runs', () => {
       'secrets/staff.htpasswd': `ann:{SHA}${createHash('sha1').update(password).digest('base64')}\n`,
       'secrets/oidc-jwks.json': { keys: [{ ...(await exportJWK(oidc.publicKey)), kid: 'o1' }] },
     });
-    gw = await startGwServe(dir, ['--mock-missing'], undefined, { BILLING_EXPORT_KEYS: `reports:${exportKey}`, BILLING_JWT_SECRET: jwtSecret });
+    gw = await startGwServe(dir, ['--mock-missing'], undefined, {
+      BILLING_EXPORT_KEYS: `reports:${exportKey}`,
+      BILLING_JWT_SECRET: jwtSecret,
+    });
     const basic = `Basic ${Buffer.from(`ann:${password}`).toString('base64')}`;
-    const oidcToken = (scope: string) => new SignJWT({ scope, sub: 'clerk' }).setProtectedHeader({ alg: 'RS256', kid: 'o1' }).setIssuer('https://login.example.org').setAudience('billing-admin').setExpirationTime('5m').sign(oidc.privateKey);
-    const serviceToken = await new SignJWT({ sub: 'payments' }).setProtectedHeader({ alg: 'HS256' }).setIssuer('https://billing.example').setExpirationTime('5m').sign(new TextEncoder().encode(jwtSecret));
+    const oidcToken = (scope: string) =>
+      new SignJWT({ scope, sub: 'clerk' })
+        .setProtectedHeader({ alg: 'RS256', kid: 'o1' })
+        .setIssuer('https://login.example.org')
+        .setAudience('billing-admin')
+        .setExpirationTime('5m')
+        .sign(oidc.privateKey);
+    const serviceToken = await new SignJWT({ sub: 'payments' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('https://billing.example')
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(jwtSecret));
 
     expect((await send(gw.url, 'GET', '/status')).status).toBe(200);
     const none = await send(gw.url, 'GET', '/invoices');
     expect(none.status).toBe(401);
-    expect(JSON.parse(none.body).detail).toBe('this operation needs a bearer token with the scope invoices:read, or an API key in the X-Partner-Key header, or HTTP basic credentials');
-    expect(none.headers['www-authenticate']).toBe('Bearer realm="billing-gw", ApiKey realm="billing-gw", in="header", name="X-Partner-Key", Basic realm="billing-gw", charset="UTF-8"');
+    expect(JSON.parse(none.body).detail).toBe(
+      'this operation needs a bearer token with the scope invoices:read, or an API key in the X-Partner-Key header, or HTTP basic credentials',
+    );
+    expect(none.headers['www-authenticate']).toBe(
+      'Bearer realm="billing-gw", ApiKey realm="billing-gw", in="header", name="X-Partner-Key", Basic realm="billing-gw", charset="UTF-8"',
+    );
     expect((await send(gw.url, 'GET', '/invoices', { 'x-partner-key': partnerKey })).status).toBe(200);
     expect((await send(gw.url, 'GET', '/invoices', { authorization: basic })).status).toBe(200);
     expect((await send(gw.url, 'POST', '/invoices', { 'x-partner-key': partnerKey })).status).toBe(401);
-    expect((await send(gw.url, 'POST', '/invoices', { 'x-partner-key': partnerKey, authorization: basic })).status).toBe(201);
+    expect(
+      (await send(gw.url, 'POST', '/invoices', { 'x-partner-key': partnerKey, authorization: basic })).status,
+    ).toBe(201);
     expect((await send(gw.url, 'POST', '/invoices', { authorization: `Bearer ${serviceToken}` })).status).toBe(201);
-    expect((await send(gw.url, 'GET', '/exports', { cookie: `theme=dark; billing_key=${exportKey}` })).status).toBe(200);
+    expect((await send(gw.url, 'GET', '/exports', { cookie: `theme=dark; billing_key=${exportKey}` })).status).toBe(
+      200,
+    );
     expect((await send(gw.url, 'GET', `/exports?api_key=${exportKey}`)).status).toBe(200);
-    const readOnly = await send(gw.url, 'DELETE', '/invoices/42', { authorization: `Bearer ${await oidcToken('invoices:read')}` });
+    const readOnly = await send(gw.url, 'DELETE', '/invoices/42', {
+      authorization: `Bearer ${await oidcToken('invoices:read')}`,
+    });
     expect(readOnly.status).toBe(403);
-    expect(readOnly.headers['www-authenticate']).toBe('Bearer realm="billing-gw", error="insufficient_scope", scope="invoices:read invoices:void"');
-    expect(JSON.parse(readOnly.body).detail).toBe('the credentials are valid but lack the scopes this operation needs: invoices:read invoices:void');
-    expect((await send(gw.url, 'DELETE', '/invoices/42', { authorization: `Bearer ${await oidcToken('invoices:read invoices:void')}` })).status).toBe(204);
+    expect(readOnly.headers['www-authenticate']).toBe(
+      'Bearer realm="billing-gw", error="insufficient_scope", scope="invoices:read invoices:void"',
+    );
+    expect(JSON.parse(readOnly.body).detail).toBe(
+      'the credentials are valid but lack the scopes this operation needs: invoices:read invoices:void',
+    );
+    expect(
+      (
+        await send(gw.url, 'DELETE', '/invoices/42', {
+          authorization: `Bearer ${await oidcToken('invoices:read invoices:void')}`,
+        })
+      ).status,
+    ).toBe(204);
   });
 });

@@ -82,7 +82,9 @@ describe('issue 10 item 10: basic auth with bcrypt', () => {
 
   it('keeps a public request fast while 20 wrong bcrypt passwords are being checked', async () => {
     await serve();
-    const wrong = Array.from({ length: 20 }, (_, i) => sendFrom(`127.0.4.${i + 1}`, gw!.url, 'GET', '/private', { authorization: basic('ann', `guess-${i}`) }));
+    const wrong = Array.from({ length: 20 }, (_, i) =>
+      sendFrom(`127.0.4.${i + 1}`, gw!.url, 'GET', '/private', { authorization: basic('ann', `guess-${i}`) }),
+    );
     await new Promise((r) => setTimeout(r, 30));
     const started = performance.now();
     const open = await send(gw!.url, 'GET', '/open');
@@ -91,13 +93,18 @@ describe('issue 10 item 10: basic auth with bcrypt', () => {
     expect(took).toBeLessThan(300);
     // Each guess is refused: 401, or 503 if the queue of checks was full.
     for (const a of await Promise.all(wrong)) expect([401, 503]).toContain(a.status);
-    expect((await sendFrom('127.0.4.99', gw!.url, 'GET', '/private', { authorization: basic('ann', PASSWORD) })).status).toBe(200);
+    expect(
+      (await sendFrom('127.0.4.99', gw!.url, 'GET', '/private', { authorization: basic('ann', PASSWORD) })).status,
+    ).toBe(200);
   });
 
   it('answers 429 with Retry-After after 10 wrong passwords from one client; other clients are unaffected', async () => {
     await serve();
     const attacker = '127.0.5.1';
-    for (let i = 0; i < 10; i++) expect((await sendFrom(attacker, gw!.url, 'GET', '/private', { authorization: basic('ann', `guess-${i}`) })).status).toBe(401);
+    for (let i = 0; i < 10; i++)
+      expect(
+        (await sendFrom(attacker, gw!.url, 'GET', '/private', { authorization: basic('ann', `guess-${i}`) })).status,
+      ).toBe(401);
     const blocked = await sendFrom(attacker, gw!.url, 'GET', '/private', { authorization: basic('ann', 'guess-10') });
     expect(blocked.status).toBe(429);
     expect(blocked.headers['content-type']).toBe('application/problem+json');
@@ -105,13 +112,19 @@ describe('issue 10 item 10: basic auth with bcrypt', () => {
     expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(60);
     expect(JSON.parse(blocked.body)).toMatchObject({ status: 429, code: 'GW_HTTP_TOO_MANY_AUTH_FAILURES' });
     // Blocked means blocked: the right password does not get through either, so guessing it is useless.
-    expect((await sendFrom(attacker, gw!.url, 'GET', '/private', { authorization: basic('ann', PASSWORD) })).status).toBe(429);
+    expect(
+      (await sendFrom(attacker, gw!.url, 'GET', '/private', { authorization: basic('ann', PASSWORD) })).status,
+    ).toBe(429);
     // Without credentials, or on a public route, the client is answered as usual.
     expect((await sendFrom(attacker, gw!.url, 'GET', '/private')).status).toBe(401);
     expect((await sendFrom(attacker, gw!.url, 'GET', '/open')).status).toBe(200);
     // Another client.
-    expect((await sendFrom('127.0.5.2', gw!.url, 'GET', '/private', { authorization: basic('ann', PASSWORD) })).status).toBe(200);
-    expect((await sendFrom('127.0.5.2', gw!.url, 'GET', '/private', { authorization: basic('ann', 'typo') })).status).toBe(401);
+    expect(
+      (await sendFrom('127.0.5.2', gw!.url, 'GET', '/private', { authorization: basic('ann', PASSWORD) })).status,
+    ).toBe(200);
+    expect(
+      (await sendFrom('127.0.5.2', gw!.url, 'GET', '/private', { authorization: basic('ann', 'typo') })).status,
+    ).toBe(401);
   });
 
   it('takes auth.failureLimit from gw.yaml (model.json shows it per route); false turns it off', async () => {
@@ -131,8 +144,16 @@ describe('issue 10 item 10: basic auth with bcrypt', () => {
       'svc.open': { failures: 2, windowMs: 60_000 },
     });
     gw = await startGwServe(dir);
-    for (let i = 0; i < 4; i++) expect((await sendFrom('127.0.6.1', gw.url, 'GET', '/loose', { authorization: basic('ann', `guess-${i}`) })).status).toBe(401);
-    for (let i = 0; i < 2; i++) expect((await sendFrom('127.0.6.2', gw.url, 'GET', '/private', { authorization: basic('ann', `guess-${i}`) })).status).toBe(401);
-    expect((await sendFrom('127.0.6.2', gw.url, 'GET', '/private', { authorization: basic('ann', 'guess-2') })).status).toBe(429);
+    for (let i = 0; i < 4; i++)
+      expect(
+        (await sendFrom('127.0.6.1', gw.url, 'GET', '/loose', { authorization: basic('ann', `guess-${i}`) })).status,
+      ).toBe(401);
+    for (let i = 0; i < 2; i++)
+      expect(
+        (await sendFrom('127.0.6.2', gw.url, 'GET', '/private', { authorization: basic('ann', `guess-${i}`) })).status,
+      ).toBe(401);
+    expect(
+      (await sendFrom('127.0.6.2', gw.url, 'GET', '/private', { authorization: basic('ann', 'guess-2') })).status,
+    ).toBe(429);
   });
 });

@@ -25,16 +25,30 @@ afterEach(async () => {
 
 const SPEC = oas30('Svc', {
   '/items': { get: { operationId: 'listItems' }, post: { operationId: 'createItem' } },
-  '/items/{id}': { get: { operationId: 'getItem', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }] } },
+  '/items/{id}': {
+    get: {
+      operationId: 'getItem',
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
+    },
+  },
   '/upload': { post: { operationId: 'upload', 'x-gw': { maxBodySize: '64mb' } } },
   '/download': { get: { operationId: 'download' } },
 });
 
 /** One service "svc" in front of the given echo targets; `service` adds gw.yaml keys to its entry. */
-async function project(targets: (string | { url: string; weight: number })[], service = '', settings = ''): Promise<void> {
+async function project(
+  targets: (string | { url: string; weight: number })[],
+  service = '',
+  settings = '',
+): Promise<void> {
   await writeFiles(dir, { 'svc.yaml': SPEC });
-  const ups = targets.map((t) => (typeof t === 'string' ? `      - ${t}` : `      - { url: "${t.url}", weight: ${t.weight} }`)).join('\n');
-  await writeFile(join(dir, 'gw.yaml'), `version: 1\nname: test\n${settings}services:\n  - name: svc\n    spec: svc.yaml\n    upstreams:\n${ups}\n${service}`);
+  const ups = targets
+    .map((t) => (typeof t === 'string' ? `      - ${t}` : `      - { url: "${t.url}", weight: ${t.weight} }`))
+    .join('\n');
+  await writeFile(
+    join(dir, 'gw.yaml'),
+    `version: 1\nname: test\n${settings}services:\n  - name: svc\n    spec: svc.yaml\n    upstreams:\n${ups}\n${service}`,
+  );
 }
 
 async function echoesNamed(...names: string[]): Promise<EchoUpstream[]> {
@@ -65,7 +79,10 @@ describe('balancing', () => {
 
   it('weighted 3:1 spreads 1,000 requests as 750/250 (within 5%)', async () => {
     const [a, b] = await echoesNamed('a', 'b');
-    await project([{ url: a!.url, weight: 3 }, { url: b!.url, weight: 1 }]);
+    await project([
+      { url: a!.url, weight: 3 },
+      { url: b!.url, weight: 1 },
+    ]);
     gw = await startGwServe(dir);
     const c = await spread(1000);
     expect(Math.abs(c.a! - 750)).toBeLessThanOrEqual(50);
@@ -89,7 +106,10 @@ describe('balancing', () => {
 describe('failures', () => {
   it('fails over when a target dies: no failed idempotent request after the first health interval', async () => {
     const [a, b] = await echoesNamed('a', 'b');
-    await project([a!.url, b!.url], '    settings: { healthCheck: { path: /__health, interval: 200ms, timeout: 100ms, unhealthyThreshold: 1, healthyThreshold: 1 } }\n');
+    await project(
+      [a!.url, b!.url],
+      '    settings: { healthCheck: { path: /__health, interval: 200ms, timeout: 100ms, unhealthyThreshold: 1, healthyThreshold: 1 } }\n',
+    );
     gw = await startGwServe(dir);
     await b!.close();
     await new Promise((r) => setTimeout(r, 300));
@@ -110,7 +130,10 @@ describe('failures', () => {
     expect(refused.body).not.toContain('127.0.0.1');
     await gw.stop();
 
-    await project([a!.url], '    settings: { timeouts: { request: 300ms }, healthCheck: { path: /__health, interval: 100ms, unhealthyThreshold: 1, healthyThreshold: 1 } }\n');
+    await project(
+      [a!.url],
+      '    settings: { timeouts: { request: 300ms }, healthCheck: { path: /__health, interval: 100ms, unhealthyThreshold: 1, healthyThreshold: 1 } }\n',
+    );
     gw = await startGwServe(dir);
     const slow = await send(gw.url, 'GET', '/items', { 'x-echo-delay': '2000' });
     expect(slow.status).toBe(504);
@@ -143,11 +166,20 @@ describe('streaming', () => {
       // nearly everything (only socket buffers sit in between).
       let upstreamHadAtClientFinish = -1;
       const up = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = request({ host: u.hostname, port: u.port, method: 'POST', path: '/upload', headers: { 'content-length': size, 'x-echo-slow-read': '1' } }, (res) => {
-          let body = '';
-          res.on('data', (c) => (body += c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        });
+        const req = request(
+          {
+            host: u.hostname,
+            port: u.port,
+            method: 'POST',
+            path: '/upload',
+            headers: { 'content-length': size, 'x-echo-slow-read': '1' },
+          },
+          (res) => {
+            let body = '';
+            res.on('data', (c) => (body += c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          },
+        );
         req.on('error', reject);
         req.on('finish', () => (upstreamHadAtClientFinish = a!.received));
         const chunk = Buffer.alloc(64 * 1024, 97);
@@ -171,14 +203,23 @@ describe('streaming', () => {
       const downBytes = await new Promise<number>((resolve, reject) => {
         let n = 0;
         a!.events.once('streamed', () => (clientHadAtUpstreamFinish = n));
-        request({ host: u.hostname, port: u.port, method: 'GET', path: '/download', headers: { 'x-echo-bytes': String(size) } }, (res) => {
-          res.on('data', (c: Buffer) => {
-            n += c.length;
-            res.pause();
-            setTimeout(() => res.resume(), 1);
-          });
-          res.on('end', () => resolve(n));
-        })
+        request(
+          {
+            host: u.hostname,
+            port: u.port,
+            method: 'GET',
+            path: '/download',
+            headers: { 'x-echo-bytes': String(size) },
+          },
+          (res) => {
+            res.on('data', (c: Buffer) => {
+              n += c.length;
+              res.pause();
+              setTimeout(() => res.resume(), 1);
+            });
+            res.on('end', () => resolve(n));
+          },
+        )
           .on('error', reject)
           .end();
       });
@@ -189,7 +230,9 @@ describe('streaming', () => {
       clearInterval(sampler);
     }
     // 100 MB passed through; what RSS gained is chunk garbage the GC had not collected yet, not the bodies.
-    console.log(`gateway RSS: ${(before / 2 ** 20).toFixed(1)} MiB before, ${(peak / 2 ** 20).toFixed(1)} MiB at the peak`);
+    console.log(
+      `gateway RSS: ${(before / 2 ** 20).toFixed(1)} MiB before, ${(peak / 2 ** 20).toFixed(1)} MiB at the peak`,
+    );
     expect(peak - before).toBeLessThan(size);
   });
 
@@ -197,7 +240,10 @@ describe('streaming', () => {
     const [a] = await echoesNamed('a');
     await project([a!.url], '', 'settings: { maxBodySize: 1kb }\n');
     gw = await startGwServe(dir);
-    const raw = await sendRaw(gw.url, `POST /items HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n800\r\n${'x'.repeat(2048)}\r\n0\r\n\r\n`);
+    const raw = await sendRaw(
+      gw.url,
+      `POST /items HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n800\r\n${'x'.repeat(2048)}\r\n0\r\n\r\n`,
+    );
     expect(raw).toMatch(/^HTTP\/1\.1 413 /);
     expect(raw).toContain('GW_HTTP_PAYLOAD_TOO_LARGE');
   });
@@ -217,16 +263,26 @@ describe('safety at the edge', () => {
   });
 
   it('400 for Content-Length together with Transfer-Encoding, and for two different Content-Lengths', async () => {
-    const both = await sendRaw(gw!.url, 'POST /items HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n');
+    const both = await sendRaw(
+      gw!.url,
+      'POST /items HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+    );
     expect(both).toMatch(/^HTTP\/1\.1 400 /);
-    const two = await sendRaw(gw!.url, 'POST /items HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nContent-Length: 5\r\n\r\nabcde');
+    const two = await sendRaw(
+      gw!.url,
+      'POST /items HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nContent-Length: 5\r\n\r\nabcde',
+    );
     expect(two).toMatch(/^HTTP\/1\.1 400 /);
     expect(echoes[0]!.hits).toBe(0);
   });
 
   it('naming Content-Length in Connection cannot smuggle the body past the router as a second request', async () => {
     const smuggled = 'GET /admin/secret HTTP/1.1\r\nHost: internal\r\n\r\n';
-    const raw = await sendRaw(gw!.url, `POST /items HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, content-length\r\nContent-Length: ${smuggled.length}\r\n\r\n${smuggled}`, 1_500);
+    const raw = await sendRaw(
+      gw!.url,
+      `POST /items HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, content-length\r\nContent-Length: ${smuggled.length}\r\n\r\n${smuggled}`,
+      1_500,
+    );
     expect(raw).toMatch(/^HTTP\/1\.1 200 /);
     const report = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4));
     expect(report).toMatchObject({ method: 'POST', url: '/items', bytes: smuggled.length });
@@ -256,7 +312,11 @@ describe('slow request bodies', () => {
     await project([a!.url]);
     gw = await startGwServe(dir, ['--client-request-timeout', '2', '--client-header-timeout', '1']);
     const started = Date.now();
-    const raw = await sendRaw(gw.url, 'POST /items HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly-part', 10_000);
+    const raw = await sendRaw(
+      gw.url,
+      'POST /items HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly-part',
+      10_000,
+    );
     const took = Date.now() - started;
     expect(took).toBeGreaterThan(1_500);
     expect(took).toBeLessThan(8_000);
@@ -280,8 +340,19 @@ describe('observability and lifecycle', () => {
     const routes = JSON.parse((await send(gw.admin!, 'GET', '/__gw/routes')).body);
     expect(routes.map((r: { id: string }) => r.id)).toContain('svc.getItem');
     await new Promise((r) => setTimeout(r, 100));
-    const lines = gw.output().stdout.split('\n').filter((l) => l.startsWith('{"time"')).map((l) => JSON.parse(l));
-    expect(lines.find((l) => l.requestId === 'log-me')).toMatchObject({ method: 'GET', path: '/items/7', route: 'svc.getItem', service: 'svc', status: 200, target: a!.url });
+    const lines = gw
+      .output()
+      .stdout.split('\n')
+      .filter((l) => l.startsWith('{"time"'))
+      .map((l) => JSON.parse(l));
+    expect(lines.find((l) => l.requestId === 'log-me')).toMatchObject({
+      method: 'GET',
+      path: '/items/7',
+      route: 'svc.getItem',
+      service: 'svc',
+      status: 200,
+      target: a!.url,
+    });
     expect(lines.find((l) => l.path === '/nope')).toMatchObject({ status: 404, code: 'GW_HTTP_NOT_FOUND' });
   });
 
@@ -309,7 +380,11 @@ describe('observability and lifecycle', () => {
   });
 
   it('a project with errors does not start', async () => {
-    await writeFiles(dir, { 'svc.yaml': SPEC, 'gw.yaml': 'version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n    upstreams: ["http://127.0.0.1:1"]\n  - name: svc\n    spec: svc.yaml\n' });
+    await writeFiles(dir, {
+      'svc.yaml': SPEC,
+      'gw.yaml':
+        'version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n    upstreams: ["http://127.0.0.1:1"]\n  - name: svc\n    spec: svc.yaml\n',
+    });
     const r = await runGw(['serve', '--port', '0'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('GW_SERVICE_DUPLICATE');
@@ -317,7 +392,7 @@ describe('observability and lifecycle', () => {
 });
 
 describe('headers', () => {
-  it('preserveHost forwards the client Host instead of the target\'s', async () => {
+  it("preserveHost forwards the client Host instead of the target's", async () => {
     const [a] = await echoesNamed('a');
     await project([a!.url], '    settings: { preserveHost: true }\n');
     gw = await startGwServe(dir);
@@ -336,7 +411,10 @@ describe('hot reload', () => {
     });
     gw = await startGwServe(dir, ['--watch']);
     expect((await send(gw.url, 'POST', '/a')).status).toBe(405);
-    await writeFile(join(dir, 'api/paths/a.yaml'), "get:\n  operationId: getA\n  responses:\n    '200': {description: ok}\npost:\n  operationId: postA\n  responses:\n    '200': {description: ok}\n");
+    await writeFile(
+      join(dir, 'api/paths/a.yaml'),
+      "get:\n  operationId: getA\n  responses:\n    '200': {description: ok}\npost:\n  operationId: postA\n  responses:\n    '200': {description: ok}\n",
+    );
     const until = Date.now() + 5_000;
     while (!gw.output().stderr.includes('reloaded') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     expect((await send(gw.url, 'POST', '/a')).status).toBe(200);
@@ -366,7 +444,8 @@ describe('hot reload', () => {
     await new Promise((r) => setTimeout(r, 300));
     await writeFile(join(dir, 'gw.yaml'), 'version: 1\nname: test\nservices:\n  - name: svc\n    spec: missing.yaml\n');
     const until2 = Date.now() + 5_000;
-    while (!gw.output().stderr.includes('GW_SERVE_RELOAD') && Date.now() < until2) await new Promise((r) => setTimeout(r, 50));
+    while (!gw.output().stderr.includes('GW_SERVE_RELOAD') && Date.now() < until2)
+      await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 300));
     stop = true;
     await Promise.all(workers);
@@ -404,7 +483,9 @@ describe('mocks', () => {
     expect(missing.status).toBe(404);
     const undocumented = await send(gw.url, 'GET', '/users/42', { 'x-api-key': key, prefer: 'code=418' });
     expect(undocumented.status).toBe(400);
-    expect(JSON.parse(undocumented.body).detail).toBe('this operation documents no 418 response (documented: 200, 404)');
+    expect(JSON.parse(undocumented.body).detail).toBe(
+      'this operation documents no 418 response (documented: 200, 404)',
+    );
     expect((await send(gw.url, 'GET', '/users/abc')).status).toBe(404);
   });
 
@@ -454,14 +535,47 @@ describe('https upstreams', () => {
     const { readFileSync } = await import('node:fs');
     const { createServer: createHttps } = await import('node:https');
     const ssl = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-    ssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=gw test CA']);
+    ssl([
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.pem',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=gw test CA',
+    ]);
     ssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'srv.key', '-out', 'srv.csr', '-subj', '/CN=127.0.0.1']);
     await writeFile(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\n');
-    ssl(['x509', '-req', '-in', 'srv.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'srv.pem', '-days', '2', '-extfile', 'ext.cnf']);
-    const tls = createHttps({ key: readFileSync(join(dir, 'srv.key')), cert: readFileSync(join(dir, 'srv.pem')) }, (req, res) => {
-      req.resume();
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ name: 'tls', url: req.url }));
-    });
+    ssl([
+      'x509',
+      '-req',
+      '-in',
+      'srv.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'srv.pem',
+      '-days',
+      '2',
+      '-extfile',
+      'ext.cnf',
+    ]);
+    const tls = createHttps(
+      { key: readFileSync(join(dir, 'srv.key')), cert: readFileSync(join(dir, 'srv.pem')) },
+      (req, res) => {
+        req.resume();
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ name: 'tls', url: req.url }));
+      },
+    );
     await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r));
     try {
       await project([`https://127.0.0.1:${(tls.address() as { port: number }).port}`]);

@@ -36,9 +36,17 @@ const ITEM = { type: 'object', required: ['name'], properties: { name: { type: '
 const SPEC = oas30('Svc', {
   '/items': {
     get: { operationId: 'listItems' },
-    post: { operationId: 'createItem', requestBody: { required: true, content: { 'application/json': { schema: ITEM } } } },
+    post: {
+      operationId: 'createItem',
+      requestBody: { required: true, content: { 'application/json': { schema: ITEM } } },
+    },
   },
-  '/notes': { post: { operationId: 'createNote', requestBody: { content: { 'application/json': { schema: ITEM }, 'text/plain': { schema: { type: 'string' } } } } } },
+  '/notes': {
+    post: {
+      operationId: 'createNote',
+      requestBody: { content: { 'application/json': { schema: ITEM }, 'text/plain': { schema: { type: 'string' } } } },
+    },
+  },
   '/upload': { post: { operationId: 'upload', 'x-gw': { maxBodySize: '64mb' } } },
   '/download': { get: { operationId: 'download' } },
 });
@@ -47,7 +55,10 @@ const SPEC = oas30('Svc', {
 async function project(upstream: string, edge = ''): Promise<void> {
   await writeFiles(dir, { 'svc.yaml': SPEC });
   const operations = '    operations: { createItem: { validate: true }, createNote: { validate: true } }\n';
-  await writeFile(join(dir, 'gw.yaml'), `version: 1\nname: test\n${edge ? `edge: ${edge}\n` : ''}services:\n  - name: svc\n    spec: svc.yaml\n    upstreams: ["${upstream}"]\n${operations}`);
+  await writeFile(
+    join(dir, 'gw.yaml'),
+    `version: 1\nname: test\n${edge ? `edge: ${edge}\n` : ''}services:\n  - name: svc\n    spec: svc.yaml\n    upstreams: ["${upstream}"]\n${operations}`,
+  );
 }
 
 async function echoAndGw(edge = '', args: string[] = []): Promise<{ echo: EchoUpstream; gw: RunningGateway }> {
@@ -90,7 +101,9 @@ async function eventually(check: () => boolean, ms: number): Promise<boolean> {
 }
 
 /** A raw upstream: `answer` gets each connection once its request head is in; opened and closed connections are counted. */
-async function rawUpstream(answer: (socket: Socket) => void): Promise<{ url: string; opened: () => number; closed: () => number }> {
+async function rawUpstream(
+  answer: (socket: Socket) => void,
+): Promise<{ url: string; opened: () => number; closed: () => number }> {
   let opened = 0;
   let closed = 0;
   const server = createServer((socket) => {
@@ -115,7 +128,10 @@ async function rawUpstream(answer: (socket: Socket) => void): Promise<{ url: str
 describe('item 6: header names, Host and Connection', () => {
   it('drops client headers whose names contain "_" (X_Consumer cannot pose as X-Consumer to a CGI upstream)', async () => {
     const { gw } = await echoAndGw();
-    const raw = await sendRaw(gw.url, 'GET /items HTTP/1.1\r\nHost: x\r\nX_Consumer: root\r\nX-Kept: yes\r\nConnection: close\r\n\r\n');
+    const raw = await sendRaw(
+      gw.url,
+      'GET /items HTTP/1.1\r\nHost: x\r\nX_Consumer: root\r\nX-Kept: yes\r\nConnection: close\r\n\r\n',
+    );
     expect(statusOf(raw)).toBe(200);
     const report = reportOf(raw);
     expect(report.headers['x_consumer']).toBeUndefined();
@@ -135,7 +151,13 @@ describe('item 6: header names, Host and Connection', () => {
       expect(statusOf(raw), `Host ${JSON.stringify(hosts)}`).toBe(400);
       expect(problemOf(raw).code).toBe('GW_HTTP_BAD_REQUEST');
     }
-    for (const host of ['api.example.com', 'api.example.com:8443', '127.0.0.1:8080', '[::1]:8080', 'under_score.internal']) {
+    for (const host of [
+      'api.example.com',
+      'api.example.com:8443',
+      '127.0.0.1:8080',
+      '[::1]:8080',
+      'under_score.internal',
+    ]) {
       const raw = await sendRaw(gw.url, `GET /items HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
       expect(statusOf(raw), `Host ${host}`).toBe(200);
     }
@@ -144,7 +166,10 @@ describe('item 6: header names, Host and Connection', () => {
 
   it('counts every Connection header line: a header named in the first one is not forwarded', async () => {
     const { gw } = await echoAndGw();
-    const raw = await sendRaw(gw.url, 'GET /items HTTP/1.1\r\nHost: x\r\nConnection: x-secret-hop\r\nConnection: close\r\nX-Secret-Hop: 1\r\nX-Kept: yes\r\n\r\n');
+    const raw = await sendRaw(
+      gw.url,
+      'GET /items HTTP/1.1\r\nHost: x\r\nConnection: x-secret-hop\r\nConnection: close\r\nX-Secret-Hop: 1\r\nX-Kept: yes\r\n\r\n',
+    );
     const report = reportOf(raw);
     expect(report.headers['x-secret-hop']).toBeUndefined();
     expect(report.headers['x-kept']).toBe('yes');
@@ -173,7 +198,11 @@ describe('item 7: slow request bodies do not exhaust the upstream pool', () => {
     await project(up.url, '{ timeouts: { body: 1s }, requestBodies: { buffer: 64kb } }');
     gw = await startGwServe(dir);
     const started = Date.now();
-    const raw = await sendRaw(gw.url, 'POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nonly-part', 8_000);
+    const raw = await sendRaw(
+      gw.url,
+      'POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nonly-part',
+      8_000,
+    );
     expect(statusOf(raw)).toBe(408);
     expect(problemOf(raw).code).toBe('GW_HTTP_REQUEST_TIMEOUT');
     expect(Date.now() - started).toBeLessThan(4_000);
@@ -211,7 +240,11 @@ describe('item 7: slow request bodies do not exhaust the upstream pool', () => {
     expect((await send(gw.url, 'GET', '/items')).status).toBe(200);
     for (const s of held) s.destroy();
     await new Promise((r) => setTimeout(r, 200));
-    expect(statusOf(await sendRaw(gw.url, 'POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc'))).toBe(200);
+    expect(
+      statusOf(
+        await sendRaw(gw.url, 'POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc'),
+      ),
+    ).toBe(200);
   });
 
   it('a body that does not fit in edge.requestBodies.memory beside the others gets 503', async () => {
@@ -264,7 +297,9 @@ describe('item 8: slow readers', () => {
     client.on('close', () => (clientClosed = true));
     client.resume();
     expect(await eventually(() => clientClosed, 3_000)).toBe(true);
-    console.log(`upstream wrote ${upstreamSent} of ${size} bytes, the client got ${clientGot}; gateway RSS grew ${((peak - before) / 2 ** 20).toFixed(1)} MiB at the peak`);
+    console.log(
+      `upstream wrote ${upstreamSent} of ${size} bytes, the client got ${clientGot}; gateway RSS grew ${((peak - before) / 2 ** 20).toFixed(1)} MiB at the peak`,
+    );
     expect(clientGot).toBeLessThan(size);
     expect(upstreamSent).toBeLessThan(size);
     expect(peak - before).toBeLessThan(size / 4);
@@ -304,13 +339,22 @@ describe('item 11: validated bodies, Content-Type and Transfer-Encoding', () => 
     const plain = await send(gw.url, 'POST', '/items', { 'content-type': 'text/plain' }, '{}');
     expect(plain.status).toBe(415);
     expect(JSON.parse(plain.body).code).toBe('GW_HTTP_UNSUPPORTED_MEDIA_TYPE');
-    const none = await sendRaw(gw.url, 'POST /items HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}');
+    const none = await sendRaw(
+      gw.url,
+      'POST /items HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}',
+    );
     expect(statusOf(none)).toBe(415);
     const wrong = await send(gw.url, 'POST', '/items', { 'content-type': 'application/json; charset=utf-8' }, '{}');
     expect(wrong.status).toBe(400);
     expect(JSON.parse(wrong.body).code).toBe('GW_HTTP_VALIDATION');
     expect(echo.hits).toBe(0);
-    const good = await send(gw.url, 'POST', '/items', { 'content-type': 'Application/JSON; charset=utf-8' }, '{"name":"mug"}');
+    const good = await send(
+      gw.url,
+      'POST',
+      '/items',
+      { 'content-type': 'Application/JSON; charset=utf-8' },
+      '{"name":"mug"}',
+    );
     expect(good.status).toBe(200);
     // Declared types other than JSON pass unchecked; undeclared ones do not.
     expect((await send(gw.url, 'POST', '/notes', { 'content-type': 'text/plain' }, 'hello')).status).toBe(200);
@@ -320,7 +364,10 @@ describe('item 11: validated bodies, Content-Type and Transfer-Encoding', () => 
 
   it('answers 400 to two Content-Type headers', async () => {
     const { echo, gw } = await echoAndGw();
-    const raw = await sendRaw(gw.url, 'POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n{}');
+    const raw = await sendRaw(
+      gw.url,
+      'POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n{}',
+    );
     expect(statusOf(raw)).toBe(400);
     expect(problemOf(raw).code).toBe('GW_HTTP_BAD_REQUEST');
     expect(echo.hits).toBe(0);
@@ -328,15 +375,27 @@ describe('item 11: validated bodies, Content-Type and Transfer-Encoding', () => 
 
   it('answers 501 to a transfer coding other than chunked, and 400 to Transfer-Encoding in HTTP/1.0', async () => {
     const { echo, gw } = await echoAndGw();
-    const gzip = await sendRaw(gw.url, 'POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n');
+    const gzip = await sendRaw(
+      gw.url,
+      'POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n',
+    );
     expect(statusOf(gzip)).toBe(501);
     expect(problemOf(gzip).code).toBe('GW_HTTP_TRANSFER_ENCODING');
-    const twoLines = await sendRaw(gw.url, 'POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n');
+    const twoLines = await sendRaw(
+      gw.url,
+      'POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n',
+    );
     expect(statusOf(twoLines)).toBe(501);
-    const old = await sendRaw(gw.url, 'POST /upload HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n');
+    const old = await sendRaw(
+      gw.url,
+      'POST /upload HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n',
+    );
     expect(statusOf(old)).toBe(400);
     expect(echo.hits).toBe(0);
-    const chunked = await sendRaw(gw.url, 'POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n');
+    const chunked = await sendRaw(
+      gw.url,
+      'POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n',
+    );
     expect(statusOf(chunked)).toBe(200);
     expect(reportOf(chunked).bytes).toBe(3);
   });

@@ -48,7 +48,9 @@ describe('issue 10 item 9: rate-limit keys from long header values', () => {
     const before = gw.rss();
     const started = Date.now();
     for (let sent = 0; sent < SESSIONS; sent += 50) {
-      const batch = Array.from({ length: 50 }, () => send(gw!.url, 'GET', '/items', { 'x-session': randomBytes(VALUE_BYTES / 2).toString('hex') }));
+      const batch = Array.from({ length: 50 }, () =>
+        send(gw!.url, 'GET', '/items', { 'x-session': randomBytes(VALUE_BYTES / 2).toString('hex') }),
+      );
       const statuses = (await Promise.all(batch).catch(gatewayDied)).map((a) => a.status);
       expect(statuses).toEqual(Array(50).fill(200));
     }
@@ -59,7 +61,9 @@ describe('issue 10 item 9: rate-limit keys from long header values', () => {
     // The same session is still counted as one.
     const again = await send(gw.url, 'GET', '/items', { 'x-session': 's'.repeat(VALUE_BYTES) });
     expect(again.headers['ratelimit-remaining']).toBe('999');
-    expect((await send(gw.url, 'GET', '/items', { 'x-session': 's'.repeat(VALUE_BYTES) })).headers['ratelimit-remaining']).toBe('998');
+    expect(
+      (await send(gw.url, 'GET', '/items', { 'x-session': 's'.repeat(VALUE_BYTES) })).headers['ratelimit-remaining'],
+    ).toBe('998');
     expect(gw.child.exitCode).toBe(null);
   });
 });

@@ -35,7 +35,9 @@ async function deadUrl(): Promise<string> {
 }
 
 function gauge(metrics: string, upstream: string, target: string): string | undefined {
-  const line = metrics.split('\n').find((l) => l.startsWith(`gw_target_healthy{upstream="${upstream}",target="${target}"}`));
+  const line = metrics
+    .split('\n')
+    .find((l) => l.startsWith(`gw_target_healthy{upstream="${upstream}",target="${target}"}`));
   return line?.split(' ').pop();
 }
 
@@ -45,7 +47,10 @@ describe('issue 10 item 22: gw_target_healthy', () => {
     echoes.push(live);
     const dead = await deadUrl();
     await writeFiles(dir, { 'svc.yaml': SPEC });
-    await writeFile(join(dir, 'gw.yaml'), `version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n    upstreams: ["${dead}", "${live.url}"]\n`);
+    await writeFile(
+      join(dir, 'gw.yaml'),
+      `version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n    upstreams: ["${dead}", "${live.url}"]\n`,
+    );
     gw = await startGwServe(dir, ['--admin-port', '0']);
     // Round-robin: every other request tries the dead target first, fails to connect and is retried on the live one.
     for (let i = 0; i < 6; i++) expect((await send(gw.url, 'GET', '/items')).status).toBe(200);
@@ -60,7 +65,10 @@ describe('issue 10 item 22: gw_target_healthy', () => {
     const live = await startEcho('live');
     echoes.push(live);
     const dead = await deadUrl();
-    await writeFiles(dir, { 'svc.yaml': SPEC, 'other.yaml': oas30('Other', { '/other': { get: { operationId: 'other' } } }) });
+    await writeFiles(dir, {
+      'svc.yaml': SPEC,
+      'other.yaml': oas30('Other', { '/other': { get: { operationId: 'other' } } }),
+    });
     await writeFile(
       join(dir, 'gw.yaml'),
       `version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n    upstreams: ["${live.url}"]\n  - name: other\n    spec: other.yaml\n    upstreams: ["${dead}"]\n`,
@@ -71,7 +79,11 @@ describe('issue 10 item 22: gw_target_healthy', () => {
     expect(gauge(metrics, 'svc', live.url)).toBe('1');
     expect(metrics).not.toContain('upstream="other"');
     const health = JSON.parse((await send(gw.admin!, 'GET', '/__gw/health')).body);
-    expect(health.upstreams.find((u: { id: string }) => u.id === 'other')).toEqual({ id: 'other', mocked: true, targets: [] });
+    expect(health.upstreams.find((u: { id: string }) => u.id === 'other')).toEqual({
+      id: 'other',
+      mocked: true,
+      targets: [],
+    });
     expect(health.status).toBe('ok');
   });
 
@@ -80,7 +92,10 @@ describe('issue 10 item 22: gw_target_healthy', () => {
     echoes.push(live);
     await writeFiles(dir, { 'svc.yaml': SPEC });
     const check = 'healthCheck: { path: /__health, interval: 50ms, timeout: 1s }';
-    await writeFile(join(dir, 'gw.yaml'), `version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n    mock: true\n    upstreams: ["${live.url}"]\n    settings: { ${check} }\n`);
+    await writeFile(
+      join(dir, 'gw.yaml'),
+      `version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n    mock: true\n    upstreams: ["${live.url}"]\n    settings: { ${check} }\n`,
+    );
     gw = await startGwServe(dir, ['--admin-port', '0']);
     await new Promise((r) => setTimeout(r, 400));
     expect((await send(gw.url, 'GET', '/items')).headers['x-gw-mock']).toBe('true');

@@ -27,10 +27,16 @@ afterEach(async () => {
   await cleanup();
 });
 
-const SPEC = oas30('Svc', { '/items': { get: { operationId: 'listItems' } }, '/events': { get: { operationId: 'events' } } });
+const SPEC = oas30('Svc', {
+  '/items': { get: { operationId: 'listItems' } },
+  '/events': { get: { operationId: 'events' } },
+});
 
 /** gw serve with one service in front of a raw upstream that answers with `answer`. */
-async function serveIn(front: (request: RawRequest, socket: Socket) => void, args: string[] = []): Promise<RunningGateway> {
+async function serveIn(
+  front: (request: RawRequest, socket: Socket) => void,
+  args: string[] = [],
+): Promise<RunningGateway> {
   upstream = await startRawUpstream(front);
   await writeFiles(dir, {
     'svc.yaml': SPEC,
@@ -74,7 +80,10 @@ const waitFor = async (check: () => boolean, ms = 3_000) => {
 
 describe('--upstream-connections', () => {
   it('keeps at most N connections open to a target; more requests wait for a free one', async () => {
-    await serveIn((_r, s) => setTimeout(() => s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'), 200), ['--upstream-connections', '1']);
+    await serveIn(
+      (_r, s) => setTimeout(() => s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'), 200),
+      ['--upstream-connections', '1'],
+    );
     const answers = await Promise.all([1, 2, 3].map(() => send(gw!.url, 'GET', '/items')));
     expect(answers.map((a) => `${a.status} ${a.body}`)).toEqual(['200 ok', '200 ok', '200 ok']);
     expect(upstream!.maxOpen()).toBe(1);
@@ -122,11 +131,20 @@ describe('item 2: lenient framing is refused, and the upstream connection closed
   const cases: { name: string; answer: string }[] = [
     { name: 'junk between chunk data and its CRLF', answer: `${HEAD_CHUNKED}5\r\nhelloJUNK\r\n0\r\n\r\n` },
     { name: 'a four-digit status code', answer: 'HTTP/1.1 2000 OK\r\nContent-Length: 2\r\n\r\nok' },
-    { name: 'a 70 KB head that arrives in one write', answer: `HTTP/1.1 200 OK\r\nX-Big: ${'a'.repeat(70_000)}\r\nContent-Length: 2\r\n\r\nok` },
+    {
+      name: 'a 70 KB head that arrives in one write',
+      answer: `HTTP/1.1 200 OK\r\nX-Big: ${'a'.repeat(70_000)}\r\nContent-Length: 2\r\n\r\nok`,
+    },
     { name: 'a chunk-size line that never ends', answer: `${HEAD_CHUNKED}5;${'e'.repeat(20_000)}` },
     { name: 'a header line without a colon', answer: 'HTTP/1.1 200 OK\r\nnocolon\r\nContent-Length: 2\r\n\r\nok' },
-    { name: 'a folded header line (obs-fold)', answer: 'HTTP/1.1 200 OK\r\nX-A: 1\r\n  folded\r\nContent-Length: 2\r\n\r\nok' },
-    { name: 'a header name with a space before the colon', answer: 'HTTP/1.1 200 OK\r\nX-A : 1\r\nContent-Length: 2\r\n\r\nok' },
+    {
+      name: 'a folded header line (obs-fold)',
+      answer: 'HTTP/1.1 200 OK\r\nX-A: 1\r\n  folded\r\nContent-Length: 2\r\n\r\nok',
+    },
+    {
+      name: 'a header name with a space before the colon',
+      answer: 'HTTP/1.1 200 OK\r\nX-A : 1\r\nContent-Length: 2\r\n\r\nok',
+    },
     { name: 'bare LF line ends', answer: 'HTTP/1.1 200 OK\nContent-Length: 2\n\nok' },
   ];
   for (const c of cases) {
@@ -153,7 +171,9 @@ describe('item 2: lenient framing is refused, and the upstream connection closed
 
 describe('item 3: status codes without a body', () => {
   it('a 101 nobody asked for is a 502', async () => {
-    await serveIn((_r, s) => s.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: upgrade\r\n\r\n'));
+    await serveIn((_r, s) =>
+      s.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: upgrade\r\n\r\n'),
+    );
     const raw = await rawGet('/items');
     expect(statusLine(raw)).toBe('HTTP/1.1 502 Bad Gateway');
     expect(await waitFor(() => upstream!.closed() === 1)).toBe(true);

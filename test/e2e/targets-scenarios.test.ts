@@ -79,8 +79,14 @@ describe('every data plane answers the shared scenario list the same way', () =>
         const known = s.differs?.find((d) => d.plane === p.name);
         if (known) {
           // A documented difference must still be exactly that difference.
-          if (problems.length === 0) failures.push(`[${p.name}] ${s.name}: documented as differing (${known.why}) but now passes; remove the note`);
-          else if (!problems.every((m) => known.got.test(m))) failures.push(`[${p.name}] ${s.name}: differs otherwise than documented (${known.why}):\n    ${problems.join('\n    ')}`);
+          if (problems.length === 0)
+            failures.push(
+              `[${p.name}] ${s.name}: documented as differing (${known.why}) but now passes; remove the note`,
+            );
+          else if (!problems.every((m) => known.got.test(m)))
+            failures.push(
+              `[${p.name}] ${s.name}: differs otherwise than documented (${known.why}):\n    ${problems.join('\n    ')}`,
+            );
         } else if (problems.length) failures.push(`[${p.name}] ${s.name}:\n    ${problems.join('\n    ')}`);
       }
     }

@@ -21,7 +21,10 @@ async function render(caseDir: string, text?: string): Promise<{ model: string; 
   try {
     const project = parseProject(text ?? readFileSync(file, 'utf8'), file, 'gw.yaml');
     const { gateway, diagnostics } = await buildGateway(project);
-    return { model: JSON.stringify(gateway, null, 2) + '\n', diagnostics: formatDiagnostics(diagnostics, { color: false }) };
+    return {
+      model: JSON.stringify(gateway, null, 2) + '\n',
+      diagnostics: formatDiagnostics(diagnostics, { color: false }),
+    };
   } catch (err) {
     if (!isGwError(err)) throw err;
     return { model: '', diagnostics: formatDiagnostics(err.diagnostics, { color: false }) };
@@ -35,11 +38,16 @@ async function compare(caseDir: string, name: string, actual: string): Promise<v
     await writeFile(file, actual);
     return;
   }
-  expect(existsSync(file), `${file} is missing: run UPDATE_GOLDEN=1 npx vitest run test/golden and review it`).toBe(true);
+  expect(existsSync(file), `${file} is missing: run UPDATE_GOLDEN=1 npx vitest run test/golden and review it`).toBe(
+    true,
+  );
   expect(actual, `${name} differs from ${file}`).toBe(readFileSync(file, 'utf8'));
 }
 
-const folders = (root: string) => readdirSync(join(HERE, root)).filter((d) => existsSync(join(HERE, root, d, 'gw.yaml'))).sort();
+const folders = (root: string) =>
+  readdirSync(join(HERE, root))
+    .filter((d) => existsSync(join(HERE, root, d, 'gw.yaml')))
+    .sort();
 
 describe('golden cases: the model', () => {
   for (const name of folders('cases')) {
@@ -56,7 +64,9 @@ describe('golden cases: the model', () => {
       const reversed = await render(dir, doc.toString());
       const forward = await render(dir);
       expect(reversed.model).toBe(forward.model);
-      expect(reversed.diagnostics.replace(/#\/services\/\d+/g, '')).toBe(forward.diagnostics.replace(/#\/services\/\d+/g, ''));
+      expect(reversed.diagnostics.replace(/#\/services\/\d+/g, '')).toBe(
+        forward.diagnostics.replace(/#\/services\/\d+/g, ''),
+      );
     });
   }
 });

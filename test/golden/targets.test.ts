@@ -37,7 +37,8 @@ function listFiles(dir: string): string[] {
 /** What golden files hold for a result: template output byte for byte; a copied file only by name. */
 function goldenContents(result: RenderResult): Map<string, string> {
   const out = new Map<string, string>();
-  for (const f of result.files) out.set(f.path, f.copiedFrom !== undefined ? `(copied verbatim from gw's ${f.copiedFrom})\n` : f.contents);
+  for (const f of result.files)
+    out.set(f.path, f.copiedFrom !== undefined ? `(copied verbatim from gw's ${f.copiedFrom})\n` : f.contents);
   return out;
 }
 
@@ -57,12 +58,20 @@ async function compareTarget(caseDir: string, target: Target, result: RenderResu
     return;
   }
   const onDisk = listFiles(join(expectedDir, target.name)).map((p) => `${target.name}/${p}`);
-  expect([...files.keys()].sort(), `the files ${target.name} renders differ from ${expectedDir}/${target.name}`).toEqual(onDisk);
-  for (const [path, contents] of files) expect(contents, `${path} differs from the golden file`).toBe(readFileSync(join(expectedDir, path), 'utf8'));
-  expect(diagnostics, `${target.name}'s warnings differ from ${diagnosticsFile}`).toBe(existsSync(diagnosticsFile) ? readFileSync(diagnosticsFile, 'utf8') : '');
+  expect(
+    [...files.keys()].sort(),
+    `the files ${target.name} renders differ from ${expectedDir}/${target.name}`,
+  ).toEqual(onDisk);
+  for (const [path, contents] of files)
+    expect(contents, `${path} differs from the golden file`).toBe(readFileSync(join(expectedDir, path), 'utf8'));
+  expect(diagnostics, `${target.name}'s warnings differ from ${diagnosticsFile}`).toBe(
+    existsSync(diagnosticsFile) ? readFileSync(diagnosticsFile, 'utf8') : '',
+  );
 }
 
-const cases = readdirSync(join(HERE, 'cases')).filter((d) => existsSync(join(HERE, 'cases', d, 'gw.yaml'))).sort();
+const cases = readdirSync(join(HERE, 'cases'))
+  .filter((d) => existsSync(join(HERE, 'cases', d, 'gw.yaml')))
+  .sort();
 
 describe('golden cases: every target', () => {
   for (const name of cases) {

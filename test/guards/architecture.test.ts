@@ -6,7 +6,9 @@ import { ROOT } from '../helpers/cli.js';
 const SRC = join(ROOT, 'src');
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 /** Every import of every src file: relative ones resolved to src-relative .ts paths, packages by name. */
@@ -19,7 +21,9 @@ function importGraph(): Map<string, { local: string[]; packages: string[] }> {
       // import('...') too: a module loaded on demand still belongs to the graph the rules are about.
       ...[...text.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g)].map((m) => m[1]!),
     ];
-    const local = specs.filter((s) => s.startsWith('.')).map((s) => relative(SRC, resolve(dirname(file), s)).replace(/\.js$/, '.ts'));
+    const local = specs
+      .filter((s) => s.startsWith('.'))
+      .map((s) => relative(SRC, resolve(dirname(file), s)).replace(/\.js$/, '.ts'));
     const packages = specs.filter((s) => !s.startsWith('.'));
     graph.set(relative(SRC, file), { local, packages });
   }
@@ -53,7 +57,10 @@ describe('import direction', () => {
         expect(foreign, `${file} imports across the layers`).toEqual([]);
       }
       if (!['cli', 'commands'].includes(area(file))) {
-        expect(packages.filter((p) => p.startsWith('@oclif/') || p.startsWith('@inquirer/')), `${file}: only commands/ and cli/ talk to oclif`).toEqual([]);
+        expect(
+          packages.filter((p) => p.startsWith('@oclif/') || p.startsWith('@inquirer/')),
+          `${file}: only commands/ and cli/ talk to oclif`,
+        ).toEqual([]);
       }
     });
   }

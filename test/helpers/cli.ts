@@ -16,8 +16,12 @@ export interface RunResult {
 }
 
 /** Runs the built CLI (bin/run.js) like a user would, without colour, bounded in time. */
-export function runGw(args: string[], options: { cwd: string; env?: Record<string, string>; timeoutMs?: number }): Promise<RunResult> {
-  if (!existsSync(join(ROOT, 'dist', 'commands', 'index.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+export function runGw(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string>; timeoutMs?: number },
+): Promise<RunResult> {
+  if (!existsSync(join(ROOT, 'dist', 'commands', 'index.js')))
+    throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd,

@@ -58,10 +58,22 @@ export async function startEcho(name: string): Promise<EchoUpstream> {
       if (typeof big === 'string') return streamBytes(res, Number(big), () => events.emit('streamed'));
       const slow = r.headers['x-echo-delay'];
       const status = Number(r.headers['x-echo-status'] ?? 200);
-      const body = JSON.stringify({ name, method: r.method ?? "", url: r.url ?? "", headers: r.headers, bytes: n } satisfies EchoReport);
+      const body = JSON.stringify({
+        name,
+        method: r.method ?? '',
+        url: r.url ?? '',
+        headers: r.headers,
+        bytes: n,
+      } satisfies EchoReport);
       const send = () => {
         if (res.destroyed) return;
-        res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-upstream': name, connection: 'keep-alive', 'keep-alive': 'timeout=30' });
+        res.writeHead(status, {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'x-upstream': name,
+          connection: 'keep-alive',
+          'keep-alive': 'timeout=30',
+        });
         res.end(body);
       };
       if (typeof slow === 'string') setTimeout(send, Number(slow));

@@ -16,12 +16,21 @@ export interface RunningGateway {
 }
 
 /** Starts `gw serve --port 0 --json` as a child process and waits for its ready line. */
-export async function startGwServe(cwd: string, extraArgs: string[] = [], timeoutMs = 20_000, env: Record<string, string> = {}): Promise<RunningGateway> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--json', '--log-format', 'json', ...extraArgs], {
-    cwd,
-    env: { ...process.env, NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export async function startGwServe(
+  cwd: string,
+  extraArgs: string[] = [],
+  timeoutMs = 20_000,
+  env: Record<string, string> = {},
+): Promise<RunningGateway> {
+  const child = spawn(
+    process.execPath,
+    [BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--json', '--log-format', 'json', ...extraArgs],
+    {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (b) => (stdout += b));

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 
 /** Debian's nginx, or undefined. Suites that need it fail (not skip) under CI when it is missing. */
 export function findNginx(): string | undefined {
-  for (const p of ['/usr/sbin/nginx', '/usr/bin/nginx', '/usr/local/sbin/nginx', '/usr/local/bin/nginx']) if (existsSync(p)) return p;
+  for (const p of ['/usr/sbin/nginx', '/usr/bin/nginx', '/usr/local/sbin/nginx', '/usr/local/bin/nginx'])
+    if (existsSync(p)) return p;
   return undefined;
 }
 
@@ -26,7 +27,9 @@ export function nginxTest(dir: string, conf = 'nginx.conf'): Promise<string> {
   const bin = findNginx()!;
   const logFile = join(dir, 'nginx-t.out');
   const fd = openSync(logFile, 'w');
-  const child = spawn(bin, ['-t', '-p', dir, '-c', join(dir, conf), '-g', globalDirectives()], { stdio: ['ignore', fd, fd] });
+  const child = spawn(bin, ['-t', '-p', dir, '-c', join(dir, conf), '-g', globalDirectives()], {
+    stdio: ['ignore', fd, fd],
+  });
   closeSync(fd);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
@@ -50,12 +53,22 @@ export interface RunningNginx {
  * Runs nginx in the foreground with the prefix `dir`, waits until `port` accepts connections.
  * `env` is added to its environment (the credentials gw-auth.js reads, GW_BASE_DIR).
  */
-export async function startNginx(dir: string, port: number, conf = 'nginx.conf', timeoutMs = 15_000, env: Record<string, string> = {}): Promise<RunningNginx> {
+export async function startNginx(
+  dir: string,
+  port: number,
+  conf = 'nginx.conf',
+  timeoutMs = 15_000,
+  env: Record<string, string> = {},
+): Promise<RunningNginx> {
   const bin = findNginx()!;
   // nginx's own output (and an access log configured to stdout) goes to a file the test can read.
   const logFile = join(dir, 'nginx.out');
   const fd = openSync(logFile, 'w');
-  const child: ChildProcess = spawn(bin, ['-p', dir, '-c', join(dir, conf), '-g', `daemon off; ${globalDirectives()}`], { stdio: ['ignore', fd, fd], env: { ...process.env, ...env } });
+  const child: ChildProcess = spawn(
+    bin,
+    ['-p', dir, '-c', join(dir, conf), '-g', `daemon off; ${globalDirectives()}`],
+    { stdio: ['ignore', fd, fd], env: { ...process.env, ...env } },
+  );
   closeSync(fd);
   const readOutput = () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
   const deadline = Date.now() + timeoutMs;

@@ -35,24 +35,36 @@ export async function writeNodeTarget(gateway: Gateway, outDir: string): Promise
 /** The child's environment: ours without any gateway setting, then loopback, any port, JSON logs, then `env`. */
 function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = {};
-  const settings = /^(PORT|HOST|ADMIN_PORT|ADMIN_HOST|LOG_FORMAT|DRAIN_TIMEOUT|CLIENT_HEADER_TIMEOUT|CLIENT_REQUEST_TIMEOUT|UPSTREAM_CONNECTIONS|GW_UPSTREAM_.*)$/;
+  const settings =
+    /^(PORT|HOST|ADMIN_PORT|ADMIN_HOST|LOG_FORMAT|DRAIN_TIMEOUT|CLIENT_HEADER_TIMEOUT|CLIENT_REQUEST_TIMEOUT|UPSTREAM_CONNECTIONS|GW_UPSTREAM_.*)$/;
   for (const [k, v] of Object.entries(process.env)) if (!settings.test(k)) base[k] = v;
   return { ...base, NO_COLOR: '1', HOST: '127.0.0.1', PORT: '0', LOG_FORMAT: 'json', ...env };
 }
 
 function spawnServer(outDir: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [join(outDir, 'node', 'server.mjs')], { cwd: outDir, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [join(outDir, 'node', 'server.mjs')], {
+    cwd: outDir,
+    env: childEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 /** Starts `node <outDir>/node/server.mjs` (PORT=0, LOG_FORMAT=json unless `env` says otherwise) and waits for its JSON ready line. */
-export async function startNodeTarget(outDir: string, env: Record<string, string> = {}, timeoutMs = 20_000): Promise<RunningNodeTarget> {
+export async function startNodeTarget(
+  outDir: string,
+  env: Record<string, string> = {},
+  timeoutMs = 20_000,
+): Promise<RunningNodeTarget> {
   const child = spawnServer(outDir, env);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (b) => (stdout += b));
   child.stderr!.on('data', (b) => (stderr += b));
   const ready = await new Promise<{ url: string; admin: string | null }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the node gateway did not get ready:\n${stdout}\n${stderr}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`the node gateway did not get ready:\n${stdout}\n${stderr}`)),
+      timeoutMs,
+    );
     const check = () => {
       const line = stdout.split('\n').find((l) => l.startsWith('{"event":"ready"'));
       if (line) {
@@ -86,7 +98,11 @@ export async function startNodeTarget(outDir: string, env: Record<string, string
 }
 
 /** Runs the node gateway expecting it to stop by itself (a bad setting): exit code and output, SIGKILL after the timeout. */
-export function runNodeTarget(outDir: string, env: Record<string, string> = {}, timeoutMs = 10_000): Promise<RunResult> {
+export function runNodeTarget(
+  outDir: string,
+  env: Record<string, string> = {},
+  timeoutMs = 10_000,
+): Promise<RunResult> {
   const child = spawnServer(outDir, env);
   let stdout = '';
   let stderr = '';

@@ -5,7 +5,8 @@ import { freePort } from './nginx.js';
 
 /** Debian's redis-server, where the package puts it. */
 export function findRedisServer(): string | undefined {
-  for (const p of ['/usr/bin/redis-server', '/usr/local/bin/redis-server', '/usr/sbin/redis-server']) if (existsSync(p)) return p;
+  for (const p of ['/usr/bin/redis-server', '/usr/local/bin/redis-server', '/usr/sbin/redis-server'])
+    if (existsSync(p)) return p;
   return undefined;
 }
 
@@ -30,7 +31,24 @@ export async function startRedis(port?: number, timeoutMs = 10_000): Promise<Run
   const bin = findRedisServer();
   if (!bin) throw new Error('redis-server is not installed (apt-get install -y redis-server); .ci/run installs it');
   const p = port ?? (await freePort());
-  const child: ChildProcess = spawn(bin, ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', '/tmp', '--loglevel', 'warning'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(
+    bin,
+    [
+      '--port',
+      String(p),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      '/tmp',
+      '--loglevel',
+      'warning',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
   child.stdout!.on('data', (b) => (out += b));
   child.stderr!.on('data', (b) => (out += b));

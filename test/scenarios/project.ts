@@ -14,7 +14,11 @@ import { SHOP_CREDENTIALS_YAML, writeShopSecrets } from './shop-credentials.js';
  * The list sends dozens of wrong credentials from one address on purpose, so the failure limit
  * (auth.failureLimit, 10 a minute by default) is off here; serve-basic-bcrypt.test.ts tests it.
  */
-export async function writeShopProject(dir: string, echoes: { users: string; orders: string; catalog: string }, port = 0): Promise<Record<string, string>> {
+export async function writeShopProject(
+  dir: string,
+  echoes: { users: string; orders: string; catalog: string },
+  port = 0,
+): Promise<Record<string, string>> {
   await cp(EXAMPLE_SPECS, join(dir, 'specs'), { recursive: true });
   const env = await writeShopSecrets(dir);
   await writeFile(

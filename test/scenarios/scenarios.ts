@@ -60,12 +60,19 @@ export function routingScenarios(gateway: Gateway): Scenario[] {
       request: {
         method: route.method,
         path: `${fill(route.path)}?${credentials.query}trace=${encodeURIComponent(route.id)}`,
-        headers: body !== undefined ? { ...credentials.headers, 'content-type': 'application/json' } : credentials.headers,
+        headers:
+          body !== undefined ? { ...credentials.headers, 'content-type': 'application/json' } : credentials.headers,
         ...(body !== undefined ? { body } : {}),
       },
       expect: {
         status: 200,
-        ...(isHead ? {} : { upstream: route.service, upstreamMethod: route.method, upstreamUrl: `${fill(route.upstreamPath)}?trace=${encodeURIComponent(route.id)}` }),
+        ...(isHead
+          ? {}
+          : {
+              upstream: route.service,
+              upstreamMethod: route.method,
+              upstreamUrl: `${fill(route.upstreamPath)}?trace=${encodeURIComponent(route.id)}`,
+            }),
       },
     };
   });
@@ -73,44 +80,172 @@ export function routingScenarios(gateway: Gateway): Scenario[] {
 
 /** Hand-written scenarios for the shop project (scenarios/project.ts): typing, 404/405, prefixes, headers, edge safety. */
 export const shopScenarios: Scenario[] = [
-  { name: 'an integer parameter does not match a word', request: { method: 'GET', path: '/users/abc' }, expect: { status: 404, problem: 'GW_HTTP_NOT_FOUND', headers: { 'content-type': /^application\/problem\+json/ } } },
-  { name: 'a literal beats a parameter', request: { method: 'GET', path: '/users/me', headers: AUTH.usersKey }, expect: { status: 200, upstream: 'users', upstreamUrl: '/api/v1/users/me' } },
-  { name: 'an enum parameter outside its values does not match', request: { method: 'GET', path: '/catalog/categories/garden/products' }, expect: { status: 404, problem: 'GW_HTTP_NOT_FOUND' } },
-  { name: 'a pattern parameter outside its pattern does not match', request: { method: 'GET', path: '/catalog/products/Blue_Mug' }, expect: { status: 404, problem: 'GW_HTTP_NOT_FOUND' } },
-  { name: 'unknown path: 404 problem+json with request id', request: { method: 'GET', path: '/nowhere' }, expect: { status: 404, problem: 'GW_HTTP_NOT_FOUND', headers: { 'x-request-id': /.+/ } } },
-  { name: 'known path, other method: 405 with Allow', request: { method: 'PATCH', path: '/orders' }, expect: { status: 405, problem: 'GW_HTTP_METHOD_NOT_ALLOWED', headers: { allow: 'GET, HEAD, POST' } } },
-  { name: 'a method the literal path lacks goes to the parameter route that has it', request: { method: 'PUT', path: `/catalog/products/featured?${AUTH.catalogQuery}`, body: '{}' }, expect: { status: 200, upstream: 'catalog', upstreamMethod: 'PUT', upstreamUrl: '/products/featured' } },
-  { name: '405 lists the methods of every route matching the path', request: { method: 'DELETE', path: '/catalog/products/featured' }, expect: { status: 405, problem: 'GW_HTTP_METHOD_NOT_ALLOWED', headers: { allow: 'GET, HEAD, PUT' } } },
-  { name: 'HEAD is served by the GET route', request: { method: 'HEAD', path: '/users/me', headers: AUTH.usersKey }, expect: { status: 200 } },
-  { name: 'the prefix is stripped before forwarding', request: { method: 'GET', path: '/catalog/products?q=mug' }, expect: { status: 200, upstream: 'catalog', upstreamUrl: '/products?q=mug' } },
-  { name: 'without its prefix a prefixed service is not reachable', request: { method: 'GET', path: '/products' }, expect: { status: 404 } },
   {
-    name: 'X-Forwarded-* set, Host is the upstream\'s, X-Request-Id kept when valid',
-    request: { method: 'GET', path: '/orders', headers: { ...AUTH.orders, 'x-request-id': 'req-123', 'x-forwarded-for': '203.0.113.9', host: 'api.example.test' } },
+    name: 'an integer parameter does not match a word',
+    request: { method: 'GET', path: '/users/abc' },
+    expect: { status: 404, problem: 'GW_HTTP_NOT_FOUND', headers: { 'content-type': /^application\/problem\+json/ } },
+  },
+  {
+    name: 'a literal beats a parameter',
+    request: { method: 'GET', path: '/users/me', headers: AUTH.usersKey },
+    expect: { status: 200, upstream: 'users', upstreamUrl: '/api/v1/users/me' },
+  },
+  {
+    name: 'an enum parameter outside its values does not match',
+    request: { method: 'GET', path: '/catalog/categories/garden/products' },
+    expect: { status: 404, problem: 'GW_HTTP_NOT_FOUND' },
+  },
+  {
+    name: 'a pattern parameter outside its pattern does not match',
+    request: { method: 'GET', path: '/catalog/products/Blue_Mug' },
+    expect: { status: 404, problem: 'GW_HTTP_NOT_FOUND' },
+  },
+  {
+    name: 'unknown path: 404 problem+json with request id',
+    request: { method: 'GET', path: '/nowhere' },
+    expect: { status: 404, problem: 'GW_HTTP_NOT_FOUND', headers: { 'x-request-id': /.+/ } },
+  },
+  {
+    name: 'known path, other method: 405 with Allow',
+    request: { method: 'PATCH', path: '/orders' },
+    expect: { status: 405, problem: 'GW_HTTP_METHOD_NOT_ALLOWED', headers: { allow: 'GET, HEAD, POST' } },
+  },
+  {
+    name: 'a method the literal path lacks goes to the parameter route that has it',
+    request: { method: 'PUT', path: `/catalog/products/featured?${AUTH.catalogQuery}`, body: '{}' },
+    expect: { status: 200, upstream: 'catalog', upstreamMethod: 'PUT', upstreamUrl: '/products/featured' },
+  },
+  {
+    name: '405 lists the methods of every route matching the path',
+    request: { method: 'DELETE', path: '/catalog/products/featured' },
+    expect: { status: 405, problem: 'GW_HTTP_METHOD_NOT_ALLOWED', headers: { allow: 'GET, HEAD, PUT' } },
+  },
+  {
+    name: 'HEAD is served by the GET route',
+    request: { method: 'HEAD', path: '/users/me', headers: AUTH.usersKey },
+    expect: { status: 200 },
+  },
+  {
+    name: 'the prefix is stripped before forwarding',
+    request: { method: 'GET', path: '/catalog/products?q=mug' },
+    expect: { status: 200, upstream: 'catalog', upstreamUrl: '/products?q=mug' },
+  },
+  {
+    name: 'without its prefix a prefixed service is not reachable',
+    request: { method: 'GET', path: '/products' },
+    expect: { status: 404 },
+  },
+  {
+    name: "X-Forwarded-* set, Host is the upstream's, X-Request-Id kept when valid",
+    request: {
+      method: 'GET',
+      path: '/orders',
+      headers: {
+        ...AUTH.orders,
+        'x-request-id': 'req-123',
+        'x-forwarded-for': '203.0.113.9',
+        host: 'api.example.test',
+      },
+    },
     expect: {
       status: 200,
       upstream: 'orders',
-      upstreamHeaders: { 'x-forwarded-for': /^203\.0\.113\.9, 127\.0\.0\.1$/, 'x-forwarded-proto': 'http', 'x-forwarded-host': 'api.example.test', 'x-request-id': 'req-123', host: /^127\.0\.0\.1:\d+$/ },
+      upstreamHeaders: {
+        'x-forwarded-for': /^203\.0\.113\.9, 127\.0\.0\.1$/,
+        'x-forwarded-proto': 'http',
+        'x-forwarded-host': 'api.example.test',
+        'x-request-id': 'req-123',
+        host: /^127\.0\.0\.1:\d+$/,
+      },
       headers: { 'x-request-id': 'req-123' },
     },
   },
-  { name: 'an invalid X-Request-Id is replaced', request: { method: 'GET', path: '/orders', headers: { ...AUTH.orders, 'x-request-id': 'bad id with spaces' } }, expect: { status: 200, upstreamHeaders: { 'x-request-id': /^[0-9a-f-]{36}$/ }, headers: { 'x-request-id': /^[0-9a-f-]{36}$/ } } },
+  {
+    name: 'an invalid X-Request-Id is replaced',
+    request: { method: 'GET', path: '/orders', headers: { ...AUTH.orders, 'x-request-id': 'bad id with spaces' } },
+    expect: {
+      status: 200,
+      upstreamHeaders: { 'x-request-id': /^[0-9a-f-]{36}$/ },
+      headers: { 'x-request-id': /^[0-9a-f-]{36}$/ },
+    },
+  },
   {
     name: 'hop-by-hop headers and those named in Connection are not forwarded',
-    request: { method: 'GET', path: '/orders', headers: { ...AUTH.orders, connection: 'keep-alive, x-secret-hop', 'x-secret-hop': '1', te: 'trailers', 'x-kept': 'yes' } },
+    request: {
+      method: 'GET',
+      path: '/orders',
+      headers: {
+        ...AUTH.orders,
+        connection: 'keep-alive, x-secret-hop',
+        'x-secret-hop': '1',
+        te: 'trailers',
+        'x-kept': 'yes',
+      },
+    },
     expect: { status: 200, upstreamHeaders: { 'x-secret-hop': null, te: null, 'x-kept': 'yes' } },
-    differs: [{ plane: 'nginx', why: 'nginx removes the standard hop-by-hop headers but cannot remove headers a request names in Connection', got: /^upstream header x-secret-hop is "1", want it absent$/ }],
+    differs: [
+      {
+        plane: 'nginx',
+        why: 'nginx removes the standard hop-by-hop headers but cannot remove headers a request names in Connection',
+        got: /^upstream header x-secret-hop is "1", want it absent$/,
+      },
+    ],
   },
-  { name: 'the query string is kept as sent', request: { method: 'GET', path: '/orders?status=paid&x=%20y', headers: AUTH.orders }, expect: { status: 200, upstreamUrl: '/v1/orders?status=paid&x=%20y' } },
-  { name: 'dot segments are resolved before routing', request: { method: 'GET', path: '/users/x/../me', headers: AUTH.usersKey }, expect: { status: 200, upstream: 'users', upstreamUrl: '/api/v1/users/me' } },
-  { name: 'encoded unreserved characters are decoded', request: { method: 'GET', path: '/users/%6De', headers: AUTH.usersKey }, expect: { status: 200, upstreamUrl: '/api/v1/users/me' } },
-  { name: 'a path that climbs above the root is refused', request: { method: 'GET', path: '/../etc/passwd' }, expect: { status: 400, problem: 'GW_HTTP_BAD_REQUEST' } },
-  { name: 'an encoded slash splits a segment, as in nginx', request: { method: 'GET', path: '/orders/a%2Fb/items' }, expect: { status: 404, problem: 'GW_HTTP_NOT_FOUND' } },
-  { name: 'escapes are decoded, and forwarded escaped the nginx way', request: { method: 'GET', path: '/orders/a%3Ab%20c%41/items', headers: AUTH.orders }, expect: { status: 200, upstreamUrl: '/v1/orders/a:b%20cA/items' } },
-  { name: 'a malformed escape is refused', request: { method: 'GET', path: '/orders/a%zz/items' }, expect: { status: 400, problem: 'GW_HTTP_BAD_REQUEST' } },
-  { name: 'a body is forwarded', request: { method: 'POST', path: '/orders', body: '{"items":[1,2,3]}', headers: { ...AUTH.orders, 'content-type': 'application/json' } }, expect: { status: 200, upstreamMethod: 'POST', upstreamHeaders: { 'content-length': '17' } } },
-  { name: 'a body over maxBodySize is refused with 413', request: { method: 'POST', path: '/orders', body: 'x'.repeat(300 * 1024), headers: AUTH.orders }, expect: { status: 413, problem: 'GW_HTTP_PAYLOAD_TOO_LARGE' } },
-  { name: 'upstream status codes and headers pass through', request: { method: 'GET', path: '/orders', headers: { ...AUTH.orders, 'x-echo-status': '418' } }, expect: { status: 418, upstream: 'orders', headers: { 'x-upstream': 'orders' } } },
+  {
+    name: 'the query string is kept as sent',
+    request: { method: 'GET', path: '/orders?status=paid&x=%20y', headers: AUTH.orders },
+    expect: { status: 200, upstreamUrl: '/v1/orders?status=paid&x=%20y' },
+  },
+  {
+    name: 'dot segments are resolved before routing',
+    request: { method: 'GET', path: '/users/x/../me', headers: AUTH.usersKey },
+    expect: { status: 200, upstream: 'users', upstreamUrl: '/api/v1/users/me' },
+  },
+  {
+    name: 'encoded unreserved characters are decoded',
+    request: { method: 'GET', path: '/users/%6De', headers: AUTH.usersKey },
+    expect: { status: 200, upstreamUrl: '/api/v1/users/me' },
+  },
+  {
+    name: 'a path that climbs above the root is refused',
+    request: { method: 'GET', path: '/../etc/passwd' },
+    expect: { status: 400, problem: 'GW_HTTP_BAD_REQUEST' },
+  },
+  {
+    name: 'an encoded slash splits a segment, as in nginx',
+    request: { method: 'GET', path: '/orders/a%2Fb/items' },
+    expect: { status: 404, problem: 'GW_HTTP_NOT_FOUND' },
+  },
+  {
+    name: 'escapes are decoded, and forwarded escaped the nginx way',
+    request: { method: 'GET', path: '/orders/a%3Ab%20c%41/items', headers: AUTH.orders },
+    expect: { status: 200, upstreamUrl: '/v1/orders/a:b%20cA/items' },
+  },
+  {
+    name: 'a malformed escape is refused',
+    request: { method: 'GET', path: '/orders/a%zz/items' },
+    expect: { status: 400, problem: 'GW_HTTP_BAD_REQUEST' },
+  },
+  {
+    name: 'a body is forwarded',
+    request: {
+      method: 'POST',
+      path: '/orders',
+      body: '{"items":[1,2,3]}',
+      headers: { ...AUTH.orders, 'content-type': 'application/json' },
+    },
+    expect: { status: 200, upstreamMethod: 'POST', upstreamHeaders: { 'content-length': '17' } },
+  },
+  {
+    name: 'a body over maxBodySize is refused with 413',
+    request: { method: 'POST', path: '/orders', body: 'x'.repeat(300 * 1024), headers: AUTH.orders },
+    expect: { status: 413, problem: 'GW_HTTP_PAYLOAD_TOO_LARGE' },
+  },
+  {
+    name: 'upstream status codes and headers pass through',
+    request: { method: 'GET', path: '/orders', headers: { ...AUTH.orders, 'x-echo-status': '418' } },
+    expect: { status: 418, upstream: 'orders', headers: { 'x-upstream': 'orders' } },
+  },
 ];
 
 export interface Answer {
@@ -125,10 +260,13 @@ export function judge(s: Scenario, a: Answer): string[] {
   const e = s.expect;
   if (a.status !== e.status) out.push(`status ${a.status}, want ${e.status} (body: ${a.body.slice(0, 200)})`);
   if (e.body && !e.body.test(a.body)) out.push(`body ${a.body.slice(0, 300)}, want it to match ${String(e.body)}`);
-  for (const [k, want] of Object.entries(e.headers ?? {})) out.push(...compare(`response header ${k}`, a.headers[k], want));
+  for (const [k, want] of Object.entries(e.headers ?? {}))
+    out.push(...compare(`response header ${k}`, a.headers[k], want));
   if (e.problem) {
-    if (!/^application\/problem\+json/.test(a.headers['content-type'] ?? '')) out.push(`content-type ${a.headers['content-type']}, want application/problem+json`);
-    else if ((JSON.parse(a.body) as { code?: string }).code !== e.problem) out.push(`problem code in ${a.body}, want ${e.problem}`);
+    if (!/^application\/problem\+json/.test(a.headers['content-type'] ?? ''))
+      out.push(`content-type ${a.headers['content-type']}, want application/problem+json`);
+    else if ((JSON.parse(a.body) as { code?: string }).code !== e.problem)
+      out.push(`problem code in ${a.body}, want ${e.problem}`);
   }
   if (e.upstream || e.upstreamUrl || e.upstreamMethod || e.upstreamHeaders) {
     let report: EchoReport | undefined;
@@ -140,8 +278,10 @@ export function judge(s: Scenario, a: Answer): string[] {
     if (report) {
       if (e.upstream && report.name !== e.upstream) out.push(`answered by ${report.name}, want ${e.upstream}`);
       if (e.upstreamUrl && report.url !== e.upstreamUrl) out.push(`upstream got ${report.url}, want ${e.upstreamUrl}`);
-      if (e.upstreamMethod && report.method !== e.upstreamMethod) out.push(`upstream got method ${report.method}, want ${e.upstreamMethod}`);
-      for (const [k, want] of Object.entries(e.upstreamHeaders ?? {})) out.push(...compare(`upstream header ${k}`, report.headers?.[k] as string | undefined, want));
+      if (e.upstreamMethod && report.method !== e.upstreamMethod)
+        out.push(`upstream got method ${report.method}, want ${e.upstreamMethod}`);
+      for (const [k, want] of Object.entries(e.upstreamHeaders ?? {}))
+        out.push(...compare(`upstream header ${k}`, report.headers?.[k] as string | undefined, want));
     }
   }
   return out;

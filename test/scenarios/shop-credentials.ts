@@ -36,7 +36,10 @@ export const SHOP = {
   rsaPublicPem: await exportSPKI(rsa.publicKey),
 };
 
-export const SECRET_ENV = { GW_SHOP_CATALOG_KEYS: `${SHOP.catalog.consumer}:${SHOP.catalog.key}`, GW_SHOP_JWT_SECRET: SHOP.hsSecret };
+export const SECRET_ENV = {
+  GW_SHOP_CATALOG_KEYS: `${SHOP.catalog.consumer}:${SHOP.catalog.key}`,
+  GW_SHOP_JWT_SECRET: SHOP.hsSecret,
+};
 
 /** The gw.yaml `credentials` block of the scenario project. */
 export const SHOP_CREDENTIALS_YAML = `credentials:
@@ -60,7 +63,16 @@ export async function writeShopSecrets(dir: string): Promise<Record<string, stri
       `${SHOP.basic.bcrypt.user}:${bcrypt.hashSync(SHOP.basic.bcrypt.password, 6).replace(/^\$2[ab]\$/, '$2y$')}`,
       '',
     ].join('\n'),
-    'secrets/orders.jwks.json': JSON.stringify({ keys: [await publicJwk(rsa.publicKey, 'shop-rsa-1', 'RS256'), await publicJwk(ec.publicKey, 'shop-ec-1', 'ES256')] }, null, 2),
+    'secrets/orders.jwks.json': JSON.stringify(
+      {
+        keys: [
+          await publicJwk(rsa.publicKey, 'shop-rsa-1', 'RS256'),
+          await publicJwk(ec.publicKey, 'shop-ec-1', 'ES256'),
+        ],
+      },
+      null,
+      2,
+    ),
   };
   for (const [path, text] of Object.entries(files)) {
     await mkdir(dirname(join(dir, path)), { recursive: true });
@@ -96,14 +108,25 @@ export async function signToken(o: TokenOptions = {}): Promise<string> {
   if (o.scope !== undefined) claims.scope = o.scope;
   if (o.scp !== undefined) claims.scp = o.scp;
   const jwt = new SignJWT(claims)
-    .setProtectedHeader({ alg, typ: 'JWT', ...(alg === 'HS256' ? {} : { kid: alg === 'ES256' ? 'shop-ec-1' : 'shop-rsa-1' }) })
+    .setProtectedHeader({
+      alg,
+      typ: 'JWT',
+      ...(alg === 'HS256' ? {} : { kid: alg === 'ES256' ? 'shop-ec-1' : 'shop-rsa-1' }),
+    })
     .setIssuer(o.iss ?? ISSUER)
     .setAudience(o.aud ?? AUDIENCE)
     .setSubject(o.sub ?? 'orders-client')
     .setIssuedAt(now)
     .setExpirationTime(now + (o.expiresIn ?? 3600));
   if (o.notBefore !== undefined) jwt.setNotBefore(now + o.notBefore);
-  const key = alg === 'HS256' ? new TextEncoder().encode(SHOP.hsSecret) : alg === 'ES256' ? ec.privateKey : o.stranger ? stranger.privateKey : rsa.privateKey;
+  const key =
+    alg === 'HS256'
+      ? new TextEncoder().encode(SHOP.hsSecret)
+      : alg === 'ES256'
+        ? ec.privateKey
+        : o.stranger
+          ? stranger.privateKey
+          : rsa.privateKey;
   return jwt.sign(key);
 }
 
@@ -142,7 +165,8 @@ export const TOKENS = {
   hs: await signToken({ alg: 'HS256', sub: 'hs-client' }),
 };
 
-export const basicAuth = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+export const basicAuth = (user: string, password: string) =>
+  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 /** Headers that pass each scheme of the example (the first user of basic auth). */
 export const AUTH = {

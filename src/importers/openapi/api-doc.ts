@@ -1,8 +1,24 @@
 import { basename } from 'node:path';
-import type { ApiComponent, ApiGap, ApiTag, ComponentKind, HttpMethod, JsonObject, RouteApi, Source } from '../../model/types.js';
+import type {
+  ApiComponent,
+  ApiGap,
+  ApiTag,
+  ComponentKind,
+  HttpMethod,
+  JsonObject,
+  RouteApi,
+  Source,
+} from '../../model/types.js';
 import { createWalker, isObject, type ResolveDeep, type Walker } from './api-walk.js';
 import { displayName, formatFragment, resolveRawRef, type RawDocuments, type RawTarget } from './raw-documents.js';
-import { bodyToRequestBody, convertParameter2, convertResponse2, formToRequestBody, type GapSink, type MediaTypes } from './swagger2.js';
+import {
+  bodyToRequestBody,
+  convertParameter2,
+  convertResponse2,
+  formToRequestBody,
+  type GapSink,
+  type MediaTypes,
+} from './swagger2.js';
 
 /**
  * The public description of one service, from its raw documents: per operation a RouteApi, and
@@ -38,11 +54,15 @@ export function createApiCollector(raw: RawDocuments, swagger2: boolean): ApiCol
   const components: ApiComponent[] = [];
   const gaps: ApiGap[] = [];
   const types: MediaTypes = { consumes: strings(root.consumes), produces: strings(root.produces) };
-  const sinkAt = (doc: string, pointer: string): GapSink => (message, at) => gaps.push({ message, source: { file: displayName(raw, doc), pointer: pointer + at } });
+  const sinkAt =
+    (doc: string, pointer: string): GapSink =>
+    (message, at) =>
+      gaps.push({ message, source: { file: displayName(raw, doc), pointer: pointer + at } });
 
   const rootComponent = (kind: ComponentKind, t: RawTarget): string | undefined => {
     const base = rootPath(kind, swagger2);
-    if (!base || t.key !== raw.root || t.path.length !== base.length + 1 || base.some((s, i) => t.path[i] !== s)) return undefined;
+    if (!base || t.key !== raw.root || t.path.length !== base.length + 1 || base.some((s, i) => t.path[i] !== s))
+      return undefined;
     return t.path[base.length];
   };
   const rootHas = (kind: ComponentKind, name: string): boolean => {
@@ -78,7 +98,10 @@ export function createApiCollector(raw: RawDocuments, swagger2: boolean): ApiCol
   const refTo = (kind: ComponentKind, ref: string, doc: string): string => {
     const target = follow(ref, doc);
     if (!target || target.value === undefined) {
-      gaps.push({ message: `$ref "${ref}" leads to nothing gw can follow (an anchor, an $id, or a file read differently); the public spec keeps it as written`, source: { file: displayName(raw, doc), pointer: '#' } });
+      gaps.push({
+        message: `$ref "${ref}" leads to nothing gw can follow (an anchor, an $id, or a file read differently); the public spec keeps it as written`,
+        source: { file: displayName(raw, doc), pointer: '#' },
+      });
       return ref;
     }
     const key = `${kind} ${target.key}${formatFragment(target.path)}`;
@@ -93,12 +116,13 @@ export function createApiCollector(raw: RawDocuments, swagger2: boolean): ApiCol
     return `#/components/${kind}/${name}`;
   };
 
-  const inlinePathItem = swagger2 || !String(root.openapi).startsWith('3.0')
-    ? undefined
-    : (ref: string, doc: string) => {
-        const t = resolveRawRef(raw, doc, ref);
-        return t.value === undefined ? undefined : { value: t.value, doc: t.key };
-      };
+  const inlinePathItem =
+    swagger2 || !String(root.openapi).startsWith('3.0')
+      ? undefined
+      : (ref: string, doc: string) => {
+          const t = resolveRawRef(raw, doc, ref);
+          return t.value === undefined ? undefined : { value: t.value, doc: t.key };
+        };
   const walker = createWalker({ refTo, resolveDeep, swagger2, ...(inlinePathItem ? { inlinePathItem } : {}) });
 
   const convertComponent = (kind: ComponentKind, t: RawTarget): unknown => {
@@ -134,7 +158,9 @@ export function createApiCollector(raw: RawDocuments, swagger2: boolean): ApiCol
     },
     finish() {
       drain();
-      components.sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      components.sort((a, b) =>
+        a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+      );
       return { components, gaps };
     },
   };
@@ -155,7 +181,8 @@ export function isBelowComponent(path: readonly string[]): boolean {
 /** Follows a chain of `$ref`s (a path item in another file, a parameter defined elsewhere) to the object written. */
 function followRefs(raw: RawDocuments, key: string, path: string[], value: unknown): RawTarget {
   let t: RawTarget = { key, path, value };
-  for (let hops = 0; isObject(t.value) && typeof t.value.$ref === 'string' && hops < MAX_REF_HOPS; hops++) t = resolveRawRef(raw, t.key, t.value.$ref);
+  for (let hops = 0; isObject(t.value) && typeof t.value.$ref === 'string' && hops < MAX_REF_HOPS; hops++)
+    t = resolveRawRef(raw, t.key, t.value.$ref);
   return t;
 }
 
@@ -195,7 +222,14 @@ function operation3(op: JsonObject, params: ParamEntry[], walker: Walker, doc: s
   return withExtensions(api, op);
 }
 
-function operation2(op: JsonObject, params: ParamEntry[], types: MediaTypes, walker: Walker, doc: string, gap: GapSink): RouteApi {
+function operation2(
+  op: JsonObject,
+  params: ParamEntry[],
+  types: MediaTypes,
+  walker: Walker,
+  doc: string,
+  gap: GapSink,
+): RouteApi {
   const api: RouteApi = common(op);
   const plain: JsonObject[] = [];
   const form: JsonObject[] = [];
@@ -203,14 +237,19 @@ function operation2(op: JsonObject, params: ParamEntry[], types: MediaTypes, wal
   for (const p of params) {
     if (p.resolved.in === 'body') body = bodyToRequestBody(p.resolved, types, walker, p.resolvedDoc);
     else if (p.resolved.in === 'formData') form.push(p.resolved);
-    else plain.push(p.value.$ref !== undefined ? (walker.parameter(p.value, p.doc) as JsonObject) : convertParameter2(p.value, gap));
+    else
+      plain.push(
+        p.value.$ref !== undefined ? (walker.parameter(p.value, p.doc) as JsonObject) : convertParameter2(p.value, gap),
+      );
   }
   if (plain.length > 0) api.parameters = plain;
   if (form.length > 0) body = formToRequestBody(form, types, gap);
   if (body) api.requestBody = body;
   if (isObject(op.responses)) {
     api.responses = objectMap(op.responses, (r) =>
-      isObject(r) && typeof r.$ref !== 'string' ? convertResponse2(r, types, walker, doc, gap) : walker.response(r, doc),
+      isObject(r) && typeof r.$ref !== 'string'
+        ? convertResponse2(r, types, walker, doc, gap)
+        : walker.response(r, doc),
     );
   }
   return withExtensions(api, op);

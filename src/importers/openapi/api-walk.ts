@@ -54,8 +54,31 @@ export interface WalkerOptions {
 /** Keywords whose value is a map of schemas, a list of schemas, or one schema (JSON Schema 2020-12 and draft 4). */
 const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
 const SCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
-const SCHEMA_ONE = new Set(['items', 'not', 'additionalProperties', 'additionalItems', 'contains', 'if', 'then', 'else', 'propertyNames', 'unevaluatedItems', 'unevaluatedProperties', 'contentSchema']);
-const COMPONENT_KINDS = new Set<string>(['schemas', 'responses', 'parameters', 'examples', 'requestBodies', 'headers', 'links', 'callbacks', 'pathItems']);
+const SCHEMA_ONE = new Set([
+  'items',
+  'not',
+  'additionalProperties',
+  'additionalItems',
+  'contains',
+  'if',
+  'then',
+  'else',
+  'propertyNames',
+  'unevaluatedItems',
+  'unevaluatedProperties',
+  'contentSchema',
+]);
+const COMPONENT_KINDS = new Set<string>([
+  'schemas',
+  'responses',
+  'parameters',
+  'examples',
+  'requestBodies',
+  'headers',
+  'links',
+  'callbacks',
+  'pathItems',
+]);
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 export const isObject = (v: unknown): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -177,18 +200,27 @@ export function createWalker(options: WalkerOptions): Walker {
   const discriminator = (v: unknown, doc: string): unknown => {
     if (typeof v === 'string') return { propertyName: v };
     if (!isObject(v) || !isObject(v.mapping)) return v;
-    const mapping = mapValues(v.mapping, (m) => (typeof m === 'string' && /[#/]|\.(ya?ml|json)$/.test(m) ? refTo('schemas', m, doc) : m));
+    const mapping = mapValues(v.mapping, (m) =>
+      typeof m === 'string' && /[#/]|\.(ya?ml|json)$/.test(m) ? refTo('schemas', m, doc) : m,
+    );
     return mapping === v.mapping ? v : { ...v, mapping };
   };
 
-  const example = (v: unknown, doc: string): unknown => (isRef(v) ? ref('examples', v, doc, example) : isObject(v) ? mapFields(v, { value: (x) => literal(x, doc) }) : v);
+  const example = (v: unknown, doc: string): unknown =>
+    isRef(v) ? ref('examples', v, doc, example) : isObject(v) ? mapFields(v, { value: (x) => literal(x, doc) }) : v;
   const link = (v: unknown, doc: string): unknown => (isRef(v) ? ref('links', v, doc, link) : v);
   const header = (v: unknown, doc: string): unknown => {
     if (isRef(v)) return ref('headers', v, doc, header);
     if (!isObject(v)) return v;
-    return mapFields(v, { schema: (s) => schema(s, doc), content: (c) => content(c, doc), example: (x) => literal(x, doc), examples: (e) => mapValues(e, (x) => example(x, doc)) });
+    return mapFields(v, {
+      schema: (s) => schema(s, doc),
+      content: (c) => content(c, doc),
+      example: (x) => literal(x, doc),
+      examples: (e) => mapValues(e, (x) => example(x, doc)),
+    });
   };
-  const encoding = (v: unknown, doc: string): unknown => (isObject(v) ? mapFields(v, { headers: (h) => mapValues(h, (x) => header(x, doc)) }) : v);
+  const encoding = (v: unknown, doc: string): unknown =>
+    isObject(v) ? mapFields(v, { headers: (h) => mapValues(h, (x) => header(x, doc)) }) : v;
   const mediaType = (v: unknown, doc: string): unknown =>
     isObject(v)
       ? mapFields(v, {
@@ -202,7 +234,12 @@ export function createWalker(options: WalkerOptions): Walker {
   const parameter = (v: unknown, doc: string): unknown => {
     if (isRef(v)) return ref('parameters', v, doc, parameter);
     if (!isObject(v)) return v;
-    return mapFields(v, { schema: (s) => schema(s, doc), content: (c) => content(c, doc), example: (x) => literal(x, doc), examples: (e) => mapValues(e, (x) => example(x, doc)) });
+    return mapFields(v, {
+      schema: (s) => schema(s, doc),
+      content: (c) => content(c, doc),
+      example: (x) => literal(x, doc),
+      examples: (e) => mapValues(e, (x) => example(x, doc)),
+    });
   };
   const requestBody = (v: unknown, doc: string): unknown => {
     if (isRef(v)) return ref('requestBodies', v, doc, requestBody);
@@ -233,7 +270,9 @@ export function createWalker(options: WalkerOptions): Walker {
       return pathItem(item.value, item.doc);
     }
     if (!isObject(v)) return v;
-    const fields: Record<string, (x: unknown) => unknown> = { parameters: (p) => mapItems(p, (x) => parameter(x, doc)) };
+    const fields: Record<string, (x: unknown) => unknown> = {
+      parameters: (p) => mapItems(p, (x) => parameter(x, doc)),
+    };
     for (const m of METHODS) fields[m] = (o) => operation(o, doc);
     return mapFields(v, fields);
   };
@@ -260,7 +299,20 @@ export function createWalker(options: WalkerOptions): Walker {
     callbacks: callback,
     pathItems: pathItem,
   };
-  return { schema, parameter, requestBody, response, header, example, literal, link, callback, pathItem, content, walkers };
+  return {
+    schema,
+    parameter,
+    requestBody,
+    response,
+    header,
+    example,
+    literal,
+    link,
+    callback,
+    pathItem,
+    content,
+    walkers,
+  };
 }
 
 /** A Reference Object's own `summary` and `description` override its target's (3.1). */

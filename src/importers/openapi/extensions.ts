@@ -15,7 +15,11 @@ export interface ExtensionPlace {
 }
 
 /** Reads and checks the x-gw object of one level. Problems go to `diagnostics`; a bad object counts as absent. */
-export function readExtension(holder: unknown, place: ExtensionPlace, diagnostics: Diagnostic[]): SettingsInput | undefined {
+export function readExtension(
+  holder: unknown,
+  place: ExtensionPlace,
+  diagnostics: Diagnostic[],
+): SettingsInput | undefined {
   if (typeof holder !== 'object' || holder === null) return undefined;
   const value = (holder as Record<string, unknown>)[EXTENSION_KEY];
   if (value === undefined) return undefined;

@@ -46,10 +46,16 @@ export function explainValidationFailure(err: unknown, ctx: FailureContext): Dia
     ];
   }
   return [
-    createDiagnostic('GW_SPEC_INVALID', `"${file}" is not a valid OpenAPI document: ${message.replace(/^Validation failed\.\s*/, '')}`, {
-      locations: [{ file }],
-      hints: ['fix the spec; gw checks it with @apidevtools/swagger-parser, which any editor plugin for OpenAPI mirrors'],
-    }),
+    createDiagnostic(
+      'GW_SPEC_INVALID',
+      `"${file}" is not a valid OpenAPI document: ${message.replace(/^Validation failed\.\s*/, '')}`,
+      {
+        locations: [{ file }],
+        hints: [
+          'fix the spec; gw checks it with @apidevtools/swagger-parser, which any editor plugin for OpenAPI mirrors',
+        ],
+      },
+    ),
   ];
 }
 
@@ -58,7 +64,8 @@ function refErrorsOf(err: unknown): RefError[] {
   if (Array.isArray(group)) return group;
   const code = (err as { code?: unknown }).code;
   const isRefError =
-    typeof code === 'string' && /^E(RESOLVER|MISSINGPOINTER|UNMATCHEDRESOLVER|PARSER|UNMATCHEDPARSER|TIMEOUT)$/.test(code);
+    typeof code === 'string' &&
+    /^E(RESOLVER|MISSINGPOINTER|UNMATCHEDRESOLVER|PARSER|UNMATCHEDPARSER|TIMEOUT)$/.test(code);
   return isRefError ? [err as RefError] : [];
 }
 
@@ -120,7 +127,10 @@ function displayOf(path: string, base: string): string {
 function findRefText(text: string, locator: PointerLocator, pointer: string): string | undefined {
   const pos = locator.locate(pointer);
   if (!pos) return undefined;
-  const lines = text.split('\n').slice(pos.line - 1, pos.line + 2).join('\n');
+  const lines = text
+    .split('\n')
+    .slice(pos.line - 1, pos.line + 2)
+    .join('\n');
   return /["']?\$ref["']?\s*:\s*["']?([^"'\n,}]+)/.exec(lines)?.[1]?.trim();
 }
 

@@ -113,7 +113,9 @@ export async function loadSpec(spec: string, projectDir: string, options: LoadOp
       return { ok: false, diagnostics, spec: loaded };
     }
     if (options.checkSchema) {
-      const schemaCheck = options.checkSchema(document, version).then((errors) => (errors.length > 0 ? explainSpecSchemaErrors(errors, file, locator) : []));
+      const schemaCheck = options
+        .checkSchema(document, version)
+        .then((errors) => (errors.length > 0 ? explainSpecSchemaErrors(errors, file, locator) : []));
       return { ok: true, spec: loaded, diagnostics: [], schemaCheck };
     }
     const schemaErrors = checkOpenApiSchema(document, version);
@@ -126,7 +128,10 @@ export async function loadSpec(spec: string, projectDir: string, options: LoadOp
   }
 }
 
-async function readSpecText(location: string, file: string): Promise<{ ok: true; text: string } | { ok: false; diagnostics: Diagnostic[] }> {
+async function readSpecText(
+  location: string,
+  file: string,
+): Promise<{ ok: true; text: string } | { ok: false; diagnostics: Diagnostic[] }> {
   if (isUrl(location)) {
     try {
       const res = await fetch(location, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: 'follow' });
@@ -134,7 +139,9 @@ async function readSpecText(location: string, file: string): Promise<{ ok: true;
         return fail(
           createDiagnostic('GW_SPEC_FETCH', `fetching "${file}" answered HTTP ${res.status}`, {
             locations: [{ file }],
-            hints: ['check the URL in a browser or with `curl -I`; a private spec may need a token, so download it and import the file'],
+            hints: [
+              'check the URL in a browser or with `curl -I`; a private spec may need a token, so download it and import the file',
+            ],
           }),
         );
       }
@@ -143,7 +150,9 @@ async function readSpecText(location: string, file: string): Promise<{ ok: true;
       return fail(
         createDiagnostic('GW_SPEC_FETCH', `cannot fetch "${file}"`, {
           locations: [{ file }],
-          hints: ['check the host and port are right and reachable from here, or download the spec and import the file'],
+          hints: [
+            'check the host and port are right and reachable from here, or download the spec and import the file',
+          ],
           cause: unwrapFetchError(err),
         }),
       );

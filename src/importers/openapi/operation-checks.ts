@@ -9,7 +9,12 @@ import { formatFragment } from './raw-documents.js';
  * Checks on the operations of one spec: operationIds are unique, and gw.yaml operation overrides
  * name operationIds the spec has and hold only keys that apply to one operation.
  */
-export function checkOperationIds(ops: readonly OperationEntry[], file: string, at: (p: string) => Location, diagnostics: Diagnostic[]): void {
+export function checkOperationIds(
+  ops: readonly OperationEntry[],
+  file: string,
+  at: (p: string) => Location,
+  diagnostics: Diagnostic[],
+): void {
   const first = new Map<string, OperationEntry>();
   for (const op of ops) {
     const id = op.operation.operationId;
@@ -20,34 +25,51 @@ export function checkOperationIds(ops: readonly OperationEntry[], file: string, 
       continue;
     }
     diagnostics.push(
-      createDiagnostic('GW_SPEC_INVALID', `"${file}" uses operationId "${id}" twice (${prev.method} ${prev.path} and ${op.method} ${op.path})`, {
-        locations: [at(`${prev.pointer}/operationId`), at(`${op.pointer}/operationId`)],
-        hints: ['operationIds must be unique within a spec; rename one of them'],
-      }),
+      createDiagnostic(
+        'GW_SPEC_INVALID',
+        `"${file}" uses operationId "${id}" twice (${prev.method} ${prev.path} and ${op.method} ${op.path})`,
+        {
+          locations: [at(`${prev.pointer}/operationId`), at(`${op.pointer}/operationId`)],
+          hints: ['operationIds must be unique within a spec; rename one of them'],
+        },
+      ),
     );
   }
 }
 
-export function checkOverrides(config: ServiceConfig | undefined, ops: readonly OperationEntry[], configAt: (p: string) => Location, diagnostics: Diagnostic[]): void {
+export function checkOverrides(
+  config: ServiceConfig | undefined,
+  ops: readonly OperationEntry[],
+  configAt: (p: string) => Location,
+  diagnostics: Diagnostic[],
+): void {
   const ids = ops.map((o) => o.operation.operationId).filter((id): id is string => typeof id === 'string');
   for (const key of Object.keys(config?.operations ?? {})) {
     if (ids.includes(key)) continue;
     const close = suggestClosest(key, ids);
     diagnostics.push(
-      createDiagnostic('GW_OVERRIDE_UNKNOWN_OPERATION', `gw.yaml overrides operation "${key}", but service "${config!.name}" has no such operationId`, {
-        locations: [configAt(overridePointer(key))],
-        hints: [close ? `did you mean "${close}"?` : '`gw routes --json` lists every route with its operationId'],
-      }),
+      createDiagnostic(
+        'GW_OVERRIDE_UNKNOWN_OPERATION',
+        `gw.yaml overrides operation "${key}", but service "${config!.name}" has no such operationId`,
+        {
+          locations: [configAt(overridePointer(key))],
+          hints: [close ? `did you mean "${close}"?` : '`gw routes --json` lists every route with its operationId'],
+        },
+      ),
     );
   }
   for (const [key, s] of Object.entries(config?.operations ?? {})) {
     for (const k of ['loadBalancing', 'healthCheck'] as const) {
       if (s?.[k] === undefined) continue;
       diagnostics.push(
-        createDiagnostic('GW_XGW_LEVEL', `gw.yaml sets "${k}" for operation "${key}", but it applies to a whole service`, {
-          locations: [configAt(overridePointer(key, k))],
-          hints: [`move it to services[].settings.${k}`],
-        }),
+        createDiagnostic(
+          'GW_XGW_LEVEL',
+          `gw.yaml sets "${k}" for operation "${key}", but it applies to a whole service`,
+          {
+            locations: [configAt(overridePointer(key, k))],
+            hints: [`move it to services[].settings.${k}`],
+          },
+        ),
       );
     }
   }

@@ -24,7 +24,14 @@ export function listOperations(doc: Raw): OperationEntry[] {
     for (const m of METHODS) {
       const op = item[m];
       if (op && typeof op === 'object') {
-        out.push({ path, method: m.toUpperCase() as HttpMethod, pathItem: item, operation: op as Raw, pathPointer, pointer: `${pathPointer}/${m}` });
+        out.push({
+          path,
+          method: m.toUpperCase() as HttpMethod,
+          pathItem: item,
+          operation: op as Raw,
+          pathPointer,
+          pointer: `${pathPointer}/${m}`,
+        });
       }
     }
   }
@@ -53,9 +60,12 @@ function pickSchema(s: Raw | undefined): ParamSchema {
   const t = types.length === 1 ? types[0] : undefined;
   if (t === 'string' || t === 'integer' || t === 'number' || t === 'boolean') out.type = t;
   if (typeof s.format === 'string') out.format = s.format;
-  if (Array.isArray(s.enum)) out.enum = (s.enum as unknown[]).filter((v): v is string | number | boolean => v !== null && typeof v !== 'object');
-  else if (s.const !== undefined && s.const !== null && typeof s.const !== 'object') out.enum = [s.const as string | number | boolean];
+  if (Array.isArray(s.enum))
+    out.enum = (s.enum as unknown[]).filter((v): v is string | number | boolean => v !== null && typeof v !== 'object');
+  else if (s.const !== undefined && s.const !== null && typeof s.const !== 'object')
+    out.enum = [s.const as string | number | boolean];
   if (typeof s.pattern === 'string') out.pattern = s.pattern;
-  for (const k of ['minimum', 'maximum', 'minLength', 'maxLength'] as const) if (typeof s[k] === 'number') out[k] = s[k] as number;
+  for (const k of ['minimum', 'maximum', 'minLength', 'maxLength'] as const)
+    if (typeof s[k] === 'number') out[k] = s[k] as number;
   return out;
 }

@@ -27,7 +27,13 @@ export interface RawTarget {
 }
 
 /** The root copy: a JSON text parses again faster than a deep clone of what it gave; YAML is cloned. */
-export function createRawDocuments(key: string, name: string, text: string, parsed: Record<string, unknown>, projectDir: string): RawDocuments {
+export function createRawDocuments(
+  key: string,
+  name: string,
+  text: string,
+  parsed: Record<string, unknown>,
+  projectDir: string,
+): RawDocuments {
   let root: unknown;
   if (text.trimStart().startsWith('{')) {
     try {
@@ -50,10 +56,16 @@ export function rawCapture(raw: RawDocuments): object {
     canParse: ['.yaml', '.yml', '.json'],
     parse(file: { url: string; data: unknown }): never {
       if (!(file.url in raw.docs)) {
-        const text = Buffer.isBuffer(file.data) ? file.data.toString('utf8') : typeof file.data === 'string' ? file.data : undefined;
+        const text = Buffer.isBuffer(file.data)
+          ? file.data.toString('utf8')
+          : typeof file.data === 'string'
+            ? file.data
+            : undefined;
         if (text !== undefined) {
           try {
-            raw.docs[file.url] = text.trimStart().startsWith('{') ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 10_000 });
+            raw.docs[file.url] = text.trimStart().startsWith('{')
+              ? JSON.parse(text)
+              : parseYaml(text, { maxAliasCount: 10_000 });
           } catch {
             // The parser's own plugins report the syntax error.
           }
@@ -76,7 +88,12 @@ export function resolveRawRef(raw: RawDocuments, from: string, ref: string): Raw
   const hash = ref.indexOf('#');
   const filePart = hash < 0 ? ref : ref.slice(0, hash);
   const fragment = hash < 0 ? '' : ref.slice(hash + 1);
-  const key = filePart === '' ? from : isUrl(from) || isUrl(filePart) ? new URL(filePart, from).href : resolve(dirname(from), safeDecode(filePart));
+  const key =
+    filePart === ''
+      ? from
+      : isUrl(from) || isUrl(filePart)
+        ? new URL(filePart, from).href
+        : resolve(dirname(from), safeDecode(filePart));
   const path = parsePointer(fragment);
   return { key, path, value: valueAt(raw.docs[key], path) };
 }

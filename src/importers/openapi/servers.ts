@@ -57,7 +57,9 @@ export function resolveServers(servers: readonly ServerObject[], pointer: string
       ctx.diagnostics.push(
         createDiagnostic('GW_SERVER_URL', `server "${url}" of service "${ctx.service}" ${parsed.error}`, {
           locations: [loc(ctx, `${at}/url`)],
-          hints: [`set the service's upstreams in gw.yaml, or run \`gw import ${ctx.file} --upstream http://HOST:PORT\``],
+          hints: [
+            `set the service's upstreams in gw.yaml, or run \`gw import ${ctx.file} --upstream http://HOST:PORT\``,
+          ],
         }),
       );
       return;
@@ -65,10 +67,16 @@ export function resolveServers(servers: readonly ServerObject[], pointer: string
     if (basePath === undefined) basePath = parsed.basePath;
     else if (parsed.basePath !== basePath) {
       ctx.diagnostics.push(
-        createDiagnostic('GW_SERVER_BASEPATH_DIFFERS', `server "${url}" has base path "${parsed.basePath || '/'}", not "${basePath || '/'}" like the first server, so gw leaves it out`, {
-          locations: [loc(ctx, `${at}/url`)],
-          hints: ['servers of one service are treated as replicas; list the replicas you want with --upstream (repeatable) or `upstreams` in gw.yaml'],
-        }),
+        createDiagnostic(
+          'GW_SERVER_BASEPATH_DIFFERS',
+          `server "${url}" has base path "${parsed.basePath || '/'}", not "${basePath || '/'}" like the first server, so gw leaves it out`,
+          {
+            locations: [loc(ctx, `${at}/url`)],
+            hints: [
+              'servers of one service are treated as replicas; list the replicas you want with --upstream (repeatable) or `upstreams` in gw.yaml',
+            ],
+          },
+        ),
       );
       return;
     }
@@ -78,7 +86,11 @@ export function resolveServers(servers: readonly ServerObject[], pointer: string
 }
 
 /** gw.yaml `upstreams` (or --upstream): they replace every server of the spec, base path included. */
-export function resolveConfigUpstreams(upstreams: readonly UpstreamInput[], at: (i: number) => Location, ctx: ServerContext): ResolvedServers {
+export function resolveConfigUpstreams(
+  upstreams: readonly UpstreamInput[],
+  at: (i: number) => Location,
+  ctx: ServerContext,
+): ResolvedServers {
   let basePath: string | undefined;
   const targets: Target[] = [];
   upstreams.forEach((u, i) => {
@@ -86,20 +98,28 @@ export function resolveConfigUpstreams(upstreams: readonly UpstreamInput[], at: 
     const parsed = parseServerUrl(url, ctx.location);
     if ('error' in parsed || !parsed.target) {
       ctx.diagnostics.push(
-        createDiagnostic('GW_SERVER_URL', `upstream "${url}" of service "${ctx.service}" ${'error' in parsed ? parsed.error : 'has no host'}`, {
-          locations: [at(i)],
-          hints: ['write upstreams as absolute URLs, e.g. http://10.0.0.5:8080 or http://users.internal/v1'],
-        }),
+        createDiagnostic(
+          'GW_SERVER_URL',
+          `upstream "${url}" of service "${ctx.service}" ${'error' in parsed ? parsed.error : 'has no host'}`,
+          {
+            locations: [at(i)],
+            hints: ['write upstreams as absolute URLs, e.g. http://10.0.0.5:8080 or http://users.internal/v1'],
+          },
+        ),
       );
       return;
     }
     if (basePath === undefined) basePath = parsed.basePath;
     else if (basePath !== parsed.basePath) {
       ctx.diagnostics.push(
-        createDiagnostic('GW_SERVER_URL', `upstream "${url}" has base path "${parsed.basePath || '/'}", unlike the first upstream ("${basePath || '/'}")`, {
-          locations: [at(i)],
-          hints: ['give every upstream of one service the same path after the host'],
-        }),
+        createDiagnostic(
+          'GW_SERVER_URL',
+          `upstream "${url}" has base path "${parsed.basePath || '/'}", unlike the first upstream ("${basePath || '/'}")`,
+          {
+            locations: [at(i)],
+            hints: ['give every upstream of one service the same path after the host'],
+          },
+        ),
       );
       return;
     }
@@ -146,7 +166,8 @@ export function parseServerUrl(raw: string, location: string): ParsedServer {
   if (raw.startsWith('//')) return { error: 'has no scheme; write http:// or https://' };
   if (!absolute && !isUrl(location)) {
     // Relative to where the document is served: only a base path, the host must come from elsewhere.
-    if (/^[^:?#]*$/.test(raw)) return { basePath: trimSlash(safeDecode(new URL(raw, 'http://relative.invalid/').pathname)), target: undefined };
+    if (/^[^:?#]*$/.test(raw))
+      return { basePath: trimSlash(safeDecode(new URL(raw, 'http://relative.invalid/').pathname)), target: undefined };
     return { error: 'is not an absolute http(s) URL' };
   }
   let url: URL;
@@ -155,7 +176,8 @@ export function parseServerUrl(raw: string, location: string): ParsedServer {
   } catch {
     return { error: 'is not a URL' };
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { error: `uses "${url.protocol.slice(0, -1)}", but gw forwards only http and https` };
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return { error: `uses "${url.protocol.slice(0, -1)}", but gw forwards only http and https` };
   if (url.search || url.hash) return { error: 'has a query or fragment, which a server URL cannot have' };
   if (url.username || url.password) return { error: 'carries credentials; keep secrets out of server URLs' };
   const scheme = url.protocol === 'https:' ? 'https' : 'http';
@@ -163,7 +185,13 @@ export function parseServerUrl(raw: string, location: string): ParsedServer {
   const host = url.hostname.toLowerCase();
   return {
     basePath: trimSlash(safeDecode(url.pathname)),
-    target: { url: `${scheme}://${url.host.toLowerCase()}${url.port ? '' : `:${port}`}`, scheme, host, port, weight: 1 },
+    target: {
+      url: `${scheme}://${url.host.toLowerCase()}${url.port ? '' : `:${port}`}`,
+      scheme,
+      host,
+      port,
+      weight: 1,
+    },
   };
 }
 

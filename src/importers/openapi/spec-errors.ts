@@ -18,14 +18,24 @@ export const MAX_SCHEMA_DIAGNOSTICS = 25;
  * OpenAPI-schema violations, one diagnostic per place. Ajv reports every failed branch of the
  * schema; only the deepest error at each place says something a person can act on.
  */
-export function explainSpecSchemaErrors(errors: readonly AjvLikeError[], file: string, locator: PointerLocator): Diagnostic[] {
+export function explainSpecSchemaErrors(
+  errors: readonly AjvLikeError[],
+  file: string,
+  locator: PointerLocator,
+): Diagnostic[] {
   // A schema slot accepts a Schema or a Reference; when the Schema branch fails, Ajv also reports
   // the Reference branch's "missing $ref", which only misleads.
-  const concrete = errors.filter((e) => !SUMMARY_KEYWORDS.has(e.keyword) && !(e.keyword === 'required' && e.params?.missingProperty === '$ref' && errors.length > 1));
+  const concrete = errors.filter(
+    (e) =>
+      !SUMMARY_KEYWORDS.has(e.keyword) &&
+      !(e.keyword === 'required' && e.params?.missingProperty === '$ref' && errors.length > 1),
+  );
   const pool = concrete.length > 0 ? concrete : [...errors];
   const paths = pool.map((e) => e.instancePath);
   // Unknown and missing keys always matter; any other error is noise when a deeper one explains it.
-  const deepest = pool.filter((e) => KEY_KEYWORDS.has(e.keyword) || !paths.some((p) => p.startsWith(e.instancePath + '/')));
+  const deepest = pool.filter(
+    (e) => KEY_KEYWORDS.has(e.keyword) || !paths.some((p) => p.startsWith(e.instancePath + '/')),
+  );
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
   // Several branch failures at one value (type string, or an enum member) become one sentence.
@@ -37,7 +47,9 @@ export function explainSpecSchemaErrors(errors: readonly AjvLikeError[], file: s
     valueErrors.set(e.instancePath, list);
   }
   for (const raw of deepest) {
-    const e = KEY_KEYWORDS.has(raw.keyword) ? raw : { ...raw, message: valueErrors.get(raw.instancePath)!.join(', or ') || raw.message };
+    const e = KEY_KEYWORDS.has(raw.keyword)
+      ? raw
+      : { ...raw, message: valueErrors.get(raw.instancePath)!.join(', or ') || raw.message };
     const { pointer, message } = describe(e);
     const key = `${pointer}\u0000${message}`;
     if (seen.has(key)) continue;
@@ -53,7 +65,10 @@ export function explainSpecSchemaErrors(errors: readonly AjvLikeError[], file: s
     const rest = out.length - MAX_SCHEMA_DIAGNOSTICS;
     return [
       ...out.slice(0, MAX_SCHEMA_DIAGNOSTICS),
-      createDiagnostic('GW_SPEC_INVALID', `"${file}" has ${rest} more schema problems like these`, { locations: [{ file }], hints: ['fix the ones above and run the command again'] }),
+      createDiagnostic('GW_SPEC_INVALID', `"${file}" has ${rest} more schema problems like these`, {
+        locations: [{ file }],
+        hints: ['fix the ones above and run the command again'],
+      }),
     ];
   }
   return out;
@@ -65,13 +80,19 @@ function describe(e: AjvLikeError): { pointer: string; message: string } {
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = String(e.params?.additionalProperty);
-      return { pointer: `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, message: `has an unknown key "${key}" ${at}` };
+      return {
+        pointer: `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+        message: `has an unknown key "${key}" ${at}`,
+      };
     }
     case 'required':
       return { pointer, message: `is missing the required key "${String(e.params?.missingProperty)}" ${at}` };
     case 'unevaluatedProperties': {
       const key = String(e.params?.unevaluatedProperty);
-      return { pointer: `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, message: `has an unknown key "${key}" ${at}` };
+      return {
+        pointer: `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+        message: `has an unknown key "${key}" ${at}`,
+      };
     }
     default:
       return { pointer, message: `has a value that ${e.message ?? 'breaks the OpenAPI schema'} ${at}` };
@@ -82,6 +103,7 @@ function hintFor(e: AjvLikeError): string {
   if (e.keyword === 'additionalProperties' || e.keyword === 'unevaluatedProperties') {
     return 'OpenAPI allows only its own keys here; put custom data under a key starting with x- (gw reads x-gw)';
   }
-  if (e.keyword === 'required') return `add "${String(e.params?.missingProperty)}" there, as the OpenAPI specification requires`;
+  if (e.keyword === 'required')
+    return `add "${String(e.params?.missingProperty)}" there, as the OpenAPI specification requires`;
   return 'compare with the OpenAPI specification for this object; editors with an OpenAPI plugin show the same error';
 }

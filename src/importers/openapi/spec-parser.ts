@@ -4,7 +4,9 @@ import { $RefParser, JSONParserErrorGroup } from '@apidevtools/json-schema-ref-p
 const require = createRequire(import.meta.url);
 // swagger-parser's Swagger 2.0 rules and its server fix-up, from its lib/ (the package has no exports map).
 const validateSpec = require('@apidevtools/swagger-parser/lib/validators/spec.js') as (api: unknown) => void;
-const { fixOasRelativeServers } = require('@apidevtools/swagger-parser/lib/util.js') as { fixOasRelativeServers(schema: unknown, path: string): void };
+const { fixOasRelativeServers } = require('@apidevtools/swagger-parser/lib/util.js') as {
+  fixOasRelativeServers(schema: unknown, path: string): void;
+};
 
 const SUPPORTED_31 = ['3.1.0', '3.1.1', '3.1.2'];
 const SUPPORTED_30 = ['3.0.0', '3.0.1', '3.0.2', '3.0.3', '3.0.4'];
@@ -27,18 +29,24 @@ export class SpecParser extends $RefParser {
     // In swagger-parser's order, so that even a failure on a missing document reads the same.
     if (schema.swagger) {
       const info = schema.info as { version?: unknown } | undefined;
-      if (typeof schema.swagger === 'number') throw new SyntaxError('Swagger version number must be a string (e.g. "2.0") not a number.');
-      if (info && typeof info.version === 'number') throw new SyntaxError('API version number must be a string (e.g. "1.0.0") not a number.');
-      if (schema.swagger !== '2.0') throw new SyntaxError(`Unrecognized Swagger version: ${String(schema.swagger)}. Expected 2.0`);
+      if (typeof schema.swagger === 'number')
+        throw new SyntaxError('Swagger version number must be a string (e.g. "2.0") not a number.');
+      if (info && typeof info.version === 'number')
+        throw new SyntaxError('API version number must be a string (e.g. "1.0.0") not a number.');
+      if (schema.swagger !== '2.0')
+        throw new SyntaxError(`Unrecognized Swagger version: ${String(schema.swagger)}. Expected 2.0`);
     } else {
       if (schema.paths === undefined) {
-        if (!SUPPORTED_31.includes(schema.openapi as string) || schema.webhooks === undefined) throw new SyntaxError(`${from} is not a valid Openapi API definition`);
+        if (!SUPPORTED_31.includes(schema.openapi as string) || schema.webhooks === undefined)
+          throw new SyntaxError(`${from} is not a valid Openapi API definition`);
       } else if (typeof schema.openapi === 'number') {
         throw new SyntaxError('Openapi version number must be a string (e.g. "3.0.0") not a number.');
       } else if (schema.info && typeof (schema.info as { version?: unknown }).version === 'number') {
         throw new SyntaxError('API version number must be a string (e.g. "1.0.0") not a number.');
       } else if (![...SUPPORTED_31, ...SUPPORTED_30].includes(schema.openapi as string)) {
-        throw new SyntaxError(`Unsupported OpenAPI version: ${String(schema.openapi)}. Swagger Parser only supports versions ${[...SUPPORTED_31, ...SUPPORTED_30].join(', ')}`);
+        throw new SyntaxError(
+          `Unsupported OpenAPI version: ${String(schema.openapi)}. Swagger Parser only supports versions ${[...SUPPORTED_31, ...SUPPORTED_30].join(', ')}`,
+        );
       }
       fixOasRelativeServers(schema, path as string);
     }

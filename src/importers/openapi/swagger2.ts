@@ -15,8 +15,21 @@ export const DEFAULT_MEDIA_TYPE = 'application/json';
 
 /** Fields of a 2.0 non-body parameter, header or items object that are JSON Schema keywords. */
 const SCHEMA_FIELDS = [
-  'type', 'format', 'default', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum', 'maxLength', 'minLength',
-  'pattern', 'maxItems', 'minItems', 'uniqueItems', 'enum', 'multipleOf',
+  'type',
+  'format',
+  'default',
+  'maximum',
+  'exclusiveMaximum',
+  'minimum',
+  'exclusiveMinimum',
+  'maxLength',
+  'minLength',
+  'pattern',
+  'maxItems',
+  'minItems',
+  'uniqueItems',
+  'enum',
+  'multipleOf',
 ] as const;
 
 /** The JSON Schema of a 2.0 parameter, header or items object (`type: file` is a binary string). */
@@ -25,7 +38,11 @@ export function schemaOf2(p: JsonObject, gap: GapSink, at = ''): JsonObject {
   for (const k of SCHEMA_FIELDS) if (p[k] !== undefined) out[k] = p[k];
   if (p.type === 'file') Object.assign(out, { type: 'string', format: 'binary' });
   if (isObject(p.items)) {
-    if (p.items.collectionFormat !== undefined) gap(`nested collectionFormat "${String(p.items.collectionFormat)}" has no OpenAPI 3 equivalent; the public spec describes a plain array`, `${at}/items`);
+    if (p.items.collectionFormat !== undefined)
+      gap(
+        `nested collectionFormat "${String(p.items.collectionFormat)}" has no OpenAPI 3 equivalent; the public spec describes a plain array`,
+        `${at}/items`,
+      );
     out.items = schemaOf2(p.items, gap, `${at}/items`);
   }
   return out;
@@ -48,7 +65,10 @@ function styleOf(p: JsonObject, gap: GapSink): JsonObject {
       if (inQuery) return { style: 'pipeDelimited', explode: false };
       break;
   }
-  gap(`parameter "${String(p.name)}" uses collectionFormat "${format}" in ${String(p.in)}, which OpenAPI 3 cannot describe; the public spec keeps the default style`, '/collectionFormat');
+  gap(
+    `parameter "${String(p.name)}" uses collectionFormat "${format}" in ${String(p.in)}, which OpenAPI 3 cannot describe; the public spec keeps the default style`,
+    '/collectionFormat',
+  );
   return {};
 }
 
@@ -97,12 +117,20 @@ export function formToRequestBody(params: readonly JsonObject[], types: MediaTyp
   let mediaTypes = types.consumes.filter((t) => FORM_TYPES.includes(t));
   if (mediaTypes.length === 0) mediaTypes = [hasFile ? 'multipart/form-data' : 'application/x-www-form-urlencoded'];
   const schema: JsonObject = { type: 'object', properties, ...(required.length ? { required } : {}) };
-  const content = Object.fromEntries(mediaTypes.map((t) => [t, { schema, ...(Object.keys(encoding).length ? { encoding } : {}) }]));
+  const content = Object.fromEntries(
+    mediaTypes.map((t) => [t, { schema, ...(Object.keys(encoding).length ? { encoding } : {}) }]),
+  );
   return { content, ...(required.length ? { required: true } : {}) };
 }
 
 /** A 2.0 Response Object -> OpenAPI 3: schema and examples per produces type, headers with a schema. */
-export function convertResponse2(r: JsonObject, types: MediaTypes, walker: Walker, doc: string, gap: GapSink): JsonObject {
+export function convertResponse2(
+  r: JsonObject,
+  types: MediaTypes,
+  walker: Walker,
+  doc: string,
+  gap: GapSink,
+): JsonObject {
   const out: JsonObject = { description: r.description ?? '' };
   if (isObject(r.headers)) {
     out.headers = mapValues(r.headers, (h) => {
@@ -117,7 +145,13 @@ export function convertResponse2(r: JsonObject, types: MediaTypes, walker: Walke
     const schema = r.schema !== undefined ? walker.schema(r.schema, doc) : undefined;
     const mediaTypes = [...new Set([...orDefault(types.produces), ...Object.keys(examples)])];
     out.content = Object.fromEntries(
-      mediaTypes.map((t) => [t, { ...(schema !== undefined ? { schema } : {}), ...(examples[t] !== undefined ? { example: walker.literal(examples[t], doc) } : {}) }]),
+      mediaTypes.map((t) => [
+        t,
+        {
+          ...(schema !== undefined ? { schema } : {}),
+          ...(examples[t] !== undefined ? { example: walker.literal(examples[t], doc) } : {}),
+        },
+      ]),
     );
   }
   for (const [k, v] of Object.entries(r)) if (k.startsWith('x-') && k !== 'x-gw') out[k] = v;

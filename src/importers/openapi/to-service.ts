@@ -2,7 +2,13 @@ import type { Diagnostic, Location } from '../../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../../diagnostics/gw-error.js';
 import type { ServiceFragment } from '../../model/fragment.js';
 import { routeId } from '../../model/ids.js';
-import { compileMatch, formatPathTemplate, parsePathTemplate, PathTemplateError, templateParams } from '../../model/path.js';
+import {
+  compileMatch,
+  formatPathTemplate,
+  parsePathTemplate,
+  PathTemplateError,
+  templateParams,
+} from '../../model/path.js';
 import type { Route, Upstream } from '../../model/types.js';
 import type { ServiceConfig, SettingsInput } from '../../project/config.js';
 import { mergeSettings, resolveBalancing, resolveHealthCheck, resolveRouteSettings } from '../../project/settings.js';
@@ -13,7 +19,14 @@ import type { LoadedSpec } from './load.js';
 import { checkOperationIds, checkOverrides } from './operation-checks.js';
 import { listOperations, readPathParams, type OperationEntry } from './paths.js';
 import { readRequirements, readSecuritySchemes } from './security.js';
-import { resolveConfigUpstreams, resolveServers, swaggerServers, type ResolvedServers, type ServerContext, type ServerObject } from './servers.js';
+import {
+  resolveConfigUpstreams,
+  resolveServers,
+  swaggerServers,
+  type ResolvedServers,
+  type ServerContext,
+  type ServerObject,
+} from './servers.js';
 import { UnreachablePaths } from './unreachable-paths.js';
 
 type Raw = Record<string, unknown>;
@@ -95,10 +108,20 @@ export function importOpenApi(input: ImportInput): ImportResult {
   const docServers: ServerObject[] = swagger2 ? swaggerServers(doc, spec.location) : serverList(doc.servers);
   const defaultUpstream = fromConfig
     ? addUpstream(fromConfig, 'config', '#')
-    : addUpstream(resolveServers(docServers, swagger2 ? '#/host' : '#/servers', serverCtx), 'spec', swagger2 ? '#/host' : '#/servers');
+    : addUpstream(
+        resolveServers(docServers, swagger2 ? '#/host' : '#/servers', serverCtx),
+        'spec',
+        swagger2 ? '#/host' : '#/servers',
+      );
 
   const securitySchemes = readSecuritySchemes(doc, swagger2, name, file);
-  const reqCtx = { service: name, file, locator: spec.locator, known: new Set(securitySchemes.map((s) => s.name)), diagnostics };
+  const reqCtx = {
+    service: name,
+    file,
+    locator: spec.locator,
+    known: new Set(securitySchemes.map((s) => s.name)),
+    diagnostics,
+  };
   const rootSecurity = readRequirements(doc.security, '#/security', reqCtx);
 
   const operations = listOperations(doc);
@@ -112,12 +135,30 @@ export function importOpenApi(input: ImportInput): ImportResult {
   const unreachable = new UnreachablePaths();
   for (const op of operations) {
     if (!pathSettingsCache.has(op.pathPointer)) {
-      pathSettingsCache.set(op.pathPointer, readExtension(op.pathItem, { file, pointer: op.pathPointer, level: 'path', locator: spec.locator }, diagnostics));
+      pathSettingsCache.set(
+        op.pathPointer,
+        readExtension(
+          op.pathItem,
+          { file, pointer: op.pathPointer, level: 'path', locator: spec.locator },
+          diagnostics,
+        ),
+      );
     }
-    const opSettings = readExtension(op.operation, { file, pointer: op.pointer, level: 'operation', locator: spec.locator }, diagnostics);
+    const opSettings = readExtension(
+      op.operation,
+      { file, pointer: op.pointer, level: 'operation', locator: spec.locator },
+      diagnostics,
+    );
     const operationId = typeof op.operation.operationId === 'string' ? op.operation.operationId : null;
     const override = operationId ? config?.operations?.[operationId] : undefined;
-    const settings = mergeSettings([input.defaults, docSettings, pathSettingsCache.get(op.pathPointer), opSettings, config?.settings, override]);
+    const settings = mergeSettings([
+      input.defaults,
+      docSettings,
+      pathSettingsCache.get(op.pathPointer),
+      opSettings,
+      config?.settings,
+      override,
+    ]);
     if (settings.exclude || unreachable.take(op)) continue;
 
     let segments;
@@ -125,11 +166,18 @@ export function importOpenApi(input: ImportInput): ImportResult {
       segments = parsePathTemplate(joinPath(prefix, op.path));
     } catch (err) {
       if (!(err instanceof PathTemplateError)) throw err;
-      diagnostics.push(createDiagnostic('GW_ROUTE_PATH', err.message, { locations: [at(op.pathPointer)], hints: ['write path parameters as {name}, one per pair of braces'] }));
+      diagnostics.push(
+        createDiagnostic('GW_ROUTE_PATH', err.message, {
+          locations: [at(op.pathPointer)],
+          hints: ['write path parameters as {name}, one per pair of braces'],
+        }),
+      );
       continue;
     }
     const params = readPathParams(op, templateParams(segments), swagger2);
-    const upstream = fromConfig ? defaultUpstream : routeUpstream(op, swagger2, serverCtx, addUpstream, defaultUpstream);
+    const upstream = fromConfig
+      ? defaultUpstream
+      : routeUpstream(op, swagger2, serverCtx, addUpstream, defaultUpstream);
     const basePath = upstreams.find((u) => u.id === upstream)!.basePath;
     const path = formatPathTemplate(segments);
     routes.push({
@@ -143,7 +191,10 @@ export function importOpenApi(input: ImportInput): ImportResult {
       params,
       match: compileMatch(segments, params),
       upstream,
-      security: op.operation.security !== undefined ? readRequirements(op.operation.security, `${op.pointer}/security`, reqCtx) : rootSecurity,
+      security:
+        op.operation.security !== undefined
+          ? readRequirements(op.operation.security, `${op.pointer}/security`, reqCtx)
+          : rootSecurity,
       settings: resolveRouteSettings(settings, { routeId: routeId(name, operationId, op.method, path), service: name }),
       summary: typeof op.operation.summary === 'string' ? op.operation.summary : null,
       tags: Array.isArray(op.operation.tags) ? op.operation.tags.map(String) : [],
@@ -155,13 +206,22 @@ export function importOpenApi(input: ImportInput): ImportResult {
   }
   diagnostics.push(...unreachable.diagnostics(at));
   if (operations.length === 0) {
-    diagnostics.push(createDiagnostic('GW_SPEC_NO_OPERATIONS', `"${file}" defines no operations, so service "${name}" adds no routes`, { locations: [at('#/paths')], hints: ['check that this is the spec you meant to import'] }));
+    diagnostics.push(
+      createDiagnostic(
+        'GW_SPEC_NO_OPERATIONS',
+        `"${file}" defines no operations, so service "${name}" adds no routes`,
+        { locations: [at('#/paths')], hints: ['check that this is the spec you meant to import'] },
+      ),
+    );
   }
 
   const info = (doc.info ?? {}) as Raw;
   const { components, gaps } = apiDoc.finish();
   if (doc.webhooks && typeof doc.webhooks === 'object' && Object.keys(doc.webhooks).length > 0) {
-    gaps.push({ message: 'webhooks describe calls the service makes, not routes of the gateway; the public spec leaves them out', source: { file, pointer: '#/webhooks' } });
+    gaps.push({
+      message: 'webhooks describe calls the service makes, not routes of the gateway; the public spec leaves them out',
+      source: { file, pointer: '#/webhooks' },
+    });
   }
   const fragment: ServiceFragment = {
     service: {
@@ -201,8 +261,12 @@ export function checkFailedSpec(input: ImportInput, loadDiagnostics: readonly Di
   } catch {
     return [...loadDiagnostics];
   }
-  const ownDuplicate = found.some((d) => d.code === 'GW_SPEC_INVALID' && / uses operationId ".*" twice /.test(d.message));
-  const kept = ownDuplicate ? loadDiagnostics.filter((d) => !d.message.includes('Duplicate operation id')) : loadDiagnostics;
+  const ownDuplicate = found.some(
+    (d) => d.code === 'GW_SPEC_INVALID' && / uses operationId ".*" twice /.test(d.message),
+  );
+  const kept = ownDuplicate
+    ? loadDiagnostics.filter((d) => !d.message.includes('Duplicate operation id'))
+    : loadDiagnostics;
   return [...kept, ...found];
 }
 
@@ -218,7 +282,8 @@ function routeUpstream(
   const own = serverList(op.operation.servers);
   if (own.length > 0) return add(resolveServers(own, `${op.pointer}/servers`, ctx), 'spec', `${op.pointer}/servers`);
   const pathLevel = serverList(op.pathItem.servers);
-  if (pathLevel.length > 0) return add(resolveServers(pathLevel, `${op.pathPointer}/servers`, ctx), 'spec', `${op.pathPointer}/servers`);
+  if (pathLevel.length > 0)
+    return add(resolveServers(pathLevel, `${op.pathPointer}/servers`, ctx), 'spec', `${op.pathPointer}/servers`);
   return fallback;
 }
 

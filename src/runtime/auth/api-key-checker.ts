@@ -1,6 +1,13 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { KeyEntry } from './parse-keys.js';
-import { ABSENT, INVALID, type CredentialValue, type SchemeAccepted, type SchemeChecker, type SchemeResult } from './types.js';
+import {
+  ABSENT,
+  INVALID,
+  type CredentialValue,
+  type SchemeAccepted,
+  type SchemeChecker,
+  type SchemeResult,
+} from './types.js';
 
 /**
  * API keys, compared in constant time. Every key is stored as an HMAC-SHA256 under a random
@@ -15,7 +22,10 @@ export class ApiKeyChecker implements SchemeChecker {
   constructor(keys: readonly KeyEntry[]) {
     for (const k of keys) {
       const digest = this.digest(k.key);
-      this.byDigest.set(digest.toString('base64'), { digest, result: Object.freeze({ ok: true, consumer: k.consumer, scopes: null }) });
+      this.byDigest.set(digest.toString('base64'), {
+        digest,
+        result: Object.freeze({ ok: true, consumer: k.consumer, scopes: null }),
+      });
     }
   }
 

@@ -8,13 +8,20 @@ import type { AuthFail, PolicyAnswers } from './auth-policy.js';
  * WWW-Authenticate has one challenge per scheme tried (Bearer with error="invalid_token" after a
  * bad token, error="insufficient_scope" with the scopes on 403, as RFC 6750 says).
  */
-export function authAnswers(security: readonly SecurityRequirement[], schemes: ReadonlyMap<string, SecurityScheme>, gatewayName: string): PolicyAnswers {
+export function authAnswers(
+  security: readonly SecurityRequirement[],
+  schemes: ReadonlyMap<string, SecurityScheme>,
+  gatewayName: string,
+): PolicyAnswers {
   const t = authAnswerTexts(security, schemes, gatewayName);
-  const unauthorized = (a: { detail: string; challenge: string }): AuthFail => Object.freeze({ ok: false, code: 'GW_HTTP_UNAUTHORIZED', detail: a.detail, challenge: a.challenge });
+  const unauthorized = (a: { detail: string; challenge: string }): AuthFail =>
+    Object.freeze({ ok: false, code: 'GW_HTTP_UNAUTHORIZED', detail: a.detail, challenge: a.challenge });
   return {
     missing: unauthorized(t.missing),
     invalid: unauthorized(t.invalid),
     invalidToken: unauthorized(t.invalidToken),
-    forbidden: t.forbidden.map((a) => Object.freeze({ ok: false, code: 'GW_HTTP_FORBIDDEN', detail: a.detail, challenge: a.challenge })),
+    forbidden: t.forbidden.map((a) =>
+      Object.freeze({ ok: false, code: 'GW_HTTP_FORBIDDEN', detail: a.detail, challenge: a.challenge }),
+    ),
   };
 }

@@ -57,11 +57,21 @@ export class AuthCompiler {
     const a = route.settings.auth;
     const consumerHeader = a.consumerHeader.toLowerCase();
     const enforced = a.enforce && route.security.length > 0;
-    if (!enforced) return { policy: null, consumerHeader, dropHeaders: new Set([consumerHeader]), dropCookies: [], dropQuery: [], logRedact: queryCredentials(route, this.schemes) };
+    if (!enforced)
+      return {
+        policy: null,
+        consumerHeader,
+        dropHeaders: new Set([consumerHeader]),
+        dropCookies: [],
+        dropQuery: [],
+        logRedact: queryCredentials(route, this.schemes),
+      };
 
     const slots: CredentialSlot[] = [];
     const slotOf = (slot: CredentialSlot) => {
-      const same = (s: CredentialSlot) => s.in === slot.in && (slot.in === 'header' ? s.name.toLowerCase() === slot.name.toLowerCase() : s.name === slot.name);
+      const same = (s: CredentialSlot) =>
+        s.in === slot.in &&
+        (slot.in === 'header' ? s.name.toLowerCase() === slot.name.toLowerCase() : s.name === slot.name);
       const at = slots.findIndex(same);
       return at !== -1 ? at : slots.push(slot) - 1;
     };
@@ -72,7 +82,12 @@ export class AuthCompiler {
         let index = indexOf.get(scheme);
         if (index === undefined) {
           const s = this.schemes.get(scheme);
-          index = used.push({ checker: this.checker(scheme), slot: slotOf(s ? slotFor(s) : { in: 'header', name: 'authorization' }), bearer: s !== undefined && isBearer(s) }) - 1;
+          index =
+            used.push({
+              checker: this.checker(scheme),
+              slot: slotOf(s ? slotFor(s) : { in: 'header', name: 'authorization' }),
+              bearer: s !== undefined && isBearer(s),
+            }) - 1;
           indexOf.set(scheme, index);
         }
         return { index, scopes };
@@ -82,7 +97,8 @@ export class AuthCompiler {
     const guard = limit ? new FailureGuard(limit, this.failures.bucket('auth-failures', limit.windowMs)) : null;
     const answers = authAnswers(route.security, this.schemes, this.gateway.name);
     const policy = new AuthPolicy(new CredentialReader(slots), used, requirements, answers, guard);
-    const drop = (kind: CredentialSlot['in']) => (a.forwardCredentials ? [] : slots.filter((s) => s.in === kind).map((s) => s.name));
+    const drop = (kind: CredentialSlot['in']) =>
+      a.forwardCredentials ? [] : slots.filter((s) => s.in === kind).map((s) => s.name);
     return {
       policy,
       consumerHeader,
@@ -128,7 +144,9 @@ export class AuthCompiler {
 
 /** Query parameters of the route's apiKey schemes, checked or not. */
 function queryCredentials(route: Route, schemes: ReadonlyMap<string, SecurityScheme>): string[] {
-  const names = route.security.flatMap((r) => r.schemes.map((x) => schemes.get(x.scheme))).filter((s) => s?.type === 'apiKey' && s.in === 'query' && s.paramName);
+  const names = route.security
+    .flatMap((r) => r.schemes.map((x) => schemes.get(x.scheme)))
+    .filter((s) => s?.type === 'apiKey' && s.in === 'query' && s.paramName);
   return [...new Set(names.map((s) => s!.paramName!))];
 }
 

@@ -83,7 +83,12 @@ export class AuthPolicy {
   ) {}
 
   /** `client`: the address wrong credentials are counted against. */
-  check(rawHeaders: readonly string[], url: string, queryAt: number, client: string): AuthOutcome | Promise<AuthOutcome> {
+  check(
+    rawHeaders: readonly string[],
+    url: string,
+    queryAt: number,
+    client: string,
+  ): AuthOutcome | Promise<AuthOutcome> {
     const values = this.reader.read(rawHeaders, url, queryAt);
     if (this.guard !== null && this.sentAny(values)) {
       const wait = this.guard.secondsBlocked(client, Date.now());

@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
 import { sharedBcryptPool, type BcryptPool } from './bcrypt-pool.js';
 import type { HtpasswdEntry } from './parse-htpasswd.js';
-import { ABSENT, BUSY, consumerName, INVALID, type CredentialValue, type SchemeChecker, type SchemeResult } from './types.js';
+import {
+  ABSENT,
+  BUSY,
+  consumerName,
+  INVALID,
+  type CredentialValue,
+  type SchemeChecker,
+  type SchemeResult,
+} from './types.js';
 import { decoyEntry, verifyPassword } from './verify-password.js';
 
 export interface BasicCheckerOptions {
@@ -41,7 +49,8 @@ export class BasicChecker implements SchemeChecker {
     this.cacheMs = options.cacheMs ?? 60_000;
     this.cacheSize = options.cacheSize ?? 10_000;
     this.now = options.now ?? Date.now;
-    for (const user of users.keys()) this.accepted.set(user, Object.freeze({ ok: true, consumer: consumerName(user), scopes: null }));
+    for (const user of users.keys())
+      this.accepted.set(user, Object.freeze({ ok: true, consumer: consumerName(user), scopes: null }));
     this.decoy = decoyEntry(users.values());
     // The pool's threads start now, with the gateway, rather than with the first bcrypt check.
     this.pool = options.pool ?? (this.decoy?.kind === 'bcrypt' ? sharedBcryptPool() : undefined);

@@ -37,12 +37,18 @@ export class CredentialReader {
       else values[at] = values[at] === undefined ? raw[i + 1]! : null;
     }
     if (this.query.length > 0 && queryAt !== -1) readPairs(url.slice(queryAt + 1), '&', this.query, values);
-    if (this.cookies.length > 0 && typeof values[this.cookieHeader] === 'string') readPairs(values[this.cookieHeader] as string, ';', this.cookies, values);
+    if (this.cookies.length > 0 && typeof values[this.cookieHeader] === 'string')
+      readPairs(values[this.cookieHeader] as string, ';', this.cookies, values);
     return values;
   }
 }
 
-function readPairs(text: string, separator: string, wanted: readonly [string, number][], values: CredentialValue[]): void {
+function readPairs(
+  text: string,
+  separator: string,
+  wanted: readonly [string, number][],
+  values: CredentialValue[],
+): void {
   for (const part of text.split(separator)) {
     const eq = part.indexOf('=');
     const name = decode((eq === -1 ? part : part.slice(0, eq)).trim(), separator === '&');
@@ -50,7 +56,8 @@ function readPairs(text: string, separator: string, wanted: readonly [string, nu
     if (slot === undefined) continue;
     let value: string | null = decode(eq === -1 ? '' : part.slice(eq + 1).trim(), separator === '&');
     // A quoted cookie value (RFC 6265 allows DQUOTEs around it).
-    if (separator === ';' && value !== null && value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    if (separator === ';' && value !== null && value.length >= 2 && value.startsWith('"') && value.endsWith('"'))
+      value = value.slice(1, -1);
     values[slot] = values[slot] === undefined ? value : null;
   }
 }

@@ -1,4 +1,11 @@
-import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
+import {
+  createLocalJWKSet,
+  jwtVerify,
+  type JSONWebKeySet,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  type JWTVerifyOptions,
+} from 'jose';
 import { ABSENT, consumerName, INVALID, type CredentialValue, type SchemeChecker, type SchemeResult } from './types.js';
 
 export interface JwtCheckerConfig {
@@ -58,7 +65,11 @@ export class JwtChecker implements SchemeChecker {
     try {
       const options = this.config.now ? { ...this.options, currentDate: new Date(this.config.now()) } : this.options;
       const { payload } = await jwtVerify(token, this.getKey, options);
-      return { ok: true, consumer: typeof payload.sub === 'string' && payload.sub !== '' ? consumerName(payload.sub) : null, scopes: scopesOf(payload) };
+      return {
+        ok: true,
+        consumer: typeof payload.sub === 'string' && payload.sub !== '' ? consumerName(payload.sub) : null,
+        scopes: scopesOf(payload),
+      };
     } catch {
       return INVALID;
     }

@@ -38,7 +38,8 @@ export async function loadAuthSecrets(gateway: Gateway, ctx: SecretsContext): Pr
   await Promise.all(
     gateway.securitySchemes.map(async (scheme) => {
       if (!scheme.credentials) return;
-      const problem = (message: string, hint: string) => diagnostics.push(createDiagnostic('GW_AUTH_SECRET', `"${scheme.id}": ${message}`, { hints: [hint] }));
+      const problem = (message: string, hint: string) =>
+        diagnostics.push(createDiagnostic('GW_AUTH_SECRET', `"${scheme.id}": ${message}`, { hints: [hint] }));
       const loaded = await loadOne(scheme.credentials, ctx, problem);
       if (loaded) out.set(scheme.id, loaded);
     }),
@@ -52,19 +53,31 @@ export async function loadAuthSecrets(gateway: Gateway, ctx: SecretsContext): Pr
 
 type Problem = (message: string, hint: string) => unknown;
 
-async function loadOne(c: SchemeCredentials, ctx: SecretsContext, problem: Problem): Promise<LoadedCredentials | undefined> {
+async function loadOne(
+  c: SchemeCredentials,
+  ctx: SecretsContext,
+  problem: Problem,
+): Promise<LoadedCredentials | undefined> {
   if (c.kind === 'keys') {
     const text = await readSecret(c.source, 'keys', ctx, problem);
     if (text === undefined) return undefined;
     const { keys, problems } = parseKeys(text, 'env' in c.source ? 'env' : 'file');
-    for (const p of problems) problem(`${where(c.source)} ${p}`, 'fix it (docs/auth.md shows the format); the gateway reads it again on start and reload');
+    for (const p of problems)
+      problem(
+        `${where(c.source)} ${p}`,
+        'fix it (docs/auth.md shows the format); the gateway reads it again on start and reload',
+      );
     return problems.length ? undefined : { kind: 'keys', keys };
   }
   if (c.kind === 'htpasswd') {
     const text = await readSecret(c.source, 'htpasswd', ctx, problem);
     if (text === undefined) return undefined;
     const { users, problems } = parseHtpasswd(text);
-    for (const p of problems) problem(`${where(c.source)}: ${p}`, 'fix it (docs/auth.md shows the format); the gateway reads it again on start and reload');
+    for (const p of problems)
+      problem(
+        `${where(c.source)}: ${p}`,
+        'fix it (docs/auth.md shows the format); the gateway reads it again on start and reload',
+      );
     return problems.length ? undefined : { kind: 'htpasswd', users };
   }
   let ok = true;
@@ -75,7 +88,10 @@ async function loadOne(c: SchemeCredentials, ctx: SecretsContext, problem: Probl
     else {
       secret = new TextEncoder().encode(text);
       if (secret.length < HS256_MIN_BYTES) {
-        problem(`the HS256 secret in ${where(c.secret)} is ${secret.length} bytes; HS256 needs at least ${HS256_MIN_BYTES} (RFC 7518)`, 'make a longer one, e.g. `openssl rand -base64 48`');
+        problem(
+          `the HS256 secret in ${where(c.secret)} is ${secret.length} bytes; HS256 needs at least ${HS256_MIN_BYTES} (RFC 7518)`,
+          'make a longer one, e.g. `openssl rand -base64 48`',
+        );
         ok = false;
       }
     }
@@ -91,10 +107,23 @@ async function loadOne(c: SchemeCredentials, ctx: SecretsContext, problem: Probl
     problem(message, hint);
     ok = false;
   };
-  if (hs && !c.secret) mismatch('allows HS256 but has no `secret` to check it with', 'add `secret: { env: NAME }` (or file), or drop HS256 from `algorithms`');
-  if (asymmetric.length > 0 && !c.jwks) mismatch(`allows ${asymmetric.join(' and ')} but has no \`jwks\` to take the keys from`, 'add `jwks: { url: ... }` (or file), or set `algorithms: [HS256]`');
-  if (c.jwks && asymmetric.length === 0) mismatch('has a `jwks`, but its `algorithms` use none of its keys', 'add RS256 or ES256 to `algorithms`');
-  if (c.secret && !hs) mismatch('has a `secret`, but its `algorithms` do not include HS256', 'add HS256 to `algorithms`, or remove the secret');
+  if (hs && !c.secret)
+    mismatch(
+      'allows HS256 but has no `secret` to check it with',
+      'add `secret: { env: NAME }` (or file), or drop HS256 from `algorithms`',
+    );
+  if (asymmetric.length > 0 && !c.jwks)
+    mismatch(
+      `allows ${asymmetric.join(' and ')} but has no \`jwks\` to take the keys from`,
+      'add `jwks: { url: ... }` (or file), or set `algorithms: [HS256]`',
+    );
+  if (c.jwks && asymmetric.length === 0)
+    mismatch('has a `jwks`, but its `algorithms` use none of its keys', 'add RS256 or ES256 to `algorithms`');
+  if (c.secret && !hs)
+    mismatch(
+      'has a `secret`, but its `algorithms` do not include HS256',
+      'add HS256 to `algorithms`, or remove the secret',
+    );
   if (!ok) return undefined;
   return { kind: 'jwt', secret, jwks, jwksUrl: c.jwks && 'url' in c.jwks ? c.jwks.url : null };
 }
@@ -103,11 +132,19 @@ function where(source: SecretSource): string {
   return 'env' in source ? `the environment variable ${source.env}` : `the file ${source.file}`;
 }
 
-async function readSecret(source: SecretSource, what: string, ctx: SecretsContext, problem: Problem): Promise<string | undefined> {
+async function readSecret(
+  source: SecretSource,
+  what: string,
+  ctx: SecretsContext,
+  problem: Problem,
+): Promise<string | undefined> {
   if ('env' in source) {
     const value = ctx.env[source.env];
     if (value === undefined || value === '') {
-      problem(`the environment variable ${source.env} that holds the ${what} is not set`, `set ${source.env} before starting the gateway, or point the credentials at a file`);
+      problem(
+        `the environment variable ${source.env} that holds the ${what} is not set`,
+        `set ${source.env} before starting the gateway, or point the credentials at a file`,
+      );
       return undefined;
     }
     return value;
@@ -115,7 +152,12 @@ async function readSecret(source: SecretSource, what: string, ctx: SecretsContex
   return readFileOf(source.file, what, ctx, problem);
 }
 
-async function readFileOf(file: string, what: string, ctx: SecretsContext, problem: Problem): Promise<string | undefined> {
+async function readFileOf(
+  file: string,
+  what: string,
+  ctx: SecretsContext,
+  problem: Problem,
+): Promise<string | undefined> {
   const path = resolve(ctx.baseDir, file);
   try {
     const text = await readFile(path, 'utf8');
@@ -123,13 +165,28 @@ async function readFileOf(file: string, what: string, ctx: SecretsContext, probl
     return text.replace(/\r?\n$/, '');
   } catch (err) {
     const code = (err as { code?: string }).code;
-    const why = code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (code ?? 'unreadable');
-    problem(`cannot read the ${what} file ${file} (${path}): ${why}`, `relative files are resolved against ${ctx.baseDirName} (${ctx.baseDir}); create the file or fix the path in gw.yaml \`credentials\``);
+    const why =
+      code === 'ENOENT'
+        ? 'it does not exist'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'it is a folder'
+            : (code ?? 'unreadable');
+    problem(
+      `cannot read the ${what} file ${file} (${path}): ${why}`,
+      `relative files are resolved against ${ctx.baseDirName} (${ctx.baseDir}); create the file or fix the path in gw.yaml \`credentials\``,
+    );
     return undefined;
   }
 }
 
-async function readJwksFile(file: string, algorithms: readonly string[], ctx: SecretsContext, problem: Problem): Promise<JSONWebKeySet | null> {
+async function readJwksFile(
+  file: string,
+  algorithms: readonly string[],
+  ctx: SecretsContext,
+  problem: Problem,
+): Promise<JSONWebKeySet | null> {
   const text = await readFileOf(file, 'JWKS', ctx, problem);
   if (text === undefined) return null;
   let set: JSONWebKeySet;
@@ -144,7 +201,10 @@ async function readJwksFile(file: string, algorithms: readonly string[], ctx: Se
     return null;
   }
   if (set.keys.some((k: JWK) => k && typeof k === 'object' && 'd' in k)) {
-    problem(`the JWKS file ${file} holds a private key`, 'give the gateway the public keys only (drop "d" and the other private members)');
+    problem(
+      `the JWKS file ${file} holds a private key`,
+      'give the gateway the public keys only (drop "d" and the other private members)',
+    );
     return null;
   }
   let usable = 0;
@@ -155,12 +215,18 @@ async function readJwksFile(file: string, algorithms: readonly string[], ctx: Se
       await importJWK(k, alg);
       usable++;
     } catch {
-      problem(`the JWKS file ${file} has a key${k.kid ? ` ("${k.kid}")` : ''} that cannot be imported`, 'check the key members (n, e for RSA; x, y, crv for EC)');
+      problem(
+        `the JWKS file ${file} has a key${k.kid ? ` ("${k.kid}")` : ''} that cannot be imported`,
+        'check the key members (n, e for RSA; x, y, crv for EC)',
+      );
       return null;
     }
   }
   if (usable === 0) {
-    problem(`the JWKS file ${file} has no key for ${algorithms.filter((a) => a !== 'HS256').join(' or ')}`, 'RS256 needs an RSA key, ES256 an EC P-256 key');
+    problem(
+      `the JWKS file ${file} has no key for ${algorithms.filter((a) => a !== 'HS256').join(' or ')}`,
+      'RS256 needs an RSA key, ES256 an EC P-256 key',
+    );
     return null;
   }
   return set;

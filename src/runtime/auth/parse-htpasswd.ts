@@ -29,7 +29,10 @@ export function parseHtpasswd(text: string): { users: Map<string, HtpasswdEntry>
     // Apache's files may carry a third field (a comment) after another colon.
     const hash = line.slice(colon + 1).split(':')[0]!;
     const kind = FORMATS.find(([, re]) => re.test(hash))?.[0];
-    if (!kind) return problems.push(`line ${i + 1}: the hash of user "${user}" is in a format gw cannot check (use {SHA}, bcrypt $2y$ or $apr1$: htpasswd -B, -s or -m)`);
+    if (!kind)
+      return problems.push(
+        `line ${i + 1}: the hash of user "${user}" is in a format gw cannot check (use {SHA}, bcrypt $2y$ or $apr1$: htpasswd -B, -s or -m)`,
+      );
     if (users.has(user)) return problems.push(`line ${i + 1} repeats the user "${user}"`);
     users.set(user, { kind, hash });
   });

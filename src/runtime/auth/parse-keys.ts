@@ -26,12 +26,18 @@ export function parseKeys(text: string, origin: 'file' | 'env'): { keys: KeyEntr
     if (consumer === '') return problems.push(`${where(i)} has an empty consumer name before ":"`);
     if (key === '') return problems.push(`${where(i)} has no key after "${consumer}:"`);
     if (/[\s,]/.test(key)) return problems.push(`${where(i)} has a key with a space or comma in it`);
-    if (consumer !== null && !/^[\x21-\x7e]+$/.test(consumer)) return problems.push(`${where(i)} has a consumer name with spaces or non-ASCII characters`);
+    if (consumer !== null && !/^[\x21-\x7e]+$/.test(consumer))
+      return problems.push(`${where(i)} has a consumer name with spaces or non-ASCII characters`);
     const before = seen.get(key);
     if (before !== undefined) return problems.push(`${where(i)} repeats the key of ${before}`);
     seen.set(key, where(i));
     keys.push({ consumer, key });
   });
-  if (keys.length === 0 && problems.length === 0) problems.push(origin === 'file' ? 'holds no keys (one `consumer:key` or `key` per line)' : 'holds no keys (`consumer:key,consumer2:key2`)');
+  if (keys.length === 0 && problems.length === 0)
+    problems.push(
+      origin === 'file'
+        ? 'holds no keys (one `consumer:key` or `key` per line)'
+        : 'holds no keys (`consumer:key,consumer2:key2`)',
+    );
   return { keys, problems };
 }

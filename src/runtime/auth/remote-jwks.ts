@@ -30,7 +30,15 @@ export class RemoteJwks {
     private readonly url: string,
     options: RemoteJwksOptions = {},
   ) {
-    this.o = { timeoutMs: 5_000, maxAgeMs: 600_000, cooldownMs: 30_000, retryMs: 5_000, fetch: globalThis.fetch, now: Date.now, ...options };
+    this.o = {
+      timeoutMs: 5_000,
+      maxAgeMs: 600_000,
+      cooldownMs: 30_000,
+      retryMs: 5_000,
+      fetch: globalThis.fetch,
+      now: Date.now,
+      ...options,
+    };
   }
 
   /** Fetch now (at start-up), so the first request does not wait; failures are only remembered. */
@@ -70,7 +78,11 @@ export class RemoteJwks {
   }
 
   private async fetchSet(): Promise<JSONWebKeySet> {
-    const res = await this.o.fetch(this.url, { signal: AbortSignal.timeout(this.o.timeoutMs), redirect: 'manual', headers: { accept: 'application/jwk-set+json, application/json' } });
+    const res = await this.o.fetch(this.url, {
+      signal: AbortSignal.timeout(this.o.timeoutMs),
+      redirect: 'manual',
+      headers: { accept: 'application/jwk-set+json, application/json' },
+    });
     if (res.status !== 200) throw new Error(`JWKS answered ${res.status}`);
     const set = (await res.json()) as JSONWebKeySet;
     if (!set || !Array.isArray(set.keys)) throw new Error('not a JWKS');

@@ -31,7 +31,10 @@ export interface SchemeChecker {
 }
 
 /** Where a scheme's credential travels. `authorization` is the Authorization header, shared by basic and bearer schemes. */
-export type CredentialSlot = { in: 'header'; name: string } | { in: 'query'; name: string } | { in: 'cookie'; name: string };
+export type CredentialSlot =
+  | { in: 'header'; name: string }
+  | { in: 'query'; name: string }
+  | { in: 'cookie'; name: string };
 
 export const ABSENT: SchemeRefused = Object.freeze({ ok: false, presented: false });
 export const INVALID: SchemeRefused = Object.freeze({ ok: false, presented: true });

@@ -14,7 +14,11 @@ function equalText(a: string, b: string): boolean {
  * threads and answers with a promise ('busy' when the pool's queue is full); the caller caches
  * what it verified (basic-checker.ts).
  */
-export function verifyPassword(password: string, entry: HtpasswdEntry, pool?: BcryptPool): boolean | Promise<BcryptVerdict> {
+export function verifyPassword(
+  password: string,
+  entry: HtpasswdEntry,
+  pool?: BcryptPool,
+): boolean | Promise<BcryptVerdict> {
   switch (entry.kind) {
     case 'sha':
       return equalText(`{SHA}${createHash('sha1').update(password, 'utf8').digest('base64')}`, entry.hash);

@@ -16,13 +16,19 @@ export function createRateLimitStore(gateway: Gateway, env: Record<string, strin
   const url = fromEnv !== undefined ? env[fromEnv] : (spec.url as { url: string }).url;
   if (url === undefined || url === '') {
     throw GwError.of('GW_RATE_LIMIT_STORE_URL', `rateLimitStore.redis.env names ${fromEnv}, which is not set`, {
-      hints: [`set ${fromEnv}=redis://host:6379/0 in the gateway's environment, or put the URL in gw.yaml rateLimitStore.redis.url`],
+      hints: [
+        `set ${fromEnv}=redis://host:6379/0 in the gateway's environment, or put the URL in gw.yaml rateLimitStore.redis.url`,
+      ],
     });
   }
   if (!/^rediss?:\/\/[^/]/.test(url)) {
-    throw GwError.of('GW_RATE_LIMIT_STORE_URL', `${fromEnv ?? 'rateLimitStore.redis.url'} is not a redis:// or rediss:// URL`, {
-      hints: ['write it as redis://[user:password@]host[:port][/db]'],
-    });
+    throw GwError.of(
+      'GW_RATE_LIMIT_STORE_URL',
+      `${fromEnv ?? 'rateLimitStore.redis.url'} is not a redis:// or rediss:// URL`,
+      {
+        hints: ['write it as redis://[user:password@]host[:port][/db]'],
+      },
+    );
   }
   return new RedisStore({ url, failMode: spec.failMode, keyPrefix: `gw:rl:${gateway.name}:` });
 }
@@ -30,5 +36,7 @@ export function createRateLimitStore(gateway: Gateway, env: Record<string, strin
 /** Whether two models want the same store (hot reload keeps the counters when they do). */
 export function sameStore(a: Gateway, b: Gateway): boolean {
   const uses = (g: Gateway) => g.rateLimitStore.kind === 'redis' && g.routes.some((r) => r.settings.rateLimit);
-  return JSON.stringify(a.rateLimitStore) === JSON.stringify(b.rateLimitStore) && uses(a) === uses(b) && a.name === b.name;
+  return (
+    JSON.stringify(a.rateLimitStore) === JSON.stringify(b.rateLimitStore) && uses(a) === uses(b) && a.name === b.name
+  );
 }

@@ -60,7 +60,8 @@ export function limitKey(limit: CompiledRateLimit, req: IncomingMessage, consume
     const raw = req.rawHeaders;
     let value: string | undefined;
     for (let i = 0; i < raw.length; i += 2) {
-      if (raw[i]!.length === name.length && raw[i]!.toLowerCase() === name) value = value === undefined ? raw[i + 1]! : `${value}, ${raw[i + 1]!}`;
+      if (raw[i]!.length === name.length && raw[i]!.toLowerCase() === name)
+        value = value === undefined ? raw[i + 1]! : `${value}, ${raw[i + 1]!}`;
     }
     if (value !== undefined) return boundedKey(`h:${value}`);
   }
@@ -72,7 +73,11 @@ function boundedKey(key: string): string {
 }
 
 /** Counts the request; synchronous with the memory store, a promise with Redis (which never rejects). */
-export function checkRateLimit(limit: CompiledRateLimit, key: string, now: number): LimitOutcome | Promise<LimitOutcome> {
+export function checkRateLimit(
+  limit: CompiledRateLimit,
+  key: string,
+  now: number,
+): LimitOutcome | Promise<LimitOutcome> {
   let hit: WindowHit | Promise<WindowHit>;
   try {
     hit = limit.bucket.hit(key, now);
@@ -91,7 +96,14 @@ export function checkRateLimit(limit: CompiledRateLimit, key: string, now: numbe
 function outcome(limit: CompiledRateLimit, hit: WindowHit, now: number): LimitOutcome {
   const reset = Math.max(1, Math.ceil((hit.resetAt - now) / 1000));
   const remaining = hit.count >= limit.requests ? 0 : limit.requests - hit.count;
-  const headers = ['RateLimit-Limit', limit.limitText, 'RateLimit-Remaining', String(remaining), 'RateLimit-Reset', String(reset)];
+  const headers = [
+    'RateLimit-Limit',
+    limit.limitText,
+    'RateLimit-Remaining',
+    String(remaining),
+    'RateLimit-Reset',
+    String(reset),
+  ];
   if (hit.count <= limit.requests) return { kind: 'allowed', headers };
   headers.push('Retry-After', String(reset));
   return { kind: 'limited', headers, retryAfterSeconds: reset };

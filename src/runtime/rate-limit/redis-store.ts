@@ -117,7 +117,13 @@ export class RedisStore implements RateLimitStore {
   }
 
   private publish(kind: RateLimitStoreEvent['kind'], message: string | null): void {
-    if (rateLimitStoreChannel.hasSubscribers) rateLimitStoreChannel.publish({ kind, store: this.name, failMode: this.failMode, message } satisfies RateLimitStoreEvent);
+    if (rateLimitStoreChannel.hasSubscribers)
+      rateLimitStoreChannel.publish({
+        kind,
+        store: this.name,
+        failMode: this.failMode,
+        message,
+      } satisfies RateLimitStoreEvent);
   }
 }
 

@@ -71,10 +71,12 @@ export function compileValidators(gateway: Gateway): Map<string, RouteValidator>
       out.set(route.id, s.compileRoute(route));
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      problems.push(createDiagnostic('GW_VALIDATE_SCHEMA', `route ${route.id}: ${message}`, {
-        locations: [{ file: route.source.file, pointer: route.source.pointer }],
-        hints: ['fix the schema in the spec, or turn validation off for this operation (validate: false)'],
-      }));
+      problems.push(
+        createDiagnostic('GW_VALIDATE_SCHEMA', `route ${route.id}: ${message}`, {
+          locations: [{ file: route.source.file, pointer: route.source.pointer }],
+          hints: ['fix the schema in the spec, or turn validation off for this operation (validate: false)'],
+        }),
+      );
     }
   }
   if (problems.length > 0) throw new GwError(problems);
@@ -96,11 +98,16 @@ class ServiceSchemas {
 
   compileRoute(route: Route): RouteValidator {
     const api = route.api!;
-    const byLocation: Record<ParamLocation, { spec: ParamSpec; schema: unknown; required: boolean }[]> = { path: [], query: [], header: [] };
+    const byLocation: Record<ParamLocation, { spec: ParamSpec; schema: unknown; required: boolean }[]> = {
+      path: [],
+      query: [],
+      header: [],
+    };
     for (const raw of api.parameters ?? []) {
       const p = this.resolve(raw);
       const where = p.in as string;
-      if ((where !== 'path' && where !== 'query' && where !== 'header') || typeof p.name !== 'string' || !p.schema) continue;
+      if ((where !== 'path' && where !== 'query' && where !== 'header') || typeof p.name !== 'string' || !p.schema)
+        continue;
       // deepObject and content-described parameters are forwarded unchecked.
       if (p.style === 'deepObject' || p.content) continue;
       const name = p.name;
@@ -109,7 +116,16 @@ class ServiceSchemas {
       const index = where === 'path' ? route.params.findIndex((x) => x.name === name) : -1;
       if (where === 'path' && index === -1) continue;
       byLocation[where].push({
-        spec: { name, key: where === 'header' ? name.toLowerCase() : name, array: isArraySchema(schema), explode: p.explode !== undefined ? p.explode === true : (p.style ?? (where === 'query' ? 'form' : 'simple')) === 'form', index },
+        spec: {
+          name,
+          key: where === 'header' ? name.toLowerCase() : name,
+          array: isArraySchema(schema),
+          explode:
+            p.explode !== undefined
+              ? p.explode === true
+              : (p.style ?? (where === 'query' ? 'form' : 'simple')) === 'form',
+          index,
+        },
         schema: p.schema,
         required: p.required === true || where === 'path',
       });
@@ -122,7 +138,10 @@ class ServiceSchemas {
     };
   }
 
-  private paramCheck(list: { spec: ParamSpec; schema: unknown; required: boolean }[], where: ParamLocation): ParamCheck | null {
+  private paramCheck(
+    list: { spec: ParamSpec; schema: unknown; required: boolean }[],
+    where: ParamLocation,
+  ): ParamCheck | null {
     if (list.length === 0) return null;
     const properties: Record<string, unknown> = {};
     for (const p of list) properties[p.spec.key] = this.convert(p.schema);
@@ -137,7 +156,10 @@ class ServiceSchemas {
     for (const [type, m] of Object.entries((body.content ?? {}) as Record<string, JsonObject>)) {
       const lower = type.toLowerCase().split(';')[0]!.trim();
       const checked = m?.schema !== undefined && (isJsonType(lower) || lower === '*/*' || lower === 'application/*');
-      media.push({ type: lower, validate: checked ? compile(this.bodiesAjv(), this.convert(m.schema), `the ${lower} body schema`) : null });
+      media.push({
+        type: lower,
+        validate: checked ? compile(this.bodiesAjv(), this.convert(m.schema), `the ${lower} body schema`) : null,
+      });
     }
     return { required: body.required === true, media };
   }

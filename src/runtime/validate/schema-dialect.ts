@@ -41,7 +41,10 @@ function fromOas30(s: Record<string, unknown>): Record<string, unknown> {
   }
   if (Array.isArray(s.required) && isObject(s.properties)) {
     const props = s.properties;
-    s.required = s.required.filter((name) => !(isObject(props[name as string]) && (props[name as string] as Record<string, unknown>).readOnly === true));
+    s.required = s.required.filter(
+      (name) =>
+        !(isObject(props[name as string]) && (props[name as string] as Record<string, unknown>).readOnly === true),
+    );
   }
   if (s.nullable !== true) {
     if (s.nullable === false) delete s.nullable;

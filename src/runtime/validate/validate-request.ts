@@ -13,7 +13,12 @@ export interface FieldError {
 }
 
 /** Path, query and header parameters, in that order; the first failing field, or null. */
-export function checkParameters(v: RouteValidator, req: IncomingMessage, query: string, pathValues: readonly string[]): FieldError | null {
+export function checkParameters(
+  v: RouteValidator,
+  req: IncomingMessage,
+  query: string,
+  pathValues: readonly string[],
+): FieldError | null {
   if (v.path) {
     const data: Record<string, unknown> = {};
     for (const p of v.path.params) data[p.key] = pathValues[p.index];
@@ -64,7 +69,10 @@ const UNTYPED = 'application/octet-stream';
  * media types and none matches (an exact type first, then `type/*`, then `*\/*`), the schema
  * when the body is JSON and the matching type has one, else undefined (accepted unchecked).
  */
-export function bodySchemaFor(v: RouteValidator, contentType: string | undefined): ValidateFunction | 'unsupported' | undefined {
+export function bodySchemaFor(
+  v: RouteValidator,
+  contentType: string | undefined,
+): ValidateFunction | 'unsupported' | undefined {
   if (!v.body || v.body.media.length === 0) return undefined;
   const type = contentType === undefined ? UNTYPED : contentType.split(';')[0]!.trim().toLowerCase();
   let range: BodyMedia | undefined;
@@ -98,7 +106,11 @@ export function checkJsonBody(validate: ValidateFunction, body: Buffer): FieldEr
   try {
     data = JSON.parse(body.toString('utf8'));
   } catch (err) {
-    return { in: 'body', pointer: '', message: `is not valid JSON (${err instanceof Error ? err.message : 'parse error'})` };
+    return {
+      in: 'body',
+      pointer: '',
+      message: `is not valid JSON (${err instanceof Error ? err.message : 'parse error'})`,
+    };
   }
   if (validate(data)) return null;
   const e = validate.errors![0]!;
@@ -114,14 +126,17 @@ export function describeFieldError(e: FieldError): string {
 /** Where the error is: the missing or extra property itself for required and additionalProperties. */
 function pointerOf(e: ErrorObject): string {
   const p = e.params as { missingProperty?: string; additionalProperty?: string };
-  if (e.keyword === 'required' && p.missingProperty !== undefined) return `${e.instancePath}/${escapePointer(p.missingProperty)}`;
-  if (e.keyword === 'additionalProperties' && p.additionalProperty !== undefined) return `${e.instancePath}/${escapePointer(p.additionalProperty)}`;
+  if (e.keyword === 'required' && p.missingProperty !== undefined)
+    return `${e.instancePath}/${escapePointer(p.missingProperty)}`;
+  if (e.keyword === 'additionalProperties' && p.additionalProperty !== undefined)
+    return `${e.instancePath}/${escapePointer(p.additionalProperty)}`;
   return e.instancePath;
 }
 
 function messageOf(e: ErrorObject): string {
   if (e.keyword === 'additionalProperties') return 'is not allowed';
-  if (e.keyword === 'enum') return `must be one of ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}`;
+  if (e.keyword === 'enum')
+    return `must be one of ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}`;
   return e.message ?? `fails ${e.keyword}`;
 }
 

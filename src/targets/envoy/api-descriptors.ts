@@ -71,7 +71,8 @@ export function describeEnvoyApi(root: protobuf.Root, source: EnvoyApi['source']
   const walk = (ns: protobuf.NamespaceBase): void => {
     for (const nested of ns.nestedArray) {
       if (nested instanceof pb().Type) messages[nested.fullName] = describeMessage(nested);
-      else if (nested instanceof pb().Enum) enums[nested.fullName] = { name: nested.name, values: { ...nested.values } };
+      else if (nested instanceof pb().Enum)
+        enums[nested.fullName] = { name: nested.name, values: { ...nested.values } };
       if (nested instanceof pb().Namespace || nested instanceof pb().Type) walk(nested);
     }
   };
@@ -119,7 +120,10 @@ function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Reco
   const out = { ...a };
   for (const [k, v] of Object.entries(b)) {
     const prev = out[k];
-    out[k] = prev && typeof prev === 'object' && !Array.isArray(prev) && v && typeof v === 'object' && !Array.isArray(v) ? deepMerge(prev as Record<string, unknown>, v as Record<string, unknown>) : v;
+    out[k] =
+      prev && typeof prev === 'object' && !Array.isArray(prev) && v && typeof v === 'object' && !Array.isArray(v)
+        ? deepMerge(prev as Record<string, unknown>, v as Record<string, unknown>)
+        : v;
   }
   return out;
 }

@@ -125,9 +125,15 @@ export function planAuth(gateway: Gateway): AuthPlan {
     for (const n of plan.needs) {
       const used = n.kind === 'jwt' ? usedJwt : n.kind === 'keys' ? usedKeys : usedBasic;
       used.set(n.scheme.id, n.scheme);
-      if (n.kind !== 'keys' && !consumerOf.has(n.scheme.id)) consumerOf.set(n.scheme.id, r.settings.auth.consumerHeader);
-      if (n.kind !== 'keys' && consumerOf.get(n.scheme.id)!.toLowerCase() !== r.settings.auth.consumerHeader.toLowerCase()) {
-        note(`${n.scheme.id} names the consumer in ${consumerOf.get(n.scheme.id)} (set once per ${n.kind === 'jwt' ? 'jwt_authn provider' : 'basic_auth filter'}), not in this route's ${r.settings.auth.consumerHeader}`);
+      if (n.kind !== 'keys' && !consumerOf.has(n.scheme.id))
+        consumerOf.set(n.scheme.id, r.settings.auth.consumerHeader);
+      if (
+        n.kind !== 'keys' &&
+        consumerOf.get(n.scheme.id)!.toLowerCase() !== r.settings.auth.consumerHeader.toLowerCase()
+      ) {
+        note(
+          `${n.scheme.id} names the consumer in ${consumerOf.get(n.scheme.id)} (set once per ${n.kind === 'jwt' ? 'jwt_authn provider' : 'basic_auth filter'}), not in this route's ${r.settings.auth.consumerHeader}`,
+        );
       }
     }
     let jwtRequirement: string | null = null;
@@ -164,12 +170,29 @@ export function planAuth(gateway: Gateway): AuthPlan {
     if (c.jwks !== null) {
       const remote = 'url' in c.jwks ? { uri: c.jwks.url, cluster: `jwks:${s.id}` } : null;
       if (remote) jwksClusters.push({ name: remote.cluster, url: remote.uri, scheme: s.id });
-      providers.push({ comment: `${s.id} (${s.type}): ${'url' in c.jwks ? 'keys from the JWKS URL' : 'keys from the JWKS file'}`, name: s.id, ...common, localJwks: 'file' in c.jwks ? { filename: c.jwks.file, env: null } : null, remoteJwks: remote });
+      providers.push({
+        comment: `${s.id} (${s.type}): ${'url' in c.jwks ? 'keys from the JWKS URL' : 'keys from the JWKS file'}`,
+        name: s.id,
+        ...common,
+        localJwks: 'file' in c.jwks ? { filename: c.jwks.file, env: null } : null,
+        remoteJwks: remote,
+      });
     }
     if (c.secret !== null) {
       const jwks = hs256Jwks(c.secret);
-      hs256.push({ scheme: s.id, secretFile: 'file' in c.secret ? c.secret.file : null, secretEnv: 'env' in c.secret ? c.secret.env : null, jwks });
-      providers.push({ comment: `${s.id} (${s.type}): HS256, the shared secret as a JWKS (envoy/hs256-jwks.sh makes it)`, name: providerNames(s)[providerNames(s).length - 1]!, ...common, localJwks: jwks, remoteJwks: null });
+      hs256.push({
+        scheme: s.id,
+        secretFile: 'file' in c.secret ? c.secret.file : null,
+        secretEnv: 'env' in c.secret ? c.secret.env : null,
+        jwks,
+      });
+      providers.push({
+        comment: `${s.id} (${s.type}): HS256, the shared secret as a JWKS (envoy/hs256-jwks.sh makes it)`,
+        name: providerNames(s)[providerNames(s).length - 1]!,
+        ...common,
+        localJwks: jwks,
+        remoteJwks: null,
+      });
       schemeNotes.push({
         scheme: s,
         message: `jwt_authn takes the HS256 secret only as a JWKS, so Envoy reads it from ${describeSource(jwks.filename !== null ? { file: jwks.filename } : { env: jwks.env! })}, which envoy/hs256-jwks.sh makes from ${describeSource(c.secret)} (run it where Envoy runs; the secret never goes into envoy.yaml)`,
@@ -182,7 +205,9 @@ export function planAuth(gateway: Gateway): AuthPlan {
     view: {
       consumerHeaders,
       jwt: providers.length > 0 ? { providers, requirements } : null,
-      basic: firstBasic ? { users: dataSource(secretOf(firstBasic)), usernameHeader: consumerOf.get(firstBasic.id)! } : null,
+      basic: firstBasic
+        ? { users: dataSource(secretOf(firstBasic)), usernameHeader: consumerOf.get(firstBasic.id)! }
+        : null,
       lua: usedKeys.size > 0 ? { keySources: [...usedKeys.values()].sort(byId).map(luaKeySource) } : null,
       rbac,
       jwksClusters,
@@ -201,7 +226,12 @@ interface RoutePlan {
   view: Omit<RouteAuthView, 'jwtRequirement'>;
 }
 
-function routePlan(r: Route, schemes: ReadonlyMap<string, SecurityScheme>, realm: string, note: (text: string) => void): RoutePlan | null {
+function routePlan(
+  r: Route,
+  schemes: ReadonlyMap<string, SecurityScheme>,
+  realm: string,
+  note: (text: string) => void,
+): RoutePlan | null {
   if (!r.settings.auth.enforce || r.security.length === 0) return null;
   if (r.security.some((req) => req.schemes.length === 0)) {
     note('credentials are optional here (an empty requirement); Envoy checks none and names no consumer');
@@ -214,14 +244,21 @@ function routePlan(r: Route, schemes: ReadonlyMap<string, SecurityScheme>, realm
     if (needs.some((n) => !n.scheme?.credentials)) continue;
     const typed = needs.map((n) => ({ scheme: n.scheme!, kind: kindOf(n.scheme!), scopes: n.scopes }));
     if (typed.some((n) => n.kind !== 'jwt' && n.scopes.length > 0)) {
-      note(`the requirement ${label(typed)} lists scopes an API key or basic credentials cannot prove, so it never passes (gw serve answers 403 when its credentials are valid, Envoy 401)`);
+      note(
+        `the requirement ${label(typed)} lists scopes an API key or basic credentials cannot prove, so it never passes (gw serve answers 403 when its credentials are valid, Envoy 401)`,
+      );
       continue;
     }
     all.push(typed);
   }
   const challenge = authChallenges(r.security, schemes, realm, false);
   const removeHeaders = r.settings.auth.forwardCredentials ? [] : credentialHeaders(all.flat());
-  const deny = (): RoutePlan => ({ needs: [], jwtRequirement: null, rbac: null, view: { basicUsers: null, lua: null, rbac: null, removeHeaders: [], deny: { challenge } } });
+  const deny = (): RoutePlan => ({
+    needs: [],
+    jwtRequirement: null,
+    rbac: null,
+    view: { basicUsers: null, lua: null, rbac: null, removeHeaders: [], deny: { challenge } },
+  });
   if (all.length === 0) return deny();
 
   // basic_auth runs on all of a route's requests or none: only a basic scheme every requirement has can be checked.
@@ -230,7 +267,9 @@ function routePlan(r: Route, schemes: ReadonlyMap<string, SecurityScheme>, realm
   const kept = all.filter((req) => basicIn(req).every((id) => id === mandatory));
   const dropped = all.filter((req) => !kept.includes(req));
   if (dropped.length > 0) {
-    note(`Envoy's basic_auth filter checks every request of a route or none, so it cannot be one alternative among others: ${dropped.map(label).join(' and ')} ${dropped.length > 1 ? 'are' : 'is'} refused (401)`);
+    note(
+      `Envoy's basic_auth filter checks every request of a route or none, so it cannot be one alternative among others: ${dropped.map(label).join(' and ')} ${dropped.length > 1 ? 'are' : 'is'} refused (401)`,
+    );
   }
   if (kept.length === 0) return deny();
   const basicScheme = mandatory !== null ? kept[0]!.find((n) => n.scheme.id === mandatory)!.scheme : null;
@@ -239,18 +278,34 @@ function routePlan(r: Route, schemes: ReadonlyMap<string, SecurityScheme>, realm
   const needs = kept.flat();
   // A requirement met by the basic credentials alone: basic_auth decides the route.
   if (kept.some((req) => req.every((n) => n.kind === 'basic'))) {
-    return { needs: needs.filter((n) => n.kind === 'basic'), jwtRequirement: null, rbac: null, view: { ...base, lua: null, rbac: null } };
+    return {
+      needs: needs.filter((n) => n.kind === 'basic'),
+      jwtRequirement: null,
+      rbac: null,
+      view: { ...base, lua: null, rbac: null },
+    };
   }
   const jwtNeeds = (req: Need[]) => req.filter((n) => n.kind === 'jwt');
   if (!needs.some((n) => n.kind === 'keys')) {
-    const jwtRequirement = anyOf(kept.map((req) => allOf(jwtNeeds(req).map((n) => anyOf(providerNames(n.scheme).map((p) => ({ provider_name: p })))))));
+    const jwtRequirement = anyOf(
+      kept.map((req) =>
+        allOf(jwtNeeds(req).map((n) => anyOf(providerNames(n.scheme).map((p) => ({ provider_name: p }))))),
+      ),
+    );
     const scoped = kept.some((req) => req.some((n) => n.scopes.length > 0));
     const rbac = scoped ? rbacRules(kept.map(jwtNeeds)) : null;
     return { needs, jwtRequirement, rbac, view: { ...base, lua: null, rbac } };
   }
   // API keys: gw-auth decides; jwt_authn only verifies what it finds.
   const providers = [...new Set(needs.filter((n) => n.kind === 'jwt').flatMap((n) => providerNames(n.scheme)))].sort();
-  const jwtRequirement = providers.length > 0 ? { requires_any: { requirements: [...providers.map((p) => ({ provider_name: p })), { allow_missing_or_failed: {} }] } } : null;
+  const jwtRequirement =
+    providers.length > 0
+      ? {
+          requires_any: {
+            requirements: [...providers.map((p) => ({ provider_name: p })), { allow_missing_or_failed: {} }],
+          },
+        }
+      : null;
   const lua = {
     gw_auth: {
       consumer_header: r.settings.auth.consumerHeader.toLowerCase(),
@@ -319,7 +374,17 @@ export function rbacRules(requirements: readonly (readonly Need[])[]): unknown {
     const schemes = req.map((n) => {
       const providers = providerNames(n.scheme);
       if (n.scopes.length === 0) return orIds(providers.map((p) => payloadMatcher(p, null, { present_match: true })));
-      return andIds(n.scopes.map((scope) => orIds(providers.flatMap((p) => ['scope', 'scp'].map((claim) => payloadMatcher(p, claim, { list_match: { one_of: { string_match: { exact: scope } } } }))))));
+      return andIds(
+        n.scopes.map((scope) =>
+          orIds(
+            providers.flatMap((p) =>
+              ['scope', 'scp'].map((claim) =>
+                payloadMatcher(p, claim, { list_match: { one_of: { string_match: { exact: scope } } } }),
+              ),
+            ),
+          ),
+        ),
+      );
     });
     policies[`requirement ${i + 1}: ${label(req)}`] = { permissions: [{ any: true }], principals: [andIds(schemes)] };
   });
@@ -327,14 +392,28 @@ export function rbacRules(requirements: readonly (readonly Need[])[]): unknown {
 }
 
 function luaNeed(n: Need): unknown {
-  if (n.kind === 'keys') return { kind: 'key', scheme: n.scheme.id, in: n.scheme.in ?? 'header', name: n.scheme.in === 'header' || n.scheme.in === undefined ? (n.scheme.paramName ?? '').toLowerCase() : (n.scheme.paramName ?? '') };
-  if (n.kind === 'jwt') return { kind: 'jwt', scheme: n.scheme.id, providers: providerNames(n.scheme), scopes: n.scopes };
+  if (n.kind === 'keys')
+    return {
+      kind: 'key',
+      scheme: n.scheme.id,
+      in: n.scheme.in ?? 'header',
+      name:
+        n.scheme.in === 'header' || n.scheme.in === undefined
+          ? (n.scheme.paramName ?? '').toLowerCase()
+          : (n.scheme.paramName ?? ''),
+    };
+  if (n.kind === 'jwt')
+    return { kind: 'jwt', scheme: n.scheme.id, providers: providerNames(n.scheme), scopes: n.scopes };
   return { kind: 'basic', scheme: n.scheme.id };
 }
 
 function luaKeySource(s: SecurityScheme): LuaKeySourceView {
   const source = secretOf(s);
-  return { scheme: luaString(s.id), file: 'file' in source ? luaString(source.file) : null, env: 'env' in source ? luaString(source.env) : null };
+  return {
+    scheme: luaString(s.id),
+    file: 'file' in source ? luaString(source.file) : null,
+    env: 'env' in source ? luaString(source.env) : null,
+  };
 }
 
 function secretOf(s: SecurityScheme): SecretSource {
@@ -349,7 +428,9 @@ function dataSource(source: SecretSource): DataSourceView {
 
 /** Where Envoy reads an HS256 secret as a JWKS: beside the secret file, or in a variable named after the secret's. */
 function hs256Jwks(secret: SecretSource): DataSourceView {
-  return 'file' in secret ? { filename: `${secret.file}.jwks.json`, env: null } : { filename: null, env: `${secret.env}_JWKS` };
+  return 'file' in secret
+    ? { filename: `${secret.file}.jwks.json`, env: null }
+    : { filename: null, env: `${secret.env}_JWKS` };
 }
 
 function describeSource(source: SecretSource): string {
@@ -368,7 +449,9 @@ function credentialHeaders(needs: readonly Need[]): string[] {
 
 function forbiddenChallenge(req: readonly Need[], realm: string): string {
   const scopes = [...new Set(req.flatMap((n) => n.scopes))];
-  return req.some((n) => isBearer(n.scheme)) ? `Bearer realm=${quoteHttp(realm)}, error="insufficient_scope", scope=${quoteHttp(scopes.join(' '))}` : '';
+  return req.some((n) => isBearer(n.scheme))
+    ? `Bearer realm=${quoteHttp(realm)}, error="insufficient_scope", scope=${quoteHttp(scopes.join(' '))}`
+    : '';
 }
 
 /** A Lua string literal: printable ASCII as is (quote and backslash escaped), everything else as \ddd. */

@@ -35,16 +35,25 @@ const HINTS = [
   'the field reference is at https://www.envoyproxy.io/docs/envoy/latest/api-v3/api',
 ];
 
-export async function checkEnvoyConfig(text: string, file: string, options: EnvoyCheckOptions = {}): Promise<Diagnostic[]> {
+export async function checkEnvoyConfig(
+  text: string,
+  file: string,
+  options: EnvoyCheckOptions = {},
+): Promise<Diagnostic[]> {
   // Usually there is nothing to report: read the text fast, and build the line-counted Document
   // (which costs ten times more) only when there is a problem to place, or the fast reader refuses.
-  if (quickCheckPasses(text, options.trustedRegexes)) return options.envoyBinary !== false ? runEnvoyValidate(text, file) : [];
+  if (quickCheckPasses(text, options.trustedRegexes))
+    return options.envoyBinary !== false ? runEnvoyValidate(text, file) : [];
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
     return doc.errors.map((e) => {
       const pos = lines.linePos(e.pos[0]);
-      return invalid(`${file} is not well-formed YAML: ${e.message.split('\n')[0]}`, { file, line: pos.line, column: pos.col }, e.message);
+      return invalid(
+        `${file} is not well-formed YAML: ${e.message.split('\n')[0]}`,
+        { file, line: pos.line, column: pos.col },
+        e.message,
+      );
     });
   }
   const value: unknown = doc.toJS({ maxAliasCount: 100 });
@@ -56,8 +65,13 @@ export async function checkEnvoyConfig(text: string, file: string, options: Envo
       if (p.severity === 'warning') d.severity = 'warning';
       return d;
     })
-    .sort((a, b) => (a.locations[0]!.line ?? 0) - (b.locations[0]!.line ?? 0) || (a.locations[0]!.column ?? 0) - (b.locations[0]!.column ?? 0));
-  if (options.envoyBinary !== false && !out.some((d) => d.severity === 'error')) out.push(...runEnvoyValidate(text, file));
+    .sort(
+      (a, b) =>
+        (a.locations[0]!.line ?? 0) - (b.locations[0]!.line ?? 0) ||
+        (a.locations[0]!.column ?? 0) - (b.locations[0]!.column ?? 0),
+    );
+  if (options.envoyBinary !== false && !out.some((d) => d.severity === 'error'))
+    out.push(...runEnvoyValidate(text, file));
   return out;
 }
 
@@ -93,7 +107,12 @@ export function checkEnvoyValue(value: unknown, trustedRegexes: ReadonlySet<stri
   const checker = new ProtoJsonChecker(api, {
     '.envoy.config.cluster.v3.Cluster': (v, path) => {
       if (typeof v['name'] !== 'string') return;
-      if (clusters.has(v['name'])) extra.push({ path: [...path, 'name'], message: `cluster "${v['name']}" is defined twice (also at ${formatPath(clusters.get(v['name'])!)})`, severity: 'error' });
+      if (clusters.has(v['name']))
+        extra.push({
+          path: [...path, 'name'],
+          message: `cluster "${v['name']}" is defined twice (also at ${formatPath(clusters.get(v['name'])!)})`,
+          severity: 'error',
+        });
       else clusters.set(v['name'], path);
     },
     '.envoy.config.bootstrap.v3.Bootstrap.DynamicResources': (v) => {
@@ -108,7 +127,12 @@ export function checkEnvoyValue(value: unknown, trustedRegexes: ReadonlySet<stri
     '.envoy.type.matcher.v3.RegexMatcher': (v, path) => {
       if (typeof v['regex'] === 'string' && !trustedRegexes.has(v['regex'])) {
         const error = re2Error(v['regex']);
-        if (error) extra.push({ path: [...path, 'regex'], message: `RE2 rejects the regex ${JSON.stringify(v['regex'])}: ${error}`, severity: 'error' });
+        if (error)
+          extra.push({
+            path: [...path, 'regex'],
+            message: `RE2 rejects the regex ${JSON.stringify(v['regex'])}: ${error}`,
+            severity: 'error',
+          });
       }
     },
     '.envoy.type.matcher.v3.RegexMatchAndSubstitute': (v, path) => {
@@ -119,7 +143,11 @@ export function checkEnvoyValue(value: unknown, trustedRegexes: ReadonlySet<stri
   if (!dynamicClusters) {
     for (const ref of references) {
       if (!clusters.has(ref.name)) {
-        extra.push({ path: ref.path, message: `route to cluster "${ref.name}", which static_resources.clusters does not define`, severity: 'error' });
+        extra.push({
+          path: ref.path,
+          message: `route to cluster "${ref.name}", which static_resources.clusters does not define`,
+          severity: 'error',
+        });
       }
     }
   }
@@ -134,7 +162,13 @@ function substitutionProblems(v: Record<string, unknown>, path: YamlPath): Probl
   const used = [...substitution.matchAll(/\\(\\|\d)/g)].filter((m) => m[1] !== '\\').map((m) => Number(m[1]));
   const beyond = used.filter((n) => n > groups);
   if (beyond.length === 0) return [];
-  return [{ path: [...path, 'substitution'], message: `substitution uses \\${beyond[0]} but the pattern has ${groups} capture group${groups === 1 ? '' : 's'}`, severity: 'error' }];
+  return [
+    {
+      path: [...path, 'substitution'],
+      message: `substitution uses \\${beyond[0]} but the pattern has ${groups} capture group${groups === 1 ? '' : 's'}`,
+      severity: 'error',
+    },
+  ];
 }
 
 /** Capturing groups of a regex: "(" not escaped, not in a class, not "(?:"-style (named "(?P<" counts). */
@@ -189,11 +223,23 @@ const re2Results = new Map<string, string | undefined>();
 export function formatPath(path: YamlPath): string {
   if (path.length === 0) return '(top level)';
   return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_@][A-Za-z0-9_]*$/.test(p) ? (i === 0 ? p : `.${p}`) : `[${JSON.stringify(p)}]`))
+    .map((p, i) =>
+      typeof p === 'number'
+        ? `[${p}]`
+        : /^[A-Za-z_@][A-Za-z0-9_]*$/.test(p)
+          ? i === 0
+            ? p
+            : `.${p}`
+          : `[${JSON.stringify(p)}]`,
+    )
     .join('');
 }
 
-function locate(doc: ReturnType<typeof parseDocument>, lines: LineCounter, path: YamlPath): Pick<Location, 'line' | 'column'> {
+function locate(
+  doc: ReturnType<typeof parseDocument>,
+  lines: LineCounter,
+  path: YamlPath,
+): Pick<Location, 'line' | 'column'> {
   // The deepest node that exists: a missing field points at the object that lacks it.
   for (let n = path.length; n >= 0; n--) {
     const node = doc.getIn(path.slice(0, n), true) as YamlNode | undefined;
@@ -206,7 +252,11 @@ function locate(doc: ReturnType<typeof parseDocument>, lines: LineCounter, path:
 }
 
 function invalid(message: string, location: Location, cause?: string): Diagnostic {
-  return createDiagnostic('GW_ENVOY_CONFIG_INVALID', message, { locations: [location], hints: HINTS, ...(cause ? { cause } : {}) });
+  return createDiagnostic('GW_ENVOY_CONFIG_INVALID', message, {
+    locations: [location],
+    hints: HINTS,
+    ...(cause ? { cause } : {}),
+  });
 }
 
 /** `envoy --mode validate -c <file>` when an envoy binary is on PATH; nothing otherwise. */
@@ -217,10 +267,19 @@ function runEnvoyValidate(text: string, file: string): Diagnostic[] {
   try {
     const config = join(dir, 'envoy.yaml');
     writeFileSync(config, text);
-    const run = spawnSync(binary, ['--mode', 'validate', '-c', config, '--log-level', 'error'], { encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(binary, ['--mode', 'validate', '-c', config, '--log-level', 'error'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     if (run.status === 0) return [];
     const output = `${run.stderr ?? ''}${run.stdout ?? ''}`.trim();
-    const line = output.split('\n').reverse().find((l) => l.trim() !== '') ?? (run.error?.message ?? `exit status ${String(run.status)}`);
+    const line =
+      output
+        .split('\n')
+        .reverse()
+        .find((l) => l.trim() !== '') ??
+      run.error?.message ??
+      `exit status ${String(run.status)}`;
     return [invalid(`envoy --mode validate rejects ${file}: ${line}`, { file }, output || run.error?.message)];
   } finally {
     rmSync(dir, { recursive: true, force: true });

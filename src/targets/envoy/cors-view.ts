@@ -34,7 +34,9 @@ export function planCors(routes: readonly Route[]): CorsPlan {
     if (!c) continue;
     policies.set(r.id, corsPolicy(c, methodsByPath.get(r.path)!));
     if (c.headers === null && c.credentials) {
-      notes.set(r.id, ['Envoy does not echo Access-Control-Request-Headers and "*" does not cover credentialed requests, so preflights allow no request headers beyond the CORS-safelisted ones; list them in cors.headers']);
+      notes.set(r.id, [
+        'Envoy does not echo Access-Control-Request-Headers and "*" does not cover credentialed requests, so preflights allow no request headers beyond the CORS-safelisted ones; list them in cors.headers',
+      ]);
     }
   }
   return { policies, notes };

@@ -27,11 +27,18 @@ export const envoyTarget: Target = {
       shell: (value: unknown) => shellQuote(String(value)),
     });
     const contents = templates.render('envoy.yaml', view);
-    const check = await checkEnvoyConfig(contents, ENVOY_CONFIG_FILE, { trustedRegexes: new Set(gateway.routes.map((r) => r.match.regex)) });
+    const check = await checkEnvoyConfig(contents, ENVOY_CONFIG_FILE, {
+      trustedRegexes: new Set(gateway.routes.map((r) => r.match.regex)),
+    });
     const files: RenderedFile[] = [{ path: ENVOY_CONFIG_FILE, contents }];
     // Neither file holds a secret: the script reads them where Envoy runs.
-    if (view.rateLimitConfig) files.push({ path: RATE_LIMIT_CONFIG_FILE, contents: templates.render('ratelimit-config.yaml', view.rateLimitConfig) });
-    if (view.hs256.length > 0) files.push({ path: HS256_SCRIPT_FILE, contents: templates.render('hs256-jwks.sh', view), mode: 0o755 });
+    if (view.rateLimitConfig)
+      files.push({
+        path: RATE_LIMIT_CONFIG_FILE,
+        contents: templates.render('ratelimit-config.yaml', view.rateLimitConfig),
+      });
+    if (view.hs256.length > 0)
+      files.push({ path: HS256_SCRIPT_FILE, contents: templates.render('hs256-jwks.sh', view), mode: 0o755 });
     return { files, diagnostics: [...diagnostics, ...check] };
   },
   prepare() {

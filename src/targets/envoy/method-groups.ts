@@ -37,7 +37,13 @@ export function groupRoutesByPath(routes: readonly Route[]): PathGroup[] {
   for (const r of routes) {
     let g = groups.get(r.match.regex);
     if (!g) {
-      g = { regex: r.match.regex, exactPath: r.match.kind === 'exact' ? r.path : null, segments: r.segments, params: r.params, methods: new Set() };
+      g = {
+        regex: r.match.regex,
+        exactPath: r.match.kind === 'exact' ? r.path : null,
+        segments: r.segments,
+        params: r.params,
+        methods: new Set(),
+      };
       groups.set(r.match.regex, g);
     }
     g.methods.add(r.method);
@@ -45,7 +51,10 @@ export function groupRoutesByPath(routes: readonly Route[]): PathGroup[] {
   return [...groups.values()];
 }
 
-export function buildMethodNotAllowed(groups: readonly PathGroup[]): { blocks: MethodNotAllowedBlock[]; truncated: PathGroup[] } {
+export function buildMethodNotAllowed(groups: readonly PathGroup[]): {
+  blocks: MethodNotAllowedBlock[];
+  truncated: PathGroup[];
+} {
   const blocks: MethodNotAllowedBlock[] = [];
   const truncated: PathGroup[] = [];
   const candidates = laterCandidates(groups);
@@ -105,9 +114,14 @@ function laterCandidates(groups: readonly PathGroup[]): (i: number) => number[] 
     if (key.includes(WILD)) return byLength.get(g.segments.length)!.filter((j) => j > i);
     // Each leading literal matches that literal, or a wildcard, in a later group: 2^KEY_SEGMENTS buckets at most.
     let combos: string[][] = [[]];
-    for (const lit of key) combos = combos.flatMap((c) => [[...c, lit], [...c, WILD]]);
+    for (const lit of key)
+      combos = combos.flatMap((c) => [
+        [...c, lit],
+        [...c, WILD],
+      ]);
     const found: number[] = [];
-    for (const c of combos) for (const j of byKey.get(`${g.segments.length}\u0001${c.join('\u0001')}`) ?? []) if (j > i) found.push(j);
+    for (const c of combos)
+      for (const j of byKey.get(`${g.segments.length}\u0001${c.join('\u0001')}`) ?? []) if (j > i) found.push(j);
     return found.sort((a, b) => a - b);
   };
 }
@@ -151,14 +165,20 @@ const facts = new WeakMap<PathGroup, SegmentFacts[]>();
 function factsOf(g: PathGroup): SegmentFacts[] {
   let f = facts.get(g);
   if (!f) {
-    f = g.segments.map((s) => ({ literal: literalOf(s), values: valuesOf(s, g.params), regex: segmentRegex(s, g.params) }));
+    f = g.segments.map((s) => ({
+      literal: literalOf(s),
+      values: valuesOf(s, g.params),
+      regex: segmentRegex(s, g.params),
+    }));
     facts.set(g, f);
   }
   return f;
 }
 
 function literalOf(s: PathSegment): string | undefined {
-  return s.parts.every((p) => 'literal' in p) ? s.parts.map((p) => ('literal' in p ? p.literal : '')).join('') : undefined;
+  return s.parts.every((p) => 'literal' in p)
+    ? s.parts.map((p) => ('literal' in p ? p.literal : '')).join('')
+    : undefined;
 }
 
 /** The finite values of a bare enum parameter segment, else undefined. */

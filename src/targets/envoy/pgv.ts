@@ -7,7 +7,20 @@ import type { EnumDescriptor, Rules } from './api-descriptors.js';
  * JSON-shaped (proto3 JSON), so a duration is checked from its "1.5s" form. The rules of each
  * field come merged from its option statements (api-descriptors.ts).
  */
-const NUMERIC = new Set(['double', 'float', 'int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64', 'fixed32', 'fixed64', 'sfixed32', 'sfixed64']);
+const NUMERIC = new Set([
+  'double',
+  'float',
+  'int32',
+  'int64',
+  'uint32',
+  'uint64',
+  'sint32',
+  'sint64',
+  'fixed32',
+  'fixed64',
+  'sfixed32',
+  'sfixed64',
+]);
 const HEADER_NAME = /^:?[0-9a-zA-Z!#$%&'*+\-.^_|~`]+$/;
 const HEADER_VALUE = /^[^\u0000-\u0008\u000A-\u001F\u007F]*$/;
 
@@ -18,14 +31,18 @@ export function checkRules(rules: Rules, kind: string, value: unknown, enumType:
   if (r['ignore_empty'] === true && isEmpty(value)) return [];
   if (kind === 'string' && typeof value === 'string') return stringRules(r, value);
   if (NUMERIC.has(kind)) return numberRules(r, Number(value), (n) => String(n));
-  if (kind === 'duration' && typeof value === 'string') return numberRules(r, durationSeconds(value), (n) => `${n}s`, true);
+  if (kind === 'duration' && typeof value === 'string')
+    return numberRules(r, durationSeconds(value), (n) => `${n}s`, true);
   if (kind === 'repeated' && Array.isArray(value)) return sizeRules(r, value.length, 'min_items', 'max_items', 'item');
-  if (kind === 'map' && value && typeof value === 'object') return sizeRules(r, Object.keys(value).length, 'min_pairs', 'max_pairs', 'entry');
+  if (kind === 'map' && value && typeof value === 'object')
+    return sizeRules(r, Object.keys(value).length, 'min_pairs', 'max_pairs', 'entry');
   if (kind === 'enum' && enumType) {
     const number = typeof value === 'string' ? enumType.values[value] : (value as number);
-    if (r['defined_only'] === true && number !== undefined && !Object.values(enumType.values).includes(number)) return [`${String(value)} is not a defined value of ${enumType.name}`];
+    if (r['defined_only'] === true && number !== undefined && !Object.values(enumType.values).includes(number))
+      return [`${String(value)} is not a defined value of ${enumType.name}`];
     const allowed = asArray(r['in']);
-    if (allowed.length > 0 && number !== undefined && !allowed.includes(number)) return [`${String(value)} is not one of the allowed values`];
+    if (allowed.length > 0 && number !== undefined && !allowed.includes(number))
+      return [`${String(value)} is not one of the allowed values`];
   }
   if (kind === 'bool' && r['const'] !== undefined && value !== r['const']) return [`must be ${String(r['const'])}`];
   return [];
@@ -34,18 +51,24 @@ export function checkRules(rules: Rules, kind: string, value: unknown, enumType:
 function stringRules(r: Record<string, unknown>, s: string): string[] {
   const out: string[] = [];
   const len = [...s].length;
-  if (typeof r['min_len'] === 'number' && len < r['min_len']) out.push(r['min_len'] === 1 ? 'must not be empty' : `must be at least ${r['min_len']} characters long`);
-  if (typeof r['max_len'] === 'number' && len > r['max_len']) out.push(`must be at most ${r['max_len']} characters long`);
-  if (typeof r['min_bytes'] === 'number' && Buffer.byteLength(s) < r['min_bytes']) out.push(`must be at least ${r['min_bytes']} bytes long`);
-  if (typeof r['max_bytes'] === 'number' && Buffer.byteLength(s) > r['max_bytes']) out.push(`must be at most ${r['max_bytes']} bytes long`);
+  if (typeof r['min_len'] === 'number' && len < r['min_len'])
+    out.push(r['min_len'] === 1 ? 'must not be empty' : `must be at least ${r['min_len']} characters long`);
+  if (typeof r['max_len'] === 'number' && len > r['max_len'])
+    out.push(`must be at most ${r['max_len']} characters long`);
+  if (typeof r['min_bytes'] === 'number' && Buffer.byteLength(s) < r['min_bytes'])
+    out.push(`must be at least ${r['min_bytes']} bytes long`);
+  if (typeof r['max_bytes'] === 'number' && Buffer.byteLength(s) > r['max_bytes'])
+    out.push(`must be at most ${r['max_bytes']} bytes long`);
   if (typeof r['prefix'] === 'string' && !s.startsWith(r['prefix'])) out.push(`must start with "${r['prefix']}"`);
   if (typeof r['const'] === 'string' && s !== r['const']) out.push(`must be "${r['const']}"`);
   const allowed = asArray(r['in']);
-  if (allowed.length > 0 && !allowed.includes(s)) out.push(`"${s}" is not one of ${allowed.map((a) => `"${String(a)}"`).join(', ')}`);
+  if (allowed.length > 0 && !allowed.includes(s))
+    out.push(`"${s}" is not one of ${allowed.map((a) => `"${String(a)}"`).join(', ')}`);
   if (asArray(r['not_in']).includes(s)) out.push(`"${s}" is not allowed here`);
   const known = r['well_known_regex'];
   const strict = r['strict'] !== false;
-  if (known === 'HTTP_HEADER_NAME' && strict && s !== '' && !HEADER_NAME.test(s)) out.push(`"${s}" is not a valid HTTP header name`);
+  if (known === 'HTTP_HEADER_NAME' && strict && s !== '' && !HEADER_NAME.test(s))
+    out.push(`"${s}" is not a valid HTTP header name`);
   if (known === 'HTTP_HEADER_VALUE' && strict && !HEADER_VALUE.test(s)) out.push(`is not a valid HTTP header value`);
   return out;
 }
@@ -93,5 +116,11 @@ function asArray(v: unknown): unknown[] {
 }
 
 function isEmpty(v: unknown): boolean {
-  return v === '' || v === 0 || v === false || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && v !== null && Object.keys(v).length === 0);
+  return (
+    v === '' ||
+    v === 0 ||
+    v === false ||
+    (Array.isArray(v) && v.length === 0) ||
+    (typeof v === 'object' && v !== null && Object.keys(v).length === 0)
+  );
 }

@@ -49,7 +49,11 @@ interface FieldIndex {
   names: string[];
 }
 
-const WELL_KNOWN = new Set(['Duration', 'Timestamp', 'FieldMask', 'Struct', 'ListValue', 'Value', 'Any', 'Empty'].map((n) => `.google.protobuf.${n}`));
+const WELL_KNOWN = new Set(
+  ['Duration', 'Timestamp', 'FieldMask', 'Struct', 'ListValue', 'Value', 'Any', 'Empty'].map(
+    (n) => `.google.protobuf.${n}`,
+  ),
+);
 
 export class ProtoJsonChecker {
   readonly problems: Problem[] = [];
@@ -89,7 +93,8 @@ export class ProtoJsonChecker {
         const close = suggestClosest(key, names);
         this.fail(`unknown field "${key}" in ${shortName(typeName)}${close ? ` (did you mean "${close}"?)` : ''}`);
       } else {
-        if (seen.has(field.name)) this.fail(`field "${field.name}" is set twice (as "${seen.get(field.name)}" and "${key}")`);
+        if (seen.has(field.name))
+          this.fail(`field "${field.name}" is set twice (as "${seen.get(field.name)}" and "${key}")`);
         seen.set(field.name, key);
         if (field.deprecated) this.warn(`field "${key}" of ${shortName(typeName)} is deprecated`);
         if (v !== null) this.checkField(field, v);
@@ -98,8 +103,12 @@ export class ProtoJsonChecker {
     }
     for (const oneof of type.oneofs) {
       const set = oneof.fields.filter((f) => seen.has(f) && value[seen.get(f)!] !== null);
-      if (set.length > 1) this.fail(`only one of ${set.map((f) => `"${f}"`).join(', ')} may be set (oneof ${oneof.name} of ${shortName(typeName)})`);
-      if (set.length === 0 && oneof.required) this.fail(`one of ${oneof.fields.map((f) => `"${f}"`).join(', ')} is required in ${shortName(typeName)}`);
+      if (set.length > 1)
+        this.fail(
+          `only one of ${set.map((f) => `"${f}"`).join(', ')} may be set (oneof ${oneof.name} of ${shortName(typeName)})`,
+        );
+      if (set.length === 0 && oneof.required)
+        this.fail(`one of ${oneof.fields.map((f) => `"${f}"`).join(', ')} is required in ${shortName(typeName)}`);
     }
     // protoc-gen-validate: absent fields are checked as their defaults (what Envoy's validation sees).
     for (const field of type.fields) {
@@ -135,7 +144,8 @@ export class ProtoJsonChecker {
       const keyType = field.mapKey;
       for (const [k, v] of Object.entries(value)) {
         path.push(k);
-        if (keyType !== 'string' && keyType !== 'bool' && !/^-?\d+$/.test(k)) this.fail(`map key "${k}" is not a ${keyType}`);
+        if (keyType !== 'string' && keyType !== 'bool' && !/^-?\d+$/.test(k))
+          this.fail(`map key "${k}" is not a ${keyType}`);
         if (v !== null) this.checkValue(field, v, undefined);
         path.pop();
       }
@@ -162,7 +172,8 @@ export class ProtoJsonChecker {
       this.checkMessage(field.type, value);
       const wrapped = WRAPPERS[field.type];
       if (rules && wrapped && value !== null) this.problemsFrom(checkRules(rules, wrapped, value, undefined));
-      else if (rules && field.type === '.google.protobuf.Duration' && typeof value === 'string') this.problemsFrom(checkRules(rules, 'duration', value, undefined));
+      else if (rules && field.type === '.google.protobuf.Duration' && typeof value === 'string')
+        this.problemsFrom(checkRules(rules, 'duration', value, undefined));
       return;
     }
     if (field.kind === 'enum') {
@@ -170,7 +181,9 @@ export class ProtoJsonChecker {
       if (typeof value === 'string') {
         if (!Object.prototype.hasOwnProperty.call(enumType.values, value)) {
           const close = suggestClosest(value, Object.keys(enumType.values));
-          this.fail(`"${value}" is not a value of ${shortName(field.type)}${close ? ` (did you mean "${close}"?)` : `; one of ${Object.keys(enumType.values).join(', ')}`}`);
+          this.fail(
+            `"${value}" is not a value of ${shortName(field.type)}${close ? ` (did you mean "${close}"?)` : `; one of ${Object.keys(enumType.values).join(', ')}`}`,
+          );
         }
       } else if (!Number.isInteger(value)) this.fail(`expects a ${shortName(field.type)} name, not ${describe(value)}`);
       if (rules) this.problemsFrom(checkRules(rules, 'enum', value, enumType));
@@ -186,7 +199,12 @@ export class ProtoJsonChecker {
   }
 
   private checkAbsent(field: FieldDescriptor, rules: Rules): void {
-    if (rules['message']?.['required'] === true || rules['any']?.['required'] === true || rules['duration']?.['required'] === true || rules['timestamp']?.['required'] === true) {
+    if (
+      rules['message']?.['required'] === true ||
+      rules['any']?.['required'] === true ||
+      rules['duration']?.['required'] === true ||
+      rules['timestamp']?.['required'] === true
+    ) {
       this.fail(`required field "${field.name}" is missing`);
       return;
     }
@@ -196,7 +214,13 @@ export class ProtoJsonChecker {
     }
     if (field.kind === 'message') return;
     const enumType = field.kind === 'enum' ? this.api.enums[field.type] : undefined;
-    const zero = enumType ? 0 : field.type === 'string' || field.type === 'bytes' ? '' : field.type === 'bool' ? false : 0;
+    const zero = enumType
+      ? 0
+      : field.type === 'string' || field.type === 'bytes'
+        ? ''
+        : field.type === 'bool'
+          ? false
+          : 0;
     this.problemsFrom(checkRules(rules, enumType ? 'enum' : field.type, zero, enumType), 'absent');
   }
 
@@ -220,7 +244,8 @@ export class ProtoJsonChecker {
         return true;
       }
       case '.google.protobuf.Timestamp':
-        if (typeof value !== 'string' || !TIMESTAMP.test(value)) this.fail(`expects an RFC 3339 timestamp, not ${describe(value)}`);
+        if (typeof value !== 'string' || !TIMESTAMP.test(value))
+          this.fail(`expects an RFC 3339 timestamp, not ${describe(value)}`);
         return true;
       case '.google.protobuf.FieldMask':
         if (typeof value !== 'string') this.fail(`expects a field mask string, not ${describe(value)}`);
@@ -234,7 +259,8 @@ export class ProtoJsonChecker {
       case '.google.protobuf.Value':
         return true;
       case '.google.protobuf.Empty':
-        if (!isObject(value) || Object.keys(value).length > 0) this.fail(`expects an empty object {}, not ${describe(value)}`);
+        if (!isObject(value) || Object.keys(value).length > 0)
+          this.fail(`expects an empty object {}, not ${describe(value)}`);
         return true;
       case '.google.protobuf.Any':
         this.checkAny(value);
@@ -288,22 +314,31 @@ export function scalarProblem(type: string, value: unknown): string | undefined 
     return undefined;
   }
   if (INT64.has(type)) {
-    const ok = (typeof value === 'number' && Number.isInteger(value)) || (typeof value === 'string' && /^-?\d+$/.test(value));
+    const ok =
+      (typeof value === 'number' && Number.isInteger(value)) || (typeof value === 'string' && /^-?\d+$/.test(value));
     if (!ok) return `expects an integer (${type}), not ${describe(value)}`;
-    if (type.startsWith('u') || type === 'fixed64') return String(value).startsWith('-') ? `${String(value)} is out of range for ${type}` : undefined;
+    if (type.startsWith('u') || type === 'fixed64')
+      return String(value).startsWith('-') ? `${String(value)} is out of range for ${type}` : undefined;
     return undefined;
   }
   switch (type) {
     case 'double':
     case 'float':
-      if (typeof value === 'number' || (typeof value === 'string' && (/^(NaN|-?Infinity)$/.test(value) || (value.trim() !== '' && !Number.isNaN(Number(value)))))) return undefined;
+      if (
+        typeof value === 'number' ||
+        (typeof value === 'string' &&
+          (/^(NaN|-?Infinity)$/.test(value) || (value.trim() !== '' && !Number.isNaN(Number(value)))))
+      )
+        return undefined;
       return `expects a number (${type}), not ${describe(value)}`;
     case 'bool':
       return typeof value === 'boolean' ? undefined : `expects true or false, not ${describe(value)}`;
     case 'string':
       return typeof value === 'string' ? undefined : `expects a string, not ${describe(value)}`;
     case 'bytes':
-      return typeof value === 'string' && /^[A-Za-z0-9+/_-]*={0,2}$/.test(value) ? undefined : `expects base64 bytes, not ${describe(value)}`;
+      return typeof value === 'string' && /^[A-Za-z0-9+/_-]*={0,2}$/.test(value)
+        ? undefined
+        : `expects base64 bytes, not ${describe(value)}`;
     default:
       return `has an unknown scalar type ${type}`;
   }

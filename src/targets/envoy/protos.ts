@@ -30,11 +30,23 @@ export interface LoadedEnvoyApi {
 }
 
 /** google/protobuf files protobufjs has built in. */
-const BUNDLED = new Set(['any', 'duration', 'empty', 'field_mask', 'struct', 'timestamp', 'wrappers'].map((n) => `google/protobuf/${n}.proto`));
+const BUNDLED = new Set(
+  ['any', 'duration', 'empty', 'field_mask', 'struct', 'timestamp', 'wrappers'].map(
+    (n) => `google/protobuf/${n}.proto`,
+  ),
+);
 const XDS_PACKAGE = '@grpc/grpc-js-xds';
 
 /** dist/envoy-api/descriptors.json of the package (this module is <package>/{src,dist}/targets/envoy/protos.*). */
-export const ENVOY_API_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'dist', 'envoy-api', 'descriptors.json');
+export const ENVOY_API_FILE = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  '..',
+  'dist',
+  'envoy-api',
+  'descriptors.json',
+);
 
 const require = createRequire(import.meta.url);
 let cachedProtos: EnvoyProtos | undefined;
@@ -50,7 +62,11 @@ export function loadEnvoyApi(): LoadedEnvoyApi {
     return cachedApi;
   }
   const protos = loadEnvoyProtos();
-  cachedApi = { api: describeEnvoyApi(protos.root, envoyApiSource(protos)), from: 'protos', loadMs: performance.now() - started };
+  cachedApi = {
+    api: describeEnvoyApi(protos.root, envoyApiSource(protos)),
+    from: 'protos',
+    loadMs: performance.now() - started,
+  };
   return cachedApi;
 }
 
@@ -66,12 +82,18 @@ function readPrecompiled(): EnvoyApi | undefined {
   } catch {
     return undefined;
   }
-  const fresh = api.format === ENVOY_API_FORMAT && api.source?.package === XDS_PACKAGE && api.source.version === xdsVersion() && api.messages && api.enums;
+  const fresh =
+    api.format === ENVOY_API_FORMAT &&
+    api.source?.package === XDS_PACKAGE &&
+    api.source.version === xdsVersion() &&
+    api.messages &&
+    api.enums;
   return fresh ? api : undefined;
 }
 
 function xdsVersion(): string {
-  return (JSON.parse(readFileSync(require.resolve(`${XDS_PACKAGE}/package.json`), 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(require.resolve(`${XDS_PACKAGE}/package.json`), 'utf8')) as { version: string })
+    .version;
 }
 
 /** The .proto files parsed and resolved with protobufjs (once per process): the source of the descriptors. */
@@ -80,7 +102,9 @@ export function loadEnvoyProtos(): EnvoyProtos {
   const started = performance.now();
   const deps = join(dirname(require.resolve(XDS_PACKAGE)), '..', '..', 'deps');
   const protobufDir = dirname(require.resolve('protobufjs/package.json'));
-  const includeDirs = ['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate'].map((d) => join(deps, d)).concat(protobufDir);
+  const includeDirs = ['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate']
+    .map((d) => join(deps, d))
+    .concat(protobufDir);
   const locate = (file: string): string | undefined => includeDirs.map((d) => join(d, file)).find((p) => existsSync(p));
 
   const importsOf = new Map<string, string[] | null>();
@@ -90,7 +114,9 @@ export function loadEnvoyProtos(): EnvoyProtos {
     let imports = importsOf.get(file);
     if (imports === undefined) {
       const path = locate(file);
-      imports = path ? [...readFileSync(path, 'utf8').matchAll(/^import\s+(?:public\s+|weak\s+)?"([^"]+)";/gm)].map((m) => m[1]!) : null;
+      imports = path
+        ? [...readFileSync(path, 'utf8').matchAll(/^import\s+(?:public\s+|weak\s+)?"([^"]+)";/gm)].map((m) => m[1]!)
+        : null;
       importsOf.set(file, imports);
     }
     return imports !== null && imports.every((i) => loadable(i, seen));
@@ -107,6 +133,11 @@ export function loadEnvoyProtos(): EnvoyProtos {
   // Imports resolve against the include folders, as protoc's -I would; protobufjs' built-ins win for google/protobuf.
   root.resolvePath = (_origin, target) => locate(target) ?? target;
   root.loadSync(files, { keepCase: true });
-  cachedProtos = { root, files: files.length, skipped: all.filter((f) => !files.includes(f)), loadMs: performance.now() - started };
+  cachedProtos = {
+    root,
+    files: files.length,
+    skipped: all.filter((f) => !files.includes(f)),
+    loadMs: performance.now() - started,
+  };
   return cachedProtos;
 }

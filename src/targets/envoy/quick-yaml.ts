@@ -16,7 +16,10 @@ import { createRequire } from 'node:module';
 export type QuickYaml = (text: string) => unknown;
 
 interface JsYamlType {
-  new (tag: string, options: { kind: 'scalar'; resolve: (data: string | null) => boolean; construct: (data: string | null) => unknown }): object;
+  new (
+    tag: string,
+    options: { kind: 'scalar'; resolve: (data: string | null) => boolean; construct: (data: string | null) => unknown },
+  ): object;
 }
 interface JsYaml {
   Type: JsYamlType;
@@ -42,14 +45,29 @@ export function loadQuickYaml(): QuickYaml | null {
 /** `yaml`'s core schema (yaml/dist/schema/core): null, bool, int (decimal, 0o, 0x), float, in that order. */
 function coreSchema(jsYaml: JsYaml): object {
   const scalar = (tag: string, test: RegExp, construct: (s: string) => unknown) =>
-    new jsYaml.Type(`tag:yaml.org,2002:${tag}`, { kind: 'scalar', resolve: (s) => test.test(s ?? ''), construct: (s) => construct(s ?? '') });
+    new jsYaml.Type(`tag:yaml.org,2002:${tag}`, {
+      kind: 'scalar',
+      resolve: (s) => test.test(s ?? ''),
+      construct: (s) => construct(s ?? ''),
+    });
   return jsYaml.FAILSAFE_SCHEMA.extend({
     implicit: [
       scalar('null', /^(?:~|[Nn]ull|NULL)?$/, () => null),
       scalar('bool', /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (s) => s[0] === 't' || s[0] === 'T'),
-      scalar('int', /^(?:0o[0-7]+|[-+]?[0-9]+|0x[0-9a-fA-F]+)$/, (s) => (s.startsWith('0o') ? parseInt(s.slice(2), 8) : s.startsWith('0x') ? parseInt(s.slice(2), 16) : parseInt(s, 10))),
-      scalar('float', /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+|[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*))$/, (s) =>
-        /^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$/.test(s) ? (s.slice(-3).toLowerCase() === 'nan' ? NaN : s[0] === '-' ? -Infinity : Infinity) : parseFloat(s),
+      scalar('int', /^(?:0o[0-7]+|[-+]?[0-9]+|0x[0-9a-fA-F]+)$/, (s) =>
+        s.startsWith('0o') ? parseInt(s.slice(2), 8) : s.startsWith('0x') ? parseInt(s.slice(2), 16) : parseInt(s, 10),
+      ),
+      scalar(
+        'float',
+        /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+|[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*))$/,
+        (s) =>
+          /^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$/.test(s)
+            ? s.slice(-3).toLowerCase() === 'nan'
+              ? NaN
+              : s[0] === '-'
+                ? -Infinity
+                : Infinity
+            : parseFloat(s),
       ),
     ],
   });

@@ -66,7 +66,12 @@ export interface RateLimitPlan {
 export const RATE_LIMIT_CLUSTER = 'ratelimit:service';
 /** envoyproxy/ratelimit's default gRPC port. */
 export const RATE_LIMIT_SERVICE = { address: '127.0.0.1', port: 8081 };
-const UNITS: [string, number][] = [['day', 86_400_000], ['hour', 3_600_000], ['minute', 60_000], ['second', 1000]];
+const UNITS: [string, number][] = [
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+  ['second', 1000],
+];
 
 export function planRateLimits(gateway: Gateway): RateLimitPlan {
   const notes = new Map<string, string[]>();
@@ -74,14 +79,24 @@ export function planRateLimits(gateway: Gateway): RateLimitPlan {
   const limited = gateway.routes.filter((r) => r.settings.rateLimit !== null);
   const routes = new Map<string, RouteRateLimitView>();
   const sharers = new Map<string, number>();
-  for (const r of limited) sharers.set(r.settings.rateLimit!.counter, (sharers.get(r.settings.rateLimit!.counter) ?? 0) + 1);
+  for (const r of limited)
+    sharers.set(r.settings.rateLimit!.counter, (sharers.get(r.settings.rateLimit!.counter) ?? 0) + 1);
   const store = gateway.rateLimitStore;
 
   if (store.kind === 'memory') {
     for (const r of limited) {
       const rl = r.settings.rateLimit!;
-      routes.set(r.id, { local: { requests: rl.requests, fillInterval: envoyDuration(rl.windowMs), retryAfter: String(Math.max(1, Math.ceil(rl.windowMs / 1000))) }, global: null });
-      const what = [`local_ratelimit keeps one token bucket for all clients of the route (gw counts per ${keyLabel(rl)})`];
+      routes.set(r.id, {
+        local: {
+          requests: rl.requests,
+          fillInterval: envoyDuration(rl.windowMs),
+          retryAfter: String(Math.max(1, Math.ceil(rl.windowMs / 1000))),
+        },
+        global: null,
+      });
+      const what = [
+        `local_ratelimit keeps one token bucket for all clients of the route (gw counts per ${keyLabel(rl)})`,
+      ];
       if ((sharers.get(rl.counter) ?? 0) > 1) what.push(`and apart from the other routes of counter "${rl.counter}"`);
       note(r, what.join(' '));
     }
@@ -97,16 +112,27 @@ export function planRateLimits(gateway: Gateway): RateLimitPlan {
       continue;
     }
     const { unit, requests, exact } = unitOf(rl);
-    if (!exact) note(r, `the rate limit service counts per ${unit}, so ${rl.requests} per ${envoyDuration(rl.windowMs)} becomes ${requests} per ${unit}`);
+    if (!exact)
+      note(
+        r,
+        `the rate limit service counts per ${unit}, so ${rl.requests} per ${envoyDuration(rl.windowMs)} becomes ${requests} per ${unit}`,
+      );
     const id = `${rl.counter}\u0000${rl.windowMs}\u0000${keyLabel(rl)}`;
     const first = limits.get(id);
     if (!first) limits.set(id, { route: r, unit, requests });
-    else if (first.requests !== requests) note(r, `shares counter "${rl.counter}" with ${first.route.id}, and the rate limit service holds one limit per counter, ${first.requests} per ${unit}`);
+    else if (first.requests !== requests)
+      note(
+        r,
+        `shares counter "${rl.counter}" with ${first.route.id}, and the rate limit service holds one limit per counter, ${first.requests} per ${unit}`,
+      );
     routes.set(r.id, { local: null, global: rateLimitActions(r, rl) });
   }
   const view: RateLimitView = {
     local: false,
-    global: limits.size > 0 ? { domain, cluster: RATE_LIMIT_CLUSTER, failClosed: store.failMode === 'closed', timeout: '0.500s' } : null,
+    global:
+      limits.size > 0
+        ? { domain, cluster: RATE_LIMIT_CLUSTER, failClosed: store.failMode === 'closed', timeout: '0.500s' }
+        : null,
   };
   return { view, routes, config: limits.size > 0 ? rateLimitConfig(domain, [...limits.values()]) : null, notes };
 }
@@ -116,7 +142,11 @@ function keyLabel(rl: RateLimit): string {
 }
 
 /** The service's unit for a window: exact for 1 s, 1 min, 1 h, 1 day; otherwise the largest unit that divides it (or seconds), the limit scaled. */
-export function unitOf(rl: Pick<RateLimit, 'requests' | 'windowMs'>): { unit: string; requests: number; exact: boolean } {
+export function unitOf(rl: Pick<RateLimit, 'requests' | 'windowMs'>): {
+  unit: string;
+  requests: number;
+  exact: boolean;
+} {
   const same = UNITS.find(([, ms]) => ms === rl.windowMs);
   if (same) return { unit: same[0], requests: rl.requests, exact: true };
   const [unit, ms] = UNITS.find(([, ms]) => rl.windowMs % ms === 0) ?? ['second', 1000];
@@ -127,7 +157,8 @@ export function unitOf(rl: Pick<RateLimit, 'requests' | 'windowMs'>): { unit: st
 function keyHeader(r: Route, rl: RateLimit): string | null {
   if (rl.key.kind === 'header') return rl.key.name.toLowerCase();
   // On a public route nobody is authenticated: gw counts by client address.
-  if (rl.key.kind === 'consumer' && r.settings.auth.enforce && r.security.length > 0) return r.settings.auth.consumerHeader.toLowerCase();
+  if (rl.key.kind === 'consumer' && r.settings.auth.enforce && r.security.length > 0)
+    return r.settings.auth.consumerHeader.toLowerCase();
   return null;
 }
 
@@ -142,11 +173,27 @@ function rateLimitActions(r: Route, rl: RateLimit): unknown {
   return [
     { actions: [...base, { request_headers: { header_name: header, descriptor_key: key } }] },
     // Only a request without the header produces this one: counted by its address instead.
-    { actions: [...base, { header_value_match: { descriptor_key: `${key}_absent`, descriptor_value: 'true', expect_match: false, headers: [{ name: header, present_match: true }] } }, { remote_address: {} }] },
+    {
+      actions: [
+        ...base,
+        {
+          header_value_match: {
+            descriptor_key: `${key}_absent`,
+            descriptor_value: 'true',
+            expect_match: false,
+            headers: [{ name: header, present_match: true }],
+          },
+        },
+        { remote_address: {} },
+      ],
+    },
   ];
 }
 
-function rateLimitConfig(domain: string, limits: { route: Route; unit: string; requests: number }[]): RateLimitConfigView {
+function rateLimitConfig(
+  domain: string,
+  limits: { route: Route; unit: string; requests: number }[],
+): RateLimitConfigView {
   const counters = new Map<string, Map<string, { comment: string; entries: RateLimitEntryView[] }>>();
   for (const { route: r, unit, requests } of limits) {
     const rl = r.settings.rateLimit!;
@@ -154,20 +201,36 @@ function rateLimitConfig(domain: string, limits: { route: Route; unit: string; r
     let windows = counters.get(rl.counter);
     if (!windows) counters.set(rl.counter, (windows = new Map()));
     let w = windows.get(window);
-    if (!w) windows.set(window, (w = { comment: `${rl.requests} requests per ${window} (${r.id} and every route of this counter and window)`, entries: [] }));
+    if (!w)
+      windows.set(
+        window,
+        (w = {
+          comment: `${rl.requests} requests per ${window} (${r.id} and every route of this counter and window)`,
+          entries: [],
+        }),
+      );
     const limit = { unit, requests };
     const header = keyHeader(r, rl);
-    const wanted: RateLimitEntryView[] = header === null
-      ? [{ key: 'remote_address', value: null, limit, child: null }]
-      : [
-          { key: rl.key.kind === 'header' ? 'gw_header' : 'gw_consumer', value: null, limit, child: null },
-          { key: rl.key.kind === 'header' ? 'gw_header_absent' : 'gw_consumer_absent', value: 'true', limit: null, child: { key: 'remote_address', limit } },
-        ];
+    const wanted: RateLimitEntryView[] =
+      header === null
+        ? [{ key: 'remote_address', value: null, limit, child: null }]
+        : [
+            { key: rl.key.kind === 'header' ? 'gw_header' : 'gw_consumer', value: null, limit, child: null },
+            {
+              key: rl.key.kind === 'header' ? 'gw_header_absent' : 'gw_consumer_absent',
+              value: 'true',
+              limit: null,
+              child: { key: 'remote_address', limit },
+            },
+          ];
     for (const e of wanted) if (!w.entries.some((x) => x.key === e.key)) w.entries.push(e);
   }
   const sorted = <T>(m: Map<string, T>) => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return {
     domain,
-    counters: sorted(counters).map(([counter, windows]) => ({ counter, windows: sorted(windows).map(([window, w]) => ({ window, ...w })) })),
+    counters: sorted(counters).map(([counter, windows]) => ({
+      counter,
+      windows: sorted(windows).map(([window, w]) => ({ window, ...w })),
+    })),
   };
 }

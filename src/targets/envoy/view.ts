@@ -8,7 +8,15 @@ import { planAuth, type AuthView, type DataSourceView, type Hs256View, type Rout
 import { planCors, type CorsPolicyView } from './cors-view.js';
 import { envoyComment, envoyDuration, envoySubstitution, withQuery } from './escape.js';
 import { buildMethodNotAllowed, groupRoutesByPath, MAX_PARTIAL_OVERLAPS } from './method-groups.js';
-import { planRateLimits, RATE_LIMIT_CLUSTER, RATE_LIMIT_SERVICE, type LocalBucketView, type RateLimitConfigView, type RateLimitView, type RouteRateLimitView } from './rate-limit-view.js';
+import {
+  planRateLimits,
+  RATE_LIMIT_CLUSTER,
+  RATE_LIMIT_SERVICE,
+  type LocalBucketView,
+  type RateLimitConfigView,
+  type RateLimitView,
+  type RouteRateLimitView,
+} from './rate-limit-view.js';
 import { buildEnvoyEdgeView, type EnvoyEdgeView } from './edge-view.js';
 
 /**
@@ -170,19 +178,39 @@ export function buildEnvoyView(gateway: Gateway): { view: EnvoyView; diagnostics
   const rateLimits = planRateLimits(gateway);
   const cors = planCors(gateway.routes);
   const replies = localReplies(auth.routes.size > 0, cors.policies.size > 0, rateLimits.routes.size > 0);
-  const mappedStatuses = new Set(replies.flatMap((m) => (m.matchStatus !== null && m.requestHeader === null ? [m.matchStatus] : [])));
-  const routes: RouteView[] = gateway.routes.flatMap((r) => preflightRoute(r, ownHead.has(r.match.regex), cors.policies.get(r.id)));
+  const mappedStatuses = new Set(
+    replies.flatMap((m) => (m.matchStatus !== null && m.requestHeader === null ? [m.matchStatus] : [])),
+  );
+  const routes: RouteView[] = gateway.routes.flatMap((r) =>
+    preflightRoute(r, ownHead.has(r.match.regex), cors.policies.get(r.id)),
+  );
   for (const r of gateway.routes) {
     const policies = routePolicies(auth.routes.get(r.id), rateLimits.routes.get(r.id), cors.policies.get(r.id));
-    routes.push(routeView(r, ownHead.has(r.match.regex), policies, auth.routes.get(r.id)?.deny ?? null, mappedStatuses, diagnostics));
+    routes.push(
+      routeView(
+        r,
+        ownHead.has(r.match.regex),
+        policies,
+        auth.routes.get(r.id)?.deny ?? null,
+        mappedStatuses,
+        diagnostics,
+      ),
+    );
   }
   const { blocks, truncated } = buildMethodNotAllowed(groupRoutesByPath(gateway.routes));
   for (const g of truncated) {
-    diagnostics.push(inexact(gateway.routes.find((r) => r.match.regex === g.regex)!, `more than ${MAX_PARTIAL_OVERLAPS} later paths partly overlap this one, so Envoy's 405 Allow header lists only this path's methods and those of paths that contain it`));
+    diagnostics.push(
+      inexact(
+        gateway.routes.find((r) => r.match.regex === g.regex)!,
+        `more than ${MAX_PARTIAL_OVERLAPS} later paths partly overlap this one, so Envoy's 405 Allow header lists only this path's methods and those of paths that contain it`,
+      ),
+    );
   }
   for (const b of blocks) {
     routes.push({
-      comments: [`405 for ${b.group.exactPath ?? b.group.regex}${b.alsoMatching.length ? ` when the path also matches ${b.alsoMatching.join(' and ')}` : ''}`],
+      comments: [
+        `405 for ${b.group.exactPath ?? b.group.regex}${b.alsoMatching.length ? ` when the path also matches ${b.alsoMatching.join(' and ')}` : ''}`,
+      ],
       name: `405 ${b.group.regex}${b.alsoMatching.map((m) => ` & ${m}`).join('')}`,
       path: b.group.exactPath,
       regex: b.group.exactPath === null ? b.group.regex : null,
@@ -193,8 +221,15 @@ export function buildEnvoyView(gateway: Gateway): { view: EnvoyView; diagnostics
     });
   }
   for (const r of gateway.routes) {
-    const notes = [...(auth.notes.get(r.id) ?? []), ...(rateLimits.notes.get(r.id) ?? []), ...(cors.notes.get(r.id) ?? [])];
-    if (r.settings.validate) notes.push('Envoy does not check requests against the operation\'s schemas (validate: true), so invalid requests reach the upstream');
+    const notes = [
+      ...(auth.notes.get(r.id) ?? []),
+      ...(rateLimits.notes.get(r.id) ?? []),
+      ...(cors.notes.get(r.id) ?? []),
+    ];
+    if (r.settings.validate)
+      notes.push(
+        "Envoy does not check requests against the operation's schemas (validate: true), so invalid requests reach the upstream",
+      );
     if (notes.length > 0) diagnostics.push(inexact(r, notes.join('; ')));
   }
   for (const { scheme, message } of auth.schemeNotes) diagnostics.push(schemeNote(scheme, message));
@@ -202,11 +237,20 @@ export function buildEnvoyView(gateway: Gateway): { view: EnvoyView; diagnostics
   const largestBody = Math.max(0, ...bodies);
   const usedUpstreams = new Set(gateway.routes.filter((r) => r.mock === null).map((r) => r.upstream));
   const { jwksClusters, hs256, ...authFilters } = auth.view;
-  const clusters = gateway.upstreams.filter((u) => u.targets.length > 0 && usedUpstreams.has(u.id)).map((u) => clusterView(u, gateway.routes));
+  const clusters = gateway.upstreams
+    .filter((u) => u.targets.length > 0 && usedUpstreams.has(u.id))
+    .map((u) => clusterView(u, gateway.routes));
   for (const j of jwksClusters) clusters.push(urlCluster(j.name, j.url, `fetches the JWKS of ${j.scheme}`));
   if (rateLimits.view.global) {
     const { address, port } = RATE_LIMIT_SERVICE;
-    clusters.push(urlCluster(RATE_LIMIT_CLUSTER, `http://${address}:${port}`, 'the rate limit service (envoyproxy/ratelimit, gRPC) that keeps the counters in Redis', true));
+    clusters.push(
+      urlCluster(
+        RATE_LIMIT_CLUSTER,
+        `http://${address}:${port}`,
+        'the rate limit service (envoyproxy/ratelimit, gRPC) that keeps the counters in Redis',
+        true,
+      ),
+    );
   }
   const view: EnvoyView = {
     name: gateway.name,
@@ -226,7 +270,11 @@ export function buildEnvoyView(gateway: Gateway): { view: EnvoyView; diagnostics
   return { view, diagnostics };
 }
 
-function routePolicies(auth: RouteAuthView | undefined, rateLimit: RouteRateLimitView | undefined, cors: CorsPolicyView | undefined): RoutePolicyView | null {
+function routePolicies(
+  auth: RouteAuthView | undefined,
+  rateLimit: RouteRateLimitView | undefined,
+  cors: CorsPolicyView | undefined,
+): RoutePolicyView | null {
   if (!auth && !rateLimit && !cors) return null;
   return {
     cors: cors ?? null,
@@ -246,23 +294,39 @@ function preflightRoute(r: Route, pathHasHead: boolean, cors: CorsPolicyView | u
   const exact = r.match.kind === 'exact';
   const asked = methodMatch(r.method, pathHasHead);
   const body = problemBody('GW_HTTP_CORS_REJECTED', 403, 'this origin may not call this route');
-  return [{
-    comments: [`CORS preflight for ${r.id}: ${r.method} ${r.path}`].map(envoyComment),
-    name: `preflight ${r.id}`,
-    path: exact ? r.path : null,
-    regex: exact ? null : r.match.regex,
-    headers: [
-      { name: ':method', exact: 'OPTIONS', regex: null, present: false },
-      { ...asked, name: 'access-control-request-method' },
-      { name: 'origin', exact: null, regex: null, present: true },
-    ],
-    proxy: null,
-    direct: { status: 403, body, headers: [{ name: 'content-type', value: 'application/problem+json' }, { name: 'cache-control', value: 'no-store' }] },
-    policies: routePolicies(undefined, undefined, cors),
-  }];
+  return [
+    {
+      comments: [`CORS preflight for ${r.id}: ${r.method} ${r.path}`].map(envoyComment),
+      name: `preflight ${r.id}`,
+      path: exact ? r.path : null,
+      regex: exact ? null : r.match.regex,
+      headers: [
+        { name: ':method', exact: 'OPTIONS', regex: null, present: false },
+        { ...asked, name: 'access-control-request-method' },
+        { name: 'origin', exact: null, regex: null, present: true },
+      ],
+      proxy: null,
+      direct: {
+        status: 403,
+        body,
+        headers: [
+          { name: 'content-type', value: 'application/problem+json' },
+          { name: 'cache-control', value: 'no-store' },
+        ],
+      },
+      policies: routePolicies(undefined, undefined, cors),
+    },
+  ];
 }
 
-function routeView(r: Route, pathHasHead: boolean, policies: RoutePolicyView | null, deny: { challenge: string } | null, mapped: ReadonlySet<number>, diagnostics: Diagnostic[]): RouteView {
+function routeView(
+  r: Route,
+  pathHasHead: boolean,
+  policies: RoutePolicyView | null,
+  deny: { challenge: string } | null,
+  mapped: ReadonlySet<number>,
+  diagnostics: Diagnostic[],
+): RouteView {
   const exact = r.match.kind === 'exact';
   const headers = [methodMatch(r.method, pathHasHead)];
   const base = {
@@ -275,15 +339,39 @@ function routeView(r: Route, pathHasHead: boolean, policies: RoutePolicyView | n
   };
   if (deny) {
     // Every requirement needs something nothing checks: refused, as gw serve refuses it.
-    const body = problemBody('GW_HTTP_UNAUTHORIZED', 401, 'no credentials this gateway checks can meet this operation\'s security');
-    const denyHeaders = [{ name: 'content-type', value: 'application/problem+json' }, { name: 'cache-control', value: 'no-store' }];
+    const body = problemBody(
+      'GW_HTTP_UNAUTHORIZED',
+      401,
+      "no credentials this gateway checks can meet this operation's security",
+    );
+    const denyHeaders = [
+      { name: 'content-type', value: 'application/problem+json' },
+      { name: 'cache-control', value: 'no-store' },
+    ];
     if (deny.challenge !== '') denyHeaders.push({ name: 'www-authenticate', value: deny.challenge });
-    return { ...base, policies: policies && { ...policies, jwtRequirement: null, basicUsers: null, lua: null, rbac: null, removeHeaders: [] }, proxy: null, direct: { status: 401, body, headers: denyHeaders } };
+    return {
+      ...base,
+      policies: policies && {
+        ...policies,
+        jwtRequirement: null,
+        basicUsers: null,
+        lua: null,
+        rbac: null,
+        removeHeaders: [],
+      },
+      proxy: null,
+      direct: { status: 401, body, headers: denyHeaders },
+    };
   }
   if (r.mock !== null) {
     const first = r.mock[0];
     if (first && mapped.has(first.status)) {
-      diagnostics.push(inexact(r, `its mock answer has status ${first.status}, which Envoy's local reply mapping turns into a gw problem+json body`));
+      diagnostics.push(
+        inexact(
+          r,
+          `its mock answer has status ${first.status}, which Envoy's local reply mapping turns into a gw problem+json body`,
+        ),
+      );
     }
     return { ...base, proxy: null, direct: mockDirect(first) };
   }
@@ -292,7 +380,8 @@ function routeView(r: Route, pathHasHead: boolean, policies: RoutePolicyView | n
 
 /** HEAD is served by the GET route unless the path has a HEAD route of its own (gw serve's rule). */
 function methodMatch(method: HttpMethod, pathHasHead: boolean): HeaderMatchView {
-  if (method === 'GET' && !pathHasHead) return { name: ':method', exact: null, regex: '^(?:GET|HEAD)$', present: false };
+  if (method === 'GET' && !pathHasHead)
+    return { name: ':method', exact: null, regex: '^(?:GET|HEAD)$', present: false };
   return { name: ':method', exact: method, regex: null, present: false };
 }
 
@@ -305,7 +394,10 @@ function proxyView(r: Route): ProxyView {
     prefixRewrite: exact && !same ? r.upstreamPath : null,
     regexRewrite: !exact && !same ? { pattern: r.match.regex, substitution: rewriteSubstitution(r) } : null,
     autoHostRewrite: !r.settings.preserveHost,
-    retry: IDEMPOTENT.has(r.method) && r.settings.retries > 0 ? { retryOn: 'connect-failure,reset', numRetries: r.settings.retries } : null,
+    retry:
+      IDEMPOTENT.has(r.method) && r.settings.retries > 0
+        ? { retryOn: 'connect-failure,reset', numRetries: r.settings.retries }
+        : null,
     maxRequestBytes: r.settings.maxBodyBytes,
   };
 }
@@ -336,7 +428,14 @@ function problemBody(code: Code, status: number, detail: string): string {
 function mockDirect(m: MockResponse | undefined): DirectView {
   if (!m) {
     const body = problemBody('GW_HTTP_BAD_REQUEST', 400, 'this operation documents no response');
-    return { status: 400, body, headers: [{ name: 'content-type', value: 'application/problem+json' }, { name: 'cache-control', value: 'no-store' }] };
+    return {
+      status: 400,
+      body,
+      headers: [
+        { name: 'content-type', value: 'application/problem+json' },
+        { name: 'cache-control', value: 'no-store' },
+      ],
+    };
   }
   const headers = [{ name: 'x-gw-mock', value: 'true' }];
   if (m.contentType !== null) headers.unshift({ name: 'content-type', value: m.contentType });
@@ -349,28 +448,104 @@ function problemType(code: Code): string {
 
 /** The local reply mappers, first match wins; those of the policies only when some route has them. */
 function localReplies(auth: boolean, cors: boolean, rateLimit: boolean): LocalReplyView[] {
-  const reply = (comment: string, flags: string[] | null, matchStatus: number | null, code: Code, detail: string, requestHeader: string | null = null): LocalReplyView => {
+  const reply = (
+    comment: string,
+    flags: string[] | null,
+    matchStatus: number | null,
+    code: Code,
+    detail: string,
+    requestHeader: string | null = null,
+  ): LocalReplyView => {
     const info = CODES[code] as { title: string; status?: number };
-    return { comment, flags, matchStatus, requestHeader, status: info.status!, code, type: problemType(code), title: info.title, detail };
+    return {
+      comment,
+      flags,
+      matchStatus,
+      requestHeader,
+      status: info.status!,
+      code,
+      type: problemType(code),
+      title: info.title,
+      detail,
+    };
   };
   return [
     reply('no route matched (Envoy: NR)', ['NR'], null, 'GW_HTTP_NOT_FOUND', 'no route matches this path'),
-    reply('no healthy target, or too many requests queued (UH, UO)', ['UH', 'UO'], null, 'GW_HTTP_NO_HEALTHY_UPSTREAM', 'no healthy target for this service'),
-    reply('the upstream did not answer in time (UT)', ['UT'], null, 'GW_HTTP_UPSTREAM_TIMEOUT', 'the service did not answer in time'),
-    reply('connection refused, reset or failed; retries used up (UF, URX, UC, UR, UPE)', ['UF', 'URX', 'UC', 'UR', 'UPE'], null, 'GW_HTTP_UPSTREAM_FAILED', 'the service could not be reached'),
+    reply(
+      'no healthy target, or too many requests queued (UH, UO)',
+      ['UH', 'UO'],
+      null,
+      'GW_HTTP_NO_HEALTHY_UPSTREAM',
+      'no healthy target for this service',
+    ),
+    reply(
+      'the upstream did not answer in time (UT)',
+      ['UT'],
+      null,
+      'GW_HTTP_UPSTREAM_TIMEOUT',
+      'the service did not answer in time',
+    ),
+    reply(
+      'connection refused, reset or failed; retries used up (UF, URX, UC, UR, UPE)',
+      ['UF', 'URX', 'UC', 'UR', 'UPE'],
+      null,
+      'GW_HTTP_UPSTREAM_FAILED',
+      'the service could not be reached',
+    ),
     ...(rateLimit
       ? [
-          reply('a rate limit is used up (RL): local_ratelimit or the rate limit service', ['RL'], null, 'GW_HTTP_TOO_MANY_REQUESTS', 'the rate limit of this route is used up; X-RateLimit-Reset says when to come back'),
-          reply('the rate limit service could not answer and failMode is closed (RLSE)', ['RLSE'], null, 'GW_HTTP_RATE_LIMIT_UNAVAILABLE', 'the rate limit cannot be checked right now'),
+          reply(
+            'a rate limit is used up (RL): local_ratelimit or the rate limit service',
+            ['RL'],
+            null,
+            'GW_HTTP_TOO_MANY_REQUESTS',
+            'the rate limit of this route is used up; X-RateLimit-Reset says when to come back',
+          ),
+          reply(
+            'the rate limit service could not answer and failMode is closed (RLSE)',
+            ['RLSE'],
+            null,
+            'GW_HTTP_RATE_LIMIT_UNAVAILABLE',
+            'the rate limit cannot be checked right now',
+          ),
         ]
       : []),
     reply('the 405 routes above', null, 405, 'GW_HTTP_METHOD_NOT_ALLOWED', '%REQ(:METHOD)% is not allowed here'),
-    reply('the buffer filter refused a body over the route limit', null, 413, 'GW_HTTP_PAYLOAD_TOO_LARGE', 'the request body is larger than this route allows'),
-    ...(cors ? [reply('a preflight from an origin the route does not allow (its preflight route)', null, 403, 'GW_HTTP_CORS_REJECTED', 'the origin %REQ(ORIGIN)% may not call this route', 'access-control-request-method')] : []),
+    reply(
+      'the buffer filter refused a body over the route limit',
+      null,
+      413,
+      'GW_HTTP_PAYLOAD_TOO_LARGE',
+      'the request body is larger than this route allows',
+    ),
+    ...(cors
+      ? [
+          reply(
+            'a preflight from an origin the route does not allow (its preflight route)',
+            null,
+            403,
+            'GW_HTTP_CORS_REJECTED',
+            'the origin %REQ(ORIGIN)% may not call this route',
+            'access-control-request-method',
+          ),
+        ]
+      : []),
     ...(auth
       ? [
-          reply('no valid credentials: jwt_authn, basic_auth, gw-auth, or a route nothing can pass', null, 401, 'GW_HTTP_UNAUTHORIZED', 'this operation needs valid credentials; WWW-Authenticate says which'),
-          reply('valid credentials without the scopes the route needs: RBAC or gw-auth', null, 403, 'GW_HTTP_FORBIDDEN', 'the credentials are valid but lack a scope this operation needs'),
+          reply(
+            'no valid credentials: jwt_authn, basic_auth, gw-auth, or a route nothing can pass',
+            null,
+            401,
+            'GW_HTTP_UNAUTHORIZED',
+            'this operation needs valid credentials; WWW-Authenticate says which',
+          ),
+          reply(
+            'valid credentials without the scopes the route needs: RBAC or gw-auth',
+            null,
+            403,
+            'GW_HTTP_FORBIDDEN',
+            'the credentials are valid but lack a scope this operation needs',
+          ),
         ]
       : []),
   ];
@@ -385,9 +560,17 @@ function clusterView(u: Upstream, routes: readonly Route[]): ClusterView {
   const https = u.targets.filter((t) => t.scheme === 'https');
   const httpsHosts = [...new Set(https.map((t) => bareHost(t.host)))].sort();
   const clusterTls = https.length === u.targets.length && httpsHosts.length === 1;
-  const tlsOf = (host: string): TlsView => ({ name: `tls ${host}`, sni: isIP(host) ? null : host, san: host, sanType: isIP(host) ? 'IP_ADDRESS' : 'DNS' });
+  const tlsOf = (host: string): TlsView => ({
+    name: `tls ${host}`,
+    sni: isIP(host) ? null : host,
+    san: host,
+    sanType: isIP(host) ? 'IP_ADDRESS' : 'DNS',
+  });
   return {
-    comments: [`upstream ${u.id} (service ${u.service}, ${u.balancing})`, `from ${u.source.file} at ${u.source.pointer}`].map(envoyComment),
+    comments: [
+      `upstream ${u.id} (service ${u.service}, ${u.balancing})`,
+      `from ${u.source.file} at ${u.source.pointer}`,
+    ].map(envoyComment),
     name: u.id,
     type: allIps ? 'STATIC' : 'STRICT_DNS',
     dnsLookupFamily: allIps ? null : 'V4_PREFERRED',
@@ -399,7 +582,10 @@ function clusterView(u: Upstream, routes: readonly Route[]): ClusterView {
       comment: envoyComment(t.url),
       address: bareHost(t.host),
       port: t.port,
-      hostname: (t.scheme === 'https' && t.port === 443) || (t.scheme === 'http' && t.port === 80) ? t.host : `${t.host}:${t.port}`,
+      hostname:
+        (t.scheme === 'https' && t.port === 443) || (t.scheme === 'http' && t.port === 80)
+          ? t.host
+          : `${t.host}:${t.port}`,
       weight: u.balancing === 'round-robin' ? null : t.weight,
       tlsMatch: t.scheme === 'https' && !clusterTls ? bareHost(t.host) : null,
     })),
@@ -412,7 +598,10 @@ function clusterView(u: Upstream, routes: readonly Route[]): ClusterView {
       healthyThreshold: u.healthCheck.healthyThreshold,
       unhealthyThreshold: u.healthCheck.unhealthyThreshold,
     },
-    outlier: u.targets.length > 1 ? { maxEjectionPercent: Math.floor((100 * (u.targets.length - 1)) / u.targets.length) } : null,
+    outlier:
+      u.targets.length > 1
+        ? { maxEjectionPercent: Math.floor((100 * (u.targets.length - 1)) / u.targets.length) }
+        : null,
   };
 }
 
@@ -432,7 +621,16 @@ function urlCluster(name: string, url: string, what: string, http2 = false): Clu
     connectTimeout: '5s',
     idleTimeout: '60s',
     http2,
-    endpoints: [{ comment: envoyComment(`${u.protocol}//${u.host}`), address: host, port, hostname: u.host, weight: null, tlsMatch: null }],
+    endpoints: [
+      {
+        comment: envoyComment(`${u.protocol}//${u.host}`),
+        address: host,
+        port,
+        hostname: u.host,
+        weight: null,
+        tlsMatch: null,
+      },
+    ],
     tls: https ? { name: `tls ${host}`, sni: ip ? null : host, san: host, sanType: ip ? 'IP_ADDRESS' : 'DNS' } : null,
     tlsMatches: [],
     healthCheck: null,
@@ -450,10 +648,14 @@ function listenAddress(gateway: Gateway, diagnostics: Diagnostic[]): { address: 
   if (isIP(host) !== 0) return { address: host, port: gateway.listen.port };
   if (host === 'localhost') return { address: '127.0.0.1', port: gateway.listen.port };
   diagnostics.push(
-    createDiagnostic('GW_TARGET_INEXACT', `envoy: listen.host "${gateway.listen.host}" is not an IP address, and Envoy listens on addresses only; the listener uses 0.0.0.0`, {
-      locations: [{ file: 'gw.yaml', pointer: '#/listen/host' }],
-      hints: ['set listen.host in gw.yaml to an IP address such as 127.0.0.1 or 0.0.0.0'],
-    }),
+    createDiagnostic(
+      'GW_TARGET_INEXACT',
+      `envoy: listen.host "${gateway.listen.host}" is not an IP address, and Envoy listens on addresses only; the listener uses 0.0.0.0`,
+      {
+        locations: [{ file: 'gw.yaml', pointer: '#/listen/host' }],
+        hints: ['set listen.host in gw.yaml to an IP address such as 127.0.0.1 or 0.0.0.0'],
+      },
+    ),
   );
   return { address: '0.0.0.0', port: gateway.listen.port };
 }

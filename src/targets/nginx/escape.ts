@@ -22,7 +22,11 @@ export function nginxRegex(regex: string): string {
 
 /** A `rewrite` replacement: literal text with `$1`-style captures; a literal `$` becomes `${gw_dollar}`. */
 export function nginxReplacement(parts: readonly (string | number)[]): string {
-  const text = parts.map((p) => (typeof p === 'number' ? `$${p}` : p.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$/g, '${gw_dollar}'))).join('');
+  const text = parts
+    .map((p) =>
+      typeof p === 'number' ? `$${p}` : p.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$/g, '${gw_dollar}'),
+    )
+    .join('');
   return `"${text}"`;
 }
 

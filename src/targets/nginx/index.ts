@@ -14,7 +14,14 @@ export const nginxTarget: Target = {
         { path: 'nginx/nginx.conf', contents: templates.render('nginx.conf', view) },
         { path: 'nginx/conf.d/gw.conf', contents: templates.render('gw.conf', view) },
         // The credential checks (njs); no secret is in it, so it is an ordinary file.
-        ...(view.policies.njs ? [{ path: 'nginx/conf.d/gw-auth.js', contents: templates.render('gw-auth.js', { name: view.name, config: view.policies.njs.config }) }] : []),
+        ...(view.policies.njs
+          ? [
+              {
+                path: 'nginx/conf.d/gw-auth.js',
+                contents: templates.render('gw-auth.js', { name: view.name, config: view.policies.njs.config }),
+              },
+            ]
+          : []),
       ],
       diagnostics,
     };

@@ -91,7 +91,9 @@ interface Context {
 export function buildLocationTree(templates: readonly PathTemplate[]): LocationTree {
   const ctx: Context = { branches: [], next: 1 };
   const dynamic = templates.filter((t) => !t.exact);
-  const firstLiterals = unique(dynamic.map((t) => literalOf(t.segments[0])).filter((l): l is string => l !== undefined && l !== ''));
+  const firstLiterals = unique(
+    dynamic.map((t) => literalOf(t.segments[0])).filter((l): l is string => l !== undefined && l !== ''),
+  );
   const nodes: LocationNode[] = [];
   for (const literal of firstLiterals) {
     const members = dynamic.filter((t) => accepts(t, 0, literal) && t.segments.length > 1);
@@ -100,7 +102,8 @@ export function buildLocationTree(templates: readonly PathTemplate[]): LocationT
   // Templates whose first segment is not a plain literal (or that have one segment) are tried at the top level.
   for (const t of dynamic) {
     const first = literalOf(t.segments[0]);
-    if (first === undefined || first === '' || t.segments.length === 1) nodes.push({ kind: 'template', order: t.order, at: '' });
+    if (first === undefined || first === '' || t.segments.length === 1)
+      nodes.push({ kind: 'template', order: t.order, at: '' });
   }
   return { nodes, branches: ctx.branches };
 }
@@ -136,7 +139,14 @@ function nest(members: readonly PathTemplate[], depth: number, at: string, ctx: 
     if (nodes.length === 0) continue;
     // The rest (no such literal at k) is nested further down in turn; a dispatch among it stands in this
     // location's own body, so nginx reaches it only when none of the nests above matched.
-    nodes.push(...nest(members.filter((t) => !nested.has(t)), k + 1, at, ctx));
+    nodes.push(
+      ...nest(
+        members.filter((t) => !nested.has(t)),
+        k + 1,
+        at,
+        ctx,
+      ),
+    );
     return nodes;
   }
   return flat();
@@ -148,17 +158,27 @@ function nest(members: readonly PathTemplate[], depth: number, at: string, ctx: 
  * there). The rewrite builds the branch URI from the segment's value and the saved path, so the
  * branch's locations see `/__gw_d/<id>/<value>` in front of the path they test.
  */
-function dispatch(members: readonly PathTemplate[], k: number, literals: readonly string[], at: string, ctx: Context): LocationNode {
+function dispatch(
+  members: readonly PathTemplate[],
+  k: number,
+  literals: readonly string[],
+  at: string,
+  ctx: Context,
+): LocationNode {
   const base = `${DISPATCH_ROOT}${ctx.next++}/`;
   for (const literal of literals) {
     const inside = members.filter((t) => accepts(t, k, literal));
-    ctx.branches.push({ prefix: `${base}${literal}/`, children: nest(inside, k + 1, escapeRegex(`${base}${literal}`), ctx) });
+    ctx.branches.push({
+      prefix: `${base}${literal}/`,
+      children: nest(inside, k + 1, escapeRegex(`${base}${literal}`), ctx),
+    });
   }
   const others = members.filter((t) => {
     const l = literalOf(t.segments[k]);
     return l === undefined || l === '';
   });
-  if (others.length > 0) ctx.branches.push({ prefix: base, children: nest(others, k + 1, `${escapeRegex(base)}[^/]*`, ctx) });
+  if (others.length > 0)
+    ctx.branches.push({ prefix: base, children: nest(others, k + 1, `${escapeRegex(base)}[^/]*`, ctx) });
   return { kind: 'dispatch', regex: `^${at}(?:(?:/[^/]*){${k}}/([^/]*))?`, target: `${base}$1${PATH_VARIABLE}` };
 }
 

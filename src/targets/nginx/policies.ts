@@ -85,7 +85,14 @@ interface SchemeJs {
   slot: { in: 'header' | 'query' | 'cookie'; name: string };
   bearer: boolean;
   source?: { env: string } | { file: string };
-  jwt?: { issuer: string | null; audiences: string[]; algorithms: string[]; jwks: string | null; secret: { env: string } | { file: string } | null; clockSkewMs: number };
+  jwt?: {
+    issuer: string | null;
+    audiences: string[];
+    algorithms: string[];
+    jwks: string | null;
+    secret: { env: string } | { file: string } | null;
+    clockSkewMs: number;
+  };
 }
 
 interface Answer {
@@ -109,10 +116,22 @@ function jsonText(text: string): string {
   return JSON.stringify(text).slice(1, -1);
 }
 
-function answers(route: Route, schemes: ReadonlyMap<string, SecurityScheme>, realmName: string): Pick<PolicyJs, 'missing' | 'invalid' | 'invalidToken' | 'forbidden'> {
+function answers(
+  route: Route,
+  schemes: ReadonlyMap<string, SecurityScheme>,
+  realmName: string,
+): Pick<PolicyJs, 'missing' | 'invalid' | 'invalidToken' | 'forbidden'> {
   const t = authAnswerTexts(route.security, schemes, realmName);
-  const a = (x: { detail: string; challenge: string }): Answer => ({ detail: jsonText(x.detail), challenge: x.challenge });
-  return { missing: a(t.missing), invalid: a(t.invalid), invalidToken: a(t.invalidToken), forbidden: t.forbidden.map(a) };
+  const a = (x: { detail: string; challenge: string }): Answer => ({
+    detail: jsonText(x.detail),
+    challenge: x.challenge,
+  });
+  return {
+    missing: a(t.missing),
+    invalid: a(t.invalid),
+    invalidToken: a(t.invalidToken),
+    forbidden: t.forbidden.map(a),
+  };
 }
 
 function slotOf(s: SecurityScheme | undefined): SchemeJs['slot'] {
@@ -125,10 +144,22 @@ function schemeJs(s: SecurityScheme | undefined, id: string): SchemeJs {
   const c = s?.credentials;
   if (!s || !c) return { ...base, kind: 'none' };
   if (c.kind === 'keys' && s.type === 'apiKey') return { ...base, kind: 'keys', source: c.source };
-  if (c.kind === 'htpasswd' && s.type === 'http' && s.scheme === 'basic') return { ...base, kind: 'basic', source: c.source };
+  if (c.kind === 'htpasswd' && s.type === 'http' && s.scheme === 'basic')
+    return { ...base, kind: 'basic', source: c.source };
   if (c.kind === 'jwt' && isBearer(s)) {
     const jwks = c.jwks && 'file' in c.jwks ? c.jwks.file : null;
-    return { ...base, kind: 'jwt', jwt: { issuer: c.issuer, audiences: c.audiences, algorithms: c.algorithms, jwks, secret: c.secret, clockSkewMs: c.clockSkewMs } };
+    return {
+      ...base,
+      kind: 'jwt',
+      jwt: {
+        issuer: c.issuer,
+        audiences: c.audiences,
+        algorithms: c.algorithms,
+        jwks,
+        secret: c.secret,
+        clockSkewMs: c.clockSkewMs,
+      },
+    };
   }
   return { ...base, kind: 'none' };
 }
@@ -157,7 +188,10 @@ function routesText(routes: readonly Route[]): string {
 }
 
 function inexact(message: string, routes: readonly Route[], hint: string): Diagnostic {
-  return createDiagnostic('GW_TARGET_INEXACT', `nginx: ${message}`, { locations: routes.slice(0, 5).map((r) => ({ file: r.source.file, pointer: r.source.pointer })), hints: [hint] });
+  return createDiagnostic('GW_TARGET_INEXACT', `nginx: ${message}`, {
+    locations: routes.slice(0, 5).map((r) => ({ file: r.source.file, pointer: r.source.pointer })),
+    hints: [hint],
+  });
 }
 
 /** nginx's limit_req rate for N requests per window: exact when it is a whole number per second or minute, else the nearest (at least 1r/m). */
@@ -231,14 +265,23 @@ export function buildPolicies(gateway: Gateway): Policies {
       enforcedBy.set(id, list);
       return i;
     };
-    const requirements = route.security.map((req) => req.schemes.map((x) => ({ scheme: idx(x.scheme), scopes: x.scopes })));
+    const requirements = route.security.map((req) =>
+      req.schemes.map((x) => ({ scheme: idx(x.scheme), scopes: x.scopes })),
+    );
     const slots: SchemeJs['slot'][] = [];
-    for (const req of requirements) for (const x of req) {
-      const slot = schemeList[x.scheme]!.slot;
-      if (!slots.some((s) => s.in === slot.in && s.name.toLowerCase() === slot.name.toLowerCase())) slots.push(slot);
-    }
+    for (const req of requirements)
+      for (const x of req) {
+        const slot = schemeList[x.scheme]!.slot;
+        if (!slots.some((s) => s.in === slot.in && s.name.toLowerCase() === slot.name.toLowerCase())) slots.push(slot);
+      }
     const drop = (kind: string) => (a.forwardCredentials ? [] : slots.filter((s) => s.in === kind).map((s) => s.name));
-    const policy: PolicyJs = { requirements, slots, dropQuery: drop('query'), dropCookies: drop('cookie'), ...answers(route, schemes, gateway.name) };
+    const policy: PolicyJs = {
+      requirements,
+      slots,
+      dropQuery: drop('query'),
+      dropCookies: drop('cookie'),
+      ...answers(route, schemes, gateway.name),
+    };
     const key = jsJson(policy);
     let p = policyIndex.get(key);
     if (p === undefined) {
@@ -251,7 +294,12 @@ export function buildPolicies(gateway: Gateway): Policies {
     if (policy.dropCookies.length) stripCookies = true;
     const queryRead = slots.some((s) => s.in === 'query');
     if (queryRead) query = true;
-    return { policy: p, headers: `|c:${consumer.toLowerCase()}|${dropped.map((h) => `d:${h.toLowerCase()}|`).join('')}`, queryRead, queryDrop: policy.dropQuery.length > 0 };
+    return {
+      policy: p,
+      headers: `|c:${consumer.toLowerCase()}|${dropped.map((h) => `d:${h.toLowerCase()}|`).join('')}`,
+      queryRead,
+      queryDrop: policy.dropQuery.length > 0,
+    };
   };
 
   // ---- rate limits ----
@@ -276,7 +324,15 @@ export function buildPolicies(gateway: Gateway): Policies {
     const id = `${l.counter}|${l.windowMs}|${l.requests}|${key}`;
     let z = zones.get(id);
     if (!z) {
-      z = { name: `gw_limit_${zones.size}`, key, rate, comment: `${l.counter}: ${l.requests} per ${l.windowMs} ms by ${l.key.kind === 'header' ? `header ${l.key.name}` : l.key.kind}`, routes: [], limit: l, exact };
+      z = {
+        name: `gw_limit_${zones.size}`,
+        key,
+        rate,
+        comment: `${l.counter}: ${l.requests} per ${l.windowMs} ms by ${l.key.kind === 'header' ? `header ${l.key.name}` : l.key.kind}`,
+        routes: [],
+        limit: l,
+        exact,
+      };
       zones.set(id, z);
     }
     z.routes.push(route);
@@ -329,9 +385,30 @@ export function buildPolicies(gateway: Gateway): Policies {
   for (const [id, used] of [...enforcedBy].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const s = schemes.get(id);
     const c = s?.credentials;
-    if (c?.kind === 'htpasswd') diagnostics.push(inexact(`scheme "${id}": nginx checks the {SHA} and $apr1$ hashes of its htpasswd file in njs, but not bcrypt ($2y$): bcrypt users are refused (401) on ${routesText(used)}`, used, 'hash those users with `htpasswd -s` or `-m` for nginx, or run gw serve, the node target or Envoy where bcrypt matters'));
-    if (c?.kind === 'jwt' && c.jwks && 'url' in c.jwks && c.algorithms.some((a) => a !== 'HS256')) diagnostics.push(inexact(`scheme "${id}": nginx reads JWKS files only, not the URL ${c.jwks.url}; its RS256/ES256 tokens are refused (401) on ${routesText(used)}`, used, 'download the key set to a file and point `jwks: { file: ... }` at it (refresh it with a timer), or run gw serve, the node target or Envoy'));
-    if (s && s.type !== 'apiKey' && !isBearer(s) && !(s.type === 'http' && s.scheme === 'basic') && c) diagnostics.push(inexact(`scheme "${id}" (${s.type}${s.scheme ? ` ${s.scheme}` : ''}) cannot be checked by nginx; requests that need it are refused on ${routesText(used)}`, used, 'use apiKey, http basic or bearer schemes'));
+    if (c?.kind === 'htpasswd')
+      diagnostics.push(
+        inexact(
+          `scheme "${id}": nginx checks the {SHA} and $apr1$ hashes of its htpasswd file in njs, but not bcrypt ($2y$): bcrypt users are refused (401) on ${routesText(used)}`,
+          used,
+          'hash those users with `htpasswd -s` or `-m` for nginx, or run gw serve, the node target or Envoy where bcrypt matters',
+        ),
+      );
+    if (c?.kind === 'jwt' && c.jwks && 'url' in c.jwks && c.algorithms.some((a) => a !== 'HS256'))
+      diagnostics.push(
+        inexact(
+          `scheme "${id}": nginx reads JWKS files only, not the URL ${c.jwks.url}; its RS256/ES256 tokens are refused (401) on ${routesText(used)}`,
+          used,
+          'download the key set to a file and point `jwks: { file: ... }` at it (refresh it with a timer), or run gw serve, the node target or Envoy',
+        ),
+      );
+    if (s && s.type !== 'apiKey' && !isBearer(s) && !(s.type === 'http' && s.scheme === 'basic') && c)
+      diagnostics.push(
+        inexact(
+          `scheme "${id}" (${s.type}${s.scheme ? ` ${s.scheme}` : ''}) cannot be checked by nginx; requests that need it are refused on ${routesText(used)}`,
+          used,
+          'use apiKey, http basic or bearer schemes',
+        ),
+      );
   }
   for (const z of zones.values()) {
     const l = z.limit;
@@ -352,9 +429,22 @@ export function buildPolicies(gateway: Gateway): Policies {
   }
   if (zones.size > 0 && gateway.rateLimitStore.kind === 'redis') {
     const limited = [...zones.values()].flatMap((z) => z.routes);
-    diagnostics.push(inexact(`rateLimitStore is Redis, but nginx keeps its counters in its own shared memory: each nginx instance enforces the limits alone`, limited, 'run one nginx instance, or gw serve instances sharing the Redis store'));
+    diagnostics.push(
+      inexact(
+        `rateLimitStore is Redis, but nginx keeps its counters in its own shared memory: each nginx instance enforces the limits alone`,
+        limited,
+        'run one nginx instance, or gw serve instances sharing the Redis store',
+      ),
+    );
   }
-  if (validated.length) diagnostics.push(inexact(`nginx cannot validate requests against the operation's schemas; ${routesText(validated)} forward requests unchecked`, validated, 'validate in the upstream, or run gw serve or the node target where `validate: true` matters'));
+  if (validated.length)
+    diagnostics.push(
+      inexact(
+        `nginx cannot validate requests against the operation's schemas; ${routesText(validated)} forward requests unchecked`,
+        validated,
+        'validate in the upstream, or run gw serve or the node target where `validate: true` matters',
+      ),
+    );
 
   // ---- global view ----
   const env = new Set<string>(['GW_BASE_DIR']);
@@ -362,7 +452,13 @@ export function buildPolicies(gateway: Gateway): Policies {
     if (s.source && 'env' in s.source) env.add(s.source.env);
     if (s.jwt?.secret && 'env' in s.jwt.secret) env.add(s.jwt.secret.env);
   }
-  const redact = [...new Set(gateway.securitySchemes.filter((s) => s.type === 'apiKey' && s.in === 'query' && s.paramName).map((s) => s.paramName!))].sort();
+  const redact = [
+    ...new Set(
+      gateway.securitySchemes
+        .filter((s) => s.type === 'apiKey' && s.in === 'query' && s.paramName)
+        .map((s) => s.paramName!),
+    ),
+  ].sort();
   const njs: NjsView | null =
     policyList.length > 0
       ? {
@@ -382,7 +478,8 @@ export function buildPolicies(gateway: Gateway): Policies {
   // When every route sends the same $gw_headers (no auth anywhere, or the same everywhere), each header's value is known
   // here: printed as is, with no map to evaluate and no `set` in every location.
   const uniformText = headerTexts.size === 1 ? [...headerTexts][0] : undefined;
-  if (uniformText !== undefined) for (const v of routes.values()) v.sets = v.sets.filter((x) => x.variable !== '$gw_headers');
+  if (uniformText !== undefined)
+    for (const v of routes.values()) v.sets = v.sets.filter((x) => x.variable !== '$gw_headers');
   const headers: HeaderMapView[] = [...headerUse.entries()]
     .filter(([, u]) => plainHeader(u.name))
     .sort(([a], [b]) => (a < b ? -1 : 1))
@@ -414,10 +511,38 @@ export function buildPolicies(gateway: Gateway): Policies {
     cors = {
       maps: [
         { source: '"$gw_cors:$http_origin"', variable: '$gw_cors_allowed', entries: ok, fallback: '""' },
-        { source: '"$gw_cors:$gw_cors_allowed"', variable: '$gw_cors_origin', entries: pick((p) => (p.wildcard ? '"*"' : '$http_origin'), '$upstream_http_access_control_allow_origin'), fallback: '""' },
-        { source: '"$gw_cors:$gw_cors_allowed"', variable: '$gw_cors_credentials', entries: pick((p) => (p.cors.credentials ? '"true"' : null), '$upstream_http_access_control_allow_credentials'), fallback: '""' },
-        { source: '"$gw_cors:$gw_cors_allowed"', variable: '$gw_cors_expose', entries: pick((p) => (p.cors.exposeHeaders.length ? nginxString(p.cors.exposeHeaders.join(', ')) : null), '$upstream_http_access_control_expose_headers'), fallback: '""' },
-        { source: '$gw_cors', variable: '$gw_cors_vary', entries: list.filter((p) => !p.wildcard).map((p) => ({ match: nginxString(String(p.index)), value: '"Origin"' })), fallback: '""' },
+        {
+          source: '"$gw_cors:$gw_cors_allowed"',
+          variable: '$gw_cors_origin',
+          entries: pick((p) => (p.wildcard ? '"*"' : '$http_origin'), '$upstream_http_access_control_allow_origin'),
+          fallback: '""',
+        },
+        {
+          source: '"$gw_cors:$gw_cors_allowed"',
+          variable: '$gw_cors_credentials',
+          entries: pick(
+            (p) => (p.cors.credentials ? '"true"' : null),
+            '$upstream_http_access_control_allow_credentials',
+          ),
+          fallback: '""',
+        },
+        {
+          source: '"$gw_cors:$gw_cors_allowed"',
+          variable: '$gw_cors_expose',
+          entries: pick(
+            (p) => (p.cors.exposeHeaders.length ? nginxString(p.cors.exposeHeaders.join(', ')) : null),
+            '$upstream_http_access_control_expose_headers',
+          ),
+          fallback: '""',
+        },
+        {
+          source: '$gw_cors',
+          variable: '$gw_cors_vary',
+          entries: list
+            .filter((p) => !p.wildcard)
+            .map((p) => ({ match: nginxString(String(p.index)), value: '"Origin"' })),
+          fallback: '""',
+        },
       ],
       replaced: [
         { header: 'Access-Control-Allow-Origin', variable: '$gw_cors_origin' },
@@ -439,10 +564,15 @@ export function buildPolicies(gateway: Gateway): Policies {
       const p = corsOf(r)!;
       const ms = servedBy(r).map(regexEscape);
       methods.push(...ms);
-      entries.push({ match: nginxRegex(`~^OPTIONS:(${ms.join('|')}):${originPattern(p.cors)}`), value: nginxString(`a${p.index}`) });
-      if (!answersList.some((a) => a.value === `a${p.index}`)) answersList.push({ value: `a${p.index}`, headers: preflightHeaders(p) });
+      entries.push({
+        match: nginxRegex(`~^OPTIONS:(${ms.join('|')}):${originPattern(p.cors)}`),
+        value: nginxString(`a${p.index}`),
+      });
+      if (!answersList.some((a) => a.value === `a${p.index}`))
+        answersList.push({ value: `a${p.index}`, headers: preflightHeaders(p) });
     }
-    if (withCors.some((r) => !r.settings.cors!.origins.includes('*'))) entries.push({ match: nginxRegex(`~^OPTIONS:(${[...new Set(methods)].join('|')}):.`), value: '"reject"' });
+    if (withCors.some((r) => !r.settings.cors!.origins.includes('*')))
+      entries.push({ match: nginxRegex(`~^OPTIONS:(${[...new Set(methods)].join('|')}):.`), value: '"reject"' });
     return { variable, entries, answers: answersList };
   };
 
@@ -476,11 +606,15 @@ function preflightHeaders(p: CorsPolicy): { name: string; value: string }[] {
   const out = [
     { name: 'Access-Control-Allow-Origin', value: p.wildcard ? '"*"' : '$http_origin' },
     { name: 'Access-Control-Allow-Methods', value: nginxString(p.methods) },
-    { name: 'Access-Control-Allow-Headers', value: c.headers ? nginxString(c.headers.join(', ')) : '$http_access_control_request_headers' },
+    {
+      name: 'Access-Control-Allow-Headers',
+      value: c.headers ? nginxString(c.headers.join(', ')) : '$http_access_control_request_headers',
+    },
     { name: 'Access-Control-Max-Age', value: nginxString(String(c.maxAgeSeconds)) },
   ];
   if (c.credentials) out.push({ name: 'Access-Control-Allow-Credentials', value: '"true"' });
   // Vary: Origin unless the answer is `*`; plus Access-Control-Request-Headers when they are echoed (a map drops it when none were asked).
-  if (!p.wildcard || !c.headers) out.push({ name: 'Vary', value: c.headers ? '"Origin"' : p.wildcard ? '$gw_vary_acrh' : '$gw_vary_origin_acrh' });
+  if (!p.wildcard || !c.headers)
+    out.push({ name: 'Vary', value: c.headers ? '"Origin"' : p.wildcard ? '$gw_vary_acrh' : '$gw_vary_origin_acrh' });
   return out;
 }

@@ -4,8 +4,24 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../../diagnostics/gw-error.js';
 import type { Gateway, MockResponse, Route, Upstream } from '../../model/types.js';
 import type { RenderOptions } from '../types.js';
-import { nginxComment, nginxName, nginxRegex, nginxReplacement, nginxSize, nginxString, nginxTemplateString, nginxTime } from './escape.js';
-import { DISPATCH_ROOT, PATH_VARIABLE, buildLocationTree, literalOf, type LocationNode, type PathTemplate } from './locations.js';
+import {
+  nginxComment,
+  nginxName,
+  nginxRegex,
+  nginxReplacement,
+  nginxSize,
+  nginxString,
+  nginxTemplateString,
+  nginxTime,
+} from './escape.js';
+import {
+  DISPATCH_ROOT,
+  PATH_VARIABLE,
+  buildLocationTree,
+  literalOf,
+  type LocationNode,
+  type PathTemplate,
+} from './locations.js';
 import { buildPolicies, type PoliciesView, type PreflightView, type RoutePolicyView } from './policies.js';
 import { buildNginxEdgeView, type NginxEdgeView } from './edge-view.js';
 
@@ -200,7 +216,10 @@ export interface MockAnswerView {
 
 const REQUEST_ID = '$gw_request_id';
 
-export function buildNginxView(gateway: Gateway, options: RenderOptions = {}): { view: NginxView; diagnostics: Diagnostic[] } {
+export function buildNginxView(
+  gateway: Gateway,
+  options: RenderOptions = {},
+): { view: NginxView; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const upstreams = new Map(gateway.upstreams.map((u) => [u.id, u]));
   const policies = buildPolicies(gateway);
@@ -216,17 +235,37 @@ export function buildNginxView(gateway: Gateway, options: RenderOptions = {}): {
     else {
       splits.push(splitFor(u));
       unresolved.push(u);
-      if (u.targets.length > 1) diagnostics.push(inexact(`upstream "${u.id}" has several hostname targets; nginx picks one per request by weight, without keep-alive, passive ejection or retries to another target`, u, 'use IP addresses in gw.yaml upstreams to get an nginx upstream block'));
+      if (u.targets.length > 1)
+        diagnostics.push(
+          inexact(
+            `upstream "${u.id}" has several hostname targets; nginx picks one per request by weight, without keep-alive, passive ejection or retries to another target`,
+            u,
+            'use IP addresses in gw.yaml upstreams to get an nginx upstream block',
+          ),
+        );
     }
-    if (u.healthCheck) diagnostics.push(inexact(`upstream "${u.id}" has an active health check; open-source nginx has none, so only passive checks (max_fails=3 fail_timeout=10s) apply`, u, 'run gw serve, the node target or Envoy where active checks matter'));
+    if (u.healthCheck)
+      diagnostics.push(
+        inexact(
+          `upstream "${u.id}" has an active health check; open-source nginx has none, so only passive checks (max_fails=3 fail_timeout=10s) apply`,
+          u,
+          'run gw serve, the node target or Envoy where active checks matter',
+        ),
+      );
   }
 
   if (unresolved.length > 0 && !resolver) {
     diagnostics.push(
-      createDiagnostic('GW_TARGET_INEXACT', `nginx: ${unresolved.length === 1 ? 'upstream' : 'upstreams'} ${unresolved.map((u) => `"${u.id}"`).join(', ')} ${unresolved.length === 1 ? 'has' : 'have'} hostname targets, which nginx resolves at run time; without build.nginx.resolver in gw.yaml they answer 502`, {
-        locations: unresolved.map((u) => ({ file: u.source.file, pointer: u.source.pointer })),
-        hints: ['set build.nginx.resolver to your DNS servers (e.g. [127.0.0.11] in Docker), or use IP addresses in gw.yaml upstreams'],
-      }),
+      createDiagnostic(
+        'GW_TARGET_INEXACT',
+        `nginx: ${unresolved.length === 1 ? 'upstream' : 'upstreams'} ${unresolved.map((u) => `"${u.id}"`).join(', ')} ${unresolved.length === 1 ? 'has' : 'have'} hostname targets, which nginx resolves at run time; without build.nginx.resolver in gw.yaml they answer 502`,
+        {
+          locations: unresolved.map((u) => ({ file: u.source.file, pointer: u.source.pointer })),
+          hints: [
+            'set build.nginx.resolver to your DNS servers (e.g. [127.0.0.11] in Docker), or use IP addresses in gw.yaml upstreams',
+          ],
+        },
+      ),
     );
   }
 
@@ -238,7 +277,12 @@ export function buildNginxView(gateway: Gateway, options: RenderOptions = {}): {
     if (!g) byPath.set(r.path, (g = [])), groups.push(g);
     g.push(r);
   }
-  const templates: PathTemplate[] = groups.map((g, order) => ({ order, segments: g[0]!.segments, params: g[0]!.params, exact: g[0]!.match.kind === 'exact' }));
+  const templates: PathTemplate[] = groups.map((g, order) => ({
+    order,
+    segments: g[0]!.segments,
+    params: g[0]!.params,
+    exact: g[0]!.match.kind === 'exact',
+  }));
   const groupRegexes = groups.map((g) => new RegExp(g[0]!.match.regex));
   const internals = new Map<string, InternalView>();
   const named = new Map<string, NamedView>();
@@ -261,7 +305,15 @@ export function buildNginxView(gateway: Gateway, options: RenderOptions = {}): {
     }
     return { ...h, forward: { ...f, shared: shared.status } };
   };
-  const handlerOf = (r: Route) => share(handler(r, upstreams.get(r.upstream), policies.routes.get(r)!, dispatching ? `^(?:${DISPATCH_ROOT}[0-9]+/[^/]*)?${r.match.regex.slice(1)}` : r.match.regex));
+  const handlerOf = (r: Route) =>
+    share(
+      handler(
+        r,
+        upstreams.get(r.upstream),
+        policies.routes.get(r)!,
+        dispatching ? `^(?:${DISPATCH_ROOT}[0-9]+/[^/]*)?${r.match.regex.slice(1)}` : r.match.regex,
+      ),
+    );
   /** An `if` condition true for these methods: a plain comparison for one, a map lookup for several. */
   const methodTest = (methods: readonly string[], want: 0 | 1): string => {
     const sorted = [...new Set(methods)].sort();
@@ -279,14 +331,21 @@ export function buildNginxView(gateway: Gateway, options: RenderOptions = {}): {
         comments: [nginxComment(`internal: ${r.method} ${r.path} (${sourceOf(r)})`)],
         fallbacks: [],
         allow: '',
-        handler: share(handler(r, upstreams.get(r.upstream), policies.routes.get(r)!, `^/__gw_route/${i}${r.match.regex.slice(1)}`)),
+        handler: share(
+          handler(r, upstreams.get(r.upstream), policies.routes.get(r)!, `^/__gw_route/${i}${r.match.regex.slice(1)}`),
+        ),
       });
     }
     return `/__gw_route/${i}${PATH_VARIABLE}`;
   };
   const namedFor = (r: Route): string => {
     const name = `@gw_route_${routeIndex.get(r)!}`;
-    if (!named.has(name)) named.set(name, { name, comments: [nginxComment(`${r.method} ${r.path} -> ${r.id} (${sourceOf(r)})`)], handler: handlerOf(r) });
+    if (!named.has(name))
+      named.set(name, {
+        name,
+        comments: [nginxComment(`${r.method} ${r.path} -> ${r.id} (${sourceOf(r)})`)],
+        handler: handlerOf(r),
+      });
     return name;
   };
 
@@ -310,8 +369,10 @@ export function buildNginxView(gateway: Gateway, options: RenderOptions = {}): {
       const h = handlerOf(r);
       const when = methodTest(methodsServedBy(r, group), 1);
       const pf = primaryHandler.forward;
-      if (h.forward && pf && sameLocationSettings(h.forward, pf)) dispatch.push({ when, inline: h.forward, named: null, uri: null });
-      else if (h.forward && pf && h.forward.maxBody === pf.maxBody) dispatch.push({ when, inline: null, named: namedFor(r), uri: null });
+      if (h.forward && pf && sameLocationSettings(h.forward, pf))
+        dispatch.push({ when, inline: h.forward, named: null, uri: null });
+      else if (h.forward && pf && h.forward.maxBody === pf.maxBody)
+        dispatch.push({ when, inline: null, named: namedFor(r), uri: null });
       else dispatch.push({ when, inline: null, named: null, uri: routeUri(r) });
     }
     const allowSet = new Set(own);
@@ -320,20 +381,34 @@ export function buildNginxView(gateway: Gateway, options: RenderOptions = {}): {
       for (const r of g) {
         const ms = methodsServedBy(r, g).filter((m) => !allowSet.has(m));
         methodsOf([r]).forEach((m) => allowSet.add(m));
-        if (ms.length) fallbacks.push({ when: methodTest(ms, 1), regex: nginxRegex(`^/__gw_fallback/${order}(${g[0]!.match.regex.slice(1, -1)})$`), uri: `${routeUri(r).replace(PATH_VARIABLE, '')}$1` });
+        if (ms.length)
+          fallbacks.push({
+            when: methodTest(ms, 1),
+            regex: nginxRegex(`^/__gw_fallback/${order}(${g[0]!.match.regex.slice(1, -1)})$`),
+            uri: `${routeUri(r).replace(PATH_VARIABLE, '')}$1`,
+          });
       }
     }
     const allow = [...allowSet].sort().join(', ');
     let fallback: string | null = null;
     if (fallbacks.length > 0) {
       const prefix = `/__gw_fallback/${order}/`;
-      internals.set(prefix, { prefix, comments: [nginxComment(`internal: methods of other paths that also match ${primary.path}`)], fallbacks, allow: nginxString(allow), handler: null });
+      internals.set(prefix, {
+        prefix,
+        comments: [nginxComment(`internal: methods of other paths that also match ${primary.path}`)],
+        fallbacks,
+        allow: nginxString(allow),
+        handler: null,
+      });
       fallback = `/__gw_fallback/${order}${PATH_VARIABLE}`;
     }
     const preflight = policies.preflight(group, (r) => methodsServedBy(r, group));
     if (preflight) preflights.push(preflight);
     return {
-      match: literalPath !== undefined ? `= ${nginxRegex(literalPath)}` : `~ ${nginxRegex(`^${at}${primary.match.regex.slice(1)}`)}`,
+      match:
+        literalPath !== undefined
+          ? `= ${nginxRegex(literalPath)}`
+          : `~ ${nginxRegex(`^${at}${primary.match.regex.slice(1)}`)}`,
       comments: group.map((r) => nginxComment(`${r.method} ${r.path} -> ${r.id} (${sourceOf(r)})`)),
       notMethods: methodTest(own, 0),
       allow: nginxString(allow),
@@ -348,14 +423,28 @@ export function buildNginxView(gateway: Gateway, options: RenderOptions = {}): {
     const none = { prefix: null, nest: null, internal: false, children: [], location: null, dispatch: null };
     if (n.kind === 'template') return { ...none, location: locationFor(n.order, n.at) };
     if (n.kind === 'dispatch') return { ...none, dispatch: { regex: nginxRegex(n.regex), target: n.target } };
-    return { ...none, prefix: n.kind === 'prefix' ? n.prefix : null, nest: n.kind === 'nest' ? nginxRegex(n.regex) : null, children: n.children.map(toNode) };
+    return {
+      ...none,
+      prefix: n.kind === 'prefix' ? n.prefix : null,
+      nest: n.kind === 'nest' ? nginxRegex(n.regex) : null,
+      children: n.children.map(toNode),
+    };
   };
 
   const exact = templates.filter((t) => t.exact).map((t) => locationFor(t.order));
   const tree = locationTree.nodes.map(toNode);
   // Dispatch branches, and the root of their namespace: a client's own /__gw_d/... request is answered 404.
-  const branch = (prefix: string, children: NodeView[]): NodeView => ({ prefix: nginxRegex(prefix), nest: null, internal: true, children, location: null, dispatch: null });
-  const branches = dispatching ? [...locationTree.branches.map((b) => branch(b.prefix, b.children.map(toNode))), branch(DISPATCH_ROOT, [])] : [];
+  const branch = (prefix: string, children: NodeView[]): NodeView => ({
+    prefix: nginxRegex(prefix),
+    nest: null,
+    internal: true,
+    children,
+    location: null,
+    dispatch: null,
+  });
+  const branches = dispatching
+    ? [...locationTree.branches.map((b) => branch(b.prefix, b.children.map(toNode))), branch(DISPATCH_ROOT, [])]
+    : [];
   return {
     view: {
       name: gateway.name,
@@ -413,7 +502,15 @@ function methodsServedBy(r: Route, group: readonly Route[]): string[] {
 
 /** Location-level directives (not allowed inside `if`) that two routes must share to be served from one location. */
 function sameLocationSettings(a: ForwardView, b: ForwardView): boolean {
-  return a.maxBody === b.maxBody && a.connectTimeout === b.connectTimeout && a.readTimeout === b.readTimeout && a.tries === b.tries && a.tlsName === b.tlsName && a.auth === b.auth && a.limitReq === b.limitReq;
+  return (
+    a.maxBody === b.maxBody &&
+    a.connectTimeout === b.connectTimeout &&
+    a.readTimeout === b.readTimeout &&
+    a.tries === b.tries &&
+    a.tlsName === b.tlsName &&
+    a.auth === b.auth &&
+    a.limitReq === b.limitReq
+  );
 }
 
 /** Could a later template match some path this one matches? Segment by segment: literals must be equal, anything else may overlap. */
@@ -447,7 +544,10 @@ function handler(r: Route, u: Upstream | undefined, policy: RoutePolicyView, reg
       proxyPass: block ? `${first.scheme}://${nginxName(u.id)}` : `$${nginxName(u.id)}`,
       host: r.settings.preserveHost ? '$http_host' : nginxString(authority(first.host, first.port, first.scheme)),
       // The upstream path: the saved request path when it is the route's own (no regex needed), else built from the captures.
-      rewrite: r.upstreamPath === r.path ? { regex: nginxRegex('^'), replacement: PATH_VARIABLE } : { regex: nginxRegex(regex), replacement: upstreamReplacement(r) },
+      rewrite:
+        r.upstreamPath === r.path
+          ? { regex: nginxRegex('^'), replacement: PATH_VARIABLE }
+          : { regex: nginxRegex(regex), replacement: upstreamReplacement(r) },
       maxBody: nginxSize(r.settings.maxBodyBytes),
       connectTimeout: nginxTime(r.settings.connectTimeoutMs),
       readTimeout: nginxTime(r.settings.requestTimeoutMs),
@@ -467,7 +567,8 @@ function handler(r: Route, u: Upstream | undefined, policy: RoutePolicyView, reg
 function upstreamReplacement(r: Route): string {
   const order = new Map<string, number>();
   let n = 0;
-  for (const seg of r.segments) for (const p of seg.parts) if ('param' in p && !order.has(p.param)) order.set(p.param, ++n);
+  for (const seg of r.segments)
+    for (const p of seg.parts) if ('param' in p && !order.has(p.param)) order.set(p.param, ++n);
   const parts: (string | number)[] = [];
   let rest = r.upstreamPath;
   for (let m = /\{([^{}]+)\}/.exec(rest); m; m = /\{([^{}]+)\}/.exec(rest)) {
@@ -498,7 +599,10 @@ function guardName(r: Route): string {
 
 function mockAnswer(r: Route, responses: readonly MockResponse[]): MockAnswerView {
   const [first, ...others] = responses;
-  const text = (m: MockResponse) => nginxString(m.body === null || m.body === undefined ? '' : typeof m.body === 'string' ? m.body : JSON.stringify(m.body));
+  const text = (m: MockResponse) =>
+    nginxString(
+      m.body === null || m.body === undefined ? '' : typeof m.body === 'string' ? m.body : JSON.stringify(m.body),
+    );
   return {
     status: first!.status,
     contentType: nginxString(first!.contentType ?? 'text/plain'),
@@ -514,7 +618,16 @@ function mockAnswer(r: Route, responses: readonly MockResponse[]): MockAnswerVie
 }
 
 function collectMocks(gateway: Gateway): NginxView['mockAnswers'] {
-  return gateway.routes.flatMap((r) => (r.mock ? mockAnswer(r, r.mock).alternatives.map(({ named, status, contentType, body }) => ({ named, status, contentType, body })) : []));
+  return gateway.routes.flatMap((r) =>
+    r.mock
+      ? mockAnswer(r, r.mock).alternatives.map(({ named, status, contentType, body }) => ({
+          named,
+          status,
+          contentType,
+          body,
+        }))
+      : [],
+  );
 }
 
 function collectGuards(gateway: Gateway, policies: ReadonlyMap<Route, RoutePolicyView>): NginxView['mockGuards'] {
@@ -561,7 +674,13 @@ function problems(policies: PoliciesView): ProblemView[] {
       const status = (CODES[code] as CodeInfo).status!;
       const json = `{"type":"https://gw.dev/errors#${code.toLowerCase()}","title":${JSON.stringify(CODES[code].title)},"status":${status},"detail":"${detail}","code":"${code}","requestId":"${REQUEST_ID}"}`;
       const cors = code === 'GW_HTTP_CORS_REJECTED';
-      return { status, name: cors ? '/__gw_error/cors' : `/__gw_error/${status}`, body: nginxTemplateString(json), intercept: !cors, headers };
+      return {
+        status,
+        name: cors ? '/__gw_error/cors' : `/__gw_error/${status}`,
+        body: nginxTemplateString(json),
+        intercept: !cors,
+        headers,
+      };
     })
     .sort((a, b) => a.status - b.status || (a.name < b.name ? -1 : 1));
 }
@@ -574,7 +693,9 @@ function byAddress(u: Upstream): boolean {
 function upstreamBlock(u: Upstream): UpstreamView {
   return {
     name: nginxName(u.id),
-    comment: nginxComment(`${u.id}: ${u.origin === 'config' ? 'gw.yaml upstreams' : `${u.source.file}${u.source.pointer}`}`),
+    comment: nginxComment(
+      `${u.id}: ${u.origin === 'config' ? 'gw.yaml upstreams' : `${u.source.file}${u.source.pointer}`}`,
+    ),
     balancing: u.balancing === 'least-connections' ? 'least_conn;' : null,
     servers: u.targets.map((t) => ({
       address: authority(t.host, t.port, 'none'),
@@ -589,7 +710,11 @@ function splitFor(u: Upstream): SplitView {
     share: i === u.targets.length - 1 ? '*' : `${((t.weight / total) * 100).toFixed(2)}%`,
     url: nginxString(`${t.scheme}://${authority(t.host, t.port, t.scheme)}`),
   }));
-  return { variable: `$${nginxName(u.id)}`, comment: nginxComment(`${u.id}: ${u.source.file}${u.source.pointer}`), choices };
+  return {
+    variable: `$${nginxName(u.id)}`,
+    comment: nginxComment(`${u.id}: ${u.source.file}${u.source.pointer}`),
+    choices,
+  };
 }
 
 function authority(host: string, port: number, scheme: 'http' | 'https' | 'none'): string {
@@ -603,5 +728,8 @@ function sourceOf(r: Route): string {
 }
 
 function inexact(message: string, u: Upstream, hint: string): Diagnostic {
-  return createDiagnostic('GW_TARGET_INEXACT', `nginx: ${message}`, { locations: [{ file: u.source.file, pointer: u.source.pointer }], hints: [hint] });
+  return createDiagnostic('GW_TARGET_INEXACT', `nginx: ${message}`, {
+    locations: [{ file: u.source.file, pointer: u.source.pointer }],
+    hints: [hint],
+  });
 }

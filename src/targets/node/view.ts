@@ -25,7 +25,14 @@ export interface NodeView {
   containerPort: number;
   nodeImage: string;
   /** The client timeouts are the model's (gw.yaml `edge.timeouts`), in seconds; the variables override them. */
-  defaults: { adminHost: string; logFormat: string; drainSeconds: number; clientHeaderTimeoutSeconds: number; clientRequestTimeoutSeconds: number; upstreamConnections: number };
+  defaults: {
+    adminHost: string;
+    logFormat: string;
+    drainSeconds: number;
+    clientHeaderTimeoutSeconds: number;
+    clientRequestTimeoutSeconds: number;
+    upstreamConnections: number;
+  };
 }
 
 export interface NodeUpstreamView {
@@ -87,7 +94,14 @@ export function buildNodeView(gateway: Gateway): { view: NodeView; diagnostics: 
       model: toJsLiteral(gateway),
       upstreams,
       mocked: mocked.join(', '),
-      readyExample: JSON.stringify({ event: 'ready', url: `http://${urlHost(gateway.listen.host)}:${port}`, admin: null, routes: gateway.routes.length, upstreams: gateway.upstreams.length, mocked }),
+      readyExample: JSON.stringify({
+        event: 'ready',
+        url: `http://${urlHost(gateway.listen.host)}:${port}`,
+        admin: null,
+        routes: gateway.routes.length,
+        upstreams: gateway.upstreams.length,
+        mocked,
+      }),
       listen: { host: gateway.listen.host, port },
       // A non-root user may not bind below 1024 everywhere; 0 (any port) cannot be published.
       containerPort: port >= 1024 ? port : FALLBACK_CONTAINER_PORT,
@@ -112,10 +126,14 @@ function urlHost(host: string): string {
 }
 
 function collision(u: Upstream, owner: string, envVar: string): Diagnostic {
-  return createDiagnostic('GW_TARGET_INEXACT', `node: upstreams "${owner}" and "${u.id}" would both be overridden by ${envVar}; "${u.id}" gets no override variable`, {
-    locations: [{ file: u.source.file, pointer: u.source.pointer }],
-    hints: [`rename service "${u.service}" so its name has no "--"`],
-  });
+  return createDiagnostic(
+    'GW_TARGET_INEXACT',
+    `node: upstreams "${owner}" and "${u.id}" would both be overridden by ${envVar}; "${u.id}" gets no override variable`,
+    {
+      locations: [{ file: u.source.file, pointer: u.source.pointer }],
+      hints: [`rename service "${u.service}" so its name has no "--"`],
+    },
+  );
 }
 
 /**

@@ -17,7 +17,10 @@ export interface NameRequest {
 }
 
 /** owner -> merged name, per original name, in the order of `requests`. */
-export function settleNames(requests: readonly NameRequest[], sanitize: (s: string) => string = (s) => s): Map<NameRequest, string> {
+export function settleNames(
+  requests: readonly NameRequest[],
+  sanitize: (s: string) => string = (s) => s,
+): Map<NameRequest, string> {
   const byName = groupBy(requests, (r) => r.name);
   const out = new Map<NameRequest, string>();
   const taken = new Set<string>();
@@ -30,7 +33,8 @@ export function settleNames(requests: readonly NameRequest[], sanitize: (s: stri
       continue;
     }
     const firstOwner = new Map<number, string>();
-    for (const r of [...group].sort((a, b) => cmp(a.owner, b.owner))) if (!firstOwner.has(r.cls)) firstOwner.set(r.cls, r.owner);
+    for (const r of [...group].sort((a, b) => cmp(a.owner, b.owner)))
+      if (!firstOwner.has(r.cls)) firstOwner.set(r.cls, r.owner);
     for (const r of group) renamed.push({ request: r, wanted: sanitize(`${firstOwner.get(r.cls)}_${name}`) });
   }
   const chosen = new Map<string, string>(); // `${wanted}\0${cls}` -> final
@@ -83,7 +87,9 @@ export function refineClasses(items: readonly ComponentItem[]): number[] {
   });
   for (let round = 0; round < items.length; round++) {
     const table = new Map<string, number>();
-    const next = classes.map((c, i) => (c < 0 ? c : internIn(table, `${c}|${refsOf[i]!.map((j) => (j < 0 ? 'x' : classes[j])).join(',')}`)));
+    const next = classes.map((c, i) =>
+      c < 0 ? c : internIn(table, `${c}|${refsOf[i]!.map((j) => (j < 0 ? 'x' : classes[j])).join(',')}`),
+    );
     const before = new Set(classes).size;
     classes = next;
     if (new Set(next).size === before) break;

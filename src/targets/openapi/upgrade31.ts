@@ -26,12 +26,20 @@ export function upgradeTo31(v: unknown): unknown {
     if (y !== x) (out ??= { ...o })[k] = y;
   }
   const s = out ?? o;
-  if (typeof s.nullable !== 'boolean' && typeof s.exclusiveMinimum !== 'boolean' && typeof s.exclusiveMaximum !== 'boolean') return s;
+  if (
+    typeof s.nullable !== 'boolean' &&
+    typeof s.exclusiveMinimum !== 'boolean' &&
+    typeof s.exclusiveMaximum !== 'boolean'
+  )
+    return s;
   return upgradeSchema({ ...s });
 }
 
 function upgradeSchema(s: JsonObject): JsonObject {
-  for (const [flag, bound] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']] as const) {
+  for (const [flag, bound] of [
+    ['exclusiveMinimum', 'minimum'],
+    ['exclusiveMaximum', 'maximum'],
+  ] as const) {
     if (typeof s[flag] !== 'boolean') continue;
     if (s[flag] === true && typeof s[bound] === 'number') {
       s[flag] = s[bound];
@@ -51,5 +59,9 @@ function upgradeSchema(s: JsonObject): JsonObject {
     return s;
   }
   const { description, title, ...rest } = s;
-  return { ...(title !== undefined ? { title } : {}), ...(description !== undefined ? { description } : {}), anyOf: [rest, { type: 'null' }] };
+  return {
+    ...(title !== undefined ? { title } : {}),
+    ...(description !== undefined ? { description } : {}),
+    anyOf: [rest, { type: 'null' }],
+  };
 }

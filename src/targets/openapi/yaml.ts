@@ -14,7 +14,15 @@ const NOT_LITERAL = /[\r\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]/;
 
 export function formatScalar(v: unknown): string {
   if (typeof v === 'string') {
-    if (PLAIN.test(v) && !v.endsWith(' ') && !v.includes(': ') && !v.includes(' #') && !v.endsWith(':') && !RESERVED.test(v)) return v;
+    if (
+      PLAIN.test(v) &&
+      !v.endsWith(' ') &&
+      !v.includes(': ') &&
+      !v.includes(' #') &&
+      !v.endsWith(':') &&
+      !RESERVED.test(v)
+    )
+      return v;
     return quote(v);
   }
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'null';
@@ -23,7 +31,10 @@ export function formatScalar(v: unknown): string {
 }
 
 function quote(s: string): string {
-  return JSON.stringify(s).replace(/[\x7f-\x9f\u2028\u2029\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(s).replace(
+    /[\x7f-\x9f\u2028\u2029\ufeff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** Multi-line text that reads back exactly as a `|-` block: no trailing newline, no blank-looking lines with spaces, no leading space. */

@@ -19,12 +19,25 @@ function project(services: { name: string; spec: string }[]) {
   return parseProject(text, join(ROOT, 'gw.yaml'), 'gw.yaml');
 }
 
-const plain = (b: { gateway: unknown; diagnostics: unknown; files: unknown }) => JSON.parse(JSON.stringify({ gateway: b.gateway, diagnostics: b.diagnostics, files: b.files })) as unknown;
+const plain = (b: { gateway: unknown; diagnostics: unknown; files: unknown }) =>
+  JSON.parse(JSON.stringify({ gateway: b.gateway, diagnostics: b.diagnostics, files: b.files })) as unknown;
 
 describe('buildGateway with the schema check run elsewhere (checkSchema)', () => {
   const cases = [
-    { name: 'valid specs', services: [{ name: 'users', spec: join(EXAMPLE_SPECS, 'users.yaml') }, { name: 'catalog', spec: join(EXAMPLE_SPECS, 'catalog.json') }] },
-    { name: 'one spec fails the schema check, the other merges alone', services: [{ name: 'users', spec: join(EXAMPLE_SPECS, 'users.yaml') }, { name: 'svc', spec: INVALID }] },
+    {
+      name: 'valid specs',
+      services: [
+        { name: 'users', spec: join(EXAMPLE_SPECS, 'users.yaml') },
+        { name: 'catalog', spec: join(EXAMPLE_SPECS, 'catalog.json') },
+      ],
+    },
+    {
+      name: 'one spec fails the schema check, the other merges alone',
+      services: [
+        { name: 'users', spec: join(EXAMPLE_SPECS, 'users.yaml') },
+        { name: 'svc', spec: INVALID },
+      ],
+    },
   ];
   for (const c of cases) {
     it(`${c.name}: once checked, the same gateway, diagnostics and files as checking in turn`, async () => {

@@ -11,7 +11,11 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-const fake = (name: Target['name'], files: { path: string; contents: string; mode?: number }[]): Target => ({ name, description: name, render: async () => ({ files, diagnostics: [] }) });
+const fake = (name: Target['name'], files: { path: string; contents: string; mode?: number }[]): Target => ({
+  name,
+  description: name,
+  render: async () => ({ files, diagnostics: [] }),
+});
 
 describe('writeOutput', () => {
   it('writes each file as UTF-8 and returns its size in bytes, in the order given', async () => {
@@ -39,8 +43,15 @@ describe('writeOutput', () => {
       close: () => undefined,
     };
     const targets = [selectTargets(['nginx'])[0]!, mine];
-    const claimsNginxFirst = { ...helper, shareRenders: (g: never, o: never, names: readonly string[], claims: Int32Array) => (Atomics.store(claims, names.indexOf('nginx'), 1), helper.shareRenders(g, o, names as never, claims)) };
-    const rendered = await renderTargets({} as never, targets, {}, undefined, claimsNginxFirst, { encodeWhileWaiting: true });
+    const claimsNginxFirst = {
+      ...helper,
+      shareRenders: (g: never, o: never, names: readonly string[], claims: Int32Array) => (
+        Atomics.store(claims, names.indexOf('nginx'), 1), helper.shareRenders(g, o, names as never, claims)
+      ),
+    };
+    const rendered = await renderTargets({} as never, targets, {}, undefined, claimsNginxFirst, {
+      encodeWhileWaiting: true,
+    });
     const bytes = await writeOutput(out, targets, rendered.files);
     expect(rendered.files.map((f) => f.path)).toEqual(['nginx/nginx.conf', 'node/server.mjs']);
     expect(bytes).toEqual(rendered.files.map((f) => Buffer.byteLength(f.contents)));

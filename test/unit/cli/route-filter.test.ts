@@ -22,14 +22,21 @@ describe('filterRoutes (gw routes --service, --path; issue 10, item 21)', () => 
     { name: 'a trailing slash is the same prefix', given: { path: '/users/' }, want: ['/users', '/users/{id}'] },
     { name: '/ keeps every path', given: { path: '/' }, want: routes.map((r) => r.path) },
     { name: '* stays within a segment', given: { path: '/orders/*/items' }, want: ['/orders/{id}/items'] },
-    { name: '** crosses segments', given: { path: '/orders/**' }, want: ['/orders/{id}/items', '/orders/{id}/items/{item}'] },
+    {
+      name: '** crosses segments',
+      given: { path: '/orders/**' },
+      want: ['/orders/{id}/items', '/orders/{id}/items/{item}'],
+    },
     { name: 'a glob is anchored at both ends', given: { path: '/users*' }, want: ['/users', '/users-admin'] },
     { name: 'service and path together', given: { services: ['users'], path: '/users*' }, want: ['/users'] },
   ];
-  for (const { name, given, want } of table) it(name, () => expect(filterRoutes(routes, given, known).map((r) => r.path)).toEqual(want));
+  for (const { name, given, want } of table)
+    it(name, () => expect(filterRoutes(routes, given, known).map((r) => r.path)).toEqual(want));
 
   it('an unknown service is a usage error with a did-you-mean', () => {
-    expect(() => filterRoutes(routes, { services: ['order'] }, known)).toThrow('--service "order" names no service of this gateway');
+    expect(() => filterRoutes(routes, { services: ['order'] }, known)).toThrow(
+      '--service "order" names no service of this gateway',
+    );
     try {
       filterRoutes(routes, { services: ['order'] }, known);
     } catch (err) {
@@ -44,7 +51,16 @@ describe('filterRoutes (gw routes --service, --path; issue 10, item 21)', () => 
 
 describe('formatTable: loose columns', () => {
   it('pads a loose column to the longest cell when it is within 40 characters', () => {
-    expect(formatTable(['A', 'B', 'C'], [['x', 'yy', 'z'], ['xx', 'y', 'z']], { loose: [1] })).toBe('A   B   C\nx   yy  z\nxx  y   z');
+    expect(
+      formatTable(
+        ['A', 'B', 'C'],
+        [
+          ['x', 'yy', 'z'],
+          ['xx', 'y', 'z'],
+        ],
+        { loose: [1] },
+      ),
+    ).toBe('A   B   C\nx   yy  z\nxx  y   z');
   });
   it('lets a few long cells overflow instead of widening every line', () => {
     const long = 'p'.repeat(60);

@@ -22,10 +22,15 @@ describe('PointerLocator', () => {
     const located = new PointerLocator(text).locateMany(pointers);
     expect(pointers.length).toBeGreaterThan(300);
     for (const p of pointers) {
-      const segs = p.slice(2).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+      const segs = p
+        .slice(2)
+        .split('/')
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
       const parent = segs.length > 1 ? doc.getIn(segs.slice(0, -1), true) : doc.contents;
       const last = segs[segs.length - 1]!;
-      const pair = (parent as { items?: { key?: { value?: unknown; range?: number[] }; range?: number[] }[] }).items?.find((it, i) => (it.key ? String(it.key.value) === last : String(i) === last));
+      const pair = (
+        parent as { items?: { key?: { value?: unknown; range?: number[] }; range?: number[] }[] }
+      ).items?.find((it, i) => (it.key ? String(it.key.value) === last : String(i) === last));
       const offset = (pair?.key?.range ?? (pair as { range?: number[] })?.range)![0]!;
       const want = lines.linePos(offset);
       expect(located.get(p), p).toEqual({ line: want.line, column: want.col });
@@ -36,7 +41,10 @@ describe('PointerLocator', () => {
     const yamlText = stringify(JSON.parse(text));
     const y = new PointerLocator(yamlText);
     expect(y.locate('#/paths/~1products~1{productId}/get')).toMatchObject({ column: 5 });
-    expect(new PointerLocator(text).locate('#/paths/~1products~1{productId}/get')).toMatchObject({ line: 69, column: 7 });
+    expect(new PointerLocator(text).locate('#/paths/~1products~1{productId}/get')).toMatchObject({
+      line: 69,
+      column: 7,
+    });
   });
 
   it('a pointer that does not exist resolves to its deepest existing ancestor', () => {

@@ -5,7 +5,12 @@ import type { HttpMethod } from '../../../src/model/types.js';
 
 /** Raw documents of a spec at /p/spec.yaml (project folder /p), plus other files by absolute path. */
 function raw(root: object, files: Record<string, object> = {}): RawDocuments {
-  return { root: '/p/spec.yaml', projectDir: '/p', docs: { '/p/spec.yaml': root, ...files }, names: { '/p/spec.yaml': 'spec.yaml' } };
+  return {
+    root: '/p/spec.yaml',
+    projectDir: '/p',
+    docs: { '/p/spec.yaml': root, ...files },
+    names: { '/p/spec.yaml': 'spec.yaml' },
+  };
 }
 
 function collect(docs: RawDocuments, swagger2: boolean, ops: [string, HttpMethod][]) {
@@ -33,18 +38,31 @@ describe('createApiCollector: OpenAPI 3', () => {
           '/a': {
             get: {
               responses: {
-                '200': { description: 'ok', content: { 'application/json': { schema: { $ref: './schemas.yaml#/Order' } } } },
-                '400': { description: 'bad', content: { 'application/json': { schema: { $ref: 'other/Order.yaml' } } } },
+                '200': {
+                  description: 'ok',
+                  content: { 'application/json': { schema: { $ref: './schemas.yaml#/Order' } } },
+                },
+                '400': {
+                  description: 'bad',
+                  content: { 'application/json': { schema: { $ref: 'other/Order.yaml' } } },
+                },
               },
             },
           },
         },
         components: { schemas: { Order: { type: 'string' } } },
       },
-      { '/p/schemas.yaml': { Order: { type: 'object', properties: { m: { $ref: '#/Money' } } }, Money: { type: 'integer' } }, '/p/other/Order.yaml': { type: 'number' } },
+      {
+        '/p/schemas.yaml': {
+          Order: { type: 'object', properties: { m: { $ref: '#/Money' } } },
+          Money: { type: 'integer' },
+        },
+        '/p/other/Order.yaml': { type: 'number' },
+      },
     );
     const { apis, components } = collect(docs, false, [['/a', 'GET']]);
-    const content = (code: string) => (apis[0]!.responses![code]!.content as Record<string, { schema: unknown }>)['application/json']!.schema;
+    const content = (code: string) =>
+      (apis[0]!.responses![code]!.content as Record<string, { schema: unknown }>)['application/json']!.schema;
     expect(content('200')).toEqual({ $ref: '#/components/schemas/Order_2' }); // "Order" is the root's own component
     expect(content('400')).toEqual({ $ref: '#/components/schemas/Order_3' });
     expect(components.map((c) => [c.kind, c.name, c.source.file, c.source.pointer])).toEqual([
@@ -61,7 +79,13 @@ describe('createApiCollector: OpenAPI 3', () => {
       paths: {
         '/a/{id}': {
           parameters: [{ $ref: '#/components/parameters/id' }, { name: 'v', in: 'query', schema: { type: 'string' } }],
-          get: { description: 'd', 'x-gw': { retries: 1 }, 'x-own': true, parameters: [{ name: 'v', in: 'query', schema: { type: 'integer' } }], responses: { '200': { description: 'ok' } } },
+          get: {
+            description: 'd',
+            'x-gw': { retries: 1 },
+            'x-own': true,
+            parameters: [{ name: 'v', in: 'query', schema: { type: 'integer' } }],
+            responses: { '200': { description: 'ok' } },
+          },
         },
       },
       components: { parameters: { id: { name: 'id', in: 'path', required: true, schema: { type: 'string' } } } },
@@ -79,30 +103,62 @@ describe('createApiCollector: OpenAPI 3', () => {
   it('a path item in another file: its $refs resolve from that file', () => {
     const docs = raw(
       { openapi: '3.0.3', paths: { '/b': { $ref: 'paths/b.yaml' } } },
-      { '/p/paths/b.yaml': { get: { responses: { '200': { $ref: '../responses.yaml#/Ok' } } } }, '/p/responses.yaml': { Ok: { description: 'fine' } } },
+      {
+        '/p/paths/b.yaml': { get: { responses: { '200': { $ref: '../responses.yaml#/Ok' } } } },
+        '/p/responses.yaml': { Ok: { description: 'fine' } },
+      },
     );
     const { apis, components } = collect(docs, false, [['/b', 'GET']]);
     expect(apis[0]!.responses).toEqual({ '200': { $ref: '#/components/responses/Ok' } });
-    expect(components).toEqual([{ kind: 'responses', name: 'Ok', value: { description: 'fine' }, source: { file: 'responses.yaml', pointer: '#/Ok' } }]);
+    expect(components).toEqual([
+      {
+        kind: 'responses',
+        name: 'Ok',
+        value: { description: 'fine' },
+        source: { file: 'responses.yaml', pointer: '#/Ok' },
+      },
+    ]);
   });
 
   it('a $ref below a component is inlined; one that cycles back becomes a component once', () => {
     const x = { type: 'object', properties: { y: { $ref: '#/components/schemas/A/properties/x' } } };
     const docs = raw({
       openapi: '3.0.3',
-      paths: { '/a': { get: { responses: { '200': { description: 'ok', content: { 'a/b': { schema: { $ref: '#/components/schemas/A/properties/x' } } } } } } } },
+      paths: {
+        '/a': {
+          get: {
+            responses: {
+              '200': {
+                description: 'ok',
+                content: { 'a/b': { schema: { $ref: '#/components/schemas/A/properties/x' } } },
+              },
+            },
+          },
+        },
+      },
       components: { schemas: { A: { properties: { x } } } },
     });
     const { apis, components } = collect(docs, false, [['/a', 'GET']]);
     const schema = (apis[0]!.responses!['200']!.content as Record<string, { schema: unknown }>)['a/b']!.schema;
     expect(schema).toEqual({ type: 'object', properties: { y: { $ref: '#/components/schemas/x' } } });
-    expect(components.map((c) => [c.name, c.value])).toEqual([['x', { type: 'object', properties: { y: { $ref: '#/components/schemas/x' } } }]]);
+    expect(components.map((c) => [c.name, c.value])).toEqual([
+      ['x', { type: 'object', properties: { y: { $ref: '#/components/schemas/x' } } }],
+    ]);
   });
 
   it('a $ref gw cannot follow stays as written, and is a gap', () => {
-    const docs = raw({ openapi: '3.1.0', paths: { '/c': { get: { responses: { '200': { description: 'ok', content: { 'a/b': { schema: { $ref: '#node' } } } } } } } } });
+    const docs = raw({
+      openapi: '3.1.0',
+      paths: {
+        '/c': {
+          get: { responses: { '200': { description: 'ok', content: { 'a/b': { schema: { $ref: '#node' } } } } } },
+        },
+      },
+    });
     const { gaps } = collect(docs, false, [['/c', 'GET']]);
-    expect(gaps.map((g) => g.message)).toEqual(['$ref "#node" leads to nothing gw can follow (an anchor, an $id, or a file read differently); the public spec keeps it as written']);
+    expect(gaps.map((g) => g.message)).toEqual([
+      '$ref "#node" leads to nothing gw can follow (an anchor, an $id, or a file read differently); the public spec keeps it as written',
+    ]);
   });
 });
 
@@ -111,10 +167,24 @@ describe('createApiCollector: Swagger 2.0', () => {
     swagger: '2.0',
     consumes: ['application/json'],
     produces: ['application/json'],
-    parameters: { pet: { name: 'pet', in: 'body', schema: { $ref: '#/definitions/Pet' } }, limit: { name: 'limit', in: 'query', type: 'integer' } },
+    parameters: {
+      pet: { name: 'pet', in: 'body', schema: { $ref: '#/definitions/Pet' } },
+      limit: { name: 'limit', in: 'query', type: 'integer' },
+    },
     responses: { NotFound: { description: 'nope', schema: { $ref: '#/definitions/Error' } } },
-    definitions: { Pet: { type: 'object', properties: { tag: { $ref: '#/definitions/Tag' } } }, Tag: { type: 'string' }, Error: { type: 'object' } },
-    paths: { '/pets': { post: { parameters: [{ $ref: '#/parameters/pet' }, { $ref: '#/parameters/limit' }], responses: { '404': { $ref: '#/responses/NotFound' } } } } },
+    definitions: {
+      Pet: { type: 'object', properties: { tag: { $ref: '#/definitions/Tag' } } },
+      Tag: { type: 'string' },
+      Error: { type: 'object' },
+    },
+    paths: {
+      '/pets': {
+        post: {
+          parameters: [{ $ref: '#/parameters/pet' }, { $ref: '#/parameters/limit' }],
+          responses: { '404': { $ref: '#/responses/NotFound' } },
+        },
+      },
+    },
   };
   it('definitions, parameters and responses become components; a body parameter $ref is inlined as requestBody', () => {
     const { apis, components } = collect(raw(doc), true, [['/pets', 'POST']]);
@@ -125,7 +195,10 @@ describe('createApiCollector: Swagger 2.0', () => {
     });
     expect(Object.fromEntries(components.map((c) => [`${c.kind}/${c.name}`, c.value]))).toEqual({
       'parameters/limit': { name: 'limit', in: 'query', schema: { type: 'integer' } },
-      'responses/NotFound': { description: 'nope', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+      'responses/NotFound': {
+        description: 'nope',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      },
       'schemas/Error': { type: 'object' },
       'schemas/Pet': { type: 'object', properties: { tag: { $ref: '#/components/schemas/Tag' } } },
       'schemas/Tag': { type: 'string' },

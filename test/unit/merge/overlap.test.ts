@@ -14,11 +14,26 @@ function typed(path: string, schemas: Record<string, ParamSchema>): Route {
 describe('commonPath: a request both routes match, or none', () => {
   const table: { name: string; a: Route; b: Route; want: string | undefined }[] = [
     { name: 'literal vs string parameter', a: typed('/u/me', {}), b: typed('/u/{id}', {}), want: '/u/me' },
-    { name: 'literal vs integer parameter', a: typed('/u/me', {}), b: typed('/u/{id}', { id: { type: 'integer' } }), want: undefined },
+    {
+      name: 'literal vs integer parameter',
+      a: typed('/u/me', {}),
+      b: typed('/u/{id}', { id: { type: 'integer' } }),
+      want: undefined,
+    },
     { name: 'two different literals', a: typed('/a', {}), b: typed('/b', {}), want: undefined },
     { name: 'different lengths', a: typed('/a/{x}', {}), b: typed('/a', {}), want: undefined },
-    { name: 'disjoint enums', a: typed('/k/{a}', { a: { enum: ['x', 'y'] } }), b: typed('/k/{b}', { b: { enum: ['z'] } }), want: undefined },
-    { name: 'enum vs digits pattern', a: typed('/k/{a}', { a: { enum: ['books'] } }), b: typed('/k/{b}', { b: { type: 'string', pattern: '^[0-9]+$' } }), want: undefined },
+    {
+      name: 'disjoint enums',
+      a: typed('/k/{a}', { a: { enum: ['x', 'y'] } }),
+      b: typed('/k/{b}', { b: { enum: ['z'] } }),
+      want: undefined,
+    },
+    {
+      name: 'enum vs digits pattern',
+      a: typed('/k/{a}', { a: { enum: ['books'] } }),
+      b: typed('/k/{b}', { b: { type: 'string', pattern: '^[0-9]+$' } }),
+      want: undefined,
+    },
     { name: 'integer vs string', a: typed('/k/{a}', { a: { type: 'integer' } }), b: typed('/k/{b}', {}), want: '/k/1' },
     { name: 'mixed suffixes that differ', a: typed('/f/{n}.json', {}), b: typed('/f/{n}.xml', {}), want: undefined },
     { name: 'mixed vs bare parameter', a: typed('/f/{n}.json', {}), b: typed('/f/{n}', {}), want: '/f/x.json' },

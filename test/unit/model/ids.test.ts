@@ -15,5 +15,6 @@ describe('deriveServiceName', () => {
     ['2024 Catalog', 'catalog'],
     ['!!!', ''],
   ];
-  for (const [given, want] of table) it(`${given} -> ${want || '(none)'}`, () => expect(deriveServiceName(given)).toBe(want));
+  for (const [given, want] of table)
+    it(`${given} -> ${want || '(none)'}`, () => expect(deriveServiceName(given)).toBe(want));
 });

@@ -4,7 +4,17 @@ import type { TargetState } from '../../../src/runtime/target-state.js';
 import { recordFailure, EJECT_AFTER_FAILURES } from '../../../src/runtime/target-state.js';
 
 function targets(...weights: number[]): TargetState[] {
-  return weights.map((weight, i) => ({ url: `t${i}`, host: `t${i}`, weight, pool: undefined as never, active: 0, healthy: true, ejectedUntil: 0, failures: 0, currentWeight: 0 }));
+  return weights.map((weight, i) => ({
+    url: `t${i}`,
+    host: `t${i}`,
+    weight,
+    pool: undefined as never,
+    active: 0,
+    healthy: true,
+    ejectedUntil: 0,
+    failures: 0,
+    currentWeight: 0,
+  }));
 }
 
 const names = (ts: (TargetState | undefined)[]) => ts.map((t) => t?.url ?? '-').join(' ');

@@ -4,7 +4,12 @@ import { BodyIntake } from '../../../src/runtime/body-intake.js';
 describe('BodyIntake: request bodies per client and in memory (edge.requestBodies)', () => {
   it('lets each address have `limit` bodies in progress, and forgets an address with none', () => {
     const intake = new BodyIntake();
-    expect([intake.enter('a', 2), intake.enter('a', 2), intake.enter('a', 2), intake.enter('b', 2)]).toEqual([true, true, false, true]);
+    expect([intake.enter('a', 2), intake.enter('a', 2), intake.enter('a', 2), intake.enter('b', 2)]).toEqual([
+      true,
+      true,
+      false,
+      true,
+    ]);
     intake.leave('a');
     expect(intake.enter('a', 2)).toBe(true);
     intake.leave('a');

@@ -31,12 +31,33 @@ describe('checkHead: what the gateway refuses from a request head (issue 10, ite
     { name: 'a port that is not a number', raw: ['Host', 'a.example:http'], want: 'GW_HTTP_BAD_REQUEST' },
     { name: 'an unclosed IPv6 literal', raw: ['Host', '[::1'], want: 'GW_HTTP_BAD_REQUEST' },
     { name: 'chunked', raw: ['Host', 'a', 'Transfer-Encoding', 'chunked'], want: undefined },
-    { name: 'gzip, chunked', raw: ['Host', 'a', 'Transfer-Encoding', 'gzip, chunked'], want: 'GW_HTTP_TRANSFER_ENCODING' },
-    { name: 'gzip and chunked on two lines', raw: ['Host', 'a', 'Transfer-Encoding', 'gzip', 'Transfer-Encoding', 'chunked'], want: 'GW_HTTP_TRANSFER_ENCODING' },
-    { name: 'Transfer-Encoding in HTTP/1.0', raw: ['Host', 'a', 'Transfer-Encoding', 'chunked'], minor: 0, want: 'GW_HTTP_BAD_REQUEST' },
+    {
+      name: 'gzip, chunked',
+      raw: ['Host', 'a', 'Transfer-Encoding', 'gzip, chunked'],
+      want: 'GW_HTTP_TRANSFER_ENCODING',
+    },
+    {
+      name: 'gzip and chunked on two lines',
+      raw: ['Host', 'a', 'Transfer-Encoding', 'gzip', 'Transfer-Encoding', 'chunked'],
+      want: 'GW_HTTP_TRANSFER_ENCODING',
+    },
+    {
+      name: 'Transfer-Encoding in HTTP/1.0',
+      raw: ['Host', 'a', 'Transfer-Encoding', 'chunked'],
+      minor: 0,
+      want: 'GW_HTTP_BAD_REQUEST',
+    },
     { name: 'one Content-Type', raw: ['Host', 'a', 'Content-Type', 'application/json'], want: undefined },
-    { name: 'two Content-Types', raw: ['Host', 'a', 'Content-Type', 'application/json', 'content-type', 'text/plain'], want: 'GW_HTTP_BAD_REQUEST' },
-    { name: 'X-Request-Id is not a Content-Type (same length)', raw: ['Host', 'a', 'X-Request-Id', 'r1', 'Content-Type', 'text/plain'], want: undefined },
+    {
+      name: 'two Content-Types',
+      raw: ['Host', 'a', 'Content-Type', 'application/json', 'content-type', 'text/plain'],
+      want: 'GW_HTTP_BAD_REQUEST',
+    },
+    {
+      name: 'X-Request-Id is not a Content-Type (same length)',
+      raw: ['Host', 'a', 'X-Request-Id', 'r1', 'Content-Type', 'text/plain'],
+      want: undefined,
+    },
   ];
   for (const t of table) it(t.name, () => expect(judge(t.raw, t.minor)).toBe(t.want));
 });

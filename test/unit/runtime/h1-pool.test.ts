@@ -4,7 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { H1Pool, type H1Request } from '../../../src/runtime/h1-pool.js';
 
 /** A raw TCP upstream that answers each request head with scripted writes (to cut the answer at awkward places). */
-async function scripted(answer: (head: string, socket: Socket, n: number) => void): Promise<{ server: Server; url: string; connections: () => number }> {
+async function scripted(
+  answer: (head: string, socket: Socket, n: number) => void,
+): Promise<{ server: Server; url: string; connections: () => number }> {
   let connections = 0;
   let n = 0;
   const server = createServer((socket) => {
@@ -27,13 +29,24 @@ async function scripted(answer: (head: string, socket: Socket, n: number) => voi
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, connections: () => connections };
 }
 
-function fetchVia(pool: H1Pool, request: Partial<H1Request> = {}): Promise<{ status: number; headers: string[]; body: string; error?: string }> {
+function fetchVia(
+  pool: H1Pool,
+  request: Partial<H1Request> = {},
+): Promise<{ status: number; headers: string[]; body: string; error?: string }> {
   return new Promise((resolve) => {
     let status = 0;
     let headers: string[] = [];
     let body = '';
     pool.dispatch(
-      { method: 'GET', path: '/x', headers: ['host', 'x'], body: null, headersTimeout: 1000, bodyTimeout: 1000, ...request },
+      {
+        method: 'GET',
+        path: '/x',
+        headers: ['host', 'x'],
+        body: null,
+        headersTimeout: 1000,
+        bodyTimeout: 1000,
+        ...request,
+      },
       {
         onConnect: () => undefined,
         onHeaders: (s, h) => {
@@ -74,7 +87,15 @@ describe('H1Pool', () => {
   });
 
   it('decodes chunked bodies cut at every awkward place', async () => {
-    const parts = ['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n', '\r\n5\r', '\nhel', 'lo\r\n', '6;ext=1\r\n wor', 'ld\r\n0\r\n', 'X-Trailer: 1\r\n\r\n'];
+    const parts = [
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n',
+      '\r\n5\r',
+      '\nhel',
+      'lo\r\n',
+      '6;ext=1\r\n wor',
+      'ld\r\n0\r\n',
+      'X-Trailer: 1\r\n\r\n',
+    ];
     const up = await scripted((_h, s) => {
       let i = 0;
       const next = () => {
@@ -124,7 +145,9 @@ describe('H1Pool', () => {
     const silent = await scripted(() => undefined);
     const garbage = await scripted((_h, s) => s.write('SSH-2.0-OpenSSH\r\n\r\n'));
     servers.push(silent.server, garbage.server);
-    expect((await fetchVia(new H1Pool(silent.url, options), { headersTimeout: 200 })).error).toBe('GW_UPSTREAM_HEADERS_TIMEOUT');
+    expect((await fetchVia(new H1Pool(silent.url, options), { headersTimeout: 200 })).error).toBe(
+      'GW_UPSTREAM_HEADERS_TIMEOUT',
+    );
     expect((await fetchVia(new H1Pool(garbage.url, options))).error).toBe('GW_UPSTREAM_PROTOCOL');
   });
 
@@ -145,8 +168,18 @@ describe('H1Pool', () => {
     servers.push(server);
     const pool = new H1Pool(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, options);
     const { Readable } = await import('node:stream');
-    await fetchVia(pool, { method: 'POST', headers: ['host', 'x', 'content-length', '3'], body: Readable.from([Buffer.from('abc')]) });
-    await fetchVia(pool, { method: 'POST', body: (async function* () { yield Buffer.from('hello'); yield Buffer.from(' you'); })() });
+    await fetchVia(pool, {
+      method: 'POST',
+      headers: ['host', 'x', 'content-length', '3'],
+      body: Readable.from([Buffer.from('abc')]),
+    });
+    await fetchVia(pool, {
+      method: 'POST',
+      body: (async function* () {
+        yield Buffer.from('hello');
+        yield Buffer.from(' you');
+      })(),
+    });
     expect(seen[0]).toMatch(/^POST \/x HTTP\/1\.1\r\nhost: x\r\ncontent-length: 3\r\n\r\nabc$/);
     expect(seen[1]).toMatch(/transfer-encoding: chunked\r\n\r\n5\r\nhello\r\n4\r\n you\r\n0\r\n\r\n$/);
     await pool.close();
@@ -179,10 +212,26 @@ describe('H1Pool with a handler that throws', () => {
 
 describe('H1Pool framing is strict', () => {
   const table: { name: string; answer: string; want: { error?: string; body?: string } }[] = [
-    { name: 'a Content-Length that is not digits', answer: 'HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\nxyz', want: { error: 'GW_UPSTREAM_PROTOCOL' } },
-    { name: 'two different Content-Lengths', answer: 'HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nxyz', want: { error: 'GW_UPSTREAM_PROTOCOL' } },
-    { name: 'Transfer-Encoding with Content-Length (as llhttp and nginx)', answer: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n5\r\nhello\r\n0\r\n\r\n', want: { error: 'GW_UPSTREAM_PROTOCOL' } },
-    { name: 'a chunk size with junk', answer: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0x5\r\nhello\r\n0\r\n\r\n', want: { error: 'GW_UPSTREAM_PROTOCOL' } },
+    {
+      name: 'a Content-Length that is not digits',
+      answer: 'HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\nxyz',
+      want: { error: 'GW_UPSTREAM_PROTOCOL' },
+    },
+    {
+      name: 'two different Content-Lengths',
+      answer: 'HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nxyz',
+      want: { error: 'GW_UPSTREAM_PROTOCOL' },
+    },
+    {
+      name: 'Transfer-Encoding with Content-Length (as llhttp and nginx)',
+      answer: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n5\r\nhello\r\n0\r\n\r\n',
+      want: { error: 'GW_UPSTREAM_PROTOCOL' },
+    },
+    {
+      name: 'a chunk size with junk',
+      answer: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0x5\r\nhello\r\n0\r\n\r\n',
+      want: { error: 'GW_UPSTREAM_PROTOCOL' },
+    },
   ];
   for (const t of table) {
     it(t.name, async () => {
@@ -200,7 +249,13 @@ describe('H1Pool framing is strict', () => {
   }
 
   it('bytes past the declared length are never read as the next answer', async () => {
-    const up = await scripted((_h, s, n) => s.write(n === 0 ? 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokSTALE' : 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfresh'));
+    const up = await scripted((_h, s, n) =>
+      s.write(
+        n === 0
+          ? 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokSTALE'
+          : 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfresh',
+      ),
+    );
     servers.push(up.server);
     const pool = new H1Pool(up.url, options);
     expect((await fetchVia(pool)).body).toBe('ok');
@@ -237,7 +292,12 @@ describe('H1Pool never lets an answer leak into the next request (issue 10 item 
   it('a second answer written after Content-Length: 0 closes the connection; the queued request gets its own answer on a new one', async () => {
     const up = await scripted((head, s) => {
       const who = /x-who: (\w+)/.exec(head)![1]!;
-      if (who === 'a') setTimeout(() => s.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nINJECTED'), 100);
+      if (who === 'a')
+        setTimeout(
+          () =>
+            s.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nINJECTED'),
+          100,
+        );
       else s.write(`HTTP/1.1 200 OK\r\nContent-Length: ${who.length}\r\n\r\n${who}`);
     });
     servers.push(up.server);
@@ -256,7 +316,10 @@ describe('H1Pool refuses to write a request that would not stay inside its lines
     { name: 'CR LF in a value', request: { headers: ['host', 'x', 'x-a', 'ok\r\nx-injected: 1'] } },
     { name: 'a bare LF in a value', request: { headers: ['host', 'x', 'x-a', 'ok\nx-injected: 1'] } },
     { name: 'NUL in a value', request: { headers: ['host', 'x', 'x-a', 'a\u0000b'] } },
-    { name: 'a character that latin1 would turn into LF (U+010A)', request: { headers: ['host', 'x', 'x-a', 'a\u010ab'] } },
+    {
+      name: 'a character that latin1 would turn into LF (U+010A)',
+      request: { headers: ['host', 'x', 'x-a', 'a\u010ab'] },
+    },
     { name: 'a name that is not a token', request: { headers: ['host', 'x', 'x a', '1'] } },
     { name: 'a name with a colon', request: { headers: ['host', 'x', 'x:a', '1'] } },
     { name: 'a blank in the path', request: { path: '/a b' } },
@@ -277,7 +340,9 @@ describe('H1Pool refuses to write a request that would not stay inside its lines
   }
 
   it('writes tabs, obs-text and empty values as they are', async () => {
-    const up = await scripted((head, s) => s.write(`HTTP/1.1 200 OK\r\nContent-Length: ${head.length}\r\n\r\n${head}`, 'latin1'));
+    const up = await scripted((head, s) =>
+      s.write(`HTTP/1.1 200 OK\r\nContent-Length: ${head.length}\r\n\r\n${head}`, 'latin1'),
+    );
     servers.push(up.server);
     const pool = new H1Pool(up.url, options);
     const got = await fetchVia(pool, { headers: ['host', 'x', 'x-a', 'a\tb \u00e9', 'x-empty', ''] });

@@ -8,7 +8,12 @@ function router(routes: [HttpMethod, string, Record<string, ParamSchema>?][]): R
   return new Router(
     routes.map(([method, path, schemas]) => {
       const segments = parsePathTemplate(path);
-      return { method, segments, params: templateParams(segments).map((name) => ({ name, schema: schemas?.[name] ?? {} })), value: `${method} ${path}` };
+      return {
+        method,
+        segments,
+        params: templateParams(segments).map((name) => ({ name, schema: schemas?.[name] ?? {} })),
+        value: `${method} ${path}`,
+      };
     }),
   );
 }
@@ -28,16 +33,66 @@ const r = router([
 
 describe('Router.lookup', () => {
   const table: { name: string; method: string; path: string; want: unknown }[] = [
-    { name: 'literal before parameter', method: 'GET', path: '/users/me', want: { kind: 'found', value: 'GET /users/me', params: [] } },
-    { name: 'typed parameter', method: 'GET', path: '/users/42', want: { kind: 'found', value: 'GET /users/{id}', params: ['42'] } },
-    { name: 'a word is no integer', method: 'GET', path: '/users/bob', want: { kind: 'method-not-allowed', allow: ['DELETE'] } },
-    { name: 'method decides between routes of one path', method: 'DELETE', path: '/users/me', want: { kind: 'found', value: 'DELETE /users/{name}', params: ['me'] } },
-    { name: 'mixed before bare', method: 'GET', path: '/files/a.json', want: { kind: 'found', value: 'GET /files/{name}.json', params: ['a'] } },
-    { name: 'bare takes the rest', method: 'GET', path: '/files/a.xml', want: { kind: 'found', value: 'GET /files/{path}', params: ['a.xml'] } },
-    { name: 'enum outside its values falls to another route', method: 'GET', path: '/k/garden', want: { kind: 'method-not-allowed', allow: ['POST'] } },
-    { name: 'backtracks out of a literal branch', method: 'GET', path: '/a/b/c', want: { kind: 'found', value: 'GET /a/{x}/c', params: ['b'] } },
-    { name: 'HEAD is served by GET', method: 'HEAD', path: '/users/me', want: { kind: 'found', value: 'GET /users/me', params: [] } },
-    { name: '405 lists every method, HEAD with GET', method: 'PUT', path: '/users/7', want: { kind: 'method-not-allowed', allow: ['DELETE', 'GET', 'HEAD'] } },
+    {
+      name: 'literal before parameter',
+      method: 'GET',
+      path: '/users/me',
+      want: { kind: 'found', value: 'GET /users/me', params: [] },
+    },
+    {
+      name: 'typed parameter',
+      method: 'GET',
+      path: '/users/42',
+      want: { kind: 'found', value: 'GET /users/{id}', params: ['42'] },
+    },
+    {
+      name: 'a word is no integer',
+      method: 'GET',
+      path: '/users/bob',
+      want: { kind: 'method-not-allowed', allow: ['DELETE'] },
+    },
+    {
+      name: 'method decides between routes of one path',
+      method: 'DELETE',
+      path: '/users/me',
+      want: { kind: 'found', value: 'DELETE /users/{name}', params: ['me'] },
+    },
+    {
+      name: 'mixed before bare',
+      method: 'GET',
+      path: '/files/a.json',
+      want: { kind: 'found', value: 'GET /files/{name}.json', params: ['a'] },
+    },
+    {
+      name: 'bare takes the rest',
+      method: 'GET',
+      path: '/files/a.xml',
+      want: { kind: 'found', value: 'GET /files/{path}', params: ['a.xml'] },
+    },
+    {
+      name: 'enum outside its values falls to another route',
+      method: 'GET',
+      path: '/k/garden',
+      want: { kind: 'method-not-allowed', allow: ['POST'] },
+    },
+    {
+      name: 'backtracks out of a literal branch',
+      method: 'GET',
+      path: '/a/b/c',
+      want: { kind: 'found', value: 'GET /a/{x}/c', params: ['b'] },
+    },
+    {
+      name: 'HEAD is served by GET',
+      method: 'HEAD',
+      path: '/users/me',
+      want: { kind: 'found', value: 'GET /users/me', params: [] },
+    },
+    {
+      name: '405 lists every method, HEAD with GET',
+      method: 'PUT',
+      path: '/users/7',
+      want: { kind: 'method-not-allowed', allow: ['DELETE', 'GET', 'HEAD'] },
+    },
     { name: 'root', method: 'GET', path: '/', want: { kind: 'found', value: 'GET /', params: [] } },
     { name: 'not found', method: 'GET', path: '/nope/x', want: { kind: 'not-found' } },
   ];
@@ -71,5 +126,6 @@ describe('normalizePath', () => {
     ['relative', undefined],
     ['*', undefined],
   ];
-  for (const [given, want] of table) it(`${given} -> ${want ? JSON.stringify(want) : 'refused'}`, () => expect(normalizePath(given)).toEqual(want));
+  for (const [given, want] of table)
+    it(`${given} -> ${want ? JSON.stringify(want) : 'refused'}`, () => expect(normalizePath(given)).toEqual(want));
 });

@@ -7,7 +7,10 @@ describe('the target registry (targets load on first render)', () => {
   for (const name of TARGET_NAMES) {
     it(`${name}: the entry names and describes the target its module exports`, async () => {
       const target = await loadTarget(name);
-      expect({ name: TARGETS[name].name, description: TARGETS[name].description }).toEqual({ name: target.name, description: target.description });
+      expect({ name: TARGETS[name].name, description: TARGETS[name].description }).toEqual({
+        name: target.name,
+        description: target.description,
+      });
     });
   }
 });

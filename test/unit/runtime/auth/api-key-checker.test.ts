@@ -9,7 +9,11 @@ const checker = new ApiKeyChecker([
 
 describe('ApiKeyChecker', () => {
   const cases: { name: string; given: CredentialValue; want: unknown }[] = [
-    { name: 'a named key: its consumer', given: 'k-alice-0123456789', want: { ok: true, consumer: 'alice', scopes: null } },
+    {
+      name: 'a named key: its consumer',
+      given: 'k-alice-0123456789',
+      want: { ok: true, consumer: 'alice', scopes: null },
+    },
     { name: 'a bare key: no consumer', given: 'k-bare-0123456789', want: { ok: true, consumer: null, scopes: null } },
     { name: 'absent: not presented', given: undefined, want: { ok: false, presented: false } },
     { name: 'sent twice: refused as presented', given: null, want: { ok: false, presented: true } },

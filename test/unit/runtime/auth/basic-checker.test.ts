@@ -5,7 +5,12 @@ import { parseHtpasswd } from '../../../../src/runtime/auth/parse-htpasswd.js';
 import { isPromise, type CredentialValue } from '../../../../src/runtime/auth/types.js';
 
 // Hashes of "secret" (public test vectors).
-const FILE = ['ann:{SHA}5en6G6MezRroT3XKqkdPOmY/BfQ=', 'bob:$apr1$abcdefgh$h9FWgUz3n9YxylKLlR5SQ/', 'cat:$2y$04$yU1iS16RRLMQ84nK0u4b5uW.S0tcPCTmf49aCzybFw6R2M9e7y6CS', 'dän:{SHA}5en6G6MezRroT3XKqkdPOmY/BfQ='].join('\n');
+const FILE = [
+  'ann:{SHA}5en6G6MezRroT3XKqkdPOmY/BfQ=',
+  'bob:$apr1$abcdefgh$h9FWgUz3n9YxylKLlR5SQ/',
+  'cat:$2y$04$yU1iS16RRLMQ84nK0u4b5uW.S0tcPCTmf49aCzybFw6R2M9e7y6CS',
+  'dän:{SHA}5en6G6MezRroT3XKqkdPOmY/BfQ=',
+].join('\n');
 const users = parseHtpasswd(FILE).users;
 const basic = (userPass: string) => `Basic ${Buffer.from(userPass).toString('base64')}`;
 
@@ -14,9 +19,21 @@ describe('BasicChecker', () => {
     { name: '{SHA} user', given: basic('ann:secret'), want: { ok: true, consumer: 'ann', scopes: null } },
     { name: '$apr1$ user', given: basic('bob:secret'), want: { ok: true, consumer: 'bob', scopes: null } },
     { name: 'bcrypt user', given: basic('cat:secret'), want: { ok: true, consumer: 'cat', scopes: null } },
-    { name: 'a non-ASCII user name is percent-encoded for the header', given: basic('dän:secret'), want: { ok: true, consumer: 'd%C3%A4n', scopes: null } },
-    { name: 'the scheme name is case-insensitive', given: basic('ann:secret').replace('Basic', 'bAsIc'), want: { ok: true, consumer: 'ann', scopes: null } },
-    { name: 'the split is at the first colon: the rest is the password', given: basic('ann:sec:ret'), want: { ok: false, presented: true } },
+    {
+      name: 'a non-ASCII user name is percent-encoded for the header',
+      given: basic('dän:secret'),
+      want: { ok: true, consumer: 'd%C3%A4n', scopes: null },
+    },
+    {
+      name: 'the scheme name is case-insensitive',
+      given: basic('ann:secret').replace('Basic', 'bAsIc'),
+      want: { ok: true, consumer: 'ann', scopes: null },
+    },
+    {
+      name: 'the split is at the first colon: the rest is the password',
+      given: basic('ann:sec:ret'),
+      want: { ok: false, presented: true },
+    },
     { name: 'wrong password', given: basic('ann:Secret'), want: { ok: false, presented: true } },
     { name: 'wrong bcrypt password', given: basic('cat:nope'), want: { ok: false, presented: true } },
     { name: 'unknown user', given: basic('eve:secret'), want: { ok: false, presented: true } },

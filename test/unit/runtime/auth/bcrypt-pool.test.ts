@@ -62,7 +62,9 @@ describe('BcryptPool', () => {
     const code = `import(${JSON.stringify(module)}).then(async ({ BcryptPool }) => console.log(await new BcryptPool({ threads: 2 }).verify('secret', ${JSON.stringify(CHEAP)})))`;
     const started = Date.now();
     const out = await new Promise<string>((resolve, reject) => {
-      execFile(process.execPath, ['--import', 'tsx', '-e', code], { timeout: 10_000 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+      execFile(process.execPath, ['--import', 'tsx', '-e', code], { timeout: 10_000 }, (err, stdout) =>
+        err ? reject(err) : resolve(stdout),
+      );
     });
     expect(out.trim()).toBe('true');
     expect(Date.now() - started).toBeLessThan(8_000);

@@ -17,8 +17,18 @@ function endpoint(initial: object | 'down') {
     if (state.serve === 'down') throw new TypeError('fetch failed');
     return new Response(JSON.stringify(state.serve), { status: 200 });
   }) as typeof globalThis.fetch;
-  const jwks = new RemoteJwks('https://idp.test/jwks', { fetch, now: () => state.now, maxAgeMs: 600_000, cooldownMs: 30_000, retryMs: 5_000 });
-  const verify = (t: string) => jwtVerify(t, jwks.getKey).then(() => 'ok', (e: Error) => e.constructor.name);
+  const jwks = new RemoteJwks('https://idp.test/jwks', {
+    fetch,
+    now: () => state.now,
+    maxAgeMs: 600_000,
+    cooldownMs: 30_000,
+    retryMs: 5_000,
+  });
+  const verify = (t: string) =>
+    jwtVerify(t, jwks.getKey).then(
+      () => 'ok',
+      (e: Error) => e.constructor.name,
+    );
   return { state, jwks, verify };
 }
 

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { redactQueryParams, withoutCookies, withoutQueryParams } from '../../../../src/runtime/auth/strip-credentials.js';
+import {
+  redactQueryParams,
+  withoutCookies,
+  withoutQueryParams,
+} from '../../../../src/runtime/auth/strip-credentials.js';
 
 describe('withoutQueryParams', () => {
   const cases: { given: [string, string[]]; want: string }[] = [
@@ -10,7 +14,8 @@ describe('withoutQueryParams', () => {
     { given: ['?apikey=k', ['api_key']], want: '?apikey=k' },
     { given: ['?', ['api_key']], want: '?' },
   ];
-  for (const c of cases) it(`${c.given[0]} -> ${c.want || "''"}`, () => expect(withoutQueryParams(...c.given)).toBe(c.want));
+  for (const c of cases)
+    it(`${c.given[0]} -> ${c.want || "''"}`, () => expect(withoutQueryParams(...c.given)).toBe(c.want));
 });
 
 describe('withoutCookies', () => {
@@ -19,7 +24,8 @@ describe('withoutCookies', () => {
     { given: ['key=secret', ['key']], want: '' },
     { given: ['a=1;b=2', ['key']], want: 'a=1; b=2' },
   ];
-  for (const c of cases) it(`${c.given[0]} -> ${c.want || "''"}`, () => expect(withoutCookies(...c.given)).toBe(c.want));
+  for (const c of cases)
+    it(`${c.given[0]} -> ${c.want || "''"}`, () => expect(withoutCookies(...c.given)).toBe(c.want));
 });
 
 describe('redactQueryParams (access log)', () => {

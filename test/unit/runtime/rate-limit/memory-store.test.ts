@@ -14,11 +14,47 @@ function store(options = {}): MemoryStore {
   return s;
 }
 
-describe('MemoryBucket: fixed windows that start with a key\'s first request', () => {
+describe("MemoryBucket: fixed windows that start with a key's first request", () => {
   const cases: { name: string; hits: [key: string, at: number][]; want: { count: number; resetAt: number }[] }[] = [
-    { name: 'counts within the window', hits: [['a', 0], ['a', 10], ['a', 999]], want: [{ count: 1, resetAt: 1000 }, { count: 2, resetAt: 1000 }, { count: 3, resetAt: 1000 }] },
-    { name: 'a new window starts once the old one ended', hits: [['a', 0], ['a', 1000], ['a', 1500]], want: [{ count: 1, resetAt: 1000 }, { count: 1, resetAt: 2000 }, { count: 2, resetAt: 2000 }] },
-    { name: 'keys count apart', hits: [['a', 0], ['b', 5], ['a', 6]], want: [{ count: 1, resetAt: 1000 }, { count: 1, resetAt: 1005 }, { count: 2, resetAt: 1000 }] },
+    {
+      name: 'counts within the window',
+      hits: [
+        ['a', 0],
+        ['a', 10],
+        ['a', 999],
+      ],
+      want: [
+        { count: 1, resetAt: 1000 },
+        { count: 2, resetAt: 1000 },
+        { count: 3, resetAt: 1000 },
+      ],
+    },
+    {
+      name: 'a new window starts once the old one ended',
+      hits: [
+        ['a', 0],
+        ['a', 1000],
+        ['a', 1500],
+      ],
+      want: [
+        { count: 1, resetAt: 1000 },
+        { count: 1, resetAt: 2000 },
+        { count: 2, resetAt: 2000 },
+      ],
+    },
+    {
+      name: 'keys count apart',
+      hits: [
+        ['a', 0],
+        ['b', 5],
+        ['a', 6],
+      ],
+      want: [
+        { count: 1, resetAt: 1000 },
+        { count: 1, resetAt: 1005 },
+        { count: 2, resetAt: 1000 },
+      ],
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {

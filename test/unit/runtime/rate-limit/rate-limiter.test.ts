@@ -2,14 +2,22 @@ import type { IncomingMessage } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RateLimit } from '../../../../src/model/types.js';
 import { MemoryStore } from '../../../../src/runtime/rate-limit/memory-store.js';
-import { checkRateLimit, compileRateLimit, limitKey, type LimitOutcome } from '../../../../src/runtime/rate-limit/rate-limiter.js';
+import {
+  checkRateLimit,
+  compileRateLimit,
+  limitKey,
+  type LimitOutcome,
+} from '../../../../src/runtime/rate-limit/rate-limiter.js';
 import { StoreUnavailableError, type RateLimitStore } from '../../../../src/runtime/rate-limit/store.js';
 
 const memory = new MemoryStore();
 afterAll(() => memory.close());
 
 function limit(over: Partial<RateLimit> = {}, store: RateLimitStore = memory) {
-  return compileRateLimit({ requests: 2, windowMs: 10_000, key: { kind: 'ip' }, counter: `r${Math.random()}`, ...over }, store);
+  return compileRateLimit(
+    { requests: 2, windowMs: 10_000, key: { kind: 'ip' }, counter: `r${Math.random()}`, ...over },
+    store,
+  );
 }
 
 function request(rawHeaders: string[], remoteAddress = '203.0.113.7'): IncomingMessage {
@@ -18,15 +26,41 @@ function request(rawHeaders: string[], remoteAddress = '203.0.113.7'): IncomingM
 
 describe('limitKey: who is counted', () => {
   const cases: { name: string; key: RateLimit['key']; headers?: string[]; consumer?: string; want: string }[] = [
-    { name: 'ip: the TCP peer', key: { kind: 'ip' }, headers: ['X-Forwarded-For', '198.51.100.1'], want: 'ip:203.0.113.7' },
+    {
+      name: 'ip: the TCP peer',
+      key: { kind: 'ip' },
+      headers: ['X-Forwarded-For', '198.51.100.1'],
+      want: 'ip:203.0.113.7',
+    },
     { name: 'consumer: the authenticated caller', key: { kind: 'consumer' }, consumer: 'ada', want: 'c:ada' },
     { name: 'consumer: the address on a public route', key: { kind: 'consumer' }, want: 'ip:203.0.113.7' },
-    { name: 'header: its value, name case-insensitive', key: { kind: 'header', name: 'x-tenant' }, headers: ['X-Tenant', 'acme'], want: 'h:acme' },
-    { name: 'header: repeated values joined', key: { kind: 'header', name: 'x-tenant' }, headers: ['x-tenant', 'a', 'X-TENANT', 'b'], want: 'h:a, b' },
-    { name: 'header: the address when the header is missing', key: { kind: 'header', name: 'x-tenant' }, headers: ['Host', 'x'], want: 'ip:203.0.113.7' },
-    { name: 'header: a value that looks like an address is not one', key: { kind: 'header', name: 'x-tenant' }, headers: ['x-tenant', 'ip:203.0.113.7'], want: 'h:ip:203.0.113.7' },
+    {
+      name: 'header: its value, name case-insensitive',
+      key: { kind: 'header', name: 'x-tenant' },
+      headers: ['X-Tenant', 'acme'],
+      want: 'h:acme',
+    },
+    {
+      name: 'header: repeated values joined',
+      key: { kind: 'header', name: 'x-tenant' },
+      headers: ['x-tenant', 'a', 'X-TENANT', 'b'],
+      want: 'h:a, b',
+    },
+    {
+      name: 'header: the address when the header is missing',
+      key: { kind: 'header', name: 'x-tenant' },
+      headers: ['Host', 'x'],
+      want: 'ip:203.0.113.7',
+    },
+    {
+      name: 'header: a value that looks like an address is not one',
+      key: { kind: 'header', name: 'x-tenant' },
+      headers: ['x-tenant', 'ip:203.0.113.7'],
+      want: 'h:ip:203.0.113.7',
+    },
   ];
-  for (const c of cases) it(c.name, () => expect(limitKey(limit({ key: c.key }), request(c.headers ?? []), c.consumer)).toBe(c.want));
+  for (const c of cases)
+    it(c.name, () => expect(limitKey(limit({ key: c.key }), request(c.headers ?? []), c.consumer)).toBe(c.want));
   it('issue 10 item 9: a long value is counted under a fixed-size digest of it, never kept whole', () => {
     const l = limit({ key: { kind: 'header', name: 'x-session' } });
     const value = 'v'.repeat(15_000);
@@ -50,8 +84,16 @@ describe('checkRateLimit: the answer and its headers', () => {
     expect(got).toEqual([
       { kind: 'allowed', headers: ['RateLimit-Limit', '2', 'RateLimit-Remaining', '1', 'RateLimit-Reset', '10'] },
       { kind: 'allowed', headers: ['RateLimit-Limit', '2', 'RateLimit-Remaining', '0', 'RateLimit-Reset', '10'] },
-      { kind: 'limited', retryAfterSeconds: 10, headers: ['RateLimit-Limit', '2', 'RateLimit-Remaining', '0', 'RateLimit-Reset', '10', 'Retry-After', '10'] },
-      { kind: 'limited', retryAfterSeconds: 10, headers: ['RateLimit-Limit', '2', 'RateLimit-Remaining', '0', 'RateLimit-Reset', '10', 'Retry-After', '10'] },
+      {
+        kind: 'limited',
+        retryAfterSeconds: 10,
+        headers: ['RateLimit-Limit', '2', 'RateLimit-Remaining', '0', 'RateLimit-Reset', '10', 'Retry-After', '10'],
+      },
+      {
+        kind: 'limited',
+        retryAfterSeconds: 10,
+        headers: ['RateLimit-Limit', '2', 'RateLimit-Remaining', '0', 'RateLimit-Reset', '10', 'Retry-After', '10'],
+      },
     ]);
   });
   it('rounds the reset up to whole seconds, never 0', () => {
@@ -70,6 +112,8 @@ describe('checkRateLimit: the answer and its headers', () => {
     expect(await checkRateLimit(limit({}, failing), 'k', 0)).toEqual({ kind: 'unchecked' });
   });
   it('fails closed: the store is unavailable', async () => {
-    expect(await checkRateLimit(limit({}, { ...failing, failMode: 'closed' }), 'k', 0)).toEqual({ kind: 'unavailable' });
+    expect(await checkRateLimit(limit({}, { ...failing, failMode: 'closed' }), 'k', 0)).toEqual({
+      kind: 'unavailable',
+    });
   });
 });

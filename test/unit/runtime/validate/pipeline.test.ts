@@ -24,16 +24,37 @@ beforeAll(async () => {
   const t = await tempDir('gw-policies-');
   cleanup = t.cleanup;
   await writeFiles(t.dir, {
-    'notes.yaml': oas30('Notes', {
-      '/notes': {
-        post: {
-          operationId: 'createNote',
-          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Note' } } } },
+    'notes.yaml': oas30(
+      'Notes',
+      {
+        '/notes': {
+          post: {
+            operationId: 'createNote',
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Note' } } },
+            },
+          },
+          get: {
+            operationId: 'listNotes',
+            parameters: [{ name: 'limit', in: 'query', schema: { type: 'integer', maximum: 10 } }],
+          },
         },
-        get: { operationId: 'listNotes', parameters: [{ name: 'limit', in: 'query', schema: { type: 'integer', maximum: 10 } }] },
+        '/upload': {
+          post: {
+            operationId: 'upload',
+            requestBody: { content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+          },
+        },
       },
-      '/upload': { post: { operationId: 'upload', requestBody: { content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } } } },
-    }, { components: { schemas: { Note: { type: 'object', required: ['text'], properties: { text: { type: 'string', maxLength: 20 } } } } } }),
+      {
+        components: {
+          schemas: {
+            Note: { type: 'object', required: ['text'], properties: { text: { type: 'string', maxLength: 20 } } },
+          },
+        },
+      },
+    ),
     'gw.yaml': `version: 1
 name: policies
 services:
@@ -72,14 +93,27 @@ afterAll(async () => {
 });
 
 /** A POST with a chunked body (no Content-Length), written in pieces. */
-function chunked(path: string, pieces: string[], contentType = 'application/json'): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+function chunked(
+  path: string,
+  pieces: string[],
+  contentType = 'application/json',
+): Promise<{ status: number; headers: Record<string, string>; body: string }> {
   const u = new URL(gw.url);
   return new Promise((resolve, reject) => {
-    const req = request({ host: u.hostname, port: u.port, method: 'POST', path, headers: { 'content-type': contentType, 'transfer-encoding': 'chunked' } }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers as Record<string, string>, body }));
-    });
+    const req = request(
+      {
+        host: u.hostname,
+        port: u.port,
+        method: 'POST',
+        path,
+        headers: { 'content-type': contentType, 'transfer-encoding': 'chunked' },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers as Record<string, string>, body }));
+      },
+    );
     req.on('error', reject);
     for (const p of pieces) req.write(p);
     req.end();
@@ -96,13 +130,26 @@ describe('validation with body buffering', () => {
     expect(report.headers['transfer-encoding']).toBeUndefined();
   });
   it('an invalid body: 400 naming the field', async () => {
-    const a = await send(gw.url, 'POST', '/notes', { 'content-type': 'application/json' }, '{"text":"this text is far too long"}');
+    const a = await send(
+      gw.url,
+      'POST',
+      '/notes',
+      { 'content-type': 'application/json' },
+      '{"text":"this text is far too long"}',
+    );
     expect(a.status).toBe(400);
-    expect(JSON.parse(a.body)).toMatchObject({ code: 'GW_HTTP_VALIDATION', detail: 'body /text must NOT have more than 20 characters', errors: [{ in: 'body', pointer: '/text', message: 'must NOT have more than 20 characters' }] });
+    expect(JSON.parse(a.body)).toMatchObject({
+      code: 'GW_HTTP_VALIDATION',
+      detail: 'body /text must NOT have more than 20 characters',
+      errors: [{ in: 'body', pointer: '/text', message: 'must NOT have more than 20 characters' }],
+    });
   });
   it('a missing required body: 400', async () => {
     const a = await send(gw.url, 'POST', '/notes');
-    expect(JSON.parse(a.body)).toMatchObject({ code: 'GW_HTTP_VALIDATION', errors: [{ in: 'body', pointer: '', message: 'is required' }] });
+    expect(JSON.parse(a.body)).toMatchObject({
+      code: 'GW_HTTP_VALIDATION',
+      errors: [{ in: 'body', pointer: '', message: 'is required' }],
+    });
   });
   it('a chunked body over maxBodySize: 413 while buffering, and the connection closes', async () => {
     const a = await chunked('/notes', ['{"text":"', 'x'.repeat(40), 'y'.repeat(40), '"}']);
@@ -116,7 +163,11 @@ describe('validation with body buffering', () => {
   });
   it('a query parameter: 400 naming it', async () => {
     const a = await send(gw.url, 'GET', '/notes?limit=11', { 'x-client': 'validation' });
-    expect(JSON.parse(a.body)).toMatchObject({ code: 'GW_HTTP_VALIDATION', detail: 'query parameter "limit" must be <= 10', errors: [{ in: 'query', name: 'limit' }] });
+    expect(JSON.parse(a.body)).toMatchObject({
+      code: 'GW_HTTP_VALIDATION',
+      detail: 'query parameter "limit" must be <= 10',
+      errors: [{ in: 'query', name: 'limit' }],
+    });
   });
 });
 
@@ -140,7 +191,11 @@ describe('rate limit, with CORS on every answer', () => {
   });
   it('a preflight is answered at the gateway and is not counted', async () => {
     for (let i = 0; i < 3; i++) {
-      const a = await send(gw.url, 'OPTIONS', '/notes', { origin: 'https://app.example', 'access-control-request-method': 'GET', 'x-client': 'preflight' });
+      const a = await send(gw.url, 'OPTIONS', '/notes', {
+        origin: 'https://app.example',
+        'access-control-request-method': 'GET',
+        'x-client': 'preflight',
+      });
       expect(a.status).toBe(204);
       expect(a.headers['access-control-allow-methods']).toBe('GET, HEAD, POST');
     }

@@ -7,20 +7,66 @@ const B = 'gw:service/s';
 describe('toJsonSchema: OpenAPI 3.0 schemas as JSON Schema', () => {
   const cases: { name: string; given: unknown; want: unknown }[] = [
     { name: 'nullable widens the type', given: { type: 'string', nullable: true }, want: { type: ['string', 'null'] } },
-    { name: 'nullable with an enum admits null', given: { type: 'string', enum: ['a'], nullable: true }, want: { type: ['string', 'null'], enum: ['a', null] } },
-    { name: 'nullable without a type wraps', given: { allOf: [{ $ref: '#/components/schemas/A' }], nullable: true }, want: { anyOf: [{ type: 'null' }, { allOf: [{ $ref: `${B}#/components/schemas/A` }] }] } },
+    {
+      name: 'nullable with an enum admits null',
+      given: { type: 'string', enum: ['a'], nullable: true },
+      want: { type: ['string', 'null'], enum: ['a', null] },
+    },
+    {
+      name: 'nullable without a type wraps',
+      given: { allOf: [{ $ref: '#/components/schemas/A' }], nullable: true },
+      want: { anyOf: [{ type: 'null' }, { allOf: [{ $ref: `${B}#/components/schemas/A` }] }] },
+    },
     { name: 'nullable: false is dropped', given: { type: 'integer', nullable: false }, want: { type: 'integer' } },
-    { name: 'boolean exclusiveMinimum becomes a number', given: { type: 'number', minimum: 0, exclusiveMinimum: true }, want: { type: 'number', exclusiveMinimum: 0 } },
-    { name: 'exclusiveMaximum: false is dropped', given: { type: 'number', maximum: 9, exclusiveMaximum: false }, want: { type: 'number', maximum: 9 } },
-    { name: 'a readOnly property is not required in a request', given: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'integer', readOnly: true }, name: { type: 'string' } } }, want: { type: 'object', required: ['name'], properties: { id: { type: 'integer', readOnly: true }, name: { type: 'string' } } } },
-    { name: 'refs become absolute, in nested schemas too', given: { type: 'array', items: { $ref: '#/components/schemas/Item' } }, want: { type: 'array', items: { $ref: `${B}#/components/schemas/Item` } } },
-    { name: 'property names are data', given: { type: 'object', properties: { nullable: { type: 'boolean' }, $ref: { type: 'string' } } }, want: { type: 'object', properties: { nullable: { type: 'boolean' }, $ref: { type: 'string' } } } },
-    { name: 'examples and defaults are data', given: { type: 'object', example: { $ref: '#/x', nullable: true }, default: { nullable: true } }, want: { type: 'object', example: { $ref: '#/x', nullable: true }, default: { nullable: true } } },
+    {
+      name: 'boolean exclusiveMinimum becomes a number',
+      given: { type: 'number', minimum: 0, exclusiveMinimum: true },
+      want: { type: 'number', exclusiveMinimum: 0 },
+    },
+    {
+      name: 'exclusiveMaximum: false is dropped',
+      given: { type: 'number', maximum: 9, exclusiveMaximum: false },
+      want: { type: 'number', maximum: 9 },
+    },
+    {
+      name: 'a readOnly property is not required in a request',
+      given: {
+        type: 'object',
+        required: ['id', 'name'],
+        properties: { id: { type: 'integer', readOnly: true }, name: { type: 'string' } },
+      },
+      want: {
+        type: 'object',
+        required: ['name'],
+        properties: { id: { type: 'integer', readOnly: true }, name: { type: 'string' } },
+      },
+    },
+    {
+      name: 'refs become absolute, in nested schemas too',
+      given: { type: 'array', items: { $ref: '#/components/schemas/Item' } },
+      want: { type: 'array', items: { $ref: `${B}#/components/schemas/Item` } },
+    },
+    {
+      name: 'property names are data',
+      given: { type: 'object', properties: { nullable: { type: 'boolean' }, $ref: { type: 'string' } } },
+      want: { type: 'object', properties: { nullable: { type: 'boolean' }, $ref: { type: 'string' } } },
+    },
+    {
+      name: 'examples and defaults are data',
+      given: { type: 'object', example: { $ref: '#/x', nullable: true }, default: { nullable: true } },
+      want: { type: 'object', example: { $ref: '#/x', nullable: true }, default: { nullable: true } },
+    },
   ];
   for (const c of cases) it(c.name, () => expect(toJsonSchema(c.given, 'oas30', B)).toEqual(c.want));
 
   it('leaves 3.1 schemas alone but for the refs', () => {
-    expect(toJsonSchema({ type: ['string', 'null'], exclusiveMinimum: 1, items: { $ref: '#/components/schemas/X' } }, 'oas31', B)).toEqual({ type: ['string', 'null'], exclusiveMinimum: 1, items: { $ref: `${B}#/components/schemas/X` } });
+    expect(
+      toJsonSchema(
+        { type: ['string', 'null'], exclusiveMinimum: 1, items: { $ref: '#/components/schemas/X' } },
+        'oas31',
+        B,
+      ),
+    ).toEqual({ type: ['string', 'null'], exclusiveMinimum: 1, items: { $ref: `${B}#/components/schemas/X` } });
   });
   it('never changes its input (the model is shared)', () => {
     const given = { type: 'string', nullable: true, properties: { a: { $ref: '#/components/schemas/A' } } };

@@ -62,7 +62,8 @@ interface Case {
 }
 
 // Under CI the suite must fail, not skip, when LuaJIT is missing (.ci/run installs it).
-if (!luajit && process.env.CI) throw new Error('luajit is not installed (apt-get install -y luajit); .ci/run installs it');
+if (!luajit && process.env.CI)
+  throw new Error('luajit is not installed (apt-get install -y luajit); .ci/run installs it');
 
 describe.skipIf(!luajit)('gw-auth (the Lua filter) under LuaJIT', () => {
   let dir: string;
@@ -74,7 +75,9 @@ describe.skipIf(!luajit)('gw-auth (the Lua filter) under LuaJIT', () => {
       secured('GET', '/or', [['key'], ['jwt:read']]),
       secured('GET', '/and', [['qkey', 'jwt']]),
       secured('GET', '/cookie', [['ckey']]),
-      secured('GET', '/keep', [['key']], { auth: { enforce: true, consumerHeader: 'X-Consumer', forwardCredentials: true, failureLimit: null } }),
+      secured('GET', '/keep', [['key']], {
+        auth: { enforce: true, consumerHeader: 'X-Consumer', forwardCredentials: true, failureLimit: null },
+      }),
     ];
     const result = await envoyTarget.render(gatewayOf(routes), {});
     const config = parse(result.files[0]!.contents) as any;
@@ -90,27 +93,99 @@ describe.skipIf(!luajit)('gw-auth (the Lua filter) under LuaJIT', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const cases: Case[] = [
-    { name: 'no credentials: 401 with every challenge', route: '/or', headers: {}, want: '401|ApiKey realm="g", in="header", name="X-Key", Bearer realm="g"|-|/or|-|-' },
-    { name: 'a named key: passes, consumer set, key removed', route: '/or', headers: { 'X-Key': 'k-acme-1', 'X-Consumer': 'forged' }, want: 'pass|-|acme|/or|-|-' },
-    { name: 'a bare key: passes without a consumer', route: '/or', headers: { 'X-Key': 'k-bare' }, want: 'pass|-|-|/or|-|-' },
-    { name: 'a wrong key: 401', route: '/or', headers: { 'X-Key': 'nope' }, want: '401|ApiKey realm="g", in="header", name="X-Key", Bearer realm="g"|-|/or|-|nope' },
-    { name: 'a token with the scope: passes as its sub', route: '/or', headers: { authorization: 'Bearer t' }, jwt: { 's.jwt': { sub: 'ann', scope: ['read', 'write'] } }, want: 'pass|-|ann|/or|-|-' },
-    { name: 'scp as a string counts too', route: '/or', headers: { authorization: 'Bearer t' }, jwt: { 's.jwt': { sub: 'ann', scp: 'x read' } }, want: 'pass|-|ann|/or|-|-' },
-    { name: 'a token without the scope: 403 insufficient_scope', route: '/or', headers: { authorization: 'Bearer t' }, jwt: { 's.jwt': { sub: 'ann', scope: ['write'] } }, want: '403|Bearer realm="g", error="insufficient_scope", scope="read"|-|/or|-|-' },
-    { name: 'a token jwt_authn did not accept: 401 invalid_token', route: '/or', headers: { authorization: 'Bearer bad' }, want: '401|ApiKey realm="g", in="header", name="X-Key", Bearer realm="g", error="invalid_token"|-|/or|-|-' },
-    { name: 'AND: the query key alone is not enough', route: '/and', headers: { ':path': '/and?api_key=q1' }, want: '401|ApiKey realm="g", in="query", name="api_key", Bearer realm="g"|-|/and?api_key=q1|-|-' },
-    { name: 'AND: query key and token; the key leaves the query, the rest stays', route: '/and', headers: { ':path': '/and?a=1&api_key=q1&b=2' }, jwt: { 's.jwt': { sub: 'bob' } }, want: 'pass|-|qa|/and?a=1&b=2|-|-' },
-    { name: 'a cookie key; the other cookies stay', route: '/cookie', headers: { cookie: 'x=1; sid=q2; y=2' }, want: 'pass|-|-|/cookie|x=1; y=2|-' },
-    { name: 'forwardCredentials: the key stays', route: '/keep', headers: { 'X-Key': 'k-acme-1' }, want: 'pass|-|acme|/keep|-|k-acme-1' },
+    {
+      name: 'no credentials: 401 with every challenge',
+      route: '/or',
+      headers: {},
+      want: '401|ApiKey realm="g", in="header", name="X-Key", Bearer realm="g"|-|/or|-|-',
+    },
+    {
+      name: 'a named key: passes, consumer set, key removed',
+      route: '/or',
+      headers: { 'X-Key': 'k-acme-1', 'X-Consumer': 'forged' },
+      want: 'pass|-|acme|/or|-|-',
+    },
+    {
+      name: 'a bare key: passes without a consumer',
+      route: '/or',
+      headers: { 'X-Key': 'k-bare' },
+      want: 'pass|-|-|/or|-|-',
+    },
+    {
+      name: 'a wrong key: 401',
+      route: '/or',
+      headers: { 'X-Key': 'nope' },
+      want: '401|ApiKey realm="g", in="header", name="X-Key", Bearer realm="g"|-|/or|-|nope',
+    },
+    {
+      name: 'a token with the scope: passes as its sub',
+      route: '/or',
+      headers: { authorization: 'Bearer t' },
+      jwt: { 's.jwt': { sub: 'ann', scope: ['read', 'write'] } },
+      want: 'pass|-|ann|/or|-|-',
+    },
+    {
+      name: 'scp as a string counts too',
+      route: '/or',
+      headers: { authorization: 'Bearer t' },
+      jwt: { 's.jwt': { sub: 'ann', scp: 'x read' } },
+      want: 'pass|-|ann|/or|-|-',
+    },
+    {
+      name: 'a token without the scope: 403 insufficient_scope',
+      route: '/or',
+      headers: { authorization: 'Bearer t' },
+      jwt: { 's.jwt': { sub: 'ann', scope: ['write'] } },
+      want: '403|Bearer realm="g", error="insufficient_scope", scope="read"|-|/or|-|-',
+    },
+    {
+      name: 'a token jwt_authn did not accept: 401 invalid_token',
+      route: '/or',
+      headers: { authorization: 'Bearer bad' },
+      want: '401|ApiKey realm="g", in="header", name="X-Key", Bearer realm="g", error="invalid_token"|-|/or|-|-',
+    },
+    {
+      name: 'AND: the query key alone is not enough',
+      route: '/and',
+      headers: { ':path': '/and?api_key=q1' },
+      want: '401|ApiKey realm="g", in="query", name="api_key", Bearer realm="g"|-|/and?api_key=q1|-|-',
+    },
+    {
+      name: 'AND: query key and token; the key leaves the query, the rest stays',
+      route: '/and',
+      headers: { ':path': '/and?a=1&api_key=q1&b=2' },
+      jwt: { 's.jwt': { sub: 'bob' } },
+      want: 'pass|-|qa|/and?a=1&b=2|-|-',
+    },
+    {
+      name: 'a cookie key; the other cookies stay',
+      route: '/cookie',
+      headers: { cookie: 'x=1; sid=q2; y=2' },
+      want: 'pass|-|-|/cookie|x=1; y=2|-',
+    },
+    {
+      name: 'forwardCredentials: the key stays',
+      route: '/keep',
+      headers: { 'X-Key': 'k-acme-1' },
+      want: 'pass|-|acme|/keep|-|k-acme-1',
+    },
   ];
 
   it('decides each request as gw serve does', () => {
-    const calls = cases.map((c) => `run(${toLua(meta[c.route])}, ${toLua({ ':path': c.route, ...c.headers })}, ${toLua(c.jwt ?? {})})`);
+    const calls = cases.map(
+      (c) => `run(${toLua(meta[c.route])}, ${toLua({ ':path': c.route, ...c.headers })}, ${toLua(c.jwt ?? {})})`,
+    );
     writeFileSync(join(dir, 'run.lua'), `${HARNESS}\n${calls.join('\n')}\n`);
-    const out = spawnSync(luajit!, ['run.lua'], { cwd: dir, encoding: 'utf8', env: { ...process.env, QKEYS: 'qa:q1,q2' } });
+    const out = spawnSync(luajit!, ['run.lua'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, QKEYS: 'qa:q1,q2' },
+    });
     expect(out.stderr).toBe('');
     const lines = out.stdout.trim().split('\n');
-    expect(Object.fromEntries(cases.map((c, i) => [c.name, lines[i]]))).toEqual(Object.fromEntries(cases.map((c) => [c.name, c.want])));
+    expect(Object.fromEntries(cases.map((c, i) => [c.name, lines[i]]))).toEqual(
+      Object.fromEntries(cases.map((c) => [c.name, c.want])),
+    );
   });
 
   it('a keys source that cannot be read stops the script from loading (Envoy then refuses the configuration)', () => {

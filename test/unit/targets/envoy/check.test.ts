@@ -8,7 +8,9 @@ import { checkEnvoyConfig, countGroups, formatPath, loadRe2, re2Error } from '..
 const CASES = new URL('../../../golden/cases/', import.meta.url).pathname;
 
 /** A small valid bootstrap; each table row breaks one thing in it. */
-function config(over: { cluster?: string; routeCluster?: string; routeExtra?: string; filterType?: string; regex?: string } = {}): string {
+function config(
+  over: { cluster?: string; routeCluster?: string; routeExtra?: string; filterType?: string; regex?: string } = {},
+): string {
   return `
 static_resources:
   listeners:
@@ -38,7 +40,9 @@ static_resources:
 }
 
 async function errors(text: string): Promise<string[]> {
-  return (await checkEnvoyConfig(text, 'envoy/envoy.yaml', { envoyBinary: false })).map((d) => `${d.severity} ${d.message} @${d.locations[0]?.line ?? '?'}`);
+  return (await checkEnvoyConfig(text, 'envoy/envoy.yaml', { envoyBinary: false })).map(
+    (d) => `${d.severity} ${d.message} @${d.locations[0]?.line ?? '?'}`,
+  );
 }
 
 describe('the strict check against the Envoy API protos', () => {
@@ -47,20 +51,78 @@ describe('the strict check against the Envoy API protos', () => {
   });
 
   it.each([
-    { name: 'an unknown field', over: { cluster: '\n    conect_timeout: 1s' }, want: 'static_resources.clusters[0].conect_timeout: unknown field "conect_timeout" in envoy.config.cluster.v3.Cluster (did you mean "connect_timeout"?) @25' },
-    { name: 'a wrong scalar type', over: { cluster: '\n    per_connection_buffer_limit_bytes: "lots"' }, want: 'static_resources.clusters[0].per_connection_buffer_limit_bytes: expects an integer (uint32), not the string "lots" @25' },
-    { name: 'a wrong enum value', over: { cluster: '\n    lb_policy: ROUND_ROBINN' }, want: 'static_resources.clusters[0].lb_policy: "ROUND_ROBINN" is not a value of envoy.config.cluster.v3.Cluster.LbPolicy (did you mean "ROUND_ROBIN"?) @25' },
-    { name: 'a list where one value belongs', over: { cluster: '\n    dns_refresh_rate: [1s]' }, want: 'static_resources.clusters[0].dns_refresh_rate: expects a single value, not a list @25' },
-    { name: 'a number out of range', over: { routeExtra: ', retry_policy: {num_retries: -1}' }, want: 'static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].route.retry_policy.num_retries: -1 is out of range for uint32 @21' },
-    { name: 'a bad duration', over: { routeExtra: ', idle_timeout: 5' }, want: 'static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].route.idle_timeout: expects a duration such as "5s" or "0.250s", not number 5 @21' },
-    { name: 'a bad @type', over: { filterType: 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Routr' }, want: 'static_resources.listeners[0].filter_chains[0].filters[0].typed_config.http_filters[0].typed_config.@type: "@type" "type.googleapis.com/envoy.extensions.filters.http.router.v3.Routr" names no message type of the Envoy API @14' },
-    { name: 'a field the @type message does not have', over: { filterType: 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router", "dynamic_statz": "true' }, want: 'static_resources.listeners[0].filter_chains[0].filters[0].typed_config.http_filters[0].typed_config.dynamic_statz: unknown field "dynamic_statz" in envoy.extensions.filters.http.router.v3.Router (did you mean "dynamic_stats"?) @14' },
-    { name: 'a route to an undefined cluster', over: { routeCluster: 'nope' }, want: 'static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].route.cluster: route to cluster "nope", which static_resources.clusters does not define @21' },
-    { name: 'two members of a oneof', over: { routeExtra: ', cluster_header: "x-c"' }, want: 'static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].route: only one of "cluster", "cluster_header" may be set (oneof cluster_specifier of envoy.config.route.v3.RouteAction) @21' },
-    { name: 'a duration rule', over: { cluster: '\n    dns_refresh_rate: 0.0001s' }, want: 'static_resources.clusters[0].dns_refresh_rate: must be greater than 0.001s @25' },
-    { name: 'a protoc-gen-validate rule', over: { cluster: '\n    per_connection_buffer_limit_bytes: 1\n    dns_lookup_family: 99' }, want: 'static_resources.clusters[0].dns_lookup_family: 99 is not a defined value of DnsLookupFamily @26' },
-    { name: 'a regex RE2 refuses', over: { regex: '^/a/(?!x)$' }, want: 'static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].match.safe_regex.regex: RE2 rejects the regex "^/a/(?!x)$": invalid perl operator: (?! @20' },
-    { name: 'a rewrite using a group the pattern lacks', over: { routeExtra: ', regex_rewrite: {pattern: {regex: "^/a/([0-9]+)$"}, substitution: "/b/\\\\2"}' }, want: 'static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].route.regex_rewrite.substitution: substitution uses \\2 but the pattern has 1 capture group @21' },
+    {
+      name: 'an unknown field',
+      over: { cluster: '\n    conect_timeout: 1s' },
+      want: 'static_resources.clusters[0].conect_timeout: unknown field "conect_timeout" in envoy.config.cluster.v3.Cluster (did you mean "connect_timeout"?) @25',
+    },
+    {
+      name: 'a wrong scalar type',
+      over: { cluster: '\n    per_connection_buffer_limit_bytes: "lots"' },
+      want: 'static_resources.clusters[0].per_connection_buffer_limit_bytes: expects an integer (uint32), not the string "lots" @25',
+    },
+    {
+      name: 'a wrong enum value',
+      over: { cluster: '\n    lb_policy: ROUND_ROBINN' },
+      want: 'static_resources.clusters[0].lb_policy: "ROUND_ROBINN" is not a value of envoy.config.cluster.v3.Cluster.LbPolicy (did you mean "ROUND_ROBIN"?) @25',
+    },
+    {
+      name: 'a list where one value belongs',
+      over: { cluster: '\n    dns_refresh_rate: [1s]' },
+      want: 'static_resources.clusters[0].dns_refresh_rate: expects a single value, not a list @25',
+    },
+    {
+      name: 'a number out of range',
+      over: { routeExtra: ', retry_policy: {num_retries: -1}' },
+      want: 'static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].route.retry_policy.num_retries: -1 is out of range for uint32 @21',
+    },
+    {
+      name: 'a bad duration',
+      over: { routeExtra: ', idle_timeout: 5' },
+      want: 'static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].route.idle_timeout: expects a duration such as "5s" or "0.250s", not number 5 @21',
+    },
+    {
+      name: 'a bad @type',
+      over: { filterType: 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Routr' },
+      want: 'static_resources.listeners[0].filter_chains[0].filters[0].typed_config.http_filters[0].typed_config.@type: "@type" "type.googleapis.com/envoy.extensions.filters.http.router.v3.Routr" names no message type of the Envoy API @14',
+    },
+    {
+      name: 'a field the @type message does not have',
+      over: {
+        filterType: 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router", "dynamic_statz": "true',
+      },
+      want: 'static_resources.listeners[0].filter_chains[0].filters[0].typed_config.http_filters[0].typed_config.dynamic_statz: unknown field "dynamic_statz" in envoy.extensions.filters.http.router.v3.Router (did you mean "dynamic_stats"?) @14',
+    },
+    {
+      name: 'a route to an undefined cluster',
+      over: { routeCluster: 'nope' },
+      want: 'static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].route.cluster: route to cluster "nope", which static_resources.clusters does not define @21',
+    },
+    {
+      name: 'two members of a oneof',
+      over: { routeExtra: ', cluster_header: "x-c"' },
+      want: 'static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].route: only one of "cluster", "cluster_header" may be set (oneof cluster_specifier of envoy.config.route.v3.RouteAction) @21',
+    },
+    {
+      name: 'a duration rule',
+      over: { cluster: '\n    dns_refresh_rate: 0.0001s' },
+      want: 'static_resources.clusters[0].dns_refresh_rate: must be greater than 0.001s @25',
+    },
+    {
+      name: 'a protoc-gen-validate rule',
+      over: { cluster: '\n    per_connection_buffer_limit_bytes: 1\n    dns_lookup_family: 99' },
+      want: 'static_resources.clusters[0].dns_lookup_family: 99 is not a defined value of DnsLookupFamily @26',
+    },
+    {
+      name: 'a regex RE2 refuses',
+      over: { regex: '^/a/(?!x)$' },
+      want: 'static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].match.safe_regex.regex: RE2 rejects the regex "^/a/(?!x)$": invalid perl operator: (?! @20',
+    },
+    {
+      name: 'a rewrite using a group the pattern lacks',
+      over: { routeExtra: ', regex_rewrite: {pattern: {regex: "^/a/([0-9]+)$"}, substitution: "/b/\\\\2"}' },
+      want: 'static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].route.regex_rewrite.substitution: substitution uses \\2 but the pattern has 1 capture group @21',
+    },
   ])('rejects $name', async ({ over, want }) => {
     expect(await errors(config(over))).toEqual([`error ${want}`]);
   });
@@ -77,7 +139,9 @@ describe('the strict check against the Envoy API protos', () => {
     expect(await errors('a: [1\nb: 2\n')).toHaveLength(1);
   });
 
-  const cases = readdirSync(CASES).filter((d) => existsSync(join(CASES, d, 'expected', 'envoy', 'envoy.yaml'))).sort();
+  const cases = readdirSync(CASES)
+    .filter((d) => existsSync(join(CASES, d, 'expected', 'envoy', 'envoy.yaml')))
+    .sort();
   it.each(cases)('accepts the golden output of %s', async (name) => {
     expect(await errors(readFileSync(join(CASES, name, 'expected', 'envoy', 'envoy.yaml'), 'utf8'))).toEqual([]);
   });
@@ -98,7 +162,10 @@ describe('helpers', () => {
   ])('countGroups $given', ({ given, want }) => expect(countGroups(given)).toBe(want));
   it.each([
     { given: ['static_resources', 'clusters', 2, 'name'], want: 'static_resources.clusters[2].name' },
-    { given: ['typed_per_filter_config', 'envoy.filters.http.buffer'], want: 'typed_per_filter_config["envoy.filters.http.buffer"]' },
+    {
+      given: ['typed_per_filter_config', 'envoy.filters.http.buffer'],
+      want: 'typed_per_filter_config["envoy.filters.http.buffer"]',
+    },
   ])('formatPath $want', ({ given, want }) => expect(formatPath(given)).toBe(want));
 });
 

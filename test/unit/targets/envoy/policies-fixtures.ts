@@ -1,20 +1,54 @@
-import type { Gateway, HttpMethod, Route, SchemeCredentials, SecurityRequirement, SecurityScheme } from '../../../../src/model/types.js';
+import type {
+  Gateway,
+  HttpMethod,
+  Route,
+  SchemeCredentials,
+  SecurityRequirement,
+  SecurityScheme,
+} from '../../../../src/model/types.js';
 import { route } from '../../../helpers/routes.js';
 import { DEFAULT_EDGE } from '../../../../src/project/edge.js';
 
 /** Hand-built models for the Envoy policy tests: one service `s`, schemes by short name. */
-export function scheme(name: string, type: SecurityScheme['type'], credentials: SchemeCredentials | null, over: Partial<SecurityScheme> = {}): SecurityScheme {
-  return { id: `s.${name}`, service: 's', name, type, credentials, source: { file: 's.yaml', pointer: `#/components/securitySchemes/${name}` }, ...over };
+export function scheme(
+  name: string,
+  type: SecurityScheme['type'],
+  credentials: SchemeCredentials | null,
+  over: Partial<SecurityScheme> = {},
+): SecurityScheme {
+  return {
+    id: `s.${name}`,
+    service: 's',
+    name,
+    type,
+    credentials,
+    source: { file: 's.yaml', pointer: `#/components/securitySchemes/${name}` },
+    ...over,
+  };
 }
 
 export const jwtCreds = (over: Partial<Extract<SchemeCredentials, { kind: 'jwt' }>> = {}): SchemeCredentials => ({
-  kind: 'jwt', issuer: 'https://id.example', audiences: ['api'], algorithms: ['RS256'], jwks: { file: 'jwks.json' }, secret: null, clockSkewMs: 30_000, ...over,
+  kind: 'jwt',
+  issuer: 'https://id.example',
+  audiences: ['api'],
+  algorithms: ['RS256'],
+  jwks: { file: 'jwks.json' },
+  secret: null,
+  clockSkewMs: 30_000,
+  ...over,
 });
 
 export const SCHEMES = {
   jwt: scheme('jwt', 'oauth2', jwtCreds()),
-  jwt2: scheme('jwt2', 'http', jwtCreds({ issuer: null, audiences: [], jwks: { url: 'https://login.example:8443/jwks' } }), { scheme: 'bearer' }),
-  hs: scheme('hs', 'http', jwtCreds({ algorithms: ['HS256'], jwks: null, secret: { file: 'secrets/hs.secret' } }), { scheme: 'bearer' }),
+  jwt2: scheme(
+    'jwt2',
+    'http',
+    jwtCreds({ issuer: null, audiences: [], jwks: { url: 'https://login.example:8443/jwks' } }),
+    { scheme: 'bearer' },
+  ),
+  hs: scheme('hs', 'http', jwtCreds({ algorithms: ['HS256'], jwks: null, secret: { file: 'secrets/hs.secret' } }), {
+    scheme: 'bearer',
+  }),
   key: scheme('key', 'apiKey', { kind: 'keys', source: { file: 'keys.txt' } }, { in: 'header', paramName: 'X-Key' }),
   qkey: scheme('qkey', 'apiKey', { kind: 'keys', source: { env: 'QKEYS' } }, { in: 'query', paramName: 'api_key' }),
   ckey: scheme('ckey', 'apiKey', { kind: 'keys', source: { env: 'QKEYS' } }, { in: 'cookie', paramName: 'sid' }),
@@ -25,20 +59,51 @@ export const SCHEMES = {
 
 /** `[['jwt:read,write', 'key'], ['basic']]`: OR of ANDs, scopes after a colon. */
 export function security(spec: string[][]): SecurityRequirement[] {
-  return spec.map((req) => ({ schemes: req.map((s) => { const [name, scopes] = s.split(':'); return { scheme: `s.${name}`, scopes: scopes ? scopes.split(',') : [] }; }) }));
+  return spec.map((req) => ({
+    schemes: req.map((s) => {
+      const [name, scopes] = s.split(':');
+      return { scheme: `s.${name}`, scopes: scopes ? scopes.split(',') : [] };
+    }),
+  }));
 }
 
-export function secured(method: HttpMethod, path: string, spec: string[][], over: Partial<Route['settings']> = {}): Route {
+export function secured(
+  method: HttpMethod,
+  path: string,
+  spec: string[][],
+  over: Partial<Route['settings']> = {},
+): Route {
   const r = route(method, path);
-  return { ...r, security: security(spec), settings: { ...r.settings, ...over }, source: { file: 's.yaml', pointer: `#/paths/${path}/${method.toLowerCase()}` } };
+  return {
+    ...r,
+    security: security(spec),
+    settings: { ...r.settings, ...over },
+    source: { file: 's.yaml', pointer: `#/paths/${path}/${method.toLowerCase()}` },
+  };
 }
 
 export function gatewayOf(routes: Route[], over: Partial<Gateway> = {}): Gateway {
   return {
-    modelVersion: 1, name: 'g', listen: { host: '127.0.0.1', port: 8080 }, services: [], routes,
-    upstreams: [{ id: 's', service: 's', basePath: '', balancing: 'round-robin', healthCheck: null, origin: 'spec', source: { file: 's.yaml', pointer: '#/servers' }, targets: [{ url: 'http://a.internal:8080', scheme: 'http', host: 'a.internal', port: 8080, weight: 1 }] }],
+    modelVersion: 1,
+    name: 'g',
+    listen: { host: '127.0.0.1', port: 8080 },
+    services: [],
+    routes,
+    upstreams: [
+      {
+        id: 's',
+        service: 's',
+        basePath: '',
+        balancing: 'round-robin',
+        healthCheck: null,
+        origin: 'spec',
+        source: { file: 's.yaml', pointer: '#/servers' },
+        targets: [{ url: 'http://a.internal:8080', scheme: 'http', host: 'a.internal', port: 8080, weight: 1 }],
+      },
+    ],
     securitySchemes: Object.values(SCHEMES).sort((a, b) => (a.id < b.id ? -1 : 1)),
-    rateLimitStore: { kind: 'memory' }, edge: DEFAULT_EDGE,
+    rateLimitStore: { kind: 'memory' },
+    edge: DEFAULT_EDGE,
     ...over,
   };
 }

@@ -11,19 +11,39 @@ import { gatewayOf, secured } from './policies-fixtures.js';
 
 const P = (p: string) => ({ provider_name: `s.${p}` });
 
-describe('authentication: how a route\'s security becomes Envoy filters', () => {
+describe("authentication: how a route's security becomes Envoy filters", () => {
   it.each([
     { name: 'one JWT scheme: its provider', given: [['jwt']], want: P('jwt') },
-    { name: 'OR of JWT schemes: requires_any', given: [['jwt'], ['jwt2']], want: { requires_any: { requirements: [P('jwt'), P('jwt2')] } } },
-    { name: 'AND of JWT schemes: requires_all', given: [['jwt', 'jwt2']], want: { requires_all: { requirements: [P('jwt'), P('jwt2')] } } },
+    {
+      name: 'OR of JWT schemes: requires_any',
+      given: [['jwt'], ['jwt2']],
+      want: { requires_any: { requirements: [P('jwt'), P('jwt2')] } },
+    },
+    {
+      name: 'AND of JWT schemes: requires_all',
+      given: [['jwt', 'jwt2']],
+      want: { requires_all: { requirements: [P('jwt'), P('jwt2')] } },
+    },
     {
       name: 'OR of ANDs',
       given: [['jwt', 'jwt2'], ['hs']],
       want: { requires_any: { requirements: [{ requires_all: { requirements: [P('jwt'), P('jwt2')] } }, P('hs')] } },
     },
-    { name: 'a JWT OR something nothing checks: only the JWT (fail closed)', given: [['jwt'], ['none']], want: P('jwt') },
-    { name: 'a JWT AND the basic scheme every requirement has: the JWT part, basic_auth on', given: [['jwt', 'basic']], want: P('jwt') },
-    { name: 'API keys in the mix: jwt_authn only verifies, gw-auth decides', given: [['jwt'], ['key']], want: { requires_any: { requirements: [P('jwt'), { allow_missing_or_failed: {} }] } } },
+    {
+      name: 'a JWT OR something nothing checks: only the JWT (fail closed)',
+      given: [['jwt'], ['none']],
+      want: P('jwt'),
+    },
+    {
+      name: 'a JWT AND the basic scheme every requirement has: the JWT part, basic_auth on',
+      given: [['jwt', 'basic']],
+      want: P('jwt'),
+    },
+    {
+      name: 'API keys in the mix: jwt_authn only verifies, gw-auth decides',
+      given: [['jwt'], ['key']],
+      want: { requires_any: { requirements: [P('jwt'), { allow_missing_or_failed: {} }] } },
+    },
   ])('$name', ({ given, want }) => {
     const r = secured('GET', '/a', given);
     const plan = planAuth(gatewayOf([r]));
@@ -33,7 +53,13 @@ describe('authentication: how a route\'s security becomes Envoy filters', () => 
 
   it.each([
     { name: 'public (security: [])', given: [], settings: {} },
-    { name: 'enforce: false', given: [['jwt']], settings: { auth: { enforce: false, consumerHeader: 'X-Consumer', forwardCredentials: false, failureLimit: null } } },
+    {
+      name: 'enforce: false',
+      given: [['jwt']],
+      settings: {
+        auth: { enforce: false, consumerHeader: 'X-Consumer', forwardCredentials: false, failureLimit: null },
+      },
+    },
   ])('no checks: $name', ({ given, settings }) => {
     const r = secured('GET', '/a', given, settings);
     expect(planAuth(gatewayOf([r])).routes.has(r.id)).toBe(false);
@@ -49,10 +75,18 @@ describe('authentication: how a route\'s security becomes Envoy filters', () => 
 
   it('scopes become RBAC rules on the payload jwt_authn puts in metadata (scope or scp)', () => {
     const r = secured('GET', '/a', [['jwt:read']]);
-    const rbac = planAuth(gatewayOf([r])).routes.get(r.id)!.rbac as { rules: { action: string; policies: Record<string, { principals: unknown[] }> } };
+    const rbac = planAuth(gatewayOf([r])).routes.get(r.id)!.rbac as {
+      rules: { action: string; policies: Record<string, { principals: unknown[] }> };
+    };
     expect(rbac.rules.action).toBe('ALLOW');
     const [policy] = Object.values(rbac.rules.policies);
-    const match = (claim: string) => ({ metadata: { filter: 'envoy.filters.http.jwt_authn', path: [{ key: 's.jwt' }, { key: claim }], value: { list_match: { one_of: { string_match: { exact: 'read' } } } } } });
+    const match = (claim: string) => ({
+      metadata: {
+        filter: 'envoy.filters.http.jwt_authn',
+        path: [{ key: 's.jwt' }, { key: claim }],
+        value: { list_match: { one_of: { string_match: { exact: 'read' } } } },
+      },
+    });
     expect(policy!.principals).toEqual([{ or_ids: { ids: [match('scope'), match('scp')] } }]);
   });
 
@@ -64,7 +98,11 @@ describe('authentication: how a route\'s security becomes Envoy filters', () => 
   it('basic credentials every requirement needs: basic_auth with the htpasswd file', () => {
     const r = secured('GET', '/a', [['basic']]);
     const plan = planAuth(gatewayOf([r]));
-    expect(plan.routes.get(r.id)).toMatchObject({ basicUsers: { filename: 'users.htpasswd', env: null }, jwtRequirement: null, lua: null });
+    expect(plan.routes.get(r.id)).toMatchObject({
+      basicUsers: { filename: 'users.htpasswd', env: null },
+      jwtRequirement: null,
+      lua: null,
+    });
     expect(plan.view.basic).toEqual({ users: { filename: 'users.htpasswd', env: null }, usernameHeader: 'X-Consumer' });
     expect(plan.schemeNotes.map((n) => n.message)).toEqual([expect.stringContaining('{SHA}')]);
   });
@@ -78,7 +116,9 @@ describe('authentication: how a route\'s security becomes Envoy filters', () => 
 
   it('nothing that can pass: a direct 401 with the challenges of every scheme', () => {
     const r = secured('GET', '/a', [['none']]);
-    expect(planAuth(gatewayOf([r])).routes.get(r.id)!.deny).toEqual({ challenge: 'ApiKey realm="g", in="header", name="X-None"' });
+    expect(planAuth(gatewayOf([r])).routes.get(r.id)!.deny).toEqual({
+      challenge: 'ApiKey realm="g", in="header", name="X-None"',
+    });
   });
 
   it('API keys: gw-auth gets the requirements; the keys only where they are read, never the keys', () => {
@@ -94,10 +134,15 @@ describe('authentication: how a route\'s security becomes Envoy filters', () => 
         strip: true,
         requirements: [
           [{ kind: 'key', scheme: 's.key', in: 'header', name: 'x-key' }],
-          [{ kind: 'key', scheme: 's.qkey', in: 'query', name: 'api_key' }, { kind: 'jwt', scheme: 's.jwt', providers: ['s.jwt'], scopes: ['read'] }],
+          [
+            { kind: 'key', scheme: 's.qkey', in: 'query', name: 'api_key' },
+            { kind: 'jwt', scheme: 's.jwt', providers: ['s.jwt'], scopes: ['read'] },
+          ],
         ],
-        challenge: 'ApiKey realm="g", in="header", name="X-Key", ApiKey realm="g", in="query", name="api_key", Bearer realm="g"',
-        challenge_invalid_token: 'ApiKey realm="g", in="header", name="X-Key", ApiKey realm="g", in="query", name="api_key", Bearer realm="g", error="invalid_token"',
+        challenge:
+          'ApiKey realm="g", in="header", name="X-Key", ApiKey realm="g", in="query", name="api_key", Bearer realm="g"',
+        challenge_invalid_token:
+          'ApiKey realm="g", in="header", name="X-Key", ApiKey realm="g", in="query", name="api_key", Bearer realm="g", error="invalid_token"',
         forbidden: ['', 'Bearer realm="g", error="insufficient_scope", scope="read"'],
       },
     });
@@ -105,7 +150,9 @@ describe('authentication: how a route\'s security becomes Envoy filters', () => 
   });
 
   it('forwardCredentials: true removes nothing', () => {
-    const r = secured('GET', '/a', [['key'], ['jwt']], { auth: { enforce: true, consumerHeader: 'X-Who', forwardCredentials: true, failureLimit: null } });
+    const r = secured('GET', '/a', [['key'], ['jwt']], {
+      auth: { enforce: true, consumerHeader: 'X-Who', forwardCredentials: true, failureLimit: null },
+    });
     const plan = planAuth(gatewayOf([r]));
     expect(plan.routes.get(r.id)!.removeHeaders).toEqual([]);
     expect(plan.view.consumerHeaders).toEqual(['x-who']);
@@ -114,13 +161,24 @@ describe('authentication: how a route\'s security becomes Envoy filters', () => 
   it('JWT providers: JWKS file, JWKS URL with its own cluster, HS256 secret as a JWKS the script makes', () => {
     const r = secured('GET', '/a', [['jwt'], ['jwt2'], ['hs']]);
     const plan = planAuth(gatewayOf([r]));
-    expect(plan.view.jwt!.providers.map((p) => [p.name, p.localJwks, p.remoteJwks, p.issuer, p.clockSkewSeconds])).toEqual([
+    expect(
+      plan.view.jwt!.providers.map((p) => [p.name, p.localJwks, p.remoteJwks, p.issuer, p.clockSkewSeconds]),
+    ).toEqual([
       ['s.hs', { filename: 'secrets/hs.secret.jwks.json', env: null }, null, 'https://id.example', 30],
       ['s.jwt', { filename: 'jwks.json', env: null }, null, 'https://id.example', 30],
       ['s.jwt2', null, { uri: 'https://login.example:8443/jwks', cluster: 'jwks:s.jwt2' }, null, 30],
     ]);
-    expect(plan.view.jwksClusters).toEqual([{ name: 'jwks:s.jwt2', url: 'https://login.example:8443/jwks', scheme: 's.jwt2' }]);
-    expect(plan.view.hs256).toEqual([{ scheme: 's.hs', secretFile: 'secrets/hs.secret', secretEnv: null, jwks: { filename: 'secrets/hs.secret.jwks.json', env: null } }]);
+    expect(plan.view.jwksClusters).toEqual([
+      { name: 'jwks:s.jwt2', url: 'https://login.example:8443/jwks', scheme: 's.jwt2' },
+    ]);
+    expect(plan.view.hs256).toEqual([
+      {
+        scheme: 's.hs',
+        secretFile: 'secrets/hs.secret',
+        secretEnv: null,
+        jwks: { filename: 'secrets/hs.secret.jwks.json', env: null },
+      },
+    ]);
   });
 
   it.each([
@@ -132,7 +190,14 @@ describe('authentication: how a route\'s security becomes Envoy filters', () => 
 
 function limited(rl: Partial<RateLimit>, over: Partial<Route> = {}): Route {
   const r = route('GET', '/l');
-  return { ...r, settings: { ...r.settings, rateLimit: { requests: 10, windowMs: 60_000, key: { kind: 'ip' }, counter: r.id, ...rl } }, ...over };
+  return {
+    ...r,
+    settings: {
+      ...r.settings,
+      rateLimit: { requests: 10, windowMs: 60_000, key: { kind: 'ip' }, counter: r.id, ...rl },
+    },
+    ...over,
+  };
 }
 
 describe('rate limits', () => {
@@ -149,22 +214,49 @@ describe('rate limits', () => {
   it('redis store: descriptors counter, window, client address; the service config holds the limit', () => {
     const r = limited({ counter: 'gateway' });
     const plan = planRateLimits(gatewayOf([r], redis));
-    expect(plan.routes.get(r.id)!.global).toEqual([{ actions: [
-      { generic_key: { descriptor_key: 'gw_counter', descriptor_value: 'gateway' } },
-      { generic_key: { descriptor_key: 'gw_window', descriptor_value: '60s' } },
-      { remote_address: {} },
-    ] }]);
-    expect(plan.config!.counters).toEqual([{ counter: 'gateway', windows: [{ window: '60s', comment: expect.any(String), entries: [{ key: 'remote_address', value: null, limit: { unit: 'minute', requests: 10 }, child: null }] }] }]);
+    expect(plan.routes.get(r.id)!.global).toEqual([
+      {
+        actions: [
+          { generic_key: { descriptor_key: 'gw_counter', descriptor_value: 'gateway' } },
+          { generic_key: { descriptor_key: 'gw_window', descriptor_value: '60s' } },
+          { remote_address: {} },
+        ],
+      },
+    ]);
+    expect(plan.config!.counters).toEqual([
+      {
+        counter: 'gateway',
+        windows: [
+          {
+            window: '60s',
+            comment: expect.any(String),
+            entries: [{ key: 'remote_address', value: null, limit: { unit: 'minute', requests: 10 }, child: null }],
+          },
+        ],
+      },
+    ]);
     expect(plan.view.global).toMatchObject({ failClosed: false });
     expect(plan.notes.size).toBe(0);
   });
 
   it('redis store, header key: the header, or the client address when the request has none', () => {
     const r = limited({ key: { kind: 'header', name: 'X-Session' } });
-    const actions = planRateLimits(gatewayOf([r], redis)).routes.get(r.id)!.global as { actions: Record<string, unknown>[] }[];
+    const actions = planRateLimits(gatewayOf([r], redis)).routes.get(r.id)!.global as {
+      actions: Record<string, unknown>[];
+    }[];
     expect(actions.map((a) => a.actions.slice(2))).toEqual([
       [{ request_headers: { header_name: 'x-session', descriptor_key: 'gw_header' } }],
-      [{ header_value_match: { descriptor_key: 'gw_header_absent', descriptor_value: 'true', expect_match: false, headers: [{ name: 'x-session', present_match: true }] } }, { remote_address: {} }],
+      [
+        {
+          header_value_match: {
+            descriptor_key: 'gw_header_absent',
+            descriptor_value: 'true',
+            expect_match: false,
+            headers: [{ name: 'x-session', present_match: true }],
+          },
+        },
+        { remote_address: {} },
+      ],
     ]);
   });
 
@@ -184,23 +276,42 @@ describe('rate limits', () => {
 
   it('redis store: a window the service has no unit for is a note', () => {
     const r = limited({ windowMs: 10_000, requests: 100 });
-    expect(planRateLimits(gatewayOf([r], redis)).notes.get(r.id)).toEqual([expect.stringContaining('100 per 10s becomes 10 per second')]);
+    expect(planRateLimits(gatewayOf([r], redis)).notes.get(r.id)).toEqual([
+      expect.stringContaining('100 per 10s becomes 10 per second'),
+    ]);
   });
 });
 
 describe('CORS', () => {
-  const cors = { origins: ['https://a.example/'], methods: null, headers: null, exposeHeaders: ['x-id'], credentials: false, maxAgeSeconds: 600 };
+  const cors = {
+    origins: ['https://a.example/'],
+    methods: null,
+    headers: null,
+    exposeHeaders: ['x-id'],
+    credentials: false,
+    maxAgeSeconds: 600,
+  };
 
   it('a policy per route: exact origins (no trailing slash), the path\'s CORS methods, "*" headers without credentials', () => {
     const get = { ...route('GET', '/c'), settings: { ...route('GET', '/c').settings, cors } };
     const post = { ...route('POST', '/c'), settings: { ...route('POST', '/c').settings, cors } };
     const plan = planCors([get, post]);
-    expect(plan.policies.get(get.id)).toEqual({ origins: [{ exact: 'https://a.example', any: false }], methods: 'GET, HEAD, POST', headers: '*', exposeHeaders: 'x-id', maxAge: '600', credentials: false });
+    expect(plan.policies.get(get.id)).toEqual({
+      origins: [{ exact: 'https://a.example', any: false }],
+      methods: 'GET, HEAD, POST',
+      headers: '*',
+      exposeHeaders: 'x-id',
+      maxAge: '600',
+      credentials: false,
+    });
     expect(plan.notes.size).toBe(0);
   });
 
   it('credentials without listed headers: a note (Envoy does not echo them)', () => {
-    const r = { ...route('GET', '/c'), settings: { ...route('GET', '/c').settings, cors: { ...cors, credentials: true } } };
+    const r = {
+      ...route('GET', '/c'),
+      settings: { ...route('GET', '/c').settings, cors: { ...cors, credentials: true } },
+    };
     expect(planCors([r]).notes.get(r.id)).toEqual([expect.stringContaining('list them in cors.headers')]);
   });
 
@@ -217,13 +328,23 @@ describe('CORS', () => {
       ],
       direct: { status: 403 },
     });
-    expect(view.replies.find((m) => m.code === 'GW_HTTP_CORS_REJECTED')).toMatchObject({ matchStatus: 403, requestHeader: 'access-control-request-method' });
+    expect(view.replies.find((m) => m.code === 'GW_HTTP_CORS_REJECTED')).toMatchObject({
+      matchStatus: 403,
+      requestHeader: 'access-control-request-method',
+    });
   });
 });
 
 describe('the rendered policies pass the strict check', () => {
   it('every kind of route at once, memory store', async () => {
-    const cors = { origins: ['*'], methods: null, headers: null, exposeHeaders: [], credentials: false, maxAgeSeconds: 60 };
+    const cors = {
+      origins: ['*'],
+      methods: null,
+      headers: null,
+      exposeHeaders: [],
+      credentials: false,
+      maxAgeSeconds: 60,
+    };
     const routes = [
       secured('GET', '/jwt', [['jwt:read'], ['jwt2', 'hs']]),
       secured('GET', '/basic', [['basic', 'jwt'], ['basic']]),
@@ -233,17 +354,26 @@ describe('the rendered policies pass the strict check', () => {
     ];
     const result = await envoyTarget.render(gatewayOf(routes), {});
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    expect(result.files.map((f) => [f.path, f.mode])).toEqual([['envoy/envoy.yaml', undefined], ['envoy/hs256-jwks.sh', 0o755]]);
+    expect(result.files.map((f) => [f.path, f.mode])).toEqual([
+      ['envoy/envoy.yaml', undefined],
+      ['envoy/hs256-jwks.sh', 0o755],
+    ]);
     const config = parse(result.files[0]!.contents) as { static_resources: { clusters: { name: string }[] } };
     expect(config.static_resources.clusters.map((c) => c.name)).toEqual(['s', 'jwks:s.jwt2']);
   });
 
   it('redis store: the rate limit service cluster and its configuration file', async () => {
     const r = limited({ key: { kind: 'consumer' } });
-    const result = await envoyTarget.render(gatewayOf([r], { rateLimitStore: { kind: 'redis', url: { url: 'redis://r:6379' }, failMode: 'closed' } }), {});
+    const result = await envoyTarget.render(
+      gatewayOf([r], { rateLimitStore: { kind: 'redis', url: { url: 'redis://r:6379' }, failMode: 'closed' } }),
+      {},
+    );
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(result.files.map((f) => f.path)).toEqual(['envoy/envoy.yaml', 'envoy/ratelimit-config.yaml']);
-    expect(parse(result.files[1]!.contents)).toMatchObject({ domain: 'g', descriptors: [{ key: 'gw_counter', value: r.id }] });
+    expect(parse(result.files[1]!.contents)).toMatchObject({
+      domain: 'g',
+      descriptors: [{ key: 'gw_counter', value: r.id }],
+    });
   });
 
   it('no secret ever reaches a rendered file: only where Envoy reads them', async () => {

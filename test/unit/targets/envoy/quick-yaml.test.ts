@@ -16,10 +16,60 @@ describe('the fast YAML reader of the Envoy check', () => {
   });
 
   const scalars = [
-    '~', 'null', 'Null', 'NULL', 'nULL', '', 'true', 'True', 'TRUE', 'tRUE', 'yes', 'no', 'on', 'off', 'y', 'n',
-    '0', '-0', '+5', '007', '0o17', '0o8', '0x1F', '0X1F', '0b101', '1_000', '12345678901234567890', '-12',
-    '1.5', '-.5', '+.5', '5.', '.5e3', '1e3', '1E-3', '1.5e+3', '.inf', '-.Inf', '+.INF', '.nan', '.NaN', 'nan', 'inf', '1.2.3', '1:30', '2001-12-14',
-    '"5"', "'true'", '5s', '0.250s', '"%REQ(:AUTHORITY)%"', '[1, a, "b", null]', '{a: 1, b: {c: 0x10}}', '{0x10: a, 1: x, true: y, 1.5: z}',
+    '~',
+    'null',
+    'Null',
+    'NULL',
+    'nULL',
+    '',
+    'true',
+    'True',
+    'TRUE',
+    'tRUE',
+    'yes',
+    'no',
+    'on',
+    'off',
+    'y',
+    'n',
+    '0',
+    '-0',
+    '+5',
+    '007',
+    '0o17',
+    '0o8',
+    '0x1F',
+    '0X1F',
+    '0b101',
+    '1_000',
+    '12345678901234567890',
+    '-12',
+    '1.5',
+    '-.5',
+    '+.5',
+    '5.',
+    '.5e3',
+    '1e3',
+    '1E-3',
+    '1.5e+3',
+    '.inf',
+    '-.Inf',
+    '+.INF',
+    '.nan',
+    '.NaN',
+    'nan',
+    'inf',
+    '1.2.3',
+    '1:30',
+    '2001-12-14',
+    '"5"',
+    "'true'",
+    '5s',
+    '0.250s',
+    '"%REQ(:AUTHORITY)%"',
+    '[1, a, "b", null]',
+    '{a: 1, b: {c: 0x10}}',
+    '{0x10: a, 1: x, true: y, 1.5: z}',
   ];
   it.each(scalars)('reads %j as yaml does', (scalar) => {
     const text = `a: ${scalar}\nlist:\n- ${scalar}\n`;
@@ -31,7 +81,9 @@ describe('the fast YAML reader of the Envoy check', () => {
   });
 
   it('reads every golden envoy.yaml as yaml does', () => {
-    const files = readdirSync(CASES).map((c) => join(CASES, c, 'expected', 'envoy', 'envoy.yaml')).filter((f) => existsSync(f));
+    const files = readdirSync(CASES)
+      .map((c) => join(CASES, c, 'expected', 'envoy', 'envoy.yaml'))
+      .filter((f) => existsSync(f));
     expect(files.length).toBeGreaterThan(3);
     for (const f of files) {
       const text = readFileSync(f, 'utf8');

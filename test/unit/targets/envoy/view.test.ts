@@ -2,28 +2,67 @@ import { describe, expect, it } from 'vitest';
 import { compileMatch, parsePathTemplate } from '../../../../src/model/path.js';
 import type { Gateway, HttpMethod, ParamSchema, Route, Upstream } from '../../../../src/model/types.js';
 import { envoyDuration, envoyString, envoySubstitution, withQuery } from '../../../../src/targets/envoy/escape.js';
-import { allowList, buildMethodNotAllowed, groupRoutesByPath, pathRelation } from '../../../../src/targets/envoy/method-groups.js';
+import {
+  allowList,
+  buildMethodNotAllowed,
+  groupRoutesByPath,
+  pathRelation,
+} from '../../../../src/targets/envoy/method-groups.js';
 import { buildEnvoyView, mockBody, rewriteSubstitution } from '../../../../src/targets/envoy/view.js';
 import { DEFAULT_ROUTE_SETTINGS } from '../../../../src/project/settings.js';
 import { route } from '../../../helpers/routes.js';
 import { DEFAULT_EDGE } from '../../../../src/project/edge.js';
 
-function typed(method: HttpMethod, path: string, schemas: Record<string, ParamSchema> = {}, over: Partial<Route> = {}): Route {
+function typed(
+  method: HttpMethod,
+  path: string,
+  schemas: Record<string, ParamSchema> = {},
+  over: Partial<Route> = {},
+): Route {
   const r = route(method, path);
   const params = r.params.map((p) => ({ name: p.name, schema: schemas[p.name] ?? {} }));
-  return { ...r, params, match: compileMatch(parsePathTemplate(path), params), settings: { ...DEFAULT_ROUTE_SETTINGS, connectTimeoutMs: 5000, requestTimeoutMs: 30000, retries: 1, maxBodyBytes: 1024, preserveHost: false }, ...over };
+  return {
+    ...r,
+    params,
+    match: compileMatch(parsePathTemplate(path), params),
+    settings: {
+      ...DEFAULT_ROUTE_SETTINGS,
+      connectTimeoutMs: 5000,
+      requestTimeoutMs: 30000,
+      retries: 1,
+      maxBodyBytes: 1024,
+      preserveHost: false,
+    },
+    ...over,
+  };
 }
 
 function upstream(over: Partial<Upstream> = {}): Upstream {
   return {
-    id: 's', service: 's', basePath: '', balancing: 'round-robin', healthCheck: null, origin: 'spec', source: { file: 'x.yaml', pointer: '#/servers' },
+    id: 's',
+    service: 's',
+    basePath: '',
+    balancing: 'round-robin',
+    healthCheck: null,
+    origin: 'spec',
+    source: { file: 'x.yaml', pointer: '#/servers' },
     targets: [{ url: 'http://a.internal:8080', scheme: 'http', host: 'a.internal', port: 8080, weight: 1 }],
     ...over,
   };
 }
 
 function gateway(routes: Route[], upstreams: Upstream[] = [upstream()], listenHost = '127.0.0.1'): Gateway {
-  return { modelVersion: 1, name: 'g', listen: { host: listenHost, port: 8080 }, services: [], upstreams, routes, securitySchemes: [], rateLimitStore: { kind: 'memory' }, edge: DEFAULT_EDGE };
+  return {
+    modelVersion: 1,
+    name: 'g',
+    listen: { host: listenHost, port: 8080 },
+    services: [],
+    upstreams,
+    routes,
+    securitySchemes: [],
+    rateLimitStore: { kind: 'memory' },
+    edge: DEFAULT_EDGE,
+  };
 }
 
 describe('escaping and formatting', () => {
@@ -47,7 +86,8 @@ describe('escaping and formatting', () => {
     { given: ['/a\\b/', 2], want: '/a\\\\b/\\2' },
   ])('substitution $given', ({ given, want }) => expect(envoySubstitution(given)).toBe(want));
 
-  it('widens a path regex to the whole :path header', () => expect(withQuery('^/a/([^/]+)$')).toBe('^/a/([^/]+)(?:\\?.*)?$'));
+  it('widens a path regex to the whole :path header', () =>
+    expect(withQuery('^/a/([^/]+)$')).toBe('^/a/([^/]+)(?:\\?.*)?$'));
 });
 
 describe('rewrite substitution', () => {
@@ -62,9 +102,19 @@ describe('rewrite substitution', () => {
 
 describe('routes', () => {
   it('literal paths match with path:, templates with the model regex; HEAD rides on GET', () => {
-    const { view } = buildEnvoyView(gateway([typed('GET', '/a'), typed('PUT', '/a/{id}', { id: { type: 'integer' } })]));
-    expect(view.routes[0]).toMatchObject({ path: '/a', regex: null, headers: [{ name: ':method', exact: null, regex: '^(?:GET|HEAD)$' }] });
-    expect(view.routes[1]).toMatchObject({ path: null, regex: '^/a/(-?[0-9]+)$', headers: [{ name: ':method', exact: 'PUT', regex: null }] });
+    const { view } = buildEnvoyView(
+      gateway([typed('GET', '/a'), typed('PUT', '/a/{id}', { id: { type: 'integer' } })]),
+    );
+    expect(view.routes[0]).toMatchObject({
+      path: '/a',
+      regex: null,
+      headers: [{ name: ':method', exact: null, regex: '^(?:GET|HEAD)$' }],
+    });
+    expect(view.routes[1]).toMatchObject({
+      path: null,
+      regex: '^/a/(-?[0-9]+)$',
+      headers: [{ name: ':method', exact: 'PUT', regex: null }],
+    });
   });
 
   it('a GET route leaves HEAD to a HEAD route of the same path', () => {
@@ -73,8 +123,16 @@ describe('routes', () => {
   });
 
   it.each([
-    { name: 'exact path, base path added', r: typed('GET', '/p', {}, { upstreamPath: '/v1/p' }), want: { prefixRewrite: '/v1/p', regexRewrite: null } },
-    { name: 'template, base path added', r: typed('GET', '/p/{id}', {}, { upstreamPath: '/v1/p/{id}' }), want: { prefixRewrite: null, regexRewrite: { pattern: '^/p/([^/]+)$', substitution: '/v1/p/\\1' } } },
+    {
+      name: 'exact path, base path added',
+      r: typed('GET', '/p', {}, { upstreamPath: '/v1/p' }),
+      want: { prefixRewrite: '/v1/p', regexRewrite: null },
+    },
+    {
+      name: 'template, base path added',
+      r: typed('GET', '/p/{id}', {}, { upstreamPath: '/v1/p/{id}' }),
+      want: { prefixRewrite: null, regexRewrite: { pattern: '^/p/([^/]+)$', substitution: '/v1/p/\\1' } },
+    },
     { name: 'nothing to rewrite', r: typed('GET', '/p/{id}'), want: { prefixRewrite: null, regexRewrite: null } },
   ])('rewrite: $name', ({ r, want }) => {
     expect(buildEnvoyView(gateway([r])).view.routes[0]!.proxy).toMatchObject(want);
@@ -94,14 +152,46 @@ describe('routes', () => {
 
   it('timeout, body limit and Host follow the route settings', () => {
     const r = typed('POST', '/x');
-    r.settings = { ...DEFAULT_ROUTE_SETTINGS, connectTimeoutMs: 1000, requestTimeoutMs: 2500, retries: 0, maxBodyBytes: 4096, preserveHost: true };
-    expect(buildEnvoyView(gateway([r])).view.routes[0]!.proxy).toMatchObject({ cluster: 's', timeout: '2.500s', maxRequestBytes: 4096, autoHostRewrite: false });
+    r.settings = {
+      ...DEFAULT_ROUTE_SETTINGS,
+      connectTimeoutMs: 1000,
+      requestTimeoutMs: 2500,
+      retries: 0,
+      maxBodyBytes: 4096,
+      preserveHost: true,
+    };
+    expect(buildEnvoyView(gateway([r])).view.routes[0]!.proxy).toMatchObject({
+      cluster: 's',
+      timeout: '2.500s',
+      maxRequestBytes: 4096,
+      autoHostRewrite: false,
+    });
   });
 
   it('a mocked route answers directly with its first response, serialised as gw serve does', () => {
-    const r = typed('GET', '/m', {}, { mock: [{ status: 200, contentType: 'application/json', body: { a: 1 }, generated: false }, { status: 404, contentType: null, body: null, generated: false }] });
+    const r = typed(
+      'GET',
+      '/m',
+      {},
+      {
+        mock: [
+          { status: 200, contentType: 'application/json', body: { a: 1 }, generated: false },
+          { status: 404, contentType: null, body: null, generated: false },
+        ],
+      },
+    );
     const { view } = buildEnvoyView(gateway([r]));
-    expect(view.routes[0]).toMatchObject({ proxy: null, direct: { status: 200, body: '{\n  "a": 1\n}\n', headers: [{ name: 'content-type', value: 'application/json' }, { name: 'x-gw-mock', value: 'true' }] } });
+    expect(view.routes[0]).toMatchObject({
+      proxy: null,
+      direct: {
+        status: 200,
+        body: '{\n  "a": 1\n}\n',
+        headers: [
+          { name: 'content-type', value: 'application/json' },
+          { name: 'x-gw-mock', value: 'true' },
+        ],
+      },
+    });
     expect(view.clusters).toEqual([]);
   });
 
@@ -123,10 +213,30 @@ describe('405 blocks', () => {
 
   it.each([
     { name: 'literal inside a parameter', a: typed('GET', '/u/me'), b: typed('GET', '/u/{id}'), want: 'subset' },
-    { name: 'literal outside a typed parameter', a: typed('GET', '/u/me'), b: typed('GET', '/u/{id}', { id: { type: 'integer' } }), want: 'disjoint' },
-    { name: 'typed inside untyped', a: typed('GET', '/s/{sku}', { sku: { type: 'integer' } }), b: typed('POST', '/s/{sku}'), want: 'subset' },
-    { name: 'untyped over typed', a: typed('POST', '/s/{sku}'), b: typed('GET', '/s/{sku}', { sku: { type: 'integer' } }), want: 'partial' },
-    { name: 'enums that share nothing', a: typed('GET', '/k/{k}', { k: { enum: ['a', 'b'] } }), b: typed('GET', '/k/{c}', { c: { type: 'integer' } }), want: 'disjoint' },
+    {
+      name: 'literal outside a typed parameter',
+      a: typed('GET', '/u/me'),
+      b: typed('GET', '/u/{id}', { id: { type: 'integer' } }),
+      want: 'disjoint',
+    },
+    {
+      name: 'typed inside untyped',
+      a: typed('GET', '/s/{sku}', { sku: { type: 'integer' } }),
+      b: typed('POST', '/s/{sku}'),
+      want: 'subset',
+    },
+    {
+      name: 'untyped over typed',
+      a: typed('POST', '/s/{sku}'),
+      b: typed('GET', '/s/{sku}', { sku: { type: 'integer' } }),
+      want: 'partial',
+    },
+    {
+      name: 'enums that share nothing',
+      a: typed('GET', '/k/{k}', { k: { enum: ['a', 'b'] } }),
+      b: typed('GET', '/k/{c}', { c: { type: 'integer' } }),
+      want: 'disjoint',
+    },
     { name: 'different lengths', a: typed('GET', '/a/{x}'), b: typed('GET', '/a/{x}/b'), want: 'disjoint' },
   ])('relation: $name', ({ a, b, want }) => {
     const [ga, gb] = g(a, b);
@@ -142,14 +252,28 @@ describe('405 blocks', () => {
   });
 
   it('a partial overlap gets its own block, tested on :path, before the plain one', () => {
-    const { blocks } = buildMethodNotAllowed(g(typed('GET', '/s/{a}', { a: { pattern: '^[a-z]+$' } }), typed('POST', '/s/{b}', { b: { pattern: '^[0-9a-c]+$' } })));
+    const { blocks } = buildMethodNotAllowed(
+      g(
+        typed('GET', '/s/{a}', { a: { pattern: '^[a-z]+$' } }),
+        typed('POST', '/s/{b}', { b: { pattern: '^[0-9a-c]+$' } }),
+      ),
+    );
     expect(blocks.map((b) => [b.alsoMatching, b.allow.join(', ')])).toEqual([
       [['^/s/([0-9a-c]+)$'], 'GET, HEAD, POST'],
       [[], 'GET, HEAD'],
       [[], 'POST'],
     ]);
-    const { view } = buildEnvoyView(gateway([typed('GET', '/s/{a}', { a: { pattern: '^[a-z]+$' } }), typed('POST', '/s/{b}', { b: { pattern: '^[0-9a-c]+$' } })]));
-    expect(view.routes[2]).toMatchObject({ regex: '^/s/([a-z]+)$', headers: [{ name: ':path', regex: '^/s/([0-9a-c]+)(?:\\?.*)?$' }], direct: { status: 405, headers: [{ name: 'allow', value: 'GET, HEAD, POST' }] } });
+    const { view } = buildEnvoyView(
+      gateway([
+        typed('GET', '/s/{a}', { a: { pattern: '^[a-z]+$' } }),
+        typed('POST', '/s/{b}', { b: { pattern: '^[0-9a-c]+$' } }),
+      ]),
+    );
+    expect(view.routes[2]).toMatchObject({
+      regex: '^/s/([a-z]+)$',
+      headers: [{ name: ':path', regex: '^/s/([0-9a-c]+)(?:\\?.*)?$' }],
+      direct: { status: 405, headers: [{ name: 'allow', value: 'GET, HEAD, POST' }] },
+    });
   });
 });
 
@@ -202,8 +326,16 @@ describe('405 blocks: the later paths looked up by leading segments', () => {
 
 describe('clusters', () => {
   it.each([
-    { name: 'IP targets are STATIC', targets: [{ url: 'http://10.0.0.1:80', scheme: 'http' as const, host: '10.0.0.1', port: 80, weight: 1 }], want: { type: 'STATIC', dnsLookupFamily: null } },
-    { name: 'hostnames are STRICT_DNS', targets: [{ url: 'http://a:80', scheme: 'http' as const, host: 'a', port: 80, weight: 1 }], want: { type: 'STRICT_DNS', dnsLookupFamily: 'V4_PREFERRED' } },
+    {
+      name: 'IP targets are STATIC',
+      targets: [{ url: 'http://10.0.0.1:80', scheme: 'http' as const, host: '10.0.0.1', port: 80, weight: 1 }],
+      want: { type: 'STATIC', dnsLookupFamily: null },
+    },
+    {
+      name: 'hostnames are STRICT_DNS',
+      targets: [{ url: 'http://a:80', scheme: 'http' as const, host: 'a', port: 80, weight: 1 }],
+      want: { type: 'STRICT_DNS', dnsLookupFamily: 'V4_PREFERRED' },
+    },
   ])('$name', ({ targets, want }) => {
     expect(buildEnvoyView(gateway([typed('GET', '/x')], [upstream({ targets })])).view.clusters[0]).toMatchObject(want);
   });
@@ -231,9 +363,14 @@ describe('clusters', () => {
   });
 
   it('https: one host is cluster-wide TLS with SNI; mixed targets use per-endpoint matches', () => {
-    const one = upstream({ targets: [{ url: 'https://api.example.com:443', scheme: 'https', host: 'api.example.com', port: 443, weight: 1 }] });
+    const one = upstream({
+      targets: [{ url: 'https://api.example.com:443', scheme: 'https', host: 'api.example.com', port: 443, weight: 1 }],
+    });
     const c1 = buildEnvoyView(gateway([typed('GET', '/x')], [one])).view.clusters[0]!;
-    expect(c1).toMatchObject({ tls: { sni: 'api.example.com', san: 'api.example.com', sanType: 'DNS' }, tlsMatches: [] });
+    expect(c1).toMatchObject({
+      tls: { sni: 'api.example.com', san: 'api.example.com', sanType: 'DNS' },
+      tlsMatches: [],
+    });
     expect(c1.endpoints[0]!.hostname).toBe('api.example.com');
     const mixed = upstream({
       targets: [
@@ -244,12 +381,23 @@ describe('clusters', () => {
     const c2 = buildEnvoyView(gateway([typed('GET', '/x')], [mixed])).view.clusters[0]!;
     expect(c2.tls).toBeNull();
     expect(c2.tlsMatches).toEqual([{ name: 'tls 10.0.0.9', sni: null, san: '10.0.0.9', sanType: 'IP_ADDRESS' }]);
-    expect(c2.endpoints.map((e) => [e.hostname, e.tlsMatch])).toEqual([['10.0.0.9:8443', '10.0.0.9'], ['10.0.0.8', null]]);
+    expect(c2.endpoints.map((e) => [e.hostname, e.tlsMatch])).toEqual([
+      ['10.0.0.9:8443', '10.0.0.9'],
+      ['10.0.0.8', null],
+    ]);
   });
 
   it('health checks in Envoy durations', () => {
-    const u = upstream({ healthCheck: { path: '/hz', intervalMs: 5000, timeoutMs: 500, healthyThreshold: 2, unhealthyThreshold: 3 } });
-    expect(buildEnvoyView(gateway([typed('GET', '/x')], [u])).view.clusters[0]!.healthCheck).toEqual({ path: '/hz', interval: '5s', timeout: '0.500s', healthyThreshold: 2, unhealthyThreshold: 3 });
+    const u = upstream({
+      healthCheck: { path: '/hz', intervalMs: 5000, timeoutMs: 500, healthyThreshold: 2, unhealthyThreshold: 3 },
+    });
+    expect(buildEnvoyView(gateway([typed('GET', '/x')], [u])).view.clusters[0]!.healthCheck).toEqual({
+      path: '/hz',
+      interval: '5s',
+      timeout: '0.500s',
+      healthyThreshold: 2,
+      unhealthyThreshold: 3,
+    });
   });
 });
 

@@ -1,12 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { parsePathTemplate } from '../../../../src/model/path.js';
 import type { ParamSchema } from '../../../../src/model/types.js';
-import { DISPATCH_MIN, buildLocationTree, nestGuard, type LocationNode, type PathTemplate } from '../../../../src/targets/nginx/locations.js';
+import {
+  DISPATCH_MIN,
+  buildLocationTree,
+  nestGuard,
+  type LocationNode,
+  type PathTemplate,
+} from '../../../../src/targets/nginx/locations.js';
 
 function templates(paths: string[], schemas: Record<string, ParamSchema> = {}): PathTemplate[] {
   return paths.map((path, order) => {
     const segments = parsePathTemplate(path);
-    const params = segments.flatMap((s) => s.parts.flatMap((p) => ('param' in p ? [{ name: p.param, schema: schemas[p.param] ?? { type: 'string' as const } }] : [])));
+    const params = segments.flatMap((s) =>
+      s.parts.flatMap((p) =>
+        'param' in p ? [{ name: p.param, schema: schemas[p.param] ?? { type: 'string' as const } }] : [],
+      ),
+    );
     return { order, segments, params, exact: params.length === 0 };
   });
 }
@@ -25,10 +35,14 @@ function show(nodes: LocationNode[]): string {
 describe('buildLocationTree', () => {
   const table: { name: string; paths: string[]; schemas?: Record<string, ParamSchema>; want: string }[] = [
     { name: 'literal paths are left to exact locations', paths: ['/a', '/a/b'], want: '' },
-    { name: 'a template goes under the prefix of its first literal segment', paths: ['/users/{id}'], want: '/users/ [0]' },
+    {
+      name: 'a template goes under the prefix of its first literal segment',
+      paths: ['/users/{id}'],
+      want: '/users/ [0]',
+    },
     { name: 'a one-segment template stays a top-level regex', paths: ['/{slug}'], want: '0' },
     {
-      name: 'a template with a parameter first segment is repeated in every prefix it can match, after that prefix\'s own',
+      name: "a template with a parameter first segment is repeated in every prefix it can match, after that prefix's own",
       paths: ['/users/{id}', '/{tenant}/{id}'],
       want: '/users/ [0 1] 1',
     },
@@ -40,16 +54,29 @@ describe('buildLocationTree', () => {
     },
     {
       name: 'many templates are nested per literal segment further down; a literal group of one stays flat',
-      paths: ['/r/{o}/issues/{n}', '/r/{o}/issues/{n}/comments', '/r/{o}/pulls/{n}', '/r/{o}/pulls/{n}/files', '/r/{o}/tags'],
+      paths: [
+        '/r/{o}/issues/{n}',
+        '/r/{o}/issues/{n}/comments',
+        '/r/{o}/pulls/{n}',
+        '/r/{o}/pulls/{n}/files',
+        '/r/{o}/tags',
+      ],
       want: '/r/ [^(?:/[^/]*){2}/issues(?:/|$) [0 1] ^(?:/[^/]*){2}/pulls(?:/|$) [2 3] 4]',
     },
     {
       name: 'a parameter at the nesting segment is repeated inside each nest it can match, and kept flat for the rest',
-      paths: ['/r/{o}/issues/{n}', '/r/{o}/issues/{n}/x', '/r/{o}/pulls/{n}', '/r/{o}/pulls/{n}/y', '/r/{o}/{kind}/{n}'],
+      paths: [
+        '/r/{o}/issues/{n}',
+        '/r/{o}/issues/{n}/x',
+        '/r/{o}/pulls/{n}',
+        '/r/{o}/pulls/{n}/y',
+        '/r/{o}/{kind}/{n}',
+      ],
       want: '/r/ [^(?:/[^/]*){2}/issues(?:/|$) [0 1 4] ^(?:/[^/]*){2}/pulls(?:/|$) [2 3 4] 4]',
     },
   ];
-  for (const t of table) it(t.name, () => expect(show(buildLocationTree(templates(t.paths, t.schemas)).nodes)).toBe(t.want));
+  for (const t of table)
+    it(t.name, () => expect(show(buildLocationTree(templates(t.paths, t.schemas)).nodes)).toBe(t.want));
 
   it(`${DISPATCH_MIN} or more literals at one segment dispatch: a rewrite to /__gw_d/<id>/<value><path>, a branch per literal holding every template that can match it, and one for the rest`, () => {
     const words = ['a1', 'b2', 'c3', 'd4', 'e5', 'f6'];
@@ -65,7 +92,11 @@ describe('buildLocationTree', () => {
 
   it('dispatch branches nest and dispatch again, with the branch prefix in their guards', () => {
     const words = ['a1', 'b2', 'c3', 'd4', 'e5', 'f6'];
-    const paths = [...words.map((w) => `/r/{o}/a1/${w}/x`), ...words.map((w) => `/r/{o}/a1/${w}/y`), ...words.slice(1).map((w) => `/r/{o}/${w}`)];
+    const paths = [
+      ...words.map((w) => `/r/{o}/a1/${w}/x`),
+      ...words.map((w) => `/r/{o}/a1/${w}/y`),
+      ...words.slice(1).map((w) => `/r/{o}/${w}`),
+    ];
     const tree = buildLocationTree(templates(paths));
     expect(show(tree.nodes)).toBe('/r/ [rewrite ^(?:(?:/[^/]*){2}/([^/]*))? /__gw_d/1/$1$gw_path]');
     const a1 = tree.branches.find((b) => b.prefix === '/__gw_d/1/a1/')!;
@@ -78,14 +109,18 @@ describe('buildLocationTree', () => {
     const words = ['a1', 'b2', 'c3', 'd4', 'e5', 'f6'];
     const paths = ['/r/{o}/list/x', '/r/{o}/list/y', ...words.map((w) => `/r/{o}/{n}/${w}`)];
     const tree = buildLocationTree(templates(paths, { n: { type: 'integer' } }));
-    expect(show(tree.nodes)).toBe('/r/ [^(?:/[^/]*){2}/list(?:/|$) [0 1] rewrite ^(?:(?:/[^/]*){3}/([^/]*))? /__gw_d/1/$1$gw_path]');
+    expect(show(tree.nodes)).toBe(
+      '/r/ [^(?:/[^/]*){2}/list(?:/|$) [0 1] rewrite ^(?:(?:/[^/]*){3}/([^/]*))? /__gw_d/1/$1$gw_path]',
+    );
     expect(tree.branches.map((b) => b.prefix)).toEqual(words.map((w) => `/__gw_d/1/${w}/`));
   });
 });
 
 describe('nestGuard', () => {
-  it('an alternation of several literals', () => expect(nestGuard(1, ['a.b', 'c'])).toBe('^(?:/[^/]*){1}/(?:a\\.b|c)(?:/|$)'));
-  it('inside a dispatch branch, after its prefix', () => expect(nestGuard(3, ['x'], '/__gw_d/2/b2')).toBe('^/__gw_d/2/b2(?:/[^/]*){3}/x(?:/|$)'));
+  it('an alternation of several literals', () =>
+    expect(nestGuard(1, ['a.b', 'c'])).toBe('^(?:/[^/]*){1}/(?:a\\.b|c)(?:/|$)'));
+  it('inside a dispatch branch, after its prefix', () =>
+    expect(nestGuard(3, ['x'], '/__gw_d/2/b2')).toBe('^/__gw_d/2/b2(?:/[^/]*){3}/x(?:/|$)'));
   const table: [number, string, string, boolean][] = [
     [2, 'issues', '/repos/a/issues', true],
     [2, 'issues', '/repos/a/issues/7', true],
@@ -94,5 +129,7 @@ describe('nestGuard', () => {
     [1, 'a.b', '/x/a.b', true],
     [1, 'a.b', '/x/aXb', false],
   ];
-  for (const [index, literal, path, want] of table) it(`segment ${index} = ${literal}: ${path} ${want ? 'matches' : 'does not match'}`, () => expect(new RegExp(nestGuard(index, [literal])).test(path)).toBe(want));
+  for (const [index, literal, path, want] of table)
+    it(`segment ${index} = ${literal}: ${path} ${want ? 'matches' : 'does not match'}`, () =>
+      expect(new RegExp(nestGuard(index, [literal])).test(path)).toBe(want));
 });

@@ -14,15 +14,41 @@ async function gatewayOf(name: string): Promise<Gateway> {
 }
 
 const route = (g: Gateway, id: string): Route => g.routes.find((r) => r.id === id)!;
-const sets = (p: ReturnType<typeof buildPolicies>, r: Route) => Object.fromEntries(p.routes.get(r)!.sets.map((s) => [s.variable, s.value]));
+const sets = (p: ReturnType<typeof buildPolicies>, r: Route) =>
+  Object.fromEntries(p.routes.get(r)!.sets.map((s) => [s.variable, s.value]));
 
 describe('nginxRate: N requests per window as a limit_req rate', () => {
   const table: { name: string; requests: number; windowMs: number; want: ReturnType<typeof nginxRate> }[] = [
-    { name: 'whole requests per second', requests: 20, windowMs: 1000, want: { rate: '20r/s', exact: true, periodMs: 50 } },
-    { name: 'per minute folds into per second when whole', requests: 600, windowMs: 60_000, want: { rate: '10r/s', exact: true, periodMs: 100 } },
-    { name: 'whole requests per minute', requests: 5, windowMs: 60_000, want: { rate: '5r/m', exact: true, periodMs: 12_000 } },
-    { name: 'slower than 1r/m is not expressible: 1r/m, inexact', requests: 2, windowMs: 3_600_000, want: { rate: '1r/m', exact: false, periodMs: 60_000 } },
-    { name: 'a fraction per minute rounds to the nearest', requests: 7, windowMs: 120_000, want: { rate: '4r/m', exact: false, periodMs: 15_000 } },
+    {
+      name: 'whole requests per second',
+      requests: 20,
+      windowMs: 1000,
+      want: { rate: '20r/s', exact: true, periodMs: 50 },
+    },
+    {
+      name: 'per minute folds into per second when whole',
+      requests: 600,
+      windowMs: 60_000,
+      want: { rate: '10r/s', exact: true, periodMs: 100 },
+    },
+    {
+      name: 'whole requests per minute',
+      requests: 5,
+      windowMs: 60_000,
+      want: { rate: '5r/m', exact: true, periodMs: 12_000 },
+    },
+    {
+      name: 'slower than 1r/m is not expressible: 1r/m, inexact',
+      requests: 2,
+      windowMs: 3_600_000,
+      want: { rate: '1r/m', exact: false, periodMs: 60_000 },
+    },
+    {
+      name: 'a fraction per minute rounds to the nearest',
+      requests: 7,
+      windowMs: 120_000,
+      want: { rate: '4r/m', exact: false, periodMs: 15_000 },
+    },
   ];
   for (const t of table) it(t.name, () => expect(nginxRate(t.requests, t.windowMs)).toEqual(t.want));
 });
@@ -39,20 +65,39 @@ describe('buildPolicies: authentication (golden case 10-auth)', () => {
   it('hands gw-auth.js the requirements exactly (OR of ANDs, scopes) and the answers gw serve gives', async () => {
     const g = await gatewayOf('10-auth');
     const p = buildPolicies(g);
-    const config = JSON.parse(p.view.njs!.config) as { schemes: { id: string; kind: string; slot: unknown }[]; policies: { requirements: { scheme: number; scopes: string[] }[][]; missing: { challenge: string }; forbidden: { challenge: string }[] }[] };
+    const config = JSON.parse(p.view.njs!.config) as {
+      schemes: { id: string; kind: string; slot: unknown }[];
+      policies: {
+        requirements: { scheme: number; scopes: string[] }[][];
+        missing: { challenge: string };
+        forbidden: { challenge: string }[];
+      }[];
+    };
     const create = config.policies[Number(JSON.parse(sets(p, route(g, 'billing.createInvoice')).$gw_auth!))]!;
-    expect(create.requirements.map((req) => req.map((x) => config.schemes[x.scheme]!.id))).toEqual([['billing.serviceToken'], ['billing.partnerKey', 'billing.staff']]);
-    expect(create.missing.challenge).toBe('Bearer realm="billing-gw", ApiKey realm="billing-gw", in="header", name="X-Partner-Key", Basic realm="billing-gw", charset="UTF-8"');
+    expect(create.requirements.map((req) => req.map((x) => config.schemes[x.scheme]!.id))).toEqual([
+      ['billing.serviceToken'],
+      ['billing.partnerKey', 'billing.staff'],
+    ]);
+    expect(create.missing.challenge).toBe(
+      'Bearer realm="billing-gw", ApiKey realm="billing-gw", in="header", name="X-Partner-Key", Basic realm="billing-gw", charset="UTF-8"',
+    );
     const voidInvoice = config.policies[Number(JSON.parse(sets(p, route(g, 'billing.voidInvoice')).$gw_auth!))]!;
     expect(voidInvoice.requirements[0]![0]!.scopes).toEqual(['invoices:read', 'invoices:void']);
-    expect(voidInvoice.forbidden[0]!.challenge).toBe('Bearer realm="billing-gw", error="insufficient_scope", scope="invoices:read invoices:void"');
-    expect(config.schemes.find((s) => s.id === 'billing.queryKey')).toMatchObject({ kind: 'keys', slot: { in: 'query', name: 'api_key' } });
+    expect(voidInvoice.forbidden[0]!.challenge).toBe(
+      'Bearer realm="billing-gw", error="insufficient_scope", scope="invoices:read invoices:void"',
+    );
+    expect(config.schemes.find((s) => s.id === 'billing.queryKey')).toMatchObject({
+      kind: 'keys',
+      slot: { in: 'query', name: 'api_key' },
+    });
   });
 
   it('shares one policy between routes with the same security, and never puts a secret in the config', async () => {
     const g = await gatewayOf('10-auth');
     const p = buildPolicies(g);
-    expect(new Set(g.routes.filter((r) => r.security.length).map((r) => sets(p, r).$gw_auth)).size).toBe(JSON.parse(p.view.njs!.config).policies.length);
+    expect(new Set(g.routes.filter((r) => r.security.length).map((r) => sets(p, r).$gw_auth)).size).toBe(
+      JSON.parse(p.view.njs!.config).policies.length,
+    );
     expect(p.view.njs!.env).toEqual(['BILLING_EXPORT_KEYS', 'BILLING_JWT_SECRET', 'GW_BASE_DIR']);
     expect(p.view.njs!.config).toContain('"env":"BILLING_JWT_SECRET"');
     expect(p.view.njs!.config).toContain('"file":"secrets/partners.keys"');
@@ -61,10 +106,15 @@ describe('buildPolicies: authentication (golden case 10-auth)', () => {
   it('removes credentials upstream: the query key by rewriting $args, the cookie in $gw_cookie, headers by map', async () => {
     const g = await gatewayOf('10-auth');
     const p = buildPolicies(g);
-    expect(sets(p, route(g, 'billing.exportInvoices'))).toMatchObject({ $gw_args: '$args', $args: '$gw_stripped_args' });
+    expect(sets(p, route(g, 'billing.exportInvoices'))).toMatchObject({
+      $gw_args: '$args',
+      $args: '$gw_stripped_args',
+    });
     expect(p.view.stripCookies).toBe(true);
     expect(p.view.redactLog).toBe(true);
-    expect(sets(p, route(g, 'billing.createInvoice')).$gw_headers).toBe('"|c:x-consumer|d:authorization|d:x-partner-key|"');
+    expect(sets(p, route(g, 'billing.createInvoice')).$gw_headers).toBe(
+      '"|c:x-consumer|d:authorization|d:x-partner-key|"',
+    );
     const consumer = p.view.headers.find((h) => h.header === 'X-Consumer')!;
     expect(consumer.entries.map((e) => e.value)).toEqual(['$gw_consumer', '""']);
     expect(consumer.fallback).toBe('$http_x_consumer');
@@ -74,8 +124,12 @@ describe('buildPolicies: authentication (golden case 10-auth)', () => {
     const g = await gatewayOf('10-auth');
     const messages = buildPolicies(g).diagnostics.map((d) => `${d.code} ${d.message}`);
     expect(messages).toEqual([
-      expect.stringMatching(/^GW_TARGET_INEXACT nginx: scheme "billing.oauth": nginx reads JWKS files only, .* on GET \/invoices, GET \/invoices\/\{id\}$/),
-      expect.stringMatching(/^GW_TARGET_INEXACT nginx: scheme "billing.staff": .*bcrypt.* on GET \/invoices, POST \/invoices$/),
+      expect.stringMatching(
+        /^GW_TARGET_INEXACT nginx: scheme "billing.oauth": nginx reads JWKS files only, .* on GET \/invoices, GET \/invoices\/\{id\}$/,
+      ),
+      expect.stringMatching(
+        /^GW_TARGET_INEXACT nginx: scheme "billing.staff": .*bcrypt.* on GET \/invoices, POST \/invoices$/,
+      ),
     ]);
   });
 });
@@ -84,9 +138,15 @@ describe('buildPolicies: rate limits and CORS (golden case 11-policies)', () => 
   it('one limit_req zone per counter, window, limit and key; burst N-1 so N pass at once', async () => {
     const g = await gatewayOf('11-policies');
     const p = buildPolicies(g);
-    expect(p.view.zones.map((z) => `${z.name} ${z.key} ${z.rate}`)).toEqual(['gw_limit_0 $gw_limit_consumer 5r/m', 'gw_limit_1 $gw_limit_h_x_session 20r/s', 'gw_limit_2 $binary_remote_addr 10r/s']);
+    expect(p.view.zones.map((z) => `${z.name} ${z.key} ${z.rate}`)).toEqual([
+      'gw_limit_0 $gw_limit_consumer 5r/m',
+      'gw_limit_1 $gw_limit_h_x_session 20r/s',
+      'gw_limit_2 $binary_remote_addr 10r/s',
+    ]);
     expect(p.routes.get(route(g, 'shop.placeOrder'))!.limitReq).toBe('zone=gw_limit_0 burst=4 nodelay');
-    expect(p.routes.get(route(g, 'shop.getProduct'))!.limitReq).toBe(p.routes.get(route(g, 'shop.uploadImage'))!.limitReq);
+    expect(p.routes.get(route(g, 'shop.getProduct'))!.limitReq).toBe(
+      p.routes.get(route(g, 'shop.uploadImage'))!.limitReq,
+    );
     expect(p.routes.get(route(g, 'shop.health'))!.limitReq).toBeNull();
     expect(sets(p, route(g, 'shop.placeOrder'))).toMatchObject({ $gw_limit: '"5"', $gw_limit_retry: '"12"' });
     expect(p.view.limitHeaderKeys).toEqual([{ variable: '$gw_limit_h_x_session', source: '$http_x_session' }]);
@@ -105,7 +165,13 @@ describe('buildPolicies: rate limits and CORS (golden case 11-policies)', () => 
     const messages = buildPolicies(g).diagnostics.map((d) => d.message);
     expect(messages.filter((m) => m.includes('leaky bucket'))).toHaveLength(3);
     expect(messages.some((m) => m.includes('rateLimitStore is Redis'))).toBe(true);
-    expect(messages.some((m) => m.startsWith("nginx: nginx cannot validate requests against the operation's schemas; POST /orders, GET /products, GET /products/{sku}"))).toBe(true);
+    expect(
+      messages.some((m) =>
+        m.startsWith(
+          "nginx: nginx cannot validate requests against the operation's schemas; POST /orders, GET /products, GET /products/{sku}",
+        ),
+      ),
+    ).toBe(true);
   });
 
   it('answers preflights per path: allowed origins without case, a trailing slash ignored; others refused', async () => {
@@ -118,9 +184,17 @@ describe('buildPolicies: rate limits and CORS (golden case 11-policies)', () => 
       '"~^OPTIONS:(GET|HEAD):." "reject"',
     ]);
     expect(pf.answers[0]!.headers).toContainEqual({ name: 'Access-Control-Allow-Credentials', value: '"true"' });
-    expect(p.preflight(g.routes.filter((r) => r.path === '/health'), () => ['GET'])).toBeNull();
+    expect(
+      p.preflight(
+        g.routes.filter((r) => r.path === '/health'),
+        () => ['GET'],
+      ),
+    ).toBeNull();
     // "*" without credentials: any origin, `*` answered, no reject line.
-    const sku = p.preflight(g.routes.filter((r) => r.path === '/products/{sku}'), () => ['GET', 'HEAD'])!;
+    const sku = p.preflight(
+      g.routes.filter((r) => r.path === '/products/{sku}'),
+      () => ['GET', 'HEAD'],
+    )!;
     expect(sku.entries.map((e) => e.value)).toEqual(['"a3"']);
     expect(sku.answers[0]!.headers[0]).toEqual({ name: 'Access-Control-Allow-Origin', value: '"*"' });
   });

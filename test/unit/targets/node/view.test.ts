@@ -20,12 +20,33 @@ describe('upstreamEnvVar: an upstream id -> the variable that overrides it', () 
 
 describe('buildNodeView', () => {
   it('lists upstreams by id with their variable, targets, base path and balancing', () => {
-    const g = gatewayOf([upstream('users', '/api/v1', [target('http://u1:8080'), target('http://u2:8080')]), upstream('orders~1', '', [target('https://pay.example')])]);
+    const g = gatewayOf([
+      upstream('users', '/api/v1', [target('http://u1:8080'), target('http://u2:8080')]),
+      upstream('orders~1', '', [target('https://pay.example')]),
+    ]);
     const { view, diagnostics } = buildNodeView(g);
     expect(diagnostics).toEqual([]);
     expect(view.upstreams).toEqual([
-      { id: 'orders~1', service: 'orders', envVar: 'GW_UPSTREAM_ORDERS__1', envVarJs: '"GW_UPSTREAM_ORDERS__1"', idJs: '"orders~1"', targets: 'https://pay.example:443', basePath: '/', balancing: 'round-robin' },
-      { id: 'users', service: 'users', envVar: 'GW_UPSTREAM_USERS', envVarJs: '"GW_UPSTREAM_USERS"', idJs: '"users"', targets: 'http://u1:8080,http://u2:8080', basePath: '/api/v1', balancing: 'round-robin' },
+      {
+        id: 'orders~1',
+        service: 'orders',
+        envVar: 'GW_UPSTREAM_ORDERS__1',
+        envVarJs: '"GW_UPSTREAM_ORDERS__1"',
+        idJs: '"orders~1"',
+        targets: 'https://pay.example:443',
+        basePath: '/',
+        balancing: 'round-robin',
+      },
+      {
+        id: 'users',
+        service: 'users',
+        envVar: 'GW_UPSTREAM_USERS',
+        envVarJs: '"GW_UPSTREAM_USERS"',
+        idJs: '"users"',
+        targets: 'http://u1:8080,http://u2:8080',
+        basePath: '/api/v1',
+        balancing: 'round-robin',
+      },
     ]);
   });
   it('warns when two upstreams would share a variable, and keeps the first one only', () => {
@@ -41,14 +62,24 @@ describe('buildNodeView', () => {
     { name: '8080 for port 0 (a port picked at start cannot be published)', given: 0, want: 8080 },
   ];
   for (const c of ports) {
-    it(`container port: ${c.name}`, () => expect(buildNodeView(gatewayOf([], { host: '0.0.0.0', port: c.given })).view.containerPort).toBe(c.want));
+    it(`container port: ${c.name}`, () =>
+      expect(buildNodeView(gatewayOf([], { host: '0.0.0.0', port: c.given })).view.containerPort).toBe(c.want));
   }
   it('names the mocked services and shows the ready line the gateway prints', () => {
-    const { view } = buildNodeView(gatewayOf([upstream('jobs', '', []), upstream('users', '', [])], undefined, ['jobs', 'users']));
+    const { view } = buildNodeView(
+      gatewayOf([upstream('jobs', '', []), upstream('users', '', [])], undefined, ['jobs', 'users']),
+    );
     expect(view.mocked).toBe('jobs, users');
-    expect(JSON.parse(view.readyExample)).toEqual({ event: 'ready', url: 'http://127.0.0.1:8080', admin: null, routes: 0, upstreams: 2, mocked: ['jobs', 'users'] });
+    expect(JSON.parse(view.readyExample)).toEqual({
+      event: 'ready',
+      url: 'http://127.0.0.1:8080',
+      admin: null,
+      routes: 0,
+      upstreams: 2,
+      mocked: ['jobs', 'users'],
+    });
   });
-  it('documents the defaults the runtime uses: the client timeouts are the model\'s edge', () => {
+  it("documents the defaults the runtime uses: the client timeouts are the model's edge", () => {
     const g = gatewayOf([]);
     g.edge = { ...g.edge, headerTimeoutMs: 2_500, requestTimeoutMs: 90_000 };
     const { defaults } = buildNodeView(g).view;
@@ -69,11 +100,19 @@ describe('buildNodeView', () => {
 
 describe('toJsLiteral', () => {
   const cases: { name: string; given: unknown; want: string }[] = [
-    { name: 'scalars as JSON', given: { a: 1, b: 'x', c: true, d: null }, want: '{\n  "a": 1,\n  "b": "x",\n  "c": true,\n  "d": null\n}' },
+    {
+      name: 'scalars as JSON',
+      given: { a: 1, b: 'x', c: true, d: null },
+      want: '{\n  "a": 1,\n  "b": "x",\n  "c": true,\n  "d": null\n}',
+    },
     { name: 'empty containers on one line', given: { a: [], b: {} }, want: '{\n  "a": [],\n  "b": {}\n}' },
     { name: 'nested arrays indented', given: [[1], 'x'], want: '[\n  [\n    1\n  ],\n  "x"\n]' },
     { name: 'undefined fields dropped, as JSON does', given: { a: undefined, b: 1 }, want: '{\n  "b": 1\n}' },
-    { name: 'a __proto__ key stays an own property', given: JSON.parse('{"__proto__":{"x":1}}'), want: '{\n  ["__proto__"]: {\n    "x": 1\n  }\n}' },
+    {
+      name: 'a __proto__ key stays an own property',
+      given: JSON.parse('{"__proto__":{"x":1}}'),
+      want: '{\n  ["__proto__"]: {\n    "x": 1\n  }\n}',
+    },
   ];
   for (const c of cases) it(c.name, () => expect(toJsLiteral(c.given)).toBe(c.want));
   it('round-trips strings a spec may hold: quotes, backslashes, ${}, backticks, U+2028, </script>', () => {

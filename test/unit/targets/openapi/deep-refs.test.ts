@@ -25,7 +25,12 @@ const audio30 = {
         operationId: 'listAudio',
         parameters: [
           { name: 'size', in: 'query', schema: { $ref: '#/components/schemas/AudioData/properties/size' } },
-          { name: 'id', in: 'query', schema: { type: 'string' }, example: { $ref: '#/components/schemas/AudioData/example/id' } },
+          {
+            name: 'id',
+            in: 'query',
+            schema: { type: 'string' },
+            example: { $ref: '#/components/schemas/AudioData/example/id' },
+          },
           { $ref: `${CB}/parameters/0` },
         ],
         responses: {
@@ -52,7 +57,12 @@ const audio30 = {
       post: {
         operationId: 'addAudio',
         requestBody: { $ref: `${CB}/requestBody` },
-        responses: { '201': { description: 'made', content: { 'application/json': { schema: { $ref: '#/components/schemas/Wrapper' } } } } },
+        responses: {
+          '201': {
+            description: 'made',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Wrapper' } } },
+          },
+        },
       },
     },
   },
@@ -63,7 +73,11 @@ const audio30 = {
         properties: { id: { type: 'string', minLength: 2 }, size: { type: 'integer', minimum: 0 } },
         example: { id: 'a1', size: 3 },
       },
-      AudioDataList: { type: 'array', items: { $ref: '#/components/schemas/AudioData' }, example: [{ id: 'a1', size: 3 }] },
+      AudioDataList: {
+        type: 'array',
+        items: { $ref: '#/components/schemas/AudioData' },
+        example: [{ id: 'a1', size: 3 }],
+      },
       Wrapper: {
         type: 'object',
         properties: {
@@ -107,17 +121,27 @@ const audio20 = {
         operationId: 'addItem',
         parameters: [{ name: 'body', in: 'body', schema: { $ref: '#/definitions/Item/properties/tags' } }],
         responses: {
-          '200': { description: 'ok', schema: { $ref: '#/definitions/Box' }, examples: { 'application/json': { $ref: '#/definitions/Item/example' } } },
+          '200': {
+            description: 'ok',
+            schema: { $ref: '#/definitions/Box' },
+            examples: { 'application/json': { $ref: '#/definitions/Item/example' } },
+          },
           '404': { description: 'missing', schema: { $ref: '#/responses/Missing/schema' } },
         },
       },
     },
   },
   definitions: {
-    Item: { type: 'object', properties: { tags: { type: 'array', items: { type: 'string' } } }, example: { tags: ['a'] } },
+    Item: {
+      type: 'object',
+      properties: { tags: { type: 'array', items: { type: 'string' } } },
+      example: { tags: ['a'] },
+    },
     Box: { type: 'object', properties: { tags: { $ref: '#/definitions/Item/properties/tags' } } },
   },
-  responses: { Missing: { description: 'missing', schema: { type: 'object', properties: { reason: { type: 'string' } } } } },
+  responses: {
+    Missing: { description: 'missing', schema: { type: 'object', properties: { reason: { type: 'string' } } } },
+  },
 };
 
 let dir: string;
@@ -128,7 +152,8 @@ beforeAll(async () => {
   ({ dir, cleanup } = await tempDir());
   await writeFiles(dir, { 'audio.yaml': audio30, 'legacy.json': audio20 });
   const file = join(dir, 'gw.yaml');
-  const text = 'version: 1\nname: deep\nservices:\n  - {name: audio, spec: audio.yaml}\n  - {name: legacy, spec: legacy.json}\n';
+  const text =
+    'version: 1\nname: deep\nservices:\n  - {name: audio, spec: audio.yaml}\n  - {name: legacy, spec: legacy.json}\n';
   const { gateway, diagnostics } = await buildGateway(parseProject(text, file, 'gw.yaml'));
   expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   const { files } = await openapiTarget.render(gateway, {});
@@ -142,7 +167,9 @@ describe('item 16: $refs deeper than a component are inlined', () => {
   });
 
   it('registers only the components the specs name, never a pointer segment', () => {
-    const names = Object.fromEntries(Object.entries(merged.components).map(([k, v]) => [k, Object.keys(v as object).sort()]));
+    const names = Object.fromEntries(
+      Object.entries(merged.components).map(([k, v]) => [k, Object.keys(v as object).sort()]),
+    );
     expect(names).toEqual({
       schemas: ['AudioData', 'AudioDataList', 'Box', 'Wrapper'],
     });
@@ -157,9 +184,14 @@ describe('item 16: $refs deeper than a component are inlined', () => {
     expect(ok.headers['X-Rate']).toEqual({ schema: { type: 'integer' } });
     expect(ok.content['application/json'].example).toEqual([{ id: 'a1', size: 3 }]);
     expect(ok.content['application/x-ndjson'].schema.items).toEqual({ type: 'string', minLength: 2 });
-    expect(ok.content['application/x-ndjson'].examples).toEqual({ one: { value: { id: 'a1', size: 3 } }, two: { value: { error: 'slow down' } } });
+    expect(ok.content['application/x-ndjson'].examples).toEqual({
+      one: { value: { id: 'a1', size: 3 } },
+      two: { value: { error: 'slow down' } },
+    });
     expect(get.responses['202']).toEqual({ description: 'accepted' });
-    expect(merged.paths['/audio'].post.requestBody).toEqual({ content: { 'application/json': { schema: { $ref: '#/components/schemas/AudioData' } } } });
+    expect(merged.paths['/audio'].post.requestBody).toEqual({
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/AudioData' } } },
+    });
     expect(merged.components.schemas.Wrapper.properties).toEqual({
       size: { type: 'integer', minimum: 0 },
       ids: { type: 'array', items: { type: 'string', minLength: 2 } },
@@ -172,7 +204,10 @@ describe('item 16: $refs deeper than a component are inlined', () => {
     const tags = { type: 'array', items: { type: 'string' } };
     expect(post.requestBody.content['application/json'].schema).toEqual(tags);
     expect(post.responses['200'].content['application/json'].example).toEqual({ tags: ['a'] });
-    expect(post.responses['404'].content['application/json'].schema).toEqual({ type: 'object', properties: { reason: { type: 'string' } } });
+    expect(post.responses['404'].content['application/json'].schema).toEqual({
+      type: 'object',
+      properties: { reason: { type: 'string' } },
+    });
     expect(merged.components.schemas.Box.properties.tags).toEqual(tags);
   });
 });

@@ -17,7 +17,10 @@ async function render(text: string, file: string): Promise<{ json: unknown; yaml
   expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   const { files } = await openapiTarget.render(gateway, {});
   const byPath = new Map(files.map((f) => [f.path, f.contents]));
-  return { json: JSON.parse(byPath.get('openapi/openapi.json')!), yaml: parseYaml(byPath.get('openapi/openapi.yaml')!) };
+  return {
+    json: JSON.parse(byPath.get('openapi/openapi.json')!),
+    yaml: parseYaml(byPath.get('openapi/openapi.yaml')!),
+  };
 }
 
 async function expectValid(doc: unknown): Promise<void> {
@@ -26,7 +29,9 @@ async function expectValid(doc: unknown): Promise<void> {
 }
 
 describe('the openapi target validates with swagger-parser', () => {
-  const cases = readdirSync(CASES).filter((d) => existsSync(join(CASES, d, 'gw.yaml'))).sort();
+  const cases = readdirSync(CASES)
+    .filter((d) => existsSync(join(CASES, d, 'gw.yaml')))
+    .sort();
   for (const name of cases) {
     it(name, async () => {
       const file = join(CASES, name, 'gw.yaml');

@@ -24,17 +24,36 @@ describe('formatScalar', () => {
     { given: false, want: 'false' },
     { given: null, want: 'null' },
   ];
-  for (const { given, want } of table) it(`${JSON.stringify(given)} -> ${want}`, () => expect(formatScalar(given)).toBe(want));
+  for (const { given, want } of table)
+    it(`${JSON.stringify(given)} -> ${want}`, () => expect(formatScalar(given)).toBe(want));
 });
 
 describe('formatYamlEntry reads back as the value', () => {
   const table: { name: string; given: unknown }[] = [
     { name: 'nested maps and lists', given: { a: [1, { b: [], c: {} }, [2, [3]]], 'x y': { '200': 'ok' } } },
     { name: 'multi-line text', given: { d: 'line one\n\nline three\n  indented', e: ['one\ntwo'] } },
-    { name: 'text a block cannot hold', given: ['ends with newline\n', '  leading\nspace', 'blank\n   \nline', '\n  first indented', 'tab\tand\u2028sep\x7f'] },
-    { name: 'quotes and escapes', given: { q: 'say "hi" \\ bye', u: 'ünïcödé ✓', s: '#comment', c: 'key:value', t: '[not a list]' } },
-    { name: 'numbers and booleans', given: { n: [0, -1, 1e21, 0.1], b: [true, false, null], s: ['1', '0x1F', '1e3', '.5', '.inf', '~', 'Off'] } },
-    { name: 'list of maps with a multi-line first value', given: [{ description: 'a\nb', name: 'x' }, { k: { deep: [1] } }] },
+    {
+      name: 'text a block cannot hold',
+      given: [
+        'ends with newline\n',
+        '  leading\nspace',
+        'blank\n   \nline',
+        '\n  first indented',
+        'tab\tand\u2028sep\x7f',
+      ],
+    },
+    {
+      name: 'quotes and escapes',
+      given: { q: 'say "hi" \\ bye', u: 'ünïcödé ✓', s: '#comment', c: 'key:value', t: '[not a list]' },
+    },
+    {
+      name: 'numbers and booleans',
+      given: { n: [0, -1, 1e21, 0.1], b: [true, false, null], s: ['1', '0x1F', '1e3', '.5', '.inf', '~', 'Off'] },
+    },
+    {
+      name: 'list of maps with a multi-line first value',
+      given: [{ description: 'a\nb', name: 'x' }, { k: { deep: [1] } }],
+    },
   ];
   for (const { name, given } of table) it(name, () => expect(roundTrip(given)).toEqual(given));
 });
