@@ -50,7 +50,7 @@ const elapsedS = () => ((performance.now() - started) / 1000).toFixed(0);
 const log = (text) => console.log(`[${elapsedS().padStart(3)}s] ${text}`);
 function die(message, extra) {
   process.stderr.write(`\nbench/build.js: FAILED: ${message}\n`);
-  if (extra) process.stderr.write(extra.endsWith('\n') ? extra : extra + '\n');
+  if (extra) process.stderr.write(extra.endsWith('\n') ? extra : `${extra}\n`);
   process.exit(1);
 }
 const median = (xs) => {
@@ -212,12 +212,12 @@ const TASKS = [
   {
     id: 'build',
     label: `gw build (all targets: ${targetNames.join(', ')})`,
-    args: (s, out) => [GW_BIN, 'build', '--out', out],
+    args: (_spec, out) => [GW_BIN, 'build', '--out', out],
   },
   {
     id: 'nginx',
     label: 'gw build --target nginx',
-    args: (s, out) => [GW_BIN, 'build', '--target', 'nginx', '--out', out],
+    args: (_spec, out) => [GW_BIN, 'build', '--target', 'nginx', '--out', out],
   },
 ];
 
@@ -365,6 +365,6 @@ const results = {
   table: rows,
 };
 mkdirSync(dirname(RESULTS), { recursive: true });
-writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
+writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nwrote ${relative(ROOT, RESULTS)}; total ${elapsedS()}s`);
 if (failures.length) process.exit(1);

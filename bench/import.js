@@ -35,7 +35,7 @@ const started = performance.now();
 
 function die(message, extra) {
   process.stderr.write(`\nbench/import.js: FAILED: ${message}\n`);
-  if (extra) process.stderr.write(extra.endsWith('\n') ? extra : extra + '\n');
+  if (extra) process.stderr.write(extra.endsWith('\n') ? extra : `${extra}\n`);
   process.exit(1);
 }
 
@@ -395,7 +395,7 @@ async function oneRound(name, record) {
     },
   };
   mkdirSync(dirname(RESULTS), { recursive: true });
-  writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nwrote bench/results/import.json; total ${((performance.now() - started) / 1000).toFixed(0)}s`);
 
   if (failures.length) die(failures.join('\n'));

@@ -45,7 +45,7 @@ const elapsedS = () => ((performance.now() - started) / 1000).toFixed(0);
 const log = (text) => console.log(`[${elapsedS().padStart(3)}s] ${text}`);
 function die(message, extra) {
   process.stderr.write(`\nbench/nginx-routes.js: FAILED: ${message}\n`);
-  if (extra) process.stderr.write(extra.endsWith('\n') ? extra : extra + '\n');
+  if (extra) process.stderr.write(extra.endsWith('\n') ? extra : `${extra}\n`);
   process.exit(1);
 }
 kit.installExitHandlers('bench/nginx-routes.js');
@@ -376,7 +376,7 @@ for (const v of VARIANTS) {
     conf: wrapper(dir, join(dir, 'server.conf'), v.main),
   });
   e.url = `http://127.0.0.1:${v.port}`;
-  await kit.waitHttp(e.url + '/__gw_probe', e, die);
+  await kit.waitHttp(`${e.url}/__gw_probe`, e, die);
   e.startMs = kit.round(performance.now() - t);
   running[v.id] = e;
 }
@@ -467,7 +467,8 @@ const regexStats = (pick) => {
 const perTopSegment = {};
 for (const { r, x } of replays) {
   const key = `/${r.path.split('/')[1]}`;
-  const s = (perTopSegment[key] ??= { requests: 0, locationRegexes: 0 });
+  perTopSegment[key] ??= { requests: 0, locationRegexes: 0 };
+  const s = perTopSegment[key];
   s.requests++;
   s.locationRegexes += x.locationRegexes;
 }
@@ -840,6 +841,6 @@ const results = {
   notes,
 };
 mkdirSync(dirname(RESULTS), { recursive: true });
-writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
+writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nwrote ${relative(ROOT, RESULTS)}; total ${elapsedS()}s`);
 process.exit(0);

@@ -121,7 +121,7 @@ export async function runRealMerge({
         `  - {name: ${s.name}, spec: ${JSON.stringify(s.file)}, prefix: /${s.name}, upstreams: ["http://127.0.0.1:9"]}`,
       );
     const file = join(dir, 'gw.yaml');
-    writeFileSync(file, yaml.join('\n') + '\n');
+    writeFileSync(file, `${yaml.join('\n')}\n`);
     const figures = { specs: specs.map((s) => ({ name: s.name, bytes: readFileSync(s.file).length })) };
 
     let t = performance.now();

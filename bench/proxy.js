@@ -63,7 +63,7 @@ const started = performance.now();
 
 function die(message, extra) {
   process.stderr.write(`\nbench/proxy.js: FAILED: ${message}\n`);
-  if (extra) process.stderr.write(extra.endsWith('\n') ? extra : extra + '\n');
+  if (extra) process.stderr.write(extra.endsWith('\n') ? extra : `${extra}\n`);
   process.exit(1);
 }
 
@@ -138,7 +138,7 @@ function sampleValue(doc, schema, index) {
   if (Array.isArray(s.enum) && s.enum.length > 0) return { value: String(s.enum[0]), kind: 'enum' };
   const types = s.type
     ? [s.type].flat()
-    : [...(s.oneOf ?? []), ...(s.anyOf ?? [])].map((x) => resolveRef(doc, x).type).flat();
+    : [...(s.oneOf ?? []), ...(s.anyOf ?? [])].flatMap((x) => resolveRef(doc, x).type);
   if (types[0] === 'integer' || types[0] === 'number') return { value: String(42 + 7 * index), kind: 'integer' };
   if (typeof s.pattern === 'string') {
     let re;
@@ -625,7 +625,7 @@ function originalPosition(url, line0, col0) {
   let map = sourceMaps.get(file);
   if (map === undefined) {
     try {
-      map = new SourceMap(JSON.parse(readFileSync(file + '.map', 'utf8')));
+      map = new SourceMap(JSON.parse(readFileSync(`${file}.map`, 'utf8')));
     } catch {
       map = null;
     }
@@ -773,7 +773,7 @@ const upstream = await startNginx(
   tools,
 );
 const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
-const probe = await waitHttp(upstreamUrl + '/probe', upstream);
+const probe = await waitHttp(`${upstreamUrl}/probe`, upstream);
 if (probe.status !== 200 || probe.body !== '{"ok":true}')
   die(`the upstream answered ${probe.status} ${probe.body.slice(0, 100)}`, upstream.stderr);
 log(`upstream nginx (pid ${upstream.child.pid}) on ${upstreamUrl}`);
@@ -794,7 +794,7 @@ const checked = await checkPaths(
 await stopProcess(gwCheck);
 const excluded = checked
   .filter((c) => c.status !== 200)
-  .map((c, i) => ({ ...c, template: allPaths.find((p) => p.path === c.path)?.template }));
+  .map((c) => ({ ...c, template: allPaths.find((p) => p.path === c.path)?.template }));
 const paths = checked.filter((c) => c.status === 200).map((c) => c.path);
 const excludedWhy = {};
 for (const e of excluded)
@@ -895,7 +895,7 @@ async function startProxy(id) {
       { confDir: genDir, env: id === 'nginxPol' ? policy.nginxEnv : undefined },
     );
     e.url = `http://127.0.0.1:${policy.ports[id]}`;
-    await waitHttp(e.url + '/', e);
+    await waitHttp(`${e.url}/`, e);
     return e;
   }
   if (id === 'gwPol') return startNode('gw serve (policies)', gwArgs(policy.gwConfig), PROXY_CPU, tools);
@@ -904,7 +904,7 @@ async function startProxy(id) {
     const dir = join(tmp, `nginx-proxy-${port}`);
     const e = await startNginx('nginx proxy', dir, proxyConf(dir, port, upstreamPort), PROXY_CPU, tools);
     e.url = `http://127.0.0.1:${port}`;
-    await waitHttp(e.url + '/', e);
+    await waitHttp(`${e.url}/`, e);
     return e;
   }
   if (id === 'bare')
@@ -968,7 +968,7 @@ if (PROFILE_ONLY) {
   }
   writeFileSync(
     PROFILE_RESULTS,
-    JSON.stringify(
+    `${JSON.stringify(
       {
         benchmark: 'gw serve under wrk c50 with node --cpu-prof',
         date: new Date().toISOString(),
@@ -988,7 +988,7 @@ if (PROFILE_ONLY) {
       },
       null,
       2,
-    ) + '\n',
+    )}\n`,
   );
   console.log(
     `\nwrote ${relative(ROOT, PROFILE_RESULTS)}; the profile is ${relative(ROOT, file)} (open it in Chrome DevTools > Performance)`,
@@ -1075,7 +1075,11 @@ for (let r = 1; r <= ROUNDS; r++) {
         const wrong = await checkPaths(e.url, paths.slice(0, 50), {
           [KEY_HEADER]: policy.key.key.replace(/.$/, (c) => (c === '0' ? '1' : '0')),
         });
-        const tally = (rs) => rs.reduce((o, c) => ((o[c.status] = (o[c.status] ?? 0) + 1), o), {});
+        const tally = (rs) => {
+          const o = {};
+          for (const c of rs) o[c.status] = (o[c.status] ?? 0) + 1;
+          return o;
+        };
         policyChecks[p.id] = {
           withKey: { 200: paths.length - bad.length, ...tally(bad) },
           withoutKey: tally(none),
@@ -1280,7 +1284,7 @@ for (const t of table)
     `  ${t.proxy.padEnd(20)} ${t.runs.reqPerSecC50.map((x) => x.toFixed(0)).join(', ')} | ${t.runs.p50usC1.join(', ')}${t.spreadPct ? `  (spread ${t.spreadPct.reqPerSecC50}% | ${t.spreadPct.p50usC1}%)` : ''}; load CPU busy at c${HIGH_C}: ${t.loadCpuBusyPctC50.join(', ')}%`,
   );
 console.log(
-  `gw serve start-up (ready line): ${startups.gw.map((x) => (x / 1000).toFixed(1) + 's').join(', ')}; memory after the runs (MiB: RSS of the process and its workers / largest peak RSS): ${PROXIES.map((p) => `${p.id} ${memory[p.id].map((m) => `${m.rssMiB}/${m.peakMiB}`).join(', ')}`).join('; ')}`,
+  `gw serve start-up (ready line): ${startups.gw.map((x) => `${(x / 1000).toFixed(1)}s`).join(', ')}; memory after the runs (MiB: RSS of the process and its workers / largest peak RSS): ${PROXIES.map((p) => `${p.id} ${memory[p.id].map((m) => `${m.rssMiB}/${m.peakMiB}`).join(', ')}`).join('; ')}`,
 );
 if (keyScan.length)
   console.log(
@@ -1359,6 +1363,6 @@ const results = {
 };
 const resultsFile = POLICIES ? POLICY_RESULTS : RESULTS;
 mkdirSync(dirname(resultsFile), { recursive: true });
-writeFileSync(resultsFile, JSON.stringify(results, null, 2) + '\n');
+writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nwrote ${relative(ROOT, resultsFile)}; total ${elapsedS()}s`);
 process.exit(0);

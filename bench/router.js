@@ -306,5 +306,5 @@ const results = {
   sink,
 };
 mkdirSync(dirname(RESULTS), { recursive: true });
-writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
+writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`wrote bench/results/router.json`);

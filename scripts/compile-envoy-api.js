@@ -16,7 +16,7 @@ const { describeEnvoyApi } = await import(dist('targets/envoy/api-descriptors.js
 
 const protos = loadEnvoyProtos();
 const api = describeEnvoyApi(protos.root, envoyApiSource(protos));
-const text = JSON.stringify(api) + '\n';
+const text = `${JSON.stringify(api)}\n`;
 await mkdir(dirname(ENVOY_API_FILE), { recursive: true });
 await writeFile(ENVOY_API_FILE, text);
 console.log(

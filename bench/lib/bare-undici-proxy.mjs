@@ -112,7 +112,7 @@ const server = createServer((req, res) => {
 
 server.listen(Number(values.port), values.host, () => {
   const a = server.address();
-  process.stdout.write(JSON.stringify({ event: 'ready', url: `http://${a.address}:${a.port}` }) + '\n');
+  process.stdout.write(`${JSON.stringify({ event: 'ready', url: `http://${a.address}:${a.port}` })}\n`);
 });
 
 const stop = () => {

@@ -66,7 +66,7 @@ try {
   result.totalMs = Math.round(performance.now() * 10) / 10;
   result.cpuMs = cpuMs();
   result.maxRssKiB = process.resourceUsage().maxRSS;
-  process.stdout.write(JSON.stringify(result) + '\n');
+  process.stdout.write(`${JSON.stringify(result)}\n`);
 } catch (err) {
   process.stderr.write(`build-stages: ${err?.stack ?? err}\n`);
   process.exitCode = 1;

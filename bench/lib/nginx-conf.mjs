@@ -27,7 +27,7 @@ function tokenize(text) {
         if (text[j] === '\\' && j + 1 < n) {
           // nginx unescapes \" \' \\ \t \r \n inside quotes; other backslashes stay.
           const e = text[j + 1];
-          value += e === ch || e === '\\' ? e : e === 't' ? '\t' : e === 'r' ? '\r' : e === 'n' ? '\n' : '\\' + e;
+          value += e === ch || e === '\\' ? e : e === 't' ? '\t' : e === 'r' ? '\r' : e === 'n' ? '\n' : `\\${e}`;
           j += 2;
         } else value += text[j++];
       }
@@ -88,7 +88,7 @@ export function printNginxConf(directives, indent = '') {
     .map((d) => {
       const head = [d.raw ?? d.name, ...d.args.map((a) => a.raw)].join(' ');
       return d.block
-        ? `${indent}${head} {\n${printNginxConf(d.block, indent + '    ')}${indent}}\n`
+        ? `${indent}${head} {\n${printNginxConf(d.block, `${indent}    `)}${indent}}\n`
         : `${indent}${head};\n`;
     })
     .join('');
@@ -116,7 +116,7 @@ function levelOf(directives, self) {
     const [a, b] = d.args.map((x) => x.value);
     const modifier = b === undefined ? '' : a;
     const value = b === undefined ? a : b;
-    const child = levelOf(d.block ?? [], { match: `${modifier ? modifier + ' ' : ''}${value}`, modifier, value });
+    const child = levelOf(d.block ?? [], { match: `${modifier ? `${modifier} ` : ''}${value}`, modifier, value });
     if (value.startsWith('@')) level.named.set(value, child);
     else if (modifier === '=') level.exact.set(value, child);
     else if (modifier === '^~' || modifier === '')
@@ -180,7 +180,7 @@ function findLocation(level, uri, stats) {
 }
 
 const expand = (text, vars, captures) =>
-  text.replace(/\$(\d|[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})/g, (m, name) =>
+  text.replace(/\$(\d|[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})/g, (_match, name) =>
     /^\d$/.test(name) ? (captures?.[Number(name)] ?? '') : (vars[name.replace(/[{}]/g, '')] ?? ''),
   );
 

@@ -12,14 +12,9 @@ const SwaggerParser = requireFromProject('@apidevtools/swagger-parser');
 new SwaggerParser()
   .validate(file)
   .then((api) => {
-    process.stdout.write(`valid: ${api.info && api.info.title}\n`);
+    process.stdout.write(`valid: ${api.info?.title}\n`);
   })
   .catch((err) => {
-    process.stderr.write(
-      `invalid: ${String(err && err.message)
-        .split('\n')
-        .slice(0, 40)
-        .join('\n')}\n`,
-    );
+    process.stderr.write(`invalid: ${String(err?.message).split('\n').slice(0, 40).join('\n')}\n`);
     process.exitCode = 1;
   });

@@ -43,7 +43,7 @@ export abstract class GwCommand extends Command {
   ): void {
     const failed = hasErrors(diagnostics) || (options.strict === true && diagnostics.length > 0);
     if (this.jsonMode) {
-      process.stdout.write(JSON.stringify({ ok: !failed, diagnostics }, null, 2) + '\n');
+      process.stdout.write(`${JSON.stringify({ ok: !failed, diagnostics }, null, 2)}\n`);
     } else if (diagnostics.length > 0 || !options.quietWhenClean) {
       process.stderr.write(formatDiagnostics(diagnostics, { color: useColor(process.stderr) }));
     }
@@ -82,7 +82,7 @@ export abstract class GwCommand extends Command {
       const d = createDiagnostic('GW_INTERNAL', err.message || String(err), {
         hints: ['this is a bug in gw; please report it with the output of the same command run with --debug'],
       });
-      process.stdout.write(JSON.stringify({ ok: false, diagnostics: [d] }, null, 2) + '\n');
+      process.stdout.write(`${JSON.stringify({ ok: false, diagnostics: [d] }, null, 2)}\n`);
     }
     process.exitCode = 1;
   }
@@ -100,7 +100,7 @@ export abstract class GwCommand extends Command {
   }
 
   private printFailure(diagnostics: Diagnostic[], exitCode: number): void {
-    if (this.jsonMode) process.stdout.write(JSON.stringify({ ok: false, diagnostics }, null, 2) + '\n');
+    if (this.jsonMode) process.stdout.write(`${JSON.stringify({ ok: false, diagnostics }, null, 2)}\n`);
     else process.stderr.write(formatDiagnostics(diagnostics, { color: useColor(process.stderr) }));
     process.exitCode = exitCode;
   }

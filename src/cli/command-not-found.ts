@@ -5,7 +5,7 @@ import { suggestClosest } from '../diagnostics/suggest.js';
 import { useColor } from './output.js';
 
 /** oclif hook: an unknown command is a usage error (exit 2) with a "did you mean". */
-const hook: Hook<'command_not_found'> = async function (opts) {
+const hook: Hook<'command_not_found'> = async (opts) => {
   const ids = opts.config.commandIDs.filter((id) => !id.startsWith('plugins'));
   const close = suggestClosest(opts.id.split(':')[0]!, ids);
   const typed = opts.id.replace(/:/g, ' ');

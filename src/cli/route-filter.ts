@@ -44,5 +44,5 @@ function pathMatcher(pattern: string): (path: string) => boolean {
     return (path) => re.test(path);
   }
   const prefix = pattern.replace(/\/+$/, '');
-  return (path) => prefix === '' || path === prefix || path.startsWith(prefix + '/');
+  return (path) => prefix === '' || path === prefix || path.startsWith(`${prefix}/`);
 }

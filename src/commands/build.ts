@@ -105,11 +105,11 @@ was. --check renders in memory and exits 1 listing the files that differ from wh
       );
       if (this.jsonMode) {
         process.stdout.write(
-          JSON.stringify(
+          `${JSON.stringify(
             { ok: stale.length === 0, out: outDir, stale, diagnostics: [...all, ...staleDiagnostics] },
             null,
             2,
-          ) + '\n',
+          )}\n`,
         );
         if (stale.length) process.exitCode = 1;
         return;
@@ -122,7 +122,7 @@ was. --check renders in memory and exits 1 listing the files that differ from wh
     const bytes = await writeOutput(outDir, chosen, rendered.files);
     if (this.jsonMode) {
       const files = rendered.files.map((f, i) => ({ path: f.path, bytes: bytes[i]! }));
-      process.stdout.write(JSON.stringify({ ok: true, out: outDir, files, diagnostics: all }, null, 2) + '\n');
+      process.stdout.write(`${JSON.stringify({ ok: true, out: outDir, files, diagnostics: all }, null, 2)}\n`);
       return;
     }
     const rows = rendered.files.map((f, i) => [f.path, `${bytes[i]!.toLocaleString('en-US')} B`]);

@@ -52,7 +52,7 @@ YAML or JSON file with a top-level openapi or swagger key (files that are only $
       prefix,
     });
     if (this.jsonMode) {
-      process.stdout.write(JSON.stringify({ ok: true, services, diagnostics }, null, 2) + '\n');
+      process.stdout.write(`${JSON.stringify({ ok: true, services, diagnostics }, null, 2)}\n`);
       return;
     }
     const c = chalkFor(process.stdout);

@@ -59,7 +59,7 @@ or with --yes, takes the flags and defaults. Refuses to overwrite an existing gw
     parseProject(text, file, flags.config);
     await writeConfigFile(file, flags.config, text);
     if (this.jsonMode) {
-      process.stdout.write(JSON.stringify({ ok: true, file: flags.config, ...answers }, null, 2) + '\n');
+      process.stdout.write(`${JSON.stringify({ ok: true, file: flags.config, ...answers }, null, 2)}\n`);
       return;
     }
     const c = chalkFor(process.stdout);

@@ -14,7 +14,7 @@ stderr; the exit code is 1 when there are errors.`);
     const { flags } = await this.parseGlobal(Model);
     const { loadGateway } = await import('../cli/load-gateway.js');
     const { gateway, diagnostics } = await loadGateway(flags.config);
-    process.stdout.write(JSON.stringify(gateway, null, 2) + '\n');
+    process.stdout.write(`${JSON.stringify(gateway, null, 2)}\n`);
     this.jsonMode = false;
     this.report(diagnostics, { quietWhenClean: true });
   }

@@ -42,11 +42,11 @@ segments.`);
     const routes = filterRoutes(gateway.routes, { services: flags.service, path: flags.path }, known);
     if (this.jsonMode) {
       process.stdout.write(
-        JSON.stringify(
+        `${JSON.stringify(
           routes.map((r) => routeSummary(r, gateway)),
           null,
           2,
-        ) + '\n',
+        )}\n`,
       );
     } else {
       const rows = routes.map((r) => {
@@ -63,7 +63,7 @@ segments.`);
         ];
       });
       const header = ['METHOD', 'PATH', 'SERVICE', 'UPSTREAM', 'AUTH', 'RATE LIMIT'];
-      process.stdout.write(formatTable(header, rows, { loose: [1] }) + '\n');
+      process.stdout.write(`${formatTable(header, rows, { loose: [1] })}\n`);
     }
     this.jsonMode = false;
     this.report(diagnostics, { quietWhenClean: true });

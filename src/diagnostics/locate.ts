@@ -111,5 +111,5 @@ export function parsePointer(pointer: string): string[] {
 
 /** ["paths", "/users", "get"] -> "#/paths/~1users/get" */
 export function formatPointer(segments: readonly (string | number)[]): string {
-  return '#' + segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+  return `#${segments.map((s) => `/${String(s).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('')}`;
 }

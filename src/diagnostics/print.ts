@@ -33,7 +33,7 @@ export function summarizeDiagnostics(diagnostics: readonly Diagnostic[], options
 /** All diagnostics, a blank line apart, then the summary line. */
 export function formatDiagnostics(diagnostics: readonly Diagnostic[], options: PrintOptions): string {
   const blocks = diagnostics.map((d) => formatDiagnostic(d, options));
-  return [...blocks, summarizeDiagnostics(diagnostics, options)].join('\n\n') + '\n';
+  return `${[...blocks, summarizeDiagnostics(diagnostics, options)].join('\n\n')}\n`;
 }
 
 export function plural(n: number, word: string): string {

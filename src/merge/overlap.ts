@@ -93,12 +93,12 @@ export function commonPath(a: Route, b: Route): string | undefined {
     if (value === undefined) return undefined;
     parts.push(value);
   }
-  return '/' + parts.join('/');
+  return `/${parts.join('/')}`;
 }
 
 /** The template with parameter names blanked: equal shapes differ only in names. */
 export function shapeOf(route: Route): string {
   return (
-    route.segments.map((s) => '/' + s.parts.map((p) => ('literal' in p ? p.literal : '{}')).join('')).join('') || '/'
+    route.segments.map((s) => `/${s.parts.map((p) => ('literal' in p ? p.literal : '{}')).join('')}`).join('') || '/'
   );
 }

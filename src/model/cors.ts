@@ -9,7 +9,10 @@ export function corsPathMethods(routes: readonly Route[]): Map<string, string[]>
   for (const r of routes) {
     if (!r.settings.cors) continue;
     let set = byPath.get(r.path);
-    if (!set) byPath.set(r.path, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      byPath.set(r.path, set);
+    }
     set.add(r.method);
     if (r.method === 'GET') set.add('HEAD');
   }

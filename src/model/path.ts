@@ -42,7 +42,7 @@ function parseSegment(text: string, path: string): PathPart[] {
 
 export function formatPathTemplate(segments: readonly PathSegment[]): string {
   if (segments.length === 0) return '/';
-  return segments.map((s) => '/' + s.parts.map((p) => ('literal' in p ? p.literal : `{${p.param}}`)).join('')).join('');
+  return segments.map((s) => `/${s.parts.map((p) => ('literal' in p ? p.literal : `{${p.param}}`)).join('')}`).join('');
 }
 
 /** Parameter names in order of appearance. */
@@ -96,7 +96,7 @@ export function embeddablePattern(pattern: string): string | undefined {
   if (!m) return undefined;
   const body = m[1]!;
   if (body === '' || /\(\?|\\[^dw\-.]|\[\^|\/|(^|[^\\])\./.test(body)) return undefined;
-  if (/[^A-Za-z0-9_\-\[\]{}(),|+*?.\\]/.test(body)) return undefined;
+  if (/[^A-Za-z0-9_\-[\]{}(),|+*?.\\]/.test(body)) return undefined;
   if (hasTopLevelAlternation(body) || classRangeSpansSlash(body)) return undefined;
   try {
     // A value that may be empty would let "/a//b" match: such patterns stay out of routing.

@@ -106,7 +106,7 @@ export function explainAjvErrors(errors: readonly ErrorObject[]): SchemaProblem[
   for (const e of errors) {
     if (e.keyword !== 'oneOf' && e.schemaPath.includes('/oneOf/') && isUnder(e.instancePath, oneOfAt)) continue;
     const p = explainOne(e);
-    const key = p.pointer + '\u0000' + p.message;
+    const key = `${p.pointer}\u0000${p.message}`;
     if (!seen.has(key)) {
       seen.add(key);
       out.push(p);
@@ -116,12 +116,12 @@ export function explainAjvErrors(errors: readonly ErrorObject[]): SchemaProblem[
 }
 
 function isUnder(path: string, roots: Set<string>): boolean {
-  for (const r of roots) if (path === r || path.startsWith(r + '/')) return true;
+  for (const r of roots) if (path === r || path.startsWith(`${r}/`)) return true;
   return false;
 }
 
 function explainOne(e: ErrorObject): SchemaProblem {
-  const pointer = '#' + e.instancePath;
+  const pointer = `#${e.instancePath}`;
   const where = lastKey(e.instancePath);
   const value = JSON.stringify(e.data);
   const parent = e.parentSchema as { description?: string; properties?: Record<string, unknown> } | undefined;

@@ -11,11 +11,11 @@ export function subscribeAccessLog(format: LogFormat, write: (line: string) => v
     const e = message as RequestEvent;
     if (format === 'json') {
       write(
-        JSON.stringify({
+        `${JSON.stringify({
           ...e,
           time: new Date(e.time).toISOString(),
           durationMs: Math.round(e.durationMs * 1000) / 1000,
-        }) + '\n',
+        })}\n`,
       );
       return;
     }

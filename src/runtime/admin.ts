@@ -38,7 +38,7 @@ export function createAdminServer(gateway: GatewayServer, metrics: GatewayMetric
       const ok = upstreams.every((u) => u.targets.length === 0 || u.targets.some((t) => t.healthy && !t.ejected));
       res
         .writeHead(ok ? 200 : 503, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ status: ok ? 'ok' : 'degraded', upstreams }, null, 2) + '\n');
+        .end(`${JSON.stringify({ status: ok ? 'ok' : 'degraded', upstreams }, null, 2)}\n`);
       return;
     }
     if (path === '/__gw/routes') {
@@ -50,7 +50,7 @@ export function createAdminServer(gateway: GatewayServer, metrics: GatewayMetric
         upstream: r.upstream,
         upstreamPath: r.upstreamPath,
       }));
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(routes, null, 2) + '\n');
+      res.writeHead(200, { 'content-type': 'application/json' }).end(`${JSON.stringify(routes, null, 2)}\n`);
       return;
     }
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics, /__gw/health, /__gw/routes\n');

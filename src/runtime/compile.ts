@@ -184,7 +184,7 @@ function compileRoute(
 function serialise(contentType: string | null, body: unknown): Buffer {
   if (contentType === null) return Buffer.alloc(0);
   if (typeof body === 'string' && !/json/i.test(contentType)) return Buffer.from(body);
-  return Buffer.from(JSON.stringify(body ?? null, null, 2) + '\n');
+  return Buffer.from(`${JSON.stringify(body ?? null, null, 2)}\n`);
 }
 
 /** Closes every pool once its requests are done. */

@@ -7,7 +7,10 @@ export function addExtraHeaders(out: string[], extra: readonly string[]): string
   let names: Set<string> | undefined;
   for (let i = 0; i < extra.length; i += 2) {
     const lower = extra[i]!.toLowerCase();
-    if (lower !== 'vary') (names ??= new Set()).add(lower);
+    if (lower !== 'vary') {
+      names ??= new Set();
+      names.add(lower);
+    }
   }
   let vary: string | undefined;
   const kept: string[] = [];

@@ -21,7 +21,7 @@ export interface ConnectionOwner {
   forget(conn: H1Connection): void;
 }
 
-const enum State {
+enum State {
   Idle,
   Head,
   Body,
@@ -107,12 +107,12 @@ export class H1Connection implements H1ResponseEvents {
     }
     this.parser.expect(request.method === 'HEAD');
     const body = request.body;
-    if (body === null) this.socket.write(head + '\r\n', 'latin1');
+    if (body === null) this.socket.write(`${head}\r\n`, 'latin1');
     else if (Symbol.asyncIterator in body && !('pipe' in body)) {
-      this.socket.write(head + 'transfer-encoding: chunked\r\n\r\n', 'latin1');
+      this.socket.write(`${head}transfer-encoding: chunked\r\n\r\n`, 'latin1');
       void this.sendChunked(body as AsyncIterable<Buffer>);
     } else {
-      this.socket.write(head + '\r\n', 'latin1');
+      this.socket.write(`${head}\r\n`, 'latin1');
       this.sendStream(body as NodeJS.ReadableStream);
     }
   }

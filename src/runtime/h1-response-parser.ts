@@ -25,7 +25,7 @@ const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
 /** A chunk-size line (size and extensions) longer than this is refused, as Node's own server does. */
 export const MAX_CHUNK_LINE_BYTES = 16 * 1024;
 
-const enum State {
+enum State {
   /** No answer expected: any byte is one too many. */
   Done,
   Head,

@@ -19,7 +19,7 @@ const HOP_BY_HOP = new Set([
   'expect',
 ]);
 
-const REQUEST_ID = /^[A-Za-z0-9._:\-]{1,128}$/;
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The client's X-Request-Id when it is a plain token, else a fresh one. */
 export function requestIdFrom(sent: string | string[] | undefined): string {

@@ -157,13 +157,8 @@ export class Forward implements H1Handler, BodyWatcher {
   private body(): NodeJS.ReadableStream | AsyncIterable<Buffer> {
     if (this.facts.body !== undefined) return Readable.from([this.facts.body]);
     const { maxBodyBytes, edge } = this.route;
-    const stream = (this.streamed = new StreamedBody(
-      this.req,
-      this.facts.bodyHead,
-      maxBodyBytes,
-      edge.bodyTimeoutMs,
-      this,
-    ));
+    const stream = new StreamedBody(this.req, this.facts.bodyHead, maxBodyBytes, edge.bodyTimeoutMs, this);
+    this.streamed = stream;
     return this.facts.chunked ? { [Symbol.asyncIterator]: () => stream[Symbol.asyncIterator]() } : stream;
   }
 
@@ -234,13 +229,11 @@ export class Forward implements H1Handler, BodyWatcher {
    */
   private waitForClient(): void {
     this.res.socket?.setTimeout(this.route.edge.sendTimeoutMs);
-    this.res.once(
-      'drain',
-      (this.drained ??= () => {
-        this.res.socket?.setTimeout(0);
-        this.resume!();
-      }),
-    );
+    this.drained ??= () => {
+      this.res.socket?.setTimeout(0);
+      this.resume!();
+    };
+    this.res.once('drain', this.drained);
   }
 
   /** writeHead with the held status and headers; false (and a 502 sent) when Node refuses a header. */

@@ -43,7 +43,10 @@ export class Router<T> {
       if (seg.parts.every((p) => 'literal' in p)) {
         const text = seg.parts.map((p) => ('literal' in p ? p.literal : '')).join('');
         let next = node.literal.get(text);
-        if (!next) node.literal.set(text, (next = newNode()));
+        if (!next) {
+          next = newNode();
+          node.literal.set(text, next);
+        }
         node = next;
         continue;
       }

@@ -138,33 +138,40 @@ export class GatewayServer {
     });
     if (this.draining) {
       res.shouldKeepAlive = false;
-      return answer(
-        req,
-        res,
-        facts,
-        'GW_HTTP_SHUTTING_DOWN',
-        'the gateway is shutting down; retry on another instance',
-      );
+      answer(req, res, facts, 'GW_HTTP_SHUTTING_DOWN', 'the gateway is shutting down; retry on another instance');
+      return;
     }
     const refusal = checkHead(req, facts, table.gateway.edge);
-    if (refusal !== undefined) return refuseHead(req, res, facts, refusal);
+    if (refusal !== undefined) {
+      refuseHead(req, res, facts, refusal);
+      return;
+    }
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const segments = normalizePath(q === -1 ? url : url.slice(0, q));
-    if (!segments)
-      return answer(req, res, facts, 'GW_HTTP_BAD_REQUEST', 'the request path is not a valid absolute path');
+    if (!segments) {
+      answer(req, res, facts, 'GW_HTTP_BAD_REQUEST', 'the request path is not a valid absolute path');
+      return;
+    }
     // A CORS preflight for a route with `cors` is answered here, before auth and limits (src/runtime/cors.ts).
     if (facts.origin !== undefined && req.method === 'OPTIONS') {
       const wanted = req.headers['access-control-request-method'];
       const pre = typeof wanted === 'string' ? table.router.lookup(wanted, segments) : undefined;
-      if (pre?.kind === 'found' && pre.value.cors !== null) return answerPreflight(req, res, facts, pre.value);
+      if (pre?.kind === 'found' && pre.value.cors !== null) {
+        answerPreflight(req, res, facts, pre.value);
+        return;
+      }
     }
     const match = table.router.lookup(req.method ?? 'GET', segments);
-    if (match.kind === 'not-found') return answer(req, res, facts, 'GW_HTTP_NOT_FOUND', 'no route matches this path');
+    if (match.kind === 'not-found') {
+      answer(req, res, facts, 'GW_HTTP_NOT_FOUND', 'no route matches this path');
+      return;
+    }
     if (match.kind === 'method-not-allowed') {
-      return answer(req, res, facts, 'GW_HTTP_METHOD_NOT_ALLOWED', `${req.method} is not allowed here`, {
+      answer(req, res, facts, 'GW_HTTP_METHOD_NOT_ALLOWED', `${req.method} is not allowed here`, {
         allow: match.allow.join(', '),
       });
+      return;
     }
     const route = match.value;
     // CORS headers go on every answer of the route, the gateway's own (401, 429, ...) too.
@@ -193,12 +200,15 @@ export class GatewayServer {
     flow: Flow,
   ): void {
     if (auth !== undefined) {
-      if (!auth.ok) return refuse(req, res, facts, route, auth.code, auth.detail, authFailHeaders(auth));
+      if (!auth.ok) {
+        refuse(req, res, facts, route, auth.code, auth.detail, authFailHeaders(auth));
+        return;
+      }
       if (auth.consumer !== null) facts.consumer = auth.consumer;
     }
     if (facts.contentLength !== undefined && facts.contentLength > route.maxBodyBytes) {
       res.shouldKeepAlive = false;
-      return refuse(
+      refuse(
         req,
         res,
         facts,
@@ -207,6 +217,7 @@ export class GatewayServer {
         `the request body is larger than ${route.maxBodyBytes} bytes`,
         { connection: 'close' },
       );
+      return;
     }
     const hasBody = route.mock === null && (facts.chunked || (facts.contentLength ?? 0) > 0);
     if (hasBody) {
@@ -216,17 +227,8 @@ export class GatewayServer {
       if (!this.intake.enter(from, most)) {
         res.shouldKeepAlive = false;
         const detail = `this client already sends ${most} request bodies; wait for one to finish`;
-        return refuse(
-          req,
-          res,
-          facts,
-          route,
-          'GW_HTTP_TOO_MANY_BODIES',
-          detail,
-          { connection: 'close' },
-          undefined,
-          false,
-        );
+        refuse(req, res, facts, route, 'GW_HTTP_TOO_MANY_BODIES', detail, { connection: 'close' }, undefined, false);
+        return;
       }
       flow.bodyFrom = from;
     }
@@ -305,15 +307,11 @@ function dispatch(
 function answerPreflight(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, route: CompiledRoute): void {
   const requested = req.headers['access-control-request-headers'];
   const headers = preflightHeaders(route.cors!, facts.origin!, typeof requested === 'string' ? requested : undefined);
-  if (headers === null)
-    return refuse(
-      req,
-      res,
-      facts,
-      route,
-      'GW_HTTP_CORS_REJECTED',
-      `the origin ${JSON.stringify(facts.origin)} may not call this route`,
-    );
+  if (headers === null) {
+    const detail = `the origin ${JSON.stringify(facts.origin)} may not call this route`;
+    refuse(req, res, facts, route, 'GW_HTTP_CORS_REJECTED', detail);
+    return;
+  }
   res.writeHead(204, { ...headers, 'x-request-id': facts.requestId, 'content-length': '0' });
   res.end();
   req.resume();

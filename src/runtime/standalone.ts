@@ -18,7 +18,7 @@ export async function runStandalone(
 ): Promise<void> {
   const { settings, diagnostics } = readStandaloneEnv(env, embedded);
   if (diagnostics.length > 0) return fail(diagnostics);
-  let started;
+  let started: Awaited<ReturnType<typeof startGateway>>;
   try {
     started = await startGateway(overrideUpstreams(embedded.gateway, settings.overrides), {
       ...settings,

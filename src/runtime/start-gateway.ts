@@ -99,7 +99,7 @@ export async function startGateway(gateway: Gateway, options: StartGatewayOption
   const metrics = options.adminPort !== undefined ? new GatewayMetrics() : undefined;
   metrics?.track(server.compiled);
   const unsubscribe = subscribeAccessLog(options.logFormat, write, options.color);
-  let address;
+  let address: Awaited<ReturnType<typeof server.listen>>;
   try {
     address = await server.listen();
   } catch (err) {
@@ -137,7 +137,7 @@ export async function startGateway(gateway: Gateway, options: StartGatewayOption
       const nextSecrets = await loadAuthSecrets(next, options.secrets);
       const keep = sameStore(server.compiled.gateway, next);
       const nextStore = keep ? store : createRateLimitStore(next, options.secrets.env);
-      let table;
+      let table: ReturnType<typeof compileGateway>;
       try {
         table = compileGateway(next, {
           secrets: nextSecrets,
@@ -183,7 +183,7 @@ export function readyLine(started: StartedGateway, json: boolean): { stream: 'st
       upstreams: g.upstreams.length,
       mocked,
     };
-    return { stream: 'stdout', text: JSON.stringify(event) + '\n' };
+    return { stream: 'stdout', text: `${JSON.stringify(event)}\n` };
   }
   const mocks = mocked.length > 0 ? `; mocked from their specs: ${mocked.join(', ')}` : '';
   const admin = started.adminUrl ? `; admin on ${started.adminUrl}` : '';

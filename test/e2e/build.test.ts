@@ -145,7 +145,7 @@ describe('gw build', () => {
   it('gw.yaml build.out and build.targets are the defaults', async () => {
     await writeFile(
       join(dir, 'gw.yaml'),
-      (await readFile(join(dir, 'gw.yaml'), 'utf8')) + 'build:\n  out: generated\n  targets: [nginx]\n',
+      `${await readFile(join(dir, 'gw.yaml'), 'utf8')}build:\n  out: generated\n  targets: [nginx]\n`,
     );
     const r = await gw('build');
     expect(r.code, r.stderr).toBe(0);

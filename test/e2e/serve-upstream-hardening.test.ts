@@ -203,7 +203,7 @@ describe('item 4: streaming', () => {
       const event = (data: string) => `data: ${data}\n\n`;
       const chunk = (text: string) => `${text.length.toString(16)}\r\n${text}\r\n`;
       setTimeout(() => s.write(chunk(event('one'))), 100);
-      setTimeout(() => s.write(chunk(event('two')) + '0\r\n\r\n'), 100 + GAP_MS);
+      setTimeout(() => s.write(`${chunk(event('two'))}0\r\n\r\n`), 100 + GAP_MS);
     });
     const u = new URL(gw!.url);
     const start = Date.now();

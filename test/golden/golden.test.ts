@@ -22,7 +22,7 @@ async function render(caseDir: string, text?: string): Promise<{ model: string; 
     const project = parseProject(text ?? readFileSync(file, 'utf8'), file, 'gw.yaml');
     const { gateway, diagnostics } = await buildGateway(project);
     return {
-      model: JSON.stringify(gateway, null, 2) + '\n',
+      model: `${JSON.stringify(gateway, null, 2)}\n`,
       diagnostics: formatDiagnostics(diagnostics, { color: false }),
     };
   } catch (err) {

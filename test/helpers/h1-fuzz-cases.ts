@@ -55,7 +55,10 @@ export function generateCase(next: () => number): FuzzCase {
   const pick: Pick = (items) => items[Math.floor(next() * items.length)]!;
   const word = (n: number, chars = TCHARS) => Array.from({ length: n }, () => pick([...chars])).join('');
   const features: string[] = [];
-  const use = <T>(feature: string, value: T): T => (features.push(feature), value);
+  const use = <T>(feature: string, value: T): T => {
+    features.push(feature);
+    return value;
+  };
 
   const method = chance(0.1) ? 'HEAD' : 'GET';
   let text = chance(0.03) ? use('leading-crlf', '\r\n') : '';
@@ -158,7 +161,10 @@ function contentLength(
         `Content-Length: ${pick([`+${n}`, `${n} ${n}`, '', 'abc', `0x${n}`, '-1', `${n},${n}`, '99999999999999999999'])}`,
       );
     if (kind === 'cl-short') head.push(`Content-Length: ${n + int(1, 10)}`);
-    if (kind === 'cl-long') return (head.push(`Content-Length: ${Math.max(0, n - int(1, 5))}`), body);
+    if (kind === 'cl-long') {
+      head.push(`Content-Length: ${Math.max(0, n - int(1, 5))}`);
+      return body;
+    }
     if (kind === 'cl-blanks') head.push(`Content-Length:${pick([' ', '  ', '\t', ' \t'])}${n}${pick(['', ' ', '\t'])}`);
     if (kind === 'cl-zeros') head.push(`Content-Length: 000${n}`);
   }

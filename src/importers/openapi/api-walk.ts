@@ -89,7 +89,10 @@ export function mapValues(v: unknown, fn: (x: unknown) => unknown): unknown {
   let out: JsonObject | undefined;
   for (const [k, x] of Object.entries(v)) {
     const y = fn(x);
-    if (y !== x) (out ??= { ...v })[k] = y;
+    if (y !== x) {
+      out ??= { ...v };
+      out[k] = y;
+    }
   }
   return out ?? v;
 }
@@ -99,7 +102,10 @@ export function mapItems(v: unknown, fn: (x: unknown) => unknown): unknown {
   let out: unknown[] | undefined;
   v.forEach((x, i) => {
     const y = fn(x);
-    if (y !== x) (out ??= [...v])[i] = y;
+    if (y !== x) {
+      out ??= [...v];
+      out[i] = y;
+    }
   });
   return out ?? v;
 }
@@ -111,7 +117,10 @@ function mapFields(v: JsonObject, fields: Record<string, (x: unknown) => unknown
     if (!(k in v)) continue;
     const x = v[k];
     const y = fn(x);
-    if (y !== x) (out ??= { ...v })[k] = y;
+    if (y !== x) {
+      out ??= { ...v };
+      out[k] = y;
+    }
   }
   return out ?? v;
 }
@@ -165,7 +174,10 @@ export function createWalker(options: WalkerOptions): Walker {
       if (inlined !== undefined) return schemaWithSiblings(inlined, v, doc);
     }
     let out: JsonObject | undefined;
-    const set = (k: string, y: unknown) => ((out ??= { ...v })[k] = y);
+    const set = (k: string, y: unknown) => {
+      out ??= { ...v };
+      out[k] = y;
+    };
     for (const [k, x] of Object.entries(v)) {
       let y = x;
       if (k === '$ref' && typeof x === 'string') y = refTo('schemas', x, doc);
@@ -283,7 +295,10 @@ export function createWalker(options: WalkerOptions): Walker {
     for (const [k, x] of Object.entries(v)) {
       if (k.startsWith('x-')) continue;
       const y = pathItem(x, doc);
-      if (y !== x) (out ??= { ...v })[k] = y;
+      if (y !== x) {
+        out ??= { ...v };
+        out[k] = y;
+      }
     }
     return out ?? v;
   };

@@ -100,7 +100,7 @@ function closestTarget(e: RefError, ref: string | undefined, raw: RawDocuments |
   if (!isMap(found)) return undefined;
   const close = suggestClosest(e.targetToken, Object.keys(found));
   if (close === undefined) return undefined;
-  const filePart = ref && ref.includes('#') ? ref.slice(0, ref.indexOf('#')) : '';
+  const filePart = ref?.includes('#') ? ref.slice(0, ref.indexOf('#')) : '';
   return `${filePart}${e.targetFound === '#' ? '#' : e.targetFound}/${close.replace(/~/g, '~0').replace(/\//g, '~1')}`;
 }
 

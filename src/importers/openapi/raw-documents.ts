@@ -107,7 +107,7 @@ export function parsePointer(fragment: string): string[] {
 }
 
 export function formatFragment(path: readonly string[]): string {
-  return '#' + path.map((s) => '/' + s.replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+  return `#${path.map((s) => `/${s.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('')}`;
 }
 
 function valueAt(doc: unknown, path: readonly string[]): unknown {

@@ -34,7 +34,7 @@ export function explainSpecSchemaErrors(
   const paths = pool.map((e) => e.instancePath);
   // Unknown and missing keys always matter; any other error is noise when a deeper one explains it.
   const deepest = pool.filter(
-    (e) => KEY_KEYWORDS.has(e.keyword) || !paths.some((p) => p.startsWith(e.instancePath + '/')),
+    (e) => KEY_KEYWORDS.has(e.keyword) || !paths.some((p) => p.startsWith(`${e.instancePath}/`)),
   );
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
@@ -75,7 +75,7 @@ export function explainSpecSchemaErrors(
 }
 
 function describe(e: AjvLikeError): { pointer: string; message: string } {
-  const pointer = '#' + e.instancePath;
+  const pointer = `#${e.instancePath}`;
   const at = e.instancePath === '' ? 'at the top level' : `at ${pointer}`;
   switch (e.keyword) {
     case 'additionalProperties': {

@@ -161,7 +161,7 @@ export function importOpenApi(input: ImportInput): ImportResult {
     ]);
     if (settings.exclude || unreachable.take(op)) continue;
 
-    let segments;
+    let segments: ReturnType<typeof parsePathTemplate>;
     try {
       segments = parsePathTemplate(joinPath(prefix, op.path));
     } catch (err) {

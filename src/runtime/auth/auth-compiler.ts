@@ -126,7 +126,7 @@ export class AuthCompiler {
       return new BasicChecker(loaded.users, { pool: this.bcryptPool });
     }
     if (loaded.kind === 'jwt' && c.kind === 'jwt' && isBearer(scheme)) {
-      let keys = loaded.jwks ? loaded.jwks : null;
+      const keys = loaded.jwks ? loaded.jwks : null;
       if (loaded.jwksUrl) {
         let remote = this.remotes.get(loaded.jwksUrl);
         if (!remote) {

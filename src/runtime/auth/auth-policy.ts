@@ -99,8 +99,14 @@ export class AuthPolicy {
     for (let i = 0; i < this.schemes.length; i++) {
       const s = this.schemes[i]!;
       const r = s.checker.check(values[s.slot]);
-      if (isPromise(r)) (pending ??= []).push(r.then((x) => void (results[i] = x)));
-      else results[i] = r;
+      if (isPromise(r)) {
+        pending ??= [];
+        pending.push(
+          r.then((x) => {
+            results[i] = x;
+          }),
+        );
+      } else results[i] = r;
     }
     if (!pending) return this.counted(this.decide(results), client);
     const early = this.decide(results, true);

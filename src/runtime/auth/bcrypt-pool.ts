@@ -108,7 +108,8 @@ let shared: BcryptPool | undefined;
 
 /** The process's pool, started on first use (a gateway whose htpasswd files have bcrypt users). */
 export function sharedBcryptPool(): BcryptPool {
-  return (shared ??= new BcryptPool());
+  shared ??= new BcryptPool();
+  return shared;
 }
 
 /**

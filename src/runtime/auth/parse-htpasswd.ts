@@ -20,22 +20,30 @@ const FORMATS: [HashKind, RegExp][] = [
 export function parseHtpasswd(text: string): { users: Map<string, HtpasswdEntry>; problems: string[] } {
   const users = new Map<string, HtpasswdEntry>();
   const problems: string[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
+  for (const [i, raw] of text.split(/\r?\n/).entries()) {
     const line = raw.trim();
-    if (line === '' || line.startsWith('#')) return;
+    if (line === '' || line.startsWith('#')) continue;
     const colon = line.indexOf(':');
-    if (colon <= 0) return problems.push(`line ${i + 1} is not \`user:hash\``);
+    if (colon <= 0) {
+      problems.push(`line ${i + 1} is not \`user:hash\``);
+      continue;
+    }
     const user = line.slice(0, colon);
     // Apache's files may carry a third field (a comment) after another colon.
     const hash = line.slice(colon + 1).split(':')[0]!;
     const kind = FORMATS.find(([, re]) => re.test(hash))?.[0];
-    if (!kind)
-      return problems.push(
+    if (!kind) {
+      problems.push(
         `line ${i + 1}: the hash of user "${user}" is in a format gw cannot check (use {SHA}, bcrypt $2y$ or $apr1$: htpasswd -B, -s or -m)`,
       );
-    if (users.has(user)) return problems.push(`line ${i + 1} repeats the user "${user}"`);
+      continue;
+    }
+    if (users.has(user)) {
+      problems.push(`line ${i + 1} repeats the user "${user}"`);
+      continue;
+    }
     users.set(user, { kind, hash });
-  });
+  }
   if (users.size === 0 && problems.length === 0) problems.push('holds no users (one `user:hash` per line)');
   return { users, problems };
 }

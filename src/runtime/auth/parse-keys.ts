@@ -17,22 +17,36 @@ export function parseKeys(text: string, origin: 'file' | 'env'): { keys: KeyEntr
   const seen = new Map<string, string>();
   const items = origin === 'file' ? text.split(/\r?\n/) : text.split(',');
   const where = (i: number) => (origin === 'file' ? `line ${i + 1}` : `entry ${i + 1}`);
-  items.forEach((raw, i) => {
+  for (const [i, raw] of items.entries()) {
     const item = raw.trim();
-    if (item === '' || (origin === 'file' && item.startsWith('#'))) return;
+    if (item === '' || (origin === 'file' && item.startsWith('#'))) continue;
     const colon = item.indexOf(':');
     const consumer = colon === -1 ? null : item.slice(0, colon).trim();
     const key = colon === -1 ? item : item.slice(colon + 1).trim();
-    if (consumer === '') return problems.push(`${where(i)} has an empty consumer name before ":"`);
-    if (key === '') return problems.push(`${where(i)} has no key after "${consumer}:"`);
-    if (/[\s,]/.test(key)) return problems.push(`${where(i)} has a key with a space or comma in it`);
-    if (consumer !== null && !/^[\x21-\x7e]+$/.test(consumer))
-      return problems.push(`${where(i)} has a consumer name with spaces or non-ASCII characters`);
+    if (consumer === '') {
+      problems.push(`${where(i)} has an empty consumer name before ":"`);
+      continue;
+    }
+    if (key === '') {
+      problems.push(`${where(i)} has no key after "${consumer}:"`);
+      continue;
+    }
+    if (/[\s,]/.test(key)) {
+      problems.push(`${where(i)} has a key with a space or comma in it`);
+      continue;
+    }
+    if (consumer !== null && !/^[\x21-\x7e]+$/.test(consumer)) {
+      problems.push(`${where(i)} has a consumer name with spaces or non-ASCII characters`);
+      continue;
+    }
     const before = seen.get(key);
-    if (before !== undefined) return problems.push(`${where(i)} repeats the key of ${before}`);
+    if (before !== undefined) {
+      problems.push(`${where(i)} repeats the key of ${before}`);
+      continue;
+    }
     seen.set(key, where(i));
     keys.push({ consumer, key });
-  });
+  }
   if (keys.length === 0 && problems.length === 0)
     problems.push(
       origin === 'file'

@@ -19,14 +19,14 @@ export function subscribeRateLimitStoreLog(
     if (format === 'json') {
       const event = e.kind === 'down' ? 'rate-limit-store-down' : 'rate-limit-store-up';
       writeLog(
-        JSON.stringify({
+        `${JSON.stringify({
           time: new Date().toISOString(),
           level: e.kind === 'down' ? 'warn' : 'info',
           event,
           store: e.store,
           failMode: e.failMode,
           message: e.message,
-        }) + '\n',
+        })}\n`,
       );
       return;
     }

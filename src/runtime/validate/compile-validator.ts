@@ -65,7 +65,8 @@ export function compileValidators(gateway: Gateway): Map<string, RouteValidator>
     let s = services.get(route.service);
     if (!s) {
       const service = gateway.services.find((x) => x.name === route.service)!;
-      services.set(route.service, (s = new ServiceSchemas(service)));
+      s = new ServiceSchemas(service);
+      services.set(route.service, s);
     }
     try {
       out.set(route.id, s.compileRoute(route));
@@ -180,11 +181,13 @@ class ServiceSchemas {
   }
 
   private paramsAjv(): Ajv {
-    return (this.params ??= this.newAjv({ coerceTypes: 'array' }));
+    this.params ??= this.newAjv({ coerceTypes: 'array' });
+    return this.params;
   }
 
   private bodiesAjv(): Ajv {
-    return (this.bodies ??= this.newAjv({}));
+    this.bodies ??= this.newAjv({});
+    return this.bodies;
   }
 
   private newAjv(extra: Options): Ajv {
@@ -193,7 +196,10 @@ class ServiceSchemas {
     for (const [name, validate] of Object.entries(STRING_FORMATS)) ajv.addFormat(name, { type: 'string', validate });
     for (const [name, validate] of Object.entries(NUMBER_FORMATS)) ajv.addFormat(name, { type: 'number', validate });
     const doc: Record<string, Record<string, unknown>> = {};
-    for (const c of this.service.components ?? []) (doc[c.kind] ??= {})[c.name] = c.value;
+    for (const c of this.service.components ?? []) {
+      doc[c.kind] ??= {};
+      doc[c.kind]![c.name] = c.value;
+    }
     ajv.addSchema({ components: toJsonSchema(doc, this.dialect, this.base) } as object, this.base);
     return ajv;
   }

@@ -86,13 +86,13 @@ function describeMessage(type: protobuf.Type): MessageDescriptor {
     const resolved = f.resolvedType;
     const d: FieldDescriptor = {
       name: f.name,
-      jsonName: (f.options?.['json_name'] as string | undefined) ?? lowerCamel(f.name),
+      jsonName: (f.options?.json_name as string | undefined) ?? lowerCamel(f.name),
       type: resolved ? resolved.fullName : f.type,
       kind: resolved instanceof pb().Type ? 'message' : resolved instanceof pb().Enum ? 'enum' : 'scalar',
     };
     if (f.repeated) d.repeated = true;
     if (f.map) d.mapKey = (f as unknown as protobuf.MapField).keyType;
-    if (f.options?.['deprecated'] === true) d.deprecated = true;
+    if (f.options?.deprecated === true) d.deprecated = true;
     if (f.partOf) d.oneof = f.partOf.name;
     const rules = validateRules(f);
     if (rules) d.rules = rules;

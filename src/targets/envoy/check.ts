@@ -106,31 +106,31 @@ export function checkEnvoyValue(value: unknown, trustedRegexes: ReadonlySet<stri
   let dynamicClusters = false;
   const checker = new ProtoJsonChecker(api, {
     '.envoy.config.cluster.v3.Cluster': (v, path) => {
-      if (typeof v['name'] !== 'string') return;
-      if (clusters.has(v['name']))
+      if (typeof v.name !== 'string') return;
+      if (clusters.has(v.name))
         extra.push({
           path: [...path, 'name'],
-          message: `cluster "${v['name']}" is defined twice (also at ${formatPath(clusters.get(v['name'])!)})`,
+          message: `cluster "${v.name}" is defined twice (also at ${formatPath(clusters.get(v.name)!)})`,
           severity: 'error',
         });
-      else clusters.set(v['name'], path);
+      else clusters.set(v.name, path);
     },
     '.envoy.config.bootstrap.v3.Bootstrap.DynamicResources': (v) => {
-      if (v['cds_config'] !== undefined || v['cdsConfig'] !== undefined) dynamicClusters = true;
+      if (v.cds_config !== undefined || v.cdsConfig !== undefined) dynamicClusters = true;
     },
     '.envoy.config.route.v3.RouteAction': (v, path) => {
-      if (typeof v['cluster'] === 'string') references.push({ name: v['cluster'], path: [...path, 'cluster'] });
+      if (typeof v.cluster === 'string') references.push({ name: v.cluster, path: [...path, 'cluster'] });
     },
     '.envoy.config.route.v3.WeightedCluster.ClusterWeight': (v, path) => {
-      if (typeof v['name'] === 'string') references.push({ name: v['name'], path: [...path, 'name'] });
+      if (typeof v.name === 'string') references.push({ name: v.name, path: [...path, 'name'] });
     },
     '.envoy.type.matcher.v3.RegexMatcher': (v, path) => {
-      if (typeof v['regex'] === 'string' && !trustedRegexes.has(v['regex'])) {
-        const error = re2Error(v['regex']);
+      if (typeof v.regex === 'string' && !trustedRegexes.has(v.regex)) {
+        const error = re2Error(v.regex);
         if (error)
           extra.push({
             path: [...path, 'regex'],
-            message: `RE2 rejects the regex ${JSON.stringify(v['regex'])}: ${error}`,
+            message: `RE2 rejects the regex ${JSON.stringify(v.regex)}: ${error}`,
             severity: 'error',
           });
       }
@@ -155,8 +155,8 @@ export function checkEnvoyValue(value: unknown, trustedRegexes: ReadonlySet<stri
 }
 
 function substitutionProblems(v: Record<string, unknown>, path: YamlPath): Problem[] {
-  const pattern = (v['pattern'] as { regex?: unknown } | undefined)?.regex;
-  const substitution = v['substitution'];
+  const pattern = (v.pattern as { regex?: unknown } | undefined)?.regex;
+  const substitution = v.substitution;
   if (typeof pattern !== 'string' || typeof substitution !== 'string') return [];
   const groups = countGroups(pattern);
   const used = [...substitution.matchAll(/\\(\\|\d)/g)].filter((m) => m[1] !== '\\').map((m) => Number(m[1]));
@@ -287,7 +287,7 @@ function runEnvoyValidate(text: string, file: string): Diagnostic[] {
 }
 
 function findOnPath(name: string): string | undefined {
-  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (!dir) continue;
     const candidate = join(dir, name);
     try {

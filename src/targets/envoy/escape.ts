@@ -11,7 +11,7 @@ export function envoyString(text: string): string {
 
 /** A comment line's text: one line, no control characters. */
 export function envoyComment(text: string): string {
-  return text.replace(/[\r\n\t\u2028\u2029\u0085]+/g, ' ').replace(/[\x00-\x1f\x7f]/g, '');
+  return text.replace(/[\r\n\t\u2028\u2029\u0085]+/g, ' ').replace(/\p{Cc}/gu, '');
 }
 
 /** Milliseconds as a proto3 JSON Duration: `5s`, `0.250s`, `1.500s`. */

@@ -85,7 +85,7 @@ export class ProtoJsonChecker {
     const seen = new Map<string, string>();
     const path = this.path;
     for (const key in value) {
-      if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+      if (!Object.hasOwn(value, key)) continue;
       const v = value[key];
       const field = byName.get(key);
       path.push(key);
@@ -140,7 +140,10 @@ export class ProtoJsonChecker {
     const rules = field.rules;
     const path = this.path;
     if (field.mapKey !== undefined) {
-      if (!isObject(value)) return this.fail(`expects a map (an object), not ${describe(value)}`);
+      if (!isObject(value)) {
+        this.fail(`expects a map (an object), not ${describe(value)}`);
+        return;
+      }
       const keyType = field.mapKey;
       for (const [k, v] of Object.entries(value)) {
         path.push(k);
@@ -153,8 +156,11 @@ export class ProtoJsonChecker {
       return;
     }
     if (field.repeated) {
-      if (!Array.isArray(value)) return this.fail(`expects a list, not ${describe(value)}`);
-      const itemRules = rules?.['repeated']?.['items'] as Rules | undefined;
+      if (!Array.isArray(value)) {
+        this.fail(`expects a list, not ${describe(value)}`);
+        return;
+      }
+      const itemRules = rules?.repeated?.items as Rules | undefined;
       for (let i = 0; i < value.length; i++) {
         path.push(i);
         this.checkValue(field, value[i], itemRules);
@@ -163,7 +169,10 @@ export class ProtoJsonChecker {
       if (rules) this.applyRules(rules, 'repeated', value);
       return;
     }
-    if (Array.isArray(value)) return this.fail(`expects a single value, not a list`);
+    if (Array.isArray(value)) {
+      this.fail(`expects a single value, not a list`);
+      return;
+    }
     this.checkValue(field, value, rules);
   }
 
@@ -179,7 +188,7 @@ export class ProtoJsonChecker {
     if (field.kind === 'enum') {
       const enumType = this.api.enums[field.type]!;
       if (typeof value === 'string') {
-        if (!Object.prototype.hasOwnProperty.call(enumType.values, value)) {
+        if (!Object.hasOwn(enumType.values, value)) {
           const close = suggestClosest(value, Object.keys(enumType.values));
           this.fail(
             `"${value}" is not a value of ${shortName(field.type)}${close ? ` (did you mean "${close}"?)` : `; one of ${Object.keys(enumType.values).join(', ')}`}`,
@@ -190,7 +199,10 @@ export class ProtoJsonChecker {
       return;
     }
     const problem = scalarProblem(field.type, value);
-    if (problem) return this.fail(problem);
+    if (problem) {
+      this.fail(problem);
+      return;
+    }
     if (rules) this.problemsFrom(checkRules(rules, field.type, value, undefined));
   }
 
@@ -200,10 +212,10 @@ export class ProtoJsonChecker {
 
   private checkAbsent(field: FieldDescriptor, rules: Rules): void {
     if (
-      rules['message']?.['required'] === true ||
-      rules['any']?.['required'] === true ||
-      rules['duration']?.['required'] === true ||
-      rules['timestamp']?.['required'] === true
+      rules.message?.required === true ||
+      rules.any?.required === true ||
+      rules.duration?.required === true ||
+      rules.timestamp?.required === true
     ) {
       this.fail(`required field "${field.name}" is missing`);
       return;
@@ -271,24 +283,30 @@ export class ProtoJsonChecker {
   }
 
   private checkAny(value: unknown): void {
-    if (!isObject(value)) return this.fail(`expects an object with "@type", not ${describe(value)}`);
+    if (!isObject(value)) {
+      this.fail(`expects an object with "@type", not ${describe(value)}`);
+      return;
+    }
     const typeUrl = value['@type'];
-    if (typeof typeUrl !== 'string') return this.fail(`an Any needs "@type" (type.googleapis.com/<message>)`);
-    const fullName = '.' + typeUrl.slice(typeUrl.lastIndexOf('/') + 1);
-    if (!typeUrl.includes('/') || !Object.prototype.hasOwnProperty.call(this.api.messages, fullName)) {
+    if (typeof typeUrl !== 'string') {
+      this.fail(`an Any needs "@type" (type.googleapis.com/<message>)`);
+      return;
+    }
+    const fullName = `.${typeUrl.slice(typeUrl.lastIndexOf('/') + 1)}`;
+    if (!typeUrl.includes('/') || !Object.hasOwn(this.api.messages, fullName)) {
       this.path.push('@type');
       this.fail(`"@type" ${JSON.stringify(typeUrl)} names no message type of the Envoy API`);
       this.path.pop();
       return;
     }
     const rest: Record<string, unknown> = {};
-    for (const k in value) if (k !== '@type' && Object.prototype.hasOwnProperty.call(value, k)) rest[k] = value[k];
+    for (const k in value) if (k !== '@type' && Object.hasOwn(value, k)) rest[k] = value[k];
     // Well-known types keep their JSON form under "value"; other messages inline their fields.
     if (WRAPPERS[fullName] || WELL_KNOWN.has(fullName)) {
       if (fullName === '.google.protobuf.Empty') this.checkMessage(fullName, rest);
       else {
         this.path.push('value');
-        this.checkMessage(fullName, rest['value']);
+        this.checkMessage(fullName, rest.value);
         this.path.pop();
       }
       return;

@@ -119,7 +119,7 @@ export function loadEnvoyProtos(): EnvoyProtos {
         : null;
       importsOf.set(file, imports);
     }
-    return imports !== null && imports.every((i) => loadable(i, seen));
+    return imports?.every((i) => loadable(i, seen)) ?? false;
   };
 
   const all = readdirSync(join(deps, 'envoy-api', 'envoy'), { recursive: true, encoding: 'utf8' })

@@ -199,16 +199,18 @@ function rateLimitConfig(
     const rl = r.settings.rateLimit!;
     const window = envoyDuration(rl.windowMs);
     let windows = counters.get(rl.counter);
-    if (!windows) counters.set(rl.counter, (windows = new Map()));
+    if (!windows) {
+      windows = new Map();
+      counters.set(rl.counter, windows);
+    }
     let w = windows.get(window);
-    if (!w)
-      windows.set(
-        window,
-        (w = {
-          comment: `${rl.requests} requests per ${window} (${r.id} and every route of this counter and window)`,
-          entries: [],
-        }),
-      );
+    if (!w) {
+      w = {
+        comment: `${rl.requests} requests per ${window} (${r.id} and every route of this counter and window)`,
+        entries: [],
+      };
+      windows.set(window, w);
+    }
     const limit = { unit, requests };
     const header = keyHeader(r, rl);
     const wanted: RateLimitEntryView[] =

@@ -418,7 +418,7 @@ export function rewriteSubstitution(r: Pick<Route, 'segments' | 'upstreamPath'>)
 export function mockBody(m: MockResponse): string | null {
   if (m.contentType === null) return null;
   if (typeof m.body === 'string' && !/json/i.test(m.contentType)) return m.body;
-  return JSON.stringify(m.body ?? null, null, 2) + '\n';
+  return `${JSON.stringify(m.body ?? null, null, 2)}\n`;
 }
 
 function problemBody(code: Code, status: number, detail: string): string {

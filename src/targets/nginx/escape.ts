@@ -5,9 +5,13 @@
  * `{`, `}` or `;`), and are never variable-expanded by nginx, so only `"` needs care there.
  */
 
+/** nginx's spelling of a literal `$`: the variable gw.conf's `geo $gw_dollar` defines, braced to stand before letters. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: nginx's variable syntax, not a JavaScript template
+const DOLLAR = '${gw_dollar}';
+
 /** A string nginx expands variables in (return text, set values, header values): quoted, `$` kept literal. */
 export function nginxString(text: string): string {
-  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$/g, '${gw_dollar}').replace(/\r?\n/g, ' ')}"`;
+  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$/g, DOLLAR).replace(/\r?\n/g, ' ')}"`;
 }
 
 /** A string whose `$name` references are meant as nginx variables (gw's own templates for bodies and headers). */
@@ -24,7 +28,7 @@ export function nginxRegex(regex: string): string {
 export function nginxReplacement(parts: readonly (string | number)[]): string {
   const text = parts
     .map((p) =>
-      typeof p === 'number' ? `$${p}` : p.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$/g, '${gw_dollar}'),
+      typeof p === 'number' ? `$${p}` : p.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$/g, DOLLAR),
     )
     .join('');
   return `"${text}"`;
@@ -32,7 +36,7 @@ export function nginxReplacement(parts: readonly (string | number)[]): string {
 
 /** A comment line's text: one line, no control characters. */
 export function nginxComment(text: string): string {
-  return text.replace(/[\r\n\t]+/g, ' ').replace(/[\x00-\x1f\x7f]/g, '');
+  return text.replace(/[\r\n\t]+/g, ' ').replace(/\p{Cc}/gu, '');
 }
 
 /** Milliseconds as an nginx time: whole seconds as `5s`, anything else as `250ms`. */

@@ -65,7 +65,7 @@ export const DISPATCH_ROOT = '/__gw_d/';
 export const PATH_VARIABLE = '$gw_path';
 
 export function literalOf(segment: PathSegment | undefined): string | undefined {
-  if (!segment || !segment.parts.every((p) => 'literal' in p)) return undefined;
+  if (!segment?.parts.every((p) => 'literal' in p)) return undefined;
   return segment.parts.map((p) => ('literal' in p ? p.literal : '')).join('');
 }
 
@@ -78,7 +78,10 @@ function accepts(template: PathTemplate, index: number, literal: string): boolea
   const own = literalOf(seg);
   if (own !== undefined) return own === literal;
   let re = segmentRegexes.get(seg);
-  if (!re) segmentRegexes.set(seg, (re = segmentRegex(seg, template.params)));
+  if (!re) {
+    re = segmentRegex(seg, template.params);
+    segmentRegexes.set(seg, re);
+  }
   return re.test(literal);
 }
 

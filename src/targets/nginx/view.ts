@@ -274,7 +274,11 @@ export function buildNginxView(
   const byPath = new Map<string, Route[]>();
   for (const r of gateway.routes) {
     let g = byPath.get(r.path);
-    if (!g) byPath.set(r.path, (g = [])), groups.push(g);
+    if (!g) {
+      g = [];
+      byPath.set(r.path, g);
+      groups.push(g);
+    }
     g.push(r);
   }
   const templates: PathTemplate[] = groups.map((g, order) => ({
@@ -380,7 +384,7 @@ export function buildNginxView(
     for (const g of later) {
       for (const r of g) {
         const ms = methodsServedBy(r, g).filter((m) => !allowSet.has(m));
-        methodsOf([r]).forEach((m) => allowSet.add(m));
+        for (const m of methodsOf([r])) allowSet.add(m);
         if (ms.length)
           fallbacks.push({
             when: methodTest(ms, 1),

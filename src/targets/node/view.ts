@@ -151,7 +151,7 @@ export function toJsLiteral(value: unknown): string {
 
 function print(value: unknown, indent: string): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  const inner = indent + '  ';
+  const inner = `${indent}  `;
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]';
     return `[\n${value.map((v) => inner + print(v, inner)).join(',\n')}\n${indent}]`;

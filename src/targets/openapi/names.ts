@@ -99,7 +99,10 @@ export function refineClasses(items: readonly ComponentItem[]): number[] {
 
 function internIn(table: Map<string, number>, s: string): number {
   let n = table.get(s);
-  if (n === undefined) table.set(s, (n = table.size));
+  if (n === undefined) {
+    n = table.size;
+    table.set(s, n);
+  }
   return n;
 }
 
@@ -124,7 +127,10 @@ export function rewriteRefs(v: unknown, rename: (kind: string, name: string) => 
     let out: unknown[] | undefined;
     v.forEach((x, i) => {
       const y = rewriteRefs(x, rename);
-      if (y !== x) (out ??= [...v])[i] = y;
+      if (y !== x) {
+        out ??= [...v];
+        out[i] = y;
+      }
     });
     return out ?? v;
   }
@@ -137,7 +143,10 @@ export function rewriteRefs(v: unknown, rename: (kind: string, name: string) => 
     else if (k === 'mapping' && x && typeof x === 'object' && !Array.isArray(x)) {
       y = rewriteMapping(x as JsonObject, rename);
     } else y = rewriteRefs(x, rename);
-    if (y !== x) (out ??= { ...o })[k] = y;
+    if (y !== x) {
+      out ??= { ...o };
+      out[k] = y;
+    }
   }
   return out ?? o;
 }
@@ -146,7 +155,10 @@ function rewriteMapping(m: JsonObject, rename: (kind: string, name: string) => s
   let out: JsonObject | undefined;
   for (const [k, x] of Object.entries(m)) {
     const y = typeof x === 'string' ? renameRef(x, rename) : x;
-    if (y !== x) (out ??= { ...m })[k] = y;
+    if (y !== x) {
+      out ??= { ...m };
+      out[k] = y;
+    }
   }
   return out ?? m;
 }

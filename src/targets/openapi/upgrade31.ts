@@ -13,7 +13,10 @@ export function upgradeTo31(v: unknown): unknown {
     let out: unknown[] | undefined;
     v.forEach((x, i) => {
       const y = upgradeTo31(x);
-      if (y !== x) (out ??= [...v])[i] = y;
+      if (y !== x) {
+        out ??= [...v];
+        out[i] = y;
+      }
     });
     return out ?? v;
   }
@@ -23,7 +26,10 @@ export function upgradeTo31(v: unknown): unknown {
   for (const [k, x] of Object.entries(o)) {
     if (LITERAL.has(k) || k.startsWith('x-')) continue;
     const y = upgradeTo31(x);
-    if (y !== x) (out ??= { ...o })[k] = y;
+    if (y !== x) {
+      out ??= { ...o };
+      out[k] = y;
+    }
   }
   const s = out ?? o;
   if (

@@ -10,7 +10,7 @@ const PLAIN = /^[A-Za-z_/$][A-Za-z0-9_ ./$()+,;=@&*?!'<>~^|%{}[\]:#-]*$/;
 /** Words YAML 1.1 or 1.2 readers take for booleans, null, or special floats. */
 const RESERVED = /^(true|false|null|yes|no|on|off|y|n|~|\.inf|\.nan)$/i;
 /** Characters a literal block cannot carry (or that readers might treat as line breaks). */
-const NOT_LITERAL = /[\r\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]/;
+const NOT_LITERAL = /(?![\t\n])[\p{Cc}\u2028\u2029\ufeff]/u;
 
 export function formatScalar(v: unknown): string {
   if (typeof v === 'string') {
@@ -56,7 +56,7 @@ export function formatYamlEntry(key: string, value: unknown, indent = 0): string
 
 /** Appends `prefix` + the value: a scalar on the same line, a collection below at `pad` + 2. */
 function entry(out: string[], pad: string, head: string, value: unknown): void {
-  const inner = pad + '  ';
+  const inner = `${pad}  `;
   if (Array.isArray(value)) {
     if (value.length === 0) out.push(`${pad}${head}: []`);
     else {
@@ -84,7 +84,7 @@ function scalarAfter(out: string[], line: string, inner: string, value: unknown)
 }
 
 function listItem(out: string[], pad: string, item: unknown): void {
-  const inner = pad + '  ';
+  const inner = `${pad}  `;
   if (Array.isArray(item) && item.length > 0) {
     out.push(`${pad}-`);
     for (const x of item) listItem(out, inner, x);

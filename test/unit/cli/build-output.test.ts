@@ -45,9 +45,10 @@ describe('writeOutput', () => {
     const targets = [selectTargets(['nginx'])[0]!, mine];
     const claimsNginxFirst = {
       ...helper,
-      shareRenders: (g: never, o: never, names: readonly string[], claims: Int32Array) => (
-        Atomics.store(claims, names.indexOf('nginx'), 1), helper.shareRenders(g, o, names as never, claims)
-      ),
+      shareRenders: (g: never, o: never, names: readonly string[], claims: Int32Array) => {
+        Atomics.store(claims, names.indexOf('nginx'), 1);
+        return helper.shareRenders(g, o, names as never, claims);
+      },
     };
     const rendered = await renderTargets({} as never, targets, {}, undefined, claimsNginxFirst, {
       encodeWhileWaiting: true,

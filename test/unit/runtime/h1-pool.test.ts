@@ -14,8 +14,7 @@ async function scripted(
     let buf = '';
     socket.on('data', (d) => {
       buf += d.toString('latin1');
-      let end;
-      while ((end = buf.indexOf('\r\n\r\n')) !== -1) {
+      for (let end = buf.indexOf('\r\n\r\n'); end !== -1; end = buf.indexOf('\r\n\r\n')) {
         const head = buf.slice(0, end);
         buf = buf.slice(end + 4);
         const len = Number(/content-length: (\d+)/i.exec(head)?.[1] ?? 0);
@@ -366,9 +365,18 @@ describe('H1Pool hands each read on at once (issue 10 item 4)', () => {
         { method: 'GET', path: '/', headers: ['host', 'x'], body: null, headersTimeout: 1000, bodyTimeout: 1000 },
         {
           onConnect: () => undefined,
-          onHeaders: () => (seen.push('head'), true),
-          onData: (c) => (seen.push(`data ${c.toString()} ${Date.now() - start < 250 ? 'early' : 'late'}`), true),
-          flush: () => (seen.push(`flush ${Date.now() - start < 250 ? 'early' : 'late'}`), true),
+          onHeaders: () => {
+            seen.push('head');
+            return true;
+          },
+          onData: (c) => {
+            seen.push(`data ${c.toString()} ${Date.now() - start < 250 ? 'early' : 'late'}`);
+            return true;
+          },
+          flush: () => {
+            seen.push(`flush ${Date.now() - start < 250 ? 'early' : 'late'}`);
+            return true;
+          },
           onComplete: () => resolve([...seen, `complete ${Date.now() - start < 250 ? 'early' : 'late'}`]),
           onError: (e) => resolve([...seen, e.message]),
         },

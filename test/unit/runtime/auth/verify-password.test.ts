@@ -56,7 +56,7 @@ describe('decoyEntry: what an unknown user is checked against', () => {
     },
     {
       name: 'bcrypt at the highest cost in the file',
-      given: [entry('bcrypt', '$2y$12$' + 'a'.repeat(53)), entry('apr1', HASHES.apr1), entry('bcrypt', HASHES.bcrypt)],
+      given: [entry('bcrypt', `$2y$12$${'a'.repeat(53)}`), entry('apr1', HASHES.apr1), entry('bcrypt', HASHES.bcrypt)],
       want: /^\$2b\$12\$[./A-Za-z0-9]{53}$/,
     },
   ];

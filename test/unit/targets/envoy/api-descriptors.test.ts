@@ -23,7 +23,7 @@ describe('Envoy API descriptors', () => {
       type: 'string',
       repeated: true,
     });
-    expect(remove.rules?.['repeated']?.['items']).toEqual({
+    expect(remove.rules?.repeated?.items).toEqual({
       string: { min_len: 1, well_known_regex: 'HTTP_HEADER_NAME', strict: false },
     });
     expect(route.oneofs.find((o) => o.name === 'action')).toMatchObject({
@@ -35,7 +35,7 @@ describe('Envoy API descriptors', () => {
       kind: 'enum',
       type: '.envoy.config.cluster.v3.Cluster.LbPolicy',
     });
-    expect(parsed.enums['.envoy.config.cluster.v3.Cluster.LbPolicy']!.values['ROUND_ROBIN']).toBe(0);
+    expect(parsed.enums['.envoy.config.cluster.v3.Cluster.LbPolicy']!.values.ROUND_ROBIN).toBe(0);
     const headers = parsed.messages['.envoy.config.route.v3.RouteMatch']!.fields.find((f) => f.name === 'headers')!;
     expect(headers.repeated).toBe(true);
     expect(parsed.messages['.google.protobuf.Duration']).toBeDefined();

@@ -80,6 +80,7 @@ describe.skipIf(!luajit)('gw-auth (the Lua filter) under LuaJIT', () => {
       }),
     ];
     const result = await envoyTarget.render(gatewayOf(routes), {});
+    // biome-ignore lint/suspicious/noExplicitAny: a parsed config, walked by hand in assertions
     const config = parse(result.files[0]!.contents) as any;
     const hcm = config.static_resources.listeners[0].filter_chains[0].filters[0].typed_config;
     const lua = hcm.http_filters.find((f: { name: string }) => f.name === 'envoy.filters.http.lua');

@@ -6,6 +6,7 @@ import { buildEnvoyEdgeView } from '../../../../src/targets/envoy/edge-view.js';
 import { envoyTarget } from '../../../../src/targets/envoy/index.js';
 import { gatewayOf } from './policies-fixtures.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: a parsed config, walked by hand in assertions
 type Config = any;
 const hcm = (c: Config) => c.static_resources.listeners[0].filter_chains[0].filters[0].typed_config;
 

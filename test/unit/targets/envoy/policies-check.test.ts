@@ -9,6 +9,7 @@ import { gatewayOf, secured } from './policies-fixtures.js';
  * The strict check reaches inside the policy filters' typed configs (Any by @type): a mistake in
  * jwt_authn, RBAC, local_ratelimit, ratelimit or a CorsPolicy is found with its path.
  */
+// biome-ignore lint/suspicious/noExplicitAny: a parsed config, walked by hand in assertions
 type Config = any;
 
 async function rendered(routes: Route[], redis = false): Promise<Config> {

@@ -13,6 +13,7 @@ describe('nginx escaping and formatting', () => {
     [
       'a string keeps a literal $ through the gw_dollar variable',
       () => nginxString('cost: $5 "now"'),
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: nginx's ${name} variable syntax, not a template
       '"cost: ${gw_dollar}5 \\"now\\""',
     ],
     ['a string has no newlines', () => nginxString('a\nb'), '"a b"'],
@@ -24,6 +25,7 @@ describe('nginx escaping and formatting', () => {
     [
       'a replacement numbers captures and keeps literal text literal',
       () => nginxReplacement(['/v1/items/', 1, '/$x']),
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: nginx's ${name} variable syntax, not a template
       '"/v1/items/$1/${gw_dollar}x"',
     ],
     ['whole seconds', () => nginxTime(5000), '5s'],

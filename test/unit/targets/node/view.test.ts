@@ -115,8 +115,8 @@ describe('toJsLiteral', () => {
     },
   ];
   for (const c of cases) it(c.name, () => expect(toJsLiteral(c.given)).toBe(c.want));
-  it('round-trips strings a spec may hold: quotes, backslashes, ${}, backticks, U+2028, </script>', () => {
-    const value = { s: 'a"b\\c${d}`e\u2028f</script>', k: JSON.parse('{"__proto__":"p","constructor":"c"}') };
+  it('round-trips strings a spec may hold: quotes, backslashes, $ and braces, backticks, U+2028, </script>', () => {
+    const value = { s: `a"b\\c$\{d}\`e\u2028f</script>`, k: JSON.parse('{"__proto__":"p","constructor":"c"}') };
     const back = new Function(`return ${toJsLiteral(value)};`)();
     expect(back).toEqual(value);
     expect(Object.keys(back.k)).toEqual(['__proto__', 'constructor']);

@@ -146,6 +146,7 @@ const audio20 = {
 
 let dir: string;
 let cleanup: () => Promise<void>;
+// biome-ignore lint/suspicious/noExplicitAny: the merged OpenAPI document, walked by hand in assertions
 let merged: Record<string, any>;
 
 beforeAll(async () => {

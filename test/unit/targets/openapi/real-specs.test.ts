@@ -9,6 +9,7 @@ describe('the openapi target on real specs (bench/openapi-real.js)', () => {
   it('GitHub + Dialogporten + rclone merge into a valid OpenAPI 3.1 document', { timeout: 240_000 }, async () => {
     const script = '../../../../bench/openapi-real.js'; // plain JS without types: imported through a variable
     const { runRealMerge, packedSpecFiles } = (await import(script)) as {
+      // biome-ignore lint/suspicious/noExplicitAny: the merged OpenAPI document, walked by hand in assertions
       runRealMerge: (o: object) => Promise<Record<string, any>>;
       packedSpecFiles: () => { name: string; file: string }[];
     };
