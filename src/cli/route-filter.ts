@@ -14,7 +14,11 @@ export interface RouteFilter {
  * (`/users` keeps `/users` and `/users/{id}`, not `/users-admin`); with `*` it is a glob over the
  * whole public path template, `*` within one segment and `**` across segments.
  */
-export function filterRoutes(routes: readonly Route[], filter: RouteFilter, knownServices: readonly string[]): Route[] {
+export function filterRoutes<R extends Pick<Route, 'service' | 'path'>>(
+  routes: readonly R[],
+  filter: RouteFilter,
+  knownServices: readonly string[],
+): R[] {
   for (const name of filter.services ?? []) {
     if (knownServices.includes(name)) continue;
     const close = suggestClosest(name, knownServices);

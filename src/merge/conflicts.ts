@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../diagnostics/gw-error.js';
 import { precedenceReason } from '../model/order.js';
-import type { Route } from '../model/types.js';
+import type { ImportedRoute } from '../model/fragment.js';
 import { commonPath, shapeOf } from './overlap.js';
 
 /**
@@ -9,8 +9,8 @@ import { commonPath, shapeOf } from './overlap.js';
  * precedence rule settles (warnings). `routes` come in precedence order, so in each reported
  * pair the first one wins. Only routes with the same method and segment count can collide.
  */
-export function findRouteConflicts(routes: readonly Route[]): Diagnostic[] {
-  const groups = new Map<string, Route[]>();
+export function findRouteConflicts(routes: readonly ImportedRoute[]): Diagnostic[] {
+  const groups = new Map<string, ImportedRoute[]>();
   for (const r of routes) {
     const key = `${r.method} ${r.segments.length}`;
     const g = groups.get(key);
@@ -29,11 +29,11 @@ export function findRouteConflicts(routes: readonly Route[]): Diagnostic[] {
   return out;
 }
 
-function judgePair(a: Route, b: Route): Diagnostic | undefined {
+function judgePair(a: ImportedRoute, b: ImportedRoute): Diagnostic | undefined {
   const sample = commonPath(a, b);
   if (sample === undefined) return undefined;
-  const who = (r: Route) => r.id;
-  const fixHints = (r: Route) => [
+  const who = (r: ImportedRoute) => r.id;
+  const fixHints = (r: ImportedRoute) => [
     a.service !== b.service
       ? `mount one service under its own path: \`gw import ${r.source.file} --prefix /${r.service}\`, or services[].prefix in gw.yaml`
       : `rename one of the paths in "${r.source.file}"`,

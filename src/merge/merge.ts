@@ -2,8 +2,9 @@ import type { Diagnostic, Location } from '../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../diagnostics/gw-error.js';
 import type { ServiceFragment } from '../model/fragment.js';
 import { cmp, compareRoutes } from '../model/order.js';
-import { MODEL_VERSION, type Edge, type Gateway, type RateLimitStore, type Route } from '../model/types.js';
+import { MODEL_VERSION, type Edge, type Gateway, type RateLimitStore } from '../model/types.js';
 import { findRouteConflicts } from './conflicts.js';
+import { decideGateway } from './decide-gateway.js';
 
 export interface GatewayOptions {
   name: string;
@@ -19,26 +20,26 @@ export interface MergeResult {
 
 /**
  * Fragments -> the Gateway. Everything is sorted (services and upstreams by name, routes by the
- * precedence rule), so the same specs in any order give the same model, byte for byte.
+ * precedence rule), so the same specs in any order give the same model, byte for byte; then the
+ * decisions that need the whole gateway are settled (decide-gateway.ts).
  */
 export function mergeFragments(fragments: readonly ServiceFragment[], options: GatewayOptions): MergeResult {
   const sorted = [...fragments].sort(
     (a, b) => cmp(a.service.name, b.service.name) || cmp(a.service.source.file, b.service.source.file),
   );
   const diagnostics: Diagnostic[] = [...findDuplicateServices(sorted), ...findMissingUpstreams(sorted)];
-  const routes: Route[] = sorted.flatMap((f) => f.routes).sort(compareRoutes);
-  diagnostics.push(...findRouteConflicts(routes));
-  const gateway: Gateway = {
+  const gateway = decideGateway({
     modelVersion: MODEL_VERSION,
     name: options.name,
     listen: { ...options.listen },
     services: sorted.map((f) => ({ ...f.service, routes: f.routes.map((r) => r.id).sort() })),
     upstreams: sorted.flatMap((f) => f.upstreams).sort((a, b) => cmp(a.id, b.id)),
-    routes,
+    routes: sorted.flatMap((f) => f.routes).sort(compareRoutes),
     securitySchemes: sorted.flatMap((f) => f.securitySchemes).sort((a, b) => cmp(a.id, b.id)),
     rateLimitStore: options.rateLimitStore,
     edge: { ...options.edge },
-  };
+  });
+  diagnostics.push(...findRouteConflicts(gateway.routes));
   return { gateway, diagnostics };
 }
 

@@ -1,5 +1,6 @@
 import { segmentRegex } from '../model/path.js';
-import type { PathParam, PathSegment, Route } from '../model/types.js';
+import type { ImportedRoute } from '../model/fragment.js';
+import type { PathParam, PathSegment } from '../model/types.js';
 
 /** Values tried for parameters; typed templates that share none of them are taken as disjoint (best effort). */
 const PROBES = [
@@ -53,10 +54,10 @@ function infoOf(s: PathSegment, params: readonly PathParam[]): SegmentInfo {
   return info;
 }
 
-const routeInfos = new WeakMap<Route, SegmentInfo[]>();
+const routeInfos = new WeakMap<ImportedRoute, SegmentInfo[]>();
 
 /** The infos of every segment of a route, looked up once per route (conflicts.ts compares each route with many). */
-function infosOf(route: Route): SegmentInfo[] {
+function infosOf(route: ImportedRoute): SegmentInfo[] {
   let infos = routeInfos.get(route);
   if (!infos) {
     infos = route.segments.map((s) => infoOf(s, route.params));
@@ -70,7 +71,7 @@ function infosOf(route: Route): SegmentInfo[] {
  * are compared by what the route regex accepts (an integer id never matches "me"), so typed
  * templates that cannot collide are not reported.
  */
-export function commonPath(a: Route, b: Route): string | undefined {
+export function commonPath(a: ImportedRoute, b: ImportedRoute): string | undefined {
   if (a.segments.length !== b.segments.length) return undefined;
   const ia = infosOf(a);
   const ib = infosOf(b);
@@ -97,7 +98,7 @@ export function commonPath(a: Route, b: Route): string | undefined {
 }
 
 /** The template with parameter names blanked: equal shapes differ only in names. */
-export function shapeOf(route: Route): string {
+export function shapeOf(route: ImportedRoute): string {
   return (
     route.segments.map((s) => `/${s.parts.map((p) => ('literal' in p ? p.literal : '{}')).join('')}`).join('') || '/'
   );

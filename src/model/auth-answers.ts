@@ -1,23 +1,28 @@
 import type { SecurityRequirement, SecurityScheme } from './types.js';
 
 /**
- * How the gateway words a refusal, decided once for every data plane: gw serve and the Node
- * gateway (runtime/auth), the generated nginx gw-auth.js and the Envoy gw-auth filter all send
- * these same details and WWW-Authenticate challenges (docs/auth.md).
+ * How the gateway words a refusal (docs/auth.md). Merge settles it into each route's
+ * `effective.authAnswers` and each scheme's `bearer` (src/merge/route-auth-answers.ts), which gw serve,
+ * the Node gateway and the Envoy target print. The NGINX target still calls `authAnswerTexts`
+ * and `isBearer` itself: used by the nginx target until it reads the model's fields; then this
+ * module moves into src/merge/.
  */
 
+/** What the wording looks at in a scheme: a merged one, or one as the importer read it. */
+export type SchemeKind = Pick<SecurityScheme, 'type' | 'scheme' | 'in' | 'paramName'>;
+
 /** A bearer token is what http bearer, oauth2 and openIdConnect schemes carry. */
-export function isBearer(s: SecurityScheme): boolean {
+export function isBearer(s: SchemeKind): boolean {
   return (s.type === 'http' && s.scheme === 'bearer') || s.type === 'oauth2' || s.type === 'openIdConnect';
 }
 
 /** A quoted-string (RFC 9110 5.6.4). */
-export function quoteHttp(text: string): string {
+function quoteHttp(text: string): string {
   return `"${text.replace(/["\\]/g, '\\$&')}"`;
 }
 
 /** What a scheme asks for, in words a client can act on. */
-function describeNeed(s: SecurityScheme | undefined, scopes: readonly string[]): string {
+function describeNeed(s: SchemeKind | undefined, scopes: readonly string[]): string {
   if (!s) return 'credentials';
   if (s.type === 'apiKey') return `an API key in the ${s.paramName} ${s.in === 'query' ? 'query parameter' : s.in}`;
   if (s.type === 'http' && s.scheme === 'basic') return 'HTTP basic credentials';
@@ -30,7 +35,7 @@ function describeNeed(s: SecurityScheme | undefined, scopes: readonly string[]):
 }
 
 /** The challenge for one scheme (RFC 9110 11.6.1); apiKey has no registered scheme, so gw names it `ApiKey` with where the key goes. */
-function challenge(s: SecurityScheme | undefined, realm: string, invalidToken: boolean): string | undefined {
+function challenge(s: SchemeKind | undefined, realm: string, invalidToken: boolean): string | undefined {
   if (!s || s.type === 'mutualTLS') return undefined;
   if (s.type === 'apiKey')
     return `ApiKey realm=${realm}, in=${quoteHttp(s.in ?? 'header')}, name=${quoteHttp(s.paramName ?? '')}`;
@@ -41,9 +46,9 @@ function challenge(s: SecurityScheme | undefined, realm: string, invalidToken: b
 }
 
 /** WWW-Authenticate of a 401: one challenge per scheme the requirements name, in spec order. */
-export function authChallenges(
+function authChallenges(
   security: readonly SecurityRequirement[],
-  schemes: ReadonlyMap<string, SecurityScheme>,
+  schemes: ReadonlyMap<string, SchemeKind>,
   realmName: string,
   invalidToken: boolean,
 ): string {
@@ -58,9 +63,9 @@ export function authChallenges(
 }
 
 /** WWW-Authenticate of a 403 for one requirement: `insufficient_scope` with its scopes when it takes a bearer token (RFC 6750), else none. */
-export function forbiddenChallenge(
+function forbiddenChallenge(
   requirement: SecurityRequirement,
-  schemes: ReadonlyMap<string, SecurityScheme>,
+  schemes: ReadonlyMap<string, SchemeKind>,
   realmName: string,
 ): string {
   const scopes = [...new Set(requirement.schemes.flatMap((x) => x.scopes))];
@@ -84,7 +89,7 @@ export interface AuthAnswerText {
  */
 export function authAnswerTexts(
   security: readonly SecurityRequirement[],
-  schemes: ReadonlyMap<string, SecurityScheme>,
+  schemes: ReadonlyMap<string, SchemeKind>,
   realmName: string,
 ): {
   missing: AuthAnswerText;

@@ -1,10 +1,11 @@
-import type { RateLimit, Route, SecurityRequirement, SecurityScheme } from './types.js';
+import type { ImportedRoute, ImportedScheme } from './fragment.js';
+import type { RateLimit, SecurityRequirement } from './types.js';
 
 /**
  * One-line summary of a route's auth, e.g. `apiKey(header X-Api-Key) OR bearer[orders:read]`.
  * Requirements are joined with OR, the schemes inside one with AND (in parentheses when mixed).
  */
-export function describeSecurity(security: readonly SecurityRequirement[], schemes: readonly SecurityScheme[]): string {
+export function describeSecurity(security: readonly SecurityRequirement[], schemes: readonly ImportedScheme[]): string {
   if (security.length === 0) return 'public';
   const byId = new Map(schemes.map((s) => [s.id, s]));
   const alternatives = security.map((req) => {
@@ -19,7 +20,7 @@ export function describeSecurity(security: readonly SecurityRequirement[], schem
   return alternatives.join(' OR ');
 }
 
-export function describeScheme(s: SecurityScheme): string {
+export function describeScheme(s: ImportedScheme): string {
   switch (s.type) {
     case 'apiKey':
       return `apiKey(${s.in} ${s.paramName})`;
@@ -35,7 +36,7 @@ export function describeScheme(s: SecurityScheme): string {
 }
 
 /** A route's auth as the gateway enforces it: the requirements, or that checks are off. */
-export function describeAuth(route: Route, schemes: readonly SecurityScheme[]): string {
+export function describeAuth(route: ImportedRoute, schemes: readonly ImportedScheme[]): string {
   const text = describeSecurity(route.security, schemes);
   return route.security.length > 0 && !route.settings.auth.enforce ? `${text} (not enforced)` : text;
 }

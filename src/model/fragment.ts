@@ -1,10 +1,16 @@
 import type { Route, SecurityScheme, Service, Upstream } from './types.js';
 
+/** A route as an importer makes it: everything but what merge settles from the whole gateway. */
+export type ImportedRoute = Omit<Route, 'effective'>;
+
+/** A security scheme as an importer reads it: merge settles where its credential travels. */
+export type ImportedScheme = Omit<SecurityScheme, 'carrier' | 'bearer'>;
+
 /** What one importer produces for one service; merge turns fragments into a Gateway. */
 export interface ServiceFragment {
   service: Service;
   upstreams: Upstream[];
   /** Final public paths (prefix applied), in spec order; merge sorts them. */
-  routes: Route[];
-  securitySchemes: SecurityScheme[];
+  routes: ImportedRoute[];
+  securitySchemes: ImportedScheme[];
 }

@@ -1,5 +1,8 @@
 import type { PathSegment, Route } from './types.js';
 
+/** What the precedence rule looks at: a route as imported, or as merged. */
+type Ranked = Pick<Route, 'segments' | 'method' | 'service' | 'id'>;
+
 const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'];
 
 /**
@@ -10,7 +13,7 @@ const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'
  * keeps related routes together. Then shorter paths, then method, service and id, so the order
  * is total and stable whatever order the specs came in.
  */
-export function compareRoutes(a: Route, b: Route): number {
+export function compareRoutes(a: Ranked, b: Ranked): number {
   const n = Math.min(a.segments.length, b.segments.length);
   for (let i = 0; i < n; i++) {
     const d = compareSegments(a.segments[i]!, b.segments[i]!);
@@ -33,7 +36,7 @@ function compareSegments(a: PathSegment, b: PathSegment): number {
 const KIND_NAMES = ['a literal segment', 'text mixed with parameters', 'a parameter'];
 
 /** Why `winner` sorts before `loser`, in words, for diagnostics: the segment that decided and how. */
-export function precedenceReason(winner: Route, loser: Route): string {
+export function precedenceReason(winner: Ranked, loser: Ranked): string {
   const n = Math.min(winner.segments.length, loser.segments.length);
   for (let i = 0; i < n; i++) {
     const kw = segmentKey(winner.segments[i]!);

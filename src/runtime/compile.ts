@@ -7,6 +7,7 @@ import type { TargetState } from './target-state.js';
 import { AuthCompiler, type RouteAuth } from './auth/auth-compiler.js';
 import type { AuthSecrets } from './auth/load-auth-secrets.js';
 import { compileCorsPolicies, type CompiledCors } from './cors.js';
+import { compileProblems, type ProblemCatalogue } from './problem.js';
 import { MemoryStore } from './rate-limit/memory-store.js';
 import { compileRateLimit, type CompiledRateLimit } from './rate-limit/rate-limiter.js';
 import type { RateLimitStore } from './rate-limit/store.js';
@@ -35,7 +36,7 @@ export interface CompiledRoute {
   upstreamPath: (string | number)[];
   maxBodyBytes: number;
   requestTimeoutMs: number;
-  /** Attempts on another target after a connection failure; 0 for non-idempotent methods. */
+  /** Attempts on another target after a connection failure (the model's `effective.retries`). */
   retries: number;
   preserveHost: boolean;
   /** For a mocked service: the answers, bodies serialised once; the first is the default. */
@@ -50,6 +51,8 @@ export interface CompiledRoute {
   validator: RouteValidator | null;
   /** The gateway's client-facing rules (the model's `edge`), where the request path needs them. */
   edge: Edge;
+  /** The gateway's own answers (the model's `problems`), shared by every route of the table. */
+  problems: ProblemCatalogue;
 }
 
 export interface PreparedMock {
@@ -61,6 +64,8 @@ export interface PreparedMock {
 /** The immutable route table and upstream pools one configuration runs on. Swapped whole on reload. */
 export interface CompiledGateway {
   gateway: Gateway;
+  /** The gateway's own answers (the model's `problems`), for requests no route answers. */
+  problems: ProblemCatalogue;
   router: Router<CompiledRoute>;
   routes: CompiledRoute[];
   upstreams: Map<string, UpstreamRuntime>;
@@ -71,8 +76,6 @@ export interface CompiledGateway {
   authFailureStore: MemoryStore;
   ownsAuthFailureStore: boolean;
 }
-
-const IDEMPOTENT = new Set<HttpMethod>(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 
 export interface CompileOptions {
   /** Connections open to each target at most; requests beyond wait for one to be free. */
@@ -123,6 +126,7 @@ export function compileGateway(gateway: Gateway, options: CompileOptions = {}): 
   const auth = new AuthCompiler(gateway, options.secrets ?? new Map(), failures);
   const cors = compileCorsPolicies(gateway.routes);
   const store = options.rateLimitStore ?? new MemoryStore();
+  const problems = compileProblems(gateway.problems);
   const routes = gateway.routes.map((r, i) => ({
     ...compileRoute(r, upstreams.get(r.upstream)!),
     auth: auth.compile(r),
@@ -130,6 +134,7 @@ export function compileGateway(gateway: Gateway, options: CompileOptions = {}): 
     rateLimit: r.settings.rateLimit ? compileRateLimit(r.settings.rateLimit, store) : null,
     validator: validators.get(r.id) ?? null,
     edge: gateway.edge,
+    problems,
   }));
   for (const r of routes) if (r.mock === null) r.upstream.mocked = false;
   const router = new Router(
@@ -142,6 +147,7 @@ export function compileGateway(gateway: Gateway, options: CompileOptions = {}): 
   );
   return {
     gateway,
+    problems,
     router,
     routes,
     upstreams,
@@ -155,7 +161,7 @@ export function compileGateway(gateway: Gateway, options: CompileOptions = {}): 
 function compileRoute(
   r: Route,
   upstream: UpstreamRuntime,
-): Omit<CompiledRoute, 'auth' | 'cors' | 'rateLimit' | 'validator' | 'edge'> {
+): Omit<CompiledRoute, 'auth' | 'cors' | 'rateLimit' | 'validator' | 'edge' | 'problems'> {
   const index = new Map(r.params.map((p, i) => [p.name, i]));
   const upstreamPath: (string | number)[] = [];
   for (const piece of r.upstreamPath.split(/(\{[^{}]+\})/)) {
@@ -173,7 +179,7 @@ function compileRoute(
     upstreamPath,
     maxBodyBytes: r.settings.maxBodyBytes,
     requestTimeoutMs: r.settings.requestTimeoutMs,
-    retries: IDEMPOTENT.has(r.method) ? r.settings.retries : 0,
+    retries: r.effective.retries,
     preserveHost: r.settings.preserveHost,
     mock: r.mock
       ? r.mock.map((m) => ({ status: m.status, contentType: m.contentType, body: serialise(m.contentType, m.body) }))

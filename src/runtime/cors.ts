@@ -1,4 +1,3 @@
-import { corsPathMethods } from '../model/cors.js';
 import type { Cors, Route } from '../model/types.js';
 
 /** A route's CORS policy, every header value formatted at start-up. */
@@ -8,7 +7,7 @@ export interface CompiledCors {
   /** Allowed origins, lower-case, no trailing slash. */
   origins: ReadonlySet<string>;
   credentials: boolean;
-  /** Access-Control-Allow-Methods: the configured methods, or those of the CORS routes on the same path (HEAD with GET). */
+  /** Access-Control-Allow-Methods: the route's `effective.corsMethods`. */
   allowMethods: string;
   /** Access-Control-Allow-Headers; null: echo what the preflight asks for. */
   allowHeaders: string | null;
@@ -19,18 +18,16 @@ export interface CompiledCors {
   wildcard: boolean;
 }
 
-/**
- * Compiles the CORS settings of every route of a model; `undefined` for routes without. Default
- * methods are those of the routes on the same path template that have CORS too.
- */
+/** Compiles the CORS settings of every route of a model; `undefined` for routes without. */
 export function compileCorsPolicies(routes: readonly Route[]): (CompiledCors | undefined)[] {
-  const methodsByPath = corsPathMethods(routes);
-  return routes.map((r) => (r.settings.cors ? compileCors(r.settings.cors, methodsByPath.get(r.path)!) : undefined));
+  return routes.map((r) =>
+    r.settings.cors && r.effective.corsMethods ? compileCors(r.settings.cors, r.effective.corsMethods) : undefined,
+  );
 }
 
-export function compileCors(c: Cors, pathMethods: readonly string[]): CompiledCors {
+/** `methods`: the methods the model settled for the route (`effective.corsMethods`). */
+export function compileCors(c: Cors, methods: readonly string[]): CompiledCors {
   const anyOrigin = c.origins.includes('*');
-  const methods = c.methods ?? [...pathMethods].sort();
   return {
     anyOrigin,
     origins: new Set(c.origins.filter((o) => o !== '*').map(normalizeOrigin)),

@@ -25,6 +25,7 @@ export function answerMock(
     const documented = mocks.map((m) => m.status).join(', ') || 'none';
     sendProblem(
       res,
+      route.problems,
       'GW_HTTP_BAD_REQUEST',
       wanted
         ? `this operation documents no ${wanted} response (documented: ${documented})`

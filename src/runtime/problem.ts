@@ -1,26 +1,38 @@
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { CODES, type Code, type CodeInfo } from '../diagnostics/codes.js';
+import type { Code } from '../diagnostics/codes.js';
+import type { ProblemType } from '../model/types.js';
 import { requestIdFrom } from './headers.js';
 
-function statusOf(code: Code): number {
-  return (CODES[code] as CodeInfo).status ?? 500;
+/** The model's problem catalogue (`gateway.problems`: status, title, type URL) by code, built once per table. */
+export type ProblemCatalogue = ReadonlyMap<string, ProblemType>;
+
+export function compileProblems(problems: readonly ProblemType[]): ProblemCatalogue {
+  return new Map(problems.map((p) => [p.code, p]));
+}
+
+/** Every GW_HTTP_* code is in the catalogue merge writes; this stands in only for a model built without it. */
+function problemOf(problems: ProblemCatalogue, code: Code): ProblemType {
+  return problems.get(code) ?? { code, status: 500, type: 'about:blank', title: 'Internal Server Error' };
 }
 
 /**
- * Answers a client with application/problem+json (RFC 9457): a stable GW code, the status from
- * the catalogue, a detail that names nothing internal (no upstream hosts, no stack), the request id.
+ * Answers a client with application/problem+json (RFC 9457): a stable GW code with the status,
+ * title and type the model's catalogue gives it, a detail that names nothing internal (no
+ * upstream hosts, no stack), the request id.
  */
 export function sendProblem(
   res: ServerResponse,
+  problems: ProblemCatalogue,
   code: Code,
   detail: string,
   requestId: string,
   extraHeaders?: Record<string, string>,
   members?: Record<string, unknown>,
 ): void {
-  const status = statusOf(code);
-  const body = problemBody(code, detail, requestId, members);
+  const problem = problemOf(problems, code);
+  const { status } = problem;
+  const body = problemBody(problem, detail, requestId, members);
   if (res.headersSent) {
     res.destroy();
     return;
@@ -37,23 +49,21 @@ export function sendProblem(
 }
 
 /** `members` are extension members after the standard ones (RFC 9457 3.2), e.g. the failing fields of GW_HTTP_VALIDATION. */
-export function problemBody(code: Code, detail: string, requestId: string, members?: Record<string, unknown>): string {
-  const info = CODES[code];
-  return JSON.stringify({
-    type: `https://gw.dev/errors#${code.toLowerCase()}`,
-    title: info.title,
-    status: statusOf(code),
-    detail,
-    code,
-    requestId,
-    ...members,
-  });
+export function problemBody(
+  problem: ProblemType,
+  detail: string,
+  requestId: string,
+  members?: Record<string, unknown>,
+): string {
+  const { type, title, status, code } = problem;
+  return JSON.stringify({ type, title, status, detail, code, requestId, ...members });
 }
 
 /** A whole HTTP/1.1 response for a socket the HTTP parser gave up on (no ServerResponse exists). */
-export function rawProblemResponse(code: Code, detail: string, requestId: string): string {
-  const status = statusOf(code);
-  const body = problemBody(code, detail, requestId);
+export function rawProblemResponse(problems: ProblemCatalogue, code: Code, detail: string, requestId: string): string {
+  const problem = problemOf(problems, code);
+  const { status } = problem;
+  const body = problemBody(problem, detail, requestId);
   const reasons: Record<number, string> = {
     400: 'Bad Request',
     408: 'Request Timeout',
@@ -65,7 +75,7 @@ export function rawProblemResponse(code: Code, detail: string, requestId: string
 }
 
 /** Requests Node's parser refuses (oversized headers, smuggling attempts, slow clients) get a problem+json answer. */
-export function refuseClient(err: Error & { code?: string }, socket: Socket): void {
+export function refuseClient(err: Error & { code?: string }, socket: Socket, problems: ProblemCatalogue): void {
   // A response is already on this socket (a pipelined request went bad): no answer can be slotted in.
   const busy = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
   if (!socket.writable || err.code === 'ECONNRESET' || busy) {
@@ -75,9 +85,9 @@ export function refuseClient(err: Error & { code?: string }, socket: Socket): vo
   const id = requestIdFrom(undefined);
   const response =
     err.code === 'HPE_HEADER_OVERFLOW'
-      ? rawProblemResponse('GW_HTTP_HEADERS_TOO_LARGE', 'the request headers are too large', id)
+      ? rawProblemResponse(problems, 'GW_HTTP_HEADERS_TOO_LARGE', 'the request headers are too large', id)
       : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? rawProblemResponse('GW_HTTP_REQUEST_TIMEOUT', 'the request was not received in time', id)
-        : rawProblemResponse('GW_HTTP_BAD_REQUEST', 'the request is malformed', id);
+        ? rawProblemResponse(problems, 'GW_HTTP_REQUEST_TIMEOUT', 'the request was not received in time', id)
+        : rawProblemResponse(problems, 'GW_HTTP_BAD_REQUEST', 'the request is malformed', id);
   socket.end(response);
 }

@@ -334,6 +334,7 @@ export class Forward implements H1Handler, BodyWatcher {
     }
     sendProblem(
       this.res,
+      this.route.problems,
       code,
       detail,
       this.facts.requestId,

@@ -5,7 +5,7 @@ import type { HeadRefusal } from './check-head.js';
 import type { CompiledRoute } from './compile.js';
 import { requestChannel, type RequestEvent } from './events.js';
 import { extraHeadersRecord } from './extra-headers.js';
-import { sendProblem } from './problem.js';
+import { type ProblemCatalogue, sendProblem } from './problem.js';
 import type { RequestFacts } from './proxy.js';
 
 /*
@@ -29,7 +29,7 @@ export function refuse(
     facts.responseHeaders && facts.responseHeaders.length > 0
       ? { ...extraHeadersRecord(facts.responseHeaders), ...headers }
       : headers;
-  sendProblem(res, code, detail, facts.requestId, extra, members);
+  sendProblem(res, route.problems, code, detail, facts.requestId, extra, members);
   // Unread request bodies are drained so the connection stays usable (or closed with it).
   if (drain) req.resume();
   emitAnswered(req, res, facts, route, code);
@@ -40,21 +40,28 @@ export function answer(
   req: IncomingMessage,
   res: ServerResponse,
   facts: RequestFacts,
-  code: Parameters<typeof sendProblem>[1],
+  problems: ProblemCatalogue,
+  code: Code,
   detail: string,
   headers?: Record<string, string>,
   route?: CompiledRoute,
 ): void {
-  sendProblem(res, code, detail, facts.requestId, headers);
+  sendProblem(res, problems, code, detail, facts.requestId, headers);
   // Unread request bodies are drained so the connection stays usable (or closed with it).
   req.resume();
   emitAnswered(req, res, facts, route ?? null, code);
 }
 
 /** A request refused from its head (check-head.ts): the answer, then the connection closes, its body unread. */
-export function refuseHead(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, refusal: HeadRefusal): void {
+export function refuseHead(
+  req: IncomingMessage,
+  res: ServerResponse,
+  facts: RequestFacts,
+  problems: ProblemCatalogue,
+  refusal: HeadRefusal,
+): void {
   res.shouldKeepAlive = false;
-  sendProblem(res, refusal.code, refusal.detail, facts.requestId, { connection: 'close' });
+  sendProblem(res, problems, refusal.code, refusal.detail, facts.requestId, { connection: 'close' });
   emitAnswered(req, res, facts, null, refusal.code);
 }
 

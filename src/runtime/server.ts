@@ -64,7 +64,9 @@ export class GatewayServer {
       },
       (req, res) => this.handle(req, res),
     );
-    this.server.on('clientError', (err: Error & { code?: string }, socket: Socket) => refuseClient(err, socket));
+    this.server.on('clientError', (err: Error & { code?: string }, socket: Socket) =>
+      refuseClient(err, socket, this.table.problems),
+    );
   }
 
   /** The header and whole-request timeouts: the options (flags) win over the model's edge; the request's is not the shorter. */
@@ -138,19 +140,26 @@ export class GatewayServer {
     });
     if (this.draining) {
       res.shouldKeepAlive = false;
-      answer(req, res, facts, 'GW_HTTP_SHUTTING_DOWN', 'the gateway is shutting down; retry on another instance');
+      answer(
+        req,
+        res,
+        facts,
+        table.problems,
+        'GW_HTTP_SHUTTING_DOWN',
+        'the gateway is shutting down; retry on another instance',
+      );
       return;
     }
     const refusal = checkHead(req, facts, table.gateway.edge);
     if (refusal !== undefined) {
-      refuseHead(req, res, facts, refusal);
+      refuseHead(req, res, facts, table.problems, refusal);
       return;
     }
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const segments = normalizePath(q === -1 ? url : url.slice(0, q));
     if (!segments) {
-      answer(req, res, facts, 'GW_HTTP_BAD_REQUEST', 'the request path is not a valid absolute path');
+      answer(req, res, facts, table.problems, 'GW_HTTP_BAD_REQUEST', 'the request path is not a valid absolute path');
       return;
     }
     // A CORS preflight for a route with `cors` is answered here, before auth and limits (src/runtime/cors.ts).
@@ -164,11 +173,11 @@ export class GatewayServer {
     }
     const match = table.router.lookup(req.method ?? 'GET', segments);
     if (match.kind === 'not-found') {
-      answer(req, res, facts, 'GW_HTTP_NOT_FOUND', 'no route matches this path');
+      answer(req, res, facts, table.problems, 'GW_HTTP_NOT_FOUND', 'no route matches this path');
       return;
     }
     if (match.kind === 'method-not-allowed') {
-      answer(req, res, facts, 'GW_HTTP_METHOD_NOT_ALLOWED', `${req.method} is not allowed here`, {
+      answer(req, res, facts, table.problems, 'GW_HTTP_METHOD_NOT_ALLOWED', `${req.method} is not allowed here`, {
         allow: match.allow.join(', '),
       });
       return;

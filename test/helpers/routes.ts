@@ -1,10 +1,16 @@
+import type { ImportedRoute } from '../../src/model/fragment.js';
 import { routeId } from '../../src/model/ids.js';
 import { compileMatch, parsePathTemplate, templateParams } from '../../src/model/path.js';
-import type { HttpMethod, Route } from '../../src/model/types.js';
+import type { Gateway, HttpMethod, Route } from '../../src/model/types.js';
+import { decideGateway, type GatewayDraft } from '../../src/merge/decide-gateway.js';
+import { DEFAULT_EDGE } from '../../src/project/edge.js';
 import { DEFAULT_ROUTE_SETTINGS } from '../../src/project/settings.js';
 
-/** A model route for unit tests: untyped parameters, defaults everywhere else. */
-export function route(method: HttpMethod, path: string, service = 's'): Route {
+/**
+ * A route as an importer makes it, for unit tests: untyped parameters, defaults everywhere else.
+ * What merge settles (`effective`) comes with decideGateway (src/merge/decide-gateway.ts).
+ */
+export function route(method: HttpMethod, path: string, service = 's'): ImportedRoute {
   const segments = parsePathTemplate(path);
   const params = templateParams(segments).map((name) => ({ name, schema: {} }));
   return {
@@ -26,4 +32,28 @@ export function route(method: HttpMethod, path: string, service = 's'): Route {
     mock: null,
     source: { file: 'x.yaml', pointer: '#' },
   };
+}
+
+/**
+ * A hand-built gateway as merge completes it (decideGateway): routes and schemes as an importer
+ * makes them in, their `effective` fields, `carrier`, `bearer` and the problem catalogue out.
+ */
+export function settle(routes: ImportedRoute[], over: Partial<GatewayDraft> = {}): Gateway {
+  return decideGateway({
+    modelVersion: 1,
+    name: 'g',
+    listen: { host: '127.0.0.1', port: 8080 },
+    services: [],
+    upstreams: [],
+    routes,
+    securitySchemes: [],
+    rateLimitStore: { kind: 'memory' },
+    edge: DEFAULT_EDGE,
+    ...over,
+  });
+}
+
+/** One route with what merge settles for it alone (no other routes, no schemes). */
+export function settled(r: ImportedRoute): Route {
+  return settle([r]).routes[0]!;
 }

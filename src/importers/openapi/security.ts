@@ -2,18 +2,19 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../../diagnostics/gw-error.js';
 import type { PointerLocator } from '../../diagnostics/locate.js';
 import { formatPointer } from '../../diagnostics/locate.js';
+import type { ImportedScheme } from '../../model/fragment.js';
 import type { OAuthFlow, SecurityRequirement, SecurityScheme } from '../../model/types.js';
 
 type Raw = Record<string, unknown>;
 
 /** securitySchemes (3.x) or securityDefinitions (2.0) -> model schemes with ids `<service>.<name>`. */
-export function readSecuritySchemes(doc: Raw, swagger2: boolean, service: string, file: string): SecurityScheme[] {
+export function readSecuritySchemes(doc: Raw, swagger2: boolean, service: string, file: string): ImportedScheme[] {
   const raw = (swagger2 ? doc.securityDefinitions : (doc.components as Raw | undefined)?.securitySchemes) as
     | Record<string, Raw>
     | undefined;
   const basePointer = swagger2 ? ['securityDefinitions'] : ['components', 'securitySchemes'];
   return Object.entries(raw ?? {}).map(([name, s]) => {
-    const scheme: SecurityScheme = {
+    const scheme: ImportedScheme = {
       id: `${service}.${name}`,
       service,
       name,

@@ -1,6 +1,6 @@
 import type { Diagnostic, Location } from '../../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../../diagnostics/gw-error.js';
-import type { ServiceFragment } from '../../model/fragment.js';
+import type { ImportedRoute, ServiceFragment } from '../../model/fragment.js';
 import { routeId } from '../../model/ids.js';
 import {
   compileMatch,
@@ -9,7 +9,7 @@ import {
   PathTemplateError,
   templateParams,
 } from '../../model/path.js';
-import type { Route, Upstream } from '../../model/types.js';
+import type { Upstream } from '../../model/types.js';
 import type { ServiceConfig, SettingsInput } from '../../project/config.js';
 import { mergeSettings, resolveBalancing, resolveHealthCheck, resolveRouteSettings } from '../../project/settings.js';
 import { createApiCollector, readTags } from './api-doc.js';
@@ -130,7 +130,7 @@ export function importOpenApi(input: ImportInput): ImportResult {
 
   const mocked = input.mock ?? config?.mock ?? false;
   const apiDoc = createApiCollector(spec.raw, swagger2);
-  const routes: Route[] = [];
+  const routes: ImportedRoute[] = [];
   const pathSettingsCache = new Map<string, SettingsInput | undefined>();
   const unreachable = new UnreachablePaths();
   for (const op of operations) {

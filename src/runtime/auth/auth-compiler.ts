@@ -1,7 +1,6 @@
 import type { Gateway, Route, SecurityScheme } from '../../model/types.js';
 import type { MemoryStore } from '../rate-limit/memory-store.js';
 import { ApiKeyChecker } from './api-key-checker.js';
-import { isBearer } from '../../model/auth-answers.js';
 import { authAnswers } from './auth-answers.js';
 import { AuthPolicy, type PolicyScheme } from './auth-policy.js';
 import { BasicChecker } from './basic-checker.js';
@@ -28,6 +27,9 @@ export interface RouteAuth {
   logRedact: readonly string[];
 }
 
+/** The slot of a scheme that reads no request part: its value is always absent. */
+const NO_SLOT = -1;
+
 /** A scheme nothing can check (no credentials in gw.yaml, or none loaded): fail closed. */
 const UNCHECKED: SchemeChecker = { check: () => ABSENT };
 
@@ -43,7 +45,7 @@ export class AuthCompiler {
   private readonly remotes = new Map<string, RemoteJwks>();
 
   constructor(
-    private readonly gateway: Gateway,
+    gateway: Gateway,
     private readonly secrets: AuthSecrets,
     /** Where wrong credentials are counted per client address (settings.auth.failureLimit). */
     private readonly failures: MemoryStore,
@@ -54,18 +56,15 @@ export class AuthCompiler {
   }
 
   compile(route: Route): RouteAuth {
-    const a = route.settings.auth;
-    const consumerHeader = a.consumerHeader.toLowerCase();
-    const enforced = a.enforce && route.security.length > 0;
-    if (!enforced)
-      return {
-        policy: null,
-        consumerHeader,
-        dropHeaders: new Set([consumerHeader]),
-        dropCookies: [],
-        dropQuery: [],
-        logRedact: queryCredentials(route, this.schemes),
-      };
+    const { remove, redactQuery, authAnswers: answers } = route.effective;
+    const removals = {
+      consumerHeader: route.settings.auth.consumerHeader.toLowerCase(),
+      dropHeaders: new Set(remove.headers),
+      dropCookies: remove.cookies,
+      dropQuery: remove.query,
+      logRedact: redactQuery,
+    };
+    if (answers === null) return { policy: null, ...removals };
 
     const slots: CredentialSlot[] = [];
     const slotOf = (slot: CredentialSlot) => {
@@ -82,31 +81,23 @@ export class AuthCompiler {
         let index = indexOf.get(scheme);
         if (index === undefined) {
           const s = this.schemes.get(scheme);
+          // A scheme with no carrier (mutualTLS) or none at all reads nothing: it never passes.
+          const carrier = s?.carrier ?? null;
           index =
             used.push({
               checker: this.checker(scheme),
-              slot: slotOf(s ? slotFor(s) : { in: 'header', name: 'authorization' }),
-              bearer: s !== undefined && isBearer(s),
+              slot: carrier ? slotOf({ in: carrier.in, name: carrier.name }) : NO_SLOT,
+              bearer: s?.bearer === true,
             }) - 1;
           indexOf.set(scheme, index);
         }
         return { index, scopes };
       }),
     );
-    const limit = a.failureLimit;
+    const limit = route.settings.auth.failureLimit;
     const guard = limit ? new FailureGuard(limit, this.failures.bucket('auth-failures', limit.windowMs)) : null;
-    const answers = authAnswers(route.security, this.schemes, this.gateway.name);
-    const policy = new AuthPolicy(new CredentialReader(slots), used, requirements, answers, guard);
-    const drop = (kind: CredentialSlot['in']) =>
-      a.forwardCredentials ? [] : slots.filter((s) => s.in === kind).map((s) => s.name);
-    return {
-      policy,
-      consumerHeader,
-      dropHeaders: new Set([consumerHeader, ...drop('header').map((n) => n.toLowerCase())]),
-      dropCookies: drop('cookie'),
-      dropQuery: drop('query'),
-      logRedact: slots.filter((s) => s.in === 'query').map((s) => s.name),
-    };
+    const policy = new AuthPolicy(new CredentialReader(slots), used, requirements, authAnswers(answers), guard);
+    return { policy, ...removals };
   }
 
   private checker(id: string): SchemeChecker {
@@ -125,7 +116,7 @@ export class AuthCompiler {
     if (loaded.kind === 'htpasswd' && scheme.type === 'http' && scheme.scheme === 'basic') {
       return new BasicChecker(loaded.users, { pool: this.bcryptPool });
     }
-    if (loaded.kind === 'jwt' && c.kind === 'jwt' && isBearer(scheme)) {
+    if (loaded.kind === 'jwt' && c.kind === 'jwt' && scheme.bearer) {
       const keys = loaded.jwks ? loaded.jwks : null;
       if (loaded.jwksUrl) {
         let remote = this.remotes.get(loaded.jwksUrl);
@@ -140,18 +131,4 @@ export class AuthCompiler {
     }
     return UNCHECKED;
   }
-}
-
-/** Query parameters of the route's apiKey schemes, checked or not. */
-function queryCredentials(route: Route, schemes: ReadonlyMap<string, SecurityScheme>): string[] {
-  const names = route.security
-    .flatMap((r) => r.schemes.map((x) => schemes.get(x.scheme)))
-    .filter((s) => s?.type === 'apiKey' && s.in === 'query' && s.paramName);
-  return [...new Set(names.map((s) => s!.paramName!))];
-}
-
-/** Where a scheme's credential travels. */
-function slotFor(s: SecurityScheme): CredentialSlot {
-  if (s.type === 'apiKey' && s.paramName) return { in: s.in ?? 'header', name: s.paramName };
-  return { in: 'header', name: 'authorization' };
 }

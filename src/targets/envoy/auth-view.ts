@@ -1,4 +1,3 @@
-import { authChallenges, isBearer, quoteHttp } from '../../model/auth-answers.js';
 import type { Gateway, Route, SecretSource, SecurityScheme } from '../../model/types.js';
 
 /**
@@ -120,7 +119,7 @@ export function planAuth(gateway: Gateway): AuthPlan {
 
   for (const r of gateway.routes) {
     const note = (text: string) => notes.set(r.id, [...(notes.get(r.id) ?? []), text]);
-    const plan = routePlan(r, schemes, gateway.name, note);
+    const plan = routePlan(r, schemes, note);
     if (!plan) continue;
     for (const n of plan.needs) {
       const used = n.kind === 'jwt' ? usedJwt : n.kind === 'keys' ? usedKeys : usedBasic;
@@ -229,16 +228,18 @@ interface RoutePlan {
 function routePlan(
   r: Route,
   schemes: ReadonlyMap<string, SecurityScheme>,
-  realm: string,
   note: (text: string) => void,
 ): RoutePlan | null {
-  if (!r.settings.auth.enforce || r.security.length === 0) return null;
+  // The answers are the model's (null: nothing is checked on this route).
+  const answers = r.effective.authAnswers;
+  if (answers === null) return null;
   if (r.security.some((req) => req.schemes.length === 0)) {
     note('credentials are optional here (an empty requirement); Envoy checks none and names no consumer');
     return null;
   }
   const all: Need[][] = [];
-  for (const req of r.security) {
+  const requirementOf = new Map<Need[], number>();
+  for (const [at, req] of r.security.entries()) {
     const needs = req.schemes.map((x) => ({ scheme: schemes.get(x.scheme), scopes: x.scopes }));
     // Fail closed, as gw serve: a scheme nothing checks (GW_AUTH_NO_CREDENTIALS) never passes.
     if (needs.some((n) => !n.scheme?.credentials)) continue;
@@ -250,8 +251,9 @@ function routePlan(
       continue;
     }
     all.push(typed);
+    requirementOf.set(typed, at);
   }
-  const challenge = authChallenges(r.security, schemes, realm, false);
+  const challenge = answers.missing.wwwAuthenticate ?? '';
   const removeHeaders = r.settings.auth.forwardCredentials ? [] : credentialHeaders(all.flat());
   const deny = (): RoutePlan => ({
     needs: [],
@@ -312,8 +314,8 @@ function routePlan(
       strip: !r.settings.auth.forwardCredentials,
       requirements: kept.map((req) => req.map(luaNeed)),
       challenge,
-      challenge_invalid_token: authChallenges(r.security, schemes, realm, true),
-      forbidden: kept.map((req) => forbiddenChallenge(req, realm)),
+      challenge_invalid_token: (answers.invalidToken ?? answers.invalid).wwwAuthenticate ?? '',
+      forbidden: kept.map((req) => answers.forbidden[requirementOf.get(req)!]?.wwwAuthenticate ?? ''),
     },
   };
   return { needs, jwtRequirement, rbac: null, view: { ...base, lua, rbac: null } };
@@ -445,13 +447,6 @@ function credentialHeaders(needs: readonly Need[]): string[] {
     else if ((n.scheme.in ?? 'header') === 'header' && n.scheme.paramName) out.add(n.scheme.paramName.toLowerCase());
   }
   return [...out].sort();
-}
-
-function forbiddenChallenge(req: readonly Need[], realm: string): string {
-  const scopes = [...new Set(req.flatMap((n) => n.scopes))];
-  return req.some((n) => isBearer(n.scheme))
-    ? `Bearer realm=${quoteHttp(realm)}, error="insufficient_scope", scope=${quoteHttp(scopes.join(' '))}`
-    : '';
 }
 
 /** A Lua string literal: printable ASCII as is (quote and backslash escaped), everything else as \ddd. */

@@ -1,4 +1,3 @@
-import { corsPathMethods } from '../../model/cors.js';
 import type { Cors, Route } from '../../model/types.js';
 
 /**
@@ -26,13 +25,12 @@ export interface CorsPlan {
 }
 
 export function planCors(routes: readonly Route[]): CorsPlan {
-  const methodsByPath = corsPathMethods(routes);
   const policies = new Map<string, CorsPolicyView>();
   const notes = new Map<string, string[]>();
   for (const r of routes) {
     const c = r.settings.cors;
     if (!c) continue;
-    policies.set(r.id, corsPolicy(c, methodsByPath.get(r.path)!));
+    policies.set(r.id, corsPolicy(c, r.effective.corsMethods!));
     if (c.headers === null && c.credentials) {
       notes.set(r.id, [
         'Envoy does not echo Access-Control-Request-Headers and "*" does not cover credentialed requests, so preflights allow no request headers beyond the CORS-safelisted ones; list them in cors.headers',
@@ -42,11 +40,12 @@ export function planCors(routes: readonly Route[]): CorsPlan {
   return { policies, notes };
 }
 
-export function corsPolicy(c: Cors, pathMethods: readonly string[]): CorsPolicyView {
+/** `methods`: the route's `effective.corsMethods`, as the model settled them. */
+export function corsPolicy(c: Cors, methods: readonly string[]): CorsPolicyView {
   const any = c.origins.includes('*');
   return {
     origins: any ? [{ exact: null, any: true }] : c.origins.map((o) => ({ exact: o.replace(/\/+$/, ''), any: false })),
-    methods: (c.methods ?? [...pathMethods].sort()).join(', '),
+    methods: methods.join(', '),
     // gw echoes what the preflight asks for; without credentials "*" allows the same.
     headers: c.headers ? c.headers.join(', ') : c.credentials ? null : '*',
     exposeHeaders: c.exposeHeaders.length > 0 ? c.exposeHeaders.join(', ') : null,

@@ -1,9 +1,17 @@
 import { isIP } from 'node:net';
-import { CODES, type Code } from '../../diagnostics/codes.js';
+import type { Code } from '../../diagnostics/codes.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../../diagnostics/gw-error.js';
 import { templateParams } from '../../model/path.js';
-import type { Gateway, HttpMethod, MockResponse, Route, SecurityScheme, Upstream } from '../../model/types.js';
+import type {
+  Gateway,
+  HttpMethod,
+  MockResponse,
+  ProblemType,
+  Route,
+  SecurityScheme,
+  Upstream,
+} from '../../model/types.js';
 import { planAuth, type AuthView, type DataSourceView, type Hs256View, type RouteAuthView } from './auth-view.js';
 import { planCors, type CorsPolicyView } from './cors-view.js';
 import { envoyComment, envoyDuration, envoySubstitution, withQuery } from './escape.js';
@@ -167,7 +175,8 @@ export interface HealthCheckView {
   unhealthyThreshold: number;
 }
 
-const IDEMPOTENT = new Set<HttpMethod>(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+/** The model's problem catalogue by code: every problem+json body prints its type, title and status. */
+type Problems = ReadonlyMap<string, ProblemType>;
 export const ENVOY_CA_FILE = '/etc/ssl/certs/ca-certificates.crt';
 
 export function buildEnvoyView(gateway: Gateway): { view: EnvoyView; diagnostics: Diagnostic[] } {
@@ -177,17 +186,19 @@ export function buildEnvoyView(gateway: Gateway): { view: EnvoyView; diagnostics
   const auth = planAuth(gateway);
   const rateLimits = planRateLimits(gateway);
   const cors = planCors(gateway.routes);
-  const replies = localReplies(auth.routes.size > 0, cors.policies.size > 0, rateLimits.routes.size > 0);
+  const problems: Problems = new Map(gateway.problems.map((p) => [p.code, p]));
+  const replies = localReplies(problems, auth.routes.size > 0, cors.policies.size > 0, rateLimits.routes.size > 0);
   const mappedStatuses = new Set(
     replies.flatMap((m) => (m.matchStatus !== null && m.requestHeader === null ? [m.matchStatus] : [])),
   );
   const routes: RouteView[] = gateway.routes.flatMap((r) =>
-    preflightRoute(r, ownHead.has(r.match.regex), cors.policies.get(r.id)),
+    preflightRoute(problems, r, ownHead.has(r.match.regex), cors.policies.get(r.id)),
   );
   for (const r of gateway.routes) {
     const policies = routePolicies(auth.routes.get(r.id), rateLimits.routes.get(r.id), cors.policies.get(r.id));
     routes.push(
       routeView(
+        problems,
         r,
         ownHead.has(r.match.regex),
         policies,
@@ -289,11 +300,16 @@ function routePolicies(
 }
 
 /** The preflight route of a route with CORS: its path, OPTIONS asking for its method, from an Origin; answered by the cors filter, else 403. */
-function preflightRoute(r: Route, pathHasHead: boolean, cors: CorsPolicyView | undefined): RouteView[] {
+function preflightRoute(
+  problems: Problems,
+  r: Route,
+  pathHasHead: boolean,
+  cors: CorsPolicyView | undefined,
+): RouteView[] {
   if (!cors) return [];
   const exact = r.match.kind === 'exact';
   const asked = methodMatch(r.method, pathHasHead);
-  const body = problemBody('GW_HTTP_CORS_REJECTED', 403, 'this origin may not call this route');
+  const body = problemBody(problems, 'GW_HTTP_CORS_REJECTED', 'this origin may not call this route');
   return [
     {
       comments: [`CORS preflight for ${r.id}: ${r.method} ${r.path}`].map(envoyComment),
@@ -320,6 +336,7 @@ function preflightRoute(r: Route, pathHasHead: boolean, cors: CorsPolicyView | u
 }
 
 function routeView(
+  problems: Problems,
   r: Route,
   pathHasHead: boolean,
   policies: RoutePolicyView | null,
@@ -340,8 +357,8 @@ function routeView(
   if (deny) {
     // Every requirement needs something nothing checks: refused, as gw serve refuses it.
     const body = problemBody(
+      problems,
       'GW_HTTP_UNAUTHORIZED',
-      401,
       "no credentials this gateway checks can meet this operation's security",
     );
     const denyHeaders = [
@@ -373,7 +390,7 @@ function routeView(
         ),
       );
     }
-    return { ...base, proxy: null, direct: mockDirect(first) };
+    return { ...base, proxy: null, direct: mockDirect(problems, first) };
   }
   return { ...base, proxy: proxyView(r), direct: null };
 }
@@ -394,10 +411,7 @@ function proxyView(r: Route): ProxyView {
     prefixRewrite: exact && !same ? r.upstreamPath : null,
     regexRewrite: !exact && !same ? { pattern: r.match.regex, substitution: rewriteSubstitution(r) } : null,
     autoHostRewrite: !r.settings.preserveHost,
-    retry:
-      IDEMPOTENT.has(r.method) && r.settings.retries > 0
-        ? { retryOn: 'connect-failure,reset', numRetries: r.settings.retries }
-        : null,
+    retry: r.effective.retries > 0 ? { retryOn: 'connect-failure,reset', numRetries: r.effective.retries } : null,
     maxRequestBytes: r.settings.maxBodyBytes,
   };
 }
@@ -421,13 +435,15 @@ export function mockBody(m: MockResponse): string | null {
   return `${JSON.stringify(m.body ?? null, null, 2)}\n`;
 }
 
-function problemBody(code: Code, status: number, detail: string): string {
-  return JSON.stringify({ type: problemType(code), title: CODES[code].title, status, detail, code });
+/** A problem+json body as gw serve sends it, without the request id Envoy cannot add. */
+function problemBody(problems: Problems, code: Code, detail: string): string {
+  const { type, title, status } = problems.get(code)!;
+  return JSON.stringify({ type, title, status, detail, code });
 }
 
-function mockDirect(m: MockResponse | undefined): DirectView {
+function mockDirect(problems: Problems, m: MockResponse | undefined): DirectView {
   if (!m) {
-    const body = problemBody('GW_HTTP_BAD_REQUEST', 400, 'this operation documents no response');
+    const body = problemBody(problems, 'GW_HTTP_BAD_REQUEST', 'this operation documents no response');
     return {
       status: 400,
       body,
@@ -442,12 +458,8 @@ function mockDirect(m: MockResponse | undefined): DirectView {
   return { status: m.status, body: mockBody(m), headers };
 }
 
-function problemType(code: Code): string {
-  return `https://gw.dev/errors#${code.toLowerCase()}`;
-}
-
 /** The local reply mappers, first match wins; those of the policies only when some route has them. */
-function localReplies(auth: boolean, cors: boolean, rateLimit: boolean): LocalReplyView[] {
+function localReplies(problems: Problems, auth: boolean, cors: boolean, rateLimit: boolean): LocalReplyView[] {
   const reply = (
     comment: string,
     flags: string[] | null,
@@ -456,18 +468,8 @@ function localReplies(auth: boolean, cors: boolean, rateLimit: boolean): LocalRe
     detail: string,
     requestHeader: string | null = null,
   ): LocalReplyView => {
-    const info = CODES[code] as { title: string; status?: number };
-    return {
-      comment,
-      flags,
-      matchStatus,
-      requestHeader,
-      status: info.status!,
-      code,
-      type: problemType(code),
-      title: info.title,
-      detail,
-    };
+    const { status, type, title } = problems.get(code)!;
+    return { comment, flags, matchStatus, requestHeader, status, code, type, title, detail };
   };
   return [
     reply('no route matched (Envoy: NR)', ['NR'], null, 'GW_HTTP_NOT_FOUND', 'no route matches this path'),

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { commonPath } from '../../../src/merge/overlap.js';
 import { compileMatch, parsePathTemplate, templateParams } from '../../../src/model/path.js';
-import type { ParamSchema, Route } from '../../../src/model/types.js';
+import type { ImportedRoute } from '../../../src/model/fragment.js';
+import type { ParamSchema } from '../../../src/model/types.js';
 import { route } from '../../helpers/routes.js';
 
-function typed(path: string, schemas: Record<string, ParamSchema>): Route {
+function typed(path: string, schemas: Record<string, ParamSchema>): ImportedRoute {
   const r = route('GET', path);
   const segments = parsePathTemplate(path);
   const params = templateParams(segments).map((name) => ({ name, schema: schemas[name] ?? {} }));
@@ -12,7 +13,7 @@ function typed(path: string, schemas: Record<string, ParamSchema>): Route {
 }
 
 describe('commonPath: a request both routes match, or none', () => {
-  const table: { name: string; a: Route; b: Route; want: string | undefined }[] = [
+  const table: { name: string; a: ImportedRoute; b: ImportedRoute; want: string | undefined }[] = [
     { name: 'literal vs string parameter', a: typed('/u/me', {}), b: typed('/u/{id}', {}), want: '/u/me' },
     {
       name: 'literal vs integer parameter',

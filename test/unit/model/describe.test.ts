@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeAuth, describeRateLimit } from '../../../src/model/describe.js';
-import type { RateLimit, SecurityScheme } from '../../../src/model/types.js';
+import type { ImportedScheme } from '../../../src/model/fragment.js';
+import type { RateLimit } from '../../../src/model/types.js';
 import { route } from '../../helpers/routes.js';
 
 describe('describeRateLimit', () => {
@@ -21,7 +22,7 @@ describe('describeRateLimit', () => {
 });
 
 describe('describeAuth', () => {
-  const key: SecurityScheme = {
+  const key: ImportedScheme = {
     id: 's.key',
     service: 's',
     name: 'key',

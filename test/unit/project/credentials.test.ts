@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Gateway, SecurityScheme } from '../../../src/model/types.js';
+import type { ImportedScheme } from '../../../src/model/fragment.js';
 import type { ProjectConfig } from '../../../src/project/config.js';
 import { applyCredentials, resolveRateLimitStore } from '../../../src/project/credentials.js';
-import { route } from '../../helpers/routes.js';
-import { DEFAULT_EDGE } from '../../../src/project/edge.js';
+import { route, settle } from '../../helpers/routes.js';
 
 const src = { file: 'users.yaml', pointer: '#/components/securitySchemes/x' };
-const schemes: SecurityScheme[] = [
+const schemes: ImportedScheme[] = [
   {
     id: 'users.apiKey',
     service: 'users',
@@ -28,17 +27,7 @@ const secured = {
     { schemes: [{ scheme: 'users.oauth', scopes: ['read'] }] },
   ],
 };
-const gateway: Gateway = {
-  modelVersion: 1,
-  name: 'g',
-  listen: { host: '0.0.0.0', port: 8080 },
-  services: [],
-  upstreams: [],
-  routes: [secured],
-  securitySchemes: schemes,
-  rateLimitStore: { kind: 'memory' },
-  edge: DEFAULT_EDGE,
-};
+const gateway = settle([secured], { securitySchemes: schemes });
 const at = (pointer: string) => ({ file: 'gw.yaml', pointer });
 const config = (credentials: ProjectConfig['credentials']): ProjectConfig => ({ version: 1, name: 'g', credentials });
 
@@ -131,10 +120,12 @@ describe('applyCredentials', () => {
   });
 
   it('says nothing about routes whose checks are off', () => {
-    const open = {
-      ...gateway,
-      routes: [{ ...secured, settings: { ...secured.settings, auth: { ...secured.settings.auth, enforce: false } } }],
-    };
+    const open = settle(
+      [{ ...secured, settings: { ...secured.settings, auth: { ...secured.settings.auth, enforce: false } } }],
+      {
+        securitySchemes: schemes,
+      },
+    );
     expect(applyCredentials(open, config({}), at).diagnostics).toEqual([]);
   });
 });

@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Gateway, Route, SecurityRequirement, SecurityScheme } from '../../../../src/model/types.js';
+import type { ImportedScheme } from '../../../../src/model/fragment.js';
+import type { Gateway, Route, SecurityRequirement } from '../../../../src/model/types.js';
 import { AuthCompiler } from '../../../../src/runtime/auth/auth-compiler.js';
 import type { BcryptPool } from '../../../../src/runtime/auth/bcrypt-pool.js';
 import type { AuthSecrets } from '../../../../src/runtime/auth/load-auth-secrets.js';
 import { parseHtpasswd } from '../../../../src/runtime/auth/parse-htpasswd.js';
 import { MemoryStore } from '../../../../src/runtime/rate-limit/memory-store.js';
-import { route } from '../../../helpers/routes.js';
-import { DEFAULT_EDGE } from '../../../../src/project/edge.js';
+import { route, settle } from '../../../helpers/routes.js';
 
 const src = { file: 's.yaml', pointer: '#' };
-const scheme = (name: string, s: Partial<SecurityScheme>): SecurityScheme => ({
+const scheme = (name: string, s: Partial<ImportedScheme>): ImportedScheme => ({
   id: `s.${name}`,
   service: 's',
   name,
@@ -61,27 +61,23 @@ const SECRETS: AuthSecrets = new Map([
   ],
 ]);
 
-function gateway(routes: Route[]): Gateway {
-  return {
-    modelVersion: 1,
-    name: 'gw "test"',
-    listen: { host: '127.0.0.1', port: 0 },
-    services: [],
-    upstreams: [],
-    routes,
-    securitySchemes: SCHEMES,
-    rateLimitStore: { kind: 'memory' },
-    edge: DEFAULT_EDGE,
-  };
+/** The gateway as merge completes it: its routes get their answers and removals from these schemes. */
+function gateway(schemes: ImportedScheme[] = SCHEMES): Gateway {
+  return settle([], { name: 'gw "test"', securitySchemes: schemes });
 }
 const req = (...schemes: (string | [string, string[]])[]): SecurityRequirement => ({
   schemes: schemes.map((s) =>
     typeof s === 'string' ? { scheme: `s.${s}`, scopes: [] } : { scheme: `s.${s[0]}`, scopes: s[1] },
   ),
 });
-function secured(security: SecurityRequirement[], auth: Partial<Route['settings']['auth']> = {}): Route {
+function secured(
+  security: SecurityRequirement[],
+  auth: Partial<Route['settings']['auth']> = {},
+  schemes: ImportedScheme[] = SCHEMES,
+): Route {
   const r = route('GET', '/x');
-  return { ...r, security, settings: { ...r.settings, auth: { ...r.settings.auth, ...auth } } };
+  const imported = { ...r, security, settings: { ...r.settings, auth: { ...r.settings.auth, ...auth } } };
+  return settle([imported], { name: 'gw "test"', securitySchemes: schemes }).routes[0]!;
 }
 const basic = (up: string) => `Basic ${Buffer.from(up).toString('base64')}`;
 const CLIENT = '203.0.113.7';
@@ -215,7 +211,7 @@ describe("AuthCompiler: a route's requirements as OpenAPI means them", () => {
   ];
   for (const c of cases) {
     it(c.name, async () => {
-      const compiled = compilerFor(gateway([]), SECRETS).compile(secured(c.given.security));
+      const compiled = compilerFor(gateway(), SECRETS).compile(secured(c.given.security));
       const url = c.given.url ?? '/x';
       expect(await compiled.policy!.check(c.given.headers ?? [], url, url.indexOf('?'), CLIENT)).toEqual(c.want);
     });
@@ -279,7 +275,7 @@ describe('AuthCompiler: what is removed and added on the way upstream', () => {
   ];
   for (const c of cases) {
     it(c.name, () => {
-      const a = compilerFor(gateway([]), SECRETS).compile(secured(c.given.security, c.given.auth));
+      const a = compilerFor(gateway(), SECRETS).compile(secured(c.given.security, c.given.auth));
       expect({
         checks: a.policy !== null,
         consumerHeader: a.consumerHeader,
@@ -291,7 +287,7 @@ describe('AuthCompiler: what is removed and added on the way upstream', () => {
     });
   }
   it('shares one checker per scheme between routes (one basic-auth cache, one JWKS fetch)', () => {
-    const compiler = compilerFor(gateway([]), SECRETS);
+    const compiler = compilerFor(gateway(), SECRETS);
     const one = compiler.compile(secured([req('basic')])).policy as unknown as { schemes: { checker: unknown }[] };
     const two = compiler.compile(secured([req('key'), req('basic')])).policy as unknown as {
       schemes: { checker: unknown }[];
@@ -317,7 +313,8 @@ describe('AuthCompiler: bearer tokens, 401 against 403', async () => {
       clockSkewMs: 0,
     },
   });
-  const g: Gateway = { ...gateway([]), securitySchemes: [...SCHEMES, bearer] };
+  const withBearer = [...SCHEMES, bearer];
+  const g = gateway(withBearer);
   const secrets: AuthSecrets = new Map([...SECRETS, ['s.token', { kind: 'jwt', secret, jwks: null, jwksUrl: null }]]);
   const REALM = 'realm="gw \\"test\\""';
   const cases: {
@@ -384,7 +381,7 @@ describe('AuthCompiler: bearer tokens, 401 against 403', async () => {
   ];
   for (const c of cases) {
     it(c.name, async () => {
-      const policy = compilerFor(g, secrets).compile(secured(c.given.security)).policy!;
+      const policy = compilerFor(g, secrets).compile(secured(c.given.security, {}, withBearer)).policy!;
       const headers = [
         ...(c.given.headers ?? []),
         ...(c.given.token ? ['Authorization', `Bearer ${c.given.token}`] : []),
@@ -406,7 +403,7 @@ function withFullBcryptPool(): AuthCompiler {
   const full = { verify: async () => 'busy' as const } as unknown as BcryptPool;
   const store = new MemoryStore();
   stores.push(store);
-  return new AuthCompiler(gateway([]), secrets, store, full);
+  return new AuthCompiler(gateway(), secrets, store, full);
 }
 
 describe('AuthCompiler: issue 10 item 10, a bcrypt pool with no room', () => {
@@ -432,7 +429,7 @@ describe('AuthCompiler: issue 10 item 10, a bcrypt pool with no room', () => {
 
 describe('AuthCompiler: issue 10 item 10, wrong credentials per client (settings.auth.failureLimit)', () => {
   const limited = (failureLimit: Route['settings']['auth']['failureLimit']) =>
-    compilerFor(gateway([]), SECRETS).compile(secured([req('key'), req('basic')], { failureLimit })).policy!;
+    compilerFor(gateway(), SECRETS).compile(secured([req('key'), req('basic')], { failureLimit })).policy!;
   const key = (k: string) => ['X-Api-Key', k];
   it('after `failures` wrong credentials the client gets 429 with Retry-After for any credentials, until the window ends', async () => {
     const policy = limited({ failures: 3, windowMs: 60_000 });

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { exportJWK, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { isGwError } from '../../../../src/diagnostics/gw-error.js';
-import type { Gateway, SchemeCredentials, SecurityScheme } from '../../../../src/model/types.js';
+import type { ImportedScheme } from '../../../../src/model/fragment.js';
+import type { Gateway, SchemeCredentials } from '../../../../src/model/types.js';
 import { loadAuthSecrets } from '../../../../src/runtime/auth/load-auth-secrets.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gw-secrets-'));
@@ -38,7 +39,7 @@ const jwt = (o: Partial<Extract<SchemeCredentials, { kind: 'jwt' }>>): SchemeCre
 });
 
 async function load(credentials: SchemeCredentials): Promise<string> {
-  const scheme: SecurityScheme = {
+  const scheme: ImportedScheme = {
     id: 's.x',
     service: 's',
     name: 'x',

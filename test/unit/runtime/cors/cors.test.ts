@@ -7,7 +7,7 @@ import {
   preflightHeaders,
 } from '../../../../src/runtime/cors.js';
 import { addExtraHeaders } from '../../../../src/runtime/extra-headers.js';
-import { route } from '../../../helpers/routes.js';
+import { route, settle } from '../../../helpers/routes.js';
 
 const base: Cors = {
   origins: ['https://app.example'],
@@ -89,9 +89,11 @@ describe('preflightHeaders', () => {
       },
     },
   ];
+  // The methods are the route's effective.corsMethods: the configured ones, else the path's (settled in merge).
+  const settledMethods = (c: Partial<Cors>) => c.methods ?? ['GET', 'HEAD', 'POST'];
   for (const c of cases) {
     it(c.name, () =>
-      expect(preflightHeaders(compileCors({ ...base, ...c.cors }, ['POST', 'GET', 'HEAD']), c.origin, c.asks)).toEqual(
+      expect(preflightHeaders(compileCors({ ...base, ...c.cors }, settledMethods(c.cors)), c.origin, c.asks)).toEqual(
         c.want,
       ),
     );
@@ -140,12 +142,12 @@ describe('corsResponseHeaders (actual requests)', () => {
     );
 });
 
-describe('compileCorsPolicies: default methods', () => {
+describe('compileCorsPolicies: the methods merge settled', () => {
   it('are those of the CORS routes on the same path, HEAD with GET', () => {
     const routes = [route('GET', '/a'), route('POST', '/a'), route('DELETE', '/a'), route('PUT', '/b')];
     for (const r of routes.slice(0, 2)) r.settings = { ...r.settings, cors: base };
     routes[3]!.settings = { ...routes[3]!.settings, cors: base };
-    const compiled = compileCorsPolicies(routes);
+    const compiled = compileCorsPolicies(settle(routes).routes);
     expect(compiled.map((c) => c?.allowMethods)).toEqual(['GET, HEAD, POST', 'GET, HEAD, POST', undefined, 'PUT']);
   });
 });

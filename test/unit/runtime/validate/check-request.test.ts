@@ -11,8 +11,7 @@ import {
   missingBody,
   type FieldError,
 } from '../../../../src/runtime/validate/validate-request.js';
-import { route } from '../../../helpers/routes.js';
-import { DEFAULT_EDGE } from '../../../../src/project/edge.js';
+import { route, settle } from '../../../helpers/routes.js';
 
 function gateway(
   openapi: string,
@@ -23,10 +22,7 @@ function gateway(
   const r = { ...route('POST', path, 's'), api };
   r.params = r.params.map((p) => ({ ...p, schema: {} }));
   r.settings = { ...r.settings, validate: true };
-  const g = {
-    modelVersion: 1,
-    name: 'g',
-    listen: { host: '127.0.0.1', port: 0 },
+  const g = settle([r], {
     services: [
       {
         name: 's',
@@ -41,13 +37,8 @@ function gateway(
         components,
       },
     ],
-    upstreams: [],
-    routes: [r],
-    securitySchemes: [],
-    rateLimitStore: { kind: 'memory' },
-    edge: DEFAULT_EDGE,
-  } as Gateway;
-  return { gateway: g, route: r };
+  });
+  return { gateway: g, route: g.routes[0]! };
 }
 
 const schema = (name: string, value: JsonObject): ApiComponent => ({

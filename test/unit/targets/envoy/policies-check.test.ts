@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { checkEnvoyValue, formatPath } from '../../../../src/targets/envoy/check.js';
 import { envoyTarget } from '../../../../src/targets/envoy/index.js';
-import type { Route } from '../../../../src/model/types.js';
+import type { ImportedRoute } from '../../../../src/model/fragment.js';
 import { gatewayOf, secured } from './policies-fixtures.js';
 
 /**
@@ -12,7 +12,7 @@ import { gatewayOf, secured } from './policies-fixtures.js';
 // biome-ignore lint/suspicious/noExplicitAny: a parsed config, walked by hand in assertions
 type Config = any;
 
-async function rendered(routes: Route[], redis = false): Promise<Config> {
+async function rendered(routes: ImportedRoute[], redis = false): Promise<Config> {
   const gateway = gatewayOf(
     routes,
     redis ? { rateLimitStore: { kind: 'redis', url: { env: 'R' }, failMode: 'open' } } : {},
@@ -34,11 +34,11 @@ function problems(c: Config): string[] {
     .map((p) => `${formatPath(p.path)}: ${p.message}`);
 }
 
-const limit = (r: Route): Route => ({
+const limit = (r: ImportedRoute): ImportedRoute => ({
   ...r,
   settings: { ...r.settings, rateLimit: { requests: 5, windowMs: 1000, key: { kind: 'ip' }, counter: r.id } },
 });
-const cors = (r: Route): Route => ({
+const cors = (r: ImportedRoute): ImportedRoute => ({
   ...r,
   settings: {
     ...r.settings,

@@ -1,21 +1,21 @@
+import type { GatewayDraft } from '../../../../src/merge/decide-gateway.js';
+import type { ImportedRoute, ImportedScheme } from '../../../../src/model/fragment.js';
 import type {
   Gateway,
   HttpMethod,
   Route,
   SchemeCredentials,
   SecurityRequirement,
-  SecurityScheme,
 } from '../../../../src/model/types.js';
-import { route } from '../../../helpers/routes.js';
-import { DEFAULT_EDGE } from '../../../../src/project/edge.js';
+import { route, settle } from '../../../helpers/routes.js';
 
 /** Hand-built models for the Envoy policy tests: one service `s`, schemes by short name. */
 export function scheme(
   name: string,
-  type: SecurityScheme['type'],
+  type: ImportedScheme['type'],
   credentials: SchemeCredentials | null,
-  over: Partial<SecurityScheme> = {},
-): SecurityScheme {
+  over: Partial<ImportedScheme> = {},
+): ImportedScheme {
   return {
     id: `s.${name}`,
     service: 's',
@@ -72,7 +72,7 @@ export function secured(
   path: string,
   spec: string[][],
   over: Partial<Route['settings']> = {},
-): Route {
+): ImportedRoute {
   const r = route(method, path);
   return {
     ...r,
@@ -82,13 +82,9 @@ export function secured(
   };
 }
 
-export function gatewayOf(routes: Route[], over: Partial<Gateway> = {}): Gateway {
-  return {
-    modelVersion: 1,
-    name: 'g',
-    listen: { host: '127.0.0.1', port: 8080 },
-    services: [],
-    routes,
+/** The routes in a gateway as merge completes it (their `effective` fields settled against SCHEMES). */
+export function gatewayOf(routes: ImportedRoute[], over: Partial<GatewayDraft> = {}): Gateway {
+  return settle(routes, {
     upstreams: [
       {
         id: 's',
@@ -102,8 +98,6 @@ export function gatewayOf(routes: Route[], over: Partial<Gateway> = {}): Gateway
       },
     ],
     securitySchemes: Object.values(SCHEMES).sort((a, b) => (a.id < b.id ? -1 : 1)),
-    rateLimitStore: { kind: 'memory' },
-    edge: DEFAULT_EDGE,
     ...over,
-  };
+  });
 }

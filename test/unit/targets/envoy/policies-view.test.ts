@@ -5,8 +5,9 @@ import { planCors } from '../../../../src/targets/envoy/cors-view.js';
 import { envoyTarget } from '../../../../src/targets/envoy/index.js';
 import { planRateLimits, unitOf } from '../../../../src/targets/envoy/rate-limit-view.js';
 import { buildEnvoyView } from '../../../../src/targets/envoy/view.js';
-import type { RateLimit, Route } from '../../../../src/model/types.js';
-import { route } from '../../../helpers/routes.js';
+import type { ImportedRoute } from '../../../../src/model/fragment.js';
+import type { RateLimit } from '../../../../src/model/types.js';
+import { route, settle } from '../../../helpers/routes.js';
 import { gatewayOf, secured } from './policies-fixtures.js';
 
 const P = (p: string) => ({ provider_name: `s.${p}` });
@@ -188,7 +189,7 @@ describe("authentication: how a route's security becomes Envoy filters", () => {
   ])('Lua string $given', ({ given, want }) => expect(luaString(given)).toBe(want));
 });
 
-function limited(rl: Partial<RateLimit>, over: Partial<Route> = {}): Route {
+function limited(rl: Partial<RateLimit>, over: Partial<ImportedRoute> = {}): ImportedRoute {
   const r = route('GET', '/l');
   return {
     ...r,
@@ -295,7 +296,7 @@ describe('CORS', () => {
   it('a policy per route: exact origins (no trailing slash), the path\'s CORS methods, "*" headers without credentials', () => {
     const get = { ...route('GET', '/c'), settings: { ...route('GET', '/c').settings, cors } };
     const post = { ...route('POST', '/c'), settings: { ...route('POST', '/c').settings, cors } };
-    const plan = planCors([get, post]);
+    const plan = planCors(settle([get, post]).routes);
     expect(plan.policies.get(get.id)).toEqual({
       origins: [{ exact: 'https://a.example', any: false }],
       methods: 'GET, HEAD, POST',
@@ -312,7 +313,9 @@ describe('CORS', () => {
       ...route('GET', '/c'),
       settings: { ...route('GET', '/c').settings, cors: { ...cors, credentials: true } },
     };
-    expect(planCors([r]).notes.get(r.id)).toEqual([expect.stringContaining('list them in cors.headers')]);
+    expect(planCors(settle([r]).routes).notes.get(r.id)).toEqual([
+      expect.stringContaining('list them in cors.headers'),
+    ]);
   });
 
   it('a preflight route per CORS route comes first: OPTIONS, the method asked, an Origin, else 403', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileMatch, parsePathTemplate } from '../../../../src/model/path.js';
-import type { Gateway, HttpMethod, ParamSchema, Route, Upstream } from '../../../../src/model/types.js';
+import type { ImportedRoute } from '../../../../src/model/fragment.js';
+import type { Gateway, HttpMethod, ParamSchema, Upstream } from '../../../../src/model/types.js';
 import { envoyDuration, envoyString, envoySubstitution, withQuery } from '../../../../src/targets/envoy/escape.js';
 import {
   allowList,
@@ -10,15 +11,14 @@ import {
 } from '../../../../src/targets/envoy/method-groups.js';
 import { buildEnvoyView, mockBody, rewriteSubstitution } from '../../../../src/targets/envoy/view.js';
 import { DEFAULT_ROUTE_SETTINGS } from '../../../../src/project/settings.js';
-import { route } from '../../../helpers/routes.js';
-import { DEFAULT_EDGE } from '../../../../src/project/edge.js';
+import { route, settle } from '../../../helpers/routes.js';
 
 function typed(
   method: HttpMethod,
   path: string,
   schemas: Record<string, ParamSchema> = {},
-  over: Partial<Route> = {},
-): Route {
+  over: Partial<ImportedRoute> = {},
+): ImportedRoute {
   const r = route(method, path);
   const params = r.params.map((p) => ({ name: p.name, schema: schemas[p.name] ?? {} }));
   return {
@@ -51,18 +51,8 @@ function upstream(over: Partial<Upstream> = {}): Upstream {
   };
 }
 
-function gateway(routes: Route[], upstreams: Upstream[] = [upstream()], listenHost = '127.0.0.1'): Gateway {
-  return {
-    modelVersion: 1,
-    name: 'g',
-    listen: { host: listenHost, port: 8080 },
-    services: [],
-    upstreams,
-    routes,
-    securitySchemes: [],
-    rateLimitStore: { kind: 'memory' },
-    edge: DEFAULT_EDGE,
-  };
+function gateway(routes: ImportedRoute[], upstreams: Upstream[] = [upstream()], listenHost = '127.0.0.1'): Gateway {
+  return settle(routes, { listen: { host: listenHost, port: 8080 }, upstreams });
 }
 
 describe('escaping and formatting', () => {
@@ -209,7 +199,7 @@ describe('routes', () => {
 });
 
 describe('405 blocks', () => {
-  const g = (...routes: Route[]) => groupRoutesByPath(routes);
+  const g = (...routes: ImportedRoute[]) => groupRoutesByPath(settle(routes).routes);
 
   it.each([
     { name: 'literal inside a parameter', a: typed('GET', '/u/me'), b: typed('GET', '/u/{id}'), want: 'subset' },
@@ -278,7 +268,7 @@ describe('405 blocks', () => {
 });
 
 describe('405 blocks: the later paths looked up by leading segments', () => {
-  const g = (...routes: Route[]) => groupRoutesByPath(routes);
+  const g = (...routes: ImportedRoute[]) => groupRoutesByPath(settle(routes).routes);
   /** buildMethodNotAllowed's blocks as the full pairwise scan gives them (every later group of the same length). */
   function pairwise(groups: ReturnType<typeof groupRoutesByPath>) {
     return groups.flatMap((g, i) => {

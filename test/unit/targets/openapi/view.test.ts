@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { ApiComponent, Gateway, Route, SecurityScheme, Service } from '../../../../src/model/types.js';
+import type { ImportedRoute, ImportedScheme } from '../../../../src/model/fragment.js';
+import type { ApiComponent, Gateway, Service } from '../../../../src/model/types.js';
 import { refineClasses, settleNames } from '../../../../src/targets/openapi/names.js';
 import { upgradeTo31 } from '../../../../src/targets/openapi/upgrade31.js';
 import { buildOpenApiView, gatewayUrl } from '../../../../src/targets/openapi/view.js';
-import { route } from '../../../helpers/routes.js';
-import { DEFAULT_EDGE } from '../../../../src/project/edge.js';
+import { route, settle } from '../../../helpers/routes.js';
 
 const src = { file: 'x.yaml', pointer: '#' };
 const schema = (name: string, value: object): ApiComponent => ({
@@ -32,25 +32,15 @@ function service(name: string, components: ApiComponent[] = [], more: Partial<Se
   };
 }
 
-function gateway(services: Service[], routes: Route[] = [], securitySchemes: SecurityScheme[] = []): Gateway {
-  return {
-    modelVersion: 1,
-    name: 'gw',
-    listen: { host: '0.0.0.0', port: 8080 },
-    services,
-    upstreams: [],
-    routes,
-    securitySchemes,
-    rateLimitStore: { kind: 'memory' },
-    edge: DEFAULT_EDGE,
-  };
+function gateway(services: Service[], routes: ImportedRoute[] = [], securitySchemes: ImportedScheme[] = []): Gateway {
+  return settle(routes, { name: 'gw', listen: { host: '0.0.0.0', port: 8080 }, services, securitySchemes });
 }
 
 function withOperation(
-  r: Route,
+  r: ImportedRoute,
   operationId: string,
-  api: Route['api'] = { responses: { '200': { description: 'ok' } } },
-): Route {
+  api: ImportedRoute['api'] = { responses: { '200': { description: 'ok' } } },
+): ImportedRoute {
   return { ...r, operationId, api };
 }
 
@@ -143,7 +133,7 @@ describe('buildOpenApiView', () => {
   });
 
   it('security schemes: identical ones merge, a clash is renamed and requirements follow', () => {
-    const bearer = (service: string, format?: string): SecurityScheme => ({
+    const bearer = (service: string, format?: string): ImportedScheme => ({
       id: `${service}.bearer`,
       service,
       name: 'bearer',
@@ -153,7 +143,7 @@ describe('buildOpenApiView', () => {
       credentials: null,
       source: src,
     });
-    const key = (service: string): SecurityScheme => ({
+    const key = (service: string): ImportedScheme => ({
       id: `${service}.key`,
       service,
       name: 'key',
@@ -163,7 +153,7 @@ describe('buildOpenApiView', () => {
       credentials: null,
       source: src,
     });
-    const secured = (r: Route, ...schemes: string[]): Route => ({
+    const secured = (r: ImportedRoute, ...schemes: string[]): ImportedRoute => ({
       ...r,
       security: [{ schemes: schemes.map((scheme) => ({ scheme, scopes: [] })) }],
     });

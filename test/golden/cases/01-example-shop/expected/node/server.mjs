@@ -1080,6 +1080,19 @@ const gateway = {
             }
           }
         }
+      },
+      "effective": {
+        "retries": 1,
+        "corsMethods": null,
+        "authAnswers": null,
+        "remove": {
+          "headers": [
+            "x-consumer"
+          ],
+          "query": [],
+          "cookies": []
+        },
+        "redactQuery": []
       }
     },
     {
@@ -1210,6 +1223,19 @@ const gateway = {
             "$ref": "#/components/responses/NotFound"
           }
         }
+      },
+      "effective": {
+        "retries": 1,
+        "corsMethods": null,
+        "authAnswers": null,
+        "remove": {
+          "headers": [
+            "x-consumer"
+          ],
+          "query": [],
+          "cookies": []
+        },
+        "redactQuery": []
       }
     },
     {
@@ -1285,6 +1311,19 @@ const gateway = {
             }
           }
         }
+      },
+      "effective": {
+        "retries": 1,
+        "corsMethods": null,
+        "authAnswers": null,
+        "remove": {
+          "headers": [
+            "x-consumer"
+          ],
+          "query": [],
+          "cookies": []
+        },
+        "redactQuery": []
       }
     },
     {
@@ -1401,6 +1440,47 @@ const gateway = {
             }
           }
         }
+      },
+      "effective": {
+        "retries": 2,
+        "corsMethods": null,
+        "authAnswers": {
+          "missing": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "this operation needs a bearer token with the scope orders:read",
+            "wwwAuthenticate": "Bearer realm=\"shop\""
+          },
+          "invalid": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "the credentials sent are not valid; this operation needs a bearer token with the scope orders:read",
+            "wwwAuthenticate": "Bearer realm=\"shop\""
+          },
+          "invalidToken": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "the bearer token is not valid (signature, issuer, audience or lifetime); this operation needs a bearer token with the scope orders:read",
+            "wwwAuthenticate": "Bearer realm=\"shop\", error=\"invalid_token\""
+          },
+          "forbidden": [
+            {
+              "status": 403,
+              "code": "GW_HTTP_FORBIDDEN",
+              "detail": "the credentials are valid but lack the scope this operation needs: orders:read",
+              "wwwAuthenticate": "Bearer realm=\"shop\", error=\"insufficient_scope\", scope=\"orders:read\""
+            }
+          ]
+        },
+        "remove": {
+          "headers": [
+            "x-consumer",
+            "authorization"
+          ],
+          "query": [],
+          "cookies": []
+        },
+        "redactQuery": []
       }
     },
     {
@@ -1539,6 +1619,48 @@ const gateway = {
             }
           }
         }
+      },
+      "effective": {
+        "retries": 0,
+        "corsMethods": null,
+        "authAnswers": {
+          "missing": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "this operation needs a bearer token with the scope orders:write, or a bearer token",
+            "wwwAuthenticate": "Bearer realm=\"shop\""
+          },
+          "invalid": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "the credentials sent are not valid; this operation needs a bearer token with the scope orders:write, or a bearer token",
+            "wwwAuthenticate": "Bearer realm=\"shop\""
+          },
+          "invalidToken": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "the bearer token is not valid (signature, issuer, audience or lifetime); this operation needs a bearer token with the scope orders:write, or a bearer token",
+            "wwwAuthenticate": "Bearer realm=\"shop\", error=\"invalid_token\""
+          },
+          "forbidden": [
+            {
+              "status": 403,
+              "code": "GW_HTTP_FORBIDDEN",
+              "detail": "the credentials are valid but lack the scope this operation needs: orders:write",
+              "wwwAuthenticate": "Bearer realm=\"shop\", error=\"insufficient_scope\", scope=\"orders:write\""
+            },
+            null
+          ]
+        },
+        "remove": {
+          "headers": [
+            "x-consumer",
+            "authorization"
+          ],
+          "query": [],
+          "cookies": []
+        },
+        "redactQuery": []
       }
     },
     {
@@ -1679,6 +1801,47 @@ const gateway = {
             }
           }
         }
+      },
+      "effective": {
+        "retries": 2,
+        "corsMethods": null,
+        "authAnswers": {
+          "missing": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "this operation needs a bearer token with the scope orders:read",
+            "wwwAuthenticate": "Bearer realm=\"shop\""
+          },
+          "invalid": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "the credentials sent are not valid; this operation needs a bearer token with the scope orders:read",
+            "wwwAuthenticate": "Bearer realm=\"shop\""
+          },
+          "invalidToken": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "the bearer token is not valid (signature, issuer, audience or lifetime); this operation needs a bearer token with the scope orders:read",
+            "wwwAuthenticate": "Bearer realm=\"shop\", error=\"invalid_token\""
+          },
+          "forbidden": [
+            {
+              "status": 403,
+              "code": "GW_HTTP_FORBIDDEN",
+              "detail": "the credentials are valid but lack the scope this operation needs: orders:read",
+              "wwwAuthenticate": "Bearer realm=\"shop\", error=\"insufficient_scope\", scope=\"orders:read\""
+            }
+          ]
+        },
+        "remove": {
+          "headers": [
+            "x-consumer",
+            "authorization"
+          ],
+          "query": [],
+          "cookies": []
+        },
+        "redactQuery": []
       }
     },
     {
@@ -1830,6 +1993,47 @@ const gateway = {
             }
           }
         }
+      },
+      "effective": {
+        "retries": 2,
+        "corsMethods": null,
+        "authAnswers": {
+          "missing": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "this operation needs a bearer token with the scope orders:write",
+            "wwwAuthenticate": "Bearer realm=\"shop\""
+          },
+          "invalid": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "the credentials sent are not valid; this operation needs a bearer token with the scope orders:write",
+            "wwwAuthenticate": "Bearer realm=\"shop\""
+          },
+          "invalidToken": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "the bearer token is not valid (signature, issuer, audience or lifetime); this operation needs a bearer token with the scope orders:write",
+            "wwwAuthenticate": "Bearer realm=\"shop\", error=\"invalid_token\""
+          },
+          "forbidden": [
+            {
+              "status": 403,
+              "code": "GW_HTTP_FORBIDDEN",
+              "detail": "the credentials are valid but lack the scope this operation needs: orders:write",
+              "wwwAuthenticate": "Bearer realm=\"shop\", error=\"insufficient_scope\", scope=\"orders:write\""
+            }
+          ]
+        },
+        "remove": {
+          "headers": [
+            "x-consumer",
+            "authorization"
+          ],
+          "query": [],
+          "cookies": []
+        },
+        "redactQuery": []
       }
     },
     {
@@ -1957,6 +2161,47 @@ const gateway = {
             "$ref": "#/components/responses/NotFound"
           }
         }
+      },
+      "effective": {
+        "retries": 2,
+        "corsMethods": null,
+        "authAnswers": {
+          "missing": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "this operation needs a bearer token with the scope orders:read",
+            "wwwAuthenticate": "Bearer realm=\"shop\""
+          },
+          "invalid": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "the credentials sent are not valid; this operation needs a bearer token with the scope orders:read",
+            "wwwAuthenticate": "Bearer realm=\"shop\""
+          },
+          "invalidToken": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "the bearer token is not valid (signature, issuer, audience or lifetime); this operation needs a bearer token with the scope orders:read",
+            "wwwAuthenticate": "Bearer realm=\"shop\", error=\"invalid_token\""
+          },
+          "forbidden": [
+            {
+              "status": 403,
+              "code": "GW_HTTP_FORBIDDEN",
+              "detail": "the credentials are valid but lack the scope this operation needs: orders:read",
+              "wwwAuthenticate": "Bearer realm=\"shop\", error=\"insufficient_scope\", scope=\"orders:read\""
+            }
+          ]
+        },
+        "remove": {
+          "headers": [
+            "x-consumer",
+            "authorization"
+          ],
+          "query": [],
+          "cookies": []
+        },
+        "redactQuery": []
       }
     },
     {
@@ -2098,6 +2343,47 @@ const gateway = {
             "$ref": "#/components/responses/NotFound"
           }
         }
+      },
+      "effective": {
+        "retries": 0,
+        "corsMethods": null,
+        "authAnswers": {
+          "missing": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "this operation needs a bearer token with the scope orders:write",
+            "wwwAuthenticate": "Bearer realm=\"shop\""
+          },
+          "invalid": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "the credentials sent are not valid; this operation needs a bearer token with the scope orders:write",
+            "wwwAuthenticate": "Bearer realm=\"shop\""
+          },
+          "invalidToken": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "the bearer token is not valid (signature, issuer, audience or lifetime); this operation needs a bearer token with the scope orders:write",
+            "wwwAuthenticate": "Bearer realm=\"shop\", error=\"invalid_token\""
+          },
+          "forbidden": [
+            {
+              "status": 403,
+              "code": "GW_HTTP_FORBIDDEN",
+              "detail": "the credentials are valid but lack the scope this operation needs: orders:write",
+              "wwwAuthenticate": "Bearer realm=\"shop\", error=\"insufficient_scope\", scope=\"orders:write\""
+            }
+          ]
+        },
+        "remove": {
+          "headers": [
+            "x-consumer",
+            "authorization"
+          ],
+          "query": [],
+          "cookies": []
+        },
+        "redactQuery": []
       }
     },
     {
@@ -2214,6 +2500,19 @@ const gateway = {
             }
           }
         }
+      },
+      "effective": {
+        "retries": 1,
+        "corsMethods": null,
+        "authAnswers": null,
+        "remove": {
+          "headers": [
+            "x-consumer"
+          ],
+          "query": [],
+          "cookies": []
+        },
+        "redactQuery": []
       }
     },
     {
@@ -2315,6 +2614,19 @@ const gateway = {
             }
           }
         }
+      },
+      "effective": {
+        "retries": 1,
+        "corsMethods": null,
+        "authAnswers": null,
+        "remove": {
+          "headers": [
+            "x-consumer"
+          ],
+          "query": [],
+          "cookies": []
+        },
+        "redactQuery": []
       }
     },
     {
@@ -2433,6 +2745,19 @@ const gateway = {
             "$ref": "#/components/responses/NotFound"
           }
         }
+      },
+      "effective": {
+        "retries": 1,
+        "corsMethods": null,
+        "authAnswers": null,
+        "remove": {
+          "headers": [
+            "x-consumer"
+          ],
+          "query": [],
+          "cookies": []
+        },
+        "redactQuery": []
       }
     },
     {
@@ -2589,6 +2914,40 @@ const gateway = {
             "description": "Missing or invalid API key."
           }
         }
+      },
+      "effective": {
+        "retries": 1,
+        "corsMethods": null,
+        "authAnswers": {
+          "missing": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "this operation needs an API key in the api_key query parameter",
+            "wwwAuthenticate": "ApiKey realm=\"shop\", in=\"query\", name=\"api_key\""
+          },
+          "invalid": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "the credentials sent are not valid; this operation needs an API key in the api_key query parameter",
+            "wwwAuthenticate": "ApiKey realm=\"shop\", in=\"query\", name=\"api_key\""
+          },
+          "invalidToken": null,
+          "forbidden": [
+            null
+          ]
+        },
+        "remove": {
+          "headers": [
+            "x-consumer"
+          ],
+          "query": [
+            "api_key"
+          ],
+          "cookies": []
+        },
+        "redactQuery": [
+          "api_key"
+        ]
       }
     },
     {
@@ -2702,6 +3061,37 @@ const gateway = {
             }
           }
         }
+      },
+      "effective": {
+        "retries": 1,
+        "corsMethods": null,
+        "authAnswers": {
+          "missing": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "this operation needs an API key in the X-Api-Key header",
+            "wwwAuthenticate": "ApiKey realm=\"shop\", in=\"header\", name=\"X-Api-Key\""
+          },
+          "invalid": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "the credentials sent are not valid; this operation needs an API key in the X-Api-Key header",
+            "wwwAuthenticate": "ApiKey realm=\"shop\", in=\"header\", name=\"X-Api-Key\""
+          },
+          "invalidToken": null,
+          "forbidden": [
+            null
+          ]
+        },
+        "remove": {
+          "headers": [
+            "x-consumer",
+            "x-api-key"
+          ],
+          "query": [],
+          "cookies": []
+        },
+        "redactQuery": []
       }
     },
     {
@@ -2809,6 +3199,37 @@ const gateway = {
             }
           }
         }
+      },
+      "effective": {
+        "retries": 0,
+        "corsMethods": null,
+        "authAnswers": {
+          "missing": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "this operation needs an API key in the X-Api-Key header",
+            "wwwAuthenticate": "ApiKey realm=\"shop\", in=\"header\", name=\"X-Api-Key\""
+          },
+          "invalid": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "the credentials sent are not valid; this operation needs an API key in the X-Api-Key header",
+            "wwwAuthenticate": "ApiKey realm=\"shop\", in=\"header\", name=\"X-Api-Key\""
+          },
+          "invalidToken": null,
+          "forbidden": [
+            null
+          ]
+        },
+        "remove": {
+          "headers": [
+            "x-consumer",
+            "x-api-key"
+          ],
+          "query": [],
+          "cookies": []
+        },
+        "redactQuery": []
       }
     },
     {
@@ -2904,6 +3325,37 @@ const gateway = {
             }
           }
         }
+      },
+      "effective": {
+        "retries": 1,
+        "corsMethods": null,
+        "authAnswers": {
+          "missing": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "this operation needs an API key in the X-Api-Key header",
+            "wwwAuthenticate": "ApiKey realm=\"shop\", in=\"header\", name=\"X-Api-Key\""
+          },
+          "invalid": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "the credentials sent are not valid; this operation needs an API key in the X-Api-Key header",
+            "wwwAuthenticate": "ApiKey realm=\"shop\", in=\"header\", name=\"X-Api-Key\""
+          },
+          "invalidToken": null,
+          "forbidden": [
+            null
+          ]
+        },
+        "remove": {
+          "headers": [
+            "x-consumer",
+            "x-api-key"
+          ],
+          "query": [],
+          "cookies": []
+        },
+        "redactQuery": []
       }
     },
     {
@@ -3023,6 +3475,37 @@ const gateway = {
             }
           }
         }
+      },
+      "effective": {
+        "retries": 1,
+        "corsMethods": null,
+        "authAnswers": {
+          "missing": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "this operation needs an API key in the X-Api-Key header",
+            "wwwAuthenticate": "ApiKey realm=\"shop\", in=\"header\", name=\"X-Api-Key\""
+          },
+          "invalid": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "the credentials sent are not valid; this operation needs an API key in the X-Api-Key header",
+            "wwwAuthenticate": "ApiKey realm=\"shop\", in=\"header\", name=\"X-Api-Key\""
+          },
+          "invalidToken": null,
+          "forbidden": [
+            null
+          ]
+        },
+        "remove": {
+          "headers": [
+            "x-consumer",
+            "x-api-key"
+          ],
+          "query": [],
+          "cookies": []
+        },
+        "redactQuery": []
       }
     },
     {
@@ -3161,6 +3644,39 @@ const gateway = {
             }
           }
         }
+      },
+      "effective": {
+        "retries": 0,
+        "corsMethods": null,
+        "authAnswers": {
+          "missing": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "this operation needs an API key in the X-Api-Key header, or HTTP basic credentials",
+            "wwwAuthenticate": "ApiKey realm=\"shop\", in=\"header\", name=\"X-Api-Key\", Basic realm=\"shop\", charset=\"UTF-8\""
+          },
+          "invalid": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "the credentials sent are not valid; this operation needs an API key in the X-Api-Key header, or HTTP basic credentials",
+            "wwwAuthenticate": "ApiKey realm=\"shop\", in=\"header\", name=\"X-Api-Key\", Basic realm=\"shop\", charset=\"UTF-8\""
+          },
+          "invalidToken": null,
+          "forbidden": [
+            null,
+            null
+          ]
+        },
+        "remove": {
+          "headers": [
+            "x-consumer",
+            "x-api-key",
+            "authorization"
+          ],
+          "query": [],
+          "cookies": []
+        },
+        "redactQuery": []
       }
     },
     {
@@ -3282,6 +3798,38 @@ const gateway = {
             }
           }
         }
+      },
+      "effective": {
+        "retries": 1,
+        "corsMethods": null,
+        "authAnswers": {
+          "missing": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "this operation needs an API key in the X-Api-Key header and HTTP basic credentials",
+            "wwwAuthenticate": "ApiKey realm=\"shop\", in=\"header\", name=\"X-Api-Key\", Basic realm=\"shop\", charset=\"UTF-8\""
+          },
+          "invalid": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "the credentials sent are not valid; this operation needs an API key in the X-Api-Key header and HTTP basic credentials",
+            "wwwAuthenticate": "ApiKey realm=\"shop\", in=\"header\", name=\"X-Api-Key\", Basic realm=\"shop\", charset=\"UTF-8\""
+          },
+          "invalidToken": null,
+          "forbidden": [
+            null
+          ]
+        },
+        "remove": {
+          "headers": [
+            "x-consumer",
+            "x-api-key",
+            "authorization"
+          ],
+          "query": [],
+          "cookies": []
+        },
+        "redactQuery": []
       }
     }
   ],
@@ -3297,7 +3845,12 @@ const gateway = {
         "pointer": "#/components/securitySchemes/apiKey"
       },
       "in": "query",
-      "paramName": "api_key"
+      "paramName": "api_key",
+      "carrier": {
+        "in": "query",
+        "name": "api_key"
+      },
+      "bearer": false
     },
     {
       "id": "orders.bearerJwt",
@@ -3310,7 +3863,12 @@ const gateway = {
         "pointer": "#/components/securitySchemes/bearerJwt"
       },
       "scheme": "bearer",
-      "bearerFormat": "JWT"
+      "bearerFormat": "JWT",
+      "carrier": {
+        "in": "header",
+        "name": "Authorization"
+      },
+      "bearer": true
     },
     {
       "id": "orders.oauth",
@@ -3330,7 +3888,12 @@ const gateway = {
           },
           "tokenUrl": "https://auth.shop.example/oauth/token"
         }
-      }
+      },
+      "carrier": {
+        "in": "header",
+        "name": "Authorization"
+      },
+      "bearer": true
     },
     {
       "id": "users.apiKey",
@@ -3343,7 +3906,12 @@ const gateway = {
         "pointer": "#/securityDefinitions/apiKey"
       },
       "in": "header",
-      "paramName": "X-Api-Key"
+      "paramName": "X-Api-Key",
+      "carrier": {
+        "in": "header",
+        "name": "X-Api-Key"
+      },
+      "bearer": false
     },
     {
       "id": "users.basicAuth",
@@ -3355,7 +3923,12 @@ const gateway = {
         "file": "../../../../examples/shop/specs/users.yaml",
         "pointer": "#/securityDefinitions/basicAuth"
       },
-      "scheme": "basic"
+      "scheme": "basic",
+      "carrier": {
+        "in": "header",
+        "name": "Authorization"
+      },
+      "bearer": false
     }
   ],
   "rateLimitStore": {
@@ -3370,7 +3943,141 @@ const gateway = {
     "bodyBufferBytes": 1048576,
     "bodyMemoryBytes": 134217728,
     "bodiesPerClient": 32
-  }
+  },
+  "problems": [
+    {
+      "code": "GW_HTTP_AUTH_BUSY",
+      "status": 503,
+      "type": "https://gw.dev/errors#gw_http_auth_busy",
+      "title": "Too many password (bcrypt) checks are waiting to run; retry shortly."
+    },
+    {
+      "code": "GW_HTTP_BAD_REQUEST",
+      "status": 400,
+      "type": "https://gw.dev/errors#gw_http_bad_request",
+      "title": "The request is malformed (bad path, conflicting lengths, smuggling attempt)."
+    },
+    {
+      "code": "GW_HTTP_BUFFERS_FULL",
+      "status": 503,
+      "type": "https://gw.dev/errors#gw_http_buffers_full",
+      "title": "The request bodies held in memory would pass edge.requestBodies.memory; Retry-After says when to try again."
+    },
+    {
+      "code": "GW_HTTP_CORS_REJECTED",
+      "status": 403,
+      "type": "https://gw.dev/errors#gw_http_cors_rejected",
+      "title": "A CORS preflight came from an origin the route does not allow."
+    },
+    {
+      "code": "GW_HTTP_FORBIDDEN",
+      "status": 403,
+      "type": "https://gw.dev/errors#gw_http_forbidden",
+      "title": "The credentials are valid but lack a scope the route requires."
+    },
+    {
+      "code": "GW_HTTP_HEADERS_TOO_LARGE",
+      "status": 431,
+      "type": "https://gw.dev/errors#gw_http_headers_too_large",
+      "title": "The request headers are larger than the gateway accepts."
+    },
+    {
+      "code": "GW_HTTP_METHOD_NOT_ALLOWED",
+      "status": 405,
+      "type": "https://gw.dev/errors#gw_http_method_not_allowed",
+      "title": "Routes match the path, but none for this method; Allow lists those that do."
+    },
+    {
+      "code": "GW_HTTP_NOT_FOUND",
+      "status": 404,
+      "type": "https://gw.dev/errors#gw_http_not_found",
+      "title": "No route matches the request path."
+    },
+    {
+      "code": "GW_HTTP_NO_HEALTHY_UPSTREAM",
+      "status": 503,
+      "type": "https://gw.dev/errors#gw_http_no_healthy_upstream",
+      "title": "Every target of the upstream is marked unhealthy."
+    },
+    {
+      "code": "GW_HTTP_PAYLOAD_TOO_LARGE",
+      "status": 413,
+      "type": "https://gw.dev/errors#gw_http_payload_too_large",
+      "title": "The request body is larger than the route allows (maxBodySize)."
+    },
+    {
+      "code": "GW_HTTP_RATE_LIMIT_UNAVAILABLE",
+      "status": 503,
+      "type": "https://gw.dev/errors#gw_http_rate_limit_unavailable",
+      "title": "The rate-limit store cannot be reached and the store fails closed."
+    },
+    {
+      "code": "GW_HTTP_REQUEST_TIMEOUT",
+      "status": 408,
+      "type": "https://gw.dev/errors#gw_http_request_timeout",
+      "title": "The client sent its headers or body too slowly."
+    },
+    {
+      "code": "GW_HTTP_SHUTTING_DOWN",
+      "status": 503,
+      "type": "https://gw.dev/errors#gw_http_shutting_down",
+      "title": "The gateway is shutting down and takes no new requests."
+    },
+    {
+      "code": "GW_HTTP_TOO_MANY_AUTH_FAILURES",
+      "status": 429,
+      "type": "https://gw.dev/errors#gw_http_too_many_auth_failures",
+      "title": "This client address sent too many wrong credentials in the window (auth.failureLimit); Retry-After says when to come back."
+    },
+    {
+      "code": "GW_HTTP_TOO_MANY_BODIES",
+      "status": 429,
+      "type": "https://gw.dev/errors#gw_http_too_many_bodies",
+      "title": "The client address has as many requests with a body in progress as edge.requestBodies.perClient allows."
+    },
+    {
+      "code": "GW_HTTP_TOO_MANY_REQUESTS",
+      "status": 429,
+      "type": "https://gw.dev/errors#gw_http_too_many_requests",
+      "title": "The client used up its rate limit for this window; Retry-After says when to come back."
+    },
+    {
+      "code": "GW_HTTP_TRANSFER_ENCODING",
+      "status": 501,
+      "type": "https://gw.dev/errors#gw_http_transfer_encoding",
+      "title": "The request body uses a transfer coding other than chunked, which the gateway does not decode."
+    },
+    {
+      "code": "GW_HTTP_UNAUTHORIZED",
+      "status": 401,
+      "type": "https://gw.dev/errors#gw_http_unauthorized",
+      "title": "The route needs credentials and the request has none that are valid; WWW-Authenticate says which."
+    },
+    {
+      "code": "GW_HTTP_UNSUPPORTED_MEDIA_TYPE",
+      "status": 415,
+      "type": "https://gw.dev/errors#gw_http_unsupported_media_type",
+      "title": "A validated operation got a body of a media type its spec does not declare (or none)."
+    },
+    {
+      "code": "GW_HTTP_UPSTREAM_FAILED",
+      "status": 502,
+      "type": "https://gw.dev/errors#gw_http_upstream_failed",
+      "title": "The upstream refused or dropped the connection, or answered garbage."
+    },
+    {
+      "code": "GW_HTTP_UPSTREAM_TIMEOUT",
+      "status": 504,
+      "type": "https://gw.dev/errors#gw_http_upstream_timeout",
+      "title": "The upstream did not answer in time (timeouts.connect / timeouts.request)."
+    },
+    {
+      "code": "GW_HTTP_VALIDATION",
+      "status": 400,
+      "type": "https://gw.dev/errors#gw_http_validation",
+      "title": "A parameter or the JSON body does not match the operation's schema; the answer names the field."
+    }
+  ]
 };
 
 await runStandalone({ gateway, upstreamEnv });

@@ -145,6 +145,43 @@ const gateway = {
             "description": "ok"
           }
         }
+      },
+      "effective": {
+        "retries": 1,
+        "corsMethods": null,
+        "authAnswers": {
+          "missing": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "this operation needs an API key in the api_key query parameter, or an API key in the billing_key cookie",
+            "wwwAuthenticate": "ApiKey realm=\"billing-gw\", in=\"query\", name=\"api_key\", ApiKey realm=\"billing-gw\", in=\"cookie\", name=\"billing_key\""
+          },
+          "invalid": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "the credentials sent are not valid; this operation needs an API key in the api_key query parameter, or an API key in the billing_key cookie",
+            "wwwAuthenticate": "ApiKey realm=\"billing-gw\", in=\"query\", name=\"api_key\", ApiKey realm=\"billing-gw\", in=\"cookie\", name=\"billing_key\""
+          },
+          "invalidToken": null,
+          "forbidden": [
+            null,
+            null
+          ]
+        },
+        "remove": {
+          "headers": [
+            "x-consumer"
+          ],
+          "query": [
+            "api_key"
+          ],
+          "cookies": [
+            "billing_key"
+          ]
+        },
+        "redactQuery": [
+          "api_key"
+        ]
       }
     },
     {
@@ -234,6 +271,50 @@ const gateway = {
             "description": "ok"
           }
         }
+      },
+      "effective": {
+        "retries": 1,
+        "corsMethods": null,
+        "authAnswers": {
+          "missing": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "this operation needs a bearer token with the scope invoices:read, or an API key in the X-Partner-Key header, or HTTP basic credentials",
+            "wwwAuthenticate": "Bearer realm=\"billing-gw\", ApiKey realm=\"billing-gw\", in=\"header\", name=\"X-Partner-Key\", Basic realm=\"billing-gw\", charset=\"UTF-8\""
+          },
+          "invalid": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "the credentials sent are not valid; this operation needs a bearer token with the scope invoices:read, or an API key in the X-Partner-Key header, or HTTP basic credentials",
+            "wwwAuthenticate": "Bearer realm=\"billing-gw\", ApiKey realm=\"billing-gw\", in=\"header\", name=\"X-Partner-Key\", Basic realm=\"billing-gw\", charset=\"UTF-8\""
+          },
+          "invalidToken": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "the bearer token is not valid (signature, issuer, audience or lifetime); this operation needs a bearer token with the scope invoices:read, or an API key in the X-Partner-Key header, or HTTP basic credentials",
+            "wwwAuthenticate": "Bearer realm=\"billing-gw\", error=\"invalid_token\", ApiKey realm=\"billing-gw\", in=\"header\", name=\"X-Partner-Key\", Basic realm=\"billing-gw\", charset=\"UTF-8\""
+          },
+          "forbidden": [
+            {
+              "status": 403,
+              "code": "GW_HTTP_FORBIDDEN",
+              "detail": "the credentials are valid but lack the scope this operation needs: invoices:read",
+              "wwwAuthenticate": "Bearer realm=\"billing-gw\", error=\"insufficient_scope\", scope=\"invoices:read\""
+            },
+            null,
+            null
+          ]
+        },
+        "remove": {
+          "headers": [
+            "x-consumer",
+            "authorization",
+            "x-partner-key"
+          ],
+          "query": [],
+          "cookies": []
+        },
+        "redactQuery": []
       }
     },
     {
@@ -317,6 +398,44 @@ const gateway = {
             "description": "created"
           }
         }
+      },
+      "effective": {
+        "retries": 0,
+        "corsMethods": null,
+        "authAnswers": {
+          "missing": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "this operation needs a bearer token, or an API key in the X-Partner-Key header and HTTP basic credentials",
+            "wwwAuthenticate": "Bearer realm=\"billing-gw\", ApiKey realm=\"billing-gw\", in=\"header\", name=\"X-Partner-Key\", Basic realm=\"billing-gw\", charset=\"UTF-8\""
+          },
+          "invalid": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "the credentials sent are not valid; this operation needs a bearer token, or an API key in the X-Partner-Key header and HTTP basic credentials",
+            "wwwAuthenticate": "Bearer realm=\"billing-gw\", ApiKey realm=\"billing-gw\", in=\"header\", name=\"X-Partner-Key\", Basic realm=\"billing-gw\", charset=\"UTF-8\""
+          },
+          "invalidToken": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "the bearer token is not valid (signature, issuer, audience or lifetime); this operation needs a bearer token, or an API key in the X-Partner-Key header and HTTP basic credentials",
+            "wwwAuthenticate": "Bearer realm=\"billing-gw\", error=\"invalid_token\", ApiKey realm=\"billing-gw\", in=\"header\", name=\"X-Partner-Key\", Basic realm=\"billing-gw\", charset=\"UTF-8\""
+          },
+          "forbidden": [
+            null,
+            null
+          ]
+        },
+        "remove": {
+          "headers": [
+            "x-consumer",
+            "authorization",
+            "x-partner-key"
+          ],
+          "query": [],
+          "cookies": []
+        },
+        "redactQuery": []
       }
     },
     {
@@ -415,6 +534,47 @@ const gateway = {
             "description": "ok"
           }
         }
+      },
+      "effective": {
+        "retries": 1,
+        "corsMethods": null,
+        "authAnswers": {
+          "missing": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "this operation needs a bearer token with the scope invoices:read",
+            "wwwAuthenticate": "Bearer realm=\"billing-gw\""
+          },
+          "invalid": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "the credentials sent are not valid; this operation needs a bearer token with the scope invoices:read",
+            "wwwAuthenticate": "Bearer realm=\"billing-gw\""
+          },
+          "invalidToken": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "the bearer token is not valid (signature, issuer, audience or lifetime); this operation needs a bearer token with the scope invoices:read",
+            "wwwAuthenticate": "Bearer realm=\"billing-gw\", error=\"invalid_token\""
+          },
+          "forbidden": [
+            {
+              "status": 403,
+              "code": "GW_HTTP_FORBIDDEN",
+              "detail": "the credentials are valid but lack the scope this operation needs: invoices:read",
+              "wwwAuthenticate": "Bearer realm=\"billing-gw\", error=\"insufficient_scope\", scope=\"invoices:read\""
+            }
+          ]
+        },
+        "remove": {
+          "headers": [
+            "x-consumer",
+            "authorization"
+          ],
+          "query": [],
+          "cookies": []
+        },
+        "redactQuery": []
       }
     },
     {
@@ -514,6 +674,47 @@ const gateway = {
             "description": "voided"
           }
         }
+      },
+      "effective": {
+        "retries": 1,
+        "corsMethods": null,
+        "authAnswers": {
+          "missing": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "this operation needs a bearer token with the scopes invoices:read invoices:void",
+            "wwwAuthenticate": "Bearer realm=\"billing-gw\""
+          },
+          "invalid": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "the credentials sent are not valid; this operation needs a bearer token with the scopes invoices:read invoices:void",
+            "wwwAuthenticate": "Bearer realm=\"billing-gw\""
+          },
+          "invalidToken": {
+            "status": 401,
+            "code": "GW_HTTP_UNAUTHORIZED",
+            "detail": "the bearer token is not valid (signature, issuer, audience or lifetime); this operation needs a bearer token with the scopes invoices:read invoices:void",
+            "wwwAuthenticate": "Bearer realm=\"billing-gw\", error=\"invalid_token\""
+          },
+          "forbidden": [
+            {
+              "status": 403,
+              "code": "GW_HTTP_FORBIDDEN",
+              "detail": "the credentials are valid but lack the scopes this operation needs: invoices:read invoices:void",
+              "wwwAuthenticate": "Bearer realm=\"billing-gw\", error=\"insufficient_scope\", scope=\"invoices:read invoices:void\""
+            }
+          ]
+        },
+        "remove": {
+          "headers": [
+            "x-consumer",
+            "authorization"
+          ],
+          "query": [],
+          "cookies": []
+        },
+        "redactQuery": []
       }
     },
     {
@@ -576,6 +777,19 @@ const gateway = {
             "description": "ok"
           }
         }
+      },
+      "effective": {
+        "retries": 1,
+        "corsMethods": null,
+        "authAnswers": null,
+        "remove": {
+          "headers": [
+            "x-consumer"
+          ],
+          "query": [],
+          "cookies": []
+        },
+        "redactQuery": []
       }
     }
   ],
@@ -596,7 +810,12 @@ const gateway = {
         "pointer": "#/components/securitySchemes/cookieKey"
       },
       "in": "cookie",
-      "paramName": "billing_key"
+      "paramName": "billing_key",
+      "carrier": {
+        "in": "cookie",
+        "name": "billing_key"
+      },
+      "bearer": false
     },
     {
       "id": "billing.oauth",
@@ -630,7 +849,12 @@ const gateway = {
           },
           "tokenUrl": "https://id.example.com/oauth/token"
         }
-      }
+      },
+      "carrier": {
+        "in": "header",
+        "name": "Authorization"
+      },
+      "bearer": true
     },
     {
       "id": "billing.oidc",
@@ -657,7 +881,12 @@ const gateway = {
         "file": "billing.yaml",
         "pointer": "#/components/securitySchemes/oidc"
       },
-      "openIdConnectUrl": "https://login.example.org/.well-known/openid-configuration"
+      "openIdConnectUrl": "https://login.example.org/.well-known/openid-configuration",
+      "carrier": {
+        "in": "header",
+        "name": "Authorization"
+      },
+      "bearer": true
     },
     {
       "id": "billing.partnerKey",
@@ -675,7 +904,12 @@ const gateway = {
         "pointer": "#/components/securitySchemes/partnerKey"
       },
       "in": "header",
-      "paramName": "X-Partner-Key"
+      "paramName": "X-Partner-Key",
+      "carrier": {
+        "in": "header",
+        "name": "X-Partner-Key"
+      },
+      "bearer": false
     },
     {
       "id": "billing.queryKey",
@@ -693,7 +927,12 @@ const gateway = {
         "pointer": "#/components/securitySchemes/queryKey"
       },
       "in": "query",
-      "paramName": "api_key"
+      "paramName": "api_key",
+      "carrier": {
+        "in": "query",
+        "name": "api_key"
+      },
+      "bearer": false
     },
     {
       "id": "billing.serviceToken",
@@ -718,7 +957,12 @@ const gateway = {
         "pointer": "#/components/securitySchemes/serviceToken"
       },
       "scheme": "bearer",
-      "bearerFormat": "JWT"
+      "bearerFormat": "JWT",
+      "carrier": {
+        "in": "header",
+        "name": "Authorization"
+      },
+      "bearer": true
     },
     {
       "id": "billing.staff",
@@ -735,7 +979,12 @@ const gateway = {
         "file": "billing.yaml",
         "pointer": "#/components/securitySchemes/staff"
       },
-      "scheme": "basic"
+      "scheme": "basic",
+      "carrier": {
+        "in": "header",
+        "name": "Authorization"
+      },
+      "bearer": false
     }
   ],
   "rateLimitStore": {
@@ -750,7 +999,141 @@ const gateway = {
     "bodyBufferBytes": 1048576,
     "bodyMemoryBytes": 134217728,
     "bodiesPerClient": 32
-  }
+  },
+  "problems": [
+    {
+      "code": "GW_HTTP_AUTH_BUSY",
+      "status": 503,
+      "type": "https://gw.dev/errors#gw_http_auth_busy",
+      "title": "Too many password (bcrypt) checks are waiting to run; retry shortly."
+    },
+    {
+      "code": "GW_HTTP_BAD_REQUEST",
+      "status": 400,
+      "type": "https://gw.dev/errors#gw_http_bad_request",
+      "title": "The request is malformed (bad path, conflicting lengths, smuggling attempt)."
+    },
+    {
+      "code": "GW_HTTP_BUFFERS_FULL",
+      "status": 503,
+      "type": "https://gw.dev/errors#gw_http_buffers_full",
+      "title": "The request bodies held in memory would pass edge.requestBodies.memory; Retry-After says when to try again."
+    },
+    {
+      "code": "GW_HTTP_CORS_REJECTED",
+      "status": 403,
+      "type": "https://gw.dev/errors#gw_http_cors_rejected",
+      "title": "A CORS preflight came from an origin the route does not allow."
+    },
+    {
+      "code": "GW_HTTP_FORBIDDEN",
+      "status": 403,
+      "type": "https://gw.dev/errors#gw_http_forbidden",
+      "title": "The credentials are valid but lack a scope the route requires."
+    },
+    {
+      "code": "GW_HTTP_HEADERS_TOO_LARGE",
+      "status": 431,
+      "type": "https://gw.dev/errors#gw_http_headers_too_large",
+      "title": "The request headers are larger than the gateway accepts."
+    },
+    {
+      "code": "GW_HTTP_METHOD_NOT_ALLOWED",
+      "status": 405,
+      "type": "https://gw.dev/errors#gw_http_method_not_allowed",
+      "title": "Routes match the path, but none for this method; Allow lists those that do."
+    },
+    {
+      "code": "GW_HTTP_NOT_FOUND",
+      "status": 404,
+      "type": "https://gw.dev/errors#gw_http_not_found",
+      "title": "No route matches the request path."
+    },
+    {
+      "code": "GW_HTTP_NO_HEALTHY_UPSTREAM",
+      "status": 503,
+      "type": "https://gw.dev/errors#gw_http_no_healthy_upstream",
+      "title": "Every target of the upstream is marked unhealthy."
+    },
+    {
+      "code": "GW_HTTP_PAYLOAD_TOO_LARGE",
+      "status": 413,
+      "type": "https://gw.dev/errors#gw_http_payload_too_large",
+      "title": "The request body is larger than the route allows (maxBodySize)."
+    },
+    {
+      "code": "GW_HTTP_RATE_LIMIT_UNAVAILABLE",
+      "status": 503,
+      "type": "https://gw.dev/errors#gw_http_rate_limit_unavailable",
+      "title": "The rate-limit store cannot be reached and the store fails closed."
+    },
+    {
+      "code": "GW_HTTP_REQUEST_TIMEOUT",
+      "status": 408,
+      "type": "https://gw.dev/errors#gw_http_request_timeout",
+      "title": "The client sent its headers or body too slowly."
+    },
+    {
+      "code": "GW_HTTP_SHUTTING_DOWN",
+      "status": 503,
+      "type": "https://gw.dev/errors#gw_http_shutting_down",
+      "title": "The gateway is shutting down and takes no new requests."
+    },
+    {
+      "code": "GW_HTTP_TOO_MANY_AUTH_FAILURES",
+      "status": 429,
+      "type": "https://gw.dev/errors#gw_http_too_many_auth_failures",
+      "title": "This client address sent too many wrong credentials in the window (auth.failureLimit); Retry-After says when to come back."
+    },
+    {
+      "code": "GW_HTTP_TOO_MANY_BODIES",
+      "status": 429,
+      "type": "https://gw.dev/errors#gw_http_too_many_bodies",
+      "title": "The client address has as many requests with a body in progress as edge.requestBodies.perClient allows."
+    },
+    {
+      "code": "GW_HTTP_TOO_MANY_REQUESTS",
+      "status": 429,
+      "type": "https://gw.dev/errors#gw_http_too_many_requests",
+      "title": "The client used up its rate limit for this window; Retry-After says when to come back."
+    },
+    {
+      "code": "GW_HTTP_TRANSFER_ENCODING",
+      "status": 501,
+      "type": "https://gw.dev/errors#gw_http_transfer_encoding",
+      "title": "The request body uses a transfer coding other than chunked, which the gateway does not decode."
+    },
+    {
+      "code": "GW_HTTP_UNAUTHORIZED",
+      "status": 401,
+      "type": "https://gw.dev/errors#gw_http_unauthorized",
+      "title": "The route needs credentials and the request has none that are valid; WWW-Authenticate says which."
+    },
+    {
+      "code": "GW_HTTP_UNSUPPORTED_MEDIA_TYPE",
+      "status": 415,
+      "type": "https://gw.dev/errors#gw_http_unsupported_media_type",
+      "title": "A validated operation got a body of a media type its spec does not declare (or none)."
+    },
+    {
+      "code": "GW_HTTP_UPSTREAM_FAILED",
+      "status": 502,
+      "type": "https://gw.dev/errors#gw_http_upstream_failed",
+      "title": "The upstream refused or dropped the connection, or answered garbage."
+    },
+    {
+      "code": "GW_HTTP_UPSTREAM_TIMEOUT",
+      "status": 504,
+      "type": "https://gw.dev/errors#gw_http_upstream_timeout",
+      "title": "The upstream did not answer in time (timeouts.connect / timeouts.request)."
+    },
+    {
+      "code": "GW_HTTP_VALIDATION",
+      "status": 400,
+      "type": "https://gw.dev/errors#gw_http_validation",
+      "title": "A parameter or the JSON body does not match the operation's schema; the answer names the field."
+    }
+  ]
 };
 
 await runStandalone({ gateway, upstreamEnv });

@@ -1,0 +1,52 @@
+import { isBearer } from '../model/auth-answers.js';
+import { corsPathMethods } from '../model/cors.js';
+import type { ImportedRoute, ImportedScheme } from '../model/fragment.js';
+import type { CredentialCarrier, Gateway, HttpMethod, Route, SecurityScheme } from '../model/types.js';
+import { problemCatalogue } from './problem-catalogue.js';
+import { redactedQuery, requestRemovals } from './request-removals.js';
+import { routeAuthAnswers } from './route-auth-answers.js';
+
+/** A gateway before merge has settled its decisions: imported routes and schemes, no problem catalogue. */
+export type GatewayDraft = Omit<Gateway, 'routes' | 'securitySchemes' | 'problems'> & {
+  routes: ImportedRoute[];
+  securitySchemes: ImportedScheme[];
+};
+
+/** Methods whose request may be sent again on another target after a connection failure (RFC 9110 9.2.2). */
+const IDEMPOTENT: ReadonlySet<HttpMethod> = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+
+/**
+ * Settles what follows from more than one setting, once, into the model (ARCHITECTURE.md,
+ * "Decisions are data"): where each scheme's credential travels, each route's effective retries,
+ * CORS methods, auth answers and what is removed before forwarding, and the problem catalogue.
+ * gw serve, the Node gateway and the targets print these fields and never derive them again.
+ */
+export function decideGateway(draft: GatewayDraft): Gateway {
+  const securitySchemes = draft.securitySchemes.map(settleScheme);
+  const schemes = new Map(securitySchemes.map((s) => [s.id, s]));
+  const pathMethods = corsPathMethods(draft.routes);
+  const routes = draft.routes.map(
+    (r): Route => ({
+      ...r,
+      effective: {
+        retries: IDEMPOTENT.has(r.method) ? r.settings.retries : 0,
+        corsMethods: r.settings.cors ? (r.settings.cors.methods ?? pathMethods.get(r.path)!) : null,
+        authAnswers: routeAuthAnswers(r, schemes, draft.name),
+        remove: requestRemovals(r, schemes),
+        redactQuery: redactedQuery(r, schemes),
+      },
+    }),
+  );
+  return { ...draft, routes, securitySchemes, problems: problemCatalogue() };
+}
+
+function settleScheme(s: ImportedScheme): SecurityScheme {
+  return { ...s, carrier: carrierOf(s), bearer: isBearer(s) };
+}
+
+/** An apiKey's parameter; the Authorization header for http, oauth2 and openIdConnect; nothing for mutualTLS. */
+function carrierOf(s: ImportedScheme): CredentialCarrier | null {
+  if (s.type === 'mutualTLS') return null;
+  if (s.type === 'apiKey') return s.paramName ? { in: s.in ?? 'header', name: s.paramName } : null;
+  return { in: 'header', name: 'Authorization' };
+}
