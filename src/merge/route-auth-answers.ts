@@ -4,18 +4,20 @@ import type { AuthAnswer, AuthAnswers } from '../model/types.js';
 
 /**
  * A route's 401 and 403 answers, settled once for every data plane (docs/auth.md, "Answers"):
- * the wording of model/auth-answers.ts, with the answers that cannot happen left out (no
- * `invalidToken` without a bearer scheme, no 403 for a requirement without scopes). null when the
- * gateway checks nothing on the route: it has no security, or `auth.enforce` is false.
+ * the wording of model/auth-answers.ts, without the answers that cannot happen (no
+ * `invalidToken` without a bearer scheme, no 403 for a requirement without scopes). An empty
+ * requirement (`{}`: credentials optional) is never refused, so the 401s name the others. null
+ * when the gateway checks nothing: no security, none but empty requirements, or `auth.enforce: false`.
  */
 export function routeAuthAnswers(
   route: Pick<ImportedRoute, 'security' | 'settings'>,
   schemes: ReadonlyMap<string, SchemeKind>,
   realm: string,
 ): AuthAnswers | null {
-  if (!route.settings.auth.enforce || route.security.length === 0) return null;
-  const texts = authAnswerTexts(route.security, schemes, realm);
-  const bearer = route.security.some((r) =>
+  const named = route.security.filter((r) => r.schemes.length > 0);
+  if (!route.settings.auth.enforce || named.length === 0) return null;
+  const texts = authAnswerTexts(named, schemes, realm);
+  const bearer = named.some((r) =>
     r.schemes.some((x) => {
       const s = schemes.get(x.scheme);
       return s !== undefined && isBearer(s);
@@ -25,8 +27,10 @@ export function routeAuthAnswers(
     missing: answer(401, texts.missing),
     invalid: answer(401, texts.invalid),
     invalidToken: bearer ? answer(401, texts.invalidToken) : null,
-    forbidden: route.security.map((r, i) =>
-      r.schemes.some((x) => x.scopes.length > 0) ? answer(403, texts.forbidden[i]!) : null,
+    forbidden: route.security.map((r) =>
+      r.schemes.some((x) => x.scopes.length > 0)
+        ? answer(403, authAnswerTexts([r], schemes, realm).forbidden[0]!)
+        : null,
     ),
   };
 }

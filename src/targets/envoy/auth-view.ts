@@ -230,13 +230,13 @@ function routePlan(
   schemes: ReadonlyMap<string, SecurityScheme>,
   note: (text: string) => void,
 ): RoutePlan | null {
-  // The answers are the model's (null: nothing is checked on this route).
-  const answers = r.effective.authAnswers;
-  if (answers === null) return null;
-  if (r.security.some((req) => req.schemes.length === 0)) {
+  if (r.settings.auth.enforce && r.security.some((req) => req.schemes.length === 0)) {
     note('credentials are optional here (an empty requirement); Envoy checks none and names no consumer');
     return null;
   }
+  // The answers are the model's (null: nothing is checked on this route).
+  const answers = r.effective.authAnswers;
+  if (answers === null) return null;
   const all: Need[][] = [];
   const requirementOf = new Map<Need[], number>();
   for (const [at, req] of r.security.entries()) {

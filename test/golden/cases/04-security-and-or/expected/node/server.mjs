@@ -683,19 +683,19 @@ const gateway = {
           "missing": {
             "status": 401,
             "code": "GW_HTTP_UNAUTHORIZED",
-            "detail": "this operation needs , or an API key in the sid cookie, or a bearer token with the scope profile",
+            "detail": "this operation needs an API key in the sid cookie, or a bearer token with the scope profile",
             "wwwAuthenticate": "ApiKey realm=\"security\", in=\"cookie\", name=\"sid\", Bearer realm=\"security\""
           },
           "invalid": {
             "status": 401,
             "code": "GW_HTTP_UNAUTHORIZED",
-            "detail": "the credentials sent are not valid; this operation needs , or an API key in the sid cookie, or a bearer token with the scope profile",
+            "detail": "the credentials sent are not valid; this operation needs an API key in the sid cookie, or a bearer token with the scope profile",
             "wwwAuthenticate": "ApiKey realm=\"security\", in=\"cookie\", name=\"sid\", Bearer realm=\"security\""
           },
           "invalidToken": {
             "status": 401,
             "code": "GW_HTTP_UNAUTHORIZED",
-            "detail": "the bearer token is not valid (signature, issuer, audience or lifetime); this operation needs , or an API key in the sid cookie, or a bearer token with the scope profile",
+            "detail": "the bearer token is not valid (signature, issuer, audience or lifetime); this operation needs an API key in the sid cookie, or a bearer token with the scope profile",
             "wwwAuthenticate": "ApiKey realm=\"security\", in=\"cookie\", name=\"sid\", Bearer realm=\"security\", error=\"invalid_token\""
           },
           "forbidden": [
