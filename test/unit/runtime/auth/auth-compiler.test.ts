@@ -261,6 +261,18 @@ describe('AuthCompiler: what is removed and added on the way upstream', () => {
       },
     },
     {
+      name: 'a mutualTLS route: the certificate is not in the request, so only the consumer header goes',
+      given: { security: [req('mtls')] },
+      want: {
+        checks: true,
+        consumerHeader: 'x-consumer',
+        dropHeaders: ['x-consumer'],
+        dropCookies: [],
+        dropQuery: [],
+        logRedact: [],
+      },
+    },
+    {
       name: 'forwardCredentials keeps them',
       given: { security: [req('key'), req('qkey')], auth: { forwardCredentials: true } },
       want: {

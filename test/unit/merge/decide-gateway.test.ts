@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import type { CredentialCarrier, Cors, HttpMethod, SecuritySchemeType } from '../../../src/model/types.js';
+import { route, settle } from '../../helpers/routes.js';
+import { SCHEMES } from './fixtures.js';
+
+const cors: Cors = {
+  origins: ['https://app.example'],
+  methods: null,
+  headers: null,
+  exposeHeaders: [],
+  credentials: false,
+  maxAgeSeconds: 600,
+};
+
+/** `GET /a cors`, `PUT /a cors=PUT,GET`: method, path, and whether (and with which methods) the route has CORS. */
+function routes(spec: string[]) {
+  return spec.map((line) => {
+    const [method, path, flag] = line.split(' ') as [HttpMethod, string, string | undefined];
+    const r = route(method, path);
+    if (flag === undefined) return r;
+    const methods = flag.startsWith('cors=') ? flag.slice('cors='.length).split(',') : null;
+    return { ...r, settings: { ...r.settings, cors: { ...cors, methods } } };
+  });
+}
+
+describe('decideGateway: effective.corsMethods, per path', () => {
+  const table: { name: string; given: string[]; want: (string[] | null)[] }[] = [
+    { name: 'a route without CORS has none', given: ['GET /a'], want: [null] },
+    { name: 'GET brings HEAD', given: ['GET /a cors'], want: [['GET', 'HEAD']] },
+    {
+      name: "the path's CORS routes, sorted, the same for each",
+      given: ['POST /a cors', 'GET /a cors', 'DELETE /a cors'],
+      want: [
+        ['DELETE', 'GET', 'HEAD', 'POST'],
+        ['DELETE', 'GET', 'HEAD', 'POST'],
+        ['DELETE', 'GET', 'HEAD', 'POST'],
+      ],
+    },
+    {
+      name: 'routes of the path without CORS do not count',
+      given: ['GET /a cors', 'DELETE /a'],
+      want: [['GET', 'HEAD'], null],
+    },
+    { name: 'another path is another list', given: ['GET /a cors', 'PUT /b cors'], want: [['GET', 'HEAD'], ['PUT']] },
+    {
+      name: 'a HEAD or OPTIONS route of its own counts once, as itself',
+      given: ['GET /a cors', 'HEAD /a cors', 'OPTIONS /a cors'],
+      want: [
+        ['GET', 'HEAD', 'OPTIONS'],
+        ['GET', 'HEAD', 'OPTIONS'],
+        ['GET', 'HEAD', 'OPTIONS'],
+      ],
+    },
+    {
+      name: 'one path template, whatever its parameter names',
+      given: ['GET /a/{id} cors', 'PUT /a/{id} cors'],
+      want: [
+        ['GET', 'HEAD', 'PUT'],
+        ['GET', 'HEAD', 'PUT'],
+      ],
+    },
+    {
+      name: 'cors.methods wins, as configured (not sorted), and does not change the others',
+      given: ['GET /a cors', 'PUT /a cors=PUT,GET'],
+      want: [
+        ['GET', 'HEAD', 'PUT'],
+        ['PUT', 'GET'],
+      ],
+    },
+  ];
+  for (const { name, given, want } of table) {
+    it(name, () => expect(settle(routes(given)).routes.map((r) => r.effective.corsMethods)).toEqual(want));
+  }
+});
+
+describe('decideGateway: effective.retries', () => {
+  const table: { method: HttpMethod; want: number }[] = [
+    { method: 'GET', want: 2 },
+    { method: 'HEAD', want: 2 },
+    { method: 'OPTIONS', want: 2 },
+    { method: 'PUT', want: 2 },
+    { method: 'DELETE', want: 2 },
+    { method: 'TRACE', want: 2 },
+    { method: 'POST', want: 0 },
+    { method: 'PATCH', want: 0 },
+  ];
+  for (const { method, want } of table) {
+    it(`${method} with retries: 2 -> ${want}`, () => {
+      const r = route(method, '/x');
+      const got = settle([{ ...r, settings: { ...r.settings, retries: 2 } }]).routes[0]!;
+      expect([got.effective.retries, got.settings.retries]).toEqual([want, 2]);
+    });
+  }
+});
+
+describe('decideGateway: where each scheme carries its credential', () => {
+  const table: { scheme: string; type: SecuritySchemeType; carrier: CredentialCarrier | null; bearer: boolean }[] = [
+    { scheme: 's.key', type: 'apiKey', carrier: { in: 'header', name: 'X-Api-Key' }, bearer: false },
+    { scheme: 's.qkey', type: 'apiKey', carrier: { in: 'query', name: 'api_key' }, bearer: false },
+    { scheme: 's.ckey', type: 'apiKey', carrier: { in: 'cookie', name: 'sid' }, bearer: false },
+    { scheme: 's.basic', type: 'http', carrier: { in: 'header', name: 'Authorization' }, bearer: false },
+    { scheme: 's.jwt', type: 'http', carrier: { in: 'header', name: 'Authorization' }, bearer: true },
+    { scheme: 's.oauth', type: 'oauth2', carrier: { in: 'header', name: 'Authorization' }, bearer: true },
+    { scheme: 's.oidc', type: 'openIdConnect', carrier: { in: 'header', name: 'Authorization' }, bearer: true },
+    { scheme: 's.mtls', type: 'mutualTLS', carrier: null, bearer: false },
+    { scheme: 's.digest', type: 'http', carrier: { in: 'header', name: 'Authorization' }, bearer: false },
+  ];
+  const settled = new Map(settle([], { securitySchemes: SCHEMES }).securitySchemes.map((s) => [s.id, s]));
+  for (const { scheme, type, carrier, bearer } of table) {
+    it(`${scheme} (${type})`, () => {
+      const s = settled.get(scheme)!;
+      expect([s.type, s.carrier, s.bearer]).toEqual([type, carrier, bearer]);
+    });
+  }
+});
