@@ -1,33 +1,17 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/cli.js';
-
-const SRC = join(ROOT, 'src');
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
-  );
-}
+import { importGraph as sourceImports } from '../helpers/import-graph.js';
 
 /** Every import of every src file: relative ones resolved to src-relative .ts paths, packages by name. */
 function importGraph(): Map<string, { local: string[]; packages: string[] }> {
-  const graph = new Map<string, { local: string[]; packages: string[] }>();
-  for (const file of sourceFiles(SRC)) {
-    const text = readFileSync(file, 'utf8');
-    const specs = [
-      ...[...text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+'([^']+)'/gms)].map((m) => m[1]!),
-      // import('...') too: a module loaded on demand still belongs to the graph the rules are about.
-      ...[...text.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g)].map((m) => m[1]!),
-    ];
-    const local = specs
-      .filter((s) => s.startsWith('.'))
-      .map((s) => relative(SRC, resolve(dirname(file), s)).replace(/\.js$/, '.ts'));
-    const packages = specs.filter((s) => !s.startsWith('.'));
-    graph.set(relative(SRC, file), { local, packages });
-  }
-  return graph;
+  return new Map(
+    [...sourceImports()].map(([file, imports]) => [
+      file,
+      {
+        local: imports.filter((i) => i.local).map((i) => i.module),
+        packages: imports.filter((i) => !i.local).map((i) => i.module),
+      },
+    ]),
+  );
 }
 
 const area = (path: string) => path.split('/')[0]!;

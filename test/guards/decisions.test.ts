@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/cli.js';
+import { importGraph, SRC, sourceFiles } from '../helpers/import-graph.js';
+
+/**
+ * Decisions are data (ARCHITECTURE.md, "Growing the house"): merge settles them into the model,
+ * and the runtime and the targets print or execute the model's fields. So they import nothing
+ * from src/model/ but its types, except the helpers listed here, each with why it decides
+ * nothing of its own. An entry that is no longer used fails too, so the list only shrinks.
+ */
+const ALLOWED: { file: string; module: string; names: string[]; reason: string }[] = [
+  {
+    file: 'runtime/router.ts',
+    module: 'model/path.ts',
+    names: ['escapeRegex', 'paramPattern'],
+    reason:
+      "the trie needs a regex per segment: paramPattern is the rule the model's match.regex is built with " +
+      '(compileMatch), applied to the same params[].schema, so both accept the same values; escapeRegex only quotes literal text',
+  },
+  {
+    file: 'targets/envoy/view.ts',
+    module: 'model/path.ts',
+    names: ['templateParams'],
+    reason: 'the parameter names of the parsed template in order: match.regex numbers its groups so (rewrites)',
+  },
+  {
+    file: 'targets/envoy/method-groups.ts',
+    module: 'model/path.ts',
+    names: ['segmentRegex'],
+    reason: 'which paths partly overlap (405 Allow): the typed segment regex match.regex is made of',
+  },
+  {
+    file: 'targets/nginx/locations.ts',
+    module: 'model/path.ts',
+    names: ['escapeRegex', 'segmentRegex'],
+    reason: "nested locations: segment regexes typed as the model's match.regex",
+  },
+  {
+    file: 'targets/nginx/policies.ts',
+    module: 'model/auth-answers.ts',
+    names: ['authAnswerTexts', 'isBearer'],
+    reason:
+      'TEMPORARY (issue 11): the nginx target words its 401/403 answers itself until it reads ' +
+      'Route.effective.authAnswers and SecurityScheme.bearer',
+  },
+  {
+    file: 'targets/nginx/policies.ts',
+    module: 'model/cors.ts',
+    names: ['corsPathMethods'],
+    reason: 'TEMPORARY (issue 11): until the nginx target reads Route.effective.corsMethods',
+  },
+];
+
+const CONSUMERS = ['runtime/', 'targets/'];
+const graph = importGraph();
+const modelImports = [...graph].flatMap(([file, imports]) =>
+  CONSUMERS.some((c) => file.startsWith(c))
+    ? imports
+        .filter((i) => i.local && i.module.startsWith('model/') && i.module !== 'model/types.ts')
+        .map((i) => ({ file, module: i.module, names: i.names }))
+    : [],
+);
+
+describe('decisions are data: the runtime and the targets read the model, they do not decide', () => {
+  it('finds the consumers and their imports', () => expect(modelImports.length).toBeGreaterThan(0));
+
+  for (const { file, module, names } of modelImports) {
+    it(`${file} imports ${names.join(', ')} from ${module}`, () => {
+      const allowed = ALLOWED.find((a) => a.file === file && a.module === module);
+      expect(
+        allowed,
+        `${file} may only read model/types.ts; settle the rule in merge and read its field`,
+      ).toBeDefined();
+      expect(
+        names.filter((n) => !allowed!.names.includes(n)),
+        'names beyond the allowed ones',
+      ).toEqual([]);
+    });
+  }
+
+  for (const a of ALLOWED) {
+    it(`the exception ${a.file} -> ${a.module} is still needed (${a.reason})`, () => {
+      const used = modelImports.filter((i) => i.file === a.file && i.module === a.module).flatMap((i) => i.names);
+      expect(
+        a.names.filter((n) => !used.includes(n)),
+        'listed but no longer imported: drop it from ALLOWED',
+      ).toEqual([]);
+    });
+  }
+
+  it("answers take their status and title from the model's problem catalogue, not the code catalogue", () => {
+    const readers = [...graph]
+      .filter(
+        ([file, imports]) =>
+          CONSUMERS.some((c) => file.startsWith(c)) &&
+          imports.some((i) => i.module === 'diagnostics/codes.ts' && !i.typeOnly && i.names.includes('CODES')),
+      )
+      .map(([file]) => file);
+    // nginx: until it reads gateway.problems (issue 11).
+    expect(readers).toEqual(['targets/nginx/view.ts']);
+  });
+
+  it('the problem `type` URL is built in merge/problem-catalogue.ts only (nginx: until it reads gateway.problems)', () => {
+    const building = [...sourceFiles(SRC), ...sourceFiles(join(ROOT, 'templates'), '')]
+      .filter((f) => readFileSync(f, 'utf8').includes('gw.dev/errors'))
+      .map((f) => relative(ROOT, f));
+    expect(building.sort()).toEqual(['src/merge/problem-catalogue.ts', 'src/targets/nginx/view.ts']);
+  });
+});
