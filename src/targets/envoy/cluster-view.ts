@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import type { Gateway, Route, Target, Upstream } from '../../model/types.js';
 import { envoyComment, envoyDuration } from './escape.js';
+import type { JwksClusterView } from './jwt-view.js';
 import { RATE_LIMIT_CLUSTER, RATE_LIMIT_SERVICE } from './rate-limit-view.js';
 
 /**
@@ -57,7 +58,7 @@ export interface HealthCheckView {
 /** Every cluster: the upstreams proxied routes use (in model order), then the JWKS URLs, then the rate limit service. */
 export function buildClusters(
   gateway: Gateway,
-  jwksClusters: readonly { name: string; url: string; scheme: string }[],
+  jwksClusters: readonly JwksClusterView[],
   rateLimitService: boolean,
 ): ClusterView[] {
   const usedUpstreams = new Set(gateway.routes.filter((r) => r.mock === null).map((r) => r.upstream));

@@ -1,7 +1,9 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { templateParams } from '../../model/path.js';
 import type { Gateway, HttpMethod, Route } from '../../model/types.js';
-import type { AuthPlan, DataSourceView, RouteAuthView } from './auth-view.js';
+import type { RouteAuthView } from './auth-route-plan.js';
+import type { DataSourceView } from './auth-sources.js';
+import type { AuthPlan } from './auth-view.js';
 import type { CorsPlan, CorsPolicyView } from './cors-view.js';
 import {
   corsRejectedDirect,

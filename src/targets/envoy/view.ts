@@ -1,9 +1,10 @@
 import { isIP } from 'node:net';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Gateway } from '../../model/types.js';
-import { planAuth, type AuthView, type Hs256View } from './auth-view.js';
+import { planAuth, type AuthView } from './auth-view.js';
 import { bareHost, buildClusters, type ClusterView } from './cluster-view.js';
 import { planCors } from './cors-view.js';
+import type { Hs256View } from './jwt-view.js';
 import { buildEnvoyEdgeView, type EnvoyEdgeView } from './edge-view.js';
 import { listenHostNote, inexact, schemeNote } from './inexact.js';
 import { localReplies, mappedStatuses, type LocalReplyView } from './local-replies.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { planAuth, luaString } from '../../../../src/targets/envoy/auth-view.js';
+import { luaString } from '../../../../src/targets/envoy/auth-sources.js';
+import { planAuth } from '../../../../src/targets/envoy/auth-view.js';
 import { planCors } from '../../../../src/targets/envoy/cors-view.js';
 import { envoyTarget } from '../../../../src/targets/envoy/index.js';
 import { planRateLimits, unitOf } from '../../../../src/targets/envoy/rate-limit-view.js';
