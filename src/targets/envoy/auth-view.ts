@@ -101,7 +101,10 @@ export function planAuth(gateway: Gateway): AuthPlan {
   };
 }
 
-/** Each route's plan, in model order; routes with the same jwt_authn requirement share its name (the first route's id). */
+/**
+ * Each route's plan, in model order. Routes with the same jwt_authn requirement share one entry of
+ * requirement_map, named after the first such route.
+ */
 function planRoutes(gateway: Gateway): RoutePlans {
   const schemes = new Map(gateway.securitySchemes.map((s) => [s.id, s]));
   const out: RoutePlans = {
