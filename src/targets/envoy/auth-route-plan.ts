@@ -2,6 +2,7 @@ import { authChallenges } from '../../model/auth-answers.js';
 import type { Route, SecurityScheme } from '../../model/types.js';
 import { credentialHeaders, forbiddenChallenge, kindOf, label, type Need } from './auth-needs.js';
 import { dataSource, type DataSourceView, secretOf } from './auth-sources.js';
+import { basicAlternativeNote, type InexactNote, optionalCredentialsNote, unprovableScopesNote } from './inexact.js';
 import { allOf, anyOf, providerNames, rbacRules } from './jwt-view.js';
 
 /**
@@ -38,11 +39,11 @@ export function routePlan(
   r: Route,
   schemes: ReadonlyMap<string, SecurityScheme>,
   realm: string,
-  note: (text: string) => void,
+  note: (note: InexactNote) => void,
 ): RoutePlan | null {
   if (!r.settings.auth.enforce || r.security.length === 0) return null;
   if (r.security.some((req) => req.schemes.length === 0)) {
-    note('credentials are optional here (an empty requirement); Envoy checks none and names no consumer');
+    note(optionalCredentialsNote());
     return null;
   }
   const all = checkableRequirements(r, schemes, note);
@@ -78,7 +79,7 @@ export function routePlan(
 function checkableRequirements(
   r: Route,
   schemes: ReadonlyMap<string, SecurityScheme>,
-  note: (text: string) => void,
+  note: (note: InexactNote) => void,
 ): Need[][] {
   const all: Need[][] = [];
   for (const req of r.security) {
@@ -87,9 +88,7 @@ function checkableRequirements(
     if (needs.some((n) => !n.scheme?.credentials)) continue;
     const typed = needs.map((n) => ({ scheme: n.scheme!, kind: kindOf(n.scheme!), scopes: n.scopes }));
     if (typed.some((n) => n.kind !== 'jwt' && n.scopes.length > 0)) {
-      note(
-        `the requirement ${label(typed)} lists scopes an API key or basic credentials cannot prove, so it never passes (gw serve answers 403 when its credentials are valid, Envoy 401)`,
-      );
+      note(unprovableScopesNote(label(typed)));
       continue;
     }
     all.push(typed);
@@ -98,16 +97,15 @@ function checkableRequirements(
 }
 
 /** basic_auth runs on all of a route's requests or none: only a basic scheme every requirement has can be checked. */
-function basicCompatible(all: Need[][], note: (text: string) => void): { kept: Need[][]; mandatory: string | null } {
+function basicCompatible(
+  all: Need[][],
+  note: (note: InexactNote) => void,
+): { kept: Need[][]; mandatory: string | null } {
   const basicIn = (req: Need[]) => req.filter((n) => n.kind === 'basic').map((n) => n.scheme.id);
   const mandatory = basicIn(all[0]!).find((id) => all.every((req) => basicIn(req).includes(id))) ?? null;
   const kept = all.filter((req) => basicIn(req).every((id) => id === mandatory));
   const dropped = all.filter((req) => !kept.includes(req));
-  if (dropped.length > 0) {
-    note(
-      `Envoy's basic_auth filter checks every request of a route or none, so it cannot be one alternative among others: ${dropped.map(label).join(' and ')} ${dropped.length > 1 ? 'are' : 'is'} refused (401)`,
-    );
-  }
+  if (dropped.length > 0) note(basicAlternativeNote(dropped.map(label)));
   return { kept, mandatory };
 }
 

@@ -9,6 +9,7 @@ import {
   luaKeySource,
   secretOf,
 } from './auth-sources.js';
+import { basicShaOnlyNote, consumerHeaderNote, type InexactNote } from './inexact.js';
 import { type Hs256View, type JwksClusterView, type JwtFilterView, jwtProviders } from './jwt-view.js';
 
 /**
@@ -52,15 +53,15 @@ export interface AuthPlan {
   /** Per route id; absent for routes without checks. */
   routes: Map<string, RouteAuthView>;
   /** What Envoy does differently, per route id. */
-  notes: Map<string, string[]>;
+  notes: Map<string, InexactNote[]>;
   /** What the operator must know per scheme (HS256 secrets, htpasswd formats). */
-  schemeNotes: { scheme: SecurityScheme; message: string }[];
+  schemeNotes: { scheme: SecurityScheme; note: InexactNote }[];
 }
 
 /** What the routes' plans add up to: the schemes they use, by kind, and each scheme's consumer header. */
 interface RoutePlans {
   routes: Map<string, RouteAuthView>;
-  notes: Map<string, string[]>;
+  notes: Map<string, InexactNote[]>;
   used: Record<Kind, Map<string, SecurityScheme>>;
   consumerOf: Map<string, string>;
   requirements: { name: string; requirement: unknown }[];
@@ -72,7 +73,7 @@ export function planAuth(gateway: Gateway): AuthPlan {
   const basicSchemes = [...used.basic.values()].sort(byId);
   const schemeNotes: AuthPlan['schemeNotes'] = basicSchemes.map((s) => ({
     scheme: s,
-    message: `Envoy's basic_auth filter reads only {SHA} lines (htpasswd -s) of ${describeSource(secretOf(s))}; a bcrypt or $apr1$ line makes Envoy refuse the whole configuration`,
+    note: basicShaOnlyNote(describeSource(secretOf(s))),
   }));
   const {
     providers,
@@ -117,7 +118,7 @@ function planRoutes(gateway: Gateway): RoutePlans {
   };
   const requirementNames = new Map<string, string>();
   for (const r of gateway.routes) {
-    const note = (text: string) => out.notes.set(r.id, [...(out.notes.get(r.id) ?? []), text]);
+    const note = (n: InexactNote) => out.notes.set(r.id, [...(out.notes.get(r.id) ?? []), n]);
     const plan = routePlan(r, schemes, gateway.name, note);
     if (!plan) continue;
     for (const n of plan.needs) useScheme(out, n, r.settings.auth.consumerHeader, note);
@@ -138,13 +139,11 @@ function planRoutes(gateway: Gateway): RoutePlans {
 }
 
 /** Records that a route uses a scheme; jwt_authn and basic_auth name the consumer in the header of the first route. */
-function useScheme(out: RoutePlans, n: Need, consumerHeader: string, note: (text: string) => void): void {
+function useScheme(out: RoutePlans, n: Need, consumerHeader: string, note: (note: InexactNote) => void): void {
   out.used[n.kind].set(n.scheme.id, n.scheme);
   if (n.kind === 'keys') return;
   if (!out.consumerOf.has(n.scheme.id)) out.consumerOf.set(n.scheme.id, consumerHeader);
-  if (out.consumerOf.get(n.scheme.id)!.toLowerCase() !== consumerHeader.toLowerCase()) {
-    note(
-      `${n.scheme.id} names the consumer in ${out.consumerOf.get(n.scheme.id)} (set once per ${n.kind === 'jwt' ? 'jwt_authn provider' : 'basic_auth filter'}), not in this route's ${consumerHeader}`,
-    );
-  }
+  const header = out.consumerOf.get(n.scheme.id)!;
+  if (header.toLowerCase() !== consumerHeader.toLowerCase())
+    note(consumerHeaderNote(n.scheme, n.kind, header, consumerHeader));
 }

@@ -84,7 +84,7 @@ function clusterView(u: Upstream, routes: readonly Route[]): ClusterView {
   const mine = routes.filter((r) => r.upstream === u.id && r.mock === null);
   // As gw serve: one connect timeout per upstream, the longest any of its routes asks for.
   const connectMs = Math.max(0, ...mine.map((r) => r.settings.connectTimeoutMs)) || 5000;
-  // Hostnames are resolved by Envoy (STRICT_DNS), so a name that does not resolve yet does not stop it loading.
+  // Envoy resolves hostnames (STRICT_DNS): a name that does not resolve yet does not stop it loading.
   const allIps = u.targets.every((t) => isIP(bareHost(t.host)) !== 0);
   const https = u.targets.filter((t) => t.scheme === 'https');
   const httpsHosts = [...new Set(https.map((t) => bareHost(t.host)))].sort();

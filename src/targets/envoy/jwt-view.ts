@@ -1,6 +1,7 @@
 import type { SecretSource, SecurityScheme } from '../../model/types.js';
 import { label, type Need } from './auth-needs.js';
 import { type DataSourceView, describeSource, hs256Jwks } from './auth-sources.js';
+import { hs256JwksNote, type InexactNote } from './inexact.js';
 
 /**
  * JWTs in the Envoy target (docs/targets/envoy.md, "Authentication"): the jwt_authn providers (one
@@ -46,7 +47,7 @@ export interface JwtProviders {
   jwksClusters: JwksClusterView[];
   hs256: Hs256View[];
   /** What the operator must know per scheme (where the HS256 key set comes from). */
-  schemeNotes: { scheme: SecurityScheme; message: string }[];
+  schemeNotes: { scheme: SecurityScheme; note: InexactNote }[];
 }
 
 const JWT_FILTER = 'envoy.filters.http.jwt_authn';
@@ -104,7 +105,10 @@ function hs256Provider(
   });
   out.schemeNotes.push({
     scheme: s,
-    message: `jwt_authn takes the HS256 secret only as a JWKS, so Envoy reads it from ${describeSource(jwks.filename !== null ? { file: jwks.filename } : { env: jwks.env! })}, which envoy/hs256-jwks.sh makes from ${describeSource(secret)} (run it where Envoy runs; the secret never goes into envoy.yaml)`,
+    note: hs256JwksNote(
+      describeSource(jwks.filename !== null ? { file: jwks.filename } : { env: jwks.env! }),
+      describeSource(secret),
+    ),
   });
 }
 

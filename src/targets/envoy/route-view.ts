@@ -13,8 +13,8 @@ import {
   mockDirect,
 } from './direct-view.js';
 import { envoyComment, envoyDuration, envoySubstitution, withQuery } from './escape.js';
-import { inexact } from './inexact.js';
-import { buildMethodNotAllowed, groupRoutesByPath, MAX_PARTIAL_OVERLAPS } from './method-groups.js';
+import { allowTruncatedNote, mockStatusRewrittenNote, routeWarning } from './inexact.js';
+import { buildMethodNotAllowed, groupRoutesByPath } from './method-groups.js';
 import type { LocalBucketView, RateLimitPlan, RouteRateLimitView } from './rate-limit-view.js';
 
 /**
@@ -104,12 +104,7 @@ export function buildRoutes(
 function methodNotAllowedRoutes(modelRoutes: readonly Route[], diagnostics: Diagnostic[]): RouteView[] {
   const { blocks, truncated } = buildMethodNotAllowed(groupRoutesByPath(modelRoutes));
   for (const g of truncated) {
-    diagnostics.push(
-      inexact(
-        modelRoutes.find((r) => r.match.regex === g.regex)!,
-        `more than ${MAX_PARTIAL_OVERLAPS} later paths partly overlap this one, so Envoy's 405 Allow header lists only this path's methods and those of paths that contain it`,
-      ),
-    );
+    diagnostics.push(routeWarning(modelRoutes.find((r) => r.match.regex === g.regex)!, [allowTruncatedNote()]));
   }
   return blocks.map((b) => ({
     comments: [
@@ -202,14 +197,7 @@ function routeView(
   }
   if (r.mock !== null) {
     const first = r.mock[0];
-    if (first && mapped.has(first.status)) {
-      diagnostics.push(
-        inexact(
-          r,
-          `its mock answer has status ${first.status}, which Envoy's local reply mapping turns into a gw problem+json body`,
-        ),
-      );
-    }
+    if (first && mapped.has(first.status)) diagnostics.push(routeWarning(r, [mockStatusRewrittenNote(first.status)]));
     return { ...base, proxy: null, direct: mockDirect(first) };
   }
   return { ...base, proxy: proxyView(r), direct: null };

@@ -6,7 +6,7 @@ import { bareHost, buildClusters, type ClusterView } from './cluster-view.js';
 import { planCors } from './cors-view.js';
 import type { Hs256View } from './jwt-view.js';
 import { buildEnvoyEdgeView, type EnvoyEdgeView } from './edge-view.js';
-import { listenHostNote, inexact, schemeNote } from './inexact.js';
+import { listenHostWarning, routeWarning, schemeWarning, validationSkippedNote } from './inexact.js';
 import { localReplies, mappedStatuses, type LocalReplyView } from './local-replies.js';
 import { planRateLimits, type RateLimitConfigView, type RateLimitView } from './rate-limit-view.js';
 import { buildRoutes, type PolicyPlans, type RouteView } from './route-view.js';
@@ -62,7 +62,7 @@ export function buildEnvoyView(gateway: Gateway): { view: EnvoyView; diagnostics
   const replies = localReplies(auth.routes.size > 0, cors.policies.size > 0, rateLimits.routes.size > 0);
   const routes = buildRoutes(gateway, plans, mappedStatuses(replies), diagnostics);
   diagnostics.push(...routeNotes(gateway, plans));
-  for (const { scheme, message } of auth.schemeNotes) diagnostics.push(schemeNote(scheme, message));
+  for (const { scheme, note } of auth.schemeNotes) diagnostics.push(schemeWarning(scheme, note));
   const { jwksClusters, hs256, ...authFilters } = auth.view;
   const view: EnvoyView = {
     name: gateway.name,
@@ -91,11 +91,8 @@ function routeNotes(gateway: Gateway, { auth, rateLimits, cors }: PolicyPlans): 
       ...(rateLimits.notes.get(r.id) ?? []),
       ...(cors.notes.get(r.id) ?? []),
     ];
-    if (r.settings.validate)
-      notes.push(
-        "Envoy does not check requests against the operation's schemas (validate: true), so invalid requests reach the upstream",
-      );
-    if (notes.length > 0) diagnostics.push(inexact(r, notes.join('; ')));
+    if (r.settings.validate) notes.push(validationSkippedNote());
+    if (notes.length > 0) diagnostics.push(routeWarning(r, notes));
   }
   return diagnostics;
 }
@@ -111,6 +108,6 @@ function listenAddress(gateway: Gateway, diagnostics: Diagnostic[]): { address: 
   const host = bareHost(gateway.listen.host);
   if (isIP(host) !== 0) return { address: host, port: gateway.listen.port };
   if (host === 'localhost') return { address: '127.0.0.1', port: gateway.listen.port };
-  diagnostics.push(listenHostNote(gateway));
+  diagnostics.push(listenHostWarning(gateway));
   return { address: '0.0.0.0', port: gateway.listen.port };
 }
