@@ -9,7 +9,9 @@ import {
   groupRoutesByPath,
   pathRelation,
 } from '../../../../src/targets/envoy/method-groups.js';
-import { buildEnvoyView, mockBody, rewriteSubstitution } from '../../../../src/targets/envoy/view.js';
+import { mockBody } from '../../../../src/targets/envoy/direct-view.js';
+import { rewriteSubstitution } from '../../../../src/targets/envoy/route-view.js';
+import { buildEnvoyView } from '../../../../src/targets/envoy/view.js';
 import { DEFAULT_ROUTE_SETTINGS } from '../../../../src/project/settings.js';
 import { route, settle } from '../../../helpers/routes.js';
 
