@@ -1,14 +1,15 @@
 import { isBearer } from '../model/auth-answers.js';
 import { corsPathMethods } from '../model/cors.js';
-import type { ImportedRoute, ImportedScheme } from '../model/fragment.js';
-import type { CredentialCarrier, Gateway, HttpMethod, Route, SecurityScheme } from '../model/types.js';
+import type { ImportedRoute, ImportedScheme, ImportedUpstream } from '../model/fragment.js';
+import type { CredentialCarrier, Gateway, HttpMethod, Route, SecurityScheme, Upstream } from '../model/types.js';
 import { problemCatalogue } from './problem-catalogue.js';
 import { redactedQuery, requestRemovals } from './request-removals.js';
 import { routeAuthAnswers } from './route-auth-answers.js';
 
-/** A gateway before merge has settled its decisions: imported routes and schemes, no problem catalogue. */
-export type GatewayDraft = Omit<Gateway, 'routes' | 'securitySchemes' | 'problems'> & {
+/** A gateway before merge has settled its decisions: imported routes, upstreams and schemes, no problem catalogue. */
+export type GatewayDraft = Omit<Gateway, 'routes' | 'upstreams' | 'securitySchemes' | 'problems'> & {
   routes: ImportedRoute[];
+  upstreams: ImportedUpstream[];
   securitySchemes: ImportedScheme[];
 };
 
@@ -18,7 +19,8 @@ const IDEMPOTENT: ReadonlySet<HttpMethod> = new Set(['GET', 'HEAD', 'OPTIONS', '
 /**
  * Settles what follows from more than one setting, once, into the model (ARCHITECTURE.md,
  * "Decisions are data"): where each scheme's credential travels, each route's effective retries,
- * CORS methods, auth answers and what is removed before forwarding, and the problem catalogue.
+ * CORS methods, auth answers and what is removed before forwarding, each upstream's connect
+ * timeout, and the problem catalogue.
  * gw serve, the Node gateway and the targets print these fields and never derive them again.
  */
 export function decideGateway(draft: GatewayDraft): Gateway {
@@ -37,7 +39,16 @@ export function decideGateway(draft: GatewayDraft): Gateway {
       },
     }),
   );
-  return { ...draft, routes, securitySchemes, problems: problemCatalogue() };
+  const upstreams = draft.upstreams.map((u) => settleUpstream(u, draft.routes));
+  return { ...draft, routes, upstreams, securitySchemes, problems: problemCatalogue() };
+}
+
+/** Nothing connects to an upstream no route uses; it still gets the default. */
+const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+
+function settleUpstream(u: ImportedUpstream, routes: readonly ImportedRoute[]): Upstream {
+  const asked = routes.filter((r) => r.upstream === u.id).map((r) => r.settings.connectTimeoutMs);
+  return { ...u, connectTimeoutMs: asked.length > 0 ? Math.max(...asked) : DEFAULT_CONNECT_TIMEOUT_MS };
 }
 
 function settleScheme(s: ImportedScheme): SecurityScheme {

@@ -172,6 +172,12 @@ export interface Upstream {
   targets: Target[];
   /** Where the targets came from: the spec's servers, or gw.yaml `upstreams`. */
   origin: 'spec' | 'config';
+  /**
+   * How long a connection to a target may take: the longest `timeouts.connect` of the routes that
+   * forward here (settled in merge), since a data plane whose connections are shared by those
+   * routes (gw serve's pools, an Envoy cluster) has one; 5 s when no route uses the upstream.
+   */
+  connectTimeoutMs: number;
   source: Source;
 }
 

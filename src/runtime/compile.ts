@@ -92,12 +92,8 @@ export interface CompileOptions {
 export function compileGateway(gateway: Gateway, options: CompileOptions = {}): CompiledGateway {
   // A schema that does not compile stops here, before any pool is made.
   const validators = compileValidators(gateway);
-  const connectTimeouts = new Map<string, number>();
-  for (const r of gateway.routes)
-    connectTimeouts.set(r.upstream, Math.max(connectTimeouts.get(r.upstream) ?? 0, r.settings.connectTimeoutMs));
   const upstreams = new Map<string, UpstreamRuntime>();
   for (const u of gateway.upstreams) {
-    const connectMs = connectTimeouts.get(u.id) ?? 5_000;
     const targets: TargetState[] = u.targets.map((t) => ({
       url: t.url,
       host:
@@ -108,7 +104,7 @@ export function compileGateway(gateway: Gateway, options: CompileOptions = {}): 
       // Idle keep-alive sockets close after 4 s (Node servers drop them after 5 s) or what the upstream announces.
       pool: new H1Pool(t.url, {
         connections: options.connectionsPerTarget ?? DEFAULT_UPSTREAM_CONNECTIONS,
-        connectTimeoutMs: connectMs,
+        connectTimeoutMs: u.connectTimeoutMs,
         keepAliveMs: 4_000,
       }),
       active: 0,

@@ -1,6 +1,6 @@
 import type { Diagnostic, Location } from '../../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../../diagnostics/gw-error.js';
-import type { ImportedRoute, ServiceFragment } from '../../model/fragment.js';
+import type { ImportedRoute, ImportedUpstream, ServiceFragment } from '../../model/fragment.js';
 import { routeId } from '../../model/ids.js';
 import {
   compileMatch,
@@ -79,7 +79,7 @@ export function importOpenApi(input: ImportInput): ImportResult {
     diagnostics,
   };
 
-  const upstreams: Upstream[] = [];
+  const upstreams: ImportedUpstream[] = [];
   const upstreamByKey = new Map<string, string>();
   const addUpstream = (resolved: ResolvedServers, origin: Upstream['origin'], pointer: string): string => {
     const key = JSON.stringify([resolved.basePath, resolved.targets]);

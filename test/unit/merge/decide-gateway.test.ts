@@ -113,3 +113,42 @@ describe('decideGateway: where each scheme carries its credential', () => {
     });
   }
 });
+
+describe("decideGateway: an upstream's connect timeout", () => {
+  const upstream = (id: string) => ({
+    id,
+    service: 's',
+    basePath: '',
+    balancing: 'round-robin' as const,
+    healthCheck: null,
+    targets: [],
+    origin: 'spec' as const,
+    source: { file: 's.yaml', pointer: '#/servers' },
+  });
+  const using = (id: string, connectTimeoutMs: number, path: string) => {
+    const r = route('GET', path);
+    return { ...r, upstream: id, settings: { ...r.settings, connectTimeoutMs } };
+  };
+  const table: { name: string; routes: [string, number][]; want: number[] }[] = [
+    { name: 'the one its route asks for', routes: [['a', 1500]], want: [1500, 5000] },
+    {
+      name: 'the longest its routes ask for',
+      routes: [
+        ['a', 1000],
+        ['a', 3000],
+        ['b', 200],
+      ],
+      want: [3000, 200],
+    },
+    { name: 'the default (5 s) when no route uses it', routes: [], want: [5000, 5000] },
+  ];
+  for (const { name, routes: given, want } of table) {
+    it(name, () => {
+      const g = settle(
+        given.map(([id, ms], i) => using(id, ms, `/r${i}`)),
+        { upstreams: [upstream('a'), upstream('b')] },
+      );
+      expect(g.upstreams.map((u) => u.connectTimeoutMs)).toEqual(want);
+    });
+  }
+});

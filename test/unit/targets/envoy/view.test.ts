@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileMatch, parsePathTemplate } from '../../../../src/model/path.js';
-import type { ImportedRoute } from '../../../../src/model/fragment.js';
-import type { Gateway, HttpMethod, ParamSchema, Upstream } from '../../../../src/model/types.js';
+import type { ImportedRoute, ImportedUpstream } from '../../../../src/model/fragment.js';
+import type { Gateway, HttpMethod, ParamSchema } from '../../../../src/model/types.js';
 import { envoyDuration, envoyString, envoySubstitution, withQuery } from '../../../../src/targets/envoy/escape.js';
 import {
   allowList,
@@ -39,7 +39,7 @@ function typed(
   };
 }
 
-function upstream(over: Partial<Upstream> = {}): Upstream {
+function upstream(over: Partial<ImportedUpstream> = {}): ImportedUpstream {
   return {
     id: 's',
     service: 's',
@@ -53,7 +53,11 @@ function upstream(over: Partial<Upstream> = {}): Upstream {
   };
 }
 
-function gateway(routes: ImportedRoute[], upstreams: Upstream[] = [upstream()], listenHost = '127.0.0.1'): Gateway {
+function gateway(
+  routes: ImportedRoute[],
+  upstreams: ImportedUpstream[] = [upstream()],
+  listenHost = '127.0.0.1',
+): Gateway {
   return settle(routes, { listen: { host: listenHost, port: 8080 }, upstreams });
 }
 

@@ -1,4 +1,5 @@
-import type { Gateway, Target, Upstream } from '../../../../src/model/types.js';
+import type { ImportedUpstream } from '../../../../src/model/fragment.js';
+import type { Gateway, Target } from '../../../../src/model/types.js';
 import { DEFAULT_EDGE } from '../../../../src/project/edge.js';
 
 /** A target as the importer makes it. */
@@ -9,7 +10,7 @@ export function target(url: string, weight = 1): Target {
   return { url: `${scheme}://${u.hostname}:${port}`, scheme, host: u.hostname, port, weight };
 }
 
-export function upstream(id: string, basePath: string, targets: Target[]): Upstream {
+export function upstream(id: string, basePath: string, targets: Target[]): ImportedUpstream {
   return {
     id,
     service: id.split('~')[0]!,
@@ -24,7 +25,7 @@ export function upstream(id: string, basePath: string, targets: Target[]): Upstr
 
 /** A model with just what the node target and the environment reader look at: name, listen, services, upstreams (routes left empty). */
 export function gatewayOf(
-  upstreams: Upstream[],
+  upstreams: ImportedUpstream[],
   listen = { host: '127.0.0.1', port: 8080 },
   mocked: string[] = [],
 ): Gateway {

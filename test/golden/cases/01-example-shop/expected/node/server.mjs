@@ -922,7 +922,8 @@ const gateway = {
       "source": {
         "file": "../../../../examples/shop/specs/catalog.json",
         "pointer": "#/servers"
-      }
+      },
+      "connectTimeoutMs": 5000
     },
     {
       "id": "orders",
@@ -950,7 +951,8 @@ const gateway = {
       "source": {
         "file": "../../../../examples/shop/specs/orders/openapi.yaml",
         "pointer": "#/servers"
-      }
+      },
+      "connectTimeoutMs": 2000
     },
     {
       "id": "orders~1",
@@ -971,7 +973,8 @@ const gateway = {
       "source": {
         "file": "../../../../examples/shop/specs/orders/openapi.yaml",
         "pointer": "#/paths/~1orders~1{orderId}~1refunds/post/servers"
-      }
+      },
+      "connectTimeoutMs": 2000
     },
     {
       "id": "users",
@@ -992,7 +995,8 @@ const gateway = {
       "source": {
         "file": "../../../../examples/shop/specs/users.yaml",
         "pointer": "#/host"
-      }
+      },
+      "connectTimeoutMs": 5000
     }
   ],
   "routes": [

@@ -86,7 +86,8 @@ const gateway = {
       "source": {
         "file": "gw.yaml",
         "pointer": "#/services"
-      }
+      },
+      "connectTimeoutMs": 5000
     },
     {
       "id": "reports",
@@ -107,7 +108,8 @@ const gateway = {
       "source": {
         "file": "reports.yaml",
         "pointer": "#/servers"
-      }
+      },
+      "connectTimeoutMs": 5000
     }
   ],
   "routes": [

@@ -71,7 +71,8 @@ const gateway = {
       "source": {
         "file": "billing.yaml",
         "pointer": "#/servers"
-      }
+      },
+      "connectTimeoutMs": 5000
     },
     {
       "id": "billing~1",
@@ -92,7 +93,8 @@ const gateway = {
       "source": {
         "file": "billing.yaml",
         "pointer": "#/paths/~1reports/servers"
-      }
+      },
+      "connectTimeoutMs": 5000
     },
     {
       "id": "billing~2",
@@ -113,7 +115,8 @@ const gateway = {
       "source": {
         "file": "billing.yaml",
         "pointer": "#/paths/~1reports/post/servers"
-      }
+      },
+      "connectTimeoutMs": 5000
     }
   ],
   "routes": [

@@ -83,7 +83,8 @@ const gateway = {
       "source": {
         "file": "accounts.yaml",
         "pointer": "#/servers"
-      }
+      },
+      "connectTimeoutMs": 5000
     },
     {
       "id": "legacy",
@@ -104,7 +105,8 @@ const gateway = {
       "source": {
         "file": "legacy.yaml",
         "pointer": "#/host"
-      }
+      },
+      "connectTimeoutMs": 5000
     }
   ],
   "routes": [

@@ -87,7 +87,8 @@ const gateway = {
       "source": {
         "file": "items.yaml",
         "pointer": "#/servers"
-      }
+      },
+      "connectTimeoutMs": 5000
     },
     {
       "id": "promo",
@@ -108,7 +109,8 @@ const gateway = {
       "source": {
         "file": "promo.yaml",
         "pointer": "#/servers"
-      }
+      },
+      "connectTimeoutMs": 5000
     }
   ],
   "routes": [

@@ -81,7 +81,8 @@ const gateway = {
       "source": {
         "file": "pets.yaml",
         "pointer": "#/host"
-      }
+      },
+      "connectTimeoutMs": 5000
     },
     {
       "id": "stock",
@@ -102,7 +103,8 @@ const gateway = {
       "source": {
         "file": "gw.yaml",
         "pointer": "#/services"
-      }
+      },
+      "connectTimeoutMs": 5000
     }
   ],
   "routes": [

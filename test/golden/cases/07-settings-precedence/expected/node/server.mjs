@@ -73,7 +73,8 @@ const gateway = {
       "source": {
         "file": "jobs.yaml",
         "pointer": "#/servers"
-      }
+      },
+      "connectTimeoutMs": 3000
     }
   ],
   "routes": [

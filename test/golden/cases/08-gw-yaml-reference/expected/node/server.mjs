@@ -93,7 +93,8 @@ const gateway = {
       "source": {
         "file": "gw.yaml",
         "pointer": "#/services"
-      }
+      },
+      "connectTimeoutMs": 2000
     },
     {
       "id": "search",
@@ -114,7 +115,8 @@ const gateway = {
       "source": {
         "file": "specs/search.yaml",
         "pointer": "#/servers"
-      }
+      },
+      "connectTimeoutMs": 2000
     }
   ],
   "routes": [

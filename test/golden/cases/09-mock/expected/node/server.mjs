@@ -312,7 +312,8 @@ const gateway = {
       "source": {
         "file": "jobs.yaml",
         "pointer": "#/servers"
-      }
+      },
+      "connectTimeoutMs": 5000
     },
     {
       "id": "users",
@@ -333,7 +334,8 @@ const gateway = {
       "source": {
         "file": "../../../../examples/shop/specs/users.yaml",
         "pointer": "#/host"
-      }
+      },
+      "connectTimeoutMs": 5000
     }
   ],
   "routes": [

@@ -64,7 +64,8 @@ const gateway = {
       "source": {
         "file": "billing.yaml",
         "pointer": "#/servers"
-      }
+      },
+      "connectTimeoutMs": 5000
     }
   ],
   "routes": [

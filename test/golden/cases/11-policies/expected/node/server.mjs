@@ -130,7 +130,8 @@ const gateway = {
       "source": {
         "file": "shop.yaml",
         "pointer": "#/servers"
-      }
+      },
+      "connectTimeoutMs": 5000
     }
   ],
   "routes": [

@@ -73,7 +73,8 @@ const gateway = {
       "source": {
         "file": "gw.yaml",
         "pointer": "#/services"
-      }
+      },
+      "connectTimeoutMs": 5000
     }
   ],
   "routes": [
