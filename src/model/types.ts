@@ -6,6 +6,17 @@
  * the spec line that caused them.
  */
 
+import type { CredentialCarrier, ProblemType, RouteEffective } from './decisions.js';
+
+export type {
+  AuthAnswer,
+  AuthAnswers,
+  CredentialCarrier,
+  ProblemType,
+  RequestRemovals,
+  RouteEffective,
+} from './decisions.js';
+
 export const MODEL_VERSION = 1;
 
 export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'OPTIONS' | 'HEAD' | 'PATCH' | 'TRACE';
@@ -34,20 +45,6 @@ export interface Gateway {
   edge: Edge;
   /** Every answer the gateway gives itself (the GW_HTTP_* codes), sorted by code; settled in merge. */
   problems: ProblemType[];
-}
-
-/**
- * One kind of answer the gateway gives itself as application/problem+json (RFC 9457). Every data
- * plane prints these fields as they are into the body (`type`, `title`, `status`, `code`) and
- * adds its own `detail` (and `requestId` where it can).
- */
-export interface ProblemType {
-  /** The stable code, `GW_HTTP_*` (docs/errors.md). */
-  code: string;
-  status: number;
-  /** The problem type URI: the code's section of the published errors page. */
-  type: string;
-  title: string;
 }
 
 /**
@@ -318,70 +315,6 @@ export interface Route {
   effective: RouteEffective;
 }
 
-/**
- * A route's behaviour where it follows from more than one setting: decided once in merge
- * (src/merge/decide-gateway.ts), so gw serve, the Node gateway and every target do the same.
- */
-export interface RouteEffective {
-  /** Further attempts on another target after a connection failure: `settings.retries` for an idempotent method (GET, HEAD, OPTIONS, PUT, DELETE, TRACE), else 0. */
-  retries: number;
-  /**
-   * Access-Control-Allow-Methods: `settings.cors.methods`, or when that is null the methods of the
-   * routes on the same path template that have CORS (HEAD with GET), sorted; null without CORS.
-   */
-  corsMethods: string[] | null;
-  /** What the gateway answers when the credentials do not pass; null when it checks none (no security, or `auth.enforce: false`). */
-  authAnswers: AuthAnswers | null;
-  /** Removed from the request before it goes upstream. */
-  remove: RequestRemovals;
-  /** Query parameters the access log shows without their value: those of the route's apiKey schemes, checked or not. */
-  redactQuery: string[];
-}
-
-/** Parts of a request the gateway removes before forwarding it. */
-export interface RequestRemovals {
-  /**
-   * Lower-case header names: the consumer header (a value the client sent is never trusted, on
-   * every route) and, when auth is enforced and `forwardCredentials` is false, the headers that
-   * carry the route's credentials (in the order of its security).
-   */
-  headers: string[];
-  /** Query parameters that carry the route's credentials (same rule). */
-  query: string[];
-  /** Cookies that carry the route's credentials (same rule). */
-  cookies: string[];
-}
-
-/**
- * A route's refusals (docs/auth.md, "Answers"). The detail says what the operation accepts; the
- * realm of every challenge is the gateway's name.
- */
-export interface AuthAnswers {
-  /** 401: the request carries no credential any scheme of the route reads. */
-  missing: AuthAnswer;
-  /** 401: credentials were sent and none is valid (other than a bearer token, below). */
-  invalid: AuthAnswer;
-  /** 401: a bearer token was sent and is not valid (RFC 6750 `invalid_token`); null when no scheme of the route takes one. */
-  invalidToken: AuthAnswer | null;
-  /**
-   * 403, one per requirement of `route.security` in the same order: its credentials are valid but
-   * lack a scope it lists. null for a requirement that lists no scope (it cannot fail that way).
-   */
-  forbidden: (AuthAnswer | null)[];
-}
-
-export interface AuthAnswer {
-  status: 401 | 403;
-  code: 'GW_HTTP_UNAUTHORIZED' | 'GW_HTTP_FORBIDDEN';
-  detail: string;
-  /**
-   * The WWW-Authenticate value: on a 401 one challenge per scheme of the route in spec order,
-   * joined with `, ` (RFC 9110 11.6.1); on a 403 Bearer `insufficient_scope` with the scopes.
-   * null: no header (no scheme has a challenge).
-   */
-  wwwAuthenticate: string | null;
-}
-
 /** One documented response, ready to send: the first is the default answer, `Prefer: code=NNN` picks another. */
 export interface MockResponse {
   status: number;
@@ -432,15 +365,9 @@ export interface SecurityScheme {
    * Authorization header for http, oauth2 and openIdConnect; null for mutualTLS (the TLS handshake).
    */
   carrier: CredentialCarrier | null;
-  /** The credential is a bearer token (http bearer, oauth2, openIdConnect): checked as a JWT, refused with `invalid_token`. */
+  /** The credential is a bearer token (http bearer, oauth2, openIdConnect): a JWT, refused with `invalid_token`. */
   bearer: boolean;
   source: Source;
-}
-
-export interface CredentialCarrier {
-  in: 'header' | 'query' | 'cookie';
-  /** The header, query parameter or cookie name, spelled as the spec does. */
-  name: string;
 }
 
 /** Where a secret is read at run time: never the secret itself. Files are relative to gw.yaml's folder. */

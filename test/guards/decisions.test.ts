@@ -17,7 +17,8 @@ const ALLOWED: { file: string; module: string; names: string[]; reason: string }
     names: ['escapeRegex', 'paramPattern'],
     reason:
       "the trie needs a regex per segment: paramPattern is the rule the model's match.regex is built with " +
-      '(compileMatch), applied to the same params[].schema, so both accept the same values; escapeRegex only quotes literal text',
+      '(compileMatch), applied to the same params[].schema, so both accept the same values; ' +
+      'escapeRegex only quotes literal text',
   },
   {
     file: 'targets/envoy/route-view.ts',
@@ -102,7 +103,7 @@ describe('decisions are data: the runtime and the targets read the model, they d
     expect(readers).toEqual(['targets/nginx/view.ts']);
   });
 
-  it('the problem `type` URL is built in merge/problem-catalogue.ts only (nginx: until it reads gateway.problems)', () => {
+  it('the problem `type` URL is built in merge/problem-catalogue.ts only (and nginx, until it switches)', () => {
     const building = [...sourceFiles(SRC), ...sourceFiles(join(ROOT, 'templates'), '')]
       .filter((f) => readFileSync(f, 'utf8').includes('gw.dev/errors'))
       .map((f) => relative(ROOT, f));

@@ -56,7 +56,7 @@ export interface PolicyAnswers {
   invalid: AuthFail;
   /** A bearer token was sent and is not valid. */
   invalidToken: AuthFail;
-  /** Per requirement: its 403 when every scheme passes but scopes are missing (none for a requirement without scopes). */
+  /** Per requirement: its 403 when every scheme passes but scopes are missing (none without scopes). */
   forbidden: (AuthFail | undefined)[];
 }
 

@@ -15,13 +15,16 @@ const unauthorized = (detail: string, wwwAuthenticate: string | null): AuthAnswe
   detail,
   wwwAuthenticate,
 });
-const forbidden = (scopes: string, wwwAuthenticate: string | null): AuthAnswer => ({
-  status: 403,
-  code: 'GW_HTTP_FORBIDDEN',
-  detail: `the credentials are valid but lack the scope${scopes.includes(' ') ? 's' : ''} this operation needs: ${scopes}`,
-  wwwAuthenticate,
-});
-/** The three 401s of a route that accepts `accepts`; `bearer`: the challenge after a bad bearer token, when there is one. */
+const forbidden = (scopes: string, wwwAuthenticate: string | null): AuthAnswer => {
+  const plural = scopes.includes(' ') ? 's' : '';
+  return {
+    status: 403,
+    code: 'GW_HTTP_FORBIDDEN',
+    detail: `the credentials are valid but lack the scope${plural} this operation needs: ${scopes}`,
+    wwwAuthenticate,
+  };
+};
+/** The 401s of a route that accepts `accepts`; `bearer`: the challenge after a bad bearer token, if any. */
 function answers(
   accepts: string,
   challenge: string | null,
