@@ -57,8 +57,8 @@ export function createApiCollector(raw: RawDocuments, swagger2: boolean): ApiCol
   const types: MediaTypes = { consumes: strings(root.consumes), produces: strings(root.produces) };
   const sinkAt =
     (doc: string, pointer: string): GapSink =>
-    (message, at) =>
-      gaps.push({ message, source: { file: displayName(raw, doc), pointer: pointer + at } });
+    (kind, message, at) =>
+      gaps.push({ kind, message, source: { file: displayName(raw, doc), pointer: pointer + at } });
 
   const rootComponent = (kind: ComponentKind, t: RawTarget): string | undefined => {
     const base = rootPath(kind, swagger2);
@@ -100,6 +100,7 @@ export function createApiCollector(raw: RawDocuments, swagger2: boolean): ApiCol
     const target = follow(ref, doc);
     if (!target || target.value === undefined) {
       gaps.push({
+        kind: 'openapi.unfollowable-ref',
         message: `$ref "${ref}" leads to nothing gw can follow (an anchor, an $id, or a file read differently); the public spec keeps it as written`,
         source: { file: displayName(raw, doc), pointer: '#' },
       });

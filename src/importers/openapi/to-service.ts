@@ -220,6 +220,7 @@ export function importOpenApi(input: ImportInput): ImportResult {
   const { components, gaps } = apiDoc.finish();
   if (doc.webhooks && typeof doc.webhooks === 'object' && Object.keys(doc.webhooks).length > 0) {
     gaps.push({
+      kind: 'openapi.webhooks',
       message: 'webhooks describe calls the service makes, not routes of the gateway; the public spec leaves them out',
       source: { file, pointer: '#/webhooks' },
     });
