@@ -8,7 +8,9 @@ import {
   groupRoutesByPath,
   pathRelation,
 } from '../../../../src/targets/envoy/method-groups.js';
-import { buildEnvoyView, mockBody, rewriteSubstitution } from '../../../../src/targets/envoy/view.js';
+import { mockBody } from '../../../../src/targets/envoy/direct-view.js';
+import { rewriteSubstitution } from '../../../../src/targets/envoy/route-view.js';
+import { buildEnvoyView } from '../../../../src/targets/envoy/view.js';
 import { DEFAULT_ROUTE_SETTINGS } from '../../../../src/project/settings.js';
 import { route } from '../../../helpers/routes.js';
 import { DEFAULT_EDGE } from '../../../../src/project/edge.js';
