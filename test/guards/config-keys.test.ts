@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
+import { sectionOf } from '../helpers/markdown.js';
 
 type Schema = {
   $ref?: string;
@@ -42,10 +43,7 @@ function keyPaths(s: Schema, path = '', stop?: string): string[] {
 
 /** The keys of the table under `## Keys` in a doc, normalised: `<anything>` -> `<>`, no trailing `[]`. */
 function documentedKeys(doc: string): string[] {
-  const text = readFileSync(join(ROOT, 'docs', doc), 'utf8');
-  const start = text.indexOf('\n## Keys\n');
-  const end = text.indexOf('\n## ', start + 1);
-  const section = start < 0 ? '' : text.slice(start, end < 0 ? undefined : end);
+  const section = sectionOf(readFileSync(join(ROOT, 'docs', doc), 'utf8'), '## Keys');
   return [...section.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]!.replace(/<[^>]+>/g, '<>').replace(/\[\]$/, ''));
 }
 

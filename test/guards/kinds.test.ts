@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KINDS, type Kind } from '../../src/diagnostics/kinds.js';
 import { ROOT } from '../helpers/cli.js';
+import { sectionOf } from '../helpers/markdown.js';
 
 /**
  * Kinds the catalogue names before the code prints them: the nginx and Envoy warnings that still
@@ -46,10 +47,7 @@ function sourceTexts(dir: string): string[] {
 
 /** The kinds in the table under `## CODE` in docs/errors.md. */
 function documentedKinds(code: string): string[] {
-  const text = readFileSync(join(ROOT, 'docs', 'errors.md'), 'utf8');
-  const start = text.indexOf(`\n## ${code}\n`);
-  const end = text.indexOf('\n## ', start + 1);
-  const section = start < 0 ? '' : text.slice(start, end < 0 ? undefined : end);
+  const section = sectionOf(readFileSync(join(ROOT, 'docs', 'errors.md'), 'utf8'), `## ${code}`);
   return [...section.matchAll(/^\| `([a-z0-9.-]+)` \|/gm)].map((m) => m[1]!);
 }
 
