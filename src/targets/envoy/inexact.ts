@@ -35,6 +35,7 @@ export function listenHostWarning(gateway: Gateway): Diagnostic {
     `envoy: listen.host "${gateway.listen.host}" is not an IP address, and Envoy listens on addresses only; ` +
       'the listener uses 0.0.0.0',
     {
+      kind: 'envoy.listen-host',
       locations: [{ file: 'gw.yaml', pointer: '#/listen/host' }],
       hints: ['set listen.host in gw.yaml to an IP address such as 127.0.0.1 or 0.0.0.0'],
     },

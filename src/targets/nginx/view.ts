@@ -260,6 +260,7 @@ export function buildNginxView(
         'GW_TARGET_INEXACT',
         `nginx: ${unresolved.length === 1 ? 'upstream' : 'upstreams'} ${unresolved.map((u) => `"${u.id}"`).join(', ')} ${unresolved.length === 1 ? 'has' : 'have'} hostname targets, which nginx resolves at run time; without build.nginx.resolver in gw.yaml they answer 502`,
         {
+          kind: 'nginx.resolver',
           locations: unresolved.map((u) => ({ file: u.source.file, pointer: u.source.pointer })),
           hints: [
             'set build.nginx.resolver to your DNS servers (e.g. [127.0.0.11] in Docker), or use IP addresses in gw.yaml upstreams',
