@@ -1,7 +1,15 @@
 import { isBearer } from '../model/auth-answers.js';
 import { corsPathMethods } from '../model/cors.js';
 import type { ImportedRoute, ImportedScheme, ImportedUpstream } from '../model/fragment.js';
-import type { CredentialCarrier, Gateway, HttpMethod, Route, SecurityScheme, Upstream } from '../model/types.js';
+import type {
+  CredentialCarrier,
+  Gateway,
+  HttpMethod,
+  Route,
+  RouteEffective,
+  SecurityScheme,
+  Upstream,
+} from '../model/types.js';
 import { problemCatalogue } from './problem-catalogue.js';
 import { redactedQuery, requestRemovals } from './request-removals.js';
 import { routeAuthAnswers } from './route-auth-answers.js';
@@ -27,28 +35,59 @@ export function decideGateway(draft: GatewayDraft): Gateway {
   const securitySchemes = draft.securitySchemes.map(settleScheme);
   const schemes = new Map(securitySchemes.map((s) => [s.id, s]));
   const pathMethods = corsPathMethods(draft.routes);
+  const credentialsOf = credentialRules(schemes, draft.name);
   const routes = draft.routes.map(
     (r): Route => ({
       ...r,
       effective: {
         retries: IDEMPOTENT.has(r.method) ? r.settings.retries : 0,
         corsMethods: r.settings.cors ? (r.settings.cors.methods ?? pathMethods.get(r.path)!) : null,
-        authAnswers: routeAuthAnswers(r, schemes, draft.name),
-        remove: requestRemovals(r, schemes),
-        redactQuery: redactedQuery(r, schemes),
+        ...credentialsOf(r),
       },
     }),
   );
-  const upstreams = draft.upstreams.map((u) => settleUpstream(u, draft.routes));
+  const connect = longestConnectTimeouts(draft.routes);
+  const upstreams = draft.upstreams.map(
+    (u): Upstream => ({ ...u, connectTimeoutMs: connect.get(u.id) ?? DEFAULT_CONNECT_TIMEOUT_MS }),
+  );
   return { ...draft, routes, upstreams, securitySchemes, problems: problemCatalogue() };
+}
+
+type CredentialRules = Pick<RouteEffective, 'authAnswers' | 'remove' | 'redactQuery'>;
+
+/**
+ * A route's answers and removals. Most routes of a spec share their security and auth settings,
+ * so each distinct pair is settled once, and its result shared (the model is never mutated).
+ */
+function credentialRules(
+  schemes: ReadonlyMap<string, SecurityScheme>,
+  realm: string,
+): (r: ImportedRoute) => CredentialRules {
+  const settled = new Map<string, CredentialRules>();
+  return (r) => {
+    const { enforce, forwardCredentials, consumerHeader } = r.settings.auth;
+    const key = JSON.stringify([enforce, forwardCredentials, consumerHeader, r.security]);
+    let found = settled.get(key);
+    if (found === undefined) {
+      found = {
+        authAnswers: routeAuthAnswers(r, schemes, realm),
+        remove: requestRemovals(r, schemes),
+        redactQuery: redactedQuery(r, schemes),
+      };
+      settled.set(key, found);
+    }
+    return found;
+  };
 }
 
 /** Nothing connects to an upstream no route uses; it still gets the default. */
 const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 
-function settleUpstream(u: ImportedUpstream, routes: readonly ImportedRoute[]): Upstream {
-  const asked = routes.filter((r) => r.upstream === u.id).map((r) => r.settings.connectTimeoutMs);
-  return { ...u, connectTimeoutMs: asked.length > 0 ? Math.max(...asked) : DEFAULT_CONNECT_TIMEOUT_MS };
+/** Per upstream id, the longest connect timeout its routes ask for (one pass: a spec may have an upstream per path). */
+function longestConnectTimeouts(routes: readonly ImportedRoute[]): Map<string, number> {
+  const longest = new Map<string, number>();
+  for (const r of routes) longest.set(r.upstream, Math.max(longest.get(r.upstream) ?? 0, r.settings.connectTimeoutMs));
+  return longest;
 }
 
 function settleScheme(s: ImportedScheme): SecurityScheme {
