@@ -358,7 +358,9 @@ const gateway = {
             "properties": {
               "code": {
                 "type": "string",
-                "example": "order_not_found"
+                "examples": [
+                  "order_not_found"
+                ]
               },
               "message": {
                 "type": "string"
@@ -383,12 +385,16 @@ const gateway = {
               "amount": {
                 "type": "integer",
                 "description": "Amount in minor units (cents).",
-                "example": 4599
+                "examples": [
+                  4599
+                ]
               },
               "currency": {
                 "type": "string",
                 "pattern": "^[A-Z]{3}$",
-                "example": "EUR"
+                "examples": [
+                  "EUR"
+                ]
               }
             }
           },
@@ -456,7 +462,9 @@ const gateway = {
               "userId": {
                 "type": "integer",
                 "format": "int64",
-                "example": 42
+                "examples": [
+                  42
+                ]
               },
               "status": {
                 "$ref": "#/components/schemas/OrderStatus"
@@ -475,9 +483,11 @@ const gateway = {
                 "format": "date-time"
               },
               "cancelledAt": {
-                "type": "string",
-                "format": "date-time",
-                "nullable": true
+                "type": [
+                  "string",
+                  "null"
+                ],
+                "format": "date-time"
               }
             }
           },
@@ -492,7 +502,9 @@ const gateway = {
           "value": {
             "type": "string",
             "format": "uuid",
-            "example": "3f2a9c1e-7b4d-4e8a-9a51-0c6d2b7e9f10"
+            "examples": [
+              "3f2a9c1e-7b4d-4e8a-9a51-0c6d2b7e9f10"
+            ]
           },
           "source": {
             "file": "../../../../examples/shop/specs/orders/schemas.yaml",
@@ -512,12 +524,16 @@ const gateway = {
             "properties": {
               "sku": {
                 "type": "string",
-                "example": "book-dune-pb"
+                "examples": [
+                  "book-dune-pb"
+                ]
               },
               "quantity": {
                 "type": "integer",
                 "minimum": 1,
-                "example": 2
+                "examples": [
+                  2
+                ]
               },
               "unitPrice": {
                 "$ref": "#/components/schemas/Money"
@@ -582,7 +598,9 @@ const gateway = {
             "properties": {
               "id": {
                 "type": "string",
-                "example": "rf_01HQ3Z"
+                "examples": [
+                  "rf_01HQ3Z"
+                ]
               },
               "orderId": {
                 "$ref": "#/components/schemas/OrderId"
@@ -731,11 +749,15 @@ const gateway = {
             "properties": {
               "code": {
                 "type": "string",
-                "example": "not_found"
+                "examples": [
+                  "not_found"
+                ]
               },
               "message": {
                 "type": "string",
-                "example": "User 42 does not exist"
+                "examples": [
+                  "User 42 does not exist"
+                ]
               }
             }
           },
@@ -791,11 +813,13 @@ const gateway = {
                 "maxLength": 80
               }
             },
-            "example": {
-              "email": "grace@example.com",
-              "password": "correct-horse-battery",
-              "displayName": "Grace H."
-            }
+            "examples": [
+              {
+                "email": "grace@example.com",
+                "password": "correct-horse-battery",
+                "displayName": "Grace H."
+              }
+            ]
           },
           "source": {
             "file": "../../../../examples/shop/specs/users.yaml",
@@ -817,16 +841,22 @@ const gateway = {
               "id": {
                 "type": "integer",
                 "format": "int64",
-                "example": 42
+                "examples": [
+                  42
+                ]
               },
               "email": {
                 "type": "string",
                 "format": "email",
-                "example": "ada@example.com"
+                "examples": [
+                  "ada@example.com"
+                ]
               },
               "displayName": {
                 "type": "string",
-                "example": "Ada L."
+                "examples": [
+                  "Ada L."
+                ]
               },
               "role": {
                 "type": "string",
@@ -889,9 +919,11 @@ const gateway = {
                 "format": "email"
               }
             },
-            "example": {
-              "displayName": "Ada Lovelace"
-            }
+            "examples": [
+              {
+                "displayName": "Ada Lovelace"
+              }
+            ]
           },
           "source": {
             "file": "../../../../examples/shop/specs/users.yaml",
