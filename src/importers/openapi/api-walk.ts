@@ -135,14 +135,13 @@ export function createWalker(options: WalkerOptions): Walker {
   };
   /** The schema's subschemas, `$ref`, discriminator mapping and example data, not yet converted. */
   const schemaKeywords = (v: JsonObject, doc: string): JsonObject =>
-    mapFields(
-      mapSubschemas(v, (s) => schema(s, doc)),
-      {
-        $ref: (x) => (typeof x === 'string' ? refTo('schemas', x, doc) : x),
-        discriminator: (x) => discriminator(x, doc),
-        example: (x) => literal(x, doc),
-        examples: (x) => literal(x, doc),
-        default: (x) => literal(x, doc),
+    mapSubschemas(
+      v,
+      (s) => schema(s, doc),
+      (k, x) => {
+        if (k === '$ref') return typeof x === 'string' ? refTo('schemas', x, doc) : x;
+        if (k === 'discriminator') return discriminator(x, doc);
+        return k === 'example' || k === 'examples' || k === 'default' ? literal(x, doc) : x;
       },
     );
   /** An inlined schema with keywords beside its `$ref`: both apply (3.1 reads them so; 3.0 ignores the siblings). */

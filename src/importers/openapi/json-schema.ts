@@ -68,8 +68,16 @@ export function toJsonSchema2020(schema: unknown, options: ConvertOptions = {}):
   return convertKeywords(mapSubschemas(schema, (s) => toJsonSchema2020(s, options)) as JsonObject, options);
 }
 
-/** Applies `fn` to each direct subschema of a schema (a tuple `items` array too); copy on write. */
-export function mapSubschemas(schema: JsonObject, fn: (s: unknown) => unknown): JsonObject {
+/**
+ * Applies `fn` to each direct subschema of a schema (a tuple `items` array too), and `other`, when
+ * given, to the value of every other keyword (the importer's walker names `$ref`s there); copy on
+ * write. One pass over the keys, no allocation unless something changes: it runs on every schema.
+ */
+export function mapSubschemas(
+  schema: JsonObject,
+  fn: (s: unknown) => unknown,
+  other?: (keyword: string, value: unknown) => unknown,
+): JsonObject {
   let out: JsonObject | undefined;
   for (const k in schema) {
     const x = schema[k];
@@ -77,6 +85,7 @@ export function mapSubschemas(schema: JsonObject, fn: (s: unknown) => unknown): 
     if (SCHEMA_MAPS.has(k)) y = mapValues(x, fn);
     else if (SCHEMA_LISTS.has(k) || (SCHEMA_ONE.has(k) && Array.isArray(x))) y = mapItems(x, fn);
     else if (SCHEMA_ONE.has(k)) y = fn(x);
+    else if (other) y = other(k, x);
     if (y !== x) {
       out ??= { ...schema };
       out[k] = y;
@@ -89,12 +98,11 @@ export function mapSubschemas(schema: JsonObject, fn: (s: unknown) => unknown): 
 export function convertKeywords(s: JsonObject, options: ConvertOptions = {}): JsonObject {
   const swagger2 = options.swagger2 === true;
   if (!needsConverting(s, swagger2)) return s;
-  let o: JsonObject = { ...s };
+  let o = 'example' in s ? exampleToExamples(s) : { ...s }; // a fresh object either way
   if (swagger2) convertSwagger2(o);
   exclusiveBound(o, 'exclusiveMinimum', 'minimum');
   exclusiveBound(o, 'exclusiveMaximum', 'maximum');
   if (Array.isArray(o.items)) o = tupleToPrefixItems(o);
-  if ('example' in o) o = exampleToExamples(o);
   if (!('nullable' in o)) return o;
   const nullable = o.nullable === true;
   delete o.nullable;
@@ -135,10 +143,10 @@ function tupleToPrefixItems(o: JsonObject): JsonObject {
   return { ...rest, prefixItems: items, ...(additionalItems !== undefined ? { items: additionalItems } : {}) };
 }
 
-/** `example` joins `examples` in its place, first, unless `examples` already holds it. */
+/** A copy with `example` joining `examples` in its place, first, unless `examples` already holds it. */
 function exampleToExamples(o: JsonObject): JsonObject {
   const { example } = o;
-  if (o.examples !== undefined && !Array.isArray(o.examples)) return o; // not 2020-12 examples: left as written
+  if (o.examples !== undefined && !Array.isArray(o.examples)) return { ...o }; // not 2020-12 examples: as written
   const others = (o.examples as unknown[] | undefined) ?? [];
   const text = JSON.stringify(example);
   const examples = others.some((e) => JSON.stringify(e) === text) ? others : [example, ...others];

@@ -87,6 +87,11 @@ describe('toJsonSchema2020: OpenAPI 3.0 fragments', () => {
       want: { type: 'object', examples: [{ a: 1 }] },
     },
     {
+      name: 'examples that is not a list (not JSON Schema) leaves example as written',
+      given: { type: 'string', example: 'a', examples: { one: 'b' } },
+      want: { type: 'string', example: 'a', examples: { one: 'b' } },
+    },
+    {
       name: 'a tuple items list becomes prefixItems, additionalItems the items',
       given: { type: 'array', items: [{ type: 'string' }], additionalItems: false },
       want: { type: 'array', prefixItems: [{ type: 'string' }], items: false },
