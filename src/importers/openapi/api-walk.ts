@@ -69,17 +69,7 @@ export const isObject = (v: unknown): v is JsonObject => v !== null && typeof v 
 
 /** Sets fields (fn per key) of an object copy on write. */
 function mapFields(v: JsonObject, fields: Record<string, (x: unknown) => unknown>): JsonObject {
-  let out: JsonObject | undefined;
-  for (const [k, fn] of Object.entries(fields)) {
-    if (!(k in v)) continue;
-    const x = v[k];
-    const y = fn(x);
-    if (y !== x) {
-      out ??= { ...v };
-      out[k] = y;
-    }
-  }
-  return out ?? v;
+  return mapValues(v, (x, k) => (Object.hasOwn(fields, k) ? fields[k]!(x) : x)) as JsonObject;
 }
 
 export function createWalker(options: WalkerOptions): Walker {

@@ -180,13 +180,13 @@ function anyOfNull(o: JsonObject): JsonObject {
   return { ...outer, anyOf: [inner, { type: 'null' }] };
 }
 
-/** Applies fn to each value of a map; the same map back when nothing changed. */
-export function mapValues(v: unknown, fn: (x: unknown) => unknown): unknown {
+/** Applies fn to each value of a map (given its key too); the same map back when nothing changed. */
+export function mapValues(v: unknown, fn: (x: unknown, key: string) => unknown): unknown {
   if (!isObject(v)) return v;
   let out: JsonObject | undefined;
   for (const k in v) {
     const x = v[k];
-    const y = fn(x);
+    const y = fn(x, k);
     if (y !== x) {
       out ??= { ...v };
       out[k] = y;
