@@ -2,9 +2,9 @@ import type { JsonObject } from '../../model/types.js';
 
 /**
  * OpenAPI Schema Objects of every version -> JSON Schema 2020-12 in the OpenAPI 3.1 dialect, the
- * one form the model holds (see `RouteApi` in model/types.ts). The importer calls this once per
- * schema node while it walks a spec (api-walk.ts); the runtime validator, the mock sampler and the
- * openapi target read the result and convert nothing. What changes (docs/policies.md):
+ * one form the model holds (the invariant in model/types.ts). The importer's walker (api-walk.ts)
+ * calls `convertKeywords` once per schema node; the runtime validator, the mock sampler and the
+ * openapi target read the result and convert nothing. What changes (docs/targets/openapi.md#schemas):
  *
  * - `nullable: true` (and Swagger 2.0's `x-nullable`) lets null in: `type` gets "null" (and `enum`
  *   a null), or, when a `$ref`, `allOf`/`anyOf`/`oneOf`, `not`, `if` or `const` would still refuse

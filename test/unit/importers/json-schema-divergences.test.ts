@@ -194,7 +194,7 @@ describe('the merged public spec is plain JSON Schema 2020-12', () => {
 });
 
 describe('readOnly: annotations in the model, one request rule in the validator', () => {
-  it('a nullable readOnly property is not required in a request (schema-dialect was wrong: readOnly sank into anyOf)', () => {
+  it('nullable readOnly: optional in a request (schema-dialect was wrong: readOnly sank into anyOf)', () => {
     expect(gatewayAccepts('nullableReadOnly', { name: 'x' })).toBe(true);
     expect(gatewayAccepts('nullableReadOnly', {})).toBe(false);
     const owner = (printed('nullableReadOnly').properties as Record<string, unknown>).owner;
@@ -204,7 +204,7 @@ describe('readOnly: annotations in the model, one request rule in the validator'
     });
   });
 
-  it('a 3.1 readOnly property is not required in a request either (schema-dialect was wrong: only 3.0 got the rule)', () => {
+  it('3.1 readOnly: optional in a request too (schema-dialect was wrong: only 3.0 got the rule)', () => {
     expect(gatewayAccepts('readOnly31', { name: 'x' })).toBe(true);
   });
 
