@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { buildGateway } from '../../../../src/cli/load-gateway.js';
 import type { Gateway, Route } from '../../../../src/model/types.js';
 import { parseProject } from '../../../../src/project/load.js';
-import { buildPolicies, nginxRate } from '../../../../src/targets/nginx/policies.js';
+import { buildPolicies } from '../../../../src/targets/nginx/policies.js';
+import { nginxRate } from '../../../../src/targets/nginx/rate-limit-view.js';
 
 const CASES = new URL('../../../golden/cases/', import.meta.url).pathname;
 
@@ -57,8 +58,8 @@ describe('buildPolicies: authentication (golden case 10-auth)', () => {
   it('checks credentials on routes with requirements, not on public ones', async () => {
     const g = await gatewayOf('10-auth');
     const p = buildPolicies(g);
-    expect(p.routes.get(route(g, 'billing.listInvoices'))!.auth).toBe(true);
-    expect(p.routes.get(route(g, 'billing.status'))!.auth).toBe(false);
+    expect(p.routes.get(route(g, 'billing.listInvoices'))!.checks.auth).toBe(true);
+    expect(p.routes.get(route(g, 'billing.status'))!.checks.auth).toBe(false);
     expect(sets(p, route(g, 'billing.status'))).toEqual({ $gw_headers: '"|d:x-consumer|"' });
   });
 
@@ -143,11 +144,11 @@ describe('buildPolicies: rate limits and CORS (golden case 11-policies)', () => 
       'gw_limit_1 $gw_limit_h_x_session 20r/s',
       'gw_limit_2 $binary_remote_addr 10r/s',
     ]);
-    expect(p.routes.get(route(g, 'shop.placeOrder'))!.limitReq).toBe('zone=gw_limit_0 burst=4 nodelay');
-    expect(p.routes.get(route(g, 'shop.getProduct'))!.limitReq).toBe(
-      p.routes.get(route(g, 'shop.uploadImage'))!.limitReq,
+    expect(p.routes.get(route(g, 'shop.placeOrder'))!.checks.limitReq).toBe('zone=gw_limit_0 burst=4 nodelay');
+    expect(p.routes.get(route(g, 'shop.getProduct'))!.checks.limitReq).toBe(
+      p.routes.get(route(g, 'shop.uploadImage'))!.checks.limitReq,
     );
-    expect(p.routes.get(route(g, 'shop.health'))!.limitReq).toBeNull();
+    expect(p.routes.get(route(g, 'shop.health'))!.checks.limitReq).toBeNull();
     expect(sets(p, route(g, 'shop.placeOrder'))).toMatchObject({ $gw_limit: '"5"', $gw_limit_retry: '"12"' });
     expect(p.view.limitHeaderKeys).toEqual([{ variable: '$gw_limit_h_x_session', source: '$http_x_session' }]);
   });
@@ -157,7 +158,7 @@ describe('buildPolicies: rate limits and CORS (golden case 11-policies)', () => 
     const r = route(g, 'shop.placeOrder');
     const one = { ...r, settings: { ...r.settings, rateLimit: { ...r.settings.rateLimit!, requests: 1 } } };
     const p = buildPolicies({ ...g, routes: g.routes.map((x) => (x === r ? one : x)) });
-    expect(p.routes.get(one)!.limitReq).toBe('zone=gw_limit_0');
+    expect(p.routes.get(one)!.checks.limitReq).toBe('zone=gw_limit_0');
   });
 
   it('warns for every limit (leaky bucket, no Remaining), the Redis store and validation', async () => {
