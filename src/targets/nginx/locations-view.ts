@@ -186,11 +186,21 @@ class LocationsPlanner {
     const h = this.handler(r);
     const when = this.methods.test(methodsServedBy(r, group), 1);
     const pf = primary.forward;
-    if (h.forward && pf && sameForwardSettings(h.forward.settings, pf.settings))
-      return { when, inline: h.forward, named: null, uri: null };
+    if (h.forward && pf && this.fitsInline(h, primary)) return { when, inline: h.forward, named: null, uri: null };
     if (h.forward && pf && h.forward.settings.maxBody === pf.settings.maxBody)
       return { when, inline: null, named: this.side.namedFor(r), uri: null };
     return { when, inline: null, named: null, uri: this.side.routeUri(r) };
+  }
+
+  /**
+   * Whether route handler `h` can be served inside an `if` of the location whose handler is
+   * `primary`: the location's directives (which cannot stand in `if`) must be the ones it needs.
+   * A route that jumps on to a shared location needs the same body limit and checks; one that
+   * proxies from here needs all its settings printed here, so not where the primary jumps on.
+   */
+  private fitsInline(h: HandlerView, primary: HandlerView): boolean {
+    if (h.forward!.shared !== null) return sameForwardSettings(h.forward!.settings, primary.forward!.settings);
+    return sameForwardSettings(h.settings!, primary.settings!);
   }
 
   /**
