@@ -76,6 +76,7 @@ describe('gw build', () => {
     expect(out.ok).toBe(true);
     expect(out.out).toBe(join(dir, 'deploy'));
     expect(out.files.map((f) => f.path)).toEqual([
+      'nginx/conf.d/gw-auth-config.js',
       'nginx/conf.d/gw-auth.js',
       'nginx/conf.d/gw.conf',
       'nginx/nginx.conf',
@@ -179,7 +180,7 @@ describe('gw build on a terminal', () => {
     });
     expect(r.status, r.stdout).toBe(0);
     expect(r.stdout).toContain('rendering nginx');
-    expect(r.stdout).toMatch(/✓ nginx 3 files/);
+    expect(r.stdout).toMatch(/✓ nginx 4 files/);
   });
 });
 
@@ -216,6 +217,26 @@ describe('gw build --templates', () => {
     expect(r.stderr).toContain('error GW_TEMPLATE_RENDER template failed: "lisen" is not a field of the view here');
     expect(r.stderr).toMatch(/--> .*tpl\/nginx\/nginx\.conf\.hbs:2:\d+/);
     expect(r.stderr).not.toContain('[object Object]');
+  });
+
+  it('a file copied as it is (the njs program gw-auth.js) is replaced by a file of the same name', async () => {
+    await mkdir(join(dir, 'tpl', 'nginx'), { recursive: true });
+    await writeFile(join(dir, 'tpl', 'nginx', 'gw-auth.js'), '// our own credential checks\n');
+    await writeFile(join(dir, 'tpl', 'nginx', 'notes.txt'), 'not a template: left alone, as before\n');
+    const r = await gw('build', '--target', 'nginx', '--templates', 'tpl');
+    expect(r.code, r.stderr).toBe(0);
+    const conf = join(dir, 'dist', 'nginx', 'conf.d');
+    expect(readFileSync(join(conf, 'gw-auth.js'), 'utf8')).toBe('// our own credential checks\n');
+    expect(readFileSync(join(conf, 'gw-auth-config.js'), 'utf8')).toContain('export default {"realm":"shop"');
+  });
+
+  it('gw-auth.js.hbs (its name before gw-auth.js was copied as it is) says what to name it now', async () => {
+    await mkdir(join(dir, 'tpl', 'nginx'), { recursive: true });
+    await writeFile(join(dir, 'tpl', 'nginx', 'gw-auth.js.hbs'), '// {{name}}\n');
+    const r = await gw('build', '--target', 'nginx', '--templates', 'tpl');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error GW_TEMPLATE_UNKNOWN');
+    expect(r.stderr).toContain('hint: gw-auth.js is copied as it is, not rendered: name your copy "gw-auth.js"');
   });
 
   it('an override with no matching template is an error with a suggestion, and a missing folder too', async () => {
