@@ -33,7 +33,8 @@ function readSecret(scheme, source, what) {
     if (source.env !== undefined) {
         var v = process.env[source.env];
         if (v === undefined || v === '') {
-            ngx.log(ngx.ERR, 'gw: "' + scheme.id + '": the environment variable ' + source.env + ' that holds the ' + what + ' is not set (declare it with `env ' + source.env + ';` in nginx.conf)');
+            ngx.log(ngx.ERR, 'gw: "' + scheme.id + '": the environment variable ' + source.env + ' that holds the ' +
+                what + ' is not set (declare it with `env ' + source.env + ';` in nginx.conf)');
             return null;
         }
         return v;
@@ -42,7 +43,8 @@ function readSecret(scheme, source, what) {
     try {
         return fs.readFileSync(path, 'utf8').replace(/\r?\n$/, '');
     } catch (e) {
-        ngx.log(ngx.ERR, 'gw: "' + scheme.id + '": cannot read the ' + what + ' file ' + path + ' (relative files resolve against GW_BASE_DIR, else nginx.conf\'s folder)');
+        ngx.log(ngx.ERR, 'gw: "' + scheme.id + '": cannot read the ' + what + ' file ' + path +
+            ' (relative files resolve against GW_BASE_DIR, else nginx.conf\'s folder)');
         return null;
     }
 }
@@ -167,7 +169,8 @@ function checkKey(scheme, value) {
         var colon = item.indexOf(':');
         var key = colon === -1 ? item : item.slice(colon + 1).trim();
         if (key === '') continue;
-        if (sameChars(key, value) && found === null) found = { ok: true, consumer: colon === -1 ? null : item.slice(0, colon).trim(), scopes: null };
+        if (sameChars(key, value) && found === null)
+            found = { ok: true, consumer: colon === -1 ? null : item.slice(0, colon).trim(), scopes: null };
     }
     return found === null ? INVALID : found;
 }
@@ -206,8 +209,10 @@ function apr1(password, salt) {
         m.update((round & 1) ? f : pw);
         f = m.digest();
     }
-    return '$apr1$' + salt + '$' + to64((f[0] << 16) | (f[6] << 8) | f[12], 4) + to64((f[1] << 16) | (f[7] << 8) | f[13], 4) +
-        to64((f[2] << 16) | (f[8] << 8) | f[14], 4) + to64((f[3] << 16) | (f[9] << 8) | f[15], 4) + to64((f[4] << 16) | (f[10] << 8) | f[5], 4) + to64(f[11], 2);
+    return '$apr1$' + salt + '$' +
+        to64((f[0] << 16) | (f[6] << 8) | f[12], 4) + to64((f[1] << 16) | (f[7] << 8) | f[13], 4) +
+        to64((f[2] << 16) | (f[8] << 8) | f[14], 4) + to64((f[3] << 16) | (f[9] << 8) | f[15], 4) +
+        to64((f[4] << 16) | (f[10] << 8) | f[5], 4) + to64(f[11], 2);
 }
 
 function checkBasic(scheme, value) {
@@ -231,8 +236,10 @@ function checkBasic(scheme, value) {
         if (line === '' || line.charAt(0) === '#' || c <= 0 || line.slice(0, c) !== user) continue;
         var hash = line.slice(c + 1).split(':')[0];
         var ok = false;
-        if (/^\{SHA\}/.test(hash)) ok = sameText('{SHA}' + cr.createHash('sha1').update(password).digest('base64'), hash);
-        else if (/^\$apr1\$[.\/A-Za-z0-9]{1,8}\$/.test(hash)) ok = sameText(apr1(password, hash.slice(6, hash.lastIndexOf('$'))), hash);
+        if (/^\{SHA\}/.test(hash))
+            ok = sameText('{SHA}' + cr.createHash('sha1').update(password).digest('base64'), hash);
+        else if (/^\$apr1\$[.\/A-Za-z0-9]{1,8}\$/.test(hash))
+            ok = sameText(apr1(password, hash.slice(6, hash.lastIndexOf('$'))), hash);
         // bcrypt and other hashes cannot be checked here (docs/targets/nginx.md): refused.
         return ok ? { ok: true, consumer: consumerName(user), scopes: null } : INVALID;
     }
@@ -282,7 +289,8 @@ function scopesOf(payload) {
     var out = {};
     function add(v) {
         var items = typeof v === 'string' ? v.split(/\s+/) : Array.isArray(v) ? v : [];
-        for (var i = 0; i < items.length; i++) if (typeof items[i] === 'string' && items[i] !== '') out[items[i]] = true;
+        for (var i = 0; i < items.length; i++)
+            if (typeof items[i] === 'string' && items[i] !== '') out[items[i]] = true;
     }
     add(payload.scope);
     add(payload.scp);
@@ -310,9 +318,12 @@ async function verifySignature(scheme, header, signed, signature) {
         if (k.alg !== undefined && k.alg !== header.alg) continue;
         if (header.kid !== undefined && k.kid !== header.kid) continue;
         if (k.d !== undefined) continue;
-        var algorithm = kty === 'RSA' ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } : { name: 'ECDSA', namedCurve: 'P-256' };
+        var algorithm = kty === 'RSA'
+            ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }
+            : { name: 'ECDSA', namedCurve: 'P-256' };
         var key = await crypto.subtle.importKey('spki', spkiOf(k), algorithm, false, ['verify']);
-        if (await crypto.subtle.verify(kty === 'RSA' ? algorithm : { name: 'ECDSA', hash: 'SHA-256' }, key, signature, signed)) return true;
+        var check = kty === 'RSA' ? algorithm : { name: 'ECDSA', hash: 'SHA-256' };
+        if (await crypto.subtle.verify(check, key, signature, signed)) return true;
     }
     return false;
 }
@@ -328,21 +339,26 @@ async function checkJwt(scheme, value) {
     try {
         var header = JSON.parse(b64url(parts[0]).toString());
         var payload = JSON.parse(b64url(parts[1]).toString());
-        if (!header || typeof header !== 'object' || !payload || typeof payload !== 'object' || Array.isArray(payload)) return INVALID;
+        if (!header || typeof header !== 'object') return INVALID;
+        if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return INVALID;
         if (header.crit !== undefined) return INVALID;
-        if (!(await verifySignature(scheme, header, Buffer.from(parts[0] + '.' + parts[1]), b64url(parts[2])))) return INVALID;
+        var signed = Buffer.from(parts[0] + '.' + parts[1]);
+        if (!(await verifySignature(scheme, header, signed, b64url(parts[2])))) return INVALID;
         var j = scheme.jwt;
         var now = Date.now() / 1000;
         var skew = j.clockSkewMs / 1000;
-        if (payload.exp !== undefined && (typeof payload.exp !== 'number' || payload.exp <= now - skew)) return INVALID;
-        if (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || payload.nbf > now + skew)) return INVALID;
+        var exp = payload.exp;
+        var nbf = payload.nbf;
+        if (exp !== undefined && (typeof exp !== 'number' || exp <= now - skew)) return INVALID;
+        if (nbf !== undefined && (typeof nbf !== 'number' || nbf > now + skew)) return INVALID;
         if (payload.iat !== undefined && typeof payload.iat !== 'number') return INVALID;
         if (j.issuer !== null && payload.iss !== j.issuer) return INVALID;
         if (j.audiences.length > 0) {
             var aud = typeof payload.aud === 'string' ? [payload.aud] : Array.isArray(payload.aud) ? payload.aud : [];
             if (!aud.some(function (a) { return j.audiences.indexOf(a) !== -1; })) return INVALID;
         }
-        return { ok: true, consumer: typeof payload.sub === 'string' && payload.sub !== '' ? consumerName(payload.sub) : null, scopes: scopesOf(payload) };
+        var sub = typeof payload.sub === 'string' && payload.sub !== '' ? consumerName(payload.sub) : null;
+        return { ok: true, consumer: sub, scopes: scopesOf(payload) };
     } catch (e) {
         return INVALID;
     }
@@ -363,7 +379,10 @@ function fail(r, status, answer) {
     r.return(status);
 }
 
-/** OR of requirements, AND inside one; 403 when some requirement has valid credentials without its scopes (403 wins over 401). */
+/**
+ * OR of requirements, AND inside one; 403 when some requirement has valid credentials without its
+ * scopes (403 wins over 401).
+ */
 function decide(policy, results) {
     var forbidden = -1;
     var anonymous = false;
@@ -379,7 +398,8 @@ function decide(policy, results) {
                 break;
             }
             if (consumer === null) consumer = res.consumer;
-            for (var s = 0; s < req[i].scopes.length; s++) if (!res.scopes || !res.scopes[req[i].scopes[s]]) scoped = false;
+            for (var s = 0; s < req[i].scopes.length; s++)
+                if (!res.scopes || !res.scopes[req[i].scopes[s]]) scoped = false;
         }
         if (!pass) continue;
         if (scoped && consumer !== null) return { status: 204, consumer: consumer };
@@ -444,7 +464,10 @@ function strippedCookie(r) {
     var cookies = headerValues(r, 'cookie').join('; ');
     var policy = CONFIG.policies[r.variables.gw_auth];
     if (!policy || policy.dropCookies.length === 0 || cookies === '') return cookies;
-    return withoutPairs(cookies, ';', policy.dropCookies, false).map(function (p) { return p.trim(); }).filter(function (p) { return p !== ''; }).join('; ');
+    return withoutPairs(cookies, ';', policy.dropCookies, false)
+        .map(function (p) { return p.trim(); })
+        .filter(function (p) { return p !== ''; })
+        .join('; ');
 }
 
 /** $gw_log_uri: the request target with the values of credential query parameters replaced by ***. */
@@ -454,7 +477,8 @@ function logUri(r) {
     if (q === -1) return uri;
     return uri.slice(0, q) + '?' + uri.slice(q + 1).split('&').map(function (part) {
         var eq = part.indexOf('=');
-        return eq !== -1 && CONFIG.redact.indexOf(formDecode(part.slice(0, eq))) !== -1 ? part.slice(0, eq) + '=***' : part;
+        var hidden = eq !== -1 && CONFIG.redact.indexOf(formDecode(part.slice(0, eq))) !== -1;
+        return hidden ? part.slice(0, eq) + '=***' : part;
     }).join('&');
 }
 
@@ -468,7 +492,9 @@ function limitKey(r) {
     if (policy) {
         for (var i = 0; i < policy.slots.length; i++) {
             var slot = policy.slots[i];
-            var v = slot.in === 'query' ? readPairs(r.variables.gw_args || '', '&', slot.name, true) : readSlot(r, slot);
+            var v = slot.in === 'query'
+                ? readPairs(r.variables.gw_args || '', '&', slot.name, true)
+                : readSlot(r, slot);
             if (typeof v === 'string' && v !== '') parts.push(slot.in + ':' + slot.name + '=' + v);
         }
     }

@@ -38,7 +38,7 @@ export interface RouteAuthView {
 
 export interface AuthPlan {
   routes: Map<Route, RouteAuthView>;
-  /** The njs configuration without the rate-limit key (which the rate limits decide), or null when nothing is checked. */
+  /** The njs configuration but for the rate-limit key (the rate limits decide it); null when nothing is checked. */
   njs: Omit<NjsView, 'consumerKey'> | null;
   /** Query parameters shown as *** in the access log (of every apiKey scheme in the query). */
   redact: string[];
@@ -173,17 +173,22 @@ class AuthPlanner {
         out.push(inexactWarning(`${message} on ${routesText(used)}`, firstRoutes(used), hint));
       if (c?.kind === 'htpasswd')
         warn(
-          `scheme "${id}": nginx checks the {SHA} and $apr1$ hashes of its htpasswd file in njs, but not bcrypt ($2y$): bcrypt users are refused (401)`,
-          'hash those users with `htpasswd -s` or `-m` for nginx, or run gw serve, the node target or Envoy where bcrypt matters',
+          `scheme "${id}": nginx checks the {SHA} and $apr1$ hashes of its htpasswd file in njs, ` +
+            'but not bcrypt ($2y$): bcrypt users are refused (401)',
+          'hash those users with `htpasswd -s` or `-m` for nginx, ' +
+            'or run gw serve, the node target or Envoy where bcrypt matters',
         );
       if (c?.kind === 'jwt' && c.jwks && 'url' in c.jwks && c.algorithms.some((a) => a !== 'HS256'))
         warn(
-          `scheme "${id}": nginx reads JWKS files only, not the URL ${c.jwks.url}; its RS256/ES256 tokens are refused (401)`,
-          'download the key set to a file and point `jwks: { file: ... }` at it (refresh it with a timer), or run gw serve, the node target or Envoy',
+          `scheme "${id}": nginx reads JWKS files only, not the URL ${c.jwks.url}; ` +
+            'its RS256/ES256 tokens are refused (401)',
+          'download the key set to a file and point `jwks: { file: ... }` at it (refresh it with a timer), ' +
+            'or run gw serve, the node target or Envoy',
         );
       if (s && s.type !== 'apiKey' && !isBearer(s) && !(s.type === 'http' && s.scheme === 'basic') && c)
         warn(
-          `scheme "${id}" (${s.type}${s.scheme ? ` ${s.scheme}` : ''}) cannot be checked by nginx; requests that need it are refused`,
+          `scheme "${id}" (${s.type}${s.scheme ? ` ${s.scheme}` : ''}) cannot be checked by nginx; ` +
+            'requests that need it are refused',
           'use apiKey, http basic or bearer schemes',
         );
     }
@@ -213,7 +218,10 @@ class AuthPlanner {
   }
 }
 
-/** Details go into a JSON body by nginx variable expansion: escaped for JSON here, and `$` kept literal by gw-auth.js setting them. */
+/**
+ * Details go into a JSON body by nginx variable expansion: escaped for JSON here, and `$` kept
+ * literal by gw-auth.js setting them.
+ */
 function jsonText(text: string): string {
   return JSON.stringify(text).slice(1, -1);
 }

@@ -143,7 +143,8 @@ function preflightHeaders(p: CorsPolicy): { name: string; value: string }[] {
     { name: 'Access-Control-Max-Age', value: nginxString(String(c.maxAgeSeconds)) },
   ];
   if (c.credentials) out.push({ name: 'Access-Control-Allow-Credentials', value: '"true"' });
-  // Vary: Origin unless the answer is `*`; plus Access-Control-Request-Headers when they are echoed (a map drops it when none were asked).
+  // Vary: Origin unless the answer is `*`; plus Access-Control-Request-Headers when they are echoed (a map drops it
+  // when none were asked).
   if (!p.wildcard || !c.headers)
     out.push({ name: 'Vary', value: c.headers ? '"Origin"' : p.wildcard ? '$gw_vary_acrh' : '$gw_vary_origin_acrh' });
   return out;

@@ -25,9 +25,12 @@ export interface ForwardView {
  * They cannot stand inside `if`, so routes of one path served in one location must agree on them.
  */
 export interface ForwardSettingsView {
-  /** client_max_body_size: in the route's own location even when a shared location forwards (nginx checks Content-Length when it finds the location). */
+  /**
+   * client_max_body_size: in the route's own location even when a shared location forwards (nginx
+   * checks Content-Length when it finds the location).
+   */
   maxBody: string;
-  /** proxy_*_timeout, proxy_next_upstream_tries, upstream TLS; null in a route's location whose requests a shared one forwards. */
+  /** proxy_*_timeout, proxy_next_upstream_tries, upstream TLS; null where a shared location forwards the requests. */
   proxy: ProxySettingsView | null;
   /** auth_request and limit_req, which run in the route's own location (so never in a shared one). */
   checks: RouteChecksView;
@@ -64,7 +67,7 @@ export function buildForwardView(r: Route, u: Upstream, policy: RoutePolicyView,
     service: nginxString(r.service),
     proxyPass: block ? `${first.scheme}://${nginxName(u.id)}` : `$${nginxName(u.id)}`,
     host: r.settings.preserveHost ? '$http_host' : nginxString(authority(first.host, first.port, first.scheme)),
-    // The upstream path: the saved request path when it is the route's own (no regex needed), else built from the captures.
+    // The upstream path: the saved request path when it is the route's own (no regex), else made of the captures.
     rewrite:
       r.upstreamPath === r.path
         ? { regex: nginxRegex('^'), replacement: PATH_VARIABLE }

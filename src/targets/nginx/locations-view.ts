@@ -8,7 +8,7 @@ import { mayOverlap, type MethodMapView, MethodTests, methodsOf, methodsServedBy
 import type { Policies } from './policies.js';
 import { type InternalView, type NamedView, SideLocations, sourceOf } from './side-locations.js';
 
-/** A location of the tree: a `^~` prefix or a regex nest with children, a path template's location, or a dispatch rewrite. */
+/** A location of the tree: a `^~` prefix or regex nest with children, a path template's location, or a dispatch. */
 export interface NodeView {
   prefix: string | null;
   nest: string | null;
@@ -29,7 +29,7 @@ export interface LocationView {
   /** What happens to other methods: a 405 (allow set), or the fallback location for routes of later templates. */
   allow: string;
   fallback: string | null;
-  /** Other routes of the same path: served in place when their location settings are the primary's, else through a named location. */
+  /** Other routes of the path: served in place when the location prints what they need, else from another location. */
   dispatch: DispatchView[];
   /** CORS preflights answered here, before the method check. */
   preflight: PreflightView | null;
@@ -155,7 +155,7 @@ class LocationsPlanner {
     };
   }
 
-  /** The location of path template `order`; `at` is what precedes the path in the URI there (a dispatch branch's prefix, as regex). */
+  /** The location of path template `order`; `at` precedes the path in the URI there (a dispatch branch's, as regex). */
   private location(order: number, at = ''): LocationView {
     const group = this.groups[order]!;
     const literalPath = this.templates[order]!.exact ? group[0]!.path : undefined;

@@ -11,7 +11,7 @@ export interface MethodMapView {
 export class MethodTests {
   private readonly maps = new Map<string, MethodMapView>();
 
-  /** A condition true (`want` 1) or false (0) for these methods: a plain comparison for one, a map lookup for several. */
+  /** A condition true (`want` 1) or false (0) for these methods: a comparison for one, a map lookup for several. */
   test(methods: readonly string[], want: 0 | 1): string {
     const sorted = [...new Set(methods)].sort();
     if (sorted.length === 1 && want === 1) return `$request_method = ${sorted[0]}`;
@@ -36,13 +36,16 @@ export function methodsOf(routes: readonly Route[]): string[] {
   return [...out].sort();
 }
 
-/** The methods route `r` serves among its path's routes: its own, and HEAD for a GET route when the path has no HEAD route. */
+/** The methods route `r` serves on its path: its own, and HEAD for a GET route when the path has no HEAD route. */
 export function methodsServedBy(r: Route, group: readonly Route[]): string[] {
   if (r.method === 'GET' && !group.some((o) => o.method === 'HEAD')) return ['GET', 'HEAD'];
   return [r.method];
 }
 
-/** Could a later template match some path this one matches? Segment by segment: literals must be equal, anything else may overlap. */
+/**
+ * Could a later template match some path this one matches? Segment by segment: literals must be
+ * equal, anything else may overlap.
+ */
 export function mayOverlap(t: PathTemplate, other: PathTemplate): boolean {
   if (t.segments.length !== other.segments.length) return false;
   return t.segments.every((seg, i) => {

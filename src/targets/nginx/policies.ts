@@ -110,7 +110,8 @@ function validationWarnings(routes: readonly Route[]): Diagnostic[] {
   if (validated.length === 0) return [];
   return [
     inexactWarning(
-      `nginx cannot validate requests against the operation's schemas; ${routesText(validated)} forward requests unchecked`,
+      "nginx cannot validate requests against the operation's schemas; " +
+        `${routesText(validated)} forward requests unchecked`,
       firstRoutes(validated),
       'validate in the upstream, or run gw serve or the node target where `validate: true` matters',
     ),

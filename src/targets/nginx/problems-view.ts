@@ -6,7 +6,7 @@ export interface ProblemView {
   status: number;
   name: string;
   body: string;
-  /** Mapped with `error_page <status>` at server level (the CORS refusal is reached from its preflight `if` instead). */
+  /** Mapped with `error_page <status>` at server level (the CORS refusal comes from its preflight `if` instead). */
   intercept: boolean;
   /** Extra response headers (Allow, WWW-Authenticate, Retry-After, ...). */
   headers: { name: string; value: string }[];
@@ -66,7 +66,9 @@ export function buildProblemsView(needed: ProblemsNeeded): ProblemView[] {
 
 function problemView(code: Code, detail: string, headers: ProblemView['headers']): ProblemView {
   const status = (CODES[code] as CodeInfo).status!;
-  const json = `{"type":"https://gw.dev/errors#${code.toLowerCase()}","title":${JSON.stringify(CODES[code].title)},"status":${status},"detail":"${detail}","code":"${code}","requestId":"${REQUEST_ID}"}`;
+  const json =
+    `{"type":"https://gw.dev/errors#${code.toLowerCase()}","title":${JSON.stringify(CODES[code].title)},` +
+    `"status":${status},"detail":"${detail}","code":"${code}","requestId":"${REQUEST_ID}"}`;
   const cors = code === 'GW_HTTP_CORS_REJECTED';
   return {
     status,

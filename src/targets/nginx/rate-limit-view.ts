@@ -74,7 +74,10 @@ export function planRateLimits(gateway: Gateway, checked: (route: Route) => bool
   };
 }
 
-/** nginx's limit_req rate for N requests per window: exact when it is a whole number per second or minute, else the nearest (at least 1r/m). */
+/**
+ * nginx's limit_req rate for N requests per window: exact when it is a whole number per second or
+ * minute, else the nearest (at least 1r/m).
+ */
 export function nginxRate(requests: number, windowMs: number): { rate: string; exact: boolean; periodMs: number } {
   if ((requests * 1000) % windowMs === 0) {
     const n = (requests * 1000) / windowMs;
@@ -121,22 +124,30 @@ function routeLimit(z: Zone, l: RateLimit): RouteLimitView {
 function rateLimitWarnings(zones: readonly Zone[], gateway: Gateway, checked: (r: Route) => boolean): Diagnostic[] {
   const out = zones.map((z) => {
     const l = z.limit;
+    const period = Math.round(nginxRate(l.requests, l.windowMs).periodMs);
     const by =
       z.key === '$gw_limit_consumer'
-        ? '; a consumer limit counts per credential sent (limit_req runs before the credential check), so a consumer with several keys or tokens gets a count for each, and requests that are then refused (401) count too'
+        ? '; a consumer limit counts per credential sent (limit_req runs before the credential check), ' +
+          'so a consumer with several keys or tokens gets a count for each, and requests that are then refused (401) ' +
+          'count too'
         : z.routes.some(checked)
           ? '; requests later refused (401, 403) count too, since limit_req runs before the credential check'
           : '';
     return inexactWarning(
-      `rate limit ${l.requests} per ${l.windowMs} ms (${l.counter}) on ${routesText(z.routes)}: nginx's limit_req is a leaky bucket, not gw's fixed window: ${l.requests} requests pass at once, then one more every ${Math.round(nginxRate(l.requests, l.windowMs).periodMs)} ms (rate=${z.rate}${z.exact ? '' : `, the nearest nginx can express`}); answers carry RateLimit-Limit but no RateLimit-Remaining or -Reset${by}`,
+      `rate limit ${l.requests} per ${l.windowMs} ms (${l.counter}) on ${routesText(z.routes)}: ` +
+        `nginx's limit_req is a leaky bucket, not gw's fixed window: ${l.requests} requests pass at once, ` +
+        `then one more every ${period} ms (rate=${z.rate}${z.exact ? '' : ', the nearest nginx can express'}); ` +
+        `answers carry RateLimit-Limit but no RateLimit-Remaining or -Reset${by}`,
       firstRoutes(z.routes),
-      'expect bursts of `requests`, then a steady rate; run gw serve or the node target where exact fixed windows matter',
+      'expect bursts of `requests`, then a steady rate; ' +
+        'run gw serve or the node target where exact fixed windows matter',
     );
   });
   if (zones.length > 0 && gateway.rateLimitStore.kind === 'redis')
     out.push(
       inexactWarning(
-        `rateLimitStore is Redis, but nginx keeps its counters in its own shared memory: each nginx instance enforces the limits alone`,
+        'rateLimitStore is Redis, but nginx keeps its counters in its own shared memory: ' +
+          'each nginx instance enforces the limits alone',
         firstRoutes(zones.flatMap((z) => z.routes)),
         'run one nginx instance, or gw serve instances sharing the Redis store',
       ),

@@ -1,7 +1,7 @@
 import { nginxRegex, regexLiteral } from './escape.js';
 import type { RouteAuthView } from './auth-view.js';
 
-/** `proxy_set_header <header> <variable>` with a map on $gw_headers: consumer headers and credentials removed per route. */
+/** `proxy_set_header <header> <variable>`, a map on $gw_headers: consumer headers and credentials removed per route. */
 export interface HeaderMapView {
   /** As nginx.conf prints it (quoted). */
   header: string;

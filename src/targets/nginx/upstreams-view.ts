@@ -57,7 +57,8 @@ function upstreamWarnings(all: readonly Upstream[], unresolved: readonly Upstrea
     if (unresolved.includes(u) && u.targets.length > 1)
       diagnostics.push(
         inexactWarning(
-          `upstream "${u.id}" has several hostname targets; nginx picks one per request by weight, without keep-alive, passive ejection or retries to another target`,
+          `upstream "${u.id}" has several hostname targets; nginx picks one per request by weight, ` +
+            'without keep-alive, passive ejection or retries to another target',
           [u],
           'use IP addresses in gw.yaml upstreams to get an nginx upstream block',
         ),
@@ -65,7 +66,8 @@ function upstreamWarnings(all: readonly Upstream[], unresolved: readonly Upstrea
     if (u.healthCheck)
       diagnostics.push(
         inexactWarning(
-          `upstream "${u.id}" has an active health check; open-source nginx has none, so only passive checks (max_fails=3 fail_timeout=10s) apply`,
+          `upstream "${u.id}" has an active health check; open-source nginx has none, ` +
+            'so only passive checks (max_fails=3 fail_timeout=10s) apply',
           [u],
           'run gw serve, the node target or Envoy where active checks matter',
         ),
@@ -75,16 +77,19 @@ function upstreamWarnings(all: readonly Upstream[], unresolved: readonly Upstrea
     const one = unresolved.length === 1;
     diagnostics.push(
       inexactWarning(
-        `${one ? 'upstream' : 'upstreams'} ${unresolved.map((u) => `"${u.id}"`).join(', ')} ${one ? 'has' : 'have'} hostname targets, which nginx resolves at run time; without build.nginx.resolver in gw.yaml they answer 502`,
+        `${one ? 'upstream' : 'upstreams'} ${unresolved.map((u) => `"${u.id}"`).join(', ')} ` +
+          `${one ? 'has' : 'have'} hostname targets, which nginx resolves at run time; ` +
+          'without build.nginx.resolver in gw.yaml they answer 502',
         unresolved,
-        'set build.nginx.resolver to your DNS servers (e.g. [127.0.0.11] in Docker), or use IP addresses in gw.yaml upstreams',
+        'set build.nginx.resolver to your DNS servers (e.g. [127.0.0.11] in Docker), ' +
+          'or use IP addresses in gw.yaml upstreams',
       ),
     );
   }
   return diagnostics;
 }
 
-/** Targets nginx can use in an upstream block: IP addresses and localhost (a hostname must resolve when nginx starts). */
+/** Targets an upstream block can name: IP addresses and localhost (a hostname must resolve when nginx starts). */
 export function byAddress(u: Upstream): boolean {
   return u.targets.every((t) => isIP(t.host) !== 0 || t.host === 'localhost' || /^\[.*\]$/.test(t.host));
 }
@@ -97,6 +102,7 @@ export function authority(host: string, port: number, scheme: 'http' | 'https' |
 }
 
 function upstreamBlock(u: Upstream): UpstreamView {
+  const weighted = u.balancing === 'weighted';
   return {
     name: nginxName(u.id),
     comment: nginxComment(
@@ -105,7 +111,7 @@ function upstreamBlock(u: Upstream): UpstreamView {
     balancing: u.balancing === 'least-connections' ? 'least_conn;' : null,
     servers: u.targets.map((t) => ({
       address: authority(t.host, t.port, 'none'),
-      params: `${u.balancing === 'weighted' && t.weight !== 1 ? `weight=${t.weight} ` : ''}max_fails=3 fail_timeout=10s`,
+      params: `${weighted && t.weight !== 1 ? `weight=${t.weight} ` : ''}max_fails=3 fail_timeout=10s`,
     })),
   };
 }

@@ -79,7 +79,7 @@ export function buildNginxView(
     mockGuards: mocks.guards,
     ...locations,
     policies: policies.view,
-    // A shared forwarding location is itself reached through error_page: nginx's own errors there (502, 504) need this too.
+    // A shared forwarding location is itself reached through error_page: nginx's own errors there (502, 504) need it.
     recursiveErrorPages: policies.view.njs !== null || policies.view.rateLimits || forwards.length > 0,
     forwards,
   };
