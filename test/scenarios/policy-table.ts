@@ -13,7 +13,8 @@ import type { Row } from './credential-tables.js';
 export const GATEWAY_NAME = 'gw "test"';
 
 const src = { file: 's.yaml', pointer: '#' };
-const scheme = (name: string, s: Partial<SecurityScheme>): SecurityScheme => ({
+/** A security scheme `s.<name>` of service s (an apiKey scheme without credentials unless `s` says otherwise). */
+export const scheme = (name: string, s: Partial<SecurityScheme>): SecurityScheme => ({
   id: `s.${name}`,
   service: 's',
   name,

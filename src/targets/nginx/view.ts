@@ -1,15 +1,12 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Gateway } from '../../model/types.js';
 import type { RenderOptions } from '../types.js';
-import type { PreflightView } from './cors-view.js';
 import { buildNginxEdgeView, type NginxEdgeView } from './edge-view.js';
 import { SharedForwards, type SharedForwardView } from './forward-view.js';
-import { planLocations, type LocationView, type NodeView } from './locations-view.js';
-import type { MethodMapView } from './method-tests.js';
+import { type LocationsPlan, planLocations } from './locations-view.js';
 import { planMocks, type MockAnswerView, type MockNamedAnswerView } from './mocks-view.js';
 import { buildPolicies, type PoliciesView } from './policies.js';
 import { buildProblemsView, type ProblemView } from './problems-view.js';
-import type { InternalView, NamedView } from './side-locations.js';
 import { planUpstreams, type SplitView, type UpstreamView } from './upstreams-view.js';
 
 /**
@@ -17,9 +14,10 @@ import { planUpstreams, type SplitView, type UpstreamView } from './upstreams-vi
  * is put together from one view per concern: upstreams (upstreams-view.ts), locations
  * (locations-view.ts, which nests them as locations.ts explains), how routes forward
  * (forward-view.ts), mocks (mocks-view.ts), gw's own problem answers (problems-view.ts), the
- * policies (policies.ts: auth, rate limits, CORS) and the edge (edge-view.ts).
+ * policies (policies.ts: auth, rate limits, CORS) and the edge (edge-view.ts). The locations and
+ * the maps their method checks use are LocationsPlan's fields.
  */
-export interface NginxView {
+export interface NginxView extends LocationsPlan {
   name: string;
   listen: string;
   /** How clients are treated (the model's edge): server-level directives. */
@@ -34,17 +32,8 @@ export interface NginxView {
   mockAnswers: MockNamedAnswerView[];
   /** Named locations answering mocked routes that check credentials or limits first (reached after those phases). */
   mockGuards: { named: string; answer: MockAnswerView }[];
-  exact: LocationView[];
-  tree: NodeView[];
-  /** Dispatch branches (locations.ts): server-level internal prefix locations; empty when no level dispatches. */
-  branches: NodeView[];
-  internals: InternalView[];
-  named: NamedView[];
-  methodMaps: MethodMapView[];
   /** Authentication, rate limits, CORS (policies.ts). */
   policies: PoliciesView;
-  /** The CORS preflight maps of the locations that answer preflights. */
-  preflights: PreflightView[];
   /** `recursive_error_pages on`: a route served from a named location still gets gw's error answers (401, 429, ...). */
   recursiveErrorPages: boolean;
   /** Shared forwarding locations: `error_page <status> = <name>` at server level, one named location each. */

@@ -28,6 +28,7 @@ import {
   POLICY_ROWS,
   type PolicyAnswer,
   SCHEMES,
+  scheme,
   SECRET_ENV,
   SECRET_FILES,
 } from '../../../scenarios/policy-table.js';
@@ -47,17 +48,6 @@ writeFileSync(join(base, 'users.htpasswd'), HTPASSWD_FILE);
 writeFileSync(join(base, 'jwks.json'), JSON.stringify(JWKS));
 for (const [file, text] of Object.entries(SECRET_FILES)) writeFileSync(join(base, file), text);
 const ENV = { GW_BASE_DIR: base, JWT_SECRET: JWT_SECRET_TEXT, ...SECRET_ENV };
-
-const source = { file: 's.yaml', pointer: '#' };
-const scheme = (name: string, s: Partial<SecurityScheme>): SecurityScheme => ({
-  id: `s.${name}`,
-  service: 's',
-  name,
-  type: 'apiKey',
-  credentials: null,
-  source,
-  ...s,
-});
 
 /** A gateway whose routes /r0, /r1, ... each have one of `securities`. */
 function gatewayOf(schemes: SecurityScheme[], securities: SecurityRequirement[][]): Gateway {
