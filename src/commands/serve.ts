@@ -64,7 +64,8 @@ last good configuration serving. SIGINT/SIGTERM drain requests in flight, then e
 
   async run(): Promise<void> {
     const { flags } = await this.parseGlobal(Serve);
-    // The runtime (undici, prom-client, ioredis, ...) loads only for this command: every gw command imports every command class.
+    // The runtime and its packages (prom-client, ioredis, ...) load only for this command:
+    // every gw command imports every command class.
     const [{ startServeSession }, { readyLine, stoppedLine, waitForStopSignal }] = await Promise.all([
       import('../cli/serve-session.js'),
       import('../runtime/start-gateway.js'),

@@ -10,7 +10,7 @@ export interface CodeInfo {
 
 /**
  * The one catalogue of GW_* codes. Codes are never reused or renamed; a retired code stays here
- * marked as such. test/unit/diagnostics/catalogue.test.ts keeps docs/errors.md in sync with it.
+ * marked as such. test/guards/docs.test.ts keeps docs/errors.md in sync with it.
  */
 export const CODES = {
   GW_USAGE: { severity: 'error', title: 'A command was called with flags or arguments that do not fit together.' },

@@ -11,6 +11,8 @@ export type Severity = 'error' | 'warning';
 /** One problem found by any stage. Plain data, so it can be printed as text or JSON. */
 export interface Diagnostic {
   code: string;
+  /** A stable sub-code telling apart diagnostics of one code that differ in what they are about (kinds.ts). */
+  kind?: string;
   severity: Severity;
   /** One sentence that quotes the bad value. */
   message: string;

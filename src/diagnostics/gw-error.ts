@@ -1,7 +1,10 @@
 import { CODES, type Code } from './codes.js';
 import type { Diagnostic, Location } from './diagnostic.js';
+import type { KindOf } from './kinds.js';
 
-export interface DiagnosticInit {
+export interface DiagnosticInit<C extends Code = Code> {
+  /** Which of the code's kinds this is (for the codes that have kinds, docs/errors.md). */
+  kind?: KindOf<C>;
   locations?: Location[];
   hints?: string[];
   cause?: unknown;
@@ -10,9 +13,10 @@ export interface DiagnosticInit {
 }
 
 /** Builds a diagnostic for a catalogued code; the catalogue decides the severity. */
-export function createDiagnostic(code: Code, message: string, init: DiagnosticInit = {}): Diagnostic {
+export function createDiagnostic<C extends Code>(code: C, message: string, init: DiagnosticInit<C> = {}): Diagnostic {
   const d: Diagnostic = {
     code,
+    ...(init.kind !== undefined ? { kind: init.kind } : {}),
     severity: init.severity ?? CODES[code].severity,
     message,
     locations: init.locations ?? [],
@@ -36,7 +40,7 @@ export class GwError extends Error {
     this.exitCode = exitCode;
   }
 
-  static of(code: Code, message: string, init: DiagnosticInit = {}): GwError {
+  static of<C extends Code>(code: C, message: string, init: DiagnosticInit<C> = {}): GwError {
     return new GwError([createDiagnostic(code, message, init)], code === 'GW_USAGE' ? 2 : 1);
   }
 }

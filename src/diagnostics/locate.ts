@@ -1,5 +1,6 @@
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node } from 'yaml';
 import { locateJsonPointers } from './json-locate.js';
+import { parsePointer } from './json-pointer.js';
 
 export interface LineColumn {
   line: number;
@@ -97,19 +98,4 @@ function childOf(node: Node, segment: string): { key?: Node; value: Node | null 
     return item ? { value: item } : undefined;
   }
   return undefined;
-}
-
-/** "#/paths/~1users/get" -> ["paths", "/users", "get"] */
-export function parsePointer(pointer: string): string[] {
-  const body = pointer.startsWith('#') ? pointer.slice(1) : pointer;
-  if (body === '' || body === '/') return [];
-  return body
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-/** ["paths", "/users", "get"] -> "#/paths/~1users/get" */
-export function formatPointer(segments: readonly (string | number)[]): string {
-  return `#${segments.map((s) => `/${String(s).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('')}`;
 }

@@ -10,11 +10,12 @@ export function formatLocation(l: Location): string {
   return `${l.file}${pos}${l.pointer ? ` at ${l.pointer}` : ''}`;
 }
 
-/** Redocly-style text: severity and code, message, every location, hints, cause. */
+/** Redocly-style text: severity and code (with its kind: `CODE[kind]`), message, every location, hints, cause. */
 export function formatDiagnostic(d: Diagnostic, options: PrintOptions): string {
   const c = new Chalk({ level: options.color ? 1 : 0 });
   const head = d.severity === 'error' ? c.red.bold('error') : c.yellow.bold('warning');
-  const lines = [`${head} ${c.dim(d.code)} ${d.message}`];
+  const code = d.kind !== undefined ? `${d.code}[${d.kind}]` : d.code;
+  const lines = [`${head} ${c.dim(code)} ${d.message}`];
   for (const l of d.locations) lines.push(`  ${c.cyan('-->')} ${formatLocation(l)}`);
   for (const h of d.hints) lines.push(`  ${c.green('hint:')} ${h}`);
   if (d.cause) lines.push(`  ${c.dim('cause:')} ${d.cause}`);

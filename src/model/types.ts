@@ -120,7 +120,15 @@ export interface ApiTag {
   source: Source;
 }
 
+export type ApiGapKind =
+  | 'openapi.webhooks'
+  | 'openapi.collection-format'
+  | 'openapi.nested-collection-format'
+  | 'openapi.unfollowable-ref';
+
 export interface ApiGap {
+  /** What is lost, as the GW_TARGET_INEXACT kind the openapi target warns with (docs/errors.md). */
+  kind: ApiGapKind;
   /** One sentence naming what cannot be carried over and what the public spec has instead. */
   message: string;
   source: Source;

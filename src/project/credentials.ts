@@ -1,5 +1,6 @@
 import type { Diagnostic, Location } from '../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../diagnostics/gw-error.js';
+import { escapePointerToken } from '../diagnostics/json-pointer.js';
 import { suggestClosest } from '../diagnostics/suggest.js';
 import type { Gateway, RateLimitStore, SchemeCredentials, SecurityScheme } from '../model/types.js';
 import type { CredentialsInput, ProjectConfig } from './config.js';
@@ -49,7 +50,7 @@ export function applyCredentials(
   const byId = new Map(gateway.securitySchemes.map((s) => [s.id, s]));
   const resolved = new Map<string, SchemeCredentials>();
   for (const [id, input] of Object.entries(given)) {
-    const at = configAt(`#/credentials/${id.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+    const at = configAt(`#/credentials/${escapePointerToken(id)}`);
     const scheme = byId.get(id);
     if (!scheme) {
       const close = suggestClosest(id, [...byId.keys()]);

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import { escapePointerToken, unescapePointerToken } from '../diagnostics/json-pointer.js';
 import { suggestClosest } from '../diagnostics/suggest.js';
 
 /** The published JSON Schema of gw.yaml, shipped in the package (schema/gw.schema.json). */
@@ -74,7 +75,7 @@ function corsProblems(value: unknown, pointer: string): SchemaProblem[] {
   if (typeof value !== 'object' || value === null) return [];
   const out: SchemaProblem[] = [];
   for (const [key, v] of Object.entries(value)) {
-    const at = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    const at = `${pointer}/${escapePointerToken(key)}`;
     const cors = v as { credentials?: unknown; origins?: unknown };
     if (
       key === 'cors' &&
@@ -134,7 +135,7 @@ function explainOne(e: ErrorObject): SchemaProblem {
       const parentPath = readablePath(e.instancePath);
       return {
         kind: 'unknown-key',
-        pointer: `${pointer}/${escapeKey(key)}`,
+        pointer: `${pointer}/${escapePointerToken(key)}`,
         message: `unknown key "${key}"${parentPath ? ` in ${parentPath}` : ''}`,
         hints,
       };
@@ -197,15 +198,11 @@ function readablePath(instancePath: string): string {
   return instancePath
     .split('/')
     .filter(Boolean)
-    .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map(unescapePointerToken)
     .reduce((out, k) => (/^\d+$/.test(k) ? `${out}[${k}]` : out ? `${out}.${k}` : k), '');
 }
 
 function lastKey(instancePath: string): string {
   const parts = instancePath.split('/').filter(Boolean);
-  return (parts[parts.length - 1] ?? '').replace(/~1/g, '/').replace(/~0/g, '~');
-}
-
-function escapeKey(key: string): string {
-  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+  return unescapePointerToken(parts[parts.length - 1] ?? '');
 }

@@ -185,7 +185,7 @@ async function addOverrides(
     throw GwError.of('GW_TEMPLATE_NOT_FOUND', `the templates folder "${root}" does not exist or is not a folder`, {
       locations: [{ file: root }],
       hints: [
-        'pass --templates a folder with one sub-folder per target, e.g. my-templates/nginx/server.hbs; see docs/templates.md',
+        'pass --templates a folder with one sub-folder per target, e.g. my-templates/nginx/gw.conf.hbs; see docs/templates.md',
       ],
     });
   }

@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { formatPointer } from '../../diagnostics/json-pointer.js';
 import type {
   ApiComponent,
   ApiGap,
@@ -10,7 +11,7 @@ import type {
   Source,
 } from '../../model/types.js';
 import { createWalker, isObject, type ResolveDeep, type Walker } from './api-walk.js';
-import { displayName, formatFragment, resolveRawRef, type RawDocuments, type RawTarget } from './raw-documents.js';
+import { displayName, resolveRawRef, type RawDocuments, type RawTarget } from './raw-documents.js';
 import {
   bodyToRequestBody,
   convertParameter2,
@@ -56,8 +57,8 @@ export function createApiCollector(raw: RawDocuments, swagger2: boolean): ApiCol
   const types: MediaTypes = { consumes: strings(root.consumes), produces: strings(root.produces) };
   const sinkAt =
     (doc: string, pointer: string): GapSink =>
-    (message, at) =>
-      gaps.push({ message, source: { file: displayName(raw, doc), pointer: pointer + at } });
+    (kind, message, at) =>
+      gaps.push({ kind, message, source: { file: displayName(raw, doc), pointer: pointer + at } });
 
   const rootComponent = (kind: ComponentKind, t: RawTarget): string | undefined => {
     const base = rootPath(kind, swagger2);
@@ -91,7 +92,7 @@ export function createApiCollector(raw: RawDocuments, swagger2: boolean): ApiCol
     if (!BELOW_COMPONENT_TEXT.test(ref)) return undefined; // most $refs: no pointer resolved twice
     const t = follow(ref, doc);
     if (!t || t.value === undefined || !isBelowComponent(t.path)) return undefined;
-    const key = `${t.key}${formatFragment(t.path)}`;
+    const key = `${t.key}${formatPointer(t.path)}`;
     return byTarget.has(`${kind} ${key}`) ? undefined : { key, value: t.value, doc: t.key };
   };
 
@@ -99,12 +100,13 @@ export function createApiCollector(raw: RawDocuments, swagger2: boolean): ApiCol
     const target = follow(ref, doc);
     if (!target || target.value === undefined) {
       gaps.push({
+        kind: 'openapi.unfollowable-ref',
         message: `$ref "${ref}" leads to nothing gw can follow (an anchor, an $id, or a file read differently); the public spec keeps it as written`,
         source: { file: displayName(raw, doc), pointer: '#' },
       });
       return ref;
     }
-    const key = `${kind} ${target.key}${formatFragment(target.path)}`;
+    const key = `${kind} ${target.key}${formatPointer(target.path)}`;
     let name = byTarget.get(key);
     if (name === undefined) {
       name = pickName(kind, target);
@@ -128,7 +130,7 @@ export function createApiCollector(raw: RawDocuments, swagger2: boolean): ApiCol
   const convertComponent = (kind: ComponentKind, t: RawTarget): unknown => {
     const v = t.value;
     if (swagger2 && isObject(v) && typeof v.$ref !== 'string') {
-      const gap = sinkAt(t.key, formatFragment(t.path));
+      const gap = sinkAt(t.key, formatPointer(t.path));
       if (kind === 'parameters') return walker.schema(convertParameter2(v, gap), t.key);
       if (kind === 'responses') return convertResponse2(v, types, walker, t.key, gap);
     }
@@ -138,7 +140,7 @@ export function createApiCollector(raw: RawDocuments, swagger2: boolean): ApiCol
   const drain = (): void => {
     for (let item = queue.shift(); item; item = queue.shift()) {
       const value = convertComponent(item.kind, item.target);
-      const source: Source = { file: displayName(raw, item.target.key), pointer: formatFragment(item.target.path) };
+      const source: Source = { file: displayName(raw, item.target.key), pointer: formatPointer(item.target.path) };
       components.push({ kind: item.kind, name: item.name, value: value as JsonObject, source });
     }
   };
@@ -148,7 +150,7 @@ export function createApiCollector(raw: RawDocuments, swagger2: boolean): ApiCol
       const item = followRefs(raw, raw.root, ['paths', path], (root.paths as JsonObject)[path]);
       const m = method.toLowerCase();
       const op = isObject(item.value) && isObject(item.value[m]) ? (item.value[m] as JsonObject) : {};
-      const at = formatFragment([...item.path, m]);
+      const at = formatPointer([...item.path, m]);
       const params = mergeParameters(raw, item.value, op, item.key);
       const api = swagger2
         ? operation2(op, params, { ...types, ...opTypes(op) }, walker, item.key, sinkAt(item.key, at))

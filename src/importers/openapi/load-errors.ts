@@ -1,7 +1,8 @@
 import { relative, sep } from 'node:path';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../../diagnostics/gw-error.js';
-import { formatPointer, type PointerLocator } from '../../diagnostics/locate.js';
+import { escapePointerToken, formatPointer } from '../../diagnostics/json-pointer.js';
+import type { PointerLocator } from '../../diagnostics/locate.js';
 import { suggestClosest } from '../../diagnostics/suggest.js';
 import { parsePointer, type RawDocuments } from './raw-documents.js';
 import { explainSpecSchemaErrors, type AjvLikeError } from './spec-errors.js';
@@ -101,7 +102,7 @@ function closestTarget(e: RefError, ref: string | undefined, raw: RawDocuments |
   const close = suggestClosest(e.targetToken, Object.keys(found));
   if (close === undefined) return undefined;
   const filePart = ref?.includes('#') ? ref.slice(0, ref.indexOf('#')) : '';
-  return `${filePart}${e.targetFound === '#' ? '#' : e.targetFound}/${close.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  return `${filePart}${e.targetFound === '#' ? '#' : e.targetFound}/${escapePointerToken(close)}`;
 }
 
 const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);

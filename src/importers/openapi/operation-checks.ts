@@ -1,9 +1,9 @@
 import type { Diagnostic, Location } from '../../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../../diagnostics/gw-error.js';
+import { formatPointer } from '../../diagnostics/json-pointer.js';
 import { suggestClosest } from '../../diagnostics/suggest.js';
 import type { ServiceConfig } from '../../project/config.js';
 import type { OperationEntry } from './paths.js';
-import { formatFragment } from './raw-documents.js';
 
 /**
  * Checks on the operations of one spec: operationIds are unique, and gw.yaml operation overrides
@@ -77,5 +77,5 @@ export function checkOverrides(
 
 /** `/operations/<key>` under the service's gw.yaml entry, the key escaped as a JSON pointer segment. */
 function overridePointer(key: string, ...rest: string[]): string {
-  return formatFragment(['operations', key, ...rest]).slice(1);
+  return formatPointer(['operations', key, ...rest]).slice(1);
 }

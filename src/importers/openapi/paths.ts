@@ -1,3 +1,4 @@
+import { escapePointerToken } from '../../diagnostics/json-pointer.js';
 import type { HttpMethod, ParamSchema, PathParam } from '../../model/types.js';
 
 export const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
@@ -20,7 +21,7 @@ export function listOperations(doc: Raw): OperationEntry[] {
   const paths = (doc.paths ?? {}) as Record<string, Raw>;
   for (const [path, item] of Object.entries(paths)) {
     if (!item || typeof item !== 'object' || !path.startsWith('/')) continue;
-    const pathPointer = `#/paths/${path.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    const pathPointer = `#/paths/${escapePointerToken(path)}`;
     for (const m of METHODS) {
       const op = item[m];
       if (op && typeof op === 'object') {

@@ -1,5 +1,6 @@
 import { dirname, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { unescapePointerToken } from '../../diagnostics/json-pointer.js';
 
 /**
  * The spec's documents as written, `$ref`s intact. swagger-parser dereferences in place, so the
@@ -103,11 +104,7 @@ export function parsePointer(fragment: string): string[] {
   return fragment
     .replace(/^\//, '')
     .split('/')
-    .map((s) => safeDecode(s).replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-export function formatFragment(path: readonly string[]): string {
-  return `#${path.map((s) => `/${s.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('')}`;
+    .map((s) => unescapePointerToken(safeDecode(s)));
 }
 
 function valueAt(doc: unknown, path: readonly string[]): unknown {

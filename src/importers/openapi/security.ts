@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../../diagnostics/gw-error.js';
 import type { PointerLocator } from '../../diagnostics/locate.js';
-import { formatPointer } from '../../diagnostics/locate.js';
+import { escapePointerToken, formatPointer } from '../../diagnostics/json-pointer.js';
 import type { OAuthFlow, SecurityRequirement, SecurityScheme } from '../../model/types.js';
 
 type Raw = Record<string, unknown>;
@@ -85,7 +85,7 @@ export function readRequirements(list: unknown, pointer: string, ctx: Requiremen
   return list.map((req: Record<string, unknown>, i) => ({
     schemes: Object.entries(req ?? {}).flatMap(([name, scopes]) => {
       if (!ctx.known.has(name)) {
-        const at = `${pointer}/${i}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+        const at = `${pointer}/${i}/${escapePointerToken(name)}`;
         ctx.diagnostics.push(
           createDiagnostic(
             'GW_SECURITY_UNKNOWN_SCHEME',

@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../../diagnostics/gw-error.js';
+import { escapePointerToken } from '../../diagnostics/json-pointer.js';
 import type { PointerLocator } from '../../diagnostics/locate.js';
 
 /** The part of an Ajv error that swagger-parser passes on in `details`. */
@@ -81,7 +82,7 @@ function describe(e: AjvLikeError): { pointer: string; message: string } {
     case 'additionalProperties': {
       const key = String(e.params?.additionalProperty);
       return {
-        pointer: `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+        pointer: `${pointer}/${escapePointerToken(key)}`,
         message: `has an unknown key "${key}" ${at}`,
       };
     }
@@ -90,7 +91,7 @@ function describe(e: AjvLikeError): { pointer: string; message: string } {
     case 'unevaluatedProperties': {
       const key = String(e.params?.unevaluatedProperty);
       return {
-        pointer: `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+        pointer: `${pointer}/${escapePointerToken(key)}`,
         message: `has an unknown key "${key}" ${at}`,
       };
     }

@@ -1,4 +1,4 @@
-import type { JsonObject } from '../../model/types.js';
+import type { ApiGapKind, JsonObject } from '../../model/types.js';
 import { isObject, mapValues, type Walker } from './api-walk.js';
 
 /**
@@ -8,8 +8,11 @@ import { isObject, mapValues, type Walker } from './api-walk.js';
  * left to the walker, which knows `#/definitions/X` is now `#/components/schemas/X`.
  */
 
-/** Where a conversion loses something: `what` is one sentence, `at` a pointer suffix below the object converted. */
-export type GapSink = (what: string, at: string) => void;
+/**
+ * Where a conversion loses something: `kind` says what, `what` is one sentence, `at` a pointer
+ * suffix below the object converted.
+ */
+export type GapSink = (kind: ApiGapKind, what: string, at: string) => void;
 
 export const DEFAULT_MEDIA_TYPE = 'application/json';
 
@@ -40,6 +43,7 @@ export function schemaOf2(p: JsonObject, gap: GapSink, at = ''): JsonObject {
   if (isObject(p.items)) {
     if (p.items.collectionFormat !== undefined)
       gap(
+        'openapi.nested-collection-format',
         `nested collectionFormat "${String(p.items.collectionFormat)}" has no OpenAPI 3 equivalent; the public spec describes a plain array`,
         `${at}/items`,
       );
@@ -66,6 +70,7 @@ function styleOf(p: JsonObject, gap: GapSink): JsonObject {
       break;
   }
   gap(
+    'openapi.collection-format',
     `parameter "${String(p.name)}" uses collectionFormat "${format}" in ${String(p.in)}, which OpenAPI 3 cannot describe; the public spec keeps the default style`,
     '/collectionFormat',
   );

@@ -1,5 +1,6 @@
 import type { Diagnostic, Location } from '../../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../../diagnostics/gw-error.js';
+import { escapePointerToken } from '../../diagnostics/json-pointer.js';
 import type { ServiceFragment } from '../../model/fragment.js';
 import { routeId } from '../../model/ids.js';
 import {
@@ -75,7 +76,7 @@ export function importOpenApi(input: ImportInput): ImportResult {
     location: spec.location,
     locator: spec.locator,
     variables: config?.variables ?? {},
-    variableAt: (v) => configAt(`/variables/${escapePointer(v)}`),
+    variableAt: (v) => configAt(`/variables/${escapePointerToken(v)}`),
     diagnostics,
   };
 
@@ -219,6 +220,7 @@ export function importOpenApi(input: ImportInput): ImportResult {
   const { components, gaps } = apiDoc.finish();
   if (doc.webhooks && typeof doc.webhooks === 'object' && Object.keys(doc.webhooks).length > 0) {
     gaps.push({
+      kind: 'openapi.webhooks',
       message: 'webhooks describe calls the service makes, not routes of the gateway; the public spec leaves them out',
       source: { file, pointer: '#/webhooks' },
     });
@@ -294,10 +296,6 @@ function producesOf(operation: Raw, doc: Raw): string[] {
 
 function serverList(v: unknown): ServerObject[] {
   return Array.isArray(v) ? (v as ServerObject[]).filter((s) => s && typeof s.url === 'string') : [];
-}
-
-function escapePointer(key: string): string {
-  return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 export function joinPath(prefix: string, path: string): string {

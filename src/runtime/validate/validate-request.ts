@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { escapePointerToken, unescapePointerToken } from '../../diagnostics/json-pointer.js';
 import { isJsonType, type BodyMedia, type ParamCheck, type RouteValidator } from './compile-validator.js';
 
 /** One failing field, as the 400 answer lists it. */
@@ -53,7 +54,7 @@ export function checkParameters(
 function run(check: ParamCheck, data: Record<string, unknown>, where: 'path' | 'query' | 'header'): FieldError | null {
   if (check.validate(data)) return null;
   const e = check.validate.errors![0]!;
-  const parts = pointerOf(e).split('/').slice(1).map(unescapePointer);
+  const parts = pointerOf(e).split('/').slice(1).map(unescapePointerToken);
   const key = parts[0] ?? '';
   const name = check.params.find((p) => p.key === key)?.name ?? key;
   const rest = parts.slice(1);
@@ -127,9 +128,9 @@ export function describeFieldError(e: FieldError): string {
 function pointerOf(e: ErrorObject): string {
   const p = e.params as { missingProperty?: string; additionalProperty?: string };
   if (e.keyword === 'required' && p.missingProperty !== undefined)
-    return `${e.instancePath}/${escapePointer(p.missingProperty)}`;
+    return `${e.instancePath}/${escapePointerToken(p.missingProperty)}`;
   if (e.keyword === 'additionalProperties' && p.additionalProperty !== undefined)
-    return `${e.instancePath}/${escapePointer(p.additionalProperty)}`;
+    return `${e.instancePath}/${escapePointerToken(p.additionalProperty)}`;
   return e.instancePath;
 }
 
@@ -138,12 +139,4 @@ function messageOf(e: ErrorObject): string {
   if (e.keyword === 'enum')
     return `must be one of ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}`;
   return e.message ?? `fails ${e.keyword}`;
-}
-
-function escapePointer(s: string): string {
-  return s.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-function unescapePointer(s: string): string {
-  return s.replace(/~1/g, '/').replace(/~0/g, '~');
 }

@@ -1,21 +1,19 @@
-import { spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
 import { LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import type { Diagnostic, Location } from '../../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../../diagnostics/gw-error.js';
+import { runEnvoyValidate } from './envoy-validate.js';
 import { ProtoJsonChecker, type Problem, type YamlPath } from './proto-json.js';
 import { loadEnvoyApi } from './protos.js';
 import { loadQuickYaml } from './quick-yaml.js';
+import { loadRe2, regexVisitors } from './regex-checks.js';
 
 /**
  * The strict check of a rendered Envoy bootstrap: the YAML is read as Envoy reads it and checked
  * against `envoy.config.bootstrap.v3.Bootstrap` from Envoy's own API protos (proto-json.ts, pgv.ts),
  * then cross-checked: every route names a defined cluster, cluster names are unique, every
  * safe_regex compiles with RE2 (Envoy's engine) and every regex_rewrite only uses groups its
- * pattern has. When an `envoy` binary is on PATH, `envoy --mode validate` runs too.
+ * pattern has (regex-checks.ts). When an `envoy` binary is on PATH, `envoy --mode validate` runs
+ * too (envoy-validate.ts).
  * Each problem is a GW_ENVOY_CONFIG_INVALID diagnostic naming the YAML path and line.
  */
 export interface EnvoyCheckOptions {
@@ -43,7 +41,7 @@ export async function checkEnvoyConfig(
   // Usually there is nothing to report: read the text fast, and build the line-counted Document
   // (which costs ten times more) only when there is a problem to place, or the fast reader refuses.
   if (quickCheckPasses(text, options.trustedRegexes))
-    return options.envoyBinary !== false ? runEnvoyValidate(text, file) : [];
+    return options.envoyBinary !== false ? envoyValidateProblems(text, file) : [];
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -71,7 +69,7 @@ export async function checkEnvoyConfig(
         (a.locations[0]!.column ?? 0) - (b.locations[0]!.column ?? 0),
     );
   if (options.envoyBinary !== false && !out.some((d) => d.severity === 'error'))
-    out.push(...runEnvoyValidate(text, file));
+    out.push(...envoyValidateProblems(text, file));
   return out;
 }
 
@@ -124,20 +122,7 @@ export function checkEnvoyValue(value: unknown, trustedRegexes: ReadonlySet<stri
     '.envoy.config.route.v3.WeightedCluster.ClusterWeight': (v, path) => {
       if (typeof v.name === 'string') references.push({ name: v.name, path: [...path, 'name'] });
     },
-    '.envoy.type.matcher.v3.RegexMatcher': (v, path) => {
-      if (typeof v.regex === 'string' && !trustedRegexes.has(v.regex)) {
-        const error = re2Error(v.regex);
-        if (error)
-          extra.push({
-            path: [...path, 'regex'],
-            message: `RE2 rejects the regex ${JSON.stringify(v.regex)}: ${error}`,
-            severity: 'error',
-          });
-      }
-    },
-    '.envoy.type.matcher.v3.RegexMatchAndSubstitute': (v, path) => {
-      extra.push(...substitutionProblems(v, path));
-    },
+    ...regexVisitors(trustedRegexes, extra),
   });
   checker.check(BOOTSTRAP, value);
   if (!dynamicClusters) {
@@ -153,71 +138,6 @@ export function checkEnvoyValue(value: unknown, trustedRegexes: ReadonlySet<stri
   }
   return [...checker.problems, ...extra];
 }
-
-function substitutionProblems(v: Record<string, unknown>, path: YamlPath): Problem[] {
-  const pattern = (v.pattern as { regex?: unknown } | undefined)?.regex;
-  const substitution = v.substitution;
-  if (typeof pattern !== 'string' || typeof substitution !== 'string') return [];
-  const groups = countGroups(pattern);
-  const used = [...substitution.matchAll(/\\(\\|\d)/g)].filter((m) => m[1] !== '\\').map((m) => Number(m[1]));
-  const beyond = used.filter((n) => n > groups);
-  if (beyond.length === 0) return [];
-  return [
-    {
-      path: [...path, 'substitution'],
-      message: `substitution uses \\${beyond[0]} but the pattern has ${groups} capture group${groups === 1 ? '' : 's'}`,
-      severity: 'error',
-    },
-  ];
-}
-
-/** Capturing groups of a regex: "(" not escaped, not in a class, not "(?:"-style (named "(?P<" counts). */
-export function countGroups(regex: string): number {
-  let n = 0;
-  let inClass = false;
-  for (let i = 0; i < regex.length; i++) {
-    const c = regex[i];
-    if (c === '\\') i++;
-    else if (inClass) inClass = c !== ']';
-    else if (c === '[') inClass = true;
-    else if (c === '(' && (regex[i + 1] !== '?' || regex.startsWith('(?P<', i) || regex.startsWith('(?<', i))) n++;
-  }
-  return n;
-}
-
-type Re2Constructor = new (pattern: string, flags: string) => unknown;
-let re2: Re2Constructor | null | undefined;
-
-/** re2-wasm (a dependency of gw), loaded once; null when it cannot load here. */
-export function loadRe2(): Re2Constructor | null {
-  if (re2 === undefined) {
-    try {
-      const require = createRequire(createRequire(import.meta.url).resolve('@grpc/grpc-js-xds'));
-      re2 = (require('re2-wasm') as { RE2: Re2Constructor }).RE2;
-    } catch {
-      re2 = null;
-    }
-  }
-  return re2;
-}
-
-/** Why RE2 refuses a regex, or undefined when it compiles (or RE2 is unavailable: then nothing is claimed). */
-export function re2Error(regex: string): string | undefined {
-  if (re2Results.has(regex)) return re2Results.get(regex);
-  const RE2 = loadRe2();
-  if (!RE2) return undefined;
-  let error: string | undefined;
-  try {
-    new RE2(regex, 'u');
-  } catch (err) {
-    error = (err as Error).message.replace(/^Invalid regular expression: \/.*\/u: /s, '');
-  }
-  re2Results.set(regex, error);
-  return error;
-}
-
-/** One answer per distinct regex per process (the same route regex appears in several routes). */
-const re2Results = new Map<string, string | undefined>();
 
 /** `static_resources.clusters[2].load_assignment`; keys that are not identifiers in brackets. */
 export function formatPath(path: YamlPath): string {
@@ -259,43 +179,9 @@ function invalid(message: string, location: Location, cause?: string): Diagnosti
   });
 }
 
-/** `envoy --mode validate -c <file>` when an envoy binary is on PATH; nothing otherwise. */
-function runEnvoyValidate(text: string, file: string): Diagnostic[] {
-  const binary = findOnPath('envoy');
-  if (!binary) return [];
-  const dir = mkdtempSync(join(tmpdir(), 'gw-envoy-'));
-  try {
-    const config = join(dir, 'envoy.yaml');
-    writeFileSync(config, text);
-    const run = spawnSync(binary, ['--mode', 'validate', '-c', config, '--log-level', 'error'], {
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    if (run.status === 0) return [];
-    const output = `${run.stderr ?? ''}${run.stdout ?? ''}`.trim();
-    const line =
-      output
-        .split('\n')
-        .reverse()
-        .find((l) => l.trim() !== '') ??
-      run.error?.message ??
-      `exit status ${String(run.status)}`;
-    return [invalid(`envoy --mode validate rejects ${file}: ${line}`, { file }, output || run.error?.message)];
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function findOnPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
+/** `envoy --mode validate` when an envoy binary is on PATH; nothing otherwise. */
+function envoyValidateProblems(text: string, file: string): Diagnostic[] {
+  const refusal = runEnvoyValidate(text);
+  if (!refusal) return [];
+  return [invalid(`envoy --mode validate rejects ${file}: ${refusal.line}`, { file }, refusal.output)];
 }

@@ -1,5 +1,6 @@
 import { corsPathMethods } from '../../model/cors.js';
 import type { Cors, Route } from '../../model/types.js';
+import { corsRequestHeadersNote, type InexactNote } from './inexact.js';
 
 /**
  * CORS in the Envoy target (docs/targets/envoy.md, "CORS"): the `cors` filter with a CorsPolicy per
@@ -22,22 +23,18 @@ export interface CorsPolicyView {
 export interface CorsPlan {
   /** Per route id. */
   policies: Map<string, CorsPolicyView>;
-  notes: Map<string, string[]>;
+  notes: Map<string, InexactNote[]>;
 }
 
 export function planCors(routes: readonly Route[]): CorsPlan {
   const methodsByPath = corsPathMethods(routes);
   const policies = new Map<string, CorsPolicyView>();
-  const notes = new Map<string, string[]>();
+  const notes = new Map<string, InexactNote[]>();
   for (const r of routes) {
     const c = r.settings.cors;
     if (!c) continue;
     policies.set(r.id, corsPolicy(c, methodsByPath.get(r.path)!));
-    if (c.headers === null && c.credentials) {
-      notes.set(r.id, [
-        'Envoy does not echo Access-Control-Request-Headers and "*" does not cover credentialed requests, so preflights allow no request headers beyond the CORS-safelisted ones; list them in cors.headers',
-      ]);
-    }
+    if (c.headers === null && c.credentials) notes.set(r.id, [corsRequestHeadersNote()]);
   }
   return { policies, notes };
 }

@@ -4,11 +4,6 @@
  * ASCII escaped as \uXXXX so no YAML or terminal quirk can change its meaning. Comments are one line.
  */
 
-/** A double-quoted YAML scalar: JSON-escaped, ASCII only. */
-export function envoyString(text: string): string {
-  return JSON.stringify(text).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
 /** A comment line's text: one line, no control characters. */
 export function envoyComment(text: string): string {
   return text.replace(/[\r\n\t\u2028\u2029\u0085]+/g, ' ').replace(/\p{Cc}/gu, '');
@@ -30,7 +25,10 @@ export function withQuery(regex: string): string {
   return `${body}(?:\\?.*)?$`;
 }
 
-/** A JSON value as YAML flow (JSON is YAML 1.2), ASCII only: for nested proto JSON the view builds (requirements, RBAC rules, metadata). */
+/**
+ * A JSON value as YAML flow (JSON is YAML 1.2), ASCII only: a string becomes a double-quoted
+ * scalar, and nested proto JSON the view builds (requirements, RBAC rules, metadata) a flow mapping.
+ */
 export function envoyFlow(value: unknown): string {
   return JSON.stringify(value).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

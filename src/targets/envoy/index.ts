@@ -1,7 +1,7 @@
 import { loadTemplates } from '../templates.js';
 import type { RenderedFile, Target } from '../types.js';
 import { checkEnvoyConfig, prepareEnvoyCheck } from './check.js';
-import { envoyComment, envoyFlow, envoyString, shellQuote } from './escape.js';
+import { envoyComment, envoyFlow, shellQuote } from './escape.js';
 import { buildEnvoyView } from './view.js';
 
 export const ENVOY_CONFIG_FILE = 'envoy/envoy.yaml';
@@ -21,7 +21,7 @@ export const envoyTarget: Target = {
   async render(gateway, options) {
     const { view, diagnostics } = buildEnvoyView(gateway);
     const templates = await loadTemplates('envoy', options, {
-      json: (value: unknown) => envoyString(String(value)),
+      json: (value: unknown) => envoyFlow(String(value)),
       oneLine: (value: unknown) => envoyComment(String(value)),
       flow: (value: unknown) => envoyFlow(value),
       shell: (value: unknown) => shellQuote(String(value)),

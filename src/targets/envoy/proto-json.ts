@@ -1,13 +1,16 @@
 import { suggestClosest } from '../../diagnostics/suggest.js';
 import type { EnvoyApi, FieldDescriptor, MessageDescriptor, Rules } from './api-descriptors.js';
 import { checkRules } from './pgv.js';
+import { describe, isObject, scalarProblem, shortName } from './proto-scalars.js';
+import { WELL_KNOWN, WELL_KNOWN_CHECKS, WRAPPERS } from './proto-well-known.js';
 
 /**
  * Checks a JSON value against a protobuf message type the way Envoy reads its configuration:
  * the proto3 JSON mapping (field names in snake_case or lowerCamelCase, enums by name or number,
- * 64-bit integers as numbers or strings, well-known types in their JSON forms, `Any` by `@type`),
- * oneof exclusivity, and the protoc-gen-validate rules Envoy enforces (pgv.ts). Visitors, by message
- * type, see each message of that type checked, for cross-checks (cluster references, regexes).
+ * 64-bit integers as numbers or strings (proto-scalars.ts), well-known types in their JSON forms
+ * (proto-well-known.ts), `Any` by `@type`), oneof exclusivity, and the protoc-gen-validate rules
+ * Envoy enforces (pgv.ts). Visitors, by message type, see each message of that type checked, for
+ * cross-checks (cluster references, regexes).
  * The types come as EnvoyApi data (api-descriptors.ts). The walk keeps one path stack and copies
  * it only for a problem or a visitor: a 2 MB route table is checked without a path per value.
  */
@@ -22,38 +25,10 @@ export interface Problem {
 /** Called after a message of the type it is registered for was checked; `path` is the caller's to keep. */
 export type Visitor = (value: Record<string, unknown>, path: YamlPath) => void;
 
-const INT_RANGES: Record<string, [number, number]> = {
-  int32: [-2147483648, 2147483647],
-  sint32: [-2147483648, 2147483647],
-  sfixed32: [-2147483648, 2147483647],
-  uint32: [0, 4294967295],
-  fixed32: [0, 4294967295],
-};
-const INT64 = new Set(['int64', 'sint64', 'sfixed64', 'uint64', 'fixed64']);
-const WRAPPERS: Record<string, string> = {
-  '.google.protobuf.DoubleValue': 'double',
-  '.google.protobuf.FloatValue': 'float',
-  '.google.protobuf.Int64Value': 'int64',
-  '.google.protobuf.UInt64Value': 'uint64',
-  '.google.protobuf.Int32Value': 'int32',
-  '.google.protobuf.UInt32Value': 'uint32',
-  '.google.protobuf.BoolValue': 'bool',
-  '.google.protobuf.StringValue': 'string',
-  '.google.protobuf.BytesValue': 'bytes',
-};
-const DURATION = /^(-)?(\d+)(?:\.(\d{1,9}))?s$/;
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
-
 interface FieldIndex {
   byName: Map<string, FieldDescriptor>;
   names: string[];
 }
-
-const WELL_KNOWN = new Set(
-  ['Duration', 'Timestamp', 'FieldMask', 'Struct', 'ListValue', 'Value', 'Any', 'Empty'].map(
-    (n) => `.google.protobuf.${n}`,
-  ),
-);
 
 export class ProtoJsonChecker {
   readonly problems: Problem[] = [];
@@ -242,44 +217,15 @@ export class ProtoJsonChecker {
 
   /** Well-known types with their own JSON form; returns true when it handled the value. */
   private wellKnown(name: string, value: unknown): boolean {
-    const wrapped = WRAPPERS[name];
-    if (wrapped) {
-      const problem = scalarProblem(wrapped, value);
+    const check = WELL_KNOWN_CHECKS[name];
+    if (check) {
+      const problem = check(value);
       if (problem) this.fail(problem);
       return true;
     }
-    switch (name) {
-      case '.google.protobuf.Duration': {
-        const m = typeof value === 'string' ? DURATION.exec(value) : null;
-        if (!m) this.fail(`expects a duration such as "5s" or "0.250s", not ${describe(value)}`);
-        else if (Number(m[2]) > 315576000000) this.fail(`duration ${value as string} is out of range`);
-        return true;
-      }
-      case '.google.protobuf.Timestamp':
-        if (typeof value !== 'string' || !TIMESTAMP.test(value))
-          this.fail(`expects an RFC 3339 timestamp, not ${describe(value)}`);
-        return true;
-      case '.google.protobuf.FieldMask':
-        if (typeof value !== 'string') this.fail(`expects a field mask string, not ${describe(value)}`);
-        return true;
-      case '.google.protobuf.Struct':
-        if (!isObject(value)) this.fail(`expects an object, not ${describe(value)}`);
-        return true;
-      case '.google.protobuf.ListValue':
-        if (!Array.isArray(value)) this.fail(`expects a list, not ${describe(value)}`);
-        return true;
-      case '.google.protobuf.Value':
-        return true;
-      case '.google.protobuf.Empty':
-        if (!isObject(value) || Object.keys(value).length > 0)
-          this.fail(`expects an empty object {}, not ${describe(value)}`);
-        return true;
-      case '.google.protobuf.Any':
-        this.checkAny(value);
-        return true;
-      default:
-        return false;
-    }
+    if (name !== '.google.protobuf.Any') return false;
+    this.checkAny(value);
+    return true;
   }
 
   private checkAny(value: unknown): void {
@@ -321,60 +267,4 @@ export class ProtoJsonChecker {
   private warn(message: string): void {
     this.problems.push({ path: [...this.path], message, severity: 'warning' });
   }
-}
-
-export function scalarProblem(type: string, value: unknown): string | undefined {
-  const range = INT_RANGES[type];
-  if (range) {
-    const n = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
-    if (typeof n !== 'number' || !Number.isInteger(n)) return `expects an integer (${type}), not ${describe(value)}`;
-    if (n < range[0] || n > range[1]) return `${n} is out of range for ${type}`;
-    return undefined;
-  }
-  if (INT64.has(type)) {
-    const ok =
-      (typeof value === 'number' && Number.isInteger(value)) || (typeof value === 'string' && /^-?\d+$/.test(value));
-    if (!ok) return `expects an integer (${type}), not ${describe(value)}`;
-    if (type.startsWith('u') || type === 'fixed64')
-      return String(value).startsWith('-') ? `${String(value)} is out of range for ${type}` : undefined;
-    return undefined;
-  }
-  switch (type) {
-    case 'double':
-    case 'float':
-      if (
-        typeof value === 'number' ||
-        (typeof value === 'string' &&
-          (/^(NaN|-?Infinity)$/.test(value) || (value.trim() !== '' && !Number.isNaN(Number(value)))))
-      )
-        return undefined;
-      return `expects a number (${type}), not ${describe(value)}`;
-    case 'bool':
-      return typeof value === 'boolean' ? undefined : `expects true or false, not ${describe(value)}`;
-    case 'string':
-      return typeof value === 'string' ? undefined : `expects a string, not ${describe(value)}`;
-    case 'bytes':
-      return typeof value === 'string' && /^[A-Za-z0-9+/_-]*={0,2}$/.test(value)
-        ? undefined
-        : `expects base64 bytes, not ${describe(value)}`;
-    default:
-      return `has an unknown scalar type ${type}`;
-  }
-}
-
-/** ".envoy.config.route.v3.Route" -> "envoy.config.route.v3.Route" */
-export function shortName(fullName: string): string {
-  return fullName.replace(/^\./, '');
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-export function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'an object';
-  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v)}`;
-  return `${typeof v} ${String(v)}`;
 }

@@ -1,5 +1,12 @@
 import type { Gateway, RateLimit, Route } from '../../model/types.js';
 import { envoyDuration } from './escape.js';
+import {
+  counterLimitNote,
+  type InexactNote,
+  localBucketNote,
+  mockNotLimitedNote,
+  windowScaledNote,
+} from './inexact.js';
 
 /**
  * Rate limits of the Envoy target (docs/targets/envoy.md, "Rate limits").
@@ -60,7 +67,7 @@ export interface RateLimitPlan {
   view: RateLimitView;
   routes: Map<string, RouteRateLimitView>;
   config: RateLimitConfigView | null;
-  notes: Map<string, string[]>;
+  notes: Map<string, InexactNote[]>;
 }
 
 export const RATE_LIMIT_CLUSTER = 'ratelimit:service';
@@ -74,65 +81,62 @@ const UNITS: [string, number][] = [
 ];
 
 export function planRateLimits(gateway: Gateway): RateLimitPlan {
-  const notes = new Map<string, string[]>();
-  const note = (r: Route, text: string) => notes.set(r.id, [...(notes.get(r.id) ?? []), text]);
   const limited = gateway.routes.filter((r) => r.settings.rateLimit !== null);
+  const store = gateway.rateLimitStore;
+  if (store.kind === 'memory') return planLocalLimits(limited);
+  return planGlobalLimits(limited, gateway.name, store.failMode === 'closed');
+}
+
+/** Appends a note to a route's list. */
+function addNote(notes: Map<string, InexactNote[]>, r: Route, note: InexactNote): void {
+  notes.set(r.id, [...(notes.get(r.id) ?? []), note]);
+}
+
+/** Memory store: a local_ratelimit token bucket per route. */
+function planLocalLimits(limited: readonly Route[]): RateLimitPlan {
+  const notes = new Map<string, InexactNote[]>();
   const routes = new Map<string, RouteRateLimitView>();
   const sharers = new Map<string, number>();
   for (const r of limited)
     sharers.set(r.settings.rateLimit!.counter, (sharers.get(r.settings.rateLimit!.counter) ?? 0) + 1);
-  const store = gateway.rateLimitStore;
-
-  if (store.kind === 'memory') {
-    for (const r of limited) {
-      const rl = r.settings.rateLimit!;
-      routes.set(r.id, {
-        local: {
-          requests: rl.requests,
-          fillInterval: envoyDuration(rl.windowMs),
-          retryAfter: String(Math.max(1, Math.ceil(rl.windowMs / 1000))),
-        },
-        global: null,
-      });
-      const what = [
-        `local_ratelimit keeps one token bucket for all clients of the route (gw counts per ${keyLabel(rl)})`,
-      ];
-      if ((sharers.get(rl.counter) ?? 0) > 1) what.push(`and apart from the other routes of counter "${rl.counter}"`);
-      note(r, what.join(' '));
-    }
-    return { view: { local: limited.length > 0, global: null }, routes, config: null, notes };
+  for (const r of limited) {
+    const rl = r.settings.rateLimit!;
+    routes.set(r.id, {
+      local: {
+        requests: rl.requests,
+        fillInterval: envoyDuration(rl.windowMs),
+        retryAfter: String(Math.max(1, Math.ceil(rl.windowMs / 1000))),
+      },
+      global: null,
+    });
+    addNote(notes, r, localBucketNote(keyLabel(rl), (sharers.get(rl.counter) ?? 0) > 1 ? rl.counter : null));
   }
+  return { view: { local: limited.length > 0, global: null }, routes, config: null, notes };
+}
 
-  const domain = gateway.name;
+/** Redis store: the rate limit service's descriptors per route, and its configuration (one limit per counter). */
+function planGlobalLimits(limited: readonly Route[], domain: string, failClosed: boolean): RateLimitPlan {
+  const notes = new Map<string, InexactNote[]>();
+  const routes = new Map<string, RouteRateLimitView>();
   const limits = new Map<string, { route: Route; unit: string; requests: number }>();
   for (const r of limited) {
     const rl = r.settings.rateLimit!;
     if (r.mock !== null) {
-      note(r, 'is not rate-limited: a mock answer (direct_response) has no route action to carry rate_limits');
+      addNote(notes, r, mockNotLimitedNote());
       continue;
     }
     const { unit, requests, exact } = unitOf(rl);
-    if (!exact)
-      note(
-        r,
-        `the rate limit service counts per ${unit}, so ${rl.requests} per ${envoyDuration(rl.windowMs)} becomes ${requests} per ${unit}`,
-      );
+    if (!exact) addNote(notes, r, windowScaledNote(rl.requests, envoyDuration(rl.windowMs), requests, unit));
     const id = `${rl.counter}\u0000${rl.windowMs}\u0000${keyLabel(rl)}`;
     const first = limits.get(id);
     if (!first) limits.set(id, { route: r, unit, requests });
     else if (first.requests !== requests)
-      note(
-        r,
-        `shares counter "${rl.counter}" with ${first.route.id}, and the rate limit service holds one limit per counter, ${first.requests} per ${unit}`,
-      );
+      addNote(notes, r, counterLimitNote(rl.counter, first.route.id, first.requests, unit));
     routes.set(r.id, { local: null, global: rateLimitActions(r, rl) });
   }
   const view: RateLimitView = {
     local: false,
-    global:
-      limits.size > 0
-        ? { domain, cluster: RATE_LIMIT_CLUSTER, failClosed: store.failMode === 'closed', timeout: '0.500s' }
-        : null,
+    global: limits.size > 0 ? { domain, cluster: RATE_LIMIT_CLUSTER, failClosed, timeout: '0.500s' } : null,
   };
   return { view, routes, config: limits.size > 0 ? rateLimitConfig(domain, [...limits.values()]) : null, notes };
 }

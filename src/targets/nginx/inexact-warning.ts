@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../../diagnostics/gw-error.js';
+import type { KindOf } from '../../diagnostics/kinds.js';
 import type { Route, Source } from '../../model/types.js';
 
 /**
@@ -7,8 +8,14 @@ import type { Route, Source } from '../../model/types.js';
  * elements it concerns (`at`, each pointing back to its spec or gw.yaml), and what to do. Every
  * view makes its warnings through this one function.
  */
-export function inexactWarning(message: string, at: readonly { source: Source }[], hint: string): Diagnostic {
+export function inexactWarning(
+  message: string,
+  at: readonly { source: Source }[],
+  hint: string,
+  kind?: KindOf<'GW_TARGET_INEXACT'>,
+): Diagnostic {
   return createDiagnostic('GW_TARGET_INEXACT', `nginx: ${message}`, {
+    ...(kind !== undefined ? { kind } : {}),
     locations: at.map(({ source }) => ({ file: source.file, pointer: source.pointer })),
     hints: [hint],
   });

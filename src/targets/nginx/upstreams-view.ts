@@ -83,6 +83,7 @@ function upstreamWarnings(all: readonly Upstream[], unresolved: readonly Upstrea
         unresolved,
         'set build.nginx.resolver to your DNS servers (e.g. [127.0.0.11] in Docker), ' +
           'or use IP addresses in gw.yaml upstreams',
+        'nginx.resolver',
       ),
     );
   }

@@ -130,6 +130,7 @@ function collision(u: Upstream, owner: string, envVar: string): Diagnostic {
     'GW_TARGET_INEXACT',
     `node: upstreams "${owner}" and "${u.id}" would both be overridden by ${envVar}; "${u.id}" gets no override variable`,
     {
+      kind: 'node.env-collision',
       locations: [{ file: u.source.file, pointer: u.source.pointer }],
       hints: [`rename service "${u.service}" so its name has no "--"`],
     },

@@ -93,6 +93,7 @@ export function buildOpenApiView(
     for (const gap of s.apiGaps ?? []) {
       diagnostics.push(
         createDiagnostic('GW_TARGET_INEXACT', `openapi: service "${s.name}": ${gap.message}`, {
+          kind: gap.kind,
           locations: [gap.source],
           hints: [
             'the gateway itself is not affected; see docs/targets/openapi.md for what the public spec carries over',
@@ -264,6 +265,7 @@ export function mergeTags(services: readonly Service[], diagnostics: Diagnostic[
             'GW_TARGET_INEXACT',
             `openapi: tag "${t.name}" is described by services "${before.owner}" and "${s.name}" differently; the public spec keeps "${before.owner}"'s description`,
             {
+              kind: 'openapi.tag-description',
               locations: [t.source],
               hints: ['give the tags the same description, or rename one of them in its spec'],
             },

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LineCounter, parseDocument, stringify } from 'yaml';
-import { formatPointer, PointerLocator } from '../../../src/diagnostics/locate.js';
+import { formatPointer } from '../../../src/diagnostics/json-pointer.js';
+import { PointerLocator } from '../../../src/diagnostics/locate.js';
 import { EXAMPLE_SPECS } from '../../helpers/cli.js';
 
 /** Every key path in a value, as pointers. */

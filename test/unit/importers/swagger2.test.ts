@@ -80,10 +80,10 @@ describe('convertParameter2', () => {
     const gaps: string[] = [];
     convertParameter2(
       { name: 't', in: 'query', type: 'array', collectionFormat: 'tsv', items: { type: 'string' } },
-      (what) => gaps.push(what),
+      (kind, what) => gaps.push(`${kind}: ${what}`),
     );
     expect(gaps).toEqual([
-      'parameter "t" uses collectionFormat "tsv" in query, which OpenAPI 3 cannot describe; the public spec keeps the default style',
+      'openapi.collection-format: parameter "t" uses collectionFormat "tsv" in query, which OpenAPI 3 cannot describe; the public spec keeps the default style',
     ]);
   });
 });

@@ -78,3 +78,15 @@ describe('precompiled templates (scripts/compile-templates.js -> dist/compiled-t
     }
   });
 });
+
+describe('a templates folder that does not exist', () => {
+  it('is GW_TEMPLATE_NOT_FOUND, with an example path that names a real template of the target', async () => {
+    const failure = await loadTemplates('nginx', { templatesDir: join(BUNDLED_TEMPLATES, 'nowhere') }, {}).then(
+      () => undefined,
+      (e: { diagnostics: { code: string; hints: string[] }[] }) => e.diagnostics[0]!,
+    );
+    expect(failure?.code).toBe('GW_TEMPLATE_NOT_FOUND');
+    const example = failure!.hints.join(' ').match(/my-templates\/nginx\/(\S+\.hbs)/)?.[1];
+    expect(example && existsSync(join(BUNDLED_TEMPLATES, 'nginx', example)), `hint names ${example}`).toBe(true);
+  });
+});

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { luaString } from '../../../../src/targets/envoy/auth-view.js';
+import { luaString } from '../../../../src/targets/envoy/auth-sources.js';
 import { envoyTarget } from '../../../../src/targets/envoy/index.js';
 import { gatewayOf, secured } from './policies-fixtures.js';
 

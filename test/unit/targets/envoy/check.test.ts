@@ -1,9 +1,11 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildGateway } from '../../../../src/cli/load-gateway.js';
 import { parseProject } from '../../../../src/project/load.js';
-import { checkEnvoyConfig, countGroups, formatPath, loadRe2, re2Error } from '../../../../src/targets/envoy/check.js';
+import { checkEnvoyConfig, formatPath } from '../../../../src/targets/envoy/check.js';
+import { countGroups, loadRe2, re2Error } from '../../../../src/targets/envoy/regex-checks.js';
 
 const CASES = new URL('../../../golden/cases/', import.meta.url).pathname;
 
@@ -144,6 +146,45 @@ describe('the strict check against the Envoy API protos', () => {
     .sort();
   it.each(cases)('accepts the golden output of %s', async (name) => {
     expect(await errors(readFileSync(join(CASES, name, 'expected', 'envoy', 'envoy.yaml'), 'utf8'))).toEqual([]);
+  });
+});
+
+/** A stand-in `envoy` first on PATH: it refuses a config that mentions "refuse-me", as Envoy prints refusals. */
+async function withFakeEnvoy<T>(run: () => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'gw-fake-envoy-'));
+  writeFileSync(
+    join(dir, 'envoy'),
+    '#!/bin/sh\n[ "$1 $2 $3" = "--mode validate -c" ] || exit 3\n' +
+      'if grep -q refuse-me "$4"; then echo "[info] loading" >&2; echo "error initializing configuration: no" >&2; ' +
+      'exit 1; fi\n',
+    { mode: 0o755 },
+  );
+  const path = process.env.PATH;
+  process.env.PATH = `${dir}${delimiter}${path ?? ''}`;
+  try {
+    return await run();
+  } finally {
+    process.env.PATH = path;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('envoy --mode validate, when an envoy binary is on PATH', () => {
+  it('passes what Envoy accepts and reports a refusal with its last line', async () => {
+    const [accepted, refused] = await withFakeEnvoy(() =>
+      Promise.all([
+        checkEnvoyConfig(config(), 'envoy/envoy.yaml'),
+        checkEnvoyConfig(`${config()}# refuse-me\n`, 'envoy/envoy.yaml'),
+      ]),
+    );
+    expect(accepted).toEqual([]);
+    expect(refused.map((d) => [d.code, d.message, d.cause])).toEqual([
+      [
+        'GW_ENVOY_CONFIG_INVALID',
+        'envoy --mode validate rejects envoy/envoy.yaml: error initializing configuration: no',
+        '[info] loading\nerror initializing configuration: no',
+      ],
+    ]);
   });
 });
 

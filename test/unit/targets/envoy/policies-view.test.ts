@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { planAuth, luaString } from '../../../../src/targets/envoy/auth-view.js';
+import { luaString } from '../../../../src/targets/envoy/auth-sources.js';
+import { planAuth } from '../../../../src/targets/envoy/auth-view.js';
 import { planCors } from '../../../../src/targets/envoy/cors-view.js';
 import { envoyTarget } from '../../../../src/targets/envoy/index.js';
 import { planRateLimits, unitOf } from '../../../../src/targets/envoy/rate-limit-view.js';
@@ -104,14 +105,14 @@ describe("authentication: how a route's security becomes Envoy filters", () => {
       lua: null,
     });
     expect(plan.view.basic).toEqual({ users: { filename: 'users.htpasswd', env: null }, usernameHeader: 'X-Consumer' });
-    expect(plan.schemeNotes.map((n) => n.message)).toEqual([expect.stringContaining('{SHA}')]);
+    expect(plan.schemeNotes.map((n) => n.note.text)).toEqual([expect.stringContaining('{SHA}')]);
   });
 
   it('basic as one alternative of an OR: refused, with a note naming it', () => {
     const r = secured('GET', '/a', [['jwt'], ['basic']]);
     const plan = planAuth(gatewayOf([r]));
     expect(plan.routes.get(r.id)!.basicUsers).toBeNull();
-    expect(plan.notes.get(r.id)).toEqual([expect.stringContaining('s.basic is refused (401)')]);
+    expect(plan.notes.get(r.id)).toEqual([{ text: expect.stringContaining('s.basic is refused (401)') }]);
   });
 
   it('nothing that can pass: a direct 401 with the challenges of every scheme', () => {
@@ -205,7 +206,7 @@ describe('rate limits', () => {
     const r = limited({});
     const plan = planRateLimits(gatewayOf([r]));
     expect(plan.routes.get(r.id)!.local).toEqual({ requests: 10, fillInterval: '60s', retryAfter: '60' });
-    expect(plan.notes.get(r.id)).toEqual([expect.stringContaining('one token bucket for all clients')]);
+    expect(plan.notes.get(r.id)).toEqual([{ text: expect.stringContaining('one token bucket for all clients') }]);
     expect(plan.config).toBeNull();
   });
 
@@ -277,7 +278,7 @@ describe('rate limits', () => {
   it('redis store: a window the service has no unit for is a note', () => {
     const r = limited({ windowMs: 10_000, requests: 100 });
     expect(planRateLimits(gatewayOf([r], redis)).notes.get(r.id)).toEqual([
-      expect.stringContaining('100 per 10s becomes 10 per second'),
+      { text: expect.stringContaining('100 per 10s becomes 10 per second') },
     ]);
   });
 });
@@ -312,7 +313,7 @@ describe('CORS', () => {
       ...route('GET', '/c'),
       settings: { ...route('GET', '/c').settings, cors: { ...cors, credentials: true } },
     };
-    expect(planCors([r]).notes.get(r.id)).toEqual([expect.stringContaining('list them in cors.headers')]);
+    expect(planCors([r]).notes.get(r.id)).toEqual([{ text: expect.stringContaining('list them in cors.headers') }]);
   });
 
   it('a preflight route per CORS route comes first: OPTIONS, the method asked, an Origin, else 403', () => {

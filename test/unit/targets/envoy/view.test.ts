@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { compileMatch, parsePathTemplate } from '../../../../src/model/path.js';
 import type { Gateway, HttpMethod, ParamSchema, Route, Upstream } from '../../../../src/model/types.js';
-import { envoyDuration, envoyString, envoySubstitution, withQuery } from '../../../../src/targets/envoy/escape.js';
+import { envoyDuration, envoyFlow, envoySubstitution, withQuery } from '../../../../src/targets/envoy/escape.js';
 import {
   allowList,
   buildMethodNotAllowed,
   groupRoutesByPath,
   pathRelation,
 } from '../../../../src/targets/envoy/method-groups.js';
-import { buildEnvoyView, mockBody, rewriteSubstitution } from '../../../../src/targets/envoy/view.js';
+import { mockBody } from '../../../../src/targets/envoy/direct-view.js';
+import { rewriteSubstitution } from '../../../../src/targets/envoy/route-view.js';
+import { buildEnvoyView } from '../../../../src/targets/envoy/view.js';
 import { DEFAULT_ROUTE_SETTINGS } from '../../../../src/project/settings.js';
 import { route } from '../../../helpers/routes.js';
 import { DEFAULT_EDGE } from '../../../../src/project/edge.js';
@@ -79,7 +81,10 @@ describe('escaping and formatting', () => {
     { given: 'line\nbreak', want: '"line\\nbreak"' },
     { given: 'café \u2028', want: '"caf\\u00e9 \\u2028"' },
     { given: '# not: a comment', want: '"# not: a comment"' },
-  ])('string $given', ({ given, want }) => expect(envoyString(given)).toBe(want));
+  ])('string $given', ({ given, want }) => expect(envoyFlow(given)).toBe(want));
+
+  it('writes nested values as one ASCII flow mapping', () =>
+    expect(envoyFlow({ name: 'caf\u00e9', list: [1, null] })).toBe('{"name":"caf\\u00e9","list":[1,null]}'));
 
   it.each([
     { given: ['/v1/', 1, '/x'], want: '/v1/\\1/x' },

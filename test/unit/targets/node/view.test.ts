@@ -53,7 +53,11 @@ describe('buildNodeView', () => {
     const { view, diagnostics } = buildNodeView(gatewayOf([upstream('a--1', '', []), upstream('a~1', '', [])]));
     expect(view.upstreams.map((u) => u.id)).toEqual(['a--1']);
     expect(diagnostics).toHaveLength(1);
-    expect(diagnostics[0]).toMatchObject({ code: 'GW_TARGET_INEXACT', severity: 'warning' });
+    expect(diagnostics[0]).toMatchObject({
+      code: 'GW_TARGET_INEXACT',
+      kind: 'node.env-collision',
+      severity: 'warning',
+    });
     expect(diagnostics[0]!.message).toContain('GW_UPSTREAM_A__1');
   });
   const ports: { name: string; given: number; want: number }[] = [

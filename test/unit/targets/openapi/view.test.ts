@@ -204,7 +204,7 @@ describe('buildOpenApiView', () => {
       gateway([service('a', [], { tags: [tag('one')] }), service('b', [], { tags: [tag('two')] })]),
     );
     expect(view.tags).toContainEqual({ name: 'shared', description: 'one' });
-    expect(diagnostics.map((d) => d.code)).toEqual(['GW_TARGET_INEXACT']);
+    expect(diagnostics.map((d) => `${d.code}[${d.kind}]`)).toEqual(['GW_TARGET_INEXACT[openapi.tag-description]']);
   });
 });
 

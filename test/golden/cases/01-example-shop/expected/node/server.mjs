@@ -272,6 +272,7 @@ const gateway = {
       ],
       "apiGaps": [
         {
+          "kind": "openapi.webhooks",
           "message": "webhooks describe calls the service makes, not routes of the gateway; the public spec leaves them out",
           "source": {
             "file": "../../../../examples/shop/specs/catalog.json",

@@ -1,0 +1,240 @@
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { templateParams } from '../../model/path.js';
+import type { Gateway, HttpMethod, Route } from '../../model/types.js';
+import type { RouteAuthView } from './auth-route-plan.js';
+import type { DataSourceView } from './auth-sources.js';
+import type { AuthPlan } from './auth-view.js';
+import type { CorsPlan, CorsPolicyView } from './cors-view.js';
+import {
+  corsRejectedDirect,
+  deniedDirect,
+  type DirectView,
+  methodNotAllowedDirect,
+  mockDirect,
+} from './direct-view.js';
+import { envoyComment, envoyDuration, envoySubstitution, withQuery } from './escape.js';
+import { allowTruncatedNote, mockStatusRewrittenNote, routeWarning } from './inexact.js';
+import { buildMethodNotAllowed, groupRoutesByPath } from './method-groups.js';
+import type { LocalBucketView, RateLimitPlan, RouteRateLimitView } from './rate-limit-view.js';
+
+/**
+ * The route table of the Envoy target's one virtual host, in the order Envoy tries it: the CORS
+ * preflight routes, one route per model route (model order: first match wins), then one 405 route
+ * per path (method-groups.ts). No route at all is Envoy's own 404, rewritten by the local reply
+ * mappers (local-replies.ts). Printed by templates/envoy/_route.hbs.
+ */
+export interface HeaderMatchView {
+  name: string;
+  exact: string | null;
+  regex: string | null;
+  /** Matches when the header is there, whatever its value (exact and regex null). */
+  present: boolean;
+}
+
+export interface RouteView {
+  comments: string[];
+  name: string;
+  /** Exactly one of path (literal paths) and regex (templates) is set. */
+  path: string | null;
+  regex: string | null;
+  headers: HeaderMatchView[];
+  proxy: ProxyView | null;
+  direct: DirectView | null;
+  policies: RoutePolicyView | null;
+}
+
+/** A route's per-filter configs and what the router does for the policies. */
+export interface RoutePolicyView {
+  cors: CorsPolicyView | null;
+  /** jwt_authn requirement_map name. */
+  jwtRequirement: string | null;
+  basicUsers: DataSourceView | null;
+  /** Route metadata for the gw-auth Lua filter (printed as JSON), or null. */
+  lua: unknown;
+  /** RBACPerRoute.rbac (printed as JSON), or null. */
+  rbac: unknown;
+  localRateLimit: LocalBucketView | null;
+  /** RouteAction.rate_limits (printed as JSON), or null. */
+  rateLimits: unknown;
+  removeHeaders: string[];
+}
+
+export interface ProxyView {
+  cluster: string;
+  timeout: string;
+  prefixRewrite: string | null;
+  regexRewrite: { pattern: string; substitution: string } | null;
+  autoHostRewrite: boolean;
+  retry: { retryOn: string; numRetries: number } | null;
+  maxRequestBytes: number;
+}
+
+/** What the policies decided, per route id. */
+export interface PolicyPlans {
+  auth: AuthPlan;
+  rateLimits: RateLimitPlan;
+  cors: CorsPlan;
+}
+
+const IDEMPOTENT = new Set<HttpMethod>(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+
+/** The whole route table; `mapped`: statuses the local reply mappers rewrite (a mock with one is warned about). */
+export function buildRoutes(
+  gateway: Gateway,
+  plans: PolicyPlans,
+  mapped: ReadonlySet<number>,
+  diagnostics: Diagnostic[],
+): RouteView[] {
+  const { auth, rateLimits, cors } = plans;
+  const ownHead = new Set(gateway.routes.filter((r) => r.method === 'HEAD').map((r) => r.match.regex));
+  const routes: RouteView[] = gateway.routes.flatMap((r) =>
+    preflightRoute(r, ownHead.has(r.match.regex), cors.policies.get(r.id)),
+  );
+  for (const r of gateway.routes) {
+    const policies = routePolicies(auth.routes.get(r.id), rateLimits.routes.get(r.id), cors.policies.get(r.id));
+    routes.push(
+      routeView(r, ownHead.has(r.match.regex), policies, auth.routes.get(r.id)?.deny ?? null, mapped, diagnostics),
+    );
+  }
+  routes.push(...methodNotAllowedRoutes(gateway.routes, diagnostics));
+  return routes;
+}
+
+/** After every route: one 405 route per path (and per combination of later paths that also match). */
+function methodNotAllowedRoutes(modelRoutes: readonly Route[], diagnostics: Diagnostic[]): RouteView[] {
+  const { blocks, truncated } = buildMethodNotAllowed(groupRoutesByPath(modelRoutes));
+  for (const g of truncated) {
+    diagnostics.push(routeWarning(modelRoutes.find((r) => r.match.regex === g.regex)!, [allowTruncatedNote()]));
+  }
+  return blocks.map((b) => ({
+    comments: [
+      `405 for ${b.group.exactPath ?? b.group.regex}${b.alsoMatching.length ? ` when the path also matches ${b.alsoMatching.join(' and ')}` : ''}`,
+    ],
+    name: `405 ${b.group.regex}${b.alsoMatching.map((m) => ` & ${m}`).join('')}`,
+    path: b.group.exactPath,
+    regex: b.group.exactPath === null ? b.group.regex : null,
+    headers: b.alsoMatching.map((m) => ({ name: ':path', exact: null, regex: withQuery(m), present: false })),
+    proxy: null,
+    direct: methodNotAllowedDirect(b.allow),
+    policies: null,
+  }));
+}
+
+function routePolicies(
+  auth: RouteAuthView | undefined,
+  rateLimit: RouteRateLimitView | undefined,
+  cors: CorsPolicyView | undefined,
+): RoutePolicyView | null {
+  if (!auth && !rateLimit && !cors) return null;
+  return {
+    cors: cors ?? null,
+    jwtRequirement: auth?.jwtRequirement ?? null,
+    basicUsers: auth?.basicUsers ?? null,
+    lua: auth?.lua ?? null,
+    rbac: auth?.rbac ?? null,
+    localRateLimit: rateLimit?.local ?? null,
+    rateLimits: rateLimit?.global ?? null,
+    removeHeaders: auth?.removeHeaders ?? [],
+  };
+}
+
+/** The preflight route of a route with CORS: its path, OPTIONS asking for its method, from an Origin; answered by the cors filter, else 403. */
+function preflightRoute(r: Route, pathHasHead: boolean, cors: CorsPolicyView | undefined): RouteView[] {
+  if (!cors) return [];
+  const exact = r.match.kind === 'exact';
+  const asked = methodMatch(r.method, pathHasHead);
+  return [
+    {
+      comments: [`CORS preflight for ${r.id}: ${r.method} ${r.path}`].map(envoyComment),
+      name: `preflight ${r.id}`,
+      path: exact ? r.path : null,
+      regex: exact ? null : r.match.regex,
+      headers: [
+        { name: ':method', exact: 'OPTIONS', regex: null, present: false },
+        { ...asked, name: 'access-control-request-method' },
+        { name: 'origin', exact: null, regex: null, present: true },
+      ],
+      proxy: null,
+      direct: corsRejectedDirect(),
+      policies: routePolicies(undefined, undefined, cors),
+    },
+  ];
+}
+
+function routeView(
+  r: Route,
+  pathHasHead: boolean,
+  policies: RoutePolicyView | null,
+  deny: { challenge: string } | null,
+  mapped: ReadonlySet<number>,
+  diagnostics: Diagnostic[],
+): RouteView {
+  const exact = r.match.kind === 'exact';
+  const headers = [methodMatch(r.method, pathHasHead)];
+  const base = {
+    comments: [`${r.id}: ${r.method} ${r.path}`, `from ${r.source.file} at ${r.source.pointer}`].map(envoyComment),
+    name: r.id,
+    path: exact ? r.path : null,
+    regex: exact ? null : r.match.regex,
+    headers,
+    policies,
+  };
+  if (deny) {
+    // Every requirement needs something nothing checks: refused, as gw serve refuses it.
+    return {
+      ...base,
+      policies: policies && {
+        ...policies,
+        jwtRequirement: null,
+        basicUsers: null,
+        lua: null,
+        rbac: null,
+        removeHeaders: [],
+      },
+      proxy: null,
+      direct: deniedDirect(deny.challenge),
+    };
+  }
+  if (r.mock !== null) {
+    const first = r.mock[0];
+    if (first && mapped.has(first.status)) diagnostics.push(routeWarning(r, [mockStatusRewrittenNote(first.status)]));
+    return { ...base, proxy: null, direct: mockDirect(first) };
+  }
+  return { ...base, proxy: proxyView(r), direct: null };
+}
+
+/** HEAD is served by the GET route unless the path has a HEAD route of its own (gw serve's rule). */
+function methodMatch(method: HttpMethod, pathHasHead: boolean): HeaderMatchView {
+  if (method === 'GET' && !pathHasHead)
+    return { name: ':method', exact: null, regex: '^(?:GET|HEAD)$', present: false };
+  return { name: ':method', exact: method, regex: null, present: false };
+}
+
+function proxyView(r: Route): ProxyView {
+  const exact = r.match.kind === 'exact';
+  const same = r.upstreamPath === r.path;
+  return {
+    cluster: r.upstream,
+    timeout: envoyDuration(r.settings.requestTimeoutMs),
+    prefixRewrite: exact && !same ? r.upstreamPath : null,
+    regexRewrite: !exact && !same ? { pattern: r.match.regex, substitution: rewriteSubstitution(r) } : null,
+    autoHostRewrite: !r.settings.preserveHost,
+    retry:
+      IDEMPOTENT.has(r.method) && r.settings.retries > 0
+        ? { retryOn: 'connect-failure,reset', numRetries: r.settings.retries }
+        : null,
+    maxRequestBytes: r.settings.maxBodyBytes,
+  };
+}
+
+/** `/v1/orders/{orderId}` -> `/v1/orders/\1`, numbering captures as the route regex does (one per parameter, in order). */
+export function rewriteSubstitution(r: Pick<Route, 'segments' | 'upstreamPath'>): string {
+  const order = templateParams(r.segments);
+  const parts: (string | number)[] = [];
+  for (const piece of r.upstreamPath.split(/(\{[^{}]+\})/)) {
+    const name = /^\{([^{}]+)\}$/.exec(piece)?.[1];
+    const index = name !== undefined ? order.indexOf(name) : -1;
+    parts.push(index >= 0 ? index + 1 : piece);
+  }
+  return envoySubstitution(parts.filter((p) => p !== ''));
+}
