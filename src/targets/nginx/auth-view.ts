@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { KindOf } from '../../diagnostics/kinds.js';
 import { isBearer } from '../../model/auth-answers.js';
 import type { Gateway, Route, SecurityScheme } from '../../model/types.js';
 import { answers, type CredentialSlot, jsJson, type PolicyJs, type SchemeJs, schemeJs } from './gw-auth-config.js';
@@ -131,10 +132,11 @@ class AuthPlanner {
     for (const [id, used] of [...this.enforcedBy].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const s = this.schemes.get(id);
       const c = s?.credentials;
-      const warn = (message: string, hint: string) =>
-        out.push(inexactWarning(`${message} on ${routesText(used)}`, firstRoutes(used), hint));
+      const warn = (kind: KindOf<'GW_TARGET_INEXACT'>, message: string, hint: string) =>
+        out.push(inexactWarning(kind, `${message} on ${routesText(used)}`, firstRoutes(used), hint));
       if (c?.kind === 'htpasswd')
         warn(
+          'nginx.bcrypt',
           `scheme "${id}": nginx checks the {SHA} and $apr1$ hashes of its htpasswd file in njs, ` +
             'but not bcrypt ($2y$): bcrypt users are refused (401)',
           'hash those users with `htpasswd -s` or `-m` for nginx, ' +
@@ -142,6 +144,7 @@ class AuthPlanner {
         );
       if (c?.kind === 'jwt' && c.jwks && 'url' in c.jwks && c.algorithms.some((a) => a !== 'HS256'))
         warn(
+          'nginx.jwks-url',
           `scheme "${id}": nginx reads JWKS files only, not the URL ${c.jwks.url}; ` +
             'its RS256/ES256 tokens are refused (401)',
           'download the key set to a file and point `jwks: { file: ... }` at it (refresh it with a timer), ' +
@@ -149,6 +152,7 @@ class AuthPlanner {
         );
       if (s && s.type !== 'apiKey' && !isBearer(s) && !(s.type === 'http' && s.scheme === 'basic') && c)
         warn(
+          'nginx.auth-scheme',
           `scheme "${id}" (${s.type}${s.scheme ? ` ${s.scheme}` : ''}) cannot be checked by nginx; ` +
             'requests that need it are refused',
           'use apiKey, http basic or bearer schemes',

@@ -4,18 +4,18 @@ import type { KindOf } from '../../diagnostics/kinds.js';
 import type { Route, Source } from '../../model/types.js';
 
 /**
- * A GW_TARGET_INEXACT warning of the NGINX target: what nginx does unlike gw serve, the model
- * elements it concerns (`at`, each pointing back to its spec or gw.yaml), and what to do. Every
- * view makes its warnings through this one function.
+ * A GW_TARGET_INEXACT warning of the NGINX target: its kind (diagnostics/kinds.ts), what nginx
+ * does unlike gw serve, the model elements it concerns (`at`, each pointing back to its spec or
+ * gw.yaml), and what to do. Every view makes its warnings through this one function.
  */
 export function inexactWarning(
+  kind: KindOf<'GW_TARGET_INEXACT'>,
   message: string,
   at: readonly { source: Source }[],
   hint: string,
-  kind?: KindOf<'GW_TARGET_INEXACT'>,
 ): Diagnostic {
   return createDiagnostic('GW_TARGET_INEXACT', `nginx: ${message}`, {
-    ...(kind !== undefined ? { kind } : {}),
+    kind,
     locations: at.map(({ source }) => ({ file: source.file, pointer: source.pointer })),
     hints: [hint],
   });

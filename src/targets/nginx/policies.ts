@@ -110,6 +110,7 @@ function validationWarnings(routes: readonly Route[]): Diagnostic[] {
   if (validated.length === 0) return [];
   return [
     inexactWarning(
+      'nginx.validate',
       "nginx cannot validate requests against the operation's schemas; " +
         `${routesText(validated)} forward requests unchecked`,
       firstRoutes(validated),

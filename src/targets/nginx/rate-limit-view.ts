@@ -134,6 +134,7 @@ function rateLimitWarnings(zones: readonly Zone[], gateway: Gateway, checked: (r
           ? '; requests later refused (401, 403) count too, since limit_req runs before the credential check'
           : '';
     return inexactWarning(
+      'nginx.rate-limit-window',
       `rate limit ${l.requests} per ${l.windowMs} ms (${l.counter}) on ${routesText(z.routes)}: ` +
         `nginx's limit_req is a leaky bucket, not gw's fixed window: ${l.requests} requests pass at once, ` +
         `then one more every ${period} ms (rate=${z.rate}${z.exact ? '' : ', the nearest nginx can express'}); ` +
@@ -146,6 +147,7 @@ function rateLimitWarnings(zones: readonly Zone[], gateway: Gateway, checked: (r
   if (zones.length > 0 && gateway.rateLimitStore.kind === 'redis')
     out.push(
       inexactWarning(
+        'nginx.rate-limit-store',
         'rateLimitStore is Redis, but nginx keeps its counters in its own shared memory: ' +
           'each nginx instance enforces the limits alone',
         firstRoutes(zones.flatMap((z) => z.routes)),

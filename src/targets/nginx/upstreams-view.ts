@@ -57,6 +57,7 @@ function upstreamWarnings(all: readonly Upstream[], unresolved: readonly Upstrea
     if (unresolved.includes(u) && u.targets.length > 1)
       diagnostics.push(
         inexactWarning(
+          'nginx.hostname-balancing',
           `upstream "${u.id}" has several hostname targets; nginx picks one per request by weight, ` +
             'without keep-alive, passive ejection or retries to another target',
           [u],
@@ -66,6 +67,7 @@ function upstreamWarnings(all: readonly Upstream[], unresolved: readonly Upstrea
     if (u.healthCheck)
       diagnostics.push(
         inexactWarning(
+          'nginx.health-check',
           `upstream "${u.id}" has an active health check; open-source nginx has none, ` +
             'so only passive checks (max_fails=3 fail_timeout=10s) apply',
           [u],
@@ -77,13 +79,13 @@ function upstreamWarnings(all: readonly Upstream[], unresolved: readonly Upstrea
     const one = unresolved.length === 1;
     diagnostics.push(
       inexactWarning(
+        'nginx.resolver',
         `${one ? 'upstream' : 'upstreams'} ${unresolved.map((u) => `"${u.id}"`).join(', ')} ` +
           `${one ? 'has' : 'have'} hostname targets, which nginx resolves at run time; ` +
           'without build.nginx.resolver in gw.yaml they answer 502',
         unresolved,
         'set build.nginx.resolver to your DNS servers (e.g. [127.0.0.11] in Docker), ' +
           'or use IP addresses in gw.yaml upstreams',
-        'nginx.resolver',
       ),
     );
   }

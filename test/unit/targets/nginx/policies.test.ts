@@ -123,15 +123,27 @@ describe('buildPolicies: authentication (golden case 10-auth)', () => {
 
   it('warns, naming the routes, for what nginx cannot check: a JWKS URL, bcrypt hashes', async () => {
     const g = await gatewayOf('10-auth');
-    const messages = buildPolicies(g).diagnostics.map((d) => `${d.code} ${d.message}`);
+    const messages = buildPolicies(g).diagnostics.map((d) => `${d.code}[${d.kind}] ${d.message}`);
     expect(messages).toEqual([
       expect.stringMatching(
-        /^GW_TARGET_INEXACT nginx: scheme "billing.oauth": nginx reads JWKS files only, .* on GET \/invoices, GET \/invoices\/\{id\}$/,
+        /^GW_TARGET_INEXACT\[nginx.jwks-url\] nginx: scheme "billing.oauth": nginx reads JWKS files only, .* on GET \/invoices, GET \/invoices\/\{id\}$/,
       ),
       expect.stringMatching(
-        /^GW_TARGET_INEXACT nginx: scheme "billing.staff": .*bcrypt.* on GET \/invoices, POST \/invoices$/,
+        /^GW_TARGET_INEXACT\[nginx.bcrypt\] nginx: scheme "billing.staff": .*bcrypt.* on GET \/invoices, POST \/invoices$/,
       ),
     ]);
+  });
+
+  it('warns for a scheme nginx cannot check at all (nginx.auth-scheme): its requests are refused', async () => {
+    const g = await gatewayOf('10-auth');
+    const staff = g.securitySchemes.find((s) => s.id === 'billing.staff')!;
+    const digest = { ...staff, scheme: 'digest' };
+    const p = buildPolicies({ ...g, securitySchemes: g.securitySchemes.map((s) => (s === staff ? digest : s)) });
+    const warning = p.diagnostics.find((d) => d.kind === 'nginx.auth-scheme');
+    expect(warning?.message).toBe(
+      'nginx: scheme "billing.staff" (http digest) cannot be checked by nginx; requests that need it are refused ' +
+        'on GET /invoices, POST /invoices',
+    );
   });
 });
 
