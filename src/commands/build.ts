@@ -35,7 +35,9 @@ was. --check renders in memory and exits 1 listing the files that differ from wh
       summary: `Output folder. Default: gw.yaml build.out (relative to gw.yaml), else ${DEFAULT_BUILD_OUT}.`,
     }),
     templates: Flags.string({
-      summary: 'Folder of template overrides: <dir>/<target>/<name>.hbs replaces the bundled file of that name.',
+      summary:
+        'Folder of template overrides: <dir>/<target>/<name>.hbs (or a file gw copies as it is, such as ' +
+        'nginx/gw-auth.js) replaces the bundled file of that name.',
     }),
     check: Flags.boolean({
       summary: 'Write nothing; exit 1 if a generated file on disk differs from what would be written.',

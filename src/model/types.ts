@@ -105,6 +105,17 @@ export interface Service {
 /** A JSON object from a spec, passed through to the public spec as it is. */
 export type JsonObject = { [key: string]: unknown };
 
+/*
+ * Model invariant: every Schema Object the model carries (in `Route.api`: parameters, request
+ * bodies, responses, headers, callbacks; in `Service.components`: schemas, and the schemas inside
+ * parameters, responses, request bodies and headers) is JSON Schema 2020-12 in the OpenAPI 3.1
+ * dialect, whatever version the spec was written in. The importer converts each one once
+ * (importers/openapi/json-schema.ts): no `nullable`, no boolean exclusive bounds, `examples`
+ * lists instead of `example`, and `$ref`s only to `#/components/<kind>/<name>` of the same
+ * service. The runtime validator, the mock sampler and the openapi target read them as they are
+ * and convert nothing. `PathParam.schema` is a separate, typed subset kept for path matching.
+ */
+
 export type ComponentKind =
   | 'schemas'
   | 'responses'
@@ -121,7 +132,7 @@ export interface ApiComponent {
   kind: ComponentKind;
   /** The spec's component name, or one derived from the `$ref` target (file or pointer end) for other targets. */
   name: string;
-  /** OpenAPI 3 shaped; shared with other parts of the model, so consumers never mutate it. */
+  /** OpenAPI 3 shaped, its schemas JSON Schema 2020-12 (see above); shared, so consumers never mutate it. */
   value: JsonObject;
   source: Source;
 }
@@ -152,6 +163,7 @@ export interface ApiGap {
  * fields the route holds itself: operationId, summary, tags, deprecated, security, servers).
  * Path-item parameters are merged in (the operation's win by name and location); `$ref`s point at
  * the service's components. Swagger 2.0 body and formData parameters become `requestBody`.
+ * Its schemas are JSON Schema 2020-12 (the model invariant above `ComponentKind`).
  */
 export interface RouteApi {
   description?: string;

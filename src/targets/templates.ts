@@ -72,6 +72,14 @@ export interface TemplateSet {
   /** The file each template or partial came from (bundled, or the user's override). */
   readonly files: ReadonlyMap<string, string>;
   render(template: string, view: unknown): string;
+  /** A file the target copies as it is (`templates/<target>/<name>` without `.hbs`), or the user's copy of it. */
+  asset(name: string): Promise<Asset>;
+}
+
+export interface Asset {
+  contents: string;
+  /** Where the file is in the gw package (`templates/nginx/gw-auth.js`), or null for the user's copy. */
+  shipped: string | null;
 }
 
 interface HandlebarsFailure {
@@ -96,8 +104,10 @@ export async function loadTemplates(
 ): Promise<TemplateSet> {
   const bundledDir = join(BUNDLED_TEMPLATES, target);
   const files = new Map<string, string>();
-  for (const name of await listTemplates(bundledDir)) files.set(name, join(bundledDir, name));
-  if (options.templatesDir !== undefined) await addOverrides(target, options.templatesDir, files);
+  const assets = new Map<string, string>();
+  for (const name of await listFiles(bundledDir))
+    (name.endsWith('.hbs') ? files : assets).set(name, join(bundledDir, name));
+  if (options.templatesDir !== undefined) await addOverrides(target, options.templatesDir, files, assets);
 
   const sorted = [...files].sort(([a], [b]) => (a < b ? -1 : 1));
   const texts = await Promise.all(sorted.map(([, file]) => readFile(file, 'utf8')));
@@ -143,14 +153,30 @@ export async function loadTemplates(
         throw templateError('GW_TEMPLATE_RENDER', failure.gwTemplate ?? files.get(`${template}.hbs`)!, failure);
       }
     },
+    async asset(name) {
+      const file = assets.get(name);
+      if (file === undefined) throw new Error(`target ${target} ships no file "${name}"`);
+      const shipped = file === join(bundledDir, name) ? `templates/${target}/${name}` : null;
+      return { contents: await readFile(file, 'utf8'), shipped };
+    },
   };
 }
 
-async function listTemplates(dir: string): Promise<string[]> {
-  return (await readdir(dir)).filter((f) => f.endsWith('.hbs')).sort();
+/** The files of a templates folder: templates and partials (`.hbs`) and files copied as they are. */
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort();
 }
 
-async function addOverrides(target: TargetName, root: string, files: Map<string, string>): Promise<void> {
+async function addOverrides(
+  target: TargetName,
+  root: string,
+  files: Map<string, string>,
+  assets: Map<string, string>,
+): Promise<void> {
   const isDir = await stat(root).then(
     (s) => s.isDirectory(),
     () => false,
@@ -170,15 +196,27 @@ async function addOverrides(target: TargetName, root: string, files: Map<string,
   );
   if (!own) return;
   const known = [...files.keys()];
-  for (const name of await listTemplates(dir)) {
+  for (const name of await listFiles(dir)) {
+    // Other files (notes, backups) are not gw's, as before: only a shipped file's name replaces it.
+    if (!name.endsWith('.hbs')) {
+      if (assets.has(name)) assets.set(name, join(dir, name));
+      continue;
+    }
     if (!files.has(name)) {
+      const copied = assets.has(name.slice(0, -'.hbs'.length)) ? name.slice(0, -'.hbs'.length) : undefined;
       const close = suggestClosest(name, known);
       throw GwError.of(
         'GW_TEMPLATE_UNKNOWN',
         `"${join(dir, name)}" has the name of no ${target} template or partial, so it would be ignored`,
         {
           locations: [{ file: join(dir, name) }],
-          hints: [close ? `did you mean "${close}"?` : `the ${target} templates are: ${known.join(', ')}`],
+          hints: [
+            copied
+              ? `${copied} is copied as it is, not rendered: name your copy "${copied}"`
+              : close
+                ? `did you mean "${close}"?`
+                : `the ${target} templates are: ${known.join(', ')}`,
+          ],
         },
       );
     }

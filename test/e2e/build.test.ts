@@ -76,6 +76,7 @@ describe('gw build', () => {
     expect(out.ok).toBe(true);
     expect(out.out).toBe(join(dir, 'deploy'));
     expect(out.files.map((f) => f.path)).toEqual([
+      'nginx/conf.d/gw-auth-config.js',
       'nginx/conf.d/gw-auth.js',
       'nginx/conf.d/gw.conf',
       'nginx/nginx.conf',
@@ -179,18 +180,22 @@ describe('gw build on a terminal', () => {
     });
     expect(r.status, r.stdout).toBe(0);
     expect(r.stdout).toContain('rendering nginx');
-    expect(r.stdout).toMatch(/✓ nginx 3 files/);
+    expect(r.stdout).toMatch(/✓ nginx 4 files/);
   });
 });
 
 describe('gw build --templates', () => {
-  it('a template of the same name replaces the bundled one', async () => {
+  /** `gw build --target nginx --templates tpl` with these files in tpl/nginx/. */
+  async function buildWith(files: Record<string, string>) {
     await mkdir(join(dir, 'tpl', 'nginx'), { recursive: true });
-    await writeFile(
-      join(dir, 'tpl', 'nginx', 'nginx.conf.hbs'),
-      '# our own main file for {{name}}\nevents {}\nhttp { include conf.d/gw.conf; }\n',
-    );
-    const r = await gw('build', '--target', 'nginx', '--templates', 'tpl');
+    for (const [name, text] of Object.entries(files)) await writeFile(join(dir, 'tpl', 'nginx', name), text);
+    return gw('build', '--target', 'nginx', '--templates', 'tpl');
+  }
+
+  it('a template of the same name replaces the bundled one', async () => {
+    const r = await buildWith({
+      'nginx.conf.hbs': '# our own main file for {{name}}\nevents {}\nhttp { include conf.d/gw.conf; }\n',
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(join(dir, 'dist', 'nginx', 'nginx.conf'), 'utf8')).toBe(
       '# our own main file for shop\nevents {}\nhttp { include conf.d/gw.conf; }\n',
@@ -199,9 +204,7 @@ describe('gw build --templates', () => {
   });
 
   it('a broken override names the template file and line, and nothing is written', async () => {
-    await mkdir(join(dir, 'tpl', 'nginx'), { recursive: true });
-    await writeFile(join(dir, 'tpl', 'nginx', '_handler.hbs'), 'one\ntwo\n{{#if forward}}\nthree\n');
-    const r = await gw('build', '--target', 'nginx', '--templates', 'tpl');
+    const r = await buildWith({ '_handler.hbs': 'one\ntwo\n{{#if forward}}\nthree\n' });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('error GW_TEMPLATE_SYNTAX template does not parse');
     expect(r.stderr).toMatch(/--> .*tpl\/nginx\/_handler\.hbs:\d+/);
@@ -209,19 +212,33 @@ describe('gw build --templates', () => {
   });
 
   it('a field the view does not have names the file, line and column', async () => {
-    await mkdir(join(dir, 'tpl', 'nginx'), { recursive: true });
-    await writeFile(join(dir, 'tpl', 'nginx', 'nginx.conf.hbs'), '# main\nlisten {{lisen}};\n');
-    const r = await gw('build', '--target', 'nginx', '--templates', 'tpl');
+    const r = await buildWith({ 'nginx.conf.hbs': '# main\nlisten {{lisen}};\n' });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('error GW_TEMPLATE_RENDER template failed: "lisen" is not a field of the view here');
     expect(r.stderr).toMatch(/--> .*tpl\/nginx\/nginx\.conf\.hbs:2:\d+/);
     expect(r.stderr).not.toContain('[object Object]');
   });
 
+  it('a file copied as it is (the njs program gw-auth.js) is replaced by a file of the same name', async () => {
+    const r = await buildWith({
+      'gw-auth.js': '// our own credential checks\n',
+      'notes.txt': 'not a template: left alone, as before\n',
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const conf = join(dir, 'dist', 'nginx', 'conf.d');
+    expect(readFileSync(join(conf, 'gw-auth.js'), 'utf8')).toBe('// our own credential checks\n');
+    expect(readFileSync(join(conf, 'gw-auth-config.js'), 'utf8')).toContain('export default {"realm":"shop"');
+  });
+
+  it('gw-auth.js.hbs (its name before gw-auth.js was copied as it is) says what to name it now', async () => {
+    const r = await buildWith({ 'gw-auth.js.hbs': '// {{name}}\n' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error GW_TEMPLATE_UNKNOWN');
+    expect(r.stderr).toContain('hint: gw-auth.js is copied as it is, not rendered: name your copy "gw-auth.js"');
+  });
+
   it('an override with no matching template is an error with a suggestion, and a missing folder too', async () => {
-    await mkdir(join(dir, 'tpl', 'nginx'), { recursive: true });
-    await writeFile(join(dir, 'tpl', 'nginx', 'gw.cnf.hbs'), '');
-    const r = await gw('build', '--target', 'nginx', '--templates', 'tpl');
+    const r = await buildWith({ 'gw.cnf.hbs': '' });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('error GW_TEMPLATE_UNKNOWN');
     expect(r.stderr).toContain('did you mean "gw.conf.hbs"?');

@@ -68,6 +68,25 @@ function mountedSpec(): object {
   return oas30('mounted', paths);
 }
 
+/**
+ * One path, two upstreams with the same settings: GET forwards the path as it is (so through a
+ * shared location), POST goes to another server with a base path, from an `if` in GET's location.
+ */
+function splitSpec(upstream: string): object {
+  const slow = { 'x-gw': { timeouts: { request: '1s' } } };
+  return oas30(
+    'split',
+    {
+      '/split/{n}': {
+        parameters: [n],
+        get: op('get-split', slow),
+        post: op('post-split', { ...slow, servers: [{ url: `${upstream}/v2` }] }),
+      },
+    },
+    { servers: [{ url: upstream }] },
+  );
+}
+
 let gateway: Gateway;
 let router: Router<Route>;
 let nginx: RunningNginx;
@@ -89,6 +108,7 @@ beforeAll(async () => {
   await writeFile(join(t.dir, 'repo.json'), JSON.stringify(repoSpec()));
   await writeFile(join(t.dir, 'mounted.json'), JSON.stringify(mountedSpec()));
   await writeFile(join(t.dir, 'down.json'), JSON.stringify(oas30('down', { '/down/{id}': { get: op('down') } })));
+  await writeFile(join(t.dir, 'split.json'), JSON.stringify(splitSpec(echoes.repo.url)));
   const yaml = `version: 1
 name: dispatch
 listen: { host: 127.0.0.1, port: ${port} }
@@ -100,6 +120,8 @@ services:
     spec: mounted.json
     prefix: /m
     upstreams: ["${echoes.mounted.url}"]
+  - name: split
+    spec: split.json
   - name: down
     spec: down.json
     upstreams: ["http://127.0.0.1:${await freePort()}"]
@@ -260,6 +282,16 @@ describe('routes that forward alike share a location (error_page to a named loca
     expect(slow.body).toContain('GW_HTTP_UPSTREAM_TIMEOUT');
     expect(slow.body).toContain('\\"repo\\"');
     expect((await send(nginx.url, 'GET', '/r/a/b/w1/7', { 'x-echo-delay': '1500' })).status).toBe(200);
+  }, 15_000);
+
+  it('issue 11: a route served beside one whose location jumps to a shared location keeps its own timeout', async () => {
+    const quick = await send(nginx.url, 'POST', '/split/7', {}, 'x');
+    expect(quick.status).toBe(200);
+    expect((JSON.parse(quick.body) as EchoReport).url).toBe('/v2/split/7');
+    const slow = await send(nginx.url, 'POST', '/split/7', { 'x-echo-delay': '2500' }, 'x');
+    expect(slow.status).toBe(504);
+    expect(slow.body).toContain('GW_HTTP_UPSTREAM_TIMEOUT');
+    expect((await send(nginx.url, 'GET', '/split/7', { 'x-echo-delay': '2500' })).status).toBe(504);
   }, 15_000);
 
   it('an unreachable upstream answers 502 problem+json with the request id', async () => {

@@ -39,7 +39,7 @@ const ALLOWED: { file: string; module: string; names: string[]; reason: string }
     reason: "nested locations: segment regexes typed as the model's match.regex",
   },
   {
-    file: 'targets/nginx/policies.ts',
+    file: 'targets/nginx/gw-auth-config.ts',
     module: 'model/auth-answers.ts',
     names: ['authAnswerTexts', 'isBearer'],
     reason:
@@ -47,7 +47,13 @@ const ALLOWED: { file: string; module: string; names: string[]; reason: string }
       'Route.effective.authAnswers and SecurityScheme.bearer',
   },
   {
-    file: 'targets/nginx/policies.ts',
+    file: 'targets/nginx/auth-view.ts',
+    module: 'model/auth-answers.ts',
+    names: ['isBearer'],
+    reason: 'TEMPORARY (issue 11): until the nginx target reads SecurityScheme.bearer',
+  },
+  {
+    file: 'targets/nginx/cors-view.ts',
     module: 'model/cors.ts',
     names: ['corsPathMethods'],
     reason: 'TEMPORARY (issue 11): until the nginx target reads Route.effective.corsMethods',
@@ -100,13 +106,13 @@ describe('decisions are data: the runtime and the targets read the model, they d
       )
       .map(([file]) => file);
     // nginx: until it reads gateway.problems (issue 11).
-    expect(readers).toEqual(['targets/nginx/view.ts']);
+    expect(readers).toEqual(['targets/nginx/problems-view.ts']);
   });
 
   it('the problem `type` URL is built in merge/problem-catalogue.ts only (and nginx, until it switches)', () => {
     const building = [...sourceFiles(SRC), ...sourceFiles(join(ROOT, 'templates'), '')]
       .filter((f) => readFileSync(f, 'utf8').includes('gw.dev/errors'))
       .map((f) => relative(ROOT, f));
-    expect(building.sort()).toEqual(['src/merge/problem-catalogue.ts', 'src/targets/nginx/view.ts']);
+    expect(building.sort()).toEqual(['src/merge/problem-catalogue.ts', 'src/targets/nginx/problems-view.ts']);
   });
 });

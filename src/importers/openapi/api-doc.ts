@@ -131,7 +131,7 @@ export function createApiCollector(raw: RawDocuments, swagger2: boolean): ApiCol
     const v = t.value;
     if (swagger2 && isObject(v) && typeof v.$ref !== 'string') {
       const gap = sinkAt(t.key, formatPointer(t.path));
-      if (kind === 'parameters') return walker.schema(convertParameter2(v, gap), t.key);
+      if (kind === 'parameters') return walker.parameter(convertParameter2(v, gap), t.key);
       if (kind === 'responses') return convertResponse2(v, types, walker, t.key, gap);
     }
     return walker.walkers[kind](v, t.key);
@@ -241,11 +241,11 @@ function operation2(
     else if (p.resolved.in === 'formData') form.push(p.resolved);
     else
       plain.push(
-        p.value.$ref !== undefined ? (walker.parameter(p.value, p.doc) as JsonObject) : convertParameter2(p.value, gap),
+        walker.parameter(p.value.$ref !== undefined ? p.value : convertParameter2(p.value, gap), p.doc) as JsonObject,
       );
   }
   if (plain.length > 0) api.parameters = plain;
-  if (form.length > 0) body = formToRequestBody(form, types, gap);
+  if (form.length > 0) body = walker.requestBody(formToRequestBody(form, types, gap), doc) as JsonObject;
   if (body) api.requestBody = body;
   if (isObject(op.responses)) {
     api.responses = objectMap(op.responses, (r) =>

@@ -1,4 +1,5 @@
 import type { ComponentKind, JsonObject } from '../../model/types.js';
+import { convertKeywords, mapItems, mapSubschemas, mapValues } from './json-schema.js';
 
 /**
  * Walks the OpenAPI 3 objects of an operation (parameters, bodies, responses, schemas, ...) and
@@ -51,23 +52,6 @@ export interface WalkerOptions {
   resolveDeep?: ResolveDeep;
 }
 
-/** Keywords whose value is a map of schemas, a list of schemas, or one schema (JSON Schema 2020-12 and draft 4). */
-const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
-const SCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
-const SCHEMA_ONE = new Set([
-  'items',
-  'not',
-  'additionalProperties',
-  'additionalItems',
-  'contains',
-  'if',
-  'then',
-  'else',
-  'propertyNames',
-  'unevaluatedItems',
-  'unevaluatedProperties',
-  'contentSchema',
-]);
 const COMPONENT_KINDS = new Set<string>([
   'schemas',
   'responses',
@@ -83,46 +67,9 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
 
 export const isObject = (v: unknown): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** Applies fn to each value of a map; the same map back when nothing changed. */
-export function mapValues(v: unknown, fn: (x: unknown) => unknown): unknown {
-  if (!isObject(v)) return v;
-  let out: JsonObject | undefined;
-  for (const [k, x] of Object.entries(v)) {
-    const y = fn(x);
-    if (y !== x) {
-      out ??= { ...v };
-      out[k] = y;
-    }
-  }
-  return out ?? v;
-}
-
-export function mapItems(v: unknown, fn: (x: unknown) => unknown): unknown {
-  if (!Array.isArray(v)) return v;
-  let out: unknown[] | undefined;
-  v.forEach((x, i) => {
-    const y = fn(x);
-    if (y !== x) {
-      out ??= [...v];
-      out[i] = y;
-    }
-  });
-  return out ?? v;
-}
-
 /** Sets fields (fn per key) of an object copy on write. */
 function mapFields(v: JsonObject, fields: Record<string, (x: unknown) => unknown>): JsonObject {
-  let out: JsonObject | undefined;
-  for (const [k, fn] of Object.entries(fields)) {
-    if (!(k in v)) continue;
-    const x = v[k];
-    const y = fn(x);
-    if (y !== x) {
-      out ??= { ...v };
-      out[k] = y;
-    }
-  }
-  return out ?? v;
+  return mapValues(v, (x, k) => (Object.hasOwn(fields, k) ? fields[k]!(x) : x)) as JsonObject;
 }
 
 export function createWalker(options: WalkerOptions): Walker {
@@ -166,51 +113,38 @@ export function createWalker(options: WalkerOptions): Walker {
     return mapValues(v, (x) => literal(x, doc));
   };
 
+  const convert = { swagger2 };
+  /** A Schema Object: `$ref`s named, subschemas walked, then converted to JSON Schema 2020-12 (json-schema.ts). */
   const schema = (v: unknown, doc: string): unknown => {
-    if (Array.isArray(v)) return mapItems(v, (x) => schema(x, doc)); // draft-4 tuple `items: [...]`
     if (!isObject(v)) return v;
     if (typeof v.$ref === 'string') {
       const inlined = inline('schemas', v, doc, schema);
       if (inlined !== undefined) return schemaWithSiblings(inlined, v, doc);
     }
-    let out: JsonObject | undefined;
-    const set = (k: string, y: unknown) => {
-      out ??= { ...v };
-      out[k] = y;
-    };
-    for (const [k, x] of Object.entries(v)) {
-      let y = x;
-      if (k === '$ref' && typeof x === 'string') y = refTo('schemas', x, doc);
-      else if (SCHEMA_MAPS.has(k)) y = mapValues(x, (s) => schema(s, doc));
-      else if (SCHEMA_LISTS.has(k)) y = mapItems(x, (s) => schema(s, doc));
-      else if (SCHEMA_ONE.has(k)) y = schema(x, doc);
-      else if (k === 'discriminator') y = discriminator(x, doc);
-      else if (k === 'example' || k === 'examples' || k === 'default') y = literal(x, doc);
-      if (y !== x) set(k, y);
-    }
-    if (swagger2) {
-      if (v.type === 'file') {
-        set('type', 'string');
-        set('format', 'binary');
-      }
-      if (typeof v['x-nullable'] === 'boolean') {
-        set('nullable', v['x-nullable']);
-        delete out!['x-nullable'];
-      }
-    }
-    return out ?? v;
+    return convertKeywords(schemaKeywords(v, doc), convert);
   };
+  /** The schema's subschemas, `$ref`, discriminator mapping and example data, not yet converted. */
+  const schemaKeywords = (v: JsonObject, doc: string): JsonObject =>
+    mapSubschemas(
+      v,
+      (s) => schema(s, doc),
+      (k, x) => {
+        if (k === '$ref') return typeof x === 'string' ? refTo('schemas', x, doc) : x;
+        if (k === 'discriminator') return discriminator(x, doc);
+        return k === 'example' || k === 'examples' || k === 'default' ? literal(x, doc) : x;
+      },
+    );
   /** An inlined schema with keywords beside its `$ref`: both apply (3.1 reads them so; 3.0 ignores the siblings). */
   const schemaWithSiblings = (inlined: unknown, v: JsonObject, doc: string): unknown => {
     const { $ref: _, ...rest } = v;
     if (Object.keys(rest).length === 0) return inlined;
-    const outer = schema(rest, doc) as JsonObject;
-    return { ...outer, allOf: [...(Array.isArray(outer.allOf) ? outer.allOf : []), inlined] };
+    const outer = schemaKeywords(rest, doc);
+    const allOf = [...(Array.isArray(outer.allOf) ? outer.allOf : []), inlined];
+    return convertKeywords({ ...outer, allOf }, convert);
   };
 
-  /** 2.0 names the property only; 3.x mapping values are names or `$ref`s. */
+  /** Mapping values are names or `$ref`s (a 2.0 string discriminator is converted later, by convertKeywords). */
   const discriminator = (v: unknown, doc: string): unknown => {
-    if (typeof v === 'string') return { propertyName: v };
     if (!isObject(v) || !isObject(v.mapping)) return v;
     const mapping = mapValues(v.mapping, (m) =>
       typeof m === 'string' && /[#/]|\.(ya?ml|json)$/.test(m) ? refTo('schemas', m, doc) : m,

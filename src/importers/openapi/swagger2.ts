@@ -1,5 +1,6 @@
 import type { ApiGapKind, JsonObject } from '../../model/types.js';
-import { isObject, mapValues, type Walker } from './api-walk.js';
+import { isObject, type Walker } from './api-walk.js';
+import { mapValues } from './json-schema.js';
 
 /**
  * Swagger 2.0 -> OpenAPI 3 for the public description: parameters get a `schema`, body and
@@ -140,7 +141,7 @@ export function convertResponse2(
   if (isObject(r.headers)) {
     out.headers = mapValues(r.headers, (h) => {
       if (!isObject(h)) return h;
-      const header: JsonObject = { schema: schemaOf2(h, gap, '/headers') };
+      const header: JsonObject = { schema: walker.schema(schemaOf2(h, gap, '/headers'), doc) };
       if (typeof h.description === 'string') header.description = h.description;
       return header;
     });

@@ -15,7 +15,7 @@ import type { ServiceConfig, SettingsInput } from '../../project/config.js';
 import { mergeSettings, resolveBalancing, resolveHealthCheck, resolveRouteSettings } from '../../project/settings.js';
 import { createApiCollector, readTags } from './api-doc.js';
 import { readExtension } from './extensions.js';
-import { mockResponses } from './mock.js';
+import { componentResolver, mockResponses } from './mock.js';
 import type { LoadedSpec } from './load.js';
 import { checkOperationIds, checkOverrides } from './operation-checks.js';
 import { listOperations, readPathParams, type OperationEntry } from './paths.js';
@@ -200,7 +200,7 @@ export function importOpenApi(input: ImportInput): ImportResult {
       summary: typeof op.operation.summary === 'string' ? op.operation.summary : null,
       tags: Array.isArray(op.operation.tags) ? op.operation.tags.map(String) : [],
       deprecated: op.operation.deprecated === true,
-      mock: mocked ? mockResponses(op.operation, swagger2, producesOf(op.operation, doc)) : null,
+      mock: null, // set below, once the components are known
       source: { file, pointer: op.pointer },
       api: apiDoc.operation(op.path, op.method),
     });
@@ -218,6 +218,10 @@ export function importOpenApi(input: ImportInput): ImportResult {
 
   const info = (doc.info ?? {}) as Raw;
   const { components, gaps } = apiDoc.finish();
+  if (mocked) {
+    const resolve = componentResolver(components);
+    for (const r of routes) r.mock = mockResponses(r.api!, resolve);
+  }
   if (doc.webhooks && typeof doc.webhooks === 'object' && Object.keys(doc.webhooks).length > 0) {
     gaps.push({
       kind: 'openapi.webhooks',
@@ -287,11 +291,6 @@ function routeUpstream(
   if (pathLevel.length > 0)
     return add(resolveServers(pathLevel, `${op.pathPointer}/servers`, ctx), 'spec', `${op.pathPointer}/servers`);
   return fallback;
-}
-
-function producesOf(operation: Raw, doc: Raw): string[] {
-  const list = operation.produces ?? doc.produces;
-  return Array.isArray(list) ? list.map(String) : [];
 }
 
 function serverList(v: unknown): ServerObject[] {

@@ -1,10 +1,11 @@
-import { Ajv, type Options, type ValidateFunction } from 'ajv';
+import type { Options, ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { createDiagnostic, GwError } from '../../diagnostics/gw-error.js';
-import type { Gateway, JsonObject, Route, Service } from '../../model/types.js';
+import type { Gateway, JsonObject, Route } from '../../model/types.js';
 import { NUMBER_FORMATS, STRING_FORMATS } from './formats.js';
-import { toJsonSchema, type Dialect } from './schema-dialect.js';
+import { requestRequired } from './request-required.js';
+import { ServiceDocuments } from './service-documents.js';
 
 export type ParamLocation = 'path' | 'query' | 'header';
 
@@ -51,25 +52,21 @@ export interface RouteValidator {
 const IGNORED_HEADERS = new Set(['accept', 'content-type', 'authorization']);
 
 /**
- * Compiles the request checks of every route with `validate` on. One pair of ajv instances per
- * service (parameters with type coercion, bodies without), each holding the service's components
- * once, so `$ref`s (recursive ones too) are compiled once. Every schema that cannot be compiled
- * is reported (GW_VALIDATE_SCHEMA) before the gateway refuses to start.
+ * Compiles the request checks of every route with `validate` on, from the model's schemas as they
+ * are (JSON Schema 2020-12, Ajv 2020). Two ajv instances for the whole gateway (parameters with
+ * type coercion, bodies without), each holding every service's document once (service-documents.ts),
+ * so components, recursive ones too, compile once. Every schema that cannot be compiled is
+ * reported (GW_VALIDATE_SCHEMA) before the gateway refuses to start.
  */
 export function compileValidators(gateway: Gateway): Map<string, RouteValidator> {
   const out = new Map<string, RouteValidator>();
+  const routes = gateway.routes.filter((r) => r.settings.validate && r.api);
+  if (routes.length === 0) return out;
   const problems: Diagnostic[] = [];
-  const services = new Map<string, ServiceSchemas>();
-  for (const route of gateway.routes) {
-    if (!route.settings.validate || !route.api) continue;
-    let s = services.get(route.service);
-    if (!s) {
-      const service = gateway.services.find((x) => x.name === route.service)!;
-      s = new ServiceSchemas(service);
-      services.set(route.service, s);
-    }
+  const compiler = new RouteCompiler(new ServiceDocuments(gateway, routes));
+  for (const route of routes) {
     try {
-      out.set(route.id, s.compileRoute(route));
+      out.set(route.id, compiler.compileRoute(route));
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       problems.push(
@@ -84,140 +81,168 @@ export function compileValidators(gateway: Gateway): Map<string, RouteValidator>
   return out;
 }
 
-class ServiceSchemas {
-  private readonly dialect: Dialect;
-  private readonly base: string;
-  private readonly components = new Map<string, JsonObject>();
-  private params: Ajv | undefined;
-  private bodies: Ajv | undefined;
+interface ParamEntry {
+  spec: ParamSpec;
+  /** Where the parameter's schema is in its service's document. */
+  path: string[];
+  schema: JsonObject;
+  required: boolean;
+}
 
-  constructor(private readonly service: Service) {
-    this.dialect = service.openapi.startsWith('3.1') ? 'oas31' : 'oas30';
-    this.base = `gw:service/${encodeURIComponent(service.name)}`;
-    for (const c of service.components ?? []) this.components.set(`#/components/${c.kind}/${c.name}`, c.value);
-  }
+class RouteCompiler {
+  private params: Ajv2020 | undefined;
+  private bodies: Ajv2020 | undefined;
+
+  constructor(private readonly docs: ServiceDocuments) {}
 
   compileRoute(route: Route): RouteValidator {
     const api = route.api!;
-    const byLocation: Record<ParamLocation, { spec: ParamSpec; schema: unknown; required: boolean }[]> = {
-      path: [],
-      query: [],
-      header: [],
-    };
-    for (const raw of api.parameters ?? []) {
-      const p = this.resolve(raw);
+    const service = route.service;
+    const at = this.docs.routePath(route);
+    const byLocation: Record<ParamLocation, ParamEntry[]> = { path: [], query: [], header: [] };
+    (api.parameters ?? []).forEach((raw, i) => {
+      const { value: p, path } = this.docs.resolve(service, raw, [...at, 'parameters', String(i)]);
       const where = p.in as string;
       if ((where !== 'path' && where !== 'query' && where !== 'header') || typeof p.name !== 'string' || !p.schema)
-        continue;
+        return;
       // deepObject and content-described parameters are forwarded unchecked.
-      if (p.style === 'deepObject' || p.content) continue;
+      if (p.style === 'deepObject' || p.content) return;
       const name = p.name;
-      if (where === 'header' && IGNORED_HEADERS.has(name.toLowerCase())) continue;
-      const schema = this.resolve(p.schema);
+      if (where === 'header' && IGNORED_HEADERS.has(name.toLowerCase())) return;
       const index = where === 'path' ? route.params.findIndex((x) => x.name === name) : -1;
-      if (where === 'path' && index === -1) continue;
+      if (where === 'path' && index === -1) return;
+      const explode =
+        p.explode !== undefined ? p.explode === true : (p.style ?? (where === 'query' ? 'form' : 'simple')) === 'form';
       byLocation[where].push({
         spec: {
           name,
           key: where === 'header' ? name.toLowerCase() : name,
-          array: isArraySchema(schema),
-          explode:
-            p.explode !== undefined
-              ? p.explode === true
-              : (p.style ?? (where === 'query' ? 'form' : 'simple')) === 'form',
+          array: this.isArraySchema(service, p.schema),
+          explode,
           index,
         },
-        schema: p.schema,
+        path: [...path, 'schema'],
+        schema: p.schema as JsonObject,
         required: p.required === true || where === 'path',
       });
-    }
+    });
     return {
-      path: this.paramCheck(byLocation.path, 'path'),
-      query: this.paramCheck(byLocation.query, 'query'),
-      header: this.paramCheck(byLocation.header, 'header'),
-      body: this.bodyCheck(api.requestBody),
+      path: this.paramCheck(service, byLocation.path, 'path'),
+      query: this.paramCheck(service, byLocation.query, 'query'),
+      header: this.paramCheck(service, byLocation.header, 'header'),
+      body: api.requestBody ? this.bodyCheck(service, api.requestBody, [...at, 'requestBody']) : null,
     };
   }
 
-  private paramCheck(
-    list: { spec: ParamSpec; schema: unknown; required: boolean }[],
-    where: ParamLocation,
-  ): ParamCheck | null {
+  /** One object schema per location, each parameter's schema by its URI in the service's document. */
+  private paramCheck(service: string, list: ParamEntry[], where: ParamLocation): ParamCheck | null {
     if (list.length === 0) return null;
+    const ajv = this.paramsAjv();
     const properties: Record<string, unknown> = {};
-    for (const p of list) properties[p.spec.key] = this.convert(p.schema);
+    for (const p of list) {
+      this.checkSchema(p.schema, `${where} parameter "${p.spec.name}"`);
+      properties[p.spec.key] = { $ref: ServiceDocuments.uri(service, p.path) };
+    }
     const schema = { type: 'object', properties, required: list.filter((p) => p.required).map((p) => p.spec.key) };
-    return { params: list.map((p) => p.spec), validate: compile(this.paramsAjv(), schema, `${where} parameters`) };
+    return { params: list.map((p) => p.spec), validate: compile(ajv, schema, `${where} parameters`) };
   }
 
-  private bodyCheck(raw: JsonObject | undefined): BodyCheck | null {
-    if (!raw) return null;
-    const body = this.resolve(raw);
+  private bodyCheck(service: string, raw: JsonObject, at: string[]): BodyCheck {
+    const { value: body, path } = this.docs.resolve(service, raw, at);
     const media: BodyCheck['media'] = [];
     for (const [type, m] of Object.entries((body.content ?? {}) as Record<string, JsonObject>)) {
       const lower = type.toLowerCase().split(';')[0]!.trim();
       const checked = m?.schema !== undefined && (isJsonType(lower) || lower === '*/*' || lower === 'application/*');
-      media.push({
-        type: lower,
-        validate: checked ? compile(this.bodiesAjv(), this.convert(m.schema), `the ${lower} body schema`) : null,
-      });
+      let validate: ValidateFunction | null = null;
+      if (checked) {
+        const what = `the ${lower} body schema`;
+        this.checkSchema(m.schema as JsonObject, what);
+        validate = compileAt(
+          this.bodiesAjv(),
+          ServiceDocuments.uri(service, [...path, 'content', type, 'schema']),
+          what,
+        );
+      }
+      media.push({ type: lower, validate });
     }
     return { required: body.required === true, media };
   }
 
-  /** Follows `$ref`s to the service's components (a parameter or request body may be one). */
-  private resolve(value: unknown): JsonObject {
-    let v = value as JsonObject;
-    for (let hops = 0; typeof v?.$ref === 'string' && hops < 16; hops++) {
-      const target = this.components.get(v.$ref);
-      if (!target) throw new Error(`$ref "${v.$ref}" points at no component of service "${this.service.name}"`);
-      v = target;
-    }
-    return v ?? {};
+  /** An array parameter (also a nullable one, `anyOf: [array, null]`), for splitting its text. */
+  private isArraySchema(service: string, raw: unknown): boolean {
+    const schema = this.docs.resolve(service, raw, []).value;
+    const isArray = (s: JsonObject) => s.type === 'array' || (Array.isArray(s.type) && s.type.includes('array'));
+    if (isArray(schema)) return true;
+    const options = Array.isArray(schema.anyOf) ? (schema.anyOf as unknown[]) : [];
+    return options.some((o) => isArray(this.docs.resolve(service, o, []).value));
   }
 
-  private convert(schema: unknown): unknown {
-    return toJsonSchema(schema, this.dialect, this.base);
-  }
-
-  private paramsAjv(): Ajv {
+  private paramsAjv(): Ajv2020 {
     this.params ??= this.newAjv({ coerceTypes: 'array' });
     return this.params;
   }
 
-  private bodiesAjv(): Ajv {
-    this.bodies ??= this.newAjv({});
+  private bodiesAjv(): Ajv2020 {
+    if (!this.bodies) {
+      this.bodies = this.newAjv({});
+      this.bodies.removeKeyword('required');
+      this.bodies.addKeyword(
+        requestRequired((schema, baseId) => this.docs.isReadOnly(this.docs.serviceOf(baseId), schema)),
+      );
+    }
     return this.bodies;
   }
 
-  private newAjv(extra: Options): Ajv {
-    const options: Options = { strict: false, allErrors: false, logger: false, validateFormats: true, ...extra };
-    const ajv = this.dialect === 'oas31' ? new Ajv2020(options) : new Ajv(options);
+  /**
+   * The schema's own keywords against the 2020-12 meta-schema (its `$ref`s are compiled later), with
+   * one instance: compiling the meta-schema costs ~100 ms, so the instances do not check by themselves.
+   */
+  private checkSchema(schema: JsonObject, what: string): void {
+    const ajv = this.bodiesAjv();
+    if (!ajv.validateSchema(schema)) throw new Error(`${what}: schema is invalid: ${ajv.errorsText(ajv.errors)}`);
+  }
+
+  private newAjv(extra: Options): Ajv2020 {
+    const options: Options = {
+      strict: false,
+      allErrors: false,
+      logger: false,
+      validateFormats: true,
+      validateSchema: false,
+      ...extra,
+    };
+    const ajv = new Ajv2020(options);
     for (const [name, validate] of Object.entries(STRING_FORMATS)) ajv.addFormat(name, { type: 'string', validate });
     for (const [name, validate] of Object.entries(NUMBER_FORMATS)) ajv.addFormat(name, { type: 'number', validate });
-    const doc: Record<string, Record<string, unknown>> = {};
-    for (const c of this.service.components ?? []) {
-      doc[c.kind] ??= {};
-      doc[c.kind]![c.name] = c.value;
-    }
-    ajv.addSchema({ components: toJsonSchema(doc, this.dialect, this.base) } as object, this.base);
+    for (const [service, doc] of this.docs.documents) ajv.addSchema(doc, ServiceDocuments.base(service));
     return ajv;
   }
 }
 
-function compile(ajv: Ajv, schema: unknown, what: string): ValidateFunction {
+function compile(ajv: Ajv2020, schema: object, what: string): ValidateFunction {
   try {
-    return ajv.compile(schema as object);
+    return ajv.compile(schema);
   } catch (err) {
     throw new Error(`${what}: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 
+/**
+ * The schema at a URI of a service's document, compiled with that document as its root, so its
+ * own `$ref`s resolve there (and the readOnly rule knows the service from the document's URI).
+ */
+function compileAt(ajv: Ajv2020, uri: string, what: string): ValidateFunction {
+  let validate: ValidateFunction | undefined;
+  try {
+    validate = ajv.getSchema(uri);
+  } catch (err) {
+    throw new Error(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (!validate) throw new Error(`${what}: nothing at ${uri}`);
+  return validate;
+}
+
 /** application/json, application/problem+json, text/json, ... */
 export function isJsonType(mediaType: string): boolean {
   return mediaType === 'application/json' || mediaType.endsWith('+json') || mediaType === 'text/json';
-}
-
-function isArraySchema(schema: JsonObject): boolean {
-  return schema.type === 'array' || (Array.isArray(schema.type) && schema.type.includes('array'));
 }

@@ -55,3 +55,8 @@ export function nginxSize(bytes: number): string {
 export function nginxName(id: string): string {
   return `gw_${id.replace(/[^A-Za-z0-9_]/g, '_')}`;
 }
+
+/** Text a map or location regex matches literally (header names, origins, methods). */
+export function regexLiteral(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}

@@ -11,18 +11,19 @@ import {
   type ComponentItem,
   type NameRequest,
 } from './names.js';
-import { upgradeTo31 } from './upgrade31.js';
 
 /**
  * The merged public spec of the gateway, one section per field, in the order the files print
- * them. Every decision is made here (see docs/targets/openapi.md): version, names, dedupe,
- * security scheme renames, operationIds, tags, servers; the templates only print.
+ * them. Every decision is made here (see docs/targets/openapi.md): names, dedupe, security scheme
+ * renames, operationIds, tags, servers; the templates only print. Schemas are printed as the model
+ * holds them (JSON Schema 2020-12, converted once by the importer), so the document is OpenAPI 3.1.
  */
 export interface OpenApiView {
   /** Comment lines for the YAML file (JSON has no comments: `x-generated-by` says it there). */
   banner: string[];
   generatedBy: string;
-  openapi: '3.0.3' | '3.1.0';
+  /** Always 3.1.0: the model's schemas are JSON Schema 2020-12 whatever the specs' versions. */
+  openapi: '3.1.0';
   info: JsonObject;
   servers: JsonObject[];
   tags: JsonObject[];
@@ -58,19 +59,11 @@ export function buildOpenApiView(
   options: { servers?: { url: string; description?: string }[] } = {},
 ): { view: OpenApiView; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const openapi = g.services.some((s) => s.openapi.startsWith('3.1')) ? '3.1.0' : '3.0.3';
-  const upgrade = (s: Service) =>
-    openapi === '3.1.0' && !s.openapi.startsWith('3.1') ? upgradeTo31 : (v: unknown) => v;
-  const byName = new Map(g.services.map((s) => [s.name, s]));
-  const { renames, components } = mergeComponents(g.services, upgrade);
+  const { renames, components } = mergeComponents(g.services);
   const schemes = mergeSecuritySchemes(g.securitySchemes);
   const operationIds = settleOperationIds(g.routes);
-  const fix = (r: Route, v: unknown): unknown => {
-    const up = upgrade(byName.get(r.service)!)(v);
-    return renames.renamed.has(r.service)
-      ? rewriteRefs(up, (kind, name) => renames.component(r.service, kind, name))
-      : up;
-  };
+  const fix = (r: Route, v: unknown): unknown =>
+    renames.renamed.has(r.service) ? rewriteRefs(v, (kind, name) => renames.component(r.service, kind, name)) : v;
 
   const paths: Record<string, JsonObject> = {};
   const routesByPath = groupBy(g.routes, (r) => r.path);
@@ -81,7 +74,6 @@ export function buildOpenApiView(
     );
     for (const r of routes)
       item[r.method.toLowerCase()] = operationOf(r, {
-        openapi,
         operationId: operationIds.get(r),
         scheme: (id) => schemes.names.get(id) ?? id,
         fix,
@@ -114,7 +106,7 @@ export function buildOpenApiView(
       'Regenerate with `gw build --target openapi`; see docs/targets/openapi.md.',
     ],
     generatedBy: GENERATED_BY,
-    openapi,
+    openapi: '3.1.0',
     info: infoOf(g),
     servers: options.servers?.length
       ? options.servers.map((srv) => ({
@@ -130,7 +122,6 @@ export function buildOpenApiView(
 }
 
 interface OperationContext {
-  openapi: string;
   operationId: string | undefined;
   scheme(id: string): string;
   fix(r: Route, v: unknown): unknown;
@@ -148,7 +139,6 @@ export function operationOf(r: Route, ctx: OperationContext): JsonObject {
   if (params.length > 0) op.parameters = ctx.fix(r, params);
   if (api.requestBody !== undefined) op.requestBody = ctx.fix(r, api.requestBody);
   if (api.responses !== undefined) op.responses = ctx.fix(r, api.responses);
-  else if (ctx.openapi === '3.0.3') op.responses = { default: { description: 'Not described in the spec.' } };
   if (api.callbacks !== undefined) op.callbacks = ctx.fix(r, api.callbacks);
   if (r.deprecated) op.deprecated = true;
   if (r.security.length > 0) {
@@ -159,12 +149,12 @@ export function operationOf(r: Route, ctx: OperationContext): JsonObject {
 }
 
 /** Components of every service under one name each: identical ones once, different ones as `<service>_<name>`. */
-export function mergeComponents(
-  services: readonly Service[],
-  upgrade: (s: Service) => (v: unknown) => unknown,
-): { renames: Renames; components: Map<string, JsonObject> } {
+export function mergeComponents(services: readonly Service[]): {
+  renames: Renames;
+  components: Map<string, JsonObject>;
+} {
   const items: ComponentItem[] = services.flatMap((s) =>
-    (s.components ?? []).map((c) => ({ service: s.name, kind: c.kind, name: c.name, value: upgrade(s)(c.value) })),
+    (s.components ?? []).map((c) => ({ service: s.name, kind: c.kind, name: c.name, value: c.value })),
   );
   const classes = refineClasses(items);
   const final = new Map<string, string>();

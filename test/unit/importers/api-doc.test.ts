@@ -205,3 +205,89 @@ describe('createApiCollector: Swagger 2.0', () => {
     });
   });
 });
+
+describe('createApiCollector: every schema the model carries is JSON Schema 2020-12', () => {
+  const n = (extra: object = {}) => ({ type: 'integer', minimum: 0, exclusiveMinimum: true, ...extra });
+  const want = { type: 'integer', exclusiveMinimum: 0 };
+
+  it('OpenAPI 3.0: parameters, bodies, responses, headers, callbacks and components', () => {
+    const docs = raw({
+      openapi: '3.0.3',
+      paths: {
+        '/a': {
+          post: {
+            parameters: [{ name: 'q', in: 'query', schema: n() }, { $ref: '#/components/parameters/P' }],
+            requestBody: { content: { 'application/json': { schema: n() } } },
+            responses: {
+              '200': {
+                description: 'ok',
+                headers: { 'X-N': { schema: n() } },
+                content: { 'application/json': { schema: { $ref: '#/components/schemas/S', nullable: true } } },
+              },
+            },
+            callbacks: {
+              cb: { '{$request.query.q}': { post: { requestBody: { content: { 'text/plain': { schema: n() } } } } } },
+            },
+          },
+        },
+      },
+      components: {
+        parameters: { P: { name: 'p', in: 'header', schema: n() } },
+        schemas: { S: { type: 'object', properties: { s: { type: 'string', nullable: true, example: 'x' } } } },
+      },
+    });
+    const { apis, components } = collect(docs, false, [['/a', 'POST']]);
+    const api = apis[0]!;
+    expect(api.parameters![0]!.schema).toEqual(want);
+    expect(api.requestBody).toEqual({ content: { 'application/json': { schema: want } } });
+    expect(api.responses!['200']).toEqual({
+      description: 'ok',
+      headers: { 'X-N': { schema: want } },
+      content: {
+        'application/json': { schema: { anyOf: [{ $ref: '#/components/schemas/S' }, { type: 'null' }] } },
+      },
+    });
+    expect(JSON.stringify(api.callbacks)).toContain(JSON.stringify({ schema: want }));
+    expect(Object.fromEntries(components.map((c) => [`${c.kind}/${c.name}`, c.value]))).toEqual({
+      'parameters/P': { name: 'p', in: 'header', schema: want },
+      'schemas/S': { type: 'object', properties: { s: { type: ['string', 'null'], examples: ['x'] } } },
+    });
+  });
+
+  it('Swagger 2.0: parameters, formData, headers, x-nullable and parameter components', () => {
+    const docs = raw({
+      swagger: '2.0',
+      parameters: { limit: { name: 'limit', in: 'query', ...n() } },
+      definitions: { Pet: { type: 'object', properties: { tag: { type: 'string', 'x-nullable': true } } } },
+      paths: {
+        '/pets': {
+          get: {
+            parameters: [{ name: 'q', in: 'query', ...n() }, { $ref: '#/parameters/limit' }],
+            responses: {
+              '200': { description: 'ok', headers: { 'X-N': n() }, schema: { $ref: '#/definitions/Pet' } },
+            },
+          },
+          post: {
+            consumes: ['application/x-www-form-urlencoded'],
+            parameters: [{ name: 'count', in: 'formData', ...n() }],
+            responses: { '204': { description: 'made' } },
+          },
+        },
+      },
+    });
+    const { apis, components } = collect(docs, true, [
+      ['/pets', 'GET'],
+      ['/pets', 'POST'],
+    ]);
+    expect(apis[0]!.parameters![0]).toEqual({ name: 'q', in: 'query', schema: want });
+    expect((apis[0]!.responses!['200']!.headers as Record<string, unknown>)['X-N']).toEqual({ schema: want });
+    const form = (apis[1]!.requestBody!.content as Record<string, { schema: { properties: object } }>)[
+      'application/x-www-form-urlencoded'
+    ]!;
+    expect(form.schema.properties).toEqual({ count: want });
+    expect(Object.fromEntries(components.map((c) => [`${c.kind}/${c.name}`, c.value]))).toEqual({
+      'parameters/limit': { name: 'limit', in: 'query', schema: want },
+      'schemas/Pet': { type: 'object', properties: { tag: { type: ['string', 'null'] } } },
+    });
+  });
+});

@@ -1,12 +1,36 @@
 import { describe, expect, it } from 'vitest';
-import { mockResponses } from '../../../src/importers/openapi/mock.js';
+import { componentResolver, mockResponses } from '../../../src/importers/openapi/mock.js';
 import { sampleFromSchema } from '../../../src/importers/openapi/sample.js';
+import type { ApiComponent, JsonObject } from '../../../src/model/types.js';
 
-describe('sampleFromSchema', () => {
+const component = (kind: ApiComponent['kind'], name: string, value: JsonObject): ApiComponent => ({
+  kind,
+  name,
+  value,
+  source: { file: 's.yaml', pointer: '#' },
+});
+
+const resolve = componentResolver([
+  component('schemas', 'Money', { type: 'object', properties: { amount: { type: 'integer', minimum: 0 } } }),
+  component('schemas', 'Node', {
+    type: 'object',
+    properties: { id: { type: 'integer' }, next: { anyOf: [{ $ref: '#/components/schemas/Node' }, { type: 'null' }] } },
+  }),
+  component('examples', 'Ada', { value: { name: 'Ada' } }),
+  component('responses', 'Gone', {
+    description: 'gone',
+    content: { 'application/json': { schema: { const: 'gone' } } },
+  }),
+]);
+
+const nullableMoney = { anyOf: [{ $ref: '#/components/schemas/Money' }, { type: 'null' }] };
+
+describe('sampleFromSchema: JSON Schema 2020-12, as the model holds it', () => {
   const table: { name: string; schema: unknown; want: unknown }[] = [
-    { name: 'example wins', schema: { type: 'string', example: 'hi' }, want: 'hi' },
-    { name: '3.1 examples', schema: { type: 'integer', examples: [5, 6] }, want: 5 },
-    { name: 'enum', schema: { type: 'string', enum: ['b', 'a'] }, want: 'b' },
+    { name: 'the first of examples', schema: { type: 'integer', examples: [5, 6] }, want: 5 },
+    { name: 'default', schema: { type: 'string', default: 'd' }, want: 'd' },
+    { name: 'const', schema: { const: 'fixed' }, want: 'fixed' },
+    { name: 'enum', schema: { type: ['string', 'null'], enum: ['b', 'a', null] }, want: 'b' },
     {
       name: 'formats',
       schema: {
@@ -15,40 +39,65 @@ describe('sampleFromSchema', () => {
       },
       want: { at: '2024-01-01T12:00:00Z', id: '3f2a1c4e-9b8d-4e2f-a1b2-c3d4e5f60718' },
     },
-    { name: 'nullable type list', schema: { type: ['null', 'integer'], minimum: 3 }, want: 3 },
+    { name: 'a type list: the first that is not null', schema: { type: ['null', 'integer'], minimum: 3 }, want: 3 },
+    { name: 'a nullable $ref (anyOf with null) samples the schema', schema: nullableMoney, want: { amount: 0 } },
+    { name: 'integer above an exclusive minimum', schema: { type: 'integer', exclusiveMinimum: 0 }, want: 1 },
+    { name: 'number above an exclusive minimum', schema: { type: 'number', exclusiveMinimum: 2 }, want: 3 },
+    {
+      name: 'number between an exclusive minimum and a maximum',
+      schema: { type: 'number', exclusiveMinimum: 0, maximum: 0.5 },
+      want: 0.25,
+    },
     { name: 'arrays', schema: { type: 'array', items: { type: 'boolean' } }, want: [true] },
     {
-      name: 'allOf merges objects',
-      schema: { allOf: [{ properties: { a: { type: 'integer' } } }, { properties: { b: { type: 'string' } } }] },
-      want: { a: 1, b: 'string' },
+      name: 'prefixItems: one value per position',
+      schema: { type: 'array', prefixItems: [{ const: 'x' }, { type: 'integer' }], items: false },
+      want: ['x', 1],
+    },
+    {
+      name: 'allOf merges objects, through $refs',
+      schema: { allOf: [{ $ref: '#/components/schemas/Money' }, { properties: { b: { type: 'string' } } }] },
+      want: { amount: 0, b: 'string' },
     },
     { name: 'oneOf takes the first', schema: { oneOf: [{ type: 'number' }, { type: 'string' }] }, want: 1.5 },
+    {
+      name: 'a recursive $ref ends with null where it comes back',
+      schema: { $ref: '#/components/schemas/Node' },
+      want: { id: 1, next: null },
+    },
     {
       name: 'an unresolved $ref ends the walk',
       schema: { type: 'object', properties: { self: { $ref: '#/x' } } },
       want: { self: null },
     },
   ];
-  for (const t of table) it(t.name, () => expect(sampleFromSchema(t.schema)).toEqual(t.want));
+  for (const t of table) it(t.name, () => expect(sampleFromSchema(t.schema, resolve)).toEqual(t.want));
 });
 
-describe('mockResponses', () => {
-  it('orders successes first, maps 2XX and default, and reads Swagger 2.0 examples', () => {
+describe('mockResponses: from the route api and its components', () => {
+  it('orders successes first, maps 2XX and default, reads examples and Reference Objects', () => {
     const got = mockResponses(
       {
         responses: {
-          '404': { description: 'x' },
-          '2XX': { description: 'ok', examples: { 'application/json': { ok: 1 } } },
+          '404': { $ref: '#/components/responses/Gone' },
+          '2XX': {
+            description: 'ok',
+            content: {
+              'application/xml': { example: '<ok/>' },
+              'application/json': { examples: { ada: { $ref: '#/components/examples/Ada' } } },
+            },
+          },
+          '201': { description: 'made', content: { 'application/json': { example: { ok: 1 } } } },
         },
       },
-      true,
-      ['application/json'],
+      resolve,
     );
     expect(got).toEqual([
-      { status: 200, contentType: 'application/json', body: { ok: 1 }, generated: false },
-      { status: 404, contentType: null, body: null, generated: false },
+      { status: 200, contentType: 'application/json', body: { name: 'Ada' }, generated: false },
+      { status: 201, contentType: 'application/json', body: { ok: 1 }, generated: false },
+      { status: 404, contentType: 'application/json', body: 'gone', generated: true },
     ]);
-    expect(mockResponses({ responses: { default: { description: 'only' } } }, false, [])).toEqual([
+    expect(mockResponses({ responses: { default: { description: 'only' } } }, resolve)).toEqual([
       { status: 200, contentType: null, body: null, generated: false },
     ]);
   });

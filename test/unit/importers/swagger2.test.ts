@@ -201,7 +201,7 @@ describe('2.0 schemas through the walker', () => {
       given: { discriminator: 'kind', properties: { kind: { type: 'string' } } },
       want: { discriminator: { propertyName: 'kind' }, properties: { kind: { type: 'string' } } },
     },
-    { name: 'x-nullable', given: { type: 'string', 'x-nullable': true }, want: { type: 'string', nullable: true } },
+    { name: 'x-nullable', given: { type: 'string', 'x-nullable': true }, want: { type: ['string', 'null'] } },
     {
       name: 'nested refs',
       given: { type: 'array', items: { allOf: [{ $ref: '#/definitions/A' }] } },
@@ -210,12 +210,12 @@ describe('2.0 schemas through the walker', () => {
     {
       name: 'a property named like a keyword is a schema, an example is data',
       given: { properties: { example: { $ref: '#/definitions/A' } }, example: { $ref: 'data' } },
-      want: { properties: { example: { $ref: '#/components/schemas/A' } }, example: { $ref: 'data' } },
+      want: { properties: { example: { $ref: '#/components/schemas/A' } }, examples: [{ $ref: 'data' }] },
     },
     {
       name: 'a component $ref inside an example is followed (swagger-parser resolves it)',
       given: { example: { a: [{ $ref: '#/definitions/A' }] } },
-      want: { example: { a: [{ $ref: '#/components/schemas/A' }] } },
+      want: { examples: [{ a: [{ $ref: '#/components/schemas/A' }] }] },
     },
   ];
   for (const { name, given, want } of table) it(name, () => expect(walker.schema(given, 'doc')).toEqual(want));

@@ -1,83 +1,32 @@
-import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ImportedScheme } from '../../../../src/model/fragment.js';
 import type { Gateway, Route, SecurityRequirement } from '../../../../src/model/types.js';
 import { AuthCompiler } from '../../../../src/runtime/auth/auth-compiler.js';
 import type { BcryptPool } from '../../../../src/runtime/auth/bcrypt-pool.js';
 import type { AuthSecrets } from '../../../../src/runtime/auth/load-auth-secrets.js';
 import { parseHtpasswd } from '../../../../src/runtime/auth/parse-htpasswd.js';
+import { parseKeys } from '../../../../src/runtime/auth/parse-keys.js';
 import { MemoryStore } from '../../../../src/runtime/rate-limit/memory-store.js';
 import { route, settle } from '../../../helpers/routes.js';
+import { GATEWAY_NAME, POLICY_ROWS, req, SCHEMES, SECRET_ENV, SECRET_FILES } from '../../../scenarios/policy-table.js';
 
-const src = { file: 's.yaml', pointer: '#' };
-const scheme = (name: string, s: Partial<ImportedScheme>): ImportedScheme => ({
-  id: `s.${name}`,
-  service: 's',
-  name,
-  type: 'apiKey',
-  credentials: null,
-  source: src,
-  ...s,
-});
-const SCHEMES = [
-  scheme('key', {
-    type: 'apiKey',
-    in: 'header',
-    paramName: 'X-Api-Key',
-    credentials: { kind: 'keys', source: { env: 'K' } },
-  }),
-  scheme('qkey', {
-    type: 'apiKey',
-    in: 'query',
-    paramName: 'api_key',
-    credentials: { kind: 'keys', source: { env: 'Q' } },
-  }),
-  scheme('ckey', {
-    type: 'apiKey',
-    in: 'cookie',
-    paramName: 'key',
-    credentials: { kind: 'keys', source: { env: 'C' } },
-  }),
-  scheme('basic', { type: 'http', scheme: 'basic', credentials: { kind: 'htpasswd', source: { file: 'h' } } }),
-  scheme('unset', { type: 'http', scheme: 'basic' }),
-  scheme('mtls', { type: 'mutualTLS' }),
-];
+/** The table's secrets as gw serve holds them once loaded (load-auth-secrets.ts parses them with these). */
 const SECRETS: AuthSecrets = new Map([
-  [
-    's.key',
-    {
-      kind: 'keys',
-      keys: [
-        { consumer: 'alice', key: 'ka' },
-        { consumer: null, key: 'kb' },
-      ],
-    },
-  ],
-  ['s.qkey', { kind: 'keys', keys: [{ consumer: 'quinn', key: 'kq' }] }],
-  ['s.ckey', { kind: 'keys', keys: [{ consumer: 'cora', key: 'kc' }] }],
-  [
-    's.basic',
-    { kind: 'htpasswd', users: parseHtpasswd(`bob:{SHA}${createHash('sha1').update('pw').digest('base64')}`).users },
-  ],
+  ['s.key', { kind: 'keys', keys: parseKeys(SECRET_ENV.K, 'env').keys }],
+  ['s.qkey', { kind: 'keys', keys: parseKeys(SECRET_ENV.Q, 'env').keys }],
+  ['s.ckey', { kind: 'keys', keys: parseKeys(SECRET_ENV.C, 'env').keys }],
+  ['s.basic', { kind: 'htpasswd', users: parseHtpasswd(SECRET_FILES.h).users }],
+  ['s.token', { kind: 'jwt', secret: new TextEncoder().encode(SECRET_ENV.S), jwks: null, jwksUrl: null }],
 ]);
 
-/** The gateway as merge completes it: its routes get their answers and removals from these schemes. */
-function gateway(schemes: ImportedScheme[] = SCHEMES): Gateway {
-  return settle([], { name: 'gw "test"', securitySchemes: schemes });
+/** The gateway as merge completes it (decideGateway): the table's schemes with their carriers. */
+function gateway(): Gateway {
+  return settle([], { name: GATEWAY_NAME, securitySchemes: SCHEMES });
 }
-const req = (...schemes: (string | [string, string[]])[]): SecurityRequirement => ({
-  schemes: schemes.map((s) =>
-    typeof s === 'string' ? { scheme: `s.${s}`, scopes: [] } : { scheme: `s.${s[0]}`, scopes: s[1] },
-  ),
-});
-function secured(
-  security: SecurityRequirement[],
-  auth: Partial<Route['settings']['auth']> = {},
-  schemes: ImportedScheme[] = SCHEMES,
-): Route {
+/** A route as merge completes it: its answers and removals settled against the table's schemes. */
+function secured(security: SecurityRequirement[], auth: Partial<Route['settings']['auth']> = {}): Route {
   const r = route('GET', '/x');
   const imported = { ...r, security, settings: { ...r.settings, auth: { ...r.settings.auth, ...auth } } };
-  return settle([imported], { name: 'gw "test"', securitySchemes: schemes }).routes[0]!;
+  return settle([imported], { name: GATEWAY_NAME, securitySchemes: SCHEMES }).routes[0]!;
 }
 const basic = (up: string) => `Basic ${Buffer.from(up).toString('base64')}`;
 const CLIENT = '203.0.113.7';
@@ -89,131 +38,16 @@ function compilerFor(g: Gateway, secrets: AuthSecrets): AuthCompiler {
   stores.push(store);
   return new AuthCompiler(g, secrets, store);
 }
-const KEY_CHALLENGE = 'ApiKey realm="gw \\"test\\"", in="header", name="X-Api-Key"';
-const BASIC_CHALLENGE = 'Basic realm="gw \\"test\\"", charset="UTF-8"';
 
+// The rows are shared with the NGINX target's gw-auth.js (test/unit/targets/nginx/gw-auth-js.test.ts).
 describe("AuthCompiler: a route's requirements as OpenAPI means them", () => {
-  const cases: {
-    name: string;
-    given: { security: SecurityRequirement[]; headers?: string[]; url?: string };
-    want: unknown;
-  }[] = [
-    {
-      name: 'one scheme: a good key passes with its consumer',
-      given: { security: [req('key')], headers: ['X-Api-Key', 'ka'] },
-      want: { ok: true, consumer: 'alice' },
-    },
-    {
-      name: 'one scheme: nothing sent is 401 "missing"',
-      given: { security: [req('key')] },
-      want: {
-        ok: false,
-        code: 'GW_HTTP_UNAUTHORIZED',
-        detail: 'this operation needs an API key in the X-Api-Key header',
-        challenge: KEY_CHALLENGE,
-      },
-    },
-    {
-      name: 'one scheme: a bad key is 401 "invalid"',
-      given: { security: [req('key')], headers: ['X-Api-Key', 'nope'] },
-      want: {
-        ok: false,
-        code: 'GW_HTTP_UNAUTHORIZED',
-        detail: 'the credentials sent are not valid; this operation needs an API key in the X-Api-Key header',
-        challenge: KEY_CHALLENGE,
-      },
-    },
-    {
-      name: 'OR: the second requirement passes',
-      given: { security: [req('key'), req('basic')], headers: ['Authorization', basic('bob:pw')] },
-      want: { ok: true, consumer: 'bob' },
-    },
-    {
-      name: 'OR: nothing passes, one challenge per scheme',
-      given: { security: [req('key'), req('basic')] },
-      want: {
-        ok: false,
-        code: 'GW_HTTP_UNAUTHORIZED',
-        detail: 'this operation needs an API key in the X-Api-Key header, or HTTP basic credentials',
-        challenge: `${KEY_CHALLENGE}, ${BASIC_CHALLENGE}`,
-      },
-    },
-    {
-      name: "AND: both pass; the consumer is the first scheme's",
-      given: { security: [req('key', 'basic')], headers: ['X-Api-Key', 'ka', 'Authorization', basic('bob:pw')] },
-      want: { ok: true, consumer: 'alice' },
-    },
-    {
-      name: "AND: a bare key takes the next scheme's consumer",
-      given: { security: [req('key', 'basic')], headers: ['X-Api-Key', 'kb', 'Authorization', basic('bob:pw')] },
-      want: { ok: true, consumer: 'bob' },
-    },
-    {
-      name: 'AND: one missing is 401',
-      given: { security: [req('key', 'basic')], headers: ['X-Api-Key', 'ka'] },
-      want: {
-        ok: false,
-        code: 'GW_HTTP_UNAUTHORIZED',
-        detail: 'this operation needs an API key in the X-Api-Key header and HTTP basic credentials',
-        challenge: `${KEY_CHALLENGE}, ${BASIC_CHALLENGE}`,
-      },
-    },
-    {
-      name: 'a query key',
-      given: { security: [req('qkey')], url: '/x?a=1&api_key=kq' },
-      want: { ok: true, consumer: 'quinn' },
-    },
-    {
-      name: 'a cookie key',
-      given: { security: [req('ckey')], headers: ['Cookie', 'a=1; key=kc'] },
-      want: { ok: true, consumer: 'cora' },
-    },
-    {
-      name: 'a scheme without credentials refuses everything (fail closed)',
-      given: { security: [req('unset')], headers: ['Authorization', basic('bob:pw')] },
-      want: {
-        ok: false,
-        code: 'GW_HTTP_UNAUTHORIZED',
-        detail: 'this operation needs HTTP basic credentials',
-        challenge: BASIC_CHALLENGE,
-      },
-    },
-    {
-      name: 'mutualTLS cannot be checked: 401 without a challenge',
-      given: { security: [req('mtls')] },
-      want: {
-        ok: false,
-        code: 'GW_HTTP_UNAUTHORIZED',
-        detail: 'this operation needs a client certificate',
-        challenge: '',
-      },
-    },
-    {
-      name: 'an empty requirement ({}) makes auth optional',
-      given: { security: [{ schemes: [] }, req('key')] },
-      want: { ok: true, consumer: null },
-    },
-    {
-      name: 'optional auth still names a caller who sends a key',
-      given: { security: [{ schemes: [] }, req('key')], headers: ['X-Api-Key', 'ka'] },
-      want: { ok: true, consumer: 'alice' },
-    },
-    {
-      name: 'roles (scopes) on a key scheme cannot be proven: 403',
-      given: { security: [req(['key', ['admin']])], headers: ['X-Api-Key', 'ka'] },
-      want: {
-        ok: false,
-        code: 'GW_HTTP_FORBIDDEN',
-        detail: 'the credentials are valid but lack the scope this operation needs: admin',
-        challenge: '',
-      },
-    },
-  ];
-  for (const c of cases) {
+  for (const c of POLICY_ROWS) {
     it(c.name, async () => {
       const compiled = compilerFor(gateway(), SECRETS).compile(secured(c.given.security));
       const url = c.given.url ?? '/x';
-      expect(await compiled.policy!.check(c.given.headers ?? [], url, url.indexOf('?'), CLIENT)).toEqual(c.want);
+      const outcome = compiled.policy!.check(c.given.headers ?? [], url, url.indexOf('?'), CLIENT);
+      if (c.name.startsWith('a synchronous')) expect(outcome).not.toBeInstanceOf(Promise);
+      expect(await outcome).toEqual(c.want);
     });
   }
 });
@@ -306,103 +140,6 @@ describe('AuthCompiler: what is removed and added on the way upstream', () => {
     };
     expect(one.schemes[0]!.checker).toBe(two.schemes[1]!.checker);
   });
-});
-
-describe('AuthCompiler: bearer tokens, 401 against 403', async () => {
-  const { SignJWT } = await import('jose');
-  const secret = new TextEncoder().encode('0123456789abcdef0123456789abcdef-test-only');
-  const jwt = (claims: Record<string, unknown>) =>
-    new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(secret);
-  const bearer = scheme('token', {
-    type: 'oauth2',
-    credentials: {
-      kind: 'jwt',
-      issuer: null,
-      audiences: [],
-      algorithms: ['HS256'],
-      jwks: null,
-      secret: { env: 'S' },
-      clockSkewMs: 0,
-    },
-  });
-  const withBearer = [...SCHEMES, bearer];
-  const g = gateway(withBearer);
-  const secrets: AuthSecrets = new Map([...SECRETS, ['s.token', { kind: 'jwt', secret, jwks: null, jwksUrl: null }]]);
-  const REALM = 'realm="gw \\"test\\""';
-  const cases: {
-    name: string;
-    given: { security: SecurityRequirement[]; token?: string; headers?: string[] };
-    want: unknown;
-  }[] = [
-    {
-      name: 'the scopes are there',
-      given: { security: [req(['token', ['read']])], token: await jwt({ sub: 'u', scope: 'read write' }) },
-      want: { ok: true, consumer: 'u' },
-    },
-    {
-      name: 'a scope is missing: 403 insufficient_scope naming the scopes',
-      given: { security: [req(['token', ['read', 'admin']])], token: await jwt({ sub: 'u', scope: 'read' }) },
-      want: {
-        ok: false,
-        code: 'GW_HTTP_FORBIDDEN',
-        detail: 'the credentials are valid but lack the scopes this operation needs: read admin',
-        challenge: `Bearer ${REALM}, error="insufficient_scope", scope="read admin"`,
-      },
-    },
-    {
-      name: 'no token: 401 with a plain Bearer challenge',
-      given: { security: [req(['token', ['read']])] },
-      want: {
-        ok: false,
-        code: 'GW_HTTP_UNAUTHORIZED',
-        detail: 'this operation needs a bearer token with the scope read',
-        challenge: `Bearer ${REALM}`,
-      },
-    },
-    {
-      name: 'a bad token: 401 invalid_token',
-      given: { security: [req(['token', ['read']])], token: 'x.y.z' },
-      want: {
-        ok: false,
-        code: 'GW_HTTP_UNAUTHORIZED',
-        detail:
-          'the bearer token is not valid (signature, issuer, audience or lifetime); this operation needs a bearer token with the scope read',
-        challenge: `Bearer ${REALM}, error="invalid_token"`,
-      },
-    },
-    {
-      name: 'OR: a scope-less requirement passes where the scoped one would be 403',
-      given: { security: [req(['token', ['admin']]), req('token')], token: await jwt({ sub: 'u' }) },
-      want: { ok: true, consumer: 'u' },
-    },
-    {
-      name: 'OR: 403 wins over a 401 of another requirement',
-      given: { security: [req('key'), req(['token', ['admin']])], token: await jwt({ sub: 'u' }) },
-      want: {
-        ok: false,
-        code: 'GW_HTTP_FORBIDDEN',
-        detail: 'the credentials are valid but lack the scope this operation needs: admin',
-        challenge: `Bearer ${REALM}, error="insufficient_scope", scope="admin"`,
-      },
-    },
-    {
-      name: 'a synchronous pass does not wait for a token check',
-      given: { security: [req('key'), req('token')], token: 'x.y.z', headers: ['X-Api-Key', 'ka'] },
-      want: { ok: true, consumer: 'alice' },
-    },
-  ];
-  for (const c of cases) {
-    it(c.name, async () => {
-      const policy = compilerFor(g, secrets).compile(secured(c.given.security, {}, withBearer)).policy!;
-      const headers = [
-        ...(c.given.headers ?? []),
-        ...(c.given.token ? ['Authorization', `Bearer ${c.given.token}`] : []),
-      ];
-      const outcome = policy.check(headers, '/x', -1, CLIENT);
-      if (c.name.startsWith('a synchronous')) expect(outcome).not.toBeInstanceOf(Promise);
-      expect(await outcome).toEqual(c.want);
-    });
-  }
 });
 
 /** A compiler whose basic scheme has the bcrypt user cat ("secret"), with a bcrypt pool that is always full. */

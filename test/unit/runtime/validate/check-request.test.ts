@@ -204,7 +204,7 @@ const userComponents = [
     properties: {
       email: { type: 'string', format: 'email' },
       password: { type: 'string', minLength: 8 },
-      nick: { type: 'string', nullable: true },
+      nick: { type: ['string', 'null'] },
       address: { $ref: '#/components/schemas/Address' },
     },
   }),
@@ -215,12 +215,12 @@ const userComponents = [
   }),
 ];
 
-describe('checkJsonBody (OpenAPI 3.0)', () => {
+describe('checkJsonBody (a 3.0 service: its schemas are 2020-12 in the model)', () => {
   const v = validator('3.0.3', newUser, userComponents);
   const json = checked(bodySchemaFor(v, 'application/json; charset=utf-8'));
   const cases: { name: string; body: string; want: FieldError | null }[] = [
     {
-      name: 'valid, nullable honoured',
+      name: 'valid, a null type honoured',
       body: '{"email":"ada@example.com","password":"correct-horse","nick":null}',
       want: null,
     },
@@ -300,6 +300,104 @@ describe('checkJsonBody (OpenAPI 3.1: JSON Schema 2020-12)', () => {
   ];
   for (const c of cases) it(c.name, () => expect(checkJsonBody(json, Buffer.from(c.body))).toEqual(c.want));
   it('an optional body may be left out', () => expect(missingBody(v, false)).toBeNull());
+});
+
+describe('readOnly properties are not required in a request (the one request-side rule)', () => {
+  const body = (schema: JsonObject): RouteApi => ({
+    requestBody: { content: { 'application/json': { schema } } },
+  });
+  const item = schema('Item', {
+    type: 'object',
+    required: ['id', 'owner', 'name'],
+    properties: {
+      id: { type: 'integer', readOnly: true },
+      owner: { $ref: '#/components/schemas/Owner' },
+      name: { type: 'string' },
+      secret: { type: 'string', writeOnly: true },
+    },
+  });
+  const owner = schema('Owner', { type: 'object', readOnly: true, required: ['login'] });
+  const check = (api: RouteApi, given: unknown) =>
+    checkJsonBody(
+      checked(bodySchemaFor(validator('3.1.0', api, [item, owner]), 'application/json')),
+      Buffer.from(JSON.stringify(given)),
+    );
+  const cases: { name: string; api: RouteApi; given: unknown; want: FieldError | null }[] = [
+    {
+      name: 'readOnly by itself and through a $ref: both may be left out',
+      api: body({ $ref: '#/components/schemas/Item' }),
+      given: { name: 'x' },
+      want: null,
+    },
+    {
+      name: 'the other required properties still are required',
+      api: body({ $ref: '#/components/schemas/Item' }),
+      given: { id: 1 },
+      want: { in: 'body', pointer: '/name', message: 'is required' },
+    },
+    {
+      name: 'a readOnly property sent anyway is checked against its schema',
+      api: body({ $ref: '#/components/schemas/Item' }),
+      given: { id: 'one', name: 'x' },
+      want: { in: 'body', pointer: '/id', message: 'must be integer' },
+    },
+    {
+      name: 'a nullable readOnly property (anyOf with null, readOnly outside) may be left out',
+      api: body({
+        type: 'object',
+        required: ['at'],
+        properties: { at: { readOnly: true, anyOf: [{ $ref: '#/components/schemas/Owner' }, { type: 'null' }] } },
+      }),
+      given: {},
+      want: null,
+    },
+    {
+      name: 'deep in an array, the missing property is named',
+      api: body({ type: 'array', items: { $ref: '#/components/schemas/Item' } }),
+      given: [{ name: 'a' }, {}],
+      want: { in: 'body', pointer: '/1/name', message: 'is required' },
+    },
+  ];
+  for (const c of cases) it(c.name, () => expect(check(c.api, c.given)).toEqual(c.want));
+});
+
+describe('parameters from the model as they are', () => {
+  it('a nullable array (anyOf with null) is still split and checked as an array', () => {
+    const v = validator(
+      '3.0.3',
+      {
+        parameters: [
+          {
+            name: 'ids',
+            in: 'query',
+            style: 'form',
+            explode: false,
+            schema: { anyOf: [{ $ref: '#/components/schemas/Ids' }, { type: 'null' }] },
+          },
+        ],
+      },
+      [schema('Ids', { type: 'array', items: { type: 'integer' } })],
+    );
+    expect(checkParameters(v, req(), 'ids=1,2', ['1'])).toBeNull();
+    expect(checkParameters(v, req(), 'ids=1,x', ['1'])).toEqual({
+      in: 'query',
+      name: 'ids',
+      message: 'item 1 must be integer',
+    });
+  });
+
+  it('media types and service names with URI characters still find their schemas', () => {
+    const { gateway: g, route: r } = gateway('3.1.0', {
+      requestBody: {
+        content: { 'application/vnd.acme+json; version="2"': { schema: { type: 'object', required: ['a'] } } },
+      },
+    });
+    g.services[0]!.name = 'my shop/%';
+    r.service = 'my shop/%';
+    const v = compileValidators(g).get(r.id)!;
+    const json = checked(bodySchemaFor(v, 'application/vnd.acme+json'));
+    expect(checkJsonBody(json, Buffer.from('{}'))).toEqual({ in: 'body', pointer: '/a', message: 'is required' });
+  });
 });
 
 describe('compileValidators', () => {

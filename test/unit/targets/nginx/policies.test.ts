@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { buildGateway } from '../../../../src/cli/load-gateway.js';
 import type { Gateway, Route } from '../../../../src/model/types.js';
 import { parseProject } from '../../../../src/project/load.js';
-import { buildPolicies, nginxRate } from '../../../../src/targets/nginx/policies.js';
+import { buildPolicies } from '../../../../src/targets/nginx/policies.js';
+import { nginxRate } from '../../../../src/targets/nginx/rate-limit-view.js';
 
 const CASES = new URL('../../../golden/cases/', import.meta.url).pathname;
 
@@ -57,8 +58,8 @@ describe('buildPolicies: authentication (golden case 10-auth)', () => {
   it('checks credentials on routes with requirements, not on public ones', async () => {
     const g = await gatewayOf('10-auth');
     const p = buildPolicies(g);
-    expect(p.routes.get(route(g, 'billing.listInvoices'))!.auth).toBe(true);
-    expect(p.routes.get(route(g, 'billing.status'))!.auth).toBe(false);
+    expect(p.routes.get(route(g, 'billing.listInvoices'))!.checks.auth).toBe(true);
+    expect(p.routes.get(route(g, 'billing.status'))!.checks.auth).toBe(false);
     expect(sets(p, route(g, 'billing.status'))).toEqual({ $gw_headers: '"|d:x-consumer|"' });
   });
 
@@ -122,15 +123,27 @@ describe('buildPolicies: authentication (golden case 10-auth)', () => {
 
   it('warns, naming the routes, for what nginx cannot check: a JWKS URL, bcrypt hashes', async () => {
     const g = await gatewayOf('10-auth');
-    const messages = buildPolicies(g).diagnostics.map((d) => `${d.code} ${d.message}`);
+    const messages = buildPolicies(g).diagnostics.map((d) => `${d.code}[${d.kind}] ${d.message}`);
     expect(messages).toEqual([
       expect.stringMatching(
-        /^GW_TARGET_INEXACT nginx: scheme "billing.oauth": nginx reads JWKS files only, .* on GET \/invoices, GET \/invoices\/\{id\}$/,
+        /^GW_TARGET_INEXACT\[nginx.jwks-url\] nginx: scheme "billing.oauth": nginx reads JWKS files only, .* on GET \/invoices, GET \/invoices\/\{id\}$/,
       ),
       expect.stringMatching(
-        /^GW_TARGET_INEXACT nginx: scheme "billing.staff": .*bcrypt.* on GET \/invoices, POST \/invoices$/,
+        /^GW_TARGET_INEXACT\[nginx.bcrypt\] nginx: scheme "billing.staff": .*bcrypt.* on GET \/invoices, POST \/invoices$/,
       ),
     ]);
+  });
+
+  it('warns for a scheme nginx cannot check at all (nginx.auth-scheme): its requests are refused', async () => {
+    const g = await gatewayOf('10-auth');
+    const staff = g.securitySchemes.find((s) => s.id === 'billing.staff')!;
+    const digest = { ...staff, scheme: 'digest' };
+    const p = buildPolicies({ ...g, securitySchemes: g.securitySchemes.map((s) => (s === staff ? digest : s)) });
+    const warning = p.diagnostics.find((d) => d.kind === 'nginx.auth-scheme');
+    expect(warning?.message).toBe(
+      'nginx: scheme "billing.staff" (http digest) cannot be checked by nginx; requests that need it are refused ' +
+        'on GET /invoices, POST /invoices',
+    );
   });
 });
 
@@ -143,11 +156,11 @@ describe('buildPolicies: rate limits and CORS (golden case 11-policies)', () => 
       'gw_limit_1 $gw_limit_h_x_session 20r/s',
       'gw_limit_2 $binary_remote_addr 10r/s',
     ]);
-    expect(p.routes.get(route(g, 'shop.placeOrder'))!.limitReq).toBe('zone=gw_limit_0 burst=4 nodelay');
-    expect(p.routes.get(route(g, 'shop.getProduct'))!.limitReq).toBe(
-      p.routes.get(route(g, 'shop.uploadImage'))!.limitReq,
+    expect(p.routes.get(route(g, 'shop.placeOrder'))!.checks.limitReq).toBe('zone=gw_limit_0 burst=4 nodelay');
+    expect(p.routes.get(route(g, 'shop.getProduct'))!.checks.limitReq).toBe(
+      p.routes.get(route(g, 'shop.uploadImage'))!.checks.limitReq,
     );
-    expect(p.routes.get(route(g, 'shop.health'))!.limitReq).toBeNull();
+    expect(p.routes.get(route(g, 'shop.health'))!.checks.limitReq).toBeNull();
     expect(sets(p, route(g, 'shop.placeOrder'))).toMatchObject({ $gw_limit: '"5"', $gw_limit_retry: '"12"' });
     expect(p.view.limitHeaderKeys).toEqual([{ variable: '$gw_limit_h_x_session', source: '$http_x_session' }]);
   });
@@ -157,7 +170,7 @@ describe('buildPolicies: rate limits and CORS (golden case 11-policies)', () => 
     const r = route(g, 'shop.placeOrder');
     const one = { ...r, settings: { ...r.settings, rateLimit: { ...r.settings.rateLimit!, requests: 1 } } };
     const p = buildPolicies({ ...g, routes: g.routes.map((x) => (x === r ? one : x)) });
-    expect(p.routes.get(one)!.limitReq).toBe('zone=gw_limit_0');
+    expect(p.routes.get(one)!.checks.limitReq).toBe('zone=gw_limit_0');
   });
 
   it('warns for every limit (leaky bucket, no Remaining), the Redis store and validation', async () => {

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { ImportedRoute, ImportedScheme } from '../../../../src/model/fragment.js';
 import type { ApiComponent, Gateway, Service } from '../../../../src/model/types.js';
 import { refineClasses, settleNames } from '../../../../src/targets/openapi/names.js';
-import { upgradeTo31 } from '../../../../src/targets/openapi/upgrade31.js';
 import { buildOpenApiView, gatewayUrl } from '../../../../src/targets/openapi/view.js';
 import { route, settle } from '../../../helpers/routes.js';
 
@@ -172,12 +171,15 @@ describe('buildOpenApiView', () => {
     expect((view.paths['/b'] as { get: { security: unknown } }).get.security).toEqual([{ b_bearer: [], key: [] }]);
   });
 
-  it('3.1 when any input is 3.1: 3.0 schemas are upgraded, 3.1 ones left alone', () => {
-    const old = service('old', [schema('N', { type: 'string', nullable: true })]);
-    const neu = service('neu', [schema('M', { type: 'string', nullable: true })], { openapi: '3.1.0' });
+  it('always 3.1.0: the schemas are printed as the model holds them (2020-12, whatever the spec version)', () => {
+    const n = { type: ['string', 'null'], examples: ['x'] };
+    const old = service('old', [schema('N', n)]);
+    const neu = service('neu', [schema('M', { type: 'string' })], { openapi: '3.1.0' });
     const { view } = buildOpenApiView(gateway([neu, old]));
     expect(view.openapi).toBe('3.1.0');
-    expect(view.components.schemas).toEqual({ M: { type: 'string', nullable: true }, N: { type: ['string', 'null'] } });
+    expect(view.components.schemas).toEqual({ M: { type: 'string' }, N: n });
+    expect((view.components.schemas as Record<string, unknown>).N).toBe(n);
+    expect(buildOpenApiView(gateway([old])).view.openapi).toBe('3.1.0');
   });
 
   it('routes of one path share a path item, methods in the usual order; every operation is tagged with its service', () => {
@@ -185,7 +187,6 @@ describe('buildOpenApiView', () => {
     const { view } = buildOpenApiView(gateway([service('a')], routes));
     expect(Object.keys(view.paths['/x']!)).toEqual(['get', 'post']);
     expect((view.paths['/x'] as { get: { tags: string[] } }).get.tags).toEqual(['a']);
-    expect(view.openapi).toBe('3.0.3');
   });
 
   it('a tag two specs describe differently keeps the first description, with a warning', () => {
@@ -196,30 +197,6 @@ describe('buildOpenApiView', () => {
     expect(view.tags).toContainEqual({ name: 'shared', description: 'one' });
     expect(diagnostics.map((d) => `${d.code}[${d.kind}]`)).toEqual(['GW_TARGET_INEXACT[openapi.tag-description]']);
   });
-});
-
-describe('upgradeTo31', () => {
-  const table = [
-    { name: 'nullable type', given: { type: 'string', nullable: true }, want: { type: ['string', 'null'] } },
-    {
-      name: 'nullable enum gets null',
-      given: { type: 'string', enum: ['a'], nullable: true },
-      want: { type: ['string', 'null'], enum: ['a', null] },
-    },
-    {
-      name: 'nullable without type',
-      given: { description: 'd', allOf: [{ $ref: '#/x' }], nullable: true },
-      want: { description: 'd', anyOf: [{ allOf: [{ $ref: '#/x' }] }, { type: 'null' }] },
-    },
-    { name: 'nullable false goes', given: { type: 'integer', nullable: false }, want: { type: 'integer' } },
-    {
-      name: 'boolean exclusiveMinimum',
-      given: { type: 'number', minimum: 0, exclusiveMinimum: true },
-      want: { type: 'number', exclusiveMinimum: 0 },
-    },
-    { name: 'examples are data', given: { example: { nullable: true } }, want: { example: { nullable: true } } },
-  ];
-  for (const { name, given, want } of table) it(name, () => expect(upgradeTo31(given)).toEqual(want));
 });
 
 describe('gatewayUrl', () => {

@@ -359,7 +359,9 @@ const gateway = {
             "properties": {
               "code": {
                 "type": "string",
-                "example": "order_not_found"
+                "examples": [
+                  "order_not_found"
+                ]
               },
               "message": {
                 "type": "string"
@@ -384,12 +386,16 @@ const gateway = {
               "amount": {
                 "type": "integer",
                 "description": "Amount in minor units (cents).",
-                "example": 4599
+                "examples": [
+                  4599
+                ]
               },
               "currency": {
                 "type": "string",
                 "pattern": "^[A-Z]{3}$",
-                "example": "EUR"
+                "examples": [
+                  "EUR"
+                ]
               }
             }
           },
@@ -457,7 +463,9 @@ const gateway = {
               "userId": {
                 "type": "integer",
                 "format": "int64",
-                "example": 42
+                "examples": [
+                  42
+                ]
               },
               "status": {
                 "$ref": "#/components/schemas/OrderStatus"
@@ -476,9 +484,11 @@ const gateway = {
                 "format": "date-time"
               },
               "cancelledAt": {
-                "type": "string",
-                "format": "date-time",
-                "nullable": true
+                "type": [
+                  "string",
+                  "null"
+                ],
+                "format": "date-time"
               }
             }
           },
@@ -493,7 +503,9 @@ const gateway = {
           "value": {
             "type": "string",
             "format": "uuid",
-            "example": "3f2a9c1e-7b4d-4e8a-9a51-0c6d2b7e9f10"
+            "examples": [
+              "3f2a9c1e-7b4d-4e8a-9a51-0c6d2b7e9f10"
+            ]
           },
           "source": {
             "file": "../../../../examples/shop/specs/orders/schemas.yaml",
@@ -513,12 +525,16 @@ const gateway = {
             "properties": {
               "sku": {
                 "type": "string",
-                "example": "book-dune-pb"
+                "examples": [
+                  "book-dune-pb"
+                ]
               },
               "quantity": {
                 "type": "integer",
                 "minimum": 1,
-                "example": 2
+                "examples": [
+                  2
+                ]
               },
               "unitPrice": {
                 "$ref": "#/components/schemas/Money"
@@ -583,7 +599,9 @@ const gateway = {
             "properties": {
               "id": {
                 "type": "string",
-                "example": "rf_01HQ3Z"
+                "examples": [
+                  "rf_01HQ3Z"
+                ]
               },
               "orderId": {
                 "$ref": "#/components/schemas/OrderId"
@@ -732,11 +750,15 @@ const gateway = {
             "properties": {
               "code": {
                 "type": "string",
-                "example": "not_found"
+                "examples": [
+                  "not_found"
+                ]
               },
               "message": {
                 "type": "string",
-                "example": "User 42 does not exist"
+                "examples": [
+                  "User 42 does not exist"
+                ]
               }
             }
           },
@@ -792,11 +814,13 @@ const gateway = {
                 "maxLength": 80
               }
             },
-            "example": {
-              "email": "grace@example.com",
-              "password": "correct-horse-battery",
-              "displayName": "Grace H."
-            }
+            "examples": [
+              {
+                "email": "grace@example.com",
+                "password": "correct-horse-battery",
+                "displayName": "Grace H."
+              }
+            ]
           },
           "source": {
             "file": "../../../../examples/shop/specs/users.yaml",
@@ -818,16 +842,22 @@ const gateway = {
               "id": {
                 "type": "integer",
                 "format": "int64",
-                "example": 42
+                "examples": [
+                  42
+                ]
               },
               "email": {
                 "type": "string",
                 "format": "email",
-                "example": "ada@example.com"
+                "examples": [
+                  "ada@example.com"
+                ]
               },
               "displayName": {
                 "type": "string",
-                "example": "Ada L."
+                "examples": [
+                  "Ada L."
+                ]
               },
               "role": {
                 "type": "string",
@@ -890,9 +920,11 @@ const gateway = {
                 "format": "email"
               }
             },
-            "example": {
-              "displayName": "Ada Lovelace"
-            }
+            "examples": [
+              {
+                "displayName": "Ada Lovelace"
+              }
+            ]
           },
           "source": {
             "file": "../../../../examples/shop/specs/users.yaml",

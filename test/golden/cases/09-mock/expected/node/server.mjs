@@ -129,11 +129,15 @@ const gateway = {
             "properties": {
               "code": {
                 "type": "string",
-                "example": "not_found"
+                "examples": [
+                  "not_found"
+                ]
               },
               "message": {
                 "type": "string",
-                "example": "User 42 does not exist"
+                "examples": [
+                  "User 42 does not exist"
+                ]
               }
             }
           },
@@ -189,11 +193,13 @@ const gateway = {
                 "maxLength": 80
               }
             },
-            "example": {
-              "email": "grace@example.com",
-              "password": "correct-horse-battery",
-              "displayName": "Grace H."
-            }
+            "examples": [
+              {
+                "email": "grace@example.com",
+                "password": "correct-horse-battery",
+                "displayName": "Grace H."
+              }
+            ]
           },
           "source": {
             "file": "../../../../examples/shop/specs/users.yaml",
@@ -215,16 +221,22 @@ const gateway = {
               "id": {
                 "type": "integer",
                 "format": "int64",
-                "example": 42
+                "examples": [
+                  42
+                ]
               },
               "email": {
                 "type": "string",
                 "format": "email",
-                "example": "ada@example.com"
+                "examples": [
+                  "ada@example.com"
+                ]
               },
               "displayName": {
                 "type": "string",
-                "example": "Ada L."
+                "examples": [
+                  "Ada L."
+                ]
               },
               "role": {
                 "type": "string",
@@ -287,9 +299,11 @@ const gateway = {
                 "format": "email"
               }
             },
-            "example": {
-              "displayName": "Ada Lovelace"
-            }
+            "examples": [
+              {
+                "displayName": "Ada Lovelace"
+              }
+            ]
           },
           "source": {
             "file": "../../../../examples/shop/specs/users.yaml",

@@ -58,9 +58,11 @@ const gateway = {
                 }
               },
               "note": {
-                "type": "string",
-                "maxLength": 200,
-                "nullable": true
+                "type": [
+                  "string",
+                  "null"
+                ],
+                "maxLength": 200
               }
             }
           },

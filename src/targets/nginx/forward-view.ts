@@ -1,0 +1,146 @@
+import type { Route, Upstream } from '../../model/types.js';
+import { nginxName, nginxRegex, nginxReplacement, nginxSize, nginxString, nginxTime } from './escape.js';
+import { PATH_VARIABLE } from './locations.js';
+import type { RouteChecksView, RoutePolicyView } from './policies.js';
+import { authority, byAddress } from './upstreams-view.js';
+
+/** How a route's request goes upstream: what `_proxy.hbs` prints, and the location's forwarding settings. */
+export interface ForwardView {
+  route: string;
+  service: string;
+  proxyPass: string;
+  host: string;
+  rewrite: { regex: string; replacement: string };
+  /** The location-level directives: printed by `_forward-settings.hbs`. */
+  settings: ForwardSettingsView;
+  /** `return <status>`: forwarded by the shared location of that status (SharedForwardView), or null. */
+  shared: number | null;
+  /** `set` lines for the route's policies (before the rewrite). */
+  sets: RoutePolicyView['sets'];
+}
+
+/**
+ * The location-level directives of forwarding, printed by templates/nginx/_forward-settings.hbs
+ * wherever a location forwards (a route's own location, a named or internal one, a shared one).
+ * They cannot stand inside `if`, so routes of one path served in one location must agree on them.
+ */
+export interface ForwardSettingsView {
+  /**
+   * client_max_body_size: in the route's own location even when a shared location forwards (nginx
+   * checks Content-Length when it finds the location).
+   */
+  maxBody: string;
+  /** proxy_*_timeout, proxy_next_upstream_tries, upstream TLS; null where a shared location forwards the requests. */
+  proxy: ProxySettingsView | null;
+  /** auth_request and limit_req, which run in the route's own location (so never in a shared one). */
+  checks: RouteChecksView;
+}
+
+export interface ProxySettingsView {
+  connectTimeout: string;
+  readTimeout: string;
+  tries: number;
+  /** The upstream's TLS name (proxy_ssl_name, verified against the system CAs), or null for http. */
+  tlsName: string | null;
+}
+
+/**
+ * Routes that forward alike (same upstream, body limit, timeouts, retries, TLS name; no auth
+ * request or rate limit, which run in the route's own location; the path forwarded unchanged)
+ * share one named location that proxies: the route's location sets its variables and answers an
+ * unused status that `error_page` turns into a jump there. nginx then touches the same proxy
+ * configuration for all of them instead of one per route, which is what most of a request's cost
+ * is once the location search is cheap (docs/targets/nginx.md).
+ */
+export interface SharedForwardView {
+  status: number;
+  name: string;
+  forward: ForwardView;
+}
+
+/** How route `r` forwards to upstream `u` (with targets); `regex` matches the URI its location sees. */
+export function buildForwardView(r: Route, u: Upstream, policy: RoutePolicyView, regex: string): ForwardView {
+  const first = u.targets[0]!;
+  const block = byAddress(u);
+  return {
+    route: nginxString(r.id),
+    service: nginxString(r.service),
+    proxyPass: block ? `${first.scheme}://${nginxName(u.id)}` : `$${nginxName(u.id)}`,
+    host: r.settings.preserveHost ? '$http_host' : nginxString(authority(first.host, first.port, first.scheme)),
+    // The upstream path: the saved request path when it is the route's own (no regex), else made of the captures.
+    rewrite:
+      r.upstreamPath === r.path
+        ? { regex: nginxRegex('^'), replacement: PATH_VARIABLE }
+        : { regex: nginxRegex(regex), replacement: upstreamReplacement(r) },
+    settings: {
+      maxBody: nginxSize(r.settings.maxBodyBytes),
+      proxy: {
+        connectTimeout: nginxTime(r.settings.connectTimeoutMs),
+        readTimeout: nginxTime(r.settings.requestTimeoutMs),
+        // nginx never retries POST, PATCH or LOCK on another target (proxy_next_upstream), as gw.
+        tries: r.settings.retries + 1,
+        tlsName: first.scheme === 'https' ? first.host : null,
+      },
+      checks: policy.checks,
+    },
+    sets: policy.sets,
+    shared: null,
+  };
+}
+
+/** Directives (not allowed inside `if`) that two routes must share to be served from one location. */
+export function sameForwardSettings(a: ForwardSettingsView, b: ForwardSettingsView): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * Statuses nothing answers (after 451, before nginx's own 494-499), turned by `error_page` into jumps to
+ * the shared forwarding locations; a gateway with more distinct forwarding settings than this forwards
+ * the rest from the routes' own locations.
+ */
+const SHARED_STATUSES = Array.from({ length: 493 - 460 + 1 }, (_, i) => 460 + i);
+
+/** The shared forwarding locations (SharedForwardView), made as routes ask for them. */
+export class SharedForwards {
+  private readonly byKey = new Map<string, SharedForwardView>();
+
+  /** The forward with `shared` set when a shared location can forward its requests. */
+  share(f: ForwardView): ForwardView {
+    const { checks, proxy } = f.settings;
+    if (checks.auth || checks.limitReq || f.rewrite.replacement !== PATH_VARIABLE) return f;
+    const key = JSON.stringify([f.proxyPass, f.settings.maxBody, proxy]);
+    let shared = this.byKey.get(key);
+    if (!shared) {
+      if (this.byKey.size >= SHARED_STATUSES.length) return f;
+      const n = this.byKey.size;
+      shared = { status: SHARED_STATUSES[n]!, name: `@gw_forward_${n + 1}`, forward: f };
+      this.byKey.set(key, shared);
+    }
+    return { ...f, shared: shared.status };
+  }
+
+  list(): SharedForwardView[] {
+    return [...this.byKey.values()];
+  }
+}
+
+/** What the forwarding route's own location sets: all its settings, or only the body limit and checks when shared. */
+export function locationSettings(f: ForwardView): ForwardSettingsView {
+  return f.shared === null ? f.settings : { ...f.settings, proxy: null };
+}
+
+/** The upstream path with `$1`… in place of the parameters, in the order the route regex captures them. */
+function upstreamReplacement(r: Route): string {
+  const order = new Map<string, number>();
+  let n = 0;
+  for (const seg of r.segments)
+    for (const p of seg.parts) if ('param' in p && !order.has(p.param)) order.set(p.param, ++n);
+  const parts: (string | number)[] = [];
+  let rest = r.upstreamPath;
+  for (let m = /\{([^{}]+)\}/.exec(rest); m; m = /\{([^{}]+)\}/.exec(rest)) {
+    parts.push(rest.slice(0, m.index), order.get(m[1]!) ?? m[0]);
+    rest = rest.slice(m.index + m[0].length);
+  }
+  parts.push(rest);
+  return nginxReplacement(parts.filter((p) => p !== ''));
+}

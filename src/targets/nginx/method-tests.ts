@@ -1,0 +1,57 @@
+import type { Route } from '../../model/types.js';
+import { literalOf, type PathTemplate } from './locations.js';
+
+/** `map $request_method $<variable> { GET 1; HEAD 1; default 0; }` */
+export interface MethodMapView {
+  variable: string;
+  methods: string[];
+}
+
+/** The `if` conditions on the request method that locations use, and the maps they need. */
+export class MethodTests {
+  private readonly maps = new Map<string, MethodMapView>();
+
+  /** A condition true (`want` 1) or false (0) for these methods: a comparison for one, a map lookup for several. */
+  test(methods: readonly string[], want: 0 | 1): string {
+    const sorted = [...new Set(methods)].sort();
+    if (sorted.length === 1 && want === 1) return `$request_method = ${sorted[0]}`;
+    const variable = `$gw_methods_${sorted.join('_').toLowerCase()}`;
+    if (!this.maps.has(variable)) this.maps.set(variable, { variable, methods: sorted });
+    return `${variable} = ${want}`;
+  }
+
+  /** The maps, in a stable order. */
+  list(): MethodMapView[] {
+    return [...this.maps.values()].sort((a, b) => (a.variable < b.variable ? -1 : 1));
+  }
+}
+
+/** Methods a path's routes answer, HEAD included where GET is. */
+export function methodsOf(routes: readonly Route[]): string[] {
+  const out = new Set<string>();
+  for (const r of routes) {
+    out.add(r.method);
+    if (r.method === 'GET') out.add('HEAD');
+  }
+  return [...out].sort();
+}
+
+/** The methods route `r` serves on its path: its own, and HEAD for a GET route when the path has no HEAD route. */
+export function methodsServedBy(r: Route, group: readonly Route[]): string[] {
+  if (r.method === 'GET' && !group.some((o) => o.method === 'HEAD')) return ['GET', 'HEAD'];
+  return [r.method];
+}
+
+/**
+ * Could a later template match some path this one matches? Segment by segment: literals must be
+ * equal, anything else may overlap.
+ */
+export function mayOverlap(t: PathTemplate, other: PathTemplate): boolean {
+  if (t.segments.length !== other.segments.length) return false;
+  return t.segments.every((seg, i) => {
+    const a = literalOf(seg);
+    const b = literalOf(other.segments[i]);
+    if (a !== undefined && b !== undefined) return a === b;
+    return true;
+  });
+}

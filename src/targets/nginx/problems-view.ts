@@ -1,0 +1,84 @@
+import { CODES, type Code, type CodeInfo } from '../../diagnostics/codes.js';
+import { nginxTemplateString } from './escape.js';
+
+/** An internal location answering one of gw's own problems (application/problem+json), reached by `error_page`. */
+export interface ProblemView {
+  status: number;
+  name: string;
+  body: string;
+  /** Mapped with `error_page <status>` at server level (the CORS refusal comes from its preflight `if` instead). */
+  intercept: boolean;
+  /** Extra response headers (Allow, WWW-Authenticate, Retry-After, ...). */
+  headers: { name: string; value: string }[];
+}
+
+/** Which policies are in use: each adds the problems it answers with. */
+export interface ProblemsNeeded {
+  /** gw-auth.js answers 401 and 403. */
+  auth: boolean;
+  /** limit_req answers 429. */
+  rateLimits: boolean;
+  /** Preflights from other origins are answered 403 GW_HTTP_CORS_REJECTED. */
+  cors: boolean;
+}
+
+const REQUEST_ID = '$gw_request_id';
+
+/**
+ * gw's problem answers as nginx gives them (docs/targets/nginx.md): the same `GW_HTTP_*` codes,
+ * titles and statuses as gw serve, the detail worded with nginx variables where it names the
+ * service, the method or the policy's numbers.
+ */
+export function buildProblemsView(needed: ProblemsNeeded): ProblemView[] {
+  const list: [Code, string, ProblemView['headers']][] = [
+    ['GW_HTTP_BAD_REQUEST', 'the request is malformed', []],
+    ['GW_HTTP_NOT_FOUND', 'no route matches this path', []],
+    ['GW_HTTP_METHOD_NOT_ALLOWED', '$request_method is not allowed here', [{ name: 'Allow', value: '$gw_allow' }]],
+    ['GW_HTTP_REQUEST_TIMEOUT', 'the request was not received in time', []],
+    ['GW_HTTP_PAYLOAD_TOO_LARGE', 'the request body is larger than this route allows', []],
+    ['GW_HTTP_HEADERS_TOO_LARGE', 'the request headers are too large', []],
+    ['GW_HTTP_UPSTREAM_FAILED', 'service \\"$gw_service\\" could not be reached', []],
+    ['GW_HTTP_NO_HEALTHY_UPSTREAM', 'no healthy target for service \\"$gw_service\\"', []],
+    ['GW_HTTP_UPSTREAM_TIMEOUT', 'service \\"$gw_service\\" did not answer in time', []],
+    // nginx's own 501: a Transfer-Encoding other than chunked, as gw serve refuses it (check-head.ts).
+    ['GW_HTTP_TRANSFER_ENCODING', 'the request body uses a transfer coding other than chunked', []],
+  ];
+  // gw-auth.js sets $gw_auth_detail (JSON-escaped) and $gw_challenge; an empty challenge sends no header.
+  if (needed.auth) {
+    list.push(['GW_HTTP_UNAUTHORIZED', '$gw_auth_detail', [{ name: 'WWW-Authenticate', value: '$gw_challenge' }]]);
+    list.push(['GW_HTTP_FORBIDDEN', '$gw_auth_detail', [{ name: 'WWW-Authenticate', value: '$gw_challenge' }]]);
+  }
+  if (needed.rateLimits) {
+    list.push([
+      'GW_HTTP_TOO_MANY_REQUESTS',
+      'the limit of $gw_limit requests per window is used up; retry in $gw_limit_retry s',
+      [
+        { name: 'Retry-After', value: '$gw_limit_retry' },
+        { name: 'RateLimit-Limit', value: '$gw_limit' },
+        { name: 'RateLimit-Remaining', value: '0' },
+        { name: 'RateLimit-Reset', value: '$gw_limit_retry' },
+      ],
+    ]);
+  }
+  if (needed.cors) list.push(['GW_HTTP_CORS_REJECTED', 'the origin may not call this route', []]);
+  return list.map(([code, detail, headers]) => problemView(code, detail, headers)).sort(byStatusThenName);
+}
+
+function problemView(code: Code, detail: string, headers: ProblemView['headers']): ProblemView {
+  const status = (CODES[code] as CodeInfo).status!;
+  const json =
+    `{"type":"https://gw.dev/errors#${code.toLowerCase()}","title":${JSON.stringify(CODES[code].title)},` +
+    `"status":${status},"detail":"${detail}","code":"${code}","requestId":"${REQUEST_ID}"}`;
+  const cors = code === 'GW_HTTP_CORS_REJECTED';
+  return {
+    status,
+    name: cors ? '/__gw_error/cors' : `/__gw_error/${status}`,
+    body: nginxTemplateString(json),
+    intercept: !cors,
+    headers,
+  };
+}
+
+function byStatusThenName(a: ProblemView, b: ProblemView): number {
+  return a.status - b.status || (a.name < b.name ? -1 : 1);
+}

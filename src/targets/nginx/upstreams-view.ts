@@ -1,0 +1,133 @@
+import { isIP } from 'node:net';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { Gateway, Upstream } from '../../model/types.js';
+import type { RenderOptions } from '../types.js';
+import { nginxComment, nginxName, nginxString } from './escape.js';
+import { inexactWarning } from './inexact-warning.js';
+
+/** `upstream gw_<id> { server ...; keepalive 32; }`: an upstream whose targets are IP addresses or localhost. */
+export interface UpstreamView {
+  name: string;
+  comment: string;
+  balancing: string | null;
+  servers: { address: string; params: string }[];
+}
+
+/** Upstreams whose targets are hostnames: resolved per request through `resolver`, picked by weight. */
+export interface SplitView {
+  variable: string;
+  comment: string;
+  choices: { share: string; url: string }[];
+}
+
+/** The upstreams of the NGINX target (docs/targets/nginx.md, "Upstream hostnames and `nginx -t`"). */
+export interface UpstreamsPlan {
+  upstreams: UpstreamView[];
+  splits: SplitView[];
+  /** `resolver` arguments (gw.yaml build.nginx.resolver), or null. */
+  resolver: string | null;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * nginx resolves the hostnames of `upstream` blocks once, at start, and refuses to start when one
+ * does not resolve: so only upstreams of IP addresses or localhost get a block (keep-alive, passive
+ * ejection); the others are picked per request by `split_clients` and resolved by `resolver`.
+ */
+export function planUpstreams(gateway: Gateway, options: RenderOptions): UpstreamsPlan {
+  const resolver = options.nginx?.resolver?.length ? `${options.nginx.resolver.join(' ')} valid=30s ipv6=off` : null;
+  const upstreams: UpstreamView[] = [];
+  const splits: SplitView[] = [];
+  const unresolved: Upstream[] = [];
+  for (const u of gateway.upstreams) {
+    if (u.targets.length === 0) continue;
+    if (byAddress(u)) upstreams.push(upstreamBlock(u));
+    else {
+      splits.push(splitFor(u));
+      unresolved.push(u);
+    }
+  }
+  return { upstreams, splits, resolver, diagnostics: upstreamWarnings(gateway.upstreams, unresolved, resolver) };
+}
+
+function upstreamWarnings(all: readonly Upstream[], unresolved: readonly Upstream[], resolver: string | null) {
+  const diagnostics: Diagnostic[] = [];
+  for (const u of all) {
+    if (u.targets.length === 0) continue;
+    if (unresolved.includes(u) && u.targets.length > 1)
+      diagnostics.push(
+        inexactWarning(
+          'nginx.hostname-balancing',
+          `upstream "${u.id}" has several hostname targets; nginx picks one per request by weight, ` +
+            'without keep-alive, passive ejection or retries to another target',
+          [u],
+          'use IP addresses in gw.yaml upstreams to get an nginx upstream block',
+        ),
+      );
+    if (u.healthCheck)
+      diagnostics.push(
+        inexactWarning(
+          'nginx.health-check',
+          `upstream "${u.id}" has an active health check; open-source nginx has none, ` +
+            'so only passive checks (max_fails=3 fail_timeout=10s) apply',
+          [u],
+          'run gw serve, the node target or Envoy where active checks matter',
+        ),
+      );
+  }
+  if (unresolved.length > 0 && !resolver) {
+    const one = unresolved.length === 1;
+    diagnostics.push(
+      inexactWarning(
+        'nginx.resolver',
+        `${one ? 'upstream' : 'upstreams'} ${unresolved.map((u) => `"${u.id}"`).join(', ')} ` +
+          `${one ? 'has' : 'have'} hostname targets, which nginx resolves at run time; ` +
+          'without build.nginx.resolver in gw.yaml they answer 502',
+        unresolved,
+        'set build.nginx.resolver to your DNS servers (e.g. [127.0.0.11] in Docker), ' +
+          'or use IP addresses in gw.yaml upstreams',
+      ),
+    );
+  }
+  return diagnostics;
+}
+
+/** Targets an upstream block can name: IP addresses and localhost (a hostname must resolve when nginx starts). */
+export function byAddress(u: Upstream): boolean {
+  return u.targets.every((t) => isIP(t.host) !== 0 || t.host === 'localhost' || /^\[.*\]$/.test(t.host));
+}
+
+/** `host:port`, the port left out when it is the scheme's default; IPv6 addresses in brackets. */
+export function authority(host: string, port: number, scheme: 'http' | 'https' | 'none'): string {
+  const h = isIP(host) === 6 ? `[${host}]` : host;
+  if ((scheme === 'http' && port === 80) || (scheme === 'https' && port === 443)) return h;
+  return `${h}:${port}`;
+}
+
+function upstreamBlock(u: Upstream): UpstreamView {
+  const weighted = u.balancing === 'weighted';
+  return {
+    name: nginxName(u.id),
+    comment: nginxComment(
+      `${u.id}: ${u.origin === 'config' ? 'gw.yaml upstreams' : `${u.source.file}${u.source.pointer}`}`,
+    ),
+    balancing: u.balancing === 'least-connections' ? 'least_conn;' : null,
+    servers: u.targets.map((t) => ({
+      address: authority(t.host, t.port, 'none'),
+      params: `${weighted && t.weight !== 1 ? `weight=${t.weight} ` : ''}max_fails=3 fail_timeout=10s`,
+    })),
+  };
+}
+
+function splitFor(u: Upstream): SplitView {
+  const total = u.targets.reduce((n, t) => n + t.weight, 0);
+  const choices = u.targets.map((t, i) => ({
+    share: i === u.targets.length - 1 ? '*' : `${((t.weight / total) * 100).toFixed(2)}%`,
+    url: nginxString(`${t.scheme}://${authority(t.host, t.port, t.scheme)}`),
+  }));
+  return {
+    variable: `$${nginxName(u.id)}`,
+    comment: nginxComment(`${u.id}: ${u.source.file}${u.source.pointer}`),
+    choices,
+  };
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import type { ImportedRoute, ImportedUpstream } from '../../../../src/model/fragment.js';
+import type { Gateway } from '../../../../src/model/types.js';
+import type { DispatchView } from '../../../../src/targets/nginx/locations-view.js';
+import { buildNginxView } from '../../../../src/targets/nginx/view.js';
+import { route, settle } from '../../../helpers/routes.js';
+
+const upstream = (id: string, scheme: 'http' | 'https', host: string): ImportedUpstream => ({
+  id,
+  service: 's',
+  basePath: '',
+  balancing: 'round-robin',
+  healthCheck: null,
+  targets: [{ url: `${scheme}://${host}:9000`, scheme, host, port: 9000, weight: 1 }],
+  origin: 'spec',
+  source: { file: 's.yaml', pointer: '#/servers' },
+});
+
+/** GET /items on `a`, and another method of /items on upstream `b`, forwarded to /v2/items unless `samePath`. */
+function gatewayOf(other: 'POST' | 'DELETE', b: ImportedUpstream, samePath = false): Gateway {
+  const get: ImportedRoute = { ...route('GET', '/items'), upstream: 'a' };
+  const second: ImportedRoute = {
+    ...route(other, '/items'),
+    upstream: b.id,
+    upstreamPath: samePath ? '/items' : '/v2/items',
+  };
+  return settle([get, second], { upstreams: [upstream('a', 'https', '10.0.0.1'), b] });
+}
+
+/** How the location of /items serves its second method. */
+function dispatchOf(g: Gateway): Omit<DispatchView, 'when' | 'inline'> & { inline: boolean } {
+  const location = buildNginxView(g).view.exact[0]!;
+  const [d] = location.dispatch;
+  return { inline: d!.inline !== null, named: d!.named, uri: d!.uri };
+}
+
+describe('locations: another method of a path, in the location or beside it', () => {
+  it('issue 11: one that proxies by itself is not served where the primary jumps on to a shared location', () => {
+    // GET forwards its path as it is (shared); POST goes to /v2/items: its proxy settings must be in its location.
+    const g = gatewayOf('POST', upstream('b', 'https', '10.0.0.1'));
+    expect(buildNginxView(g).view.exact[0]!.handler.forward!.shared).not.toBeNull();
+    expect(dispatchOf(g)).toEqual({ inline: false, named: '@gw_route_1', uri: null });
+    const named = buildNginxView(g).view.named[0]!.handler;
+    expect(named.settings!.proxy).toEqual({ connectTimeout: '1ms', readTimeout: '1ms', tries: 1, tlsName: '10.0.0.1' });
+  });
+
+  it('one that jumps on to a shared location itself is served in place (its settings are there)', () => {
+    expect(dispatchOf(gatewayOf('DELETE', upstream('b', 'https', '10.0.0.1'), true))).toEqual({
+      inline: true,
+      named: null,
+      uri: null,
+    });
+  });
+
+  it('where the primary proxies from its own location, another route with the same settings is served in place', () => {
+    const g = gatewayOf('POST', upstream('b', 'https', '10.0.0.1'));
+    g.routes[0] = { ...g.routes[0]!, upstreamPath: '/v1/items' };
+    expect(buildNginxView(g).view.exact[0]!.handler.settings!.proxy).not.toBeNull();
+    expect(dispatchOf(g)).toEqual({ inline: true, named: null, uri: null });
+  });
+
+  it('other TLS settings: a named location, whatever the sharing', () => {
+    expect(dispatchOf(gatewayOf('POST', upstream('b', 'http', '10.0.0.2')))).toEqual({
+      inline: false,
+      named: '@gw_route_1',
+      uri: null,
+    });
+  });
+});
