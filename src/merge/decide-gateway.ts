@@ -1,5 +1,5 @@
-import { isBearer } from '../model/auth-answers.js';
-import { corsPathMethods } from '../model/cors.js';
+import { isBearer } from './auth-answer-texts.js';
+import { corsPathMethods } from './cors-path-methods.js';
 import type { ImportedRoute, ImportedScheme, ImportedUpstream } from '../model/fragment.js';
 import type {
   CredentialCarrier,

@@ -59,7 +59,7 @@ export function buildNginxView(
     accessLog: accessLogOf(options.nginx?.accessLog),
     upstreams: upstreams.upstreams,
     splits: upstreams.splits,
-    problems: buildProblemsView({
+    problems: buildProblemsView(gateway.problems, {
       auth: policies.view.njs !== null,
       rateLimits: policies.view.rateLimits,
       cors: policies.view.cors !== null,

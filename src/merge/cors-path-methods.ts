@@ -1,10 +1,9 @@
-import type { Route } from './types.js';
+import type { Route } from '../model/types.js';
 
 /**
  * The methods a CORS preflight allows on each path template when `cors.methods` is not set: those
  * of the path's routes that have CORS (HEAD with GET), sorted. Merge settles it into each route's
- * `effective.corsMethods` (src/merge/decide-gateway.ts); used by the nginx target until it reads
- * the model's fields, then this moves into src/merge/.
+ * `effective.corsMethods` (decide-gateway.ts), which every data plane prints.
  */
 export function corsPathMethods(routes: readonly Pick<Route, 'settings' | 'path' | 'method'>[]): Map<string, string[]> {
   const byPath = new Map<string, Set<string>>();
