@@ -204,6 +204,11 @@ export interface Target {
   scheme: 'http' | 'https';
   host: string;
   port: number;
+  /**
+   * The `Host` header every data plane sends this target (unless `preserveHost`), and its health
+   * checks: host and port, the port left out when it is the scheme's default (model/target.ts).
+   */
+  authority: string;
   weight: number;
 }
 

@@ -96,10 +96,7 @@ export function compileGateway(gateway: Gateway, options: CompileOptions = {}): 
   for (const u of gateway.upstreams) {
     const targets: TargetState[] = u.targets.map((t) => ({
       url: t.url,
-      host:
-        (t.scheme === 'https' && t.port === 443) || (t.scheme === 'http' && t.port === 80)
-          ? t.host
-          : `${t.host}:${t.port}`,
+      host: t.authority,
       weight: t.weight,
       // Idle keep-alive sockets close after 4 s (Node servers drop them after 5 s) or what the upstream announces.
       pool: new H1Pool(t.url, {

@@ -2,7 +2,7 @@ import type { Route, Upstream } from '../../model/types.js';
 import { nginxName, nginxRegex, nginxReplacement, nginxSize, nginxString, nginxTime } from './escape.js';
 import { PATH_VARIABLE } from './locations.js';
 import type { RouteChecksView, RoutePolicyView } from './policies.js';
-import { authority, byAddress } from './upstreams-view.js';
+import { byAddress, upstreamHost } from './upstreams-view.js';
 
 /** How a route's request goes upstream: what `_proxy.hbs` prints, and the location's forwarding settings. */
 export interface ForwardView {
@@ -66,7 +66,7 @@ export function buildForwardView(r: Route, u: Upstream, policy: RoutePolicyView,
     route: nginxString(r.id),
     service: nginxString(r.service),
     proxyPass: block ? `${first.scheme}://${nginxName(u.id)}` : `$${nginxName(u.id)}`,
-    host: r.settings.preserveHost ? '$http_host' : nginxString(authority(first.host, first.port, first.scheme)),
+    host: r.settings.preserveHost ? '$http_host' : upstreamHost(u),
     // The upstream path: the saved request path when it is the route's own (no regex), else made of the captures.
     rewrite:
       r.upstreamPath === r.path

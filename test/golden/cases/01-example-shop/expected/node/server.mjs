@@ -948,6 +948,7 @@ const gateway = {
           "scheme": "http",
           "host": "catalog.shop.internal",
           "port": 8080,
+          "authority": "catalog.shop.internal:8080",
           "weight": 1
         }
       ],
@@ -970,6 +971,7 @@ const gateway = {
           "scheme": "http",
           "host": "orders.shop.internal",
           "port": 8080,
+          "authority": "orders.shop.internal:8080",
           "weight": 1
         },
         {
@@ -977,6 +979,7 @@ const gateway = {
           "scheme": "http",
           "host": "orders-replica.shop.internal",
           "port": 8080,
+          "authority": "orders-replica.shop.internal:8080",
           "weight": 1
         }
       ],
@@ -999,6 +1002,7 @@ const gateway = {
           "scheme": "http",
           "host": "payments.shop.internal",
           "port": 9000,
+          "authority": "payments.shop.internal:9000",
           "weight": 1
         }
       ],
@@ -1021,6 +1025,7 @@ const gateway = {
           "scheme": "http",
           "host": "users.shop.internal",
           "port": 8080,
+          "authority": "users.shop.internal:8080",
           "weight": 1
         }
       ],

@@ -76,6 +76,7 @@ const gateway = {
           "scheme": "http",
           "host": "accounts.internal",
           "port": 8080,
+          "authority": "accounts.internal:8080",
           "weight": 1
         }
       ],
@@ -98,6 +99,7 @@ const gateway = {
           "scheme": "http",
           "host": "legacy.internal",
           "port": 80,
+          "authority": "legacy.internal",
           "weight": 1
         }
       ],

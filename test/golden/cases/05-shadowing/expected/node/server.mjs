@@ -80,6 +80,7 @@ const gateway = {
           "scheme": "http",
           "host": "items.internal",
           "port": 80,
+          "authority": "items.internal",
           "weight": 1
         }
       ],
@@ -102,6 +103,7 @@ const gateway = {
           "scheme": "http",
           "host": "promo.internal",
           "port": 80,
+          "authority": "promo.internal",
           "weight": 1
         }
       ],

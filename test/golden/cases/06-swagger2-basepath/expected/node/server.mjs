@@ -74,6 +74,7 @@ const gateway = {
           "scheme": "https",
           "host": "petstore.example.com",
           "port": 8443,
+          "authority": "petstore.example.com:8443",
           "weight": 1
         }
       ],
@@ -96,6 +97,7 @@ const gateway = {
           "scheme": "http",
           "host": "127.0.0.1",
           "port": 9001,
+          "authority": "127.0.0.1:9001",
           "weight": 1
         }
       ],

@@ -59,6 +59,7 @@ const gateway = {
           "scheme": "http",
           "host": "jobs-1.internal",
           "port": 8080,
+          "authority": "jobs-1.internal:8080",
           "weight": 1
         },
         {
@@ -66,6 +67,7 @@ const gateway = {
           "scheme": "http",
           "host": "jobs-2.internal",
           "port": 8080,
+          "authority": "jobs-2.internal:8080",
           "weight": 1
         }
       ],

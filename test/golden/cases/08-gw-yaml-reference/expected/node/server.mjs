@@ -79,6 +79,7 @@ const gateway = {
           "scheme": "http",
           "host": "10.0.1.10",
           "port": 8080,
+          "authority": "10.0.1.10:8080",
           "weight": 3
         },
         {
@@ -86,6 +87,7 @@ const gateway = {
           "scheme": "http",
           "host": "10.0.1.11",
           "port": 8080,
+          "authority": "10.0.1.11:8080",
           "weight": 1
         }
       ],
@@ -108,6 +110,7 @@ const gateway = {
           "scheme": "https",
           "host": "search-us.example.com",
           "port": 443,
+          "authority": "search-us.example.com",
           "weight": 1
         }
       ],

@@ -341,6 +341,7 @@ const gateway = {
           "scheme": "http",
           "host": "users.shop.internal",
           "port": 8080,
+          "authority": "users.shop.internal:8080",
           "weight": 1
         }
       ],

@@ -57,6 +57,7 @@ const gateway = {
           "scheme": "http",
           "host": "billing.internal",
           "port": 8080,
+          "authority": "billing.internal:8080",
           "weight": 1
         }
       ],

@@ -125,6 +125,7 @@ const gateway = {
           "scheme": "http",
           "host": "shop.internal",
           "port": 8080,
+          "authority": "shop.internal:8080",
           "weight": 1
         }
       ],

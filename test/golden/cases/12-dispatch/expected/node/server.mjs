@@ -66,6 +66,7 @@ const gateway = {
           "scheme": "http",
           "host": "10.0.0.7",
           "port": 8080,
+          "authority": "10.0.0.7:8080",
           "weight": 1
         }
       ],
