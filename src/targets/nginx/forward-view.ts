@@ -75,10 +75,11 @@ export function buildForwardView(r: Route, u: Upstream, policy: RoutePolicyView,
     settings: {
       maxBody: nginxSize(r.settings.maxBodyBytes),
       proxy: {
-        connectTimeout: nginxTime(r.settings.connectTimeoutMs),
+        // The upstream's connect timeout (one per upstream, as gw serve's pools and Envoy's clusters have).
+        connectTimeout: nginxTime(u.connectTimeoutMs),
         readTimeout: nginxTime(r.settings.requestTimeoutMs),
-        // nginx never retries POST, PATCH or LOCK on another target (proxy_next_upstream), as gw.
-        tries: r.settings.retries + 1,
+        // The model's retries: 0 for methods that are not idempotent.
+        tries: r.effective.retries + 1,
         tlsName: first.scheme === 'https' ? first.host : null,
       },
       checks: policy.checks,
