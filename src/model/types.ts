@@ -340,13 +340,20 @@ export interface Route {
   effective: RouteEffective;
 }
 
-/** One documented response, ready to send: the first is the default answer, `Prefer: code=NNN` picks another. */
+/**
+ * One documented response, ready to send: the first is the default answer, `Prefer: code=NNN`
+ * picks another. Every data plane sends `contentType` and `body` exactly as they are.
+ */
 export interface MockResponse {
   status: number;
-  /** null for a response without content. */
+  /** The Content-Type header; null for a response without content (then no header and an empty body). */
   contentType: string | null;
-  /** The spec's example, or a sample generated from the schema. */
-  body: unknown;
+  /**
+   * The exact body (UTF-8 text): the spec's example, or a sample generated from the schema, as
+   * pretty JSON (two spaces) with a final newline; a string example of a media type that is not
+   * JSON as it is; '' without content.
+   */
+  body: string;
   /** true when `body` was generated from the schema rather than taken from an example. */
   generated: boolean;
 }

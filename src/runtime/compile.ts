@@ -39,7 +39,7 @@ export interface CompiledRoute {
   /** Attempts on another target after a connection failure (the model's `effective.retries`). */
   retries: number;
   preserveHost: boolean;
-  /** For a mocked service: the answers, bodies serialised once; the first is the default. */
+  /** For a mocked service: the model's answers, their bodies as bytes; the first is the default. */
   mock: PreparedMock[] | null;
   /** Credential checks, and what is removed or added on the way upstream (src/runtime/auth/). */
   auth: RouteAuth;
@@ -175,15 +175,9 @@ function compileRoute(
     retries: r.effective.retries,
     preserveHost: r.settings.preserveHost,
     mock: r.mock
-      ? r.mock.map((m) => ({ status: m.status, contentType: m.contentType, body: serialise(m.contentType, m.body) }))
+      ? r.mock.map((m) => ({ status: m.status, contentType: m.contentType, body: Buffer.from(m.body) }))
       : null,
   };
-}
-
-function serialise(contentType: string | null, body: unknown): Buffer {
-  if (contentType === null) return Buffer.alloc(0);
-  if (typeof body === 'string' && !/json/i.test(contentType)) return Buffer.from(body);
-  return Buffer.from(`${JSON.stringify(body ?? null, null, 2)}\n`);
 }
 
 /** Closes every pool once its requests are done. */

@@ -124,6 +124,48 @@ async function answers(method: string, path: string, headers: Record<string, str
   return out;
 }
 
+describe("mock answers: the model's bytes and Content-Type on every plane", () => {
+  const cases: { name: string; path: string; headers?: Record<string, string>; want: ReturnType<typeof comparable> }[] =
+    [
+      {
+        name: 'a JSON example: pretty, with a final newline, `$`, quotes, tabs and UTF-8 kept',
+        path: '/m/json',
+        want: {
+          status: 200,
+          contentType: 'application/json',
+          mock: 'true',
+          body: `${JSON.stringify({ id: 7, note: 'a "quote", $HOME\tand\nmore', é: ['€'] }, null, 2)}\n`,
+        },
+      },
+      {
+        name: 'another documented response (Prefer: code=404)',
+        path: '/m/json',
+        headers: { prefer: 'code=404' },
+        want: { status: 404, contentType: 'application/json', mock: 'true', body: '{\n  "message": "gone"\n}\n' },
+      },
+      {
+        name: 'a text example as it is',
+        path: '/m/text',
+        want: { status: 200, contentType: 'text/plain', mock: 'true', body: 'line $1\n\tnext' },
+      },
+      {
+        name: 'a string example of a JSON type is a JSON string',
+        path: '/m/string',
+        want: { status: 200, contentType: 'application/json', mock: 'true', body: '"hi"\n' },
+      },
+      {
+        name: 'a response without content: no Content-Type, no body',
+        path: '/m/empty',
+        want: { status: 200, contentType: null, mock: 'true', body: '' },
+      },
+    ];
+  for (const c of cases)
+    it(c.name, async () => {
+      const got = await answers('GET', c.path, c.headers);
+      expect(got).toEqual(Object.fromEntries(planes.map((p) => [p.name, c.want])));
+    });
+});
+
 describe("retries: the model's effective.retries on every plane (first target refuses connections)", () => {
   it('a POST is not sent again to the other target: one of two gets 502', async () => {
     for (const p of planes) {

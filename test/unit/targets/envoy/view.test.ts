@@ -9,7 +9,6 @@ import {
   groupRoutesByPath,
   pathRelation,
 } from '../../../../src/targets/envoy/method-groups.js';
-import { mockBody } from '../../../../src/targets/envoy/direct-view.js';
 import { rewriteSubstitution } from '../../../../src/targets/envoy/route-view.js';
 import { buildEnvoyView } from '../../../../src/targets/envoy/view.js';
 import { DEFAULT_ROUTE_SETTINGS } from '../../../../src/project/settings.js';
@@ -167,15 +166,15 @@ describe('routes', () => {
     });
   });
 
-  it('a mocked route answers directly with its first response, serialised as gw serve does', () => {
+  it("a mocked route answers directly with its first response, the model's body as it is", () => {
     const r = typed(
       'GET',
       '/m',
       {},
       {
         mock: [
-          { status: 200, contentType: 'application/json', body: { a: 1 }, generated: false },
-          { status: 404, contentType: null, body: null, generated: false },
+          { status: 200, contentType: 'application/json', body: '{\n  "a": 1\n}\n', generated: false },
+          { status: 404, contentType: null, body: '', generated: false },
         ],
       },
     );
@@ -194,14 +193,8 @@ describe('routes', () => {
     expect(view.clusters).toEqual([]);
   });
 
-  it.each([
-    { given: { status: 200, contentType: 'text/plain', body: 'hi', generated: false }, want: 'hi' },
-    { given: { status: 200, contentType: 'application/json', body: 'hi', generated: false }, want: '"hi"\n' },
-    { given: { status: 204, contentType: null, body: null, generated: false }, want: null },
-  ])('mock body $given.contentType', ({ given, want }) => expect(mockBody(given)).toBe(want));
-
   it('warns when a mock status would be rewritten by a local reply mapper', () => {
-    const r = typed('GET', '/m', {}, { mock: [{ status: 405, contentType: null, body: null, generated: false }] });
+    const r = typed('GET', '/m', {}, { mock: [{ status: 405, contentType: null, body: '', generated: false }] });
     const { diagnostics } = buildEnvoyView(gateway([r]));
     expect(diagnostics.map((d) => d.code)).toEqual(['GW_TARGET_INEXACT']);
   });
