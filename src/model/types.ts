@@ -300,7 +300,12 @@ export interface RateLimit {
 }
 
 export interface Cors {
-  /** Exact origins, or ['*']. */
+  /**
+   * The allowed origins, lower-case and without trailing slashes, each once; or ['*']. A request's
+   * Origin is allowed when it equals one without regard to case and to trailing slashes: every
+   * data plane matches so (gw serve lower-cases and trims it, nginx and Envoy match it with
+   * `(?i)` regexes that allow `/*` at the end).
+   */
   origins: string[];
   /** null: the methods of the routes on the path. */
   methods: string[] | null;

@@ -118,11 +118,10 @@ export class CorsPlan {
   }
 }
 
-/** The origin part of a map regex: the allowed origins without case, a trailing `/` ignored; `.` (any) for `*`. */
+/** The origin part of a map regex: the model's origins matched by its rule (without case, trailing `/`s allowed); `.` (any) for `*`. */
 function originPattern(c: Cors): string {
   if (c.origins.includes('*')) return '.';
-  const list = [...new Set(c.origins.map((o) => o.toLowerCase().replace(/\/+$/, '')))].sort().map(regexLiteral);
-  return `(?i:${list.join('|')})/*$`;
+  return `(?i:${[...c.origins].sort().map(regexLiteral).join('|')})/*$`;
 }
 
 function preflightHeaders(p: CorsPolicy): { name: string; value: string }[] {
