@@ -2,10 +2,13 @@ import type { Route } from '../model/types.js';
 
 /**
  * The methods a CORS preflight allows on each path template when `cors.methods` is not set: those
- * of the path's routes that have CORS (HEAD with GET), sorted. Merge settles it into each route's
- * `effective.corsMethods` (decide-gateway.ts), which every data plane prints.
+ * the path's routes that have CORS answer (`methodsOf`: HEAD with GET), sorted. Merge settles it
+ * into each route's `effective.corsMethods` (decide-gateway.ts), which every data plane prints.
  */
-export function corsPathMethods(routes: readonly Pick<Route, 'settings' | 'path' | 'method'>[]): Map<string, string[]> {
+export function corsPathMethods<R extends Pick<Route, 'settings' | 'path'>>(
+  routes: readonly R[],
+  methodsOf: (r: R) => readonly string[],
+): Map<string, string[]> {
   const byPath = new Map<string, Set<string>>();
   for (const r of routes) {
     if (!r.settings.cors) continue;
@@ -14,8 +17,7 @@ export function corsPathMethods(routes: readonly Pick<Route, 'settings' | 'path'
       set = new Set();
       byPath.set(r.path, set);
     }
-    set.add(r.method);
-    if (r.method === 'GET') set.add('HEAD');
+    for (const m of methodsOf(r)) set.add(m);
   }
   return new Map([...byPath].map(([path, set]) => [path, [...set].sort()]));
 }

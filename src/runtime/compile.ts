@@ -132,7 +132,7 @@ export function compileGateway(gateway: Gateway, options: CompileOptions = {}): 
   for (const r of routes) if (r.mock === null) r.upstream.mocked = false;
   const router = new Router(
     routes.map((c, i) => ({
-      method: c.method,
+      methods: gateway.routes[i]!.effective.methods,
       segments: gateway.routes[i]!.segments,
       params: gateway.routes[i]!.params,
       value: c,

@@ -1124,6 +1124,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -1267,6 +1271,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -1355,6 +1363,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -1484,6 +1496,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 2,
         "corsMethods": null,
         "authAnswers": {
@@ -1663,6 +1679,9 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "POST"
+        ],
         "retries": 0,
         "corsMethods": null,
         "authAnswers": {
@@ -1845,6 +1864,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 2,
         "corsMethods": null,
         "authAnswers": {
@@ -2037,6 +2060,9 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "DELETE"
+        ],
         "retries": 2,
         "corsMethods": null,
         "authAnswers": {
@@ -2205,6 +2231,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 2,
         "corsMethods": null,
         "authAnswers": {
@@ -2387,6 +2417,9 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "POST"
+        ],
         "retries": 0,
         "corsMethods": null,
         "authAnswers": {
@@ -2544,6 +2577,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -2658,6 +2695,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -2789,6 +2830,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -2958,6 +3003,9 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "PUT"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": {
@@ -3105,6 +3153,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": {
@@ -3243,6 +3295,9 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "POST"
+        ],
         "retries": 0,
         "corsMethods": null,
         "authAnswers": {
@@ -3369,6 +3424,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": {
@@ -3519,6 +3578,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": {
@@ -3688,6 +3751,9 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "PATCH"
+        ],
         "retries": 0,
         "corsMethods": null,
         "authAnswers": {
@@ -3842,6 +3908,9 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "DELETE"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": {

@@ -200,6 +200,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -314,6 +318,9 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "POST"
+        ],
         "retries": 0,
         "corsMethods": [
           "POST"
@@ -461,6 +468,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": [
           "GET",
@@ -581,6 +592,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": [
           "GET",
@@ -733,6 +748,9 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "PUT"
+        ],
         "retries": 1,
         "corsMethods": [
           "PUT"
