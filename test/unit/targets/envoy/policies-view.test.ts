@@ -133,7 +133,7 @@ describe("authentication: how a route's security becomes Envoy filters", () => {
     expect(plan.routes.get(r.id)!.lua).toEqual({
       gw_auth: {
         consumer_header: 'x-consumer',
-        strip: true,
+        strip: { headers: ['x-key', 'authorization'], query: ['api_key'], cookies: [] },
         requirements: [
           [{ kind: 'key', scheme: 's.key', in: 'header', name: 'x-key' }],
           [
@@ -148,7 +148,7 @@ describe("authentication: how a route's security becomes Envoy filters", () => {
         forbidden: ['', 'Bearer realm="g", error="insufficient_scope", scope="read"'],
       },
     });
-    expect(plan.routes.get(r.id)!.removeHeaders).toEqual(['authorization', 'x-key']);
+    expect(plan.routes.get(r.id)!.removeHeaders).toEqual(['x-key', 'authorization']);
   });
 
   it('forwardCredentials: true removes nothing', () => {
