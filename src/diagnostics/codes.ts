@@ -6,6 +6,8 @@ export interface CodeInfo {
   title: string;
   /** For codes the gateway answers clients with (application/problem+json): the HTTP status. */
   status?: number;
+  /** A warning that changes what clients get: gw serve prints it when it starts, not only gw validate. */
+  atServe?: true;
 }
 
 /**
@@ -23,6 +25,10 @@ export const CODES = {
     severity: 'error',
     title: 'gw.yaml does not match its schema (wrong type, unknown key, bad value).',
   },
+  GW_CONFIG_ACKNOWLEDGE_UNUSED: {
+    severity: 'warning',
+    title: 'A gw.yaml `acknowledge` rule accepts no warning any more.',
+  },
   GW_CONFIG_WRITE: { severity: 'error', title: 'gw.yaml could not be written.' },
 
   GW_SPEC_NOT_FOUND: { severity: 'error', title: 'A spec file does not exist or cannot be read.' },
@@ -31,7 +37,11 @@ export const CODES = {
   GW_SPEC_VERSION: { severity: 'error', title: 'A document is not OpenAPI 2.0, 3.0 or 3.1.' },
   GW_SPEC_INVALID: { severity: 'error', title: 'A spec breaks the OpenAPI schema or its rules.' },
   GW_SPEC_REF_UNRESOLVED: { severity: 'error', title: 'A $ref points at a file or pointer that does not exist.' },
-  GW_SPEC_NO_OPERATIONS: { severity: 'warning', title: 'A spec defines no operations, so its service adds no routes.' },
+  GW_SPEC_NO_OPERATIONS: {
+    severity: 'warning',
+    title: 'A spec defines no operations, so its service adds no routes.',
+    atServe: true,
+  },
 
   GW_SERVER_VARIABLE: { severity: 'error', title: 'A server variable has no value, or a value outside its enum.' },
   GW_SERVER_URL: { severity: 'error', title: 'A server or upstream URL cannot be used as an upstream target.' },
@@ -65,6 +75,7 @@ export const CODES = {
   },
   GW_AUTH_NO_CREDENTIALS: {
     severity: 'warning',
+    atServe: true,
     title: 'Routes require a security scheme that nothing checks, so their requests are refused.',
   },
   GW_AUTH_SECRET: {
@@ -94,6 +105,7 @@ export const CODES = {
   GW_ROUTE_PATH: { severity: 'error', title: 'A path template cannot be parsed.' },
   GW_ROUTE_UNREACHABLE: {
     severity: 'warning',
+    atServe: true,
     title: 'A path key holds "?" or "#", which no request path can carry; its operations are left out.',
   },
 

@@ -60,8 +60,9 @@ function judgePair(a: ImportedRoute, b: ImportedRoute): Diagnostic | undefined {
     `${a.method} ${a.path} (${who(a)}) and ${b.method} ${b.path} (${who(b)}) both match "${sample}"; ${a.path} wins (${precedenceReason(a, b)})`,
     {
       locations: [a.source, b.source],
+      subjects: [a.id, b.id],
       hints: [
-        'nothing to do if that is intended; the precedence rule is in docs/routing.md',
+        'nothing to do if that is intended (gw.yaml `acknowledge` can say so); the precedence rule is in docs/routing.md',
         `otherwise rename one path, or exclude one with \`x-gw: { exclude: true }\``,
       ],
     },

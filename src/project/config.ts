@@ -109,9 +109,19 @@ export interface ProjectConfig {
   credentials?: Record<string, CredentialsInput>;
   rateLimitStore?: RateLimitStoreInput;
   edge?: EdgeInput;
+  acknowledge?: AcknowledgeRule[];
   specs?: string;
   settings?: SettingsInput;
   services?: ServiceConfig[];
+}
+
+/** One gw.yaml `acknowledge` rule: warnings of this code (and kind, and routes) are intended. */
+export interface AcknowledgeRule {
+  code: string;
+  kind?: string;
+  /** Route ids, `*` matching any characters; a warning matches when every route it names matches one. */
+  routes?: string[];
+  reason: string;
 }
 
 /** gw.yaml `build`: what `gw build` renders, where, and target options. */

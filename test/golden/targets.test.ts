@@ -46,7 +46,9 @@ async function compareTarget(caseDir: string, target: Target, result: RenderResu
   const expectedDir = join(caseDir, 'expected');
   const files = goldenContents(result);
   const diagnosticsFile = join(expectedDir, `${target.name}.diagnostics.txt`);
-  const diagnostics = result.diagnostics.length ? formatDiagnostics(result.diagnostics, { color: false }) : '';
+  const diagnostics = result.diagnostics.length
+    ? formatDiagnostics(result.diagnostics, { color: false, all: true })
+    : '';
   if (UPDATE) {
     await rm(join(expectedDir, target.name), { recursive: true, force: true });
     for (const [path, contents] of files) {
