@@ -3,6 +3,7 @@ import { createDiagnostic } from '../diagnostics/gw-error.js';
 import { precedenceReason } from '../model/order.js';
 import type { ImportedRoute } from '../model/fragment.js';
 import { commonPath, shapeOf } from './overlap.js';
+import { overlapCandidates } from '../model/overlap-candidates.js';
 
 /**
  * Routes two operations claim, templates no request can tell apart, and overlaps that the
@@ -19,11 +20,9 @@ export function findRouteConflicts(routes: readonly ImportedRoute[]): Diagnostic
   }
   const out: Diagnostic[] = [];
   for (const group of groups.values()) {
-    for (let i = 0; i < group.length; i++) {
-      for (let j = i + 1; j < group.length; j++) {
-        const d = judgePair(group[i]!, group[j]!);
-        if (d) out.push(d);
-      }
+    for (const [i, j] of overlapCandidates(group.map((r) => r.segments))) {
+      const d = judgePair(group[i]!, group[j]!);
+      if (d) out.push(d);
     }
   }
   return out;

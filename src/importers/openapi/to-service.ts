@@ -64,7 +64,9 @@ export function importOpenApi(input: ImportInput): ImportResult {
   const swagger2 = spec.openapi === '2.0';
   const diagnostics: Diagnostic[] = [];
   const file = spec.file;
-  const at = (pointer: string): Location => ({ file, pointer, ...spec.locator.locate(pointer) });
+  // Line and column are filled in later for all diagnostics of the file at once (fillLines): one
+  // scan of a big JSON spec instead of one per diagnostic.
+  const at = (pointer: string): Location => ({ file, pointer });
   const configAt = input.configAt ?? ((pointer: string) => ({ file: 'gw.yaml', pointer }));
   const prefix = config?.prefix ?? '';
 
