@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../../diagnostics/gw-error.js';
+import { runtimeSubset } from '../../model/runtime-subset.js';
 import type { Gateway, Upstream } from '../../model/types.js';
 
 /**
@@ -91,7 +92,7 @@ export function buildNodeView(gateway: Gateway): { view: NodeView; diagnostics: 
       routeCount: gateway.routes.length,
       serviceCount: gateway.services.length,
       upstreamCount: gateway.upstreams.length,
-      model: toJsLiteral(gateway),
+      model: toJsLiteral(runtimeSubset(gateway)),
       upstreams,
       mocked: mocked.join(', '),
       readyExample: JSON.stringify({

@@ -34,10 +34,7 @@ const gateway = {
       "source": {
         "file": "legacy.yaml",
         "pointer": "#"
-      },
-      "tags": [],
-      "components": [],
-      "apiGaps": []
+      }
     },
     {
       "name": "reports",
@@ -53,10 +50,7 @@ const gateway = {
       "source": {
         "file": "reports.yaml",
         "pointer": "#"
-      },
-      "tags": [],
-      "components": [],
-      "apiGaps": []
+      }
     }
   ],
   "upstreams": [
@@ -170,13 +164,6 @@ const gateway = {
         "file": "reports.yaml",
         "pointer": "#/paths/~1reports/get"
       },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -263,23 +250,6 @@ const gateway = {
       "source": {
         "file": "legacy.yaml",
         "pointer": "#/paths/~1things~1{id}/get"
-      },
-      "api": {
-        "parameters": [
-          {
-            "name": "id",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "integer"
-            }
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [

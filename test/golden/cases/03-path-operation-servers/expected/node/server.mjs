@@ -38,10 +38,7 @@ const gateway = {
       "source": {
         "file": "billing.yaml",
         "pointer": "#"
-      },
-      "tags": [],
-      "components": [],
-      "apiGaps": []
+      }
     }
   ],
   "upstreams": [
@@ -178,13 +175,6 @@ const gateway = {
         "file": "billing.yaml",
         "pointer": "#/paths/~1exports/post"
       },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "POST"
@@ -255,13 +245,6 @@ const gateway = {
       "source": {
         "file": "billing.yaml",
         "pointer": "#/paths/~1invoices/get"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -335,13 +318,6 @@ const gateway = {
         "file": "billing.yaml",
         "pointer": "#/paths/~1reports/get"
       },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -413,13 +389,6 @@ const gateway = {
       "source": {
         "file": "billing.yaml",
         "pointer": "#/paths/~1reports/post"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [

@@ -37,10 +37,7 @@ const gateway = {
       "source": {
         "file": "accounts.yaml",
         "pointer": "#"
-      },
-      "tags": [],
-      "components": [],
-      "apiGaps": []
+      }
     },
     {
       "name": "legacy",
@@ -57,10 +54,7 @@ const gateway = {
       "source": {
         "file": "legacy.yaml",
         "pointer": "#"
-      },
-      "tags": [],
-      "components": [],
-      "apiGaps": []
+      }
     }
   ],
   "upstreams": [
@@ -184,13 +178,6 @@ const gateway = {
       "source": {
         "file": "accounts.yaml",
         "pointer": "#/paths/~1accounts/get"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -318,13 +305,6 @@ const gateway = {
         "file": "accounts.yaml",
         "pointer": "#/paths/~1accounts/post"
       },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "POST"
@@ -445,13 +425,6 @@ const gateway = {
         "file": "legacy.yaml",
         "pointer": "#/paths/~1admin/post"
       },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "POST"
@@ -568,13 +541,6 @@ const gateway = {
         "file": "legacy.yaml",
         "pointer": "#/paths/~1ping/get"
       },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -687,13 +653,6 @@ const gateway = {
         "file": "accounts.yaml",
         "pointer": "#/paths/~1me/get"
       },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -797,13 +756,6 @@ const gateway = {
       "source": {
         "file": "accounts.yaml",
         "pointer": "#/paths/~1status/get"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [

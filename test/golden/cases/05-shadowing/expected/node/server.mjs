@@ -41,10 +41,7 @@ const gateway = {
       "source": {
         "file": "items.yaml",
         "pointer": "#"
-      },
-      "tags": [],
-      "components": [],
-      "apiGaps": []
+      }
     },
     {
       "name": "promo",
@@ -61,10 +58,7 @@ const gateway = {
       "source": {
         "file": "promo.yaml",
         "pointer": "#"
-      },
-      "tags": [],
-      "components": [],
-      "apiGaps": []
+      }
     }
   ],
   "upstreams": [
@@ -193,13 +187,6 @@ const gateway = {
         "file": "items.yaml",
         "pointer": "#/paths/~1files~1{name}.{ext}/get"
       },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -280,13 +267,6 @@ const gateway = {
         "file": "promo.yaml",
         "pointer": "#/paths/~1items~1featured/get"
       },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -366,13 +346,6 @@ const gateway = {
       "source": {
         "file": "items.yaml",
         "pointer": "#/paths/~1items~1new/get"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -462,13 +435,6 @@ const gateway = {
         "file": "items.yaml",
         "pointer": "#/paths/~1items~1{id}.json/get"
       },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -553,13 +519,6 @@ const gateway = {
       "source": {
         "file": "items.yaml",
         "pointer": "#/paths/~1items~1{id}/get"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -651,27 +610,6 @@ const gateway = {
       "source": {
         "file": "items.yaml",
         "pointer": "#/paths/~1kinds~1{kind}/get"
-      },
-      "api": {
-        "parameters": [
-          {
-            "name": "kind",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string",
-              "enum": [
-                "books",
-                "toys"
-              ]
-            }
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -768,24 +706,6 @@ const gateway = {
       "source": {
         "file": "items.yaml",
         "pointer": "#/paths/~1kinds~1{code}~1all/get"
-      },
-      "api": {
-        "parameters": [
-          {
-            "name": "code",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string",
-              "pattern": "^[0-9]+$"
-            }
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -886,27 +806,6 @@ const gateway = {
         "file": "promo.yaml",
         "pointer": "#/paths/~1kinds~1{kind}~1all/get"
       },
-      "api": {
-        "parameters": [
-          {
-            "name": "kind",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string",
-              "enum": [
-                "books",
-                "toys"
-              ]
-            }
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -986,13 +885,6 @@ const gateway = {
       "source": {
         "file": "items.yaml",
         "pointer": "#/paths/~1users~1me/get"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -1081,24 +973,6 @@ const gateway = {
       "source": {
         "file": "items.yaml",
         "pointer": "#/paths/~1users~1{userId}/get"
-      },
-      "api": {
-        "parameters": [
-          {
-            "name": "userId",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "integer",
-              "format": "int64"
-            }
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [

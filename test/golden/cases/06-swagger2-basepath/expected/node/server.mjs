@@ -36,10 +36,7 @@ const gateway = {
       "source": {
         "file": "pets.yaml",
         "pointer": "#"
-      },
-      "tags": [],
-      "components": [],
-      "apiGaps": []
+      }
     },
     {
       "name": "stock",
@@ -55,10 +52,7 @@ const gateway = {
       "source": {
         "file": "stock.json",
         "pointer": "#"
-      },
-      "tags": [],
-      "components": [],
-      "apiGaps": []
+      }
     }
   ],
   "upstreams": [
@@ -164,13 +158,6 @@ const gateway = {
         "file": "stock.json",
         "pointer": "#/paths/~1levels/get"
       },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -242,13 +229,6 @@ const gateway = {
       "source": {
         "file": "pets.yaml",
         "pointer": "#/paths/~1/get"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -345,24 +325,6 @@ const gateway = {
       "source": {
         "file": "pets.yaml",
         "pointer": "#/paths/~1pets~1{petId}/get"
-      },
-      "api": {
-        "parameters": [
-          {
-            "name": "petId",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "integer",
-              "format": "int64"
-            }
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -484,35 +446,6 @@ const gateway = {
       "source": {
         "file": "pets.yaml",
         "pointer": "#/paths/~1pets~1{petId}~1photos~1{photoId}/delete"
-      },
-      "api": {
-        "parameters": [
-          {
-            "name": "petId",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "integer"
-            }
-          },
-          {
-            "name": "photoId",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string",
-              "enum": [
-                "front",
-                "back"
-              ]
-            }
-          }
-        ],
-        "responses": {
-          "204": {
-            "description": "gone"
-          }
-        }
       },
       "effective": {
         "methods": [

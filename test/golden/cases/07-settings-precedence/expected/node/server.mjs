@@ -34,10 +34,7 @@ const gateway = {
       "source": {
         "file": "jobs.yaml",
         "pointer": "#"
-      },
-      "tags": [],
-      "components": [],
-      "apiGaps": []
+      }
     }
   ],
   "upstreams": [
@@ -134,13 +131,6 @@ const gateway = {
         "file": "jobs.yaml",
         "pointer": "#/paths/~1jobs/get"
       },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -212,13 +202,6 @@ const gateway = {
       "source": {
         "file": "jobs.yaml",
         "pointer": "#/paths/~1jobs/post"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [

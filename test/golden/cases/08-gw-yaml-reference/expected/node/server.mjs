@@ -35,10 +35,7 @@ const gateway = {
       "source": {
         "file": "specs/inventory.yaml",
         "pointer": "#"
-      },
-      "tags": [],
-      "components": [],
-      "apiGaps": []
+      }
     },
     {
       "name": "search",
@@ -54,10 +51,7 @@ const gateway = {
       "source": {
         "file": "specs/search.yaml",
         "pointer": "#"
-      },
-      "tags": [],
-      "components": [],
-      "apiGaps": []
+      }
     }
   ],
   "upstreams": [
@@ -201,24 +195,6 @@ const gateway = {
         "file": "specs/inventory.yaml",
         "pointer": "#/paths/~1stock~1{sku}/get"
       },
-      "api": {
-        "parameters": [
-          {
-            "name": "sku",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string",
-              "pattern": "^[A-Z0-9-]+$"
-            }
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "current stock"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -314,23 +290,6 @@ const gateway = {
         "file": "specs/inventory.yaml",
         "pointer": "#/paths/~1stock~1{sku}/post"
       },
-      "api": {
-        "parameters": [
-          {
-            "name": "sku",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            }
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "adjusted"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "POST"
@@ -401,13 +360,6 @@ const gateway = {
       "source": {
         "file": "specs/search.yaml",
         "pointer": "#/paths/~1search/get"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "results"
-          }
-        }
       },
       "effective": {
         "methods": [

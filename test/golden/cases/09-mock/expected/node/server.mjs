@@ -35,10 +35,7 @@ const gateway = {
       "source": {
         "file": "jobs.yaml",
         "pointer": "#"
-      },
-      "tags": [],
-      "components": [],
-      "apiGaps": []
+      }
     },
     {
       "name": "users",
@@ -60,258 +57,7 @@ const gateway = {
       "source": {
         "file": "../../../../examples/shop/specs/users.yaml",
         "pointer": "#"
-      },
-      "description": "Account and profile management for shop customers.",
-      "tags": [
-        {
-          "name": "users",
-          "source": {
-            "file": "../../../../examples/shop/specs/users.yaml",
-            "pointer": "#/tags/0"
-          },
-          "description": "Customer accounts"
-        }
-      ],
-      "components": [
-        {
-          "kind": "parameters",
-          "name": "userId",
-          "value": {
-            "name": "userId",
-            "in": "path",
-            "description": "Numeric user identifier.",
-            "required": true,
-            "schema": {
-              "type": "integer",
-              "format": "int64",
-              "minimum": 1
-            }
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/users.yaml",
-            "pointer": "#/parameters/userId"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "DeletedUser",
-          "value": {
-            "type": "object",
-            "required": [
-              "id",
-              "deletedAt"
-            ],
-            "properties": {
-              "id": {
-                "type": "integer",
-                "format": "int64"
-              },
-              "deletedAt": {
-                "type": "string",
-                "format": "date-time"
-              }
-            }
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/users.yaml",
-            "pointer": "#/definitions/DeletedUser"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "Error",
-          "value": {
-            "type": "object",
-            "required": [
-              "code",
-              "message"
-            ],
-            "properties": {
-              "code": {
-                "type": "string",
-                "examples": [
-                  "not_found"
-                ]
-              },
-              "message": {
-                "type": "string",
-                "examples": [
-                  "User 42 does not exist"
-                ]
-              }
-            }
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/users.yaml",
-            "pointer": "#/definitions/Error"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "Health",
-          "value": {
-            "type": "object",
-            "properties": {
-              "status": {
-                "type": "string",
-                "enum": [
-                  "ok",
-                  "degraded"
-                ]
-              },
-              "uptimeSeconds": {
-                "type": "integer"
-              }
-            }
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/users.yaml",
-            "pointer": "#/definitions/Health"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "NewUser",
-          "value": {
-            "type": "object",
-            "required": [
-              "email",
-              "password"
-            ],
-            "properties": {
-              "email": {
-                "type": "string",
-                "format": "email"
-              },
-              "password": {
-                "type": "string",
-                "format": "password",
-                "minLength": 8
-              },
-              "displayName": {
-                "type": "string",
-                "maxLength": 80
-              }
-            },
-            "examples": [
-              {
-                "email": "grace@example.com",
-                "password": "correct-horse-battery",
-                "displayName": "Grace H."
-              }
-            ]
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/users.yaml",
-            "pointer": "#/definitions/NewUser"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "User",
-          "value": {
-            "type": "object",
-            "required": [
-              "id",
-              "email",
-              "role",
-              "createdAt"
-            ],
-            "properties": {
-              "id": {
-                "type": "integer",
-                "format": "int64",
-                "examples": [
-                  42
-                ]
-              },
-              "email": {
-                "type": "string",
-                "format": "email",
-                "examples": [
-                  "ada@example.com"
-                ]
-              },
-              "displayName": {
-                "type": "string",
-                "examples": [
-                  "Ada L."
-                ]
-              },
-              "role": {
-                "type": "string",
-                "enum": [
-                  "customer",
-                  "staff",
-                  "admin"
-                ]
-              },
-              "createdAt": {
-                "type": "string",
-                "format": "date-time"
-              }
-            }
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/users.yaml",
-            "pointer": "#/definitions/User"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "UserPage",
-          "value": {
-            "type": "object",
-            "required": [
-              "items"
-            ],
-            "properties": {
-              "items": {
-                "type": "array",
-                "items": {
-                  "$ref": "#/components/schemas/User"
-                }
-              },
-              "nextCursor": {
-                "type": "string",
-                "description": "Absent on the last page."
-              }
-            }
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/users.yaml",
-            "pointer": "#/definitions/UserPage"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "UserPatch",
-          "value": {
-            "type": "object",
-            "minProperties": 1,
-            "properties": {
-              "displayName": {
-                "type": "string",
-                "maxLength": 80
-              },
-              "email": {
-                "type": "string",
-                "format": "email"
-              }
-            },
-            "examples": [
-              {
-                "displayName": "Ada Lovelace"
-              }
-            ]
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/users.yaml",
-            "pointer": "#/definitions/UserPatch"
-          }
-        }
-      ],
-      "apiGaps": []
+      }
     }
   ],
   "upstreams": [
@@ -417,24 +163,6 @@ const gateway = {
         "file": "../../../../examples/shop/specs/users.yaml",
         "pointer": "#/paths/~1health/get"
       },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "Service is up.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Health"
-                },
-                "example": {
-                  "status": "ok",
-                  "uptimeSeconds": 86400
-                }
-              }
-            }
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -536,76 +264,6 @@ const gateway = {
         "file": "jobs.yaml",
         "pointer": "#/paths/~1jobs~1{id}/get"
       },
-      "api": {
-        "parameters": [
-          {
-            "name": "id",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string",
-              "format": "uuid"
-            }
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "a job; no example, so gw makes one from the schema",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "type": "object",
-                  "properties": {
-                    "id": {
-                      "type": "string",
-                      "format": "uuid"
-                    },
-                    "state": {
-                      "type": "string",
-                      "enum": [
-                        "queued",
-                        "running",
-                        "done"
-                      ]
-                    },
-                    "attempts": {
-                      "type": "integer",
-                      "minimum": 0
-                    },
-                    "startedAt": {
-                      "type": [
-                        "string",
-                        "null"
-                      ],
-                      "format": "date-time"
-                    },
-                    "tags": {
-                      "type": "array",
-                      "items": {
-                        "type": "string"
-                      }
-                    }
-                  }
-                }
-              }
-            }
-          },
-          "404": {
-            "description": "no such job",
-            "content": {
-              "application/problem+json": {
-                "examples": {
-                  "missing": {
-                    "value": {
-                      "title": "not found"
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -698,16 +356,6 @@ const gateway = {
         "file": "jobs.yaml",
         "pointer": "#/paths/~1jobs~1{id}/delete"
       },
-      "api": {
-        "responses": {
-          "204": {
-            "description": "cancelled"
-          },
-          "default": {
-            "description": "error"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "DELETE"
@@ -796,53 +444,6 @@ const gateway = {
       "source": {
         "file": "../../../../examples/shop/specs/users.yaml",
         "pointer": "#/paths/~1users/get"
-      },
-      "api": {
-        "parameters": [
-          {
-            "name": "limit",
-            "in": "query",
-            "description": "Maximum number of users to return.",
-            "schema": {
-              "type": "integer",
-              "default": 20,
-              "maximum": 100,
-              "minimum": 1
-            }
-          },
-          {
-            "name": "cursor",
-            "in": "query",
-            "description": "Opaque cursor from a previous page's `nextCursor`.",
-            "schema": {
-              "type": "string"
-            }
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "A page of users.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/UserPage"
-                },
-                "example": {
-                  "items": [
-                    {
-                      "id": 42,
-                      "email": "ada@example.com",
-                      "displayName": "Ada L.",
-                      "role": "customer",
-                      "createdAt": "2024-03-01T09:30:00Z"
-                    }
-                  ],
-                  "nextCursor": "eyJpZCI6NDJ9"
-                }
-              }
-            }
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -958,47 +559,6 @@ const gateway = {
         "file": "../../../../examples/shop/specs/users.yaml",
         "pointer": "#/paths/~1users/post"
       },
-      "api": {
-        "requestBody": {
-          "content": {
-            "application/json": {
-              "schema": {
-                "$ref": "#/components/schemas/NewUser"
-              }
-            }
-          },
-          "required": true
-        },
-        "responses": {
-          "201": {
-            "description": "User created.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/User"
-                },
-                "example": {
-                  "id": 43,
-                  "email": "grace@example.com",
-                  "displayName": "Grace H.",
-                  "role": "customer",
-                  "createdAt": "2024-03-02T11:00:00Z"
-                }
-              }
-            }
-          },
-          "409": {
-            "description": "Email already registered.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
-          }
-        }
-      },
       "effective": {
         "methods": [
           "POST"
@@ -1113,27 +673,6 @@ const gateway = {
       "source": {
         "file": "../../../../examples/shop/specs/users.yaml",
         "pointer": "#/paths/~1users~1me/get"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "The calling user.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/User"
-                },
-                "example": {
-                  "id": 7,
-                  "email": "ops@shop.example",
-                  "displayName": "Shop Ops",
-                  "role": "admin",
-                  "createdAt": "2023-11-20T08:00:00Z"
-                }
-              }
-            }
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -1265,42 +804,6 @@ const gateway = {
       "source": {
         "file": "../../../../examples/shop/specs/users.yaml",
         "pointer": "#/paths/~1users~1{userId}/get"
-      },
-      "api": {
-        "parameters": [
-          {
-            "$ref": "#/components/parameters/userId"
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "The user.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/User"
-                },
-                "example": {
-                  "id": 42,
-                  "email": "ada@example.com",
-                  "displayName": "Ada L.",
-                  "role": "customer",
-                  "createdAt": "2024-03-01T09:30:00Z"
-                }
-              }
-            }
-          },
-          "404": {
-            "description": "No such user.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -1441,53 +944,6 @@ const gateway = {
         "file": "../../../../examples/shop/specs/users.yaml",
         "pointer": "#/paths/~1users~1{userId}/patch"
       },
-      "api": {
-        "description": "Accepts either an API key or HTTP basic credentials.",
-        "parameters": [
-          {
-            "$ref": "#/components/parameters/userId"
-          }
-        ],
-        "requestBody": {
-          "content": {
-            "application/json": {
-              "schema": {
-                "$ref": "#/components/schemas/UserPatch"
-              }
-            }
-          },
-          "required": true
-        },
-        "responses": {
-          "200": {
-            "description": "The updated user.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/User"
-                },
-                "example": {
-                  "id": 42,
-                  "email": "ada@example.com",
-                  "displayName": "Ada Lovelace",
-                  "role": "customer",
-                  "createdAt": "2024-03-01T09:30:00Z"
-                }
-              }
-            }
-          },
-          "404": {
-            "description": "No such user.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
-          }
-        }
-      },
       "effective": {
         "methods": [
           "PATCH"
@@ -1623,40 +1079,6 @@ const gateway = {
       "source": {
         "file": "../../../../examples/shop/specs/users.yaml",
         "pointer": "#/paths/~1users~1{userId}/delete"
-      },
-      "api": {
-        "description": "Requires both an API key and HTTP basic credentials.",
-        "parameters": [
-          {
-            "$ref": "#/components/parameters/userId"
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "User deleted; returns a tombstone.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/DeletedUser"
-                },
-                "example": {
-                  "id": 42,
-                  "deletedAt": "2024-05-10T12:00:00Z"
-                }
-              }
-            }
-          },
-          "404": {
-            "description": "No such user.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
-          }
-        }
       },
       "effective": {
         "methods": [

@@ -38,10 +38,7 @@ const gateway = {
       "source": {
         "file": "billing.yaml",
         "pointer": "#"
-      },
-      "tags": [],
-      "components": [],
-      "apiGaps": []
+      }
     }
   ],
   "upstreams": [
@@ -140,13 +137,6 @@ const gateway = {
       "source": {
         "file": "billing.yaml",
         "pointer": "#/paths/~1exports/get"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -270,13 +260,6 @@ const gateway = {
       "source": {
         "file": "billing.yaml",
         "pointer": "#/paths/~1invoices/get"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -402,13 +385,6 @@ const gateway = {
         "file": "billing.yaml",
         "pointer": "#/paths/~1invoices/post"
       },
-      "api": {
-        "responses": {
-          "201": {
-            "description": "created"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "POST"
@@ -530,23 +506,6 @@ const gateway = {
       "source": {
         "file": "billing.yaml",
         "pointer": "#/paths/~1invoices~1{id}/get"
-      },
-      "api": {
-        "parameters": [
-          {
-            "name": "id",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            }
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -675,23 +634,6 @@ const gateway = {
         "file": "billing.yaml",
         "pointer": "#/paths/~1invoices~1{id}/delete"
       },
-      "api": {
-        "parameters": [
-          {
-            "name": "id",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            }
-          }
-        ],
-        "responses": {
-          "204": {
-            "description": "voided"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "DELETE"
@@ -790,13 +732,6 @@ const gateway = {
       "source": {
         "file": "billing.yaml",
         "pointer": "#/paths/~1status/get"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [

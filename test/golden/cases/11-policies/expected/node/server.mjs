@@ -38,7 +38,6 @@ const gateway = {
         "file": "shop.yaml",
         "pointer": "#"
       },
-      "tags": [],
       "components": [
         {
           "kind": "schemas",
@@ -108,8 +107,7 @@ const gateway = {
             "pointer": "#/components/schemas/Sku"
           }
         }
-      ],
-      "apiGaps": []
+      ]
     }
   ],
   "upstreams": [
@@ -191,13 +189,6 @@ const gateway = {
       "source": {
         "file": "shop.yaml",
         "pointer": "#/paths/~1health/get"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -300,23 +291,6 @@ const gateway = {
         "file": "shop.yaml",
         "pointer": "#/paths/~1orders/post"
       },
-      "api": {
-        "requestBody": {
-          "required": true,
-          "content": {
-            "application/json": {
-              "schema": {
-                "$ref": "#/components/schemas/Order"
-              }
-            }
-          }
-        },
-        "responses": {
-          "201": {
-            "description": "created"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "POST"
@@ -352,6 +326,18 @@ const gateway = {
           "cookies": []
         },
         "redactQuery": []
+      },
+      "api": {
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Order"
+              }
+            }
+          }
+        }
       }
     },
     {
@@ -429,6 +415,26 @@ const gateway = {
         "file": "shop.yaml",
         "pointer": "#/paths/~1products/get"
       },
+      "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
+        "retries": 1,
+        "corsMethods": [
+          "GET",
+          "HEAD"
+        ],
+        "authAnswers": null,
+        "remove": {
+          "headers": [
+            "x-consumer"
+          ],
+          "query": [],
+          "cookies": []
+        },
+        "redactQuery": []
+      },
       "api": {
         "parameters": [
           {
@@ -460,32 +466,7 @@ const gateway = {
               }
             }
           }
-        ],
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
-      "effective": {
-        "methods": [
-          "GET",
-          "HEAD"
-        ],
-        "retries": 1,
-        "corsMethods": [
-          "GET",
-          "HEAD"
-        ],
-        "authAnswers": null,
-        "remove": {
-          "headers": [
-            "x-consumer"
-          ],
-          "query": [],
-          "cookies": []
-        },
-        "redactQuery": []
+        ]
       }
     },
     {
@@ -574,23 +555,6 @@ const gateway = {
         "file": "shop.yaml",
         "pointer": "#/paths/~1products~1{sku}/get"
       },
-      "api": {
-        "parameters": [
-          {
-            "name": "sku",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "$ref": "#/components/schemas/Sku"
-            }
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -610,6 +574,18 @@ const gateway = {
           "cookies": []
         },
         "redactQuery": []
+      },
+      "api": {
+        "parameters": [
+          {
+            "name": "sku",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "$ref": "#/components/schemas/Sku"
+            }
+          }
+        ]
       }
     },
     {
@@ -719,33 +695,6 @@ const gateway = {
       "source": {
         "file": "shop.yaml",
         "pointer": "#/paths/~1products~1{sku}~1image/put"
-      },
-      "api": {
-        "parameters": [
-          {
-            "name": "sku",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "$ref": "#/components/schemas/Sku"
-            }
-          }
-        ],
-        "requestBody": {
-          "content": {
-            "image/png": {
-              "schema": {
-                "type": "string",
-                "format": "binary"
-              }
-            }
-          }
-        },
-        "responses": {
-          "204": {
-            "description": "stored"
-          }
-        }
       },
       "effective": {
         "methods": [

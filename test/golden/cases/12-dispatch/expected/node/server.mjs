@@ -47,10 +47,7 @@ const gateway = {
       "source": {
         "file": "repos.yaml",
         "pointer": "#"
-      },
-      "tags": [],
-      "components": [],
-      "apiGaps": []
+      }
     }
   ],
   "upstreams": [
@@ -158,13 +155,6 @@ const gateway = {
         "file": "repos.yaml",
         "pointer": "#/paths/~1repos~1{owner}~1{repo}/get"
       },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -269,13 +259,6 @@ const gateway = {
       "source": {
         "file": "repos.yaml",
         "pointer": "#/paths/~1repos~1{owner}~1{repo}~1branches/get"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -382,13 +365,6 @@ const gateway = {
         "file": "repos.yaml",
         "pointer": "#/paths/~1repos~1{owner}~1{repo}~1commits/get"
       },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -494,13 +470,6 @@ const gateway = {
         "file": "repos.yaml",
         "pointer": "#/paths/~1repos~1{owner}~1{repo}~1contents/get"
       },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -605,13 +574,6 @@ const gateway = {
       "source": {
         "file": "repos.yaml",
         "pointer": "#/paths/~1repos~1{owner}~1{repo}~1issues/get"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -729,13 +691,6 @@ const gateway = {
       "source": {
         "file": "repos.yaml",
         "pointer": "#/paths/~1repos~1{owner}~1{repo}~1issues~1{number}/get"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -862,13 +817,6 @@ const gateway = {
         "file": "repos.yaml",
         "pointer": "#/paths/~1repos~1{owner}~1{repo}~1issues~1{number}~1comments/get"
       },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -993,13 +941,6 @@ const gateway = {
       "source": {
         "file": "repos.yaml",
         "pointer": "#/paths/~1repos~1{owner}~1{repo}~1issues~1{number}~1events/get"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -1126,13 +1067,6 @@ const gateway = {
         "file": "repos.yaml",
         "pointer": "#/paths/~1repos~1{owner}~1{repo}~1issues~1{number}~1labels/get"
       },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -1257,13 +1191,6 @@ const gateway = {
       "source": {
         "file": "repos.yaml",
         "pointer": "#/paths/~1repos~1{owner}~1{repo}~1issues~1{number}~1lock/get"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -1390,13 +1317,6 @@ const gateway = {
         "file": "repos.yaml",
         "pointer": "#/paths/~1repos~1{owner}~1{repo}~1issues~1{number}~1reactions/get"
       },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -1522,13 +1442,6 @@ const gateway = {
         "file": "repos.yaml",
         "pointer": "#/paths/~1repos~1{owner}~1{repo}~1issues~1{number}~1timeline/get"
       },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -1634,13 +1547,6 @@ const gateway = {
         "file": "repos.yaml",
         "pointer": "#/paths/~1repos~1{owner}~1{repo}~1pulls/get"
       },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -1745,13 +1651,6 @@ const gateway = {
       "source": {
         "file": "repos.yaml",
         "pointer": "#/paths/~1repos~1{owner}~1{repo}~1releases/get"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -1873,13 +1772,6 @@ const gateway = {
       "source": {
         "file": "repos.yaml",
         "pointer": "#/paths/~1repos~1{owner}~1{repo}~1{kind}~1{id}/get"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [
