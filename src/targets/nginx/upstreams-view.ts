@@ -100,7 +100,7 @@ function upstreamWarnings(all: readonly Upstream[], unresolved: readonly Upstrea
           'nginx.upstream-host',
           `the targets of upstream "${u.id}" differ in host or port, so each gets an upstream block of its own ` +
             '(the others as backup servers), picked per request by weight: a retry on another target sends ' +
-            "the first one's Host and TLS name, and least-connections balancing is not applied",
+            `the first one's Host and TLS name${u.balancing === 'least-connections' ? ', and least_conn is lost' : ''}`,
           [u],
           'give the targets one name and port (a load balancer or DNS name) to get one block for all',
         ),
@@ -200,7 +200,11 @@ function splitFor(u: Upstream): SplitView {
     i === u.targets.length - 1 ? '*' : `${((u.targets[i]!.weight / total) * 100).toFixed(2)}%`;
   return {
     variable: `$${nginxName(u.id)}`,
-    comment: commentOf(u),
+    comment: `${commentOf(u)} ${
+      byAddress(u)
+        ? '(one upstream block per target, one per request by weight)'
+        : '(hostnames: resolved at run time, one target per request by weight)'
+    }`,
     choices: u.targets.map((t, i) => ({
       share: share(i),
       url: nginxString(`${t.scheme}://${byAddress(u) ? targetBlockName(u, i) : t.authority}`),

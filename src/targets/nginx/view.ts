@@ -23,6 +23,8 @@ export interface NginxView extends LocationsPlan {
   /** How clients are treated (the model's edge): server-level directives. */
   edge: NginxEdgeView;
   resolver: string | null;
+  /** nginx.conf's main settings: the workers' account, their connections and open files (docs/targets/nginx.md). */
+  processes: { user: string; workerConnections: number; openFiles: number };
   /** Server-level upstream TLS settings, or null when no upstream is https. */
   upstreamTls: { trustedCertificate: string; verifyDepth: number } | null;
   /** The access_log directive's arguments (`access.log gw_json`, `off`, ...). */
@@ -43,6 +45,9 @@ export interface NginxView extends LocationsPlan {
   /** Shared forwarding locations: `error_page <status> = <name>` at server level, one named location each. */
   forwards: SharedForwardView[];
 }
+
+/** Connections one worker holds at once, clients' and upstreams' together (nginx counts both). */
+const WORKER_CONNECTIONS = 4096;
 
 /** Debian's CA bundle (package ca-certificates): gw.yaml build.nginx.trustedCertificate replaces it. */
 const DEFAULT_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
@@ -70,6 +75,12 @@ export function buildNginxView(
     listen: `${host.includes(':') ? `[${host}]` : host}:${port}`,
     edge: buildNginxEdgeView(gateway.edge),
     resolver: upstreams.resolver,
+    processes: {
+      user: options.nginx?.user ?? 'www-data',
+      workerConnections: WORKER_CONNECTIONS,
+      // Each connection is a socket, and a request may hold a temp file besides: two files per connection.
+      openFiles: 2 * WORKER_CONNECTIONS,
+    },
     upstreamTls: gateway.upstreams.some((u) => u.targets.some((t) => t.scheme === 'https'))
       ? { trustedCertificate: options.nginx?.trustedCertificate ?? DEFAULT_CA_BUNDLE, verifyDepth: VERIFY_DEPTH }
       : null,
