@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -107,6 +107,13 @@ export async function startNginx(
  */
 export function openToWorkers(dir: string): void {
   for (let d = dir; d.startsWith(`${tmpdir()}/`); d = dirname(d)) chmodSync(d, 0o755);
+}
+
+/** When the tests run as root: `file` (a secret gw-auth.js reads) owned by the workers' account, www-data. */
+export function giveToWorkers(file: string): void {
+  if (process.getuid?.() !== 0) return;
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'www-data'], { encoding: 'utf8' }).trim());
+  chownSync(file, id('-u'), id('-g'));
 }
 
 function accepts(port: number): Promise<boolean> {
