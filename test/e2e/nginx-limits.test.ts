@@ -1,14 +1,11 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGateway } from '../../src/cli/load-gateway.js';
-import { parseProject } from '../../src/project/load.js';
-import { nginxTarget } from '../../src/targets/nginx/index.js';
 import { tempDir } from '../helpers/cli.js';
+import { buildNginx } from '../helpers/nginx-build.js';
 import { startEcho, type EchoUpstream } from '../helpers/echo-upstream.js';
 import { sendFrom, sendRaw } from '../helpers/http.js';
-import { childrenOf, type DaemonNginx, findNginx, freePort, nginxTest, startNginxDaemon } from '../helpers/nginx.js';
+import { childrenOf, type DaemonNginx, findNginx, freePort, startNginxDaemon } from '../helpers/nginx.js';
 import { closeAfterIdle, type RawUpstream, startRawUpstream } from '../helpers/raw-upstream.js';
 import { oas30, writeFiles } from '../helpers/specs.js';
 
@@ -46,22 +43,9 @@ beforeAll(async () => {
     'edge: { timeouts: { upstreamIdle: 1s } }\nservices:\n' +
     `  - name: items\n    spec: items.yaml\n    upstreams: ["${echo.url}"]\n` +
     `  - name: idle\n    spec: idle.yaml\n    upstreams: ["${idle.url}"]\n`;
-  const file = join(t.dir, 'gw.yaml');
-  await writeFile(file, yaml);
-  const project = parseProject(yaml, file, 'gw.yaml');
-  const { gateway, diagnostics } = await buildGateway(project);
-  expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  for (const f of (await nginxTarget.render(gateway, { nginx: project.config.build?.nginx })).files) {
-    await mkdir(dirname(join(t.dir, 'out', f.path)), { recursive: true });
-    // A stand-in for nginx's own internal errors (a failed temp file, a rewrite cycle): a path answering 500.
-    const text = f.contents.replace(
-      '    location / {\n',
-      '    location = /__test_500 {\n        return 500;\n    }\n$&',
-    );
-    await writeFile(join(t.dir, 'out', f.path), text);
-  }
-  prefix = join(t.dir, 'out', 'nginx');
-  await nginxTest(prefix);
+  // A stand-in for nginx's own internal errors (a failed temp file, a rewrite cycle): a path answering 500.
+  const test500 = '    location = /__test_500 {\n        return 500;\n    }\n$&';
+  prefix = await buildNginx(t.dir, yaml, (text) => text.replace('    location / {\n', test500));
   nginx = await startNginxDaemon(prefix, port);
   cleanups.unshift(() => nginx.stop());
 }, 60_000);

@@ -1,13 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGateway } from '../../src/cli/load-gateway.js';
-import { parseProject } from '../../src/project/load.js';
-import { nginxTarget } from '../../src/targets/nginx/index.js';
 import { tempDir } from '../helpers/cli.js';
+import { buildNginx } from '../helpers/nginx-build.js';
 import { startDnsStub } from '../helpers/dns-stub.js';
 import { send } from '../helpers/http.js';
-import { findNginx, freePort, nginxTest, startNginx, type RunningNginx } from '../helpers/nginx.js';
+import { findNginx, freePort, startNginx, type RunningNginx } from '../helpers/nginx.js';
 import { oas30, writeFiles } from '../helpers/specs.js';
 import { makeChain, startTlsUpstream, type TlsSeen, type TlsUpstream } from '../helpers/tls-upstream.js';
 
@@ -50,17 +46,7 @@ beforeAll(async () => {
     service('addresses', [`https://localhost:${p}`, `https://127.0.0.1:${p}`]) +
     service('chain', [`https://localhost:${p}`]) +
     service('modern', [`https://localhost:${tls13.port}`]);
-  const file = join(t.dir, 'gw.yaml');
-  await writeFile(file, yaml);
-  const project = parseProject(yaml, file, 'gw.yaml');
-  const { gateway, diagnostics } = await buildGateway(project);
-  expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  for (const f of (await nginxTarget.render(gateway, { nginx: project.config.build?.nginx })).files) {
-    await mkdir(dirname(join(t.dir, 'out', f.path)), { recursive: true });
-    await writeFile(join(t.dir, 'out', f.path), f.contents);
-  }
-  const prefix = join(t.dir, 'out', 'nginx');
-  await nginxTest(prefix);
+  const prefix = await buildNginx(t.dir, yaml);
   nginx = await startNginx(prefix, port);
   cleanups.unshift(() => nginx.stop());
 }, 60_000);
