@@ -197,6 +197,16 @@ export const CODES = {
     status: 431,
     title: 'The request headers are larger than the gateway accepts.',
   },
+  GW_HTTP_URI_TOO_LONG: {
+    severity: 'error',
+    status: 414,
+    title: 'The request line is longer than the gateway accepts.',
+  },
+  GW_HTTP_INTERNAL_ERROR: {
+    severity: 'error',
+    status: 500,
+    title: 'The gateway failed while handling the request; its error log says why.',
+  },
   GW_HTTP_REQUEST_TIMEOUT: { severity: 'error', status: 408, title: 'The client sent its headers or body too slowly.' },
   GW_HTTP_UPSTREAM_FAILED: {
     severity: 'error',

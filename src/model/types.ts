@@ -75,6 +75,13 @@ export interface Edge {
   bodyMemoryBytes: number;
   /** Requests with a body one client address may have in progress at once. */
   bodiesPerClient: number;
+  /** The request line and headers of a request together: larger ones are answered 431. */
+  maxHeaderBytes: number;
+  /**
+   * An idle keep-alive connection to an upstream is closed after this: shorter than the idle
+   * timeouts upstream servers commonly have (Node's 5 s), so a request never meets one closing.
+   */
+  upstreamIdleTimeoutMs: number;
 }
 
 export interface Service {

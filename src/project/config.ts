@@ -75,8 +75,15 @@ export interface CredentialsInput {
 /** gw.yaml `edge`: how the gateway treats its clients, whatever the route. */
 export interface EdgeInput {
   underscoresInHeaders?: 'drop' | 'allow';
-  timeouts?: { header?: DurationInput; request?: DurationInput; body?: DurationInput; send?: DurationInput };
+  timeouts?: {
+    header?: DurationInput;
+    request?: DurationInput;
+    body?: DurationInput;
+    send?: DurationInput;
+    upstreamIdle?: DurationInput;
+  };
   requestBodies?: { buffer?: SizeInput; memory?: SizeInput; perClient?: number };
+  maxHeaderSize?: SizeInput;
 }
 
 export interface RateLimitStoreInput {
@@ -128,7 +135,7 @@ export interface AcknowledgeRule {
 export interface BuildConfig {
   out?: string;
   targets?: ('nginx' | 'envoy' | 'node' | 'openapi')[];
-  nginx?: { resolver?: string[]; accessLog?: string };
+  nginx?: { resolver?: string[]; accessLog?: string; trustedCertificate?: string; user?: string };
   openapi?: { servers?: { url: string; description?: string }[] };
 }
 

@@ -98,11 +98,12 @@ export function compileGateway(gateway: Gateway, options: CompileOptions = {}): 
       url: t.url,
       host: t.authority,
       weight: t.weight,
-      // Idle keep-alive sockets close after 4 s (Node servers drop them after 5 s) or what the upstream announces.
+      // Idle keep-alive sockets close after edge.upstreamIdleTimeoutMs (4 s: Node servers drop them after 5 s),
+      // or sooner when the upstream announces less.
       pool: new H1Pool(t.url, {
         connections: options.connectionsPerTarget ?? DEFAULT_UPSTREAM_CONNECTIONS,
         connectTimeoutMs: u.connectTimeoutMs,
-        keepAliveMs: 4_000,
+        keepAliveMs: gateway.edge.upstreamIdleTimeoutMs,
       }),
       active: 0,
       healthy: true,

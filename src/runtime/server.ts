@@ -24,11 +24,11 @@ export interface GatewayServerOptions {
   /** A client must send its whole request within this time; overrides edge.requestTimeoutMs (a flag). */
   clientRequestTimeoutMs?: number;
   keepAliveTimeoutMs?: number;
-  /** Request headers larger than this are refused with 431. */
+  /** Request headers larger than this are refused with 431; overrides edge.maxHeaderBytes. */
   maxHeaderBytes?: number;
 }
 
-export const SERVER_DEFAULTS = { keepAliveTimeoutMs: 5_000, maxHeaderBytes: 16 * 1024 };
+export const SERVER_DEFAULTS = { keepAliveTimeoutMs: 5_000 };
 
 /**
  * The gateway's HTTP server. The request path only looks things up in the compiled table:
@@ -55,7 +55,7 @@ export class GatewayServer {
     const t = this.clientTimeouts(compiled);
     this.server = createServer(
       {
-        maxHeaderSize: o.maxHeaderBytes,
+        maxHeaderSize: o.maxHeaderBytes ?? compiled.gateway.edge.maxHeaderBytes,
         requestTimeout: t.request,
         headersTimeout: t.headers,
         keepAliveTimeout: o.keepAliveTimeoutMs,

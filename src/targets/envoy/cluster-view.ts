@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import type { Gateway, Target, Upstream } from '../../model/types.js';
+import type { Edge, Gateway, Target, Upstream } from '../../model/types.js';
 import { envoyComment, envoyDuration } from './escape.js';
 import type { JwksClusterView } from './jwt-view.js';
 import { RATE_LIMIT_CLUSTER, RATE_LIMIT_SERVICE } from './rate-limit-view.js';
@@ -62,7 +62,9 @@ export function buildClusters(
   rateLimitService: boolean,
 ): ClusterView[] {
   const usedUpstreams = new Set(gateway.routes.filter((r) => r.mock === null).map((r) => r.upstream));
-  const clusters = gateway.upstreams.filter((u) => u.targets.length > 0 && usedUpstreams.has(u.id)).map(clusterView);
+  const clusters = gateway.upstreams
+    .filter((u) => u.targets.length > 0 && usedUpstreams.has(u.id))
+    .map((u) => clusterView(u, gateway.edge));
   for (const j of jwksClusters) clusters.push(urlCluster(j.name, j.url, `fetches the JWKS of ${j.scheme}`));
   if (rateLimitService) {
     const { address, port } = RATE_LIMIT_SERVICE;
@@ -79,7 +81,7 @@ export function buildClusters(
 }
 
 /** One upstream; its connect timeout is the model's (`connectTimeoutMs`, one per cluster as in gw serve). */
-function clusterView(u: Upstream): ClusterView {
+function clusterView(u: Upstream, edge: Edge): ClusterView {
   // Envoy resolves hostnames (STRICT_DNS): a name that does not resolve yet does not stop it loading.
   const allIps = u.targets.every((t) => isIP(bareHost(t.host)) !== 0);
   const https = u.targets.filter((t) => t.scheme === 'https');
@@ -95,7 +97,7 @@ function clusterView(u: Upstream): ClusterView {
     dnsLookupFamily: allIps ? null : 'V4_PREFERRED',
     lbPolicy: u.balancing === 'least-connections' ? 'LEAST_REQUEST' : 'ROUND_ROBIN',
     connectTimeout: envoyDuration(u.connectTimeoutMs),
-    idleTimeout: '4s',
+    idleTimeout: envoyDuration(edge.upstreamIdleTimeoutMs),
     http2: false,
     endpoints: u.targets.map((t) => endpointView(u, t, clusterTls)),
     tls: clusterTls ? tlsOf(httpsHosts[0]!) : null,

@@ -8,6 +8,8 @@ export interface EnvoyEdgeView {
   /** request_headers_timeout and request_timeout (never shorter than the headers', as gw serve). */
   headersTimeout: string;
   requestTimeout: string;
+  /** max_request_headers_kb: edge.maxHeaderBytes in KiB, rounded up. */
+  maxHeadersKb: number;
 }
 
 /**
@@ -20,5 +22,6 @@ export function buildEnvoyEdgeView(edge: Edge): EnvoyEdgeView {
     underscores: edge.underscoresInHeaders === 'allow' ? 'ALLOW' : 'DROP_HEADER',
     headersTimeout: envoyDuration(edge.headerTimeoutMs),
     requestTimeout: envoyDuration(Math.max(edge.requestTimeoutMs, edge.headerTimeoutMs)),
+    maxHeadersKb: Math.ceil(edge.maxHeaderBytes / 1024),
   };
 }

@@ -23,6 +23,10 @@ export interface NginxView extends LocationsPlan {
   /** How clients are treated (the model's edge): server-level directives. */
   edge: NginxEdgeView;
   resolver: string | null;
+  /** nginx.conf's main settings: the workers' account, their connections and open files (docs/targets/nginx.md). */
+  processes: { user: string; workerConnections: number; openFiles: number };
+  /** Server-level upstream TLS settings, or null when no upstream is https. */
+  upstreamTls: { trustedCertificate: string; verifyDepth: number } | null;
   /** The access_log directive's arguments (`access.log gw_json`, `off`, ...). */
   accessLog: string;
   upstreams: UpstreamView[];
@@ -42,6 +46,19 @@ export interface NginxView extends LocationsPlan {
   forwards: SharedForwardView[];
 }
 
+/** Connections one worker holds at once, clients' and upstreams' together (nginx counts both). */
+const WORKER_CONNECTIONS = 4096;
+
+/** Debian's CA bundle (package ca-certificates): gw.yaml build.nginx.trustedCertificate replaces it. */
+const DEFAULT_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+
+/**
+ * proxy_ssl_verify_depth: nginx's default, 1, refuses a chain with an intermediate between the
+ * upstream's certificate and a root's direct child (a 502); public chains carry one or two
+ * intermediates, private ones sometimes more. 5 leaves room for four.
+ */
+const VERIFY_DEPTH = 5;
+
 export function buildNginxView(
   gateway: Gateway,
   options: RenderOptions = {},
@@ -58,6 +75,15 @@ export function buildNginxView(
     listen: `${host.includes(':') ? `[${host}]` : host}:${port}`,
     edge: buildNginxEdgeView(gateway.edge),
     resolver: upstreams.resolver,
+    processes: {
+      user: options.nginx?.user ?? 'www-data',
+      workerConnections: WORKER_CONNECTIONS,
+      // Each connection is a socket, and a request may hold a temp file besides: two files per connection.
+      openFiles: 2 * WORKER_CONNECTIONS,
+    },
+    upstreamTls: gateway.upstreams.some((u) => u.targets.some((t) => t.scheme === 'https'))
+      ? { trustedCertificate: options.nginx?.trustedCertificate ?? DEFAULT_CA_BUNDLE, verifyDepth: VERIFY_DEPTH }
+      : null,
     accessLog: accessLogOf(options.nginx?.accessLog),
     upstreams: upstreams.upstreams,
     splits: upstreams.splits,

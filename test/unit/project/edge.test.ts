@@ -14,13 +14,16 @@ describe('resolveEdge: gw.yaml edge in model form', () => {
       bodyBufferBytes: 1_048_576,
       bodyMemoryBytes: 134_217_728,
       bodiesPerClient: 32,
+      maxHeaderBytes: 16_384,
+      upstreamIdleTimeoutMs: 4_000,
     });
   });
   it('converts durations to milliseconds and sizes to bytes', () => {
     const edge = resolveEdge({
       underscoresInHeaders: 'allow',
-      timeouts: { header: '2s', request: 90_000, body: '1.5s', send: '1m' },
+      timeouts: { header: '2s', request: 90_000, body: '1.5s', send: '1m', upstreamIdle: '1s' },
       requestBodies: { buffer: '64kb', memory: '1gb', perClient: 3 },
+      maxHeaderSize: '8kb',
     });
     expect(edge).toEqual({
       underscoresInHeaders: 'allow',
@@ -31,6 +34,8 @@ describe('resolveEdge: gw.yaml edge in model form', () => {
       bodyBufferBytes: 65_536,
       bodyMemoryBytes: 1_073_741_824,
       bodiesPerClient: 3,
+      maxHeaderBytes: 8_192,
+      upstreamIdleTimeoutMs: 1_000,
     });
   });
   it('a fraction of a millisecond still counts as one (a timer of 0 would turn it off)', () => {
