@@ -68,6 +68,22 @@ export interface Edge {
   bodyMemoryBytes: number;
   /** Requests with a body one client address may have in progress at once. */
   bodiesPerClient: number;
+  /** How every plane reads a request path before routing (src/model/path-forms.ts, docs/routing.md). */
+  paths: PathRule;
+}
+
+/** A form of request path that could route differently in gw serve, nginx and Envoy: refused (400) by all. */
+export type RefusedPathForm =
+  | 'dot-segment'
+  | 'backslash'
+  | 'escaped-slash'
+  | 'escaped-unreserved'
+  | 'bad-escape'
+  | 'fragment';
+
+export interface PathRule {
+  /** Refused with 400 before routing, in this order; what is left is decoded, `//` merged, then routed. */
+  refused: RefusedPathForm[];
 }
 
 export interface Service {

@@ -14,6 +14,7 @@ import { startEcho, type EchoReport, type EchoUpstream } from '../helpers/echo-u
 import { send, sendRaw } from '../helpers/http.js';
 import { findNginx, freePort, nginxTest, startNginx, type RunningNginx } from '../helpers/nginx.js';
 import { oas30 } from '../helpers/specs.js';
+import { DEFAULT_EDGE } from '../../src/project/edge.js';
 
 /**
  * Levels with many literal segments dispatch (src/targets/nginx/locations.ts): a rewrite to an
@@ -154,7 +155,7 @@ function expected(
   method: string,
   path: string,
 ): { route: string; upstream: string; service: string } | { status: number; allow?: string } {
-  const segments = normalizePath(path);
+  const segments = normalizePath(path, DEFAULT_EDGE.paths);
   if (!segments) return { status: 400 };
   const m = router.lookup(method, segments);
   if (m.kind === 'not-found') return { status: 404 };
