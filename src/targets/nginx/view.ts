@@ -2,6 +2,7 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Gateway } from '../../model/types.js';
 import type { RenderOptions } from '../types.js';
 import { buildNginxEdgeView, type NginxEdgeView } from './edge-view.js';
+import { buildNginxPathsView, type NginxPathsView } from './paths-view.js';
 import { SharedForwards, type SharedForwardView } from './forward-view.js';
 import { type LocationsPlan, planLocations } from './locations-view.js';
 import { planMocks, type MockAnswerView, type MockNamedAnswerView } from './mocks-view.js';
@@ -22,6 +23,8 @@ export interface NginxView extends LocationsPlan {
   listen: string;
   /** How clients are treated (the model's edge): server-level directives. */
   edge: NginxEdgeView;
+  /** The request path forms refused before any location (the model's edge.paths). */
+  paths: NginxPathsView;
   resolver: string | null;
   /** The access_log directive's arguments (`access.log gw_json`, `off`, ...). */
   accessLog: string;
@@ -57,6 +60,7 @@ export function buildNginxView(
     name: gateway.name,
     listen: `${host.includes(':') ? `[${host}]` : host}:${port}`,
     edge: buildNginxEdgeView(gateway.edge),
+    paths: buildNginxPathsView(gateway.edge.paths),
     resolver: upstreams.resolver,
     accessLog: accessLogOf(options.nginx?.accessLog),
     upstreams: upstreams.upstreams,
