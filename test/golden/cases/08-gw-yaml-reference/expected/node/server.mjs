@@ -440,7 +440,17 @@ const gateway = {
     "sendTimeoutMs": 30000,
     "bodyBufferBytes": 524288,
     "bodyMemoryBytes": 67108864,
-    "bodiesPerClient": 16
+    "bodiesPerClient": 16,
+    "paths": {
+      "refused": [
+        "dot-segment",
+        "backslash",
+        "escaped-slash",
+        "escaped-unreserved",
+        "bad-escape",
+        "fragment"
+      ]
+    }
   },
   "problems": [
     {

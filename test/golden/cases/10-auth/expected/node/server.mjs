@@ -1022,7 +1022,17 @@ const gateway = {
     "sendTimeoutMs": 60000,
     "bodyBufferBytes": 1048576,
     "bodyMemoryBytes": 134217728,
-    "bodiesPerClient": 32
+    "bodiesPerClient": 32,
+    "paths": {
+      "refused": [
+        "dot-segment",
+        "backslash",
+        "escaped-slash",
+        "escaped-unreserved",
+        "bad-escape",
+        "fragment"
+      ]
+    }
   },
   "problems": [
     {
