@@ -1,4 +1,4 @@
-import type { RefusedPathForm } from './types.js';
+import type { RefusedPath, RefusedPathForm } from './types.js';
 
 /**
  * The request path forms every plane refuses with 400 before routing (the model's
@@ -16,20 +16,11 @@ import type { RefusedPathForm } from './types.js';
  * - Envoy refuses a `#` in the path, nginx and Node take it as data: `fragment`.
  * What is left is decoded and `//` merged the same way everywhere.
  *
- * Each pattern finds the form anywhere in the path (the part before `?`), as sent by the client
+ * Each pattern (the model's `pattern`, so every plane prints the same text) finds the form anywhere in the path (the part before `?`), as sent by the client
  * or, in Envoy, after merge_slashes (which neither creates nor removes any form). The same text
  * is a valid regex in ECMAScript (gw serve), PCRE (nginx) and RE2 (Envoy).
  */
-export const REFUSED_PATH_FORMS: readonly RefusedPathForm[] = [
-  'dot-segment',
-  'backslash',
-  'escaped-slash',
-  'escaped-unreserved',
-  'bad-escape',
-  'fragment',
-];
-
-export const PATH_FORM_PATTERNS: Readonly<Record<RefusedPathForm, string>> = {
+const PATTERNS: Readonly<Record<RefusedPathForm, string>> = {
   'dot-segment': '/\\.\\.?(?:/|$)',
   backslash: '\\\\',
   'escaped-slash': '%(?:2[Ff]|5[Cc])',
@@ -37,3 +28,8 @@ export const PATH_FORM_PATTERNS: Readonly<Record<RefusedPathForm, string>> = {
   'bad-escape': '%(?:00|[0-9A-Fa-f]?(?:[^0-9A-Fa-f]|$))',
   fragment: '#',
 };
+
+/** The model's `edge.paths.refused`: every form, with its pattern. */
+export function refusedPaths(): RefusedPath[] {
+  return (Object.keys(PATTERNS) as RefusedPathForm[]).map((form) => ({ form, pattern: PATTERNS[form] }));
+}

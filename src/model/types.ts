@@ -82,8 +82,14 @@ export type RefusedPathForm =
   | 'fragment';
 
 export interface PathRule {
-  /** Refused with 400 before routing, in this order; what is left is decoded, `//` merged, then routed. */
-  refused: RefusedPathForm[];
+  /** Refused with 400 before routing; what is left is decoded, `//` merged, then routed. */
+  refused: RefusedPath[];
+}
+
+export interface RefusedPath {
+  form: RefusedPathForm;
+  /** Finds the form anywhere in the path as sent (query left out): one regex for ECMAScript, PCRE and RE2. */
+  pattern: string;
 }
 
 export interface Service {

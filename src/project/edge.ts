@@ -1,6 +1,6 @@
 import type { Edge } from '../model/types.js';
 import type { DurationInput, EdgeInput } from './config.js';
-import { REFUSED_PATH_FORMS } from '../model/path-forms.js';
+import { refusedPaths } from '../model/path-forms.js';
 import { parseDuration, parseSize } from './settings.js';
 
 /** The built-in edge rules (docs/gw-yaml.md): nginx's defaults where nginx has the same setting. */
@@ -13,7 +13,7 @@ export const DEFAULT_EDGE: Edge = {
   bodyBufferBytes: 1024 * 1024,
   bodyMemoryBytes: 128 * 1024 * 1024,
   bodiesPerClient: 32,
-  paths: { refused: [...REFUSED_PATH_FORMS] },
+  paths: { refused: refusedPaths() },
 };
 
 /** gw.yaml `edge` (already checked against the schema) in model form; every key left out takes its default. */
@@ -31,7 +31,7 @@ export function resolveEdge(input: EdgeInput | undefined): Edge {
     bodyMemoryBytes: b?.memory !== undefined ? parseSize(b.memory) : d.bodyMemoryBytes,
     bodiesPerClient: b?.perClient ?? d.bodiesPerClient,
     // One rule for every plane, not a choice: the forms the planes could route differently (src/model/path-forms.ts).
-    paths: { refused: [...d.paths.refused] },
+    paths: { refused: d.paths.refused.map((r) => ({ ...r })) },
   };
 }
 

@@ -1,9 +1,8 @@
-import { PATH_FORM_PATTERNS } from '../model/path-forms.js';
 import type { PathRule } from '../model/types.js';
 
 /**
  * The request path as the router sees it and as it is forwarded, by the rule nginx and Envoy
- * follow too (the model's `edge.paths`, src/model/path-forms.ts):
+ * follow too (the model's `edge.paths`, set by src/model/path-forms.ts):
  * - a path in one of the refused forms (a `.` or `..` segment, `\`, %2F or %5C, an escape of a
  *   letter, digit or `-._~`, a malformed escape or %00, `#`) is refused (400);
  * - every other escape is decoded (`/a%20b` is `/a b`);
@@ -48,7 +47,7 @@ const compiled = new WeakMap<PathRule, RegExp>();
 function refusedForms(rule: PathRule): RegExp {
   let re = compiled.get(rule);
   if (!re) {
-    const any = rule.refused.map((f) => `(?:${PATH_FORM_PATTERNS[f]})`).join('|');
+    const any = rule.refused.map((r) => `(?:${r.pattern})`).join('|');
     re = new RegExp(any === '' ? '(?!)' : any);
     compiled.set(rule, re);
   }

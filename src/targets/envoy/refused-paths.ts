@@ -1,8 +1,4 @@
-import { PATH_FORM_PATTERNS } from '../../model/path-forms.js';
 import type { PathRule, RefusedPathForm } from '../../model/types.js';
-import { badPathDirect } from './direct-view.js';
-import type { Problems } from './local-replies.js';
-import type { RouteView } from './route-view.js';
 
 /**
  * The model's path rule (`edge.paths`) in Envoy: the connection manager refuses %2F and %5C
@@ -18,20 +14,12 @@ export interface EnvoyPathView {
 const REFUSED_BY_ENVOY: ReadonlySet<RefusedPathForm> = new Set(['escaped-slash', 'fragment']);
 
 export function buildEnvoyPathView(rule: PathRule): EnvoyPathView {
-  return { escapedSlashes: rule.refused.includes('escaped-slash') ? 'REJECT_REQUEST' : 'KEEP_UNCHANGED' };
+  return { escapedSlashes: rule.refused.some((r) => r.form === 'escaped-slash') ? 'REJECT_REQUEST' : 'KEEP_UNCHANGED' };
 }
 
-export function refusedPathRoutes(problems: Problems, rule: PathRule): RouteView[] {
+/** The forms a route must refuse (route-view.ts puts one route each before all others), with the route's regex. */
+export function refusedPathMatches(rule: PathRule): { form: RefusedPathForm; regex: string }[] {
   return rule.refused
-    .filter((form) => !REFUSED_BY_ENVOY.has(form))
-    .map((form) => ({
-      comments: [`A path with ${form} is refused in every plane (the model's edge.paths).`],
-      name: `refuse ${form}`,
-      path: null,
-      regex: `.*(?:${PATH_FORM_PATTERNS[form]}).*`,
-      headers: [],
-      proxy: null,
-      direct: badPathDirect(problems),
-      policies: null,
-    }));
+    .filter(({ form }) => !REFUSED_BY_ENVOY.has(form))
+    .map(({ form, pattern }) => ({ form, regex: `.*(?:${pattern}).*` }));
 }

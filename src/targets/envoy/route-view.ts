@@ -1,11 +1,12 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { templateParams } from '../../model/path.js';
-import type { Gateway, Route } from '../../model/types.js';
+import type { Gateway, PathRule, Route } from '../../model/types.js';
 import type { RouteAuthView } from './auth-route-plan.js';
 import type { DataSourceView } from './auth-sources.js';
 import type { AuthPlan } from './auth-view.js';
 import type { CorsPlan, CorsPolicyView } from './cors-view.js';
 import {
+  badPathDirect,
   corsRejectedDirect,
   deniedDirect,
   type DirectView,
@@ -14,7 +15,7 @@ import {
 } from './direct-view.js';
 import { envoyComment, envoyDuration, envoySubstitution, withQuery } from './escape.js';
 import { problemsOf, type Problems } from './local-replies.js';
-import { refusedPathRoutes } from './refused-paths.js';
+import { refusedPathMatches } from './refused-paths.js';
 import { envoyPathMatch } from './route-match.js';
 import { allowTruncatedNote, mockStatusRewrittenNote, routeWarning } from './inexact.js';
 import { buildMethodNotAllowed, groupRoutesByPath } from './method-groups.js';
@@ -97,6 +98,20 @@ export function buildRoutes(
   }
   routes.push(...methodNotAllowedRoutes(gateway.routes, diagnostics));
   return routes;
+}
+
+/** Before every route: one per refused path form the connection manager does not refuse itself (400). */
+function refusedPathRoutes(problems: Problems, rule: PathRule): RouteView[] {
+  return refusedPathMatches(rule).map(({ form, regex }) => ({
+    comments: [`A path with ${form} is refused in every plane (the model's edge.paths).`],
+    name: `refuse ${form}`,
+    path: null,
+    regex,
+    headers: [],
+    proxy: null,
+    direct: badPathDirect(problems),
+    policies: null,
+  }));
 }
 
 /** After every route: one 405 route per path (and per combination of later paths that also match). */

@@ -1,4 +1,3 @@
-import { PATH_FORM_PATTERNS } from '../../model/path-forms.js';
 import type { PathRule, RefusedPathForm } from '../../model/types.js';
 import { nginxRegex } from './escape.js';
 import { ERROR_URI_PREFIX } from './problems-view.js';
@@ -20,7 +19,7 @@ export interface NginxPathsView {
 
 export function buildNginxPathsView(rule: PathRule): NginxPathsView {
   return {
-    forms: rule.refused.map((form) => ({ form, regex: nginxRegex(`~${PATH_FORM_PATTERNS[form]}`) })),
+    forms: rule.refused.map(({ form, pattern }) => ({ form, regex: nginxRegex(`~${pattern}`) })),
     exempt: nginxRegex(`~^${ERROR_URI_PREFIX}`),
   };
 }
