@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { refusedPaths } from '../../../src/model/path-forms.js';
 import { DEFAULT_EDGE, resolveEdge } from '../../../src/project/edge.js';
 
 describe('resolveEdge: gw.yaml edge in model form', () => {
@@ -14,7 +15,16 @@ describe('resolveEdge: gw.yaml edge in model form', () => {
       bodyBufferBytes: 1_048_576,
       bodyMemoryBytes: 134_217_728,
       bodiesPerClient: 32,
+      paths: { refused: refusedPaths() },
     });
+    expect(DEFAULT_EDGE.paths.refused.map((r) => r.form)).toEqual([
+      'dot-segment',
+      'backslash',
+      'escaped-slash',
+      'escaped-unreserved',
+      'bad-escape',
+      'fragment',
+    ]);
   });
   it('converts durations to milliseconds and sizes to bytes', () => {
     const edge = resolveEdge({
@@ -31,6 +41,7 @@ describe('resolveEdge: gw.yaml edge in model form', () => {
       bodyBufferBytes: 65_536,
       bodyMemoryBytes: 1_073_741_824,
       bodiesPerClient: 3,
+      paths: DEFAULT_EDGE.paths,
     });
   });
   it('a fraction of a millisecond still counts as one (a timer of 0 would turn it off)', () => {
