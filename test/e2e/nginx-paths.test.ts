@@ -1,17 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGateway } from '../../src/cli/load-gateway.js';
 import type { Gateway } from '../../src/model/types.js';
 import { parseProject } from '../../src/project/load.js';
 import { type CompiledGateway, closeCompiled, compileGateway } from '../../src/runtime/compile.js';
-import { nginxTarget } from '../../src/targets/nginx/index.js';
 import { tempDir } from '../helpers/cli.js';
 import { type EchoReport, type EchoUpstream, startEcho } from '../helpers/echo-upstream.js';
 import { HOSTILE_FORMS, HOSTILE_VALUES } from '../helpers/hostile-paths.js';
 import { send } from '../helpers/http.js';
-import { findNginx, freePort, nginxTest, type RunningNginx, startNginx } from '../helpers/nginx.js';
+import { findNginx, freePort, type RunningNginx } from '../helpers/nginx.js';
+import { loggedRoute, runGeneratedNginx } from '../helpers/nginx-project.js';
 import { gwVerdict, samplePath } from '../helpers/routing-replay.js';
 import { oas30 } from '../helpers/specs.js';
 
@@ -52,16 +51,8 @@ beforeAll(async () => {
   gateway = (await buildGateway(parseProject(yaml, join(t.dir, 'gw.yaml'), 'gw.yaml'))).gateway;
   compiled = compileGateway(gateway);
   cleanups.unshift(() => closeCompiled(compiled));
-  const { files } = await nginxTarget.render(gateway, {});
-  for (const f of files) {
-    await mkdir(dirname(join(t.dir, 'out', f.path)), { recursive: true });
-    await writeFile(join(t.dir, 'out', f.path), f.contents);
-  }
-  const dir = join(t.dir, 'out', 'nginx');
-  await nginxTest(dir);
-  nginx = await startNginx(dir, port);
+  ({ nginx, logFile } = await runGeneratedNginx(gateway, t.dir, port));
   cleanups.unshift(() => nginx.stop());
-  logFile = join(dir, 'access.log');
 }, 60_000);
 
 afterAll(async () => {
@@ -84,14 +75,6 @@ function requests(): [string, string][] {
   return out;
 }
 
-function loggedRoute(id: string): string | undefined {
-  return readFileSync(logFile, 'utf8')
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as { requestId: string; route: string })
-    .find((e) => e.requestId === id)?.route;
-}
-
 describe('nginx reads request paths as gw serve does (the model edge.paths)', () => {
   it('every route, plain and in every hostile form: same route and upstream path, or the same refusal', async () => {
     const differences: string[] = [];
@@ -102,7 +85,7 @@ describe('nginx reads request paths as gw serve does (the model edge.paths)', ()
       const got =
         answer.status !== 200
           ? { status: answer.status, code: /"code":"(\w+)"/.exec(answer.body)?.[1] }
-          : { route: loggedRoute(id), upstream: (JSON.parse(answer.body) as EchoReport).url };
+          : { route: loggedRoute(logFile, id), upstream: (JSON.parse(answer.body) as EchoReport).url };
       const wanted =
         want.kind === 'route'
           ? { route: want.id, upstream: want.upstreamPath }
