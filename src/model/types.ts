@@ -82,6 +82,28 @@ export interface Edge {
    * timeouts upstream servers commonly have (Node's 5 s), so a request never meets one closing.
    */
   upstreamIdleTimeoutMs: number;
+  /** How every plane reads a request path before routing (src/model/path-forms.ts, docs/routing.md). */
+  paths: PathRule;
+}
+
+/** A form of request path that could route differently in gw serve, nginx and Envoy: refused (400) by all. */
+export type RefusedPathForm =
+  | 'dot-segment'
+  | 'backslash'
+  | 'escaped-slash'
+  | 'escaped-unreserved'
+  | 'bad-escape'
+  | 'fragment';
+
+export interface PathRule {
+  /** Refused with 400 before routing; what is left is decoded, `//` merged, then routed. */
+  refused: RefusedPath[];
+}
+
+export interface RefusedPath {
+  form: RefusedPathForm;
+  /** Finds the form anywhere in the path as sent (query left out): one regex for ECMAScript, PCRE and RE2. */
+  pattern: string;
 }
 
 export interface Service {

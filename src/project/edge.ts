@@ -1,5 +1,6 @@
 import type { Edge } from '../model/types.js';
 import type { DurationInput, EdgeInput } from './config.js';
+import { refusedPaths } from '../model/path-forms.js';
 import { parseDuration, parseSize } from './settings.js';
 
 /** The built-in edge rules (docs/gw-yaml.md): nginx's defaults where nginx has the same setting. */
@@ -14,6 +15,7 @@ export const DEFAULT_EDGE: Edge = {
   bodiesPerClient: 32,
   maxHeaderBytes: 16 * 1024,
   upstreamIdleTimeoutMs: 4_000,
+  paths: { refused: refusedPaths() },
 };
 
 /** gw.yaml `edge` (already checked against the schema) in model form; every key left out takes its default. */
@@ -32,6 +34,8 @@ export function resolveEdge(input: EdgeInput | undefined): Edge {
     bodiesPerClient: b?.perClient ?? d.bodiesPerClient,
     maxHeaderBytes: input?.maxHeaderSize !== undefined ? parseSize(input.maxHeaderSize) : d.maxHeaderBytes,
     upstreamIdleTimeoutMs: t?.upstreamIdle !== undefined ? timeout(t.upstreamIdle) : d.upstreamIdleTimeoutMs,
+    // One rule for every plane, not a choice: the forms the planes could route differently (src/model/path-forms.ts).
+    paths: { refused: d.paths.refused.map((r) => ({ ...r })) },
   };
 }
 

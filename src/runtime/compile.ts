@@ -181,6 +181,13 @@ function compileRoute(
   };
 }
 
+/** The path a matched route forwards to: its upstream path with the captured parameter values put in. */
+export function forwardPath(route: Pick<CompiledRoute, 'upstreamPath'>, params: readonly string[]): string {
+  let path = '';
+  for (const p of route.upstreamPath) path += typeof p === 'number' ? params[p] : p;
+  return path;
+}
+
 /** Closes every pool once its requests are done. */
 export async function closeCompiled(c: CompiledGateway): Promise<void> {
   await Promise.all([...c.upstreams.values()].flatMap((u) => u.targets.map((t) => t.pool.close())));

@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { authFailHeaders, type AuthOutcome } from './auth/auth-policy.js';
 import { withoutQueryParams } from './auth/strip-credentials.js';
 import { isPromise } from './auth/types.js';
-import { closeCompiled, type CompiledGateway, type CompiledRoute } from './compile.js';
+import { closeCompiled, forwardPath, type CompiledGateway, type CompiledRoute } from './compile.js';
 import { BodyIntake } from './body-intake.js';
 import { admitRequest, bufferBody } from './admission.js';
 import { checkHead } from './check-head.js';
@@ -157,7 +157,7 @@ export class GatewayServer {
     }
     const url = req.url ?? '/';
     const q = url.indexOf('?');
-    const segments = normalizePath(q === -1 ? url : url.slice(0, q));
+    const segments = normalizePath(q === -1 ? url : url.slice(0, q), table.gateway.edge.paths);
     if (!segments) {
       answer(req, res, facts, table.problems, 'GW_HTTP_BAD_REQUEST', 'the request path is not a valid absolute path');
       return;
@@ -303,8 +303,7 @@ function dispatch(
     emitAnswered(req, res, facts, route, null, bytes);
     return undefined;
   }
-  let path = '';
-  for (const p of route.upstreamPath) path += typeof p === 'number' ? params[p] : p;
+  let path = forwardPath(route, params);
   if (q !== -1)
     path += route.auth.dropQuery.length > 0 ? withoutQueryParams(url.slice(q), route.auth.dropQuery) : url.slice(q);
   const forward = new Forward(req, res, route, path, facts);

@@ -9,6 +9,7 @@ import { buildEnvoyEdgeView, type EnvoyEdgeView } from './edge-view.js';
 import { listenHostWarning, routeWarning, schemeWarning, validationSkippedNote } from './inexact.js';
 import { localReplies, mappedStatuses, problemsOf, type LocalReplyView } from './local-replies.js';
 import { planRateLimits, type RateLimitConfigView, type RateLimitView } from './rate-limit-view.js';
+import { buildEnvoyPathView, type EnvoyPathView } from './refused-paths.js';
 import { buildRoutes, type PolicyPlans, type RouteView } from './route-view.js';
 
 /**
@@ -25,6 +26,8 @@ export interface EnvoyView {
   listen: { address: string; port: number };
   /** How clients are treated (the model's edge): HttpConnectionManager fields. */
   edge: EnvoyEdgeView;
+  /** The model's path rule: HttpConnectionManager fields (the refusing routes are in `routes`). */
+  paths: EnvoyPathView;
   admin: { address: string; port: number };
   /** CA bundle https targets are verified against (the system's, as gw serve). */
   caFile: string;
@@ -73,6 +76,7 @@ export function buildEnvoyView(gateway: Gateway): { view: EnvoyView; diagnostics
     name: gateway.name,
     listen: listenAddress(gateway, diagnostics),
     edge: buildEnvoyEdgeView(gateway.edge),
+    paths: buildEnvoyPathView(gateway.edge.paths),
     admin: { address: '127.0.0.1', port: 9901 },
     caFile: ENVOY_CA_FILE,
     maxRequestBytes,

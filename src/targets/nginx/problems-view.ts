@@ -73,6 +73,9 @@ export function buildProblemsView(catalogue: readonly ProblemType[], needed: Pro
   return list.map(([code, detail, headers]) => problemView(byCode.get(code)!, detail, headers)).sort(byStatusThenName);
 }
 
+/** Where error_page sends gw's own answers: internal URIs (an internal redirect runs server-level checks again). */
+export const ERROR_URI_PREFIX = '/__gw_error/';
+
 function problemView(problem: ProblemType, detail: string, headers: ProblemView['headers']): ProblemView {
   const { code, status, type, title } = problem;
   const json =
@@ -81,7 +84,7 @@ function problemView(problem: ProblemType, detail: string, headers: ProblemView[
   const cors = code === 'GW_HTTP_CORS_REJECTED';
   return {
     status,
-    name: cors ? '/__gw_error/cors' : `/__gw_error/${status}`,
+    name: `${ERROR_URI_PREFIX}${cors ? 'cors' : status}`,
     body: nginxTemplateString(json),
     intercept: !cors,
     raisedAs: NGINX_STATUS[code] ?? null,

@@ -2,6 +2,7 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Gateway } from '../../model/types.js';
 import type { RenderOptions } from '../types.js';
 import { buildNginxEdgeView, type NginxEdgeView } from './edge-view.js';
+import { buildNginxPathsView, type NginxPathsView } from './paths-view.js';
 import { SharedForwards, type SharedForwardView } from './forward-view.js';
 import { type LocationsPlan, planLocations } from './locations-view.js';
 import { planMocks, type MockAnswerView, type MockNamedAnswerView } from './mocks-view.js';
@@ -22,6 +23,8 @@ export interface NginxView extends LocationsPlan {
   listen: string;
   /** How clients are treated (the model's edge): server-level directives. */
   edge: NginxEdgeView;
+  /** The request path forms refused before any location (the model's edge.paths). */
+  paths: NginxPathsView;
   resolver: string | null;
   /** nginx.conf's main settings: the workers' account, their connections and open files (docs/targets/nginx.md). */
   processes: { user: string; workerConnections: number; openFiles: number };
@@ -74,6 +77,7 @@ export function buildNginxView(
     name: gateway.name,
     listen: `${host.includes(':') ? `[${host}]` : host}:${port}`,
     edge: buildNginxEdgeView(gateway.edge),
+    paths: buildNginxPathsView(gateway.edge.paths),
     resolver: upstreams.resolver,
     processes: {
       user: options.nginx?.user ?? 'www-data',

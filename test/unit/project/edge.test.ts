@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { refusedPaths } from '../../../src/model/path-forms.js';
 import { DEFAULT_EDGE, resolveEdge } from '../../../src/project/edge.js';
 
 describe('resolveEdge: gw.yaml edge in model form', () => {
@@ -16,7 +17,16 @@ describe('resolveEdge: gw.yaml edge in model form', () => {
       bodiesPerClient: 32,
       maxHeaderBytes: 16_384,
       upstreamIdleTimeoutMs: 4_000,
+      paths: { refused: refusedPaths() },
     });
+    expect(DEFAULT_EDGE.paths.refused.map((r) => r.form)).toEqual([
+      'dot-segment',
+      'backslash',
+      'escaped-slash',
+      'escaped-unreserved',
+      'bad-escape',
+      'fragment',
+    ]);
   });
   it('converts durations to milliseconds and sizes to bytes', () => {
     const edge = resolveEdge({
@@ -36,6 +46,7 @@ describe('resolveEdge: gw.yaml edge in model form', () => {
       bodiesPerClient: 3,
       maxHeaderBytes: 8_192,
       upstreamIdleTimeoutMs: 1_000,
+      paths: DEFAULT_EDGE.paths,
     });
   });
   it('a fraction of a millisecond still counts as one (a timer of 0 would turn it off)', () => {

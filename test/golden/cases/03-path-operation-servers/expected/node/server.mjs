@@ -422,7 +422,35 @@ const gateway = {
     "bodyMemoryBytes": 134217728,
     "bodiesPerClient": 32,
     "maxHeaderBytes": 16384,
-    "upstreamIdleTimeoutMs": 4000
+    "upstreamIdleTimeoutMs": 4000,
+    "paths": {
+      "refused": [
+        {
+          "form": "dot-segment",
+          "pattern": "/\\.\\.?(?:/|$)"
+        },
+        {
+          "form": "backslash",
+          "pattern": "\\\\"
+        },
+        {
+          "form": "escaped-slash",
+          "pattern": "%(?:2[Ff]|5[Cc])"
+        },
+        {
+          "form": "escaped-unreserved",
+          "pattern": "%(?:3[0-9]|[46][1-9A-Fa-f]|[57][0-9Aa]|2[DEde]|5[Ff]|7[Ee])"
+        },
+        {
+          "form": "bad-escape",
+          "pattern": "%(?:00|[0-9A-Fa-f]?(?:[^0-9A-Fa-f]|$))"
+        },
+        {
+          "form": "fragment",
+          "pattern": "#"
+        }
+      ]
+    }
   },
   "problems": [
     {
