@@ -68,6 +68,23 @@ export interface Edge {
   bodyMemoryBytes: number;
   /** Requests with a body one client address may have in progress at once. */
   bodiesPerClient: number;
+  /** Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed; null: none, the TCP peer is the client. */
+  trustedProxies: TrustedProxies | null;
+  /** Host names answered (lower case, sorted; `*.example.com` for any name under example.com); empty: any host. */
+  serverNames: string[];
+}
+
+/**
+ * Load balancers in front of the gateway (gw.yaml `edge.trustedProxies`). The client address is
+ * found as nginx's realip module finds it with real_ip_recursive on: from the TCP peer, while the
+ * address in hand is a trusted proxy (and fewer than `hops` were passed), the next address from
+ * the right of X-Forwarded-For is taken; the first untrusted one is the client.
+ */
+export interface TrustedProxies {
+  /** CIDR ranges (`10.0.0.0/8`, `192.0.2.7/32`, `2001:db8::/32`), as written but lower case; empty: any address. */
+  addresses: string[];
+  /** At most this many proxies are passed; null: as many as the addresses match. */
+  hops: number | null;
 }
 
 export interface Service {

@@ -77,6 +77,8 @@ export interface EdgeInput {
   underscoresInHeaders?: 'drop' | 'allow';
   timeouts?: { header?: DurationInput; request?: DurationInput; body?: DurationInput; send?: DurationInput };
   requestBodies?: { buffer?: SizeInput; memory?: SizeInput; perClient?: number };
+  trustedProxies?: { addresses?: string[]; hops?: number };
+  serverNames?: string[];
 }
 
 export interface RateLimitStoreInput {
