@@ -23,7 +23,7 @@ export function subscribeAccessLog(format: LogFormat, write: (line: string) => v
     const where = e.route ? `${e.route} -> ${e.target ?? e.code ?? '-'}` : (e.code ?? '-');
     const consumer = e.consumer !== null ? `consumer=${e.consumer} ` : '';
     write(
-      `${new Date(e.time).toISOString()} ${status} ${e.method} ${e.path} ${paint(2, where)} ${e.durationMs.toFixed(1)}ms ${e.bytesOut}B ${consumer}${paint(2, e.requestId)}\n`,
+      `${new Date(e.time).toISOString()} ${status} ${e.method} ${e.path} ${paint(2, where)} ${e.durationMs.toFixed(1)}ms ${e.bytesOut}B ${consumer}${paint(2, `${e.client} ${e.requestId}`)}\n`,
     );
   };
   diagnosticsChannel.subscribe('gw:request', listener);
