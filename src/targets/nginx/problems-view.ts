@@ -66,7 +66,7 @@ export function buildProblemsView(catalogue: readonly ProblemType[], needed: Pro
   return list.map(([code, detail, headers]) => problemView(byCode.get(code)!, detail, headers)).sort(byStatusThenName);
 }
 
-function problemView(problem: ProblemType, detail: string, headers: ProblemView['headers']): ProblemView {
+export function problemView(problem: ProblemType, detail: string, headers: ProblemView['headers']): ProblemView {
   const { code, status, type, title } = problem;
   const json =
     `{"type":${JSON.stringify(type)},"title":${JSON.stringify(title)},` +

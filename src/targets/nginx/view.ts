@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Gateway } from '../../model/types.js';
 import type { RenderOptions } from '../types.js';
+import { buildNginxClientView, type NginxClientView } from './client-view.js';
 import { buildNginxEdgeView, type NginxEdgeView } from './edge-view.js';
 import { SharedForwards, type SharedForwardView } from './forward-view.js';
 import { type LocationsPlan, planLocations } from './locations-view.js';
@@ -22,6 +23,8 @@ export interface NginxView extends LocationsPlan {
   listen: string;
   /** How clients are treated (the model's edge): server-level directives. */
   edge: NginxEdgeView;
+  /** The client behind trusted proxies and the hosts answered (edge.trustedProxies, edge.serverNames). */
+  client: NginxClientView;
   resolver: string | null;
   /** The access_log directive's arguments (`access.log gw_json`, `off`, ...). */
   accessLog: string;
@@ -53,10 +56,12 @@ export function buildNginxView(
   const mocks = planMocks(gateway, policies.routes);
   const forwards = shared.list();
   const { host, port } = gateway.listen;
+  const client = buildNginxClientView(gateway.edge, gateway.problems);
   const view: NginxView = {
     name: gateway.name,
     listen: `${host.includes(':') ? `[${host}]` : host}:${port}`,
     edge: buildNginxEdgeView(gateway.edge),
+    client: client.view,
     resolver: upstreams.resolver,
     accessLog: accessLogOf(options.nginx?.accessLog),
     upstreams: upstreams.upstreams,
@@ -75,7 +80,7 @@ export function buildNginxView(
     recursiveErrorPages: policies.view.njs !== null || policies.view.rateLimits || forwards.length > 0,
     forwards,
   };
-  return { view, diagnostics: [...upstreams.diagnostics, ...policies.diagnostics] };
+  return { view, diagnostics: [...upstreams.diagnostics, ...policies.diagnostics, ...client.diagnostics] };
 }
 
 /**
