@@ -1,5 +1,12 @@
 import { parseIpRange } from './ip-range.js';
-import type { SchemaProblem } from './schema.js';
+
+/** A problem as schema.ts reports it (SchemaProblem), without importing it back. */
+interface EdgeProblem {
+  kind: 'invalid';
+  pointer: string;
+  message: string;
+  hints: string[];
+}
 
 /** A host name (RFC 1123 labels), or `*.` and one: what every target can match alike (nginx, Envoy, gw serve). */
 const SERVER_NAME = /^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
@@ -13,10 +20,10 @@ const NAME_HINT =
  * Rules of gw.yaml `edge` the schema states badly (checkConfigSchema runs this on a file that fits
  * the schema): each trusted proxy is an IP address or CIDR range, each server name one gw matches.
  */
-export function edgeProblems(edge: unknown, pointer: string): SchemaProblem[] {
+export function edgeProblems(edge: unknown, pointer: string): EdgeProblem[] {
   if (typeof edge !== 'object' || edge === null) return [];
   const { trustedProxies, serverNames } = edge as { trustedProxies?: { addresses?: string[] }; serverNames?: string[] };
-  const out: SchemaProblem[] = [];
+  const out: EdgeProblem[] = [];
   (trustedProxies?.addresses ?? []).forEach((text, i) => {
     const at = `${pointer}/trustedProxies/addresses/${i}`;
     const parsed = parseIpRange(text);

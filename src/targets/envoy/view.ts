@@ -5,7 +5,7 @@ import { planAuth, type AuthView } from './auth-view.js';
 import { bareHost, buildClusters, type ClusterView } from './cluster-view.js';
 import { planCors } from './cors-view.js';
 import type { Hs256View } from './jwt-view.js';
-import { buildEnvoyEdgeView, type EnvoyEdgeView } from './edge-view.js';
+import { buildEnvoyEdgeView, serverDomains, type EnvoyEdgeView } from './edge-view.js';
 import { listenHostWarning, routeWarning, schemeWarning, validationSkippedNote } from './inexact.js';
 import { localReplies, mappedStatuses, problemsOf, type LocalReplyView } from './local-replies.js';
 import { planRateLimits, type RateLimitConfigView, type RateLimitView } from './rate-limit-view.js';
@@ -25,6 +25,8 @@ export interface EnvoyView {
   listen: { address: string; port: number };
   /** How clients are treated (the model's edge): HttpConnectionManager fields. */
   edge: EnvoyEdgeView;
+  /** gw's virtual host's domains (edge.serverNames), a catch-all answering 421 beside it; null: any host. */
+  domains: string[] | null;
   admin: { address: string; port: number };
   /** CA bundle https targets are verified against (the system's, as gw serve). */
   caFile: string;
@@ -64,6 +66,7 @@ export function buildEnvoyView(gateway: Gateway): { view: EnvoyView; diagnostics
     auth.routes.size > 0,
     cors.policies.size > 0,
     rateLimits.routes.size > 0,
+    gateway.edge.serverNames.length > 0,
   );
   const routes = buildRoutes(gateway, plans, mappedStatuses(replies), diagnostics);
   diagnostics.push(...routeNotes(gateway, plans));
@@ -72,7 +75,8 @@ export function buildEnvoyView(gateway: Gateway): { view: EnvoyView; diagnostics
   const view: EnvoyView = {
     name: gateway.name,
     listen: listenAddress(gateway, diagnostics),
-    edge: buildEnvoyEdgeView(gateway.edge),
+    edge: buildEnvoyEdgeView(gateway.edge, diagnostics),
+    domains: serverDomains(gateway.edge),
     admin: { address: '127.0.0.1', port: 9901 },
     caFile: ENVOY_CA_FILE,
     maxRequestBytes,

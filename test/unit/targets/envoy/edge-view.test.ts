@@ -16,6 +16,7 @@ describe("buildEnvoyEdgeView: the model's edge as HttpConnectionManager fields",
       underscores: 'DROP_HEADER',
       headersTimeout: '10s',
       requestTimeout: '60s',
+      trustedHops: null,
     });
   });
   it("allow is ALLOW; the request timeout is never shorter than the headers'", () => {
@@ -26,7 +27,7 @@ describe("buildEnvoyEdgeView: the model's edge as HttpConnectionManager fields",
         headerTimeoutMs: 20_000,
         requestTimeoutMs: 5_000,
       }),
-    ).toEqual({ underscores: 'ALLOW', headersTimeout: '20s', requestTimeout: '20s' });
+    ).toEqual({ underscores: 'ALLOW', headersTimeout: '20s', requestTimeout: '20s', trustedHops: null });
   });
   it("renders both into envoy.yaml, which passes the check against Envoy's protos; a wrong value does not", async () => {
     for (const underscoresInHeaders of ['drop', 'allow'] as const) {
