@@ -14,7 +14,8 @@ const SERVER_NAME = /^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0
 const ADDRESS_HINT =
   'write an address (192.0.2.7, 2001:db8::7) or a range (10.0.0.0/8, 2001:db8::/32); names are not resolved';
 const NAME_HINT =
-  'write a name (api.example.com) or *. and a name (*.example.com, any name under it); leave serverNames out to answer any host';
+  'write a name (api.example.com) or *. and a name (*.example.com, any name under it); ' +
+  'leave serverNames out to answer any host';
 
 /**
  * Rules of gw.yaml `edge` the schema states badly (checkConfigSchema runs this on a file that fits

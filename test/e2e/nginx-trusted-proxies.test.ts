@@ -35,7 +35,17 @@ async function nginxWith(edge: string): Promise<RunningNginx> {
   echo = await startEcho('svc');
   const port = await freePort();
   await writeFiles(t.dir, { 'svc.yaml': SPEC });
-  const yaml = `version: 1\nname: test\nlisten: { host: 127.0.0.1, port: ${port} }\nedge: ${edge}\nservices:\n  - name: svc\n    spec: svc.yaml\n    upstreams: ["${echo.url}"]\n`;
+  const yaml = [
+    'version: 1',
+    'name: test',
+    `listen: { host: 127.0.0.1, port: ${port} }`,
+    `edge: ${edge}`,
+    'services:',
+    '  - name: svc',
+    '    spec: svc.yaml',
+    `    upstreams: ["${echo.url}"]`,
+    '',
+  ].join('\n');
   nginx = await startNginxProject(t.dir, yaml, port);
   return nginx;
 }

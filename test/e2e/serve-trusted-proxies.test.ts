@@ -35,7 +35,9 @@ const SPEC = oas30('Svc', {
 async function serve(edge: string): Promise<RunningGateway> {
   echo = await startEcho('svc');
   await writeFiles(dir, { 'svc.yaml': SPEC });
-  const yaml = `version: 1\nname: test\nedge: ${edge}\nservices:\n  - name: svc\n    spec: svc.yaml\n    upstreams: ["${echo.url}"]\n`;
+  const yaml = ['version: 1', 'name: test', `edge: ${edge}`, 'services:', '  - name: svc', '    spec: svc.yaml']
+    .concat([`    upstreams: ["${echo.url}"]`, ''])
+    .join('\n');
   await writeFile(join(dir, 'gw.yaml'), yaml);
   gw = await startGwServe(dir);
   return gw;

@@ -45,8 +45,9 @@ export function compileRateLimit(limit: RateLimit, store: RateLimitStore): Compi
 export const MAX_READABLE_KEY = 64;
 
 /**
- * Who is counted. `ip` is the client's address (the TCP peer's, or the one trusted proxies forwarded); `consumer` the authenticated caller's name,
- * and the address when there is none (a public route); `header:NAME` the header's value, and the
+ * Who is counted. `ip` is the client's address (the TCP peer's, or the one trusted proxies
+ * forwarded); `consumer` the authenticated caller's name, and the address when there is none (a
+ * public route); `header:NAME` the header's value, and the
  * address when the request lacks it, so leaving the header out does not escape the limit.
  * The prefixes keep a header value from posing as an address. A key is at most
  * MAX_READABLE_KEY characters: a longer one (a 15 KB header value) becomes `#` and the SHA-256 of

@@ -16,9 +16,10 @@ export interface EnvoyEdgeView {
 
 /**
  * What Envoy can say of the model's edge. Trusted proxies are a hop count only: the shipped API
- * (1.32.0-dev) has no xff_trusted_cidrs, so addresses without `hops` trust none (warned). The body gap and send timeouts have no exact Envoy
- * field (stream_idle_timeout, 5 minutes by default, covers both directions and the wait for the
- * upstream too), nor do the memory for bodies and the bodies per client (docs/targets/envoy.md).
+ * (1.32.0-dev) has no xff_trusted_cidrs, so addresses without `hops` trust none (warned). The
+ * body gap and send timeouts have no exact Envoy field (stream_idle_timeout, 5 minutes by
+ * default, covers both directions and the wait for the upstream too), nor do the memory for
+ * bodies and the bodies per client (docs/targets/envoy.md).
  */
 export function buildEnvoyEdgeView(edge: Edge, diagnostics: Diagnostic[] = []): EnvoyEdgeView {
   const trusted = edge.trustedProxies;
@@ -32,10 +33,10 @@ export function buildEnvoyEdgeView(edge: Edge, diagnostics: Diagnostic[] = []): 
 }
 
 /**
- * The virtual host's domains for edge.serverNames (null: any host, `*`): each name, and the same
+ * The virtual host's domains for edge.serverNames (`*` when none: any host): each name, and the same
  * with a trailing dot, which nginx and gw serve ignore; matched without the port
  * (ignore_port_in_host_matching) and, in Envoy, without case.
  */
-export function serverDomains(edge: Edge): string[] | null {
-  return edge.serverNames.length === 0 ? null : edge.serverNames.flatMap((n) => [n, `${n}.`]);
+export function serverDomains(edge: Edge): string[] {
+  return edge.serverNames.length === 0 ? ['*'] : edge.serverNames.flatMap((n) => [n, `${n}.`]);
 }

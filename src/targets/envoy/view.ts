@@ -25,8 +25,10 @@ export interface EnvoyView {
   listen: { address: string; port: number };
   /** How clients are treated (the model's edge): HttpConnectionManager fields. */
   edge: EnvoyEdgeView;
-  /** gw's virtual host's domains (edge.serverNames), a catch-all answering 421 beside it; null: any host. */
-  domains: string[] | null;
+  /** gw's virtual host's domains (edge.serverNames; `*` when none: any host). */
+  domains: string[];
+  /** A catch-all virtual host answers 421 beside gw's (edge.serverNames lists names). */
+  unknownHost: boolean;
   admin: { address: string; port: number };
   /** CA bundle https targets are verified against (the system's, as gw serve). */
   caFile: string;
@@ -77,6 +79,7 @@ export function buildEnvoyView(gateway: Gateway): { view: EnvoyView; diagnostics
     listen: listenAddress(gateway, diagnostics),
     edge: buildEnvoyEdgeView(gateway.edge, diagnostics),
     domains: serverDomains(gateway.edge),
+    unknownHost: gateway.edge.serverNames.length > 0,
     admin: { address: '127.0.0.1', port: 9901 },
     caFile: ENVOY_CA_FILE,
     maxRequestBytes,

@@ -80,7 +80,8 @@ describe('edgeProblems', () => {
         pointer: `#/edge/serverNames/${i}`,
         message: `${JSON.stringify(name)} is not a host name gw can match`,
         hints: [
-          'write a name (api.example.com) or *. and a name (*.example.com, any name under it); leave serverNames out to answer any host',
+          'write a name (api.example.com) or *. and a name (*.example.com, any name under it); ' +
+            'leave serverNames out to answer any host',
         ],
       })),
     },
