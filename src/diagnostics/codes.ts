@@ -274,6 +274,11 @@ export const CODES = {
     status: 429,
     title: 'The client address has as many requests with a body in progress as edge.requestBodies.perClient allows.',
   },
+  GW_HTTP_UNKNOWN_HOST: {
+    severity: 'error',
+    status: 421,
+    title: 'The request names a host that is not one of edge.serverNames.',
+  },
   GW_HTTP_BUFFERS_FULL: {
     severity: 'error',
     status: 503,

@@ -7,10 +7,12 @@
  */
 
 import type { Source } from './source.js';
+import type { Edge } from './edge-types.js';
 import type { ApiComponent, ApiGap, ApiTag, JsonObject, RouteApi } from './api-types.js';
 import type { CredentialCarrier, ProblemType, RouteEffective } from './decisions.js';
 
 export type { Source } from './source.js';
+export type { Edge, PathRule, RefusedPath, RefusedPathForm, TrustedProxies } from './edge-types.js';
 export type {
   ApiComponent,
   ApiGap,
@@ -52,58 +54,6 @@ export interface Gateway {
   edge: Edge;
   /** Every answer the gateway gives itself (the GW_HTTP_* codes), sorted by code; settled in merge. */
   problems: ProblemType[];
-}
-
-/**
- * Client-facing rules for the whole gateway (gw.yaml `edge`), in canonical units. gw serve and the
- * Node gateway apply all of them; NGINX and Envoy print what they can express (docs/targets/).
- */
-export interface Edge {
-  /** Request headers whose names contain "_": dropped before any stage reads them (nginx's default), or kept. */
-  underscoresInHeaders: 'drop' | 'allow';
-  /** A client must send its request line and headers within this. */
-  headerTimeoutMs: number;
-  /** A client must send its whole request, body included, within this. */
-  requestTimeoutMs: number;
-  /** Longest wait for the next bytes of a request body. */
-  bodyTimeoutMs: number;
-  /** Longest wait for a client to take more of an answer it is not reading. */
-  sendTimeoutMs: number;
-  /** A request body up to this size is read whole before an upstream connection is taken; a larger one once this much has come. */
-  bodyBufferBytes: number;
-  /** All request bodies held in memory at once, the gateway's whole process. */
-  bodyMemoryBytes: number;
-  /** Requests with a body one client address may have in progress at once. */
-  bodiesPerClient: number;
-  /** The request line and headers of a request together: larger ones are answered 431. */
-  maxHeaderBytes: number;
-  /**
-   * An idle keep-alive connection to an upstream is closed after this: shorter than the idle
-   * timeouts upstream servers commonly have (Node's 5 s), so a request never meets one closing.
-   */
-  upstreamIdleTimeoutMs: number;
-  /** How every plane reads a request path before routing (src/model/path-forms.ts, docs/routing.md). */
-  paths: PathRule;
-}
-
-/** A form of request path that could route differently in gw serve, nginx and Envoy: refused (400) by all. */
-export type RefusedPathForm =
-  | 'dot-segment'
-  | 'backslash'
-  | 'escaped-slash'
-  | 'escaped-unreserved'
-  | 'bad-escape'
-  | 'fragment';
-
-export interface PathRule {
-  /** Refused with 400 before routing; what is left is decoded, `//` merged, then routed. */
-  refused: RefusedPath[];
-}
-
-export interface RefusedPath {
-  form: RefusedPathForm;
-  /** Finds the form anywhere in the path as sent (query left out): one regex for ECMAScript, PCRE and RE2. */
-  pattern: string;
 }
 
 export interface Service {

@@ -84,6 +84,8 @@ export interface EdgeInput {
   };
   requestBodies?: { buffer?: SizeInput; memory?: SizeInput; perClient?: number };
   maxHeaderSize?: SizeInput;
+  trustedProxies?: { addresses?: string[]; hops?: number };
+  serverNames?: string[];
 }
 
 export interface RateLimitStoreInput {

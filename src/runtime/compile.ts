@@ -6,11 +6,13 @@ import { Router } from './router.js';
 import type { TargetState } from './target-state.js';
 import { AuthCompiler, type RouteAuth } from './auth/auth-compiler.js';
 import type { AuthSecrets } from './auth/load-auth-secrets.js';
+import { compileClientResolver, type ClientResolver } from './client-address.js';
 import { compileCorsPolicies, type CompiledCors } from './cors.js';
 import { compileProblems, type ProblemCatalogue } from './problem.js';
 import { MemoryStore } from './rate-limit/memory-store.js';
 import { compileRateLimit, type CompiledRateLimit } from './rate-limit/rate-limiter.js';
 import type { RateLimitStore } from './rate-limit/store.js';
+import { compileHostCheck, type HostCheck } from './server-names.js';
 import { compileValidators, type RouteValidator } from './validate/compile-validator.js';
 
 export interface UpstreamRuntime {
@@ -68,6 +70,10 @@ export interface CompiledGateway {
   problems: ProblemCatalogue;
   router: Router<CompiledRoute>;
   routes: CompiledRoute[];
+  /** The client's address and scheme behind trusted proxies (edge.trustedProxies); null: the TCP peer's. */
+  clientOf: ClientResolver | null;
+  /** The hosts answered (edge.serverNames); null: any. */
+  hostCheck: HostCheck | null;
   upstreams: Map<string, UpstreamRuntime>;
   /** Where the rate-limit counters live; closed with the table only when compileGateway made it. */
   rateLimitStore: RateLimitStore;
@@ -144,6 +150,8 @@ export function compileGateway(gateway: Gateway, options: CompileOptions = {}): 
     problems,
     router,
     routes,
+    clientOf: compileClientResolver(gateway.edge.trustedProxies),
+    hostCheck: compileHostCheck(gateway.edge.serverNames),
     upstreams,
     rateLimitStore: store,
     ownsRateLimitStore: options.rateLimitStore === undefined,

@@ -150,9 +150,16 @@ export class GatewayServer {
       );
       return;
     }
+    const peer = req.socket.remoteAddress ?? '';
+    if (table.clientOf === null) facts.client = peer;
+    else ({ address: facts.client, proto: facts.proto } = table.clientOf(peer, req.rawHeaders));
     const refusal = checkHead(req, facts, table.gateway.edge);
     if (refusal !== undefined) {
       refuseHead(req, res, facts, table.problems, refusal);
+      return;
+    }
+    if (table.hostCheck !== null && !table.hostCheck(facts.host)) {
+      answer(req, res, facts, table.problems, 'GW_HTTP_UNKNOWN_HOST', 'this gateway does not answer for this host');
       return;
     }
     const url = req.url ?? '/';
@@ -186,7 +193,7 @@ export class GatewayServer {
     // CORS headers go on every answer of the route, the gateway's own (401, 429, ...) too.
     if (route.cors !== null) facts.responseHeaders = corsResponseHeaders(route.cors, facts.origin);
     // Pipeline: auth, then the rest (admit). A check that has to wait (bcrypt, a JWT signature) continues when it is done.
-    const auth = route.auth.policy?.check(req.rawHeaders, url, q, req.socket.remoteAddress ?? '');
+    const auth = route.auth.policy?.check(req.rawHeaders, url, q, facts.client);
     if (auth !== undefined && isPromise(auth)) {
       void auth.then((outcome) => {
         if (!req.socket.destroyed) this.admit(req, res, facts, route, match.params, url, q, outcome, flow);
@@ -231,7 +238,7 @@ export class GatewayServer {
     const hasBody = route.mock === null && (facts.chunked || (facts.contentLength ?? 0) > 0);
     if (hasBody) {
       // A request with a body counts against its client's bodies in progress until it is answered.
-      const from = req.socket.remoteAddress ?? '';
+      const from = facts.client;
       const most = route.edge.bodiesPerClient;
       if (!this.intake.enter(from, most)) {
         res.shouldKeepAlive = false;

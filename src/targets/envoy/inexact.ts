@@ -42,6 +42,19 @@ export function listenHostWarning(gateway: Gateway): Diagnostic {
   );
 }
 
+export function trustedProxiesWarning(addresses: readonly string[]): Diagnostic {
+  return createDiagnostic(
+    'GW_TARGET_INEXACT',
+    `envoy: edge.trustedProxies lists addresses (${addresses.join(', ')}) but no hops; this Envoy API has no ` +
+      'xff_trusted_cidrs, only a hop count, so Envoy ignores X-Forwarded-For and its peer is the client',
+    {
+      kind: 'envoy.trusted-proxies',
+      locations: [{ file: 'gw.yaml', pointer: '#/edge/trustedProxies' }],
+      hints: ['set edge.trustedProxies.hops to the number of proxies in front of Envoy, and let only them reach Envoy'],
+    },
+  );
+}
+
 // The route table.
 
 export function allowTruncatedNote(): InexactNote {

@@ -35,11 +35,18 @@ export function problemBody(problems: Problems, code: Code, detail: string): str
 }
 
 /** The local reply mappers, first match wins; those of the policies only when some route has them. */
-export function localReplies(problems: Problems, auth: boolean, cors: boolean, rateLimit: boolean): LocalReplyView[] {
+export function localReplies(
+  problems: Problems,
+  auth: boolean,
+  cors: boolean,
+  rateLimit: boolean,
+  hosts = false,
+): LocalReplyView[] {
   return [
     ...upstreamReplies(),
     ...(rateLimit ? rateLimitReplies() : []),
     ...statusReplies(),
+    ...(hosts ? [unknownHostReply()] : []),
     ...(cors ? corsReplies() : []),
     ...(auth ? authReplies() : []),
   ].map((r) => {
@@ -121,6 +128,18 @@ function statusReplies(): Reply[] {
       'the request body is larger than this route allows',
     ),
   ];
+}
+
+/** The catch-all virtual host's answer when edge.serverNames lists names. */
+function unknownHostReply(): Reply {
+  const detail = 'this gateway does not answer for this host';
+  return reply(
+    'a host not in edge.serverNames (the catch-all virtual host)',
+    null,
+    421,
+    'GW_HTTP_UNKNOWN_HOST',
+    detail,
+  );
 }
 
 function corsReplies(): Reply[] {

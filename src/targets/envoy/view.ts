@@ -5,7 +5,7 @@ import { planAuth, type AuthView } from './auth-view.js';
 import { bareHost, buildClusters, type ClusterView } from './cluster-view.js';
 import { planCors } from './cors-view.js';
 import type { Hs256View } from './jwt-view.js';
-import { buildEnvoyEdgeView, type EnvoyEdgeView } from './edge-view.js';
+import { buildEnvoyEdgeView, serverDomains, type EnvoyEdgeView } from './edge-view.js';
 import { listenHostWarning, routeWarning, schemeWarning, validationSkippedNote } from './inexact.js';
 import { localReplies, mappedStatuses, problemsOf, type LocalReplyView } from './local-replies.js';
 import { planRateLimits, type RateLimitConfigView, type RateLimitView } from './rate-limit-view.js';
@@ -28,6 +28,10 @@ export interface EnvoyView {
   edge: EnvoyEdgeView;
   /** The model's path rule: HttpConnectionManager fields (the refusing routes are in `routes`). */
   paths: EnvoyPathView;
+  /** gw's virtual host's domains (edge.serverNames; `*` when none: any host). */
+  domains: string[];
+  /** A catch-all virtual host answers 421 beside gw's (edge.serverNames lists names). */
+  unknownHost: boolean;
   admin: { address: string; port: number };
   /** CA bundle https targets are verified against (the system's, as gw serve). */
   caFile: string;
@@ -67,6 +71,7 @@ export function buildEnvoyView(gateway: Gateway): { view: EnvoyView; diagnostics
     auth.routes.size > 0,
     cors.policies.size > 0,
     rateLimits.routes.size > 0,
+    gateway.edge.serverNames.length > 0,
   );
   const routes = buildRoutes(gateway, plans, mappedStatuses(replies), diagnostics);
   diagnostics.push(...routeNotes(gateway, plans));
@@ -75,8 +80,10 @@ export function buildEnvoyView(gateway: Gateway): { view: EnvoyView; diagnostics
   const view: EnvoyView = {
     name: gateway.name,
     listen: listenAddress(gateway, diagnostics),
-    edge: buildEnvoyEdgeView(gateway.edge),
+    edge: buildEnvoyEdgeView(gateway.edge, diagnostics),
     paths: buildEnvoyPathView(gateway.edge.paths),
+    domains: serverDomains(gateway.edge),
+    unknownHost: gateway.edge.serverNames.length > 0,
     admin: { address: '127.0.0.1', port: 9901 },
     caFile: ENVOY_CA_FILE,
     maxRequestBytes,

@@ -76,7 +76,7 @@ export function buildProblemsView(catalogue: readonly ProblemType[], needed: Pro
 /** Where error_page sends gw's own answers: internal URIs (an internal redirect runs server-level checks again). */
 export const ERROR_URI_PREFIX = '/__gw_error/';
 
-function problemView(problem: ProblemType, detail: string, headers: ProblemView['headers']): ProblemView {
+export function problemView(problem: ProblemType, detail: string, headers: ProblemView['headers']): ProblemView {
   const { code, status, type, title } = problem;
   const json =
     `{"type":${JSON.stringify(type)},"title":${JSON.stringify(title)},` +

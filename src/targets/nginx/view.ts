@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Gateway } from '../../model/types.js';
 import type { RenderOptions } from '../types.js';
+import { buildNginxClientView, type NginxClientView } from './client-view.js';
 import { buildNginxEdgeView, type NginxEdgeView } from './edge-view.js';
 import { buildNginxPathsView, type NginxPathsView } from './paths-view.js';
 import { SharedForwards, type SharedForwardView } from './forward-view.js';
@@ -25,6 +26,8 @@ export interface NginxView extends LocationsPlan {
   edge: NginxEdgeView;
   /** The request path forms refused before any location (the model's edge.paths). */
   paths: NginxPathsView;
+  /** The client behind trusted proxies and the hosts answered (edge.trustedProxies, edge.serverNames). */
+  client: NginxClientView;
   resolver: string | null;
   /** nginx.conf's main settings: the workers' account, their connections and open files (docs/targets/nginx.md). */
   processes: { user: string; workerConnections: number; openFiles: number };
@@ -73,11 +76,13 @@ export function buildNginxView(
   const mocks = planMocks(gateway, policies.routes);
   const forwards = shared.list();
   const { host, port } = gateway.listen;
+  const client = buildNginxClientView(gateway.edge, gateway.problems);
   const view: NginxView = {
     name: gateway.name,
     listen: `${host.includes(':') ? `[${host}]` : host}:${port}`,
     edge: buildNginxEdgeView(gateway.edge),
     paths: buildNginxPathsView(gateway.edge.paths),
+    client: client.view,
     resolver: upstreams.resolver,
     processes: {
       user: options.nginx?.user ?? 'www-data',
@@ -105,7 +110,7 @@ export function buildNginxView(
     recursiveErrorPages: policies.view.njs !== null || policies.view.rateLimits || forwards.length > 0,
     forwards,
   };
-  return { view, diagnostics: [...upstreams.diagnostics, ...policies.diagnostics] };
+  return { view, diagnostics: [...upstreams.diagnostics, ...policies.diagnostics, ...client.diagnostics] };
 }
 
 /**

@@ -17,6 +17,7 @@ describe("buildEnvoyEdgeView: the model's edge as HttpConnectionManager fields",
       headersTimeout: '10s',
       requestTimeout: '60s',
       maxHeadersKb: 16,
+      trustedHops: null,
     });
   });
   it("allow is ALLOW; the request timeout is never shorter than the headers'", () => {
@@ -28,7 +29,13 @@ describe("buildEnvoyEdgeView: the model's edge as HttpConnectionManager fields",
         requestTimeoutMs: 5_000,
         maxHeaderBytes: 20_000,
       }),
-    ).toEqual({ underscores: 'ALLOW', headersTimeout: '20s', requestTimeout: '20s', maxHeadersKb: 20 });
+    ).toEqual({
+      underscores: 'ALLOW',
+      headersTimeout: '20s',
+      requestTimeout: '20s',
+      maxHeadersKb: 20,
+      trustedHops: null,
+    });
   });
   it("renders both into envoy.yaml, which passes the check against Envoy's protos; a wrong value does not", async () => {
     for (const underscoresInHeaders of ['drop', 'allow'] as const) {

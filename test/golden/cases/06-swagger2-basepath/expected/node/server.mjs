@@ -507,7 +507,9 @@ const gateway = {
           "pattern": "#"
         }
       ]
-    }
+    },
+    "trustedProxies": null,
+    "serverNames": []
   },
   "problems": [
     {
@@ -623,6 +625,12 @@ const gateway = {
       "status": 401,
       "type": "https://gw.dev/errors#gw_http_unauthorized",
       "title": "The route needs credentials and the request has none that are valid; WWW-Authenticate says which."
+    },
+    {
+      "code": "GW_HTTP_UNKNOWN_HOST",
+      "status": 421,
+      "type": "https://gw.dev/errors#gw_http_unknown_host",
+      "title": "The request names a host that is not one of edge.serverNames."
     },
     {
       "code": "GW_HTTP_UNSUPPORTED_MEDIA_TYPE",
