@@ -14,7 +14,7 @@ import {
 } from './direct-view.js';
 import { envoyComment, envoyDuration, envoySubstitution, withQuery } from './escape.js';
 import { problemsOf, type Problems } from './local-replies.js';
-import { allowTruncatedNote, mockStatusRewrittenNote, routeWarning } from './inexact.js';
+import { allowTruncatedNote, mockStatusRewrittenNote, routeWarnings } from './inexact.js';
 import { buildMethodNotAllowed, groupRoutesByPath } from './method-groups.js';
 import type { LocalBucketView, RateLimitPlan, RouteRateLimitView } from './rate-limit-view.js';
 
@@ -100,7 +100,7 @@ export function buildRoutes(
 function methodNotAllowedRoutes(modelRoutes: readonly Route[], diagnostics: Diagnostic[]): RouteView[] {
   const { blocks, truncated } = buildMethodNotAllowed(groupRoutesByPath(modelRoutes));
   for (const g of truncated) {
-    diagnostics.push(routeWarning(modelRoutes.find((r) => r.match.regex === g.regex)!, [allowTruncatedNote()]));
+    diagnostics.push(...routeWarnings(modelRoutes.find((r) => r.match.regex === g.regex)!, [allowTruncatedNote()]));
   }
   return blocks.map((b) => ({
     comments: [
@@ -193,7 +193,8 @@ function routeView(
   }
   if (r.mock !== null) {
     const first = r.mock[0];
-    if (first && mapped.has(first.status)) diagnostics.push(routeWarning(r, [mockStatusRewrittenNote(first.status)]));
+    if (first && mapped.has(first.status))
+      diagnostics.push(...routeWarnings(r, [mockStatusRewrittenNote(first.status)]));
     return { ...base, proxy: null, direct: mockDirect(problems, first) };
   }
   return { ...base, proxy: proxyView(r), direct: null };

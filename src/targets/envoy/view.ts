@@ -6,7 +6,7 @@ import { bareHost, buildClusters, type ClusterView } from './cluster-view.js';
 import { planCors } from './cors-view.js';
 import type { Hs256View } from './jwt-view.js';
 import { buildEnvoyEdgeView, type EnvoyEdgeView } from './edge-view.js';
-import { listenHostWarning, routeWarning, schemeWarning, validationSkippedNote } from './inexact.js';
+import { listenHostWarning, routeWarnings, schemeWarning, validationSkippedNote } from './inexact.js';
 import { localReplies, mappedStatuses, problemsOf, type LocalReplyView } from './local-replies.js';
 import { planRateLimits, type RateLimitConfigView, type RateLimitView } from './rate-limit-view.js';
 import { buildRoutes, type PolicyPlans, type RouteView } from './route-view.js';
@@ -97,7 +97,7 @@ function routeNotes(gateway: Gateway, { auth, rateLimits, cors }: PolicyPlans): 
       ...(cors.notes.get(r.id) ?? []),
     ];
     if (r.settings.validate) notes.push(validationSkippedNote());
-    if (notes.length > 0) diagnostics.push(routeWarning(r, notes));
+    if (notes.length > 0) diagnostics.push(...routeWarnings(r, notes));
   }
   return diagnostics;
 }

@@ -113,7 +113,9 @@ describe("authentication: how a route's security becomes Envoy filters", () => {
     const r = secured('GET', '/a', [['jwt'], ['basic']]);
     const plan = planAuth(gatewayOf([r]));
     expect(plan.routes.get(r.id)!.basicUsers).toBeNull();
-    expect(plan.notes.get(r.id)).toEqual([{ text: expect.stringContaining('s.basic is refused (401)') }]);
+    expect(plan.notes.get(r.id)).toEqual([
+      { kind: 'envoy.basic-alternative', text: expect.stringContaining('s.basic is refused (401)') },
+    ]);
   });
 
   it('nothing that can pass: a direct 401 with the challenges of every scheme', () => {
@@ -207,7 +209,9 @@ describe('rate limits', () => {
     const r = limited({});
     const plan = planRateLimits(gatewayOf([r]));
     expect(plan.routes.get(r.id)!.local).toEqual({ requests: 10, fillInterval: '60s', retryAfter: '60' });
-    expect(plan.notes.get(r.id)).toEqual([{ text: expect.stringContaining('one token bucket for all clients') }]);
+    expect(plan.notes.get(r.id)).toEqual([
+      { kind: 'envoy.local-rate-limit', text: expect.stringContaining('one token bucket for all clients') },
+    ]);
     expect(plan.config).toBeNull();
   });
 
@@ -279,7 +283,7 @@ describe('rate limits', () => {
   it('redis store: a window the service has no unit for is a note', () => {
     const r = limited({ windowMs: 10_000, requests: 100 });
     expect(planRateLimits(gatewayOf([r], redis)).notes.get(r.id)).toEqual([
-      { text: expect.stringContaining('100 per 10s becomes 10 per second') },
+      { kind: 'envoy.rate-limit-unit', text: expect.stringContaining('100 per 10s becomes 10 per second') },
     ]);
   });
 });
@@ -315,7 +319,7 @@ describe('CORS', () => {
       settings: { ...route('GET', '/c').settings, cors: { ...cors, credentials: true } },
     };
     expect(planCors(settle([r]).routes).notes.get(r.id)).toEqual([
-      { text: expect.stringContaining('list them in cors.headers') },
+      { kind: 'envoy.cors-request-headers', text: expect.stringContaining('list them in cors.headers') },
     ]);
   });
 
