@@ -77,6 +77,7 @@ export interface EdgeInput {
   underscoresInHeaders?: 'drop' | 'allow';
   timeouts?: { header?: DurationInput; request?: DurationInput; body?: DurationInput; send?: DurationInput };
   requestBodies?: { buffer?: SizeInput; memory?: SizeInput; perClient?: number };
+  maxConnections?: number;
 }
 
 export interface RateLimitStoreInput {
@@ -119,6 +120,7 @@ export interface BuildConfig {
   out?: string;
   targets?: ('nginx' | 'envoy' | 'node' | 'openapi')[];
   nginx?: { resolver?: string[]; accessLog?: string };
+  envoy?: { maxHeapSize?: SizeInput; sharedRateLimits?: boolean };
   openapi?: { servers?: { url: string; description?: string }[] };
 }
 

@@ -12,6 +12,7 @@ export const DEFAULT_EDGE: Edge = {
   bodyBufferBytes: 1024 * 1024,
   bodyMemoryBytes: 128 * 1024 * 1024,
   bodiesPerClient: 32,
+  maxConnections: 10_000,
 };
 
 /** gw.yaml `edge` (already checked against the schema) in model form; every key left out takes its default. */
@@ -28,6 +29,7 @@ export function resolveEdge(input: EdgeInput | undefined): Edge {
     bodyBufferBytes: b?.buffer !== undefined ? parseSize(b.buffer) : d.bodyBufferBytes,
     bodyMemoryBytes: b?.memory !== undefined ? parseSize(b.memory) : d.bodyMemoryBytes,
     bodiesPerClient: b?.perClient ?? d.bodiesPerClient,
+    maxConnections: input?.maxConnections ?? d.maxConnections,
   };
 }
 

@@ -440,7 +440,8 @@ const gateway = {
     "sendTimeoutMs": 30000,
     "bodyBufferBytes": 524288,
     "bodyMemoryBytes": 67108864,
-    "bodiesPerClient": 16
+    "bodiesPerClient": 16,
+    "maxConnections": 5000
   },
   "problems": [
     {
