@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Gateway } from '../../model/types.js';
+import type { EnvoyOptions } from '../types.js';
 import { planAuth, type AuthView } from './auth-view.js';
 import { bareHost, buildClusters, type ClusterView } from './cluster-view.js';
 import { planCors } from './cors-view.js';
@@ -9,6 +10,7 @@ import { buildEnvoyEdgeView, type EnvoyEdgeView } from './edge-view.js';
 import { listenHostWarning, routeWarnings, schemeWarning, validationSkippedNote } from './inexact.js';
 import { localReplies, mappedStatuses, problemsOf, type LocalReplyView } from './local-replies.js';
 import { planRateLimits, type RateLimitConfigView, type RateLimitView } from './rate-limit-view.js';
+import { buildEnvoyLimits, type EnvoyLimitsView } from './resource-limits.js';
 import { buildRoutes, type PolicyPlans, type RouteView } from './route-view.js';
 
 /**
@@ -25,6 +27,8 @@ export interface EnvoyView {
   listen: { address: string; port: number };
   /** How clients are treated (the model's edge): HttpConnectionManager fields. */
   edge: EnvoyEdgeView;
+  /** Overload manager, buffer, HTTP/2 and connection limits (resource-limits.ts). */
+  limits: EnvoyLimitsView;
   admin: { address: string; port: number };
   /** CA bundle https targets are verified against (the system's, as gw serve). */
   caFile: string;
@@ -50,7 +54,10 @@ export interface PoliciesView extends Omit<AuthView, 'jwksClusters' | 'hs256'> {
 
 export const ENVOY_CA_FILE = '/etc/ssl/certs/ca-certificates.crt';
 
-export function buildEnvoyView(gateway: Gateway): { view: EnvoyView; diagnostics: Diagnostic[] } {
+export function buildEnvoyView(
+  gateway: Gateway,
+  options: EnvoyOptions = {},
+): { view: EnvoyView; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const maxRequestBytes = Math.max(0, ...gateway.routes.map((r) => r.settings.maxBodyBytes)) || 10 * 1024 * 1024;
   const plans: PolicyPlans = {
@@ -73,6 +80,7 @@ export function buildEnvoyView(gateway: Gateway): { view: EnvoyView; diagnostics
     name: gateway.name,
     listen: listenAddress(gateway, diagnostics),
     edge: buildEnvoyEdgeView(gateway.edge),
+    limits: buildEnvoyLimits(gateway.edge, options.maxHeapBytes),
     admin: { address: '127.0.0.1', port: 9901 },
     caFile: ENVOY_CA_FILE,
     maxRequestBytes,
