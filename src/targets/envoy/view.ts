@@ -62,7 +62,7 @@ export function buildEnvoyView(
   const maxRequestBytes = Math.max(0, ...gateway.routes.map((r) => r.settings.maxBodyBytes)) || 10 * 1024 * 1024;
   const plans: PolicyPlans = {
     auth: planAuth(gateway),
-    rateLimits: planRateLimits(gateway),
+    rateLimits: planRateLimits(gateway, options.sharedRateLimits),
     cors: planCors(gateway.routes),
   };
   const { auth, rateLimits, cors } = plans;
@@ -73,7 +73,7 @@ export function buildEnvoyView(
     rateLimits.routes.size > 0,
   );
   const routes = buildRoutes(gateway, plans, mappedStatuses(replies), diagnostics);
-  diagnostics.push(...routeNotes(gateway, plans));
+  diagnostics.push(...rateLimits.errors, ...routeNotes(gateway, plans));
   for (const { scheme, note } of auth.schemeNotes) diagnostics.push(schemeWarning(scheme, note));
   const { jwksClusters, hs256, ...authFilters } = auth.view;
   const view: EnvoyView = {

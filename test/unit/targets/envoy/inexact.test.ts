@@ -11,7 +11,7 @@ import { gatewayOf, secured } from './policies-fixtures.js';
  * from the smallest model that needs it, with its whole text: what users read is pinned here.
  */
 function warnings(gateway: Gateway): string[] {
-  return buildEnvoyView(gateway).diagnostics.map(
+  return buildEnvoyView(gateway, { sharedRateLimits: true }).diagnostics.map(
     (d) => `${d.code}[${d.kind}] ${d.message} @ ${d.locations[0]!.pointer}`,
   );
 }
@@ -108,7 +108,7 @@ describe('the warnings of the Envoy target', () => {
       ],
     },
     {
-      name: 'local buckets, one of a shared counter',
+      name: 'local buckets (build.envoy.sharedRateLimits), one of a shared counter',
       gateway: gatewayOf([limited('/a', { counter: 'shop' }), limited('/b', { counter: 'shop' }), limited('/c', {})]),
       want: [
         `${W('local-rate-limit')} GET /a (s.get:/a): local_ratelimit keeps one token bucket for all clients of the route ` +

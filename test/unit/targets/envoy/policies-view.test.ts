@@ -205,9 +205,20 @@ function limited(rl: Partial<RateLimit>, over: Partial<ImportedRoute> = {}): Imp
 }
 
 describe('rate limits', () => {
-  it('memory store: a local token bucket per route, with a note that all clients share it', () => {
+  it('memory store: one bucket for all clients of a route is an error, each naming its limit', () => {
     const r = limited({});
-    const plan = planRateLimits(gatewayOf([r]));
+    const errors = planRateLimits(gatewayOf([r])).errors;
+    expect(errors.map((d) => [d.code, d.severity, d.locations[0]!.pointer])).toEqual([
+      ['GW_ENVOY_SHARED_RATE_LIMIT', 'error', r.source.pointer],
+    ]);
+    expect(errors[0]!.message).toContain('one token bucket for all clients');
+    expect(errors[0]!.hints.join(' ')).toMatch(/rateLimitStore.*redis.*build\.envoy\.sharedRateLimits/);
+  });
+
+  it('memory store with build.envoy.sharedRateLimits: a local token bucket per route, and a note', () => {
+    const r = limited({});
+    const plan = planRateLimits(gatewayOf([r]), true);
+    expect(plan.errors).toEqual([]);
     expect(plan.routes.get(r.id)!.local).toEqual({ requests: 10, fillInterval: '60s', retryAfter: '60' });
     expect(plan.notes.get(r.id)).toEqual([
       { kind: 'envoy.local-rate-limit', text: expect.stringContaining('one token bucket for all clients') },
@@ -360,7 +371,7 @@ describe('the rendered policies pass the strict check', () => {
       secured('GET', '/deny', [['none']]),
       limited({ key: { kind: 'header', name: 'X-S' } }),
     ];
-    const result = await envoyTarget.render(gatewayOf(routes), {});
+    const result = await envoyTarget.render(gatewayOf(routes), { envoy: { sharedRateLimits: true } });
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(result.files.map((f) => [f.path, f.mode])).toEqual([
       ['envoy/envoy.yaml', undefined],
