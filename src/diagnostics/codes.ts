@@ -200,6 +200,11 @@ export const CODES = {
     status: 503,
     title: 'Every target of the upstream is marked unhealthy.',
   },
+  GW_HTTP_UPSTREAM_BUSY: {
+    severity: 'error',
+    status: 503,
+    title: "Too many requests are already waiting for the upstream's connections; try again shortly.",
+  },
   GW_HTTP_UPSTREAM_TIMEOUT: {
     severity: 'error',
     status: 504,

@@ -20,6 +20,7 @@ export interface SettingsInput {
   preserveHost?: boolean;
   loadBalancing?: 'round-robin' | 'weighted' | 'least-connections';
   healthCheck?: boolean | HealthCheckInput;
+  upstreamConnections?: number;
   auth?: AuthInput;
   rateLimit?: false | RateLimitInput;
   cors?: false | CorsInput;
@@ -86,7 +87,7 @@ export interface RateLimitStoreInput {
 }
 
 /** Keys that shape the upstream, so they are set for a whole service, never per path or operation. */
-export const SERVICE_LEVEL_KEYS = ['loadBalancing', 'healthCheck'] as const;
+export const SERVICE_LEVEL_KEYS = ['loadBalancing', 'healthCheck', 'upstreamConnections'] as const;
 
 export type UpstreamInput = string | { url: string; weight?: number };
 

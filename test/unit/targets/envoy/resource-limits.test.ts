@@ -93,3 +93,36 @@ describe("resource limits: Envoy's edge guidance", () => {
     });
   });
 });
+
+describe("circuit breakers: the model's connectionsPerTarget, and UO as its own problem", () => {
+  it('a cluster of two targets at 10 connections each: 20 connections, 20 requests, 20 waiting; a retry budget', async () => {
+    const g = gatewayOf([route('GET', '/a')]);
+    const u = { ...g.upstreams[0]!, connectionsPerTarget: 10 };
+    const two = { ...g, upstreams: [{ ...u, targets: [...u.targets, { ...u.targets[0]!, host: 'b.internal' }] }] };
+    const config = parse((await envoyTarget.render(two, {})).files[0]!.contents) as Config;
+    expect(config.static_resources.clusters[0].circuit_breakers.thresholds).toEqual([
+      {
+        priority: 'DEFAULT',
+        max_connections: 20,
+        max_pending_requests: 20,
+        max_requests: 20,
+        retry_budget: { budget_percent: { value: 20 }, min_retry_concurrency: 3 },
+        track_remaining: true,
+      },
+    ]);
+    expect(checkEnvoyValue(config).filter((p) => p.severity === 'error')).toEqual([]);
+    config.static_resources.clusters[0].circuit_breakers.thresholds[0].priority = 'LOW';
+    expect(checkEnvoyValue(config).filter((p) => p.severity === 'error').length).toBeGreaterThan(0);
+  });
+
+  it('an overflow (UO) answers 503 GW_HTTP_UPSTREAM_BUSY; no healthy target (UH) stays GW_HTTP_NO_HEALTHY_UPSTREAM', async () => {
+    const mappers = hcm(await rendered()).local_reply_config.mappers as Config[];
+    const byFlag = (flag: string) => mappers.find((m) => m.filter.response_flag_filter?.flags.includes(flag));
+    expect(byFlag('UO').filter.response_flag_filter.flags).toEqual(['UO']);
+    expect([byFlag('UO').status_code, byFlag('UO').body_format_override.json_format.code]).toEqual([
+      503,
+      'GW_HTTP_UPSTREAM_BUSY',
+    ]);
+    expect(byFlag('UH').body_format_override.json_format.code).toBe('GW_HTTP_NO_HEALTHY_UPSTREAM');
+  });
+});
