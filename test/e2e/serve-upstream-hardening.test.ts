@@ -40,9 +40,10 @@ async function serveIn(
 ): Promise<RunningGateway> {
   upstream = await startRawUpstream(front);
   const settings = serviceSettings ? `    settings: ${serviceSettings}\n` : '';
+  const service = `  - name: svc\n    spec: svc.yaml\n    upstreams: ["${upstream.url}"]\n${settings}`;
   await writeFiles(dir, {
     'svc.yaml': SPEC,
-    'gw.yaml': `version: 1\nname: t\nsettings:\n  timeouts:\n    request: 5s\nservices:\n  - name: svc\n    spec: svc.yaml\n    upstreams: ["${upstream.url}"]\n${settings}`,
+    'gw.yaml': `version: 1\nname: t\nsettings:\n  timeouts:\n    request: 5s\nservices:\n${service}`,
   });
   gw = await startGwServe(dir, args);
   return gw;
@@ -92,7 +93,7 @@ describe('--upstream-connections', () => {
     expect(upstream!.connections()).toBe(1);
   });
 
-  it("takes the service's upstreamConnections from gw.yaml (the model's connectionsPerTarget) without the flag", async () => {
+  it("takes the service's upstreamConnections from gw.yaml (the model's connectionsPerTarget)", async () => {
     await serveIn(
       (_r, s) => setTimeout(() => s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'), 200),
       [],

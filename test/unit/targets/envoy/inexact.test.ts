@@ -44,7 +44,8 @@ describe('the warnings of the Envoy target', () => {
       name: 'more partial overlaps than the 405 routes can follow',
       gateway: gatewayOf(['/{p}/x', '/a/{q}', '/b/{q}', '/c/{q}', '/d/{q}'].map((p) => route('GET', p))),
       want: [
-        `${W('allow-header')} GET /{p}/x (s.get:/{p}/x): more than 3 later paths partly overlap this one, so Envoy's 405 ` +
+        `${W('allow-header')} GET /{p}/x (s.get:/{p}/x): ` +
+          "more than 3 later paths partly overlap this one, so Envoy's 405 " +
           "Allow header lists only this path's methods and those of paths that contain it @ #",
       ],
     },
@@ -52,7 +53,8 @@ describe('the warnings of the Envoy target', () => {
       name: 'a mock answer with a status the local replies rewrite',
       gateway: gatewayOf([{ ...route('GET', '/m'), mock: MOCK_405 }]),
       want: [
-        `${W('mock-status')} GET /m (s.get:/m): its mock answer has status 405, which Envoy's local reply mapping turns ` +
+        `${W('mock-status')} GET /m (s.get:/m): ` +
+          "its mock answer has status 405, which Envoy's local reply mapping turns " +
           'into a gw problem+json body @ #',
       ],
     },
@@ -68,7 +70,8 @@ describe('the warnings of the Envoy target', () => {
       name: 'optional credentials',
       gateway: gatewayOf([secured('GET', '/o', [['jwt'], []])]),
       want: [
-        `${W('optional-auth')} GET /o (s.get:/o): credentials are optional here (an empty requirement); Envoy checks none ` +
+        `${W('optional-auth')} GET /o (s.get:/o): ` +
+          'credentials are optional here (an empty requirement); Envoy checks none ' +
           'and names no consumer @ #/paths//o/get',
       ],
     },
@@ -111,11 +114,14 @@ describe('the warnings of the Envoy target', () => {
       name: 'local buckets (build.envoy.sharedRateLimits), one of a shared counter',
       gateway: gatewayOf([limited('/a', { counter: 'shop' }), limited('/b', { counter: 'shop' }), limited('/c', {})]),
       want: [
-        `${W('local-rate-limit')} GET /a (s.get:/a): local_ratelimit keeps one token bucket for all clients of the route ` +
+        `${W('local-rate-limit')} GET /a (s.get:/a): ` +
+          'local_ratelimit keeps one token bucket for all clients of the route ' +
           '(gw counts per client address) and apart from the other routes of counter "shop" @ #',
-        `${W('local-rate-limit')} GET /b (s.get:/b): local_ratelimit keeps one token bucket for all clients of the route ` +
+        `${W('local-rate-limit')} GET /b (s.get:/b): ` +
+          'local_ratelimit keeps one token bucket for all clients of the route ' +
           '(gw counts per client address) and apart from the other routes of counter "shop" @ #',
-        `${W('local-rate-limit')} GET /c (s.get:/c): local_ratelimit keeps one token bucket for all clients of the route ` +
+        `${W('local-rate-limit')} GET /c (s.get:/c): ` +
+          'local_ratelimit keeps one token bucket for all clients of the route ' +
           '(gw counts per client address) @ #',
       ],
     },
@@ -131,11 +137,14 @@ describe('the warnings of the Envoy target', () => {
         REDIS,
       ),
       want: [
-        `${W('rate-limit-mock')} GET /m (s.get:/m): is not rate-limited: a mock answer (direct_response) has no route action ` +
+        `${W('rate-limit-mock')} GET /m (s.get:/m): ` +
+          'is not rate-limited: a mock answer (direct_response) has no route action ' +
           'to carry rate_limits @ #',
-        `${W('rate-limit-unit')} GET /w (s.get:/w): the rate limit service counts per second, so 100 per 10s becomes 10 per ` +
+        `${W('rate-limit-unit')} GET /w (s.get:/w): ` +
+          'the rate limit service counts per second, so 100 per 10s becomes 10 per ' +
           'second @ #',
-        `${W('rate-limit-shared-counter')} GET /y (s.get:/y): shares counter "shop" with s.get:/x, and the rate limit service holds ` +
+        `${W('rate-limit-shared-counter')} GET /y (s.get:/y): ` +
+          'shares counter "shop" with s.get:/x, and the rate limit service holds ' +
           'one limit per counter, 10 per minute @ #',
       ],
     },
@@ -154,7 +163,8 @@ describe('the warnings of the Envoy target', () => {
         }),
       ]),
       want: [
-        `${W('cors-request-headers')} GET /c (s.get:/c): Envoy does not echo Access-Control-Request-Headers and "*" does not ` +
+        `${W('cors-request-headers')} GET /c (s.get:/c): ` +
+          'Envoy does not echo Access-Control-Request-Headers and "*" does not ' +
           'cover credentialed requests, so preflights allow no request headers beyond the CORS-safelisted ones; ' +
           'list them in cors.headers @ #',
       ],
