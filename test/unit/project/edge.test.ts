@@ -14,6 +14,7 @@ describe('resolveEdge: gw.yaml edge in model form', () => {
       bodyBufferBytes: 1_048_576,
       bodyMemoryBytes: 134_217_728,
       bodiesPerClient: 32,
+      maxConnections: 10_000,
     });
   });
   it('converts durations to milliseconds and sizes to bytes', () => {
@@ -21,6 +22,7 @@ describe('resolveEdge: gw.yaml edge in model form', () => {
       underscoresInHeaders: 'allow',
       timeouts: { header: '2s', request: 90_000, body: '1.5s', send: '1m' },
       requestBodies: { buffer: '64kb', memory: '1gb', perClient: 3 },
+      maxConnections: 500,
     });
     expect(edge).toEqual({
       underscoresInHeaders: 'allow',
@@ -31,6 +33,7 @@ describe('resolveEdge: gw.yaml edge in model form', () => {
       bodyBufferBytes: 65_536,
       bodyMemoryBytes: 1_073_741_824,
       bodiesPerClient: 3,
+      maxConnections: 500,
     });
   });
   it('a fraction of a millisecond still counts as one (a timer of 0 would turn it off)', () => {
