@@ -27,7 +27,7 @@ export interface ServeRequest {
   clientHeaderTimeoutMs?: number;
   clientRequestTimeoutMs?: number;
   /** Connections open to each upstream target at most. */
-  upstreamConnections: number;
+  upstreamConnections: number | undefined;
   /** Mock the services that have no upstream, or none that accepts a connection at start-up. */
   mockMissing: boolean;
 }

@@ -153,6 +153,10 @@ export const CODES = {
     severity: 'error',
     title: "The rendered Envoy configuration does not pass the check against Envoy's own API protos.",
   },
+  GW_ENVOY_SHARED_RATE_LIMIT: {
+    severity: 'error',
+    title: "Envoy would count a memory-store rate limit in one bucket for all of a route's clients.",
+  },
 
   GW_TEMPLATE_NOT_FOUND: { severity: 'error', title: 'The --templates folder does not exist or cannot be read.' },
   GW_TEMPLATE_UNKNOWN: {
@@ -217,6 +221,11 @@ export const CODES = {
     severity: 'error',
     status: 503,
     title: 'Every target of the upstream is marked unhealthy.',
+  },
+  GW_HTTP_UPSTREAM_BUSY: {
+    severity: 'error',
+    status: 503,
+    title: "Too many requests are already waiting for the upstream's connections; try again shortly.",
   },
   GW_HTTP_UPSTREAM_TIMEOUT: {
     severity: 'error',

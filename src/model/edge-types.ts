@@ -21,6 +21,8 @@ export interface Edge {
   bodyMemoryBytes: number;
   /** Requests with a body one client address may have in progress at once. */
   bodiesPerClient: number;
+  /** Client connections open at once; further ones are closed as they come (Envoy's edge page: 10,000 a listener). */
+  maxConnections: number;
   /** The request line and headers of a request together: larger ones are answered 431. */
   maxHeaderBytes: number;
   /**

@@ -98,6 +98,8 @@ export interface Upstream {
   basePath: string;
   balancing: Balancing;
   healthCheck: HealthCheck | null;
+  /** Connections to each target at once (services[].settings.upstreamConnections); more requests wait for one. */
+  connectionsPerTarget: number;
   targets: Target[];
   /** Where the targets came from: the spec's servers, or gw.yaml `upstreams`. */
   origin: 'spec' | 'config';

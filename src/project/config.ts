@@ -20,6 +20,7 @@ export interface SettingsInput {
   preserveHost?: boolean;
   loadBalancing?: 'round-robin' | 'weighted' | 'least-connections';
   healthCheck?: boolean | HealthCheckInput;
+  upstreamConnections?: number;
   auth?: AuthInput;
   rateLimit?: false | RateLimitInput;
   cors?: false | CorsInput;
@@ -86,6 +87,7 @@ export interface EdgeInput {
   maxHeaderSize?: SizeInput;
   trustedProxies?: { addresses?: string[]; hops?: number };
   serverNames?: string[];
+  maxConnections?: number;
 }
 
 export interface RateLimitStoreInput {
@@ -94,7 +96,7 @@ export interface RateLimitStoreInput {
 }
 
 /** Keys that shape the upstream, so they are set for a whole service, never per path or operation. */
-export const SERVICE_LEVEL_KEYS = ['loadBalancing', 'healthCheck'] as const;
+export const SERVICE_LEVEL_KEYS = ['loadBalancing', 'healthCheck', 'upstreamConnections'] as const;
 
 export type UpstreamInput = string | { url: string; weight?: number };
 
@@ -138,6 +140,7 @@ export interface BuildConfig {
   out?: string;
   targets?: ('nginx' | 'envoy' | 'node' | 'openapi')[];
   nginx?: { resolver?: string[]; accessLog?: string; trustedCertificate?: string; user?: string };
+  envoy?: { maxHeapSize?: SizeInput; sharedRateLimits?: boolean };
   openapi?: { servers?: { url: string; description?: string }[] };
 }
 

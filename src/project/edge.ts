@@ -19,6 +19,7 @@ export const DEFAULT_EDGE: Edge = {
   paths: { refused: refusedPaths() },
   trustedProxies: null,
   serverNames: [],
+  maxConnections: 10_000,
 };
 
 /** gw.yaml `edge` (already checked against the schema) in model form; every key left out takes its default. */
@@ -41,6 +42,7 @@ export function resolveEdge(input: EdgeInput | undefined): Edge {
     paths: { refused: d.paths.refused.map((r) => ({ ...r })) },
     trustedProxies: input?.trustedProxies ? trustedProxies(input.trustedProxies) : d.trustedProxies,
     serverNames: [...new Set((input?.serverNames ?? []).map((n) => n.toLowerCase()))].sort(),
+    maxConnections: input?.maxConnections ?? d.maxConnections,
   };
 }
 

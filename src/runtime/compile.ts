@@ -1,4 +1,4 @@
-import { DEFAULT_UPSTREAM_CONNECTIONS, H1Pool } from './h1-pool.js';
+import { H1Pool } from './h1-pool.js';
 import type { Edge, Gateway, HealthCheck, HttpMethod, Route } from '../model/types.js';
 import type { Balancer } from './balancers/balancer.js';
 import { createBalancer } from './balancers/create-balancer.js';
@@ -107,7 +107,8 @@ export function compileGateway(gateway: Gateway, options: CompileOptions = {}): 
       // Idle keep-alive sockets close after edge.upstreamIdleTimeoutMs (4 s: Node servers drop them after 5 s),
       // or sooner when the upstream announces less.
       pool: new H1Pool(t.url, {
-        connections: options.connectionsPerTarget ?? DEFAULT_UPSTREAM_CONNECTIONS,
+        // The model's (services[].settings.upstreamConnections), unless --upstream-connections says otherwise.
+        connections: options.connectionsPerTarget ?? u.connectionsPerTarget,
         connectTimeoutMs: u.connectTimeoutMs,
         keepAliveMs: gateway.edge.upstreamIdleTimeoutMs,
       }),

@@ -64,6 +64,8 @@ export class GatewayServer {
       },
       (req, res) => this.handle(req, res),
     );
+    // Past edge.maxConnections Node closes a new connection as it comes (nginx and Envoy do likewise).
+    this.server.maxConnections = compiled.gateway.edge.maxConnections;
     this.server.on('clientError', (err: Error & { code?: string }, socket: Socket) =>
       refuseClient(err, socket, this.table.problems),
     );
@@ -102,6 +104,7 @@ export class GatewayServer {
     const t = this.clientTimeouts(next);
     this.server.headersTimeout = t.headers;
     this.server.requestTimeout = t.request;
+    this.server.maxConnections = next.gateway.edge.maxConnections;
     this.health = new HealthChecks(next);
     this.health.start();
     void closeCompiled(old);

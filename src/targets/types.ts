@@ -34,8 +34,15 @@ export interface RenderOptions {
   templatesDir?: string;
   /** gw.yaml `build.nginx`: options only the NGINX target reads. */
   nginx?: NginxBuildOptions;
+  /** gw.yaml `build.envoy`: options only the Envoy target reads (the heap size in bytes). */
+  envoy?: EnvoyOptions;
   /** gw.yaml `build.openapi`: the public URLs for the merged spec's servers. */
   openapi?: { servers?: { url: string; description?: string }[] };
+}
+
+export interface EnvoyOptions {
+  maxHeapBytes?: number;
+  sharedRateLimits?: boolean;
 }
 
 export interface RenderResult {

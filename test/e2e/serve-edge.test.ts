@@ -361,6 +361,20 @@ describe('edge.timeouts.upstreamIdle: the keep-alive idle time of upstream conne
   });
 });
 
+describe('edge.maxConnections: client connections open at once', () => {
+  it('closes a connection past the limit unanswered, and takes new ones once others closed', async () => {
+    const { gw } = await echoAndGw('{ maxConnections: 2 }');
+    const [a] = [await open(gw.url), await open(gw.url)];
+    // The server counts a connection once it accepted it: give it a moment to.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await sendRaw(gw.url, 'GET /items HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).toBe('');
+    a!.destroy();
+    await new Promise((r) => setTimeout(r, 100));
+    const raw = await sendRaw(gw.url, 'GET /items HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(statusOf(raw)).toBe(200);
+  });
+});
+
 describe('item 11: validated bodies, Content-Type and Transfer-Encoding', () => {
   it('a validated operation accepts only the media types its spec declares: 415 otherwise, none included', async () => {
     const { echo, gw } = await echoAndGw();

@@ -12,7 +12,13 @@ import {
 } from '../../model/path.js';
 import type { Upstream } from '../../model/types.js';
 import type { ServiceConfig, SettingsInput } from '../../project/config.js';
-import { mergeSettings, resolveBalancing, resolveHealthCheck, resolveRouteSettings } from '../../project/settings.js';
+import {
+  DEFAULT_UPSTREAM_CONNECTIONS,
+  mergeSettings,
+  resolveBalancing,
+  resolveHealthCheck,
+  resolveRouteSettings,
+} from '../../project/settings.js';
 import { createApiCollector, readTags } from './api-doc.js';
 import { readExtension } from './extensions.js';
 import { componentResolver, mockResponses } from './mock.js';
@@ -96,6 +102,7 @@ export function importOpenApi(input: ImportInput): ImportResult {
       basePath: resolved.basePath,
       balancing: resolveBalancing(serviceSettings, weighted),
       healthCheck: resolveHealthCheck(serviceSettings),
+      connectionsPerTarget: serviceSettings.upstreamConnections ?? DEFAULT_UPSTREAM_CONNECTIONS,
       targets: resolved.targets,
       origin,
       // gw.yaml upstreams point at the services list, not an index, so reordering gw.yaml keeps the model identical.

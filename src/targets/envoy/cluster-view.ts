@@ -27,6 +27,19 @@ export interface ClusterView {
   healthCheck: HealthCheckView | null;
   /** null for one target: gw never ejects an upstream's last target. */
   outlier: { maxEjectionPercent: number } | null;
+  /** The DEFAULT priority's thresholds, from the model's connectionsPerTarget (null: Envoy's defaults). */
+  circuitBreakers: CircuitBreakersView | null;
+}
+
+/**
+ * An upstream's limits in Envoy (docs/targets/envoy.md, "Circuit breakers"): as many connections
+ * and requests in flight as gw serve's pools hold (connectionsPerTarget per target; HTTP/1.1 has
+ * one request a connection), as many again waiting; retries within Envoy's retry budget.
+ */
+export interface CircuitBreakersView {
+  maxConnections: number;
+  maxPendingRequests: number;
+  maxRequests: number;
 }
 
 export interface EndpointView {
@@ -107,7 +120,13 @@ function clusterView(u: Upstream, edge: Edge): ClusterView {
       u.targets.length > 1
         ? { maxEjectionPercent: Math.floor((100 * (u.targets.length - 1)) / u.targets.length) }
         : null,
+    circuitBreakers: circuitBreakersOf(u),
   };
+}
+
+function circuitBreakersOf(u: Upstream): CircuitBreakersView {
+  const connections = u.connectionsPerTarget * u.targets.length;
+  return { maxConnections: connections, maxPendingRequests: connections, maxRequests: connections };
 }
 
 function endpointView(u: Upstream, t: Target, clusterTls: boolean): EndpointView {
@@ -172,6 +191,7 @@ function urlCluster(name: string, url: string, what: string, http2 = false): Clu
     tlsMatches: [],
     healthCheck: null,
     outlier: null,
+    circuitBreakers: null,
   };
 }
 

@@ -73,12 +73,13 @@ function reply(
 function upstreamReplies(): Reply[] {
   return [
     reply('no route matched (Envoy: NR)', ['NR'], null, 'GW_HTTP_NOT_FOUND', 'no route matches this path'),
+    reply('no healthy target (UH)', ['UH'], null, 'GW_HTTP_NO_HEALTHY_UPSTREAM', 'no healthy target for this service'),
     reply(
-      'no healthy target, or too many requests queued (UH, UO)',
-      ['UH', 'UO'],
+      "the cluster's circuit breakers are open: connections in use and requests waiting (UO)",
+      ['UO'],
       null,
-      'GW_HTTP_NO_HEALTHY_UPSTREAM',
-      'no healthy target for this service',
+      'GW_HTTP_UPSTREAM_BUSY',
+      'too many requests are waiting for this service; try again shortly',
     ),
     reply(
       'the upstream did not answer in time (UT)',

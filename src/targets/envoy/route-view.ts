@@ -17,7 +17,7 @@ import { envoyComment, envoyDuration, envoySubstitution, withQuery } from './esc
 import { problemsOf, type Problems } from './local-replies.js';
 import { refusedPathMatches } from './refused-paths.js';
 import { envoyPathMatch } from './route-match.js';
-import { allowTruncatedNote, mockStatusRewrittenNote, routeWarning } from './inexact.js';
+import { allowTruncatedNote, mockStatusRewrittenNote, routeWarnings } from './inexact.js';
 import { buildMethodNotAllowed, groupRoutesByPath } from './method-groups.js';
 import type { LocalBucketView, RateLimitPlan, RouteRateLimitView } from './rate-limit-view.js';
 
@@ -119,7 +119,7 @@ function methodNotAllowedRoutes(modelRoutes: readonly Route[], diagnostics: Diag
   const { blocks, truncated } = buildMethodNotAllowed(groupRoutesByPath(modelRoutes));
   for (const g of truncated) {
     diagnostics.push(
-      routeWarning(modelRoutes.find((r) => envoyPathMatch(r).regex === g.regex)!, [allowTruncatedNote()]),
+      ...routeWarnings(modelRoutes.find((r) => envoyPathMatch(r).regex === g.regex)!, [allowTruncatedNote()]),
     );
   }
   return blocks.map((b) => ({
@@ -213,7 +213,8 @@ function routeView(
   }
   if (r.mock !== null) {
     const first = r.mock[0];
-    if (first && mapped.has(first.status)) diagnostics.push(routeWarning(r, [mockStatusRewrittenNote(first.status)]));
+    if (first && mapped.has(first.status))
+      diagnostics.push(...routeWarnings(r, [mockStatusRewrittenNote(first.status)]));
     return { ...base, proxy: null, direct: mockDirect(problems, first) };
   }
   return { ...base, proxy: proxyView(r), direct: null };

@@ -32,7 +32,6 @@ export interface NodeView {
     drainSeconds: number;
     clientHeaderTimeoutSeconds: number;
     clientRequestTimeoutSeconds: number;
-    upstreamConnections: number;
   };
 }
 
@@ -113,7 +112,6 @@ export function buildNodeView(gateway: Gateway): { view: NodeView; diagnostics: 
         drainSeconds: 10,
         clientHeaderTimeoutSeconds: gateway.edge.headerTimeoutMs / 1000,
         clientRequestTimeoutSeconds: gateway.edge.requestTimeoutMs / 1000,
-        upstreamConnections: 256,
       },
     },
     diagnostics,

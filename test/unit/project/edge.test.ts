@@ -20,6 +20,7 @@ describe('resolveEdge: gw.yaml edge in model form', () => {
       paths: { refused: refusedPaths() },
       trustedProxies: null,
       serverNames: [],
+      maxConnections: 10_000,
     });
     expect(DEFAULT_EDGE.paths.refused.map((r) => r.form)).toEqual([
       'dot-segment',
@@ -36,6 +37,7 @@ describe('resolveEdge: gw.yaml edge in model form', () => {
       timeouts: { header: '2s', request: 90_000, body: '1.5s', send: '1m', upstreamIdle: '1s' },
       requestBodies: { buffer: '64kb', memory: '1gb', perClient: 3 },
       maxHeaderSize: '8kb',
+      maxConnections: 500,
     });
     expect(edge).toEqual({
       underscoresInHeaders: 'allow',
@@ -51,6 +53,7 @@ describe('resolveEdge: gw.yaml edge in model form', () => {
       paths: DEFAULT_EDGE.paths,
       trustedProxies: null,
       serverNames: [],
+      maxConnections: 500,
     });
   });
   it('a fraction of a millisecond still counts as one (a timer of 0 would turn it off)', () => {

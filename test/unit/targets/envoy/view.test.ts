@@ -48,6 +48,7 @@ function upstream(over: Partial<ImportedUpstream> = {}): ImportedUpstream {
     basePath: '',
     balancing: 'round-robin',
     healthCheck: null,
+    connectionsPerTarget: 256,
     origin: 'spec',
     source: { file: 'x.yaml', pointer: '#/servers' },
     targets: [target('http://a.internal:8080')],

@@ -11,6 +11,7 @@ const upstream = (id: string, scheme: 'http' | 'https', host: string): ImportedU
   basePath: '',
   balancing: 'round-robin',
   healthCheck: null,
+  connectionsPerTarget: 256,
   targets: [target(`${scheme}://${host}:9000`)],
   origin: 'spec',
   source: { file: 's.yaml', pointer: '#/servers' },

@@ -10,6 +10,7 @@ const upstream = (targets: Target[]): ImportedUpstream => ({
   basePath: '',
   balancing: 'weighted',
   healthCheck: null,
+  connectionsPerTarget: 256,
   targets,
   origin: 'config',
   source: { file: 'gw.yaml', pointer: '#/services/0/upstreams' },

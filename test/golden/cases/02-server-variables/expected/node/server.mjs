@@ -60,6 +60,7 @@ const gateway = {
       "basePath": "/api",
       "balancing": "weighted",
       "healthCheck": null,
+      "connectionsPerTarget": 256,
       "targets": [
         {
           "url": "http://10.0.0.5:8080",
@@ -91,6 +92,7 @@ const gateway = {
       "basePath": "/v2",
       "balancing": "round-robin",
       "healthCheck": null,
+      "connectionsPerTarget": 256,
       "targets": [
         {
           "url": "https://us.reports.example.com:8443",
@@ -314,7 +316,8 @@ const gateway = {
       ]
     },
     "trustedProxies": null,
-    "serverNames": []
+    "serverNames": [],
+    "maxConnections": 10000
   },
   "problems": [
     {
@@ -442,6 +445,12 @@ const gateway = {
       "status": 415,
       "type": "https://gw.dev/errors#gw_http_unsupported_media_type",
       "title": "A validated operation got a body of a media type its spec does not declare (or none)."
+    },
+    {
+      "code": "GW_HTTP_UPSTREAM_BUSY",
+      "status": 503,
+      "type": "https://gw.dev/errors#gw_http_upstream_busy",
+      "title": "Too many requests are already waiting for the upstream's connections; try again shortly."
     },
     {
       "code": "GW_HTTP_UPSTREAM_FAILED",

@@ -48,6 +48,7 @@ const gateway = {
       "basePath": "/v1",
       "balancing": "round-robin",
       "healthCheck": null,
+      "connectionsPerTarget": 256,
       "targets": [
         {
           "url": "http://billing-a.internal:8080",
@@ -79,6 +80,7 @@ const gateway = {
       "basePath": "",
       "balancing": "round-robin",
       "healthCheck": null,
+      "connectionsPerTarget": 256,
       "targets": [
         {
           "url": "http://reporting.internal:9000",
@@ -102,6 +104,7 @@ const gateway = {
       "basePath": "/w",
       "balancing": "round-robin",
       "healthCheck": null,
+      "connectionsPerTarget": 256,
       "targets": [
         {
           "url": "http://report-writer.internal:9001",
@@ -452,7 +455,8 @@ const gateway = {
       ]
     },
     "trustedProxies": null,
-    "serverNames": []
+    "serverNames": [],
+    "maxConnections": 10000
   },
   "problems": [
     {
@@ -580,6 +584,12 @@ const gateway = {
       "status": 415,
       "type": "https://gw.dev/errors#gw_http_unsupported_media_type",
       "title": "A validated operation got a body of a media type its spec does not declare (or none)."
+    },
+    {
+      "code": "GW_HTTP_UPSTREAM_BUSY",
+      "status": 503,
+      "type": "https://gw.dev/errors#gw_http_upstream_busy",
+      "title": "Too many requests are already waiting for the upstream's connections; try again shortly."
     },
     {
       "code": "GW_HTTP_UPSTREAM_FAILED",

@@ -50,6 +50,7 @@ const gateway = {
         "healthyThreshold": 2,
         "unhealthyThreshold": 3
       },
+      "connectionsPerTarget": 256,
       "targets": [
         {
           "url": "http://jobs-1.internal:8080",
@@ -265,7 +266,8 @@ const gateway = {
       ]
     },
     "trustedProxies": null,
-    "serverNames": []
+    "serverNames": [],
+    "maxConnections": 10000
   },
   "problems": [
     {
@@ -393,6 +395,12 @@ const gateway = {
       "status": 415,
       "type": "https://gw.dev/errors#gw_http_unsupported_media_type",
       "title": "A validated operation got a body of a media type its spec does not declare (or none)."
+    },
+    {
+      "code": "GW_HTTP_UPSTREAM_BUSY",
+      "status": 503,
+      "type": "https://gw.dev/errors#gw_http_upstream_busy",
+      "title": "Too many requests are already waiting for the upstream's connections; try again shortly."
     },
     {
       "code": "GW_HTTP_UPSTREAM_FAILED",

@@ -67,6 +67,7 @@ const gateway = {
         "healthyThreshold": 2,
         "unhealthyThreshold": 3
       },
+      "connectionsPerTarget": 64,
       "targets": [
         {
           "url": "http://10.0.1.10:8080",
@@ -98,6 +99,7 @@ const gateway = {
       "basePath": "/v2",
       "balancing": "round-robin",
       "healthCheck": null,
+      "connectionsPerTarget": 256,
       "targets": [
         {
           "url": "https://search-us.example.com:443",
@@ -432,7 +434,8 @@ const gateway = {
     "serverNames": [
       "*.storefront.example",
       "api.storefront.example"
-    ]
+    ],
+    "maxConnections": 5000
   },
   "problems": [
     {
@@ -560,6 +563,12 @@ const gateway = {
       "status": 415,
       "type": "https://gw.dev/errors#gw_http_unsupported_media_type",
       "title": "A validated operation got a body of a media type its spec does not declare (or none)."
+    },
+    {
+      "code": "GW_HTTP_UPSTREAM_BUSY",
+      "status": 503,
+      "type": "https://gw.dev/errors#gw_http_upstream_busy",
+      "title": "Too many requests are already waiting for the upstream's connections; try again shortly."
     },
     {
       "code": "GW_HTTP_UPSTREAM_FAILED",

@@ -48,6 +48,7 @@ const gateway = {
       "basePath": "/v1",
       "balancing": "round-robin",
       "healthCheck": null,
+      "connectionsPerTarget": 256,
       "targets": [
         {
           "url": "http://billing.internal:8080",
@@ -989,7 +990,8 @@ const gateway = {
       ]
     },
     "trustedProxies": null,
-    "serverNames": []
+    "serverNames": [],
+    "maxConnections": 10000
   },
   "problems": [
     {
@@ -1117,6 +1119,12 @@ const gateway = {
       "status": 415,
       "type": "https://gw.dev/errors#gw_http_unsupported_media_type",
       "title": "A validated operation got a body of a media type its spec does not declare (or none)."
+    },
+    {
+      "code": "GW_HTTP_UPSTREAM_BUSY",
+      "status": 503,
+      "type": "https://gw.dev/errors#gw_http_upstream_busy",
+      "title": "Too many requests are already waiting for the upstream's connections; try again shortly."
     },
     {
       "code": "GW_HTTP_UPSTREAM_FAILED",

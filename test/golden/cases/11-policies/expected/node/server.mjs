@@ -117,6 +117,7 @@ const gateway = {
       "basePath": "",
       "balancing": "round-robin",
       "healthCheck": null,
+      "connectionsPerTarget": 256,
       "targets": [
         {
           "url": "http://shop.internal:8080",
@@ -806,7 +807,8 @@ const gateway = {
       ]
     },
     "trustedProxies": null,
-    "serverNames": []
+    "serverNames": [],
+    "maxConnections": 10000
   },
   "problems": [
     {
@@ -934,6 +936,12 @@ const gateway = {
       "status": 415,
       "type": "https://gw.dev/errors#gw_http_unsupported_media_type",
       "title": "A validated operation got a body of a media type its spec does not declare (or none)."
+    },
+    {
+      "code": "GW_HTTP_UPSTREAM_BUSY",
+      "status": 503,
+      "type": "https://gw.dev/errors#gw_http_upstream_busy",
+      "title": "Too many requests are already waiting for the upstream's connections; try again shortly."
     },
     {
       "code": "GW_HTTP_UPSTREAM_FAILED",
