@@ -85,7 +85,9 @@ export abstract class GwCommand extends Command {
       return;
     }
     if (err.oclif?.exit !== undefined) throw err;
-    const line = `gw: internal error (GW_INTERNAL): ${err.message || String(err)}\nThis is a bug in gw, not in your files. Please report it with the output of the same command run with --debug.\n`;
+    const line =
+      `gw: internal error (GW_INTERNAL): ${err.message || String(err)}\nThis is a bug in gw, not in ` +
+      `your files. Please report it with the output of the same command run with --debug.\n`;
     process.stderr.write(this.debugMode ? `${line}${err.stack ?? ''}\n` : line);
     if (this.jsonMode) {
       const d = createDiagnostic('GW_INTERNAL', err.message || String(err), {

@@ -92,7 +92,10 @@ export function claim(claims: Int32Array, index: number): boolean {
   return Atomics.compareExchange(claims, index, 0, 1) === 0;
 }
 
-/** Compiled (dist/), the thread is a .js file beside this one; run from src/ (tsx, vitest) there is none, and all runs here. */
+/**
+ * Compiled (dist/), the thread is a .js file beside this one; run from src/ (tsx, vitest) there is none, and all runs
+ * here.
+ */
 const THREAD_FILE = import.meta.url.endsWith('.js')
   ? fileURLToPath(new URL('./build-helper-thread.js', import.meta.url))
   : undefined;

@@ -20,7 +20,10 @@ export function renderOptionsOf(build: BuildConfig | undefined, templatesDir?: s
   return { templatesDir, nginx: build?.nginx, envoy, openapi: build?.openapi };
 }
 
-/** `--target nginx,envoy` (or gw.yaml build.targets) -> the targets, in the canonical order; unknown names are usage errors. */
+/**
+ * `--target nginx,envoy` (or gw.yaml build.targets) -> the targets, in the canonical order; unknown names are usage
+ * errors.
+ */
 export function selectTargets(names: readonly string[] | undefined): Target[] {
   const wanted = names?.length ? names : TARGET_NAMES;
   const out: Target[] = [];

@@ -188,7 +188,10 @@ export function configLocator(project: Project): (pointer: string) => Location {
   return (pointer) => ({ file: project.displayName, pointer, ...locator.locate(pointer) });
 }
 
-/** Model sources carry file + pointer only; diagnostics about them get line:column here, at the edge, one pass per file. */
+/**
+ * Model sources carry file + pointer only; diagnostics about them get line:column here, at the edge, one pass per
+ * file.
+ */
 export function fillLines(diagnostics: Diagnostic[], locators: ReadonlyMap<string, PointerLocator>): Diagnostic[] {
   const wanted = new Map<string, Set<string>>();
   for (const d of diagnostics) {

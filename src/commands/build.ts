@@ -18,6 +18,12 @@ import { plural } from '../diagnostics/print.js';
 import { DEFAULT_BUILD_OUT } from '../project/config.js';
 import { TARGET_NAMES, type Target } from '../targets/types.js';
 
+const STALE_WHY = {
+  differs: 'differs from what the specs give now',
+  missing: 'is missing',
+  'not generated': 'is no longer generated',
+} as const;
+
 export default class Build extends GwCommand {
   static override summary =
     'Render the gateway: NGINX and Envoy config, a runnable Node gateway, the merged OpenAPI document.';
@@ -35,7 +41,9 @@ was. --check renders in memory and exits 1 listing the files that differ from wh
   static override flags = {
     target: Flags.string({
       char: 't',
-      summary: `Targets to render, comma-separated: ${TARGET_NAMES.join(', ')}. Default: gw.yaml build.targets, else all.`,
+      summary:
+        `Targets to render, comma-separated: ${TARGET_NAMES.join(', ')}. Default: gw.yaml build.targets, ` +
+        `else all.`,
     }),
     out: Flags.string({
       char: 'o',
@@ -60,7 +68,8 @@ was. --check renders in memory and exits 1 listing the files that differ from wh
     const configured = project.config.build;
     const chosen = selectTargets(flags.target !== undefined ? flags.target.split(',') : configured?.targets);
     const outDir = flags.out ? resolve(flags.out) : resolve(project.dir, configured?.out ?? DEFAULT_BUILD_OUT);
-    // A second thread checks the specs and renders part of the targets (build-helper.ts); it starts now to load its modules meanwhile.
+    // A second thread checks the specs and renders part of the targets (build-helper.ts); it starts now to load its
+    // modules meanwhile.
     const helper = startBuildHelper(chosen);
     try {
       const { buildGateway } = await import('../cli/load-gateway.js');
@@ -103,14 +112,10 @@ was. --check renders in memory and exits 1 listing the files that differ from wh
     if (flags.check) {
       const stale = await findStaleFiles(outDir, chosen, rendered.files);
       const staleDiagnostics = stale.map((s) =>
-        createDiagnostic(
-          'GW_BUILD_STALE',
-          `${s.path} ${s.why === 'differs' ? 'differs from what the specs give now' : s.why === 'missing' ? 'is missing' : 'is no longer generated'}`,
-          {
-            locations: [{ file: resolve(outDir, s.path) }],
-            hints: ['run `gw build` and commit the result'],
-          },
-        ),
+        createDiagnostic('GW_BUILD_STALE', `${s.path} ${STALE_WHY[s.why]}`, {
+          locations: [{ file: resolve(outDir, s.path) }],
+          hints: ['run `gw build` and commit the result'],
+        }),
       );
       if (this.jsonMode) {
         process.stdout.write(

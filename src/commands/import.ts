@@ -18,7 +18,8 @@ YAML or JSON file with a top-level openapi or swagger key (files that are only $
   static override examples = [
     '<%= config.bin %> import specs/users.yaml',
     '<%= config.bin %> import https://example.com/orders/openapi.json --name orders',
-    '<%= config.bin %> import specs/billing.yaml --prefix /billing --upstream http://10.0.0.5:8080 --upstream http://10.0.0.6:8080',
+    '<%= config.bin %> import specs/billing.yaml --prefix /billing --upstream http://10.0.0.5:8080 --upstream ' +
+      'http://10.0.0.6:8080',
     '<%= config.bin %> import',
   ];
   static override strict = false;
@@ -38,7 +39,8 @@ YAML or JSON file with a top-level openapi or swagger key (files that are only $
   async run(): Promise<void> {
     const { flags, argv } = await this.parseGlobal(Import);
     checkFlags(flags);
-    // The importer (swagger-parser, Ajv, yaml) loads when a command needs it: every gw command imports every command class.
+    // The importer (swagger-parser, Ajv, yaml) loads when a command needs it: every gw command imports every command
+    // class.
     const [{ loadProject }, { importSpecs }] = await Promise.all([
       import('../project/load.js'),
       import('../cli/import-specs.js'),
@@ -73,7 +75,10 @@ function describeImport(s: ImportedService): string {
       ? `${plural(s.securitySchemes.length, 'security scheme')} (${s.securitySchemes.join(', ')})`
       : 'no security schemes';
   const moved = s.previousSpec ? ` (was ${s.previousSpec})` : '';
-  return `${s.result} ${s.name}: ${s.spec}${moved}, ${version}, ${plural(s.operations, 'operation')}, ${servers}, ${security}`;
+  return (
+    `${s.result} ${s.name}: ${s.spec}${moved}, ${version}, ${plural(s.operations, 'operation')}, ` +
+    `${servers}, ${security}`
+  );
 }
 
 function checkFlags(flags: { upstream?: string[]; prefix?: string; name?: string }): void {

@@ -46,7 +46,8 @@ last good configuration serving. SIGINT/SIGTERM drain requests in flight, then e
     }),
     'client-request-timeout': Flags.integer({
       summary:
-        'Seconds a client has to send its whole request, body included (default: edge.timeouts.request in gw.yaml, 60 s).',
+        'Seconds a client has to send its whole request, body included (default: edge.timeouts.request in ' +
+        'gw.yaml, 60 s).',
       min: 1,
     }),
     'upstream-connections': Flags.integer({

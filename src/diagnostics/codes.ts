@@ -81,7 +81,8 @@ export const CODES = {
   GW_AUTH_SECRET: {
     severity: 'error',
     title:
-      'A secret that `credentials` point at (keys, htpasswd, JWT secret or JWKS file, environment variable) cannot be read or used.',
+      'A secret that `credentials` point at (keys, htpasswd, JWT secret or JWKS file, environment variable) ' +
+      'cannot be read or used.',
   },
 
   GW_OVERRIDE_UNKNOWN_OPERATION: {
@@ -124,7 +125,8 @@ export const CODES = {
   GW_RATE_LIMIT_STORE_URL: {
     severity: 'error',
     title:
-      'The Redis URL for rate-limit counters is missing (rateLimitStore.redis.env names an unset variable) or is not a redis:// URL.',
+      'The Redis URL for rate-limit counters is missing (rateLimitStore.redis.env names an unset variable) or is ' +
+      'not a redis:// URL.',
   },
   GW_VALIDATE_SCHEMA: {
     severity: 'error',
@@ -246,7 +248,8 @@ export const CODES = {
     severity: 'error',
     status: 429,
     title:
-      'This client address sent too many wrong credentials in the window (auth.failureLimit); Retry-After says when to come back.',
+      'This client address sent too many wrong credentials in the window (auth.failureLimit); Retry-After says ' +
+      'when to come back.',
   },
   GW_HTTP_AUTH_BUSY: {
     severity: 'error',

@@ -1,4 +1,6 @@
-/** A place in a file: the file (relative to the project folder, or a URL), a JSON pointer, and line:column when known. */
+/**
+ * A place in a file: the file (relative to the project folder, or a URL), a JSON pointer, and line:column when known.
+ */
 export interface Location {
   file: string;
   pointer?: string;

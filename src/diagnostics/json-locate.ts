@@ -22,7 +22,10 @@ export function locateJsonPointers(text: string, pointers: readonly string[][]):
       else break;
     }
   };
-  /** From an opening quote to just past its closing quote: indexOf to each quote, skipping quotes escaped by an odd run of backslashes. */
+  /**
+   * From an opening quote to just past its closing quote: indexOf to each quote, skipping quotes escaped by an odd run
+   * of backslashes.
+   */
   const skipString = () => {
     const start = pos + 1;
     let end = text.indexOf('"', start);

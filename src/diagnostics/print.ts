@@ -42,7 +42,10 @@ function formatGroup(group: readonly Diagnostic[], options: PrintOptions): strin
   return [formatDiagnostic(first!, options), ...examples, ...(more > 0 ? [tail] : [])].join('\n');
 }
 
-/** Printed blocks in order: each diagnostic alone, or (unless `all`) many alike warnings as one group at the first one's place. */
+/**
+ * Printed blocks in order: each diagnostic alone, or (unless `all`) many alike warnings as one group at the first
+ * one's place.
+ */
 function blocks(diagnostics: readonly Diagnostic[], options: PrintOptions): string[] {
   if (options.all) return diagnostics.map((d) => formatDiagnostic(d, options));
   const shown = diagnostics.filter((d) => d.acknowledged === undefined);

@@ -32,7 +32,10 @@ function describeNeed(s: SchemeKind | undefined, scopes: readonly string[]): str
   return `${s.scheme ?? s.type} credentials`;
 }
 
-/** The challenge for one scheme (RFC 9110 11.6.1); apiKey has no registered scheme, so gw names it `ApiKey` with where the key goes. */
+/**
+ * The challenge for one scheme (RFC 9110 11.6.1); apiKey has no registered scheme, so gw names it `ApiKey` with where
+ * the key goes.
+ */
 function challenge(s: SchemeKind | undefined, realm: string, invalidToken: boolean): string | undefined {
   if (!s || s.type === 'mutualTLS') return undefined;
   if (s.type === 'apiKey')
@@ -60,7 +63,10 @@ function authChallenges(
   ].join(', ');
 }
 
-/** WWW-Authenticate of a 403 for one requirement: `insufficient_scope` with its scopes when it takes a bearer token (RFC 6750), else none. */
+/**
+ * WWW-Authenticate of a 403 for one requirement: `insufficient_scope` with its scopes when it takes a bearer token
+ * (RFC 6750), else none.
+ */
 function forbiddenChallenge(
   requirement: SecurityRequirement,
   schemes: ReadonlyMap<string, SchemeKind>,
@@ -108,13 +114,16 @@ export function authAnswerTexts(
       challenge: authChallenges(security, schemes, realmName, false),
     },
     invalidToken: {
-      detail: `the bearer token is not valid (signature, issuer, audience or lifetime); this operation needs ${accepts}`,
+      detail:
+        `the bearer token is not valid (signature, issuer, audience or lifetime); this operation needs ` + `${accepts}`,
       challenge: authChallenges(security, schemes, realmName, true),
     },
     forbidden: security.map((r) => {
       const scopes = [...new Set(r.schemes.flatMap((x) => x.scopes))];
       return {
-        detail: `the credentials are valid but lack the scope${scopes.length > 1 ? 's' : ''} this operation needs: ${scopes.join(' ')}`,
+        detail:
+          `the credentials are valid but lack the scope${scopes.length > 1 ? 's' : ''} this operation ` +
+          `needs: ${scopes.join(' ')}`,
         challenge: forbiddenChallenge(r, schemes, realmName),
       };
     }),

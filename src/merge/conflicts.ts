@@ -34,9 +34,11 @@ function judgePair(a: ImportedRoute, b: ImportedRoute): Diagnostic | undefined {
   const who = (r: ImportedRoute) => r.id;
   const fixHints = (r: ImportedRoute) => [
     a.service !== b.service
-      ? `mount one service under its own path: \`gw import ${r.source.file} --prefix /${r.service}\`, or services[].prefix in gw.yaml`
+      ? `mount one service under its own path: \`gw import ${r.source.file} --prefix /${r.service}\`, or ` +
+        `services[].prefix in gw.yaml`
       : `rename one of the paths in "${r.source.file}"`,
-    `or keep one operation out: \`x-gw: { exclude: true }\` on it, or services[].operations.${r.operationId ?? '<operationId>'}.exclude: true in gw.yaml`,
+    `or keep one operation out: \`x-gw: { exclude: true }\` on it, or ` +
+      `services[].operations.${r.operationId ?? '<operationId>'}.exclude: true in gw.yaml`,
   ];
   if (a.path === b.path) {
     return createDiagnostic('GW_ROUTE_DUPLICATE', `${a.method} ${a.path} is claimed by both ${who(a)} and ${who(b)}`, {
@@ -47,7 +49,8 @@ function judgePair(a: ImportedRoute, b: ImportedRoute): Diagnostic | undefined {
   if (shapeOf(a) === shapeOf(b)) {
     return createDiagnostic(
       'GW_ROUTE_AMBIGUOUS',
-      `${a.method} ${a.path} (${who(a)}) and ${b.method} ${b.path} (${who(b)}) differ only in parameter names, so no request can tell them apart`,
+      `${a.method} ${a.path} (${who(a)}) and ${b.method} ${b.path} (${who(b)}) differ only in parameter names, ` +
+        `so no request can tell them apart`,
       {
         locations: [a.source, b.source],
         hints: fixHints(b),
@@ -56,12 +59,14 @@ function judgePair(a: ImportedRoute, b: ImportedRoute): Diagnostic | undefined {
   }
   return createDiagnostic(
     'GW_ROUTE_SHADOWED',
-    `${a.method} ${a.path} (${who(a)}) and ${b.method} ${b.path} (${who(b)}) both match "${sample}"; ${a.path} wins (${precedenceReason(a, b)})`,
+    `${a.method} ${a.path} (${who(a)}) and ${b.method} ${b.path} (${who(b)}) both match "${sample}"; ${a.path} ` +
+      `wins (${precedenceReason(a, b)})`,
     {
       locations: [a.source, b.source],
       subjects: [a.id, b.id],
       hints: [
-        'nothing to do if that is intended (gw.yaml `acknowledge` can say so); the precedence rule is in docs/routing.md',
+        'nothing to do if that is intended (gw.yaml `acknowledge` can say so); the precedence rule is in ' +
+          'docs/routing.md',
         `otherwise rename one path, or exclude one with \`x-gw: { exclude: true }\``,
       ],
     },

@@ -75,11 +75,13 @@ export function findMissingUpstreams(fragments: readonly ServiceFragment[]): Dia
       out.push(
         createDiagnostic(
           'GW_SERVICE_NO_UPSTREAM',
-          `service "${f.service.name}" has routes but no upstream: the servers for them${u.basePath ? ` ("${u.basePath}")` : ''} name no host`,
+          `service "${f.service.name}" has routes but no upstream: the servers for ` +
+            `them${u.basePath ? ` ("${u.basePath}")` : ''} name no host`,
           {
             locations: [where],
             hints: [
-              `tell gw where it runs: \`gw import ${f.service.source.file} --upstream http://HOST:PORT\` (repeatable), or services[].upstreams in gw.yaml`,
+              `tell gw where it runs: \`gw import ${f.service.source.file} --upstream http://HOST:PORT\` ` +
+                `(repeatable), or services[].upstreams in gw.yaml`,
               'or give the spec an absolute `servers` URL (host, basePath and schemes in Swagger 2.0)',
             ],
           },

@@ -15,7 +15,10 @@ export interface Edge {
   bodyTimeoutMs: number;
   /** Longest wait for a client to take more of an answer it is not reading. */
   sendTimeoutMs: number;
-  /** A request body up to this size is read whole before an upstream connection is taken; a larger one once this much has come. */
+  /**
+   * A request body up to this size is read whole before an upstream connection is taken; a larger one once this much
+   * has come.
+   */
   bodyBufferBytes: number;
   /** All request bodies held in memory at once, the gateway's whole process. */
   bodyMemoryBytes: number;

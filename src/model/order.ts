@@ -45,7 +45,10 @@ export function precedenceReason(winner: Ranked, loser: Ranked): string {
     if (kw.kind === 1 && kw.literalLength !== kl.literalLength)
       return `at segment ${i + 1}, more literal text beats less`;
     if (kw.text !== kl.text)
-      return `at segment ${i + 1}, the tie between two ${kw.kind === 1 ? 'mixed segments' : 'segments'} goes to text order`;
+      return (
+        `at segment ${i + 1}, the tie between two ${kw.kind === 1 ? 'mixed segments' : 'segments'} goes to ` +
+        `text order`
+      );
   }
   return 'the paths tie, so text order decides';
 }

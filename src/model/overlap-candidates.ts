@@ -2,9 +2,9 @@ import type { PathSegment } from '../model/types.js';
 
 /**
  * The pairs of paths (same segment count) that may match one request: at every segment both are
- * the same literal, or one of them has a parameter. merge (conflicts.ts) and the NGINX target (later templates a location falls back to) judge only these, so a
- * big API costs about what it reports, not the square of its size (every pair of 3,000 GET routes
- * of one length is 4.5 million judgements). A superset: commonPath() decides each pair.
+ * the same literal, or one of them has a parameter. merge (conflicts.ts) and the NGINX target (later templates a
+ * location falls back to) judge only these, so a big API costs about what it reports, not the square of its size (every
+ * pair of 3,000 GET routes of one length is 4.5 million judgements). A superset: commonPath() decides each pair.
  *
  * The routes split segment by segment into literal buckets and the rest ("open": a parameter in
  * the segment); pairs come from inside one bucket, from a bucket against the open ones, and from

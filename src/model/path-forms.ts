@@ -16,9 +16,9 @@ import type { RefusedPath, RefusedPathForm } from './types.js';
  * - Envoy refuses a `#` in the path, nginx and Node take it as data: `fragment`.
  * What is left is decoded and `//` merged the same way everywhere.
  *
- * Each pattern (the model's `pattern`, so every plane prints the same text) finds the form anywhere in the path (the part before `?`), as sent by the client
- * or, in Envoy, after merge_slashes (which neither creates nor removes any form). The same text
- * is a valid regex in ECMAScript (gw serve), PCRE (nginx) and RE2 (Envoy).
+ * Each pattern (the model's `pattern`, so every plane prints the same text) finds the form anywhere in the path (the
+ * part before `?`), as sent by the client or, in Envoy, after merge_slashes (which neither creates nor removes any
+ * form). The same text is a valid regex in ECMAScript (gw serve), PCRE (nginx) and RE2 (Envoy).
  */
 const PATTERNS: Readonly<Record<RefusedPathForm, string>> = {
   'dot-segment': '/\\.\\.?(?:/|$)',

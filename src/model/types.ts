@@ -162,7 +162,10 @@ export interface PathSegment {
 export interface RouteMatch {
   /** 'exact' when the path has no parameters. */
   kind: 'exact' | 'template';
-  /** Anchored regular expression (ECMAScript and PCRE compatible) with one group per parameter, typed where the schema allows. */
+  /**
+   * Anchored regular expression (ECMAScript and PCRE compatible) with one group per parameter, typed where the schema
+   * allows.
+   */
   regex: string;
   /** The literal text before the first parameter (the whole path for 'exact'). */
   staticPrefix: string;
@@ -253,7 +256,10 @@ export interface Route {
   /** For routes of mocked services: the documented responses the gateway answers with; null otherwise. */
   mock: MockResponse[] | null;
   source: Source;
-  /** The operation's public description, for the openapi target. Always set by the importer; absent in hand-built models. */
+  /**
+   * The operation's public description, for the openapi target. Always set by the importer; absent in hand-built
+   * models.
+   */
   api?: RouteApi;
   /** What merge settled from the settings, the security and the routes beside this one; consumers only print it. */
   effective: RouteEffective;
@@ -309,7 +315,10 @@ export interface SecurityScheme {
   openIdConnectUrl?: string;
   /** The scheme's description in the spec, for the public spec. */
   description?: string;
-  /** How the gateway checks this scheme (gw.yaml `credentials`); null: not configured, so requests needing it are refused. */
+  /**
+   * How the gateway checks this scheme (gw.yaml `credentials`); null: not configured, so requests needing it are
+   * refused.
+   */
   credentials: SchemeCredentials | null;
   /**
    * Where a request carries this scheme's credential (settled in merge): an apiKey's parameter, the

@@ -11,7 +11,9 @@ export interface HealthCheckInput {
   unhealthyThreshold?: number;
 }
 
-/** One object, the same at every level: gw.yaml `settings`, and `x-gw` in a spec's document, path item and operation. */
+/**
+ * One object, the same at every level: gw.yaml `settings`, and `x-gw` in a spec's document, path item and operation.
+ */
 export interface SettingsInput {
   exclude?: boolean;
   timeouts?: { connect?: DurationInput; request?: DurationInput };

@@ -108,7 +108,8 @@ export function applyCredentials(
         algs.includes('HS256') && !input.jwt.secret
           ? 'HS256 needs `secret`'
           : algs.some((a) => a !== 'HS256') && !input.jwt.jwks
-            ? `${algs.filter((a) => a !== 'HS256').join(' and ')} need${algs.filter((a) => a !== 'HS256').length === 1 ? 's' : ''} \`jwks\``
+            ? `${algs.filter((a) => a !== 'HS256').join(' and ')} ` +
+              `need${algs.filter((a) => a !== 'HS256').length === 1 ? 's' : ''} \`jwks\``
             : undefined;
       const unused =
         input.jwt.secret && !algs.includes('HS256')
@@ -121,7 +122,8 @@ export function applyCredentials(
           createDiagnostic('GW_CREDENTIALS_KIND', `"${id}" accepts ${algs.join(', ')}, but ${missing ?? unused}`, {
             locations: [at],
             hints: [
-              'HS256 tokens are checked against `secret`, RS256 and ES256 tokens against the keys in `jwks`; list only the algorithms you give keys for',
+              'HS256 tokens are checked against `secret`, RS256 and ES256 tokens against the keys in `jwks`; ' +
+                'list only the algorithms you give keys for',
             ],
           }),
         );
@@ -150,7 +152,8 @@ export function applyCredentials(
     diagnostics.push(
       createDiagnostic(
         'GW_AUTH_NO_CREDENTIALS',
-        `no credentials in gw.yaml for ${ids.length === 1 ? 'the security scheme' : 'the security schemes'} ${list}, so requests that need ${ids.length === 1 ? 'it' : 'them'} are refused (401)`,
+        `no credentials in gw.yaml for ${ids.length === 1 ? 'the security scheme' : 'the security schemes'} ` +
+          `${list}, so requests that need ${ids.length === 1 ? 'it' : 'them'} are refused (401)`,
         {
           locations: ids.flatMap((id) =>
             byId.get(id) ? [{ file: byId.get(id)!.source.file, pointer: byId.get(id)!.source.pointer }] : [],

@@ -23,7 +23,10 @@ let validators: Validators | undefined;
 
 const require = createRequire(import.meta.url);
 
-/** dist/gw-schema/validators.cjs of the package: the two validators precompiled by scripts/compile-gw-schema.js at `npm run build`. */
+/**
+ * dist/gw-schema/validators.cjs of the package: the two validators precompiled by scripts/compile-gw-schema.js at `npm
+ * run build`.
+ */
 export const PRECOMPILED_GW_SCHEMA = fileURLToPath(new URL('../../dist/gw-schema/validators.cjs', import.meta.url));
 
 /** What the precompiled validators must have been made from: this Ajv and this schema file, byte for byte. */
@@ -33,7 +36,10 @@ export function gwSchemaStamp(): string {
   return `ajv@${ajv} gw.schema.json@${digest}`;
 }
 
-/** Compiles both validators; `source` keeps the code for a standalone module. Ajv compiles in about 0.1 s, so a build precompiles. */
+/**
+ * Compiles both validators; `source` keeps the code for a standalone module. Ajv compiles in about 0.1 s, so a build
+ * precompiles.
+ */
 export function compileGwSchema({ source = false } = {}): Validators & { ajv: Ajv } {
   const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as { $id: string };
   // Ajv itself loads only here (~30 ms): with the precompiled validators no gw command needs it.
@@ -72,7 +78,10 @@ export function checkSettingsSchema(data: unknown): SchemaProblem[] {
   return v(data) ? corsProblems(data, '#') : explainAjvErrors(v.errors ?? []);
 }
 
-/** A rule JSON Schema states badly: CORS with credentials must name its origins (browsers refuse `*` then, and echoing any origin would let every site in). */
+/**
+ * A rule JSON Schema states badly: CORS with credentials must name its origins (browsers refuse `*` then, and echoing
+ * any origin would let every site in).
+ */
 function corsProblems(value: unknown, pointer: string): SchemaProblem[] {
   if (typeof value !== 'object' || value === null) return [];
   const out: SchemaProblem[] = [];
@@ -152,20 +161,22 @@ function explainOne(e: ErrorObject): SchemaProblem {
         hints: [],
       };
     }
-    case 'enum':
+    case 'enum': {
+      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues ?? [];
       return {
         kind: 'invalid',
         pointer,
         message: `${value} is not allowed for "${where}"`,
-        hints: [
-          `use one of: ${((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ')}`,
-        ],
+        hints: [`use one of: ${allowed.map((v) => JSON.stringify(v)).join(', ')}`],
       };
+    }
     case 'const':
       return {
         kind: 'invalid',
         pointer,
-        message: `"${where}" must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}, not ${value}`,
+        message:
+          `"${where}" must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}, ` +
+          `not ${value}`,
         hints: [],
       };
     case 'type':

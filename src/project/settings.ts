@@ -65,10 +65,16 @@ function parseWithUnit(value: number | string, units: Record<string, number>): n
   return Math.round(Number(m[1]) * factor);
 }
 
-/** Settings that are one unit: a higher layer replaces them whole (a route's limit never inherits a gateway-wide scope). */
+/**
+ * Settings that are one unit: a higher layer replaces them whole (a route's limit never inherits a gateway-wide
+ * scope).
+ */
 const WHOLE_KEYS: ReadonlySet<keyof SettingsInput> = new Set(['rateLimit', 'cors']);
 
-/** Layers from lowest to highest precedence; a key set in a higher layer wins, sub-objects merge by key (except WHOLE_KEYS). */
+/**
+ * Layers from lowest to highest precedence; a key set in a higher layer wins, sub-objects merge by key (except
+ * WHOLE_KEYS).
+ */
 export function mergeSettings(layers: readonly (SettingsInput | undefined)[]): SettingsInput {
   const out: SettingsInput = {};
   for (const layer of layers) {

@@ -3,7 +3,10 @@ import type { RequestEvent } from './events.js';
 
 export type LogFormat = 'pretty' | 'json' | 'off';
 
-/** Writes one line per finished request: JSON lines, or a readable line (coloured on a terminal). Returns the unsubscribe. */
+/**
+ * Writes one line per finished request: JSON lines, or a readable line (coloured on a terminal). Returns the
+ * unsubscribe.
+ */
 export function subscribeAccessLog(format: LogFormat, write: (line: string) => void, color = false): () => void {
   if (format === 'off') return () => undefined;
   const paint = (code: number, text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);

@@ -16,7 +16,10 @@ import {
 } from './validate/validate-request.js';
 import type { ValidateFunction } from 'ajv';
 
-/** How a stage answers the client itself (server.ts): a problem+json with the route's extra headers, and the access-log event. */
+/**
+ * How a stage answers the client itself (server.ts): a problem+json with the route's extra headers, and the access-log
+ * event.
+ */
 export type Refuse = (
   req: IncomingMessage,
   res: ServerResponse,

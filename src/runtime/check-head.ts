@@ -10,7 +10,10 @@ export interface HeadRefusal {
   detail: string;
 }
 
-/** RFC 3986's host (a name, an IPv4 address or a bracketed IPv6 literal) and an optional port: what a Host header may hold. */
+/**
+ * RFC 3986's host (a name, an IPv4 address or a bracketed IPv6 literal) and an optional port: what a Host header may
+ * hold.
+ */
 const VALID_HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]+)(?::[0-9]{0,5})?$/;
 
 // Built once: refusing allocates nothing.

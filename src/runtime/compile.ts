@@ -86,7 +86,10 @@ export interface CompiledGateway {
 export interface CompileOptions {
   /** Connections open to each target at most; requests beyond wait for one to be free. */
   connectionsPerTarget?: number;
-  /** Secrets the security schemes' credentials point at (auth/load-auth-secrets.ts); schemes without them refuse every request. */
+  /**
+   * Secrets the security schemes' credentials point at (auth/load-auth-secrets.ts); schemes without them refuse every
+   * request.
+   */
   secrets?: AuthSecrets;
   /** The rate-limit store (kept across reloads by the caller); a fresh memory store when absent. */
   rateLimitStore?: RateLimitStore;

@@ -220,7 +220,9 @@ export class H1Connection implements H1ResponseEvents {
     if (handler && busy) handler.onError(Object.assign(err, stale ? { stale: true } : {}) as Error & { code?: string });
   }
 
-  /** One read from the socket: parsed whole, then what the handler holds is flushed (nothing waits for the next read). */
+  /**
+   * One read from the socket: parsed whole, then what the handler holds is flushed (nothing waits for the next read).
+   */
   private read(data: Buffer): void {
     this.seen += data.length;
     this.parser.execute(data);

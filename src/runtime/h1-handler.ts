@@ -39,7 +39,10 @@ export interface H1PoolOptions {
   keepAliveMs: number;
 }
 
-/** The codes of the upstream client's errors, besides Node's own (ECONNREFUSED, ECONNRESET, ...); Forward maps them to answers. */
+/**
+ * The codes of the upstream client's errors, besides Node's own (ECONNREFUSED, ECONNRESET, ...); Forward maps them to
+ * answers.
+ */
 export const UPSTREAM_ERRORS = {
   connectTimeout: 'GW_UPSTREAM_CONNECT_TIMEOUT',
   headersTimeout: 'GW_UPSTREAM_HEADERS_TIMEOUT',

@@ -48,7 +48,10 @@ export class H1Pool implements ConnectionOwner {
     } else this.enqueue(request, handler, true);
   }
 
-  /** Waits for a free connection; abortable (the client left) and, unless one settles this turn, bounded by the head timeout. */
+  /**
+   * Waits for a free connection; abortable (the client left) and, unless one settles this turn, bounded by the head
+   * timeout.
+   */
   private enqueue(request: H1Request, handler: H1Handler, timed: boolean): void {
     const entry: Queued = { request, handler, timer: undefined };
     const leave = (err: Error) => {

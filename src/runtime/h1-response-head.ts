@@ -34,7 +34,9 @@ export class H1ProtocolError extends Error {
 
 export interface H1ResponseHead {
   status: number;
-  /** Flat [name, value, ...] as sent (values without surrounding blanks); Content-Length normalised, none for 204/304. */
+  /**
+   * Flat [name, value, ...] as sent (values without surrounding blanks); Content-Length normalised, none for 204/304.
+   */
   headers: string[];
   /** The connection may carry another request: HTTP/1.1, no `Connection: close`, a framed (or no) body. */
   keepAlive: boolean;

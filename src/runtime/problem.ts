@@ -48,7 +48,10 @@ export function sendProblem(
   res.end(body);
 }
 
-/** `members` are extension members after the standard ones (RFC 9457 3.2), e.g. the failing fields of GW_HTTP_VALIDATION. */
+/**
+ * `members` are extension members after the standard ones (RFC 9457 3.2), e.g. the failing fields of
+ * GW_HTTP_VALIDATION.
+ */
 export function problemBody(
   problem: ProblemType,
   detail: string,
@@ -71,7 +74,10 @@ export function rawProblemResponse(problems: ProblemCatalogue, code: Code, detai
     431: 'Request Header Fields Too Large',
   };
   const reason = reasons[status] ?? 'Error';
-  return `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-request-id: ${requestId}\r\nconnection: close\r\n\r\n${body}`;
+  return (
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/problem+json\r\ncontent-length: ` +
+    `${Buffer.byteLength(body)}\r\nx-request-id: ${requestId}\r\nconnection: close\r\n\r\n${body}`
+  );
 }
 
 /** Requests Node's parser refuses (oversized headers, smuggling attempts, slow clients) get a problem+json answer. */

@@ -34,7 +34,10 @@ export interface RequestFacts {
   consumer?: string;
   /** Headers the gateway adds to the answer, whoever gives it (RateLimit-*, CORS). */
   responseHeaders?: readonly string[];
-  /** The body, when a stage read it whole (validation, or a body within edge.bodyBufferBytes); sent instead of the stream. */
+  /**
+   * The body, when a stage read it whole (validation, or a body within edge.bodyBufferBytes); sent instead of the
+   * stream.
+   */
   body?: Buffer;
   /** The first part of a larger body, read before the upstream connection was taken; the rest streams after it. */
   bodyHead?: Buffer;
@@ -301,7 +304,8 @@ export class Forward implements H1Handler, BodyWatcher {
     }
     // Retried only while the upstream has not begun to answer (nothing of it reached the client either).
     const retry = this.status === 0 && RETRYABLE.has(code) && !this.hasBody && this.attempt < this.route.retries;
-    // A kept-alive connection the upstream had just closed: the request never reached it, so the same target may try again.
+    // A kept-alive connection the upstream had just closed: the request never reached it, so the same target may try
+    // again.
     const next = retry
       ? (this.route.upstream.balancer.pick(Date.now(), target) ?? (err.stale ? target : undefined))
       : undefined;

@@ -2,7 +2,10 @@ import { requestChannel } from './events.js';
 import { requestIdFrom } from './headers.js';
 import type { RequestFacts } from './proxy.js';
 
-/** What the one pass over the raw headers notices for checkHead (check-head.ts) to judge: bits of RequestFacts.oddities. */
+/**
+ * What the one pass over the raw headers notices for checkHead (check-head.ts) to judge: bits of
+ * RequestFacts.oddities.
+ */
 export const ODD_UNDERSCORE = 1;
 export const ODD_HOSTS = 2;
 export const ODD_CONTENT_TYPES = 4;

@@ -13,7 +13,10 @@ import type { RequestFacts } from './proxy.js';
  * to the access log and metrics (gw:request) like a forwarded one.
  */
 
-/** The gateway answers a matched route's request itself (401, 413, 429, 400, ...), with the route's extra headers (CORS, RateLimit-*). */
+/**
+ * The gateway answers a matched route's request itself (401, 413, 429, 400, ...), with the route's extra headers
+ * (CORS, RateLimit-*).
+ */
 export function refuse(
   req: IncomingMessage,
   res: ServerResponse,
@@ -35,7 +38,9 @@ export function refuse(
   emitAnswered(req, res, facts, route, code);
 }
 
-/** The gateway answers itself (404, 405, 413, 401, ...), and tells the subscribers (with the route, when one matched). */
+/**
+ * The gateway answers itself (404, 405, 413, 401, ...), and tells the subscribers (with the route, when one matched).
+ */
 export function answer(
   req: IncomingMessage,
   res: ServerResponse,

@@ -71,7 +71,10 @@ export class GatewayServer {
     );
   }
 
-  /** The header and whole-request timeouts: the options (flags) win over the model's edge; the request's is not the shorter. */
+  /**
+   * The header and whole-request timeouts: the options (flags) win over the model's edge; the request's is not the
+   * shorter.
+   */
   private clientTimeouts(table: CompiledGateway): { headers: number; request: number } {
     const headers = this.options.headersTimeoutMs ?? table.gateway.edge.headerTimeoutMs;
     return {
@@ -134,7 +137,8 @@ export class GatewayServer {
     this.inFlight++;
     const flow: Flow = { forward: undefined, bodyFrom: undefined };
     const facts = readFacts(req.rawHeaders);
-    // One listener per request: count it out, give back what its body held, tell the upstream side when the client left early.
+    // One listener per request: count it out, give back what its body held, tell the upstream side when the client left
+    // early.
     res.on('close', () => {
       flow.forward?.clientClosed();
       if (flow.bodyFrom !== undefined) this.intake.leave(flow.bodyFrom);
@@ -195,7 +199,8 @@ export class GatewayServer {
     const route = match.value;
     // CORS headers go on every answer of the route, the gateway's own (401, 429, ...) too.
     if (route.cors !== null) facts.responseHeaders = corsResponseHeaders(route.cors, facts.origin);
-    // Pipeline: auth, then the rest (admit). A check that has to wait (bcrypt, a JWT signature) continues when it is done.
+    // Pipeline: auth, then the rest (admit). A check that has to wait (bcrypt, a JWT signature) continues when it is
+    // done.
     const auth = route.auth.policy?.check(req.rawHeaders, url, q, facts.client);
     if (auth !== undefined && isPromise(auth)) {
       void auth.then((outcome) => {
@@ -267,7 +272,10 @@ export class GatewayServer {
     }
   }
 
-  /** The body is read first (bufferBody in admission.ts) unless a stage has read it already, then the request goes upstream. */
+  /**
+   * The body is read first (bufferBody in admission.ts) unless a stage has read it already, then the request goes
+   * upstream.
+   */
   private proceed(
     req: IncomingMessage,
     res: ServerResponse,
@@ -292,7 +300,10 @@ export class GatewayServer {
   }
 }
 
-/** What the one 'close' listener of a request needs: the upstream exchange, once there is one, and whose body it counts. */
+/**
+ * What the one 'close' listener of a request needs: the upstream exchange, once there is one, and whose body it
+ * counts.
+ */
 interface Flow {
   forward: Forward | undefined;
   bodyFrom: string | undefined;

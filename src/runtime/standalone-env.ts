@@ -5,7 +5,10 @@ import { targetOf } from '../model/target.js';
 import type { Gateway, Target } from '../model/types.js';
 import type { LogFormat } from './access-log.js';
 
-/** What the generated server.mjs hands the runtime: the model, and the variable that overrides each upstream (the node target's view decides the names). */
+/**
+ * What the generated server.mjs hands the runtime: the model, and the variable that overrides each upstream (the node
+ * target's view decides the names).
+ */
 export interface EmbeddedGateway {
   gateway: Gateway;
   /** Environment variable name -> upstream id, e.g. GW_UPSTREAM_USERS -> users. */
@@ -41,7 +44,10 @@ export const STANDALONE_DEFAULTS = {
 
 type Env = Record<string, string | undefined>;
 
-/** Reads and checks every variable, collecting all problems (GW_RUNTIME_ENV) before anyone fails. An empty value counts as unset. */
+/**
+ * Reads and checks every variable, collecting all problems (GW_RUNTIME_ENV) before anyone fails. An empty value counts
+ * as unset.
+ */
 export function readStandaloneEnv(
   env: Env,
   embedded: EmbeddedGateway,
@@ -113,7 +119,8 @@ export function readStandaloneEnv(
         bad(
           name,
           `has "${item}", which ${parsed}`,
-          `write ${name}=http://host:port[,http://host2:port2...]; the base path "${upstream.basePath || '/'}" comes from the model`,
+          `write ${name}=http://host:port[,http://host2:port2...]; the base path "${upstream.basePath || '/'}" ` +
+            `comes from the model`,
         );
       else targets.push(parsed);
     }
@@ -137,7 +144,10 @@ export function readStandaloneEnv(
   };
 }
 
-/** One override target: http(s)://host[:port], with no path but the upstream's base path, no query, no credentials. Returns why not as a string. */
+/**
+ * One override target: http(s)://host[:port], with no path but the upstream's base path, no query, no credentials.
+ * Returns why not as a string.
+ */
 export function parseTargetUrl(raw: string, basePath: string): Target | string {
   let url: URL;
   try {

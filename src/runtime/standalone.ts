@@ -24,7 +24,8 @@ export async function runStandalone(
       ...settings,
       color: useColor(process.stdout, env),
       portSettings: { port: 'PORT', adminPort: 'ADMIN_PORT' },
-      // Relative credential files (keys, htpasswd, JWKS, secrets) resolve against GW_BASE_DIR, else the working directory.
+      // Relative credential files (keys, htpasswd, JWKS, secrets) resolve against GW_BASE_DIR, else the working
+      // directory.
       secrets: {
         baseDir: resolve(env.GW_BASE_DIR || process.cwd()),
         baseDirName: env.GW_BASE_DIR ? 'GW_BASE_DIR' : 'the working directory (set GW_BASE_DIR to change it)',

@@ -39,7 +39,10 @@ export interface StartGatewayOptions {
   upstreamConnections?: number;
   /** Where the secrets of `credentials` are read: the folder relative files resolve against, and the environment. */
   secrets: SecretsContext;
-  /** How the user sets the ports, for the hint when one cannot be used: `--port` (a flag) or `PORT` (an environment variable). */
+  /**
+   * How the user sets the ports, for the hint when one cannot be used: `--port` (a flag) or `PORT` (an environment
+   * variable).
+   */
   portSettings?: { port: string; adminPort: string };
 }
 
@@ -49,7 +52,10 @@ export interface StartedGateway {
   readonly adminUrl: string | undefined;
   /** The model being served now (the latest one after swap). */
   readonly gateway: Gateway;
-  /** Serve another model from now on (hot reload; secrets are read again); requests already running finish on the old table. Throws GwError when a secret cannot be read, and the old table keeps serving. */
+  /**
+   * Serve another model from now on (hot reload; secrets are read again); requests already running finish on the old
+   * table. Throws GwError when a secret cannot be read, and the old table keeps serving.
+   */
   swap(gateway: Gateway): Promise<void>;
   /** Stop accepting, drain for up to drainMs, close pools, admin listener and subscribers. */
   stop(): Promise<{ dropped: number }>;
@@ -189,7 +195,9 @@ export function readyLine(started: StartedGateway, json: boolean): { stream: 'st
   const admin = started.adminUrl ? `; admin on ${started.adminUrl}` : '';
   return {
     stream: 'stderr',
-    text: `gw serving "${g.name}" on ${started.url} (${g.routes.length} routes, ${g.upstreams.length} upstreams)${mocks}${admin}\n`,
+    text:
+      `gw serving "${g.name}" on ${started.url} (${g.routes.length} routes, ${g.upstreams.length} ` +
+      `upstreams)${mocks}${admin}\n`,
   };
 }
 

@@ -19,7 +19,9 @@ export interface TargetState {
   currentWeight: number;
 }
 
-/** Passive ejection: this many failures in a row take a target out for EJECT_MS (like nginx's max_fails/fail_timeout). */
+/**
+ * Passive ejection: this many failures in a row take a target out for EJECT_MS (like nginx's max_fails/fail_timeout).
+ */
 export const EJECT_AFTER_FAILURES = 3;
 export const EJECT_MS = 10_000;
 

@@ -185,7 +185,8 @@ async function addOverrides(
     throw GwError.of('GW_TEMPLATE_NOT_FOUND', `the templates folder "${root}" does not exist or is not a folder`, {
       locations: [{ file: root }],
       hints: [
-        'pass --templates a folder with one sub-folder per target, e.g. my-templates/nginx/gw.conf.hbs; see docs/templates.md',
+        'pass --templates a folder with one sub-folder per target, e.g. my-templates/nginx/gw.conf.hbs; see ' +
+          'docs/templates.md',
       ],
     });
   }
@@ -244,7 +245,8 @@ function templateError(
     locations: [{ file, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}) }],
     hints: [
       missing
-        ? 'templates run in strict mode: use only the fields of the view named in the comment at the top of the bundled template'
+        ? 'templates run in strict mode: use only the fields of the view named in the comment at the top of the ' +
+          'bundled template'
         : 'compare with the bundled template of the same name (templates/<target>/ in the gw package)',
     ],
     cause: err.message.replace(/\[object Object\]/g, 'the view'),

@@ -15,7 +15,10 @@ export interface RenderedFile {
   contents: string;
   /** Unix file mode for files that must be executable; 0o644 when absent. */
   mode?: number;
-  /** Set for a file gw ships and copies verbatim (the node target's runtime bundle): golden tests pin its presence, not its bytes. */
+  /**
+   * Set for a file gw ships and copies verbatim (the node target's runtime bundle): golden tests pin its presence, not
+   * its bytes.
+   */
   copiedFrom?: string;
 }
 

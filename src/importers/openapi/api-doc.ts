@@ -101,7 +101,9 @@ export function createApiCollector(raw: RawDocuments, swagger2: boolean): ApiCol
     if (!target || target.value === undefined) {
       gaps.push({
         kind: 'openapi.unfollowable-ref',
-        message: `$ref "${ref}" leads to nothing gw can follow (an anchor, an $id, or a file read differently); the public spec keeps it as written`,
+        message:
+          `$ref "${ref}" leads to nothing gw can follow (an anchor, an $id, or a file read differently); ` +
+          `the public spec keeps it as written`,
         source: { file: displayName(raw, doc), pointer: '#' },
       });
       return ref;
@@ -197,7 +199,10 @@ interface ParamEntry {
   doc: string;
 }
 
-/** Path-item parameters, then the operation's; an operation parameter replaces the path item's of the same name and location. */
+/**
+ * Path-item parameters, then the operation's; an operation parameter replaces the path item's of the same name and
+ * location.
+ */
 function mergeParameters(raw: RawDocuments, item: unknown, op: JsonObject, doc: string): ParamEntry[] {
   const byId = new Map<string, ParamEntry>();
   for (const list of [isObject(item) ? item.parameters : undefined, op.parameters]) {

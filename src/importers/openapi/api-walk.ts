@@ -41,7 +41,10 @@ export interface Walker {
 
 export interface WalkerOptions {
   refTo: RefTo;
-  /** A path item `$ref` inside a callback: 3.1 makes it a component, 3.0 (which has no components.pathItems) inlines it. */
+  /**
+   * A path item `$ref` inside a callback: 3.1 makes it a component, 3.0 (which has no components.pathItems) inlines
+   * it.
+   */
   inlinePathItem?: (ref: string, doc: string) => { value: unknown; doc: string } | undefined;
   /** Swagger 2.0 schema dialect: `type: file`, a string `discriminator`, `x-nullable`. */
   swagger2?: boolean;

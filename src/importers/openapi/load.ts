@@ -140,7 +140,8 @@ async function readSpecText(
           createDiagnostic('GW_SPEC_FETCH', `fetching "${file}" answered HTTP ${res.status}`, {
             locations: [{ file }],
             hints: [
-              'check the URL in a browser or with `curl -I`; a private spec may need a token, so download it and import the file',
+              'check the URL in a browser or with `curl -I`; a private spec may need a token, so download it and ' +
+                'import the file',
             ],
           }),
         );

@@ -79,7 +79,10 @@ export function rawCapture(raw: RawDocuments): object {
 
 const isUrl = (s: string): boolean => /^https?:\/\//i.test(s);
 
-/** How the model names a document: the root by its spec name, other files relative to gw.yaml's folder, URLs as they are. */
+/**
+ * How the model names a document: the root by its spec name, other files relative to gw.yaml's folder, URLs as they
+ * are.
+ */
 export function displayName(raw: RawDocuments, key: string): string {
   return raw.names[key] ?? (isUrl(key) ? key : relative(raw.projectDir, key).split('\\').join('/'));
 }

@@ -58,7 +58,10 @@ function loadPrecompiled(family: Family): ValidateFunction | undefined {
   }
 }
 
-/** Compiles the official schema of one OpenAPI family with swagger-parser's Ajv settings; `source` keeps the code for a standalone module. */
+/**
+ * Compiles the official schema of one OpenAPI family with swagger-parser's Ajv settings; `source` keeps the code for a
+ * standalone module.
+ */
 export function compileOpenApiSchema(
   family: Family,
   { source = false } = {},

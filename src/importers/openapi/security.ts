@@ -94,7 +94,8 @@ export function readRequirements(list: unknown, pointer: string, ctx: Requiremen
             {
               locations: [{ file: ctx.file, pointer: at, ...ctx.locator.locate(at) }],
               hints: [
-                `define "${name}" under components.securitySchemes (securityDefinitions in Swagger 2.0), or fix the name; defined: ${[...ctx.known].join(', ') || 'none'}`,
+                `define "${name}" under components.securitySchemes (securityDefinitions in Swagger 2.0), or fix ` +
+                  `the name; defined: ${[...ctx.known].join(', ') || 'none'}`,
               ],
             },
           ),

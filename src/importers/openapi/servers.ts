@@ -45,7 +45,10 @@ export function swaggerServers(doc: Record<string, unknown>, location: string): 
   return [{ url: host ? `${scheme ?? 'http'}://${host}${base}` : base || '/' }];
 }
 
-/** Turns a list of servers into targets; servers must agree on the base path, or the odd ones are dropped with a warning. */
+/**
+ * Turns a list of servers into targets; servers must agree on the base path, or the odd ones are dropped with a
+ * warning.
+ */
 export function resolveServers(servers: readonly ServerObject[], pointer: string, ctx: ServerContext): ResolvedServers {
   let basePath: string | undefined;
   const targets: Target[] = [];
@@ -70,11 +73,13 @@ export function resolveServers(servers: readonly ServerObject[], pointer: string
       ctx.diagnostics.push(
         createDiagnostic(
           'GW_SERVER_BASEPATH_DIFFERS',
-          `server "${url}" has base path "${parsed.basePath || '/'}", not "${basePath || '/'}" like the first server, so gw leaves it out`,
+          `server "${url}" has base path "${parsed.basePath || '/'}", not "${basePath || '/'}" like the first ` +
+            `server, so gw leaves it out`,
           {
             locations: [loc(ctx, `${at}/url`)],
             hints: [
-              'servers of one service are treated as replicas; list the replicas you want with --upstream (repeatable) or `upstreams` in gw.yaml',
+              'servers of one service are treated as replicas; list the replicas you want with --upstream ' +
+                '(repeatable) or `upstreams` in gw.yaml',
             ],
           },
         ),
@@ -115,7 +120,8 @@ export function resolveConfigUpstreams(
       ctx.diagnostics.push(
         createDiagnostic(
           'GW_SERVER_URL',
-          `upstream "${url}" has base path "${parsed.basePath || '/'}", unlike the first upstream ("${basePath || '/'}")`,
+          `upstream "${url}" has base path "${parsed.basePath || '/'}", unlike the first upstream ` +
+            `("${basePath || '/'}")`,
           {
             locations: [at(i)],
             hints: ['give every upstream of one service the same path after the host'],
@@ -161,7 +167,10 @@ function substituteVariables(server: ServerObject, at: string, ctx: ServerContex
 
 type ParsedServer = { basePath: string; target: Target | undefined } | { error: string };
 
-/** Absolute http(s) URL -> a target and a base path; a relative one -> a base path only (or resolved against a spec URL). */
+/**
+ * Absolute http(s) URL -> a target and a base path; a relative one -> a base path only (or resolved against a spec
+ * URL).
+ */
 export function parseServerUrl(raw: string, location: string): ParsedServer {
   const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw);
   if (raw.startsWith('//')) return { error: 'has no scheme; write http:// or https://' };

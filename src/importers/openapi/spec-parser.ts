@@ -21,7 +21,10 @@ const SUPPORTED_30 = ['3.0.0', '3.0.1', '3.0.2', '3.0.3', '3.0.4'];
  * test/unit/importers/spec-parser.test.ts holds the two side by side.
  */
 export class SpecParser extends $RefParser {
-  /** Parses like swagger-parser: the document's version checked (Swagger 2.0, OpenAPI 3.0 or 3.1), relative servers fixed for a URL. */
+  /**
+   * Parses like swagger-parser: the document's version checked (Swagger 2.0, OpenAPI 3.0 or 3.1), relative servers
+   * fixed for a URL.
+   */
   override async parse(...args: unknown[]): Promise<never> {
     const path = typeof args[0] === 'string' ? args[0] : undefined;
     const schema = (await (super.parse as (...a: unknown[]) => Promise<unknown>)(...args)) as Record<string, unknown>;
@@ -45,7 +48,8 @@ export class SpecParser extends $RefParser {
         throw new SyntaxError('API version number must be a string (e.g. "1.0.0") not a number.');
       } else if (![...SUPPORTED_31, ...SUPPORTED_30].includes(schema.openapi as string)) {
         throw new SyntaxError(
-          `Unsupported OpenAPI version: ${String(schema.openapi)}. Swagger Parser only supports versions ${[...SUPPORTED_31, ...SUPPORTED_30].join(', ')}`,
+          `Unsupported OpenAPI version: ${String(schema.openapi)}. Swagger Parser only supports versions ` +
+            `${[...SUPPORTED_31, ...SUPPORTED_30].join(', ')}`,
         );
       }
       fixOasRelativeServers(schema, path as string);
@@ -53,7 +57,10 @@ export class SpecParser extends $RefParser {
     return schema as never;
   }
 
-  /** Dereferences, then applies swagger-parser's spec rules (Swagger 2.0 only: OpenAPI 3 documents pass as they do there). */
+  /**
+   * Dereferences, then applies swagger-parser's spec rules (Swagger 2.0 only: OpenAPI 3 documents pass as they do
+   * there).
+   */
   async validate(path: string, api: object, options: object): Promise<Record<string, unknown>> {
     const { document, refErrors, ruleError } = await this.validateAll(path, api, options);
     if (refErrors ?? ruleError) throw refErrors ?? ruleError;

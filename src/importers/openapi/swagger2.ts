@@ -45,7 +45,8 @@ export function schemaOf2(p: JsonObject, gap: GapSink, at = ''): JsonObject {
     if (p.items.collectionFormat !== undefined)
       gap(
         'openapi.nested-collection-format',
-        `nested collectionFormat "${String(p.items.collectionFormat)}" has no OpenAPI 3 equivalent; the public spec describes a plain array`,
+        `nested collectionFormat "${String(p.items.collectionFormat)}" has no OpenAPI 3 equivalent; the public ` +
+          `spec describes a plain array`,
         `${at}/items`,
       );
     out.items = schemaOf2(p.items, gap, `${at}/items`);
@@ -72,7 +73,8 @@ function styleOf(p: JsonObject, gap: GapSink): JsonObject {
   }
   gap(
     'openapi.collection-format',
-    `parameter "${String(p.name)}" uses collectionFormat "${format}" in ${String(p.in)}, which OpenAPI 3 cannot describe; the public spec keeps the default style`,
+    `parameter "${String(p.name)}" uses collectionFormat "${format}" in ${String(p.in)}, which OpenAPI 3 cannot ` +
+      `describe; the public spec keeps the default style`,
     '/collectionFormat',
   );
   return {};

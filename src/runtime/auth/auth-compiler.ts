@@ -18,7 +18,10 @@ export interface RouteAuth {
   policy: AuthPolicy | null;
   /** Lower-case header name that carries the consumer upstream; any value the client sent is removed. */
   consumerHeader: string;
-  /** Lower-case request headers never forwarded: the consumer header, and the credential headers unless forwardCredentials. */
+  /**
+   * Lower-case request headers never forwarded: the consumer header, and the credential headers unless
+   * forwardCredentials.
+   */
   dropHeaders: ReadonlySet<string>;
   /** Cookies and query parameters removed before forwarding (the credentials, unless forwardCredentials). */
   dropCookies: readonly string[];

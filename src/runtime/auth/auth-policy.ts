@@ -114,7 +114,9 @@ export class AuthPolicy {
     return Promise.all(pending).then(() => this.counted(this.decide(results), client));
   }
 
-  /** Whether the request carries any credential the route reads (the reader's extra last value is the Cookie header). */
+  /**
+   * Whether the request carries any credential the route reads (the reader's extra last value is the Cookie header).
+   */
   private sentAny(values: readonly unknown[]): boolean {
     for (let i = 0; i < this.reader.slots.length; i++) if (values[i] !== undefined) return true;
     return false;
@@ -132,7 +134,8 @@ export class AuthPolicy {
   private decide(results: readonly (SchemeResult | undefined)[]): AuthOutcome;
   private decide(results: readonly (SchemeResult | undefined)[], partial = false): AuthOutcome | undefined {
     let forbidden: AuthFail | undefined;
-    // An empty requirement ({} in the spec: anonymous allowed) passes without a consumer; one that names the caller is preferred.
+    // An empty requirement ({} in the spec: anonymous allowed) passes without a consumer; one that names the caller is
+    // preferred.
     let anonymous: AuthPass | undefined;
     for (let r = 0; r < this.requirements.length; r++) {
       const req = this.requirements[r]!;

@@ -3,7 +3,10 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { BcryptAnswer, BcryptJob } from './bcrypt-thread.js';
 
-/** The thread's source text, set by scripts/bundle-runtime.js in the node target's bundle (one file, no thread file beside it). */
+/**
+ * The thread's source text, set by scripts/bundle-runtime.js in the node target's bundle (one file, no thread file
+ * beside it).
+ */
 declare const GW_BCRYPT_THREAD_SOURCE: string | undefined;
 
 export interface BcryptPoolOptions {

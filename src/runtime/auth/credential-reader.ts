@@ -62,7 +62,10 @@ function readPairs(
   }
 }
 
-/** Query parts are form-encoded (`+` is a space); cookie values are taken as sent. A bad escape makes the value null (refused). */
+/**
+ * Query parts are form-encoded (`+` is a space); cookie values are taken as sent. A bad escape makes the value null
+ * (refused).
+ */
 function decode(text: string, form: boolean): string | null {
   if (!form) return text;
   if (!text.includes('%') && !text.includes('+')) return text;

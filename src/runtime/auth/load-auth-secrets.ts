@@ -17,7 +17,10 @@ export type LoadedCredentials =
 export type AuthSecrets = ReadonlyMap<string, LoadedCredentials>;
 
 export interface SecretsContext {
-  /** Folder relative files are resolved against: gw.yaml's (gw serve), GW_BASE_DIR or the working directory (node target). */
+  /**
+   * Folder relative files are resolved against: gw.yaml's (gw serve), GW_BASE_DIR or the working directory (node
+   * target).
+   */
   baseDir: string;
   /** How the user names that folder, for hints: "gw.yaml's folder", "GW_BASE_DIR". */
   baseDirName: string;
@@ -89,7 +92,8 @@ async function loadOne(
       secret = new TextEncoder().encode(text);
       if (secret.length < HS256_MIN_BYTES) {
         problem(
-          `the HS256 secret in ${where(c.secret)} is ${secret.length} bytes; HS256 needs at least ${HS256_MIN_BYTES} (RFC 7518)`,
+          `the HS256 secret in ${where(c.secret)} is ${secret.length} bytes; HS256 needs at least ` +
+            `${HS256_MIN_BYTES} (RFC 7518)`,
           'make a longer one, e.g. `openssl rand -base64 48`',
         );
         ok = false;
@@ -175,7 +179,8 @@ async function readFileOf(
             : (code ?? 'unreadable');
     problem(
       `cannot read the ${what} file ${file} (${path}): ${why}`,
-      `relative files are resolved against ${ctx.baseDirName} (${ctx.baseDir}); create the file or fix the path in gw.yaml \`credentials\``,
+      `relative files are resolved against ${ctx.baseDirName} (${ctx.baseDir}); create the file or fix the path ` +
+        `in gw.yaml \`credentials\``,
     );
     return undefined;
   }

@@ -34,7 +34,8 @@ export function parseHtpasswd(text: string): { users: Map<string, HtpasswdEntry>
     const kind = FORMATS.find(([, re]) => re.test(hash))?.[0];
     if (!kind) {
       problems.push(
-        `line ${i + 1}: the hash of user "${user}" is in a format gw cannot check (use {SHA}, bcrypt $2y$ or $apr1$: htpasswd -B, -s or -m)`,
+        `line ${i + 1}: the hash of user "${user}" is in a format gw cannot check (use {SHA}, bcrypt $2y$ or ` +
+          `$apr1$: htpasswd -B, -s or -m)`,
       );
       continue;
     }

@@ -7,7 +7,10 @@ export interface RemoteJwksOptions {
   maxAgeMs?: number;
   /** A token naming an unknown key id fetches again, at most this often (key rotation). */
   cooldownMs?: number;
-  /** After a failed fetch, wait this long before the next try (requests meanwhile use the keys already known, or are refused). */
+  /**
+   * After a failed fetch, wait this long before the next try (requests meanwhile use the keys already known, or are
+   * refused).
+   */
   retryMs?: number;
   fetch?: typeof fetch;
   now?: () => number;

@@ -35,7 +35,10 @@ export function withoutCookies(value: string, names: readonly string[]): string 
     .join('; ');
 }
 
-/** The request target for logs: the values of credential query parameters replaced by `***` (kept byte for byte otherwise). */
+/**
+ * The request target for logs: the values of credential query parameters replaced by `***` (kept byte for byte
+ * otherwise).
+ */
 export function redactQueryParams(url: string, names: readonly string[]): string {
   const q = url.indexOf('?');
   if (q === -1 || names.length === 0) return url;

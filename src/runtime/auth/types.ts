@@ -4,7 +4,10 @@
  * route's policy (auth-policy.ts) combines those answers as the spec's requirements say.
  */
 
-/** The value a checker reads: undefined when the request does not carry it, null when it carries it twice (ambiguous, so refused). */
+/**
+ * The value a checker reads: undefined when the request does not carry it, null when it carries it twice (ambiguous,
+ * so refused).
+ */
 export type CredentialValue = string | null | undefined;
 
 export type SchemeResult = SchemeAccepted | SchemeRefused;
@@ -30,7 +33,10 @@ export interface SchemeChecker {
   check(value: CredentialValue): SchemeResult | Promise<SchemeResult>;
 }
 
-/** Where a scheme's credential travels. `authorization` is the Authorization header, shared by basic and bearer schemes. */
+/**
+ * Where a scheme's credential travels. `authorization` is the Authorization header, shared by basic and bearer
+ * schemes.
+ */
 export type CredentialSlot =
   | { in: 'header'; name: string }
   | { in: 'query'; name: string }
@@ -44,7 +50,9 @@ export function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
-/** A consumer name as it can travel in a header and a log line: printable ASCII as is, anything else percent-encoded. */
+/**
+ * A consumer name as it can travel in a header and a log line: printable ASCII as is, anything else percent-encoded.
+ */
 export function consumerName(name: string): string {
   return /^[\x20-\x7e]*$/.test(name) ? name : encodeURIComponent(name);
 }

@@ -17,7 +17,8 @@ export function createRateLimitStore(gateway: Gateway, env: Record<string, strin
   if (url === undefined || url === '') {
     throw GwError.of('GW_RATE_LIMIT_STORE_URL', `rateLimitStore.redis.env names ${fromEnv}, which is not set`, {
       hints: [
-        `set ${fromEnv}=redis://host:6379/0 in the gateway's environment, or put the URL in gw.yaml rateLimitStore.redis.url`,
+        `set ${fromEnv}=redis://host:6379/0 in the gateway's environment, or put the URL in gw.yaml ` +
+          `rateLimitStore.redis.url`,
       ],
     });
   }

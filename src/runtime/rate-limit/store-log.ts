@@ -32,7 +32,8 @@ export function subscribeRateLimitStoreLog(
     }
     writeWarning(
       e.kind === 'down'
-        ? `warning: rate-limit store ${e.store} is unreachable (${e.message ?? 'unknown error'}); failing ${e.failMode}: ${effect} until it is back\n`
+        ? `warning: rate-limit store ${e.store} is unreachable (${e.message ?? 'unknown error'}); failing ` +
+            `${e.failMode}: ${effect} until it is back\n`
         : `rate-limit store ${e.store} is reachable again; limits apply\n`,
     );
   };

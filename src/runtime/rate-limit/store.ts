@@ -18,7 +18,10 @@ export interface RateLimitBucket {
   hit(key: string, now: number): WindowHit | Promise<WindowHit>;
 }
 
-/** The window's count after this request, and when (epoch ms) the window ends. Read at once: the memory store reuses it. */
+/**
+ * The window's count after this request, and when (epoch ms) the window ends. Read at once: the memory store reuses
+ * it.
+ */
 export interface WindowHit {
   count: number;
   resetAt: number;

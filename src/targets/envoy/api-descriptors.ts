@@ -60,7 +60,10 @@ export interface EnumDescriptor {
   values: Record<string, number>;
 }
 
-/** protobufjs, loaded when descriptors are made from .proto files (the build script, or a missing descriptors file), not when they are read. */
+/**
+ * protobufjs, loaded when descriptors are made from .proto files (the build script, or a missing descriptors file),
+ * not when they are read.
+ */
 const pb = (): typeof protobuf => createRequire(import.meta.url)('protobufjs') as typeof protobuf;
 
 /** Every message and enum of a resolved protobufjs root, as EnvoyApi data. */

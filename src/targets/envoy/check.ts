@@ -29,7 +29,8 @@ export interface EnvoyCheckOptions {
 
 const BOOTSTRAP = '.envoy.config.bootstrap.v3.Bootstrap';
 const HINTS = [
-  'if the file comes from a --templates override, compare it with the bundled templates/envoy/ of gw; otherwise this is a gw bug, please report it',
+  'if the file comes from a --templates override, compare it with the bundled templates/envoy/ of gw; otherwise ' +
+    'this is a gw bug, please report it',
   'the field reference is at https://www.envoyproxy.io/docs/envoy/latest/api-v3/api',
 ];
 

@@ -68,7 +68,9 @@ export interface HealthCheckView {
   unhealthyThreshold: number;
 }
 
-/** Every cluster: the upstreams proxied routes use (in model order), then the JWKS URLs, then the rate limit service. */
+/**
+ * Every cluster: the upstreams proxied routes use (in model order), then the JWKS URLs, then the rate limit service.
+ */
 export function buildClusters(
   gateway: Gateway,
   jwksClusters: readonly JwksClusterView[],

@@ -22,10 +22,14 @@ const NUMERIC = new Set([
   'sfixed64',
 ]);
 const HEADER_NAME = /^:?[0-9a-zA-Z!#$%&'*+\-.^_|~`]+$/;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the control bytes PGV's HTTP_HEADER_VALUE rule refuses, exactly as Envoy writes it
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control bytes PGV's HTTP_HEADER_VALUE rule refuses,
+// exactly as Envoy writes it
 const HEADER_VALUE = /^[^\u0000-\u0008\u000A-\u001F\u007F]*$/;
 
-/** Messages naming what the value breaks; [] when it passes. `kind` is the scalar type, 'enum', 'duration', 'repeated' or 'map'. */
+/**
+ * Messages naming what the value breaks; [] when it passes. `kind` is the scalar type, 'enum', 'duration', 'repeated'
+ * or 'map'.
+ */
 export function checkRules(rules: Rules, kind: string, value: unknown, enumType: EnumDescriptor | undefined): string[] {
   const r = rules[kind === 'map' ? 'map' : kind];
   if (!r) return [];

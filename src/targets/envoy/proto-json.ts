@@ -80,7 +80,8 @@ export class ProtoJsonChecker {
       const set = oneof.fields.filter((f) => seen.has(f) && value[seen.get(f)!] !== null);
       if (set.length > 1)
         this.fail(
-          `only one of ${set.map((f) => `"${f}"`).join(', ')} may be set (oneof ${oneof.name} of ${shortName(typeName)})`,
+          `only one of ${set.map((f) => `"${f}"`).join(', ')} may be set (oneof ${oneof.name} of ` +
+            `${shortName(typeName)})`,
         );
       if (set.length === 0 && oneof.required)
         this.fail(`one of ${oneof.fields.map((f) => `"${f}"`).join(', ')} is required in ${shortName(typeName)}`);
@@ -165,9 +166,8 @@ export class ProtoJsonChecker {
       if (typeof value === 'string') {
         if (!Object.hasOwn(enumType.values, value)) {
           const close = suggestClosest(value, Object.keys(enumType.values));
-          this.fail(
-            `"${value}" is not a value of ${shortName(field.type)}${close ? ` (did you mean "${close}"?)` : `; one of ${Object.keys(enumType.values).join(', ')}`}`,
-          );
+          const hint = close ? ` (did you mean "${close}"?)` : `; one of ${Object.keys(enumType.values).join(', ')}`;
+          this.fail(`"${value}" is not a value of ${shortName(field.type)}${hint}`);
         }
       } else if (!Number.isInteger(value)) this.fail(`expects a ${shortName(field.type)} name, not ${describe(value)}`);
       if (rules) this.problemsFrom(checkRules(rules, 'enum', value, enumType));

@@ -52,7 +52,10 @@ const require = createRequire(import.meta.url);
 let cachedProtos: EnvoyProtos | undefined;
 let cachedApi: LoadedEnvoyApi | undefined;
 
-/** The descriptors the check uses: the precompiled file when it matches the installed protos, else parsed from them (once per process). */
+/**
+ * The descriptors the check uses: the precompiled file when it matches the installed protos, else parsed from them
+ * (once per process).
+ */
 export function loadEnvoyApi(): LoadedEnvoyApi {
   if (cachedApi) return cachedApi;
   const started = performance.now();

@@ -153,7 +153,10 @@ function keyLabel(rl: RateLimit): string {
   return rl.key.kind === 'header' ? `header ${rl.key.name}` : rl.key.kind === 'ip' ? 'client address' : 'consumer';
 }
 
-/** The service's unit for a window: exact for 1 s, 1 min, 1 h, 1 day; otherwise the largest unit that divides it (or seconds), the limit scaled. */
+/**
+ * The service's unit for a window: exact for 1 s, 1 min, 1 h, 1 day; otherwise the largest unit that divides it (or
+ * seconds), the limit scaled.
+ */
 export function unitOf(rl: Pick<RateLimit, 'requests' | 'windowMs'>): {
   unit: string;
   requests: number;

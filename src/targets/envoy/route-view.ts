@@ -124,7 +124,8 @@ function methodNotAllowedRoutes(modelRoutes: readonly Route[], diagnostics: Diag
   }
   return blocks.map((b) => ({
     comments: [
-      `405 for ${b.group.exactPath ?? b.group.regex}${b.alsoMatching.length ? ` when the path also matches ${b.alsoMatching.join(' and ')}` : ''}`,
+      `405 for ${b.group.exactPath ?? b.group.regex}` +
+        (b.alsoMatching.length ? ` when the path also matches ${b.alsoMatching.join(' and ')}` : ''),
     ],
     name: `405 ${b.group.regex}${b.alsoMatching.map((m) => ` & ${m}`).join('')}`,
     path: b.group.exactPath,
@@ -154,7 +155,10 @@ function routePolicies(
   };
 }
 
-/** The preflight route of a route with CORS: its path, OPTIONS asking for its method, from an Origin; answered by the cors filter, else 403. */
+/**
+ * The preflight route of a route with CORS: its path, OPTIONS asking for its method, from an Origin; answered by the
+ * cors filter, else 403.
+ */
 function preflightRoute(problems: Problems, r: Route, cors: CorsPolicyView | undefined): RouteView[] {
   if (!cors) return [];
   const match = envoyPathMatch(r);
@@ -243,7 +247,9 @@ function proxyView(r: Route): ProxyView {
   };
 }
 
-/** `/v1/orders/{orderId}` -> `/v1/orders/\1`, numbering captures as the route regex does (one per parameter, in order). */
+/**
+ * `/v1/orders/{orderId}` -> `/v1/orders/\1`, numbering captures as the route regex does (one per parameter, in order).
+ */
 export function rewriteSubstitution(r: Pick<Route, 'segments' | 'upstreamPath'>): string {
   const order = templateParams(r.segments);
   const parts: (string | number)[] = [];

@@ -118,7 +118,10 @@ export class CorsPlan {
   }
 }
 
-/** The origin part of a map regex: the model's origins matched by its rule (without case, trailing `/`s allowed); `.` (any) for `*`. */
+/**
+ * The origin part of a map regex: the model's origins matched by its rule (without case, trailing `/`s allowed); `.`
+ * (any) for `*`.
+ */
 function originPattern(c: Cors): string {
   if (c.origins.includes('*')) return '.';
   return `(?i:${[...c.origins].sort().map(regexLiteral).join('|')})/*$`;

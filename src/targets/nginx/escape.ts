@@ -5,7 +5,9 @@
  * `{`, `}` or `;`), and are never variable-expanded by nginx, so only `"` needs care there.
  */
 
-/** nginx's spelling of a literal `$`: the variable gw.conf's `geo $gw_dollar` defines, braced to stand before letters. */
+/**
+ * nginx's spelling of a literal `$`: the variable gw.conf's `geo $gw_dollar` defines, braced to stand before letters.
+ */
 // biome-ignore lint/suspicious/noTemplateCurlyInString: nginx's variable syntax, not a JavaScript template
 const DOLLAR = '${gw_dollar}';
 

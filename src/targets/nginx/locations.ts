@@ -90,7 +90,10 @@ interface Context {
   next: number;
 }
 
-/** The top level: exact locations are handled apart; every other template goes under a prefix location or stays a top-level regex. */
+/**
+ * The top level: exact locations are handled apart; every other template goes under a prefix location or stays a
+ * top-level regex.
+ */
 export function buildLocationTree(templates: readonly PathTemplate[]): LocationTree {
   const ctx: Context = { branches: [], next: 1 };
   const dynamic = templates.filter((t) => !t.exact);
@@ -185,7 +188,10 @@ function dispatch(
   return { kind: 'dispatch', regex: `^${at}(?:(?:/[^/]*){${k}}/([^/]*))?`, target: `${base}$1${PATH_VARIABLE}` };
 }
 
-/** Matches paths whose segment `index` (0-based) is one of `literals`, whatever the segments before it; `at` as in nest(). */
+/**
+ * Matches paths whose segment `index` (0-based) is one of `literals`, whatever the segments before it; `at` as in
+ * nest().
+ */
 export function nestGuard(index: number, literals: readonly string[], at = ''): string {
   const escaped = literals.map(escapeRegex);
   return `^${at}(?:/[^/]*){${index}}/${escaped.length === 1 ? escaped[0] : `(?:${escaped.join('|')})`}(?:/|$)`;

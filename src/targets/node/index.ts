@@ -5,7 +5,9 @@ import { loadTemplates } from '../templates.js';
 import type { RenderedFile, Target } from '../types.js';
 import { buildNodeView } from './view.js';
 
-/** gw's runtime bundled into one ES module by scripts/bundle-runtime.js (`npm run build`), relative to the gw package. */
+/**
+ * gw's runtime bundled into one ES module by scripts/bundle-runtime.js (`npm run build`), relative to the gw package.
+ */
 export const RUNTIME_BUNDLE = 'dist/node-runtime/gw-runtime.mjs';
 // From src/targets/node/ and dist/targets/node/ alike, three levels up is the package.
 const PACKAGE_ROOT = new URL('../../../', import.meta.url);

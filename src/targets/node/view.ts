@@ -55,7 +55,10 @@ export const UPSTREAM_ENV_PREFIX = 'GW_UPSTREAM_';
 export const NODE_IMAGE = 'node:20-slim';
 const FALLBACK_CONTAINER_PORT = 8080;
 
-/** GW_UPSTREAM_ + the id in upper case, '-' as '_' and '~' (a path- or operation-level upstream) as '__': users~1 -> GW_UPSTREAM_USERS__1. */
+/**
+ * GW_UPSTREAM_ + the id in upper case, '-' as '_' and '~' (a path- or operation-level upstream) as '__': users~1 ->
+ * GW_UPSTREAM_USERS__1.
+ */
 export function upstreamEnvVar(id: string): string {
   return UPSTREAM_ENV_PREFIX + id.toUpperCase().replace(/-/g, '_').replace(/~/g, '__');
 }
@@ -127,7 +130,8 @@ function urlHost(host: string): string {
 function collision(u: Upstream, owner: string, envVar: string): Diagnostic {
   return createDiagnostic(
     'GW_TARGET_INEXACT',
-    `node: upstreams "${owner}" and "${u.id}" would both be overridden by ${envVar}; "${u.id}" gets no override variable`,
+    `node: upstreams "${owner}" and "${u.id}" would both be overridden by ${envVar}; "${u.id}" gets no override ` +
+      `variable`,
     {
       kind: 'node.env-collision',
       locations: [{ file: u.source.file, pointer: u.source.pointer }],

@@ -184,7 +184,9 @@ export function mergeComponents(services: readonly Service[]): {
   return { renames: { component, renamed }, components: out };
 }
 
-/** Security schemes by name: identical ones (same type, location, flows, ...) merge, others become `<service>_<name>`. */
+/**
+ * Security schemes by name: identical ones (same type, location, flows, ...) merge, others become `<service>_<name>`.
+ */
 export function mergeSecuritySchemes(schemes: readonly SecurityScheme[]): {
   names: Map<string, string>;
   objects: JsonObject;
@@ -233,7 +235,10 @@ export function settleOperationIds(routes: readonly Route[]): Map<Route, string>
   return new Map(requests.map((r) => [r.route, settled.get(r.request)!]));
 }
 
-/** One tag per service (its title and description), then the specs' own tags; a tag two specs describe differently keeps the first description. */
+/**
+ * One tag per service (its title and description), then the specs' own tags; a tag two specs describe differently
+ * keeps the first description.
+ */
 export function mergeTags(services: readonly Service[], diagnostics: Diagnostic[]): JsonObject[] {
   const tags = new Map<string, { tag: JsonObject; owner: string; fromSpec: boolean }>();
   for (const s of services) {
@@ -253,7 +258,8 @@ export function mergeTags(services: readonly Service[], diagnostics: Diagnostic[
         diagnostics.push(
           createDiagnostic(
             'GW_TARGET_INEXACT',
-            `openapi: tag "${t.name}" is described by services "${before.owner}" and "${s.name}" differently; the public spec keeps "${before.owner}"'s description`,
+            `openapi: tag "${t.name}" is described by services "${before.owner}" and "${s.name}" differently; ` +
+              `the public spec keeps "${before.owner}"'s description`,
             {
               kind: 'openapi.tag-description',
               locations: [t.source],
@@ -282,7 +288,9 @@ function infoOf(g: Gateway): JsonObject {
   );
   return {
     title: g.name,
-    description: `The public API of the gateway "${g.name}", merged by gw from ${g.services.length} service${g.services.length === 1 ? '' : 's'}:\n\n${lines.join('\n')}`,
+    description:
+      `The public API of the gateway "${g.name}", merged by gw from ${g.services.length} ` +
+      `service${g.services.length === 1 ? '' : 's'}:\n\n${lines.join('\n')}`,
     version: g.services.map((s) => `${s.name} ${s.version}`).join(', ') || '0',
   };
 }

@@ -37,7 +37,10 @@ function quote(s: string): string {
   );
 }
 
-/** Multi-line text that reads back exactly as a `|-` block: no trailing newline, no blank-looking lines with spaces, no leading space. */
+/**
+ * Multi-line text that reads back exactly as a `|-` block: no trailing newline, no blank-looking lines with spaces, no
+ * leading space.
+ */
 function literalLines(s: string): string[] | undefined {
   if (!s.includes('\n') || s.endsWith('\n') || s.startsWith(' ') || NOT_LITERAL.test(s)) return undefined;
   const lines = s.split('\n');

@@ -13,5 +13,8 @@ jwks() {
   printf '{"keys":[{"kty":"oct","alg":"HS256","use":"sig","k":"%s"}]}' "$k"
 }
 # billing.serviceToken
-secret=$(printenv 'BILLING_JWT_SECRET') || { echo "hs256-jwks.sh: the environment variable "'BILLING_JWT_SECRET'" is not set" >&2; exit 1; }
+secret=$(printenv 'BILLING_JWT_SECRET') || {
+  echo "hs256-jwks.sh: the environment variable "'BILLING_JWT_SECRET'" is not set" >&2
+  exit 1
+}
 printf 'export %s=%s\n' 'BILLING_JWT_SECRET_JWKS' "'$(jwks "$secret")'"
