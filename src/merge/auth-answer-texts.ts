@@ -10,6 +10,8 @@ import type { SecurityRequirement, SecurityScheme } from '../model/types.js';
 export type SchemeKind = Pick<SecurityScheme, 'type' | 'scheme' | 'in' | 'paramName'>;
 
 /** A bearer token is what http bearer, oauth2 and openIdConnect schemes carry. */
+const BAD_TOKEN = 'the bearer token is not valid (signature, issuer, audience or lifetime)';
+
 export function isBearer(s: SchemeKind): boolean {
   return (s.type === 'http' && s.scheme === 'bearer') || s.type === 'oauth2' || s.type === 'openIdConnect';
 }
@@ -114,8 +116,7 @@ export function authAnswerTexts(
       challenge: authChallenges(security, schemes, realmName, false),
     },
     invalidToken: {
-      detail:
-        `the bearer token is not valid (signature, issuer, audience or lifetime); this operation needs ` + `${accepts}`,
+      detail: `${BAD_TOKEN}; this operation needs ${accepts}`,
       challenge: authChallenges(security, schemes, realmName, true),
     },
     forbidden: security.map((r) => {

@@ -22,8 +22,8 @@ const NUMERIC = new Set([
   'sfixed64',
 ]);
 const HEADER_NAME = /^:?[0-9a-zA-Z!#$%&'*+\-.^_|~`]+$/;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the control bytes PGV's HTTP_HEADER_VALUE rule refuses,
-// exactly as Envoy writes it
+// The control bytes PGV's HTTP_HEADER_VALUE rule refuses, exactly as Envoy writes it.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: those bytes are the rule
 const HEADER_VALUE = /^[^\u0000-\u0008\u000A-\u001F\u007F]*$/;
 
 /**
