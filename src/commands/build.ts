@@ -94,8 +94,12 @@ was. --check renders in memory and exits 1 listing the files that differ from wh
       );
       // Every check and render is back: the thread stops while the files are written.
       helper?.close();
-      if (!rendered) return this.report(diagnostics);
-      await this.finish(flags, chosen, outDir, diagnostics, rendered);
+      const { configLocator } = await import('../cli/load-gateway.js');
+      const { applyAcknowledgements } = await import('../project/acknowledge.js');
+      const rules = project.config.acknowledge ?? [];
+      const all = applyAcknowledgements(diagnostics, rules, configLocator(project), 'targets');
+      if (!rendered) return this.report(all);
+      await this.finish(flags, chosen, outDir, all, rendered);
     } finally {
       helper?.close();
     }

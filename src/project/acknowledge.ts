@@ -8,23 +8,31 @@ import type { AcknowledgeRule } from './config.js';
  * `acknowledged`, so they are neither printed nor counted by --strict, and stay in --json output.
  * A rule that accepts nothing is reported (it went stale), and one naming an error or an unknown
  * code is a gw.yaml error: errors are never acknowledged.
+ *
+ * Two passes: loading the gateway applies the rules for the warnings of loading and merging
+ * (`stage: 'load'`), and gw build those for its targets' warnings (`stage: 'targets'`), so a rule
+ * is reported unused only by the stage that could have used it.
  */
 export function applyAcknowledgements(
   diagnostics: readonly Diagnostic[],
-  rules: readonly AcknowledgeRule[],
+  all: readonly AcknowledgeRule[],
   configAt: (pointer: string) => Location,
+  stage: 'load' | 'targets' = 'load',
 ): Diagnostic[] {
-  const bad = rules.flatMap((rule, i) => ruleProblems(rule, configAt(`#/acknowledge/${i}/code`)));
+  const rules = all
+    .map((rule, i) => ({ rule, i }))
+    .filter(({ rule }) => TARGET_CODES.has(rule.code) === (stage === 'targets'));
+  const bad = stage === 'load' ? all.flatMap((rule, i) => ruleProblems(rule, configAt(`#/acknowledge/${i}/code`))) : [];
   if (bad.length > 0) return [...diagnostics, ...bad];
   const used = new Set<number>();
   const out = diagnostics.map((d) => {
-    if (d.severity !== 'warning') return d;
-    const at = rules.findIndex((rule) => accepts(rule, d));
-    if (at < 0) return d;
+    if (d.severity !== 'warning' || d.acknowledged !== undefined) return d;
+    const at = rules.find(({ rule }) => accepts(rule, d))?.i;
+    if (at === undefined) return d;
     used.add(at);
-    return { ...d, acknowledged: rules[at]!.reason };
+    return { ...d, acknowledged: all[at]!.reason };
   });
-  const stale = rules.flatMap((rule, i) =>
+  const stale = rules.flatMap(({ rule, i }) =>
     used.has(i)
       ? []
       : [
@@ -40,6 +48,9 @@ export function applyAcknowledgements(
   );
   return [...out, ...stale];
 }
+
+/** Codes only gw build's targets warn with. */
+const TARGET_CODES = new Set<string>(['GW_TARGET_INEXACT']);
 
 function ruleProblems(rule: AcknowledgeRule, at: Location): Diagnostic[] {
   const info = (CODES as Record<string, { severity: string } | undefined>)[rule.code];

@@ -109,6 +109,39 @@ describe('gw.yaml acknowledge', () => {
   });
 });
 
+describe("gw.yaml acknowledge: the targets' warnings of gw build", () => {
+  it('accepts GW_TARGET_INEXACT by kind and route in gw build; gw validate neither uses nor reports the rule', async () => {
+    await shadowingProject();
+    await editConfig((c) => {
+      c.settings = { validate: true };
+      c.acknowledge = [
+        { code: 'GW_ROUTE_SHADOWED', reason: 'by design' },
+        {
+          code: 'GW_TARGET_INEXACT',
+          kind: 'envoy.validate',
+          routes: ['shop.*'],
+          reason: 'nginx checks nothing either',
+        },
+        { code: 'GW_TARGET_INEXACT', kind: 'envoy.mock-status', reason: 'stale' },
+      ];
+    });
+    const validate = await gw('validate', '--strict');
+    expect(validate.code).toBe(0);
+    expect(validate.stderr).not.toContain('GW_CONFIG_ACKNOWLEDGE_UNUSED');
+    const build = await gw('build', '--target', 'envoy', '--out', 'out', '--json');
+    const found = JSON.parse(build.stdout).diagnostics as { code: string; kind?: string; acknowledged?: string }[];
+    const validated = found.filter((d) => d.kind === 'envoy.validate');
+    expect(validated).toHaveLength(NAMES.length + 1);
+    expect(validated.every((d) => d.acknowledged === 'nginx checks nothing either')).toBe(true);
+    const unused = found.filter((d) => d.code === 'GW_CONFIG_ACKNOWLEDGE_UNUSED');
+    expect(unused.map((d) => (d as { message?: string }).message)).toEqual([
+      'the acknowledge rule for GW_TARGET_INEXACT[envoy.mock-status] accepts no warning',
+    ]);
+    const text = await gw('build', '--target', 'envoy', '--out', 'out');
+    expect(text.stderr).not.toContain('envoy.validate');
+  });
+});
+
 describe('gw serve at start', () => {
   it('prints the warnings that change what clients get, and not the others', async () => {
     const paths = {

@@ -26,6 +26,7 @@ export function routeWarnings(r: Route, notes: readonly InexactNote[]): Diagnost
     createDiagnostic('GW_TARGET_INEXACT', `envoy: ${r.method} ${r.path} (${r.id}): ${texts.join('; ')}`, {
       kind,
       locations: [{ file: r.source.file, pointer: r.source.pointer }],
+      subjects: [r.id],
       hints: ['see docs/targets/envoy.md, "What differs from gw serve"'],
     }),
   );

@@ -14,9 +14,11 @@ export function inexactWarning(
   at: readonly { source: Source }[],
   hint: string,
 ): Diagnostic {
+  const routes = at.flatMap((x) => ('method' in x && 'id' in x && typeof x.id === 'string' ? [x.id] : []));
   return createDiagnostic('GW_TARGET_INEXACT', `nginx: ${message}`, {
     kind,
     locations: at.map(({ source }) => ({ file: source.file, pointer: source.pointer })),
+    ...(routes.length > 0 ? { subjects: routes } : {}),
     hints: [hint],
   });
 }

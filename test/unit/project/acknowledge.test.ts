@@ -20,17 +20,19 @@ describe('gw.yaml acknowledge', () => {
 
   it('needs every route of the warning to match, and the kind when the rule names one', () => {
     const inexact = createDiagnostic('GW_TARGET_INEXACT', 'x', { kind: 'nginx.resolver' });
-    const out = applyAcknowledgements(
-      [shadowed('a.one', 'b.two'), inexact],
-      [
-        { code: 'GW_ROUTE_SHADOWED', routes: ['a.*'], reason: 'a' },
-        { code: 'GW_TARGET_INEXACT', kind: 'nginx.bcrypt', reason: 'k' },
-      ],
-      at,
-    );
-    expect(out.slice(0, 2).map((d) => d.acknowledged)).toEqual([undefined, undefined]);
-    expect(out.slice(2).map((d) => [d.code, d.locations[0]!.pointer])).toEqual([
+    const rules = [
+      { code: 'GW_ROUTE_SHADOWED', routes: ['a.*'], reason: 'a' },
+      { code: 'GW_TARGET_INEXACT', kind: 'nginx.bcrypt', reason: 'k' },
+    ];
+    const loaded = applyAcknowledgements([shadowed('a.one', 'b.two')], rules, at);
+    expect(loaded[0]!.acknowledged).toBeUndefined();
+    // Each stage reports only the rules it could have used: merge's here, the targets' in gw build.
+    expect(loaded.slice(1).map((d) => [d.code, d.locations[0]!.pointer])).toEqual([
       ['GW_CONFIG_ACKNOWLEDGE_UNUSED', '#/acknowledge/0'],
+    ]);
+    const built = applyAcknowledgements([inexact], rules, at, 'targets');
+    expect(built[0]!.acknowledged).toBeUndefined();
+    expect(built.slice(1).map((d) => [d.code, d.locations[0]!.pointer])).toEqual([
       ['GW_CONFIG_ACKNOWLEDGE_UNUSED', '#/acknowledge/1'],
     ]);
   });
