@@ -173,7 +173,8 @@ const tables = SIZES.map((n) => {
   const rand = prng(0x5eed + n);
   const routes = makeRoutes(n, rand);
   const entries = routes.map((r, i) => ({
-    method: r.method,
+    // The model's effective.methods: HEAD with GET (these routes have no HEAD of their own).
+    methods: r.method === 'GET' ? ['GET', 'HEAD'] : [r.method],
     segments: parsePathTemplate(r.template),
     params: r.params,
     value: i,

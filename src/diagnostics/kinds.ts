@@ -46,6 +46,10 @@ export const KINDS = {
     code: 'GW_TARGET_INEXACT',
     title: 'Several hostname targets: nginx picks one per request, without keep-alive, ejection or retries.',
   },
+  'nginx.upstream-host': {
+    code: 'GW_TARGET_INEXACT',
+    title: "An upstream block's targets differ in host or port: nginx sends each the first one's Host.",
+  },
   'nginx.health-check': {
     code: 'GW_TARGET_INEXACT',
     title: 'Active health checks: open-source nginx has only passive ones.',

@@ -1,5 +1,5 @@
-import { isBearer } from '../model/auth-answers.js';
-import { corsPathMethods } from '../model/cors.js';
+import { isBearer } from './auth-answer-texts.js';
+import { corsPathMethods } from './cors-path-methods.js';
 import type { ImportedRoute, ImportedScheme, ImportedUpstream } from '../model/fragment.js';
 import type {
   CredentialCarrier,
@@ -34,12 +34,14 @@ const IDEMPOTENT: ReadonlySet<HttpMethod> = new Set(['GET', 'HEAD', 'OPTIONS', '
 export function decideGateway(draft: GatewayDraft): Gateway {
   const securitySchemes = draft.securitySchemes.map(settleScheme);
   const schemes = new Map(securitySchemes.map((s) => [s.id, s]));
-  const pathMethods = corsPathMethods(draft.routes);
+  const methodsOf = answeredMethods(draft.routes);
+  const pathMethods = corsPathMethods(draft.routes, methodsOf);
   const credentialsOf = credentialRules(schemes, draft.name);
   const routes = draft.routes.map(
     (r): Route => ({
       ...r,
       effective: {
+        methods: methodsOf(r),
         retries: IDEMPOTENT.has(r.method) ? r.settings.retries : 0,
         corsMethods: r.settings.cors ? (r.settings.cors.methods ?? pathMethods.get(r.path)!) : null,
         ...credentialsOf(r),
@@ -51,6 +53,13 @@ export function decideGateway(draft: GatewayDraft): Gateway {
     (u): Upstream => ({ ...u, connectTimeoutMs: connect.get(u.id) ?? DEFAULT_CONNECT_TIMEOUT_MS }),
   );
   return { ...draft, routes, upstreams, securitySchemes, problems: problemCatalogue() };
+}
+
+/** HEAD is answered by the GET route of a path (its `match.regex`) unless the path has a HEAD route of its own. */
+function answeredMethods(routes: readonly ImportedRoute[]): (r: ImportedRoute) => string[] {
+  const ownHead = new Set(routes.filter((r) => r.method === 'HEAD').map((r) => r.match.regex));
+  const getAndHead = ['GET', 'HEAD'];
+  return (r) => (r.method === 'GET' && !ownHead.has(r.match.regex) ? getAndHead : [r.method]);
 }
 
 type CredentialRules = Pick<RouteEffective, 'authAnswers' | 'remove' | 'redactQuery'>;

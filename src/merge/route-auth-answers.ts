@@ -1,10 +1,10 @@
-import { authAnswerTexts, isBearer, type SchemeKind } from '../model/auth-answers.js';
+import { authAnswerTexts, isBearer, type SchemeKind } from './auth-answer-texts.js';
 import type { ImportedRoute } from '../model/fragment.js';
 import type { AuthAnswer, AuthAnswers } from '../model/types.js';
 
 /**
  * A route's 401 and 403 answers, settled once for every data plane (docs/auth.md, "Answers"):
- * the wording of model/auth-answers.ts, without the answers that cannot happen (no
+ * the wording of auth-answer-texts.ts, without the answers that cannot happen (no
  * `invalidToken` without a bearer scheme, no 403 for a requirement without scopes). An empty
  * requirement (`{}`: credentials optional) is never refused, so the 401s name the others. null
  * when the gateway checks nothing: no security, none but empty requirements, or `auth.enforce: false`.

@@ -24,6 +24,12 @@ export interface ProblemType {
  */
 export interface RouteEffective {
   /**
+   * The request methods this route answers: its own, and HEAD for a GET route when no route on the
+   * same path (the same `match.regex`) has HEAD of its own. A 405's `Allow` lists the `methods` of
+   * every route whose path matches the request; every data plane answers so.
+   */
+  methods: string[];
+  /**
    * Further attempts on another target after a connection failure: `settings.retries` for an
    * idempotent method (GET, HEAD, OPTIONS, PUT, DELETE, TRACE), else 0.
    */

@@ -204,6 +204,11 @@ export interface Target {
   scheme: 'http' | 'https';
   host: string;
   port: number;
+  /**
+   * The `Host` header every data plane sends this target (unless `preserveHost`), and its health
+   * checks: host and port, the port left out when it is the scheme's default (model/target.ts).
+   */
+  authority: string;
   weight: number;
 }
 
@@ -295,7 +300,12 @@ export interface RateLimit {
 }
 
 export interface Cors {
-  /** Exact origins, or ['*']. */
+  /**
+   * The allowed origins, lower-case and without trailing slashes, each once; or ['*']. A request's
+   * Origin is allowed when it equals one without regard to case and to trailing slashes: every
+   * data plane matches so (gw serve lower-cases and trims it, nginx and Envoy match it with
+   * `(?i)` regexes that allow `/*` at the end).
+   */
   origins: string[];
   /** null: the methods of the routes on the path. */
   methods: string[] | null;
@@ -335,13 +345,20 @@ export interface Route {
   effective: RouteEffective;
 }
 
-/** One documented response, ready to send: the first is the default answer, `Prefer: code=NNN` picks another. */
+/**
+ * One documented response, ready to send: the first is the default answer, `Prefer: code=NNN`
+ * picks another. Every data plane sends `contentType` and `body` exactly as they are.
+ */
 export interface MockResponse {
   status: number;
-  /** null for a response without content. */
+  /** The Content-Type header; null for a response without content (then no header and an empty body). */
   contentType: string | null;
-  /** The spec's example, or a sample generated from the schema. */
-  body: unknown;
+  /**
+   * The exact body (UTF-8 text): the spec's example, or a sample generated from the schema, as
+   * pretty JSON (two spaces) with a final newline; a string example of a media type that is not
+   * JSON as it is; '' without content.
+   */
+  body: string;
   /** true when `body` was generated from the schema rather than taken from an example. */
   generated: boolean;
 }

@@ -133,9 +133,17 @@ function resolveFailureLimit(f: false | FailureLimitInput | undefined): AuthFail
   return { failures: f.failures, windowMs: f.window !== undefined ? parseDuration(f.window) : d.windowMs };
 }
 
+/**
+ * An allowed origin as the model holds it: lower-case, without trailing slashes (`*` as it is).
+ * Every data plane matches a request's Origin by the same rule (model/types.ts, `Cors.origins`).
+ */
+function normalizeOrigin(origin: string): string {
+  return origin === '*' ? origin : origin.toLowerCase().replace(/\/+$/, '');
+}
+
 export function resolveCors(c: CorsInput): Cors {
   return {
-    origins: [...c.origins],
+    origins: [...new Set(c.origins.map(normalizeOrigin))],
     methods: c.methods ? [...c.methods] : null,
     headers: c.headers ? c.headers.map((h) => h.toLowerCase()) : null,
     exposeHeaders: (c.exposeHeaders ?? []).map((h) => h.toLowerCase()),

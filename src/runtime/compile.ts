@@ -39,7 +39,7 @@ export interface CompiledRoute {
   /** Attempts on another target after a connection failure (the model's `effective.retries`). */
   retries: number;
   preserveHost: boolean;
-  /** For a mocked service: the answers, bodies serialised once; the first is the default. */
+  /** For a mocked service: the model's answers, their bodies as bytes; the first is the default. */
   mock: PreparedMock[] | null;
   /** Credential checks, and what is removed or added on the way upstream (src/runtime/auth/). */
   auth: RouteAuth;
@@ -96,10 +96,7 @@ export function compileGateway(gateway: Gateway, options: CompileOptions = {}): 
   for (const u of gateway.upstreams) {
     const targets: TargetState[] = u.targets.map((t) => ({
       url: t.url,
-      host:
-        (t.scheme === 'https' && t.port === 443) || (t.scheme === 'http' && t.port === 80)
-          ? t.host
-          : `${t.host}:${t.port}`,
+      host: t.authority,
       weight: t.weight,
       // Idle keep-alive sockets close after 4 s (Node servers drop them after 5 s) or what the upstream announces.
       pool: new H1Pool(t.url, {
@@ -135,7 +132,7 @@ export function compileGateway(gateway: Gateway, options: CompileOptions = {}): 
   for (const r of routes) if (r.mock === null) r.upstream.mocked = false;
   const router = new Router(
     routes.map((c, i) => ({
-      method: c.method,
+      methods: gateway.routes[i]!.effective.methods,
       segments: gateway.routes[i]!.segments,
       params: gateway.routes[i]!.params,
       value: c,
@@ -178,15 +175,9 @@ function compileRoute(
     retries: r.effective.retries,
     preserveHost: r.settings.preserveHost,
     mock: r.mock
-      ? r.mock.map((m) => ({ status: m.status, contentType: m.contentType, body: serialise(m.contentType, m.body) }))
+      ? r.mock.map((m) => ({ status: m.status, contentType: m.contentType, body: Buffer.from(m.body) }))
       : null,
   };
-}
-
-function serialise(contentType: string | null, body: unknown): Buffer {
-  if (contentType === null) return Buffer.alloc(0);
-  if (typeof body === 'string' && !/json/i.test(contentType)) return Buffer.from(body);
-  return Buffer.from(`${JSON.stringify(body ?? null, null, 2)}\n`);
 }
 
 /** Closes every pool once its requests are done. */

@@ -4,7 +4,7 @@ import type { Cors, Route } from '../model/types.js';
 export interface CompiledCors {
   /** origins ['*'] */
   anyOrigin: boolean;
-  /** Allowed origins, lower-case, no trailing slash. */
+  /** Allowed origins: the model's, lower-case, no trailing slash. */
   origins: ReadonlySet<string>;
   credentials: boolean;
   /** Access-Control-Allow-Methods: the route's `effective.corsMethods`. */
@@ -30,7 +30,7 @@ export function compileCors(c: Cors, methods: readonly string[]): CompiledCors {
   const anyOrigin = c.origins.includes('*');
   return {
     anyOrigin,
-    origins: new Set(c.origins.filter((o) => o !== '*').map(normalizeOrigin)),
+    origins: new Set(c.origins.filter((o) => o !== '*')),
     credentials: c.credentials,
     allowMethods: methods.join(', '),
     allowHeaders: c.headers ? c.headers.join(', ') : null,
@@ -41,12 +41,9 @@ export function compileCors(c: Cors, methods: readonly string[]): CompiledCors {
   };
 }
 
-function normalizeOrigin(origin: string): string {
-  return origin.toLowerCase().replace(/\/+$/, '');
-}
-
+/** The model's matching rule (`Cors.origins`): the request's Origin without case and trailing slashes. */
 export function originAllowed(cors: CompiledCors, origin: string): boolean {
-  return cors.anyOrigin || cors.origins.has(normalizeOrigin(origin));
+  return cors.anyOrigin || cors.origins.has(origin.toLowerCase().replace(/\/+$/, ''));
 }
 
 /**

@@ -274,7 +274,7 @@ export class Forward implements H1Handler, BodyWatcher {
     }
     this.held = undefined;
     this.headers = undefined;
-    if (err.message === 'client closed the connection' || this.req.destroyed) {
+    if (err.message === 'client closed the connection' || this.req.socket.destroyed) {
       this.done = true;
       if (this.res.headersSent) this.res.destroy();
       this.emit(499, null);

@@ -1,9 +1,10 @@
 import { escapeRegex, paramPattern } from '../model/path.js';
-import type { HttpMethod, PathParam, PathSegment } from '../model/types.js';
+import type { PathParam, PathSegment } from '../model/types.js';
 
 /** What the router keeps per route: its segments and params, and the caller's payload. */
 export interface RouterEntry<T> {
-  method: HttpMethod;
+  /** The methods it answers: the model's `effective.methods` (HEAD with GET is the model's rule, not the router's). */
+  methods: readonly string[];
   segments: readonly PathSegment[];
   params: readonly PathParam[];
   value: T;
@@ -25,8 +26,8 @@ interface Node<T> {
  * A segment trie that answers exactly as the model's precedence rule orders routes: at each
  * segment a literal child is tried before mixed ones, mixed before bare parameters, backtracking
  * when a branch ends without a route for the method. A route matches when its path AND method
- * match; when only the path does, the answer is 405 with every method that would. HEAD falls
- * back to GET. Typed parameters (integer, enum, pattern) are part of the match. Built once;
+ * match; when only the path does, the answer is 405 with every method that would. Typed
+ * parameters (integer, enum, pattern) are part of the match. Built once;
  * lookups never throw and allocate only the captured parameter values.
  */
 export class Router<T> {
@@ -77,7 +78,7 @@ export class Router<T> {
       node = child.node;
     }
     node.methods ??= new Map();
-    if (!node.methods.has(e.method)) node.methods.set(e.method, e.value);
+    for (const m of e.methods) if (!node.methods.has(m)) node.methods.set(m, e.value);
   }
 
   lookup(method: string, segments: readonly string[]): RouterMatch<T> {
@@ -102,12 +103,9 @@ export class Router<T> {
     if (i === segments.length) {
       const methods = node.methods;
       if (!methods) return undefined;
-      const hit = methods.get(method) ?? (method === 'HEAD' ? methods.get('GET') : undefined);
+      const hit = methods.get(method);
       if (hit !== undefined) return hit;
-      if (allow) {
-        for (const m of methods.keys()) allow.add(m);
-        if (methods.has('GET')) allow.add('HEAD');
-      }
+      if (allow) for (const m of methods.keys()) allow.add(m);
       return undefined;
     }
     const segment = segments[i]!;

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../diagnostics/gw-error.js';
 import { suggestClosest } from '../diagnostics/suggest.js';
+import { targetOf } from '../model/target.js';
 import type { Gateway, Target } from '../model/types.js';
 import type { LogFormat } from './access-log.js';
 import { DEFAULT_UPSTREAM_CONNECTIONS } from './h1-pool.js';
@@ -159,15 +160,7 @@ export function parseTargetUrl(raw: string, basePath: string): Target | string {
   const path = url.pathname.replace(/\/+$/, '');
   if (path !== '' && path !== basePath)
     return `has the path "${url.pathname}", but only scheme, host and port can be overridden`;
-  const scheme = url.protocol === 'https:' ? 'https' : 'http';
-  const port = url.port ? Number(url.port) : scheme === 'https' ? 443 : 80;
-  return {
-    url: `${scheme}://${url.host.toLowerCase()}${url.port ? '' : `:${port}`}`,
-    scheme,
-    host: url.hostname.toLowerCase(),
-    port,
-    weight: 1,
-  };
+  return targetOf(url);
 }
 
 /** The model with the overridden upstreams' targets replaced; the input is not changed. */

@@ -3,7 +3,7 @@ import type { H1Pool } from './h1-pool.js';
 /** One upstream target at run time: its connection pool and what the balancers and health checks know of it. */
 export interface TargetState {
   url: string;
-  /** The Host header for this target: host, and port when not the scheme's default. */
+  /** The Host header for this target: the model's `Target.authority`. */
   host: string;
   weight: number;
   pool: H1Pool;

@@ -411,7 +411,8 @@ function decide(policy, results) {
     var presented = false;
     for (var k in results) {
         if (results[k].ok || !results[k].presented) continue;
-        if (CONFIG.schemes[k].bearer) return { status: 401, answer: policy.invalidToken };
+        // invalidToken is null only when no scheme of the policy is a bearer scheme.
+        if (CONFIG.schemes[k].bearer) return { status: 401, answer: policy.invalidToken || policy.invalid };
         presented = true;
     }
     return { status: 401, answer: presented ? policy.invalid : policy.missing };
@@ -427,7 +428,7 @@ async function check(r) {
                 var index = policy.requirements[q][i].scheme;
                 if (results[index] !== undefined) continue;
                 var scheme = CONFIG.schemes[index];
-                results[index] = await checkScheme(scheme, readSlot(r, scheme.slot));
+                results[index] = await checkScheme(scheme, scheme.slot === null ? undefined : readSlot(r, scheme.slot));
             }
         }
         var outcome = decide(policy, results);

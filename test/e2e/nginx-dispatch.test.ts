@@ -129,7 +129,7 @@ services:
   await writeFile(join(t.dir, 'gw.yaml'), yaml);
   gateway = (await buildGateway(parseProject(yaml, join(t.dir, 'gw.yaml'), 'gw.yaml'))).gateway;
   router = new Router(
-    gateway.routes.map((r) => ({ method: r.method, segments: r.segments, params: r.params, value: r })),
+    gateway.routes.map((r) => ({ methods: r.effective.methods, segments: r.segments, params: r.params, value: r })),
   );
   const { files } = await nginxTarget.render(gateway, {});
   const conf = files.find((f) => f.path.endsWith('gw.conf'))!.contents;

@@ -1,7 +1,8 @@
 import type { ImportedRoute } from '../../src/model/fragment.js';
 import { routeId } from '../../src/model/ids.js';
 import { compileMatch, parsePathTemplate, templateParams } from '../../src/model/path.js';
-import type { Gateway, HttpMethod, Route } from '../../src/model/types.js';
+import { targetOf } from '../../src/model/target.js';
+import type { Gateway, HttpMethod, Route, Target } from '../../src/model/types.js';
 import { decideGateway, type GatewayDraft } from '../../src/merge/decide-gateway.js';
 import { DEFAULT_EDGE } from '../../src/project/edge.js';
 import { DEFAULT_ROUTE_SETTINGS } from '../../src/project/settings.js';
@@ -56,4 +57,9 @@ export function settle(routes: ImportedRoute[], over: Partial<GatewayDraft> = {}
 /** One route with what merge settles for it alone (no other routes, no schemes). */
 export function settled(r: ImportedRoute): Route {
   return settle([r]).routes[0]!;
+}
+
+/** A target as the importer makes it from `url`. */
+export function target(url: string, weight = 1): Target {
+  return { ...targetOf(new URL(url)), weight };
 }

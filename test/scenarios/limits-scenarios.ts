@@ -6,7 +6,8 @@ import { AUTH } from './shop-credentials.js';
  * plane. scenarios/project.ts switches them on per operation in gw.yaml
  * (`services[].operations.<operationId>`), on routes no other list depends on:
  * - catalog.listFeaturedProducts (GET /catalog/products/featured): 2 requests per hour per X-Client-Id;
- * - catalog.listCategories (GET /catalog/categories): CORS for https://shop.example, with credentials;
+ * - catalog.listCategories (GET /catalog/categories): CORS for https://shop.example and
+ *   https://admin.shop.example (written `HTTPS://Admin.Shop.Example/` in gw.yaml), with credentials;
  * - catalog.listProducts (GET /catalog/products, OpenAPI 3.1): validate;
  * - users.createUser (POST /users, Swagger 2.0): validate, maxBodySize 1kb.
  * The order matters within the rate-limit group: each scenario is one request, run on every plane in turn.
@@ -104,6 +105,21 @@ export const limitsScenarios: Scenario[] = [
         'access-control-allow-credentials': 'true',
         'access-control-max-age': '300',
         vary: /\bOrigin\b/,
+      },
+    },
+  },
+  {
+    name: "CORS: origins match without case and trailing slashes, the configured ones and the request's",
+    request: {
+      method: 'OPTIONS',
+      path: '/catalog/categories',
+      headers: { origin: 'https://ADMIN.shop.example/', 'access-control-request-method': 'GET' },
+    },
+    expect: {
+      status: 204,
+      headers: {
+        'access-control-allow-origin': 'https://ADMIN.shop.example/',
+        'access-control-allow-credentials': 'true',
       },
     },
   },

@@ -46,7 +46,11 @@ services:
       listFeaturedProducts:
         rateLimit: { requests: 2, window: 1h, key: "header:X-Client-Id" }
       listCategories:
-        cors: { origins: ["https://shop.example"], credentials: true, exposeHeaders: [X-Upstream], maxAge: 5m }
+        cors:
+          origins: ["https://shop.example", "HTTPS://Admin.Shop.Example/"]
+          credentials: true
+          exposeHeaders: [X-Upstream]
+          maxAge: 5m
 ${SHOP_CREDENTIALS_YAML}`,
   );
   return { ...env, GW_BASE_DIR: dir };

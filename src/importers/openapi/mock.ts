@@ -35,12 +35,21 @@ function answerOf(response: JsonObject, resolve: ResolveRef): Omit<MockResponse,
   const content = (response.content ?? {}) as Record<string, JsonObject>;
   const types = Object.keys(content);
   const type = types.find((t) => /json/i.test(t)) ?? types[0];
-  if (!type) return { contentType: null, body: null, generated: false };
+  if (!type) return { contentType: null, body: '', generated: false };
   const media = content[type]!;
-  if (media.example !== undefined) return { contentType: type, body: media.example, generated: false };
+  if (media.example !== undefined) return { contentType: type, body: mockBody(type, media.example), generated: false };
   const first = follow(Object.values((media.examples ?? {}) as Record<string, unknown>)[0], resolve);
-  if (first.value !== undefined) return { contentType: type, body: first.value, generated: false };
-  return { contentType: type, body: sampleFromSchema(media.schema, resolve), generated: true };
+  if (first.value !== undefined) return { contentType: type, body: mockBody(type, first.value), generated: false };
+  return { contentType: type, body: mockBody(type, sampleFromSchema(media.schema, resolve)), generated: true };
+}
+
+/**
+ * The bytes a mock answer sends, decided once for every data plane: a string example of a media
+ * type that is not JSON as it is, anything else as pretty JSON (two spaces) with a final newline.
+ */
+export function mockBody(contentType: string, value: unknown): string {
+  if (typeof value === 'string' && !/json/i.test(contentType)) return value;
+  return `${JSON.stringify(value ?? null, null, 2)}\n`;
 }
 
 /** A Reference Object's target (a response or example component), or the object itself. */

@@ -2,6 +2,7 @@ import type { Diagnostic, Location } from '../../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../../diagnostics/gw-error.js';
 import type { PointerLocator } from '../../diagnostics/locate.js';
 import type { UpstreamInput } from '../../project/config.js';
+import { targetOf } from '../../model/target.js';
 import type { Target } from '../../model/types.js';
 import { isUrl } from './load.js';
 
@@ -180,19 +181,7 @@ export function parseServerUrl(raw: string, location: string): ParsedServer {
     return { error: `uses "${url.protocol.slice(0, -1)}", but gw forwards only http and https` };
   if (url.search || url.hash) return { error: 'has a query or fragment, which a server URL cannot have' };
   if (url.username || url.password) return { error: 'carries credentials; keep secrets out of server URLs' };
-  const scheme = url.protocol === 'https:' ? 'https' : 'http';
-  const port = url.port ? Number(url.port) : scheme === 'https' ? 443 : 80;
-  const host = url.hostname.toLowerCase();
-  return {
-    basePath: trimSlash(safeDecode(url.pathname)),
-    target: {
-      url: `${scheme}://${url.host.toLowerCase()}${url.port ? '' : `:${port}`}`,
-      scheme,
-      host,
-      port,
-      weight: 1,
-    },
-  };
+  return { basePath: trimSlash(safeDecode(url.pathname)), target: targetOf(url) };
 }
 
 function safeDecode(path: string): string {

@@ -2,8 +2,7 @@ import type { SecurityScheme } from '../../model/types.js';
 
 /**
  * What one security requirement of a route (an AND of schemes, with scopes) needs from Envoy's
- * auth filters, and what follows from it alone: its label in warnings and RBAC policy names, the
- * credential headers removed before forwarding.
+ * auth filters, and what follows from it alone: its label in warnings and RBAC policy names.
  */
 export type Kind = 'jwt' | 'keys' | 'basic';
 
@@ -24,14 +23,4 @@ export function label(req: readonly Need[]): string {
 
 export function byId(a: SecurityScheme, b: SecurityScheme): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
-/** Header credentials of the route's schemes (query and cookie keys are removed by gw-auth). */
-export function credentialHeaders(needs: readonly Need[]): string[] {
-  const out = new Set<string>();
-  for (const n of needs) {
-    if (n.kind !== 'keys') out.add('authorization');
-    else if ((n.scheme.in ?? 'header') === 'header' && n.scheme.paramName) out.add(n.scheme.paramName.toLowerCase());
-  }
-  return [...out].sort();
 }

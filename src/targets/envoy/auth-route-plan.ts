@@ -1,5 +1,5 @@
 import type { AuthAnswers, Route, SecurityScheme } from '../../model/types.js';
-import { credentialHeaders, kindOf, label, type Need } from './auth-needs.js';
+import { kindOf, label, type Need } from './auth-needs.js';
 import { dataSource, type DataSourceView, secretOf } from './auth-sources.js';
 import { basicAlternativeNote, type InexactNote, optionalCredentialsNote, unprovableScopesNote } from './inexact.js';
 import { allOf, anyOf, providerNames, rbacRules } from './jwt-view.js';
@@ -19,7 +19,7 @@ export interface RouteAuthView {
   lua: unknown;
   /** RBACPerRoute.rbac (printed as JSON), or null. */
   rbac: unknown;
-  /** Credential headers removed before forwarding (forwardCredentials false). */
+  /** Credential headers removed before forwarding: the model's `effective.remove.headers` but the consumer header. */
   removeHeaders: string[];
   /** Nothing can pass (every requirement needs something unchecked): a direct 401 with this challenge. */
   deny: { challenge: string } | null;
@@ -48,7 +48,7 @@ export function routePlan(
   if (answers === null) return null;
   const all = checkableRequirements(r, schemes, note);
   const challenge = answers.missing.wwwAuthenticate ?? '';
-  const removeHeaders = r.settings.auth.forwardCredentials ? [] : credentialHeaders(all.flat());
+  const removeHeaders = credentialsRemoved(r).headers;
   const deny = (): RoutePlan => ({
     needs: [],
     jwtRequirement: null,
@@ -137,7 +137,7 @@ function gwAuthPlan(r: Route, kept: Need[][], base: RoutePlanBase, answers: Auth
   const lua = {
     gw_auth: {
       consumer_header: r.settings.auth.consumerHeader.toLowerCase(),
-      strip: !r.settings.auth.forwardCredentials,
+      strip: credentialsRemoved(r),
       requirements: kept.map((req) => req.map(luaNeed)),
       challenge: answers.missing.wwwAuthenticate ?? '',
       challenge_invalid_token: (answers.invalidToken ?? answers.invalid).wwwAuthenticate ?? '',
@@ -145,6 +145,17 @@ function gwAuthPlan(r: Route, kept: Need[][], base: RoutePlanBase, answers: Auth
     },
   };
   return { needs, jwtRequirement, rbac: null, view: { ...base, lua, rbac: null } };
+}
+
+/**
+ * What the model removes before forwarding (`effective.remove`), requirements Envoy cannot check
+ * included; the consumer header is not among them: Envoy removes a client's value of it before any
+ * filter runs, and the auth filters then set it.
+ */
+function credentialsRemoved(r: Route): { headers: string[]; query: string[]; cookies: string[] } {
+  const { headers, query, cookies } = r.effective.remove;
+  const consumer = r.settings.auth.consumerHeader.toLowerCase();
+  return { headers: headers.filter((h) => h !== consumer), query, cookies };
 }
 
 /** The model's 403 challenge of the requirement of route.security this kept one came from ('' for none). */

@@ -113,10 +113,7 @@ function endpointView(u: Upstream, t: Target, clusterTls: boolean): EndpointView
     comment: envoyComment(t.url),
     address: bareHost(t.host),
     port: t.port,
-    hostname:
-      (t.scheme === 'https' && t.port === 443) || (t.scheme === 'http' && t.port === 80)
-        ? t.host
-        : `${t.host}:${t.port}`,
+    hostname: t.authority,
     weight: u.balancing === 'round-robin' ? null : t.weight,
     tlsMatch: t.scheme === 'https' && !clusterTls ? bareHost(t.host) : null,
   };

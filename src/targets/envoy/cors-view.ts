@@ -1,3 +1,4 @@
+import { escapeRegex } from '../../model/path.js';
 import type { Cors, Route } from '../../model/types.js';
 import { corsRequestHeadersNote, type InexactNote } from './inexact.js';
 
@@ -10,7 +11,8 @@ import { corsRequestHeadersNote, type InexactNote } from './inexact.js';
  * allowed origins itself; any other origin falls through to the route's 403 (GW_HTTP_CORS_REJECTED).
  */
 export interface CorsPolicyView {
-  origins: { exact: string | null; any: boolean }[];
+  /** RE2 regexes (full match) of the allowed origins: the model's rule, without case and trailing `/`s allowed. */
+  origins: string[];
   methods: string;
   /** null: no Access-Control-Allow-Headers. */
   headers: string | null;
@@ -41,7 +43,7 @@ export function planCors(routes: readonly Route[]): CorsPlan {
 export function corsPolicy(c: Cors, methods: readonly string[]): CorsPolicyView {
   const any = c.origins.includes('*');
   return {
-    origins: any ? [{ exact: null, any: true }] : c.origins.map((o) => ({ exact: o.replace(/\/+$/, ''), any: false })),
+    origins: any ? ['.*'] : c.origins.map((o) => `(?i)${escapeRegex(o)}/*`),
     methods: methods.join(', '),
     // gw echoes what the preflight asks for; without credentials "*" allows the same.
     headers: c.headers ? c.headers.join(', ') : c.credentials ? null : '*',

@@ -50,12 +50,6 @@ export function mockDirect(problems: Problems, m: MockResponse | undefined): Dir
   if (!m) return problemDirect(problems, 'GW_HTTP_BAD_REQUEST', 'this operation documents no response');
   const headers = [{ name: 'x-gw-mock', value: 'true' }];
   if (m.contentType !== null) headers.unshift({ name: 'content-type', value: m.contentType });
-  return { status: m.status, body: mockBody(m), headers };
-}
-
-/** The body gw serve sends for a mock (same serialisation as runtime/compile.ts). */
-export function mockBody(m: MockResponse): string | null {
-  if (m.contentType === null) return null;
-  if (typeof m.body === 'string' && !/json/i.test(m.contentType)) return m.body;
-  return `${JSON.stringify(m.body ?? null, null, 2)}\n`;
+  // The model's body as it is; none for an empty one.
+  return { status: m.status, body: m.body === '' ? null : m.body, headers };
 }

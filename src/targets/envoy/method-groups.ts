@@ -16,6 +16,7 @@ export interface PathGroup {
   exactPath: string | null;
   segments: PathSegment[];
   params: PathParam[];
+  /** The `effective.methods` of its routes. */
   methods: Set<string>;
 }
 
@@ -23,7 +24,7 @@ export interface MethodNotAllowedBlock {
   group: PathGroup;
   /** Regexes of later paths the request must also match (on `:path`), tried with the most first. */
   alsoMatching: string[];
-  /** Sorted, HEAD included when GET is. */
+  /** Sorted: the `effective.methods` of the routes of the paths. */
   allow: string[];
 }
 
@@ -46,7 +47,7 @@ export function groupRoutesByPath(routes: readonly Route[]): PathGroup[] {
       };
       groups.set(r.match.regex, g);
     }
-    g.methods.add(r.method);
+    for (const m of r.effective.methods) g.methods.add(m);
   }
   return [...groups.values()];
 }
@@ -126,10 +127,9 @@ function laterCandidates(groups: readonly PathGroup[]): (i: number) => number[] 
   };
 }
 
+/** The `Allow` value: the methods the paths' routes answer (their `effective.methods`), sorted. */
 export function allowList(methods: Iterable<string>): string[] {
-  const set = new Set(methods);
-  if (set.has('GET')) set.add('HEAD');
-  return [...set].sort();
+  return [...new Set(methods)].sort();
 }
 
 function subsetsLargestFirst<T>(items: readonly T[]): T[][] {

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { templateParams } from '../../model/path.js';
-import type { Gateway, HttpMethod, Route } from '../../model/types.js';
+import type { Gateway, Route } from '../../model/types.js';
 import type { RouteAuthView } from './auth-route-plan.js';
 import type { DataSourceView } from './auth-sources.js';
 import type { AuthPlan } from './auth-view.js';
@@ -86,14 +86,11 @@ export function buildRoutes(
 ): RouteView[] {
   const { auth, rateLimits, cors } = plans;
   const problems = problemsOf(gateway);
-  const ownHead = new Set(gateway.routes.filter((r) => r.method === 'HEAD').map((r) => r.match.regex));
-  const routes: RouteView[] = gateway.routes.flatMap((r) =>
-    preflightRoute(problems, r, ownHead.has(r.match.regex), cors.policies.get(r.id)),
-  );
+  const routes: RouteView[] = gateway.routes.flatMap((r) => preflightRoute(problems, r, cors.policies.get(r.id)));
   for (const r of gateway.routes) {
     const policies = routePolicies(auth.routes.get(r.id), rateLimits.routes.get(r.id), cors.policies.get(r.id));
     const deny = auth.routes.get(r.id)?.deny ?? null;
-    routes.push(routeView(problems, r, ownHead.has(r.match.regex), policies, deny, mapped, diagnostics));
+    routes.push(routeView(problems, r, policies, deny, mapped, diagnostics));
   }
   routes.push(...methodNotAllowedRoutes(gateway.routes, diagnostics));
   return routes;
@@ -138,15 +135,10 @@ function routePolicies(
 }
 
 /** The preflight route of a route with CORS: its path, OPTIONS asking for its method, from an Origin; answered by the cors filter, else 403. */
-function preflightRoute(
-  problems: Problems,
-  r: Route,
-  pathHasHead: boolean,
-  cors: CorsPolicyView | undefined,
-): RouteView[] {
+function preflightRoute(problems: Problems, r: Route, cors: CorsPolicyView | undefined): RouteView[] {
   if (!cors) return [];
   const exact = r.match.kind === 'exact';
-  const asked = methodMatch(r.method, pathHasHead);
+  const asked = methodMatch(r);
   return [
     {
       comments: [`CORS preflight for ${r.id}: ${r.method} ${r.path}`].map(envoyComment),
@@ -168,14 +160,13 @@ function preflightRoute(
 function routeView(
   problems: Problems,
   r: Route,
-  pathHasHead: boolean,
   policies: RoutePolicyView | null,
   deny: { challenge: string } | null,
   mapped: ReadonlySet<number>,
   diagnostics: Diagnostic[],
 ): RouteView {
   const exact = r.match.kind === 'exact';
-  const headers = [methodMatch(r.method, pathHasHead)];
+  const headers = [methodMatch(r)];
   const base = {
     comments: [`${r.id}: ${r.method} ${r.path}`, `from ${r.source.file} at ${r.source.pointer}`].map(envoyComment),
     name: r.id,
@@ -208,11 +199,11 @@ function routeView(
   return { ...base, proxy: proxyView(r), direct: null };
 }
 
-/** HEAD is served by the GET route unless the path has a HEAD route of its own (gw serve's rule). */
-function methodMatch(method: HttpMethod, pathHasHead: boolean): HeaderMatchView {
-  if (method === 'GET' && !pathHasHead)
-    return { name: ':method', exact: null, regex: '^(?:GET|HEAD)$', present: false };
-  return { name: ':method', exact: method, regex: null, present: false };
+/** The methods the route answers (the model's `effective.methods`: HEAD with GET unless the path has its own). */
+function methodMatch(r: Route): HeaderMatchView {
+  const [only, ...more] = r.effective.methods;
+  if (more.length === 0) return { name: ':method', exact: only!, regex: null, present: false };
+  return { name: ':method', exact: null, regex: `^(?:${r.effective.methods.join('|')})$`, present: false };
 }
 
 function proxyView(r: Route): ProxyView {

@@ -1,6 +1,5 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { KindOf } from '../../diagnostics/kinds.js';
-import { isBearer } from '../../model/auth-answers.js';
 import type { Gateway, Route, SecurityScheme } from '../../model/types.js';
 import { answers, type CredentialSlot, jsJson, type PolicyJs, type SchemeJs, schemeJs } from './gw-auth-config.js';
 import { firstRoutes, inexactWarning, routesText } from './inexact-warning.js';
@@ -28,7 +27,7 @@ export interface RouteAuthView {
   policy: number | null;
   /** settings.auth.consumerHeader, as configured. */
   consumerHeader: string;
-  /** Credential headers removed on the way upstream (not with forwardCredentials). */
+  /** Credential headers removed on the way upstream: the model's `effective.remove.headers` but the consumer header. */
   dropHeaders: string[];
   dropCookies: boolean;
   /** The route reads a query parameter ($gw_args), and removes one ($args = $gw_stripped_args). */
@@ -42,7 +41,7 @@ export interface AuthPlan {
   routes: Map<Route, RouteAuthView>;
   /** The njs configuration but for the rate-limit key (the rate limits decide it); null when nothing is checked. */
   njs: Omit<NjsView, 'consumerKey'> | null;
-  /** Query parameters shown as *** in the access log (of every apiKey scheme in the query). */
+  /** Query parameters shown as *** in the access log: every route's `effective.redactQuery` (one log format). */
   redact: string[];
   diagnostics: Diagnostic[];
 }
@@ -51,13 +50,8 @@ export interface AuthPlan {
 export function planAuth(gateway: Gateway): AuthPlan {
   const planner = new AuthPlanner(gateway);
   const routes = new Map(gateway.routes.map((r) => [r, planner.route(r)]));
-  const redact = [
-    ...new Set(
-      gateway.securitySchemes
-        .filter((s) => s.type === 'apiKey' && s.in === 'query' && s.paramName)
-        .map((s) => s.paramName!),
-    ),
-  ].sort();
+  // One log format for every location: the query parameters any route's `effective.redactQuery` hides.
+  const redact = [...new Set(gateway.routes.flatMap((r) => r.effective.redactQuery))].sort();
   return { routes, njs: planner.njs(redact), redact, diagnostics: planner.warnings() };
 }
 
@@ -75,37 +69,39 @@ class AuthPlanner {
   }
 
   route(route: Route): RouteAuthView {
-    const a = route.settings.auth;
-    const none = { consumerHeader: a.consumerHeader, dropCookies: false, queryRead: false, queryDrop: false };
-    if (!a.enforce || route.security.length === 0) return { ...none, policy: null, dropHeaders: [], slots: [] };
+    const { authAnswers, remove } = route.effective;
+    const consumerHeader = route.settings.auth.consumerHeader;
+    const removals = { consumerHeader, dropCookies: remove.cookies.length > 0, queryDrop: remove.query.length > 0 };
+    if (authAnswers === null) return { ...removals, policy: null, dropHeaders: [], queryRead: false, slots: [] };
     const requirements = route.security.map((req) =>
       req.schemes.map((x) => ({ scheme: this.schemeOf(x.scheme, route), scopes: x.scopes })),
     );
-    const slots: CredentialSlot[] = [];
-    for (const req of requirements)
-      for (const x of req) {
-        const slot = this.schemeList[x.scheme]!.slot;
-        if (!slots.some((s) => s.in === slot.in && s.name.toLowerCase() === slot.name.toLowerCase())) slots.push(slot);
-      }
-    const drop = (kind: string) => (a.forwardCredentials ? [] : slots.filter((s) => s.in === kind).map((s) => s.name));
+    const slots = this.slotsOf(requirements);
+    // The model's names are lower-case; proxy_set_header prints them as the spec spells them.
+    const spelled = (h: string) => slots.find((s) => s.in === 'header' && s.name.toLowerCase() === h)?.name ?? h;
+    const dropHeaders = remove.headers.filter((h) => h !== consumerHeader.toLowerCase()).map(spelled);
     const policy: PolicyJs = {
       requirements,
       slots,
-      dropQuery: drop('query'),
-      dropCookies: drop('cookie'),
-      ...answers(route, this.schemes, this.gateway.name),
+      dropQuery: remove.query,
+      dropCookies: remove.cookies,
+      ...answers(authAnswers),
     };
     const queryRead = slots.some((s) => s.in === 'query');
     if (queryRead) this.query = true;
-    return {
-      policy: this.policyOf(policy),
-      consumerHeader: a.consumerHeader,
-      dropHeaders: drop('header'),
-      dropCookies: policy.dropCookies.length > 0,
-      queryRead,
-      queryDrop: policy.dropQuery.length > 0,
-      slots,
-    };
+    return { ...removals, policy: this.policyOf(policy), dropHeaders, queryRead, slots };
+  }
+
+  /** Where the route's schemes read their credentials, each place once (header names without case, as gw serve). */
+  private slotsOf(requirements: readonly { scheme: number }[][]): CredentialSlot[] {
+    const slots: CredentialSlot[] = [];
+    const key = (s: CredentialSlot) => `${s.in}:${s.in === 'header' ? s.name.toLowerCase() : s.name}`;
+    for (const req of requirements)
+      for (const x of req) {
+        const slot = this.schemeList[x.scheme]!.slot;
+        if (slot && !slots.some((s) => key(s) === key(slot))) slots.push(slot);
+      }
+    return slots;
   }
 
   /** gw-auth-config.js, and what nginx.conf and gw.conf declare for it; null when no route checks credentials. */
@@ -150,7 +146,7 @@ class AuthPlanner {
           'download the key set to a file and point `jwks: { file: ... }` at it (refresh it with a timer), ' +
             'or run gw serve, the node target or Envoy',
         );
-      if (s && s.type !== 'apiKey' && !isBearer(s) && !(s.type === 'http' && s.scheme === 'basic') && c)
+      if (s && s.type !== 'apiKey' && !s.bearer && !(s.type === 'http' && s.scheme === 'basic') && c)
         warn(
           'nginx.auth-scheme',
           `scheme "${id}" (${s.type}${s.scheme ? ` ${s.scheme}` : ''}) cannot be checked by nginx; ` +

@@ -1,4 +1,3 @@
-import { corsPathMethods } from '../../model/cors.js';
 import type { Cors, Route } from '../../model/types.js';
 import { nginxRegex, nginxString, regexLiteral } from './escape.js';
 
@@ -31,12 +30,7 @@ interface CorsPolicy {
  */
 export class CorsPlan {
   private readonly policies = new Map<string, CorsPolicy>();
-  private readonly methodsByPath: Map<string, string[]>;
   private preflights = 0;
-
-  constructor(routes: readonly Route[]) {
-    this.methodsByPath = corsPathMethods(routes);
-  }
 
   /** The route's policy number (`$gw_cors`), or null without CORS. */
   route(route: Route): number | null {
@@ -112,8 +106,8 @@ export class CorsPlan {
 
   private policyOf(route: Route): CorsPolicy | null {
     const c = route.settings.cors;
-    if (!c) return null;
-    const methods = (c.methods ?? this.methodsByPath.get(route.path)!).join(', ');
+    if (!c || !route.effective.corsMethods) return null;
+    const methods = route.effective.corsMethods.join(', ');
     const key = JSON.stringify([c, methods]);
     let p = this.policies.get(key);
     if (!p) {
@@ -124,11 +118,10 @@ export class CorsPlan {
   }
 }
 
-/** The origin part of a map regex: the allowed origins without case, a trailing `/` ignored; `.` (any) for `*`. */
+/** The origin part of a map regex: the model's origins matched by its rule (without case, trailing `/`s allowed); `.` (any) for `*`. */
 function originPattern(c: Cors): string {
   if (c.origins.includes('*')) return '.';
-  const list = [...new Set(c.origins.map((o) => o.toLowerCase().replace(/\/+$/, '')))].sort().map(regexLiteral);
-  return `(?i:${list.join('|')})/*$`;
+  return `(?i:${[...c.origins].sort().map(regexLiteral).join('|')})/*$`;
 }
 
 function preflightHeaders(p: CorsPolicy): { name: string; value: string }[] {

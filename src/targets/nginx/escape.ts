@@ -14,6 +14,16 @@ export function nginxString(text: string): string {
   return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$/g, DOLLAR).replace(/\r?\n/g, ' ')}"`;
 }
 
+/**
+ * Text nginx must send byte for byte (a mock answer's body): quoted, `$` kept literal, and line
+ * breaks and tabs as the `\n`, `\r`, `\t` escapes nginx's configuration reader turns back into them.
+ */
+export function nginxText(text: string): string {
+  return `"${text.replace(/[\\"\n\r\t]/g, (c) => TEXT_ESCAPES[c]!).replace(/\$/g, DOLLAR)}"`;
+}
+
+const TEXT_ESCAPES: Record<string, string> = { '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
 /** A string whose `$name` references are meant as nginx variables (gw's own templates for bodies and headers). */
 export function nginxTemplateString(text: string): string {
   return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;

@@ -2,7 +2,7 @@ import type { Route, Upstream } from '../../model/types.js';
 import { nginxName, nginxRegex, nginxReplacement, nginxSize, nginxString, nginxTime } from './escape.js';
 import { PATH_VARIABLE } from './locations.js';
 import type { RouteChecksView, RoutePolicyView } from './policies.js';
-import { authority, byAddress } from './upstreams-view.js';
+import { byAddress, upstreamHost } from './upstreams-view.js';
 
 /** How a route's request goes upstream: what `_proxy.hbs` prints, and the location's forwarding settings. */
 export interface ForwardView {
@@ -66,7 +66,7 @@ export function buildForwardView(r: Route, u: Upstream, policy: RoutePolicyView,
     route: nginxString(r.id),
     service: nginxString(r.service),
     proxyPass: block ? `${first.scheme}://${nginxName(u.id)}` : `$${nginxName(u.id)}`,
-    host: r.settings.preserveHost ? '$http_host' : nginxString(authority(first.host, first.port, first.scheme)),
+    host: r.settings.preserveHost ? '$http_host' : upstreamHost(u),
     // The upstream path: the saved request path when it is the route's own (no regex), else made of the captures.
     rewrite:
       r.upstreamPath === r.path
@@ -75,10 +75,11 @@ export function buildForwardView(r: Route, u: Upstream, policy: RoutePolicyView,
     settings: {
       maxBody: nginxSize(r.settings.maxBodyBytes),
       proxy: {
-        connectTimeout: nginxTime(r.settings.connectTimeoutMs),
+        // The upstream's connect timeout (one per upstream, as gw serve's pools and Envoy's clusters have).
+        connectTimeout: nginxTime(u.connectTimeoutMs),
         readTimeout: nginxTime(r.settings.requestTimeoutMs),
-        // nginx never retries POST, PATCH or LOCK on another target (proxy_next_upstream), as gw.
-        tries: r.settings.retries + 1,
+        // The model's retries: 0 for methods that are not idempotent.
+        tries: r.effective.retries + 1,
         tlsName: first.scheme === 'https' ? first.host : null,
       },
       checks: policy.checks,

@@ -1,22 +1,22 @@
-import { authAnswerTexts, isBearer } from '../../model/auth-answers.js';
-import type { Route, SecurityScheme } from '../../model/types.js';
+import type { AuthAnswer, AuthAnswers, CredentialCarrier, SecurityScheme } from '../../model/types.js';
 
 /*
  * What gw-auth.js reads from conf.d/gw-auth-config.js (templates/nginx/gw-auth.js): the schemes,
  * each with where its credential is read and how it is checked, and the policies, each a route's
- * requirements with the answers gw serve gives. auth-view.ts decides which; this module writes them.
+ * requirements with the answers the model settled (`Route.effective.authAnswers`). auth-view.ts
+ * picks which; this module writes them.
  */
 
-export interface CredentialSlot {
-  in: 'header' | 'query' | 'cookie';
-  name: string;
-}
+/** Where a credential is read: the scheme's `carrier` in the model. */
+export type CredentialSlot = CredentialCarrier;
 
 /** A scheme as gw-auth.js reads it. */
 export interface SchemeJs {
   id: string;
   kind: 'keys' | 'basic' | 'jwt' | 'none';
-  slot: CredentialSlot;
+  /** The model's `carrier`; null when the scheme reads no request part (mutualTLS): never presented. */
+  slot: CredentialSlot | null;
+  /** The model's `bearer`: an invalid credential of this scheme is answered `invalidToken`. */
   bearer: boolean;
   source?: { env: string } | { file: string };
   jwt?: {
@@ -29,6 +29,7 @@ export interface SchemeJs {
   };
 }
 
+/** One of the model's `AuthAnswer`s: the detail JSON-escaped, the WWW-Authenticate value ('' for none). */
 export interface Answer {
   detail: string;
   challenge: string;
@@ -42,8 +43,10 @@ export interface PolicyJs {
   dropCookies: string[];
   missing: Answer;
   invalid: Answer;
-  invalidToken: Answer;
-  forbidden: Answer[];
+  /** null: no scheme of the route takes a bearer token, so it cannot be needed. */
+  invalidToken: Answer | null;
+  /** Per requirement; null for one without scopes (it is never refused with 403). */
+  forbidden: (Answer | null)[];
 }
 
 /**
@@ -54,39 +57,26 @@ function jsonText(text: string): string {
   return JSON.stringify(text).slice(1, -1);
 }
 
-/** The route's 401 and 403 answers (detail and challenge), worded as gw serve words them (model/auth-answers.ts). */
-export function answers(
-  route: Route,
-  schemes: ReadonlyMap<string, SecurityScheme>,
-  realmName: string,
-): Pick<PolicyJs, 'missing' | 'invalid' | 'invalidToken' | 'forbidden'> {
-  const t = authAnswerTexts(route.security, schemes, realmName);
-  const a = (x: { detail: string; challenge: string }): Answer => ({
-    detail: jsonText(x.detail),
-    challenge: x.challenge,
-  });
+/** The route's 401 and 403 answers as the model settled them (merge/route-auth-answers.ts). */
+export function answers(settled: AuthAnswers): Pick<PolicyJs, 'missing' | 'invalid' | 'invalidToken' | 'forbidden'> {
+  const a = (x: AuthAnswer): Answer => ({ detail: jsonText(x.detail), challenge: x.wwwAuthenticate ?? '' });
   return {
-    missing: a(t.missing),
-    invalid: a(t.invalid),
-    invalidToken: a(t.invalidToken),
-    forbidden: t.forbidden.map(a),
+    missing: a(settled.missing),
+    invalid: a(settled.invalid),
+    invalidToken: settled.invalidToken && a(settled.invalidToken),
+    forbidden: settled.forbidden.map((x) => x && a(x)),
   };
-}
-
-function slotOf(s: SecurityScheme | undefined): CredentialSlot {
-  if (s?.type === 'apiKey' && s.paramName) return { in: s.in ?? 'header', name: s.paramName };
-  return { in: 'header', name: 'authorization' };
 }
 
 /** A scheme as gw-auth.js checks it; `none` (refused) when nginx cannot check it or it has no credentials. */
 export function schemeJs(s: SecurityScheme | undefined, id: string): SchemeJs {
-  const base = { id, slot: slotOf(s), bearer: s !== undefined && isBearer(s) };
+  const base = { id, slot: s?.carrier ?? null, bearer: s?.bearer === true };
   const c = s?.credentials;
   if (!s || !c) return { ...base, kind: 'none' };
   if (c.kind === 'keys' && s.type === 'apiKey') return { ...base, kind: 'keys', source: c.source };
   if (c.kind === 'htpasswd' && s.type === 'http' && s.scheme === 'basic')
     return { ...base, kind: 'basic', source: c.source };
-  if (c.kind !== 'jwt' || !isBearer(s)) return { ...base, kind: 'none' };
+  if (c.kind !== 'jwt' || !s.bearer) return { ...base, kind: 'none' };
   const { issuer, audiences, algorithms, secret, clockSkewMs } = c;
   const jwks = c.jwks && 'file' in c.jwks ? c.jwks.file : null;
   return { ...base, kind: 'jwt', jwt: { issuer, audiences, algorithms, jwks, secret, clockSkewMs } };

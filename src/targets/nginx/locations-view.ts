@@ -4,7 +4,7 @@ import { nginxComment, nginxRegex, nginxString } from './escape.js';
 import { type ForwardView, sameForwardSettings, type SharedForwards } from './forward-view.js';
 import { buildHandlerView, type HandlerView } from './handler-view.js';
 import { DISPATCH_ROOT, PATH_VARIABLE, buildLocationTree, type LocationNode, type PathTemplate } from './locations.js';
-import { mayOverlap, type MethodMapView, MethodTests, methodsOf, methodsServedBy } from './method-tests.js';
+import { mayOverlap, type MethodMapView, MethodTests, methodsOf } from './method-tests.js';
 import type { Policies } from './policies.js';
 import { type InternalView, type NamedView, SideLocations, sourceOf } from './side-locations.js';
 
@@ -162,9 +162,9 @@ class LocationsPlanner {
     const own = methodsOf(group);
     const primary = group[0]!;
     const handler = this.handler(primary);
-    const dispatch = group.filter((r) => r !== primary).map((r) => this.dispatch(r, group, handler));
+    const dispatch = group.filter((r) => r !== primary).map((r) => this.dispatch(r, handler));
     const { allow, fallback } = this.otherMethods(order, own);
-    const preflight = this.policies.preflight(group, (r) => methodsServedBy(r, group));
+    const preflight = this.policies.preflight(group, (r) => r.effective.methods);
     if (preflight) this.preflights.push(preflight);
     return {
       match:
@@ -182,9 +182,9 @@ class LocationsPlanner {
   }
 
   /** How another route of the path is served from the primary's location. */
-  private dispatch(r: Route, group: readonly Route[], primary: HandlerView): DispatchView {
+  private dispatch(r: Route, primary: HandlerView): DispatchView {
     const h = this.handler(r);
-    const when = this.methods.test(methodsServedBy(r, group), 1);
+    const when = this.methods.test(r.effective.methods, 1);
     const pf = primary.forward;
     if (h.forward && pf && this.fitsInline(h, primary)) return { when, inline: h.forward, named: null, uri: null };
     if (h.forward && pf && h.forward.settings.maxBody === pf.settings.maxBody)
@@ -212,8 +212,8 @@ class LocationsPlanner {
     const fallbacks: InternalView['fallbacks'] = [];
     for (const g of this.laterGroups(order)) {
       for (const r of g) {
-        const ms = methodsServedBy(r, g).filter((m) => !allowSet.has(m));
-        for (const m of methodsOf([r])) allowSet.add(m);
+        const ms = r.effective.methods.filter((m) => !allowSet.has(m));
+        for (const m of r.effective.methods) allowSet.add(m);
         if (ms.length)
           fallbacks.push({
             when: this.methods.test(ms, 1),

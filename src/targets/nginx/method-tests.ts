@@ -26,20 +26,9 @@ export class MethodTests {
   }
 }
 
-/** Methods a path's routes answer, HEAD included where GET is. */
+/** Methods a path's routes answer (their `effective.methods`), sorted. */
 export function methodsOf(routes: readonly Route[]): string[] {
-  const out = new Set<string>();
-  for (const r of routes) {
-    out.add(r.method);
-    if (r.method === 'GET') out.add('HEAD');
-  }
-  return [...out].sort();
-}
-
-/** The methods route `r` serves on its path: its own, and HEAD for a GET route when the path has no HEAD route. */
-export function methodsServedBy(r: Route, group: readonly Route[]): string[] {
-  if (r.method === 'GET' && !group.some((o) => o.method === 'HEAD')) return ['GET', 'HEAD'];
-  return [r.method];
+  return [...new Set(routes.flatMap((r) => r.effective.methods))].sort();
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Gateway, MockResponse, Route } from '../../model/types.js';
-import { nginxName, nginxRegex, nginxString } from './escape.js';
+import { nginxName, nginxRegex, nginxString, nginxText } from './escape.js';
 import type { RouteChecksView, RoutePolicyView } from './policies.js';
 
 /** A mocked route's location (docs/targets/nginx.md, the mocked-services row). */
@@ -76,22 +76,22 @@ function guardName(r: Route): string {
   return `@gw_answer_${nginxName(r.id).slice(3)}`;
 }
 
+/**
+ * The model's answers as they are: the body byte for byte, the content type (`default_type ""`
+ * sends none, for a response without content).
+ */
 function mockAnswer(r: Route, responses: readonly MockResponse[]): MockAnswerView {
   const [first, ...others] = responses;
-  const text = (m: MockResponse) =>
-    nginxString(
-      m.body === null || m.body === undefined ? '' : typeof m.body === 'string' ? m.body : JSON.stringify(m.body),
-    );
   return {
     status: first!.status,
-    contentType: nginxString(first!.contentType ?? 'text/plain'),
-    body: text(first!),
+    contentType: nginxString(first!.contentType ?? ''),
+    body: nginxText(first!.body),
     alternatives: others.map((m) => ({
       named: `@gw_mock_${nginxName(r.id).slice(3)}_${m.status}`,
       prefer: nginxRegex(`(^|[ ,;])code=${m.status}([ ,;]|$)`),
       status: m.status,
-      contentType: nginxString(m.contentType ?? 'text/plain'),
-      body: text(m),
+      contentType: nginxString(m.contentType ?? ''),
+      body: nginxText(m.body),
     })),
   };
 }

@@ -58,7 +58,7 @@ export function buildPolicies(gateway: Gateway): Policies {
   const auth = planAuth(gateway);
   const authOf = (r: Route) => auth.routes.get(r)!;
   const limits = planRateLimits(gateway, (r) => authOf(r).policy !== null);
-  const cors = new CorsPlan(gateway.routes);
+  const cors = new CorsPlan();
   const headers = planUpstreamHeaders(auth.routes.values(), auth.njs !== null);
   const routes = new Map<Route, RoutePolicyView>();
   for (const route of gateway.routes) {

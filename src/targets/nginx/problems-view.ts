@@ -1,4 +1,5 @@
-import { CODES, type Code, type CodeInfo } from '../../diagnostics/codes.js';
+import type { Code } from '../../diagnostics/codes.js';
+import type { ProblemType } from '../../model/types.js';
 import { nginxTemplateString } from './escape.js';
 
 /** An internal location answering one of gw's own problems (application/problem+json), reached by `error_page`. */
@@ -25,11 +26,11 @@ export interface ProblemsNeeded {
 const REQUEST_ID = '$gw_request_id';
 
 /**
- * gw's problem answers as nginx gives them (docs/targets/nginx.md): the same `GW_HTTP_*` codes,
- * titles and statuses as gw serve, the detail worded with nginx variables where it names the
- * service, the method or the policy's numbers.
+ * gw's problem answers as nginx gives them (docs/targets/nginx.md): the model's `problems`
+ * catalogue (type, title, status of each `GW_HTTP_*` code), the detail worded with nginx
+ * variables where it names the service, the method or the policy's numbers.
  */
-export function buildProblemsView(needed: ProblemsNeeded): ProblemView[] {
+export function buildProblemsView(catalogue: readonly ProblemType[], needed: ProblemsNeeded): ProblemView[] {
   const list: [Code, string, ProblemView['headers']][] = [
     ['GW_HTTP_BAD_REQUEST', 'the request is malformed', []],
     ['GW_HTTP_NOT_FOUND', 'no route matches this path', []],
@@ -61,13 +62,14 @@ export function buildProblemsView(needed: ProblemsNeeded): ProblemView[] {
     ]);
   }
   if (needed.cors) list.push(['GW_HTTP_CORS_REJECTED', 'the origin may not call this route', []]);
-  return list.map(([code, detail, headers]) => problemView(code, detail, headers)).sort(byStatusThenName);
+  const byCode = new Map(catalogue.map((p) => [p.code, p]));
+  return list.map(([code, detail, headers]) => problemView(byCode.get(code)!, detail, headers)).sort(byStatusThenName);
 }
 
-function problemView(code: Code, detail: string, headers: ProblemView['headers']): ProblemView {
-  const status = (CODES[code] as CodeInfo).status!;
+function problemView(problem: ProblemType, detail: string, headers: ProblemView['headers']): ProblemView {
+  const { code, status, type, title } = problem;
   const json =
-    `{"type":"https://gw.dev/errors#${code.toLowerCase()}","title":${JSON.stringify(CODES[code].title)},` +
+    `{"type":${JSON.stringify(type)},"title":${JSON.stringify(title)},` +
     `"status":${status},"detail":"${detail}","code":"${code}","requestId":"${REQUEST_ID}"}`;
   const cors = code === 'GW_HTTP_CORS_REJECTED';
   return {

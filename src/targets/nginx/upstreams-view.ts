@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import type { Gateway, Upstream } from '../../model/types.js';
+import type { Gateway, Target, Upstream } from '../../model/types.js';
 import type { RenderOptions } from '../types.js';
 import { nginxComment, nginxName, nginxString } from './escape.js';
 import { inexactWarning } from './inexact-warning.js';
@@ -18,6 +18,11 @@ export interface SplitView {
   variable: string;
   comment: string;
   choices: { share: string; url: string }[];
+  /**
+   * The targets' `authority` (their Host) split on the same key with the same shares, so a request
+   * sends the Host of the target it goes to; null when every target has the same.
+   */
+  host: { variable: string; choices: { share: string; value: string }[] } | null;
 }
 
 /** The upstreams of the NGINX target (docs/targets/nginx.md, "Upstream hostnames and `nginx -t`"). */
@@ -50,10 +55,40 @@ export function planUpstreams(gateway: Gateway, options: RenderOptions): Upstrea
   return { upstreams, splits, resolver, diagnostics: upstreamWarnings(gateway.upstreams, unresolved, resolver) };
 }
 
+/**
+ * The `Host` a request forwarded to `u` sends (not with preserveHost): the model's `authority` of
+ * its target. An upstream block picks its server after the headers are set, so there every
+ * target gets the first one's (a warning says so when they differ).
+ */
+export function upstreamHost(u: Upstream): string {
+  const first = u.targets[0]!;
+  if (sameAuthority(u) || byAddress(u)) return nginxString(first.authority);
+  return hostVariable(u);
+}
+
+function sameAuthority(u: Upstream): boolean {
+  return u.targets.every((t) => t.authority === u.targets[0]!.authority);
+}
+
+function hostVariable(u: Upstream): string {
+  return `$gw_host_${nginxName(u.id).slice(3)}`;
+}
+
 function upstreamWarnings(all: readonly Upstream[], unresolved: readonly Upstream[], resolver: string | null) {
   const diagnostics: Diagnostic[] = [];
   for (const u of all) {
     if (u.targets.length === 0) continue;
+    if (!unresolved.includes(u) && !sameAuthority(u))
+      diagnostics.push(
+        inexactWarning(
+          'nginx.upstream-host',
+          `the targets of upstream "${u.id}" differ in host or port; nginx picks the server of an upstream ` +
+            `block after the request's headers are set, so each gets the first one's Host, ` +
+            `"${u.targets[0]!.authority}"`,
+          [u],
+          'give the targets one name and port (a load balancer or DNS name), or set preserveHost',
+        ),
+      );
     if (unresolved.includes(u) && u.targets.length > 1)
       diagnostics.push(
         inexactWarning(
@@ -97,11 +132,9 @@ export function byAddress(u: Upstream): boolean {
   return u.targets.every((t) => isIP(t.host) !== 0 || t.host === 'localhost' || /^\[.*\]$/.test(t.host));
 }
 
-/** `host:port`, the port left out when it is the scheme's default; IPv6 addresses in brackets. */
-export function authority(host: string, port: number, scheme: 'http' | 'https' | 'none'): string {
-  const h = isIP(host) === 6 ? `[${host}]` : host;
-  if ((scheme === 'http' && port === 80) || (scheme === 'https' && port === 443)) return h;
-  return `${h}:${port}`;
+/** A `server` address: `host:port` (the port always), IPv6 addresses in brackets. */
+function serverAddress(t: Target): string {
+  return `${isIP(t.host) === 6 ? `[${t.host}]` : t.host}:${t.port}`;
 }
 
 function upstreamBlock(u: Upstream): UpstreamView {
@@ -113,7 +146,7 @@ function upstreamBlock(u: Upstream): UpstreamView {
     ),
     balancing: u.balancing === 'least-connections' ? 'least_conn;' : null,
     servers: u.targets.map((t) => ({
-      address: authority(t.host, t.port, 'none'),
+      address: serverAddress(t),
       params: `${weighted && t.weight !== 1 ? `weight=${t.weight} ` : ''}max_fails=3 fail_timeout=10s`,
     })),
   };
@@ -121,13 +154,17 @@ function upstreamBlock(u: Upstream): UpstreamView {
 
 function splitFor(u: Upstream): SplitView {
   const total = u.targets.reduce((n, t) => n + t.weight, 0);
-  const choices = u.targets.map((t, i) => ({
-    share: i === u.targets.length - 1 ? '*' : `${((t.weight / total) * 100).toFixed(2)}%`,
-    url: nginxString(`${t.scheme}://${authority(t.host, t.port, t.scheme)}`),
-  }));
+  const share = (i: number) =>
+    i === u.targets.length - 1 ? '*' : `${((u.targets[i]!.weight / total) * 100).toFixed(2)}%`;
   return {
     variable: `$${nginxName(u.id)}`,
     comment: nginxComment(`${u.id}: ${u.source.file}${u.source.pointer}`),
-    choices,
+    choices: u.targets.map((t, i) => ({ share: share(i), url: nginxString(`${t.scheme}://${t.authority}`) })),
+    host: sameAuthority(u)
+      ? null
+      : {
+          variable: hostVariable(u),
+          choices: u.targets.map((t, i) => ({ share: share(i), value: nginxString(t.authority) })),
+        },
   };
 }

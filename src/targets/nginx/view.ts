@@ -28,6 +28,8 @@ export interface NginxView extends LocationsPlan {
   upstreams: UpstreamView[];
   splits: SplitView[];
   problems: ProblemView[];
+  /** Some route is mocked: `X-Gw-Mock: true` on its answers ($gw_mock). */
+  mocked: boolean;
   /** Named locations for the other documented responses of mocked routes (`Prefer: code=NNN`). */
   mockAnswers: MockNamedAnswerView[];
   /** Named locations answering mocked routes that check credentials or limits first (reached after those phases). */
@@ -59,11 +61,12 @@ export function buildNginxView(
     accessLog: accessLogOf(options.nginx?.accessLog),
     upstreams: upstreams.upstreams,
     splits: upstreams.splits,
-    problems: buildProblemsView({
+    problems: buildProblemsView(gateway.problems, {
       auth: policies.view.njs !== null,
       rateLimits: policies.view.rateLimits,
       cors: policies.view.cors !== null,
     }),
+    mocked: gateway.routes.some((r) => r.mock !== null),
     mockAnswers: mocks.answers,
     mockGuards: mocks.guards,
     ...locations,

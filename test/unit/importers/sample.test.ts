@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { componentResolver, mockResponses } from '../../../src/importers/openapi/mock.js';
+import { componentResolver, mockBody, mockResponses } from '../../../src/importers/openapi/mock.js';
 import { sampleFromSchema } from '../../../src/importers/openapi/sample.js';
 import type { ApiComponent, JsonObject } from '../../../src/model/types.js';
 
@@ -93,12 +93,39 @@ describe('mockResponses: from the route api and its components', () => {
       resolve,
     );
     expect(got).toEqual([
-      { status: 200, contentType: 'application/json', body: { name: 'Ada' }, generated: false },
-      { status: 201, contentType: 'application/json', body: { ok: 1 }, generated: false },
-      { status: 404, contentType: 'application/json', body: 'gone', generated: true },
+      { status: 200, contentType: 'application/json', body: '{\n  "name": "Ada"\n}\n', generated: false },
+      { status: 201, contentType: 'application/json', body: '{\n  "ok": 1\n}\n', generated: false },
+      { status: 404, contentType: 'application/json', body: '"gone"\n', generated: true },
     ]);
     expect(mockResponses({ responses: { default: { description: 'only' } } }, resolve)).toEqual([
-      { status: 200, contentType: null, body: null, generated: false },
+      { status: 200, contentType: null, body: '', generated: false },
     ]);
   });
+});
+
+describe('mockBody: the bytes every data plane sends for a mock answer', () => {
+  const table: { name: string; contentType: string; value: unknown; want: string }[] = [
+    {
+      name: 'JSON: pretty, two spaces, a final newline',
+      contentType: 'application/json',
+      value: { a: [1] },
+      want: '{\n  "a": [\n    1\n  ]\n}\n',
+    },
+    {
+      name: 'a string example of a JSON type is a JSON string',
+      contentType: 'application/json',
+      value: 'hi',
+      want: '"hi"\n',
+    },
+    { name: '+json types are JSON too', contentType: 'application/problem+json', value: 'x', want: '"x"\n' },
+    {
+      name: 'a string example of another type is sent as it is',
+      contentType: 'text/plain',
+      value: 'hi $x',
+      want: 'hi $x',
+    },
+    { name: 'a value of another type is JSON', contentType: 'text/csv', value: [1, 2], want: '[\n  1,\n  2\n]\n' },
+    { name: 'no example and no sample: null', contentType: 'application/json', value: undefined, want: 'null\n' },
+  ];
+  for (const t of table) it(t.name, () => expect(mockBody(t.contentType, t.value)).toBe(t.want));
 });

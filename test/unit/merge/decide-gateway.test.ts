@@ -73,6 +73,25 @@ describe('decideGateway: effective.corsMethods, per path', () => {
   }
 });
 
+describe('decideGateway: effective.methods (what each route answers; a 405 lists them)', () => {
+  const table: { name: string; given: string[]; want: string[][] }[] = [
+    { name: 'a GET route answers HEAD too', given: ['GET /a', 'POST /a'], want: [['GET', 'HEAD'], ['POST']] },
+    {
+      name: 'not when its path has a HEAD route of its own',
+      given: ['GET /a', 'HEAD /a'],
+      want: [['GET'], ['HEAD']],
+    },
+    {
+      name: 'a HEAD route on another path does not count',
+      given: ['GET /a/{id}', 'HEAD /a/me'],
+      want: [['GET', 'HEAD'], ['HEAD']],
+    },
+    { name: 'one path, whatever its parameter names', given: ['GET /a/{x}', 'HEAD /a/{y}'], want: [['GET'], ['HEAD']] },
+  ];
+  for (const { name, given, want } of table)
+    it(name, () => expect(settle(routes(given)).routes.map((r) => r.effective.methods)).toEqual(want));
+});
+
 describe('decideGateway: effective.retries', () => {
   const table: { method: HttpMethod; want: number }[] = [
     { method: 'GET', want: 2 },

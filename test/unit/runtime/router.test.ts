@@ -9,7 +9,8 @@ function router(routes: [HttpMethod, string, Record<string, ParamSchema>?][]): R
     routes.map(([method, path, schemas]) => {
       const segments = parsePathTemplate(path);
       return {
-        method,
+        // As merge settles effective.methods: these paths have no HEAD route of their own.
+        methods: method === 'GET' ? ['GET', 'HEAD'] : [method],
         segments,
         params: templateParams(segments).map((name) => ({ name, schema: schemas?.[name] ?? {} })),
         value: `${method} ${path}`,

@@ -24,7 +24,7 @@ function limited(path: string, rl: Partial<RateLimit>): ImportedRoute {
 }
 
 const REDIS: Partial<GatewayDraft> = { rateLimitStore: { kind: 'redis', url: { env: 'R' }, failMode: 'open' } };
-const MOCK_405 = [{ status: 405, contentType: null, body: null, generated: false }];
+const MOCK_405 = [{ status: 405, contentType: null, body: '', generated: false }];
 const ROUTE_HINT = 'GW_TARGET_INEXACT envoy:';
 
 describe('the warnings of the Envoy target', () => {
@@ -119,7 +119,7 @@ describe('the warnings of the Envoy target', () => {
       name: 'the rate limit service: a mock, a scaled window, one limit per counter',
       gateway: gatewayOf(
         [
-          { ...limited('/m', {}), mock: [{ status: 200, contentType: null, body: null, generated: false }] },
+          { ...limited('/m', {}), mock: [{ status: 200, contentType: null, body: '', generated: false }] },
           limited('/w', { requests: 100, windowMs: 10_000 }),
           limited('/x', { counter: 'shop' }),
           limited('/y', { counter: 'shop', requests: 20 }),

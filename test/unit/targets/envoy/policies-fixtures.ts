@@ -7,7 +7,7 @@ import type {
   SchemeCredentials,
   SecurityRequirement,
 } from '../../../../src/model/types.js';
-import { route, settle } from '../../../helpers/routes.js';
+import { route, settle, target } from '../../../helpers/routes.js';
 
 /** Hand-built models for the Envoy policy tests: one service `s`, schemes by short name. */
 export function scheme(
@@ -94,7 +94,7 @@ export function gatewayOf(routes: ImportedRoute[], over: Partial<GatewayDraft> =
         healthCheck: null,
         origin: 'spec',
         source: { file: 's.yaml', pointer: '#/servers' },
-        targets: [{ url: 'http://a.internal:8080', scheme: 'http', host: 'a.internal', port: 8080, weight: 1 }],
+        targets: [target('http://a.internal:8080')],
       },
     ],
     securitySchemes: Object.values(SCHEMES).sort((a, b) => (a.id < b.id ? -1 : 1)),

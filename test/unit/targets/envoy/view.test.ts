@@ -9,11 +9,10 @@ import {
   groupRoutesByPath,
   pathRelation,
 } from '../../../../src/targets/envoy/method-groups.js';
-import { mockBody } from '../../../../src/targets/envoy/direct-view.js';
 import { rewriteSubstitution } from '../../../../src/targets/envoy/route-view.js';
 import { buildEnvoyView } from '../../../../src/targets/envoy/view.js';
 import { DEFAULT_ROUTE_SETTINGS } from '../../../../src/project/settings.js';
-import { route, settle } from '../../../helpers/routes.js';
+import { route, settle, target } from '../../../helpers/routes.js';
 
 function typed(
   method: HttpMethod,
@@ -48,7 +47,7 @@ function upstream(over: Partial<ImportedUpstream> = {}): ImportedUpstream {
     healthCheck: null,
     origin: 'spec',
     source: { file: 'x.yaml', pointer: '#/servers' },
-    targets: [{ url: 'http://a.internal:8080', scheme: 'http', host: 'a.internal', port: 8080, weight: 1 }],
+    targets: [target('http://a.internal:8080')],
     ...over,
   };
 }
@@ -167,15 +166,15 @@ describe('routes', () => {
     });
   });
 
-  it('a mocked route answers directly with its first response, serialised as gw serve does', () => {
+  it("a mocked route answers directly with its first response, the model's body as it is", () => {
     const r = typed(
       'GET',
       '/m',
       {},
       {
         mock: [
-          { status: 200, contentType: 'application/json', body: { a: 1 }, generated: false },
-          { status: 404, contentType: null, body: null, generated: false },
+          { status: 200, contentType: 'application/json', body: '{\n  "a": 1\n}\n', generated: false },
+          { status: 404, contentType: null, body: '', generated: false },
         ],
       },
     );
@@ -194,14 +193,8 @@ describe('routes', () => {
     expect(view.clusters).toEqual([]);
   });
 
-  it.each([
-    { given: { status: 200, contentType: 'text/plain', body: 'hi', generated: false }, want: 'hi' },
-    { given: { status: 200, contentType: 'application/json', body: 'hi', generated: false }, want: '"hi"\n' },
-    { given: { status: 204, contentType: null, body: null, generated: false }, want: null },
-  ])('mock body $given.contentType', ({ given, want }) => expect(mockBody(given)).toBe(want));
-
   it('warns when a mock status would be rewritten by a local reply mapper', () => {
-    const r = typed('GET', '/m', {}, { mock: [{ status: 405, contentType: null, body: null, generated: false }] });
+    const r = typed('GET', '/m', {}, { mock: [{ status: 405, contentType: null, body: '', generated: false }] });
     const { diagnostics } = buildEnvoyView(gateway([r]));
     expect(diagnostics.map((d) => d.code)).toEqual(['GW_TARGET_INEXACT']);
   });
@@ -327,12 +320,12 @@ describe('clusters', () => {
   it.each([
     {
       name: 'IP targets are STATIC',
-      targets: [{ url: 'http://10.0.0.1:80', scheme: 'http' as const, host: '10.0.0.1', port: 80, weight: 1 }],
+      targets: [target('http://10.0.0.1:80')],
       want: { type: 'STATIC', dnsLookupFamily: null },
     },
     {
       name: 'hostnames are STRICT_DNS',
-      targets: [{ url: 'http://a:80', scheme: 'http' as const, host: 'a', port: 80, weight: 1 }],
+      targets: [target('http://a:80')],
       want: { type: 'STRICT_DNS', dnsLookupFamily: 'V4_PREFERRED' },
     },
   ])('$name', ({ targets, want }) => {
@@ -344,10 +337,7 @@ describe('clusters', () => {
     { balancing: 'weighted' as const, want: { lbPolicy: 'ROUND_ROBIN', weights: [3, 1] } },
     { balancing: 'least-connections' as const, want: { lbPolicy: 'LEAST_REQUEST', weights: [3, 1] } },
   ])('balancing $balancing', ({ balancing, want }) => {
-    const targets = [
-      { url: 'http://10.0.0.1:8080', scheme: 'http' as const, host: '10.0.0.1', port: 8080, weight: 3 },
-      { url: 'http://10.0.0.2:8080', scheme: 'http' as const, host: '10.0.0.2', port: 8080, weight: 1 },
-    ];
+    const targets = [target('http://10.0.0.1:8080', 3), target('http://10.0.0.2:8080')];
     const c = buildEnvoyView(gateway([typed('GET', '/x')], [upstream({ balancing, targets })])).view.clusters[0]!;
     expect({ lbPolicy: c.lbPolicy, weights: c.endpoints.map((e) => e.weight) }).toEqual(want);
     expect(c.outlier).toEqual({ maxEjectionPercent: 50 });
@@ -363,7 +353,7 @@ describe('clusters', () => {
 
   it('https: one host is cluster-wide TLS with SNI; mixed targets use per-endpoint matches', () => {
     const one = upstream({
-      targets: [{ url: 'https://api.example.com:443', scheme: 'https', host: 'api.example.com', port: 443, weight: 1 }],
+      targets: [target('https://api.example.com:443')],
     });
     const c1 = buildEnvoyView(gateway([typed('GET', '/x')], [one])).view.clusters[0]!;
     expect(c1).toMatchObject({
@@ -372,10 +362,7 @@ describe('clusters', () => {
     });
     expect(c1.endpoints[0]!.hostname).toBe('api.example.com');
     const mixed = upstream({
-      targets: [
-        { url: 'https://10.0.0.9:8443', scheme: 'https', host: '10.0.0.9', port: 8443, weight: 1 },
-        { url: 'http://10.0.0.8:80', scheme: 'http', host: '10.0.0.8', port: 80, weight: 1 },
-      ],
+      targets: [target('https://10.0.0.9:8443'), target('http://10.0.0.8:80')],
     });
     const c2 = buildEnvoyView(gateway([typed('GET', '/x')], [mixed])).view.clusters[0]!;
     expect(c2.tls).toBeNull();

@@ -3,7 +3,7 @@ import type { ImportedRoute, ImportedUpstream } from '../../../../src/model/frag
 import type { Gateway } from '../../../../src/model/types.js';
 import type { DispatchView } from '../../../../src/targets/nginx/locations-view.js';
 import { buildNginxView } from '../../../../src/targets/nginx/view.js';
-import { route, settle } from '../../../helpers/routes.js';
+import { route, settle, target } from '../../../helpers/routes.js';
 
 const upstream = (id: string, scheme: 'http' | 'https', host: string): ImportedUpstream => ({
   id,
@@ -11,7 +11,7 @@ const upstream = (id: string, scheme: 'http' | 'https', host: string): ImportedU
   basePath: '',
   balancing: 'round-robin',
   healthCheck: null,
-  targets: [{ url: `${scheme}://${host}:9000`, scheme, host, port: 9000, weight: 1 }],
+  targets: [target(`${scheme}://${host}:9000`)],
   origin: 'spec',
   source: { file: 's.yaml', pointer: '#/servers' },
 });

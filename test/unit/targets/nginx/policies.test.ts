@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildGateway } from '../../../../src/cli/load-gateway.js';
-import type { Gateway, Route } from '../../../../src/model/types.js';
+import type { AuthAnswer, Gateway, Route } from '../../../../src/model/types.js';
 import { parseProject } from '../../../../src/project/load.js';
 import { buildPolicies } from '../../../../src/targets/nginx/policies.js';
 import { nginxRate } from '../../../../src/targets/nginx/rate-limit-view.js';
@@ -91,6 +91,29 @@ describe('buildPolicies: authentication (golden case 10-auth)', () => {
       kind: 'keys',
       slot: { in: 'query', name: 'api_key' },
     });
+  });
+
+  it("prints every route's answers and removals as the model settled them (effective.authAnswers, remove)", async () => {
+    for (const name of ['04-security-and-or', '10-auth']) {
+      const g = await gatewayOf(name);
+      const p = buildPolicies(g);
+      const config = JSON.parse(p.view.njs!.config) as { policies: Record<string, unknown>[] };
+      const printed = (a: AuthAnswer | null) => a && { detail: a.detail, challenge: a.wwwAuthenticate ?? '' };
+      for (const r of g.routes) {
+        const answers = r.effective.authAnswers;
+        const index = sets(p, r).$gw_auth;
+        expect(index === undefined, r.id).toBe(answers === null);
+        if (!answers) continue;
+        expect(config.policies[Number(JSON.parse(index!))], r.id).toMatchObject({
+          missing: printed(answers.missing),
+          invalid: printed(answers.invalid),
+          invalidToken: printed(answers.invalidToken),
+          forbidden: answers.forbidden.map(printed),
+          dropQuery: r.effective.remove.query,
+          dropCookies: r.effective.remove.cookies,
+        });
+      }
+    }
   });
 
   it('shares one policy between routes with the same security, and never puts a secret in the config', async () => {

@@ -2,14 +2,6 @@ import type { ImportedUpstream } from '../../../../src/model/fragment.js';
 import type { Gateway, Target } from '../../../../src/model/types.js';
 import { DEFAULT_EDGE } from '../../../../src/project/edge.js';
 
-/** A target as the importer makes it. */
-export function target(url: string, weight = 1): Target {
-  const u = new URL(url);
-  const scheme = u.protocol === 'https:' ? 'https' : 'http';
-  const port = u.port ? Number(u.port) : scheme === 'https' ? 443 : 80;
-  return { url: `${scheme}://${u.hostname}:${port}`, scheme, host: u.hostname, port, weight };
-}
-
 export function upstream(id: string, basePath: string, targets: Target[]): ImportedUpstream {
   return {
     id,

@@ -5,7 +5,8 @@ import {
   readStandaloneEnv,
   type EmbeddedGateway,
 } from '../../../../src/runtime/standalone-env.js';
-import { gatewayOf, target, upstream } from './fixture.js';
+import { target } from '../../../helpers/routes.js';
+import { gatewayOf, upstream } from './fixture.js';
 
 const gateway = gatewayOf(
   [
@@ -119,7 +120,10 @@ describe('readStandaloneEnv: GW_UPSTREAM_<ID>', () => {
     expect(diagnostics).toEqual([]);
     expect(settings.overrides).toEqual(
       new Map([
-        ['orders~1', [{ url: 'http://[::1]:9000', scheme: 'http', host: '[::1]', port: 9000, weight: 1 }]],
+        [
+          'orders~1',
+          [{ url: 'http://[::1]:9000', scheme: 'http', host: '[::1]', port: 9000, authority: '[::1]:9000', weight: 1 }],
+        ],
         ['users', [target('http://a:1'), target('https://b'), target('http://c:3')]],
       ]),
     );

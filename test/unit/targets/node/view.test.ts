@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { STANDALONE_DEFAULTS, UPSTREAM_ENV_PREFIX as RUNTIME_PREFIX } from '../../../../src/runtime/standalone-env.js';
 import { buildNodeView, toJsLiteral, UPSTREAM_ENV_PREFIX, upstreamEnvVar } from '../../../../src/targets/node/view.js';
-import { gatewayOf, target, upstream } from './fixture.js';
+import { target } from '../../../helpers/routes.js';
+import { gatewayOf, upstream } from './fixture.js';
 
 describe('upstreamEnvVar: an upstream id -> the variable that overrides it', () => {
   const cases: { name: string; given: string; want: string }[] = [

@@ -948,6 +948,7 @@ const gateway = {
           "scheme": "http",
           "host": "catalog.shop.internal",
           "port": 8080,
+          "authority": "catalog.shop.internal:8080",
           "weight": 1
         }
       ],
@@ -970,6 +971,7 @@ const gateway = {
           "scheme": "http",
           "host": "orders.shop.internal",
           "port": 8080,
+          "authority": "orders.shop.internal:8080",
           "weight": 1
         },
         {
@@ -977,6 +979,7 @@ const gateway = {
           "scheme": "http",
           "host": "orders-replica.shop.internal",
           "port": 8080,
+          "authority": "orders-replica.shop.internal:8080",
           "weight": 1
         }
       ],
@@ -999,6 +1002,7 @@ const gateway = {
           "scheme": "http",
           "host": "payments.shop.internal",
           "port": 9000,
+          "authority": "payments.shop.internal:9000",
           "weight": 1
         }
       ],
@@ -1021,6 +1025,7 @@ const gateway = {
           "scheme": "http",
           "host": "users.shop.internal",
           "port": 8080,
+          "authority": "users.shop.internal:8080",
           "weight": 1
         }
       ],
@@ -1119,6 +1124,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -1262,6 +1271,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -1350,6 +1363,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -1479,6 +1496,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 2,
         "corsMethods": null,
         "authAnswers": {
@@ -1658,6 +1679,9 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "POST"
+        ],
         "retries": 0,
         "corsMethods": null,
         "authAnswers": {
@@ -1840,6 +1864,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 2,
         "corsMethods": null,
         "authAnswers": {
@@ -2032,6 +2060,9 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "DELETE"
+        ],
         "retries": 2,
         "corsMethods": null,
         "authAnswers": {
@@ -2200,6 +2231,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 2,
         "corsMethods": null,
         "authAnswers": {
@@ -2382,6 +2417,9 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "POST"
+        ],
         "retries": 0,
         "corsMethods": null,
         "authAnswers": {
@@ -2539,6 +2577,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -2653,6 +2695,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -2784,6 +2830,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -2953,6 +3003,9 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "PUT"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": {
@@ -3100,6 +3153,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": {
@@ -3238,6 +3295,9 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "POST"
+        ],
         "retries": 0,
         "corsMethods": null,
         "authAnswers": {
@@ -3364,6 +3424,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": {
@@ -3514,6 +3578,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": {
@@ -3683,6 +3751,9 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "PATCH"
+        ],
         "retries": 0,
         "corsMethods": null,
         "authAnswers": {
@@ -3837,6 +3908,9 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "DELETE"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": {

@@ -72,6 +72,7 @@ const gateway = {
           "scheme": "http",
           "host": "10.0.0.5",
           "port": 8080,
+          "authority": "10.0.0.5:8080",
           "weight": 3
         },
         {
@@ -79,6 +80,7 @@ const gateway = {
           "scheme": "http",
           "host": "10.0.0.6",
           "port": 8080,
+          "authority": "10.0.0.6:8080",
           "weight": 1
         }
       ],
@@ -101,6 +103,7 @@ const gateway = {
           "scheme": "https",
           "host": "us.reports.example.com",
           "port": 8443,
+          "authority": "us.reports.example.com:8443",
           "weight": 1
         }
       ],
@@ -175,6 +178,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -275,6 +282,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,

@@ -57,6 +57,7 @@ const gateway = {
           "scheme": "http",
           "host": "billing-a.internal",
           "port": 8080,
+          "authority": "billing-a.internal:8080",
           "weight": 1
         },
         {
@@ -64,6 +65,7 @@ const gateway = {
           "scheme": "http",
           "host": "billing-b.internal",
           "port": 8080,
+          "authority": "billing-b.internal:8080",
           "weight": 1
         }
       ],
@@ -86,6 +88,7 @@ const gateway = {
           "scheme": "http",
           "host": "reporting.internal",
           "port": 9000,
+          "authority": "reporting.internal:9000",
           "weight": 1
         }
       ],
@@ -108,6 +111,7 @@ const gateway = {
           "scheme": "http",
           "host": "report-writer.internal",
           "port": 9001,
+          "authority": "report-writer.internal:9001",
           "weight": 1
         }
       ],
@@ -182,6 +186,9 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "POST"
+        ],
         "retries": 0,
         "corsMethods": null,
         "authAnswers": null,
@@ -257,6 +264,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -332,6 +343,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -407,6 +422,9 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "POST"
+        ],
         "retries": 0,
         "corsMethods": null,
         "authAnswers": null,

@@ -76,6 +76,7 @@ const gateway = {
           "scheme": "http",
           "host": "accounts.internal",
           "port": 8080,
+          "authority": "accounts.internal:8080",
           "weight": 1
         }
       ],
@@ -98,6 +99,7 @@ const gateway = {
           "scheme": "http",
           "host": "legacy.internal",
           "port": 80,
+          "authority": "legacy.internal",
           "weight": 1
         }
       ],
@@ -191,6 +193,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": {
@@ -320,6 +326,9 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "POST"
+        ],
         "retries": 0,
         "corsMethods": null,
         "authAnswers": {
@@ -444,6 +453,9 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "POST"
+        ],
         "retries": 0,
         "corsMethods": null,
         "authAnswers": {
@@ -564,6 +576,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": {
@@ -679,6 +695,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": {
@@ -786,6 +806,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,

@@ -74,6 +74,7 @@ const gateway = {
           "scheme": "https",
           "host": "petstore.example.com",
           "port": 8443,
+          "authority": "petstore.example.com:8443",
           "weight": 1
         }
       ],
@@ -96,6 +97,7 @@ const gateway = {
           "scheme": "http",
           "host": "127.0.0.1",
           "port": 9001,
+          "authority": "127.0.0.1:9001",
           "weight": 1
         }
       ],
@@ -170,6 +172,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -245,6 +251,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -355,6 +365,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -501,6 +515,9 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "DELETE"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,

@@ -59,6 +59,7 @@ const gateway = {
           "scheme": "http",
           "host": "jobs-1.internal",
           "port": 8080,
+          "authority": "jobs-1.internal:8080",
           "weight": 1
         },
         {
@@ -66,6 +67,7 @@ const gateway = {
           "scheme": "http",
           "host": "jobs-2.internal",
           "port": 8080,
+          "authority": "jobs-2.internal:8080",
           "weight": 1
         }
       ],
@@ -140,6 +142,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 4,
         "corsMethods": null,
         "authAnswers": null,
@@ -215,6 +221,9 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "POST"
+        ],
         "retries": 0,
         "corsMethods": null,
         "authAnswers": null,

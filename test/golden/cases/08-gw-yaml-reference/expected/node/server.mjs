@@ -79,6 +79,7 @@ const gateway = {
           "scheme": "http",
           "host": "10.0.1.10",
           "port": 8080,
+          "authority": "10.0.1.10:8080",
           "weight": 3
         },
         {
@@ -86,6 +87,7 @@ const gateway = {
           "scheme": "http",
           "host": "10.0.1.11",
           "port": 8080,
+          "authority": "10.0.1.11:8080",
           "weight": 1
         }
       ],
@@ -108,6 +110,7 @@ const gateway = {
           "scheme": "https",
           "host": "search-us.example.com",
           "port": 443,
+          "authority": "search-us.example.com",
           "weight": 1
         }
       ],
@@ -217,6 +220,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -325,6 +332,9 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "POST"
+        ],
         "retries": 0,
         "corsMethods": null,
         "authAnswers": null,
@@ -400,6 +410,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,

@@ -341,6 +341,7 @@ const gateway = {
           "scheme": "http",
           "host": "users.shop.internal",
           "port": 8080,
+          "authority": "users.shop.internal:8080",
           "weight": 1
         }
       ],
@@ -408,10 +409,7 @@ const gateway = {
         {
           "status": 200,
           "contentType": "application/json",
-          "body": {
-            "status": "ok",
-            "uptimeSeconds": 86400
-          },
+          "body": "{\n  \"status\": \"ok\",\n  \"uptimeSeconds\": 86400\n}\n",
           "generated": false
         }
       ],
@@ -438,6 +436,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -520,23 +522,13 @@ const gateway = {
         {
           "status": 200,
           "contentType": "application/json",
-          "body": {
-            "id": "3f2a1c4e-9b8d-4e2f-a1b2-c3d4e5f60718",
-            "state": "queued",
-            "attempts": 0,
-            "startedAt": "2024-01-01T12:00:00Z",
-            "tags": [
-              "string"
-            ]
-          },
+          "body": "{\n  \"id\": \"3f2a1c4e-9b8d-4e2f-a1b2-c3d4e5f60718\",\n  \"state\": \"queued\",\n  \"attempts\": 0,\n  \"startedAt\": \"2024-01-01T12:00:00Z\",\n  \"tags\": [\n    \"string\"\n  ]\n}\n",
           "generated": true
         },
         {
           "status": 404,
           "contentType": "application/problem+json",
-          "body": {
-            "title": "not found"
-          },
+          "body": "{\n  \"title\": \"not found\"\n}\n",
           "generated": false
         }
       ],
@@ -615,6 +607,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -694,7 +690,7 @@ const gateway = {
         {
           "status": 204,
           "contentType": null,
-          "body": null,
+          "body": "",
           "generated": false
         }
       ],
@@ -713,6 +709,9 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "DELETE"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -790,18 +789,7 @@ const gateway = {
         {
           "status": 200,
           "contentType": "application/json",
-          "body": {
-            "items": [
-              {
-                "id": 42,
-                "email": "ada@example.com",
-                "displayName": "Ada L.",
-                "role": "customer",
-                "createdAt": "2024-03-01T09:30:00Z"
-              }
-            ],
-            "nextCursor": "eyJpZCI6NDJ9"
-          },
+          "body": "{\n  \"items\": [\n    {\n      \"id\": 42,\n      \"email\": \"ada@example.com\",\n      \"displayName\": \"Ada L.\",\n      \"role\": \"customer\",\n      \"createdAt\": \"2024-03-01T09:30:00Z\"\n    }\n  ],\n  \"nextCursor\": \"eyJpZCI6NDJ9\"\n}\n",
           "generated": false
         }
       ],
@@ -857,6 +845,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": {
@@ -952,22 +944,13 @@ const gateway = {
         {
           "status": 201,
           "contentType": "application/json",
-          "body": {
-            "id": 43,
-            "email": "grace@example.com",
-            "displayName": "Grace H.",
-            "role": "customer",
-            "createdAt": "2024-03-02T11:00:00Z"
-          },
+          "body": "{\n  \"id\": 43,\n  \"email\": \"grace@example.com\",\n  \"displayName\": \"Grace H.\",\n  \"role\": \"customer\",\n  \"createdAt\": \"2024-03-02T11:00:00Z\"\n}\n",
           "generated": false
         },
         {
           "status": 409,
           "contentType": "application/json",
-          "body": {
-            "code": "not_found",
-            "message": "User 42 does not exist"
-          },
+          "body": "{\n  \"code\": \"not_found\",\n  \"message\": \"User 42 does not exist\"\n}\n",
           "generated": true
         }
       ],
@@ -1017,6 +1000,9 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "POST"
+        ],
         "retries": 0,
         "corsMethods": null,
         "authAnswers": {
@@ -1120,13 +1106,7 @@ const gateway = {
         {
           "status": 200,
           "contentType": "application/json",
-          "body": {
-            "id": 7,
-            "email": "ops@shop.example",
-            "displayName": "Shop Ops",
-            "role": "admin",
-            "createdAt": "2023-11-20T08:00:00Z"
-          },
+          "body": "{\n  \"id\": 7,\n  \"email\": \"ops@shop.example\",\n  \"displayName\": \"Shop Ops\",\n  \"role\": \"admin\",\n  \"createdAt\": \"2023-11-20T08:00:00Z\"\n}\n",
           "generated": false
         }
       ],
@@ -1156,6 +1136,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": {
@@ -1268,22 +1252,13 @@ const gateway = {
         {
           "status": 200,
           "contentType": "application/json",
-          "body": {
-            "id": 42,
-            "email": "ada@example.com",
-            "displayName": "Ada L.",
-            "role": "customer",
-            "createdAt": "2024-03-01T09:30:00Z"
-          },
+          "body": "{\n  \"id\": 42,\n  \"email\": \"ada@example.com\",\n  \"displayName\": \"Ada L.\",\n  \"role\": \"customer\",\n  \"createdAt\": \"2024-03-01T09:30:00Z\"\n}\n",
           "generated": false
         },
         {
           "status": 404,
           "contentType": "application/json",
-          "body": {
-            "code": "not_found",
-            "message": "User 42 does not exist"
-          },
+          "body": "{\n  \"code\": \"not_found\",\n  \"message\": \"User 42 does not exist\"\n}\n",
           "generated": true
         }
       ],
@@ -1328,6 +1303,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": {
@@ -1448,22 +1427,13 @@ const gateway = {
         {
           "status": 200,
           "contentType": "application/json",
-          "body": {
-            "id": 42,
-            "email": "ada@example.com",
-            "displayName": "Ada Lovelace",
-            "role": "customer",
-            "createdAt": "2024-03-01T09:30:00Z"
-          },
+          "body": "{\n  \"id\": 42,\n  \"email\": \"ada@example.com\",\n  \"displayName\": \"Ada Lovelace\",\n  \"role\": \"customer\",\n  \"createdAt\": \"2024-03-01T09:30:00Z\"\n}\n",
           "generated": false
         },
         {
           "status": 404,
           "contentType": "application/json",
-          "body": {
-            "code": "not_found",
-            "message": "User 42 does not exist"
-          },
+          "body": "{\n  \"code\": \"not_found\",\n  \"message\": \"User 42 does not exist\"\n}\n",
           "generated": true
         }
       ],
@@ -1519,6 +1489,9 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "PATCH"
+        ],
         "retries": 0,
         "corsMethods": null,
         "authAnswers": {
@@ -1637,19 +1610,13 @@ const gateway = {
         {
           "status": 200,
           "contentType": "application/json",
-          "body": {
-            "id": 42,
-            "deletedAt": "2024-05-10T12:00:00Z"
-          },
+          "body": "{\n  \"id\": 42,\n  \"deletedAt\": \"2024-05-10T12:00:00Z\"\n}\n",
           "generated": false
         },
         {
           "status": 404,
           "contentType": "application/json",
-          "body": {
-            "code": "not_found",
-            "message": "User 42 does not exist"
-          },
+          "body": "{\n  \"code\": \"not_found\",\n  \"message\": \"User 42 does not exist\"\n}\n",
           "generated": true
         }
       ],
@@ -1692,6 +1659,9 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "DELETE"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": {

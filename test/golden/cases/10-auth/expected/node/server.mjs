@@ -57,6 +57,7 @@ const gateway = {
           "scheme": "http",
           "host": "billing.internal",
           "port": 8080,
+          "authority": "billing.internal:8080",
           "weight": 1
         }
       ],
@@ -148,6 +149,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": {
@@ -274,6 +279,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": {
@@ -401,6 +410,9 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "POST"
+        ],
         "retries": 0,
         "corsMethods": null,
         "authAnswers": {
@@ -537,6 +549,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": {
@@ -677,6 +693,9 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "DELETE"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": {
@@ -780,6 +799,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,

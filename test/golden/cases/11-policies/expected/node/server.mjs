@@ -125,6 +125,7 @@ const gateway = {
           "scheme": "http",
           "host": "shop.internal",
           "port": 8080,
+          "authority": "shop.internal:8080",
           "weight": 1
         }
       ],
@@ -199,6 +200,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -313,6 +318,9 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "POST"
+        ],
         "retries": 0,
         "corsMethods": [
           "POST"
@@ -460,6 +468,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": [
           "GET",
@@ -580,6 +592,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": [
           "GET",
@@ -732,6 +748,9 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "PUT"
+        ],
         "retries": 1,
         "corsMethods": [
           "PUT"

@@ -66,6 +66,7 @@ const gateway = {
           "scheme": "http",
           "host": "10.0.0.7",
           "port": 8080,
+          "authority": "10.0.0.7:8080",
           "weight": 1
         }
       ],
@@ -165,6 +166,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -273,6 +278,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -381,6 +390,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -489,6 +502,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -597,6 +614,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -717,6 +738,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -845,6 +870,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -973,6 +1002,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -1101,6 +1134,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -1229,6 +1266,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -1357,6 +1398,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -1485,6 +1530,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -1593,6 +1642,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -1701,6 +1754,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,
@@ -1825,6 +1882,10 @@ const gateway = {
         }
       },
       "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
         "retries": 1,
         "corsMethods": null,
         "authAnswers": null,

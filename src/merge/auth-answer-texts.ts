@@ -1,11 +1,9 @@
-import type { SecurityRequirement, SecurityScheme } from './types.js';
+import type { SecurityRequirement, SecurityScheme } from '../model/types.js';
 
 /**
  * How the gateway words a refusal (docs/auth.md). Merge settles it into each route's
- * `effective.authAnswers` and each scheme's `bearer` (src/merge/route-auth-answers.ts), which gw serve,
- * the Node gateway and the Envoy target print. The NGINX target still calls `authAnswerTexts`
- * and `isBearer` itself: used by the nginx target until it reads the model's fields; then this
- * module moves into src/merge/.
+ * `effective.authAnswers` (route-auth-answers.ts) and each scheme's `bearer` (decide-gateway.ts),
+ * which every data plane prints.
  */
 
 /** What the wording looks at in a scheme: a merged one, or one as the importer read it. */
