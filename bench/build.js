@@ -11,22 +11,14 @@
 //   BENCH_KEEP=1 node bench/build.js     (keep the temp projects and their output)
 
 import { spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { OCTOKIT_OPENAPI_VERSION, ensureOctokit, pickSpecFile } from './lib/octokit-spec.mjs';
 import { prioritiseSession } from './lib/loopback.mjs';
+import { filesUnder } from './lib/output-files.mjs';
 import { countOperations, ensureRealSpecs } from './lib/real-specs.mjs';
 import { MEASURE, runNode as runTimedNode } from './lib/timed-run.mjs';
 
@@ -62,19 +54,6 @@ const round = (x, digits = 0) => Math.round(x * 10 ** digits) / 10 ** digits;
 // ---------------------------------------------------------------- one child, timed
 
 const runNode = (args, cwd) => runTimedNode(args, { cwd, timeoutMs: CHILD_TIMEOUT_MS });
-
-function filesUnder(dir) {
-  const out = [];
-  const walk = (d) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push({ path: relative(dir, p), bytes: statSync(p).size });
-    }
-  };
-  if (existsSync(dir)) walk(dir);
-  return out;
-}
 
 // ---------------------------------------------------------------- set-up
 
