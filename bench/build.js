@@ -17,7 +17,7 @@ import { dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { OCTOKIT_OPENAPI_VERSION, ensureOctokit, pickSpecFile } from './lib/octokit-spec.mjs';
-import { prioritiseSession } from './lib/loopback.mjs';
+import { machineInfo, prioritiseSession } from './lib/loopback.mjs';
 import { filesUnder } from './lib/output-files.mjs';
 import { countOperations, ensureRealSpecs } from './lib/real-specs.mjs';
 import { MEASURE, runNode as runTimedNode } from './lib/timed-run.mjs';
@@ -257,14 +257,7 @@ const results = {
     worstTimeRatio: worst,
     worstCpuRatio: Math.max(...buildRows.map((r) => r.xCpu)),
   },
-  machine: {
-    node: process.version,
-    cpu: os.cpus()[0]?.model,
-    cores: os.cpus().length,
-    memGiB: round(os.totalmem() / 2 ** 30, 1),
-    platform: `${os.platform()} ${os.release()}`,
-    loadAverage: os.loadavg().map((x) => round(x, 2)),
-  },
+  machine: machineInfo(),
   gw: { version: gwPkg.version, commit: gitHead, uncommittedChanges: gitDirty, targets: targetNames },
   reference: {
     library: `@apidevtools/swagger-parser@${spPkg.version}`,

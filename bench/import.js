@@ -18,6 +18,7 @@ import {
   pickSpecFile as pickSpecFileIn,
   readSpec,
 } from './lib/octokit-spec.mjs';
+import { machineInfo } from './lib/loopback.mjs';
 import { MEASURE, runNode as runTimedNode } from './lib/timed-run.mjs';
 
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5) | 0);
@@ -305,13 +306,7 @@ async function oneRound(name, record) {
     date: new Date().toISOString(),
     ok: failures.length === 0,
     failures,
-    machine: {
-      node: process.version,
-      cpu: os.cpus()[0]?.model,
-      cores: os.cpus().length,
-      memGiB: round(os.totalmem() / 2 ** 30, 1),
-      platform: `${os.platform()} ${os.release()}`,
-    },
+    machine: machineInfo(),
     gw: { version: gwPkg.version, commit: gitHead, uncommittedChanges: gitDirty },
     spec: {
       package: `@octokit/openapi@${OCTOKIT_OPENAPI_VERSION}`,

@@ -773,14 +773,7 @@ const results = {
   ok: anomalies.length === 0 && excluded.length === 0 && wrongUpstream.length === 0,
   goal: { ratio: GOAL, met: goalMet, rule: 'both the req/s ratio and the capacity ratio at or above it' },
   ratio: { reqPerSec: rpsRatio, capacity: capacityRatio, loadSideSaturatedInCatchAll: loadBound },
-  machine: {
-    node: process.version,
-    cpu: os.cpus()[0]?.model,
-    cores: os.cpus().length,
-    memGiB: kit.round(os.totalmem() / 2 ** 30, 1),
-    platform: `${os.platform()} ${os.release()}`,
-    loadAverage: os.loadavg().map((x) => kit.round(x, 2)),
-  },
+  machine: kit.machineInfo(),
   tools: { nginx: nginxVersion, wrk: wrkVersion },
   gw: {
     commit: gitHead,
