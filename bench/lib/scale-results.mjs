@@ -1,8 +1,7 @@
 // The results file of bench/scale.js (bench/results/scale.json): the machine, the method, the
 // gateway, every sample and every summary, and the issue's goals.
 
-import os from 'node:os';
-import { round } from './loopback.mjs';
+import { machineInfo } from './loopback.mjs';
 import { withoutList } from './scale-load.mjs';
 
 const REFERENCE =
@@ -18,14 +17,7 @@ export function scaleResults(x) {
     subset: x.subset ?? false,
     ok: x.failures.length === 0,
     failures: x.failures,
-    machine: {
-      node: process.version,
-      cpu: os.cpus()[0]?.model,
-      cores: os.cpus().length,
-      memGiB: round(os.totalmem() / 2 ** 30, 1),
-      platform: `${os.platform()} ${os.release()}`,
-      loadAverageAtEnd: os.loadavg().map((n) => round(n, 2)),
-    },
+    machine: machineInfo(),
     tools: x.versions,
     gw: x.gw,
     method: {
