@@ -11,8 +11,9 @@
 //   node bench/scale.js --specs 5        (the first 5 specs only: a subset, written to bench/.cache/)
 //   node bench/scale.js --specs stripe,gitea --rounds 1 --duration 3
 //   options: --rounds N (3), --duration S (10, of each wrk run), --paths N (3000 request paths),
-//   --budget-min M (25: no round starts after M minutes), --graph-beta (add Microsoft Graph beta),
-//   --keep (keep the temp folder)
+//   --budget-min M (25: no round starts after M minutes), --timeout-min M (15: a gw stage running
+//   longer is killed and reported), --tasks ref,validate,build,build-nginx (the timed tasks to run;
+//   all by default), --graph-beta (add Microsoft Graph beta), --keep (keep the temp folder)
 // CPUs: gw serve and the generated nginx run on CPU 0 (taskset -c 0), wrk and the upstream on CPU 1.
 
 import { spawnSync } from 'node:child_process';
@@ -42,6 +43,8 @@ const { values: opt } = parseArgs({
     duration: { type: 'string', default: '10' },
     paths: { type: 'string', default: '3000' },
     'budget-min': { type: 'string', default: '25' },
+    'timeout-min': { type: 'string', default: '15' },
+    tasks: { type: 'string' },
     'graph-beta': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
   },
@@ -51,7 +54,7 @@ const BUDGET_MS = Number(opt['budget-min']) * 60_000;
 const S = {
   rateLimit: { requests: 1_000_000, window: '1m' },
   githubUpstream: 'https://api.github.com/v3',
-  taskTimeoutMs: 10 * 60_000,
+  taskTimeoutMs: Number(opt['timeout-min']) * 60_000,
   nginxTimeoutMs: 5 * 60_000,
   proxyCpu: '0',
   loadCpu: '1',
@@ -194,6 +197,7 @@ const rounds = scaleRounds(tools, {
   refArgs: [join(ROOT, 'bench', 'lib', 'ref-validate.cjs'), ROOT],
   files: services.map((s) => s.path),
   targetNames: gwInfo.targets,
+  only: opt.tasks?.split(',').map((t) => t.trim()),
   project,
   projectRl,
   githubNginxDir: join(ghProject, 'out', 'nginx'),
@@ -206,7 +210,7 @@ const phase = load.loadPhase(tools, {
   gwBin: GW_BIN,
   config: join(project, 'gw.yaml'),
   cwd: project,
-  nginxDir: join(rounds.keptOut, 'nginx'),
+  nginxDir: () => rounds.state.nginxDir,
   listenPort: ports.nginx,
   requests: requests.requests,
   tmp,

@@ -5,7 +5,9 @@ import { round } from './loopback.mjs';
 /** The issue's goals for the big gateway, each with the measured value and whether it is met (undefined: not measured). */
 export function goalsOf({ rows, nginxT, githubT, serve, printed, sizes, specBytes }) {
   const row = (id) => rows.find((r) => r.task === id);
-  const build = row('build');
+  const built = row('build');
+  // Every run of the full build failed (or it was not run): nothing to compare.
+  const build = built && built.failedRuns < built.runs ? built : undefined;
   const t = nginxT;
   const g = githubT;
   const rateLimitBuild = printed.rateLimit;
@@ -34,7 +36,7 @@ export function goalsOf({ rows, nginxT, githubT, serve, printed, sizes, specByte
       g?.ok && g.medianS <= 1,
     ],
     [
-      'gw build with a gateway-wide rate limit prints < 60 lines',
+      'gw build (nginx) with a gateway-wide rate limit prints < 60 lines',
       rateLimitBuild && `${rateLimitBuild.lines} lines`,
       rateLimitBuild && rateLimitBuild.lines < 60,
     ],

@@ -152,7 +152,7 @@ export function loadPhase(tools, o) {
     let e;
     try {
       e = await startGeneratedNginx(tools, {
-        nginxDir: o.nginxDir,
+        nginxDir: o.nginxDir(),
         runDir: join(o.tmp, `nginx-run-${r}`),
         listenPort: o.listenPort,
         cpu: o.proxyCpu,

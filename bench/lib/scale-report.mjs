@@ -17,18 +17,20 @@ export function printedOutput(res) {
 
 /** One row per task: median, min and max wall time, peak RSS and CPU time, and the ratios to `refId`'s medians. */
 export function summarise(tasks, samples, refId = 'ref') {
-  const med = (id, key) => median(samples[id].map((x) => x[key]));
+  // A run that failed or was killed has no figures to count; the reference counts even when it rejects a file.
+  const counted = (id) => (samples[id] ?? []).filter((x) => id === refId || x.code === 0);
+  const med = (id, key) => median(counted(id).map((x) => x[key]));
   const ref = { ms: med(refId, 'ms'), rssKiB: med(refId, 'rssKiB'), cpuMs: med(refId, 'cpuMs') };
   return tasks.map((t) => {
-    const xs = samples[t.id];
+    const xs = counted(t.id);
     const ms = med(t.id, 'ms');
     const rss = med(t.id, 'rssKiB');
     const cpu = med(t.id, 'cpuMs');
     return {
       task: t.id,
       label: t.label,
-      runs: xs.length,
-      failedRuns: xs.filter((x) => x.code !== 0).length,
+      runs: samples[t.id].length,
+      failedRuns: samples[t.id].length - xs.length,
       medianS: round(ms / 1000, 2),
       minS: round(Math.min(...xs.map((x) => x.ms)) / 1000, 2),
       maxS: round(Math.max(...xs.map((x) => x.ms)) / 1000, 2),
@@ -40,6 +42,7 @@ export function summarise(tasks, samples, refId = 'ref') {
       wallS: xs.map((x) => round(x.ms / 1000, 2)),
       peakRssMB: xs.map((x) => round(x.rssKiB / MiB)),
       cpuS: xs.map((x) => round(x.cpuMs / 1000, 2)),
+      failed: samples[t.id].filter((x) => !xs.includes(x)).map((x) => ({ wallS: round(x.ms / 1000, 2), code: x.code })),
     };
   });
 }
@@ -132,7 +135,9 @@ output of gw build (specs: ${mb(specBytes)})`);
   } else console.log('  none: gw build failed');
   if (f.printed.build) console.log(`  gw build printed: ${printedLine(f.printed.build)}`);
   if (f.printed.rateLimit)
-    console.log(`  with settings.rateLimit ${JSON.stringify(rateLimit)}: ${printedLine(f.printed.rateLimit)}`);
+    console.log(
+      `  --target nginx, settings.rateLimit ${JSON.stringify(rateLimit)}: ${printedLine(f.printed.rateLimit)}`,
+    );
   console.log(`nginx -t on the output: ${testLine(f.nginxT)}`);
   console.log(`nginx -t, GitHub behind ${githubUpstream}: ${testLine(f.githubT)}`);
   console.log(`gw serve: ${serverLine(f.serve)}`);

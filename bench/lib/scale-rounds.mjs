@@ -49,57 +49,68 @@ function nginxVerdict(stderr, nginxDir) {
   return { warnings: lines.filter((l) => l.includes('[warn]')).length, message: message.join(' | ').slice(0, 600) };
 }
 
+/** The output to look at: the full build's, else the files of the builds of one target each. */
+function keptOutput(kept) {
+  const full = kept.build;
+  if (full) return { nginxDir: join(full, 'nginx'), files: filesUnder(full), from: 'gw build' };
+  const singles = Object.entries(kept).filter(([id]) => id.startsWith('build-'));
+  if (singles.length === 0) return undefined;
+  const files = singles.flatMap(([, dir]) => filesUnder(dir));
+  return { nginxDir: kept['build-nginx'] && join(kept['build-nginx'], 'nginx'), files, from: 'gw build --target each' };
+}
+
 /**
- * Rounds over `o.project` (gw.yaml of the gateway): `run(r)` times every task, in round 1 also
- * keeps the full build's output (`keptOut`, its sizes in `state.sizes`) and builds `o.projectRl`
- * (the rate-limited variant) once to count what it prints; then nginx -t on the kept output and
+ * Rounds over `o.project` (gw.yaml of the gateway): `run(r)` times every task; in round 1 it keeps
+ * each build's output (the full build's, or when that one fails those of one target each: sizes
+ * in `state.sizes`, the nginx folder in `state.nginxDir`) and builds `o.projectRl` (the
+ * rate-limited variant) once to count what it prints; then nginx -t on the kept nginx folder and
  * on `o.githubNginxDir`. Every figure lands in `state`; failures are pushed to `o.failures`.
  */
 export function scaleRounds(tools, o) {
-  const tasks = tasksOf(o);
-  const keptOut = join(o.tmp, 'out-kept');
+  const tasks = tasksOf(o).filter((t) => !o.only || o.only.includes(t.id));
   const state = { samples: Object.fromEntries(tasks.map((t) => [t.id, []])), printed: {}, nginxT: [], githubT: [] };
+  const kept = {};
   const node = (args, cwd) => runNode(args, { cwd, timeoutMs: o.taskTimeoutMs });
 
   async function nginxTest(nginxDir, label) {
     const args = ['-t', '-p', nginxDir, '-c', join(nginxDir, 'nginx.conf'), '-e', join(o.tmp, 'nginx-t.log')];
     const r = await runTimed(tools.nginx, args, { cwd: nginxDir, timeoutMs: o.nginxTimeoutMs });
-    const t = {
-      ms: r.ms,
-      rssKiB: r.rssKiB,
-      cpuMs: r.cpuMs,
-      code: r.code,
-      ok: r.code === 0,
-      ...nginxVerdict(r.stderr, nginxDir),
-    };
+    const verdict = nginxVerdict(r.stderr, nginxDir);
+    const t = { ms: r.ms, rssKiB: r.rssKiB, cpuMs: r.cpuMs, code: r.code, ok: r.code === 0, ...verdict };
     if (!t.ok && !t.message) t.message = `exit ${r.code}: ${tail(r)}`;
+    const figures = `${(t.ms / 1000).toFixed(2)} s, ${Math.round(t.rssKiB / 1024)} MB`;
     o.log(
-      `  ${label}: ${(t.ms / 1000).toFixed(2)} s, ${Math.round(t.rssKiB / 1024)} MB, ${t.ok ? `passes, ${t.warnings} warnings` : 'FAILS'}${t.message ? `: ${t.message}` : ''}`,
+      `  ${label}: ${figures}, ${t.ok ? `passes, ${t.warnings} warnings` : 'FAILS'}${t.message ? `: ${t.message}` : ''}`,
     );
     return t;
   }
 
   async function timedTasks(r) {
     for (const t of tasks.map((_, i) => tasks[(i + r - 1) % tasks.length])) {
-      const out = t.id === 'build' && r === 1 ? keptOut : join(o.tmp, `out-${t.id}-${r}`);
+      const out = join(o.tmp, `out-${t.id}-${r}`);
       const res = await node(t.args(out), o.project);
       state.samples[t.id].push({ ms: res.ms, rssKiB: res.rssKiB, cpuMs: res.cpuMs, code: res.code });
       if (res.code !== 0 && t.id !== 'ref') o.failures.push(`round ${r}, ${t.id}: exit ${res.code}: ${tail(res)}`);
       if (t.id === 'ref') state.refFiles = refFilesOf(res.stdout) ?? state.refFiles;
-      if (out === keptOut) {
-        state.printed.build = report.printedOutput(res);
-        if (res.code === 0) state.sizes = report.outputSizes(filesUnder(keptOut));
-      } else rmSync(out, { recursive: true, force: true });
+      if (t.id === 'build' && r === 1) state.printed.build = report.printedOutput(res);
+      if (r === 1 && res.code === 0 && t.id.startsWith('build')) kept[t.id] = out;
+      else rmSync(out, { recursive: true, force: true });
       const figures = `${(res.ms / 1000).toFixed(1).padStart(6)} s ${String(Math.round(res.rssKiB / 1024)).padStart(5)} MB`;
       o.log(`  r${r} ${t.id.padEnd(14)} ${figures}${res.code === 0 ? '' : ` exit ${res.code}`}`);
     }
+    if (r !== 1) return;
+    const output = keptOutput(kept);
+    if (output) state.sizes = { from: output.from, ...report.outputSizes(output.files) };
+    state.nginxDir = output?.nginxDir;
   }
 
+  /** The model's warnings (one per route today) are printed whatever the target: nginx alone is enough to count them. */
   async function rateLimitedBuild() {
     const out = join(o.tmp, 'out-rate-limit');
-    const res = await node([o.gwBin, 'build', '--out', out], o.projectRl);
+    const res = await node([o.gwBin, 'build', '--target', 'nginx', '--out', out], o.projectRl);
     rmSync(out, { recursive: true, force: true });
-    if (res.code !== 0) o.failures.push(`gw build with settings.rateLimit: exit ${res.code}: ${tail(res)}`);
+    if (res.code !== 0)
+      o.failures.push(`gw build --target nginx with settings.rateLimit: exit ${res.code}: ${tail(res)}`);
     state.printed.rateLimit = { ms: res.ms, rssKiB: res.rssKiB, code: res.code, ...report.printedOutput(res) };
     o.log(`  gw build with a gateway-wide rate limit: ${report.printedLine(state.printed.rateLimit)}`);
   }
@@ -107,8 +118,8 @@ export function scaleRounds(tools, o) {
   async function run(r) {
     await timedTasks(r);
     if (r === 1) await rateLimitedBuild();
-    if (state.sizes) state.nginxT.push(await nginxTest(join(keptOut, 'nginx'), `r${r} nginx -t`));
+    if (state.nginxDir) state.nginxT.push(await nginxTest(state.nginxDir, `r${r} nginx -t`));
     state.githubT.push(await nginxTest(o.githubNginxDir, `r${r} nginx -t, GitHub behind ${o.githubUpstream}`));
   }
-  return { tasks, state, keptOut, run };
+  return { tasks, state, run };
 }
