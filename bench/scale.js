@@ -7,7 +7,7 @@
 // https upstream with a base path; gw serve's start; req/s through gw serve and the generated
 // nginx. A stage that fails or times out is a result, not the end. Method: bench/README.md.
 //
-//   npm run bench:scale                  (builds dist/ first; 3 rounds, about 30 minutes)
+//   npm run bench:scale                  (builds dist/ first; 3 rounds, 30-40 minutes on a quiet machine)
 //   node bench/scale.js --specs 5        (the first 5 specs only: a subset, written to bench/.cache/)
 //   node bench/scale.js --specs stripe,gitea --rounds 1 --duration 3
 //   options: --rounds N (3), --duration S (10, of each wrk run), --paths N (3000 request paths),
@@ -16,7 +16,6 @@
 //   all by default), --graph-beta (add Microsoft Graph beta), --keep (keep the temp folder)
 // CPUs: gw serve and the generated nginx run on CPU 0 (taskset -c 0), wrk and the upstream on CPU 1.
 
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -30,7 +29,7 @@ import * as gateway from './lib/scale-gateway.mjs';
 import { goalsOf, printGoals } from './lib/scale-goals.mjs';
 import * as load from './lib/scale-load.mjs';
 import * as report from './lib/scale-report.mjs';
-import { scaleResults } from './lib/scale-results.mjs';
+import { runInfo, scaleResults } from './lib/scale-results.mjs';
 import { scaleRounds } from './lib/scale-rounds.mjs';
 import { MEASURE, runNode } from './lib/timed-run.mjs';
 
@@ -70,7 +69,6 @@ function die(message, extra) {
   if (extra) process.stderr.write(extra.endsWith('\n') ? extra : `${extra}\n`);
   process.exit(1);
 }
-const tail = (res, n = 20) => `${res.stderr}${res.stdout}`.trim().split('\n').slice(-n).join('\n');
 
 // ---------------------------------------------------------------- set-up
 
@@ -80,19 +78,7 @@ kit.installExitHandlers('bench/scale.js');
 const priority = kit.prioritiseSession();
 const tools = kit.ensureTools({ die, log });
 const { TARGETS } = await import(pathToFileURL(join(ROOT, 'dist', 'targets', 'registry.js')).href);
-const version = (cmd, args, stream) => (spawnSync(cmd, args, { encoding: 'utf8' })[stream] ?? '').split('\n')[0].trim();
-const swaggerParserPkg = join(ROOT, 'node_modules/@apidevtools/swagger-parser/package.json');
-const versions = {
-  nginx: version(tools.nginx, ['-v'], 'stderr').replace(/^nginx version: /, ''),
-  wrk: version(tools.wrk, ['-v'], 'stdout'),
-  swaggerParser: JSON.parse(readFileSync(swaggerParserPkg, 'utf8')).version,
-};
-const git = (args) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }).stdout?.trim();
-const gwInfo = {
-  commit: git(['rev-parse', '--short', 'HEAD']) || undefined,
-  uncommittedChanges: git(['status', '--porcelain', '--', 'src', 'templates', 'bin', 'package.json']) !== '',
-  targets: Object.keys(TARGETS),
-};
+const { versions, gw: gwInfo } = runInfo(tools, ROOT, Object.keys(TARGETS));
 
 const { chosen, subset } = gateway.chooseSpecs(opt.specs, opt['graph-beta']);
 if (chosen.length === 0) die(`--specs ${opt.specs} names none of the gateway's services`);
@@ -152,15 +138,7 @@ const settled = await gateway.settleGateway({
 const { services, excludedServices } = settled;
 const routes = settled.loaded.routes;
 writeFileSync(join(projectRl, 'gw.yaml'), yamlOf(services, S.rateLimit));
-const routesPer = {};
-for (const r of routes) routesPer[r.service] = (routesPer[r.service] ?? 0) + 1;
-const gatewayFacts = {
-  services: services.length,
-  routes: routes.length,
-  operations: services.reduce((n, s) => n + s.operations, 0),
-  specBytes: services.reduce((n, s) => n + s.bytes, 0),
-  diagnostics: settled.loaded.diagnostics.byCode,
-};
+const { gatewayFacts, routesPer } = gateway.factsOf(settled);
 const excludedOps = services.reduce((n, s) => n + s.excludeOperations.length, 0);
 log(
   `gateway: ${gatewayFacts.services} services, ${gatewayFacts.routes} routes (${gatewayFacts.operations} operations, ${(gatewayFacts.specBytes / 1e6).toFixed(1)} MB of specs); excluded ${excludedServices.length} specs, ${excludedOps} operations; diagnostics ${JSON.stringify(gatewayFacts.diagnostics)}`,
@@ -177,20 +155,18 @@ log(
 );
 
 // GitHub's REST API behind an https upstream with a base path, as `gw import --upstream` records it.
-const ghProject = join(tmp, 'github-https');
-mkdirSync(ghProject);
-for (const args of [
-  ['init', '--yes'],
-  ['import', githubSpec.file, '--name', 'github', '--upstream', S.githubUpstream],
-  ['build', '--target', 'nginx', '--out', 'out'],
-]) {
-  const r = await runNode([GW_BIN, ...args], { cwd: ghProject, timeoutMs: S.taskTimeoutMs });
-  if (r.code !== 0) die(`github-https: gw ${args[0]} failed (exit ${r.code})`, tail(r));
-}
+const failures = [];
+const github = await gateway.githubHttpsProject({
+  gwBin: GW_BIN,
+  dir: join(tmp, 'github-https'),
+  specFile: githubSpec.file,
+  upstream: S.githubUpstream,
+  timeoutMs: S.taskTimeoutMs,
+});
+if (github.error) failures.push(github.error);
 
 // ---------------------------------------------------------------- the rounds
 
-const failures = [];
 const rounds = scaleRounds(tools, {
   ...S,
   gwBin: GW_BIN,
@@ -200,7 +176,7 @@ const rounds = scaleRounds(tools, {
   only: opt.tasks?.split(',').map((t) => t.trim()),
   project,
   projectRl,
-  githubNginxDir: join(ghProject, 'out', 'nginx'),
+  githubNginxDir: github.nginxDir,
   tmp,
   failures,
   log,

@@ -4,7 +4,10 @@
 // bench/.cache/. They are the largest in the package by operation count; Microsoft Graph's beta
 // (47 MB, about 22,000 operations by itself) is left out unless --graph-beta.
 
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import * as kit from './loopback.mjs';
+import { runNode } from './timed-run.mjs';
 
 /** id: the service's name and prefix; file: its path inside the package. */
 export const SCALE_SPECS = [
@@ -147,4 +150,37 @@ export async function settleGateway({ specs, write, load, log, die, maxPasses = 
     services = services.filter((s) => !dropped.has(s.id));
   }
   die(`the gateway still has errors after ${maxPasses} passes`);
+}
+
+/** The gateway's figures for the results (settled: what settleGateway returned), and its routes per service. */
+export function factsOf({ services, loaded }) {
+  const routesPer = {};
+  for (const r of loaded.routes) routesPer[r.service] = (routesPer[r.service] ?? 0) + 1;
+  const gatewayFacts = {
+    services: services.length,
+    routes: loaded.routes.length,
+    operations: services.reduce((n, s) => n + s.operations, 0),
+    specBytes: services.reduce((n, s) => n + s.bytes, 0),
+    diagnostics: loaded.diagnostics.byCode,
+  };
+  return { gatewayFacts, routesPer };
+}
+
+/**
+ * A project of GitHub's spec imported with `--upstream URL` (https, with a base path) and built
+ * for nginx in `dir`: { nginxDir }, or { error } when a gw step fails.
+ */
+export async function githubHttpsProject({ gwBin, dir, specFile, upstream, timeoutMs }) {
+  mkdirSync(dir);
+  const steps = [
+    ['init', '--yes'],
+    ['import', specFile, '--name', 'github', '--upstream', upstream],
+    ['build', '--target', 'nginx', '--out', 'out'],
+  ];
+  for (const args of steps) {
+    const r = await runNode([gwBin, ...args], { cwd: dir, timeoutMs });
+    const said = `${r.stderr}${r.stdout}`.trim().split('\n').slice(-4).join(' | ').slice(0, 500);
+    if (r.code !== 0) return { error: `github-https: gw ${args[0]} failed (exit ${r.code}): ${said}` };
+  }
+  return { nginxDir: join(dir, 'out', 'nginx') };
 }

@@ -1,12 +1,34 @@
 // The results file of bench/scale.js (bench/results/scale.json): the machine, the method, the
 // gateway, every sample and every summary, and the issue's goals.
 
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { machineInfo } from './loopback.mjs';
 import { withoutList } from './scale-load.mjs';
 
 const REFERENCE =
   'bench/lib/ref-validate.cjs: one node process validating every spec file of the gateway in turn with ' +
   'new SwaggerParser().validate(file), the copy gw loads';
+
+/** Versions of the tools (nginx, wrk, swagger-parser) and of gw (commit, local changes, targets) in `root`. */
+export function runInfo(tools, root, targets) {
+  const first = (cmd, args, stream) => (spawnSync(cmd, args, { encoding: 'utf8' })[stream] ?? '').split('\n')[0].trim();
+  const swaggerParserPkg = join(root, 'node_modules/@apidevtools/swagger-parser/package.json');
+  const git = (args) => spawnSync('git', args, { cwd: root, encoding: 'utf8' }).stdout?.trim();
+  return {
+    versions: {
+      nginx: first(tools.nginx, ['-v'], 'stderr').replace(/^nginx version: /, ''),
+      wrk: first(tools.wrk, ['-v'], 'stdout'),
+      swaggerParser: JSON.parse(readFileSync(swaggerParserPkg, 'utf8')).version,
+    },
+    gw: {
+      commit: git(['rev-parse', '--short', 'HEAD']) || undefined,
+      uncommittedChanges: git(['status', '--porcelain', '--', 'src', 'templates', 'bin', 'package.json']) !== '',
+      targets,
+    },
+  };
+}
 
 /** What was measured and how, as one object to write as JSON. */
 export function scaleResults(x) {

@@ -119,7 +119,8 @@ export function scaleRounds(tools, o) {
     await timedTasks(r);
     if (r === 1) await rateLimitedBuild();
     if (state.nginxDir) state.nginxT.push(await nginxTest(state.nginxDir, `r${r} nginx -t`));
-    state.githubT.push(await nginxTest(o.githubNginxDir, `r${r} nginx -t, GitHub behind ${o.githubUpstream}`));
+    if (o.githubNginxDir)
+      state.githubT.push(await nginxTest(o.githubNginxDir, `r${r} nginx -t, GitHub behind ${o.githubUpstream}`));
   }
   return { tasks, state, run };
 }
