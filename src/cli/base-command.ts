@@ -1,6 +1,6 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { hasErrors } from '../diagnostics/diagnostic.js';
+import { hasErrors, unacknowledged } from '../diagnostics/diagnostic.js';
 import { createDiagnostic, isGwError } from '../diagnostics/gw-error.js';
 import { formatDiagnostics } from '../diagnostics/print.js';
 import { suggestClosest } from '../diagnostics/suggest.js';
@@ -20,16 +20,23 @@ export abstract class GwCommand extends Command {
     config: Flags.string({ char: 'c', summary: 'Path to gw.yaml.', default: 'gw.yaml', helpGroup: 'GLOBAL' }),
     json: Flags.boolean({ summary: 'Print machine-readable JSON on stdout.', default: false, helpGroup: 'GLOBAL' }),
     debug: Flags.boolean({ summary: 'Print stack traces of internal errors.', default: false, helpGroup: 'GLOBAL' }),
+    verbose: Flags.boolean({
+      summary: 'List every warning, not alike ones grouped; acknowledged ones too.',
+      default: false,
+      helpGroup: 'GLOBAL',
+    }),
   };
 
   protected jsonMode = false;
   protected debugMode = Boolean(process.env.DEBUG);
+  protected verboseMode = false;
 
   protected async parseGlobal<T extends typeof Command>(
     cmd: T,
   ): Promise<Interfaces.ParserOutput<GwFlags<T>, Interfaces.InferredArgs<T['args']>>> {
     this.jsonMode = this.argv.includes('--json');
     this.debugMode ||= this.argv.includes('--debug');
+    this.verboseMode = this.argv.includes('--verbose');
     return (await this.parse(cmd)) as unknown as Interfaces.ParserOutput<
       GwFlags<T>,
       Interfaces.InferredArgs<T['args']>
@@ -41,11 +48,13 @@ export abstract class GwCommand extends Command {
     diagnostics: readonly Diagnostic[],
     options: { strict?: boolean; quietWhenClean?: boolean } = {},
   ): void {
-    const failed = hasErrors(diagnostics) || (options.strict === true && diagnostics.length > 0);
+    const open = unacknowledged(diagnostics);
+    const failed = hasErrors(diagnostics) || (options.strict === true && open.length > 0);
     if (this.jsonMode) {
       process.stdout.write(`${JSON.stringify({ ok: !failed, diagnostics }, null, 2)}\n`);
-    } else if (diagnostics.length > 0 || !options.quietWhenClean) {
-      process.stderr.write(formatDiagnostics(diagnostics, { color: useColor(process.stderr) }));
+    } else if (open.length > 0 || !options.quietWhenClean || (this.verboseMode && diagnostics.length > 0)) {
+      const all = this.verboseMode;
+      process.stderr.write(formatDiagnostics(diagnostics, { color: useColor(process.stderr), all }));
     }
     if (failed) process.exitCode = 1;
   }
@@ -101,7 +110,8 @@ export abstract class GwCommand extends Command {
 
   private printFailure(diagnostics: Diagnostic[], exitCode: number): void {
     if (this.jsonMode) process.stdout.write(`${JSON.stringify({ ok: false, diagnostics }, null, 2)}\n`);
-    else process.stderr.write(formatDiagnostics(diagnostics, { color: useColor(process.stderr) }));
+    else
+      process.stderr.write(formatDiagnostics(diagnostics, { color: useColor(process.stderr), all: this.verboseMode }));
     process.exitCode = exitCode;
   }
 }

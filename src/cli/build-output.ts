@@ -4,10 +4,21 @@ import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diag
 import { createDiagnostic, GwError } from '../diagnostics/gw-error.js';
 import { suggestClosest } from '../diagnostics/suggest.js';
 import type { Gateway } from '../model/types.js';
+import type { BuildConfig } from '../project/config.js';
+import { parseSize } from '../project/settings.js';
 import { TARGETS } from '../targets/registry.js';
 import { TARGET_NAMES, type RenderedFile, type RenderOptions, type Target, type TargetName } from '../targets/types.js';
 import { claim, claimOrder, type BuildHelper, type TargetOutcome } from './build-helper.js';
 import type { BuiltGateway } from './load-gateway.js';
+
+/** gw.yaml `build` as the targets' options (sizes in bytes); `templatesDir` from --templates. */
+export function renderOptionsOf(build: BuildConfig | undefined, templatesDir?: string): RenderOptions {
+  const envoy = build?.envoy && {
+    maxHeapBytes: build.envoy.maxHeapSize !== undefined ? parseSize(build.envoy.maxHeapSize) : undefined,
+    sharedRateLimits: build.envoy.sharedRateLimits,
+  };
+  return { templatesDir, nginx: build?.nginx, envoy, openapi: build?.openapi };
+}
 
 /** `--target nginx,envoy` (or gw.yaml build.targets) -> the targets, in the canonical order; unknown names are usage errors. */
 export function selectTargets(names: readonly string[] | undefined): Target[] {

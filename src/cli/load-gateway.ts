@@ -10,6 +10,7 @@ import type { ServiceFragment } from '../model/fragment.js';
 import type { Gateway } from '../model/types.js';
 import { createDiagnostic } from '../diagnostics/gw-error.js';
 import { DEFAULT_LISTEN, type ServiceConfig } from '../project/config.js';
+import { applyAcknowledgements } from '../project/acknowledge.js';
 import { applyCredentials, resolveRateLimitStore } from '../project/credentials.js';
 import { resolveEdge } from '../project/edge.js';
 import { loadProject, type Project } from '../project/load.js';
@@ -113,10 +114,13 @@ export async function buildGateway(project: Project, options: BuildOptions = {})
       edge: resolveEdge(config.edge),
     });
     const withCredentials = applyCredentials(merged.gateway, config, configAt);
-    const diagnostics = fillLines(
-      [...duplicates, ...outcomes.flatMap((r) => r.diagnostics), ...merged.diagnostics, ...withCredentials.diagnostics],
-      locators,
-    );
+    const found = [
+      ...duplicates,
+      ...outcomes.flatMap((r) => r.diagnostics),
+      ...merged.diagnostics,
+      ...withCredentials.diagnostics,
+    ];
+    const diagnostics = fillLines(applyAcknowledgements(found, config.acknowledge ?? [], configAt), locators);
     const built: BuiltGateway = {
       gateway: withCredentials.gateway,
       diagnostics: sortDiagnostics(diagnostics),

@@ -2,7 +2,8 @@ import { watch, type FSWatcher } from 'node:fs';
 import { connect } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { hasErrors } from '../diagnostics/diagnostic.js';
+import { hasErrors, unacknowledged } from '../diagnostics/diagnostic.js';
+import { CODES } from '../diagnostics/codes.js';
 import { createDiagnostic, GwError } from '../diagnostics/gw-error.js';
 import { formatDiagnostics } from '../diagnostics/print.js';
 import { isUrl } from '../importers/openapi/load.js';
@@ -26,7 +27,7 @@ export interface ServeRequest {
   clientHeaderTimeoutMs?: number;
   clientRequestTimeoutMs?: number;
   /** Connections open to each upstream target at most. */
-  upstreamConnections: number;
+  upstreamConnections: number | undefined;
   /** Mock the services that have no upstream, or none that accepts a connection at start-up. */
   mockMissing: boolean;
 }
@@ -42,7 +43,9 @@ export interface ServeSession {
 
 /** gw.yaml -> model -> a running gateway (src/runtime/start-gateway.ts), plus (with --watch) hot reload. */
 export async function startServeSession(req: ServeRequest, report: (text: string) => void): Promise<ServeSession> {
-  const { gateway, files, dir } = await loadServable(req.config, req.mockMissing);
+  const { gateway, files, dir, diagnostics } = await loadServable(req.config, req.mockMissing);
+  const warnings = behaviourWarnings(diagnostics);
+  if (warnings.length > 0) report(formatDiagnostics(warnings, { color: req.color }));
   const started = await startGateway(gateway, {
     host: req.host ?? gateway.listen.host,
     port: req.port ?? gateway.listen.port,
@@ -99,6 +102,13 @@ async function loadServable(
   };
 }
 
+/** The warnings that change what clients get (codes.ts `atServe`): gw serve prints them when it (re)loads. */
+export function behaviourWarnings(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return unacknowledged(diagnostics).filter(
+    (d) => d.severity === 'warning' && (CODES as Record<string, { atServe?: true }>)[d.code]?.atServe === true,
+  );
+}
+
 function secretFiles(c: SchemeCredentials | null): string[] {
   if (!c) return [];
   if (c.kind !== 'jwt') return 'file' in c.source ? [c.source.file] : [];
@@ -116,8 +126,10 @@ async function reload(
   report: (text: string) => void,
 ): Promise<string[] | undefined> {
   try {
-    const { gateway, files } = await loadServable(config, mockMissing);
+    const { gateway, files, diagnostics } = await loadServable(config, mockMissing);
     await started.swap(gateway);
+    const warnings = behaviourWarnings(diagnostics);
+    if (warnings.length > 0) report(formatDiagnostics(warnings, { color: false }));
     report(`reloaded: ${gateway.routes.length} routes, ${gateway.upstreams.length} upstreams\n`);
     return files;
   } catch (err) {

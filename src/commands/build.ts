@@ -2,7 +2,14 @@ import { resolve } from 'node:path';
 import { Flags } from '@oclif/core';
 import { GwCommand } from '../cli/base-command.js';
 import { prose } from '../cli/prose.js';
-import { findStaleFiles, renderBuilt, selectTargets, writeOutput, type Rendered } from '../cli/build-output.js';
+import {
+  findStaleFiles,
+  renderBuilt,
+  renderOptionsOf,
+  selectTargets,
+  writeOutput,
+  type Rendered,
+} from '../cli/build-output.js';
 import { startBuildHelper } from '../cli/build-helper.js';
 import { chalkFor, formatTable } from '../cli/output.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -60,7 +67,7 @@ was. --check renders in memory and exits 1 listing the files that differ from wh
       const built = await buildGateway(project, { checkSchema: helper?.checkSchema });
       const err = chalkFor(process.stderr);
       const progress = process.stderr.isTTY && !this.jsonMode;
-      const options = { templatesDir: flags.templates, nginx: configured?.nginx, openapi: configured?.openapi };
+      const options = renderOptionsOf(configured, flags.templates);
       const { diagnostics, rendered } = await renderBuilt(
         built,
         chosen,

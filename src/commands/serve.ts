@@ -50,8 +50,7 @@ last good configuration serving. SIGINT/SIGTERM drain requests in flight, then e
       min: 1,
     }),
     'upstream-connections': Flags.integer({
-      summary: 'Connections open to each upstream target at most; more requests wait for a free one.',
-      default: 256,
+      summary: "Connections open to each upstream target at most (default: each service's upstreamConnections, 256).",
       min: 1,
       max: 65535,
     }),

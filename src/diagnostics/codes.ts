@@ -6,6 +6,8 @@ export interface CodeInfo {
   title: string;
   /** For codes the gateway answers clients with (application/problem+json): the HTTP status. */
   status?: number;
+  /** A warning that changes what clients get: gw serve prints it when it starts, not only gw validate. */
+  atServe?: true;
 }
 
 /**
@@ -23,6 +25,10 @@ export const CODES = {
     severity: 'error',
     title: 'gw.yaml does not match its schema (wrong type, unknown key, bad value).',
   },
+  GW_CONFIG_ACKNOWLEDGE_UNUSED: {
+    severity: 'warning',
+    title: 'A gw.yaml `acknowledge` rule accepts no warning any more.',
+  },
   GW_CONFIG_WRITE: { severity: 'error', title: 'gw.yaml could not be written.' },
 
   GW_SPEC_NOT_FOUND: { severity: 'error', title: 'A spec file does not exist or cannot be read.' },
@@ -31,7 +37,11 @@ export const CODES = {
   GW_SPEC_VERSION: { severity: 'error', title: 'A document is not OpenAPI 2.0, 3.0 or 3.1.' },
   GW_SPEC_INVALID: { severity: 'error', title: 'A spec breaks the OpenAPI schema or its rules.' },
   GW_SPEC_REF_UNRESOLVED: { severity: 'error', title: 'A $ref points at a file or pointer that does not exist.' },
-  GW_SPEC_NO_OPERATIONS: { severity: 'warning', title: 'A spec defines no operations, so its service adds no routes.' },
+  GW_SPEC_NO_OPERATIONS: {
+    severity: 'warning',
+    title: 'A spec defines no operations, so its service adds no routes.',
+    atServe: true,
+  },
 
   GW_SERVER_VARIABLE: { severity: 'error', title: 'A server variable has no value, or a value outside its enum.' },
   GW_SERVER_URL: { severity: 'error', title: 'A server or upstream URL cannot be used as an upstream target.' },
@@ -65,6 +75,7 @@ export const CODES = {
   },
   GW_AUTH_NO_CREDENTIALS: {
     severity: 'warning',
+    atServe: true,
     title: 'Routes require a security scheme that nothing checks, so their requests are refused.',
   },
   GW_AUTH_SECRET: {
@@ -94,6 +105,7 @@ export const CODES = {
   GW_ROUTE_PATH: { severity: 'error', title: 'A path template cannot be parsed.' },
   GW_ROUTE_UNREACHABLE: {
     severity: 'warning',
+    atServe: true,
     title: 'A path key holds "?" or "#", which no request path can carry; its operations are left out.',
   },
 
@@ -141,6 +153,10 @@ export const CODES = {
     severity: 'error',
     title: "The rendered Envoy configuration does not pass the check against Envoy's own API protos.",
   },
+  GW_ENVOY_SHARED_RATE_LIMIT: {
+    severity: 'error',
+    title: "Envoy would count a memory-store rate limit in one bucket for all of a route's clients.",
+  },
 
   GW_TEMPLATE_NOT_FOUND: { severity: 'error', title: 'The --templates folder does not exist or cannot be read.' },
   GW_TEMPLATE_UNKNOWN: {
@@ -185,6 +201,16 @@ export const CODES = {
     status: 431,
     title: 'The request headers are larger than the gateway accepts.',
   },
+  GW_HTTP_URI_TOO_LONG: {
+    severity: 'error',
+    status: 414,
+    title: 'The request line is longer than the gateway accepts.',
+  },
+  GW_HTTP_INTERNAL_ERROR: {
+    severity: 'error',
+    status: 500,
+    title: 'The gateway failed while handling the request; its error log says why.',
+  },
   GW_HTTP_REQUEST_TIMEOUT: { severity: 'error', status: 408, title: 'The client sent its headers or body too slowly.' },
   GW_HTTP_UPSTREAM_FAILED: {
     severity: 'error',
@@ -195,6 +221,11 @@ export const CODES = {
     severity: 'error',
     status: 503,
     title: 'Every target of the upstream is marked unhealthy.',
+  },
+  GW_HTTP_UPSTREAM_BUSY: {
+    severity: 'error',
+    status: 503,
+    title: "Too many requests are already waiting for the upstream's connections; try again shortly.",
   },
   GW_HTTP_UPSTREAM_TIMEOUT: {
     severity: 'error',
@@ -251,6 +282,11 @@ export const CODES = {
     severity: 'error',
     status: 429,
     title: 'The client address has as many requests with a body in progress as edge.requestBodies.perClient allows.',
+  },
+  GW_HTTP_UNKNOWN_HOST: {
+    severity: 'error',
+    status: 421,
+    title: 'The request names a host that is not one of edge.serverNames.',
   },
   GW_HTTP_BUFFERS_FULL: {
     severity: 'error',

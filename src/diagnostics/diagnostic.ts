@@ -22,6 +22,15 @@ export interface Diagnostic {
   hints: string[];
   /** What lower layer said, when the problem came from one (a parser, the network). */
   cause?: string;
+  /** Ids of the routes the warning is about, for gw.yaml `acknowledge` rules to match. */
+  subjects?: string[];
+  /** A warning gw.yaml `acknowledge` accepts, with the rule's reason: not printed, not counted by --strict. */
+  acknowledged?: string;
+}
+
+/** Warnings and errors no gw.yaml `acknowledge` rule accepted. */
+export function unacknowledged(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return diagnostics.filter((d) => d.acknowledged === undefined);
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

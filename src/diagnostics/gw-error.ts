@@ -8,6 +8,8 @@ export interface DiagnosticInit<C extends Code = Code> {
   locations?: Location[];
   hints?: string[];
   cause?: unknown;
+  /** Ids of the routes it is about (gw.yaml `acknowledge` matches them). */
+  subjects?: string[];
   /** Overrides the catalogue's severity (rare: a warning promoted by --strict, say). */
   severity?: Diagnostic['severity'];
 }
@@ -24,6 +26,7 @@ export function createDiagnostic<C extends Code>(code: C, message: string, init:
   };
   const cause = describeCause(init.cause);
   if (cause) d.cause = cause;
+  if (init.subjects) d.subjects = init.subjects;
   return d;
 }
 

@@ -78,6 +78,14 @@ export const KINDS = {
     code: 'GW_TARGET_INEXACT',
     title: 'validate: true: nginx forwards requests without checking them against the schemas.',
   },
+  'nginx.trusted-hops': {
+    code: 'GW_TARGET_INEXACT',
+    title: 'A hop count above 1: nginx passes every trusted address of X-Forwarded-For, or one hop without addresses.',
+  },
+  'envoy.trusted-proxies': {
+    code: 'GW_TARGET_INEXACT',
+    title: 'Trusted proxy addresses without hops: Envoy counts hops only, so it ignores X-Forwarded-For.',
+  },
   'envoy.listen-host': {
     code: 'GW_TARGET_INEXACT',
     title: 'listen.host is a hostname: Envoy listens on addresses only, so it listens on 0.0.0.0.',

@@ -3,7 +3,13 @@ import type { Diagnostic, Location } from './diagnostic.js';
 
 export interface PrintOptions {
   color: boolean;
+  /** Every warning in full, acknowledged ones included (--verbose); otherwise alike warnings are grouped. */
+  all?: boolean;
 }
+
+/** Warnings of one code and kind beyond this many print as one block with a count and examples. */
+export const GROUP_AFTER = 3;
+const EXAMPLES = 2;
 
 export function formatLocation(l: Location): string {
   const pos = l.line !== undefined ? `:${l.line}${l.column !== undefined ? `:${l.column}` : ''}` : '';
@@ -19,22 +25,63 @@ export function formatDiagnostic(d: Diagnostic, options: PrintOptions): string {
   for (const l of d.locations) lines.push(`  ${c.cyan('-->')} ${formatLocation(l)}`);
   for (const h of d.hints) lines.push(`  ${c.green('hint:')} ${h}`);
   if (d.cause) lines.push(`  ${c.dim('cause:')} ${d.cause}`);
+  if (d.acknowledged !== undefined) lines.push(`  ${c.dim('acknowledged:')} ${d.acknowledged}`);
   return lines.join('\n');
+}
+
+/**
+ * One block for many alike warnings (one code and kind): the first in full, then how many more,
+ * a few of their messages, and how to list them all.
+ */
+function formatGroup(group: readonly Diagnostic[], options: PrintOptions): string {
+  const c = new Chalk({ level: options.color ? 1 : 0 });
+  const [first, ...rest] = group;
+  const examples = rest.slice(0, EXAMPLES).map((d) => `  ${c.dim('also:')} ${d.message}`);
+  const more = rest.length - EXAMPLES;
+  const tail = `  ${c.dim('and')} ${plural(more, 'more warning')} like these (--verbose or --json lists them all)`;
+  return [formatDiagnostic(first!, options), ...examples, ...(more > 0 ? [tail] : [])].join('\n');
+}
+
+/** Printed blocks in order: each diagnostic alone, or (unless `all`) many alike warnings as one group at the first one's place. */
+function blocks(diagnostics: readonly Diagnostic[], options: PrintOptions): string[] {
+  if (options.all) return diagnostics.map((d) => formatDiagnostic(d, options));
+  const shown = diagnostics.filter((d) => d.acknowledged === undefined);
+  const key = (d: Diagnostic) => `${d.code}[${d.kind ?? ''}]`;
+  const alike = new Map<string, Diagnostic[]>();
+  for (const d of shown) {
+    if (d.severity !== 'warning') continue;
+    const g = alike.get(key(d));
+    if (g) g.push(d);
+    else alike.set(key(d), [d]);
+  }
+  const out: string[] = [];
+  const printed = new Set<string>();
+  for (const d of shown) {
+    const group = d.severity === 'warning' ? alike.get(key(d))! : [d];
+    if (group.length <= GROUP_AFTER) out.push(formatDiagnostic(d, options));
+    else if (!printed.has(key(d))) {
+      printed.add(key(d));
+      out.push(formatGroup(group, options));
+    }
+  }
+  return out;
 }
 
 export function summarizeDiagnostics(diagnostics: readonly Diagnostic[], options: PrintOptions): string {
   const c = new Chalk({ level: options.color ? 1 : 0 });
-  const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  const warnings = diagnostics.length - errors;
-  if (diagnostics.length === 0) return c.green('✔ no problems found');
+  const acknowledged = diagnostics.filter((d) => d.acknowledged !== undefined).length;
+  const open = diagnostics.filter((d) => d.acknowledged === undefined);
+  const errors = open.filter((d) => d.severity === 'error').length;
+  const warnings = open.length - errors;
+  const accepted = acknowledged > 0 ? ` (${acknowledged} acknowledged in gw.yaml)` : '';
+  if (open.length === 0) return c.green(`✔ no problems found${accepted}`);
   const parts = [plural(errors, 'error'), plural(warnings, 'warning')].join(', ');
-  return errors > 0 ? c.red(`✖ ${parts}`) : c.yellow(`⚠ ${parts}`);
+  return errors > 0 ? c.red(`✖ ${parts}${accepted}`) : c.yellow(`⚠ ${parts}${accepted}`);
 }
 
-/** All diagnostics, a blank line apart, then the summary line. */
+/** The diagnostics (alike warnings grouped unless `all`), a blank line apart, then the summary line. */
 export function formatDiagnostics(diagnostics: readonly Diagnostic[], options: PrintOptions): string {
-  const blocks = diagnostics.map((d) => formatDiagnostic(d, options));
-  return `${[...blocks, summarizeDiagnostics(diagnostics, options)].join('\n\n')}\n`;
+  return `${[...blocks(diagnostics, options), summarizeDiagnostics(diagnostics, options)].join('\n\n')}\n`;
 }
 
 export function plural(n: number, word: string): string {

@@ -3,6 +3,7 @@ import { createDiagnostic } from '../diagnostics/gw-error.js';
 import { precedenceReason } from '../model/order.js';
 import type { ImportedRoute } from '../model/fragment.js';
 import { commonPath, shapeOf } from './overlap.js';
+import { overlapCandidates } from '../model/overlap-candidates.js';
 
 /**
  * Routes two operations claim, templates no request can tell apart, and overlaps that the
@@ -19,11 +20,9 @@ export function findRouteConflicts(routes: readonly ImportedRoute[]): Diagnostic
   }
   const out: Diagnostic[] = [];
   for (const group of groups.values()) {
-    for (let i = 0; i < group.length; i++) {
-      for (let j = i + 1; j < group.length; j++) {
-        const d = judgePair(group[i]!, group[j]!);
-        if (d) out.push(d);
-      }
+    for (const [i, j] of overlapCandidates(group.map((r) => r.segments))) {
+      const d = judgePair(group[i]!, group[j]!);
+      if (d) out.push(d);
     }
   }
   return out;
@@ -60,8 +59,9 @@ function judgePair(a: ImportedRoute, b: ImportedRoute): Diagnostic | undefined {
     `${a.method} ${a.path} (${who(a)}) and ${b.method} ${b.path} (${who(b)}) both match "${sample}"; ${a.path} wins (${precedenceReason(a, b)})`,
     {
       locations: [a.source, b.source],
+      subjects: [a.id, b.id],
       hints: [
-        'nothing to do if that is intended; the precedence rule is in docs/routing.md',
+        'nothing to do if that is intended (gw.yaml `acknowledge` can say so); the precedence rule is in docs/routing.md',
         `otherwise rename one path, or exclude one with \`x-gw: { exclude: true }\``,
       ],
     },

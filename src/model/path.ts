@@ -142,21 +142,9 @@ export function escapeRegex(text: string): string {
 
 /** Matching data for a route: exact or template, anchored typed regex, static prefix, rank. */
 export function compileMatch(segments: readonly PathSegment[], params: readonly PathParam[]): RouteMatch {
-  const byName = new Map(params.map((p) => [p.name, p.schema]));
   const literalOnly = segments.every((s) => segmentRank(s) === 3);
   const path = formatPathTemplate(segments);
-  const regexBody =
-    segments.length === 0
-      ? '/'
-      : segments
-          .map(
-            (s) =>
-              '/' +
-              s.parts
-                .map((p) => ('literal' in p ? escapeRegex(p.literal) : `(${paramPattern(byName.get(p.param) ?? {})})`))
-                .join(''),
-          )
-          .join('');
+  const regexBody = routeRegexBody(segments, params);
   const firstParam = path.indexOf('{');
   return {
     kind: literalOnly ? 'exact' : 'template',
@@ -164,6 +152,28 @@ export function compileMatch(segments: readonly PathSegment[], params: readonly 
     staticPrefix: firstParam === -1 ? path : path.slice(0, firstParam),
     rank: segments.map(segmentRank),
   };
+}
+
+/**
+ * The body of a route's anchored regex: each segment's literal text (through `literal`, plain
+ * regex escaping by default) and its typed parameters, one capture per parameter.
+ */
+export function routeRegexBody(
+  segments: readonly PathSegment[],
+  params: readonly PathParam[],
+  literal: (text: string) => string = escapeRegex,
+): string {
+  if (segments.length === 0) return '/';
+  const byName = new Map(params.map((p) => [p.name, p.schema]));
+  return segments
+    .map(
+      (s) =>
+        '/' +
+        s.parts
+          .map((p) => ('literal' in p ? literal(p.literal) : `(${paramPattern(byName.get(p.param) ?? {})})`))
+          .join(''),
+    )
+    .join('');
 }
 
 /** The anchored regex one segment value must match: the same typing as the route regex. */

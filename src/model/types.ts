@@ -6,7 +6,22 @@
  * the spec line that caused them.
  */
 
+import type { Source } from './source.js';
+import type { Edge } from './edge-types.js';
+import type { ApiComponent, ApiGap, ApiTag, JsonObject, RouteApi } from './api-types.js';
 import type { CredentialCarrier, ProblemType, RouteEffective } from './decisions.js';
+
+export type { Source } from './source.js';
+export type { Edge, PathRule, RefusedPath, RefusedPathForm, TrustedProxies } from './edge-types.js';
+export type {
+  ApiComponent,
+  ApiGap,
+  ApiGapKind,
+  ApiTag,
+  ComponentKind,
+  JsonObject,
+  RouteApi,
+} from './api-types.js';
 
 export type {
   AuthAnswer,
@@ -20,12 +35,6 @@ export type {
 export const MODEL_VERSION = 1;
 
 export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'OPTIONS' | 'HEAD' | 'PATCH' | 'TRACE';
-
-/** A spec file (relative to the project folder, or a URL) and a JSON pointer into it. */
-export interface Source {
-  file: string;
-  pointer: string;
-}
 
 export interface Gateway {
   modelVersion: typeof MODEL_VERSION;
@@ -45,29 +54,6 @@ export interface Gateway {
   edge: Edge;
   /** Every answer the gateway gives itself (the GW_HTTP_* codes), sorted by code; settled in merge. */
   problems: ProblemType[];
-}
-
-/**
- * Client-facing rules for the whole gateway (gw.yaml `edge`), in canonical units. gw serve and the
- * Node gateway apply all of them; NGINX and Envoy print what they can express (docs/targets/).
- */
-export interface Edge {
-  /** Request headers whose names contain "_": dropped before any stage reads them (nginx's default), or kept. */
-  underscoresInHeaders: 'drop' | 'allow';
-  /** A client must send its request line and headers within this. */
-  headerTimeoutMs: number;
-  /** A client must send its whole request, body included, within this. */
-  requestTimeoutMs: number;
-  /** Longest wait for the next bytes of a request body. */
-  bodyTimeoutMs: number;
-  /** Longest wait for a client to take more of an answer it is not reading. */
-  sendTimeoutMs: number;
-  /** A request body up to this size is read whole before an upstream connection is taken; a larger one once this much has come. */
-  bodyBufferBytes: number;
-  /** All request bodies held in memory at once, the gateway's whole process. */
-  bodyMemoryBytes: number;
-  /** Requests with a body one client address may have in progress at once. */
-  bodiesPerClient: number;
 }
 
 export interface Service {
@@ -102,80 +88,6 @@ export interface Service {
   apiGaps?: ApiGap[];
 }
 
-/** A JSON object from a spec, passed through to the public spec as it is. */
-export type JsonObject = { [key: string]: unknown };
-
-/*
- * Model invariant: every Schema Object the model carries (in `Route.api`: parameters, request
- * bodies, responses, headers, callbacks; in `Service.components`: schemas, and the schemas inside
- * parameters, responses, request bodies and headers) is JSON Schema 2020-12 in the OpenAPI 3.1
- * dialect, whatever version the spec was written in. The importer converts each one once
- * (importers/openapi/json-schema.ts): no `nullable`, no boolean exclusive bounds, `examples`
- * lists instead of `example`, and `$ref`s only to `#/components/<kind>/<name>` of the same
- * service. The runtime validator, the mock sampler and the openapi target read them as they are
- * and convert nothing. `PathParam.schema` is a separate, typed subset kept for path matching.
- */
-
-export type ComponentKind =
-  | 'schemas'
-  | 'responses'
-  | 'parameters'
-  | 'examples'
-  | 'requestBodies'
-  | 'headers'
-  | 'links'
-  | 'callbacks'
-  | 'pathItems';
-
-/** One entry of a service's components, named uniquely within its kind and service. */
-export interface ApiComponent {
-  kind: ComponentKind;
-  /** The spec's component name, or one derived from the `$ref` target (file or pointer end) for other targets. */
-  name: string;
-  /** OpenAPI 3 shaped, its schemas JSON Schema 2020-12 (see above); shared, so consumers never mutate it. */
-  value: JsonObject;
-  source: Source;
-}
-
-export interface ApiTag {
-  name: string;
-  description?: string;
-  externalDocs?: JsonObject;
-  source: Source;
-}
-
-export type ApiGapKind =
-  | 'openapi.webhooks'
-  | 'openapi.collection-format'
-  | 'openapi.nested-collection-format'
-  | 'openapi.unfollowable-ref';
-
-export interface ApiGap {
-  /** What is lost, as the GW_TARGET_INEXACT kind the openapi target warns with (docs/errors.md). */
-  kind: ApiGapKind;
-  /** One sentence naming what cannot be carried over and what the public spec has instead. */
-  message: string;
-  source: Source;
-}
-
-/**
- * The public description of one operation in OpenAPI 3 shape (an Operation Object without the
- * fields the route holds itself: operationId, summary, tags, deprecated, security, servers).
- * Path-item parameters are merged in (the operation's win by name and location); `$ref`s point at
- * the service's components. Swagger 2.0 body and formData parameters become `requestBody`.
- * Its schemas are JSON Schema 2020-12 (the model invariant above `ComponentKind`).
- */
-export interface RouteApi {
-  description?: string;
-  externalDocs?: JsonObject;
-  parameters?: JsonObject[];
-  requestBody?: JsonObject;
-  responses?: Record<string, JsonObject>;
-  callbacks?: Record<string, JsonObject>;
-  /** The operation's own `x-*` extensions except x-gw. */
-  [extension: `x-${string}`]: unknown;
-}
-
 export type Balancing = 'round-robin' | 'weighted' | 'least-connections';
 
 export interface Upstream {
@@ -186,6 +98,8 @@ export interface Upstream {
   basePath: string;
   balancing: Balancing;
   healthCheck: HealthCheck | null;
+  /** Connections to each target at once (services[].settings.upstreamConnections); more requests wait for one. */
+  connectionsPerTarget: number;
   targets: Target[];
   /** Where the targets came from: the spec's servers, or gw.yaml `upstreams`. */
   origin: 'spec' | 'config';

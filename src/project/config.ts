@@ -20,6 +20,7 @@ export interface SettingsInput {
   preserveHost?: boolean;
   loadBalancing?: 'round-robin' | 'weighted' | 'least-connections';
   healthCheck?: boolean | HealthCheckInput;
+  upstreamConnections?: number;
   auth?: AuthInput;
   rateLimit?: false | RateLimitInput;
   cors?: false | CorsInput;
@@ -75,8 +76,18 @@ export interface CredentialsInput {
 /** gw.yaml `edge`: how the gateway treats its clients, whatever the route. */
 export interface EdgeInput {
   underscoresInHeaders?: 'drop' | 'allow';
-  timeouts?: { header?: DurationInput; request?: DurationInput; body?: DurationInput; send?: DurationInput };
+  timeouts?: {
+    header?: DurationInput;
+    request?: DurationInput;
+    body?: DurationInput;
+    send?: DurationInput;
+    upstreamIdle?: DurationInput;
+  };
   requestBodies?: { buffer?: SizeInput; memory?: SizeInput; perClient?: number };
+  maxHeaderSize?: SizeInput;
+  trustedProxies?: { addresses?: string[]; hops?: number };
+  serverNames?: string[];
+  maxConnections?: number;
 }
 
 export interface RateLimitStoreInput {
@@ -85,7 +96,7 @@ export interface RateLimitStoreInput {
 }
 
 /** Keys that shape the upstream, so they are set for a whole service, never per path or operation. */
-export const SERVICE_LEVEL_KEYS = ['loadBalancing', 'healthCheck'] as const;
+export const SERVICE_LEVEL_KEYS = ['loadBalancing', 'healthCheck', 'upstreamConnections'] as const;
 
 export type UpstreamInput = string | { url: string; weight?: number };
 
@@ -109,16 +120,27 @@ export interface ProjectConfig {
   credentials?: Record<string, CredentialsInput>;
   rateLimitStore?: RateLimitStoreInput;
   edge?: EdgeInput;
+  acknowledge?: AcknowledgeRule[];
   specs?: string;
   settings?: SettingsInput;
   services?: ServiceConfig[];
+}
+
+/** One gw.yaml `acknowledge` rule: warnings of this code (and kind, and routes) are intended. */
+export interface AcknowledgeRule {
+  code: string;
+  kind?: string;
+  /** Route ids, `*` matching any characters; a warning matches when every route it names matches one. */
+  routes?: string[];
+  reason: string;
 }
 
 /** gw.yaml `build`: what `gw build` renders, where, and target options. */
 export interface BuildConfig {
   out?: string;
   targets?: ('nginx' | 'envoy' | 'node' | 'openapi')[];
-  nginx?: { resolver?: string[]; accessLog?: string };
+  nginx?: { resolver?: string[]; accessLog?: string; trustedCertificate?: string; user?: string };
+  envoy?: { maxHeapSize?: SizeInput; sharedRateLimits?: boolean };
   openapi?: { servers?: { url: string; description?: string }[] };
 }
 

@@ -1,5 +1,7 @@
-import type { Edge } from '../model/types.js';
+import type { Edge, TrustedProxies } from '../model/types.js';
 import type { DurationInput, EdgeInput } from './config.js';
+import { refusedPaths } from '../model/path-forms.js';
+import { parseIpRange } from './ip-range.js';
 import { parseDuration, parseSize } from './settings.js';
 
 /** The built-in edge rules (docs/gw-yaml.md): nginx's defaults where nginx has the same setting. */
@@ -12,6 +14,12 @@ export const DEFAULT_EDGE: Edge = {
   bodyBufferBytes: 1024 * 1024,
   bodyMemoryBytes: 128 * 1024 * 1024,
   bodiesPerClient: 32,
+  maxHeaderBytes: 16 * 1024,
+  upstreamIdleTimeoutMs: 4_000,
+  paths: { refused: refusedPaths() },
+  trustedProxies: null,
+  serverNames: [],
+  maxConnections: 10_000,
 };
 
 /** gw.yaml `edge` (already checked against the schema) in model form; every key left out takes its default. */
@@ -28,6 +36,25 @@ export function resolveEdge(input: EdgeInput | undefined): Edge {
     bodyBufferBytes: b?.buffer !== undefined ? parseSize(b.buffer) : d.bodyBufferBytes,
     bodyMemoryBytes: b?.memory !== undefined ? parseSize(b.memory) : d.bodyMemoryBytes,
     bodiesPerClient: b?.perClient ?? d.bodiesPerClient,
+    maxHeaderBytes: input?.maxHeaderSize !== undefined ? parseSize(input.maxHeaderSize) : d.maxHeaderBytes,
+    upstreamIdleTimeoutMs: t?.upstreamIdle !== undefined ? timeout(t.upstreamIdle) : d.upstreamIdleTimeoutMs,
+    // One rule for every plane, not a choice: the forms the planes could route differently (src/model/path-forms.ts).
+    paths: { refused: d.paths.refused.map((r) => ({ ...r })) },
+    trustedProxies: input?.trustedProxies ? trustedProxies(input.trustedProxies) : d.trustedProxies,
+    serverNames: [...new Set((input?.serverNames ?? []).map((n) => n.toLowerCase()))].sort(),
+    maxConnections: input?.maxConnections ?? d.maxConnections,
+  };
+}
+
+/** Checked by edgeProblems with the schema: every address parses. */
+function trustedProxies(input: NonNullable<EdgeInput['trustedProxies']>): TrustedProxies {
+  return {
+    addresses: (input.addresses ?? []).map((a) => {
+      const parsed = parseIpRange(a);
+      if (!parsed.ok) throw new Error(`edge.trustedProxies: "${a}" passed the gw.yaml check but does not parse`);
+      return parsed.range;
+    }),
+    hops: input.hops ?? null,
   };
 }
 

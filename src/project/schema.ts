@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { escapePointerToken, unescapePointerToken } from '../diagnostics/json-pointer.js';
 import { suggestClosest } from '../diagnostics/suggest.js';
+import { edgeProblems } from './edge-checks.js';
 
 /** The published JSON Schema of gw.yaml, shipped in the package (schema/gw.schema.json). */
 export const SCHEMA_PATH = fileURLToPath(new URL('../../schema/gw.schema.json', import.meta.url));
@@ -61,7 +62,8 @@ function getValidators(): Validators {
 
 export function checkConfigSchema(data: unknown): SchemaProblem[] {
   const v = getValidators().config;
-  return v(data) ? corsProblems(data, '#') : explainAjvErrors(v.errors ?? []);
+  if (!v(data)) return explainAjvErrors(v.errors ?? []);
+  return [...corsProblems(data, '#'), ...edgeProblems((data as { edge?: unknown }).edge, '#/edge')];
 }
 
 /** Checks one x-gw object (or gw.yaml settings block). */

@@ -152,6 +152,9 @@ export function resolveCors(c: CorsInput): Cors {
   };
 }
 
+/** Connections to one target at once, unless the service sets upstreamConnections. */
+export const DEFAULT_UPSTREAM_CONNECTIONS = 256;
+
 export function resolveHealthCheck(s: SettingsInput): HealthCheck | null {
   const h = s.healthCheck;
   if (h === undefined || h === false) return null;

@@ -22,9 +22,9 @@ export function subscribeAccessLog(format: LogFormat, write: (line: string) => v
     const status = paint(e.status >= 500 ? 31 : e.status >= 400 ? 33 : 32, String(e.status));
     const where = e.route ? `${e.route} -> ${e.target ?? e.code ?? '-'}` : (e.code ?? '-');
     const consumer = e.consumer !== null ? `consumer=${e.consumer} ` : '';
-    write(
-      `${new Date(e.time).toISOString()} ${status} ${e.method} ${e.path} ${paint(2, where)} ${e.durationMs.toFixed(1)}ms ${e.bytesOut}B ${consumer}${paint(2, e.requestId)}\n`,
-    );
+    const head = `${new Date(e.time).toISOString()} ${status} ${e.method} ${e.path} ${paint(2, where)}`;
+    const tail = `${e.durationMs.toFixed(1)}ms ${e.bytesOut}B ${consumer}${paint(2, `${e.client} ${e.requestId}`)}`;
+    write(`${head} ${tail}\n`);
   };
   diagnosticsChannel.subscribe('gw:request', listener);
   return () => diagnosticsChannel.unsubscribe('gw:request', listener);

@@ -46,7 +46,7 @@ export function admitRequest(
 ): boolean | Promise<boolean> {
   const limit = route.rateLimit;
   if (limit !== null) {
-    const outcome = checkRateLimit(limit, limitKey(limit, req, facts.consumer), Date.now());
+    const outcome = checkRateLimit(limit, limitKey(limit, req, facts.consumer, facts.client), Date.now());
     if (outcome instanceof Promise) {
       return outcome.then(
         (o) =>

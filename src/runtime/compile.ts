@@ -1,4 +1,4 @@
-import { DEFAULT_UPSTREAM_CONNECTIONS, H1Pool } from './h1-pool.js';
+import { H1Pool } from './h1-pool.js';
 import type { Edge, Gateway, HealthCheck, HttpMethod, Route } from '../model/types.js';
 import type { Balancer } from './balancers/balancer.js';
 import { createBalancer } from './balancers/create-balancer.js';
@@ -6,11 +6,13 @@ import { Router } from './router.js';
 import type { TargetState } from './target-state.js';
 import { AuthCompiler, type RouteAuth } from './auth/auth-compiler.js';
 import type { AuthSecrets } from './auth/load-auth-secrets.js';
+import { compileClientResolver, type ClientResolver } from './client-address.js';
 import { compileCorsPolicies, type CompiledCors } from './cors.js';
 import { compileProblems, type ProblemCatalogue } from './problem.js';
 import { MemoryStore } from './rate-limit/memory-store.js';
 import { compileRateLimit, type CompiledRateLimit } from './rate-limit/rate-limiter.js';
 import type { RateLimitStore } from './rate-limit/store.js';
+import { compileHostCheck, type HostCheck } from './server-names.js';
 import { compileValidators, type RouteValidator } from './validate/compile-validator.js';
 
 export interface UpstreamRuntime {
@@ -68,6 +70,10 @@ export interface CompiledGateway {
   problems: ProblemCatalogue;
   router: Router<CompiledRoute>;
   routes: CompiledRoute[];
+  /** The client's address and scheme behind trusted proxies (edge.trustedProxies); null: the TCP peer's. */
+  clientOf: ClientResolver | null;
+  /** The hosts answered (edge.serverNames); null: any. */
+  hostCheck: HostCheck | null;
   upstreams: Map<string, UpstreamRuntime>;
   /** Where the rate-limit counters live; closed with the table only when compileGateway made it. */
   rateLimitStore: RateLimitStore;
@@ -98,11 +104,13 @@ export function compileGateway(gateway: Gateway, options: CompileOptions = {}): 
       url: t.url,
       host: t.authority,
       weight: t.weight,
-      // Idle keep-alive sockets close after 4 s (Node servers drop them after 5 s) or what the upstream announces.
+      // Idle keep-alive sockets close after edge.upstreamIdleTimeoutMs (4 s: Node servers drop them after 5 s),
+      // or sooner when the upstream announces less.
       pool: new H1Pool(t.url, {
-        connections: options.connectionsPerTarget ?? DEFAULT_UPSTREAM_CONNECTIONS,
+        // The model's (services[].settings.upstreamConnections), unless --upstream-connections says otherwise.
+        connections: options.connectionsPerTarget ?? u.connectionsPerTarget,
         connectTimeoutMs: u.connectTimeoutMs,
-        keepAliveMs: 4_000,
+        keepAliveMs: gateway.edge.upstreamIdleTimeoutMs,
       }),
       active: 0,
       healthy: true,
@@ -143,6 +151,8 @@ export function compileGateway(gateway: Gateway, options: CompileOptions = {}): 
     problems,
     router,
     routes,
+    clientOf: compileClientResolver(gateway.edge.trustedProxies),
+    hostCheck: compileHostCheck(gateway.edge.serverNames),
     upstreams,
     rateLimitStore: store,
     ownsRateLimitStore: options.rateLimitStore === undefined,
@@ -178,6 +188,13 @@ function compileRoute(
       ? r.mock.map((m) => ({ status: m.status, contentType: m.contentType, body: Buffer.from(m.body) }))
       : null,
   };
+}
+
+/** The path a matched route forwards to: its upstream path with the captured parameter values put in. */
+export function forwardPath(route: Pick<CompiledRoute, 'upstreamPath'>, params: readonly string[]): string {
+  let path = '';
+  for (const p of route.upstreamPath) path += typeof p === 'number' ? params[p] : p;
+  return path;
 }
 
 /** Closes every pool once its requests are done. */

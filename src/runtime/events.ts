@@ -4,6 +4,8 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 export interface RequestEvent {
   time: number;
   requestId: string;
+  /** The client's address: the TCP peer's, or the one trusted proxies forwarded (edge.trustedProxies). */
+  client: string;
   method: string;
   path: string;
   route: string | null;

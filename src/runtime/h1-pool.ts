@@ -11,9 +11,6 @@ export { UPSTREAM_ERRORS, type H1Handler, type H1PoolOptions, type H1Request } f
  * pipelining. Measured in a prototype at about 1.2x undici's throughput on the same proxy.
  */
 
-/** Connections to one target at most, unless `gw serve --upstream-connections` (UPSTREAM_CONNECTIONS) says otherwise. */
-export const DEFAULT_UPSTREAM_CONNECTIONS = 256;
-
 export class H1Pool implements ConnectionOwner {
   private readonly idle: H1Connection[] = [];
   private readonly queue: Queued[] = [];

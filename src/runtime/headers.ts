@@ -40,7 +40,9 @@ function connectionListed(value: string | undefined, listed: Set<string> | undef
 export interface ForwardedFacts {
   /** Length of a body that is sent as is; undefined for none or a chunked one. */
   contentLength: number | undefined;
-  clientIp: string;
+  /** The TCP peer's address, appended to X-Forwarded-For: each proxy adds the one it got the request from. */
+  peerIp: string;
+  /** X-Forwarded-Proto: the connection's scheme, or the one a trusted proxy reported. */
   proto: string;
   host: string;
   requestId: string;
@@ -85,7 +87,7 @@ export function upstreamRequestHeaders(raw: readonly string[], f: ForwardedFacts
   }
   if (f.contentLength !== undefined) out.push('content-length', String(f.contentLength));
   out.push('host', f.upstreamHost ?? f.host);
-  out.push('x-forwarded-for', forwardedFor ? `${forwardedFor}, ${f.clientIp}` : f.clientIp);
+  out.push('x-forwarded-for', forwardedFor ? `${forwardedFor}, ${f.peerIp}` : f.peerIp);
   out.push('x-forwarded-proto', f.proto, 'x-forwarded-host', f.host, 'x-request-id', f.requestId);
   if (f.consumer) out.push(f.consumer[0], f.consumer[1]);
   return out;

@@ -1,18 +1,19 @@
+import type { PathRule } from '../model/types.js';
+
 /**
- * The request path as the router sees it and as it is forwarded, following nginx's rules so
- * that `gw serve`, the Node target and the generated NGINX config route alike:
- * - every escape is decoded first (`/users/%6De` is `/users/me`), `%2F` included: a decoded
- *   slash separates segments, as in nginx (`/orders/a%2Fb/items` has four segments); a bad
- *   escape (`%zz`) or a decoded NUL is refused (400);
- * - empty segments are merged (`//a///b` = `/a/b`, nginx's merge_slashes), a trailing slash kept;
- * - `.` segments are dropped and `..` removes the segment before it (also when written %2E);
- *   a path that climbs above `/` is refused (400);
- * - each segment is escaped again the way nginx escapes a URI it forwards: space, `#`, `%`, `?`,
- *   control characters and bytes from 0x7F up become `%XX`; everything else is sent as is.
+ * The request path as the router sees it and as it is forwarded, by the rule nginx and Envoy
+ * follow too (the model's `edge.paths`, set by src/model/path-forms.ts):
+ * - a path in one of the refused forms (a `.` or `..` segment, `\`, %2F or %5C, an escape of a
+ *   letter, digit or `-._~`, a malformed escape or %00, `#`) is refused (400);
+ * - every other escape is decoded (`/a%20b` is `/a b`);
+ * - empty segments are merged (`//a///b` = `/a/b`, nginx's and Envoy's merge_slashes), a trailing slash kept;
+ * - each segment is escaped again the way nginx escapes a URI it forwards (`escapes` below): space,
+ *   `"#%<>?\^`{|}`, control characters and bytes from 0x7F up become `%XX`; everything else is sent as is.
  * Returns the segments in that forwarded form, or undefined for a path to refuse.
  */
-export function normalizePath(path: string): string[] | undefined {
+export function normalizePath(path: string, rule: PathRule): string[] | undefined {
   if (path.charCodeAt(0) !== 47) return undefined;
+  if (refusedForms(rule).test(path)) return undefined;
   let text = path;
   if (path.indexOf('%') !== -1) {
     const decoded = percentDecode(path);
@@ -40,6 +41,19 @@ export function normalizePath(path: string): string[] | undefined {
   return out.length === 1 && out[0] === '' ? [] : out;
 }
 
+const compiled = new WeakMap<PathRule, RegExp>();
+
+/** One regex finding any of the rule's refused forms (never matches when none is refused). */
+function refusedForms(rule: PathRule): RegExp {
+  let re = compiled.get(rule);
+  if (!re) {
+    const any = rule.refused.map((r) => `(?:${r.pattern})`).join('|');
+    re = new RegExp(any === '' ? '(?!)' : any);
+    compiled.set(rule, re);
+  }
+  return re;
+}
+
 /** `%XX` to the byte it names (as a latin1 character); undefined for a malformed escape or NUL. */
 function percentDecode(text: string): string | undefined {
   let out = '';
@@ -53,9 +67,14 @@ function percentDecode(text: string): string | undefined {
   return out + text.slice(from);
 }
 
-/** nginx's NGX_ESCAPE_URI set: controls, space, #, %, ?, DEL and up. */
+/**
+ * What nginx (1.21.1 and later, Debian's 1.22 checked by test/e2e/nginx-paths.test.ts) escapes in a
+ * URI it forwards: controls, space, `"`, `#`, `%`, `<`, `>`, `?`, `\`, `^`, `` ` ``, `{`, `|`, `}`, DEL and up.
+ */
+const ESCAPED_ASCII = new Set([...' "#%<>?\\^`{|}'].map((c) => c.charCodeAt(0)));
+
 function escapes(code: number): boolean {
-  return code <= 0x20 || code === 0x23 || code === 0x25 || code === 0x3f || code >= 0x7f;
+  return code < 0x20 || code >= 0x7f || ESCAPED_ASCII.has(code);
 }
 
 function needsEscape(segment: string): boolean {

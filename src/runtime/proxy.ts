@@ -14,6 +14,10 @@ import { recordFailure, recordSuccess, type TargetState } from './target-state.j
 /** Facts about the incoming request, read once from its raw headers. */
 export interface RequestFacts {
   requestId: string;
+  /** The client's address: the TCP peer's, or the one trusted proxies forwarded (edge.trustedProxies). */
+  client: string;
+  /** The scheme a trusted proxy reported in X-Forwarded-Proto; undefined: the connection's own (http). */
+  proto?: 'http' | 'https';
   host: string;
   contentLength: number | undefined;
   /** The Content-Type header (the first, when there are two: checkHead refuses those). */
@@ -127,8 +131,8 @@ export class Forward implements H1Handler, BodyWatcher {
     target.active++;
     const headers = upstreamRequestHeaders(this.req.rawHeaders, {
       contentLength: this.facts.chunked ? undefined : this.facts.contentLength,
-      clientIp: this.req.socket.remoteAddress ?? '',
-      proto: 'http',
+      peerIp: this.req.socket.remoteAddress ?? '',
+      proto: this.facts.proto ?? 'http',
       host: this.facts.host,
       requestId: this.facts.requestId,
       upstreamHost: this.route.preserveHost ? undefined : target.host,
@@ -348,6 +352,7 @@ export class Forward implements H1Handler, BodyWatcher {
     requestChannel.publish({
       time: Date.now(),
       requestId: this.facts.requestId,
+      client: this.facts.client,
       method: this.req.method ?? '',
       path:
         this.route.auth.logRedact.length > 0

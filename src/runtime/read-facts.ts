@@ -53,6 +53,7 @@ export function readFacts(raw: readonly string[]): RequestFacts {
   const start = requestChannel.hasSubscribers ? performance.now() : 0;
   return {
     requestId: requestIdFrom(requestId),
+    client: '',
     host,
     contentLength,
     contentType,

@@ -78,6 +78,7 @@ export function emitAnswered(
   requestChannel.publish({
     time: Date.now(),
     requestId: facts.requestId,
+    client: facts.client,
     method: req.method ?? '',
     path:
       route && route.auth.logRedact.length > 0

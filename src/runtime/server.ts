@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { authFailHeaders, type AuthOutcome } from './auth/auth-policy.js';
 import { withoutQueryParams } from './auth/strip-credentials.js';
 import { isPromise } from './auth/types.js';
-import { closeCompiled, type CompiledGateway, type CompiledRoute } from './compile.js';
+import { closeCompiled, forwardPath, type CompiledGateway, type CompiledRoute } from './compile.js';
 import { BodyIntake } from './body-intake.js';
 import { admitRequest, bufferBody } from './admission.js';
 import { checkHead } from './check-head.js';
@@ -24,11 +24,11 @@ export interface GatewayServerOptions {
   /** A client must send its whole request within this time; overrides edge.requestTimeoutMs (a flag). */
   clientRequestTimeoutMs?: number;
   keepAliveTimeoutMs?: number;
-  /** Request headers larger than this are refused with 431. */
+  /** Request headers larger than this are refused with 431; overrides edge.maxHeaderBytes. */
   maxHeaderBytes?: number;
 }
 
-export const SERVER_DEFAULTS = { keepAliveTimeoutMs: 5_000, maxHeaderBytes: 16 * 1024 };
+export const SERVER_DEFAULTS = { keepAliveTimeoutMs: 5_000 };
 
 /**
  * The gateway's HTTP server. The request path only looks things up in the compiled table:
@@ -55,7 +55,7 @@ export class GatewayServer {
     const t = this.clientTimeouts(compiled);
     this.server = createServer(
       {
-        maxHeaderSize: o.maxHeaderBytes,
+        maxHeaderSize: o.maxHeaderBytes ?? compiled.gateway.edge.maxHeaderBytes,
         requestTimeout: t.request,
         headersTimeout: t.headers,
         keepAliveTimeout: o.keepAliveTimeoutMs,
@@ -64,6 +64,8 @@ export class GatewayServer {
       },
       (req, res) => this.handle(req, res),
     );
+    // Past edge.maxConnections Node closes a new connection as it comes (nginx and Envoy do likewise).
+    this.server.maxConnections = compiled.gateway.edge.maxConnections;
     this.server.on('clientError', (err: Error & { code?: string }, socket: Socket) =>
       refuseClient(err, socket, this.table.problems),
     );
@@ -102,6 +104,7 @@ export class GatewayServer {
     const t = this.clientTimeouts(next);
     this.server.headersTimeout = t.headers;
     this.server.requestTimeout = t.request;
+    this.server.maxConnections = next.gateway.edge.maxConnections;
     this.health = new HealthChecks(next);
     this.health.start();
     void closeCompiled(old);
@@ -150,14 +153,21 @@ export class GatewayServer {
       );
       return;
     }
+    const peer = req.socket.remoteAddress ?? '';
+    if (table.clientOf === null) facts.client = peer;
+    else ({ address: facts.client, proto: facts.proto } = table.clientOf(peer, req.rawHeaders));
     const refusal = checkHead(req, facts, table.gateway.edge);
     if (refusal !== undefined) {
       refuseHead(req, res, facts, table.problems, refusal);
       return;
     }
+    if (table.hostCheck !== null && !table.hostCheck(facts.host)) {
+      answer(req, res, facts, table.problems, 'GW_HTTP_UNKNOWN_HOST', 'this gateway does not answer for this host');
+      return;
+    }
     const url = req.url ?? '/';
     const q = url.indexOf('?');
-    const segments = normalizePath(q === -1 ? url : url.slice(0, q));
+    const segments = normalizePath(q === -1 ? url : url.slice(0, q), table.gateway.edge.paths);
     if (!segments) {
       answer(req, res, facts, table.problems, 'GW_HTTP_BAD_REQUEST', 'the request path is not a valid absolute path');
       return;
@@ -186,7 +196,7 @@ export class GatewayServer {
     // CORS headers go on every answer of the route, the gateway's own (401, 429, ...) too.
     if (route.cors !== null) facts.responseHeaders = corsResponseHeaders(route.cors, facts.origin);
     // Pipeline: auth, then the rest (admit). A check that has to wait (bcrypt, a JWT signature) continues when it is done.
-    const auth = route.auth.policy?.check(req.rawHeaders, url, q, req.socket.remoteAddress ?? '');
+    const auth = route.auth.policy?.check(req.rawHeaders, url, q, facts.client);
     if (auth !== undefined && isPromise(auth)) {
       void auth.then((outcome) => {
         if (!req.socket.destroyed) this.admit(req, res, facts, route, match.params, url, q, outcome, flow);
@@ -231,7 +241,7 @@ export class GatewayServer {
     const hasBody = route.mock === null && (facts.chunked || (facts.contentLength ?? 0) > 0);
     if (hasBody) {
       // A request with a body counts against its client's bodies in progress until it is answered.
-      const from = req.socket.remoteAddress ?? '';
+      const from = facts.client;
       const most = route.edge.bodiesPerClient;
       if (!this.intake.enter(from, most)) {
         res.shouldKeepAlive = false;
@@ -303,8 +313,7 @@ function dispatch(
     emitAnswered(req, res, facts, route, null, bytes);
     return undefined;
   }
-  let path = '';
-  for (const p of route.upstreamPath) path += typeof p === 'number' ? params[p] : p;
+  let path = forwardPath(route, params);
   if (q !== -1)
     path += route.auth.dropQuery.length > 0 ? withoutQueryParams(url.slice(q), route.auth.dropQuery) : url.slice(q);
   const forward = new Forward(req, res, route, path, facts);

@@ -4,7 +4,6 @@ import { suggestClosest } from '../diagnostics/suggest.js';
 import { targetOf } from '../model/target.js';
 import type { Gateway, Target } from '../model/types.js';
 import type { LogFormat } from './access-log.js';
-import { DEFAULT_UPSTREAM_CONNECTIONS } from './h1-pool.js';
 
 /** What the generated server.mjs hands the runtime: the model, and the variable that overrides each upstream (the node target's view decides the names). */
 export interface EmbeddedGateway {
@@ -24,7 +23,8 @@ export interface StandaloneSettings {
   /** CLIENT_HEADER_TIMEOUT and CLIENT_REQUEST_TIMEOUT when set; the model's edge timeouts otherwise. */
   clientHeaderTimeoutMs: number | undefined;
   clientRequestTimeoutMs: number | undefined;
-  upstreamConnections: number;
+  /** UPSTREAM_CONNECTIONS when set; each upstream's connectionsPerTarget (the model's) otherwise. */
+  upstreamConnections: number | undefined;
   /** Upstream id -> the targets that replace the model's. */
   overrides: Map<string, Target[]>;
 }
@@ -37,7 +37,6 @@ export const STANDALONE_DEFAULTS = {
   adminHost: '127.0.0.1',
   logFormat: 'pretty' as LogFormat,
   drainSeconds: 10,
-  upstreamConnections: DEFAULT_UPSTREAM_CONNECTIONS,
 };
 
 type Env = Record<string, string | undefined>;
@@ -75,13 +74,7 @@ export function readStandaloneEnv(
   const drain = integer('DRAIN_TIMEOUT', 0, 86_400, STANDALONE_DEFAULTS.drainSeconds, 'a number of seconds')!;
   const headers = integer('CLIENT_HEADER_TIMEOUT', 1, 86_400, undefined, 'a number of seconds');
   const request = integer('CLIENT_REQUEST_TIMEOUT', 1, 86_400, undefined, 'a number of seconds');
-  const connections = integer(
-    'UPSTREAM_CONNECTIONS',
-    1,
-    65_535,
-    STANDALONE_DEFAULTS.upstreamConnections,
-    'a number of connections',
-  )!;
+  const connections = integer('UPSTREAM_CONNECTIONS', 1, 65_535, undefined, 'a number of connections');
 
   let logFormat = STANDALONE_DEFAULTS.logFormat;
   const rawFormat = get('LOG_FORMAT');

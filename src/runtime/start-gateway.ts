@@ -35,7 +35,7 @@ export interface StartGatewayOptions {
   clientRequestTimeoutMs?: number;
   /** How long requests in flight may run on after stop() before they are cut. */
   drainMs: number;
-  /** Connections open to each upstream target at most (DEFAULT_UPSTREAM_CONNECTIONS when absent). */
+  /** Connections open to each upstream target at most (each upstream's connectionsPerTarget when absent). */
   upstreamConnections?: number;
   /** Where the secrets of `credentials` are read: the folder relative files resolve against, and the environment. */
   secrets: SecretsContext;

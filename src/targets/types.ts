@@ -19,13 +19,30 @@ export interface RenderedFile {
   copiedFrom?: string;
 }
 
+/** gw.yaml `build.nginx` (docs/targets/nginx.md): where the machine that runs nginx keeps things. */
+export interface NginxBuildOptions {
+  resolver?: string[];
+  accessLog?: string;
+  /** The CA bundle upstream certificates are verified against (proxy_ssl_trusted_certificate). */
+  trustedCertificate?: string;
+  /** The `user` directive's arguments: the account nginx's workers run as. */
+  user?: string;
+}
+
 export interface RenderOptions {
   /** A folder of user templates: `<dir>/<target>/<file>.hbs` replaces the bundled template or partial of that name. */
   templatesDir?: string;
   /** gw.yaml `build.nginx`: options only the NGINX target reads. */
-  nginx?: { resolver?: string[]; accessLog?: string };
+  nginx?: NginxBuildOptions;
+  /** gw.yaml `build.envoy`: options only the Envoy target reads (the heap size in bytes). */
+  envoy?: EnvoyOptions;
   /** gw.yaml `build.openapi`: the public URLs for the merged spec's servers. */
   openapi?: { servers?: { url: string; description?: string }[] };
+}
+
+export interface EnvoyOptions {
+  maxHeapBytes?: number;
+  sharedRateLimits?: boolean;
 }
 
 export interface RenderResult {

@@ -29,8 +29,27 @@ function snapshot(root: string): Record<string, string> {
   return out;
 }
 
+/** The scenario project's memory-store limits, accepted as one Envoy bucket per route. */
+async function acceptSharedRateLimits(): Promise<void> {
+  const yaml = await readFile(join(dir, 'gw.yaml'), 'utf8');
+  await writeFile(join(dir, 'gw.yaml'), `${yaml}build:\n  envoy: { sharedRateLimits: true }\n`);
+}
+
 describe('gw build', () => {
+  it("refuses Envoy's one bucket per route for a memory-store rate limit, unless gw.yaml accepts it", async () => {
+    const refused = await gw('build', '--target', 'envoy');
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('error GW_ENVOY_SHARED_RATE_LIMIT envoy: GET /catalog/products/featured');
+    expect(refused.stderr).toMatch(/--> specs\/catalog\.json at #\/paths\/~1products~1featured\/get/);
+    expect(refused.stderr).toContain('hint: set rateLimitStore.redis in gw.yaml');
+    await acceptSharedRateLimits();
+    const accepted = await gw('build', '--target', 'envoy');
+    expect(accepted.code, accepted.stderr).toBe(0);
+    expect(accepted.stderr).toContain('warning GW_TARGET_INEXACT[envoy.local-rate-limit]');
+  });
+
   it('renders every target into dist/ with a summary of the files written, and is deterministic', async () => {
+    await acceptSharedRateLimits();
     const r = await gw('build');
     expect(r.code, r.stderr).toBe(0);
     for (const f of [

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGateway } from '../../src/cli/load-gateway.js';
 import type { Gateway, Route } from '../../src/model/types.js';
@@ -8,12 +7,13 @@ import { parseProject } from '../../src/project/load.js';
 import { normalizePath } from '../../src/runtime/normalize-path.js';
 import { Router } from '../../src/runtime/router.js';
 import { DISPATCH_MIN } from '../../src/targets/nginx/locations.js';
-import { nginxTarget } from '../../src/targets/nginx/index.js';
 import { tempDir } from '../helpers/cli.js';
 import { startEcho, type EchoReport, type EchoUpstream } from '../helpers/echo-upstream.js';
 import { send, sendRaw } from '../helpers/http.js';
-import { findNginx, freePort, nginxTest, startNginx, type RunningNginx } from '../helpers/nginx.js';
+import { findNginx, freePort, type RunningNginx } from '../helpers/nginx.js';
+import { loggedRoute, runGeneratedNginx } from '../helpers/nginx-project.js';
 import { oas30 } from '../helpers/specs.js';
+import { DEFAULT_EDGE } from '../../src/project/edge.js';
 
 /**
  * Levels with many literal segments dispatch (src/targets/nginx/locations.ts): a rewrite to an
@@ -131,19 +131,12 @@ services:
   router = new Router(
     gateway.routes.map((r) => ({ methods: r.effective.methods, segments: r.segments, params: r.params, value: r })),
   );
-  const { files } = await nginxTarget.render(gateway, {});
-  const conf = files.find((f) => f.path.endsWith('gw.conf'))!.contents;
+  const generated = await runGeneratedNginx(gateway, t.dir, port);
+  ({ nginx, logFile } = generated);
+  cleanups.unshift(() => nginx.stop());
+  const conf = generated.files.find((f) => f.path.endsWith('gw.conf'))!.contents;
   expect(conf).toContain('location ^~ "/__gw_d/');
   sharedStatuses = [...conf.matchAll(/error_page (4\d\d) = @gw_forward_\d+;/g)].map((m) => m[1]!);
-  for (const f of files) {
-    await mkdir(dirname(join(t.dir, 'out', f.path)), { recursive: true });
-    await writeFile(join(t.dir, 'out', f.path), f.contents);
-  }
-  const dir = join(t.dir, 'out', 'nginx');
-  await nginxTest(dir);
-  nginx = await startNginx(dir, port);
-  cleanups.unshift(() => nginx.stop());
-  logFile = join(dir, 'access.log');
 }, 60_000);
 afterAll(async () => {
   for (const c of cleanups) await c();
@@ -154,7 +147,7 @@ function expected(
   method: string,
   path: string,
 ): { route: string; upstream: string; service: string } | { status: number; allow?: string } {
-  const segments = normalizePath(path);
+  const segments = normalizePath(path, DEFAULT_EDGE.paths);
   if (!segments) return { status: 400 };
   const m = router.lookup(method, segments);
   if (m.kind === 'not-found') return { status: 404 };
@@ -223,12 +216,7 @@ describe('dispatching levels on real nginx route exactly as gw', () => {
         expect(echo.name).toBe(want.service);
         expect(echo.url).toBe(want.upstream);
       }
-      const line = readFileSync(logFile, 'utf8')
-        .split('\n')
-        .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as { requestId: string; route: string })
-        .find((e) => e.requestId === id);
-      expect(line?.route).toBe(want.route);
+      expect(loggedRoute(logFile, id)).toBe(want.route);
     });
   }
 

@@ -1,13 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildGateway } from '../../src/cli/load-gateway.js';
-import { parseProject } from '../../src/project/load.js';
-import { nginxTarget } from '../../src/targets/nginx/index.js';
 import { tempDir } from '../helpers/cli.js';
 import { startEcho, type EchoReport, type EchoUpstream } from '../helpers/echo-upstream.js';
 import { sendRaw } from '../helpers/http.js';
-import { findNginx, freePort, nginxTest, startNginx, type RunningNginx } from '../helpers/nginx.js';
+import { freePort, type RunningNginx } from '../helpers/nginx.js';
+import { startNginxProject } from '../helpers/nginx-project.js';
 import { oas30, writeFiles } from '../helpers/specs.js';
 
 /**
@@ -29,7 +25,6 @@ afterEach(async () => {
 
 /** Renders a one-service project with `edge` (YAML flow text) for nginx and starts nginx on it. */
 async function nginxWith(edge: string): Promise<RunningNginx> {
-  if (!findNginx()) throw new Error('nginx is not installed (apt-get install -y nginx); .ci/run installs it');
   const t = await tempDir('gw-nginx-edge-');
   cleanup = t.cleanup;
   echo = await startEcho('svc');
@@ -38,17 +33,7 @@ async function nginxWith(edge: string): Promise<RunningNginx> {
     'svc.yaml': oas30('Svc', { '/items': { get: { operationId: 'listItems' }, post: { operationId: 'createItem' } } }),
   });
   const yaml = `version: 1\nname: test\nlisten: { host: 127.0.0.1, port: ${port} }\nedge: ${edge}\nservices:\n  - name: svc\n    spec: svc.yaml\n    upstreams: ["${echo.url}"]\n`;
-  const file = join(t.dir, 'gw.yaml');
-  await writeFile(file, yaml);
-  const { gateway, diagnostics } = await buildGateway(parseProject(yaml, file, 'gw.yaml'));
-  expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  for (const f of (await nginxTarget.render(gateway, {})).files) {
-    await mkdir(dirname(join(t.dir, 'out', f.path)), { recursive: true });
-    await writeFile(join(t.dir, 'out', f.path), f.contents);
-  }
-  const prefix = join(t.dir, 'out', 'nginx');
-  await nginxTest(prefix);
-  nginx = await startNginx(prefix, port);
+  nginx = await startNginxProject(t.dir, yaml, port);
   return nginx;
 }
 

@@ -167,11 +167,14 @@ describe("mock answers: the model's bytes and Content-Type on every plane", () =
 });
 
 describe("retries: the model's effective.retries on every plane (first target refuses connections)", () => {
-  it('a POST is not sent again to the other target: one of two gets 502', async () => {
+  it('a POST is not sent again to the other target: those sent to the first get 502', async () => {
+    // gw serve and the node target take the targets in turn; nginx picks each request's target at random
+    // (split_clients: the two targets differ in port, so each has its own upstream block and Host).
     for (const p of planes) {
-      const statuses = [];
-      for (let i = 0; i < 2; i++) statuses.push((await send(p.url, 'POST', '/items', {}, '{}', 3_000)).status);
-      expect(statuses.sort(), p.name).toEqual([200, 502]);
+      const seen = new Set<number>();
+      for (let i = 0; i < 40 && seen.size < 2; i++)
+        seen.add((await send(p.url, 'POST', '/items', {}, '{}', 3_000)).status);
+      expect([...seen].sort(), p.name).toEqual([200, 502]);
     }
   });
 

@@ -6,6 +6,7 @@ import { tempDir } from '../helpers/cli.js';
 import { startEcho, type EchoReport, type EchoUpstream } from '../helpers/echo-upstream.js';
 import { startGwServe, type RunningGateway } from '../helpers/gw-serve.js';
 import { send, sendRaw } from '../helpers/http.js';
+import { closeAfterIdle, startRawUpstream } from '../helpers/raw-upstream.js';
 import { oas30, writeFiles } from '../helpers/specs.js';
 
 /**
@@ -330,6 +331,47 @@ describe('client timeouts: edge.timeouts in gw.yaml, the flags over them', () =>
     await project(echo!.url, '{ timeouts: { header: 1s } }');
     expect(await eventually(() => gw.output().stderr.includes('reloaded'), 5_000)).toBe(true);
     expect((await slowHead(gw.url)).ms).toBeLessThan(4_000);
+  });
+});
+
+describe('edge.maxHeaderSize: the one header limit every plane prints (issue 12, item 11)', () => {
+  const get = (bytes: number) =>
+    `GET /items HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(bytes)}\r\nConnection: close\r\n\r\n`;
+  it('answers 431 GW_HTTP_HEADERS_TOO_LARGE past the size gw.yaml gives, and forwards what fits', async () => {
+    const { gw } = await echoAndGw('{ maxHeaderSize: 4kb }');
+    expect(statusOf(await sendRaw(gw.url, get(3 * 1024)))).toBe(200);
+    const refused = await sendRaw(gw.url, get(5 * 1024));
+    expect(statusOf(refused)).toBe(431);
+    expect(refused).toContain('"code":"GW_HTTP_HEADERS_TOO_LARGE"');
+  });
+});
+
+describe('edge.timeouts.upstreamIdle: the keep-alive idle time of upstream connections', () => {
+  it('closes an idle upstream connection after the time gw.yaml gives', async () => {
+    const raw = await startRawUpstream((_, socket) => socket.write('HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n'));
+    try {
+      await project(raw.url, '{ timeouts: { upstreamIdle: 1s } }');
+      gw = await startGwServe(dir);
+      const ms = await closeAfterIdle(raw, () => send(gw!.url, 'GET', '/items'));
+      expect(ms).toBeGreaterThanOrEqual(900);
+      expect(ms).toBeLessThan(3_000);
+    } finally {
+      await raw.close();
+    }
+  });
+});
+
+describe('edge.maxConnections: client connections open at once', () => {
+  it('closes a connection past the limit unanswered, and takes new ones once others closed', async () => {
+    const { gw } = await echoAndGw('{ maxConnections: 2 }');
+    const [a] = [await open(gw.url), await open(gw.url)];
+    // The server counts a connection once it accepted it: give it a moment to.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await sendRaw(gw.url, 'GET /items HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).toBe('');
+    a!.destroy();
+    await new Promise((r) => setTimeout(r, 100));
+    const raw = await sendRaw(gw.url, 'GET /items HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(statusOf(raw)).toBe(200);
   });
 });
 

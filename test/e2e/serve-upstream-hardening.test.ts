@@ -36,11 +36,14 @@ const SPEC = oas30('Svc', {
 async function serveIn(
   front: (request: RawRequest, socket: Socket) => void,
   args: string[] = [],
+  serviceSettings = '',
 ): Promise<RunningGateway> {
   upstream = await startRawUpstream(front);
+  const settings = serviceSettings ? `    settings: ${serviceSettings}\n` : '';
+  const service = `  - name: svc\n    spec: svc.yaml\n    upstreams: ["${upstream.url}"]\n${settings}`;
   await writeFiles(dir, {
     'svc.yaml': SPEC,
-    'gw.yaml': `version: 1\nname: t\nsettings:\n  timeouts:\n    request: 5s\nservices:\n  - name: svc\n    spec: svc.yaml\n    upstreams: ["${upstream.url}"]\n`,
+    'gw.yaml': `version: 1\nname: t\nsettings:\n  timeouts:\n    request: 5s\nservices:\n${service}`,
   });
   gw = await startGwServe(dir, args);
   return gw;
@@ -88,6 +91,17 @@ describe('--upstream-connections', () => {
     expect(answers.map((a) => `${a.status} ${a.body}`)).toEqual(['200 ok', '200 ok', '200 ok']);
     expect(upstream!.maxOpen()).toBe(1);
     expect(upstream!.connections()).toBe(1);
+  });
+
+  it("takes the service's upstreamConnections from gw.yaml (the model's connectionsPerTarget)", async () => {
+    await serveIn(
+      (_r, s) => setTimeout(() => s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'), 200),
+      [],
+      '{ upstreamConnections: 1 }',
+    );
+    const answers = await Promise.all([1, 2, 3].map(() => send(gw!.url, 'GET', '/items')));
+    expect(answers.map((a) => `${a.status} ${a.body}`)).toEqual(['200 ok', '200 ok', '200 ok']);
+    expect(upstream!.maxOpen()).toBe(1);
   });
 });
 

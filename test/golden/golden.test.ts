@@ -23,11 +23,11 @@ async function render(caseDir: string, text?: string): Promise<{ model: string; 
     const { gateway, diagnostics } = await buildGateway(project);
     return {
       model: `${JSON.stringify(gateway, null, 2)}\n`,
-      diagnostics: formatDiagnostics(diagnostics, { color: false }),
+      diagnostics: formatDiagnostics(diagnostics, { color: false, all: true }),
     };
   } catch (err) {
     if (!isGwError(err)) throw err;
-    return { model: '', diagnostics: formatDiagnostics(err.diagnostics, { color: false }) };
+    return { model: '', diagnostics: formatDiagnostics(err.diagnostics, { color: false, all: true }) };
   }
 }
 

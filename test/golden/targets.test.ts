@@ -3,12 +3,13 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
+import { renderOptionsOf } from '../../src/cli/build-output.js';
 import { buildGateway } from '../../src/cli/load-gateway.js';
 import { formatDiagnostics } from '../../src/diagnostics/print.js';
 import type { Gateway } from '../../src/model/types.js';
 import { parseProject } from '../../src/project/load.js';
 import { TARGETS } from '../../src/targets/registry.js';
-import type { RenderResult, Target } from '../../src/targets/types.js';
+import type { RenderOptions, RenderResult, Target } from '../../src/targets/types.js';
 
 /**
  * Golden cases per target: every case folder's model is rendered by every target, and each
@@ -24,6 +25,12 @@ async function gatewayOf(caseDir: string, text?: string): Promise<Gateway | unde
   const project = parseProject(text ?? readFileSync(file, 'utf8'), file, 'gw.yaml');
   const { gateway, diagnostics } = await buildGateway(project);
   return diagnostics.some((d) => d.severity === 'error') ? undefined : gateway;
+}
+
+/** The case's gw.yaml `build` options, as `gw build` passes them to the targets. */
+function optionsOf(caseDir: string): RenderOptions {
+  const file = join(caseDir, 'gw.yaml');
+  return renderOptionsOf(parseProject(readFileSync(file, 'utf8'), file, 'gw.yaml').config.build);
 }
 
 function listFiles(dir: string): string[] {
@@ -46,7 +53,9 @@ async function compareTarget(caseDir: string, target: Target, result: RenderResu
   const expectedDir = join(caseDir, 'expected');
   const files = goldenContents(result);
   const diagnosticsFile = join(expectedDir, `${target.name}.diagnostics.txt`);
-  const diagnostics = result.diagnostics.length ? formatDiagnostics(result.diagnostics, { color: false }) : '';
+  const diagnostics = result.diagnostics.length
+    ? formatDiagnostics(result.diagnostics, { color: false, all: true })
+    : '';
   if (UPDATE) {
     await rm(join(expectedDir, target.name), { recursive: true, force: true });
     for (const [path, contents] of files) {
@@ -80,14 +89,14 @@ describe('golden cases: every target', () => {
       it(`${name} → ${target.name}`, async () => {
         const gateway = await gatewayOf(dir);
         expect(gateway, `${name} has errors; golden cases with errors belong in test/golden/invalid`).toBeDefined();
-        await compareTarget(dir, target, await target.render(gateway!, {}));
+        await compareTarget(dir, target, await target.render(gateway!, optionsOf(dir)));
       });
       it(`${name} → ${target.name}: services in reverse order give byte-identical files`, async () => {
         const doc = parseDocument(readFileSync(join(dir, 'gw.yaml'), 'utf8'));
         (doc.get('services') as { items: unknown[] }).items.reverse();
         const [forward, reversed] = await Promise.all([gatewayOf(dir), gatewayOf(dir, doc.toString())]);
-        const a = goldenContents(await target.render(forward!, {}));
-        const b = goldenContents(await target.render(reversed!, {}));
+        const a = goldenContents(await target.render(forward!, optionsOf(dir)));
+        const b = goldenContents(await target.render(reversed!, optionsOf(dir)));
         expect([...b]).toEqual([...a]);
       });
     }

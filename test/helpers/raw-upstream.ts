@@ -84,3 +84,21 @@ export function headerOf(head: string, name: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Sends one request through a gateway to `upstream` (`request`) and measures how long the upstream
+ * connection stays open after it (the gateway's keep-alive idle time); rejects after 5 s.
+ */
+export async function closeAfterIdle(
+  upstream: RawUpstream,
+  request: () => Promise<{ status: number }>,
+): Promise<number> {
+  const before = upstream.closed();
+  if ((await request()).status !== 200) throw new Error('the request through the gateway did not answer 200');
+  const answered = Date.now();
+  while (upstream.closed() === before) {
+    if (Date.now() - answered > 5_000) throw new Error('the gateway kept the idle upstream connection over 5 s');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return Date.now() - answered;
+}

@@ -5,6 +5,7 @@ import bcrypt from 'bcryptjs';
 import { base64url, exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import type { Gateway, Route } from '../../src/model/types.js';
 import { apr1Crypt } from '../../src/runtime/auth/apr1.js';
+import { giveToWorkers } from '../helpers/nginx.js';
 
 /**
  * The scenario project's credentials, made fresh for each test run (nothing secret is committed):
@@ -77,6 +78,8 @@ export async function writeShopSecrets(dir: string): Promise<Record<string, stri
   for (const [path, text] of Object.entries(files)) {
     await mkdir(dirname(join(dir, path)), { recursive: true });
     await writeFile(join(dir, path), text, { mode: 0o600 });
+    // As an operator would: readable by nginx's workers (www-data), which read them, and by nobody else.
+    giveToWorkers(join(dir, path));
   }
   return { ...SECRET_ENV };
 }

@@ -2,7 +2,7 @@ import type { Diagnostic, Location } from '../../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../../diagnostics/gw-error.js';
 import { formatPointer } from '../../diagnostics/json-pointer.js';
 import { suggestClosest } from '../../diagnostics/suggest.js';
-import type { ServiceConfig } from '../../project/config.js';
+import { SERVICE_LEVEL_KEYS, type ServiceConfig } from '../../project/config.js';
 import type { OperationEntry } from './paths.js';
 
 /**
@@ -59,7 +59,7 @@ export function checkOverrides(
     );
   }
   for (const [key, s] of Object.entries(config?.operations ?? {})) {
-    for (const k of ['loadBalancing', 'healthCheck'] as const) {
+    for (const k of SERVICE_LEVEL_KEYS) {
       if (s?.[k] === undefined) continue;
       diagnostics.push(
         createDiagnostic(

@@ -12,7 +12,13 @@ import {
 } from '../../model/path.js';
 import type { Upstream } from '../../model/types.js';
 import type { ServiceConfig, SettingsInput } from '../../project/config.js';
-import { mergeSettings, resolveBalancing, resolveHealthCheck, resolveRouteSettings } from '../../project/settings.js';
+import {
+  DEFAULT_UPSTREAM_CONNECTIONS,
+  mergeSettings,
+  resolveBalancing,
+  resolveHealthCheck,
+  resolveRouteSettings,
+} from '../../project/settings.js';
 import { createApiCollector, readTags } from './api-doc.js';
 import { readExtension } from './extensions.js';
 import { componentResolver, mockResponses } from './mock.js';
@@ -64,7 +70,9 @@ export function importOpenApi(input: ImportInput): ImportResult {
   const swagger2 = spec.openapi === '2.0';
   const diagnostics: Diagnostic[] = [];
   const file = spec.file;
-  const at = (pointer: string): Location => ({ file, pointer, ...spec.locator.locate(pointer) });
+  // Line and column are filled in later for all diagnostics of the file at once (fillLines): one
+  // scan of a big JSON spec instead of one per diagnostic.
+  const at = (pointer: string): Location => ({ file, pointer });
   const configAt = input.configAt ?? ((pointer: string) => ({ file: 'gw.yaml', pointer }));
   const prefix = config?.prefix ?? '';
 
@@ -94,6 +102,7 @@ export function importOpenApi(input: ImportInput): ImportResult {
       basePath: resolved.basePath,
       balancing: resolveBalancing(serviceSettings, weighted),
       healthCheck: resolveHealthCheck(serviceSettings),
+      connectionsPerTarget: serviceSettings.upstreamConnections ?? DEFAULT_UPSTREAM_CONNECTIONS,
       targets: resolved.targets,
       origin,
       // gw.yaml upstreams point at the services list, not an index, so reordering gw.yaml keeps the model identical.

@@ -45,15 +45,21 @@ export function compileRateLimit(limit: RateLimit, store: RateLimitStore): Compi
 export const MAX_READABLE_KEY = 64;
 
 /**
- * Who is counted. `ip` is the TCP peer's address; `consumer` the authenticated caller's name,
- * and the address when there is none (a public route); `header:NAME` the header's value, and the
+ * Who is counted. `ip` is the client's address (the TCP peer's, or the one trusted proxies
+ * forwarded); `consumer` the authenticated caller's name, and the address when there is none (a
+ * public route); `header:NAME` the header's value, and the
  * address when the request lacks it, so leaving the header out does not escape the limit.
  * The prefixes keep a header value from posing as an address. A key is at most
  * MAX_READABLE_KEY characters: a longer one (a 15 KB header value) becomes `#` and the SHA-256 of
  * it in base64url, which no readable key can equal (those start with a prefix), so a counter
  * costs the same small, fixed memory whatever clients send.
  */
-export function limitKey(limit: CompiledRateLimit, req: IncomingMessage, consumer: string | undefined): string {
+export function limitKey(
+  limit: CompiledRateLimit,
+  req: IncomingMessage,
+  consumer: string | undefined,
+  client = req.socket.remoteAddress ?? '',
+): string {
   if (limit.keyKind === 'consumer' && consumer !== undefined) return boundedKey(`c:${consumer}`);
   if (limit.keyKind === 'header') {
     const name = limit.headerName!;
@@ -65,7 +71,7 @@ export function limitKey(limit: CompiledRateLimit, req: IncomingMessage, consume
     }
     if (value !== undefined) return boundedKey(`h:${value}`);
   }
-  return `ip:${req.socket.remoteAddress ?? ''}`;
+  return `ip:${client}`;
 }
 
 function boundedKey(key: string): string {

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import type { Gateway, Target, Upstream } from '../../model/types.js';
+import type { Edge, Gateway, Target, Upstream } from '../../model/types.js';
 import { envoyComment, envoyDuration } from './escape.js';
 import type { JwksClusterView } from './jwt-view.js';
 import { RATE_LIMIT_CLUSTER, RATE_LIMIT_SERVICE } from './rate-limit-view.js';
@@ -27,6 +27,19 @@ export interface ClusterView {
   healthCheck: HealthCheckView | null;
   /** null for one target: gw never ejects an upstream's last target. */
   outlier: { maxEjectionPercent: number } | null;
+  /** The DEFAULT priority's thresholds, from the model's connectionsPerTarget (null: Envoy's defaults). */
+  circuitBreakers: CircuitBreakersView | null;
+}
+
+/**
+ * An upstream's limits in Envoy (docs/targets/envoy.md, "Circuit breakers"): as many connections
+ * and requests in flight as gw serve's pools hold (connectionsPerTarget per target; HTTP/1.1 has
+ * one request a connection), as many again waiting; retries within Envoy's retry budget.
+ */
+export interface CircuitBreakersView {
+  maxConnections: number;
+  maxPendingRequests: number;
+  maxRequests: number;
 }
 
 export interface EndpointView {
@@ -62,7 +75,9 @@ export function buildClusters(
   rateLimitService: boolean,
 ): ClusterView[] {
   const usedUpstreams = new Set(gateway.routes.filter((r) => r.mock === null).map((r) => r.upstream));
-  const clusters = gateway.upstreams.filter((u) => u.targets.length > 0 && usedUpstreams.has(u.id)).map(clusterView);
+  const clusters = gateway.upstreams
+    .filter((u) => u.targets.length > 0 && usedUpstreams.has(u.id))
+    .map((u) => clusterView(u, gateway.edge));
   for (const j of jwksClusters) clusters.push(urlCluster(j.name, j.url, `fetches the JWKS of ${j.scheme}`));
   if (rateLimitService) {
     const { address, port } = RATE_LIMIT_SERVICE;
@@ -79,7 +94,7 @@ export function buildClusters(
 }
 
 /** One upstream; its connect timeout is the model's (`connectTimeoutMs`, one per cluster as in gw serve). */
-function clusterView(u: Upstream): ClusterView {
+function clusterView(u: Upstream, edge: Edge): ClusterView {
   // Envoy resolves hostnames (STRICT_DNS): a name that does not resolve yet does not stop it loading.
   const allIps = u.targets.every((t) => isIP(bareHost(t.host)) !== 0);
   const https = u.targets.filter((t) => t.scheme === 'https');
@@ -95,7 +110,7 @@ function clusterView(u: Upstream): ClusterView {
     dnsLookupFamily: allIps ? null : 'V4_PREFERRED',
     lbPolicy: u.balancing === 'least-connections' ? 'LEAST_REQUEST' : 'ROUND_ROBIN',
     connectTimeout: envoyDuration(u.connectTimeoutMs),
-    idleTimeout: '4s',
+    idleTimeout: envoyDuration(edge.upstreamIdleTimeoutMs),
     http2: false,
     endpoints: u.targets.map((t) => endpointView(u, t, clusterTls)),
     tls: clusterTls ? tlsOf(httpsHosts[0]!) : null,
@@ -105,7 +120,13 @@ function clusterView(u: Upstream): ClusterView {
       u.targets.length > 1
         ? { maxEjectionPercent: Math.floor((100 * (u.targets.length - 1)) / u.targets.length) }
         : null,
+    circuitBreakers: circuitBreakersOf(u),
   };
+}
+
+function circuitBreakersOf(u: Upstream): CircuitBreakersView {
+  const connections = u.connectionsPerTarget * u.targets.length;
+  return { maxConnections: connections, maxPendingRequests: connections, maxRequests: connections };
 }
 
 function endpointView(u: Upstream, t: Target, clusterTls: boolean): EndpointView {
@@ -170,6 +191,7 @@ function urlCluster(name: string, url: string, what: string, http2 = false): Clu
     tlsMatches: [],
     healthCheck: null,
     outlier: null,
+    circuitBreakers: null,
   };
 }
 

@@ -41,6 +41,11 @@ export function deniedDirect(problems: Problems, challenge: string): DirectView 
   return direct;
 }
 
+/** A request path in a form every plane refuses (the model's `edge.paths`), as gw serve words it. */
+export function badPathDirect(problems: Problems): DirectView {
+  return problemDirect(problems, 'GW_HTTP_BAD_REQUEST', 'the request path is not a valid absolute path');
+}
+
 /** A path's 405 (its problem+json body comes from the local reply mappers). */
 export function methodNotAllowedDirect(allow: readonly string[]): DirectView {
   return { status: 405, body: null, headers: [{ name: 'allow', value: allow.join(', ') }] };

@@ -19,7 +19,7 @@ export const envoyTarget: Target = {
   name: 'envoy',
   description: 'an Envoy static bootstrap (envoy.yaml), checked against the Envoy v3 API protos',
   async render(gateway, options) {
-    const { view, diagnostics } = buildEnvoyView(gateway);
+    const { view, diagnostics } = buildEnvoyView(gateway, options.envoy);
     const templates = await loadTemplates('envoy', options, {
       json: (value: unknown) => envoyFlow(String(value)),
       oneLine: (value: unknown) => envoyComment(String(value)),

@@ -35,11 +35,18 @@ export function problemBody(problems: Problems, code: Code, detail: string): str
 }
 
 /** The local reply mappers, first match wins; those of the policies only when some route has them. */
-export function localReplies(problems: Problems, auth: boolean, cors: boolean, rateLimit: boolean): LocalReplyView[] {
+export function localReplies(
+  problems: Problems,
+  auth: boolean,
+  cors: boolean,
+  rateLimit: boolean,
+  hosts = false,
+): LocalReplyView[] {
   return [
     ...upstreamReplies(),
     ...(rateLimit ? rateLimitReplies() : []),
     ...statusReplies(),
+    ...(hosts ? [unknownHostReply()] : []),
     ...(cors ? corsReplies() : []),
     ...(auth ? authReplies() : []),
   ].map((r) => {
@@ -66,12 +73,13 @@ function reply(
 function upstreamReplies(): Reply[] {
   return [
     reply('no route matched (Envoy: NR)', ['NR'], null, 'GW_HTTP_NOT_FOUND', 'no route matches this path'),
+    reply('no healthy target (UH)', ['UH'], null, 'GW_HTTP_NO_HEALTHY_UPSTREAM', 'no healthy target for this service'),
     reply(
-      'no healthy target, or too many requests queued (UH, UO)',
-      ['UH', 'UO'],
+      "the cluster's circuit breakers are open: connections in use and requests waiting (UO)",
+      ['UO'],
       null,
-      'GW_HTTP_NO_HEALTHY_UPSTREAM',
-      'no healthy target for this service',
+      'GW_HTTP_UPSTREAM_BUSY',
+      'too many requests are waiting for this service; try again shortly',
     ),
     reply(
       'the upstream did not answer in time (UT)',
@@ -121,6 +129,18 @@ function statusReplies(): Reply[] {
       'the request body is larger than this route allows',
     ),
   ];
+}
+
+/** The catch-all virtual host's answer when edge.serverNames lists names. */
+function unknownHostReply(): Reply {
+  const detail = 'this gateway does not answer for this host';
+  return reply(
+    'a host not in edge.serverNames (the catch-all virtual host)',
+    null,
+    421,
+    'GW_HTTP_UNKNOWN_HOST',
+    detail,
+  );
 }
 
 function corsReplies(): Reply[] {

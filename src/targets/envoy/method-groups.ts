@@ -1,5 +1,6 @@
 import { segmentRegex } from '../../model/path.js';
 import type { PathParam, PathSegment, Route } from '../../model/types.js';
+import { envoyPathMatch } from './route-match.js';
 
 /**
  * Envoy matches routes in order and stops at the first, so the 405 answers come after every
@@ -36,16 +37,17 @@ export const MAX_PARTIAL_OVERLAPS = 3;
 export function groupRoutesByPath(routes: readonly Route[]): PathGroup[] {
   const groups = new Map<string, PathGroup>();
   for (const r of routes) {
-    let g = groups.get(r.match.regex);
+    const { regex, exactPath } = envoyPathMatch(r);
+    let g = groups.get(regex);
     if (!g) {
       g = {
-        regex: r.match.regex,
-        exactPath: r.match.kind === 'exact' ? r.path : null,
+        regex,
+        exactPath,
         segments: r.segments,
         params: r.params,
         methods: new Set(),
       };
-      groups.set(r.match.regex, g);
+      groups.set(regex, g);
     }
     for (const m of r.effective.methods) g.methods.add(m);
   }

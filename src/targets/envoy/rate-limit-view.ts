@@ -1,3 +1,4 @@
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Gateway, RateLimit, Route } from '../../model/types.js';
 import { envoyDuration } from './escape.js';
 import {
@@ -7,6 +8,7 @@ import {
   mockNotLimitedNote,
   windowScaledNote,
 } from './inexact.js';
+import { sharedRateLimitError } from './shared-rate-limit.js';
 
 /**
  * Rate limits of the Envoy target (docs/targets/envoy.md, "Rate limits").
@@ -14,7 +16,7 @@ import {
  * - Memory store (one gateway instance): `local_ratelimit` per route, a token bucket of
  *   `requests` tokens refilled in full every `window`. The shipped API's local descriptors need
  *   exact values, so the bucket counts every client of the route together (never per key), and
- *   each route has its own bucket.
+ *   each route has its own bucket: an error (shared-rate-limit.ts) unless build.envoy.sharedRateLimits.
  * - Redis store (several instances, one limit): the global `ratelimit` filter asks a rate limit
  *   service (envoyproxy/ratelimit, backed by Redis) over gRPC. Each route sends the descriptor
  *   (gw_counter, gw_window, key); envoy/ratelimit-config.yaml is that service's configuration.
@@ -68,6 +70,8 @@ export interface RateLimitPlan {
   routes: Map<string, RouteRateLimitView>;
   config: RateLimitConfigView | null;
   notes: Map<string, InexactNote[]>;
+  /** GW_ENVOY_SHARED_RATE_LIMIT, one per route, when the memory store's buckets are not accepted. */
+  errors: Diagnostic[];
 }
 
 export const RATE_LIMIT_CLUSTER = 'ratelimit:service';
@@ -80,10 +84,11 @@ const UNITS: [string, number][] = [
   ['second', 1000],
 ];
 
-export function planRateLimits(gateway: Gateway): RateLimitPlan {
+/** `sharedBuckets`: gw.yaml build.envoy.sharedRateLimits. */
+export function planRateLimits(gateway: Gateway, sharedBuckets = false): RateLimitPlan {
   const limited = gateway.routes.filter((r) => r.settings.rateLimit !== null);
   const store = gateway.rateLimitStore;
-  if (store.kind === 'memory') return planLocalLimits(limited);
+  if (store.kind === 'memory') return planLocalLimits(limited, sharedBuckets);
   return planGlobalLimits(limited, gateway.name, store.failMode === 'closed');
 }
 
@@ -93,8 +98,9 @@ function addNote(notes: Map<string, InexactNote[]>, r: Route, note: InexactNote)
 }
 
 /** Memory store: a local_ratelimit token bucket per route. */
-function planLocalLimits(limited: readonly Route[]): RateLimitPlan {
+function planLocalLimits(limited: readonly Route[], sharedBuckets: boolean): RateLimitPlan {
   const notes = new Map<string, InexactNote[]>();
+  const errors: Diagnostic[] = [];
   const routes = new Map<string, RouteRateLimitView>();
   const sharers = new Map<string, number>();
   for (const r of limited)
@@ -109,9 +115,10 @@ function planLocalLimits(limited: readonly Route[]): RateLimitPlan {
       },
       global: null,
     });
-    addNote(notes, r, localBucketNote(keyLabel(rl), (sharers.get(rl.counter) ?? 0) > 1 ? rl.counter : null));
+    if (!sharedBuckets) errors.push(sharedRateLimitError(r, keyLabel(rl)));
+    else addNote(notes, r, localBucketNote(keyLabel(rl), (sharers.get(rl.counter) ?? 0) > 1 ? rl.counter : null));
   }
-  return { view: { local: limited.length > 0, global: null }, routes, config: null, notes };
+  return { view: { local: limited.length > 0, global: null }, routes, config: null, notes, errors };
 }
 
 /** Redis store: the rate limit service's descriptors per route, and its configuration (one limit per counter). */
@@ -138,7 +145,8 @@ function planGlobalLimits(limited: readonly Route[], domain: string, failClosed:
     local: false,
     global: limits.size > 0 ? { domain, cluster: RATE_LIMIT_CLUSTER, failClosed, timeout: '0.500s' } : null,
   };
-  return { view, routes, config: limits.size > 0 ? rateLimitConfig(domain, [...limits.values()]) : null, notes };
+  const config = limits.size > 0 ? rateLimitConfig(domain, [...limits.values()]) : null;
+  return { view, routes, config, notes, errors: [] };
 }
 
 function keyLabel(rl: RateLimit): string {

@@ -1,11 +1,12 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { templateParams } from '../../model/path.js';
-import type { Gateway, Route } from '../../model/types.js';
+import type { Gateway, PathRule, Route } from '../../model/types.js';
 import type { RouteAuthView } from './auth-route-plan.js';
 import type { DataSourceView } from './auth-sources.js';
 import type { AuthPlan } from './auth-view.js';
 import type { CorsPlan, CorsPolicyView } from './cors-view.js';
 import {
+  badPathDirect,
   corsRejectedDirect,
   deniedDirect,
   type DirectView,
@@ -14,7 +15,9 @@ import {
 } from './direct-view.js';
 import { envoyComment, envoyDuration, envoySubstitution, withQuery } from './escape.js';
 import { problemsOf, type Problems } from './local-replies.js';
-import { allowTruncatedNote, mockStatusRewrittenNote, routeWarning } from './inexact.js';
+import { refusedPathMatches } from './refused-paths.js';
+import { envoyPathMatch } from './route-match.js';
+import { allowTruncatedNote, mockStatusRewrittenNote, routeWarnings } from './inexact.js';
 import { buildMethodNotAllowed, groupRoutesByPath } from './method-groups.js';
 import type { LocalBucketView, RateLimitPlan, RouteRateLimitView } from './rate-limit-view.js';
 
@@ -86,7 +89,8 @@ export function buildRoutes(
 ): RouteView[] {
   const { auth, rateLimits, cors } = plans;
   const problems = problemsOf(gateway);
-  const routes: RouteView[] = gateway.routes.flatMap((r) => preflightRoute(problems, r, cors.policies.get(r.id)));
+  const routes: RouteView[] = refusedPathRoutes(problems, gateway.edge.paths);
+  routes.push(...gateway.routes.flatMap((r) => preflightRoute(problems, r, cors.policies.get(r.id))));
   for (const r of gateway.routes) {
     const policies = routePolicies(auth.routes.get(r.id), rateLimits.routes.get(r.id), cors.policies.get(r.id));
     const deny = auth.routes.get(r.id)?.deny ?? null;
@@ -96,11 +100,27 @@ export function buildRoutes(
   return routes;
 }
 
+/** Before every route: one per refused path form the connection manager does not refuse itself (400). */
+function refusedPathRoutes(problems: Problems, rule: PathRule): RouteView[] {
+  return refusedPathMatches(rule).map(({ form, regex }) => ({
+    comments: [`A path with ${form} is refused in every plane (the model's edge.paths).`],
+    name: `refuse ${form}`,
+    path: null,
+    regex,
+    headers: [],
+    proxy: null,
+    direct: badPathDirect(problems),
+    policies: null,
+  }));
+}
+
 /** After every route: one 405 route per path (and per combination of later paths that also match). */
 function methodNotAllowedRoutes(modelRoutes: readonly Route[], diagnostics: Diagnostic[]): RouteView[] {
   const { blocks, truncated } = buildMethodNotAllowed(groupRoutesByPath(modelRoutes));
   for (const g of truncated) {
-    diagnostics.push(routeWarning(modelRoutes.find((r) => r.match.regex === g.regex)!, [allowTruncatedNote()]));
+    diagnostics.push(
+      ...routeWarnings(modelRoutes.find((r) => envoyPathMatch(r).regex === g.regex)!, [allowTruncatedNote()]),
+    );
   }
   return blocks.map((b) => ({
     comments: [
@@ -137,14 +157,14 @@ function routePolicies(
 /** The preflight route of a route with CORS: its path, OPTIONS asking for its method, from an Origin; answered by the cors filter, else 403. */
 function preflightRoute(problems: Problems, r: Route, cors: CorsPolicyView | undefined): RouteView[] {
   if (!cors) return [];
-  const exact = r.match.kind === 'exact';
+  const match = envoyPathMatch(r);
   const asked = methodMatch(r);
   return [
     {
       comments: [`CORS preflight for ${r.id}: ${r.method} ${r.path}`].map(envoyComment),
       name: `preflight ${r.id}`,
-      path: exact ? r.path : null,
-      regex: exact ? null : r.match.regex,
+      path: match.exactPath,
+      regex: match.exactPath === null ? match.regex : null,
       headers: [
         { name: ':method', exact: 'OPTIONS', regex: null, present: false },
         { ...asked, name: 'access-control-request-method' },
@@ -165,13 +185,13 @@ function routeView(
   mapped: ReadonlySet<number>,
   diagnostics: Diagnostic[],
 ): RouteView {
-  const exact = r.match.kind === 'exact';
+  const match = envoyPathMatch(r);
   const headers = [methodMatch(r)];
   const base = {
     comments: [`${r.id}: ${r.method} ${r.path}`, `from ${r.source.file} at ${r.source.pointer}`].map(envoyComment),
     name: r.id,
-    path: exact ? r.path : null,
-    regex: exact ? null : r.match.regex,
+    path: match.exactPath,
+    regex: match.exactPath === null ? match.regex : null,
     headers,
     policies,
   };
@@ -193,7 +213,8 @@ function routeView(
   }
   if (r.mock !== null) {
     const first = r.mock[0];
-    if (first && mapped.has(first.status)) diagnostics.push(routeWarning(r, [mockStatusRewrittenNote(first.status)]));
+    if (first && mapped.has(first.status))
+      diagnostics.push(...routeWarnings(r, [mockStatusRewrittenNote(first.status)]));
     return { ...base, proxy: null, direct: mockDirect(problems, first) };
   }
   return { ...base, proxy: proxyView(r), direct: null };
@@ -207,13 +228,15 @@ function methodMatch(r: Route): HeaderMatchView {
 }
 
 function proxyView(r: Route): ProxyView {
-  const exact = r.match.kind === 'exact';
-  const same = r.upstreamPath === r.path;
+  const match = envoyPathMatch(r);
+  const exact = match.exactPath !== null;
+  // Literal text a client may have escaped (envoyPathMatch) is rewritten, so it goes upstream as gw serve sends it.
+  const same = r.upstreamPath === r.path && match.regex === r.match.regex;
   return {
     cluster: r.upstream,
     timeout: envoyDuration(r.settings.requestTimeoutMs),
     prefixRewrite: exact && !same ? r.upstreamPath : null,
-    regexRewrite: !exact && !same ? { pattern: r.match.regex, substitution: rewriteSubstitution(r) } : null,
+    regexRewrite: !exact && !same ? { pattern: match.regex, substitution: rewriteSubstitution(r) } : null,
     autoHostRewrite: !r.settings.preserveHost,
     retry: r.effective.retries > 0 ? { retryOn: 'connect-failure,reset', numRetries: r.effective.retries } : null,
     maxRequestBytes: r.settings.maxBodyBytes,

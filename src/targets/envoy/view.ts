@@ -1,14 +1,17 @@
 import { isIP } from 'node:net';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Gateway } from '../../model/types.js';
+import type { EnvoyOptions } from '../types.js';
 import { planAuth, type AuthView } from './auth-view.js';
 import { bareHost, buildClusters, type ClusterView } from './cluster-view.js';
 import { planCors } from './cors-view.js';
 import type { Hs256View } from './jwt-view.js';
-import { buildEnvoyEdgeView, type EnvoyEdgeView } from './edge-view.js';
-import { listenHostWarning, routeWarning, schemeWarning, validationSkippedNote } from './inexact.js';
+import { buildEnvoyEdgeView, serverDomains, type EnvoyEdgeView } from './edge-view.js';
+import { listenHostWarning, routeWarnings, schemeWarning, validationSkippedNote } from './inexact.js';
 import { localReplies, mappedStatuses, problemsOf, type LocalReplyView } from './local-replies.js';
 import { planRateLimits, type RateLimitConfigView, type RateLimitView } from './rate-limit-view.js';
+import { buildEnvoyPathView, type EnvoyPathView } from './refused-paths.js';
+import { buildEnvoyLimits, type EnvoyLimitsView } from './resource-limits.js';
 import { buildRoutes, type PolicyPlans, type RouteView } from './route-view.js';
 
 /**
@@ -25,6 +28,14 @@ export interface EnvoyView {
   listen: { address: string; port: number };
   /** How clients are treated (the model's edge): HttpConnectionManager fields. */
   edge: EnvoyEdgeView;
+  /** The model's path rule: HttpConnectionManager fields (the refusing routes are in `routes`). */
+  paths: EnvoyPathView;
+  /** gw's virtual host's domains (edge.serverNames; `*` when none: any host). */
+  domains: string[];
+  /** A catch-all virtual host answers 421 beside gw's (edge.serverNames lists names). */
+  unknownHost: boolean;
+  /** Overload manager, buffer, HTTP/2 and connection limits (resource-limits.ts). */
+  limits: EnvoyLimitsView;
   admin: { address: string; port: number };
   /** CA bundle https targets are verified against (the system's, as gw serve). */
   caFile: string;
@@ -50,12 +61,15 @@ export interface PoliciesView extends Omit<AuthView, 'jwksClusters' | 'hs256'> {
 
 export const ENVOY_CA_FILE = '/etc/ssl/certs/ca-certificates.crt';
 
-export function buildEnvoyView(gateway: Gateway): { view: EnvoyView; diagnostics: Diagnostic[] } {
+export function buildEnvoyView(
+  gateway: Gateway,
+  options: EnvoyOptions = {},
+): { view: EnvoyView; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const maxRequestBytes = Math.max(0, ...gateway.routes.map((r) => r.settings.maxBodyBytes)) || 10 * 1024 * 1024;
   const plans: PolicyPlans = {
     auth: planAuth(gateway),
-    rateLimits: planRateLimits(gateway),
+    rateLimits: planRateLimits(gateway, options.sharedRateLimits),
     cors: planCors(gateway.routes),
   };
   const { auth, rateLimits, cors } = plans;
@@ -64,15 +78,20 @@ export function buildEnvoyView(gateway: Gateway): { view: EnvoyView; diagnostics
     auth.routes.size > 0,
     cors.policies.size > 0,
     rateLimits.routes.size > 0,
+    gateway.edge.serverNames.length > 0,
   );
   const routes = buildRoutes(gateway, plans, mappedStatuses(replies), diagnostics);
-  diagnostics.push(...routeNotes(gateway, plans));
+  diagnostics.push(...rateLimits.errors, ...routeNotes(gateway, plans));
   for (const { scheme, note } of auth.schemeNotes) diagnostics.push(schemeWarning(scheme, note));
   const { jwksClusters, hs256, ...authFilters } = auth.view;
   const view: EnvoyView = {
     name: gateway.name,
     listen: listenAddress(gateway, diagnostics),
-    edge: buildEnvoyEdgeView(gateway.edge),
+    edge: buildEnvoyEdgeView(gateway.edge, diagnostics),
+    paths: buildEnvoyPathView(gateway.edge.paths),
+    domains: serverDomains(gateway.edge),
+    unknownHost: gateway.edge.serverNames.length > 0,
+    limits: buildEnvoyLimits(gateway.edge, options.maxHeapBytes),
     admin: { address: '127.0.0.1', port: 9901 },
     caFile: ENVOY_CA_FILE,
     maxRequestBytes,
@@ -97,7 +116,7 @@ function routeNotes(gateway: Gateway, { auth, rateLimits, cors }: PolicyPlans): 
       ...(cors.notes.get(r.id) ?? []),
     ];
     if (r.settings.validate) notes.push(validationSkippedNote());
-    if (notes.length > 0) diagnostics.push(routeWarning(r, notes));
+    if (notes.length > 0) diagnostics.push(...routeWarnings(r, notes));
   }
   return diagnostics;
 }

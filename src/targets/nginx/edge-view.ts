@@ -1,5 +1,5 @@
 import type { Edge } from '../../model/types.js';
-import { nginxTime } from './escape.js';
+import { nginxSize, nginxTime } from './escape.js';
 
 /** The model's edge (gw.yaml `edge`) as server-level nginx directives. */
 export interface NginxEdgeView {
@@ -9,6 +9,8 @@ export interface NginxEdgeView {
   headerTimeout: string;
   bodyTimeout: string;
   sendTimeout: string;
+  /** large_client_header_buffers' size: edge.maxHeaderBytes. */
+  maxHeaderSize: string;
 }
 
 /**
@@ -23,5 +25,6 @@ export function buildNginxEdgeView(edge: Edge): NginxEdgeView {
     headerTimeout: nginxTime(edge.headerTimeoutMs),
     bodyTimeout: nginxTime(edge.bodyTimeoutMs),
     sendTimeout: nginxTime(edge.sendTimeoutMs),
+    maxHeaderSize: nginxSize(edge.maxHeaderBytes),
   };
 }

@@ -1,8 +1,8 @@
 import type { Route, Upstream } from '../../model/types.js';
-import { nginxName, nginxRegex, nginxReplacement, nginxSize, nginxString, nginxTime } from './escape.js';
+import { nginxRegex, nginxReplacement, nginxSize, nginxString, nginxTime } from './escape.js';
 import { PATH_VARIABLE } from './locations.js';
 import type { RouteChecksView, RoutePolicyView } from './policies.js';
-import { byAddress, upstreamHost } from './upstreams-view.js';
+import { upstreamAccess } from './upstreams-view.js';
 
 /** How a route's request goes upstream: what `_proxy.hbs` prints, and the location's forwarding settings. */
 export interface ForwardView {
@@ -40,7 +40,7 @@ export interface ProxySettingsView {
   connectTimeout: string;
   readTimeout: string;
   tries: number;
-  /** The upstream's TLS name (proxy_ssl_name, verified against the system CAs), or null for http. */
+  /** The target's TLS name (proxy_ssl_name: a string, or the variable of a split), or null for http. */
   tlsName: string | null;
 }
 
@@ -60,13 +60,12 @@ export interface SharedForwardView {
 
 /** How route `r` forwards to upstream `u` (with targets); `regex` matches the URI its location sees. */
 export function buildForwardView(r: Route, u: Upstream, policy: RoutePolicyView, regex: string): ForwardView {
-  const first = u.targets[0]!;
-  const block = byAddress(u);
+  const access = upstreamAccess(u);
   return {
     route: nginxString(r.id),
     service: nginxString(r.service),
-    proxyPass: block ? `${first.scheme}://${nginxName(u.id)}` : `$${nginxName(u.id)}`,
-    host: r.settings.preserveHost ? '$http_host' : upstreamHost(u),
+    proxyPass: access.proxyPass,
+    host: r.settings.preserveHost ? '$http_host' : access.host,
     // The upstream path: the saved request path when it is the route's own (no regex), else made of the captures.
     rewrite:
       r.upstreamPath === r.path
@@ -80,7 +79,7 @@ export function buildForwardView(r: Route, u: Upstream, policy: RoutePolicyView,
         readTimeout: nginxTime(r.settings.requestTimeoutMs),
         // The model's retries: 0 for methods that are not idempotent.
         tries: r.effective.retries + 1,
-        tlsName: first.scheme === 'https' ? first.host : null,
+        tlsName: access.tlsName,
       },
       checks: policy.checks,
     },

@@ -4,7 +4,8 @@ import { nginxComment, nginxRegex, nginxString } from './escape.js';
 import { type ForwardView, sameForwardSettings, type SharedForwards } from './forward-view.js';
 import { buildHandlerView, type HandlerView } from './handler-view.js';
 import { DISPATCH_ROOT, PATH_VARIABLE, buildLocationTree, type LocationNode, type PathTemplate } from './locations.js';
-import { mayOverlap, type MethodMapView, MethodTests, methodsOf } from './method-tests.js';
+import { overlapCandidates } from '../../model/overlap-candidates.js';
+import { type MethodMapView, MethodTests, methodsOf } from './method-tests.js';
 import type { Policies } from './policies.js';
 import { type InternalView, type NamedView, SideLocations, sourceOf } from './side-locations.js';
 
@@ -229,15 +230,34 @@ class LocationsPlanner {
 
   /** The path templates after `order` that can match a path it matches (for a literal path: that do match it). */
   private laterGroups(order: number): Route[][] {
-    const t = this.templates[order]!;
-    const literalPath = t.exact ? this.groups[order]![0]!.path : undefined;
-    const later: Route[][] = [];
-    for (let j = order + 1; j < this.groups.length; j++) {
-      const overlaps =
-        literalPath !== undefined ? this.regexes[j]!.test(literalPath) : mayOverlap(t, this.templates[j]!);
-      if (overlaps) later.push(this.groups[j]!);
+    const literalPath = this.templates[order]!.exact ? this.groups[order]![0]!.path : undefined;
+    if (this.overlapping === undefined) this.overlapping = this.overlaps();
+    const later = this.overlapping[order] ?? [];
+    return later
+      .filter((j) => literalPath === undefined || this.regexes[j]!.test(literalPath))
+      .map((j) => this.groups[j]!);
+  }
+
+  private overlapping: number[][] | undefined;
+
+  /**
+   * For each template, the later ones no literal segment keeps apart (mayOverlap), in order:
+   * found per segment count in one pass (overlapCandidates), not by testing every later template.
+   */
+  private overlaps(): number[][] {
+    const out: number[][] = this.templates.map(() => []);
+    const byLength = new Map<number, number[]>();
+    for (const t of this.templates) {
+      const g = byLength.get(t.segments.length);
+      if (g) g.push(t.order);
+      else byLength.set(t.segments.length, [t.order]);
     }
-    return later;
+    for (const orders of byLength.values()) {
+      for (const [i, j] of overlapCandidates(orders.map((o) => this.templates[o]!.segments))) {
+        out[orders[i]!]!.push(orders[j]!);
+      }
+    }
+    return out;
   }
 
   private handler(r: Route, regex = this.locationRegex(r)): HandlerView {

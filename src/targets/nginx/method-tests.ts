@@ -1,5 +1,4 @@
 import type { Route } from '../../model/types.js';
-import { literalOf, type PathTemplate } from './locations.js';
 
 /** `map $request_method $<variable> { GET 1; HEAD 1; default 0; }` */
 export interface MethodMapView {
@@ -29,18 +28,4 @@ export class MethodTests {
 /** Methods a path's routes answer (their `effective.methods`), sorted. */
 export function methodsOf(routes: readonly Route[]): string[] {
   return [...new Set(routes.flatMap((r) => r.effective.methods))].sort();
-}
-
-/**
- * Could a later template match some path this one matches? Segment by segment: literals must be
- * equal, anything else may overlap.
- */
-export function mayOverlap(t: PathTemplate, other: PathTemplate): boolean {
-  if (t.segments.length !== other.segments.length) return false;
-  return t.segments.every((seg, i) => {
-    const a = literalOf(seg);
-    const b = literalOf(other.segments[i]);
-    if (a !== undefined && b !== undefined) return a === b;
-    return true;
-  });
 }

@@ -9,6 +9,8 @@ export interface ProblemView {
   body: string;
   /** Mapped with `error_page <status>` at server level (the CORS refusal comes from its preflight `if` instead). */
   intercept: boolean;
+  /** The status nginx raises for it when that is not `status` (494 for headers too large): `error_page 494 =431`. */
+  raisedAs: number | null;
   /** Extra response headers (Allow, WWW-Authenticate, Retry-After, ...). */
   headers: { name: string; value: string }[];
 }
@@ -25,6 +27,9 @@ export interface ProblemsNeeded {
 
 const REQUEST_ID = '$gw_request_id';
 
+/** nginx's own status for a request whose line or header is larger than its buffers (the client sees 400). */
+const NGINX_STATUS: Readonly<Record<string, number>> = { GW_HTTP_HEADERS_TOO_LARGE: 494 };
+
 /**
  * gw's problem answers as nginx gives them (docs/targets/nginx.md): the model's `problems`
  * catalogue (type, title, status of each `GW_HTTP_*` code), the detail worded with nginx
@@ -38,6 +43,8 @@ export function buildProblemsView(catalogue: readonly ProblemType[], needed: Pro
     ['GW_HTTP_REQUEST_TIMEOUT', 'the request was not received in time', []],
     ['GW_HTTP_PAYLOAD_TOO_LARGE', 'the request body is larger than this route allows', []],
     ['GW_HTTP_HEADERS_TOO_LARGE', 'the request headers are too large', []],
+    ['GW_HTTP_URI_TOO_LONG', 'the request line is too long', []],
+    ['GW_HTTP_INTERNAL_ERROR', 'the gateway failed while handling the request', []],
     ['GW_HTTP_UPSTREAM_FAILED', 'service \\"$gw_service\\" could not be reached', []],
     ['GW_HTTP_NO_HEALTHY_UPSTREAM', 'no healthy target for service \\"$gw_service\\"', []],
     ['GW_HTTP_UPSTREAM_TIMEOUT', 'service \\"$gw_service\\" did not answer in time', []],
@@ -66,7 +73,10 @@ export function buildProblemsView(catalogue: readonly ProblemType[], needed: Pro
   return list.map(([code, detail, headers]) => problemView(byCode.get(code)!, detail, headers)).sort(byStatusThenName);
 }
 
-function problemView(problem: ProblemType, detail: string, headers: ProblemView['headers']): ProblemView {
+/** Where error_page sends gw's own answers: internal URIs (an internal redirect runs server-level checks again). */
+export const ERROR_URI_PREFIX = '/__gw_error/';
+
+export function problemView(problem: ProblemType, detail: string, headers: ProblemView['headers']): ProblemView {
   const { code, status, type, title } = problem;
   const json =
     `{"type":${JSON.stringify(type)},"title":${JSON.stringify(title)},` +
@@ -74,9 +84,10 @@ function problemView(problem: ProblemType, detail: string, headers: ProblemView[
   const cors = code === 'GW_HTTP_CORS_REJECTED';
   return {
     status,
-    name: cors ? '/__gw_error/cors' : `/__gw_error/${status}`,
+    name: `${ERROR_URI_PREFIX}${cors ? 'cors' : status}`,
     body: nginxTemplateString(json),
     intercept: !cors,
+    raisedAs: NGINX_STATUS[code] ?? null,
     headers,
   };
 }

@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Gateway, Target, Upstream } from '../../model/types.js';
 import type { RenderOptions } from '../types.js';
-import { nginxComment, nginxName, nginxString } from './escape.js';
+import { nginxComment, nginxName, nginxString, nginxTime } from './escape.js';
 import { inexactWarning } from './inexact-warning.js';
 
 /** `upstream gw_<id> { server ...; keepalive 32; }`: an upstream whose targets are IP addresses or localhost. */
@@ -11,6 +11,8 @@ export interface UpstreamView {
   comment: string;
   balancing: string | null;
   servers: { address: string; params: string }[];
+  /** keepalive_timeout: the model's edge.upstreamIdleTimeoutMs, shorter than upstreams' own idle timeouts. */
+  idleTimeout: string;
 }
 
 /** Upstreams whose targets are hostnames: resolved per request through `resolver`, picked by weight. */
@@ -44,26 +46,40 @@ export function planUpstreams(gateway: Gateway, options: RenderOptions): Upstrea
   const upstreams: UpstreamView[] = [];
   const splits: SplitView[] = [];
   const unresolved: Upstream[] = [];
+  const idle = nginxTime(gateway.edge.upstreamIdleTimeoutMs);
   for (const u of gateway.upstreams) {
     if (u.targets.length === 0) continue;
-    if (byAddress(u)) upstreams.push(upstreamBlock(u));
+    if (!byAddress(u)) unresolved.push(u);
+    if (oneBlock(u)) upstreams.push(upstreamBlock(u, idle));
     else {
+      if (byAddress(u)) upstreams.push(...u.targets.map((_, i) => targetBlock(u, i, idle)));
       splits.push(splitFor(u));
-      unresolved.push(u);
     }
   }
   return { upstreams, splits, resolver, diagnostics: upstreamWarnings(gateway.upstreams, unresolved, resolver) };
 }
 
 /**
- * The `Host` a request forwarded to `u` sends (not with preserveHost): the model's `authority` of
- * its target. An upstream block picks its server after the headers are set, so there every
- * target gets the first one's (a warning says so when they differ).
+ * How a route's location reaches `u`: proxy_pass, and the Host and TLS name (proxy_ssl_name) each
+ * request sends, the model's `authority` of the target it goes to. nginx picks the server of an
+ * upstream block after the request's headers are set, so targets that differ in authority get one
+ * block each, picked per request by `split_clients`, and the Host and TLS name by the same split.
  */
-export function upstreamHost(u: Upstream): string {
+export function upstreamAccess(u: Upstream): { proxyPass: string; host: string; tlsName: string | null } {
   const first = u.targets[0]!;
-  if (sameAuthority(u) || byAddress(u)) return nginxString(first.authority);
-  return hostVariable(u);
+  const same = sameAuthority(u);
+  const tls = u.targets.some((t) => t.scheme === 'https');
+  return {
+    proxyPass: oneBlock(u) ? `${first.scheme}://${nginxName(u.id)}` : `$${nginxName(u.id)}`,
+    host: same ? nginxString(first.authority) : hostVariable(u),
+    // nginx takes the port off a TLS name (the Host variable's value) before it sends and checks it.
+    tlsName: tls ? (same ? nginxString(first.host) : hostVariable(u)) : null,
+  };
+}
+
+/** An upstream whose targets all share an authority and are addresses: one `upstream` block for all. */
+function oneBlock(u: Upstream): boolean {
+  return byAddress(u) && sameAuthority(u);
 }
 
 function sameAuthority(u: Upstream): boolean {
@@ -82,11 +98,11 @@ function upstreamWarnings(all: readonly Upstream[], unresolved: readonly Upstrea
       diagnostics.push(
         inexactWarning(
           'nginx.upstream-host',
-          `the targets of upstream "${u.id}" differ in host or port; nginx picks the server of an upstream ` +
-            `block after the request's headers are set, so each gets the first one's Host, ` +
-            `"${u.targets[0]!.authority}"`,
+          `the targets of upstream "${u.id}" differ in host or port, so each gets an upstream block of its own ` +
+            '(the others as backup servers), picked per request by weight: a retry on another target sends ' +
+            `the first one's Host and TLS name${u.balancing === 'least-connections' ? ', and least_conn is lost' : ''}`,
           [u],
-          'give the targets one name and port (a load balancer or DNS name), or set preserveHost',
+          'give the targets one name and port (a load balancer or DNS name) to get one block for all',
         ),
       );
     if (unresolved.includes(u) && u.targets.length > 1)
@@ -128,7 +144,7 @@ function upstreamWarnings(all: readonly Upstream[], unresolved: readonly Upstrea
 }
 
 /** Targets an upstream block can name: IP addresses and localhost (a hostname must resolve when nginx starts). */
-export function byAddress(u: Upstream): boolean {
+function byAddress(u: Upstream): boolean {
   return u.targets.every((t) => isIP(t.host) !== 0 || t.host === 'localhost' || /^\[.*\]$/.test(t.host));
 }
 
@@ -137,19 +153,45 @@ function serverAddress(t: Target): string {
   return `${isIP(t.host) === 6 ? `[${t.host}]` : t.host}:${t.port}`;
 }
 
-function upstreamBlock(u: Upstream): UpstreamView {
+function upstreamBlock(u: Upstream, idle: string): UpstreamView {
   const weighted = u.balancing === 'weighted';
   return {
     name: nginxName(u.id),
-    comment: nginxComment(
-      `${u.id}: ${u.origin === 'config' ? 'gw.yaml upstreams' : `${u.source.file}${u.source.pointer}`}`,
-    ),
+    comment: commentOf(u),
     balancing: u.balancing === 'least-connections' ? 'least_conn;' : null,
-    servers: u.targets.map((t) => ({
-      address: serverAddress(t),
-      params: `${weighted && t.weight !== 1 ? `weight=${t.weight} ` : ''}max_fails=3 fail_timeout=10s`,
-    })),
+    servers: u.targets.map((t) => ({ address: serverAddress(t), params: serverParams(weighted ? t.weight : 1) })),
+    idleTimeout: idle,
   };
+}
+
+/** Target `i`'s own block (upstreamAccess): it first, the other targets as backups for retries and ejection. */
+function targetBlock(u: Upstream, i: number, idle: string): UpstreamView {
+  const t = u.targets[i]!;
+  const backups = u.targets.filter((_, j) => j !== i);
+  return {
+    name: targetBlockName(u, i),
+    comment: nginxComment(`${u.id}, target ${t.url}`),
+    balancing: null,
+    servers: [
+      { address: serverAddress(t), params: serverParams(1) },
+      ...backups.map((b) => ({ address: serverAddress(b), params: `backup ${serverParams(1)}` })),
+    ],
+    idleTimeout: idle,
+  };
+}
+
+function targetBlockName(u: Upstream, i: number): string {
+  return `${nginxName(u.id)}_t${i + 1}`;
+}
+
+function serverParams(weight: number): string {
+  return `${weight !== 1 ? `weight=${weight} ` : ''}max_fails=3 fail_timeout=10s`;
+}
+
+function commentOf(u: Upstream): string {
+  return nginxComment(
+    `${u.id}: ${u.origin === 'config' ? 'gw.yaml upstreams' : `${u.source.file}${u.source.pointer}`}`,
+  );
 }
 
 function splitFor(u: Upstream): SplitView {
@@ -158,8 +200,15 @@ function splitFor(u: Upstream): SplitView {
     i === u.targets.length - 1 ? '*' : `${((u.targets[i]!.weight / total) * 100).toFixed(2)}%`;
   return {
     variable: `$${nginxName(u.id)}`,
-    comment: nginxComment(`${u.id}: ${u.source.file}${u.source.pointer}`),
-    choices: u.targets.map((t, i) => ({ share: share(i), url: nginxString(`${t.scheme}://${t.authority}`) })),
+    comment: `${commentOf(u)} ${
+      byAddress(u)
+        ? '(one upstream block per target, one per request by weight)'
+        : '(hostnames: resolved at run time, one target per request by weight)'
+    }`,
+    choices: u.targets.map((t, i) => ({
+      share: share(i),
+      url: nginxString(`${t.scheme}://${byAddress(u) ? targetBlockName(u, i) : t.authority}`),
+    })),
     host: sameAuthority(u)
       ? null
       : {

@@ -1,7 +1,9 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Gateway } from '../../model/types.js';
 import type { RenderOptions } from '../types.js';
+import { buildNginxClientView, type NginxClientView } from './client-view.js';
 import { buildNginxEdgeView, type NginxEdgeView } from './edge-view.js';
+import { buildNginxPathsView, type NginxPathsView } from './paths-view.js';
 import { SharedForwards, type SharedForwardView } from './forward-view.js';
 import { type LocationsPlan, planLocations } from './locations-view.js';
 import { planMocks, type MockAnswerView, type MockNamedAnswerView } from './mocks-view.js';
@@ -22,7 +24,15 @@ export interface NginxView extends LocationsPlan {
   listen: string;
   /** How clients are treated (the model's edge): server-level directives. */
   edge: NginxEdgeView;
+  /** The request path forms refused before any location (the model's edge.paths). */
+  paths: NginxPathsView;
+  /** The client behind trusted proxies and the hosts answered (edge.trustedProxies, edge.serverNames). */
+  client: NginxClientView;
   resolver: string | null;
+  /** nginx.conf's main settings: the workers' account, their connections and open files (docs/targets/nginx.md). */
+  processes: { user: string; workerConnections: number; openFiles: number };
+  /** Server-level upstream TLS settings, or null when no upstream is https. */
+  upstreamTls: { trustedCertificate: string; verifyDepth: number } | null;
   /** The access_log directive's arguments (`access.log gw_json`, `off`, ...). */
   accessLog: string;
   upstreams: UpstreamView[];
@@ -42,6 +52,19 @@ export interface NginxView extends LocationsPlan {
   forwards: SharedForwardView[];
 }
 
+/** Connections one worker holds at once, clients' and upstreams' together (nginx counts both). */
+const WORKER_CONNECTIONS = 4096;
+
+/** Debian's CA bundle (package ca-certificates): gw.yaml build.nginx.trustedCertificate replaces it. */
+const DEFAULT_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+
+/**
+ * proxy_ssl_verify_depth: nginx's default, 1, refuses a chain with an intermediate between the
+ * upstream's certificate and a root's direct child (a 502); public chains carry one or two
+ * intermediates, private ones sometimes more. 5 leaves room for four.
+ */
+const VERIFY_DEPTH = 5;
+
 export function buildNginxView(
   gateway: Gateway,
   options: RenderOptions = {},
@@ -53,11 +76,23 @@ export function buildNginxView(
   const mocks = planMocks(gateway, policies.routes);
   const forwards = shared.list();
   const { host, port } = gateway.listen;
+  const client = buildNginxClientView(gateway.edge, gateway.problems);
   const view: NginxView = {
     name: gateway.name,
     listen: `${host.includes(':') ? `[${host}]` : host}:${port}`,
     edge: buildNginxEdgeView(gateway.edge),
+    paths: buildNginxPathsView(gateway.edge.paths),
+    client: client.view,
     resolver: upstreams.resolver,
+    processes: {
+      user: options.nginx?.user ?? 'www-data',
+      workerConnections: WORKER_CONNECTIONS,
+      // Each connection is a socket, and a request may hold a temp file besides: two files per connection.
+      openFiles: 2 * WORKER_CONNECTIONS,
+    },
+    upstreamTls: gateway.upstreams.some((u) => u.targets.some((t) => t.scheme === 'https'))
+      ? { trustedCertificate: options.nginx?.trustedCertificate ?? DEFAULT_CA_BUNDLE, verifyDepth: VERIFY_DEPTH }
+      : null,
     accessLog: accessLogOf(options.nginx?.accessLog),
     upstreams: upstreams.upstreams,
     splits: upstreams.splits,
@@ -75,7 +110,7 @@ export function buildNginxView(
     recursiveErrorPages: policies.view.njs !== null || policies.view.rateLimits || forwards.length > 0,
     forwards,
   };
-  return { view, diagnostics: [...upstreams.diagnostics, ...policies.diagnostics] };
+  return { view, diagnostics: [...upstreams.diagnostics, ...policies.diagnostics, ...client.diagnostics] };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../../diagnostics/gw-error.js';
+import { runtimeSubset } from '../../model/runtime-subset.js';
 import type { Gateway, Upstream } from '../../model/types.js';
 
 /**
@@ -31,7 +32,6 @@ export interface NodeView {
     drainSeconds: number;
     clientHeaderTimeoutSeconds: number;
     clientRequestTimeoutSeconds: number;
-    upstreamConnections: number;
   };
 }
 
@@ -91,7 +91,7 @@ export function buildNodeView(gateway: Gateway): { view: NodeView; diagnostics: 
       routeCount: gateway.routes.length,
       serviceCount: gateway.services.length,
       upstreamCount: gateway.upstreams.length,
-      model: toJsLiteral(gateway),
+      model: toJsLiteral(runtimeSubset(gateway)),
       upstreams,
       mocked: mocked.join(', '),
       readyExample: JSON.stringify({
@@ -112,7 +112,6 @@ export function buildNodeView(gateway: Gateway): { view: NodeView; diagnostics: 
         drainSeconds: 10,
         clientHeaderTimeoutSeconds: gateway.edge.headerTimeoutMs / 1000,
         clientRequestTimeoutSeconds: gateway.edge.requestTimeoutMs / 1000,
-        upstreamConnections: 256,
       },
     },
     diagnostics,

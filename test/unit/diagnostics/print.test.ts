@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDiagnostic } from '../../../src/diagnostics/gw-error.js';
-import { formatDiagnostic } from '../../../src/diagnostics/print.js';
+import { formatDiagnostic, formatDiagnostics } from '../../../src/diagnostics/print.js';
 
 describe('formatDiagnostic', () => {
   const plain = { color: false };
@@ -35,5 +35,63 @@ describe('formatDiagnostic', () => {
     // @ts-expect-error nginx.bcrypt is a kind of GW_TARGET_INEXACT, not of GW_USAGE
     const d = createDiagnostic('GW_USAGE', 'x', { kind: 'nginx.bcrypt' });
     expect(d.kind).toBe('nginx.bcrypt');
+  });
+});
+
+describe('formatDiagnostics', () => {
+  const plain = { color: false };
+  const shadow = (n: number) =>
+    createDiagnostic('GW_ROUTE_SHADOWED', `route ${n} is shadowed`, { subjects: [`s.r${n}`] });
+  const warnings = (n: number) => Array.from({ length: n }, (_, i) => shadow(i + 1));
+
+  it('prints up to three alike warnings each in full, in their order', () => {
+    const text = formatDiagnostics([...warnings(3), createDiagnostic('GW_USAGE', 'x')], plain);
+    expect(text.match(/^warning /gm)).toHaveLength(3);
+    expect(text).not.toContain('also:');
+  });
+
+  it('groups more than three: the first in full, two examples, the count of the rest', () => {
+    const text = formatDiagnostics([createDiagnostic('GW_USAGE', 'first'), ...warnings(5)], plain);
+    expect(text).toBe(
+      [
+        'error GW_USAGE first',
+        [
+          'warning GW_ROUTE_SHADOWED route 1 is shadowed',
+          '  also: route 2 is shadowed',
+          '  also: route 3 is shadowed',
+          '  and 2 more warnings like these (--verbose or --json lists them all)',
+        ].join('\n'),
+        '✖ 1 error, 5 warnings\n',
+      ].join('\n\n'),
+    );
+  });
+
+  it('groups by code and kind, never errors', () => {
+    const inexact = (kind: 'nginx.bcrypt' | 'nginx.resolver') => createDiagnostic('GW_TARGET_INEXACT', kind, { kind });
+    const four = [1, 2, 3, 4];
+    const text = formatDiagnostics(
+      [
+        ...four.map(() => inexact('nginx.bcrypt')),
+        inexact('nginx.resolver'),
+        ...four.map(() => createDiagnostic('GW_USAGE', 'e')),
+      ],
+      plain,
+    );
+    expect(text.match(/^warning GW_TARGET_INEXACT\[nginx\.bcrypt\]/gm)).toHaveLength(1);
+    expect(text.match(/^warning GW_TARGET_INEXACT\[nginx\.resolver\]/gm)).toHaveLength(1);
+    expect(text.match(/^error GW_USAGE/gm)).toHaveLength(4);
+  });
+
+  it('all: every warning in full, acknowledged ones with their reason', () => {
+    const list = [...warnings(4), { ...shadow(5), acknowledged: 'intended' }];
+    const text = formatDiagnostics(list, { ...plain, all: true });
+    expect(text.match(/^warning /gm)).toHaveLength(5);
+    expect(text).toContain('  acknowledged: intended');
+    expect(text).toMatch(/⚠ 0 errors, 4 warnings \(1 acknowledged in gw\.yaml\)\n$/);
+  });
+
+  it('leaves acknowledged warnings out, and says how many there were', () => {
+    const text = formatDiagnostics([{ ...shadow(1), acknowledged: 'intended' }], plain);
+    expect(text).toBe('✔ no problems found (1 acknowledged in gw.yaml)\n');
   });
 });

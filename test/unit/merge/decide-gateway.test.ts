@@ -140,6 +140,7 @@ describe("decideGateway: an upstream's connect timeout", () => {
     basePath: '',
     balancing: 'round-robin' as const,
     healthCheck: null,
+    connectionsPerTarget: 256,
     targets: [],
     origin: 'spec' as const,
     source: { file: 's.yaml', pointer: '#/servers' },

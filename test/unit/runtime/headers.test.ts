@@ -23,7 +23,7 @@ describe('upstreamRequestHeaders', () => {
         'spoof',
       ],
       {
-        clientIp: '127.0.0.1',
+        peerIp: '127.0.0.1',
         proto: 'http',
         host: 'api.test',
         requestId: 'rid',
@@ -49,7 +49,7 @@ describe('upstreamRequestHeaders', () => {
   it('counts every Connection line, not only the last (issue 10, item 6)', () => {
     const out = upstreamRequestHeaders(
       ['Host', 'a', 'Connection', 'X-Hop', 'connection', 'keep-alive', 'X-Hop', '1', 'X-Kept', 'yes'],
-      { clientIp: '::1', proto: 'http', host: 'a', requestId: 'r', upstreamHost: 'u', contentLength: undefined },
+      { peerIp: '::1', proto: 'http', host: 'a', requestId: 'r', upstreamHost: 'u', contentLength: undefined },
     );
     expect(out.slice(0, 2)).toEqual(['X-Kept', 'yes']);
     expect(out.map((h) => h.toLowerCase())).not.toContain('x-hop');
@@ -57,7 +57,7 @@ describe('upstreamRequestHeaders', () => {
   it('keeps the client Host when asked (preserveHost)', () => {
     expect(
       upstreamRequestHeaders(['Host', 'api.test'], {
-        clientIp: '::1',
+        peerIp: '::1',
         proto: 'http',
         host: 'api.test',
         requestId: 'r',

@@ -16,6 +16,8 @@ describe("buildEnvoyEdgeView: the model's edge as HttpConnectionManager fields",
       underscores: 'DROP_HEADER',
       headersTimeout: '10s',
       requestTimeout: '60s',
+      maxHeadersKb: 16,
+      trustedHops: null,
     });
   });
   it("allow is ALLOW; the request timeout is never shorter than the headers'", () => {
@@ -25,8 +27,15 @@ describe("buildEnvoyEdgeView: the model's edge as HttpConnectionManager fields",
         underscoresInHeaders: 'allow',
         headerTimeoutMs: 20_000,
         requestTimeoutMs: 5_000,
+        maxHeaderBytes: 20_000,
       }),
-    ).toEqual({ underscores: 'ALLOW', headersTimeout: '20s', requestTimeout: '20s' });
+    ).toEqual({
+      underscores: 'ALLOW',
+      headersTimeout: '20s',
+      requestTimeout: '20s',
+      maxHeadersKb: 20,
+      trustedHops: null,
+    });
   });
   it("renders both into envoy.yaml, which passes the check against Envoy's protos; a wrong value does not", async () => {
     for (const underscoresInHeaders of ['drop', 'allow'] as const) {

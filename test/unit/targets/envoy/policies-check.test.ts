@@ -17,7 +17,7 @@ async function rendered(routes: ImportedRoute[], redis = false): Promise<Config>
     routes,
     redis ? { rateLimitStore: { kind: 'redis', url: { env: 'R' }, failMode: 'open' } } : {},
   );
-  const result = await envoyTarget.render(gateway, {});
+  const result = await envoyTarget.render(gateway, { envoy: { sharedRateLimits: true } });
   expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   return parse(result.files[0]!.contents) as Config;
 }

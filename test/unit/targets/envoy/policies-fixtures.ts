@@ -92,6 +92,7 @@ export function gatewayOf(routes: ImportedRoute[], over: Partial<GatewayDraft> =
         basePath: '',
         balancing: 'round-robin',
         healthCheck: null,
+        connectionsPerTarget: 256,
         origin: 'spec',
         source: { file: 's.yaml', pointer: '#/servers' },
         targets: [target('http://a.internal:8080')],

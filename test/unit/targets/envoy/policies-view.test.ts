@@ -5,11 +5,14 @@ import { planAuth } from '../../../../src/targets/envoy/auth-view.js';
 import { planCors } from '../../../../src/targets/envoy/cors-view.js';
 import { envoyTarget } from '../../../../src/targets/envoy/index.js';
 import { planRateLimits, unitOf } from '../../../../src/targets/envoy/rate-limit-view.js';
-import { buildEnvoyView } from '../../../../src/targets/envoy/view.js';
+import { buildEnvoyView, type EnvoyView } from '../../../../src/targets/envoy/view.js';
 import type { ImportedRoute } from '../../../../src/model/fragment.js';
 import type { RateLimit } from '../../../../src/model/types.js';
 import { route, settle } from '../../../helpers/routes.js';
 import { gatewayOf, secured } from './policies-fixtures.js';
+
+/** The route table without the routes refusing path forms (refused-paths.ts), which come first. */
+const modelRoutes = (view: EnvoyView) => view.routes.filter((r) => !r.name.startsWith('refuse '));
 
 const P = (p: string) => ({ provider_name: `s.${p}` });
 
@@ -113,7 +116,9 @@ describe("authentication: how a route's security becomes Envoy filters", () => {
     const r = secured('GET', '/a', [['jwt'], ['basic']]);
     const plan = planAuth(gatewayOf([r]));
     expect(plan.routes.get(r.id)!.basicUsers).toBeNull();
-    expect(plan.notes.get(r.id)).toEqual([{ text: expect.stringContaining('s.basic is refused (401)') }]);
+    expect(plan.notes.get(r.id)).toEqual([
+      { kind: 'envoy.basic-alternative', text: expect.stringContaining('s.basic is refused (401)') },
+    ]);
   });
 
   it('nothing that can pass: a direct 401 with the challenges of every scheme', () => {
@@ -203,11 +208,24 @@ function limited(rl: Partial<RateLimit>, over: Partial<ImportedRoute> = {}): Imp
 }
 
 describe('rate limits', () => {
-  it('memory store: a local token bucket per route, with a note that all clients share it', () => {
+  it('memory store: one bucket for all clients of a route is an error, each naming its limit', () => {
     const r = limited({});
-    const plan = planRateLimits(gatewayOf([r]));
+    const errors = planRateLimits(gatewayOf([r])).errors;
+    expect(errors.map((d) => [d.code, d.severity, d.locations[0]!.pointer])).toEqual([
+      ['GW_ENVOY_SHARED_RATE_LIMIT', 'error', r.source.pointer],
+    ]);
+    expect(errors[0]!.message).toContain('one token bucket for all clients');
+    expect(errors[0]!.hints.join(' ')).toMatch(/rateLimitStore.*redis.*build\.envoy\.sharedRateLimits/);
+  });
+
+  it('memory store with build.envoy.sharedRateLimits: a local token bucket per route, and a note', () => {
+    const r = limited({});
+    const plan = planRateLimits(gatewayOf([r]), true);
+    expect(plan.errors).toEqual([]);
     expect(plan.routes.get(r.id)!.local).toEqual({ requests: 10, fillInterval: '60s', retryAfter: '60' });
-    expect(plan.notes.get(r.id)).toEqual([{ text: expect.stringContaining('one token bucket for all clients') }]);
+    expect(plan.notes.get(r.id)).toEqual([
+      { kind: 'envoy.local-rate-limit', text: expect.stringContaining('one token bucket for all clients') },
+    ]);
     expect(plan.config).toBeNull();
   });
 
@@ -279,7 +297,7 @@ describe('rate limits', () => {
   it('redis store: a window the service has no unit for is a note', () => {
     const r = limited({ windowMs: 10_000, requests: 100 });
     expect(planRateLimits(gatewayOf([r], redis)).notes.get(r.id)).toEqual([
-      { text: expect.stringContaining('100 per 10s becomes 10 per second') },
+      { kind: 'envoy.rate-limit-unit', text: expect.stringContaining('100 per 10s becomes 10 per second') },
     ]);
   });
 });
@@ -315,14 +333,14 @@ describe('CORS', () => {
       settings: { ...route('GET', '/c').settings, cors: { ...cors, credentials: true } },
     };
     expect(planCors(settle([r]).routes).notes.get(r.id)).toEqual([
-      { text: expect.stringContaining('list them in cors.headers') },
+      { kind: 'envoy.cors-request-headers', text: expect.stringContaining('list them in cors.headers') },
     ]);
   });
 
   it('a preflight route per CORS route comes first: OPTIONS, the method asked, an Origin, else 403', () => {
     const r = { ...route('GET', '/c'), settings: { ...route('GET', '/c').settings, cors } };
     const { view } = buildEnvoyView(gatewayOf([r]));
-    expect(view.routes[0]).toMatchObject({
+    expect(modelRoutes(view)[0]).toMatchObject({
       name: `preflight ${r.id}`,
       path: '/c',
       headers: [
@@ -356,7 +374,7 @@ describe('the rendered policies pass the strict check', () => {
       secured('GET', '/deny', [['none']]),
       limited({ key: { kind: 'header', name: 'X-S' } }),
     ];
-    const result = await envoyTarget.render(gatewayOf(routes), {});
+    const result = await envoyTarget.render(gatewayOf(routes), { envoy: { sharedRateLimits: true } });
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(result.files.map((f) => [f.path, f.mode])).toEqual([
       ['envoy/envoy.yaml', undefined],

@@ -9,6 +9,7 @@ describe("buildNginxEdgeView: the model's edge as nginx directives", () => {
       headerTimeout: '10s',
       bodyTimeout: '60s',
       sendTimeout: '60s',
+      maxHeaderSize: '16k',
     });
   });
   it('allow turns underscores_in_headers on; milliseconds stay milliseconds', () => {
@@ -18,7 +19,14 @@ describe("buildNginxEdgeView: the model's edge as nginx directives", () => {
       headerTimeoutMs: 2_500,
       bodyTimeoutMs: 1_000,
       sendTimeoutMs: 90_000,
+      maxHeaderBytes: 20_000,
     });
-    expect(view).toEqual({ underscores: 'on', headerTimeout: '2500ms', bodyTimeout: '1s', sendTimeout: '90s' });
+    expect(view).toEqual({
+      underscores: 'on',
+      headerTimeout: '2500ms',
+      bodyTimeout: '1s',
+      sendTimeout: '90s',
+      maxHeaderSize: '20000',
+    });
   });
 });

@@ -11,6 +11,7 @@ const upstream = (id: string, scheme: 'http' | 'https', host: string): ImportedU
   basePath: '',
   balancing: 'round-robin',
   healthCheck: null,
+  connectionsPerTarget: 256,
   targets: [target(`${scheme}://${host}:9000`)],
   origin: 'spec',
   source: { file: 's.yaml', pointer: '#/servers' },
@@ -41,7 +42,12 @@ describe('locations: another method of a path, in the location or beside it', ()
     expect(buildNginxView(g).view.exact[0]!.handler.forward!.shared).not.toBeNull();
     expect(dispatchOf(g)).toEqual({ inline: false, named: '@gw_route_1', uri: null });
     const named = buildNginxView(g).view.named[0]!.handler;
-    expect(named.settings!.proxy).toEqual({ connectTimeout: '1ms', readTimeout: '1ms', tries: 1, tlsName: '10.0.0.1' });
+    expect(named.settings!.proxy).toEqual({
+      connectTimeout: '1ms',
+      readTimeout: '1ms',
+      tries: 1,
+      tlsName: '"10.0.0.1"',
+    });
   });
 
   it('one that jumps on to a shared location itself is served in place (its settings are there)', () => {

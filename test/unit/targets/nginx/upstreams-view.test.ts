@@ -10,6 +10,7 @@ const upstream = (targets: Target[]): ImportedUpstream => ({
   basePath: '',
   balancing: 'weighted',
   healthCheck: null,
+  connectionsPerTarget: 256,
   targets,
   origin: 'config',
   source: { file: 'gw.yaml', pointer: '#/services/0/upstreams' },
@@ -44,9 +45,33 @@ describe("the Host sent upstream: each target's authority from the model", () =>
     });
   });
 
-  it("an upstream block whose targets differ: nginx sends the first one's, and warns (nginx.upstream-host)", () => {
-    const got = hostOf(gatewayOf([target('http://127.0.0.1:8081'), target('http://127.0.0.1:8082')]));
-    expect(got.host).toBe('"127.0.0.1:8081"');
+  it('address targets that differ: one upstream block each (the others backups), picked by the same split', () => {
+    const g = gatewayOf([target('https://127.0.0.1:8081', 3), target('https://localhost:8082')]);
+    const got = hostOf(g);
+    expect(got.host).toBe('$gw_host_s');
+    expect(got.splits[0]!.choices).toEqual([
+      { share: '75.00%', url: '"https://gw_s_t1"' },
+      { share: '*', url: '"https://gw_s_t2"' },
+    ]);
+    const { view } = buildNginxView(g);
+    expect(view.upstreams.map((u) => [u.name, u.servers])).toEqual([
+      [
+        'gw_s_t1',
+        [
+          { address: '127.0.0.1:8081', params: 'max_fails=3 fail_timeout=10s' },
+          { address: 'localhost:8082', params: 'backup max_fails=3 fail_timeout=10s' },
+        ],
+      ],
+      [
+        'gw_s_t2',
+        [
+          { address: 'localhost:8082', params: 'max_fails=3 fail_timeout=10s' },
+          { address: '127.0.0.1:8081', params: 'backup max_fails=3 fail_timeout=10s' },
+        ],
+      ],
+    ]);
+    // The TLS name follows the Host (nginx takes the port off); retries on a backup are inexact, so a warning.
+    expect(view.exact[0]!.handler.forward!.settings.proxy!.tlsName).toBe('$gw_host_s');
     expect(got.kinds).toContain('nginx.upstream-host');
   });
 

@@ -9,6 +9,7 @@ export function upstream(id: string, basePath: string, targets: Target[]): Impor
     basePath,
     balancing: 'round-robin',
     healthCheck: null,
+    connectionsPerTarget: 256,
     targets,
     origin: 'config',
     source: { file: 'gw.yaml', pointer: `#/upstreams/${id}` },

@@ -36,7 +36,8 @@ describe('readStandaloneEnv: settings', () => {
       drainMs: 10_000,
       clientHeaderTimeoutMs: undefined,
       clientRequestTimeoutMs: undefined,
-      upstreamConnections: 256,
+      // Unset: each upstream keeps the model's connectionsPerTarget.
+      upstreamConnections: undefined,
       overrides: new Map(),
     });
   });

@@ -94,7 +94,6 @@ describe('buildNodeView', () => {
       drainSeconds: STANDALONE_DEFAULTS.drainSeconds,
       clientHeaderTimeoutSeconds: 2.5,
       clientRequestTimeoutSeconds: 90,
-      upstreamConnections: STANDALONE_DEFAULTS.upstreamConnections,
     });
   });
   it('embeds the whole model, and it evaluates back to the same value', () => {

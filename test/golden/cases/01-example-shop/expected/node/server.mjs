@@ -41,245 +41,7 @@ const gateway = {
       "source": {
         "file": "../../../../examples/shop/specs/catalog.json",
         "pointer": "#"
-      },
-      "description": "Browse products and categories. Reads are public; writes need an API key.",
-      "tags": [
-        {
-          "name": "products",
-          "source": {
-            "file": "../../../../examples/shop/specs/catalog.json",
-            "pointer": "#/tags/0"
-          },
-          "description": "Product listings"
-        },
-        {
-          "name": "categories",
-          "source": {
-            "file": "../../../../examples/shop/specs/catalog.json",
-            "pointer": "#/tags/1"
-          },
-          "description": "Category navigation"
-        }
-      ],
-      "components": [
-        {
-          "kind": "responses",
-          "name": "NotFound",
-          "value": {
-            "description": "Not found.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                },
-                "example": {
-                  "code": "not_found",
-                  "message": "No product 'dune-hardcover'"
-                }
-              }
-            }
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/catalog.json",
-            "pointer": "#/components/responses/NotFound"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "Category",
-          "value": {
-            "type": "object",
-            "required": [
-              "slug",
-              "title"
-            ],
-            "properties": {
-              "slug": {
-                "$ref": "#/components/schemas/CategorySlug"
-              },
-              "title": {
-                "type": "string"
-              },
-              "productCount": {
-                "type": "integer",
-                "minimum": 0
-              }
-            }
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/catalog.json",
-            "pointer": "#/components/schemas/Category"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "CategorySlug",
-          "value": {
-            "type": "string",
-            "enum": [
-              "books",
-              "games",
-              "music",
-              "toys"
-            ]
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/catalog.json",
-            "pointer": "#/components/schemas/CategorySlug"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "Error",
-          "value": {
-            "type": "object",
-            "required": [
-              "code",
-              "message"
-            ],
-            "properties": {
-              "code": {
-                "type": "string"
-              },
-              "message": {
-                "type": "string"
-              }
-            }
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/catalog.json",
-            "pointer": "#/components/schemas/Error"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "Money",
-          "value": {
-            "type": "object",
-            "required": [
-              "amount",
-              "currency"
-            ],
-            "properties": {
-              "amount": {
-                "type": "integer",
-                "description": "Minor units.",
-                "examples": [
-                  1299
-                ]
-              },
-              "currency": {
-                "type": "string",
-                "pattern": "^[A-Z]{3}$",
-                "examples": [
-                  "EUR",
-                  "USD"
-                ]
-              }
-            }
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/catalog.json",
-            "pointer": "#/components/schemas/Money"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "Product",
-          "value": {
-            "type": "object",
-            "required": [
-              "id",
-              "name",
-              "category",
-              "price"
-            ],
-            "properties": {
-              "id": {
-                "type": "string",
-                "pattern": "^[a-z0-9-]+$"
-              },
-              "name": {
-                "type": "string",
-                "examples": [
-                  "Dune (paperback)"
-                ]
-              },
-              "category": {
-                "$ref": "#/components/schemas/CategorySlug"
-              },
-              "price": {
-                "$ref": "#/components/schemas/Money"
-              },
-              "salePrice": {
-                "oneOf": [
-                  {
-                    "$ref": "#/components/schemas/Money"
-                  },
-                  {
-                    "type": "null"
-                  }
-                ]
-              },
-              "description": {
-                "type": [
-                  "string",
-                  "null"
-                ],
-                "maxLength": 4000
-              },
-              "tags": {
-                "type": "array",
-                "items": {
-                  "type": "string"
-                },
-                "examples": [
-                  [
-                    "sci-fi",
-                    "classic"
-                  ]
-                ]
-              }
-            }
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/catalog.json",
-            "pointer": "#/components/schemas/Product"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "ProductList",
-          "value": {
-            "type": "object",
-            "required": [
-              "products"
-            ],
-            "properties": {
-              "products": {
-                "type": "array",
-                "items": {
-                  "$ref": "#/components/schemas/Product"
-                }
-              }
-            }
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/catalog.json",
-            "pointer": "#/components/schemas/ProductList"
-          }
-        }
-      ],
-      "apiGaps": [
-        {
-          "kind": "openapi.webhooks",
-          "message": "webhooks describe calls the service makes, not routes of the gateway; the public spec leaves them out",
-          "source": {
-            "file": "../../../../examples/shop/specs/catalog.json",
-            "pointer": "#/webhooks"
-          }
-        }
-      ]
+      }
     },
     {
       "name": "orders",
@@ -300,366 +62,7 @@ const gateway = {
       "source": {
         "file": "../../../../examples/shop/specs/orders/openapi.yaml",
         "pointer": "#"
-      },
-      "description": "Order placement, lookup, cancellation and refunds.",
-      "tags": [
-        {
-          "name": "orders",
-          "source": {
-            "file": "../../../../examples/shop/specs/orders/openapi.yaml",
-            "pointer": "#/tags/0"
-          }
-        }
-      ],
-      "components": [
-        {
-          "kind": "parameters",
-          "name": "orderId",
-          "value": {
-            "name": "orderId",
-            "in": "path",
-            "required": true,
-            "description": "Order identifier.",
-            "schema": {
-              "$ref": "#/components/schemas/OrderId"
-            }
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/orders/openapi.yaml",
-            "pointer": "#/components/parameters/orderId"
-          }
-        },
-        {
-          "kind": "responses",
-          "name": "NotFound",
-          "value": {
-            "description": "No such order.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/orders/openapi.yaml",
-            "pointer": "#/components/responses/NotFound"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "Error",
-          "value": {
-            "type": "object",
-            "required": [
-              "code",
-              "message"
-            ],
-            "properties": {
-              "code": {
-                "type": "string",
-                "examples": [
-                  "order_not_found"
-                ]
-              },
-              "message": {
-                "type": "string"
-              }
-            }
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/orders/schemas.yaml",
-            "pointer": "#/Error"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "Money",
-          "value": {
-            "type": "object",
-            "required": [
-              "amount",
-              "currency"
-            ],
-            "properties": {
-              "amount": {
-                "type": "integer",
-                "description": "Amount in minor units (cents).",
-                "examples": [
-                  4599
-                ]
-              },
-              "currency": {
-                "type": "string",
-                "pattern": "^[A-Z]{3}$",
-                "examples": [
-                  "EUR"
-                ]
-              }
-            }
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/orders/schemas.yaml",
-            "pointer": "#/Money"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "NewOrder",
-          "value": {
-            "type": "object",
-            "required": [
-              "items"
-            ],
-            "properties": {
-              "items": {
-                "type": "array",
-                "minItems": 1,
-                "items": {
-                  "type": "object",
-                  "required": [
-                    "sku",
-                    "quantity"
-                  ],
-                  "properties": {
-                    "sku": {
-                      "type": "string"
-                    },
-                    "quantity": {
-                      "type": "integer",
-                      "minimum": 1
-                    }
-                  }
-                }
-              },
-              "couponCode": {
-                "type": "string"
-              }
-            }
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/orders/schemas.yaml",
-            "pointer": "#/NewOrder"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "Order",
-          "value": {
-            "type": "object",
-            "required": [
-              "id",
-              "userId",
-              "status",
-              "items",
-              "total",
-              "createdAt"
-            ],
-            "properties": {
-              "id": {
-                "$ref": "#/components/schemas/OrderId"
-              },
-              "userId": {
-                "type": "integer",
-                "format": "int64",
-                "examples": [
-                  42
-                ]
-              },
-              "status": {
-                "$ref": "#/components/schemas/OrderStatus"
-              },
-              "items": {
-                "type": "array",
-                "items": {
-                  "$ref": "#/components/schemas/OrderItem"
-                }
-              },
-              "total": {
-                "$ref": "#/components/schemas/Money"
-              },
-              "createdAt": {
-                "type": "string",
-                "format": "date-time"
-              },
-              "cancelledAt": {
-                "type": [
-                  "string",
-                  "null"
-                ],
-                "format": "date-time"
-              }
-            }
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/orders/schemas.yaml",
-            "pointer": "#/Order"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "OrderId",
-          "value": {
-            "type": "string",
-            "format": "uuid",
-            "examples": [
-              "3f2a9c1e-7b4d-4e8a-9a51-0c6d2b7e9f10"
-            ]
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/orders/schemas.yaml",
-            "pointer": "#/OrderId"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "OrderItem",
-          "value": {
-            "type": "object",
-            "required": [
-              "sku",
-              "quantity",
-              "unitPrice"
-            ],
-            "properties": {
-              "sku": {
-                "type": "string",
-                "examples": [
-                  "book-dune-pb"
-                ]
-              },
-              "quantity": {
-                "type": "integer",
-                "minimum": 1,
-                "examples": [
-                  2
-                ]
-              },
-              "unitPrice": {
-                "$ref": "#/components/schemas/Money"
-              }
-            }
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/orders/schemas.yaml",
-            "pointer": "#/OrderItem"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "OrderList",
-          "value": {
-            "type": "object",
-            "required": [
-              "orders"
-            ],
-            "properties": {
-              "orders": {
-                "type": "array",
-                "items": {
-                  "$ref": "#/components/schemas/Order"
-                }
-              }
-            }
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/orders/schemas.yaml",
-            "pointer": "#/OrderList"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "OrderStatus",
-          "value": {
-            "type": "string",
-            "enum": [
-              "pending",
-              "paid",
-              "shipped",
-              "cancelled"
-            ]
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/orders/schemas.yaml",
-            "pointer": "#/OrderStatus"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "Refund",
-          "value": {
-            "type": "object",
-            "required": [
-              "id",
-              "orderId",
-              "amount",
-              "state"
-            ],
-            "properties": {
-              "id": {
-                "type": "string",
-                "examples": [
-                  "rf_01HQ3Z"
-                ]
-              },
-              "orderId": {
-                "$ref": "#/components/schemas/OrderId"
-              },
-              "amount": {
-                "$ref": "#/components/schemas/Money"
-              },
-              "state": {
-                "type": "string",
-                "enum": [
-                  "requested",
-                  "approved",
-                  "rejected",
-                  "paid"
-                ]
-              }
-            }
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/orders/schemas.yaml",
-            "pointer": "#/Refund"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "RefundRequest",
-          "value": {
-            "type": "object",
-            "required": [
-              "amount",
-              "reason"
-            ],
-            "properties": {
-              "amount": {
-                "$ref": "#/components/schemas/Money"
-              },
-              "reason": {
-                "type": "string",
-                "enum": [
-                  "damaged",
-                  "not_received",
-                  "changed_mind",
-                  "other"
-                ]
-              },
-              "note": {
-                "type": "string",
-                "maxLength": 500
-              }
-            }
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/orders/schemas.yaml",
-            "pointer": "#/RefundRequest"
-          }
-        }
-      ],
-      "apiGaps": []
+      }
     },
     {
       "name": "users",
@@ -681,258 +84,7 @@ const gateway = {
       "source": {
         "file": "../../../../examples/shop/specs/users.yaml",
         "pointer": "#"
-      },
-      "description": "Account and profile management for shop customers.",
-      "tags": [
-        {
-          "name": "users",
-          "source": {
-            "file": "../../../../examples/shop/specs/users.yaml",
-            "pointer": "#/tags/0"
-          },
-          "description": "Customer accounts"
-        }
-      ],
-      "components": [
-        {
-          "kind": "parameters",
-          "name": "userId",
-          "value": {
-            "name": "userId",
-            "in": "path",
-            "description": "Numeric user identifier.",
-            "required": true,
-            "schema": {
-              "type": "integer",
-              "format": "int64",
-              "minimum": 1
-            }
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/users.yaml",
-            "pointer": "#/parameters/userId"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "DeletedUser",
-          "value": {
-            "type": "object",
-            "required": [
-              "id",
-              "deletedAt"
-            ],
-            "properties": {
-              "id": {
-                "type": "integer",
-                "format": "int64"
-              },
-              "deletedAt": {
-                "type": "string",
-                "format": "date-time"
-              }
-            }
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/users.yaml",
-            "pointer": "#/definitions/DeletedUser"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "Error",
-          "value": {
-            "type": "object",
-            "required": [
-              "code",
-              "message"
-            ],
-            "properties": {
-              "code": {
-                "type": "string",
-                "examples": [
-                  "not_found"
-                ]
-              },
-              "message": {
-                "type": "string",
-                "examples": [
-                  "User 42 does not exist"
-                ]
-              }
-            }
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/users.yaml",
-            "pointer": "#/definitions/Error"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "Health",
-          "value": {
-            "type": "object",
-            "properties": {
-              "status": {
-                "type": "string",
-                "enum": [
-                  "ok",
-                  "degraded"
-                ]
-              },
-              "uptimeSeconds": {
-                "type": "integer"
-              }
-            }
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/users.yaml",
-            "pointer": "#/definitions/Health"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "NewUser",
-          "value": {
-            "type": "object",
-            "required": [
-              "email",
-              "password"
-            ],
-            "properties": {
-              "email": {
-                "type": "string",
-                "format": "email"
-              },
-              "password": {
-                "type": "string",
-                "format": "password",
-                "minLength": 8
-              },
-              "displayName": {
-                "type": "string",
-                "maxLength": 80
-              }
-            },
-            "examples": [
-              {
-                "email": "grace@example.com",
-                "password": "correct-horse-battery",
-                "displayName": "Grace H."
-              }
-            ]
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/users.yaml",
-            "pointer": "#/definitions/NewUser"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "User",
-          "value": {
-            "type": "object",
-            "required": [
-              "id",
-              "email",
-              "role",
-              "createdAt"
-            ],
-            "properties": {
-              "id": {
-                "type": "integer",
-                "format": "int64",
-                "examples": [
-                  42
-                ]
-              },
-              "email": {
-                "type": "string",
-                "format": "email",
-                "examples": [
-                  "ada@example.com"
-                ]
-              },
-              "displayName": {
-                "type": "string",
-                "examples": [
-                  "Ada L."
-                ]
-              },
-              "role": {
-                "type": "string",
-                "enum": [
-                  "customer",
-                  "staff",
-                  "admin"
-                ]
-              },
-              "createdAt": {
-                "type": "string",
-                "format": "date-time"
-              }
-            }
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/users.yaml",
-            "pointer": "#/definitions/User"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "UserPage",
-          "value": {
-            "type": "object",
-            "required": [
-              "items"
-            ],
-            "properties": {
-              "items": {
-                "type": "array",
-                "items": {
-                  "$ref": "#/components/schemas/User"
-                }
-              },
-              "nextCursor": {
-                "type": "string",
-                "description": "Absent on the last page."
-              }
-            }
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/users.yaml",
-            "pointer": "#/definitions/UserPage"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "UserPatch",
-          "value": {
-            "type": "object",
-            "minProperties": 1,
-            "properties": {
-              "displayName": {
-                "type": "string",
-                "maxLength": 80
-              },
-              "email": {
-                "type": "string",
-                "format": "email"
-              }
-            },
-            "examples": [
-              {
-                "displayName": "Ada Lovelace"
-              }
-            ]
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/users.yaml",
-            "pointer": "#/definitions/UserPatch"
-          }
-        }
-      ],
-      "apiGaps": []
+      }
     }
   ],
   "upstreams": [
@@ -942,6 +94,7 @@ const gateway = {
       "basePath": "",
       "balancing": "round-robin",
       "healthCheck": null,
+      "connectionsPerTarget": 256,
       "targets": [
         {
           "url": "http://catalog.shop.internal:8080",
@@ -965,6 +118,7 @@ const gateway = {
       "basePath": "/v1",
       "balancing": "round-robin",
       "healthCheck": null,
+      "connectionsPerTarget": 256,
       "targets": [
         {
           "url": "http://orders.shop.internal:8080",
@@ -996,6 +150,7 @@ const gateway = {
       "basePath": "/v2",
       "balancing": "round-robin",
       "healthCheck": null,
+      "connectionsPerTarget": 256,
       "targets": [
         {
           "url": "http://payments.shop.internal:9000",
@@ -1019,6 +174,7 @@ const gateway = {
       "basePath": "/api/v1",
       "balancing": "round-robin",
       "healthCheck": null,
+      "connectionsPerTarget": 256,
       "targets": [
         {
           "url": "http://users.shop.internal:8080",
@@ -1093,35 +249,6 @@ const gateway = {
       "source": {
         "file": "../../../../examples/shop/specs/catalog.json",
         "pointer": "#/paths/~1categories/get"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "All categories.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "type": "array",
-                  "items": {
-                    "$ref": "#/components/schemas/Category"
-                  }
-                },
-                "example": [
-                  {
-                    "slug": "books",
-                    "title": "Books",
-                    "productCount": 1843
-                  },
-                  {
-                    "slug": "toys",
-                    "title": "Toys",
-                    "productCount": 312
-                  }
-                ]
-              }
-            }
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -1226,50 +353,6 @@ const gateway = {
         "file": "../../../../examples/shop/specs/catalog.json",
         "pointer": "#/paths/~1categories~1{slug}~1products/get"
       },
-      "api": {
-        "parameters": [
-          {
-            "name": "slug",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "$ref": "#/components/schemas/CategorySlug"
-            }
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "Products in the category.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ProductList"
-                },
-                "example": {
-                  "products": [
-                    {
-                      "id": "wooden-train-set",
-                      "name": "Wooden train set",
-                      "category": "toys",
-                      "price": {
-                        "amount": 5900,
-                        "currency": "EUR"
-                      },
-                      "salePrice": null,
-                      "tags": [
-                        "3+"
-                      ]
-                    }
-                  ]
-                }
-              }
-            }
-          },
-          "404": {
-            "$ref": "#/components/responses/NotFound"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -1343,24 +426,6 @@ const gateway = {
       "source": {
         "file": "../../../../examples/shop/specs/users.yaml",
         "pointer": "#/paths/~1health/get"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "Service is up.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Health"
-                },
-                "example": {
-                  "status": "ok",
-                  "uptimeSeconds": 86400
-                }
-              }
-            }
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -1446,54 +511,6 @@ const gateway = {
       "source": {
         "file": "../../../../examples/shop/specs/orders/openapi.yaml",
         "pointer": "#/paths/~1orders/get"
-      },
-      "api": {
-        "parameters": [
-          {
-            "name": "status",
-            "in": "query",
-            "description": "Only return orders in this status.",
-            "schema": {
-              "$ref": "#/components/schemas/OrderStatus"
-            }
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "Matching orders.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/OrderList"
-                },
-                "example": {
-                  "orders": [
-                    {
-                      "id": "3f2a9c1e-7b4d-4e8a-9a51-0c6d2b7e9f10",
-                      "userId": 42,
-                      "status": "pending",
-                      "items": [
-                        {
-                          "sku": "game-catan",
-                          "quantity": 1,
-                          "unitPrice": {
-                            "amount": 3999,
-                            "currency": "EUR"
-                          }
-                        }
-                      ],
-                      "total": {
-                        "amount": 3999,
-                        "currency": "EUR"
-                      },
-                      "createdAt": "2024-04-01T10:00:00Z"
-                    }
-                  ]
-                }
-              }
-            }
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -1615,68 +632,6 @@ const gateway = {
       "source": {
         "file": "../../../../examples/shop/specs/orders/openapi.yaml",
         "pointer": "#/paths/~1orders/post"
-      },
-      "api": {
-        "requestBody": {
-          "required": true,
-          "content": {
-            "application/json": {
-              "schema": {
-                "$ref": "#/components/schemas/NewOrder"
-              },
-              "example": {
-                "items": [
-                  {
-                    "sku": "game-catan",
-                    "quantity": 1
-                  }
-                ]
-              }
-            }
-          }
-        },
-        "responses": {
-          "201": {
-            "description": "Order created.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Order"
-                },
-                "example": {
-                  "id": "3f2a9c1e-7b4d-4e8a-9a51-0c6d2b7e9f10",
-                  "userId": 42,
-                  "status": "pending",
-                  "items": [
-                    {
-                      "sku": "game-catan",
-                      "quantity": 1,
-                      "unitPrice": {
-                        "amount": 3999,
-                        "currency": "EUR"
-                      }
-                    }
-                  ],
-                  "total": {
-                    "amount": 3999,
-                    "currency": "EUR"
-                  },
-                  "createdAt": "2024-04-01T10:00:00Z"
-                }
-              }
-            }
-          },
-          "422": {
-            "description": "Unknown SKU or out of stock.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -1807,62 +762,6 @@ const gateway = {
         "file": "../../../../examples/shop/specs/orders/openapi.yaml",
         "pointer": "#/paths/~1orders~1{orderId}/get"
       },
-      "api": {
-        "parameters": [
-          {
-            "name": "orderId",
-            "in": "path",
-            "required": true,
-            "description": "Order identifier.",
-            "schema": {
-              "$ref": "#/components/schemas/OrderId"
-            }
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "The order.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Order"
-                },
-                "example": {
-                  "id": "3f2a9c1e-7b4d-4e8a-9a51-0c6d2b7e9f10",
-                  "userId": 42,
-                  "status": "paid",
-                  "items": [
-                    {
-                      "sku": "book-dune-pb",
-                      "quantity": 2,
-                      "unitPrice": {
-                        "amount": 1299,
-                        "currency": "EUR"
-                      }
-                    }
-                  ],
-                  "total": {
-                    "amount": 2598,
-                    "currency": "EUR"
-                  },
-                  "createdAt": "2024-04-02T14:12:00Z",
-                  "cancelledAt": null
-                }
-              }
-            }
-          },
-          "404": {
-            "description": "No such order.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -1991,73 +890,6 @@ const gateway = {
       "source": {
         "file": "../../../../examples/shop/specs/orders/openapi.yaml",
         "pointer": "#/paths/~1orders~1{orderId}/delete"
-      },
-      "api": {
-        "description": "Only pending or paid orders can be cancelled.",
-        "parameters": [
-          {
-            "name": "orderId",
-            "in": "path",
-            "required": true,
-            "description": "Order identifier.",
-            "schema": {
-              "$ref": "#/components/schemas/OrderId"
-            }
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "The cancelled order.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Order"
-                },
-                "example": {
-                  "id": "3f2a9c1e-7b4d-4e8a-9a51-0c6d2b7e9f10",
-                  "userId": 42,
-                  "status": "cancelled",
-                  "items": [
-                    {
-                      "sku": "book-dune-pb",
-                      "quantity": 2,
-                      "unitPrice": {
-                        "amount": 1299,
-                        "currency": "EUR"
-                      }
-                    }
-                  ],
-                  "total": {
-                    "amount": 2598,
-                    "currency": "EUR"
-                  },
-                  "createdAt": "2024-04-02T14:12:00Z",
-                  "cancelledAt": "2024-04-02T15:00:00Z"
-                }
-              }
-            }
-          },
-          "404": {
-            "description": "No such order.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
-          },
-          "409": {
-            "description": "Order already shipped.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -2194,41 +1026,6 @@ const gateway = {
       "source": {
         "file": "../../../../examples/shop/specs/orders/openapi.yaml",
         "pointer": "#/paths/~1orders~1{orderId}~1items/get"
-      },
-      "api": {
-        "parameters": [
-          {
-            "$ref": "#/components/parameters/orderId"
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "Line items.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "type": "array",
-                  "items": {
-                    "$ref": "#/components/schemas/OrderItem"
-                  }
-                },
-                "example": [
-                  {
-                    "sku": "book-dune-pb",
-                    "quantity": 2,
-                    "unitPrice": {
-                      "amount": 1299,
-                      "currency": "EUR"
-                    }
-                  }
-                ]
-              }
-            }
-          },
-          "404": {
-            "$ref": "#/components/responses/NotFound"
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -2367,55 +1164,6 @@ const gateway = {
         "file": "../../../../examples/shop/specs/orders/openapi.yaml",
         "pointer": "#/paths/~1orders~1{orderId}~1refunds/post"
       },
-      "api": {
-        "description": "Refunds are handled by the payments backend.",
-        "parameters": [
-          {
-            "$ref": "#/components/parameters/orderId"
-          }
-        ],
-        "requestBody": {
-          "required": true,
-          "content": {
-            "application/json": {
-              "schema": {
-                "$ref": "#/components/schemas/RefundRequest"
-              },
-              "example": {
-                "amount": {
-                  "amount": 1299,
-                  "currency": "EUR"
-                },
-                "reason": "damaged"
-              }
-            }
-          }
-        },
-        "responses": {
-          "202": {
-            "description": "Refund accepted for processing.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Refund"
-                },
-                "example": {
-                  "id": "rf_01HQ3Z",
-                  "orderId": "3f2a9c1e-7b4d-4e8a-9a51-0c6d2b7e9f10",
-                  "amount": {
-                    "amount": 1299,
-                    "currency": "EUR"
-                  },
-                  "state": "requested"
-                }
-              }
-            }
-          },
-          "404": {
-            "$ref": "#/components/responses/NotFound"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "POST"
@@ -2517,65 +1265,6 @@ const gateway = {
         "file": "../../../../examples/shop/specs/catalog.json",
         "pointer": "#/paths/~1products/get"
       },
-      "api": {
-        "parameters": [
-          {
-            "name": "q",
-            "in": "query",
-            "description": "Free-text search.",
-            "schema": {
-              "type": "string",
-              "maxLength": 200
-            }
-          },
-          {
-            "name": "category",
-            "in": "query",
-            "schema": {
-              "$ref": "#/components/schemas/CategorySlug"
-            }
-          },
-          {
-            "name": "limit",
-            "in": "query",
-            "schema": {
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 100,
-              "default": 24
-            }
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "Matching products.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ProductList"
-                },
-                "example": {
-                  "products": [
-                    {
-                      "id": "dune-paperback",
-                      "name": "Dune (paperback)",
-                      "category": "books",
-                      "price": {
-                        "amount": 1299,
-                        "currency": "EUR"
-                      },
-                      "salePrice": null,
-                      "tags": [
-                        "sci-fi"
-                      ]
-                    }
-                  ]
-                }
-              }
-            }
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -2657,42 +1346,6 @@ const gateway = {
       "source": {
         "file": "../../../../examples/shop/specs/catalog.json",
         "pointer": "#/paths/~1products~1featured/get"
-      },
-      "api": {
-        "description": "Literal segment; takes precedence over /products/{productId}.",
-        "responses": {
-          "200": {
-            "description": "Featured products.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ProductList"
-                },
-                "example": {
-                  "products": [
-                    {
-                      "id": "catan-base-game",
-                      "name": "Catan",
-                      "category": "games",
-                      "price": {
-                        "amount": 3999,
-                        "currency": "EUR"
-                      },
-                      "salePrice": {
-                        "amount": 3499,
-                        "currency": "EUR"
-                      },
-                      "tags": [
-                        "board-game",
-                        "family"
-                      ]
-                    }
-                  ]
-                }
-              }
-            }
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -2783,51 +1436,6 @@ const gateway = {
       "source": {
         "file": "../../../../examples/shop/specs/catalog.json",
         "pointer": "#/paths/~1products~1{productId}/get"
-      },
-      "api": {
-        "parameters": [
-          {
-            "name": "productId",
-            "in": "path",
-            "required": true,
-            "description": "URL-safe product slug.",
-            "schema": {
-              "type": "string",
-              "pattern": "^[a-z0-9-]+$",
-              "examples": [
-                "dune-paperback"
-              ]
-            }
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "The product.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Product"
-                },
-                "example": {
-                  "id": "dune-paperback",
-                  "name": "Dune (paperback)",
-                  "category": "books",
-                  "price": {
-                    "amount": 1299,
-                    "currency": "EUR"
-                  },
-                  "salePrice": null,
-                  "tags": [
-                    "sci-fi"
-                  ]
-                }
-              }
-            }
-          },
-          "404": {
-            "$ref": "#/components/responses/NotFound"
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -2927,80 +1535,6 @@ const gateway = {
       "source": {
         "file": "../../../../examples/shop/specs/catalog.json",
         "pointer": "#/paths/~1products~1{productId}/put"
-      },
-      "api": {
-        "parameters": [
-          {
-            "name": "productId",
-            "in": "path",
-            "required": true,
-            "description": "URL-safe product slug.",
-            "schema": {
-              "type": "string",
-              "pattern": "^[a-z0-9-]+$",
-              "examples": [
-                "dune-paperback"
-              ]
-            }
-          }
-        ],
-        "requestBody": {
-          "required": true,
-          "content": {
-            "application/json": {
-              "schema": {
-                "$ref": "#/components/schemas/Product"
-              },
-              "example": {
-                "id": "moog-mini-vinyl",
-                "name": "Switched-On Bach (vinyl)",
-                "category": "music",
-                "price": {
-                  "amount": 2499,
-                  "currency": "EUR"
-                },
-                "salePrice": null,
-                "tags": []
-              }
-            }
-          }
-        },
-        "responses": {
-          "200": {
-            "description": "Existing product replaced.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Product"
-                },
-                "example": {
-                  "id": "moog-mini-vinyl",
-                  "name": "Switched-On Bach (vinyl)",
-                  "category": "music",
-                  "price": {
-                    "amount": 2499,
-                    "currency": "EUR"
-                  },
-                  "salePrice": null,
-                  "tags": []
-                }
-              }
-            }
-          },
-          "201": {
-            "description": "Product created.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Product"
-                }
-              }
-            }
-          },
-          "401": {
-            "description": "Missing or invalid API key."
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -3105,53 +1639,6 @@ const gateway = {
         "file": "../../../../examples/shop/specs/users.yaml",
         "pointer": "#/paths/~1users/get"
       },
-      "api": {
-        "parameters": [
-          {
-            "name": "limit",
-            "in": "query",
-            "description": "Maximum number of users to return.",
-            "schema": {
-              "type": "integer",
-              "default": 20,
-              "maximum": 100,
-              "minimum": 1
-            }
-          },
-          {
-            "name": "cursor",
-            "in": "query",
-            "description": "Opaque cursor from a previous page's `nextCursor`.",
-            "schema": {
-              "type": "string"
-            }
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "A page of users.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/UserPage"
-                },
-                "example": {
-                  "items": [
-                    {
-                      "id": 42,
-                      "email": "ada@example.com",
-                      "displayName": "Ada L.",
-                      "role": "customer",
-                      "createdAt": "2024-03-01T09:30:00Z"
-                    }
-                  ],
-                  "nextCursor": "eyJpZCI6NDJ9"
-                }
-              }
-            }
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -3252,47 +1739,6 @@ const gateway = {
       "source": {
         "file": "../../../../examples/shop/specs/users.yaml",
         "pointer": "#/paths/~1users/post"
-      },
-      "api": {
-        "requestBody": {
-          "content": {
-            "application/json": {
-              "schema": {
-                "$ref": "#/components/schemas/NewUser"
-              }
-            }
-          },
-          "required": true
-        },
-        "responses": {
-          "201": {
-            "description": "User created.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/User"
-                },
-                "example": {
-                  "id": 43,
-                  "email": "grace@example.com",
-                  "displayName": "Grace H.",
-                  "role": "customer",
-                  "createdAt": "2024-03-02T11:00:00Z"
-                }
-              }
-            }
-          },
-          "409": {
-            "description": "Email already registered.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -3401,27 +1847,6 @@ const gateway = {
       "source": {
         "file": "../../../../examples/shop/specs/users.yaml",
         "pointer": "#/paths/~1users~1me/get"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "The calling user.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/User"
-                },
-                "example": {
-                  "id": 7,
-                  "email": "ops@shop.example",
-                  "displayName": "Shop Ops",
-                  "role": "admin",
-                  "createdAt": "2023-11-20T08:00:00Z"
-                }
-              }
-            }
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -3540,42 +1965,6 @@ const gateway = {
       "source": {
         "file": "../../../../examples/shop/specs/users.yaml",
         "pointer": "#/paths/~1users~1{userId}/get"
-      },
-      "api": {
-        "parameters": [
-          {
-            "$ref": "#/components/parameters/userId"
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "The user.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/User"
-                },
-                "example": {
-                  "id": 42,
-                  "email": "ada@example.com",
-                  "displayName": "Ada L.",
-                  "role": "customer",
-                  "createdAt": "2024-03-01T09:30:00Z"
-                }
-              }
-            }
-          },
-          "404": {
-            "description": "No such user.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -3703,53 +2092,6 @@ const gateway = {
         "file": "../../../../examples/shop/specs/users.yaml",
         "pointer": "#/paths/~1users~1{userId}/patch"
       },
-      "api": {
-        "description": "Accepts either an API key or HTTP basic credentials.",
-        "parameters": [
-          {
-            "$ref": "#/components/parameters/userId"
-          }
-        ],
-        "requestBody": {
-          "content": {
-            "application/json": {
-              "schema": {
-                "$ref": "#/components/schemas/UserPatch"
-              }
-            }
-          },
-          "required": true
-        },
-        "responses": {
-          "200": {
-            "description": "The updated user.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/User"
-                },
-                "example": {
-                  "id": 42,
-                  "email": "ada@example.com",
-                  "displayName": "Ada Lovelace",
-                  "role": "customer",
-                  "createdAt": "2024-03-01T09:30:00Z"
-                }
-              }
-            }
-          },
-          "404": {
-            "description": "No such user.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
-          }
-        }
-      },
       "effective": {
         "methods": [
           "PATCH"
@@ -3872,40 +2214,6 @@ const gateway = {
       "source": {
         "file": "../../../../examples/shop/specs/users.yaml",
         "pointer": "#/paths/~1users~1{userId}/delete"
-      },
-      "api": {
-        "description": "Requires both an API key and HTTP basic credentials.",
-        "parameters": [
-          {
-            "$ref": "#/components/parameters/userId"
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "User deleted; returns a tombstone.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/DeletedUser"
-                },
-                "example": {
-                  "id": 42,
-                  "deletedAt": "2024-05-10T12:00:00Z"
-                }
-              }
-            }
-          },
-          "404": {
-            "description": "No such user.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -4053,7 +2361,40 @@ const gateway = {
     "sendTimeoutMs": 60000,
     "bodyBufferBytes": 1048576,
     "bodyMemoryBytes": 134217728,
-    "bodiesPerClient": 32
+    "bodiesPerClient": 32,
+    "maxHeaderBytes": 16384,
+    "upstreamIdleTimeoutMs": 4000,
+    "paths": {
+      "refused": [
+        {
+          "form": "dot-segment",
+          "pattern": "/\\.\\.?(?:/|$)"
+        },
+        {
+          "form": "backslash",
+          "pattern": "\\\\"
+        },
+        {
+          "form": "escaped-slash",
+          "pattern": "%(?:2[Ff]|5[Cc])"
+        },
+        {
+          "form": "escaped-unreserved",
+          "pattern": "%(?:3[0-9]|[46][1-9A-Fa-f]|[57][0-9Aa]|2[DEde]|5[Ff]|7[Ee])"
+        },
+        {
+          "form": "bad-escape",
+          "pattern": "%(?:00|[0-9A-Fa-f]?(?:[^0-9A-Fa-f]|$))"
+        },
+        {
+          "form": "fragment",
+          "pattern": "#"
+        }
+      ]
+    },
+    "trustedProxies": null,
+    "serverNames": [],
+    "maxConnections": 10000
   },
   "problems": [
     {
@@ -4091,6 +2432,12 @@ const gateway = {
       "status": 431,
       "type": "https://gw.dev/errors#gw_http_headers_too_large",
       "title": "The request headers are larger than the gateway accepts."
+    },
+    {
+      "code": "GW_HTTP_INTERNAL_ERROR",
+      "status": 500,
+      "type": "https://gw.dev/errors#gw_http_internal_error",
+      "title": "The gateway failed while handling the request; its error log says why."
     },
     {
       "code": "GW_HTTP_METHOD_NOT_ALLOWED",
@@ -4165,10 +2512,22 @@ const gateway = {
       "title": "The route needs credentials and the request has none that are valid; WWW-Authenticate says which."
     },
     {
+      "code": "GW_HTTP_UNKNOWN_HOST",
+      "status": 421,
+      "type": "https://gw.dev/errors#gw_http_unknown_host",
+      "title": "The request names a host that is not one of edge.serverNames."
+    },
+    {
       "code": "GW_HTTP_UNSUPPORTED_MEDIA_TYPE",
       "status": 415,
       "type": "https://gw.dev/errors#gw_http_unsupported_media_type",
       "title": "A validated operation got a body of a media type its spec does not declare (or none)."
+    },
+    {
+      "code": "GW_HTTP_UPSTREAM_BUSY",
+      "status": 503,
+      "type": "https://gw.dev/errors#gw_http_upstream_busy",
+      "title": "Too many requests are already waiting for the upstream's connections; try again shortly."
     },
     {
       "code": "GW_HTTP_UPSTREAM_FAILED",
@@ -4181,6 +2540,12 @@ const gateway = {
       "status": 504,
       "type": "https://gw.dev/errors#gw_http_upstream_timeout",
       "title": "The upstream did not answer in time (timeouts.connect / timeouts.request)."
+    },
+    {
+      "code": "GW_HTTP_URI_TOO_LONG",
+      "status": 414,
+      "type": "https://gw.dev/errors#gw_http_uri_too_long",
+      "title": "The request line is longer than the gateway accepts."
     },
     {
       "code": "GW_HTTP_VALIDATION",

@@ -37,10 +37,7 @@ const gateway = {
       "source": {
         "file": "accounts.yaml",
         "pointer": "#"
-      },
-      "tags": [],
-      "components": [],
-      "apiGaps": []
+      }
     },
     {
       "name": "legacy",
@@ -57,10 +54,7 @@ const gateway = {
       "source": {
         "file": "legacy.yaml",
         "pointer": "#"
-      },
-      "tags": [],
-      "components": [],
-      "apiGaps": []
+      }
     }
   ],
   "upstreams": [
@@ -70,6 +64,7 @@ const gateway = {
       "basePath": "",
       "balancing": "round-robin",
       "healthCheck": null,
+      "connectionsPerTarget": 256,
       "targets": [
         {
           "url": "http://accounts.internal:8080",
@@ -93,6 +88,7 @@ const gateway = {
       "basePath": "",
       "balancing": "round-robin",
       "healthCheck": null,
+      "connectionsPerTarget": 256,
       "targets": [
         {
           "url": "http://legacy.internal:80",
@@ -184,13 +180,6 @@ const gateway = {
       "source": {
         "file": "accounts.yaml",
         "pointer": "#/paths/~1accounts/get"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -318,13 +307,6 @@ const gateway = {
         "file": "accounts.yaml",
         "pointer": "#/paths/~1accounts/post"
       },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "POST"
@@ -445,13 +427,6 @@ const gateway = {
         "file": "legacy.yaml",
         "pointer": "#/paths/~1admin/post"
       },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "POST"
@@ -568,13 +543,6 @@ const gateway = {
         "file": "legacy.yaml",
         "pointer": "#/paths/~1ping/get"
       },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -687,13 +655,6 @@ const gateway = {
         "file": "accounts.yaml",
         "pointer": "#/paths/~1me/get"
       },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -797,13 +758,6 @@ const gateway = {
       "source": {
         "file": "accounts.yaml",
         "pointer": "#/paths/~1status/get"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -999,7 +953,40 @@ const gateway = {
     "sendTimeoutMs": 60000,
     "bodyBufferBytes": 1048576,
     "bodyMemoryBytes": 134217728,
-    "bodiesPerClient": 32
+    "bodiesPerClient": 32,
+    "maxHeaderBytes": 16384,
+    "upstreamIdleTimeoutMs": 4000,
+    "paths": {
+      "refused": [
+        {
+          "form": "dot-segment",
+          "pattern": "/\\.\\.?(?:/|$)"
+        },
+        {
+          "form": "backslash",
+          "pattern": "\\\\"
+        },
+        {
+          "form": "escaped-slash",
+          "pattern": "%(?:2[Ff]|5[Cc])"
+        },
+        {
+          "form": "escaped-unreserved",
+          "pattern": "%(?:3[0-9]|[46][1-9A-Fa-f]|[57][0-9Aa]|2[DEde]|5[Ff]|7[Ee])"
+        },
+        {
+          "form": "bad-escape",
+          "pattern": "%(?:00|[0-9A-Fa-f]?(?:[^0-9A-Fa-f]|$))"
+        },
+        {
+          "form": "fragment",
+          "pattern": "#"
+        }
+      ]
+    },
+    "trustedProxies": null,
+    "serverNames": [],
+    "maxConnections": 10000
   },
   "problems": [
     {
@@ -1037,6 +1024,12 @@ const gateway = {
       "status": 431,
       "type": "https://gw.dev/errors#gw_http_headers_too_large",
       "title": "The request headers are larger than the gateway accepts."
+    },
+    {
+      "code": "GW_HTTP_INTERNAL_ERROR",
+      "status": 500,
+      "type": "https://gw.dev/errors#gw_http_internal_error",
+      "title": "The gateway failed while handling the request; its error log says why."
     },
     {
       "code": "GW_HTTP_METHOD_NOT_ALLOWED",
@@ -1111,10 +1104,22 @@ const gateway = {
       "title": "The route needs credentials and the request has none that are valid; WWW-Authenticate says which."
     },
     {
+      "code": "GW_HTTP_UNKNOWN_HOST",
+      "status": 421,
+      "type": "https://gw.dev/errors#gw_http_unknown_host",
+      "title": "The request names a host that is not one of edge.serverNames."
+    },
+    {
       "code": "GW_HTTP_UNSUPPORTED_MEDIA_TYPE",
       "status": 415,
       "type": "https://gw.dev/errors#gw_http_unsupported_media_type",
       "title": "A validated operation got a body of a media type its spec does not declare (or none)."
+    },
+    {
+      "code": "GW_HTTP_UPSTREAM_BUSY",
+      "status": 503,
+      "type": "https://gw.dev/errors#gw_http_upstream_busy",
+      "title": "Too many requests are already waiting for the upstream's connections; try again shortly."
     },
     {
       "code": "GW_HTTP_UPSTREAM_FAILED",
@@ -1127,6 +1132,12 @@ const gateway = {
       "status": 504,
       "type": "https://gw.dev/errors#gw_http_upstream_timeout",
       "title": "The upstream did not answer in time (timeouts.connect / timeouts.request)."
+    },
+    {
+      "code": "GW_HTTP_URI_TOO_LONG",
+      "status": 414,
+      "type": "https://gw.dev/errors#gw_http_uri_too_long",
+      "title": "The request line is longer than the gateway accepts."
     },
     {
       "code": "GW_HTTP_VALIDATION",

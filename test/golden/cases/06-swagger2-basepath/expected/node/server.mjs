@@ -36,10 +36,7 @@ const gateway = {
       "source": {
         "file": "pets.yaml",
         "pointer": "#"
-      },
-      "tags": [],
-      "components": [],
-      "apiGaps": []
+      }
     },
     {
       "name": "stock",
@@ -55,10 +52,7 @@ const gateway = {
       "source": {
         "file": "stock.json",
         "pointer": "#"
-      },
-      "tags": [],
-      "components": [],
-      "apiGaps": []
+      }
     }
   ],
   "upstreams": [
@@ -68,6 +62,7 @@ const gateway = {
       "basePath": "/api/v2",
       "balancing": "round-robin",
       "healthCheck": null,
+      "connectionsPerTarget": 256,
       "targets": [
         {
           "url": "https://petstore.example.com:8443",
@@ -91,6 +86,7 @@ const gateway = {
       "basePath": "",
       "balancing": "round-robin",
       "healthCheck": null,
+      "connectionsPerTarget": 256,
       "targets": [
         {
           "url": "http://127.0.0.1:9001",
@@ -164,13 +160,6 @@ const gateway = {
         "file": "stock.json",
         "pointer": "#/paths/~1levels/get"
       },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -242,13 +231,6 @@ const gateway = {
       "source": {
         "file": "pets.yaml",
         "pointer": "#/paths/~1/get"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -345,24 +327,6 @@ const gateway = {
       "source": {
         "file": "pets.yaml",
         "pointer": "#/paths/~1pets~1{petId}/get"
-      },
-      "api": {
-        "parameters": [
-          {
-            "name": "petId",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "integer",
-              "format": "int64"
-            }
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -485,35 +449,6 @@ const gateway = {
         "file": "pets.yaml",
         "pointer": "#/paths/~1pets~1{petId}~1photos~1{photoId}/delete"
       },
-      "api": {
-        "parameters": [
-          {
-            "name": "petId",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "integer"
-            }
-          },
-          {
-            "name": "photoId",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string",
-              "enum": [
-                "front",
-                "back"
-              ]
-            }
-          }
-        ],
-        "responses": {
-          "204": {
-            "description": "gone"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "DELETE"
@@ -544,7 +479,40 @@ const gateway = {
     "sendTimeoutMs": 60000,
     "bodyBufferBytes": 1048576,
     "bodyMemoryBytes": 134217728,
-    "bodiesPerClient": 32
+    "bodiesPerClient": 32,
+    "maxHeaderBytes": 16384,
+    "upstreamIdleTimeoutMs": 4000,
+    "paths": {
+      "refused": [
+        {
+          "form": "dot-segment",
+          "pattern": "/\\.\\.?(?:/|$)"
+        },
+        {
+          "form": "backslash",
+          "pattern": "\\\\"
+        },
+        {
+          "form": "escaped-slash",
+          "pattern": "%(?:2[Ff]|5[Cc])"
+        },
+        {
+          "form": "escaped-unreserved",
+          "pattern": "%(?:3[0-9]|[46][1-9A-Fa-f]|[57][0-9Aa]|2[DEde]|5[Ff]|7[Ee])"
+        },
+        {
+          "form": "bad-escape",
+          "pattern": "%(?:00|[0-9A-Fa-f]?(?:[^0-9A-Fa-f]|$))"
+        },
+        {
+          "form": "fragment",
+          "pattern": "#"
+        }
+      ]
+    },
+    "trustedProxies": null,
+    "serverNames": [],
+    "maxConnections": 10000
   },
   "problems": [
     {
@@ -582,6 +550,12 @@ const gateway = {
       "status": 431,
       "type": "https://gw.dev/errors#gw_http_headers_too_large",
       "title": "The request headers are larger than the gateway accepts."
+    },
+    {
+      "code": "GW_HTTP_INTERNAL_ERROR",
+      "status": 500,
+      "type": "https://gw.dev/errors#gw_http_internal_error",
+      "title": "The gateway failed while handling the request; its error log says why."
     },
     {
       "code": "GW_HTTP_METHOD_NOT_ALLOWED",
@@ -656,10 +630,22 @@ const gateway = {
       "title": "The route needs credentials and the request has none that are valid; WWW-Authenticate says which."
     },
     {
+      "code": "GW_HTTP_UNKNOWN_HOST",
+      "status": 421,
+      "type": "https://gw.dev/errors#gw_http_unknown_host",
+      "title": "The request names a host that is not one of edge.serverNames."
+    },
+    {
       "code": "GW_HTTP_UNSUPPORTED_MEDIA_TYPE",
       "status": 415,
       "type": "https://gw.dev/errors#gw_http_unsupported_media_type",
       "title": "A validated operation got a body of a media type its spec does not declare (or none)."
+    },
+    {
+      "code": "GW_HTTP_UPSTREAM_BUSY",
+      "status": 503,
+      "type": "https://gw.dev/errors#gw_http_upstream_busy",
+      "title": "Too many requests are already waiting for the upstream's connections; try again shortly."
     },
     {
       "code": "GW_HTTP_UPSTREAM_FAILED",
@@ -672,6 +658,12 @@ const gateway = {
       "status": 504,
       "type": "https://gw.dev/errors#gw_http_upstream_timeout",
       "title": "The upstream did not answer in time (timeouts.connect / timeouts.request)."
+    },
+    {
+      "code": "GW_HTTP_URI_TOO_LONG",
+      "status": 414,
+      "type": "https://gw.dev/errors#gw_http_uri_too_long",
+      "title": "The request line is longer than the gateway accepts."
     },
     {
       "code": "GW_HTTP_VALIDATION",

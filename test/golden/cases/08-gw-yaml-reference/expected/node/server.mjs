@@ -35,10 +35,7 @@ const gateway = {
       "source": {
         "file": "specs/inventory.yaml",
         "pointer": "#"
-      },
-      "tags": [],
-      "components": [],
-      "apiGaps": []
+      }
     },
     {
       "name": "search",
@@ -54,10 +51,7 @@ const gateway = {
       "source": {
         "file": "specs/search.yaml",
         "pointer": "#"
-      },
-      "tags": [],
-      "components": [],
-      "apiGaps": []
+      }
     }
   ],
   "upstreams": [
@@ -73,6 +67,7 @@ const gateway = {
         "healthyThreshold": 2,
         "unhealthyThreshold": 3
       },
+      "connectionsPerTarget": 64,
       "targets": [
         {
           "url": "http://10.0.1.10:8080",
@@ -104,6 +99,7 @@ const gateway = {
       "basePath": "/v2",
       "balancing": "round-robin",
       "healthCheck": null,
+      "connectionsPerTarget": 256,
       "targets": [
         {
           "url": "https://search-us.example.com:443",
@@ -201,24 +197,6 @@ const gateway = {
         "file": "specs/inventory.yaml",
         "pointer": "#/paths/~1stock~1{sku}/get"
       },
-      "api": {
-        "parameters": [
-          {
-            "name": "sku",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string",
-              "pattern": "^[A-Z0-9-]+$"
-            }
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "current stock"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -314,23 +292,6 @@ const gateway = {
         "file": "specs/inventory.yaml",
         "pointer": "#/paths/~1stock~1{sku}/post"
       },
-      "api": {
-        "parameters": [
-          {
-            "name": "sku",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            }
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "adjusted"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "POST"
@@ -402,13 +363,6 @@ const gateway = {
         "file": "specs/search.yaml",
         "pointer": "#/paths/~1search/get"
       },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "results"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -440,7 +394,48 @@ const gateway = {
     "sendTimeoutMs": 30000,
     "bodyBufferBytes": 524288,
     "bodyMemoryBytes": 67108864,
-    "bodiesPerClient": 16
+    "bodiesPerClient": 16,
+    "maxHeaderBytes": 16384,
+    "upstreamIdleTimeoutMs": 4000,
+    "paths": {
+      "refused": [
+        {
+          "form": "dot-segment",
+          "pattern": "/\\.\\.?(?:/|$)"
+        },
+        {
+          "form": "backslash",
+          "pattern": "\\\\"
+        },
+        {
+          "form": "escaped-slash",
+          "pattern": "%(?:2[Ff]|5[Cc])"
+        },
+        {
+          "form": "escaped-unreserved",
+          "pattern": "%(?:3[0-9]|[46][1-9A-Fa-f]|[57][0-9Aa]|2[DEde]|5[Ff]|7[Ee])"
+        },
+        {
+          "form": "bad-escape",
+          "pattern": "%(?:00|[0-9A-Fa-f]?(?:[^0-9A-Fa-f]|$))"
+        },
+        {
+          "form": "fragment",
+          "pattern": "#"
+        }
+      ]
+    },
+    "trustedProxies": {
+      "addresses": [
+        "10.0.0.0/8"
+      ],
+      "hops": 1
+    },
+    "serverNames": [
+      "*.storefront.example",
+      "api.storefront.example"
+    ],
+    "maxConnections": 5000
   },
   "problems": [
     {
@@ -478,6 +473,12 @@ const gateway = {
       "status": 431,
       "type": "https://gw.dev/errors#gw_http_headers_too_large",
       "title": "The request headers are larger than the gateway accepts."
+    },
+    {
+      "code": "GW_HTTP_INTERNAL_ERROR",
+      "status": 500,
+      "type": "https://gw.dev/errors#gw_http_internal_error",
+      "title": "The gateway failed while handling the request; its error log says why."
     },
     {
       "code": "GW_HTTP_METHOD_NOT_ALLOWED",
@@ -552,10 +553,22 @@ const gateway = {
       "title": "The route needs credentials and the request has none that are valid; WWW-Authenticate says which."
     },
     {
+      "code": "GW_HTTP_UNKNOWN_HOST",
+      "status": 421,
+      "type": "https://gw.dev/errors#gw_http_unknown_host",
+      "title": "The request names a host that is not one of edge.serverNames."
+    },
+    {
       "code": "GW_HTTP_UNSUPPORTED_MEDIA_TYPE",
       "status": 415,
       "type": "https://gw.dev/errors#gw_http_unsupported_media_type",
       "title": "A validated operation got a body of a media type its spec does not declare (or none)."
+    },
+    {
+      "code": "GW_HTTP_UPSTREAM_BUSY",
+      "status": 503,
+      "type": "https://gw.dev/errors#gw_http_upstream_busy",
+      "title": "Too many requests are already waiting for the upstream's connections; try again shortly."
     },
     {
       "code": "GW_HTTP_UPSTREAM_FAILED",
@@ -568,6 +581,12 @@ const gateway = {
       "status": 504,
       "type": "https://gw.dev/errors#gw_http_upstream_timeout",
       "title": "The upstream did not answer in time (timeouts.connect / timeouts.request)."
+    },
+    {
+      "code": "GW_HTTP_URI_TOO_LONG",
+      "status": 414,
+      "type": "https://gw.dev/errors#gw_http_uri_too_long",
+      "title": "The request line is longer than the gateway accepts."
     },
     {
       "code": "GW_HTTP_VALIDATION",

@@ -35,10 +35,7 @@ const gateway = {
       "source": {
         "file": "jobs.yaml",
         "pointer": "#"
-      },
-      "tags": [],
-      "components": [],
-      "apiGaps": []
+      }
     },
     {
       "name": "users",
@@ -60,258 +57,7 @@ const gateway = {
       "source": {
         "file": "../../../../examples/shop/specs/users.yaml",
         "pointer": "#"
-      },
-      "description": "Account and profile management for shop customers.",
-      "tags": [
-        {
-          "name": "users",
-          "source": {
-            "file": "../../../../examples/shop/specs/users.yaml",
-            "pointer": "#/tags/0"
-          },
-          "description": "Customer accounts"
-        }
-      ],
-      "components": [
-        {
-          "kind": "parameters",
-          "name": "userId",
-          "value": {
-            "name": "userId",
-            "in": "path",
-            "description": "Numeric user identifier.",
-            "required": true,
-            "schema": {
-              "type": "integer",
-              "format": "int64",
-              "minimum": 1
-            }
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/users.yaml",
-            "pointer": "#/parameters/userId"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "DeletedUser",
-          "value": {
-            "type": "object",
-            "required": [
-              "id",
-              "deletedAt"
-            ],
-            "properties": {
-              "id": {
-                "type": "integer",
-                "format": "int64"
-              },
-              "deletedAt": {
-                "type": "string",
-                "format": "date-time"
-              }
-            }
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/users.yaml",
-            "pointer": "#/definitions/DeletedUser"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "Error",
-          "value": {
-            "type": "object",
-            "required": [
-              "code",
-              "message"
-            ],
-            "properties": {
-              "code": {
-                "type": "string",
-                "examples": [
-                  "not_found"
-                ]
-              },
-              "message": {
-                "type": "string",
-                "examples": [
-                  "User 42 does not exist"
-                ]
-              }
-            }
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/users.yaml",
-            "pointer": "#/definitions/Error"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "Health",
-          "value": {
-            "type": "object",
-            "properties": {
-              "status": {
-                "type": "string",
-                "enum": [
-                  "ok",
-                  "degraded"
-                ]
-              },
-              "uptimeSeconds": {
-                "type": "integer"
-              }
-            }
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/users.yaml",
-            "pointer": "#/definitions/Health"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "NewUser",
-          "value": {
-            "type": "object",
-            "required": [
-              "email",
-              "password"
-            ],
-            "properties": {
-              "email": {
-                "type": "string",
-                "format": "email"
-              },
-              "password": {
-                "type": "string",
-                "format": "password",
-                "minLength": 8
-              },
-              "displayName": {
-                "type": "string",
-                "maxLength": 80
-              }
-            },
-            "examples": [
-              {
-                "email": "grace@example.com",
-                "password": "correct-horse-battery",
-                "displayName": "Grace H."
-              }
-            ]
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/users.yaml",
-            "pointer": "#/definitions/NewUser"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "User",
-          "value": {
-            "type": "object",
-            "required": [
-              "id",
-              "email",
-              "role",
-              "createdAt"
-            ],
-            "properties": {
-              "id": {
-                "type": "integer",
-                "format": "int64",
-                "examples": [
-                  42
-                ]
-              },
-              "email": {
-                "type": "string",
-                "format": "email",
-                "examples": [
-                  "ada@example.com"
-                ]
-              },
-              "displayName": {
-                "type": "string",
-                "examples": [
-                  "Ada L."
-                ]
-              },
-              "role": {
-                "type": "string",
-                "enum": [
-                  "customer",
-                  "staff",
-                  "admin"
-                ]
-              },
-              "createdAt": {
-                "type": "string",
-                "format": "date-time"
-              }
-            }
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/users.yaml",
-            "pointer": "#/definitions/User"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "UserPage",
-          "value": {
-            "type": "object",
-            "required": [
-              "items"
-            ],
-            "properties": {
-              "items": {
-                "type": "array",
-                "items": {
-                  "$ref": "#/components/schemas/User"
-                }
-              },
-              "nextCursor": {
-                "type": "string",
-                "description": "Absent on the last page."
-              }
-            }
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/users.yaml",
-            "pointer": "#/definitions/UserPage"
-          }
-        },
-        {
-          "kind": "schemas",
-          "name": "UserPatch",
-          "value": {
-            "type": "object",
-            "minProperties": 1,
-            "properties": {
-              "displayName": {
-                "type": "string",
-                "maxLength": 80
-              },
-              "email": {
-                "type": "string",
-                "format": "email"
-              }
-            },
-            "examples": [
-              {
-                "displayName": "Ada Lovelace"
-              }
-            ]
-          },
-          "source": {
-            "file": "../../../../examples/shop/specs/users.yaml",
-            "pointer": "#/definitions/UserPatch"
-          }
-        }
-      ],
-      "apiGaps": []
+      }
     }
   ],
   "upstreams": [
@@ -321,6 +67,7 @@ const gateway = {
       "basePath": "",
       "balancing": "round-robin",
       "healthCheck": null,
+      "connectionsPerTarget": 256,
       "targets": [],
       "origin": "spec",
       "source": {
@@ -335,6 +82,7 @@ const gateway = {
       "basePath": "/api/v1",
       "balancing": "round-robin",
       "healthCheck": null,
+      "connectionsPerTarget": 256,
       "targets": [
         {
           "url": "http://users.shop.internal:8080",
@@ -416,24 +164,6 @@ const gateway = {
       "source": {
         "file": "../../../../examples/shop/specs/users.yaml",
         "pointer": "#/paths/~1health/get"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "Service is up.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Health"
-                },
-                "example": {
-                  "status": "ok",
-                  "uptimeSeconds": 86400
-                }
-              }
-            }
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -536,76 +266,6 @@ const gateway = {
         "file": "jobs.yaml",
         "pointer": "#/paths/~1jobs~1{id}/get"
       },
-      "api": {
-        "parameters": [
-          {
-            "name": "id",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string",
-              "format": "uuid"
-            }
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "a job; no example, so gw makes one from the schema",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "type": "object",
-                  "properties": {
-                    "id": {
-                      "type": "string",
-                      "format": "uuid"
-                    },
-                    "state": {
-                      "type": "string",
-                      "enum": [
-                        "queued",
-                        "running",
-                        "done"
-                      ]
-                    },
-                    "attempts": {
-                      "type": "integer",
-                      "minimum": 0
-                    },
-                    "startedAt": {
-                      "type": [
-                        "string",
-                        "null"
-                      ],
-                      "format": "date-time"
-                    },
-                    "tags": {
-                      "type": "array",
-                      "items": {
-                        "type": "string"
-                      }
-                    }
-                  }
-                }
-              }
-            }
-          },
-          "404": {
-            "description": "no such job",
-            "content": {
-              "application/problem+json": {
-                "examples": {
-                  "missing": {
-                    "value": {
-                      "title": "not found"
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -698,16 +358,6 @@ const gateway = {
         "file": "jobs.yaml",
         "pointer": "#/paths/~1jobs~1{id}/delete"
       },
-      "api": {
-        "responses": {
-          "204": {
-            "description": "cancelled"
-          },
-          "default": {
-            "description": "error"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "DELETE"
@@ -796,53 +446,6 @@ const gateway = {
       "source": {
         "file": "../../../../examples/shop/specs/users.yaml",
         "pointer": "#/paths/~1users/get"
-      },
-      "api": {
-        "parameters": [
-          {
-            "name": "limit",
-            "in": "query",
-            "description": "Maximum number of users to return.",
-            "schema": {
-              "type": "integer",
-              "default": 20,
-              "maximum": 100,
-              "minimum": 1
-            }
-          },
-          {
-            "name": "cursor",
-            "in": "query",
-            "description": "Opaque cursor from a previous page's `nextCursor`.",
-            "schema": {
-              "type": "string"
-            }
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "A page of users.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/UserPage"
-                },
-                "example": {
-                  "items": [
-                    {
-                      "id": 42,
-                      "email": "ada@example.com",
-                      "displayName": "Ada L.",
-                      "role": "customer",
-                      "createdAt": "2024-03-01T09:30:00Z"
-                    }
-                  ],
-                  "nextCursor": "eyJpZCI6NDJ9"
-                }
-              }
-            }
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -958,47 +561,6 @@ const gateway = {
         "file": "../../../../examples/shop/specs/users.yaml",
         "pointer": "#/paths/~1users/post"
       },
-      "api": {
-        "requestBody": {
-          "content": {
-            "application/json": {
-              "schema": {
-                "$ref": "#/components/schemas/NewUser"
-              }
-            }
-          },
-          "required": true
-        },
-        "responses": {
-          "201": {
-            "description": "User created.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/User"
-                },
-                "example": {
-                  "id": 43,
-                  "email": "grace@example.com",
-                  "displayName": "Grace H.",
-                  "role": "customer",
-                  "createdAt": "2024-03-02T11:00:00Z"
-                }
-              }
-            }
-          },
-          "409": {
-            "description": "Email already registered.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
-          }
-        }
-      },
       "effective": {
         "methods": [
           "POST"
@@ -1113,27 +675,6 @@ const gateway = {
       "source": {
         "file": "../../../../examples/shop/specs/users.yaml",
         "pointer": "#/paths/~1users~1me/get"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "The calling user.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/User"
-                },
-                "example": {
-                  "id": 7,
-                  "email": "ops@shop.example",
-                  "displayName": "Shop Ops",
-                  "role": "admin",
-                  "createdAt": "2023-11-20T08:00:00Z"
-                }
-              }
-            }
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -1265,42 +806,6 @@ const gateway = {
       "source": {
         "file": "../../../../examples/shop/specs/users.yaml",
         "pointer": "#/paths/~1users~1{userId}/get"
-      },
-      "api": {
-        "parameters": [
-          {
-            "$ref": "#/components/parameters/userId"
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "The user.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/User"
-                },
-                "example": {
-                  "id": 42,
-                  "email": "ada@example.com",
-                  "displayName": "Ada L.",
-                  "role": "customer",
-                  "createdAt": "2024-03-01T09:30:00Z"
-                }
-              }
-            }
-          },
-          "404": {
-            "description": "No such user.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -1441,53 +946,6 @@ const gateway = {
         "file": "../../../../examples/shop/specs/users.yaml",
         "pointer": "#/paths/~1users~1{userId}/patch"
       },
-      "api": {
-        "description": "Accepts either an API key or HTTP basic credentials.",
-        "parameters": [
-          {
-            "$ref": "#/components/parameters/userId"
-          }
-        ],
-        "requestBody": {
-          "content": {
-            "application/json": {
-              "schema": {
-                "$ref": "#/components/schemas/UserPatch"
-              }
-            }
-          },
-          "required": true
-        },
-        "responses": {
-          "200": {
-            "description": "The updated user.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/User"
-                },
-                "example": {
-                  "id": 42,
-                  "email": "ada@example.com",
-                  "displayName": "Ada Lovelace",
-                  "role": "customer",
-                  "createdAt": "2024-03-01T09:30:00Z"
-                }
-              }
-            }
-          },
-          "404": {
-            "description": "No such user.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
-          }
-        }
-      },
       "effective": {
         "methods": [
           "PATCH"
@@ -1624,40 +1082,6 @@ const gateway = {
         "file": "../../../../examples/shop/specs/users.yaml",
         "pointer": "#/paths/~1users~1{userId}/delete"
       },
-      "api": {
-        "description": "Requires both an API key and HTTP basic credentials.",
-        "parameters": [
-          {
-            "$ref": "#/components/parameters/userId"
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "User deleted; returns a tombstone.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/DeletedUser"
-                },
-                "example": {
-                  "id": 42,
-                  "deletedAt": "2024-05-10T12:00:00Z"
-                }
-              }
-            }
-          },
-          "404": {
-            "description": "No such user.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
-          }
-        }
-      },
       "effective": {
         "methods": [
           "DELETE"
@@ -1743,7 +1167,40 @@ const gateway = {
     "sendTimeoutMs": 60000,
     "bodyBufferBytes": 1048576,
     "bodyMemoryBytes": 134217728,
-    "bodiesPerClient": 32
+    "bodiesPerClient": 32,
+    "maxHeaderBytes": 16384,
+    "upstreamIdleTimeoutMs": 4000,
+    "paths": {
+      "refused": [
+        {
+          "form": "dot-segment",
+          "pattern": "/\\.\\.?(?:/|$)"
+        },
+        {
+          "form": "backslash",
+          "pattern": "\\\\"
+        },
+        {
+          "form": "escaped-slash",
+          "pattern": "%(?:2[Ff]|5[Cc])"
+        },
+        {
+          "form": "escaped-unreserved",
+          "pattern": "%(?:3[0-9]|[46][1-9A-Fa-f]|[57][0-9Aa]|2[DEde]|5[Ff]|7[Ee])"
+        },
+        {
+          "form": "bad-escape",
+          "pattern": "%(?:00|[0-9A-Fa-f]?(?:[^0-9A-Fa-f]|$))"
+        },
+        {
+          "form": "fragment",
+          "pattern": "#"
+        }
+      ]
+    },
+    "trustedProxies": null,
+    "serverNames": [],
+    "maxConnections": 10000
   },
   "problems": [
     {
@@ -1781,6 +1238,12 @@ const gateway = {
       "status": 431,
       "type": "https://gw.dev/errors#gw_http_headers_too_large",
       "title": "The request headers are larger than the gateway accepts."
+    },
+    {
+      "code": "GW_HTTP_INTERNAL_ERROR",
+      "status": 500,
+      "type": "https://gw.dev/errors#gw_http_internal_error",
+      "title": "The gateway failed while handling the request; its error log says why."
     },
     {
       "code": "GW_HTTP_METHOD_NOT_ALLOWED",
@@ -1855,10 +1318,22 @@ const gateway = {
       "title": "The route needs credentials and the request has none that are valid; WWW-Authenticate says which."
     },
     {
+      "code": "GW_HTTP_UNKNOWN_HOST",
+      "status": 421,
+      "type": "https://gw.dev/errors#gw_http_unknown_host",
+      "title": "The request names a host that is not one of edge.serverNames."
+    },
+    {
       "code": "GW_HTTP_UNSUPPORTED_MEDIA_TYPE",
       "status": 415,
       "type": "https://gw.dev/errors#gw_http_unsupported_media_type",
       "title": "A validated operation got a body of a media type its spec does not declare (or none)."
+    },
+    {
+      "code": "GW_HTTP_UPSTREAM_BUSY",
+      "status": 503,
+      "type": "https://gw.dev/errors#gw_http_upstream_busy",
+      "title": "Too many requests are already waiting for the upstream's connections; try again shortly."
     },
     {
       "code": "GW_HTTP_UPSTREAM_FAILED",
@@ -1871,6 +1346,12 @@ const gateway = {
       "status": 504,
       "type": "https://gw.dev/errors#gw_http_upstream_timeout",
       "title": "The upstream did not answer in time (timeouts.connect / timeouts.request)."
+    },
+    {
+      "code": "GW_HTTP_URI_TOO_LONG",
+      "status": 414,
+      "type": "https://gw.dev/errors#gw_http_uri_too_long",
+      "title": "The request line is longer than the gateway accepts."
     },
     {
       "code": "GW_HTTP_VALIDATION",

@@ -38,7 +38,6 @@ const gateway = {
         "file": "shop.yaml",
         "pointer": "#"
       },
-      "tags": [],
       "components": [
         {
           "kind": "schemas",
@@ -108,8 +107,7 @@ const gateway = {
             "pointer": "#/components/schemas/Sku"
           }
         }
-      ],
-      "apiGaps": []
+      ]
     }
   ],
   "upstreams": [
@@ -119,6 +117,7 @@ const gateway = {
       "basePath": "",
       "balancing": "round-robin",
       "healthCheck": null,
+      "connectionsPerTarget": 256,
       "targets": [
         {
           "url": "http://shop.internal:8080",
@@ -191,13 +190,6 @@ const gateway = {
       "source": {
         "file": "shop.yaml",
         "pointer": "#/paths/~1health/get"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -300,23 +292,6 @@ const gateway = {
         "file": "shop.yaml",
         "pointer": "#/paths/~1orders/post"
       },
-      "api": {
-        "requestBody": {
-          "required": true,
-          "content": {
-            "application/json": {
-              "schema": {
-                "$ref": "#/components/schemas/Order"
-              }
-            }
-          }
-        },
-        "responses": {
-          "201": {
-            "description": "created"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "POST"
@@ -352,6 +327,18 @@ const gateway = {
           "cookies": []
         },
         "redactQuery": []
+      },
+      "api": {
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Order"
+              }
+            }
+          }
+        }
       }
     },
     {
@@ -429,6 +416,26 @@ const gateway = {
         "file": "shop.yaml",
         "pointer": "#/paths/~1products/get"
       },
+      "effective": {
+        "methods": [
+          "GET",
+          "HEAD"
+        ],
+        "retries": 1,
+        "corsMethods": [
+          "GET",
+          "HEAD"
+        ],
+        "authAnswers": null,
+        "remove": {
+          "headers": [
+            "x-consumer"
+          ],
+          "query": [],
+          "cookies": []
+        },
+        "redactQuery": []
+      },
       "api": {
         "parameters": [
           {
@@ -460,32 +467,7 @@ const gateway = {
               }
             }
           }
-        ],
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
-      "effective": {
-        "methods": [
-          "GET",
-          "HEAD"
-        ],
-        "retries": 1,
-        "corsMethods": [
-          "GET",
-          "HEAD"
-        ],
-        "authAnswers": null,
-        "remove": {
-          "headers": [
-            "x-consumer"
-          ],
-          "query": [],
-          "cookies": []
-        },
-        "redactQuery": []
+        ]
       }
     },
     {
@@ -574,23 +556,6 @@ const gateway = {
         "file": "shop.yaml",
         "pointer": "#/paths/~1products~1{sku}/get"
       },
-      "api": {
-        "parameters": [
-          {
-            "name": "sku",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "$ref": "#/components/schemas/Sku"
-            }
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -610,6 +575,18 @@ const gateway = {
           "cookies": []
         },
         "redactQuery": []
+      },
+      "api": {
+        "parameters": [
+          {
+            "name": "sku",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "$ref": "#/components/schemas/Sku"
+            }
+          }
+        ]
       }
     },
     {
@@ -720,33 +697,6 @@ const gateway = {
         "file": "shop.yaml",
         "pointer": "#/paths/~1products~1{sku}~1image/put"
       },
-      "api": {
-        "parameters": [
-          {
-            "name": "sku",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "$ref": "#/components/schemas/Sku"
-            }
-          }
-        ],
-        "requestBody": {
-          "content": {
-            "image/png": {
-              "schema": {
-                "type": "string",
-                "format": "binary"
-              }
-            }
-          }
-        },
-        "responses": {
-          "204": {
-            "description": "stored"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "PUT"
@@ -825,7 +775,40 @@ const gateway = {
     "sendTimeoutMs": 60000,
     "bodyBufferBytes": 1048576,
     "bodyMemoryBytes": 134217728,
-    "bodiesPerClient": 32
+    "bodiesPerClient": 32,
+    "maxHeaderBytes": 16384,
+    "upstreamIdleTimeoutMs": 4000,
+    "paths": {
+      "refused": [
+        {
+          "form": "dot-segment",
+          "pattern": "/\\.\\.?(?:/|$)"
+        },
+        {
+          "form": "backslash",
+          "pattern": "\\\\"
+        },
+        {
+          "form": "escaped-slash",
+          "pattern": "%(?:2[Ff]|5[Cc])"
+        },
+        {
+          "form": "escaped-unreserved",
+          "pattern": "%(?:3[0-9]|[46][1-9A-Fa-f]|[57][0-9Aa]|2[DEde]|5[Ff]|7[Ee])"
+        },
+        {
+          "form": "bad-escape",
+          "pattern": "%(?:00|[0-9A-Fa-f]?(?:[^0-9A-Fa-f]|$))"
+        },
+        {
+          "form": "fragment",
+          "pattern": "#"
+        }
+      ]
+    },
+    "trustedProxies": null,
+    "serverNames": [],
+    "maxConnections": 10000
   },
   "problems": [
     {
@@ -863,6 +846,12 @@ const gateway = {
       "status": 431,
       "type": "https://gw.dev/errors#gw_http_headers_too_large",
       "title": "The request headers are larger than the gateway accepts."
+    },
+    {
+      "code": "GW_HTTP_INTERNAL_ERROR",
+      "status": 500,
+      "type": "https://gw.dev/errors#gw_http_internal_error",
+      "title": "The gateway failed while handling the request; its error log says why."
     },
     {
       "code": "GW_HTTP_METHOD_NOT_ALLOWED",
@@ -937,10 +926,22 @@ const gateway = {
       "title": "The route needs credentials and the request has none that are valid; WWW-Authenticate says which."
     },
     {
+      "code": "GW_HTTP_UNKNOWN_HOST",
+      "status": 421,
+      "type": "https://gw.dev/errors#gw_http_unknown_host",
+      "title": "The request names a host that is not one of edge.serverNames."
+    },
+    {
       "code": "GW_HTTP_UNSUPPORTED_MEDIA_TYPE",
       "status": 415,
       "type": "https://gw.dev/errors#gw_http_unsupported_media_type",
       "title": "A validated operation got a body of a media type its spec does not declare (or none)."
+    },
+    {
+      "code": "GW_HTTP_UPSTREAM_BUSY",
+      "status": 503,
+      "type": "https://gw.dev/errors#gw_http_upstream_busy",
+      "title": "Too many requests are already waiting for the upstream's connections; try again shortly."
     },
     {
       "code": "GW_HTTP_UPSTREAM_FAILED",
@@ -953,6 +954,12 @@ const gateway = {
       "status": 504,
       "type": "https://gw.dev/errors#gw_http_upstream_timeout",
       "title": "The upstream did not answer in time (timeouts.connect / timeouts.request)."
+    },
+    {
+      "code": "GW_HTTP_URI_TOO_LONG",
+      "status": 414,
+      "type": "https://gw.dev/errors#gw_http_uri_too_long",
+      "title": "The request line is longer than the gateway accepts."
     },
     {
       "code": "GW_HTTP_VALIDATION",

@@ -47,10 +47,7 @@ const gateway = {
       "source": {
         "file": "repos.yaml",
         "pointer": "#"
-      },
-      "tags": [],
-      "components": [],
-      "apiGaps": []
+      }
     }
   ],
   "upstreams": [
@@ -60,6 +57,7 @@ const gateway = {
       "basePath": "",
       "balancing": "round-robin",
       "healthCheck": null,
+      "connectionsPerTarget": 256,
       "targets": [
         {
           "url": "http://10.0.0.7:8080",
@@ -157,13 +155,6 @@ const gateway = {
       "source": {
         "file": "repos.yaml",
         "pointer": "#/paths/~1repos~1{owner}~1{repo}/get"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -270,13 +261,6 @@ const gateway = {
         "file": "repos.yaml",
         "pointer": "#/paths/~1repos~1{owner}~1{repo}~1branches/get"
       },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -381,13 +365,6 @@ const gateway = {
       "source": {
         "file": "repos.yaml",
         "pointer": "#/paths/~1repos~1{owner}~1{repo}~1commits/get"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -494,13 +471,6 @@ const gateway = {
         "file": "repos.yaml",
         "pointer": "#/paths/~1repos~1{owner}~1{repo}~1contents/get"
       },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -605,13 +575,6 @@ const gateway = {
       "source": {
         "file": "repos.yaml",
         "pointer": "#/paths/~1repos~1{owner}~1{repo}~1issues/get"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -729,13 +692,6 @@ const gateway = {
       "source": {
         "file": "repos.yaml",
         "pointer": "#/paths/~1repos~1{owner}~1{repo}~1issues~1{number}/get"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -862,13 +818,6 @@ const gateway = {
         "file": "repos.yaml",
         "pointer": "#/paths/~1repos~1{owner}~1{repo}~1issues~1{number}~1comments/get"
       },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -993,13 +942,6 @@ const gateway = {
       "source": {
         "file": "repos.yaml",
         "pointer": "#/paths/~1repos~1{owner}~1{repo}~1issues~1{number}~1events/get"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -1126,13 +1068,6 @@ const gateway = {
         "file": "repos.yaml",
         "pointer": "#/paths/~1repos~1{owner}~1{repo}~1issues~1{number}~1labels/get"
       },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -1257,13 +1192,6 @@ const gateway = {
       "source": {
         "file": "repos.yaml",
         "pointer": "#/paths/~1repos~1{owner}~1{repo}~1issues~1{number}~1lock/get"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -1390,13 +1318,6 @@ const gateway = {
         "file": "repos.yaml",
         "pointer": "#/paths/~1repos~1{owner}~1{repo}~1issues~1{number}~1reactions/get"
       },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -1522,13 +1443,6 @@ const gateway = {
         "file": "repos.yaml",
         "pointer": "#/paths/~1repos~1{owner}~1{repo}~1issues~1{number}~1timeline/get"
       },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -1634,13 +1548,6 @@ const gateway = {
         "file": "repos.yaml",
         "pointer": "#/paths/~1repos~1{owner}~1{repo}~1pulls/get"
       },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -1745,13 +1652,6 @@ const gateway = {
       "source": {
         "file": "repos.yaml",
         "pointer": "#/paths/~1repos~1{owner}~1{repo}~1releases/get"
-      },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
       },
       "effective": {
         "methods": [
@@ -1874,13 +1774,6 @@ const gateway = {
         "file": "repos.yaml",
         "pointer": "#/paths/~1repos~1{owner}~1{repo}~1{kind}~1{id}/get"
       },
-      "api": {
-        "responses": {
-          "200": {
-            "description": "ok"
-          }
-        }
-      },
       "effective": {
         "methods": [
           "GET",
@@ -1912,7 +1805,40 @@ const gateway = {
     "sendTimeoutMs": 60000,
     "bodyBufferBytes": 1048576,
     "bodyMemoryBytes": 134217728,
-    "bodiesPerClient": 32
+    "bodiesPerClient": 32,
+    "maxHeaderBytes": 16384,
+    "upstreamIdleTimeoutMs": 4000,
+    "paths": {
+      "refused": [
+        {
+          "form": "dot-segment",
+          "pattern": "/\\.\\.?(?:/|$)"
+        },
+        {
+          "form": "backslash",
+          "pattern": "\\\\"
+        },
+        {
+          "form": "escaped-slash",
+          "pattern": "%(?:2[Ff]|5[Cc])"
+        },
+        {
+          "form": "escaped-unreserved",
+          "pattern": "%(?:3[0-9]|[46][1-9A-Fa-f]|[57][0-9Aa]|2[DEde]|5[Ff]|7[Ee])"
+        },
+        {
+          "form": "bad-escape",
+          "pattern": "%(?:00|[0-9A-Fa-f]?(?:[^0-9A-Fa-f]|$))"
+        },
+        {
+          "form": "fragment",
+          "pattern": "#"
+        }
+      ]
+    },
+    "trustedProxies": null,
+    "serverNames": [],
+    "maxConnections": 10000
   },
   "problems": [
     {
@@ -1950,6 +1876,12 @@ const gateway = {
       "status": 431,
       "type": "https://gw.dev/errors#gw_http_headers_too_large",
       "title": "The request headers are larger than the gateway accepts."
+    },
+    {
+      "code": "GW_HTTP_INTERNAL_ERROR",
+      "status": 500,
+      "type": "https://gw.dev/errors#gw_http_internal_error",
+      "title": "The gateway failed while handling the request; its error log says why."
     },
     {
       "code": "GW_HTTP_METHOD_NOT_ALLOWED",
@@ -2024,10 +1956,22 @@ const gateway = {
       "title": "The route needs credentials and the request has none that are valid; WWW-Authenticate says which."
     },
     {
+      "code": "GW_HTTP_UNKNOWN_HOST",
+      "status": 421,
+      "type": "https://gw.dev/errors#gw_http_unknown_host",
+      "title": "The request names a host that is not one of edge.serverNames."
+    },
+    {
       "code": "GW_HTTP_UNSUPPORTED_MEDIA_TYPE",
       "status": 415,
       "type": "https://gw.dev/errors#gw_http_unsupported_media_type",
       "title": "A validated operation got a body of a media type its spec does not declare (or none)."
+    },
+    {
+      "code": "GW_HTTP_UPSTREAM_BUSY",
+      "status": 503,
+      "type": "https://gw.dev/errors#gw_http_upstream_busy",
+      "title": "Too many requests are already waiting for the upstream's connections; try again shortly."
     },
     {
       "code": "GW_HTTP_UPSTREAM_FAILED",
@@ -2040,6 +1984,12 @@ const gateway = {
       "status": 504,
       "type": "https://gw.dev/errors#gw_http_upstream_timeout",
       "title": "The upstream did not answer in time (timeouts.connect / timeouts.request)."
+    },
+    {
+      "code": "GW_HTTP_URI_TOO_LONG",
+      "status": 414,
+      "type": "https://gw.dev/errors#gw_http_uri_too_long",
+      "title": "The request line is longer than the gateway accepts."
     },
     {
       "code": "GW_HTTP_VALIDATION",

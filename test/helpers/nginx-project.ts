@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { buildGateway } from '../../src/cli/load-gateway.js';
+import type { Gateway } from '../../src/model/types.js';
+import { parseProject } from '../../src/project/load.js';
+import { nginxTarget } from '../../src/targets/nginx/index.js';
+import type { RenderedFile } from '../../src/targets/types.js';
+import { findNginx, nginxTest, type RunningNginx, startNginx } from './nginx.js';
+
+export interface GeneratedNginx {
+  nginx: RunningNginx;
+  files: RenderedFile[];
+  /** The access log the generated config writes (JSON lines). */
+  logFile: string;
+}
+
+/** Renders the nginx target for `gateway` into `<dir>/out`, checks it with `nginx -t` and runs it on `port`. */
+export async function runGeneratedNginx(gateway: Gateway, dir: string, port: number): Promise<GeneratedNginx> {
+  if (!findNginx()) throw new Error('nginx is not installed (apt-get install -y nginx); .ci/run installs it');
+  const { files } = await nginxTarget.render(gateway, {});
+  for (const f of files) {
+    await mkdir(dirname(join(dir, 'out', f.path)), { recursive: true });
+    await writeFile(join(dir, 'out', f.path), f.contents);
+  }
+  const prefix = join(dir, 'out', 'nginx');
+  await nginxTest(prefix);
+  const nginx = await startNginx(prefix, port);
+  return { nginx, files, logFile: join(prefix, 'access.log') };
+}
+
+/**
+ * Writes `yaml` as gw.yaml in `dir` (its specs already there), renders the NGINX target into
+ * dir/out, checks it with `nginx -t` and runs it on `port`. A project with errors throws.
+ */
+export async function startNginxProject(dir: string, yaml: string, port: number): Promise<RunningNginx> {
+  const file = join(dir, 'gw.yaml');
+  await writeFile(file, yaml);
+  const { gateway, diagnostics } = await buildGateway(parseProject(yaml, file, 'gw.yaml'));
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) throw new Error(`the project has errors: ${errors.map((d) => d.message).join('; ')}`);
+  return (await runGeneratedNginx(gateway, dir, port)).nginx;
+}
+
+/** The route the access log names for the request with this X-Request-Id. */
+export function loggedRoute(logFile: string, requestId: string): string | undefined {
+  return readFileSync(logFile, 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { requestId: string; route: string })
+    .find((e) => e.requestId === requestId)?.route;
+}
