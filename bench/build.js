@@ -10,38 +10,29 @@
 //   BENCH_SPECS=github node bench/build.js   (only some specs: github, stripe, kubernetes)
 //   BENCH_KEEP=1 node bench/build.js     (keep the temp projects and their output)
 
-import { spawn, spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { OCTOKIT_OPENAPI_VERSION, ensureOctokit, pickSpecFile } from './lib/octokit-spec.mjs';
-import { prioritiseSession } from './lib/loopback.mjs';
-import { ensureRealSpecs } from './lib/real-specs.mjs';
+import { machineInfo, prioritiseSession } from './lib/loopback.mjs';
+import { filesUnder } from './lib/output-files.mjs';
+import { countOperations, ensureRealSpecs } from './lib/real-specs.mjs';
+import { MEASURE, runNode as runTimedNode } from './lib/timed-run.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = join(ROOT, 'bench', 'results', 'build.json');
 const GW_BIN = join(ROOT, 'bin', 'run.js');
 const REF_SCRIPT = join(ROOT, 'bench', 'lib', 'ref-validate.cjs');
 const STAGES_SCRIPT = join(ROOT, 'bench', 'lib', 'build-stages.mjs');
-const RSS_PRELOAD = pathToFileURL(join(ROOT, 'bench', 'lib', 'report-rss.mjs')).href;
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5) | 0);
 const ONLY = process.env.BENCH_SPECS ? new Set(process.env.BENCH_SPECS.split(',').map((s) => s.trim())) : undefined;
 const KEEP = process.env.BENCH_KEEP === '1';
 const BUDGET_MS = 420_000; // no new round starts after 7 minutes
 const CHILD_TIMEOUT_MS = 180_000;
 const GOAL = 2.0;
-const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 const started = performance.now();
 // As root: this process and its children at autogroup nice -10, so other work on a shared machine disturbs the timings less.
 const priority = prioritiseSession();
@@ -62,87 +53,7 @@ const round = (x, digits = 0) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 // ---------------------------------------------------------------- one child, timed
 
-function detectTimeTool() {
-  if (!existsSync('/usr/bin/time')) return false;
-  const out = join(os.tmpdir(), `gw-bench-time-probe-${process.pid}`);
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', '-o', out, process.execPath, '-e', '0']);
-  const ok = r.status === 0 && existsSync(out) && /^\d+$/m.test(readFileSync(out, 'utf8'));
-  rmSync(out, { force: true });
-  return ok;
-}
-const USE_TIME = detectTimeTool();
-const MEASURE = USE_TIME
-  ? 'wall: parent clock from spawn to exit (node and CLI start-up included); peak RSS and CPU time (user + system, all threads): GNU /usr/bin/time -f "%M %U %S" of the child'
-  : 'wall: parent clock from spawn to exit (node and CLI start-up included); peak RSS: process.resourceUsage().maxRSS at exit (node --import bench/lib/report-rss.mjs)';
-
-let probe = 0;
-const running = new Set();
-process.on('exit', () => {
-  for (const c of running) c.kill('SIGKILL');
-});
-
-/** `node ...args` in a child: wall ms as the parent sees it, peak RSS in KiB, exit code and output. */
-function runNode(args, cwd) {
-  const rssFile = join(os.tmpdir(), `gw-bench-build-rss-${process.pid}-${probe++}`);
-  const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
-  const [cmd, argv] = USE_TIME
-    ? ['/usr/bin/time', ['-f', '%M %U %S', '-o', rssFile, process.execPath, ...args]]
-    : [process.execPath, ['--import', RSS_PRELOAD, ...args]];
-  if (!USE_TIME) env.GW_BENCH_RSS_FILE = rssFile;
-  return new Promise((resolve) => {
-    const t = performance.now();
-    const child = spawn(cmd, argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    running.add(child);
-    const out = [];
-    const err = [];
-    child.stdout.on('data', (b) => out.push(b));
-    child.stderr.on('data', (b) => err.push(b));
-    const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS);
-    child.on('close', (code, signal) => {
-      const ms = performance.now() - t;
-      clearTimeout(timer);
-      running.delete(child);
-      let rssKiB = NaN;
-      let cpuMs = NaN;
-      if (existsSync(rssFile)) {
-        const lines = readFileSync(rssFile, 'utf8').trim().split('\n');
-        const [rss, user, system] = lines[lines.length - 1].trim().split(/\s+/).map(Number);
-        rssKiB = rss;
-        // CPU time is what a loaded machine (other work on the cores) disturbs least.
-        if (USE_TIME) cpuMs = (user + system) * 1000;
-        rmSync(rssFile, { force: true });
-      }
-      resolve({
-        ms,
-        rssKiB,
-        cpuMs,
-        code: signal ? `signal ${signal}` : code,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-      });
-    });
-  });
-}
-
-function countOperations(doc) {
-  let n = 0;
-  for (const item of Object.values(doc.paths ?? {}))
-    for (const m of METHODS) if (item && typeof item === 'object' && item[m]) n++;
-  return n;
-}
-
-function filesUnder(dir) {
-  const out = [];
-  const walk = (d) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push({ path: relative(dir, p), bytes: statSync(p).size });
-    }
-  };
-  if (existsSync(dir)) walk(dir);
-  return out;
-}
+const runNode = (args, cwd) => runTimedNode(args, { cwd, timeoutMs: CHILD_TIMEOUT_MS });
 
 // ---------------------------------------------------------------- set-up
 
@@ -346,14 +257,7 @@ const results = {
     worstTimeRatio: worst,
     worstCpuRatio: Math.max(...buildRows.map((r) => r.xCpu)),
   },
-  machine: {
-    node: process.version,
-    cpu: os.cpus()[0]?.model,
-    cores: os.cpus().length,
-    memGiB: round(os.totalmem() / 2 ** 30, 1),
-    platform: `${os.platform()} ${os.release()}`,
-    loadAverage: os.loadavg().map((x) => round(x, 2)),
-  },
+  machine: machineInfo(),
   gw: { version: gwPkg.version, commit: gitHead, uncommittedChanges: gitDirty, targets: targetNames },
   reference: {
     library: `@apidevtools/swagger-parser@${spPkg.version}`,

@@ -6,18 +6,20 @@
 //   npm run bench:import                  (builds dist/ first)
 //   BENCH_ROUNDS=3 node bench/import.js   (fewer rounds; BENCH_KEEP=1 keeps the temp folder)
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import {
   OCTOKIT_OPENAPI_VERSION,
   ensureOctokit as ensureOctokitIn,
   pickSpecFile as pickSpecFileIn,
   readSpec,
 } from './lib/octokit-spec.mjs';
+import { machineInfo } from './lib/loopback.mjs';
+import { MEASURE, runNode as runTimedNode } from './lib/timed-run.mjs';
 
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5) | 0);
 const KEEP = process.env.BENCH_KEEP === '1';
@@ -30,7 +32,6 @@ const RESULTS = join(ROOT, 'bench', 'results', 'import.json');
 const GW_BIN = join(ROOT, 'bin', 'run.js');
 const REF_SCRIPT = join(ROOT, 'bench', 'lib', 'ref-validate.cjs');
 const LOCATE_SCRIPT = join(ROOT, 'bench', 'lib', 'locate-once.mjs');
-const RSS_PRELOAD = pathToFileURL(join(ROOT, 'bench', 'lib', 'report-rss.mjs')).href;
 const started = performance.now();
 
 function die(message, extra) {
@@ -75,58 +76,7 @@ function countOperations(doc) {
 
 // ---------------------------------------------------------------- measuring one child
 
-function detectTimeTool() {
-  if (!existsSync('/usr/bin/time')) return false;
-  const out = join(os.tmpdir(), `gw-bench-time-probe-${process.pid}`);
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', '-o', out, process.execPath, '-e', '0']);
-  const ok = r.status === 0 && existsSync(out) && /^\d+$/m.test(readFileSync(out, 'utf8'));
-  rmSync(out, { force: true });
-  return ok;
-}
-const USE_TIME = detectTimeTool();
-const METHOD = USE_TIME
-  ? 'wall: parent clock from spawn to exit; peak RSS: GNU /usr/bin/time -f %M of the node child'
-  : 'wall: parent clock from spawn to exit; peak RSS: process.resourceUsage().maxRSS at exit (node --import bench/lib/report-rss.mjs)';
-
-let probe = 0;
-/** Runs `node ...args` in a child; wall ms as the parent sees it (startup included), peak RSS in KiB. */
-function runNode(args, cwd) {
-  const rssFile = join(os.tmpdir(), `gw-bench-rss-${process.pid}-${probe++}`);
-  const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
-  const [cmd, argv] = USE_TIME
-    ? ['/usr/bin/time', ['-f', '%M', '-o', rssFile, process.execPath, ...args]]
-    : [process.execPath, ['--import', RSS_PRELOAD, ...args]];
-  if (!USE_TIME) env.GW_BENCH_RSS_FILE = rssFile;
-  return new Promise((resolve, reject) => {
-    const t = performance.now();
-    const child = spawn(cmd, argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out = [];
-    const err = [];
-    child.stdout.on('data', (b) => out.push(b));
-    child.stderr.on('data', (b) => err.push(b));
-    const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      const ms = performance.now() - t;
-      clearTimeout(timer);
-      let rssKiB = NaN;
-      if (existsSync(rssFile)) {
-        // GNU time writes "Command exited with non-zero status N" before the figure on failure.
-        const lines = readFileSync(rssFile, 'utf8').trim().split('\n');
-        rssKiB = Number(lines[lines.length - 1]);
-        rmSync(rssFile, { force: true });
-      }
-      resolve({
-        ms,
-        rssKiB,
-        code: signal ? `signal ${signal}` : code,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-      });
-    });
-  });
-}
-
+const runNode = (args, cwd) => runTimedNode(args, { cwd, timeoutMs: CHILD_TIMEOUT_MS });
 const gw = (args, cwd) => runNode([GW_BIN, ...args], cwd);
 
 // ---------------------------------------------------------------- main
@@ -161,7 +111,7 @@ console.log(
 console.log(
   `swagger-parser ${spPkg.version} (gw depends on ${gwPkg.dependencies['@apidevtools/swagger-parser']}); node ${process.version}; ${os.cpus()[0]?.model} x${os.cpus().length}`,
 );
-console.log(`measuring: ${METHOD}`);
+console.log(`measuring: ${MEASURE}`);
 if (spPkg.version !== gwPkg.dependencies['@apidevtools/swagger-parser'])
   console.log('note: the installed swagger-parser is not the version package.json pins');
 
@@ -356,13 +306,7 @@ async function oneRound(name, record) {
     date: new Date().toISOString(),
     ok: failures.length === 0,
     failures,
-    machine: {
-      node: process.version,
-      cpu: os.cpus()[0]?.model,
-      cores: os.cpus().length,
-      memGiB: round(os.totalmem() / 2 ** 30, 1),
-      platform: `${os.platform()} ${os.release()}`,
-    },
+    machine: machineInfo(),
     gw: { version: gwPkg.version, commit: gitHead, uncommittedChanges: gitDirty },
     spec: {
       package: `@octokit/openapi@${OCTOKIT_OPENAPI_VERSION}`,
@@ -375,7 +319,7 @@ async function oneRound(name, record) {
       excluded: counted.excluded,
     },
     reference: { library: `@apidevtools/swagger-parser@${spPkg.version}`, call: 'new SwaggerParser().validate(file)' },
-    method: `${METHOD}; one warm-up round, then ${roundsDone} rounds of ref, gw import (fresh \`gw init --yes\` project), gw routes --json, gw --version, and a diagnosis task (gw's PointerLocator locating one pointer in the spec), each in a fresh child process`,
+    method: `${MEASURE}; one warm-up round, then ${roundsDone} rounds of ref, gw import (fresh \`gw init --yes\` project), gw routes --json, gw --version, and a diagnosis task (gw's PointerLocator locating one pointer in the spec), each in a fresh child process`,
     rounds: roundsDone,
     table: rows,
     ratios,

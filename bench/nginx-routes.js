@@ -14,7 +14,6 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -387,30 +386,13 @@ log(
 
 // ---------------------------------------------------------------- checks before measuring
 
-/** Sends every request once through `url` (8 at a time); returns what came back. */
-async function sendAll(url, list) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
-  const out = new Array(list.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      while (next < list.length) {
-        const i = next++;
-        out[i] = await kit.request(url + list[i].path, { method: list[i].method, agent });
-      }
-    }),
-  );
-  agent.destroy();
-  return out;
-}
-
 const tree = serverTree(gwConf);
 const checks = {};
 const excluded = [];
 const wrongUpstream = [];
 let replayAgrees = 0;
 {
-  const answers = await sendAll(running.gw.url, allRequests);
+  const answers = await kit.sendAll(running.gw.url, allRequests);
   answers.forEach((a, i) => {
     const r = allRequests[i];
     if (a.status < 200 || a.status > 299)
@@ -445,7 +427,7 @@ let replayAgrees = 0;
 }
 const loadRequests = allRequests.filter((r) => !excluded.some((e) => e.method === r.method && e.path === r.path));
 for (const v of variants.filter((x) => x.id !== 'gw')) {
-  const answers = await sendAll(running[v.id].url, loadRequests);
+  const answers = await kit.sendAll(running[v.id].url, loadRequests);
   const bad = answers.filter((a) => a.status < 200 || a.status > 299).length;
   checks[v.id] = { sent: loadRequests.length, status2xx: loadRequests.length - bad };
   if (bad) die(`${v.label}: ${bad} of ${loadRequests.length} requests not 2xx`);
@@ -791,14 +773,7 @@ const results = {
   ok: anomalies.length === 0 && excluded.length === 0 && wrongUpstream.length === 0,
   goal: { ratio: GOAL, met: goalMet, rule: 'both the req/s ratio and the capacity ratio at or above it' },
   ratio: { reqPerSec: rpsRatio, capacity: capacityRatio, loadSideSaturatedInCatchAll: loadBound },
-  machine: {
-    node: process.version,
-    cpu: os.cpus()[0]?.model,
-    cores: os.cpus().length,
-    memGiB: kit.round(os.totalmem() / 2 ** 30, 1),
-    platform: `${os.platform()} ${os.release()}`,
-    loadAverage: os.loadavg().map((x) => kit.round(x, 2)),
-  },
+  machine: kit.machineInfo(),
   tools: { nginx: nginxVersion, wrk: wrkVersion },
   gw: {
     commit: gitHead,

@@ -27,6 +27,7 @@ import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { machineInfo } from './lib/loopback.mjs';
 import { OCTOKIT_OPENAPI_VERSION, ensureOctokit, pickSpecFile, readSpec } from './lib/octokit-spec.mjs';
 import { KEY_HEADER, projectYaml, securedSpec, wrapGeneratedNginx, writeKeys } from './lib/policy-project.mjs';
 
@@ -1310,13 +1311,7 @@ const results = {
   date: new Date().toISOString(),
   ok: anomalies.length === 0,
   anomalies,
-  machine: {
-    node: process.version,
-    cpu: os.cpus()[0]?.model,
-    cores: os.cpus().length,
-    memGiB: round(os.totalmem() / 2 ** 30, 1),
-    platform: `${os.platform()} ${os.release()}`,
-  },
+  machine: machineInfo(),
   tools: { nginx: nginxVersion, wrk: wrkVersion },
   gw: { commit: gitHead, uncommittedChanges: gitDirty, routes: gwCheck.ready.routes },
   spec: { package: `@octokit/openapi@${OCTOKIT_OPENAPI_VERSION}`, file: spec.relative, infoVersion: doc.info?.version },

