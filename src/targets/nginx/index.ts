@@ -1,5 +1,6 @@
 import { loadTemplates } from '../templates.js';
 import type { RenderedFile, Target } from '../types.js';
+import { hashSizeDirectives, hashSizes } from './hash-sizes.js';
 import { buildNginxView } from './view.js';
 
 /** The njs program that checks credentials: shipped in templates/nginx/ and copied as it is. */
@@ -18,7 +19,7 @@ export const nginxTarget: Target = {
     const templates = await loadTemplates('nginx', options, {});
     const files: RenderedFile[] = [
       { path: 'nginx/nginx.conf', contents: templates.render('nginx.conf', view) },
-      { path: 'nginx/conf.d/gw.conf', contents: templates.render('gw.conf', view) },
+      { path: 'nginx/conf.d/gw.conf', contents: withHashSizes(templates.render('gw.conf', view)) },
     ];
     // The credential checks (njs); no secret is in either file, so they are ordinary files.
     if (view.policies.njs) {
@@ -35,3 +36,9 @@ export const nginxTarget: Target = {
     return { files, diagnostics };
   },
 };
+
+/** gw.conf with its hash table sizes (hash-sizes.ts) after the header comment, before any map. */
+function withHashSizes(conf: string): string {
+  const header = /^(?:#[^\n]*\n)*\n?/.exec(conf)![0];
+  return header + hashSizeDirectives(hashSizes(conf)) + conf.slice(header.length);
+}
