@@ -48,7 +48,8 @@ function repoSpec(): object {
   for (const v of verbs) paths[`/r/{o}/{p}/w1/{n}/${v}`] = { parameters: [n], get: op(`w1-${v}`) };
   paths['/r/{o}/{p}/w1/list/a'] = { get: op('w1-list-a') };
   paths['/r/{o}/{p}/w1/list/b'] = { get: op('w1-list-b') };
-  // A parameter where the words are: in every branch (after the word's own template) and in the branch for any other value.
+  // A parameter where the words are: in every branch (after the word's own template) and in the branch for any other
+  // value.
   paths['/r/{o}/{p}/{kind}/{n}'] = { parameters: [n], get: op('get-kind'), post: op('post-kind') };
   paths['/r/{o}/{p}/{kind}/{n}/deep'] = { parameters: [n], get: op('get-kind-deep') };
   // Shared forwarding with other settings: a short timeout, a small body limit.

@@ -191,7 +191,9 @@ describe('mocked routes check credentials first, as gw serve does', () => {
   });
 });
 
-/** Runs `nginx -t` with its standard output and error on a socket, as under systemd's journal or a supervisor's pipe. */
+/**
+ * Runs `nginx -t` with its standard output and error on a socket, as under systemd's journal or a supervisor's pipe.
+ */
 function nginxTestOnSocket(prefix: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     // Node's 'pipe' stdio is a UNIX socket pair: opening /dev/stdout on it fails with ENXIO.

@@ -36,7 +36,10 @@ beforeAll(async () => {
     'svc.yaml': spec,
     // Cost 10: about 0.1 s per check, 2 s for twenty.
     'secrets/staff.htpasswd': `ann:${bcrypt.hashSync(PASSWORD, 10)}\n`,
-    'gw.yaml': `version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n    upstreams: ["${echo.url}"]\ncredentials:\n  svc.staff: { htpasswd: { file: secrets/staff.htpasswd } }\n`,
+    'gw.yaml':
+      'version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n' +
+      `    upstreams: ["${echo.url}"]\ncredentials:\n` +
+      '  svc.staff: { htpasswd: { file: secrets/staff.htpasswd } }\n',
   });
   const { gateway } = await buildGateway(await loadProject(join(t.dir, 'gw.yaml')));
   const out = join(t.dir, 'out');

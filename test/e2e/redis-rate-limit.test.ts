@@ -34,7 +34,10 @@ afterAll(async () => {
   for (const c of cleanups) await c();
 });
 
-/** A project whose one route allows LIMIT requests per hour per client address (or `key`), counted in the Redis that GW_REDIS_URL names. */
+/**
+ * A project whose one route allows LIMIT requests per hour per client address (or `key`), counted in the Redis that
+ * GW_REDIS_URL names.
+ */
 async function project(failMode: 'open' | 'closed', key = 'ip'): Promise<string> {
   const t = await tempDir(`gw-redis-${failMode}-`);
   cleanups.push(t.cleanup);

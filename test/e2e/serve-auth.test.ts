@@ -10,7 +10,10 @@ import { startGwServe, type RunningGateway } from '../helpers/gw-serve.js';
 import { send } from '../helpers/http.js';
 import { oas30, writeFiles } from '../helpers/specs.js';
 
-/** gw serve with credentials: start-up errors, hot reload of secrets, a JWKS URL, the access log. Scenarios for every plane are in scenarios/auth-scenarios.ts. */
+/**
+ * gw serve with credentials: start-up errors, hot reload of secrets, a JWKS URL, the access log. Scenarios for every
+ * plane are in scenarios/auth-scenarios.ts.
+ */
 let dir: string;
 let cleanup: () => Promise<void>;
 let echo: EchoUpstream;
@@ -52,7 +55,8 @@ async function project(credentials: string): Promise<void> {
   await writeFiles(dir, { 'svc.yaml': SPEC });
   await writeFile(
     join(dir, 'gw.yaml'),
-    `version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n    upstreams: ["${echo.url}"]\ncredentials:\n${credentials}`,
+    'version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n' +
+      `    upstreams: ["${echo.url}"]\ncredentials:\n${credentials}`,
   );
 }
 
@@ -69,7 +73,8 @@ describe('gw serve: credentials at start-up', () => {
     const r = await runGw(['serve', '--port', '0'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
-      `error GW_AUTH_SECRET "svc.key": cannot read the keys file secrets/missing.keys (${join(dir, 'secrets/missing.keys')}): it does not exist`,
+      'error GW_AUTH_SECRET "svc.key": cannot read the keys file secrets/missing.keys ' +
+        `(${join(dir, 'secrets/missing.keys')}): it does not exist`,
     );
     expect(r.stderr).toContain("hint: relative files are resolved against gw.yaml's folder");
     expect(r.stderr).toContain(
@@ -204,10 +209,12 @@ describe('docs/auth.md: the example runs', () => {
     const none = await send(gw.url, 'GET', '/invoices');
     expect(none.status).toBe(401);
     expect(JSON.parse(none.body).detail).toBe(
-      'this operation needs a bearer token with the scope invoices:read, or an API key in the X-Partner-Key header, or HTTP basic credentials',
+      'this operation needs a bearer token with the scope invoices:read, or an API key in the ' +
+        'X-Partner-Key header, or HTTP basic credentials',
     );
     expect(none.headers['www-authenticate']).toBe(
-      'Bearer realm="billing-gw", ApiKey realm="billing-gw", in="header", name="X-Partner-Key", Basic realm="billing-gw", charset="UTF-8"',
+      'Bearer realm="billing-gw", ApiKey realm="billing-gw", in="header", name="X-Partner-Key", Basic ' +
+        'realm="billing-gw", charset="UTF-8"',
     );
     expect((await send(gw.url, 'GET', '/invoices', { 'x-partner-key': partnerKey })).status).toBe(200);
     expect((await send(gw.url, 'GET', '/invoices', { authorization: basic })).status).toBe(200);

@@ -49,7 +49,9 @@ async function serve(yaml = ''): Promise<RunningGateway> {
   await writeFiles(dir, { 'svc.yaml': SPEC, 'secrets/staff.htpasswd': `ann:${HASH}\n` });
   await writeFile(
     join(dir, 'gw.yaml'),
-    `version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n    upstreams: ["${echo.url}"]\ncredentials:\n  svc.staff: { htpasswd: { file: secrets/staff.htpasswd } }\n${yaml}`,
+    'version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n' +
+      `    upstreams: ["${echo.url}"]\ncredentials:\n` +
+      `  svc.staff: { htpasswd: { file: secrets/staff.htpasswd } }\n${yaml}`,
   );
   gw = await startGwServe(dir);
   return gw;
@@ -133,7 +135,9 @@ describe('issue 10 item 10: basic auth with bcrypt', () => {
     await writeFiles(dir, { 'svc.yaml': SPEC, 'secrets/staff.htpasswd': `ann:${HASH}\n` });
     await writeFile(
       join(dir, 'gw.yaml'),
-      `version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n    upstreams: ["${echo.url}"]\n${opLevel}credentials:\n  svc.staff: { htpasswd: { file: secrets/staff.htpasswd } }\n${yaml}`,
+      'version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n' +
+        `    upstreams: ["${echo.url}"]\n${opLevel}credentials:\n` +
+        `  svc.staff: { htpasswd: { file: secrets/staff.htpasswd } }\n${yaml}`,
     );
     const model = await runGw(['model', '--json'], { cwd: dir });
     expect(model.code).toBe(0);

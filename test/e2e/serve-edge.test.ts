@@ -52,13 +52,17 @@ const SPEC = oas30('Svc', {
   '/download': { get: { operationId: 'download' } },
 });
 
-/** One service "svc" in front of `upstream`, with createItem and createNote validated, and `edge` as given (YAML flow text). */
+/**
+ * One service "svc" in front of `upstream`, with createItem and createNote validated, and `edge` as given (YAML flow
+ * text).
+ */
 async function project(upstream: string, edge = ''): Promise<void> {
   await writeFiles(dir, { 'svc.yaml': SPEC });
   const operations = '    operations: { createItem: { validate: true }, createNote: { validate: true } }\n';
   await writeFile(
     join(dir, 'gw.yaml'),
-    `version: 1\nname: test\n${edge ? `edge: ${edge}\n` : ''}services:\n  - name: svc\n    spec: svc.yaml\n    upstreams: ["${upstream}"]\n${operations}`,
+    `version: 1\nname: test\n${edge ? `edge: ${edge}\n` : ''}services:\n  - name: svc\n` +
+      `    spec: svc.yaml\n    upstreams: ["${upstream}"]\n${operations}`,
   );
 }
 
@@ -101,7 +105,10 @@ async function eventually(check: () => boolean, ms: number): Promise<boolean> {
   return check();
 }
 
-/** A raw upstream: `answer` gets each connection once its request head is in; opened and closed connections are counted. */
+/**
+ * A raw upstream: `answer` gets each connection once its request head is in; opened and closed connections are
+ * counted.
+ */
 async function rawUpstream(
   answer: (socket: Socket) => void,
 ): Promise<{ url: string; opened: () => number; closed: () => number }> {
@@ -169,7 +176,8 @@ describe('item 6: header names, Host and Connection', () => {
     const { gw } = await echoAndGw();
     const raw = await sendRaw(
       gw.url,
-      'GET /items HTTP/1.1\r\nHost: x\r\nConnection: x-secret-hop\r\nConnection: close\r\nX-Secret-Hop: 1\r\nX-Kept: yes\r\n\r\n',
+      'GET /items HTTP/1.1\r\nHost: x\r\nConnection: x-secret-hop\r\nConnection: close\r\n' +
+        'X-Secret-Hop: 1\r\nX-Kept: yes\r\n\r\n',
     );
     const report = reportOf(raw);
     expect(report.headers['x-secret-hop']).toBeUndefined();
@@ -299,7 +307,8 @@ describe('item 8: slow readers', () => {
     client.resume();
     expect(await eventually(() => clientClosed, 3_000)).toBe(true);
     console.log(
-      `upstream wrote ${upstreamSent} of ${size} bytes, the client got ${clientGot}; gateway RSS grew ${((peak - before) / 2 ** 20).toFixed(1)} MiB at the peak`,
+      `upstream wrote ${upstreamSent} of ${size} bytes, the client got ${clientGot}; gateway RSS grew ` +
+        `${((peak - before) / 2 ** 20).toFixed(1)} MiB at the peak`,
     );
     expect(clientGot).toBeLessThan(size);
     expect(upstreamSent).toBeLessThan(size);
@@ -408,7 +417,8 @@ describe('item 11: validated bodies, Content-Type and Transfer-Encoding', () => 
     const { echo, gw } = await echoAndGw();
     const raw = await sendRaw(
       gw.url,
-      'POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n{}',
+      'POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+        'Content-Type: text/plain\r\nContent-Length: 2\r\n\r\n{}',
     );
     expect(statusOf(raw)).toBe(400);
     expect(problemOf(raw).code).toBe('GW_HTTP_BAD_REQUEST');
@@ -425,7 +435,8 @@ describe('item 11: validated bodies, Content-Type and Transfer-Encoding', () => 
     expect(problemOf(gzip).code).toBe('GW_HTTP_TRANSFER_ENCODING');
     const twoLines = await sendRaw(
       gw.url,
-      'POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n',
+      'POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n' +
+        '\r\n3\r\nabc\r\n0\r\n\r\n',
     );
     expect(statusOf(twoLines)).toBe(501);
     const old = await sendRaw(
@@ -436,7 +447,8 @@ describe('item 11: validated bodies, Content-Type and Transfer-Encoding', () => 
     expect(echo.hits).toBe(0);
     const chunked = await sendRaw(
       gw.url,
-      'POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n',
+      'POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\nConnection: close\r\n\r\n3\r\n' +
+        'abc\r\n0\r\n\r\n',
     );
     expect(statusOf(chunked)).toBe(200);
     expect(reportOf(chunked).bytes).toBe(3);

@@ -21,7 +21,10 @@ export interface RunningNodeTarget {
   stop(timeoutMs?: number): Promise<number>;
 }
 
-/** Renders the node target for a model and writes its files under `outDir` (so the gateway is `outDir/node/server.mjs`). Needs the runtime bundle (npm run build). */
+/**
+ * Renders the node target for a model and writes its files under `outDir` (so the gateway is
+ * `outDir/node/server.mjs`). Needs the runtime bundle (npm run build).
+ */
 export async function writeNodeTarget(gateway: Gateway, outDir: string): Promise<void> {
   const { files } = await nodeTarget.render(gateway, {});
   for (const f of files) {
@@ -49,7 +52,10 @@ function spawnServer(outDir: string, env: Record<string, string>): ChildProcess 
   });
 }
 
-/** Starts `node <outDir>/node/server.mjs` (PORT=0, LOG_FORMAT=json unless `env` says otherwise) and waits for its JSON ready line. */
+/**
+ * Starts `node <outDir>/node/server.mjs` (PORT=0, LOG_FORMAT=json unless `env` says otherwise) and waits for its JSON
+ * ready line.
+ */
 export async function startNodeTarget(
   outDir: string,
   env: Record<string, string> = {},
@@ -97,7 +103,10 @@ export async function startNodeTarget(
   };
 }
 
-/** Runs the node gateway expecting it to stop by itself (a bad setting): exit code and output, SIGKILL after the timeout. */
+/**
+ * Runs the node gateway expecting it to stop by itself (a bad setting): exit code and output, SIGKILL after the
+ * timeout.
+ */
 export function runNodeTarget(
   outDir: string,
   env: Record<string, string> = {},

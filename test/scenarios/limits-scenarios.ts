@@ -227,7 +227,9 @@ export const limitsScenarios: Scenario[] = [
     differs: NGINX_NO_VALIDATION,
   },
   {
-    name: 'validation: a JSON body sent as text/plain is refused with 415 (the operation consumes application/json only)',
+    name:
+      'validation: a JSON body sent as text/plain is refused with 415 (the operation consumes ' +
+      'application/json only)',
     request: {
       method: 'POST',
       path: '/users',

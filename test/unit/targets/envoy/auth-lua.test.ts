@@ -11,7 +11,8 @@ import { gatewayOf, secured } from './policies-fixtures.js';
 /**
  * The gw-auth Lua script as rendered, run by LuaJIT (Envoy's Lua) against a stand-in for Envoy's
  * request handle: the route metadata the view wrote, the payloads jwt_authn would have put in
- * dynamic metadata, the request headers. Skipped locally where no luajit is installed (apt install luajit); under CI a missing luajit fails.
+ * dynamic metadata, the request headers. Skipped locally where no luajit is installed (apt install luajit); under CI
+ * a missing luajit fails.
  */
 const luajit = ['luajit', 'lua5.1'].find((bin) => spawnSync(bin, ['-v']).status === 0);
 

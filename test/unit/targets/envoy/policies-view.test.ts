@@ -149,7 +149,8 @@ describe("authentication: how a route's security becomes Envoy filters", () => {
         challenge:
           'ApiKey realm="g", in="header", name="X-Key", ApiKey realm="g", in="query", name="api_key", Bearer realm="g"',
         challenge_invalid_token:
-          'ApiKey realm="g", in="header", name="X-Key", ApiKey realm="g", in="query", name="api_key", Bearer realm="g", error="invalid_token"',
+          'ApiKey realm="g", in="header", name="X-Key", ApiKey realm="g", in="query", name="api_key", ' +
+          'Bearer realm="g", error="invalid_token"',
         forbidden: ['', 'Bearer realm="g", error="insufficient_scope", scope="read"'],
       },
     });

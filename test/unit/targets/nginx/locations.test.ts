@@ -21,7 +21,10 @@ function templates(paths: string[], schemas: Record<string, ParamSchema> = {}): 
   });
 }
 
-/** The tree as text: `prefix /a/ [ ... ]`, `nest <regex> [ ... ]`, a template's order (`order@at` inside a dispatch branch), or `rewrite <regex> <target>`. */
+/**
+ * The tree as text: `prefix /a/ [ ... ]`, `nest <regex> [ ... ]`, a template's order (`order@at` inside a dispatch
+ * branch), or `rewrite <regex> <target>`.
+ */
 function show(nodes: LocationNode[]): string {
   return nodes
     .map((n) => {
@@ -42,7 +45,9 @@ describe('buildLocationTree', () => {
     },
     { name: 'a one-segment template stays a top-level regex', paths: ['/{slug}'], want: '0' },
     {
-      name: "a template with a parameter first segment is repeated in every prefix it can match, after that prefix's own",
+      name:
+        'a template with a parameter first segment is repeated in every prefix it can match, after that ' +
+        "prefix's own",
       paths: ['/users/{id}', '/{tenant}/{id}'],
       want: '/users/ [0 1] 1',
     },

@@ -80,7 +80,8 @@ describe('buildPolicies: authentication (golden case 10-auth)', () => {
       ['billing.partnerKey', 'billing.staff'],
     ]);
     expect(create.missing.challenge).toBe(
-      'Bearer realm="billing-gw", ApiKey realm="billing-gw", in="header", name="X-Partner-Key", Basic realm="billing-gw", charset="UTF-8"',
+      'Bearer realm="billing-gw", ApiKey realm="billing-gw", in="header", name="X-Partner-Key", Basic ' +
+        'realm="billing-gw", charset="UTF-8"',
     );
     const voidInvoice = config.policies[Number(JSON.parse(sets(p, route(g, 'billing.voidInvoice')).$gw_auth!))]!;
     expect(voidInvoice.requirements[0]![0]!.scopes).toEqual(['invoices:read', 'invoices:void']);
@@ -204,7 +205,8 @@ describe('buildPolicies: rate limits and CORS (golden case 11-policies)', () => 
     expect(
       messages.some((m) =>
         m.startsWith(
-          "nginx: nginx cannot validate requests against the operation's schemas; POST /orders, GET /products, GET /products/{sku}",
+          "nginx: nginx cannot validate requests against the operation's schemas; POST /orders, GET " +
+            '/products, GET /products/{sku}',
         ),
       ),
     ).toBe(true);
