@@ -125,7 +125,10 @@ describe('gw import + gw routes', () => {
     expect(table.stdout.split('\n')[0]).toMatch(/^METHOD\s+PATH\s+SERVICE\s+UPSTREAM\s+AUTH\s+RATE LIMIT$/);
     expect(readmeOutput('gw routes in examples/shop')).toBe(table.stdout);
     expect(table.stdout).toMatch(
-      /PATCH\s+\/users\/\{userId\}\s+users\s+http:\/\/users\.shop\.internal:8080\/api\/v1\s+apiKey\(header X-Api-Key\) OR basic/,
+      new RegExp(
+        String.raw`PATCH\s+\/users\/\{userId\}\s+users\s+http:\/\/users\.shop\.internal:8080\/api\/v1\s+` +
+          String.raw`apiKey\(header X-Api-Key\) OR basic`,
+      ),
     );
   });
 

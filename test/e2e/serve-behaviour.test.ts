@@ -412,8 +412,15 @@ describe('hot reload', () => {
     await writeFiles(dir, {
       'api/main.yaml': 'openapi: 3.0.3\ninfo: {title: Main, version: "1"}\npaths:\n  /a:\n    $ref: ./paths/a.yaml\n',
       'api/paths/a.yaml': "get:\n  operationId: getA\n  responses:\n    '200': {description: ok}\n",
-      'gw.yaml':
-        'version: 1\nname: t\nservices:\n  - name: main\n    spec: api/main.yaml\n' + `    upstreams: ["${a!.url}"]\n`,
+      'gw.yaml': [
+        'version: 1',
+        'name: t',
+        'services:',
+        '  - name: main',
+        '    spec: api/main.yaml',
+        `    upstreams: ["${a!.url}"]`,
+        '',
+      ].join('\n'),
     });
     gw = await startGwServe(dir, ['--watch']);
     expect((await send(gw.url, 'POST', '/a')).status).toBe(405);

@@ -224,8 +224,10 @@ function extension(
   let ext = '';
   for (let i = int(1, 3); i > 0; i--) {
     ext += `;${word(int(0, 6))}`;
-    if (chance(0.6))
-      ext += `=${chance(0.3) ? `"${word(int(0, 8), `${TCHARS} \t(),\\"`).replace(/\\"|"|\\$/g, '\\\\')}"` : word(int(0, 6))}`;
+    if (chance(0.6)) {
+      const quoted = () => `"${word(int(0, 8), `${TCHARS} \t(),\\"`).replace(/\\"|"|\\$/g, '\\\\')}"`;
+      ext += `=${chance(0.3) ? quoted() : word(int(0, 6))}`;
+    }
   }
   if (chance(0.25)) {
     const at = int(0, ext.length);

@@ -38,8 +38,10 @@ export async function writeNodeTarget(gateway: Gateway, outDir: string): Promise
 /** The child's environment: ours without any gateway setting, then loopback, any port, JSON logs, then `env`. */
 function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = {};
-  const settings =
-    /^(PORT|HOST|ADMIN_PORT|ADMIN_HOST|LOG_FORMAT|DRAIN_TIMEOUT|CLIENT_HEADER_TIMEOUT|CLIENT_REQUEST_TIMEOUT|UPSTREAM_CONNECTIONS|GW_UPSTREAM_.*)$/;
+  const settings = new RegExp(
+    '^(PORT|HOST|ADMIN_PORT|ADMIN_HOST|LOG_FORMAT|DRAIN_TIMEOUT|CLIENT_HEADER_TIMEOUT|CLIENT_REQUEST_TIMEOUT|' +
+      'UPSTREAM_CONNECTIONS|GW_UPSTREAM_.*)$',
+  );
   for (const [k, v] of Object.entries(process.env)) if (!settings.test(k)) base[k] = v;
   return { ...base, NO_COLOR: '1', HOST: '127.0.0.1', PORT: '0', LOG_FORMAT: 'json', ...env };
 }

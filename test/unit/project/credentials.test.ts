@@ -73,7 +73,10 @@ describe('applyCredentials', () => {
     {
       name: 'an unknown scheme, with a suggestion',
       given: { 'users.apikey': { keys: { env: 'K' } } },
-      want: /^GW_CREDENTIALS_UNKNOWN_SCHEME credentials are given for "users.apikey", but no service has that security scheme \| did you mean "users.apiKey"\?/,
+      want: new RegExp(
+        '^GW_CREDENTIALS_UNKNOWN_SCHEME credentials are given for "users.apikey", ' +
+          String.raw`but no service has that security scheme \| did you mean "users.apiKey"\?`,
+      ),
     },
     {
       name: 'keys for a basic scheme',

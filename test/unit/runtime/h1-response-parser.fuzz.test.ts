@@ -74,8 +74,10 @@ const INTENDED: { feature: string; accepts: 'gw' | 'undici'; refusal: RegExp; wh
   {
     feature: 'cl-blanks',
     accepts: 'gw',
-    refusal:
-      /^(UND_ERR_RES_CONTENT_LENGTH_MISMATCH |Response does not match the HTTP\/1\.1 protocol \(Invalid character in Content-Length\))/,
+    refusal: new RegExp(
+      '^(UND_ERR_RES_CONTENT_LENGTH_MISMATCH |' +
+        String.raw`Response does not match the HTTP\/1\.1 protocol \(Invalid character in Content-Length\))`,
+    ),
     why:
       'llhttp refuses or miscounts a Content-Length with a tab around the value; RFC 9110 allows ' +
       'blanks (OWS, tabs too) there',

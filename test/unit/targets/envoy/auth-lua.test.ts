@@ -38,7 +38,9 @@ local function run(meta, headers, jwt)
   function handle:headers() return map end
   function handle:metadata() return { get = function(_, k) return meta[k] end } end
   function handle:streamInfo()
-    return { dynamicMetadata = function() return { get = function(_, k) if k == "envoy.filters.http.jwt_authn" then return jwt end end } end }
+    return { dynamicMetadata = function()
+      return { get = function(_, k) if k == "envoy.filters.http.jwt_authn" then return jwt end end }
+    end }
   end
   function handle:respond(hs, body) h.response = hs end
   envoy_on_request(handle)

@@ -150,10 +150,16 @@ describe('buildPolicies: authentication (golden case 10-auth)', () => {
     const messages = buildPolicies(g).diagnostics.map((d) => `${d.code}[${d.kind}] ${d.message}`);
     expect(messages).toEqual([
       expect.stringMatching(
-        /^GW_TARGET_INEXACT\[nginx.jwks-url\] nginx: scheme "billing.oauth": nginx reads JWKS files only, .* on GET \/invoices, GET \/invoices\/\{id\}$/,
+        new RegExp(
+          String.raw`^GW_TARGET_INEXACT\[nginx.jwks-url\] nginx: scheme "billing.oauth": ` +
+            String.raw`nginx reads JWKS files only, .* on GET \/invoices, GET \/invoices\/\{id\}$`,
+        ),
       ),
       expect.stringMatching(
-        /^GW_TARGET_INEXACT\[nginx.bcrypt\] nginx: scheme "billing.staff": .*bcrypt.* on GET \/invoices, POST \/invoices$/,
+        new RegExp(
+          String.raw`^GW_TARGET_INEXACT\[nginx.bcrypt\] nginx: scheme "billing.staff": ` +
+            String.raw`.*bcrypt.* on GET \/invoices, POST \/invoices$`,
+        ),
       ),
     ]);
   });
