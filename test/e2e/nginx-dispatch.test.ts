@@ -242,7 +242,7 @@ async function sendChunked(path: string, bytes: number): Promise<{ status: numbe
   return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), body: rest.join('\r\n\r\n') };
 }
 
-describe('routes that forward alike share a location (error_page to a named location), and keep every behaviour', () => {
+describe('routes that forward alike share a location (error_page to a named location) and keep every behaviour', () => {
   it('several shared locations exist: one per set of forwarding settings', () => {
     expect(sharedStatuses.length).toBeGreaterThanOrEqual(3);
   });
@@ -273,7 +273,7 @@ describe('routes that forward alike share a location (error_page to a named loca
     expect((await send(nginx.url, 'GET', '/r/a/b/w1/7', { 'x-echo-delay': '1500' })).status).toBe(200);
   }, 15_000);
 
-  it('issue 11: a route served beside one whose location jumps to a shared location keeps its own timeout', async () => {
+  it('issue 11: a route beside one whose location jumps to a shared location keeps its own timeout', async () => {
     const quick = await send(nginx.url, 'POST', '/split/7', {}, 'x');
     expect(quick.status).toBe(200);
     expect((JSON.parse(quick.body) as EchoReport).url).toBe('/v2/split/7');

@@ -183,7 +183,7 @@ describe('bad settings: one error line each, exit 1, no stack', () => {
     expect(r.stderr).toContain('hint: pick another port with PORT (PORT=0 takes a free one)');
     expect(r.stderr).not.toMatch(/^\s+at /m);
   });
-  it('credentials it cannot read are GW_AUTH_SECRET errors naming the file or variable (resolved against GW_BASE_DIR), never a secret', async () => {
+  it('unreadable credentials: GW_AUTH_SECRET naming file (from GW_BASE_DIR) or variable, never a secret', async () => {
     // Without GW_BASE_DIR the files resolve against the working directory (the output folder), and the variables are
     // unset.
     const r = await runNodeTarget(out, { PORT: '0', GW_BASE_DIR: '' });

@@ -66,7 +66,7 @@ async function waitFor(text: string, timeoutMs = 5_000): Promise<void> {
 }
 
 describe('gw serve: credentials at start-up', () => {
-  it('a keys file that cannot be read is GW_AUTH_SECRET naming the file, exit 1, no stack, nothing listening', async () => {
+  it('an unreadable keys file is GW_AUTH_SECRET naming the file, exit 1, no stack, nothing listening', async () => {
     await project(
       '  svc.key: { keys: { file: secrets/missing.keys } }\n  svc.qkey: { keys: { env: GW_TEST_UNSET_KEYS } }\n',
     );
@@ -111,7 +111,7 @@ describe('gw serve: hot reload rebuilds the checkers', () => {
 });
 
 describe('gw serve: JWKS from a URL', () => {
-  it('fetches the keys once, verifies tokens, and answers 401 (not a crash) while the URL cannot be reached', async () => {
+  it('fetches the keys once, verifies tokens, and answers 401 (not a crash) while the URL is unreachable', async () => {
     const pair = await generateKeyPair('RS256', { extractable: true });
     const jwks = { keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256' }] };
     let fetches = 0;

@@ -100,7 +100,7 @@ describe('issue 10 item 10: basic auth with bcrypt', () => {
     ).toBe(200);
   });
 
-  it('answers 429 with Retry-After after 10 wrong passwords from one client; other clients are unaffected', async () => {
+  it('answers 429 with Retry-After after 10 wrong passwords from a client; other clients are unaffected', async () => {
     await serve();
     const attacker = '127.0.5.1';
     for (let i = 0; i < 10; i++)

@@ -153,7 +153,7 @@ describe('failures', () => {
 });
 
 describe('streaming', () => {
-  it('streams 50 MB up and 50 MB down without buffering: backpressure reaches the far end, memory stays flat', async () => {
+  it('streams 50 MB each way without buffering: backpressure reaches the far end, memory stays flat', async () => {
     const [a] = await echoesNamed('a');
     await project([a!.url]);
     gw = await startGwServe(dir);
@@ -434,7 +434,7 @@ describe('hot reload', () => {
     expect((await send(gw.url, 'POST', '/a')).status).toBe(200);
   });
 
-  it('swaps the route table during a load loop with zero failed requests, and keeps serving after a broken edit', async () => {
+  it('swaps the route table under a load loop with no failed request; keeps serving after a broken edit', async () => {
     const [a, b] = await echoesNamed('a', 'b');
     await project([a!.url]);
     gw = await startGwServe(dir, ['--watch']);

@@ -134,7 +134,7 @@ async function rawUpstream(
 }
 
 describe('item 6: header names, Host and Connection', () => {
-  it('drops client headers whose names contain "_" (X_Consumer cannot pose as X-Consumer to a CGI upstream)', async () => {
+  it('drops client headers with "_" in the name (X_Consumer cannot pose as X-Consumer to a CGI upstream)', async () => {
     const { gw } = await echoAndGw();
     const raw = await sendRaw(
       gw.url,
@@ -202,7 +202,7 @@ describe('item 7: slow request bodies do not exhaust the upstream pool', () => {
     expect(took).toBeLessThan(2_000);
   }, 30_000);
 
-  it('a body that fits the buffer is read whole before an upstream connection is taken; a stalled one gets 408', async () => {
+  it('a body that fits the buffer is read whole before taking an upstream connection; if stalled, 408', async () => {
     const up = await rawUpstream((s) => s.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok'));
     await project(up.url, '{ timeouts: { body: 1s }, requestBodies: { buffer: 64kb } }');
     gw = await startGwServe(dir);
@@ -218,7 +218,7 @@ describe('item 7: slow request bodies do not exhaust the upstream pool', () => {
     expect(up.opened()).toBe(0);
   });
 
-  it('a larger body streams, and an upstream connection held by a stalled body is closed after the body timeout', async () => {
+  it('a larger body streams; an upstream connection held by a stalled body closes after the body timeout', async () => {
     // The upstream reads the body and never answers: only the gateway can end the exchange.
     const up = await rawUpstream((s) => s.resume());
     await project(up.url, '{ timeouts: { body: 1s }, requestBodies: { buffer: 1kb } }');
@@ -270,7 +270,7 @@ describe('item 7: slow request bodies do not exhaust the upstream pool', () => {
 });
 
 describe('item 8: slow readers', () => {
-  it('a client that never reads a 64 MiB answer is cut off after edge.timeouts.send, and the upstream connection is closed', async () => {
+  it('a client not reading a 64 MiB answer: cut off after edge.timeouts.send, upstream connection closed', async () => {
     const size = 64 * 1024 * 1024;
     let upstreamSent = 0;
     const up = await rawUpstream((s) => {

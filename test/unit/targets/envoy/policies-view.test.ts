@@ -313,7 +313,7 @@ describe('CORS', () => {
     maxAgeSeconds: 600,
   };
 
-  it('a policy per route: the model\'s origins by its rule, the path\'s CORS methods, "*" headers without credentials', () => {
+  it('a policy per route: origins by the model rule, the path CORS methods, "*" headers without credentials', () => {
     const get = { ...route('GET', '/c'), settings: { ...route('GET', '/c').settings, cors } };
     const post = { ...route('POST', '/c'), settings: { ...route('POST', '/c').settings, cors } };
     const plan = planCors(settle([get, post]).routes);

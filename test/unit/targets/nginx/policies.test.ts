@@ -94,7 +94,7 @@ describe('buildPolicies: authentication (golden case 10-auth)', () => {
     });
   });
 
-  it("prints every route's answers and removals as the model settled them (effective.authAnswers, remove)", async () => {
+  it("prints each route's answers and removals as the model settled them (effective.authAnswers, remove)", async () => {
     for (const name of ['04-security-and-or', '10-auth']) {
       const g = await gatewayOf(name);
       const p = buildPolicies(g);
@@ -128,7 +128,7 @@ describe('buildPolicies: authentication (golden case 10-auth)', () => {
     expect(p.view.njs!.config).toContain('"file":"secrets/partners.keys"');
   });
 
-  it('removes credentials upstream: the query key by rewriting $args, the cookie in $gw_cookie, headers by map', async () => {
+  it('removes credentials upstream: query key by rewriting $args, cookie in $gw_cookie, headers by map', async () => {
     const g = await gatewayOf('10-auth');
     const p = buildPolicies(g);
     expect(sets(p, route(g, 'billing.exportInvoices'))).toMatchObject({
@@ -218,7 +218,7 @@ describe('buildPolicies: rate limits and CORS (golden case 11-policies)', () => 
     ).toBe(true);
   });
 
-  it('answers preflights per path: allowed origins without case, a trailing slash ignored; others refused', async () => {
+  it('answers preflights per path: allowed origins ignoring case and a trailing slash; others refused', async () => {
     const g = await gatewayOf('11-policies');
     const p = buildPolicies(g);
     const products = g.routes.filter((r) => r.path === '/products');
