@@ -118,8 +118,8 @@ describe('applyCredentials', () => {
   it('warns, once, about required schemes nothing checks (requests needing them are refused)', () => {
     const d = applyCredentials(gateway, config({ 'users.apiKey': { keys: { env: 'K' } } }), at).diagnostics;
     expect(d.map((x) => `${x.code} ${x.message}`)).toEqual([
-      'GW_AUTH_NO_CREDENTIALS no credentials in gw.yaml for the security scheme "users.oauth" (1 ' +
-        'route), so requests that need it are refused (401)',
+      'GW_AUTH_NO_CREDENTIALS no credentials in gw.yaml for the security scheme "users.oauth" (1 route), ' +
+        'so requests that need it are refused (401)',
     ]);
   });
 

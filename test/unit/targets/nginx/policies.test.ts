@@ -211,8 +211,8 @@ describe('buildPolicies: rate limits and CORS (golden case 11-policies)', () => 
     expect(
       messages.some((m) =>
         m.startsWith(
-          "nginx: nginx cannot validate requests against the operation's schemas; POST /orders, GET " +
-            '/products, GET /products/{sku}',
+          "nginx: nginx cannot validate requests against the operation's schemas; " +
+            'POST /orders, GET /products, GET /products/{sku}',
         ),
       ),
     ).toBe(true);
