@@ -13,7 +13,7 @@ afterEach(async () => cleanup());
 const gw = (...args: string[]) => runGw(args, { cwd: dir });
 
 describe('item 18: gw import with no arguments finds specs by parsing them', () => {
-  it('finds minified JSON and YAML whose openapi key comes late; skips fragments with a nested openapi key', async () => {
+  it('finds minified JSON and YAML with a late openapi key; skips fragments with a nested openapi key', async () => {
     const alpha = oas30('Alpha', { '/a': { get: { operationId: 'getA' } } });
     const beta = oas30('Beta', { '/b': { get: { operationId: 'getB' } } });
     const { openapi, ...betaRest } = beta as { openapi: string };
@@ -54,7 +54,7 @@ describe('item 18: gw import with no arguments finds specs by parsing them', () 
 });
 
 describe('item 20: every problem of a spec in one run', () => {
-  it('gw import reports a broken $ref (with did-you-mean), a duplicate operationId and an x-gw typo together', async () => {
+  it('gw import reports a broken $ref (did-you-mean), a duplicate operationId and an x-gw typo together', async () => {
     await gw('init', '--yes');
     await writeFiles(dir, {
       'svc.yaml': oas30(

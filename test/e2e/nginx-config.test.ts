@@ -8,7 +8,10 @@ import { nginxTarget } from '../../src/targets/nginx/index.js';
 import { tempDir } from '../helpers/cli.js';
 import { findNginx, nginxTest } from '../helpers/nginx.js';
 
-/** Every golden case's NGINX output is accepted by Debian's nginx (`nginx -t`), hostnames that do not resolve included. */
+/**
+ * Every golden case's NGINX output is accepted by Debian's nginx (`nginx -t`), hostnames that do not resolve
+ * included.
+ */
 const CASES = new URL('../golden/cases/', import.meta.url).pathname;
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => Promise.all(cleanups.map((c) => c())));

@@ -48,7 +48,8 @@ function repoSpec(): object {
   for (const v of verbs) paths[`/r/{o}/{p}/w1/{n}/${v}`] = { parameters: [n], get: op(`w1-${v}`) };
   paths['/r/{o}/{p}/w1/list/a'] = { get: op('w1-list-a') };
   paths['/r/{o}/{p}/w1/list/b'] = { get: op('w1-list-b') };
-  // A parameter where the words are: in every branch (after the word's own template) and in the branch for any other value.
+  // A parameter where the words are: in every branch (after the word's own template) and in the branch for any other
+  // value.
   paths['/r/{o}/{p}/{kind}/{n}'] = { parameters: [n], get: op('get-kind'), post: op('post-kind') };
   paths['/r/{o}/{p}/{kind}/{n}/deep'] = { parameters: [n], get: op('get-kind-deep') };
   // Shared forwarding with other settings: a short timeout, a small body limit.
@@ -241,7 +242,7 @@ async function sendChunked(path: string, bytes: number): Promise<{ status: numbe
   return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), body: rest.join('\r\n\r\n') };
 }
 
-describe('routes that forward alike share a location (error_page to a named location), and keep every behaviour', () => {
+describe('routes that forward alike share a location (error_page to a named location) and keep every behaviour', () => {
   it('several shared locations exist: one per set of forwarding settings', () => {
     expect(sharedStatuses.length).toBeGreaterThanOrEqual(3);
   });
@@ -272,7 +273,7 @@ describe('routes that forward alike share a location (error_page to a named loca
     expect((await send(nginx.url, 'GET', '/r/a/b/w1/7', { 'x-echo-delay': '1500' })).status).toBe(200);
   }, 15_000);
 
-  it('issue 11: a route served beside one whose location jumps to a shared location keeps its own timeout', async () => {
+  it('issue 11: a route beside one whose location jumps to a shared location keeps its own timeout', async () => {
     const quick = await send(nginx.url, 'POST', '/split/7', {}, 'x');
     expect(quick.status).toBe(200);
     expect((JSON.parse(quick.body) as EchoReport).url).toBe('/v2/split/7');

@@ -32,7 +32,9 @@ async function nginxWith(edge: string): Promise<RunningNginx> {
   await writeFiles(t.dir, {
     'svc.yaml': oas30('Svc', { '/items': { get: { operationId: 'listItems' }, post: { operationId: 'createItem' } } }),
   });
-  const yaml = `version: 1\nname: test\nlisten: { host: 127.0.0.1, port: ${port} }\nedge: ${edge}\nservices:\n  - name: svc\n    spec: svc.yaml\n    upstreams: ["${echo.url}"]\n`;
+  const yaml =
+    `version: 1\nname: test\nlisten: { host: 127.0.0.1, port: ${port} }\nedge: ${edge}\nservices:\n` +
+    `  - name: svc\n    spec: svc.yaml\n    upstreams: ["${echo.url}"]\n`;
   nginx = await startNginxProject(t.dir, yaml, port);
   return nginx;
 }

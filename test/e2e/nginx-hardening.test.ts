@@ -132,7 +132,7 @@ async function logged(ids: string[]): Promise<Record<string, { method: string; s
 }
 
 describe('the access log names the method the client sent', () => {
-  it('logs PUT for a 405, DELETE for a 404 and POST for a 404 of a mocked service, not the GET of the error page', async () => {
+  it("logs PUT for a 405, DELETE for a 404, POST for a mocked service's 404, not the error page's GET", async () => {
     const cases = [
       { id: 'hard-405', method: 'PUT', path: '/items', status: 405 },
       { id: 'hard-404', method: 'DELETE', path: '/nowhere', status: 404 },
@@ -191,7 +191,9 @@ describe('mocked routes check credentials first, as gw serve does', () => {
   });
 });
 
-/** Runs `nginx -t` with its standard output and error on a socket, as under systemd's journal or a supervisor's pipe. */
+/**
+ * Runs `nginx -t` with its standard output and error on a socket, as under systemd's journal or a supervisor's pipe.
+ */
 function nginxTestOnSocket(prefix: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     // Node's 'pipe' stdio is a UNIX socket pair: opening /dev/stdout on it fails with ENXIO.

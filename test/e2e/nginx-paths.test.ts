@@ -46,7 +46,9 @@ beforeAll(async () => {
   cleanups.unshift(() => echo.close());
   const port = await freePort();
   await writeFile(join(t.dir, 'jobs.json'), JSON.stringify(spec));
-  const yaml = `version: 1\nname: paths\nlisten: {host: 127.0.0.1, port: ${port}}\nservices:\n  - {name: jobs, spec: jobs.json, upstreams: ["${echo.url}"]}\n`;
+  const yaml =
+    `version: 1\nname: paths\nlisten: {host: 127.0.0.1, port: ${port}}\nservices:\n` +
+    `  - {name: jobs, spec: jobs.json, upstreams: ["${echo.url}"]}\n`;
   await writeFile(join(t.dir, 'gw.yaml'), yaml);
   gateway = (await buildGateway(parseProject(yaml, join(t.dir, 'gw.yaml'), 'gw.yaml'))).gateway;
   compiled = compileGateway(gateway);

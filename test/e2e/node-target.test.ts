@@ -167,7 +167,8 @@ describe('bad settings: one error line each, exit 1, no stack', () => {
     expect(r.stderr).toContain('error GW_RUNTIME_ENV PORT="eighty" is not a port number');
     expect(r.stderr).toContain('error GW_RUNTIME_ENV LOG_FORMAT="xml" is not a log format');
     expect(r.stderr).toContain(
-      'error GW_RUNTIME_ENV GW_UPSTREAM_USER="http://127.0.0.1:1" names no upstream of this gateway\n  hint: did you mean GW_UPSTREAM_USERS?',
+      'error GW_RUNTIME_ENV GW_UPSTREAM_USER="http://127.0.0.1:1" names no upstream of this gateway\n' +
+        '  hint: did you mean GW_UPSTREAM_USERS?',
     );
     expect(r.stderr).toContain(
       'error GW_RUNTIME_ENV GW_UPSTREAM_ORDERS="ftp://orders" has "ftp://orders", which uses "ftp"',
@@ -182,19 +183,22 @@ describe('bad settings: one error line each, exit 1, no stack', () => {
     expect(r.stderr).toContain('hint: pick another port with PORT (PORT=0 takes a free one)');
     expect(r.stderr).not.toMatch(/^\s+at /m);
   });
-  it('credentials it cannot read are GW_AUTH_SECRET errors naming the file or variable (resolved against GW_BASE_DIR), never a secret', async () => {
-    // Without GW_BASE_DIR the files resolve against the working directory (the output folder), and the variables are unset.
+  it('unreadable credentials: GW_AUTH_SECRET naming file (from GW_BASE_DIR) or variable, never a secret', async () => {
+    // Without GW_BASE_DIR the files resolve against the working directory (the output folder), and the variables are
+    // unset.
     const r = await runNodeTarget(out, { PORT: '0', GW_BASE_DIR: '' });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(
-      `error GW_AUTH_SECRET "users.apiKey": cannot read the keys file secrets/users.keys (${join(out, 'secrets', 'users.keys')}): it does not exist`,
+      'error GW_AUTH_SECRET "users.apiKey": cannot read the keys file secrets/users.keys ' +
+        `(${join(out, 'secrets', 'users.keys')}): it does not exist`,
     );
     expect(r.stderr).toContain(
       'hint: relative files are resolved against the working directory (set GW_BASE_DIR to change it)',
     );
     expect(r.stderr).toContain(
-      'error GW_AUTH_SECRET "catalog.apiKey": the environment variable GW_SHOP_CATALOG_KEYS that holds the keys is not set',
+      'error GW_AUTH_SECRET "catalog.apiKey": the environment variable GW_SHOP_CATALOG_KEYS that holds ' +
+        'the keys is not set',
     );
     expect(r.stderr).not.toMatch(/^\s+at /m);
     for (const value of Object.values(shopEnv))

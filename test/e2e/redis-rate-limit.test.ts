@@ -34,7 +34,10 @@ afterAll(async () => {
   for (const c of cleanups) await c();
 });
 
-/** A project whose one route allows LIMIT requests per hour per client address (or `key`), counted in the Redis that GW_REDIS_URL names. */
+/**
+ * A project whose one route allows LIMIT requests per hour per client address (or `key`), counted in the Redis that
+ * GW_REDIS_URL names.
+ */
 async function project(failMode: 'open' | 'closed', key = 'ip'): Promise<string> {
   const t = await tempDir(`gw-redis-${failMode}-`);
   cleanups.push(t.cleanup);
@@ -87,7 +90,7 @@ async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
 }
 
 describe.skipIf(missing)('rate limits in a real redis-server', () => {
-  it(`two gw serve instances enforce ONE limit: of ${LIMIT}+10 concurrent requests across both, exactly ${LIMIT} pass`, async () => {
+  it(`two gw serve instances enforce ONE limit: ${LIMIT} of ${LIMIT}+10 concurrent requests to both pass`, async () => {
     const redis = await redisServer();
     const dir = await project('closed');
     const [a, b] = await Promise.all([serve(dir, redis), serve(dir, redis)]);
@@ -114,7 +117,7 @@ describe.skipIf(missing)('rate limits in a real redis-server', () => {
     client.disconnect();
   });
 
-  it('issue 10 item 9: a long header value is one fixed-size key in Redis (a SHA-256 digest); short ones stay readable', async () => {
+  it('issue 10 item 9: a long header value is keyed by its SHA-256 in Redis; short ones stay readable', async () => {
     const redis = await redisServer();
     const gw = await serve(await project('closed', 'header:X-Session'), redis);
     const [huge, long] = ['s'.repeat(15_000), 'l'.repeat(100)];
@@ -132,7 +135,7 @@ describe.skipIf(missing)('rate limits in a real redis-server', () => {
     client.disconnect();
   });
 
-  it('Redis stopped mid-run, failMode open: requests pass unlimited, one warning line, limits again once it is back', async () => {
+  it('Redis down mid-run, failMode open: no limit, one warning line, limits again once Redis is back', async () => {
     const redis = await redisServer();
     const gw = await serve(await project('open'), redis);
     expect((await send(gw.url, 'GET', '/stock')).headers['ratelimit-remaining']).toBe(String(LIMIT - 1));

@@ -10,7 +10,10 @@ import { startGwServe, type RunningGateway } from '../helpers/gw-serve.js';
 import { send } from '../helpers/http.js';
 import { oas30, writeFiles } from '../helpers/specs.js';
 
-/** gw serve with credentials: start-up errors, hot reload of secrets, a JWKS URL, the access log. Scenarios for every plane are in scenarios/auth-scenarios.ts. */
+/**
+ * gw serve with credentials: start-up errors, hot reload of secrets, a JWKS URL, the access log. Scenarios for every
+ * plane are in scenarios/auth-scenarios.ts.
+ */
 let dir: string;
 let cleanup: () => Promise<void>;
 let echo: EchoUpstream;
@@ -52,7 +55,8 @@ async function project(credentials: string): Promise<void> {
   await writeFiles(dir, { 'svc.yaml': SPEC });
   await writeFile(
     join(dir, 'gw.yaml'),
-    `version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n    upstreams: ["${echo.url}"]\ncredentials:\n${credentials}`,
+    'version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n' +
+      `    upstreams: ["${echo.url}"]\ncredentials:\n${credentials}`,
   );
 }
 
@@ -62,14 +66,15 @@ async function waitFor(text: string, timeoutMs = 5_000): Promise<void> {
 }
 
 describe('gw serve: credentials at start-up', () => {
-  it('a keys file that cannot be read is GW_AUTH_SECRET naming the file, exit 1, no stack, nothing listening', async () => {
+  it('an unreadable keys file is GW_AUTH_SECRET naming the file, exit 1, no stack, nothing listening', async () => {
     await project(
       '  svc.key: { keys: { file: secrets/missing.keys } }\n  svc.qkey: { keys: { env: GW_TEST_UNSET_KEYS } }\n',
     );
     const r = await runGw(['serve', '--port', '0'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
-      `error GW_AUTH_SECRET "svc.key": cannot read the keys file secrets/missing.keys (${join(dir, 'secrets/missing.keys')}): it does not exist`,
+      'error GW_AUTH_SECRET "svc.key": cannot read the keys file secrets/missing.keys ' +
+        `(${join(dir, 'secrets/missing.keys')}): it does not exist`,
     );
     expect(r.stderr).toContain("hint: relative files are resolved against gw.yaml's folder");
     expect(r.stderr).toContain(
@@ -106,7 +111,7 @@ describe('gw serve: hot reload rebuilds the checkers', () => {
 });
 
 describe('gw serve: JWKS from a URL', () => {
-  it('fetches the keys once, verifies tokens, and answers 401 (not a crash) while the URL cannot be reached', async () => {
+  it('fetches the keys once, verifies tokens, and answers 401 (not a crash) while the URL is unreachable', async () => {
     const pair = await generateKeyPair('RS256', { extractable: true });
     const jwks = { keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256' }] };
     let fetches = 0;
@@ -204,10 +209,12 @@ describe('docs/auth.md: the example runs', () => {
     const none = await send(gw.url, 'GET', '/invoices');
     expect(none.status).toBe(401);
     expect(JSON.parse(none.body).detail).toBe(
-      'this operation needs a bearer token with the scope invoices:read, or an API key in the X-Partner-Key header, or HTTP basic credentials',
+      'this operation needs a bearer token with the scope invoices:read, or an API key in the ' +
+        'X-Partner-Key header, or HTTP basic credentials',
     );
     expect(none.headers['www-authenticate']).toBe(
-      'Bearer realm="billing-gw", ApiKey realm="billing-gw", in="header", name="X-Partner-Key", Basic realm="billing-gw", charset="UTF-8"',
+      'Bearer realm="billing-gw", ApiKey realm="billing-gw", in="header", name="X-Partner-Key", Basic ' +
+        'realm="billing-gw", charset="UTF-8"',
     );
     expect((await send(gw.url, 'GET', '/invoices', { 'x-partner-key': partnerKey })).status).toBe(200);
     expect((await send(gw.url, 'GET', '/invoices', { authorization: basic })).status).toBe(200);

@@ -49,7 +49,9 @@ async function serve(yaml = ''): Promise<RunningGateway> {
   await writeFiles(dir, { 'svc.yaml': SPEC, 'secrets/staff.htpasswd': `ann:${HASH}\n` });
   await writeFile(
     join(dir, 'gw.yaml'),
-    `version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n    upstreams: ["${echo.url}"]\ncredentials:\n  svc.staff: { htpasswd: { file: secrets/staff.htpasswd } }\n${yaml}`,
+    'version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n' +
+      `    upstreams: ["${echo.url}"]\ncredentials:\n` +
+      `  svc.staff: { htpasswd: { file: secrets/staff.htpasswd } }\n${yaml}`,
   );
   gw = await startGwServe(dir);
   return gw;
@@ -98,7 +100,7 @@ describe('issue 10 item 10: basic auth with bcrypt', () => {
     ).toBe(200);
   });
 
-  it('answers 429 with Retry-After after 10 wrong passwords from one client; other clients are unaffected', async () => {
+  it('answers 429 with Retry-After after 10 wrong passwords from a client; other clients are unaffected', async () => {
     await serve();
     const attacker = '127.0.5.1';
     for (let i = 0; i < 10; i++)
@@ -133,7 +135,9 @@ describe('issue 10 item 10: basic auth with bcrypt', () => {
     await writeFiles(dir, { 'svc.yaml': SPEC, 'secrets/staff.htpasswd': `ann:${HASH}\n` });
     await writeFile(
       join(dir, 'gw.yaml'),
-      `version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n    upstreams: ["${echo.url}"]\n${opLevel}credentials:\n  svc.staff: { htpasswd: { file: secrets/staff.htpasswd } }\n${yaml}`,
+      'version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n' +
+        `    upstreams: ["${echo.url}"]\n${opLevel}credentials:\n` +
+        `  svc.staff: { htpasswd: { file: secrets/staff.htpasswd } }\n${yaml}`,
     );
     const model = await runGw(['model', '--json'], { cwd: dir });
     expect(model.code).toBe(0);

@@ -47,7 +47,8 @@ async function project(
     .join('\n');
   await writeFile(
     join(dir, 'gw.yaml'),
-    `version: 1\nname: test\n${settings}services:\n  - name: svc\n    spec: svc.yaml\n    upstreams:\n${ups}\n${service}`,
+    `version: 1\nname: test\n${settings}services:\n  - name: svc\n    spec: svc.yaml\n` +
+      `    upstreams:\n${ups}\n${service}`,
   );
 }
 
@@ -108,7 +109,8 @@ describe('failures', () => {
     const [a, b] = await echoesNamed('a', 'b');
     await project(
       [a!.url, b!.url],
-      '    settings: { healthCheck: { path: /__health, interval: 200ms, timeout: 100ms, unhealthyThreshold: 1, healthyThreshold: 1 } }\n',
+      '    settings: { healthCheck: { path: /__health, interval: 200ms, timeout: 100ms, ' +
+        'unhealthyThreshold: 1, healthyThreshold: 1 } }\n',
     );
     gw = await startGwServe(dir);
     await b!.close();
@@ -132,7 +134,8 @@ describe('failures', () => {
 
     await project(
       [a!.url],
-      '    settings: { timeouts: { request: 300ms }, healthCheck: { path: /__health, interval: 100ms, unhealthyThreshold: 1, healthyThreshold: 1 } }\n',
+      '    settings: { timeouts: { request: 300ms }, healthCheck: { path: /__health, interval: 100ms, ' +
+        'unhealthyThreshold: 1, healthyThreshold: 1 } }\n',
     );
     gw = await startGwServe(dir);
     const slow = await send(gw.url, 'GET', '/items', { 'x-echo-delay': '2000' });
@@ -150,7 +153,7 @@ describe('failures', () => {
 });
 
 describe('streaming', () => {
-  it('streams 50 MB up and 50 MB down without buffering: backpressure reaches the far end, memory stays flat', async () => {
+  it('streams 50 MB each way without buffering: backpressure reaches the far end, memory stays flat', async () => {
     const [a] = await echoesNamed('a');
     await project([a!.url]);
     gw = await startGwServe(dir);
@@ -280,7 +283,8 @@ describe('safety at the edge', () => {
     const smuggled = 'GET /admin/secret HTTP/1.1\r\nHost: internal\r\n\r\n';
     const raw = await sendRaw(
       gw!.url,
-      `POST /items HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, content-length\r\nContent-Length: ${smuggled.length}\r\n\r\n${smuggled}`,
+      'POST /items HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, content-length\r\n' +
+        `Content-Length: ${smuggled.length}\r\n\r\n${smuggled}`,
       1_500,
     );
     expect(raw).toMatch(/^HTTP\/1\.1 200 /);
@@ -383,7 +387,8 @@ describe('observability and lifecycle', () => {
     await writeFiles(dir, {
       'svc.yaml': SPEC,
       'gw.yaml':
-        'version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n    upstreams: ["http://127.0.0.1:1"]\n  - name: svc\n    spec: svc.yaml\n',
+        'version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n' +
+        '    upstreams: ["http://127.0.0.1:1"]\n  - name: svc\n    spec: svc.yaml\n',
     });
     const r = await runGw(['serve', '--port', '0'], { cwd: dir });
     expect(r.code).toBe(1);
@@ -407,20 +412,29 @@ describe('hot reload', () => {
     await writeFiles(dir, {
       'api/main.yaml': 'openapi: 3.0.3\ninfo: {title: Main, version: "1"}\npaths:\n  /a:\n    $ref: ./paths/a.yaml\n',
       'api/paths/a.yaml': "get:\n  operationId: getA\n  responses:\n    '200': {description: ok}\n",
-      'gw.yaml': `version: 1\nname: t\nservices:\n  - name: main\n    spec: api/main.yaml\n    upstreams: ["${a!.url}"]\n`,
+      'gw.yaml': [
+        'version: 1',
+        'name: t',
+        'services:',
+        '  - name: main',
+        '    spec: api/main.yaml',
+        `    upstreams: ["${a!.url}"]`,
+        '',
+      ].join('\n'),
     });
     gw = await startGwServe(dir, ['--watch']);
     expect((await send(gw.url, 'POST', '/a')).status).toBe(405);
     await writeFile(
       join(dir, 'api/paths/a.yaml'),
-      "get:\n  operationId: getA\n  responses:\n    '200': {description: ok}\npost:\n  operationId: postA\n  responses:\n    '200': {description: ok}\n",
+      "get:\n  operationId: getA\n  responses:\n    '200': {description: ok}\npost:\n" +
+        "  operationId: postA\n  responses:\n    '200': {description: ok}\n",
     );
     const until = Date.now() + 5_000;
     while (!gw.output().stderr.includes('reloaded') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     expect((await send(gw.url, 'POST', '/a')).status).toBe(200);
   });
 
-  it('swaps the route table during a load loop with zero failed requests, and keeps serving after a broken edit', async () => {
+  it('swaps the route table under a load loop with no failed request; keeps serving after a broken edit', async () => {
     const [a, b] = await echoesNamed('a', 'b');
     await project([a!.url]);
     gw = await startGwServe(dir, ['--watch']);
@@ -468,7 +482,9 @@ describe('mocks', () => {
   it('mock: true answers from the spec examples; Prefer: code=NNN picks another documented response', async () => {
     await writeFiles(dir, {
       'svc.yaml': SPEC,
-      'gw.yaml': `version: 1\nname: t\nservices:\n  - name: users\n    spec: ${join(process.cwd(), 'examples/shop/specs/users.yaml')}\n    mock: true\n${credentials}`,
+      'gw.yaml':
+        'version: 1\nname: t\nservices:\n  - name: users\n' +
+        `    spec: ${join(process.cwd(), 'examples/shop/specs/users.yaml')}\n    mock: true\n${credentials}`,
     });
     gw = await startGwServe(dir, [], undefined, keysEnv);
     const refused = await send(gw.url, 'GET', '/users/me');
@@ -496,7 +512,11 @@ describe('mocks', () => {
     await dead.close();
     await writeFiles(dir, {
       'svc.yaml': SPEC,
-      'gw.yaml': `version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n    upstreams: ["${a!.url}"]\n  - name: users\n    spec: ${join(process.cwd(), 'examples/shop/specs/users.yaml')}\n    upstreams: ["${deadUrl}"]\n${credentials}`,
+      'gw.yaml':
+        'version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n' +
+        `    upstreams: ["${a!.url}"]\n  - name: users\n` +
+        `    spec: ${join(process.cwd(), 'examples/shop/specs/users.yaml')}\n` +
+        `    upstreams: ["${deadUrl}"]\n${credentials}`,
     });
     gw = await startGwServe(dir, ['--mock-missing'], undefined, keysEnv);
     expect(JSON.parse((await send(gw.url, 'GET', '/items')).body).name).toBe('a');
@@ -517,7 +537,10 @@ describe('a misbehaving upstream', () => {
       const [a] = await echoesNamed('a');
       await writeFiles(dir, {
         'svc.yaml': SPEC,
-        'gw.yaml': `version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n    prefix: /bad\n    upstreams: ["http://127.0.0.1:${(bad.address() as { port: number }).port}"]\n  - name: good\n    spec: svc.yaml\n    upstreams: ["${a!.url}"]\n`,
+        'gw.yaml':
+          'version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n    prefix: /bad\n' +
+          `    upstreams: ["http://127.0.0.1:${(bad.address() as { port: number }).port}"]\n` +
+          `  - name: good\n    spec: svc.yaml\n    upstreams: ["${a!.url}"]\n`,
       });
       gw = await startGwServe(dir);
       const r = await send(gw.url, 'GET', '/bad/items');

@@ -40,7 +40,10 @@ describe('issue 10 item 9: rate-limit keys from long header values', () => {
   it('6,000 distinct 15 KB X-Session values neither kill a small heap nor grow the gateway by their size', async () => {
     await writeFiles(dir, {
       'svc.yaml': oas30('Svc', { '/items': { get: { operationId: 'listItems' } } }),
-      'gw.yaml': `version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n    upstreams: ["${echo.url}"]\nsettings:\n  rateLimit: { requests: 1000, window: 1h, key: "header:X-Session" }\n`,
+      'gw.yaml':
+        'version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n' +
+        `    upstreams: ["${echo.url}"]\nsettings:\n` +
+        '  rateLimit: { requests: 1000, window: 1h, key: "header:X-Session" }\n',
     });
     gw = await startGwServe(dir, [], undefined, { NODE_OPTIONS: '--max-old-space-size=96' });
     // Warm up, so the baseline includes the gateway's own steady state.
@@ -55,7 +58,8 @@ describe('issue 10 item 9: rate-limit keys from long header values', () => {
       expect(statuses).toEqual(Array(50).fill(200));
     }
     expect(Date.now() - started).toBeLessThan(60_000);
-    // The values add up to 90 MB; kept whole they were ~120 MB of heap. What grows now is the heap's own slack (~25 MB).
+    // The values add up to 90 MB; kept whole they were ~120 MB of heap. What grows now is the heap's own slack (~25
+    // MB).
     const grown = gw.rss() - before;
     expect(grown).toBeLessThan(48 * 1024 * 1024);
     // The same session is still counted as one.

@@ -71,7 +71,9 @@ describe('issue 10 item 22: gw_target_healthy', () => {
     });
     await writeFile(
       join(dir, 'gw.yaml'),
-      `version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n    upstreams: ["${live.url}"]\n  - name: other\n    spec: other.yaml\n    upstreams: ["${dead}"]\n`,
+      'version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n' +
+        `    upstreams: ["${live.url}"]\n  - name: other\n    spec: other.yaml\n` +
+        `    upstreams: ["${dead}"]\n`,
     );
     gw = await startGwServe(dir, ['--admin-port', '0', '--mock-missing']);
     expect((await send(gw.url, 'GET', '/other')).headers['x-gw-mock']).toBe('true');
@@ -94,7 +96,8 @@ describe('issue 10 item 22: gw_target_healthy', () => {
     const check = 'healthCheck: { path: /__health, interval: 50ms, timeout: 1s }';
     await writeFile(
       join(dir, 'gw.yaml'),
-      `version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n    mock: true\n    upstreams: ["${live.url}"]\n    settings: { ${check} }\n`,
+      'version: 1\nname: t\nservices:\n  - name: svc\n    spec: svc.yaml\n    mock: true\n' +
+        `    upstreams: ["${live.url}"]\n    settings: { ${check} }\n`,
     );
     gw = await startGwServe(dir, ['--admin-port', '0']);
     await new Promise((r) => setTimeout(r, 400));

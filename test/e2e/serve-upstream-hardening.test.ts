@@ -171,7 +171,7 @@ describe('item 2: lenient framing is refused, and the upstream connection closed
     });
   }
 
-  it('a framing error after part of the body was sent aborts the client connection instead of finishing it', async () => {
+  it('a framing error after part of the body was sent aborts the client connection, not finishing it', async () => {
     await serveIn((_r, s) => {
       s.write(`${HEAD_CHUNKED}5\r\nhello\r\n`);
       setTimeout(() => s.write('5\r\nworldJUNK\r\n0\r\n\r\n'), 200);

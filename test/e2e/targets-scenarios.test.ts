@@ -85,7 +85,8 @@ describe('every data plane answers the shared scenario list the same way', () =>
             );
           else if (!problems.every((m) => known.got.test(m)))
             failures.push(
-              `[${p.name}] ${s.name}: differs otherwise than documented (${known.why}):\n    ${problems.join('\n    ')}`,
+              `[${p.name}] ${s.name}: differs otherwise than documented (${known.why}):\n` +
+                `    ${problems.join('\n    ')}`,
             );
         } else if (problems.length) failures.push(`[${p.name}] ${s.name}:\n    ${problems.join('\n    ')}`);
       }

@@ -110,7 +110,7 @@ describe('gw.yaml acknowledge', () => {
 });
 
 describe("gw.yaml acknowledge: the targets' warnings of gw build", () => {
-  it('accepts GW_TARGET_INEXACT by kind and route in gw build; gw validate neither uses nor reports the rule', async () => {
+  it('gw build accepts GW_TARGET_INEXACT by kind and route; gw validate does not use or report the rule', async () => {
     await shadowingProject();
     await editConfig((c) => {
       c.settings = { validate: true };

@@ -7,8 +7,11 @@ import { ROOT } from '../helpers/cli.js';
 const CODE = ['src', 'scripts', 'bench', 'test'];
 const CODE_FILE = /\.(ts|js|mjs|cjs)$/;
 /** A repository path as comments write it: a top-level folder, then a file with an extension. */
-const REPO_PATH =
-  /(?<![\w./<-])((?:src|test|docs|scripts|bench|templates|schema|examples)(?:\/[\w-][\w.-]*)+\.(?:ts|js|mjs|cjs|md|json|hbs|yaml))\b/g;
+const REPO_PATH = new RegExp(
+  String.raw`(?<![\w./<-])((?:src|test|docs|scripts|bench|templates|schema|examples)` +
+    String.raw`(?:\/[\w-][\w.-]*)+\.(?:ts|js|mjs|cjs|md|json|hbs|yaml))\b`,
+  'g',
+);
 /** A comment line, or the comment at the end of a line of code. */
 const COMMENT = /^\s*(?:\/\/|\/?\*)(.*)$|\s\/\/\s(.*)$/;
 

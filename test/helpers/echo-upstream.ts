@@ -30,7 +30,8 @@ export interface EchoUpstream {
  * A real HTTP server on 127.0.0.1:0 that answers every request with a JSON report of what it
  * received (method, URL, headers, body length; the body is counted as it streams, never kept).
  * Request headers steer it: x-echo-status: NNN answers NNN; x-echo-delay: MS waits MS ms first;
- * x-echo-bytes: N streams N bytes back; x-echo-slow-read makes it read the body slowly. Paths ending in /__health answer 200 (503 once `sick`).
+ * x-echo-bytes: N streams N bytes back; x-echo-slow-read makes it read the body slowly. Paths ending in /__health
+ * answer 200 (503 once `sick`).
  */
 export async function startEcho(name: string): Promise<EchoUpstream> {
   const state = { sick: false, hits: 0, received: 0 };

@@ -63,7 +63,9 @@ export function generateCase(next: () => number): FuzzCase {
   const method = chance(0.1) ? 'HEAD' : 'GET';
   let text = chance(0.03) ? use('leading-crlf', '\r\n') : '';
   if (chance(0.15))
-    text += `HTTP/1.1 ${chance(0.3) ? use('interim-100', '100') : pick(['102', '103'])} Interim\r\n${chance(0.5) ? 'Link: </a>\r\n' : ''}\r\n`;
+    text +=
+      `HTTP/1.1 ${chance(0.3) ? use('interim-100', '100') : pick(['102', '103'])} Interim\r\n` +
+      `${chance(0.5) ? 'Link: </a>\r\n' : ''}\r\n`;
 
   const version = chance(0.9)
     ? pick(['HTTP/1.1', 'HTTP/1.1', 'HTTP/1.0'])
@@ -93,7 +95,8 @@ export function generateCase(next: () => number): FuzzCase {
     payload = chunkedBody(body, chance, pick, use, int, word);
   } else if (framing === 'other') {
     head.push(
-      `Transfer-Encoding: ${use('te-not-chunked', pick(['gzip', 'gzip, chunked', 'chunked, gzip', 'identity', 'xchunked']))}`,
+      'Transfer-Encoding: ' +
+        `${use('te-not-chunked', pick(['gzip', 'gzip, chunked', 'chunked, gzip', 'identity', 'xchunked']))}`,
     );
     payload = body;
   } else payload = body;
@@ -158,7 +161,8 @@ function contentLength(
     if (kind === 'cl-dup-diff') head.push(`Content-Length: ${n}`, `Content-Length: ${n + 1}`);
     if (kind === 'cl-bad')
       head.push(
-        `Content-Length: ${pick([`+${n}`, `${n} ${n}`, '', 'abc', `0x${n}`, '-1', `${n},${n}`, '99999999999999999999'])}`,
+        'Content-Length: ' +
+          `${pick([`+${n}`, `${n} ${n}`, '', 'abc', `0x${n}`, '-1', `${n},${n}`, '99999999999999999999'])}`,
       );
     if (kind === 'cl-short') head.push(`Content-Length: ${n + int(1, 10)}`);
     if (kind === 'cl-long') {
@@ -184,7 +188,9 @@ function chunkedBody(
   while (at < body.length) {
     const size = Math.min(body.length - at, int(1, 5000));
     const sizeText = chance(0.1) ? `00${size.toString(16).toUpperCase()}` : size.toString(16);
-    out += `${sizeText}${chance(0.15) ? extension(chance, pick, use, int, word) : ''}\r\n${body.slice(at, at + size)}\r\n`;
+    out +=
+      `${sizeText}${chance(0.15) ? extension(chance, pick, use, int, word) : ''}\r\n` +
+      `${body.slice(at, at + size)}\r\n`;
     at += size;
   }
   out += `0${chance(0.1) ? extension(chance, pick, use, int, word) : ''}\r\n`;
@@ -218,8 +224,10 @@ function extension(
   let ext = '';
   for (let i = int(1, 3); i > 0; i--) {
     ext += `;${word(int(0, 6))}`;
-    if (chance(0.6))
-      ext += `=${chance(0.3) ? `"${word(int(0, 8), `${TCHARS} \t(),\\"`).replace(/\\"|"|\\$/g, '\\\\')}"` : word(int(0, 6))}`;
+    if (chance(0.6)) {
+      const quoted = () => `"${word(int(0, 8), `${TCHARS} \t(),\\"`).replace(/\\"|"|\\$/g, '\\\\')}"`;
+      ext += `=${chance(0.3) ? quoted() : word(int(0, 6))}`;
+    }
   }
   if (chance(0.25)) {
     const at = int(0, ext.length);

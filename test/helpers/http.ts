@@ -69,7 +69,10 @@ function exchange(
   });
 }
 
-/** Writes raw bytes on a fresh TCP connection and returns whatever comes back until the server closes or the time is up. */
+/**
+ * Writes raw bytes on a fresh TCP connection and returns whatever comes back until the server closes or the time is
+ * up.
+ */
 export async function sendRaw(base: string, raw: string, timeoutMs = 3_000): Promise<string> {
   const { connect } = await import('node:net');
   const u = new URL(base);

@@ -23,7 +23,10 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** `nginx -t` on a generated nginx.conf in `dir` (the prefix): resolves with nginx's output, rejects with it on failure. */
+/**
+ * `nginx -t` on a generated nginx.conf in `dir` (the prefix): resolves with nginx's output, rejects with it on
+ * failure.
+ */
 export function nginxTest(dir: string, conf = 'nginx.conf'): Promise<string> {
   const bin = findNginx()!;
   const logFile = join(dir, 'nginx-t.out');

@@ -21,7 +21,10 @@ export interface RunningNodeTarget {
   stop(timeoutMs?: number): Promise<number>;
 }
 
-/** Renders the node target for a model and writes its files under `outDir` (so the gateway is `outDir/node/server.mjs`). Needs the runtime bundle (npm run build). */
+/**
+ * Renders the node target for a model and writes its files under `outDir` (so the gateway is
+ * `outDir/node/server.mjs`). Needs the runtime bundle (npm run build).
+ */
 export async function writeNodeTarget(gateway: Gateway, outDir: string): Promise<void> {
   const { files } = await nodeTarget.render(gateway, {});
   for (const f of files) {
@@ -35,8 +38,10 @@ export async function writeNodeTarget(gateway: Gateway, outDir: string): Promise
 /** The child's environment: ours without any gateway setting, then loopback, any port, JSON logs, then `env`. */
 function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = {};
-  const settings =
-    /^(PORT|HOST|ADMIN_PORT|ADMIN_HOST|LOG_FORMAT|DRAIN_TIMEOUT|CLIENT_HEADER_TIMEOUT|CLIENT_REQUEST_TIMEOUT|UPSTREAM_CONNECTIONS|GW_UPSTREAM_.*)$/;
+  const settings = new RegExp(
+    '^(PORT|HOST|ADMIN_PORT|ADMIN_HOST|LOG_FORMAT|DRAIN_TIMEOUT|CLIENT_HEADER_TIMEOUT|CLIENT_REQUEST_TIMEOUT|' +
+      'UPSTREAM_CONNECTIONS|GW_UPSTREAM_.*)$',
+  );
   for (const [k, v] of Object.entries(process.env)) if (!settings.test(k)) base[k] = v;
   return { ...base, NO_COLOR: '1', HOST: '127.0.0.1', PORT: '0', LOG_FORMAT: 'json', ...env };
 }
@@ -49,7 +54,10 @@ function spawnServer(outDir: string, env: Record<string, string>): ChildProcess 
   });
 }
 
-/** Starts `node <outDir>/node/server.mjs` (PORT=0, LOG_FORMAT=json unless `env` says otherwise) and waits for its JSON ready line. */
+/**
+ * Starts `node <outDir>/node/server.mjs` (PORT=0, LOG_FORMAT=json unless `env` says otherwise) and waits for its JSON
+ * ready line.
+ */
 export async function startNodeTarget(
   outDir: string,
   env: Record<string, string> = {},
@@ -97,7 +105,10 @@ export async function startNodeTarget(
   };
 }
 
-/** Runs the node gateway expecting it to stop by itself (a bad setting): exit code and output, SIGKILL after the timeout. */
+/**
+ * Runs the node gateway expecting it to stop by itself (a bad setting): exit code and output, SIGKILL after the
+ * timeout.
+ */
 export function runNodeTarget(
   outDir: string,
   env: Record<string, string> = {},

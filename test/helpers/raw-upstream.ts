@@ -1,6 +1,9 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 
-/** One request as the raw upstream read it: its head, the connection it came on (1, 2, ...) and its number overall (0, 1, ...). */
+/**
+ * One request as the raw upstream read it: its head, the connection it came on (1, 2, ...)
+ * and its number overall (0, 1, ...).
+ */
 export interface RawRequest {
   head: string;
   connection: number;

@@ -269,7 +269,9 @@ const scenarios: Scenario[] = [
     },
   },
   {
-    name: 'auth: OR with scopes: a read-only RS256 token on createOrder is 403 (oauth lacks orders:write, bearerJwt takes HS256 only)',
+    name:
+      'auth: OR with scopes: a read-only RS256 token on createOrder is 403 (oauth lacks orders:write, ' +
+      'bearerJwt takes HS256 only)',
     request: { method: 'POST', path: '/orders', body: '{}', headers: bearer(TOKENS.ordersRead) },
     expect: {
       status: 403,

@@ -75,8 +75,10 @@ async function token(
   return new SignJWT(claims).setProtectedHeader({ alg, ...kid }).sign(key);
 }
 
-const none = (claims: JWTPayload) =>
-  `${base64url.encode(JSON.stringify({ alg: 'none' }))}.${base64url.encode(JSON.stringify({ iss: ISSUER, aud: 'api', sub: 'x', exp: NOW + 600, ...claims }))}.`;
+const none = (claims: JWTPayload) => {
+  const part = (v: unknown) => base64url.encode(JSON.stringify(v));
+  return `${part({ alg: 'none' })}.${part({ iss: ISSUER, aud: 'api', sub: 'x', exp: NOW + 600, ...claims })}.`;
+};
 
 const valid = (scopes: string[] = [], consumer: string | null = 'user-1'): SchemeAnswer => ({
   ok: true,

@@ -189,7 +189,8 @@ export const POLICY_ROWS: PolicyRow[] = [
     name: 'a bad token: 401 invalid_token',
     given: { security: [req(['token', ['read']])], headers: ['Authorization', 'Bearer x.y.z'] },
     want: unauthorized(
-      'the bearer token is not valid (signature, issuer, audience or lifetime); this operation needs a bearer token with the scope read',
+      'the bearer token is not valid (signature, issuer, audience or lifetime); this operation needs a ' +
+        'bearer token with the scope read',
       `Bearer ${REALM}, error="invalid_token"`,
     ),
   },

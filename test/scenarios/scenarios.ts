@@ -78,7 +78,10 @@ export function routingScenarios(gateway: Gateway): Scenario[] {
   });
 }
 
-/** Hand-written scenarios for the shop project (scenarios/project.ts): typing, 404/405, prefixes, headers, edge safety. */
+/**
+ * Hand-written scenarios for the shop project (scenarios/project.ts): typing, 404/405, prefixes, headers, edge
+ * safety.
+ */
 export const shopScenarios: Scenario[] = [
   {
     name: 'an integer parameter does not match a word',

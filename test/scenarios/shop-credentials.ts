@@ -57,7 +57,12 @@ export const SHOP_CREDENTIALS_YAML = `credentials:
 export async function writeShopSecrets(dir: string): Promise<Record<string, string>> {
   const sha = (p: string) => `{SHA}${createHash('sha1').update(p).digest('base64')}`;
   const files: Record<string, string> = {
-    'secrets/users.keys': `# consumer:key, one a line\n${SHOP.users.consumer}:${SHOP.users.key}\n${SHOP.usersAnonymousKey}\n`,
+    'secrets/users.keys': [
+      '# consumer:key, one a line',
+      `${SHOP.users.consumer}:${SHOP.users.key}`,
+      SHOP.usersAnonymousKey,
+      '',
+    ].join('\n'),
     'secrets/users.htpasswd': [
       `${SHOP.basic.sha.user}:${sha(SHOP.basic.sha.password)}`,
       `${SHOP.basic.apr1.user}:${apr1Crypt(SHOP.basic.apr1.password, secret(6).replace(/[^A-Za-z0-9]/g, 'x'))}`,
@@ -136,7 +141,8 @@ export async function signToken(o: TokenOptions = {}): Promise<string> {
 /** An unsigned token (`alg: none`) with the claims of a valid one. */
 export function unsignedToken(claims: Record<string, unknown>): string {
   const part = (v: unknown) => base64url.encode(JSON.stringify(v));
-  return `${part({ alg: 'none', typ: 'JWT' })}.${part({ iss: ISSUER, aud: AUDIENCE, sub: 'mallory', exp: Math.floor(Date.now() / 1000) + 3600, ...claims })}.`;
+  const payload = { iss: ISSUER, aud: AUDIENCE, sub: 'mallory', exp: Math.floor(Date.now() / 1000) + 3600, ...claims };
+  return `${part({ alg: 'none', typ: 'JWT' })}.${part(payload)}.`;
 }
 
 /** The classic algorithm confusion: HS256 with the RSA public key (PEM) as the HMAC secret. */

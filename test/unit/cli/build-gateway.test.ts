@@ -15,7 +15,9 @@ const checkLater = async (document: unknown, openapi: string) => {
 const INVALID = join(ROOT, 'test', 'golden', 'invalid', 'type-list-in-openapi-3.0', 'svc.yaml');
 
 function project(services: { name: string; spec: string }[]) {
-  const text = `version: 1\nname: shop\nservices:\n${services.map((s) => `  - name: ${s.name}\n    spec: ${JSON.stringify(s.spec)}\n    upstreams: ["http://127.0.0.1:9001"]\n`).join('')}`;
+  const service = (s: { name: string; spec: string }) =>
+    `  - name: ${s.name}\n    spec: ${JSON.stringify(s.spec)}\n    upstreams: ["http://127.0.0.1:9001"]\n`;
+  const text = `version: 1\nname: shop\nservices:\n${services.map(service).join('')}`;
   return parseProject(text, join(ROOT, 'gw.yaml'), 'gw.yaml');
 }
 

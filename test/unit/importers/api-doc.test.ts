@@ -157,7 +157,8 @@ describe('createApiCollector: OpenAPI 3', () => {
     });
     const { gaps } = collect(docs, false, [['/c', 'GET']]);
     expect(gaps.map((g) => `${g.kind}: ${g.message}`)).toEqual([
-      'openapi.unfollowable-ref: $ref "#node" leads to nothing gw can follow (an anchor, an $id, or a file read differently); the public spec keeps it as written',
+      'openapi.unfollowable-ref: $ref "#node" leads to nothing gw can follow (an anchor, an $id, or a ' +
+        'file read differently); the public spec keeps it as written',
     ]);
   });
 });

@@ -8,7 +8,10 @@ import {
 } from '../../../src/importers/openapi/swagger2.js';
 import type { JsonObject } from '../../../src/model/types.js';
 
-/** Swagger 2.0 -> OpenAPI 3, one object at a time; `$ref`s are the walker's (#/definitions/X -> #/components/schemas/X here). */
+/**
+ * Swagger 2.0 -> OpenAPI 3, one object at a time; `$ref`s are the walker's (#/definitions/X -> #/components/schemas/X
+ * here).
+ */
 const walker = createWalker({
   refTo: (kind, ref) => ref.replace('#/definitions/', `#/components/${kind}/`),
   swagger2: true,
@@ -83,7 +86,8 @@ describe('convertParameter2', () => {
       (kind, what) => gaps.push(`${kind}: ${what}`),
     );
     expect(gaps).toEqual([
-      'openapi.collection-format: parameter "t" uses collectionFormat "tsv" in query, which OpenAPI 3 cannot describe; the public spec keeps the default style',
+      'openapi.collection-format: parameter "t" uses collectionFormat "tsv" in query, which OpenAPI 3 ' +
+        'cannot describe; the public spec keeps the default style',
     ]);
   });
 });

@@ -73,7 +73,10 @@ describe('applyCredentials', () => {
     {
       name: 'an unknown scheme, with a suggestion',
       given: { 'users.apikey': { keys: { env: 'K' } } },
-      want: /^GW_CREDENTIALS_UNKNOWN_SCHEME credentials are given for "users.apikey", but no service has that security scheme \| did you mean "users.apiKey"\?/,
+      want: new RegExp(
+        '^GW_CREDENTIALS_UNKNOWN_SCHEME credentials are given for "users.apikey", ' +
+          String.raw`but no service has that security scheme \| did you mean "users.apiKey"\?`,
+      ),
     },
     {
       name: 'keys for a basic scheme',
@@ -115,7 +118,8 @@ describe('applyCredentials', () => {
   it('warns, once, about required schemes nothing checks (requests needing them are refused)', () => {
     const d = applyCredentials(gateway, config({ 'users.apiKey': { keys: { env: 'K' } } }), at).diagnostics;
     expect(d.map((x) => `${x.code} ${x.message}`)).toEqual([
-      'GW_AUTH_NO_CREDENTIALS no credentials in gw.yaml for the security scheme "users.oauth" (1 route), so requests that need it are refused (401)',
+      'GW_AUTH_NO_CREDENTIALS no credentials in gw.yaml for the security scheme "users.oauth" (1 route), ' +
+        'so requests that need it are refused (401)',
     ]);
   });
 

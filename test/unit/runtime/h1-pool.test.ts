@@ -113,7 +113,7 @@ describe('H1Pool', () => {
     await pool.close();
   });
 
-  it('skips 1xx answers, reads HEAD and 204 without bodies, and reuses neither after Connection: close nor after a HEAD', async () => {
+  it('skips 1xx, reads HEAD and 204 without bodies; no reuse after Connection: close or a HEAD', async () => {
     const up = await scripted((head, s, n) => {
       if (head.startsWith('HEAD')) s.write('HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\n');
       else if (n === 1) s.write('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n');
@@ -288,7 +288,7 @@ describe('H1Pool after close()', () => {
 });
 
 describe('H1Pool never lets an answer leak into the next request (issue 10 item 1)', () => {
-  it('a second answer written after Content-Length: 0 closes the connection; the queued request gets its own answer on a new one', async () => {
+  it('an extra answer after Content-Length: 0 closes the connection; the queued request gets a new one', async () => {
     const up = await scripted((head, s) => {
       const who = /x-who: (\w+)/.exec(head)![1]!;
       if (who === 'a')

@@ -105,7 +105,9 @@ const accepted: Case[] = [
   },
   {
     name: 'interim 1xx answers skipped',
-    given: `HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n${OK}Content-Length: 2\r\n\r\nok`,
+    given:
+      'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n' +
+      `${OK}Content-Length: 2\r\n\r\nok`,
     want: { status: 200, body: 'ok', complete: true },
   },
   {

@@ -180,7 +180,7 @@ describe('AuthCompiler: issue 10 item 10, wrong credentials per client (settings
   const limited = (failureLimit: Route['settings']['auth']['failureLimit']) =>
     compilerFor(gateway(), SECRETS).compile(secured([req('key'), req('basic')], { failureLimit })).policy!;
   const key = (k: string) => ['X-Api-Key', k];
-  it('after `failures` wrong credentials the client gets 429 with Retry-After for any credentials, until the window ends', async () => {
+  it('after `failures` wrong credentials: 429 with Retry-After for any credentials until the window ends', async () => {
     const policy = limited({ failures: 3, windowMs: 60_000 });
     for (let i = 0; i < 3; i++)
       expect(await policy.check(key(`wrong-${i}`), '/x', -1, CLIENT)).toMatchObject({ code: 'GW_HTTP_UNAUTHORIZED' });

@@ -12,7 +12,7 @@ describe('BasicChecker', () => {
   for (const c of BASIC_ROWS)
     it(c.name, async () => expect(await new BasicChecker(users).check(c.given)).toEqual(c.want));
 
-  it('remembers verified bcrypt credentials: the second check answers synchronously, until cacheMs passes', async () => {
+  it('remembers verified bcrypt credentials: a second check answers synchronously until cacheMs passes', async () => {
     let now = 1_000;
     const checker = new BasicChecker(users, { cacheMs: 60_000, now: () => now });
     const first = checker.check(basic('cat:secret'));
@@ -32,7 +32,7 @@ describe('BasicChecker', () => {
     const checker = new BasicChecker(users);
     expect(checker.check(basic('cat:secret'))).toBe(checker.check(basic('cat:secret')));
   });
-  it('issue 10 item 10: checks a user the file does not have against a decoy of the costliest hash, never answering at once', async () => {
+  it('issue 10 item 10: an unknown user is checked against a decoy of the costliest hash, never at once', async () => {
     const checker = new BasicChecker(users);
     const unknown = checker.check(basic('eve:secret'));
     expect(isPromise(unknown)).toBe(true);

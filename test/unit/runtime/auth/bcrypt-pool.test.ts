@@ -59,7 +59,9 @@ describe('BcryptPool', () => {
 
   it('does not keep the process alive once its checks are answered', async () => {
     const module = fileURLToPath(new URL('../../../../src/runtime/auth/bcrypt-pool.ts', import.meta.url));
-    const code = `import(${JSON.stringify(module)}).then(async ({ BcryptPool }) => console.log(await new BcryptPool({ threads: 2 }).verify('secret', ${JSON.stringify(CHEAP)})))`;
+    const code =
+      `import(${JSON.stringify(module)}).then(async ({ BcryptPool }) => console.log(await new ` +
+      `BcryptPool({ threads: 2 }).verify('secret', ${JSON.stringify(CHEAP)})))`;
     const started = Date.now();
     const out = await new Promise<string>((resolve, reject) => {
       execFile(process.execPath, ['--import', 'tsx', '-e', code], { timeout: 10_000 }, (err, stdout) =>

@@ -52,7 +52,9 @@ async function load(credentials: SchemeCredentials): Promise<string> {
     const loaded = (await loadAuthSecrets(gateway, { baseDir: dir, baseDirName: "gw.yaml's folder", env })).get('s.x')!;
     if (loaded.kind === 'keys') return `keys ${loaded.keys.map((k) => k.consumer ?? '-').join(',')}`;
     if (loaded.kind === 'htpasswd') return `htpasswd ${[...loaded.users.keys()].join(',')}`;
-    return `jwt secret=${loaded.secret?.length ?? 0} jwks=${loaded.jwks?.keys.length ?? 0} url=${loaded.jwksUrl ?? '-'}`;
+    return (
+      `jwt secret=${loaded.secret?.length ?? 0} jwks=${loaded.jwks?.keys.length ?? 0} ` + `url=${loaded.jwksUrl ?? '-'}`
+    );
   } catch (err) {
     if (!isGwError(err)) throw err;
     return err.diagnostics.map((d) => `${d.code} ${d.message.replace(dir, '<dir>')}`).join('\n');
@@ -86,7 +88,9 @@ describe('loadAuthSecrets', () => {
     {
       name: 'an htpasswd hash gw cannot check',
       given: { kind: 'htpasswd', source: { file: 'des.htpasswd' } },
-      want: 'GW_AUTH_SECRET "s.x": the file des.htpasswd: line 1: the hash of user "old" is in a format gw cannot check (use {SHA}, bcrypt $2y$ or $apr1$: htpasswd -B, -s or -m)',
+      want:
+        'GW_AUTH_SECRET "s.x": the file des.htpasswd: line 1: the hash of user "old" is in a format gw ' +
+        'cannot check (use {SHA}, bcrypt $2y$ or $apr1$: htpasswd -B, -s or -m)',
     },
     { name: 'a JWKS file', given: jwt({ jwks: { file: 'jwks.json' } }), want: 'jwt secret=0 jwks=1 url=-' },
     {
@@ -107,7 +111,9 @@ describe('loadAuthSecrets', () => {
     {
       name: 'an HS256 secret under 32 bytes',
       given: jwt({ algorithms: ['HS256'], secret: { file: 'short.txt' } }),
-      want: 'GW_AUTH_SECRET "s.x": the HS256 secret in the file short.txt is 5 bytes; HS256 needs at least 32 (RFC 7518)',
+      want:
+        'GW_AUTH_SECRET "s.x": the HS256 secret in the file short.txt is 5 bytes; HS256 needs at least ' +
+        '32 (RFC 7518)',
     },
     {
       name: 'a JWKS with a private key',

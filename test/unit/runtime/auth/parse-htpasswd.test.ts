@@ -22,8 +22,10 @@ describe('parseHtpasswd', () => {
       given: 'old:rl0P6t3x6Yx2s\nplain:secret\n',
       want: {
         problems: [
-          'line 1: the hash of user "old" is in a format gw cannot check (use {SHA}, bcrypt $2y$ or $apr1$: htpasswd -B, -s or -m)',
-          'line 2: the hash of user "plain" is in a format gw cannot check (use {SHA}, bcrypt $2y$ or $apr1$: htpasswd -B, -s or -m)',
+          'line 1: the hash of user "old" is in a format gw cannot check (use {SHA}, bcrypt $2y$ or ' +
+            '$apr1$: htpasswd -B, -s or -m)',
+          'line 2: the hash of user "plain" is in a format gw cannot check (use {SHA}, bcrypt $2y$ or ' +
+            '$apr1$: htpasswd -B, -s or -m)',
         ],
       },
     },
@@ -32,8 +34,10 @@ describe('parseHtpasswd', () => {
       given: '$x:$6$salt$hash\nann:$6$abc$def\n',
       want: {
         problems: [
-          'line 1: the hash of user "$x" is in a format gw cannot check (use {SHA}, bcrypt $2y$ or $apr1$: htpasswd -B, -s or -m)',
-          'line 2: the hash of user "ann" is in a format gw cannot check (use {SHA}, bcrypt $2y$ or $apr1$: htpasswd -B, -s or -m)',
+          'line 1: the hash of user "$x" is in a format gw cannot check (use {SHA}, bcrypt $2y$ or $apr1$: ' +
+            'htpasswd -B, -s or -m)',
+          'line 2: the hash of user "ann" is in a format gw cannot check (use {SHA}, bcrypt $2y$ or ' +
+            '$apr1$: htpasswd -B, -s or -m)',
         ],
       },
     },

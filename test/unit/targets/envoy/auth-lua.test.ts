@@ -11,7 +11,8 @@ import { gatewayOf, secured } from './policies-fixtures.js';
 /**
  * The gw-auth Lua script as rendered, run by LuaJIT (Envoy's Lua) against a stand-in for Envoy's
  * request handle: the route metadata the view wrote, the payloads jwt_authn would have put in
- * dynamic metadata, the request headers. Skipped locally where no luajit is installed (apt install luajit); under CI a missing luajit fails.
+ * dynamic metadata, the request headers. Skipped locally where no luajit is installed (apt install luajit); under CI
+ * a missing luajit fails.
  */
 const luajit = ['luajit', 'lua5.1'].find((bin) => spawnSync(bin, ['-v']).status === 0);
 
@@ -37,7 +38,9 @@ local function run(meta, headers, jwt)
   function handle:headers() return map end
   function handle:metadata() return { get = function(_, k) return meta[k] end } end
   function handle:streamInfo()
-    return { dynamicMetadata = function() return { get = function(_, k) if k == "envoy.filters.http.jwt_authn" then return jwt end end } end }
+    return { dynamicMetadata = function()
+      return { get = function(_, k) if k == "envoy.filters.http.jwt_authn" then return jwt end end }
+    end }
   end
   function handle:respond(hs, body) h.response = hs end
   envoy_on_request(handle)

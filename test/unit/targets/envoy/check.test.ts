@@ -9,6 +9,15 @@ import { countGroups, loadRe2, re2Error } from '../../../../src/targets/envoy/re
 
 const CASES = new URL('../../../golden/cases/', import.meta.url).pathname;
 
+const HCM_TYPE =
+  'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
+const ROUTER_TYPE = 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router';
+const ENDPOINTS = '[{lb_endpoints: [{endpoint: {address: {socket_address: {address: "10.0.0.1", port_value: 80}}}}]}]';
+/** Where the errors point: the connection manager, its first route, its router filter. */
+const HCM = 'static_resources.listeners[0].filter_chains[0].filters[0].typed_config';
+const ROUTE = `${HCM}.route_config.virtual_hosts[0].routes[0]`;
+const ROUTER_FILTER = `${HCM}.http_filters[0].typed_config`;
+
 /** A small valid bootstrap; each table row breaks one thing in it. */
 function config(
   over: { cluster?: string; routeCluster?: string; routeExtra?: string; filterType?: string; regex?: string } = {},
@@ -22,11 +31,11 @@ static_resources:
     - filters:
       - name: "hcm"
         typed_config:
-          "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager"
+          "@type": "${HCM_TYPE}"
           statPrefix: "gw"
           http_filters:
           - name: "router"
-            typed_config: {"@type": "${over.filterType ?? 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router'}"}
+            typed_config: {"@type": "${over.filterType ?? ROUTER_TYPE}"}
           route_config:
             virtual_hosts:
             - name: "v"
@@ -37,7 +46,7 @@ static_resources:
   clusters:
   - name: "c"
     connect_timeout: 5s${over.cluster ?? ''}
-    load_assignment: {cluster_name: "c", endpoints: [{lb_endpoints: [{endpoint: {address: {socket_address: {address: "10.0.0.1", port_value: 80}}}}]}]}
+    load_assignment: {cluster_name: "c", endpoints: ${ENDPOINTS}}
 `;
 }
 
@@ -56,17 +65,23 @@ describe('the strict check against the Envoy API protos', () => {
     {
       name: 'an unknown field',
       over: { cluster: '\n    conect_timeout: 1s' },
-      want: 'static_resources.clusters[0].conect_timeout: unknown field "conect_timeout" in envoy.config.cluster.v3.Cluster (did you mean "connect_timeout"?) @25',
+      want:
+        'static_resources.clusters[0].conect_timeout: unknown field "conect_timeout" in ' +
+        'envoy.config.cluster.v3.Cluster (did you mean "connect_timeout"?) @25',
     },
     {
       name: 'a wrong scalar type',
       over: { cluster: '\n    per_connection_buffer_limit_bytes: "lots"' },
-      want: 'static_resources.clusters[0].per_connection_buffer_limit_bytes: expects an integer (uint32), not the string "lots" @25',
+      want:
+        'static_resources.clusters[0].per_connection_buffer_limit_bytes: expects an integer (uint32), ' +
+        'not the string "lots" @25',
     },
     {
       name: 'a wrong enum value',
       over: { cluster: '\n    lb_policy: ROUND_ROBINN' },
-      want: 'static_resources.clusters[0].lb_policy: "ROUND_ROBINN" is not a value of envoy.config.cluster.v3.Cluster.LbPolicy (did you mean "ROUND_ROBIN"?) @25',
+      want:
+        'static_resources.clusters[0].lb_policy: "ROUND_ROBINN" is not a value of ' +
+        'envoy.config.cluster.v3.Cluster.LbPolicy (did you mean "ROUND_ROBIN"?) @25',
     },
     {
       name: 'a list where one value belongs',
@@ -76,34 +91,41 @@ describe('the strict check against the Envoy API protos', () => {
     {
       name: 'a number out of range',
       over: { routeExtra: ', retry_policy: {num_retries: -1}' },
-      want: 'static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].route.retry_policy.num_retries: -1 is out of range for uint32 @21',
+      want: `${ROUTE}.route.retry_policy.num_retries: -1 is out of range for uint32 @21`,
     },
     {
       name: 'a bad duration',
       over: { routeExtra: ', idle_timeout: 5' },
-      want: 'static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].route.idle_timeout: expects a duration such as "5s" or "0.250s", not number 5 @21',
+      want: `${ROUTE}.route.idle_timeout: expects a duration such as "5s" or "0.250s", not number 5 @21`,
     },
     {
       name: 'a bad @type',
       over: { filterType: 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Routr' },
-      want: 'static_resources.listeners[0].filter_chains[0].filters[0].typed_config.http_filters[0].typed_config.@type: "@type" "type.googleapis.com/envoy.extensions.filters.http.router.v3.Routr" names no message type of the Envoy API @14',
+      want:
+        `${ROUTER_FILTER}.@type: "@type" ` +
+        '"type.googleapis.com/envoy.extensions.filters.http.router.v3.Routr" names no message type ' +
+        'of the Envoy API @14',
     },
     {
       name: 'a field the @type message does not have',
       over: {
         filterType: 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router", "dynamic_statz": "true',
       },
-      want: 'static_resources.listeners[0].filter_chains[0].filters[0].typed_config.http_filters[0].typed_config.dynamic_statz: unknown field "dynamic_statz" in envoy.extensions.filters.http.router.v3.Router (did you mean "dynamic_stats"?) @14',
+      want:
+        `${ROUTER_FILTER}.dynamic_statz: unknown field "dynamic_statz" in ` +
+        'envoy.extensions.filters.http.router.v3.Router (did you mean "dynamic_stats"?) @14',
     },
     {
       name: 'a route to an undefined cluster',
       over: { routeCluster: 'nope' },
-      want: 'static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].route.cluster: route to cluster "nope", which static_resources.clusters does not define @21',
+      want: `${ROUTE}.route.cluster: route to cluster "nope", which static_resources.clusters does not define @21`,
     },
     {
       name: 'two members of a oneof',
       over: { routeExtra: ', cluster_header: "x-c"' },
-      want: 'static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].route: only one of "cluster", "cluster_header" may be set (oneof cluster_specifier of envoy.config.route.v3.RouteAction) @21',
+      want:
+        `${ROUTE}.route: only one of "cluster", "cluster_header" may be set (oneof cluster_specifier of ` +
+        'envoy.config.route.v3.RouteAction) @21',
     },
     {
       name: 'a duration rule',
@@ -118,12 +140,12 @@ describe('the strict check against the Envoy API protos', () => {
     {
       name: 'a regex RE2 refuses',
       over: { regex: '^/a/(?!x)$' },
-      want: 'static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].match.safe_regex.regex: RE2 rejects the regex "^/a/(?!x)$": invalid perl operator: (?! @20',
+      want: `${ROUTE}.match.safe_regex.regex: RE2 rejects the regex "^/a/(?!x)$": invalid perl operator: (?! @20`,
     },
     {
       name: 'a rewrite using a group the pattern lacks',
       over: { routeExtra: ', regex_rewrite: {pattern: {regex: "^/a/([0-9]+)$"}, substitution: "/b/\\\\2"}' },
-      want: 'static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].route.regex_rewrite.substitution: substitution uses \\2 but the pattern has 1 capture group @21',
+      want: `${ROUTE}.route.regex_rewrite.substitution: substitution uses \\2 but the pattern has 1 capture group @21`,
     },
   ])('rejects $name', async ({ over, want }) => {
     expect(await errors(config(over))).toEqual([`error ${want}`]);
@@ -132,7 +154,7 @@ describe('the strict check against the Envoy API protos', () => {
   it('rejects a missing required field', async () => {
     const text = config().replace('  - name: "c"\n', '  - alt_stat_name: "c"\n');
     expect(await errors(text)).toEqual([
-      'error static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].route.cluster: route to cluster "c", which static_resources.clusters does not define @21',
+      `error ${ROUTE}.route.cluster: route to cluster "c", which static_resources.clusters does not define @21`,
       'error static_resources.clusters[0].name: is missing, and its default must not be empty @23',
     ]);
   });

@@ -37,7 +37,7 @@ describe("buildEnvoyEdgeView: the model's edge as HttpConnectionManager fields",
       trustedHops: null,
     });
   });
-  it("renders both into envoy.yaml, which passes the check against Envoy's protos; a wrong value does not", async () => {
+  it("renders both into envoy.yaml, which passes the check against Envoy's protos; a wrong value fails", async () => {
     for (const underscoresInHeaders of ['drop', 'allow'] as const) {
       const g = { ...gatewayOf([]), edge: { ...DEFAULT_EDGE, underscoresInHeaders, headerTimeoutMs: 1_500 } };
       const config = parse((await envoyTarget.render(g, {})).files[0]!.contents) as Config;

@@ -135,7 +135,7 @@ describe('the strict check on the policy filters', () => {
     expect(found.join('\n')).toMatch(want);
   });
 
-  it('rejects a global ratelimit filter without its service, and a route rate limit action that does not exist', async () => {
+  it('rejects a global ratelimit filter without its service, and an unknown route rate limit action', async () => {
     const config = await rendered([limit(secured('GET', '/a', []))], true);
     expect(problems(config)).toEqual([]);
     delete filter(config, 'envoy.filters.http.ratelimit').rate_limit_service;

@@ -149,7 +149,8 @@ describe("authentication: how a route's security becomes Envoy filters", () => {
         challenge:
           'ApiKey realm="g", in="header", name="X-Key", ApiKey realm="g", in="query", name="api_key", Bearer realm="g"',
         challenge_invalid_token:
-          'ApiKey realm="g", in="header", name="X-Key", ApiKey realm="g", in="query", name="api_key", Bearer realm="g", error="invalid_token"',
+          'ApiKey realm="g", in="header", name="X-Key", ApiKey realm="g", in="query", name="api_key", ' +
+          'Bearer realm="g", error="invalid_token"',
         forbidden: ['', 'Bearer realm="g", error="insufficient_scope", scope="read"'],
       },
     });
@@ -312,7 +313,7 @@ describe('CORS', () => {
     maxAgeSeconds: 600,
   };
 
-  it('a policy per route: the model\'s origins by its rule, the path\'s CORS methods, "*" headers without credentials', () => {
+  it('a policy per route: origins by the model rule, the path CORS methods, "*" headers without credentials', () => {
     const get = { ...route('GET', '/c'), settings: { ...route('GET', '/c').settings, cors } };
     const post = { ...route('POST', '/c'), settings: { ...route('POST', '/c').settings, cors } };
     const plan = planCors(settle([get, post]).routes);

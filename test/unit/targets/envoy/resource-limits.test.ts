@@ -26,7 +26,7 @@ async function rendered(maxHeapBytes?: number): Promise<Config> {
 }
 
 describe("resource limits: Envoy's edge guidance", () => {
-  it('overload manager: heap actions at 95% and 98% of maxHeapSize (2 GiB by default), the connection limit', async () => {
+  it('overload manager: heap actions at 95% and 98% of maxHeapSize (default 2 GiB), the connection limit', async () => {
     for (const [heap, want] of [
       [undefined, 2 ** 31],
       [512 * 1024 ** 2, 512 * 1024 ** 2],
@@ -57,7 +57,7 @@ describe("resource limits: Envoy's edge guidance", () => {
     expect(limits).toEqual([10 * 1024 * 1024, 1024]);
   });
 
-  it('HTTP/1.1 only (no cleartext HTTP/2), edge HTTP/2 limits, no client internal; all pass the proto check', async () => {
+  it('HTTP/1.1 only (no h2c), edge HTTP/2 limits, no client internal; all pass the proto check', async () => {
     const config = await rendered();
     expect(hcm(config).codec_type).toBe('HTTP1');
     expect(hcm(config).http2_protocol_options).toEqual({
@@ -77,7 +77,7 @@ describe("resource limits: Envoy's edge guidance", () => {
     );
   });
 
-  it('logs the path before rewrites (header_to_metadata, the first filter), the client and the user agent', async () => {
+  it('logs the path before rewrites (header_to_metadata, the first filter), the client, the user agent', async () => {
     const h = hcm(await rendered());
     expect(h.http_filters[0].typed_config.request_rules).toEqual([
       { header: ':path', on_header_present: { metadata_namespace: 'gw', key: 'path', type: 'STRING' } },
@@ -95,7 +95,7 @@ describe("resource limits: Envoy's edge guidance", () => {
 });
 
 describe("circuit breakers: the model's connectionsPerTarget, and UO as its own problem", () => {
-  it('a cluster of two targets at 10 connections each: 20 connections, 20 requests, 20 waiting; a retry budget', async () => {
+  it('a cluster of 2 targets at 10 connections each: 20 connections, requests, waiting; a retry budget', async () => {
     const g = gatewayOf([route('GET', '/a')]);
     const u = { ...g.upstreams[0]!, connectionsPerTarget: 10 };
     const two = { ...g, upstreams: [{ ...u, targets: [...u.targets, { ...u.targets[0]!, host: 'b.internal' }] }] };
@@ -115,7 +115,7 @@ describe("circuit breakers: the model's connectionsPerTarget, and UO as its own 
     expect(checkEnvoyValue(config).filter((p) => p.severity === 'error').length).toBeGreaterThan(0);
   });
 
-  it('an overflow (UO) answers 503 GW_HTTP_UPSTREAM_BUSY; no healthy target (UH) stays GW_HTTP_NO_HEALTHY_UPSTREAM', async () => {
+  it('overflow (UO) is 503 GW_HTTP_UPSTREAM_BUSY; no healthy target (UH) is GW_HTTP_NO_HEALTHY_UPSTREAM', async () => {
     const mappers = hcm(await rendered()).local_reply_config.mappers as Config[];
     const byFlag = (flag: string) => mappers.find((m) => m.filter.response_flag_filter?.flags.includes(flag));
     expect(byFlag('UO').filter.response_flag_filter.flags).toEqual(['UO']);

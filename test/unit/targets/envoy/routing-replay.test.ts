@@ -109,14 +109,16 @@ function report(name: string, f: Figures): string[] {
     byKind.set(`${m.kind}/${m.request.form}`, (byKind.get(`${m.kind}/${m.request.form}`) ?? 0) + 1);
   const kinds = [...byKind].map(([k, n]) => `${k} ${n}`).join(', ');
   console.log(
-    `${name}: ${f.requests} requests (${f.routed} routed), ${f.routes} routes, ${f.mismatches.length} mismatches ${kinds}`,
+    `${name}: ${f.requests} requests (${f.routed} routed), ${f.routes} routes, ` +
+      `${f.mismatches.length} mismatches ${kinds}`,
   );
   expect(f.routed, 'requests gw serve routes').toBeGreaterThanOrEqual(f.routes / 2);
   return f.mismatches
     .filter((m) => !DOCUMENTED.has(m.kind))
     .map(
       (m) =>
-        `${m.kind}: ${m.request.method} ${m.request.target} gw ${JSON.stringify(m.gw)} envoy ${JSON.stringify(m.envoy)}`,
+        `${m.kind}: ${m.request.method} ${m.request.target} gw ${JSON.stringify(m.gw)} envoy ` +
+        `${JSON.stringify(m.envoy)}`,
     );
 }
 
@@ -156,7 +158,9 @@ describe('routing replay: gw serve and Envoy route every request alike', () => {
     const spec = packFile('@octokit/openapi', '23.0.2', 'generated/api.github.com.json');
     const dir = mkdtempSync(join(tmpdir(), 'gw-replay-'));
     dirs.push(dir);
-    const text = `version: 1\nname: gh\nservices:\n  - {name: github, spec: ${JSON.stringify(spec)}, upstreams: ["http://127.0.0.1:9"]}\n`;
+    const text =
+      'version: 1\nname: gh\nservices:\n' +
+      `  - {name: github, spec: ${JSON.stringify(spec)}, upstreams: ["http://127.0.0.1:9"]}\n`;
     writeFileSync(join(dir, 'gw.yaml'), text);
     const f = await replay(await gatewayOf(join(dir, 'gw.yaml')), 4);
     expect(report('github', f)).toEqual([]);

@@ -119,7 +119,8 @@ describe('gw-auth.js: one credential, as gw serve checks it', () => {
     const result = loaded.module.fn('checkKey')(loaded.scheme('s.lost'), 'k-alice-0123456789');
     expect(schemeAnswer(result as never)).toEqual({ ok: false, presented: true });
     expect(loaded.module.logs).toEqual([
-      `6 gw: "s.lost": cannot read the keys file ${base}/nowhere.txt (relative files resolve against GW_BASE_DIR, else nginx.conf's folder)`,
+      `6 gw: "s.lost": cannot read the keys file ${base}/nowhere.txt (relative files resolve against ` +
+        `GW_BASE_DIR, else nginx.conf's folder)`,
     ]);
   });
 });

@@ -21,7 +21,10 @@ function templates(paths: string[], schemas: Record<string, ParamSchema> = {}): 
   });
 }
 
-/** The tree as text: `prefix /a/ [ ... ]`, `nest <regex> [ ... ]`, a template's order (`order@at` inside a dispatch branch), or `rewrite <regex> <target>`. */
+/**
+ * The tree as text: `prefix /a/ [ ... ]`, `nest <regex> [ ... ]`, a template's order (`order@at` inside a dispatch
+ * branch), or `rewrite <regex> <target>`.
+ */
 function show(nodes: LocationNode[]): string {
   return nodes
     .map((n) => {
@@ -42,7 +45,9 @@ describe('buildLocationTree', () => {
     },
     { name: 'a one-segment template stays a top-level regex', paths: ['/{slug}'], want: '0' },
     {
-      name: "a template with a parameter first segment is repeated in every prefix it can match, after that prefix's own",
+      name:
+        'a template with a parameter first segment is repeated in every prefix it can match, after that ' +
+        "prefix's own",
       paths: ['/users/{id}', '/{tenant}/{id}'],
       want: '/users/ [0 1] 1',
     },
@@ -78,7 +83,8 @@ describe('buildLocationTree', () => {
   for (const t of table)
     it(t.name, () => expect(show(buildLocationTree(templates(t.paths, t.schemas)).nodes)).toBe(t.want));
 
-  it(`${DISPATCH_MIN} or more literals at one segment dispatch: a rewrite to /__gw_d/<id>/<value><path>, a branch per literal holding every template that can match it, and one for the rest`, () => {
+  // The dispatch is a rewrite to /__gw_d/<id>/<value><path>; a literal's branch holds every template that can match it.
+  it(`${DISPATCH_MIN} or more literals at one segment dispatch: a branch per literal, and one for the rest`, () => {
     const words = ['a1', 'b2', 'c3', 'd4', 'e5', 'f6'];
     const paths = [...words.map((w) => `/r/{o}/${w}/{n}`), '/r/{o}/{kind}/{n}', '/r/{o}'];
     const tree = buildLocationTree(templates(paths, { n: { type: 'integer' } }));
@@ -105,7 +111,7 @@ describe('buildLocationTree', () => {
     expect(show(a1b2.children)).toBe('1@/__gw_d/2/b2 7@/__gw_d/2/b2');
   });
 
-  it('after the nests of one segment, the other templates are nested further down (here: a dispatch in the same location)', () => {
+  it('after the nests of one segment, other templates nest further down (here: a dispatch in that location)', () => {
     const words = ['a1', 'b2', 'c3', 'd4', 'e5', 'f6'];
     const paths = ['/r/{o}/list/x', '/r/{o}/list/y', ...words.map((w) => `/r/{o}/{n}/${w}`)];
     const tree = buildLocationTree(templates(paths, { n: { type: 'integer' } }));

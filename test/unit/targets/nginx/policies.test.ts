@@ -80,7 +80,8 @@ describe('buildPolicies: authentication (golden case 10-auth)', () => {
       ['billing.partnerKey', 'billing.staff'],
     ]);
     expect(create.missing.challenge).toBe(
-      'Bearer realm="billing-gw", ApiKey realm="billing-gw", in="header", name="X-Partner-Key", Basic realm="billing-gw", charset="UTF-8"',
+      'Bearer realm="billing-gw", ApiKey realm="billing-gw", in="header", name="X-Partner-Key", Basic ' +
+        'realm="billing-gw", charset="UTF-8"',
     );
     const voidInvoice = config.policies[Number(JSON.parse(sets(p, route(g, 'billing.voidInvoice')).$gw_auth!))]!;
     expect(voidInvoice.requirements[0]![0]!.scopes).toEqual(['invoices:read', 'invoices:void']);
@@ -93,7 +94,7 @@ describe('buildPolicies: authentication (golden case 10-auth)', () => {
     });
   });
 
-  it("prints every route's answers and removals as the model settled them (effective.authAnswers, remove)", async () => {
+  it("prints each route's answers and removals as the model settled them (effective.authAnswers, remove)", async () => {
     for (const name of ['04-security-and-or', '10-auth']) {
       const g = await gatewayOf(name);
       const p = buildPolicies(g);
@@ -127,7 +128,7 @@ describe('buildPolicies: authentication (golden case 10-auth)', () => {
     expect(p.view.njs!.config).toContain('"file":"secrets/partners.keys"');
   });
 
-  it('removes credentials upstream: the query key by rewriting $args, the cookie in $gw_cookie, headers by map', async () => {
+  it('removes credentials upstream: query key by rewriting $args, cookie in $gw_cookie, headers by map', async () => {
     const g = await gatewayOf('10-auth');
     const p = buildPolicies(g);
     expect(sets(p, route(g, 'billing.exportInvoices'))).toMatchObject({
@@ -149,10 +150,16 @@ describe('buildPolicies: authentication (golden case 10-auth)', () => {
     const messages = buildPolicies(g).diagnostics.map((d) => `${d.code}[${d.kind}] ${d.message}`);
     expect(messages).toEqual([
       expect.stringMatching(
-        /^GW_TARGET_INEXACT\[nginx.jwks-url\] nginx: scheme "billing.oauth": nginx reads JWKS files only, .* on GET \/invoices, GET \/invoices\/\{id\}$/,
+        new RegExp(
+          String.raw`^GW_TARGET_INEXACT\[nginx.jwks-url\] nginx: scheme "billing.oauth": ` +
+            String.raw`nginx reads JWKS files only, .* on GET \/invoices, GET \/invoices\/\{id\}$`,
+        ),
       ),
       expect.stringMatching(
-        /^GW_TARGET_INEXACT\[nginx.bcrypt\] nginx: scheme "billing.staff": .*bcrypt.* on GET \/invoices, POST \/invoices$/,
+        new RegExp(
+          String.raw`^GW_TARGET_INEXACT\[nginx.bcrypt\] nginx: scheme "billing.staff": ` +
+            String.raw`.*bcrypt.* on GET \/invoices, POST \/invoices$`,
+        ),
       ),
     ]);
   });
@@ -204,13 +211,14 @@ describe('buildPolicies: rate limits and CORS (golden case 11-policies)', () => 
     expect(
       messages.some((m) =>
         m.startsWith(
-          "nginx: nginx cannot validate requests against the operation's schemas; POST /orders, GET /products, GET /products/{sku}",
+          "nginx: nginx cannot validate requests against the operation's schemas; " +
+            'POST /orders, GET /products, GET /products/{sku}',
         ),
       ),
     ).toBe(true);
   });
 
-  it('answers preflights per path: allowed origins without case, a trailing slash ignored; others refused', async () => {
+  it('answers preflights per path: allowed origins ignoring case and a trailing slash; others refused', async () => {
     const g = await gatewayOf('11-policies');
     const p = buildPolicies(g);
     const products = g.routes.filter((r) => r.path === '/products');

@@ -16,7 +16,10 @@ export function upstream(id: string, basePath: string, targets: Target[]): Impor
   };
 }
 
-/** A model with just what the node target and the environment reader look at: name, listen, services, upstreams (routes left empty). */
+/**
+ * A model with just what the node target and the environment reader look at: name, listen, services, upstreams
+ * (routes left empty).
+ */
 export function gatewayOf(
   upstreams: ImportedUpstream[],
   listen = { host: '127.0.0.1', port: 8080 },

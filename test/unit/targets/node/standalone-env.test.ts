@@ -73,32 +73,44 @@ describe('readStandaloneEnv: settings', () => {
     {
       name: 'a port that is not a number',
       given: { PORT: 'http' },
-      want: 'GW_RUNTIME_ENV PORT="http" is not a port number | set PORT to a whole number from 0 to 65535, or leave it unset',
+      want:
+        'GW_RUNTIME_ENV PORT="http" is not a port number ' +
+        '| set PORT to a whole number from 0 to 65535, or leave it unset',
     },
     {
       name: 'a port out of range',
       given: { ADMIN_PORT: '70000' },
-      want: 'GW_RUNTIME_ENV ADMIN_PORT="70000" is not a port number | set ADMIN_PORT to a whole number from 0 to 65535, or leave it unset',
+      want:
+        'GW_RUNTIME_ENV ADMIN_PORT="70000" is not a port number ' +
+        '| set ADMIN_PORT to a whole number from 0 to 65535, or leave it unset',
     },
     {
       name: 'a negative port',
       given: { PORT: '-1' },
-      want: 'GW_RUNTIME_ENV PORT="-1" is not a port number | set PORT to a whole number from 0 to 65535, or leave it unset',
+      want:
+        'GW_RUNTIME_ENV PORT="-1" is not a port number ' +
+        '| set PORT to a whole number from 0 to 65535, or leave it unset',
     },
     {
       name: 'a fractional timeout',
       given: { DRAIN_TIMEOUT: '1.5' },
-      want: 'GW_RUNTIME_ENV DRAIN_TIMEOUT="1.5" is not a number of seconds | set DRAIN_TIMEOUT to a whole number from 0 to 86400, or leave it unset',
+      want:
+        'GW_RUNTIME_ENV DRAIN_TIMEOUT="1.5" is not a number of seconds ' +
+        '| set DRAIN_TIMEOUT to a whole number from 0 to 86400, or leave it unset',
     },
     {
       name: 'a zero header timeout',
       given: { CLIENT_HEADER_TIMEOUT: '0' },
-      want: 'GW_RUNTIME_ENV CLIENT_HEADER_TIMEOUT="0" is not a number of seconds | set CLIENT_HEADER_TIMEOUT to a whole number from 1 to 86400, or leave it unset',
+      want:
+        'GW_RUNTIME_ENV CLIENT_HEADER_TIMEOUT="0" is not a number of seconds ' +
+        '| set CLIENT_HEADER_TIMEOUT to a whole number from 1 to 86400, or leave it unset',
     },
     {
       name: 'no upstream connections',
       given: { UPSTREAM_CONNECTIONS: '0' },
-      want: 'GW_RUNTIME_ENV UPSTREAM_CONNECTIONS="0" is not a number of connections | set UPSTREAM_CONNECTIONS to a whole number from 1 to 65535, or leave it unset',
+      want:
+        'GW_RUNTIME_ENV UPSTREAM_CONNECTIONS="0" is not a number of connections ' +
+        '| set UPSTREAM_CONNECTIONS to a whole number from 1 to 65535, or leave it unset',
     },
     {
       name: 'an unknown log format',
@@ -131,12 +143,14 @@ describe('readStandaloneEnv: GW_UPSTREAM_<ID>', () => {
   });
   it('suggests the closest variable for a typo', () => {
     expect(messages({ GW_UPSTREAM_USER: 'http://a:1' })).toEqual([
-      'GW_RUNTIME_ENV GW_UPSTREAM_USER="http://a:1" names no upstream of this gateway | did you mean GW_UPSTREAM_USERS?',
+      'GW_RUNTIME_ENV GW_UPSTREAM_USER="http://a:1" names no upstream of this gateway ' +
+        '| did you mean GW_UPSTREAM_USERS?',
     ]);
   });
   it('lists the variables when nothing is close', () => {
     expect(messages({ GW_UPSTREAM_CATALOG: 'http://a:1' })).toEqual([
-      'GW_RUNTIME_ENV GW_UPSTREAM_CATALOG="http://a:1" names no upstream of this gateway | the upstream variables of this gateway are: GW_UPSTREAM_ORDERS__1, GW_UPSTREAM_USERS',
+      'GW_RUNTIME_ENV GW_UPSTREAM_CATALOG="http://a:1" names no upstream of this gateway ' +
+        '| the upstream variables of this gateway are: GW_UPSTREAM_ORDERS__1, GW_UPSTREAM_USERS',
     ]);
   });
   it('keeps the model targets when one URL of the list is bad', () => {

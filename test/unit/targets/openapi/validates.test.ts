@@ -8,7 +8,10 @@ import { parseProject } from '../../../../src/project/load.js';
 import { openapiTarget } from '../../../../src/targets/openapi/index.js';
 import { EXAMPLE_SPECS, ROOT } from '../../../helpers/cli.js';
 
-/** The merged spec of every golden case and of the example project is a valid OpenAPI document, and the YAML says what the JSON says. */
+/**
+ * The merged spec of every golden case and of the example project is a valid OpenAPI document, and the YAML says what
+ * the JSON says.
+ */
 const CASES = join(ROOT, 'test', 'golden', 'cases');
 
 async function render(text: string, file: string): Promise<{ json: unknown; yaml: unknown }> {

@@ -103,7 +103,7 @@ describe('refineClasses', () => {
 });
 
 describe('buildOpenApiView', () => {
-  it('dedupes identical components, namespaces different ones (and what refers to them), rewrites refs in operations', () => {
+  it('dedupes equal components, namespaces different ones (and what refers to them), rewrites operation refs', () => {
     const a = service('a', [
       schema('Error', { type: 'object' }),
       schema('Page', { $ref: '#/components/schemas/Item' }),
@@ -182,7 +182,7 @@ describe('buildOpenApiView', () => {
     expect(buildOpenApiView(gateway([old])).view.openapi).toBe('3.1.0');
   });
 
-  it('routes of one path share a path item, methods in the usual order; every operation is tagged with its service', () => {
+  it('routes of one path share a path item, methods in usual order; each operation is tagged with its service', () => {
     const routes = [withOperation(route('POST', '/x', 'a'), 'create'), withOperation(route('GET', '/x', 'a'), 'read')];
     const { view } = buildOpenApiView(gateway([service('a')], routes));
     expect(Object.keys(view.paths['/x']!)).toEqual(['get', 'post']);
