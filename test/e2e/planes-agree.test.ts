@@ -57,9 +57,14 @@ const planes: Plane[] = [];
 let echo: EchoUpstream;
 let cleanup: () => Promise<void>;
 
+/**
+ * A port nothing listens on, ever: a free port from the kernel can be taken by another test's
+ * server meanwhile (then the "dead" target answers). Port 1 (tcpmux) is never bound here.
+ */
+const DEAD_PORT = 1;
+
 /** A gateway whose `api` has two targets, the first refusing connections; its `mocks` service is mocked. */
 async function writeProject(dir: string, port: number): Promise<void> {
-  const dead = await freePort();
   await writeFiles(dir, { 'api.json': apiSpec, 'mocks.json': mocksSpec });
   await writeFile(
     join(dir, 'gw.yaml'),
@@ -70,7 +75,7 @@ settings: { retries: 2 }
 services:
   - name: api
     spec: api.json
-    upstreams: ["http://127.0.0.1:${dead}", "${echo.url}"]
+    upstreams: ["http://127.0.0.1:${DEAD_PORT}", "${echo.url}"]
   - name: mocks
     spec: mocks.json
     mock: true
