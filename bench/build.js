@@ -34,7 +34,8 @@ const BUDGET_MS = 420_000; // no new round starts after 7 minutes
 const CHILD_TIMEOUT_MS = 180_000;
 const GOAL = 2.0;
 const started = performance.now();
-// As root: this process and its children at autogroup nice -10, so other work on a shared machine disturbs the timings less.
+// As root: this process and its children at autogroup nice -10, so other work on a shared machine disturbs the timings
+// less.
 const priority = prioritiseSession();
 
 const elapsedS = () => ((performance.now() - started) / 1000).toFixed(0);
@@ -88,7 +89,8 @@ const specs = [
 if (specs.length === 0) die(`BENCH_SPECS=${process.env.BENCH_SPECS} names none of github, stripe, kubernetes`);
 
 log(
-  `node ${process.version}; ${os.cpus()[0]?.model} x${os.cpus().length}; swagger-parser ${spPkg.version}; gw targets in the registry: ${targetNames.join(', ')}`,
+  `node ${process.version}; ${os.cpus()[0]?.model} x${os.cpus().length}; swagger-parser ${spPkg.version}; gw ` +
+    `targets in the registry: ${targetNames.join(', ')}`,
 );
 log(`measuring: ${MEASURE}`);
 
@@ -111,10 +113,12 @@ for (const s of specs) {
   mkdirSync(s.project);
   writeFileSync(
     join(s.project, 'gw.yaml'),
-    `version: 1\nname: bench-build-${s.id}\nservices:\n  - name: ${s.id}\n    spec: ${JSON.stringify(s.path)}\n    upstreams: ["http://127.0.0.1:8080"]\n`,
+    `version: 1\nname: bench-build-${s.id}\nservices:\n  - name: ${s.id}\n    spec: ${JSON.stringify(s.path)}\n  ` +
+      `  upstreams: ["http://127.0.0.1:8080"]\n`,
   );
   log(
-    `${s.id}: ${s.package}/${s.file} (${(s.bytes / 1e6).toFixed(1)} MB, OpenAPI ${s.openapi}, ${s.operations} operations in ${s.paths} paths)`,
+    `${s.id}: ${s.package}/${s.file} (${(s.bytes / 1e6).toFixed(1)} MB, OpenAPI ${s.openapi}, ${s.operations} ` +
+      `operations in ${s.paths} paths)`,
   );
 }
 
@@ -132,7 +136,8 @@ const TASKS = [
   },
 ];
 
-// ---------------------------------------------------------------- per spec: one build split by stage (also the warm-up)
+// ---------------------------------------------------------------- per spec: one build split by stage (also the
+// warm-up)
 
 const failures = [];
 for (const s of specs) {
@@ -148,7 +153,9 @@ for (const s of specs) {
   const missing = targetNames.filter((t) => !s.outputFiles.some((f) => f.path.startsWith(`${t}/`)));
   if (missing.length) failures.push(`${s.id}: no output for ${missing.join(', ')}`);
   log(
-    `${s.id}: one build, by stage (ms): ${s.stages.stages.map((x) => `${x.stage} ${Math.round(x.ms)} (cpu ${Math.round(x.cpuMs)})`).join(', ')}; process ${s.stages.wallMs} ms, peak RSS ${Math.round(s.stages.maxRssKiB / 1024)} MB`,
+    `${s.id}: one build, by stage (ms): ` +
+      `${s.stages.stages.map((x) => `${x.stage} ${Math.round(x.ms)} (cpu ${Math.round(x.cpuMs)})`).join(', ')}; ` +
+      `process ${s.stages.wallMs} ms, peak RSS ${Math.round(s.stages.maxRssKiB / 1024)} MB`,
   );
 }
 
@@ -170,7 +177,9 @@ for (let r = 1; r <= ROUNDS; r++) {
       const out = join(s.project, `out-${outN++}`);
       const res = await runNode(t.args(s, out), s.project);
       if (res.code !== 0) {
-        const msg = `${s.id} ${t.id} round ${r}: exit ${res.code}: ${(res.stderr || res.stdout).trim().split('\n').slice(-5).join(' | ').slice(0, 400)}`;
+        const msg =
+          `${s.id} ${t.id} round ${r}: exit ${res.code}: ` +
+          `${(res.stderr || res.stdout).trim().split('\n').slice(-5).join(' | ').slice(0, 400)}`;
         if (t.id === 'ref') failures.push(msg);
         else die(msg);
       }
@@ -179,7 +188,8 @@ for (let r = 1; r <= ROUNDS; r++) {
     }
     const last = (id) => samples[s.id][id].at(-1);
     line.push(
-      `${s.id} ref ${(last('ref').ms / 1000).toFixed(2)}s build ${(last('build').ms / 1000).toFixed(2)}s nginx ${(last('nginx').ms / 1000).toFixed(2)}s`,
+      `${s.id} ref ${(last('ref').ms / 1000).toFixed(2)}s build ${(last('build').ms / 1000).toFixed(2)}s nginx ` +
+        `${(last('nginx').ms / 1000).toFixed(2)}s`,
     );
   }
   roundsDone++;
@@ -221,27 +231,35 @@ for (const s of specs) {
 const padL = (x, n) => String(x).padStart(n);
 console.log(`\n${roundsDone} rounds, medians; each task in its own child process (MB = MiB of peak RSS)`);
 console.log(
-  `${'spec'.padEnd(12)}${'task'.padEnd(54)}${padL('wall s', 8)}${padL('min-max s', 13)}${padL('peak MB', 9)}${padL('x time', 8)}${padL('x mem', 7)}${padL('cpu s', 7)}${padL('x cpu', 7)}`,
+  `${'spec'.padEnd(12)}${'task'.padEnd(54)}${padL('wall s', 8)}${padL('min-max s', 13)}${padL('peak MB', 9)}` +
+    `${padL('x time', 8)}${padL('x mem', 7)}${padL('cpu s', 7)}${padL('x cpu', 7)}`,
 );
 for (const r of rows)
   console.log(
-    `${r.spec.padEnd(12)}${r.label.padEnd(54)}${padL(r.medianS.toFixed(2), 8)}${padL(`${r.minS.toFixed(2)}-${r.maxS.toFixed(2)}`, 13)}${padL(r.medianPeakRssMB.toFixed(0), 9)}${padL(r.xTime.toFixed(2), 8)}${padL(r.xMemory.toFixed(2), 7)}${padL(r.medianCpuS.toFixed(2), 7)}${padL(r.xCpu.toFixed(2), 7)}`,
+    `${r.spec.padEnd(12)}${r.label.padEnd(54)}${padL(r.medianS.toFixed(2), 8)}` +
+      `${padL(`${r.minS.toFixed(2)}-${r.maxS.toFixed(2)}`, 13)}${padL(r.medianPeakRssMB.toFixed(0), 9)}` +
+      `${padL(r.xTime.toFixed(2), 8)}${padL(r.xMemory.toFixed(2), 7)}${padL(r.medianCpuS.toFixed(2), 7)}` +
+      `${padL(r.xCpu.toFixed(2), 7)}`,
   );
 console.log(
-  '(x time, x mem, x cpu: task / swagger-parser validate() of the same file, by medians; cpu = user + system time of the child)',
+  '(x time, x mem, x cpu: task / swagger-parser validate() of the same file, by medians; cpu = user + system ' +
+    'time of the child)',
 );
 const buildRows = rows.filter((r) => r.task === 'build');
 const worst = Math.max(...buildRows.map((r) => r.xTime));
 const goalMet = worst <= GOAL;
 console.log(
-  `\ngoal: gw build (all targets) <= ${GOAL}x the reference on every spec: ${goalMet ? 'met' : 'NOT met'} (${buildRows.map((r) => `${r.spec} ${r.xTime.toFixed(2)}x`).join(', ')}; by CPU time: ${buildRows.map((r) => `${r.spec} ${r.xCpu.toFixed(2)}x`).join(', ')})`,
+  `\ngoal: gw build (all targets) <= ${GOAL}x the reference on every spec: ${goalMet ? 'met' : 'NOT met'} ` +
+    `(${buildRows.map((r) => `${r.spec} ${r.xTime.toFixed(2)}x`).join(', ')}; by CPU time: ` +
+    `${buildRows.map((r) => `${r.spec} ${r.xCpu.toFixed(2)}x`).join(', ')})`,
 );
 for (const s of specs) {
   if (!s.stages?.stages) continue;
   const total = s.stages.stages.reduce((n, x) => n + x.ms, 0);
   const top = [...s.stages.stages].sort((a, b) => b.ms - a.ms).slice(0, 3);
   console.log(
-    `${s.id}: the largest stages of one build: ${top.map((x) => `${x.stage} ${(x.ms / 1000).toFixed(2)}s (${Math.round((100 * x.ms) / total)}%)`).join(', ')}`,
+    `${s.id}: the largest stages of one build: ` +
+      top.map((x) => `${x.stage} ${(x.ms / 1000).toFixed(2)}s (${Math.round((100 * x.ms) / total)}%)`).join(', '),
   );
 }
 if (failures.length) console.log(`\nproblems:\n  ${failures.join('\n  ')}`);
@@ -264,7 +282,11 @@ const results = {
     call: 'new SwaggerParser().validate(file)',
     script: 'bench/lib/ref-validate.cjs',
   },
-  method: `${MEASURE}; priority: ${priority}; per spec, first one build through bench/lib/build-stages.mjs (the per-stage split; also the warm-up), then ${roundsDone} rounds, each running, per spec and in an order that rotates every round: the reference, \`gw build --out NEW_DIR\` (all targets), \`gw build --target nginx --out NEW_DIR\`; each project's gw.yaml points the one service at upstreams ["http://127.0.0.1:8080"]`,
+  method:
+    `${MEASURE}; priority: ${priority}; per spec, first one build through bench/lib/build-stages.mjs (the ` +
+    `per-stage split; also the warm-up), then ${roundsDone} rounds, each running, per spec and in an order that ` +
+    `rotates every round: the reference, \`gw build --out NEW_DIR\` (all targets), \`gw build --target nginx ` +
+    `--out NEW_DIR\`; each project's gw.yaml points the one service at upstreams ["http://127.0.0.1:8080"]`,
   specs: specs.map(({ project, ...s }) => s),
   table: rows,
 };

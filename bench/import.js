@@ -102,14 +102,17 @@ const doc = await readSpec(spec.file);
 const counted = countOperations(doc);
 const expectedRoutes = counted.operations - counted.excluded;
 console.log(
-  `spec: @octokit/openapi@${OCTOKIT_OPENAPI_VERSION}/${spec.relative} (${(specBytes / 1e6).toFixed(1)} MB, OpenAPI ${doc.openapi ?? doc.swagger}, info.version ${doc.info?.version})`,
+  `spec: @octokit/openapi@${OCTOKIT_OPENAPI_VERSION}/${spec.relative} (${(specBytes / 1e6).toFixed(1)} MB, ` +
+    `OpenAPI ${doc.openapi ?? doc.swagger}, info.version ${doc.info?.version})`,
 );
 console.log(`      (its api.github.com files: ${spec.siblings.join(', ')}; the .deref one is skipped)`);
 console.log(
-  `operations in the spec: ${counted.operations} in ${Object.keys(doc.paths ?? {}).length} paths; excluded by x-gw: ${counted.excluded}; routes expected: ${expectedRoutes}`,
+  `operations in the spec: ${counted.operations} in ${Object.keys(doc.paths ?? {}).length} paths; excluded by ` +
+    `x-gw: ${counted.excluded}; routes expected: ${expectedRoutes}`,
 );
 console.log(
-  `swagger-parser ${spPkg.version} (gw depends on ${gwPkg.dependencies['@apidevtools/swagger-parser']}); node ${process.version}; ${os.cpus()[0]?.model} x${os.cpus().length}`,
+  `swagger-parser ${spPkg.version} (gw depends on ${gwPkg.dependencies['@apidevtools/swagger-parser']}); node ` +
+    `${process.version}; ${os.cpus()[0]?.model} x${os.cpus().length}`,
 );
 console.log(`measuring: ${MEASURE}`);
 if (spPkg.version !== gwPkg.dependencies['@apidevtools/swagger-parser'])
@@ -155,7 +158,8 @@ function checkRoutes(r, label) {
   }
   if (routes.length !== expectedRoutes)
     failures.push(
-      `${label}: gw routes --json lists ${routes.length} routes, the spec has ${expectedRoutes} operations (after exclusions)`,
+      `${label}: gw routes --json lists ${routes.length} routes, the spec has ${expectedRoutes} operations ` +
+        `(after exclusions)`,
     );
   return routes;
 }
@@ -212,7 +216,11 @@ async function oneRound(name, record) {
     roundsDone++;
     const last = (id) => samples[id].at(-1);
     console.log(
-      `round ${i}/${ROUNDS}: ref ${(last('ref').ms / 1000).toFixed(2)}s ${(last('ref').rssKiB / 1024).toFixed(0)}MB | import ${(last('import').ms / 1000).toFixed(2)}s ${(last('import').rssKiB / 1024).toFixed(0)}MB | routes ${(last('routes').ms / 1000).toFixed(2)}s ${(last('routes').rssKiB / 1024).toFixed(0)}MB | --version ${(last('startup').ms / 1000).toFixed(2)}s | locate ${(last('locate').ms / 1000).toFixed(2)}s ${(last('locate').rssKiB / 1024).toFixed(0)}MB`,
+      `round ${i}/${ROUNDS}: ref ${(last('ref').ms / 1000).toFixed(2)}s ` +
+        `${(last('ref').rssKiB / 1024).toFixed(0)}MB | import ${(last('import').ms / 1000).toFixed(2)}s ` +
+        `${(last('import').rssKiB / 1024).toFixed(0)}MB | routes ${(last('routes').ms / 1000).toFixed(2)}s ` +
+        `${(last('routes').rssKiB / 1024).toFixed(0)}MB | --version ${(last('startup').ms / 1000).toFixed(2)}s | ` +
+        `locate ${(last('locate').ms / 1000).toFixed(2)}s ${(last('locate').rssKiB / 1024).toFixed(0)}MB`,
     );
   }
 
@@ -263,22 +271,27 @@ async function oneRound(name, record) {
   const padL = (s, n) => String(s).padStart(n);
   console.log(`\n${roundsDone} rounds, medians (MB = MiB of peak RSS):`);
   console.log(
-    `${pad('task', 44)}${padL('wall s', 8)}${padL('min-max s', 14)}${padL('peak MB', 9)}${padL('x time', 8)}${padL('x mem', 7)}`,
+    `${pad('task', 44)}${padL('wall s', 8)}${padL('min-max s', 14)}${padL('peak MB', 9)}${padL('x time', 8)}` +
+      `${padL('x mem', 7)}`,
   );
   for (const r of rows) {
     const q = ratios[r.id] ?? extraRatios[r.id];
     console.log(
-      `${pad(r.task, 44)}${padL(r.medianS.toFixed(2), 8)}${padL(`${r.minS.toFixed(2)}-${r.maxS.toFixed(2)}`, 14)}${padL(r.medianPeakRssMB.toFixed(0), 9)}${padL(q ? q.time.toFixed(2) : r.id === 'ref' ? '1.00' : '', 8)}${padL(q ? q.memory.toFixed(2) : r.id === 'ref' ? '1.00' : '', 7)}`,
+      `${pad(r.task, 44)}${padL(r.medianS.toFixed(2), 8)}${padL(`${r.minS.toFixed(2)}-${r.maxS.toFixed(2)}`, 14)}` +
+        `${padL(r.medianPeakRssMB.toFixed(0), 9)}${padL(q ? q.time.toFixed(2) : r.id === 'ref' ? '1.00' : '', 8)}` +
+        `${padL(q ? q.memory.toFixed(2) : r.id === 'ref' ? '1.00' : '', 7)}`,
     );
   }
   console.log('(x time, x mem: gw / reference, by medians)');
 
   console.log(
-    `\ncorrectness: spec operations ${counted.operations} (excluded ${counted.excluded}) -> expected ${expectedRoutes} routes; gw routes --json listed ${observed.routes.count ?? 'nothing parseable'}`,
+    `\ncorrectness: spec operations ${counted.operations} (excluded ${counted.excluded}) -> expected ` +
+      `${expectedRoutes} routes; gw routes --json listed ${observed.routes.count ?? 'nothing parseable'}`,
   );
   if (missing.length || extra.length) {
     console.log(
-      `  METHOD+path pairs: ${missing.length} in the spec but not in the routes, ${extra.length} in the routes but not in the spec; e.g.`,
+      `  METHOD+path pairs: ${missing.length} in the spec but not in the routes, ${extra.length} in the routes ` +
+        `but not in the spec; e.g.`,
     );
     for (const k of missing.slice(0, 5)) console.log(`    spec only:   ${k}`);
     for (const k of extra.slice(0, 5)) console.log(`    routes only: ${k}`);
@@ -295,10 +308,12 @@ async function oneRound(name, record) {
     console.log(`\n--- gw routes --json stderr (exit ${observed.routes.code}): the same text as gw validate above`);
   else
     console.log(
-      `\n--- gw routes --json stderr (exit ${observed.routes.code}), first 40 lines:\n${firstLines(routesSaid || '(nothing)')}`,
+      `\n--- gw routes --json stderr (exit ${observed.routes.code}), first 40 ` +
+        `lines:\n${firstLines(routesSaid || '(nothing)')}`,
     );
   console.log(
-    `\ngw validate --json (exit ${validateJson.code}, ok ${validateOk}): diagnostics by code: ${JSON.stringify(byCode)}`,
+    `\ngw validate --json (exit ${validateJson.code}, ok ${validateOk}): diagnostics by code: ` +
+      `${JSON.stringify(byCode)}`,
   );
 
   const results = {
@@ -319,7 +334,10 @@ async function oneRound(name, record) {
       excluded: counted.excluded,
     },
     reference: { library: `@apidevtools/swagger-parser@${spPkg.version}`, call: 'new SwaggerParser().validate(file)' },
-    method: `${MEASURE}; one warm-up round, then ${roundsDone} rounds of ref, gw import (fresh \`gw init --yes\` project), gw routes --json, gw --version, and a diagnosis task (gw's PointerLocator locating one pointer in the spec), each in a fresh child process`,
+    method:
+      `${MEASURE}; one warm-up round, then ${roundsDone} rounds of ref, gw import (fresh \`gw init --yes\` ` +
+      `project), gw routes --json, gw --version, and a diagnosis task (gw's PointerLocator locating one pointer ` +
+      `in the spec), each in a fresh child process`,
     rounds: roundsDone,
     table: rows,
     ratios,

@@ -99,7 +99,8 @@ const gitDirty =
 ensureOctokit({ die, log });
 const spec = pickSpecFile({ die });
 log(
-  `node ${process.version}; ${os.cpus()[0]?.model} x${os.cpus().length}; ${nginxVersion}; ${wrkVersion}; nginx under test on CPU ${NGINX_CPU}, wrk + upstream on CPU ${LOAD_CPU}; ${isolation}`,
+  `node ${process.version}; ${os.cpus()[0]?.model} x${os.cpus().length}; ${nginxVersion}; ${wrkVersion}; nginx ` +
+    `under test on CPU ${NGINX_CPU}, wrk + upstream on CPU ${LOAD_CPU}; ${isolation}`,
 );
 
 const tmp = mkdtempSync(join(os.tmpdir(), 'gw-bench-nginx-'));
@@ -140,7 +141,8 @@ const genDir = join(project, 'out', 'nginx');
 const gwConfText = readFileSync(join(genDir, 'conf.d', 'gw.conf'), 'utf8');
 const gwConf = parseNginxConf(gwConfText);
 log(
-  `gw build --target nginx: ${(built.ms / 1000).toFixed(1)}s, ${model.routes.length} routes -> conf.d/gw.conf ${(gwConfText.length / 1e6).toFixed(2)} MB, ${countLocations(gwConf)} locations`,
+  `gw build --target nginx: ${(built.ms / 1000).toFixed(1)}s, ${model.routes.length} routes -> conf.d/gw.conf ` +
+    `${(gwConfText.length / 1e6).toFixed(2)} MB, ${countLocations(gwConf)} locations`,
 );
 
 function countLocations(directives) {
@@ -211,11 +213,14 @@ const VARIANTS = [
   {
     id: 'gw',
     label: 'gw build config',
-    what: `conf.d/gw.conf as generated (${model.routes.length} routes as exact, ^~ prefix, nested regex locations and dispatch branches)`,
+    what:
+      `conf.d/gw.conf as generated (${model.routes.length} routes as exact, ^~ prefix, nested regex ` +
+      `locations and dispatch branches)`,
     port: ports.gw,
     conf: () => gwConf,
   },
-  // The generated nginx.conf sets pcre_jit: this variant shows what it is worth (or, for an older generator, what it would be).
+  // The generated nginx.conf sets pcre_jit: this variant shows what it is worth (or, for an older generator, what it
+  // would be).
   ...(() => {
     const jitOn = generatedMain.some((d) => d.name === 'pcre_jit' && d.args[0]?.value === 'on');
     const flip = jitOn ? 'off' : 'on';
@@ -223,7 +228,9 @@ const VARIANTS = [
       {
         id: 'gwJit',
         label: `gw config, pcre_jit ${flip}`,
-        what: `the same gw.conf, with \`pcre_jit ${flip};\` in the main context (a what-if: the generated nginx.conf has pcre_jit ${jitOn ? 'on' : 'off'})`,
+        what:
+          `the same gw.conf, with \`pcre_jit ${flip};\` in the main context (a what-if: the generated ` +
+          `nginx.conf has pcre_jit ${jitOn ? 'on' : 'off'})`,
         port: ports.gwJit,
         main: [{ name: 'pcre_jit', args: [word(flip)], block: null }],
         conf: () =>
@@ -238,7 +245,9 @@ const VARIANTS = [
   {
     id: 'catchall',
     label: 'catch-all location',
-    what: `the same upstream block; server { listen ...; location / { proxy_pass http://${upstreamName}; proxy_http_version 1.1; proxy_set_header Connection ""; } }`,
+    what:
+      `the same upstream block; server { listen ...; location / { proxy_pass http://${upstreamName}; ` +
+      `proxy_http_version 1.1; proxy_set_header Connection ""; } }`,
     port: ports.catchall,
     conf: () => [
       upstreamBlock,
@@ -263,7 +272,9 @@ const VARIANTS = [
   {
     id: 'catchallGw',
     label: 'catch-all + gw server',
-    what: "gw.conf with every location replaced by one catch-all that sets $gw_route/$gw_service/$gw_host and proxy_passes: gw's headers, X-Request-Id maps and error pages, without its routing",
+    what:
+      'gw.conf with every location replaced by one catch-all that sets $gw_route/$gw_service/$gw_host and ' +
+      "proxy_passes: gw's headers, X-Request-Id maps and error pages, without its routing",
     skipWhy: 'the generated config has no `set $gw_host` to copy',
     port: ports.catchallGw,
     conf: () => {
@@ -295,11 +306,15 @@ const VARIANTS = [
   {
     id: 'exact',
     label: 'exact location per path',
-    what: "a what-if without any search: gw.conf's server settings, and for every path of the load a `location = <path>` holding the directives of the location the generated config ends in (its method check, sets, rewrite, proxy_pass); what one location per route costs by itself",
+    what:
+      "a what-if without any search: gw.conf's server settings, and for every path of the load a " +
+      '`location = <path>` holding the directives of the location the generated config ends in ' +
+      '(its method check, sets, rewrite, proxy_pass); what one location per route costs by itself',
     port: ports.exact,
     conf: () => {
       const block = server.block.filter((d) => d.name !== 'location' && d.name !== 'listen');
-      // gw's internal and named locations (error pages, other methods' routes, shared forwarding), not the dispatch branches.
+      // gw's internal and named locations (error pages, other methods' routes, shared forwarding), not the dispatch
+      // branches.
       const internal = server.block.filter(
         (d) => d.name === 'location' && /^(\/__gw_(?!d\/)|@)/.test(d.args.at(-1)?.value ?? ''),
       );
@@ -381,7 +396,10 @@ for (const v of VARIANTS) {
 }
 const variants = VARIANTS.filter((v) => running[v.id]);
 log(
-  `started: upstream (pid ${upstream.pid}) on ${ports.upstream}; ${variants.map((v) => `${v.label} (pid ${running[v.id].pid}) on ${v.port}, answering in ${running[v.id].startMs} ms`).join('; ')}`,
+  `started: upstream (pid ${upstream.pid}) on ${ports.upstream}; ` +
+    variants
+      .map((v) => `${v.label} (pid ${running[v.id].pid}) on ${v.port}, answering in ${running[v.id].startMs} ms`)
+      .join('; '),
 );
 
 // ---------------------------------------------------------------- checks before measuring
@@ -414,7 +432,9 @@ let replayAgrees = 0;
     upstreamGotExpectedPath: allRequests.length - excluded.length - wrongUpstream.length,
   };
   log(
-    `generated config: ${checks.gw.status2xx}/${allRequests.length} answered 2xx, ${checks.gw.upstreamGotExpectedPath} reached the upstream with the expected method and path; the replay of nginx's location search agrees on ${replayAgrees}`,
+    `generated config: ${checks.gw.status2xx}/${allRequests.length} answered 2xx, ` +
+      `${checks.gw.upstreamGotExpectedPath} reached the upstream with the expected method and path; the replay ` +
+      `of nginx's location search agrees on ${replayAgrees}`,
   );
   for (const e of excluded.slice(0, 8))
     log(`  !! ${e.method} ${e.path} (${e.route}) -> ${e.status} ${e.body.replace(/\s+/g, ' ').slice(0, 120)}`);
@@ -422,7 +442,8 @@ let replayAgrees = 0;
     log(`  !! ${w.method} ${w.path}: upstream got "${w.got}", expected "${w.expected}"`);
   if (excluded.length > allRequests.length * 0.05)
     die(
-      `${excluded.length} of ${allRequests.length} requests did not get a 2xx from the generated config: the figure would be meaningless`,
+      `${excluded.length} of ${allRequests.length} requests did not get a 2xx from the generated config: the ` +
+        `figure would be meaningless`,
     );
 }
 const loadRequests = allRequests.filter((r) => !excluded.some((e) => e.method === r.method && e.path === r.path));
@@ -461,7 +482,8 @@ for (const { x } of replays) for (const [at, n] of x.byLevel) levelTests.set(at,
 const totalTests = replays.reduce((n, e) => n + e.x.locationRegexes, 0);
 const analysis = {
   method:
-    "JS replay of nginx's location search (ngx_http_core_find_location) and rewrite-phase directives over the parsed gw.conf, per request of the load",
+    "JS replay of nginx's location search (ngx_http_core_find_location) and rewrite-phase directives " +
+    'over the parsed gw.conf, per request of the load',
   locationRegexesPerRequest: regexStats((e) => e.x.locationRegexes),
   allRegexesPerRequest: regexStats((e) => e.x.locationRegexes + e.x.ifRegexes + e.x.rewriteRegexes),
   internalRedirects: { requests: replays.filter((e) => e.x.redirects > 0).length, of: replays.length },
@@ -497,13 +519,18 @@ const analysis = {
     })),
 };
 log(
-  `busiest levels of the location tree (share of all regex tests; regex children tried in order): ${analysis.busiestLevels
-    .slice(0, 4)
-    .map((l) => `${l.location} ${l.shareOfAllRegexTests}% (${l.regexChildren})`)
-    .join('; ')}`,
+  'busiest levels of the location tree (share of all regex tests; regex children tried in order): ' +
+    analysis.busiestLevels
+      .slice(0, 4)
+      .map((l) => `${l.location} ${l.shareOfAllRegexTests}% (${l.regexChildren})`)
+      .join('; '),
 );
 log(
-  `location search in the generated config, per request: regex locations tried mean ${analysis.locationRegexesPerRequest.mean}, p50 ${analysis.locationRegexesPerRequest.p50}, p90 ${analysis.locationRegexesPerRequest.p90}, max ${analysis.locationRegexesPerRequest.max}; all regexes (with method checks and rewrites) mean ${analysis.allRegexesPerRequest.mean}; ${analysis.internalRedirects.requests} requests take an internal redirect`,
+  `location search in the generated config, per request: regex locations tried mean ` +
+    `${analysis.locationRegexesPerRequest.mean}, p50 ${analysis.locationRegexesPerRequest.p50}, p90 ` +
+    `${analysis.locationRegexesPerRequest.p90}, max ${analysis.locationRegexesPerRequest.max}; all regexes (with ` +
+    `method checks and rewrites) mean ${analysis.allRegexesPerRequest.mean}; ` +
+    `${analysis.internalRedirects.requests} requests take an internal redirect`,
 );
 
 // ---------------------------------------------------------------- the runs
@@ -536,7 +563,8 @@ for (let round = 1; round <= ROUNDS; round++) {
     log(`time budget: stopping after ${roundsDone} of ${ROUNDS} rounds`);
     break;
   }
-  // Rotate the order each round, and reverse it every other round, so no variant always runs first or after the same one.
+  // Rotate the order each round, and reverse it every other round, so no variant always runs first or after the same
+  // one.
   const rotated = variants.map((_, i) => variants[(i + round - 1) % variants.length]);
   const order = round % 2 ? rotated : rotated.reverse();
   for (const v of order) {
@@ -566,13 +594,16 @@ for (let round = 1; round <= ROUNDS; round++) {
     if (e.exited) die(`${v.label} exited during round ${round}`, e.stderr);
     samples[v.id].push(sample);
     log(
-      `  r${round} ${v.label.padEnd(22)} c${HIGH_C}: ${String(Math.round(high.rps)).padStart(6)} req/s p50 ${high.p50us} p99 ${high.p99us} us, ${high.cpuUsPerRequest} CPU us/req (CPU ${NGINX_CPU} ${high.nginxCpuBusyPct}%, others ${high.otherLoadPct}%; CPU ${LOAD_CPU} ${high.loadCpuBusyPct}%)`,
+      `  r${round} ${v.label.padEnd(22)} c${HIGH_C}: ${String(Math.round(high.rps)).padStart(6)} req/s p50 ` +
+        `${high.p50us} p99 ${high.p99us} us, ${high.cpuUsPerRequest} CPU us/req (CPU ${NGINX_CPU} ` +
+        `${high.nginxCpuBusyPct}%, others ${high.otherLoadPct}%; CPU ${LOAD_CPU} ${high.loadCpuBusyPct}%)`,
     );
   }
   roundsDone++;
 }
 
-// ---------------------------------------------------------------- --profile: where the generated config's worker spends its time
+// ---------------------------------------------------------------- --profile: where the generated config's worker
+// spends its time
 
 let profile;
 if (PROFILE) profile = await perfProfiles();
@@ -627,7 +658,10 @@ async function perfProfile(perf, id) {
   };
 }
 
-/** Profiles the generated config and the catch-all (and the pcre_jit what-if), then lists where the generated config spends more per request. */
+/**
+ * Profiles the generated config and the catch-all (and the pcre_jit what-if), then lists where the generated config
+ * spends more per request.
+ */
 async function perfProfiles() {
   const perf = kit.which('perf');
   if (!perf) return { skipped: 'perf is not installed (apt-get install linux-perf)' };
@@ -642,7 +676,8 @@ async function perfProfiles() {
       2,
     );
     log(
-      `perf, ${v.label}: ${p.cpuUsPerRequest} CPU us/req at ${Math.round(p.rps)} req/s, ${p.userUsPerRequest} of it in user space; by library (us/req): ${p.byDso.map((d) => `${d.what} ${d.usPerRequest}`).join(', ')}`,
+      `perf, ${v.label}: ${p.cpuUsPerRequest} CPU us/req at ${Math.round(p.rps)} req/s, ${p.userUsPerRequest} of ` +
+        `it in user space; by library (us/req): ${p.byDso.map((d) => `${d.what} ${d.usPerRequest}`).join(', ')}`,
     );
   }
   // Kernel time per request is mostly loopback TCP, alike in every config and noisy on a shared VM: compare user space.
@@ -657,7 +692,8 @@ async function perfProfiles() {
     }))
     .sort((a, b) => b.extraUs - a.extraUs);
   log(
-    `perf: user-space functions where the generated config spends more per request than the catch-all (us/req: generated - catch-all):`,
+    `perf: user-space functions where the generated config spends more per request than the catch-all (us/req: ` +
+      `generated - catch-all):`,
   );
   for (const x of extra.slice(0, 12))
     log(`  +${x.extraUs.toFixed(2).padStart(5)}  ${x.what} (${x.gwUs} vs ${x.catchAllUs})`);
@@ -689,7 +725,10 @@ await kit.stopProcess(upstream);
 
 const pick = (id, mode, key) => samples[id].map((s) => s[mode][key]);
 const med = (id, mode, key) => kit.median(pick(id, mode, key));
-/** Per-round ratios of `key` between two variants (a/b, or b/a when `invert`), from rounds where neither run was disturbed when there are any. */
+/**
+ * Per-round ratios of `key` between two variants (a/b, or b/a when `invert`), from rounds where neither run was
+ * disturbed when there are any.
+ */
 function ratioOf(a, b, mode, key, invert = false) {
   const pairs = samples[a].map((s) => [s, samples[b].find((o) => o.round === s.round)]).filter(([, o]) => o);
   const all = pairs.map(([x, y]) => kit.round(invert ? y[mode][key] / x[mode][key] : x[mode][key] / y[mode][key], 3));
@@ -734,34 +773,45 @@ const table = variants.map((v) => ({
 
 const padL = (x, n) => String(x).padStart(n);
 console.log(
-  `\n${roundsDone} round(s), medians; wrk -t1 -c${HIGH_C} -d${DURATION_S}s over ${loadRequests.length} requests; latencies in microseconds`,
+  `\n${roundsDone} round(s), medians; wrk -t1 -c${HIGH_C} -d${DURATION_S}s over ${loadRequests.length} requests; ` +
+    `latencies in microseconds`,
 );
 console.log(
-  `${'config'.padEnd(23)}${padL('req/s', 8)}${padL('x', 6)}${padL('p50', 7)}${padL('p99', 7)}${padL('CPU us/req', 12)}${padL('x', 6)}${padL(`CPU${NGINX_CPU} %`, 8)}${padL(`CPU${LOAD_CPU} %`, 8)}${padL('RSS MiB', 9)}`,
+  `${'config'.padEnd(23)}${padL('req/s', 8)}${padL('x', 6)}${padL('p50', 7)}${padL('p99', 7)}` +
+    `${padL('CPU us/req', 12)}${padL('x', 6)}${padL(`CPU${NGINX_CPU} %`, 8)}${padL(`CPU${LOAD_CPU} %`, 8)}` +
+    `${padL('RSS MiB', 9)}`,
 );
 for (const t of table) {
   const a = t.saturated;
   console.log(
-    `${t.config.padEnd(23)}${padL(a.reqPerSec, 8)}${padL(a.vsCatchAll.toFixed(2), 6)}${padL(a.p50us, 7)}${padL(a.p99us, 7)}${padL(a.cpuUsPerRequest.toFixed(2), 12)}${padL(a.capacityVsCatchAll.toFixed(2), 6)}${padL(a.nginxCpuBusyPct, 8)}${padL(a.loadCpuBusyPct, 8)}${padL(t.rssMiB, 9)}`,
+    `${t.config.padEnd(23)}${padL(a.reqPerSec, 8)}${padL(a.vsCatchAll.toFixed(2), 6)}${padL(a.p50us, 7)}` +
+      `${padL(a.p99us, 7)}${padL(a.cpuUsPerRequest.toFixed(2), 12)}${padL(a.capacityVsCatchAll.toFixed(2), 6)}` +
+      `${padL(a.nginxCpuBusyPct, 8)}${padL(a.loadCpuBusyPct, 8)}${padL(t.rssMiB, 9)}`,
   );
 }
 console.log(
-  `(x after req/s: this req/s / the catch-all's, per round, median; CPU us/req: nginx's own CPU time (master + worker) per request; x after it: catch-all CPU per request / this one's, the share of the catch-all's capacity this config keeps)`,
+  `(x after req/s: this req/s / the catch-all's, per round, median; CPU us/req: nginx's own CPU time (master + ` +
+    `worker) per request; x after it: catch-all CPU per request / this one's, the share of the catch-all's ` +
+    `capacity this config keeps)`,
 );
 console.log(
-  `\nreq/s ratio, generated / catch-all: ${rpsRatio.median.toFixed(2)} (from ${rpsRatio.from}; every round: ${rpsRatio.runs.join(', ')})`,
+  `\nreq/s ratio, generated / catch-all: ${rpsRatio.median.toFixed(2)} (from ${rpsRatio.from}; every round: ` +
+    `${rpsRatio.runs.join(', ')})`,
 );
 console.log(
-  `capacity ratio, catch-all / generated CPU per request: ${capacityRatio.median.toFixed(2)} (from ${capacityRatio.from}; every round: ${capacityRatio.runs.join(', ')})`,
+  `capacity ratio, catch-all / generated CPU per request: ${capacityRatio.median.toFixed(2)} (from ` +
+    `${capacityRatio.from}; every round: ${capacityRatio.runs.join(', ')})`,
 );
 if (loadBound)
   console.log(
-    `note: CPU ${LOAD_CPU} (wrk + upstream) was over 95% busy in catch-all c${HIGH_C} runs: there the load side set the pace, so the req/s ratio flatters the generated config and the capacity ratio is the stricter figure`,
+    `note: CPU ${LOAD_CPU} (wrk + upstream) was over 95% busy in catch-all c${HIGH_C} runs: there the load side ` +
+      `set the pace, so the req/s ratio flatters the generated config and the capacity ratio is the stricter figure`,
   );
 console.log(`goal: both ratios >= ${GOAL}: ${goalMet ? 'met' : 'NOT met'}`);
 if (disturbed.length)
   console.log(
-    `disturbed runs (other programs on CPU ${NGINX_CPU}; left out of the ratios when undisturbed rounds exist):\n  ${disturbed.join('\n  ')}`,
+    `disturbed runs (other programs on CPU ${NGINX_CPU}; left out of the ratios when undisturbed rounds ` +
+      `exist):\n  ${disturbed.join('\n  ')}`,
   );
 if (anomalies.length) console.log(`anomalies:\n  ${anomalies.join('\n  ')}`);
 for (const n of notes) console.log(`note: ${n}`);
@@ -785,15 +835,26 @@ const results = {
   },
   spec: { package: `@octokit/openapi@${OCTOKIT_OPENAPI_VERSION}`, file: spec.relative },
   method: {
-    cpus: `nginx under test: one worker, taskset -c ${NGINX_CPU}; wrk -t1 and the upstream nginx: taskset -c ${LOAD_CPU}${kit.NICE ? `; all of them at nice ${kit.NICE}, ${priority}` : ''}; ${isolation}`,
+    cpus:
+      `nginx under test: one worker, taskset -c ${NGINX_CPU}; wrk -t1 and the upstream nginx: taskset -c ` +
+      `${LOAD_CPU}${kit.NICE ? `; all of them at nice ${kit.NICE}, ${priority}` : ''}; ${isolation}`,
     upstream:
-      'nginx, one worker, return 200 "$request_method $request_uri" (text/plain), keepalive_requests 1000000; the same process for every variant',
+      'nginx, one worker, return 200 "$request_method $request_uri" (text/plain), keepalive_requests 1000000; ' +
+      'the same process for every variant',
     shared:
-      'main and http settings from the generated nginx.conf, except worker_processes 1, access_log off (the catch-all has none) and keepalive_requests 1000000; the generated upstream block (keepalive 32) for every variant',
+      'main and http settings from the generated nginx.conf, except worker_processes 1, access_log off (the ' +
+      'catch-all has none) and keepalive_requests 1000000; the generated upstream block (keepalive 32) for ' +
+      'every variant',
     variants: Object.fromEntries(variants.map((v) => [v.id, v.what])),
-    load: `one request per route of the model (method and path, parameters filled from their schemas), cycled by a wrk Lua script; per variant and round: ${WARMUP_S}s warm-up, then wrk -t1 -c${HIGH_C} -d${DURATION_S}s; the order of the variants rotates every round and is reversed every other round`,
+    load:
+      `one request per route of the model (method and path, parameters filled from their schemas), cycled by ` +
+      `a wrk Lua script; per variant and round: ${WARMUP_S}s warm-up, then wrk -t1 -c${HIGH_C} -d${DURATION_S}s; ` +
+      `the order of the variants rotates every round and is reversed every other round`,
     cpuPerRequest: "the nginx master + worker's utime+stime (/proc/PID/stat) over a run, divided by its requests",
-    ratios: `req/s ratio: median of the per-round req/s ratios; capacity ratio: median of the per-round ratios of nginx CPU time per request (catch-all / generated); rounds where CPU ${NGINX_CPU} was more than ${DISTURBED_PCT}% busy with other programs are left out when undisturbed rounds exist`,
+    ratios:
+      `req/s ratio: median of the per-round req/s ratios; capacity ratio: median of the per-round ratios ` +
+      `of nginx CPU time per request (catch-all / generated); rounds where CPU ${NGINX_CPU} was more than ` +
+      `${DISTURBED_PCT}% busy with other programs are left out when undisturbed rounds exist`,
     rounds: roundsDone,
   },
   disturbed,

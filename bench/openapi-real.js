@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // The openapi target on real specs: GitHub's REST API (@octokit/openapi), Digdir's Dialogporten
-// API (@digdir/dialogporten-schema) and rclone's remote-control API (rclone-openapi), merged into one gateway under three
-// prefixes, rendered, and the merged openapi.json validated with swagger-parser. Prints sizes,
-// names settled, warnings and times. The specs are fetched on demand into bench/.cache (never
-// dependencies). Runs gw from dist/ by default; GW_DIST=/some/dist points elsewhere (a
+// API (@digdir/dialogporten-schema) and rclone's remote-control API (rclone-openapi), merged into one gateway under
+// three prefixes, rendered, and the merged openapi.json validated with swagger-parser. Prints sizes, names settled,
+// warnings and times. The specs are fetched on demand into bench/.cache (never dependencies). Runs gw from dist/ by
+// default; GW_DIST=/some/dist points elsewhere (a
 // `npx tsc -p tsconfig.json --outDir /tmp/x` build), GW_DIST=src runs the sources through tsx.
 //
 //   node bench/openapi-real.js            (after npm run build)
@@ -33,7 +33,10 @@ function die(message) {
   process.exit(1);
 }
 
-/** Installs the pinned packages into bench/.cache/real unless they are there (all at once: npm --prefix --no-save drops what it is not told). */
+/**
+ * Installs the pinned packages into bench/.cache/real unless they are there (all at once: npm --prefix --no-save drops
+ * what it is not told).
+ */
 export function ensureRealSpecs({ log = console.log } = {}) {
   const missing = REAL_SPECS.filter((s) => {
     const pkg = join(REAL_CACHE, 'node_modules', s.pkg, 'package.json');
@@ -188,10 +191,13 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     const f = await runRealMerge({ dist });
     console.log(`specs: ${f.specs.map((s) => `${s.name} ${(s.bytes / 1e6).toFixed(2)} MB`).join(', ')}`);
     console.log(
-      `import + merge: ${f.importMs} ms; openapi render: ${f.renderMs} ms; swagger-parser validate of the output: ${f.validateMs} ms`,
+      `import + merge: ${f.importMs} ms; openapi render: ${f.renderMs} ms; swagger-parser validate of the ` +
+        `output: ${f.validateMs} ms`,
     );
     console.log(
-      `output: OpenAPI ${f.output.openapi}, ${f.output.routes} operations in ${f.output.paths} paths; openapi.json ${(f.output.jsonBytes / 1e6).toFixed(2)} MB, openapi.yaml ${(f.output.yamlBytes / 1e6).toFixed(2)} MB`,
+      `output: OpenAPI ${f.output.openapi}, ${f.output.routes} operations in ${f.output.paths} paths; ` +
+        `openapi.json ${(f.output.jsonBytes / 1e6).toFixed(2)} MB, openapi.yaml ` +
+        `${(f.output.yamlBytes / 1e6).toFixed(2)} MB`,
     );
     console.log(`components: ${JSON.stringify(f.components)}`);
     console.log(`namespaced on clashes: ${JSON.stringify(f.namespaced)}`);

@@ -35,6 +35,7 @@ const dist = (p) => import(pathToFileURL(join(ROOT, 'dist', p)).href);
 const { Router } = await dist('runtime/router.js');
 const { parsePathTemplate } = await dist('model/path.js');
 const { normalizePath } = await dist('runtime/normalize-path.js');
+const { DEFAULT_EDGE } = await dist('project/edge.js');
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -160,7 +161,7 @@ function makeWorkload(routes, rand) {
       [path, expect] = [fill(r, rand), 'method-not-allowed'];
       counts.methodNotAllowed++;
     }
-    const segments = normalizePath(path);
+    const segments = normalizePath(path, DEFAULT_EDGE.paths);
     if (!segments) die(`normalizePath refused the generated path ${path}`);
     out.push([method, segments, expect, path]);
   }
@@ -189,7 +190,8 @@ const tables = SIZES.map((n) => {
     const got = m.kind === 'found' ? m.value : m.kind;
     if (got !== expect)
       die(
-        `${n} routes: ${method} ${path} gave ${got === undefined ? m.kind : typeof got === 'number' ? `route ${routes[got].method} ${routes[got].template}` : got}, expected ${typeof expect === 'number' ? `route ${routes[expect].method} ${routes[expect].template}` : expect}`,
+        `${n} routes: ${method} ${path} gave ${got === undefined ? m.kind : named(routes, got)}, ` +
+          `expected ${named(routes, expect)}`,
       );
   }
   const stat = routes.filter((r) => !r.template.includes('{')).length;
@@ -232,15 +234,16 @@ function sample(table) {
 }
 
 console.log(
-  `gw Router lookup; node ${process.version}; ${os.cpus()[0]?.model}; workload ${WORKLOAD} lookups per table (${Object.entries(
-    MIX,
-  )
-    .map(([k, v]) => `${k} ${v * 100}%`)
-    .join(', ')})`,
+  `gw Router lookup; node ${process.version}; ${os.cpus()[0]?.model}; workload ${WORKLOAD} lookups per table ` +
+    `(${Object.entries(MIX)
+      .map(([k, v]) => `${k} ${v * 100}%`)
+      .join(', ')})`,
 );
 for (const t of tables)
   console.log(
-    `  ${String(t.n).padStart(6)} routes: ${t.shape.paths} paths in ${t.shape.services} services, ${t.shape.staticRoutes} static / ${t.shape.parametricRoutes} parametric routes, ${t.shape.segments} segments; built in ${t.buildMs.toFixed(1)} ms`,
+    `  ${String(t.n).padStart(6)} routes: ${t.shape.paths} paths in ${t.shape.services} services, ` +
+      `${t.shape.staticRoutes} static / ${t.shape.parametricRoutes} parametric routes, ${t.shape.segments} ` +
+      `segments; built in ${t.buildMs.toFixed(1)} ms`,
   );
 
 for (const t of tables) sample(t); // warm-up, not counted
@@ -271,14 +274,18 @@ const ratio = round(by[10_000].lookupsPerSec / by[100].lookupsPerSec, 3);
 
 console.log(`\n${ROUNDS} rounds (sizes alternating), medians:`);
 console.log(
-  `${'routes'.padStart(8)}${'lookups/s'.padStart(13)}${'ns/lookup'.padStart(11)}${'min-max lookups/s'.padStart(24)}${'spread'.padStart(8)}${'build ms'.padStart(10)}`,
+  `${'routes'.padStart(8)}${'lookups/s'.padStart(13)}${'ns/lookup'.padStart(11)}` +
+    `${'min-max lookups/s'.padStart(24)}${'spread'.padStart(8)}${'build ms'.padStart(10)}`,
 );
 for (const r of rows)
   console.log(
-    `${String(r.routes).padStart(8)}${String(r.lookupsPerSec).padStart(13)}${r.nsPerLookup.toFixed(1).padStart(11)}${`${r.minLookupsPerSec}-${r.maxLookupsPerSec}`.padStart(24)}${`${r.spreadPct}%`.padStart(8)}${r.buildMs.toFixed(1).padStart(10)}`,
+    `${String(r.routes).padStart(8)}${String(r.lookupsPerSec).padStart(13)}` +
+      `${r.nsPerLookup.toFixed(1).padStart(11)}${`${r.minLookupsPerSec}-${r.maxLookupsPerSec}`.padStart(24)}` +
+      `${`${r.spreadPct}%`.padStart(8)}${r.buildMs.toFixed(1).padStart(10)}`,
   );
 console.log(
-  `\n10,000-route speed / 100-route speed: ${ratio} (goal >= ${GOAL}: ${ratio >= GOAL ? 'met' : 'NOT met'}); 1,000 / 100: ${round(by[1_000].lookupsPerSec / by[100].lookupsPerSec, 3)}`,
+  `\n10,000-route speed / 100-route speed: ${ratio} (goal >= ${GOAL}: ${ratio >= GOAL ? 'met' : 'NOT met'}); ` +
+    `1,000 / 100: ${round(by[1_000].lookupsPerSec / by[100].lookupsPerSec, 3)}`,
 );
 
 const gitHead =
@@ -298,7 +305,10 @@ const results = {
     platform: `${os.platform()} ${os.release()}`,
   },
   gw: { commit: gitHead, uncommittedChanges: gitDirty },
-  method: `one process; tables and workloads from a seeded PRNG; each lookup checked once against its expected route or miss; one warm-up sample per size, then ${ROUNDS} rounds, each timing every size (order rotated) for >= ${MIN_SAMPLE_MS} ms of whole passes over ${WORKLOAD} pre-split lookups`,
+  method:
+    `one process; tables and workloads from a seeded PRNG; each lookup checked once against its expected ` +
+    `route or miss; one warm-up sample per size, then ${ROUNDS} rounds, each timing every size (order rotated) ` +
+    `for >= ${MIN_SAMPLE_MS} ms of whole passes over ${WORKLOAD} pre-split lookups`,
   mix: MIX,
   table: rows,
   ratio10kTo100: ratio,
@@ -309,3 +319,8 @@ const results = {
 mkdirSync(dirname(RESULTS), { recursive: true });
 writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`wrote bench/results/router.json`);
+
+/** A route index as "route METHOD template"; anything else as it is. */
+function named(routes, r) {
+  return typeof r === 'number' ? `route ${routes[r].method} ${routes[r].template}` : r;
+}

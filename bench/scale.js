@@ -141,7 +141,9 @@ writeFileSync(join(projectRl, 'gw.yaml'), yamlOf(services, S.rateLimit));
 const { gatewayFacts, routesPer } = gateway.factsOf(settled);
 const excludedOps = services.reduce((n, s) => n + s.excludeOperations.length, 0);
 log(
-  `gateway: ${gatewayFacts.services} services, ${gatewayFacts.routes} routes (${gatewayFacts.operations} operations, ${(gatewayFacts.specBytes / 1e6).toFixed(1)} MB of specs); excluded ${excludedServices.length} specs, ${excludedOps} operations; diagnostics ${JSON.stringify(gatewayFacts.diagnostics)}`,
+  `gateway: ${gatewayFacts.services} services, ${gatewayFacts.routes} routes (${gatewayFacts.operations} ` +
+    `operations, ${(gatewayFacts.specBytes / 1e6).toFixed(1)} MB of specs); excluded ${excludedServices.length} ` +
+    `specs, ${excludedOps} operations; diagnostics ${JSON.stringify(gatewayFacts.diagnostics)}`,
 );
 for (const s of services)
   for (const o of s.excludeOperations) log(`  excluded ${s.id}.${o.operationId}: ${o.code} ${o.reason.slice(0, 160)}`);
@@ -151,7 +153,8 @@ if (tooSmall) log(`SUBSET (--specs): not the scale gateway: ${tooSmall}`);
 
 const requests = load.spreadRequests(routes, Math.max(10, Number(opt.paths) | 0));
 log(
-  `load: ${requests.requests.length} GET requests over ${Object.keys(requests.perService).length} services (of ${requests.getRoutes} GET routes; skipped ${requests.skipped.length})`,
+  `load: ${requests.requests.length} GET requests over ${Object.keys(requests.perService).length} services (of ` +
+    `${requests.getRoutes} GET routes; skipped ${requests.skipped.length})`,
 );
 
 // GitHub's REST API behind an https upstream with a base path, as `gw import --upstream` records it.
@@ -228,7 +231,9 @@ report.printFindings(findings, {
   githubUpstream: S.githubUpstream,
   load:
     checked &&
-    `wrk -t1 -c${S.connections} -d${S.seconds}s after a ${S.warmupS} s warm-up, over ${checked.ok.length} GET paths from ${Object.keys(requests.perService).length} services (${checked.sent - checked.ok.length} not 2xx through gw serve, left out)`,
+    `wrk -t1 -c${S.connections} -d${S.seconds}s after a ${S.warmupS} s warm-up, over ${checked.ok.length} GET ` +
+      `paths from ${Object.keys(requests.perService).length} services (${checked.sent - checked.ok.length} not ` +
+      `2xx through gw serve, left out)`,
 });
 const goals = goalsOf({ rows, ...findings, specBytes: gatewayFacts.specBytes });
 printGoals(goals, subset);
@@ -257,7 +262,9 @@ const results = scaleResults({
   gwYaml: readFileSync(join(project, 'gw.yaml'), 'utf8')
     .replaceAll(ROOT, '<repo>/')
     .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>'),
-  githubHttps: `@octokit/openapi@${OCTOKIT_OPENAPI_VERSION} ${githubSpec.relative}: gw init --yes; gw import FILE --name github --upstream ${S.githubUpstream}; gw build --target nginx; nginx -t on it each round`,
+  githubHttps:
+    `@octokit/openapi@${OCTOKIT_OPENAPI_VERSION} ${githubSpec.relative}: gw init --yes; gw import ` +
+    `FILE --name github --upstream ${S.githubUpstream}; gw build --target nginx; nginx -t on it each round`,
   rows,
   findings,
   goals,

@@ -20,5 +20,7 @@ const text = `${JSON.stringify(api)}\n`;
 await mkdir(dirname(ENVOY_API_FILE), { recursive: true });
 await writeFile(ENVOY_API_FILE, text);
 console.log(
-  `compile-envoy-api: wrote ${relative(ROOT, ENVOY_API_FILE)} (${Object.keys(api.messages).length} messages, ${Object.keys(api.enums).length} enums from ${protos.files} .proto files; ${Math.round(text.length / 1024)} KiB)`,
+  `compile-envoy-api: wrote ${relative(ROOT, ENVOY_API_FILE)} (${Object.keys(api.messages).length} messages, ` +
+    `${Object.keys(api.enums).length} enums from ${protos.files} .proto files; ${Math.round(text.length / 1024)} ` +
+    `KiB)`,
 );

@@ -45,6 +45,7 @@ for (const target of readdirSync(BUNDLED_TEMPLATES).sort()) {
   const file = join(PRECOMPILED_TEMPLATES, `${target}.cjs`);
   await writeFile(file, code);
   console.log(
-    `compile-templates: wrote ${relative(ROOT, file)} (${names.length} templates, ${Math.round(code.length / 1024)} KiB)`,
+    `compile-templates: wrote ${relative(ROOT, file)} (${names.length} templates, ` +
+      `${Math.round(code.length / 1024)} KiB)`,
   );
 }

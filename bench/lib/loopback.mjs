@@ -11,7 +11,10 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 export const IS_ROOT = process.getuid?.() === 0;
-/** Niceness of the processes a benchmark starts and measures: as root, -10, so other work on a shared machine disturbs them less. */
+/**
+ * Niceness of the processes a benchmark starts and measures: as root, -10, so other work on a shared machine disturbs
+ * them less.
+ */
 export const NICE = IS_ROOT ? -10 : 0;
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export const round = (x, digits = 0) => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -133,7 +136,10 @@ function killIfNginx(pid) {
   } catch {}
 }
 
-/** At exit (normal, failure or ^C): SIGTERM by PID to what we started and is still running, SIGKILL to recorded nginx workers. */
+/**
+ * At exit (normal, failure or ^C): SIGTERM by PID to what we started and is still running, SIGKILL to recorded nginx
+ * workers.
+ */
 /**
  * Keeps `cpu` for the processes the benchmark pins there: every other user process (the benchmark's
  * own included) is moved to `rest` with taskset until this process exits, when each gets back the
@@ -391,7 +397,10 @@ export function cpuTimes() {
   return out;
 }
 
-/** Share (%) of one CPU's time between two cpuTimes() readings: busy, or `tasks` (time in processes, their interrupt work, and stolen by the host). */
+/**
+ * Share (%) of one CPU's time between two cpuTimes() readings: busy, or `tasks` (time in processes, their interrupt
+ * work, and stolen by the host).
+ */
 export function busyPct(before, after, cpu, what = 'busy') {
   const b = before[cpu];
   const a = after[cpu];
@@ -424,7 +433,9 @@ end
 function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
-    "GWBENCH {\\"requests\\":%d,\\"duration_us\\":%d,\\"errors\\":{\\"connect\\":%d,\\"read\\":%d,\\"write\\":%d,\\"status\\":%d,\\"timeout\\":%d},\\"latency_us\\":{\\"p50\\":%.1f,\\"p90\\":%.1f,\\"p99\\":%.1f,\\"max\\":%.1f}}\\n",
+    "GWBENCH {\\"requests\\":%d,\\"duration_us\\":%d," ..
+    "\\"errors\\":{\\"connect\\":%d,\\"read\\":%d,\\"write\\":%d,\\"status\\":%d,\\"timeout\\":%d}," ..
+    "\\"latency_us\\":{\\"p50\\":%.1f,\\"p90\\":%.1f,\\"p99\\":%.1f,\\"max\\":%.1f}}\\n",
     summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
     latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
 end

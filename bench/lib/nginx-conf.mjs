@@ -123,7 +123,8 @@ function levelOf(directives, self) {
       level.prefixes.push({ prefix: value, noregex: modifier === '^~', child });
     else if (modifier === '~' || modifier === '~*')
       level.regexes.push({ re: new RegExp(value, modifier === '~*' ? 'i' : ''), child });
-    // Named locations (@name, first above) are reached by error_page/try_files only: kept for `error_page <status> = @name`.
+    // Named locations (@name, first above) are reached by error_page/try_files only: kept for `error_page <status> =
+    // @name`.
   }
   return level;
 }
@@ -217,7 +218,8 @@ export function replayRequest(tree, method, uri) {
     }
     let proxying = found;
     if (step.returned !== undefined) {
-      // `error_page <status> = @name` at server level: the request goes on in that named location (gw's shared forwarding).
+      // `error_page <status> = @name` at server level: the request goes on in that named location (gw's shared
+      // forwarding).
       const page = tree.directives.find(
         (d) => d.name === 'error_page' && d.args[0]?.value === step.returned && d.args.at(-1)?.value.startsWith('@'),
       );

@@ -47,7 +47,8 @@ export function ensureOctokit({ die = defaultDie, log = console.log } = {}) {
   );
   if (r.status !== 0 || !existsSync(pkgJson))
     die(
-      `npm install of @octokit/openapi@${OCTOKIT_OPENAPI_VERSION} failed (status ${r.status}${r.error ? `, ${r.error.message}` : ''})`,
+      `npm install of @octokit/openapi@${OCTOKIT_OPENAPI_VERSION} failed (status ` +
+        `${r.status}${r.error ? `, ${r.error.message}` : ''})`,
     );
 }
 

@@ -49,7 +49,8 @@ export function writeKeys(dir, n) {
   }));
   writeFileSync(
     join(dir, 'secrets', 'bench.keys'),
-    `# bench/proxy.js --policies: ${n} random keys, written for this run\n${keys.map((k) => `${k.consumer}:${k.key}`).join('\n')}\n`,
+    `# bench/proxy.js --policies: ${n} random keys, written for this ` +
+      `run\n${keys.map((k) => `${k.consumer}:${k.key}`).join('\n')}\n`,
     { mode: 0o600 },
   );
   return { file: 'secrets/bench.keys', keys };

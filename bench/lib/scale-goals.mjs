@@ -2,7 +2,9 @@
 
 import { round } from './loopback.mjs';
 
-/** The goals for the big gateway, each with the measured value and whether it is met (undefined: not measured). */
+/**
+ * The issue's goals for the big gateway, each with the measured value and whether it is met (undefined: not measured).
+ */
 export function goalsOf({ rows, nginxT, githubT, serve, printed, sizes, specBytes }) {
   const row = (id) => rows.find((r) => r.task === id);
   const built = row('build');

@@ -9,7 +9,10 @@ import * as kit from './loopback.mjs';
 import { wrapGeneratedNginx } from './policy-project.mjs';
 import { requestsFromModel } from './route-requests.mjs';
 
-/** About `count` GET requests, one per route, taken at even steps over the whole table (so every service gets its share). */
+/**
+ * About `count` GET requests, one per route, taken at even steps over the whole table (so every service gets its
+ * share).
+ */
 export function spreadRequests(routes, count) {
   const gets = routes.filter((r) => r.method === 'GET');
   const step = Math.max(1, gets.length / count);
@@ -140,7 +143,8 @@ export function loadPhase(tools, o) {
     const run = state.checks.gwServe.ok.length ? await measure(e, `r${r} gw-serve`) : undefined;
     state.serveRuns.push({ startupMs: e.startupMs, memoryAfterReady: e.memoryAfterReady, routes: e.ready.routes, run });
     o.log(
-      `  r${r} gw serve: ready in ${(e.startupMs / 1000).toFixed(1)} s, ${e.memoryAfterReady.rssMiB} MB${run ? `; ${Math.round(run.rps)} req/s` : ''}`,
+      `  r${r} gw serve: ready in ${(e.startupMs / 1000).toFixed(1)} s, ${e.memoryAfterReady.rssMiB} ` +
+        `MB${run ? `; ${Math.round(run.rps)} req/s` : ''}`,
     );
     await kit.stopProcess(e, 'SIGTERM');
   }

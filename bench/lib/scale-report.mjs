@@ -51,11 +51,15 @@ export function printTasks(rows, roundsDone) {
   const padL = (x, n) => String(x).padStart(n);
   console.log(`\n${roundsDone} round(s), medians; each task in its own child process (MB = MiB of peak RSS)`);
   console.log(
-    `${'task'.padEnd(62)}${padL('wall s', 8)}${padL('min-max s', 14)}${padL('peak MB', 9)}${padL('x time', 8)}${padL('x mem', 7)}${padL('cpu s', 8)}${padL('x cpu', 7)}`,
+    `${'task'.padEnd(62)}${padL('wall s', 8)}${padL('min-max s', 14)}${padL('peak MB', 9)}${padL('x time', 8)}` +
+      `${padL('x mem', 7)}${padL('cpu s', 8)}${padL('x cpu', 7)}`,
   );
   for (const r of rows)
     console.log(
-      `${`${r.label}${r.failedRuns ? ` (${r.failedRuns} failed)` : ''}`.padEnd(62)}${padL(r.medianS.toFixed(2), 8)}${padL(`${r.minS.toFixed(2)}-${r.maxS.toFixed(2)}`, 14)}${padL(r.medianPeakRssMB, 9)}${padL(r.xTime.toFixed(2), 8)}${padL(r.xMemory.toFixed(2), 7)}${padL(r.medianCpuS.toFixed(2), 8)}${padL(r.xCpu.toFixed(2), 7)}`,
+      `${`${r.label}${r.failedRuns ? ` (${r.failedRuns} failed)` : ''}`.padEnd(62)}` +
+        `${padL(r.medianS.toFixed(2), 8)}${padL(`${r.minS.toFixed(2)}-${r.maxS.toFixed(2)}`, 14)}` +
+        `${padL(r.medianPeakRssMB, 9)}${padL(r.xTime.toFixed(2), 8)}${padL(r.xMemory.toFixed(2), 7)}` +
+        `${padL(r.medianCpuS.toFixed(2), 8)}${padL(r.xCpu.toFixed(2), 7)}`,
     );
   console.log('(x time, x mem, x cpu: task / the reference, by medians; cpu = user + system time of the child)');
 }
@@ -115,11 +119,16 @@ export function outputSizes(files) {
 const mb = (bytes) => (bytes === undefined ? '-' : `${(bytes / 1e6).toFixed(1)} MB`);
 const testLine = (t) =>
   t
-    ? `${t.medianS} s (${t.minS}-${t.maxS}), ${t.medianPeakRssMB} MB; ${t.ok ? 'passes' : 'FAILS'}, ${t.warnings} warnings${t.message ? `: ${t.message}` : ''}`
+    ? `${t.medianS} s (${t.minS}-${t.maxS}), ${t.medianPeakRssMB} MB; ${t.ok ? 'passes' : 'FAILS'}, ` +
+      `${t.warnings} warnings${t.message ? `: ${t.message}` : ''}`
     : 'not run';
 const serverLine = (s) =>
   s
-    ? `ready in ${s.startupS} s, ${s.rssMB} MB RSS; ${s.reqPerSec === undefined ? 'no load' : `${s.reqPerSec} req/s (${s.reqPerSecMinMax.join('-')}), p50 ${s.p50us} us, p99 ${s.p99us} us, ${s.rssAfterLoadMB} MB after`}`
+    ? `ready in ${s.startupS} s, ${s.rssMB} MB RSS; ` +
+      (s.reqPerSec === undefined
+        ? 'no load'
+        : `${s.reqPerSec} req/s (${s.reqPerSecMinMax.join('-')}), p50 ${s.p50us} us, p99 ${s.p99us} us, ` +
+          `${s.rssAfterLoadMB} MB after`)
     : 'not run';
 
 /** Prints what the rounds found besides the task table. */

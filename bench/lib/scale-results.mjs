@@ -50,10 +50,16 @@ export function scaleResults(x) {
       timeouts: { taskS: c.taskTimeoutMs / 1000, nginxTestS: c.nginxTimeoutMs / 1000 },
       reference: REFERENCE,
       gwYaml: x.gwYaml,
-      rateLimitVariant: `the same gw.yaml with settings.rateLimit ${JSON.stringify(c.rateLimit)} (scope: route, the default); gw build --target nginx, once (the model's warnings print whatever the target)`,
+      rateLimitVariant:
+        `the same gw.yaml with settings.rateLimit ${JSON.stringify(c.rateLimit)} (scope: route, ` +
+        `the default); gw build --target nginx, once (the model's warnings print whatever the target)`,
       nginxT: 'nginx -t -p <out>/nginx -c <out>/nginx/nginx.conf (the generated nginx.conf as it is), each round',
       githubHttps: x.githubHttps,
-      load: `each round: gw serve --port 0 --log-format off --json (CPU ${c.proxyCpu}), then nginx with the generated config (one worker, no access log, CPU ${c.proxyCpu}) when nginx -t passes; wrk -t1 -c${c.connections} -d${c.seconds}s after ${c.warmupS} s of warm-up (CPU ${c.loadCpu}), the upstream nginx answering 200 "METHOD URI" (CPU ${c.loadCpu})`,
+      load:
+        `each round: gw serve --port 0 --log-format off --json (CPU ${c.proxyCpu}), then nginx with the ` +
+        `generated config (one worker, no access log, CPU ${c.proxyCpu}) when nginx -t passes; wrk -t1 ` +
+        `-c${c.connections} -d${c.seconds}s after ${c.warmupS} s of warm-up (CPU ${c.loadCpu}), the upstream ` +
+        `nginx answering 200 "METHOD URI" (CPU ${c.loadCpu})`,
     },
     gateway: {
       ...x.gatewayFacts,

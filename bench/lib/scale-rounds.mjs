@@ -80,7 +80,8 @@ export function scaleRounds(tools, o) {
     if (!t.ok && !t.message) t.message = `exit ${r.code}: ${tail(r)}`;
     const figures = `${(t.ms / 1000).toFixed(2)} s, ${Math.round(t.rssKiB / 1024)} MB`;
     o.log(
-      `  ${label}: ${figures}, ${t.ok ? `passes, ${t.warnings} warnings` : 'FAILS'}${t.message ? `: ${t.message}` : ''}`,
+      `  ${label}: ${figures}, ` +
+        `${t.ok ? `passes, ${t.warnings} warnings` : 'FAILS'}${t.message ? `: ${t.message}` : ''}`,
     );
     return t;
   }
@@ -95,7 +96,8 @@ export function scaleRounds(tools, o) {
       if (t.id === 'build' && r === 1) state.printed.build = report.printedOutput(res);
       if (r === 1 && res.code === 0 && t.id.startsWith('build')) kept[t.id] = out;
       else rmSync(out, { recursive: true, force: true });
-      const figures = `${(res.ms / 1000).toFixed(1).padStart(6)} s ${String(Math.round(res.rssKiB / 1024)).padStart(5)} MB`;
+      const figures =
+        `${(res.ms / 1000).toFixed(1).padStart(6)} s ` + `${String(Math.round(res.rssKiB / 1024)).padStart(5)} MB`;
       o.log(`  r${r} ${t.id.padEnd(14)} ${figures}${res.code === 0 ? '' : ` exit ${res.code}`}`);
     }
     if (r !== 1) return;
@@ -104,7 +106,9 @@ export function scaleRounds(tools, o) {
     state.nginxDir = output?.nginxDir;
   }
 
-  /** The model's warnings (one per route today) are printed whatever the target: nginx alone is enough to count them. */
+  /**
+   * The model's warnings (one per route today) are printed whatever the target: nginx alone is enough to count them.
+   */
   async function rateLimitedBuild() {
     const out = join(o.tmp, 'out-rate-limit');
     const res = await node([o.gwBin, 'build', '--target', 'nginx', '--out', out], o.projectRl);

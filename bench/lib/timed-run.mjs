@@ -25,8 +25,10 @@ function detectTimeTool() {
 export const USE_TIME = detectTimeTool();
 /** How the figures are taken, for the results file. */
 export const MEASURE = USE_TIME
-  ? 'wall: parent clock from spawn to exit (node and CLI start-up included); peak RSS and CPU time (user + system, all threads): GNU /usr/bin/time -f "%M %U %S" of the child'
-  : 'wall: parent clock from spawn to exit (node and CLI start-up included); peak RSS: process.resourceUsage().maxRSS at exit (node --import bench/lib/report-rss.mjs; none for other commands)';
+  ? 'wall: parent clock from spawn to exit (node and CLI start-up included); peak RSS and CPU time (user + ' +
+    'system, all threads): GNU /usr/bin/time -f "%M %U %S" of the child'
+  : 'wall: parent clock from spawn to exit (node and CLI start-up included); peak RSS: ' +
+    'process.resourceUsage().maxRSS at exit (node --import bench/lib/report-rss.mjs; none for other commands)';
 
 let probe = 0;
 const running = new Set();

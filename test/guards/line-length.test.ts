@@ -10,12 +10,13 @@ const MAX_LINE = 120;
  * Where the limit holds: a top folder, the files it covers there, and the folders under it left out
  * (golden data is generated; bench keeps its cache and results beside its code).
  */
-const SCOPE: { dir: string; files: RegExp; shown: string; skip: string[] }[] = [
+const SCOPE: { dir: string; files: RegExp; shown: string; skip: string[]; unbreakable?: RegExp }[] = [
   { dir: 'src', files: /\.ts$/, shown: '*.ts', skip: [] },
   { dir: 'test', files: /\.ts$/, shown: '*.ts', skip: ['test/golden/cases', 'test/golden/invalid'] },
   { dir: 'bench', files: /\.(js|mjs|cjs)$/, shown: '*.{js,mjs,cjs}', skip: ['bench/.cache', 'bench/results'] },
   { dir: 'scripts', files: /./, shown: 'every file', skip: [] },
-  { dir: 'templates', files: /\.hbs$/, shown: '*.hbs', skip: [] },
+  // What no line break can split in generated files: an Envoy type URL, a Markdown table row.
+  { dir: 'templates', files: /\.hbs$/, shown: '*.hbs', skip: [], unbreakable: /^\s*"@type": "[^" ]+"$|^\|.*\|$/ },
 ];
 
 /** The files of one scope entry, as paths from the repository root. */
@@ -30,10 +31,11 @@ function filesOf({ dir, files, skip }: (typeof SCOPE)[number]): string[] {
 }
 
 /** `file:line: N chars` for every line of `text` longer than MAX_LINE characters (not bytes). */
-function longLines(file: string, text: string): string[] {
+function longLines(file: string, text: string, unbreakable?: RegExp): string[] {
   return text.split('\n').flatMap((line, i) => {
     const chars = [...line.replace(/\r$/, '')].length;
-    return chars > MAX_LINE ? [`${file}:${i + 1}: ${chars} chars`] : [];
+    if (chars <= MAX_LINE || unbreakable?.test(line)) return [];
+    return [`${file}:${i + 1}: ${chars} chars`];
   });
 }
 
@@ -42,7 +44,8 @@ describe(`lines are at most ${MAX_LINE} characters`, () => {
     const files = filesOf(scope);
     it(`in ${scope.dir}/ (${scope.shown}${scope.skip.length ? `, not ${scope.skip.join(', ')}` : ''})`, () => {
       expect(files.length, `no files found under ${scope.dir}/`).toBeGreaterThan(0);
-      const long = files.flatMap((file) => longLines(file, readFileSync(join(ROOT, file), 'utf8')));
+      const text = (file: string) => readFileSync(join(ROOT, file), 'utf8');
+      const long = files.flatMap((file) => longLines(file, text(file), scope.unbreakable));
       expect(long, 'split these lines (strings with +, comments wrapped, titles reworded)').toEqual([]);
     });
   }
