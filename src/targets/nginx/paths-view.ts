@@ -6,24 +6,20 @@ import { ERROR_URI_PREFIX } from './problems-view.js';
  * The model's path rule (`edge.paths`) in nginx. nginx decodes the path into $uri, merges
  * slashes and resolves dot segments itself, so the refused forms are looked for in the path as
  * the client sent it: the part of $request_uri before `?` ($gw_raw_path). A form found makes
- * $gw_path_refused non-empty and the server answers 400 before any location (gw's problem, via
- * error_page). The forms are one alternation, so a request nginx lets through costs one regex
- * match, not one per form. The internal redirect of that error_page runs the server-level check
- * again; error URIs are exempt, so it runs once.
+ * $gw_path_refused its name and the server answers 400 before any location (gw's problem, via
+ * error_page). The internal redirect of that error_page runs the server-level check again;
+ * error URIs are exempt, so it runs once.
  */
 export interface NginxPathsView {
-  /** Every refused form's regex in one alternation (quoted for nginx), and the forms' names. */
-  any: { regex: string; forms: RefusedPathForm[] };
+  /** One map line per refused form: the form's regex (quoted for nginx) and its name. */
+  forms: { form: RefusedPathForm; regex: string }[];
   /** `~^/__gw_error/`: internal error URIs, exempt from the check. */
   exempt: string;
 }
 
 export function buildNginxPathsView(rule: PathRule): NginxPathsView {
   return {
-    any: {
-      regex: nginxRegex(`~${rule.refused.map(({ pattern }) => `(?:${pattern})`).join('|')}`),
-      forms: rule.refused.map(({ form }) => form),
-    },
+    forms: rule.refused.map(({ form, pattern }) => ({ form, regex: nginxRegex(`~${pattern}`) })),
     exempt: nginxRegex(`~^${ERROR_URI_PREFIX}`),
   };
 }
