@@ -53,6 +53,8 @@ export type RefusedPathForm =
 export interface PathRule {
   /** Refused with 400 before routing; what is left is decoded, `//` merged, then routed. */
   refused: RefusedPath[];
+  /** Every refused form holds one of these strings: a path (before `?`) without any of them is never refused. */
+  markers: string[];
 }
 
 export interface RefusedPath {

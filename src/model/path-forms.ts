@@ -29,6 +29,13 @@ const PATTERNS: Readonly<Record<RefusedPathForm, string>> = {
   fragment: '#',
 };
 
+/**
+ * Strings every refused form holds (`%` for the escapes, `\\`, `#`, `/.` for dot segments): a
+ * data plane may skip the patterns for a path that has none of them (nginx does: most requests).
+ * test/unit/model/path-forms.test.ts checks no pattern matches without one.
+ */
+export const PATH_MARKERS: readonly string[] = ['%', '\\', '#', '/.'];
+
 /** The model's `edge.paths.refused`: every form, with its pattern. */
 export function refusedPaths(): RefusedPath[] {
   return (Object.keys(PATTERNS) as RefusedPathForm[]).map((form) => ({ form, pattern: PATTERNS[form] }));

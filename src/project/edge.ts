@@ -1,6 +1,6 @@
 import type { Edge, TrustedProxies } from '../model/types.js';
 import type { DurationInput, EdgeInput } from './config.js';
-import { refusedPaths } from '../model/path-forms.js';
+import { PATH_MARKERS, refusedPaths } from '../model/path-forms.js';
 import { parseIpRange } from './ip-range.js';
 import { parseDuration, parseSize } from './settings.js';
 
@@ -16,7 +16,7 @@ export const DEFAULT_EDGE: Edge = {
   bodiesPerClient: 32,
   maxHeaderBytes: 16 * 1024,
   upstreamIdleTimeoutMs: 4_000,
-  paths: { refused: refusedPaths() },
+  paths: { refused: refusedPaths(), markers: [...PATH_MARKERS] },
   trustedProxies: null,
   serverNames: [],
   maxConnections: 10_000,
@@ -39,7 +39,7 @@ export function resolveEdge(input: EdgeInput | undefined): Edge {
     maxHeaderBytes: input?.maxHeaderSize !== undefined ? parseSize(input.maxHeaderSize) : d.maxHeaderBytes,
     upstreamIdleTimeoutMs: t?.upstreamIdle !== undefined ? timeout(t.upstreamIdle) : d.upstreamIdleTimeoutMs,
     // One rule for every plane, not a choice: the forms the planes could route differently (src/model/path-forms.ts).
-    paths: { refused: d.paths.refused.map((r) => ({ ...r })) },
+    paths: { refused: d.paths.refused.map((r) => ({ ...r })), markers: [...d.paths.markers] },
     trustedProxies: input?.trustedProxies ? trustedProxies(input.trustedProxies) : d.trustedProxies,
     serverNames: [...new Set((input?.serverNames ?? []).map((n) => n.toLowerCase()))].sort(),
     maxConnections: input?.maxConnections ?? d.maxConnections,

@@ -1,3 +1,4 @@
+import { escapeRegex } from '../../model/path.js';
 import type { PathRule, RefusedPathForm } from '../../model/types.js';
 import { nginxRegex } from './escape.js';
 import { ERROR_URI_PREFIX } from './problems-view.js';
@@ -15,11 +16,14 @@ export interface NginxPathsView {
   forms: { form: RefusedPathForm; regex: string }[];
   /** `~^/__gw_error/`: internal error URIs, exempt from the check. */
   exempt: string;
+  /** A path (before `?`) holding one of the model's markers: only then are the forms looked for. */
+  marked: string;
 }
 
 export function buildNginxPathsView(rule: PathRule): NginxPathsView {
   return {
     forms: rule.refused.map(({ form, pattern }) => ({ form, regex: nginxRegex(`~${pattern}`) })),
     exempt: nginxRegex(`~^${ERROR_URI_PREFIX}`),
+    marked: nginxRegex(`~^[^?]*(?:${rule.markers.map(escapeRegex).join('|')})`),
   };
 }

@@ -17,7 +17,7 @@ describe('resolveEdge: gw.yaml edge in model form', () => {
       bodiesPerClient: 32,
       maxHeaderBytes: 16_384,
       upstreamIdleTimeoutMs: 4_000,
-      paths: { refused: refusedPaths() },
+      paths: { refused: refusedPaths(), markers: ['%', '\\', '#', '/.'] },
       trustedProxies: null,
       serverNames: [],
       maxConnections: 10_000,

@@ -2390,6 +2390,12 @@ const gateway = {
           "form": "fragment",
           "pattern": "#"
         }
+      ],
+      "markers": [
+        "%",
+        "\\",
+        "#",
+        "/."
       ]
     },
     "trustedProxies": null,

@@ -508,6 +508,12 @@ const gateway = {
           "form": "fragment",
           "pattern": "#"
         }
+      ],
+      "markers": [
+        "%",
+        "\\",
+        "#",
+        "/."
       ]
     },
     "trustedProxies": null,

@@ -423,6 +423,12 @@ const gateway = {
           "form": "fragment",
           "pattern": "#"
         }
+      ],
+      "markers": [
+        "%",
+        "\\",
+        "#",
+        "/."
       ]
     },
     "trustedProxies": {

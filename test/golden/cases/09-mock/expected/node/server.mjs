@@ -1196,6 +1196,12 @@ const gateway = {
           "form": "fragment",
           "pattern": "#"
         }
+      ],
+      "markers": [
+        "%",
+        "\\",
+        "#",
+        "/."
       ]
     },
     "trustedProxies": null,

@@ -804,6 +804,12 @@ const gateway = {
           "form": "fragment",
           "pattern": "#"
         }
+      ],
+      "markers": [
+        "%",
+        "\\",
+        "#",
+        "/."
       ]
     },
     "trustedProxies": null,
