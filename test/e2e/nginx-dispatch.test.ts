@@ -217,7 +217,7 @@ describe('dispatching levels on real nginx route exactly as gw', () => {
         expect(echo.name).toBe(want.service);
         expect(echo.url).toBe(want.upstream);
       }
-      expect(loggedRoute(logFile, id)).toBe(want.route);
+      expect(await loggedRoute(logFile, id)).toBe(want.route);
     });
   }
 

@@ -87,7 +87,7 @@ describe('nginx reads request paths as gw serve does (the model edge.paths)', ()
       const got =
         answer.status !== 200
           ? { status: answer.status, code: /"code":"(\w+)"/.exec(answer.body)?.[1] }
-          : { route: loggedRoute(logFile, id), upstream: (JSON.parse(answer.body) as EchoReport).url };
+          : { route: await loggedRoute(logFile, id), upstream: (JSON.parse(answer.body) as EchoReport).url };
       const wanted =
         want.kind === 'route'
           ? { route: want.id, upstream: want.upstreamPath }

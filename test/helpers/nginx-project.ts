@@ -42,11 +42,20 @@ export async function startNginxProject(dir: string, yaml: string, port: number)
   return (await runGeneratedNginx(gateway, dir, port)).nginx;
 }
 
-/** The route the access log names for the request with this X-Request-Id. */
-export function loggedRoute(logFile: string, requestId: string): string | undefined {
-  return readFileSync(logFile, 'utf8')
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as { requestId: string; route: string })
-    .find((e) => e.requestId === requestId)?.route;
+/**
+ * The route the access log names for the request with this X-Request-Id. nginx writes the line in
+ * its log phase, after the response went out, so a client can read the answer first: wait for it
+ * (at most `waitMs`).
+ */
+export async function loggedRoute(logFile: string, requestId: string, waitMs = 2_000): Promise<string | undefined> {
+  const until = Date.now() + waitMs;
+  for (;;) {
+    const entry = readFileSync(logFile, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { requestId: string; route: string })
+      .find((e) => e.requestId === requestId);
+    if (entry || Date.now() > until) return entry?.route;
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
