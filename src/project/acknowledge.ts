@@ -1,6 +1,7 @@
 import type { Diagnostic, Location } from '../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../diagnostics/gw-error.js';
 import { CODES, type Code } from '../diagnostics/codes.js';
+import { escapeRegex } from '../model/path.js';
 import type { AcknowledgeRule } from './config.js';
 
 /**
@@ -20,14 +21,14 @@ export function applyAcknowledgements(
   stage: 'load' | 'targets' = 'load',
 ): Diagnostic[] {
   const rules = all
-    .map((rule, i) => ({ rule, i }))
+    .map((rule, i) => ({ rule, i, patterns: rule.routes?.map(globRegex) }))
     .filter(({ rule }) => TARGET_CODES.has(rule.code) === (stage === 'targets'));
   const bad = stage === 'load' ? all.flatMap((rule, i) => ruleProblems(rule, configAt(`#/acknowledge/${i}/code`))) : [];
   if (bad.length > 0) return [...diagnostics, ...bad];
   const used = new Set<number>();
   const out = diagnostics.map((d) => {
     if (d.severity !== 'warning' || d.acknowledged !== undefined) return d;
-    const at = rules.find(({ rule }) => accepts(rule, d))?.i;
+    const at = rules.find(({ rule, patterns }) => accepts(rule, patterns, d))?.i;
     if (at === undefined) return d;
     used.add(at);
     return { ...d, acknowledged: all[at]!.reason };
@@ -68,18 +69,17 @@ function ruleProblems(rule: AcknowledgeRule, at: Location): Diagnostic[] {
   ];
 }
 
-function accepts(rule: AcknowledgeRule, d: Diagnostic): boolean {
+/** `patterns`: the rule's `routes` as regexes, made once per rule. */
+function accepts(rule: AcknowledgeRule, patterns: RegExp[] | undefined, d: Diagnostic): boolean {
   if (rule.code !== d.code || (rule.kind !== undefined && rule.kind !== d.kind)) return false;
-  if (rule.routes === undefined) return true;
+  if (patterns === undefined) return true;
   const subjects = d.subjects ?? [];
-  const patterns = rule.routes.map(globRegex);
   return subjects.length > 0 && subjects.every((id) => patterns.some((p) => p.test(id)));
 }
 
 /** `*` matches any characters (dots and slashes included); everything else is literal. */
 export function globRegex(glob: string): RegExp {
-  const literal = glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`^${literal.join('.*')}$`);
+  return new RegExp(`^${glob.split('*').map(escapeRegex).join('.*')}$`);
 }
 
 function label(rule: AcknowledgeRule): string {

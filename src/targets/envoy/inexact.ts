@@ -21,7 +21,11 @@ type EnvoyKind = Extract<KindOf<'GW_TARGET_INEXACT'>, `envoy.${string}`>;
 /** One warning per kind among the notes of a route, in the order the kinds first appear. */
 export function routeWarnings(r: Route, notes: readonly InexactNote[]): Diagnostic[] {
   const byKind = new Map<EnvoyKind, string[]>();
-  for (const n of notes) byKind.set(n.kind, [...(byKind.get(n.kind) ?? []), n.text]);
+  for (const n of notes) {
+    const texts = byKind.get(n.kind);
+    if (texts) texts.push(n.text);
+    else byKind.set(n.kind, [n.text]);
+  }
   return [...byKind].map(([kind, texts]) =>
     createDiagnostic('GW_TARGET_INEXACT', `envoy: ${r.method} ${r.path} (${r.id}): ${texts.join('; ')}`, {
       kind,
