@@ -58,6 +58,15 @@ describe('locations: another method of a path, in the location or beside it', ()
     });
   });
 
+  it('one that jumps on to another shared location (other timeouts) is served in place, not through a named one', () => {
+    // POST has its own read timeout: two shared locations; the path's location needs only what both share there.
+    const g = gatewayOf('POST', upstream('b', 'https', '10.0.0.1'), true);
+    g.routes[1] = { ...g.routes[1]!, settings: { ...g.routes[1]!.settings, requestTimeoutMs: 5000 } };
+    const shared = buildNginxView(g).view.forwards.map((f) => f.forward.settings.proxy!.readTimeout);
+    expect(shared).toEqual(['1ms', '5s']);
+    expect(dispatchOf(g)).toEqual({ inline: true, named: null, uri: null });
+  });
+
   it('where the primary proxies from its own location, another route with the same settings is served in place', () => {
     const g = gatewayOf('POST', upstream('b', 'https', '10.0.0.1'));
     g.routes[0] = { ...g.routes[0]!, upstreamPath: '/v1/items' };
