@@ -244,7 +244,7 @@ function runRewrites(directives, vars, stats) {
     else if (d.name === 'return') return { returned: d.args[0].value };
     else if (d.name === 'rewrite') {
       stats.rewriteRegexes++;
-      const m = new RegExp(d.args[0].value).exec(vars.uri);
+      const m = pcreRegex(d.args[0].value).exec(vars.uri);
       if (!m) continue;
       const flag = d.args[2]?.value;
       vars.uri = expand(d.args[1].value, vars, m).replace(/\?.*$/, '');
@@ -260,6 +260,11 @@ function runRewrites(directives, vars, stats) {
   return {};
 }
 
+/** A PCRE regex of the config as ECMAScript: possessive quantifiers (`++`, `*+`, `?+`) change speed, not matches here. */
+function pcreRegex(source, flags = '') {
+  return new RegExp(source.replace(/(?<!\\)([+*?])\+/g, '$1'), flags);
+}
+
 /** `($var ~ re)`, `($var !~ re)`, `($var ~* re)`, `($var = text)`, `($var)`. */
 function ifHolds(condition, vars, stats) {
   const inner = condition.replace(/^\(\s*/, '').replace(/\s*\)$/, '');
@@ -270,7 +275,7 @@ function ifHolds(condition, vars, stats) {
   if (!op) return value !== '' && value !== '0';
   if (op.includes('~')) {
     stats.ifRegexes++;
-    const hit = new RegExp(arg.replace(/^"(.*)"$/, '$1'), op.includes('*') ? 'i' : '').test(value);
+    const hit = pcreRegex(arg.replace(/^"(.*)"$/, '$1'), op.includes('*') ? 'i' : '').test(value);
     return op.startsWith('!') ? !hit : hit;
   }
   return op.startsWith('!') ? value !== arg : value === arg;

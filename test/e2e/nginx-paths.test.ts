@@ -104,6 +104,11 @@ describe('nginx reads request paths as gw serve does (the model edge.paths)', ()
     const answer = await send(nginx.url, 'GET', '/v2/jobs/%70ublic');
     expect(answer.status).toBe(400);
     expect(answer.headers['content-type']).toBe('application/problem+json');
-    expect(JSON.parse(answer.body)).toMatchObject({ code: 'GW_HTTP_BAD_REQUEST', status: 400 });
+    expect(JSON.parse(answer.body)).toMatchObject({
+      code: 'GW_HTTP_BAD_REQUEST',
+      status: 400,
+      detail: 'the request path is not a valid absolute path',
+    });
+    expect(answer.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 });

@@ -1,29 +1,50 @@
+import type { PathRule, ProblemType, RefusedPathForm } from '../../model/types.js';
 import { escapeRegex } from '../../model/path.js';
-import type { PathRule, RefusedPathForm } from '../../model/types.js';
 import { nginxRegex } from './escape.js';
-import { ERROR_URI_PREFIX } from './problems-view.js';
+import { problemView } from './problems-view.js';
 
 /**
  * The model's path rule (`edge.paths`) in nginx. nginx decodes the path into $uri, merges
  * slashes and resolves dot segments itself, so the refused forms are looked for in the path as
- * the client sent it: the part of $request_uri before `?` ($gw_raw_path). A form found makes
- * $gw_path_refused its name and the server answers 400 before any location (gw's problem, via
- * error_page). The internal redirect of that error_page runs the server-level check again;
- * error URIs are exempt, so it runs once.
+ * the client sent it: the part of $request_uri before `?` ($gw_raw_path). The server-level check
+ * costs one regex for most requests: only a path holding one of the model's markers sets
+ * $gw_path_refused from the map of the forms, and the server answers it 400 before any location,
+ * with gw's problem as the `return` text (an error_page redirect would run the check again).
  */
 export interface NginxPathsView {
   /** One map line per refused form: the form's regex (quoted for nginx) and its name. */
   forms: { form: RefusedPathForm; regex: string }[];
-  /** `~^/__gw_error/`: internal error URIs, exempt from the check. */
-  exempt: string;
-  /** A path (before `?`) holding one of the model's markers: only then are the forms looked for. */
+  /**
+   * A path (before `?`) holding one of the model's markers: only then are the forms looked for.
+   * Possessive, so a path without markers is read once (no backtracking over it).
+   */
   marked: string;
+  /** gw's 400 problem (GW_HTTP_BAD_REQUEST). */
+  body: string;
 }
 
-export function buildNginxPathsView(rule: PathRule): NginxPathsView {
+export function buildNginxPathsView(rule: PathRule, problems: readonly ProblemType[]): NginxPathsView {
+  const bad = problems.find((p) => p.code === 'GW_HTTP_BAD_REQUEST')!;
   return {
     forms: rule.refused.map(({ form, pattern }) => ({ form, regex: nginxRegex(`~${pattern}`) })),
-    exempt: nginxRegex(`~^${ERROR_URI_PREFIX}`),
-    marked: nginxRegex(`~^[^?]*(?:${rule.markers.map(escapeRegex).join('|')})`),
+    marked: nginxRegex(markedRegex(rule.markers)),
+    body: problemView(bad, 'the request path is not a valid absolute path', []).body,
   };
+}
+
+/**
+ * `^(?:[^?<firsts>]++|<f>(?!<rests>))*+(?:<markers>)`: runs of characters that start no marker,
+ * or the first character of markers longer than it, not followed by the rest of one; then a
+ * marker, all before any `?`.
+ */
+export function markedRegex(markers: readonly string[]): string {
+  const firsts = [...new Set(markers.map((m) => m[0]!))];
+  const loop = [`[^?${firsts.map((c) => (/[\]\\^-]/.test(c) ? `\\${c}` : c)).join('')}]++`];
+  for (const f of firsts) {
+    const starting = markers.filter((m) => m[0] === f);
+    // A one-character marker ends the loop; a first character of longer ones alone does not.
+    if (starting.some((m) => m.length === 1)) continue;
+    loop.push(`${escapeRegex(f)}(?!${starting.map((m) => escapeRegex(m.slice(1))).join('|')})`);
+  }
+  return `^(?:${loop.join('|')})*+(?:${markers.map(escapeRegex).join('|')})`;
 }

@@ -81,7 +81,7 @@ export function buildNginxView(
     name: gateway.name,
     listen: `${host.includes(':') ? `[${host}]` : host}:${port}`,
     edge: buildNginxEdgeView(gateway.edge),
-    paths: buildNginxPathsView(gateway.edge.paths),
+    paths: buildNginxPathsView(gateway.edge.paths, gateway.problems),
     client: client.view,
     resolver: upstreams.resolver,
     processes: {
