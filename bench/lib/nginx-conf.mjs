@@ -260,7 +260,7 @@ function runRewrites(directives, vars, stats) {
   return {};
 }
 
-/** A PCRE regex of the config as ECMAScript: possessive quantifiers (`++`, `*+`, `?+`) change speed, not matches here. */
+/** A PCRE regex of the config in ECMAScript: possessive quantifiers (`++`, `*+`, `?+`) change speed, not matches. */
 function pcreRegex(source, flags = '') {
   return new RegExp(source.replace(/(?<!\\)([+*?])\+/g, '$1'), flags);
 }

@@ -58,7 +58,7 @@ describe('locations: another method of a path, in the location or beside it', ()
     });
   });
 
-  it('one that jumps on to another shared location (other timeouts) is served in place, not through a named one', () => {
+  it('one that jumps on to another shared location (other timeouts) is served in place, not via a named one', () => {
     // POST has its own read timeout: two shared locations; the path's location needs only what both share there.
     const g = gatewayOf('POST', upstream('b', 'https', '10.0.0.1'), true);
     g.routes[1] = { ...g.routes[1]!, settings: { ...g.routes[1]!.settings, requestTimeoutMs: 5000 } };
