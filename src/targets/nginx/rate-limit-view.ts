@@ -39,16 +39,16 @@ interface Zone {
   exact: boolean;
   limit: RateLimit;
   routes: Route[];
-  /** The prefix of each (counter, window) counted in the zone, in order of first use. */
+  /** The key prefix of each counter (model `RateLimit.counter`) counted in the zone, in order of first use. */
   counters: Map<string, string>;
 }
 
-/** Counters with the same rate, key and size share one zone, told apart by a prefix of their key. */
+/** Counters of the same limit, key and size share one zone, told apart by a prefix of their key. */
 const COUNTER_VARIABLE = '$gw_limit_counter';
 
 /**
  * Rate limits in the NGINX target (docs/targets/nginx.md, "Rate limits"): a `limit_req_zone` per
- * distinct rate, key and size, shared by every counter (model `RateLimit.counter` and window) that
+ * distinct (requests, window, key, size), shared by every counter (model `RateLimit.counter`) that
  * counts so, and `limit_req` in each limited route's location. `checked(route)` says whether the
  * route checks credentials (a consumer key needs them).
  */
@@ -60,10 +60,9 @@ export function planRateLimits(gateway: Gateway, checked: (route: Route) => bool
     const l = route.settings.rateLimit;
     if (!l) continue;
     const zone = zoneOf(zones, l, keys.of(l, route));
-    const counter = `${l.counter}|${l.windowMs}`;
-    if (!zone.counters.has(counter)) zone.counters.set(counter, `${zone.counters.size}:`);
+    if (!zone.counters.has(l.counter)) zone.counters.set(l.counter, `${zone.counters.size}:`);
     zone.routes.push(route);
-    limited.push({ route, zone, counter });
+    limited.push({ route, zone, counter: l.counter });
   }
   const list = [...zones.values()];
   const shared = (z: Zone) => z.counters.size > 1;
@@ -128,7 +127,7 @@ export function nginxRate(requests: number, windowMs: number): { rate: string; e
 
 function zoneOf(zones: Map<string, Zone>, l: RateLimit, key: string): Zone {
   const { rate, exact } = nginxRate(l.requests, l.windowMs);
-  const id = `${rate}|${key}|${l.zoneBytes}`;
+  const id = `${l.requests}|${l.windowMs}|${key}|${l.zoneBytes}`;
   let z = zones.get(id);
   if (!z) {
     z = { name: `gw_limit_${zones.size}`, key, rate, exact, limit: l, routes: [], counters: new Map() };

@@ -89,6 +89,23 @@ describe('nginx: limit_req zones shared by what they count', () => {
     expect(got['a.aX']).not.toBe(got['b.bX']);
   });
 
+  it('limits of one rate but other windows get zones of their own, so each warning tells its limit', async () => {
+    const g = await gatewayWith('{ requests: 10, window: 1s, scope: gateway }');
+    const [first, ...rest] = g.routes;
+    const perMinute = { ...first!.settings.rateLimit!, requests: 600, windowMs: 60_000 };
+    const edited = { ...g, routes: [{ ...first!, settings: { ...first!.settings, rateLimit: perMinute } }, ...rest] };
+    const p = buildPolicies(edited);
+    expect(p.view.zones.map((z) => `${z.name} ${z.key} ${z.rate}`)).toEqual([
+      'gw_limit_0 $binary_remote_addr 10r/s',
+      'gw_limit_1 $binary_remote_addr 10r/s',
+    ]);
+    const messages = p.diagnostics.filter((d) => d.kind === 'nginx.rate-limit-window').map((d) => d.message);
+    expect(messages.map((m) => /rate limit (\d+ per \d+ ms)/.exec(m)![1])).toEqual([
+      '600 per 60000 ms',
+      '10 per 1000 ms',
+    ]);
+  });
+
   it('sizes each zone from the keys it expects: 128 bytes a key and the slab overhead, at least 32k', async () => {
     const size = async (keys: number) =>
       buildPolicies(await gatewayWith(`{ requests: 10, window: 1s, keys: ${keys} }`)).view.zones[0]!.size;
