@@ -21,7 +21,7 @@ export abstract class GwCommand extends Command {
     json: Flags.boolean({ summary: 'Print machine-readable JSON on stdout.', default: false, helpGroup: 'GLOBAL' }),
     debug: Flags.boolean({ summary: 'Print stack traces of internal errors.', default: false, helpGroup: 'GLOBAL' }),
     verbose: Flags.boolean({
-      summary: 'List every warning, not alike ones grouped; acknowledged ones too.',
+      summary: 'List every warning and every place it names, not alike ones grouped; acknowledged ones too.',
       default: false,
       helpGroup: 'GLOBAL',
     }),

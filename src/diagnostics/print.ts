@@ -10,6 +10,8 @@ export interface PrintOptions {
 /** Warnings of one code and kind beyond this many print as one block with a count and examples. */
 export const GROUP_AFTER = 3;
 const EXAMPLES = 2;
+/** Places of a warning printed beyond this many print as a count (an error prints them all: each needs fixing). */
+const PLACES = 5;
 
 export function formatLocation(l: Location): string {
   const pos = l.line !== undefined ? `:${l.line}${l.column !== undefined ? `:${l.column}` : ''}` : '';
@@ -22,7 +24,13 @@ export function formatDiagnostic(d: Diagnostic, options: PrintOptions): string {
   const head = d.severity === 'error' ? c.red.bold('error') : c.yellow.bold('warning');
   const code = d.kind !== undefined ? `${d.code}[${d.kind}]` : d.code;
   const lines = [`${head} ${c.dim(code)} ${d.message}`];
-  for (const l of d.locations) lines.push(`  ${c.cyan('-->')} ${formatLocation(l)}`);
+  const cut = d.severity === 'warning' && !options.all && d.locations.length > PLACES + 1;
+  for (const l of cut ? d.locations.slice(0, PLACES) : d.locations)
+    lines.push(`  ${c.cyan('-->')} ${formatLocation(l)}`);
+  if (cut) {
+    const more = plural(d.locations.length - PLACES, 'more place');
+    lines.push(`  ${c.cyan('-->')} ${c.dim('and')} ${more} (--verbose or --json lists them all)`);
+  }
   for (const h of d.hints) lines.push(`  ${c.green('hint:')} ${h}`);
   if (d.cause) lines.push(`  ${c.dim('cause:')} ${d.cause}`);
   if (d.acknowledged !== undefined) lines.push(`  ${c.dim('acknowledged:')} ${d.acknowledged}`);

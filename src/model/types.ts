@@ -214,6 +214,13 @@ export interface RateLimit {
   key: RateLimitKey;
   /** The counter's identity: this route's id, the service's name, or the whole gateway. */
   counter: string;
+  /** How many keys the limit expects to count at once (gw.yaml `rateLimit.keys`, default 10,000). */
+  keys: number;
+  /**
+   * Shared memory that holds the counts of `keys` keys in nginx's limit_req zone (its per-key state, 32 or 16
+   * to a 4 KiB page, and the zone's bookkeeping); whole 4 KiB pages, at least 32 KiB (project/rate-limit-memory.ts).
+   */
+  zoneBytes: number;
 }
 
 export interface Cors {

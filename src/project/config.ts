@@ -47,6 +47,8 @@ export interface RateLimitInput {
   /** ip | consumer | header:NAME */
   key?: string;
   scope?: 'route' | 'service' | 'gateway';
+  /** Keys (addresses, consumers, header values) the limit expects to count at once; sizes nginx's zone. */
+  keys?: number;
 }
 
 export interface CorsInput {

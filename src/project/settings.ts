@@ -15,6 +15,7 @@ import type {
   SettingsInput,
   SizeInput,
 } from './config.js';
+import { DEFAULT_RATE_LIMIT_KEYS, rateLimitZoneBytes } from './rate-limit-memory.js';
 
 /** Gateway defaults: the lowest layer of every setting. docs/x-gw.md lists them. */
 export const DEFAULT_ROUTE_SETTINGS: RouteSettings = {
@@ -123,11 +124,14 @@ export function resolveRateLimit(r: RateLimitInput, at: RouteContext): RateLimit
         ? { kind: 'consumer' }
         : { kind: 'header', name: key.slice('header:'.length).toLowerCase() };
   const scope = r.scope ?? 'route';
+  const keys = r.keys ?? DEFAULT_RATE_LIMIT_KEYS;
   return {
     requests: r.requests,
     windowMs: parseDuration(r.window),
     key: parsed,
     counter: scope === 'route' ? at.routeId : scope === 'service' ? `service:${at.service}` : 'gateway',
+    keys,
+    zoneBytes: rateLimitZoneBytes(keys, parsed),
   };
 }
 

@@ -109,6 +109,54 @@ describe('gw.yaml acknowledge', () => {
   });
 });
 
+/**
+ * Twelve services of 24 routes each, every one behind an API key no credentials are given for, and
+ * a per-route limit set gateway-wide (issue 13: the big gateway's default `gw build` output stays
+ * under 60 lines).
+ */
+async function manyServicesProject(): Promise<void> {
+  const services = Array.from({ length: 12 }, (_, i) => `svc${i}`);
+  const files: Record<string, object> = {};
+  for (const s of services) {
+    const paths: Record<string, Record<string, object>> = {};
+    for (let p = 0; p < 12; p++)
+      paths[`/things${p}`] = { get: { operationId: `list${p}` }, post: { operationId: `add${p}` } };
+    const auth = { components: { securitySchemes: { key: { type: 'apiKey', in: 'header', name: 'X-Key' } } } };
+    files[`specs/${s}.yaml`] = oas30(s, paths, { ...auth, security: [{ key: [] }] });
+  }
+  await writeFiles(dir, files);
+  const config = {
+    version: 1,
+    name: 'many',
+    settings: { rateLimit: { requests: 100, window: '1m' } },
+    build: { envoy: { sharedRateLimits: true } },
+    services: services.map((s) => ({
+      name: s,
+      spec: `specs/${s}.yaml`,
+      prefix: `/${s}`,
+      upstreams: ['http://127.0.0.1:9'],
+    })),
+  };
+  await writeFile(join(dir, 'gw.yaml'), stringify(config));
+}
+
+describe('the default output of gw build for a gateway of many services', () => {
+  it('stays under 60 lines: one rate-limit warning, five places of a scheme warning and a count', async () => {
+    await manyServicesProject();
+    const build = await gw('build', '--out', 'out');
+    expect(build.code).toBe(0);
+    const lines = `${build.stdout}${build.stderr}`.trimEnd().split('\n');
+    expect(lines.length).toBeLessThan(60);
+    expect(build.stderr.match(/^warning GW_TARGET_INEXACT\[nginx\.rate-limit-window\]/gm)).toHaveLength(1);
+    expect(build.stderr).toContain('(a counter per route) on GET /svc0/things0, POST /svc0/things0');
+    expect(build.stderr).toContain('  --> and 7 more places (--verbose or --json lists them all)');
+    const verbose = await gw('build', '--out', 'out', '--verbose');
+    expect(
+      verbose.stderr.match(/^ {2}--> specs\/svc\d+\.yaml.* at #\/components\/securitySchemes\/key$/gm),
+    ).toHaveLength(12);
+  });
+});
+
 describe("gw.yaml acknowledge: the targets' warnings of gw build", () => {
   it('gw build accepts GW_TARGET_INEXACT by kind and route; gw validate does not use or report the rule', async () => {
     await shadowingProject();

@@ -90,6 +90,20 @@ describe('formatDiagnostics', () => {
     expect(text).toMatch(/⚠ 0 errors, 4 warnings \(1 acknowledged in gw\.yaml\)\n$/);
   });
 
+  it('prints five places of a warning and the count of the rest; --verbose and errors print them all', () => {
+    const locations = Array.from({ length: 12 }, (_, i) => ({ file: `s${i}.yaml`, pointer: '#/x' }));
+    const warning = createDiagnostic('GW_AUTH_NO_CREDENTIALS', 'no credentials', { locations, hints: ['say how'] });
+    expect(formatDiagnostics([warning], plain).split('\n').slice(0, 8)).toEqual([
+      'warning GW_AUTH_NO_CREDENTIALS no credentials',
+      ...locations.slice(0, 5).map((l) => `  --> ${l.file} at #/x`),
+      '  --> and 7 more places (--verbose or --json lists them all)',
+      '  hint: say how',
+    ]);
+    expect(formatDiagnostics([warning], { ...plain, all: true }).match(/^ {2}--> s/gm)).toHaveLength(12);
+    const error = createDiagnostic('GW_CONFIG_INVALID', 'bad', { locations });
+    expect(formatDiagnostics([error], plain).match(/^ {2}--> s/gm)).toHaveLength(12);
+  });
+
   it('leaves acknowledged warnings out, and says how many there were', () => {
     const text = formatDiagnostics([{ ...shadow(1), acknowledged: 'intended' }], plain);
     expect(text).toBe('✔ no problems found (1 acknowledged in gw.yaml)\n');

@@ -7,16 +7,36 @@ import { route } from '../../helpers/routes.js';
 describe('describeRateLimit', () => {
   const table: [RateLimit | null, string][] = [
     [null, '-'],
-    [{ requests: 100, windowMs: 60_000, key: { kind: 'ip' }, counter: 'shop.list' }, '100/1m per ip'],
     [
-      { requests: 5, windowMs: 1000, key: { kind: 'header', name: 'x-tenant' }, counter: 'service:shop' },
+      { requests: 100, windowMs: 60_000, key: { kind: 'ip' }, counter: 'shop.list', keys: 1, zoneBytes: 32_768 },
+      '100/1m per ip',
+    ],
+    [
+      {
+        requests: 5,
+        windowMs: 1000,
+        key: { kind: 'header', name: 'x-tenant' },
+        counter: 'service:shop',
+        keys: 1,
+        zoneBytes: 32_768,
+      },
       '5/1s per header x-tenant, service-wide',
     ],
     [
-      { requests: 1000, windowMs: 3_600_000, key: { kind: 'consumer' }, counter: 'gateway' },
+      {
+        requests: 1000,
+        windowMs: 3_600_000,
+        key: { kind: 'consumer' },
+        counter: 'gateway',
+        keys: 1,
+        zoneBytes: 32_768,
+      },
       '1000/1h per consumer, gateway-wide',
     ],
-    [{ requests: 3, windowMs: 250, key: { kind: 'ip' }, counter: 'shop.list' }, '3/250ms per ip'],
+    [
+      { requests: 3, windowMs: 250, key: { kind: 'ip' }, counter: 'shop.list', keys: 1, zoneBytes: 32_768 },
+      '3/250ms per ip',
+    ],
   ];
   for (const [given, want] of table) it(want, () => expect(describeRateLimit(given)).toBe(want));
 });

@@ -125,7 +125,16 @@ describe('policy settings', () => {
     {
       name: 'a route rate limit counts per ip by default',
       given: { rateLimit: { requests: 10, window: '1s' } },
-      want: { rateLimit: { requests: 10, windowMs: 1000, key: { kind: 'ip' }, counter: 'orders.listOrders' } },
+      want: {
+        rateLimit: {
+          requests: 10,
+          windowMs: 1000,
+          key: { kind: 'ip' },
+          counter: 'orders.listOrders',
+          keys: 10_000,
+          zoneBytes: 1_306_624,
+        },
+      },
     },
     {
       name: 'a service-wide limit keyed by a header',
@@ -136,13 +145,38 @@ describe('policy settings', () => {
           windowMs: 60000,
           key: { kind: 'header', name: 'x-tenant' },
           counter: 'service:orders',
+          keys: 10_000,
+          zoneBytes: 2_592_768,
         },
       },
     },
     {
       name: 'a gateway-wide limit per consumer',
       given: { rateLimit: { requests: 5, window: 1000, key: 'consumer', scope: 'gateway' } },
-      want: { rateLimit: { requests: 5, windowMs: 1000, key: { kind: 'consumer' }, counter: 'gateway' } },
+      want: {
+        rateLimit: {
+          requests: 5,
+          windowMs: 1000,
+          key: { kind: 'consumer' },
+          counter: 'gateway',
+          keys: 10_000,
+          zoneBytes: 2_592_768,
+        },
+      },
+    },
+    {
+      name: 'the keys a limit expects size its nginx zone: 128 bytes an address, whole pages, at least 32 KiB',
+      given: { rateLimit: { requests: 5, window: '1s', keys: 100 } },
+      want: {
+        rateLimit: {
+          requests: 5,
+          windowMs: 1000,
+          key: { kind: 'ip' },
+          counter: 'orders.listOrders',
+          keys: 100,
+          zoneBytes: 36_864,
+        },
+      },
     },
     {
       name: 'false turns a lower-level limit off',
@@ -170,7 +204,16 @@ describe('policy settings', () => {
         { rateLimit: { requests: 100, window: '1m', scope: 'gateway' } },
         { rateLimit: { requests: 5, window: '1s' } },
       ]),
-      want: { rateLimit: { requests: 5, windowMs: 1000, key: { kind: 'ip' }, counter: 'orders.listOrders' } },
+      want: {
+        rateLimit: {
+          requests: 5,
+          windowMs: 1000,
+          key: { kind: 'ip' },
+          counter: 'orders.listOrders',
+          keys: 10_000,
+          zoneBytes: 1_306_624,
+        },
+      },
     },
     {
       name: 'cors is replaced whole too',

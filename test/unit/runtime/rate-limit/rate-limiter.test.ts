@@ -15,7 +15,15 @@ afterAll(() => memory.close());
 
 function limit(over: Partial<RateLimit> = {}, store: RateLimitStore = memory) {
   return compileRateLimit(
-    { requests: 2, windowMs: 10_000, key: { kind: 'ip' }, counter: `r${Math.random()}`, ...over },
+    {
+      requests: 2,
+      windowMs: 10_000,
+      key: { kind: 'ip' },
+      counter: `r${Math.random()}`,
+      keys: 1,
+      zoneBytes: 32_768,
+      ...over,
+    },
     store,
   );
 }

@@ -22,7 +22,17 @@ function withSettings(r: ImportedRoute, over: Partial<Route['settings']>): Impor
 
 function limited(path: string, rl: Partial<RateLimit>): ImportedRoute {
   const r = route('GET', path);
-  return withSettings(r, { rateLimit: { requests: 10, windowMs: 60_000, key: { kind: 'ip' }, counter: r.id, ...rl } });
+  return withSettings(r, {
+    rateLimit: {
+      requests: 10,
+      windowMs: 60_000,
+      key: { kind: 'ip' },
+      counter: r.id,
+      keys: 1,
+      zoneBytes: 32_768,
+      ...rl,
+    },
+  });
 }
 
 const REDIS: Partial<GatewayDraft> = { rateLimitStore: { kind: 'redis', url: { env: 'R' }, failMode: 'open' } };

@@ -36,7 +36,10 @@ function problems(c: Config): string[] {
 
 const limit = (r: ImportedRoute): ImportedRoute => ({
   ...r,
-  settings: { ...r.settings, rateLimit: { requests: 5, windowMs: 1000, key: { kind: 'ip' }, counter: r.id } },
+  settings: {
+    ...r.settings,
+    rateLimit: { requests: 5, windowMs: 1000, key: { kind: 'ip' }, counter: r.id, keys: 1, zoneBytes: 32_768 },
+  },
 });
 const cors = (r: ImportedRoute): ImportedRoute => ({
   ...r,

@@ -202,7 +202,15 @@ function limited(rl: Partial<RateLimit>, over: Partial<ImportedRoute> = {}): Imp
     ...r,
     settings: {
       ...r.settings,
-      rateLimit: { requests: 10, windowMs: 60_000, key: { kind: 'ip' }, counter: r.id, ...rl },
+      rateLimit: {
+        requests: 10,
+        windowMs: 60_000,
+        key: { kind: 'ip' },
+        counter: r.id,
+        keys: 1,
+        zoneBytes: 32_768,
+        ...rl,
+      },
     },
     ...over,
   };

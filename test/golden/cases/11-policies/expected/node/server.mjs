@@ -266,7 +266,9 @@ const gateway = {
           "key": {
             "kind": "consumer"
           },
-          "counter": "shop.placeOrder"
+          "counter": "shop.placeOrder",
+          "keys": 10000,
+          "zoneBytes": 2592768
         },
         "cors": {
           "origins": [
@@ -390,7 +392,9 @@ const gateway = {
             "kind": "header",
             "name": "x-session"
           },
-          "counter": "service:shop"
+          "counter": "service:shop",
+          "keys": 10000,
+          "zoneBytes": 2592768
         },
         "cors": {
           "origins": [
@@ -534,7 +538,9 @@ const gateway = {
           "key": {
             "kind": "ip"
           },
-          "counter": "gateway"
+          "counter": "gateway",
+          "keys": 50000,
+          "zoneBytes": 6459392
         },
         "cors": {
           "origins": [
@@ -670,7 +676,9 @@ const gateway = {
           "key": {
             "kind": "ip"
           },
-          "counter": "gateway"
+          "counter": "gateway",
+          "keys": 50000,
+          "zoneBytes": 6459392
         },
         "cors": {
           "origins": [
