@@ -80,7 +80,7 @@ export function prepareEnvoyCheck(): void {
   loadQuickYaml();
   // The first RE2 made in a process also sets up re2-wasm's module (~10 ms): done here, ahead.
   const RE2 = loadRe2();
-  if (RE2) (new RE2('^$', 'u') as { wrapper?: { delete?: () => void } }).wrapper?.delete?.();
+  if (RE2) new RE2('^$', 'u').wrapper?.delete?.();
 }
 
 /** True when the fast reader (quick-yaml.ts) reads the text and the check finds nothing at all in what it read. */

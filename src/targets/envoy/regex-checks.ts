@@ -58,11 +58,11 @@ export function countGroups(regex: string): number {
   return n;
 }
 
-type Re2Constructor = new (pattern: string, flags: string) => unknown;
 /** The part of re2-wasm's RE2 object read here: its embind wrapper of the compiled regex. */
 interface Re2Instance {
   wrapper?: { delete?: () => void };
 }
+type Re2Constructor = new (pattern: string, flags: string) => Re2Instance;
 let re2: Re2Constructor | null | undefined;
 
 /** re2-wasm (a dependency of gw), loaded once; null when it cannot load here. */
@@ -87,7 +87,7 @@ export function re2Error(regex: string): string | undefined {
   try {
     // re2-wasm's heap is a fixed 16 MiB and embind objects are not collected: the compiled regex is
     // freed here, or a gateway's few thousand distinct regexes fill it and RE2 aborts on the next.
-    (new RE2(regex, 'u') as Re2Instance).wrapper?.delete?.();
+    new RE2(regex, 'u').wrapper?.delete?.();
   } catch (err) {
     error = (err as Error).message.replace(/^Invalid regular expression: \/.*\/u: /s, '');
   }
