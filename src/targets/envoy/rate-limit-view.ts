@@ -70,7 +70,7 @@ export interface RateLimitPlan {
   routes: Map<string, RouteRateLimitView>;
   config: RateLimitConfigView | null;
   notes: Map<string, InexactNote[]>;
-  /** GW_ENVOY_SHARED_RATE_LIMIT, one per route, when the memory store's buckets are not accepted. */
+  /** GW_ENVOY_SHARED_RATE_LIMIT, one per limit (requests, window, key) naming its routes, when the memory store's buckets are not accepted. */
   errors: Diagnostic[];
 }
 
@@ -100,7 +100,7 @@ function addNote(notes: Map<string, InexactNote[]>, r: Route, note: InexactNote)
 /** Memory store: a local_ratelimit token bucket per route. */
 function planLocalLimits(limited: readonly Route[], sharedBuckets: boolean): RateLimitPlan {
   const notes = new Map<string, InexactNote[]>();
-  const errors: Diagnostic[] = [];
+  const refused = new Map<string, Route[]>();
   const routes = new Map<string, RouteRateLimitView>();
   const sharers = new Map<string, number>();
   for (const r of limited)
@@ -115,9 +115,14 @@ function planLocalLimits(limited: readonly Route[], sharedBuckets: boolean): Rat
       },
       global: null,
     });
-    if (!sharedBuckets) errors.push(sharedRateLimitError(r, keyLabel(rl)));
-    else addNote(notes, r, localBucketNote(keyLabel(rl), (sharers.get(rl.counter) ?? 0) > 1 ? rl.counter : null));
+    if (!sharedBuckets) {
+      const limit = `${rl.requests}|${rl.windowMs}|${keyLabel(rl)}`;
+      const same = refused.get(limit);
+      if (same) same.push(r);
+      else refused.set(limit, [r]);
+    } else addNote(notes, r, localBucketNote(keyLabel(rl), (sharers.get(rl.counter) ?? 0) > 1 ? rl.counter : null));
   }
+  const errors = [...refused.values()].map((rs) => sharedRateLimitError(rs, keyLabel(rs[0]!.settings.rateLimit!)));
   return { view: { local: limited.length > 0, global: null }, routes, config: null, notes, errors };
 }
 

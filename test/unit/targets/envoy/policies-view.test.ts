@@ -227,6 +227,18 @@ describe('rate limits', () => {
     expect(errors[0]!.hints.join(' ')).toMatch(/rateLimitStore.*redis.*build\.envoy\.sharedRateLimits/);
   });
 
+  it('memory store: one error per limit, naming its routes, not one per route', () => {
+    const a = limited({}, { id: 's.a', path: '/a' });
+    const b = limited({}, { id: 's.b', path: '/b' });
+    const c = limited({ requests: 5 }, { id: 's.c', path: '/c' });
+    const errors = planRateLimits(gatewayOf([a, b, c])).errors;
+    expect(errors.map((d) => d.locations.map((l) => l.pointer))).toEqual([
+      [a.source.pointer, b.source.pointer],
+      [c.source.pointer],
+    ]);
+    expect(errors[0]!.message).toContain('2 routes (GET /a (s.a), GET /b (s.b)) are limited to 10 requests per client');
+  });
+
   it('memory store with build.envoy.sharedRateLimits: a local token bucket per route, and a note', () => {
     const r = limited({});
     const plan = planRateLimits(gatewayOf([r]), true);
