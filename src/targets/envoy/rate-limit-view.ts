@@ -70,7 +70,7 @@ export interface RateLimitPlan {
   routes: Map<string, RouteRateLimitView>;
   config: RateLimitConfigView | null;
   notes: Map<string, InexactNote[]>;
-  /** GW_ENVOY_SHARED_RATE_LIMIT, one per limit (requests, window, key) naming its routes, when the memory store's buckets are not accepted. */
+  /** GW_ENVOY_SHARED_RATE_LIMIT, one per limit (requests, window, key), when the memory store's buckets are refused. */
   errors: Diagnostic[];
 }
 
