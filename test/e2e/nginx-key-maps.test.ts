@@ -134,6 +134,26 @@ describe('nginx checks API keys in the maps gw writes', () => {
     expect(outputFiles().filter(([, text]) => text.includes(ACME_NEW))).toEqual([]);
   });
 
+  it('gw build where keys are missing: a warning, and --check leaves that map out', async () => {
+    // nginx's own files (access.log, nginx.pid) are in the output folder: only the maps matter here.
+    const staleMaps = (r: { stdout: string }) =>
+      (JSON.parse(r.stdout) as { stale: { path: string }[] }).stale
+        .map((s) => s.path)
+        .filter((p) => p.includes('keys/'));
+    const check = await runGw(['build', '--target', 'nginx', '--check', '--json'], { cwd: dir });
+    expect(check.stdout).toContain('"code": "GW_KEYS_UNREAD"');
+    expect(staleMaps(check)).toEqual([]);
+    const other = await runGw(['build', '--target', 'nginx', '--check', '--json'], {
+      cwd: dir,
+      env: { OPS_KEYS: 'x:k-other' },
+    });
+    expect(staleMaps(other)).toEqual(['nginx/keys/orders.ops.map']);
+    const built = await runGw(['build', '--target', 'nginx'], { cwd: dir });
+    expect(built.code).toBe(0);
+    const ops = readFileSync(join(dir, 'dist/nginx/keys/orders.ops.map'), 'utf8');
+    expect(ops.split('\n').filter((l) => l.startsWith('"'))).toEqual([]);
+  });
+
   it('gw keys refuses a key that appears twice, and leaves the maps as they were', async () => {
     const before = readFileSync(join(dir, 'dist/nginx/keys/orders.partner.map'), 'utf8');
     await writeFile(join(dir, 'secrets/partner.keys'), `acme:${GLOBEX}\nglobex:${GLOBEX}\n`);
