@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import * as kit from './lib/loopback.mjs';
 import { parseNginxConf, printNginxConf, regexLevels, replayRequest, serverTree, word } from './lib/nginx-conf.mjs';
 import { OCTOKIT_OPENAPI_VERSION, ensureOctokit, pickSpecFile } from './lib/octokit-spec.mjs';
+import { POLICY_KEYS, policiesVariant } from './lib/nginx-policies-variant.mjs';
 import { requestsFromModel } from './lib/route-requests.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -116,6 +117,7 @@ const ports = {
   catchall: await kit.freePort(),
   catchallGw: await kit.freePort(),
   exact: await kit.freePort(),
+  gwPol: await kit.freePort(),
 };
 const project = join(tmp, 'project');
 mkdirSync(project);
@@ -371,6 +373,12 @@ await kit.waitHttp(`http://127.0.0.1:${ports.upstream}/probe`, upstream, die);
 
 const running = {};
 const notes = [];
+{
+  const args = { tmp, specFile: spec.file, upstreamPort: ports.upstream, port: ports.gwPol, gw };
+  const policy = await policiesVariant(args);
+  if (policy.id) VARIANTS.push({ ...policy, conf: () => parseNginxConf(policy.text()) });
+  else notes.push(`the policies variant: skipped (${policy.skipWhy})`);
+}
 for (const v of VARIANTS) {
   const conf = v.conf();
   if (!conf) {
@@ -379,7 +387,8 @@ for (const v of VARIANTS) {
   }
   const dir = join(tmp, v.id);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'server.conf'), v.id === 'gw' ? gwConfText : printNginxConf(conf));
+  writeFileSync(join(dir, 'server.conf'), v.id === 'gw' ? gwConfText : v.text ? v.text() : printNginxConf(conf));
+  v.prepare?.(dir);
   const t = performance.now();
   const e = kit.startNginx({
     name: v.label,
@@ -448,13 +457,18 @@ let replayAgrees = 0;
 }
 const loadRequests = allRequests.filter((r) => !excluded.some((e) => e.method === r.method && e.path === r.path));
 for (const v of variants.filter((x) => x.id !== 'gw')) {
-  const answers = await kit.sendAll(running[v.id].url, loadRequests);
+  const answers = await kit.sendAll(running[v.id].url, loadRequests, v.headers);
   const bad = answers.filter((a) => a.status < 200 || a.status > 299).length;
   checks[v.id] = { sent: loadRequests.length, status2xx: loadRequests.length - bad };
   if (bad) die(`${v.label}: ${bad} of ${loadRequests.length} requests not 2xx`);
 }
 const script = join(tmp, 'requests.lua');
 writeFileSync(script, kit.wrkScript(loadRequests, 'bench/nginx-routes.js'));
+// The policies variant's load: the same requests, each with the API key.
+for (const v of variants.filter((x) => x.headers)) {
+  v.script = join(tmp, `requests-${v.id}.lua`);
+  writeFileSync(v.script, kit.wrkScript(loadRequests, 'bench/nginx-routes.js', v.headers));
+}
 
 // What the location search costs each request in the generated config (replayed in JS, see lib/nginx-conf.mjs).
 const replays = loadRequests.map((r) => ({ r, x: replayRequest(tree, r.method, r.path) }));
@@ -574,14 +588,14 @@ for (let round = 1; round <= ROUNDS; round++) {
       url: e.url,
       connections: HIGH_C,
       seconds: WARMUP_S,
-      script,
+      script: v.script ?? script,
       label: `r${round} ${v.id} warm-up`,
       die,
     });
     const high = await measured(e, {
       connections: HIGH_C,
       seconds: DURATION_S,
-      script,
+      script: v.script ?? script,
       label: `r${round} ${v.id} c${HIGH_C}`,
     });
     const sample = { round, saturated: high };
@@ -750,6 +764,9 @@ const rpsRatio = ratioOf('gw', 'catchall', 'saturated', 'rps');
 const capacityRatio = ratioOf('gw', 'catchall', 'saturated', 'cpuUsPerRequest', true);
 const loadBound = samples.catchall.some((s) => s.saturated.loadCpuBusyPct > 95);
 const goalMet = rpsRatio.median >= GOAL && capacityRatio.median >= GOAL;
+// API-key auth + a rate limit: the share of the same generated config's capacity (without policies) they keep.
+const POLICY_GOAL = 0.6;
+const policyRatio = samples.gwPol ? ratioOf('gwPol', 'gw', 'saturated', 'cpuUsPerRequest', true) : null;
 
 const table = variants.map((v) => ({
   id: v.id,
@@ -808,6 +825,13 @@ if (loadBound)
       `set the pace, so the req/s ratio flatters the generated config and the capacity ratio is the stricter figure`,
   );
 console.log(`goal: both ratios >= ${GOAL}: ${goalMet ? 'met' : 'NOT met'}`);
+if (policyRatio)
+  console.log(
+    `capacity ratio, API-key auth (${POLICY_KEYS} keys) + rate limit: generated config's CPU per request / the ` +
+      `same with the policies: ${policyRatio.median.toFixed(2)} (from ${policyRatio.from}; every round: ` +
+      `${policyRatio.runs.join(', ')}); goal >= ${POLICY_GOAL}: ` +
+      `${policyRatio.median >= POLICY_GOAL ? 'met' : 'NOT met'}`,
+  );
 if (disturbed.length)
   console.log(
     `disturbed runs (other programs on CPU ${NGINX_CPU}; left out of the ratios when undisturbed rounds ` +
@@ -823,6 +847,13 @@ const results = {
   ok: anomalies.length === 0 && excluded.length === 0 && wrongUpstream.length === 0,
   goal: { ratio: GOAL, met: goalMet, rule: 'both the req/s ratio and the capacity ratio at or above it' },
   ratio: { reqPerSec: rpsRatio, capacity: capacityRatio, loadSideSaturatedInCatchAll: loadBound },
+  policies: policyRatio && {
+    keys: POLICY_KEYS,
+    goal: POLICY_GOAL,
+    met: policyRatio.median >= POLICY_GOAL,
+    capacity: policyRatio,
+    rule: "the gw variant's CPU per request / the gwPol variant's, per round, median",
+  },
   machine: kit.machineInfo(),
   tools: { nginx: nginxVersion, wrk: wrkVersion },
   gw: {

@@ -8,9 +8,8 @@
 // `security: [{apiKey: []}]`, the default of all 1,223 operations. Nothing else changes.
 //
 // The keys file (N random keys, `consumer-NNNN:<48 hex>` a line, mode 0600) is written into the
-// temp project on every run and is never kept; both gateways read the same file: gw serve from
-// gw.yaml's folder, the nginx worker through GW_BASE_DIR (declared with `env` by the generated
-// nginx.conf).
+// temp project on every run and is never kept; gw serve reads it from gw.yaml's folder, and
+// `gw build` / `gw keys` hash it into the key maps the generated nginx looks keys up in.
 
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';

@@ -247,9 +247,11 @@ export async function findStaleFiles(
   outDir: string,
   targets: readonly Target[],
   files: readonly RenderedFile[],
+  unknown: readonly string[] = [],
 ): Promise<StaleFile[]> {
   const stale: StaleFile[] = [];
-  const rendered = new Set(files.map((f) => f.path));
+  // `unknown`: files whose contents cannot be known here (key maps of keys gw cannot read), never stale.
+  const rendered = new Set([...files.map((f) => f.path), ...unknown]);
   for (const f of files) {
     const onDisk = await readFile(join(outDir, f.path), 'utf8').catch(() => undefined);
     if (onDisk === undefined) stale.push({ path: f.path, why: 'missing' });

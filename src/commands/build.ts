@@ -12,11 +12,20 @@ import {
 } from '../cli/build-output.js';
 import { startBuildHelper } from '../cli/build-helper.js';
 import { chalkFor, formatTable } from '../cli/output.js';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { type Diagnostic, hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../diagnostics/gw-error.js';
 import { plural } from '../diagnostics/print.js';
 import { DEFAULT_BUILD_OUT } from '../project/config.js';
+import type { Gateway } from '../model/types.js';
+import type { KeyMaps } from '../cli/key-maps.js';
 import { TARGET_NAMES, type Target } from '../targets/types.js';
+
+/** The NGINX key maps (key-maps.ts) when nginx is built: from the keys gw can read here, empty with a warning else. */
+async function keyMapsOf(gateway: Gateway, chosen: readonly Target[], dir: string): Promise<KeyMaps | undefined> {
+  if (!chosen.some((t) => t.name === 'nginx')) return undefined;
+  const { renderKeyMaps } = await import('../cli/key-maps.js');
+  return renderKeyMaps(gateway, { baseDir: dir, baseDirName: "gw.yaml's folder", env: process.env }, 'warn');
+}
 
 const STALE_WHY = {
   differs: 'differs from what the specs give now',
@@ -94,12 +103,19 @@ was. --check renders in memory and exits 1 listing the files that differ from wh
       );
       // Every check and render is back: the thread stops while the files are written.
       helper?.close();
+      const keyMaps = rendered && (await keyMapsOf(built.gateway, chosen, project.dir));
       const { configLocator } = await import('../cli/load-gateway.js');
       const { applyAcknowledgements } = await import('../project/acknowledge.js');
       const rules = project.config.acknowledge ?? [];
-      const all = applyAcknowledgements(diagnostics, rules, configLocator(project), 'targets');
-      if (!rendered) return this.report(all);
-      await this.finish(flags, chosen, outDir, all, rendered);
+      const found = sortDiagnostics([...diagnostics, ...(keyMaps?.diagnostics ?? [])]);
+      const all = applyAcknowledgements(found, rules, configLocator(project), 'targets');
+      if (!rendered || hasErrors(all)) return this.report(all);
+      // --check cannot know the maps of keys it cannot read: they are neither compared nor stale.
+      const unread = flags.check ? (keyMaps?.unread ?? []) : [];
+      const files = [...rendered.files, ...(keyMaps?.files ?? []).filter((f) => !unread.includes(f.path))].sort(
+        (a, b) => (a.path < b.path ? -1 : 1),
+      );
+      await this.finish(flags, chosen, outDir, all, { ...rendered, files }, unread);
     } finally {
       helper?.close();
     }
@@ -111,10 +127,11 @@ was. --check renders in memory and exits 1 listing the files that differ from wh
     outDir: string,
     all: Diagnostic[],
     rendered: Rendered,
+    unread: readonly string[],
   ): Promise<void> {
     const err = chalkFor(process.stderr);
     if (flags.check) {
-      const stale = await findStaleFiles(outDir, chosen, rendered.files);
+      const stale = await findStaleFiles(outDir, chosen, rendered.files, unread);
       const staleDiagnostics = stale.map((s) =>
         createDiagnostic('GW_BUILD_STALE', `${s.path} ${STALE_WHY[s.why]}`, {
           locations: [{ file: resolve(outDir, s.path) }],

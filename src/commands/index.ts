@@ -1,6 +1,7 @@
 import Build from './build.js';
 import Import from './import.js';
 import Init from './init.js';
+import Keys from './keys.js';
 import Model from './model.js';
 import Routes from './routes.js';
 import Serve from './serve.js';
@@ -15,4 +16,5 @@ export const COMMANDS = {
   model: Model,
   serve: Serve,
   build: Build,
+  keys: Keys,
 };

@@ -147,6 +147,12 @@ export const CODES = {
     title: 'The node target cannot find the bundled runtime (dist/node-runtime/gw-runtime.mjs) it copies.',
   },
 
+  GW_KEYS_UNREAD: {
+    severity: 'warning',
+    title:
+      "`gw build` could not read an apiKey scheme's keys: the NGINX key map it wrote is empty (every key " +
+      'refused) until `gw keys` writes it where the keys are.',
+  },
   GW_TARGET_INEXACT: {
     severity: 'warning',
     title: "A target cannot express a route's setting exactly; the warning says what it does instead.",

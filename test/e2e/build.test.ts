@@ -98,6 +98,8 @@ describe('gw build', () => {
       'nginx/conf.d/gw-auth-config.js',
       'nginx/conf.d/gw-auth.js',
       'nginx/conf.d/gw.conf',
+      'nginx/keys/catalog.apiKey.map',
+      'nginx/keys/users.apiKey.map',
       'nginx/nginx.conf',
     ]);
     expect(readdirSync(join(dir, 'deploy'))).toEqual(['nginx']);

@@ -12,6 +12,7 @@ import { startEcho, type EchoUpstream } from '../helpers/echo-upstream.js';
 import { startGwServe, type RunningGateway } from '../helpers/gw-serve.js';
 import { send } from '../helpers/http.js';
 import { findNginx, freePort, nginxTest, startNginx, type RunningNginx } from '../helpers/nginx.js';
+import { nginxFiles } from '../helpers/nginx-build.js';
 import { oas30 } from '../helpers/specs.js';
 
 /**
@@ -85,7 +86,7 @@ async function render(yaml: string): Promise<readonly RenderedFile[]> {
   const project = parseProject(yaml, join(dir, 'gw.yaml'), 'gw.yaml');
   const { gateway, diagnostics } = await buildGateway(project);
   expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  return (await nginxTarget.render(gateway, { nginx: project.config.build?.nginx })).files;
+  return nginxFiles(gateway, { nginx: project.config.build?.nginx }, { baseDir: dir });
 }
 
 beforeAll(async () => {

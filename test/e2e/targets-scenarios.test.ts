@@ -3,13 +3,13 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGateway } from '../../src/cli/load-gateway.js';
 import { loadProject } from '../../src/project/load.js';
-import { nginxTarget } from '../../src/targets/nginx/index.js';
 import type { RenderedFile } from '../../src/targets/types.js';
 import { tempDir } from '../helpers/cli.js';
 import { startEcho, type EchoUpstream } from '../helpers/echo-upstream.js';
 import { startGwServe } from '../helpers/gw-serve.js';
 import { send } from '../helpers/http.js';
 import { findNginx, freePort, nginxTest, startNginx } from '../helpers/nginx.js';
+import { nginxFiles } from '../helpers/nginx-build.js';
 import { startNodeTarget, writeNodeTarget } from '../helpers/node-target.js';
 import { writeShopProject } from '../scenarios/project.js';
 import { authScenarios } from '../scenarios/auth-scenarios.js';
@@ -49,7 +49,7 @@ beforeAll(async () => {
 
   if (!findNginx()) throw new Error('nginx is not installed (apt-get install -y nginx); .ci/run installs it');
   const out = join(t.dir, 'dist');
-  await writeFiles(out, (await nginxTarget.render(gateway, {})).files);
+  await writeFiles(out, await nginxFiles(gateway, {}, { baseDir: t.dir, env }));
   await nginxTest(join(out, 'nginx'));
   const nginx = await startNginx(join(out, 'nginx'), port, 'nginx.conf', undefined, env);
   planes.push({ name: 'nginx', url: nginx.url, stop: () => nginx.stop() });

@@ -3,8 +3,25 @@ import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
 import { buildGateway } from '../../src/cli/load-gateway.js';
 import { parseProject } from '../../src/project/load.js';
+import type { Gateway } from '../../src/model/types.js';
 import { nginxTarget } from '../../src/targets/nginx/index.js';
+import { renderKeyMaps } from '../../src/cli/key-maps.js';
+import type { RenderedFile, RenderOptions } from '../../src/targets/types.js';
 import { nginxTest } from './nginx.js';
+
+/**
+ * The NGINX target's files as `gw build` writes them: the rendered ones and the key maps of the API
+ * keys `secrets` can read (files relative to `baseDir`, variables in `env`; others give empty maps).
+ */
+export async function nginxFiles(
+  gateway: Gateway,
+  options: RenderOptions = {},
+  secrets: { baseDir: string; env?: Record<string, string> } = { baseDir: process.cwd() },
+): Promise<RenderedFile[]> {
+  const ctx = { baseDir: secrets.baseDir, baseDirName: 'the project folder', env: secrets.env ?? {} };
+  const maps = await renderKeyMaps(gateway, ctx, 'warn');
+  return [...(await nginxTarget.render(gateway, options)).files, ...maps.files];
+}
 
 /**
  * Writes `yaml` as `dir`/gw.yaml, builds it (no errors allowed), renders the NGINX target with its
@@ -17,7 +34,7 @@ export async function buildNginx(dir: string, yaml: string, edit = (text: string
   const project = parseProject(yaml, file, 'gw.yaml');
   const { gateway, diagnostics } = await buildGateway(project);
   expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  for (const f of (await nginxTarget.render(gateway, { nginx: project.config.build?.nginx })).files) {
+  for (const f of await nginxFiles(gateway, { nginx: project.config.build?.nginx }, { baseDir: dir })) {
     await mkdir(dirname(join(dir, 'out', f.path)), { recursive: true });
     await writeFile(join(dir, 'out', f.path), edit(f.contents));
   }

@@ -4,9 +4,9 @@ import { dirname, join } from 'node:path';
 import { buildGateway } from '../../src/cli/load-gateway.js';
 import type { Gateway } from '../../src/model/types.js';
 import { parseProject } from '../../src/project/load.js';
-import { nginxTarget } from '../../src/targets/nginx/index.js';
 import type { RenderedFile } from '../../src/targets/types.js';
 import { findNginx, nginxTest, type RunningNginx, startNginx } from './nginx.js';
+import { nginxFiles } from './nginx-build.js';
 
 export interface GeneratedNginx {
   nginx: RunningNginx;
@@ -18,7 +18,7 @@ export interface GeneratedNginx {
 /** Renders the nginx target for `gateway` into `<dir>/out`, checks it with `nginx -t` and runs it on `port`. */
 export async function runGeneratedNginx(gateway: Gateway, dir: string, port: number): Promise<GeneratedNginx> {
   if (!findNginx()) throw new Error('nginx is not installed (apt-get install -y nginx); .ci/run installs it');
-  const { files } = await nginxTarget.render(gateway, {});
+  const files = await nginxFiles(gateway, {}, { baseDir: dir });
   for (const f of files) {
     await mkdir(dirname(join(dir, 'out', f.path)), { recursive: true });
     await writeFile(join(dir, 'out', f.path), f.contents);

@@ -39,15 +39,50 @@ export interface NjsRequest {
   status?: number;
 }
 
-export function njsRequest(headers: [string, string][] = [], variables: Record<string, string> = {}): NjsRequest {
+/**
+ * nginx `map`s over request variables: the variable a map sets, the one it reads, and its string
+ * keys (nginx compares them without case) with their values; `default ""`.
+ */
+export type NginxMaps = Record<string, { source: string; entries: Map<string, string> }>;
+
+/** A request whose variables hold `variables`; the variables `maps` set are looked up when read, as nginx does. */
+export function njsRequest(
+  headers: [string, string][] = [],
+  variables: Record<string, string> = {},
+  maps: NginxMaps = {},
+): NjsRequest {
+  const values: Record<string, string | undefined> = { ...variables };
   return {
     rawHeadersIn: headers,
-    variables: { ...variables },
+    variables: new Proxy(values, {
+      get(target, name: string) {
+        const map = maps[name];
+        return map ? (map.entries.get((target[map.source] ?? '').toLowerCase()) ?? '') : target[name];
+      },
+    }),
     return(status) {
       if (this.status !== undefined) throw new Error('r.return() called twice');
       this.status = status;
     },
   };
+}
+
+/**
+ * The maps of a rendered gw.conf that take their entries from an included file (`include keys/...;`,
+ * resolved against nginx's prefix, the nginx/ folder of `files`), with those entries.
+ */
+export function includedMaps(files: readonly { path: string; contents: string }[]): NginxMaps {
+  const text = (path: string) => files.find((f) => f.path === path)?.contents;
+  const maps: NginxMaps = {};
+  const conf = text('nginx/conf.d/gw.conf') ?? '';
+  for (const m of conf.matchAll(/^map \$(\w+) \$(\w+) \{\n\s*include (\S+);\n/gm)) {
+    const included = text(`nginx/${m[3]}`);
+    if (included === undefined) throw new Error(`gw.conf includes nginx/${m[3]}, which is not among the files`);
+    const entries = new Map<string, string>();
+    for (const line of included.matchAll(/^"([^"]*)" "([^"]*)";$/gm)) entries.set(line[1]!.toLowerCase(), line[2]!);
+    maps[m[2]!] = { source: m[1]!, entries };
+  }
+  return maps;
 }
 
 /** Loads `program` (gw-auth.js as gw build writes it) with `config` (gw-auth-config.js) as the module it imports. */

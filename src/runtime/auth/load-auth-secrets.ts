@@ -54,7 +54,7 @@ export async function loadAuthSecrets(gateway: Gateway, ctx: SecretsContext): Pr
   return out;
 }
 
-type Problem = (message: string, hint: string) => unknown;
+export type Problem = (message: string, hint: string) => unknown;
 
 async function loadOne(
   c: SchemeCredentials,
@@ -136,7 +136,8 @@ function where(source: SecretSource): string {
   return 'env' in source ? `the environment variable ${source.env}` : `the file ${source.file}`;
 }
 
-async function readSecret(
+/** A secret's text, or undefined after telling `problem` why it cannot be read (never the secret). */
+export async function readSecret(
   source: SecretSource,
   what: string,
   ctx: SecretsContext,

@@ -1,7 +1,15 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { KindOf } from '../../diagnostics/kinds.js';
 import type { Gateway, Route, SecurityScheme } from '../../model/types.js';
-import { answers, type CredentialSlot, jsJson, type PolicyJs, type SchemeJs, schemeJs } from './gw-auth-config.js';
+import {
+  answers,
+  type CredentialSlot,
+  jsJson,
+  keyMapFile,
+  type PolicyJs,
+  type SchemeJs,
+  schemeJs,
+} from './gw-auth-config.js';
 import { firstRoutes, inexactWarning, routesText } from './inexact-warning.js';
 
 /**
@@ -16,9 +24,21 @@ export interface NjsView {
   config: string;
   /** Environment variables the workers must see (`env NAME;` in nginx.conf). */
   env: string[];
+  /** Per apiKey scheme: the map gw.conf declares over the file `gw keys` writes (key-maps.ts). */
+  keyMaps: KeyMapView[];
   /** js_set variables that read the query (routes with query keys) and the consumer rate-limit key. */
   query: boolean;
   consumerKey: boolean;
+}
+
+export interface KeyMapView {
+  /** The scheme's id. */
+  scheme: string;
+  /** `$<hash>` is the key's digest (a js_var), `$<consumer>` what the map gives for it. */
+  hash: string;
+  consumer: string;
+  /** Relative to nginx's prefix. */
+  file: string;
 }
 
 /** What one route's credentials mean for its location and for what goes upstream. */
@@ -108,7 +128,9 @@ class AuthPlanner {
   njs(redact: string[]): AuthPlan['njs'] {
     if (this.policyList.length === 0) return null;
     const env = new Set<string>(['GW_BASE_DIR']);
+    const keyMaps: KeyMapView[] = [];
     for (const s of this.schemeList) {
+      if (s.keyMap) keyMaps.push({ scheme: s.id, ...s.keyMap, file: keyMapFile(s.id) });
       if (s.source && 'env' in s.source) env.add(s.source.env);
       if (s.jwt?.secret && 'env' in s.jwt.secret) env.add(s.jwt.secret.env);
     }
@@ -119,7 +141,7 @@ class AuthPlanner {
       redact,
       unknown: { detail: 'this route needs credentials', challenge: '' },
     };
-    return { config: jsJson(config), env: [...env].sort(), query: this.query };
+    return { config: jsJson(config), env: [...env].sort(), keyMaps, query: this.query };
   }
 
   /** What nginx checks differently from gw serve, per scheme some route enforces. */
@@ -160,7 +182,7 @@ class AuthPlanner {
   private schemeOf(id: string, route: Route): number {
     let i = this.schemeIndex.get(id);
     if (i === undefined) {
-      i = this.schemeList.push(schemeJs(this.schemes.get(id), id)) - 1;
+      i = this.schemeList.push(schemeJs(this.schemes.get(id), id, this.schemeList.length)) - 1;
       this.schemeIndex.set(id, i);
     }
     const list = this.enforcedBy.get(id) ?? [];

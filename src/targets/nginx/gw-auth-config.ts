@@ -18,7 +18,10 @@ export interface SchemeJs {
   slot: CredentialSlot | null;
   /** The model's `bearer`: an invalid credential of this scheme is answered `invalidToken`. */
   bearer: boolean;
+  /** kind basic: the htpasswd file or variable gw-auth.js reads. */
   source?: { env: string } | { file: string };
+  /** kind keys: the variables gw-auth.js sets to the key's digest and reads the consumer from (key-maps.ts). */
+  keyMap?: KeyMapVariables;
   jwt?: {
     issuer: string | null;
     audiences: string[];
@@ -27,6 +30,17 @@ export interface SchemeJs {
     secret: { env: string } | { file: string } | null;
     clockSkewMs: number;
   };
+}
+
+/** The js_var a key's digest goes into, and the map variable that gives its consumer ("" when unknown). */
+export interface KeyMapVariables {
+  hash: string;
+  consumer: string;
+}
+
+/** A scheme's key map file (key-maps.ts writes it), relative to nginx's prefix (the nginx/ output folder). */
+export function keyMapFile(schemeId: string): string {
+  return `keys/${schemeId.replace(/[^A-Za-z0-9._-]/g, '_')}.map`;
 }
 
 /** One of the model's `AuthAnswer`s: the detail JSON-escaped, the WWW-Authenticate value ('' for none). */
@@ -69,11 +83,12 @@ export function answers(settled: AuthAnswers): Pick<PolicyJs, 'missing' | 'inval
 }
 
 /** A scheme as gw-auth.js checks it; `none` (refused) when nginx cannot check it or it has no credentials. */
-export function schemeJs(s: SecurityScheme | undefined, id: string): SchemeJs {
+export function schemeJs(s: SecurityScheme | undefined, id: string, index: number): SchemeJs {
   const base = { id, slot: s?.carrier ?? null, bearer: s?.bearer === true };
   const c = s?.credentials;
   if (!s || !c) return { ...base, kind: 'none' };
-  if (c.kind === 'keys' && s.type === 'apiKey') return { ...base, kind: 'keys', source: c.source };
+  if (c.kind === 'keys' && s.type === 'apiKey')
+    return { ...base, kind: 'keys', keyMap: { hash: `gw_key_hash_${index}`, consumer: `gw_key_consumer_${index}` } };
   if (c.kind === 'htpasswd' && s.type === 'http' && s.scheme === 'basic')
     return { ...base, kind: 'basic', source: c.source };
   if (c.kind !== 'jwt' || !s.bearer) return { ...base, kind: 'none' };

@@ -14,6 +14,15 @@ export interface HashSizes {
 /** nginx's defaults (bucket sizes: the CPU cache line on x86-64). */
 const DEFAULTS = { variablesMax: 1024, mapsMax: 2048, bucket: 64 };
 const CACHE_LINE = 64;
+/**
+ * A key map (key-maps.ts) is written after gw.conf, by `gw keys`: its sizes are fixed for its most
+ * keys, MAX_KEYS_PER_SCHEME (10,000) 32-character digests, which nginx 1.22 fits without a
+ * warning in 16,384 buckets of 256 bytes (five entries a bucket).
+ */
+const KEY_MAPS = { maxSize: 16384, bucketSize: 256 };
+const KEY_MAP_INCLUDE = /^\s*include keys\//m;
+/** What a map block holds besides its keys. */
+const MAP_WORDS = /^(default|hostnames|volatile|include)$/;
 
 /** Sizes that fit every variable name and map key of `conf`, never below nginx's defaults. */
 export function hashSizes(conf: string): HashSizes {
@@ -22,14 +31,15 @@ export function hashSizes(conf: string): HashSizes {
   for (const m of conf.matchAll(/\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g)) names.add(m[1]!);
   const longestName = Math.max(0, ...[...names].map((n) => n.length));
   const { longestKey, mostKeys } = mapKeys(conf);
+  const keyMaps = KEY_MAP_INCLUDE.test(conf) ? KEY_MAPS : { maxSize: 0, bucketSize: 0 };
   return {
     variables: {
       maxSize: Math.max(DEFAULTS.variablesMax, powerOfTwo(4 * names.size)),
       bucketSize: Math.max(DEFAULTS.bucket, bucketFor(longestName)),
     },
     maps: {
-      maxSize: Math.max(DEFAULTS.mapsMax, powerOfTwo(4 * mostKeys)),
-      bucketSize: Math.max(DEFAULTS.bucket, bucketFor(longestKey)),
+      maxSize: Math.max(DEFAULTS.mapsMax, powerOfTwo(4 * mostKeys), keyMaps.maxSize),
+      bucketSize: Math.max(DEFAULTS.bucket, bucketFor(longestKey), keyMaps.bucketSize),
     },
   };
 }
@@ -72,8 +82,7 @@ function mapKeys(conf: string): { longestKey: number; mostKeys: number } {
     let keys = 0;
     for (const line of block[1]!.split('\n')) {
       const key = /^\s*("(?:[^"\\]|\\.)*"|\S+)\s/.exec(line)?.[1];
-      if (key === undefined || key.startsWith('#') || key === 'default' || key === 'hostnames' || key === 'volatile')
-        continue;
+      if (key === undefined || key.startsWith('#') || MAP_WORDS.test(key)) continue;
       const text = key.startsWith('"') ? key.slice(1, -1) : key;
       if (text.startsWith('~')) continue;
       keys++;

@@ -22,4 +22,10 @@ describe('hashSizes: nginx hash tables that fit what gw.conf defines', () => {
     const long = `map $host $b {\n    hostnames;\n    ${'h'.repeat(70)}.example 1;\n}\n`;
     expect(hashSizes(long).maps.bucketSize).toBe(128);
   });
+
+  it('a key map (`include keys/...`, written after gw.conf) gets room for 10,000 digests a scheme', () => {
+    const conf = 'map $gw_key_hash_0 $gw_key_consumer_0 {\n    include keys/s.a.map;\n    default "";\n}\n';
+    expect(hashSizes(conf).maps).toEqual({ maxSize: 16384, bucketSize: 256 });
+    expect(hashSizes(conf.replace('include', '"include"')).maps).toEqual({ maxSize: 2048, bucketSize: 64 });
+  });
 });

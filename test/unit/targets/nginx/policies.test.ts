@@ -123,9 +123,16 @@ describe('buildPolicies: authentication (golden case 10-auth)', () => {
     expect(new Set(g.routes.filter((r) => r.security.length).map((r) => sets(p, r).$gw_auth)).size).toBe(
       JSON.parse(p.view.njs!.config).policies.length,
     );
-    expect(p.view.njs!.env).toEqual(['BILLING_EXPORT_KEYS', 'BILLING_JWT_SECRET', 'GW_BASE_DIR']);
+    // API keys are looked up in key maps (key-maps.ts): nginx reads neither their file nor their variable.
+    expect(p.view.njs!.env).toEqual(['BILLING_JWT_SECRET', 'GW_BASE_DIR']);
     expect(p.view.njs!.config).toContain('"env":"BILLING_JWT_SECRET"');
-    expect(p.view.njs!.config).toContain('"file":"secrets/partners.keys"');
+    expect(p.view.njs!.config).toContain('"file":"secrets/staff.htpasswd"');
+    expect(p.view.njs!.config).not.toMatch(/partners\.keys|BILLING_EXPORT_KEYS/);
+    expect(p.view.njs!.keyMaps.map((m) => m.file).sort()).toEqual([
+      'keys/billing.cookieKey.map',
+      'keys/billing.partnerKey.map',
+      'keys/billing.queryKey.map',
+    ]);
   });
 
   it('removes credentials upstream: query key by rewriting $args, cookie in $gw_cookie, headers by map', async () => {
