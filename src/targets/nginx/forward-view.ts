@@ -10,7 +10,14 @@ export interface ForwardView {
   service: string;
   proxyPass: string;
   host: string;
+  /**
+   * `$gw_tls_name`, the name the server-level proxy_ssl_name sends and verifies: a string, the
+   * variable of a split (the chosen target's), or null for http.
+   */
+  tlsName: string | null;
   rewrite: { regex: string; replacement: string };
+  /** The upstream path is not the request's: the route's location rewrites the URI to it (before a jump, without `break`). */
+  rewritten: boolean;
   /** The location-level directives: printed by `_forward-settings.hbs`. */
   settings: ForwardSettingsView;
   /** `return <status>`: forwarded by the shared location of that status (SharedForwardView), or null. */
@@ -30,7 +37,7 @@ export interface ForwardSettingsView {
    * checks Content-Length when it finds the location).
    */
   maxBody: string;
-  /** proxy_*_timeout, proxy_next_upstream_tries, upstream TLS; null where a shared location forwards the requests. */
+  /** proxy_*_timeout, proxy_next_upstream_tries; null where a shared location forwards the requests. */
   proxy: ProxySettingsView | null;
   /** auth_request and limit_req, which run in the route's own location (so never in a shared one). */
   checks: RouteChecksView;
@@ -40,17 +47,18 @@ export interface ProxySettingsView {
   connectTimeout: string;
   readTimeout: string;
   tries: number;
-  /** The target's TLS name (proxy_ssl_name: a string, or the variable of a split), or null for http. */
-  tlsName: string | null;
 }
 
 /**
- * Routes that forward alike (same upstream, body limit, timeouts, retries, TLS name; no auth
- * request or rate limit, which run in the route's own location; the path forwarded unchanged)
- * share one named location that proxies: the route's location sets its variables and answers an
- * unused status that `error_page` turns into a jump there. nginx then touches the same proxy
- * configuration for all of them instead of one per route, which is what most of a request's cost
- * is once the location search is cheap (docs/targets/nginx.md).
+ * Routes that forward alike (same upstream, body limit, timeouts, retries; no auth request or rate
+ * limit, which run in the route's own location) share one named location that proxies: the
+ * route's location sets its variables (its TLS name among them), rewrites the URI to the upstream
+ * path when it is not the request's, and answers an unused status that `error_page` turns into a
+ * jump there. nginx then touches the same proxy configuration for all of them instead of one per
+ * route, which is what most of a request's cost is once the location search is cheap; and nginx
+ * 1.22 makes one SSL context (the CA bundle loaded) per location that proxies to https, not per
+ * route (docs/targets/nginx.md). A jump to a named location keeps the URI and searches no location
+ * again, so a shared location forwards either the request path ($gw_path) or the rewritten URI.
  */
 export interface SharedForwardView {
   status: number;
@@ -66,11 +74,13 @@ export function buildForwardView(r: Route, u: Upstream, policy: RoutePolicyView,
     service: nginxString(r.service),
     proxyPass: access.proxyPass,
     host: r.settings.preserveHost ? '$http_host' : access.host,
+    tlsName: access.tlsName,
     // The upstream path: the saved request path when it is the route's own (no regex), else made of the captures.
     rewrite:
       r.upstreamPath === r.path
         ? { regex: nginxRegex('^'), replacement: PATH_VARIABLE }
         : { regex: nginxRegex(regex), replacement: upstreamReplacement(r) },
+    rewritten: r.upstreamPath !== r.path,
     settings: {
       maxBody: nginxSize(r.settings.maxBodyBytes),
       proxy: {
@@ -79,7 +89,6 @@ export function buildForwardView(r: Route, u: Upstream, policy: RoutePolicyView,
         readTimeout: nginxTime(r.settings.requestTimeoutMs),
         // The model's retries: 0 for methods that are not idempotent.
         tries: r.effective.retries + 1,
-        tlsName: access.tlsName,
       },
       checks: policy.checks,
     },
@@ -107,8 +116,8 @@ export class SharedForwards {
   /** The forward with `shared` set when a shared location can forward its requests. */
   share(f: ForwardView): ForwardView {
     const { checks, proxy } = f.settings;
-    if (checks.auth || checks.limitReq || f.rewrite.replacement !== PATH_VARIABLE) return f;
-    const key = JSON.stringify([f.proxyPass, f.settings.maxBody, proxy]);
+    if (checks.auth || checks.limitReq) return f;
+    const key = JSON.stringify([f.proxyPass, f.settings.maxBody, proxy, f.rewritten]);
     let shared = this.byKey.get(key);
     if (!shared) {
       if (this.byKey.size >= SHARED_STATUSES.length) return f;

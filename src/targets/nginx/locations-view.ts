@@ -196,11 +196,12 @@ class LocationsPlanner {
   /**
    * Whether route handler `h` can be served inside an `if` of the location whose handler is
    * `primary`: the location's directives (which cannot stand in `if`) must be the ones it needs.
-   * A route that jumps on to a shared location needs the same body limit and checks; one that
-   * proxies from here needs all its settings printed here, so not where the primary jumps on.
+   * A route that jumps on to a shared location needs the same body limit and checks (its proxy
+   * settings are the shared location's); one that proxies from here needs all its settings printed
+   * here, so not where the primary jumps on.
    */
   private fitsInline(h: HandlerView, primary: HandlerView): boolean {
-    if (h.forward!.shared !== null) return sameForwardSettings(h.forward!.settings, primary.forward!.settings);
+    if (h.forward!.shared !== null) return sameForwardSettings(h.settings!, { ...primary.settings!, proxy: null });
     return sameForwardSettings(h.settings!, primary.settings!);
   }
 
