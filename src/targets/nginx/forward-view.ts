@@ -16,12 +16,17 @@ export interface ForwardView {
    */
   tlsName: string | null;
   rewrite: { regex: string; replacement: string };
-  /** The upstream path is not the request's: the route's location rewrites the URI to it (before a jump, without `break`). */
+  /** The upstream path is not the request's: the route's location rewrites the URI to it (before a jump). */
   rewritten: boolean;
   /** The location-level directives: printed by `_forward-settings.hbs`. */
   settings: ForwardSettingsView;
   /** `return <status>`: forwarded by the shared location of that status (SharedForwardView), or null. */
   shared: number | null;
+  /**
+   * The shared location a route with checks (auth_request, limit_req) forwards from, reached by
+   * `try_files` after them (`return` runs before them), or null. Not from inside an `if`: try_files cannot stand there.
+   */
+  sharedAfterChecks: string | null;
   /** `set` lines for the route's policies (before the rewrite). */
   sets: RoutePolicyView['sets'];
 }
@@ -41,6 +46,8 @@ export interface ForwardSettingsView {
   proxy: ProxySettingsView | null;
   /** auth_request and limit_req, which run in the route's own location (so never in a shared one). */
   checks: RouteChecksView;
+  /** `try_files /__gw_never <name>`: after the checks, on to the shared location that forwards (sharedAfterChecks). */
+  tryFiles: string | null;
 }
 
 export interface ProxySettingsView {
@@ -50,15 +57,16 @@ export interface ProxySettingsView {
 }
 
 /**
- * Routes that forward alike (same upstream, body limit, timeouts, retries; no auth request or rate
- * limit, which run in the route's own location) share one named location that proxies: the
- * route's location sets its variables (its TLS name among them), rewrites the URI to the upstream
- * path when it is not the request's, and answers an unused status that `error_page` turns into a
- * jump there. nginx then touches the same proxy configuration for all of them instead of one per
- * route, which is what most of a request's cost is once the location search is cheap; and nginx
- * 1.22 makes one SSL context (the CA bundle loaded) per location that proxies to https, not per
- * route (docs/targets/nginx.md). A jump to a named location keeps the URI and searches no location
- * again, so a shared location forwards either the request path ($gw_path) or the rewritten URI.
+ * Routes that forward alike (same upstream, body limit, timeouts, retries) share one named location
+ * that proxies: the route's location sets its variables (its TLS name among them), rewrites the URI
+ * to the upstream path when it is not the request's, and answers an unused status that `error_page`
+ * turns into a jump there; a route with auth_request or limit_req, which run later (access phase),
+ * jumps by `try_files` to a file that never exists, after them. nginx then touches the same proxy
+ * configuration for all of them instead of one per route, which is what most of a request's cost
+ * is once the location search is cheap; and nginx 1.22 makes one SSL context (the CA bundle
+ * loaded) per location that proxies to https, not per route (docs/targets/nginx.md). A jump to a
+ * named location keeps the URI and searches no location again, so a shared location forwards
+ * either the request path ($gw_path) or the URI the route rewrote.
  */
 export interface SharedForwardView {
   status: number;
@@ -91,9 +99,11 @@ export function buildForwardView(r: Route, u: Upstream, policy: RoutePolicyView,
         tries: r.effective.retries + 1,
       },
       checks: policy.checks,
+      tryFiles: null,
     },
     sets: policy.sets,
     shared: null,
+    sharedAfterChecks: null,
   };
 }
 
@@ -113,18 +123,20 @@ const SHARED_STATUSES = Array.from({ length: 493 - 460 + 1 }, (_, i) => 460 + i)
 export class SharedForwards {
   private readonly byKey = new Map<string, SharedForwardView>();
 
-  /** The forward with `shared` set when a shared location can forward its requests. */
+  /** The forward with `shared` (or `sharedAfterChecks`) set when a shared location can forward its requests. */
   share(f: ForwardView): ForwardView {
     const { checks, proxy } = f.settings;
-    if (checks.auth || checks.limitReq) return f;
     const key = JSON.stringify([f.proxyPass, f.settings.maxBody, proxy, f.rewritten]);
     let shared = this.byKey.get(key);
     if (!shared) {
       if (this.byKey.size >= SHARED_STATUSES.length) return f;
       const n = this.byKey.size;
-      shared = { status: SHARED_STATUSES[n]!, name: `@gw_forward_${n + 1}`, forward: f };
+      // The shared location checks nothing: a route's checks run once, in its own location.
+      const unchecked = { ...f, settings: { ...f.settings, checks: { auth: false, limitReq: null } } };
+      shared = { status: SHARED_STATUSES[n]!, name: `@gw_forward_${n + 1}`, forward: unchecked };
       this.byKey.set(key, shared);
     }
+    if (checks.auth || checks.limitReq) return { ...f, sharedAfterChecks: shared.name };
     return { ...f, shared: shared.status };
   }
 
@@ -133,9 +145,14 @@ export class SharedForwards {
   }
 }
 
-/** What the forwarding route's own location sets: all its settings, or only the body limit and checks when shared. */
+/**
+ * What the forwarding route's own location sets: all its settings, or only the body limit and checks when shared
+ * (and the try_files that follows the checks).
+ */
 export function locationSettings(f: ForwardView): ForwardSettingsView {
-  return f.shared === null ? f.settings : { ...f.settings, proxy: null };
+  if (f.shared !== null) return { ...f.settings, proxy: null };
+  if (f.sharedAfterChecks !== null) return { ...f.settings, proxy: null, tryFiles: f.sharedAfterChecks };
+  return f.settings;
 }
 
 /** The upstream path with `$1`… in place of the parameters, in the order the route regex captures them. */

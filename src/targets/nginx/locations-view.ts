@@ -198,9 +198,11 @@ class LocationsPlanner {
    * `primary`: the location's directives (which cannot stand in `if`) must be the ones it needs.
    * A route that jumps on to a shared location needs the same body limit and checks (its proxy
    * settings are the shared location's); one that proxies from here needs all its settings printed
-   * here, so not where the primary jumps on.
+   * here, so not where the primary jumps on. One that jumps on after its checks needs `try_files`,
+   * which cannot stand in `if`.
    */
   private fitsInline(h: HandlerView, primary: HandlerView): boolean {
+    if (h.forward!.sharedAfterChecks !== null) return false;
     if (h.forward!.shared !== null) return sameForwardSettings(h.settings!, { ...primary.settings!, proxy: null });
     return sameForwardSettings(h.settings!, primary.settings!);
   }

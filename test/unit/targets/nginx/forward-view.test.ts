@@ -1,27 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import type { ImportedRoute, ImportedUpstream } from '../../../../src/model/fragment.js';
+import type { ImportedRoute } from '../../../../src/model/fragment.js';
 import type { Gateway } from '../../../../src/model/types.js';
 import { nginxTarget } from '../../../../src/targets/nginx/index.js';
 import type { LocationView, NodeView } from '../../../../src/targets/nginx/locations-view.js';
 import { buildNginxView } from '../../../../src/targets/nginx/view.js';
-import { route, settle, target } from '../../../helpers/routes.js';
+import { route, settle, specUpstream, target } from '../../../helpers/routes.js';
 
 /**
  * Issue 13 item 3: routes forwarded to an https upstream through a base path (GitHub's /v3) share
  * one forwarding location, and the upstream TLS settings stand once, at server level: nginx 1.22
  * makes an SSL context (with the CA bundle loaded) for every location that proxies to https.
  */
-const upstream = (id: string, urls: string[]): ImportedUpstream => ({
-  id,
-  service: 's',
-  basePath: '',
-  balancing: 'round-robin',
-  healthCheck: null,
-  connectionsPerTarget: 256,
-  targets: urls.map((u) => target(u)),
-  origin: 'spec',
-  source: { file: 's.yaml', pointer: '#/servers' },
-});
+const upstream = (id: string, urls: string[]) =>
+  specUpstream(
+    id,
+    urls.map((u) => target(u)),
+  );
 
 const forwarded = (path: string, upstreamPath: string, up = 'a'): ImportedRoute => ({
   ...route('GET', path),
@@ -82,5 +76,19 @@ describe('nginx: forwarding to a rewritten path', () => {
     expect(view.forwards).toHaveLength(2);
     const conf = await gwConf(gateway(['https://10.0.0.1:9443', 'https://10.0.0.2:9443']));
     expect(count(conf, 'set $gw_tls_name $gw_host_a;')).toBe(4);
+  });
+
+  it('a rate-limited route forwards from the shared location too, by try_files after the checks', async () => {
+    const g = gateway();
+    const limit = { requests: 5, windowMs: 1000, key: { kind: 'ip' as const }, counter: 'g' };
+    g.routes = g.routes.map((r) => ({ ...r, settings: { ...r.settings, rateLimit: limit } }));
+    const conf = await gwConf(g);
+    expect(count(conf, 'proxy_pass')).toBe(2);
+    // limit_req runs in the access phase, then try_files jumps (return would have skipped the check).
+    expect(conf).toMatch(/limit_req zone=\w+ burst=4 nodelay;\s+try_files \/__gw_never @gw_forward_\d;/);
+    expect(conf).toMatch(/rewrite "\^\/items\$" "\/v3\/items" break;\s+\}/);
+    expect(count(conf, 'return 46')).toBe(0);
+    // Checked once, in the route's location: the shared locations check nothing.
+    expect(count(conf, 'limit_req zone=')).toBe(4);
   });
 });

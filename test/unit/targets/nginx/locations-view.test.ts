@@ -3,19 +3,10 @@ import type { ImportedRoute, ImportedUpstream } from '../../../../src/model/frag
 import type { Gateway } from '../../../../src/model/types.js';
 import type { DispatchView } from '../../../../src/targets/nginx/locations-view.js';
 import { buildNginxView } from '../../../../src/targets/nginx/view.js';
-import { route, settle, target } from '../../../helpers/routes.js';
+import { route, settle, specUpstream, target } from '../../../helpers/routes.js';
 
-const upstream = (id: string, scheme: 'http' | 'https', host: string): ImportedUpstream => ({
-  id,
-  service: 's',
-  basePath: '',
-  balancing: 'round-robin',
-  healthCheck: null,
-  connectionsPerTarget: 256,
-  targets: [target(`${scheme}://${host}:9000`)],
-  origin: 'spec',
-  source: { file: 's.yaml', pointer: '#/servers' },
-});
+const upstream = (id: string, scheme: 'http' | 'https', host: string): ImportedUpstream =>
+  specUpstream(id, [target(`${scheme}://${host}:9000`)]);
 
 /** GET /items on `a`, and another method of /items on upstream `b`, forwarded to /v2/items unless `samePath`. */
 function gatewayOf(other: 'POST' | 'DELETE', b: ImportedUpstream, samePath = false): Gateway {
@@ -28,9 +19,22 @@ function gatewayOf(other: 'POST' | 'DELETE', b: ImportedUpstream, samePath = fal
   return settle([get, second], { upstreams: [upstream('a', 'https', '10.0.0.1'), b] });
 }
 
+/**
+ * `g` with routes before its own that take all but `left` of the statuses of shared forwarding
+ * locations (34: each a timeout of its own), so its routes proxy from their own locations.
+ */
+function withoutSharedStatuses(g: Gateway, left: number): Gateway {
+  const others = Array.from({ length: 34 - left }, (_, i) => ({
+    ...route('GET', `/a${i}`),
+    upstream: 'a',
+    settings: { ...route('GET', '/').settings, requestTimeoutMs: 100 + i },
+  }));
+  return settle([...others, ...g.routes], { upstreams: g.upstreams.map((u) => ({ ...u, basePath: '' })) });
+}
+
 /** How the location of /items serves its second method. */
 function dispatchOf(g: Gateway): Omit<DispatchView, 'when' | 'inline'> & { inline: boolean } {
-  const location = buildNginxView(g).view.exact[0]!;
+  const location = buildNginxView(g).view.exact.at(-1)!;
   const [d] = location.dispatch;
   return { inline: d!.inline !== null, named: d!.named, uri: d!.uri };
 }
@@ -41,13 +45,25 @@ const limited = (r: Gateway['routes'][number]) => ({ ...r, settings: { ...r.sett
 
 describe('locations: another method of a path, in the location or beside it', () => {
   it('issue 11: one that proxies by itself is not served where the primary jumps on to a shared location', () => {
-    // GET jumps on to a shared location; POST has a rate limit, checked in its location: it proxies from there.
-    const g = gatewayOf('POST', upstream('b', 'https', '10.0.0.1'));
-    g.routes[1] = limited(g.routes[1]!);
-    expect(buildNginxView(g).view.exact[0]!.handler.forward!.shared).not.toBeNull();
-    expect(dispatchOf(g)).toEqual({ inline: false, named: '@gw_route_1', uri: null });
+    // GET jumps on to a shared location; POST proxies from its own location (no status left to share).
+    const g = withoutSharedStatuses(gatewayOf('POST', upstream('b', 'https', '10.0.0.1')), 1);
+    expect(buildNginxView(g).view.exact.at(-1)!.handler.forward!.shared).not.toBeNull();
+    expect(dispatchOf(g)).toEqual({ inline: false, named: '@gw_route_34', uri: null });
     const named = buildNginxView(g).view.named[0]!.handler;
     expect(named.settings!.proxy).toEqual({ connectTimeout: '1ms', readTimeout: '1ms', tries: 1 });
+  });
+
+  it('issue 13: one that jumps on after its checks (try_files) is served from a named location, not an `if`', () => {
+    const g = gatewayOf('POST', upstream('b', 'https', '10.0.0.1'));
+    g.routes[1] = limited(g.routes[1]!);
+    expect(dispatchOf(g)).toEqual({ inline: false, named: '@gw_route_1', uri: null });
+    const named = buildNginxView(g).view.named[0]!.handler;
+    expect({ ...named.settings!, checks: null }).toEqual({
+      maxBody: '1',
+      proxy: null,
+      checks: null,
+      tryFiles: '@gw_forward_2',
+    });
   });
 
   it('one that jumps on to a shared location itself is served in place (its settings are there)', () => {
@@ -68,7 +84,7 @@ describe('locations: another method of a path, in the location or beside it', ()
     expect(post.inline!.shared).not.toBe(get.shared);
   });
 
-  it("issue 13: one that jumps on with other proxy settings is served in place (they are its shared location's)", () => {
+  it('issue 13: one that jumps on with other proxy settings is served in place (its shared location has them)', () => {
     const g = gatewayOf('POST', upstream('b', 'https', '10.0.0.1'));
     g.routes[1] = { ...g.routes[1]!, settings: { ...g.routes[1]!.settings, requestTimeoutMs: 2 } };
     expect(dispatchOf(g)).toEqual({ inline: true, named: null, uri: null });
@@ -76,16 +92,15 @@ describe('locations: another method of a path, in the location or beside it', ()
   });
 
   it('where the primary proxies from its own location, another route with the same settings is served in place', () => {
-    const g = gatewayOf('POST', upstream('b', 'https', '10.0.0.1'));
-    g.routes = g.routes.map(limited);
-    expect(buildNginxView(g).view.exact[0]!.handler.settings!.proxy).not.toBeNull();
+    const g = withoutSharedStatuses(gatewayOf('POST', upstream('b', 'https', '10.0.0.1')), 0);
+    expect(buildNginxView(g).view.exact.at(-1)!.handler.settings!.proxy).not.toBeNull();
     expect(dispatchOf(g)).toEqual({ inline: true, named: null, uri: null });
   });
 
   it('other proxy settings: a named location', () => {
-    const g = gatewayOf('POST', upstream('b', 'https', '10.0.0.1'));
-    g.routes = g.routes.map(limited);
-    g.routes[1] = { ...g.routes[1]!, settings: { ...g.routes[1]!.settings, requestTimeoutMs: 2 } };
-    expect(dispatchOf(g)).toEqual({ inline: false, named: '@gw_route_1', uri: null });
+    const g = withoutSharedStatuses(gatewayOf('POST', upstream('b', 'https', '10.0.0.1')), 0);
+    const post = g.routes.length - 1;
+    g.routes[post] = { ...g.routes[post]!, settings: { ...g.routes[post]!.settings, requestTimeoutMs: 2 } };
+    expect(dispatchOf(g)).toEqual({ inline: false, named: '@gw_route_35', uri: null });
   });
 });
