@@ -69,7 +69,8 @@ export interface ProxySettingsView {
  * either the request path ($gw_path) or the URI the route rewrote.
  */
 export interface SharedForwardView {
-  status: number;
+  /** The status whose `error_page` jumps here, or null when only routes with checks (try_files) come here. */
+  status: number | null;
   name: string;
   forward: ForwardView;
 }
@@ -115,28 +116,33 @@ export function sameForwardSettings(a: ForwardSettingsView, b: ForwardSettingsVi
 /**
  * Statuses nothing answers (after 451, before nginx's own 494-499), turned by `error_page` into jumps to
  * the shared forwarding locations; a gateway with more distinct forwarding settings than this forwards
- * the rest from the routes' own locations.
+ * the rest of the routes without checks from their own locations.
  */
 const SHARED_STATUSES = Array.from({ length: 493 - 460 + 1 }, (_, i) => 460 + i);
 
-/** The shared forwarding locations (SharedForwardView), made as routes ask for them. */
+/**
+ * The shared forwarding locations (SharedForwardView), made as routes ask for them. Only routes that jump
+ * by `return` use up a status; routes with checks reach any number of them by `try_files`.
+ */
 export class SharedForwards {
   private readonly byKey = new Map<string, SharedForwardView>();
+  private statuses = 0;
 
   /** The forward with `shared` (or `sharedAfterChecks`) set when a shared location can forward its requests. */
   share(f: ForwardView): ForwardView {
     const { checks, proxy } = f.settings;
+    const checked = checks.auth || checks.limitReq !== null;
     const key = JSON.stringify([f.proxyPass, f.settings.maxBody, proxy, f.rewritten]);
     let shared = this.byKey.get(key);
+    if (!checked && !shared?.status && this.statuses === SHARED_STATUSES.length) return f;
     if (!shared) {
-      if (this.byKey.size >= SHARED_STATUSES.length) return f;
-      const n = this.byKey.size;
       // The shared location checks nothing: a route's checks run once, in its own location.
       const unchecked = { ...f, settings: { ...f.settings, checks: { auth: false, limitReq: null } } };
-      shared = { status: SHARED_STATUSES[n]!, name: `@gw_forward_${n + 1}`, forward: unchecked };
+      shared = { status: null, name: `@gw_forward_${this.byKey.size + 1}`, forward: unchecked };
       this.byKey.set(key, shared);
     }
-    if (checks.auth || checks.limitReq) return { ...f, sharedAfterChecks: shared.name };
+    if (checked) return { ...f, sharedAfterChecks: shared.name };
+    shared.status ??= SHARED_STATUSES[this.statuses++]!;
     return { ...f, shared: shared.status };
   }
 

@@ -91,4 +91,18 @@ describe('nginx: forwarding to a rewritten path', () => {
     // Checked once, in the route's location: the shared locations check nothing.
     expect(count(conf, 'limit_req zone=')).toBe(4);
   });
+
+  it('routes with checks use up no status: any number of shared locations reached by try_files', async () => {
+    const limit = { requests: 5, windowMs: 1000, key: { kind: 'ip' as const }, counter: 'g' };
+    const routes = Array.from({ length: 40 }, (_, i) => {
+      const r = forwarded(`/r${i}`, `/v3/r${i}`);
+      return { ...r, settings: { ...r.settings, requestTimeoutMs: 100 + i, rateLimit: limit } };
+    });
+    const g = settle(routes, { upstreams: [upstream('a', ['https://10.0.0.1:9443'])] });
+    expect(buildNginxView(g).view.forwards.map((f) => f.status)).toEqual(routes.map(() => null));
+    const conf = await gwConf(g);
+    expect(count(conf, 'proxy_pass')).toBe(40);
+    expect(count(conf, 'try_files /__gw_never @gw_forward_')).toBe(40);
+    expect(count(conf, '= @gw_forward')).toBe(0);
+  });
 });
