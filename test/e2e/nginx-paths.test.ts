@@ -18,7 +18,9 @@ import { oas30 } from '../helpers/specs.js';
  * Issue 12 item 5, nginx's half (Envoy's is test/unit/targets/envoy/routing-replay.test.ts):
  * Debian's nginx runs the generated config, and every route's path, plain and in the hostile
  * forms of the routing replay, must reach the route gw serve's router picks, with the same
- * upstream path, or be refused (400) as gw serve refuses it (the model's edge.paths).
+ * upstream path, or be refused (400) as gw serve refuses it (the model's edge.paths). A second
+ * service has the same paths under a prefix, to an upstream with a base path (issue 13: routes
+ * whose upstream path is rewritten share a forwarding location too).
  */
 const op = (id: string) => ({ operationId: id, responses: { '200': { description: 'ok' } } });
 const spec = oas30('jobs', {
@@ -48,7 +50,9 @@ beforeAll(async () => {
   await writeFile(join(t.dir, 'jobs.json'), JSON.stringify(spec));
   const yaml =
     `version: 1\nname: paths\nlisten: {host: 127.0.0.1, port: ${port}}\nservices:\n` +
-    `  - {name: jobs, spec: jobs.json, upstreams: ["${echo.url}"]}\n`;
+    `  - {name: jobs, spec: jobs.json, upstreams: ["${echo.url}"]}\n` +
+    // The same paths under a prefix gw strips, to an upstream with a base path: every upstream path rewritten.
+    `  - {name: based, spec: jobs.json, prefix: /based, upstreams: ["${echo.url}/base/v3"]}\n`;
   await writeFile(join(t.dir, 'gw.yaml'), yaml);
   gateway = (await buildGateway(parseProject(yaml, join(t.dir, 'gw.yaml'), 'gw.yaml'))).gateway;
   compiled = compileGateway(gateway);

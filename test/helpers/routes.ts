@@ -1,4 +1,4 @@
-import type { ImportedRoute } from '../../src/model/fragment.js';
+import type { ImportedRoute, ImportedUpstream } from '../../src/model/fragment.js';
 import { routeId } from '../../src/model/ids.js';
 import { compileMatch, parsePathTemplate, templateParams } from '../../src/model/path.js';
 import { targetOf } from '../../src/model/target.js';
@@ -62,4 +62,19 @@ export function settled(r: ImportedRoute): Route {
 /** A target as the importer makes it from `url`. */
 export function target(url: string, weight = 1): Target {
   return { ...targetOf(new URL(url)), weight };
+}
+
+/** Upstream `id` of service `s` with `targets`, as an importer makes it from a spec's servers. */
+export function specUpstream(id: string, targets: Target[]): ImportedUpstream {
+  return {
+    id,
+    service: 's',
+    basePath: '',
+    balancing: 'round-robin',
+    healthCheck: null,
+    connectionsPerTarget: 256,
+    targets,
+    origin: 'spec',
+    source: { file: 's.yaml', pointer: '#/servers' },
+  };
 }

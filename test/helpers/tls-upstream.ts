@@ -63,9 +63,10 @@ export function makeChain(dir: string, names: string[]): TestChain {
   };
 }
 
-/** What the TLS upstream saw of one request: the TLS name (SNI), the Host header, the TLS version. */
+/** What the TLS upstream saw of one request: the TLS name (SNI), the Host header, the TLS version, the path. */
 export interface TlsSeen {
   servername: string | false;
+  path: string | undefined;
   host: string | undefined;
   protocol: string | null;
 }
@@ -81,7 +82,7 @@ export async function startTlsUpstream(chain: TestChain, minVersion: 'TLSv1.2' |
   const seen: TlsSeen[] = [];
   const server: Server = createServer({ key: chain.key, cert: chain.cert, minVersion }, (req, res) => {
     const socket = req.socket as TLSSocket;
-    seen.push({ servername: socket.servername, host: req.headers.host, protocol: socket.getProtocol() });
+    seen.push({ servername: socket.servername, path: req.url, host: req.headers.host, protocol: socket.getProtocol() });
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

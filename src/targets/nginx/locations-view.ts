@@ -196,13 +196,14 @@ class LocationsPlanner {
   /**
    * Whether route handler `h` can be served inside an `if` of the location whose handler is
    * `primary`: the location's directives (which cannot stand in `if`) must be the ones it needs.
-   * A route that jumps on to a shared location (its own or another) needs the same body limit and
-   * checks, whatever proxies after the jump; one that proxies from here needs all its settings
-   * printed here, so not where the primary jumps on.
+   * A route that jumps on to a shared location needs the same body limit and checks (its proxy
+   * settings are the shared location's); one that proxies from here needs all its settings printed
+   * here, so not where the primary jumps on. One that jumps on after its checks needs `try_files`,
+   * which cannot stand in `if`.
    */
   private fitsInline(h: HandlerView, primary: HandlerView): boolean {
-    const here = (f: ForwardView) => ({ ...f.settings, proxy: null });
-    if (h.forward!.shared !== null) return sameForwardSettings(here(h.forward!), here(primary.forward!));
+    if (h.forward!.sharedAfterChecks !== null) return false;
+    if (h.forward!.shared !== null) return sameForwardSettings(h.settings!, { ...primary.settings!, proxy: null });
     return sameForwardSettings(h.settings!, primary.settings!);
   }
 

@@ -3,19 +3,10 @@ import type { ImportedRoute, ImportedUpstream } from '../../../../src/model/frag
 import type { Gateway } from '../../../../src/model/types.js';
 import type { DispatchView } from '../../../../src/targets/nginx/locations-view.js';
 import { buildNginxView } from '../../../../src/targets/nginx/view.js';
-import { route, settle, target } from '../../../helpers/routes.js';
+import { route, settle, specUpstream, target } from '../../../helpers/routes.js';
 
-const upstream = (id: string, scheme: 'http' | 'https', host: string): ImportedUpstream => ({
-  id,
-  service: 's',
-  basePath: '',
-  balancing: 'round-robin',
-  healthCheck: null,
-  connectionsPerTarget: 256,
-  targets: [target(`${scheme}://${host}:9000`)],
-  origin: 'spec',
-  source: { file: 's.yaml', pointer: '#/servers' },
-});
+const upstream = (id: string, scheme: 'http' | 'https', host: string): ImportedUpstream =>
+  specUpstream(id, [target(`${scheme}://${host}:9000`)]);
 
 /** GET /items on `a`, and another method of /items on upstream `b`, forwarded to /v2/items unless `samePath`. */
 function gatewayOf(other: 'POST' | 'DELETE', b: ImportedUpstream, samePath = false): Gateway {
@@ -28,25 +19,50 @@ function gatewayOf(other: 'POST' | 'DELETE', b: ImportedUpstream, samePath = fal
   return settle([get, second], { upstreams: [upstream('a', 'https', '10.0.0.1'), b] });
 }
 
+/**
+ * `g` with routes before its own that take all but `left` of the statuses of shared forwarding
+ * locations (34: each a timeout of its own), so its routes proxy from their own locations.
+ */
+function withoutSharedStatuses(g: Gateway, left: number): Gateway {
+  const others = Array.from({ length: 34 - left }, (_, i) => ({
+    ...route('GET', `/a${i}`),
+    upstream: 'a',
+    settings: { ...route('GET', '/').settings, requestTimeoutMs: 100 + i },
+  }));
+  return settle([...others, ...g.routes], { upstreams: g.upstreams.map((u) => ({ ...u, basePath: '' })) });
+}
+
 /** How the location of /items serves its second method. */
 function dispatchOf(g: Gateway): Omit<DispatchView, 'when' | 'inline'> & { inline: boolean } {
-  const location = buildNginxView(g).view.exact[0]!;
+  const location = buildNginxView(g).view.exact.at(-1)!;
   const [d] = location.dispatch;
   return { inline: d!.inline !== null, named: d!.named, uri: d!.uri };
 }
 
+/** A rate limit both routes can share (one zone): nginx checks it in the route's own location, which then proxies. */
+const LIMIT = { requests: 10, windowMs: 1000, key: { kind: 'ip' as const }, counter: 'g' };
+const limited = (r: Gateway['routes'][number]) => ({ ...r, settings: { ...r.settings, rateLimit: LIMIT } });
+
 describe('locations: another method of a path, in the location or beside it', () => {
   it('issue 11: one that proxies by itself is not served where the primary jumps on to a shared location', () => {
-    // GET forwards its path as it is (shared); POST goes to /v2/items: its proxy settings must be in its location.
+    // GET jumps on to a shared location; POST proxies from its own location (no status left to share).
+    const g = withoutSharedStatuses(gatewayOf('POST', upstream('b', 'https', '10.0.0.1')), 1);
+    expect(buildNginxView(g).view.exact.at(-1)!.handler.forward!.shared).not.toBeNull();
+    expect(dispatchOf(g)).toEqual({ inline: false, named: '@gw_route_34', uri: null });
+    const named = buildNginxView(g).view.named[0]!.handler;
+    expect(named.settings!.proxy).toEqual({ connectTimeout: '1ms', readTimeout: '1ms', tries: 1 });
+  });
+
+  it('issue 13: one that jumps on after its checks (try_files) is served from a named location, not an `if`', () => {
     const g = gatewayOf('POST', upstream('b', 'https', '10.0.0.1'));
-    expect(buildNginxView(g).view.exact[0]!.handler.forward!.shared).not.toBeNull();
+    g.routes[1] = limited(g.routes[1]!);
     expect(dispatchOf(g)).toEqual({ inline: false, named: '@gw_route_1', uri: null });
     const named = buildNginxView(g).view.named[0]!.handler;
-    expect(named.settings!.proxy).toEqual({
-      connectTimeout: '1ms',
-      readTimeout: '1ms',
-      tries: 1,
-      tlsName: '"10.0.0.1"',
+    expect({ ...named.settings!, checks: null }).toEqual({
+      maxBody: '1',
+      proxy: null,
+      checks: null,
+      tryFiles: '@gw_forward_2',
     });
   });
 
@@ -58,27 +74,33 @@ describe('locations: another method of a path, in the location or beside it', ()
     });
   });
 
-  it('one that jumps on to another shared location (other timeouts) is served in place, not via a named one', () => {
-    // POST has its own read timeout: two shared locations; the path's location needs only what both share there.
-    const g = gatewayOf('POST', upstream('b', 'https', '10.0.0.1'), true);
-    g.routes[1] = { ...g.routes[1]!, settings: { ...g.routes[1]!.settings, requestTimeoutMs: 5000 } };
-    const shared = buildNginxView(g).view.forwards.map((f) => f.forward.settings.proxy!.readTimeout);
-    expect(shared).toEqual(['1ms', '5s']);
+  it('issue 13: one forwarded to a rewritten path on another upstream jumps on to its shared location in place', () => {
+    const g = gatewayOf('POST', upstream('b', 'http', '10.0.0.2'));
     expect(dispatchOf(g)).toEqual({ inline: true, named: null, uri: null });
+    const [get, post] = [
+      buildNginxView(g).view.exact[0]!.handler.forward!,
+      buildNginxView(g).view.exact[0]!.dispatch[0]!,
+    ];
+    expect(post.inline!.shared).not.toBe(get.shared);
+  });
+
+  it('issue 13: one that jumps on with other proxy settings is served in place (its shared location has them)', () => {
+    const g = gatewayOf('POST', upstream('b', 'https', '10.0.0.1'));
+    g.routes[1] = { ...g.routes[1]!, settings: { ...g.routes[1]!.settings, requestTimeoutMs: 2 } };
+    expect(dispatchOf(g)).toEqual({ inline: true, named: null, uri: null });
+    expect(buildNginxView(g).view.forwards.map((f) => f.forward.settings.proxy!.readTimeout)).toEqual(['1ms', '2ms']);
   });
 
   it('where the primary proxies from its own location, another route with the same settings is served in place', () => {
-    const g = gatewayOf('POST', upstream('b', 'https', '10.0.0.1'));
-    g.routes[0] = { ...g.routes[0]!, upstreamPath: '/v1/items' };
-    expect(buildNginxView(g).view.exact[0]!.handler.settings!.proxy).not.toBeNull();
+    const g = withoutSharedStatuses(gatewayOf('POST', upstream('b', 'https', '10.0.0.1')), 0);
+    expect(buildNginxView(g).view.exact.at(-1)!.handler.settings!.proxy).not.toBeNull();
     expect(dispatchOf(g)).toEqual({ inline: true, named: null, uri: null });
   });
 
-  it('other TLS settings: a named location, whatever the sharing', () => {
-    expect(dispatchOf(gatewayOf('POST', upstream('b', 'http', '10.0.0.2')))).toEqual({
-      inline: false,
-      named: '@gw_route_1',
-      uri: null,
-    });
+  it('other proxy settings: a named location', () => {
+    const g = withoutSharedStatuses(gatewayOf('POST', upstream('b', 'https', '10.0.0.1')), 0);
+    const post = g.routes.length - 1;
+    g.routes[post] = { ...g.routes[post]!, settings: { ...g.routes[post]!.settings, requestTimeoutMs: 2 } };
+    expect(dispatchOf(g)).toEqual({ inline: false, named: '@gw_route_35', uri: null });
   });
 });

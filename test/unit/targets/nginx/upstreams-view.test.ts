@@ -71,7 +71,7 @@ describe("the Host sent upstream: each target's authority from the model", () =>
       ],
     ]);
     // The TLS name follows the Host (nginx takes the port off); retries on a backup are inexact, so a warning.
-    expect(view.exact[0]!.handler.forward!.settings.proxy!.tlsName).toBe('$gw_host_s');
+    expect(view.exact[0]!.handler.forward!.tlsName).toBe('$gw_host_s');
     expect(got.kinds).toContain('nginx.upstream-host');
   });
 
