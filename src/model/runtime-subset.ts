@@ -1,22 +1,4 @@
-import type { Gateway, Route, RouteApi, Service, Source } from './types.js';
-
-/**
- * What the runtime reads of a route: no public description (summary, tags, deprecated, the operation's `api` beyond
- * what validation checks) and nothing only the other targets print (operationId, `match`).
- */
-export type RuntimeRoute = Omit<Route, 'operationId' | 'match' | 'summary' | 'tags' | 'deprecated' | 'source'> & {
-  /** Only on routes that validate: where a schema that does not compile is reported. */
-  source?: Source;
-};
-
-/** What the runtime reads of a service: its name, whether it is mocked, the components its validated routes use. */
-export type RuntimeService = Omit<Service, 'description' | 'externalDocs' | 'tags' | 'apiGaps' | 'routes'>;
-
-/** The model as the runtime reads it; a whole Gateway is one too (gw serve runs on the model as merge made it). */
-export interface RuntimeGateway extends Omit<Gateway, 'routes' | 'services'> {
-  services: RuntimeService[];
-  routes: RuntimeRoute[];
-}
+import type { Gateway, Route, RouteApi, RuntimeGateway, RuntimeRoute, RuntimeService, Service } from './types.js';
 
 /**
  * The part of the model the runtime reads, for the Node target to embed: the public description

@@ -1,6 +1,5 @@
 import { H1Pool } from './h1-pool.js';
-import type { Edge, HealthCheck, HttpMethod } from '../model/types.js';
-import type { RuntimeGateway, RuntimeRoute } from '../model/runtime-subset.js';
+import type { Edge, HealthCheck, HttpMethod, RuntimeGateway, RuntimeRoute } from '../model/types.js';
 import type { Balancer } from './balancers/balancer.js';
 import { createBalancer } from './balancers/create-balancer.js';
 import { Router } from './router.js';

@@ -1,5 +1,4 @@
-import type { Cors } from '../model/types.js';
-import type { RuntimeRoute } from '../model/runtime-subset.js';
+import type { Cors, RuntimeRoute } from '../model/types.js';
 
 /** A route's CORS policy, every header value formatted at start-up. */
 export interface CompiledCors {

@@ -2,8 +2,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../diagnostics/gw-error.js';
 import { suggestClosest } from '../diagnostics/suggest.js';
 import { targetOf } from '../model/target.js';
-import type { Target } from '../model/types.js';
-import type { RuntimeGateway } from '../model/runtime-subset.js';
+import type { Target, RuntimeGateway } from '../model/types.js';
 import type { LogFormat } from './access-log.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
+import type { RuntimeGateway } from '../model/types.js';
 import { GwError } from '../diagnostics/gw-error.js';
-import type { RuntimeGateway } from '../model/runtime-subset.js';
 import { subscribeAccessLog, type LogFormat } from './access-log.js';
 import { createAdminServer, listenAdmin } from './admin.js';
 import { loadAuthSecrets, type SecretsContext } from './auth/load-auth-secrets.js';

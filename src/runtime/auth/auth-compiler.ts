@@ -1,5 +1,4 @@
-import type { SecurityScheme } from '../../model/types.js';
-import type { RuntimeGateway, RuntimeRoute } from '../../model/runtime-subset.js';
+import type { SecurityScheme, RuntimeGateway, RuntimeRoute } from '../../model/types.js';
 import type { MemoryStore } from '../rate-limit/memory-store.js';
 import { ApiKeyChecker } from './api-key-checker.js';
 import { authAnswers } from './auth-answers.js';

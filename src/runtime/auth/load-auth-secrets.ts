@@ -3,8 +3,7 @@ import { resolve } from 'node:path';
 import { importJWK, type JSONWebKeySet, type JWK } from 'jose';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { createDiagnostic, GwError } from '../../diagnostics/gw-error.js';
-import type { SchemeCredentials, SecretSource } from '../../model/types.js';
-import type { RuntimeGateway } from '../../model/runtime-subset.js';
+import type { SchemeCredentials, SecretSource, RuntimeGateway } from '../../model/types.js';
 import { parseHtpasswd, type HtpasswdEntry } from './parse-htpasswd.js';
 import { parseKeys, type KeyEntry } from './parse-keys.js';
 

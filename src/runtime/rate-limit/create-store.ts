@@ -1,5 +1,5 @@
 import { GwError } from '../../diagnostics/gw-error.js';
-import type { RuntimeGateway } from '../../model/runtime-subset.js';
+import type { RuntimeGateway } from '../../model/types.js';
 import { MemoryStore } from './memory-store.js';
 import { RedisStore } from './redis-store.js';
 import type { RateLimitStore } from './store.js';

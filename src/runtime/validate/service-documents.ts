@@ -1,5 +1,4 @@
-import type { JsonObject } from '../../model/types.js';
-import type { RuntimeGateway, RuntimeRoute } from '../../model/runtime-subset.js';
+import type { JsonObject, RuntimeGateway, RuntimeRoute } from '../../model/types.js';
 
 /**
  * The validator's view of the model's schemas, which it compiles as they are (JSON Schema 2020-12,

@@ -1,8 +1,8 @@
+import { gzipSync } from 'node:zlib';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../../diagnostics/gw-error.js';
 import { runtimeSubset } from '../../model/runtime-subset.js';
 import type { Gateway, Upstream } from '../../model/types.js';
-import { packGateway } from '../../runtime/packed-gateway.js';
 
 /**
  * What templates/node/*.hbs print. Every decision of the node target is made here: the
@@ -17,7 +17,7 @@ export interface NodeView {
   upstreamCount: number;
   /** The model as a JavaScript object literal (JSON, indented, safe for every key); '' when packed. */
   model: string;
-  /** Above PACK_MODEL_ABOVE: the model packed (src/runtime/packed-gateway.ts), base64 text; '' otherwise. */
+  /** Above PACK_MODEL_ABOVE: the model packed (packModel), base64 text; '' otherwise. */
   packedModel: string;
   /** The size of the model's compact JSON, in bytes, for the comment above a packed model. */
   modelBytes: number;
@@ -145,7 +145,15 @@ function embeddedModel(gateway: Gateway, packAbove: number): Pick<NodeView, 'mod
   const json = JSON.stringify(subset);
   const modelBytes = Buffer.byteLength(json);
   if (modelBytes <= packAbove) return { model: toJsLiteral(subset), packedModel: '', modelBytes };
-  return { model: '', packedModel: packGateway(json), modelBytes };
+  return { model: '', packedModel: packModel(json), modelBytes };
+}
+
+/**
+ * The model's JSON text gzip-compressed (level 9: the same text packs to the same bytes) as base64, what
+ * unpackGateway (src/runtime/packed-gateway.ts) reads back in the generated gateway.
+ */
+export function packModel(json: string): string {
+  return gzipSync(json, { level: 9 }).toString('base64');
 }
 
 /** As the ready line prints an address: a wildcard as 127.0.0.1, IPv6 in brackets. */

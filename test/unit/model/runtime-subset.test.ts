@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type RuntimeGateway, runtimeSubset } from '../../../src/model/runtime-subset.js';
-import type { Gateway, Route } from '../../../src/model/types.js';
+import { runtimeSubset } from '../../../src/model/runtime-subset.js';
+import type { Gateway, Route, RuntimeGateway } from '../../../src/model/types.js';
 import { compileValidators } from '../../../src/runtime/validate/compile-validator.js';
 import { ROOT } from '../../helpers/cli.js';
 
