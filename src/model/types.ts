@@ -356,3 +356,24 @@ export type SchemeCredentials =
 export type RateLimitStore =
   | { kind: 'memory' }
   | { kind: 'redis'; url: { url: string } | { env: string }; failMode: 'open' | 'closed' };
+
+/**
+ * What the runtime reads of a route: no public description (summary, tags, deprecated, the operation's `api` beyond
+ * what validation checks) and nothing only the other targets print (operationId, `match`).
+ */
+export type RuntimeRoute = Omit<Route, 'operationId' | 'match' | 'summary' | 'tags' | 'deprecated' | 'source'> & {
+  /** Only on routes that validate: where a schema that does not compile is reported. */
+  source?: Source;
+};
+
+/** What the runtime reads of a service: its name, whether it is mocked, the components its validated routes use. */
+export type RuntimeService = Omit<Service, 'description' | 'externalDocs' | 'tags' | 'apiGaps' | 'routes'>;
+
+/**
+ * The model as the runtime reads it. A whole Gateway is one too (gw serve runs on the model as merge made
+ * it); src/model/runtime-subset.ts cuts a Gateway down to it for the Node target.
+ */
+export interface RuntimeGateway extends Omit<Gateway, 'routes' | 'services'> {
+  services: RuntimeService[];
+  routes: RuntimeRoute[];
+}

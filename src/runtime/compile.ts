@@ -1,5 +1,5 @@
 import { H1Pool } from './h1-pool.js';
-import type { Edge, Gateway, HealthCheck, HttpMethod, Route } from '../model/types.js';
+import type { Edge, HealthCheck, HttpMethod, RuntimeGateway, RuntimeRoute } from '../model/types.js';
 import type { Balancer } from './balancers/balancer.js';
 import { createBalancer } from './balancers/create-balancer.js';
 import { Router } from './router.js';
@@ -65,7 +65,7 @@ export interface PreparedMock {
 
 /** The immutable route table and upstream pools one configuration runs on. Swapped whole on reload. */
 export interface CompiledGateway {
-  gateway: Gateway;
+  gateway: RuntimeGateway;
   /** The gateway's own answers (the model's `problems`), for requests no route answers. */
   problems: ProblemCatalogue;
   router: Router<CompiledRoute>;
@@ -98,7 +98,7 @@ export interface CompileOptions {
 }
 
 /** Model -> route table, balancers and keep-alive pools. Pure but for the pools it opens. */
-export function compileGateway(gateway: Gateway, options: CompileOptions = {}): CompiledGateway {
+export function compileGateway(gateway: RuntimeGateway, options: CompileOptions = {}): CompiledGateway {
   // A schema that does not compile stops here, before any pool is made.
   const validators = compileValidators(gateway);
   const upstreams = new Map<string, UpstreamRuntime>();
@@ -165,7 +165,7 @@ export function compileGateway(gateway: Gateway, options: CompileOptions = {}): 
 }
 
 function compileRoute(
-  r: Route,
+  r: RuntimeRoute,
   upstream: UpstreamRuntime,
 ): Omit<CompiledRoute, 'auth' | 'cors' | 'rateLimit' | 'validator' | 'edge' | 'problems'> {
   const index = new Map(r.params.map((p, i) => [p.name, i]));

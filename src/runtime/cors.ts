@@ -1,4 +1,4 @@
-import type { Cors, Route } from '../model/types.js';
+import type { Cors, RuntimeRoute } from '../model/types.js';
 
 /** A route's CORS policy, every header value formatted at start-up. */
 export interface CompiledCors {
@@ -19,7 +19,7 @@ export interface CompiledCors {
 }
 
 /** Compiles the CORS settings of every route of a model; `undefined` for routes without. */
-export function compileCorsPolicies(routes: readonly Route[]): (CompiledCors | undefined)[] {
+export function compileCorsPolicies(routes: readonly RuntimeRoute[]): (CompiledCors | undefined)[] {
   return routes.map((r) =>
     r.settings.cors && r.effective.corsMethods ? compileCors(r.settings.cors, r.effective.corsMethods) : undefined,
   );

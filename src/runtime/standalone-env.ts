@@ -2,7 +2,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../diagnostics/gw-error.js';
 import { suggestClosest } from '../diagnostics/suggest.js';
 import { targetOf } from '../model/target.js';
-import type { Gateway, Target } from '../model/types.js';
+import type { Target, RuntimeGateway } from '../model/types.js';
 import type { LogFormat } from './access-log.js';
 
 /**
@@ -10,7 +10,7 @@ import type { LogFormat } from './access-log.js';
  * target's view decides the names).
  */
 export interface EmbeddedGateway {
-  gateway: Gateway;
+  gateway: RuntimeGateway;
   /** Environment variable name -> upstream id, e.g. GW_UPSTREAM_USERS -> users. */
   upstreamEnv: Record<string, string>;
 }
@@ -167,7 +167,7 @@ export function parseTargetUrl(raw: string, basePath: string): Target | string {
 }
 
 /** The model with the overridden upstreams' targets replaced; the input is not changed. */
-export function overrideUpstreams(gateway: Gateway, overrides: ReadonlyMap<string, Target[]>): Gateway {
+export function overrideUpstreams(gateway: RuntimeGateway, overrides: ReadonlyMap<string, Target[]>): RuntimeGateway {
   if (overrides.size === 0) return gateway;
   return {
     ...gateway,

@@ -2,10 +2,14 @@ import { resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { createDiagnostic, isGwError } from '../diagnostics/gw-error.js';
 import { formatDiagnostics } from '../diagnostics/print.js';
+import { unpackGateway } from './packed-gateway.js';
 import { overrideUpstreams, readStandaloneEnv, type EmbeddedGateway } from './standalone-env.js';
 import { readyLine, startGateway, stoppedLine, waitForStopSignal } from './start-gateway.js';
 
 export type { EmbeddedGateway } from './standalone-env.js';
+
+/** What server.mjs hands over: the model as a literal, or packed (packed-gateway.ts) when it is big. */
+export type GeneratedServer = EmbeddedGateway | { packedGateway: string; upstreamEnv: Record<string, string> };
 
 /**
  * The entry of the generated Node gateway (bundled into gw-runtime.mjs by
@@ -13,9 +17,11 @@ export type { EmbeddedGateway } from './standalone-env.js';
  * gateway as `gw serve` out. Bad settings print their diagnostics and exit 1, never a stack.
  */
 export async function runStandalone(
-  embedded: EmbeddedGateway,
+  given: GeneratedServer,
   env: Record<string, string | undefined> = process.env,
 ): Promise<void> {
+  const embedded: EmbeddedGateway =
+    'packedGateway' in given ? { gateway: unpackGateway(given.packedGateway), upstreamEnv: given.upstreamEnv } : given;
   const { settings, diagnostics } = readStandaloneEnv(env, embedded);
   if (diagnostics.length > 0) return fail(diagnostics);
   let started: Awaited<ReturnType<typeof startGateway>>;

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
+import type { RuntimeGateway } from '../model/types.js';
 import { GwError } from '../diagnostics/gw-error.js';
-import type { Gateway } from '../model/types.js';
 import { subscribeAccessLog, type LogFormat } from './access-log.js';
 import { createAdminServer, listenAdmin } from './admin.js';
 import { loadAuthSecrets, type SecretsContext } from './auth/load-auth-secrets.js';
@@ -51,19 +51,19 @@ export interface StartedGateway {
   readonly url: string;
   readonly adminUrl: string | undefined;
   /** The model being served now (the latest one after swap). */
-  readonly gateway: Gateway;
+  readonly gateway: RuntimeGateway;
   /**
    * Serve another model from now on (hot reload; secrets are read again); requests already running finish on the old
    * table. Throws GwError when a secret cannot be read, and the old table keeps serving.
    */
-  swap(gateway: Gateway): Promise<void>;
+  swap(gateway: RuntimeGateway): Promise<void>;
   /** Stop accepting, drain for up to drainMs, close pools, admin listener and subscribers. */
   stop(): Promise<{ dropped: number }>;
 }
 
 const FLAG_SETTINGS = { port: '--port', adminPort: '--admin-port' };
 
-export async function startGateway(gateway: Gateway, options: StartGatewayOptions): Promise<StartedGateway> {
+export async function startGateway(gateway: RuntimeGateway, options: StartGatewayOptions): Promise<StartedGateway> {
   const settings = options.portSettings ?? FLAG_SETTINGS;
   // Unreadable secrets (GW_AUTH_SECRET) stop the start here, before anything listens.
   const secrets = await loadAuthSecrets(gateway, options.secrets);

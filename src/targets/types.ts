@@ -41,6 +41,8 @@ export interface RenderOptions {
   envoy?: EnvoyOptions;
   /** gw.yaml `build.openapi`: the public URLs for the merged spec's servers. */
   openapi?: { servers?: { url: string; description?: string }[] };
+  /** The Node target's: bytes of model JSON above which server.mjs embeds it packed (tests set it low). */
+  node?: { packAbove?: number };
 }
 
 export interface EnvoyOptions {

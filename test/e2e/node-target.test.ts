@@ -3,6 +3,7 @@ import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGateway } from '../../src/cli/load-gateway.js';
+import type { Gateway } from '../../src/model/types.js';
 import { loadProject } from '../../src/project/load.js';
 import { tempDir } from '../helpers/cli.js';
 import { startEcho, type EchoUpstream } from '../helpers/echo-upstream.js';
@@ -24,6 +25,7 @@ let out: string;
 let cleanup: () => Promise<void>;
 let scenarios: Scenario[] = [];
 let shopEnv: Record<string, string> = {};
+let gateway: Gateway;
 const running: RunningNodeTarget[] = [];
 
 beforeAll(async () => {
@@ -33,7 +35,7 @@ beforeAll(async () => {
   extra = await Promise.all(['users-b', 'users-c'].map((n) => startEcho(n)));
   const [users, orders, catalog] = echoes.map((e) => e.url) as [string, string, string];
   shopEnv = await writeShopProject(t.dir, { users, orders, catalog });
-  const { gateway } = await buildGateway(await loadProject(join(t.dir, 'gw.yaml')));
+  ({ gateway } = await buildGateway(await loadProject(join(t.dir, 'gw.yaml'))));
   scenarios = [...routingScenarios(gateway), ...shopScenarios];
   out = join(t.dir, 'out');
   await writeNodeTarget(gateway, out);
@@ -52,18 +54,23 @@ async function start(env: Record<string, string>): Promise<RunningNodeTarget> {
   return g;
 }
 
+/** Every scenario the gateway at `url` fails, with why; '' when none. */
+async function failedScenarios(url: string): Promise<string> {
+  const failures: string[] = [];
+  for (const s of scenarios) {
+    const a = await send(url, s.request.method, s.request.path, s.request.headers, s.request.body);
+    const problems = judge(s, a);
+    if (problems.length) failures.push(`${s.name}:\n    ${problems.join('\n    ')}`);
+  }
+  return failures.join('\n');
+}
+
 describe('the node gateway: the shared scenario list', () => {
   it('has a scenario per route of the example and the hand-written ones', () => {
     expect(scenarios.length).toBe(19 + shopScenarios.length);
   });
   it('passes every scenario', async () => {
-    const failures: string[] = [];
-    for (const s of scenarios) {
-      const a = await send(gw.url, s.request.method, s.request.path, s.request.headers, s.request.body);
-      const problems = judge(s, a);
-      if (problems.length) failures.push(`${s.name}:\n    ${problems.join('\n    ')}`);
-    }
-    expect(failures.join('\n')).toBe('');
+    expect(await failedScenarios(gw.url)).toBe('');
   });
   it('writes a JSON access log line per request on stdout', async () => {
     await send(gw.url, 'GET', '/users/me', { ...AUTH.usersKey, 'x-request-id': 'node-log-1' });
@@ -89,6 +96,19 @@ describe('the node gateway: the shared scenario list', () => {
     expect(health.status).toBe(200);
     expect(JSON.parse(health.body).status).toBe('ok');
     expect(JSON.parse((await send(gw.admin!, 'GET', '/__gw/routes')).body)).toHaveLength(19);
+  });
+});
+
+describe('the node gateway with its model packed, as for a big gateway', () => {
+  it('embeds the model gzip-compressed and base64-encoded, and passes every scenario', async () => {
+    const packedOut = join(out, '..', 'out-packed');
+    await writeNodeTarget(gateway, packedOut, { node: { packAbove: 0 } });
+    const server = readFileSync(join(packedOut, 'node', 'server.mjs'), 'utf8');
+    expect(server).toContain('const packedGateway =');
+    expect(server).not.toContain('"upstreamPath"');
+    const g = await startNodeTarget(packedOut, shopEnv);
+    running.push(g);
+    expect(await failedScenarios(g.url)).toBe('');
   });
 });
 

@@ -52,7 +52,7 @@ const ALLOWED: { file: string; module: string; names: string[]; reason: string }
     module: 'model/runtime-subset.ts',
     names: ['runtimeSubset'],
     reason:
-      'the model the Node gateway embeds, less what only the openapi target reads: the runtime reads the ' +
+      'the model the Node gateway embeds, less what only the other targets read: the runtime reads the ' +
       'same fields of it as of the whole model (test/unit/model/runtime-subset.test.ts)',
   },
   {

@@ -3,6 +3,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Gateway } from '../../src/model/types.js';
 import { nodeTarget } from '../../src/targets/node/index.js';
+import type { RenderOptions } from '../../src/targets/types.js';
 import type { RunResult } from './cli.js';
 
 /**
@@ -23,10 +24,10 @@ export interface RunningNodeTarget {
 
 /**
  * Renders the node target for a model and writes its files under `outDir` (so the gateway is
- * `outDir/node/server.mjs`). Needs the runtime bundle (npm run build).
+ * `outDir/node/server.mjs`), with the target's `options`. Needs the runtime bundle (npm run build).
  */
-export async function writeNodeTarget(gateway: Gateway, outDir: string): Promise<void> {
-  const { files } = await nodeTarget.render(gateway, {});
+export async function writeNodeTarget(gateway: Gateway, outDir: string, options: RenderOptions = {}): Promise<void> {
+  const { files } = await nodeTarget.render(gateway, options);
   for (const f of files) {
     const file = join(outDir, f.path);
     await mkdir(dirname(file), { recursive: true });

@@ -1,4 +1,4 @@
-import type { Gateway, Route, SecurityScheme } from '../../model/types.js';
+import type { SecurityScheme, RuntimeGateway, RuntimeRoute } from '../../model/types.js';
 import type { MemoryStore } from '../rate-limit/memory-store.js';
 import { ApiKeyChecker } from './api-key-checker.js';
 import { authAnswers } from './auth-answers.js';
@@ -48,7 +48,7 @@ export class AuthCompiler {
   private readonly remotes = new Map<string, RemoteJwks>();
 
   constructor(
-    gateway: Gateway,
+    gateway: RuntimeGateway,
     private readonly secrets: AuthSecrets,
     /** Where wrong credentials are counted per client address (settings.auth.failureLimit). */
     private readonly failures: MemoryStore,
@@ -58,7 +58,7 @@ export class AuthCompiler {
     this.schemes = new Map(gateway.securitySchemes.map((s) => [s.id, s]));
   }
 
-  compile(route: Route): RouteAuth {
+  compile(route: RuntimeRoute): RouteAuth {
     const { remove, redactQuery, authAnswers: answers } = route.effective;
     const removals = {
       consumerHeader: route.settings.auth.consumerHeader.toLowerCase(),

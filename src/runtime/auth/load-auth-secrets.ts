@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { importJWK, type JSONWebKeySet, type JWK } from 'jose';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { createDiagnostic, GwError } from '../../diagnostics/gw-error.js';
-import type { Gateway, SchemeCredentials, SecretSource } from '../../model/types.js';
+import type { SchemeCredentials, SecretSource, RuntimeGateway } from '../../model/types.js';
 import { parseHtpasswd, type HtpasswdEntry } from './parse-htpasswd.js';
 import { parseKeys, type KeyEntry } from './parse-keys.js';
 
@@ -35,7 +35,7 @@ const HS256_MIN_BYTES = 32;
  * GwError of GW_AUTH_SECRET diagnostics that name the scheme and the file or variable, never a
  * secret. JWKS URLs are only noted here; remote-jwks.ts fetches them.
  */
-export async function loadAuthSecrets(gateway: Gateway, ctx: SecretsContext): Promise<AuthSecrets> {
+export async function loadAuthSecrets(gateway: RuntimeGateway, ctx: SecretsContext): Promise<AuthSecrets> {
   const out = new Map<string, LoadedCredentials>();
   const diagnostics: Diagnostic[] = [];
   await Promise.all(

@@ -1,5 +1,5 @@
 import { GwError } from '../../diagnostics/gw-error.js';
-import type { Gateway } from '../../model/types.js';
+import type { RuntimeGateway } from '../../model/types.js';
 import { MemoryStore } from './memory-store.js';
 import { RedisStore } from './redis-store.js';
 import type { RateLimitStore } from './store.js';
@@ -9,7 +9,7 @@ import type { RateLimitStore } from './store.js';
  * The URL comes from gw.yaml or from the environment variable it names; a missing or malformed
  * one stops the start-up (GW_RATE_LIMIT_STORE_URL), never a request.
  */
-export function createRateLimitStore(gateway: Gateway, env: Record<string, string | undefined>): RateLimitStore {
+export function createRateLimitStore(gateway: RuntimeGateway, env: Record<string, string | undefined>): RateLimitStore {
   const spec = gateway.rateLimitStore;
   if (spec.kind === 'memory' || !gateway.routes.some((r) => r.settings.rateLimit)) return new MemoryStore();
   const fromEnv = 'env' in spec.url ? spec.url.env : undefined;
@@ -35,8 +35,8 @@ export function createRateLimitStore(gateway: Gateway, env: Record<string, strin
 }
 
 /** Whether two models want the same store (hot reload keeps the counters when they do). */
-export function sameStore(a: Gateway, b: Gateway): boolean {
-  const uses = (g: Gateway) => g.rateLimitStore.kind === 'redis' && g.routes.some((r) => r.settings.rateLimit);
+export function sameStore(a: RuntimeGateway, b: RuntimeGateway): boolean {
+  const uses = (g: RuntimeGateway) => g.rateLimitStore.kind === 'redis' && g.routes.some((r) => r.settings.rateLimit);
   return (
     JSON.stringify(a.rateLimitStore) === JSON.stringify(b.rateLimitStore) && uses(a) === uses(b) && a.name === b.name
   );

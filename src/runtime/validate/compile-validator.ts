@@ -2,7 +2,7 @@ import type { Options, ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { createDiagnostic, GwError } from '../../diagnostics/gw-error.js';
-import type { Gateway, JsonObject, Route } from '../../model/types.js';
+import type { JsonObject, RuntimeGateway, RuntimeRoute } from '../../model/types.js';
 import { NUMBER_FORMATS, STRING_FORMATS } from './formats.js';
 import { requestRequired } from './request-required.js';
 import { ServiceDocuments } from './service-documents.js';
@@ -58,7 +58,7 @@ const IGNORED_HEADERS = new Set(['accept', 'content-type', 'authorization']);
  * so components, recursive ones too, compile once. Every schema that cannot be compiled is
  * reported (GW_VALIDATE_SCHEMA) before the gateway refuses to start.
  */
-export function compileValidators(gateway: Gateway): Map<string, RouteValidator> {
+export function compileValidators(gateway: RuntimeGateway): Map<string, RouteValidator> {
   const out = new Map<string, RouteValidator>();
   const routes = gateway.routes.filter((r) => r.settings.validate && r.api);
   if (routes.length === 0) return out;
@@ -71,7 +71,7 @@ export function compileValidators(gateway: Gateway): Map<string, RouteValidator>
       const message = err instanceof Error ? err.message : String(err);
       problems.push(
         createDiagnostic('GW_VALIDATE_SCHEMA', `route ${route.id}: ${message}`, {
-          locations: [{ file: route.source.file, pointer: route.source.pointer }],
+          locations: route.source ? [{ file: route.source.file, pointer: route.source.pointer }] : [],
           hints: ['fix the schema in the spec, or turn validation off for this operation (validate: false)'],
         }),
       );
@@ -92,10 +92,15 @@ interface ParamEntry {
 class RouteCompiler {
   private params: Ajv2020 | undefined;
   private bodies: Ajv2020 | undefined;
+  /**
+   * Parameter checks by their schema's text: routes that take the same parameters (`owner` and `repo`, by `$ref` to
+   * the service's components) share one compiled check, where compiling each anew made most of the start-up time.
+   */
+  private readonly paramChecks = new Map<string, ValidateFunction>();
 
   constructor(private readonly docs: ServiceDocuments) {}
 
-  compileRoute(route: Route): RouteValidator {
+  compileRoute(route: RuntimeRoute): RouteValidator {
     const api = route.api!;
     const service = route.service;
     const at = this.docs.routePath(route);
@@ -144,7 +149,13 @@ class RouteCompiler {
       properties[p.spec.key] = { $ref: ServiceDocuments.uri(service, p.path) };
     }
     const schema = { type: 'object', properties, required: list.filter((p) => p.required).map((p) => p.spec.key) };
-    return { params: list.map((p) => p.spec), validate: compile(ajv, schema, `${where} parameters`) };
+    const key = JSON.stringify(schema);
+    let validate = this.paramChecks.get(key);
+    if (!validate) {
+      validate = compile(ajv, schema, `${where} parameters`);
+      this.paramChecks.set(key, validate);
+    }
+    return { params: list.map((p) => p.spec), validate };
   }
 
   private bodyCheck(service: string, raw: JsonObject, at: string[]): BodyCheck {

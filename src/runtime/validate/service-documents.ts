@@ -1,4 +1,4 @@
-import type { Gateway, JsonObject, Route } from '../../model/types.js';
+import type { JsonObject, RuntimeGateway, RuntimeRoute } from '../../model/types.js';
 
 /**
  * The validator's view of the model's schemas, which it compiles as they are (JSON Schema 2020-12,
@@ -25,7 +25,7 @@ export class ServiceDocuments {
   >();
   private readonly routeIndex = new Map<string, number>();
 
-  constructor(gateway: Gateway, routes: readonly Route[]) {
+  constructor(gateway: RuntimeGateway, routes: readonly RuntimeRoute[]) {
     for (const s of gateway.services) {
       if (!routes.some((r) => r.service === s.name)) continue;
       const components: Record<string, Record<string, JsonObject>> = {};
@@ -54,7 +54,7 @@ export class ServiceDocuments {
   }
 
   /** Where a route's `api` sits in its service's document. */
-  routePath(route: Route): string[] {
+  routePath(route: RuntimeRoute): string[] {
     return ['routes', String(this.routeIndex.get(route.id))];
   }
 

@@ -21,7 +21,7 @@ export const nodeTarget: Target = {
   name: 'node',
   description: "a Node.js gateway (server.mjs + gw's bundled runtime, the same proxy as gw serve; no npm install)",
   async render(gateway, options) {
-    const { view, diagnostics } = buildNodeView(gateway);
+    const { view, diagnostics } = buildNodeView(gateway, { packAbove: options.node?.packAbove });
     const runtime = await readRuntimeBundle();
     const templates = await loadTemplates('node', options, {});
     const files: RenderedFile[] = [

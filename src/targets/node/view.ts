@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../../diagnostics/gw-error.js';
 import { runtimeSubset } from '../../model/runtime-subset.js';
@@ -14,8 +15,12 @@ export interface NodeView {
   routeCount: number;
   serviceCount: number;
   upstreamCount: number;
-  /** The model as a JavaScript object literal (JSON, indented, safe for every key). */
+  /** The model as a JavaScript object literal (JSON, indented, safe for every key); '' when packed. */
   model: string;
+  /** Above PACK_MODEL_ABOVE: the model packed (packModel), base64 text; '' otherwise. */
+  packedModel: string;
+  /** The size of the model's compact JSON, in bytes, for the comment above a packed model. */
+  modelBytes: number;
   upstreams: NodeUpstreamView[];
   /** Services answered from their specs' examples (gw.yaml `mock: true`), as "a, b"; '' when none. */
   mocked: string;
@@ -54,6 +59,16 @@ export const UPSTREAM_ENV_PREFIX = 'GW_UPSTREAM_';
 /** The official image the Dockerfile starts from: Node 20, Debian slim. */
 export const NODE_IMAGE = 'node:20-slim';
 const FALLBACK_CONTAINER_PORT = 8080;
+/**
+ * A model whose compact JSON is longer than this (1 MiB) is embedded packed; a smaller one as an indented literal a
+ * reviewer can read (every golden case).
+ */
+export const PACK_MODEL_ABOVE = 1024 * 1024;
+
+export interface NodeViewOptions {
+  /** Bytes of compact JSON above which the model is packed; PACK_MODEL_ABOVE unless a test says otherwise. */
+  packAbove?: number;
+}
 
 /**
  * GW_UPSTREAM_ + the id in upper case, '-' as '_' and '~' (a path- or operation-level upstream) as '__': users~1 ->
@@ -63,7 +78,10 @@ export function upstreamEnvVar(id: string): string {
   return UPSTREAM_ENV_PREFIX + id.toUpperCase().replace(/-/g, '_').replace(/~/g, '__');
 }
 
-export function buildNodeView(gateway: Gateway): { view: NodeView; diagnostics: Diagnostic[] } {
+export function buildNodeView(
+  gateway: Gateway,
+  options: NodeViewOptions = {},
+): { view: NodeView; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const taken = new Map<string, string>();
   const upstreams: NodeUpstreamView[] = [];
@@ -94,7 +112,7 @@ export function buildNodeView(gateway: Gateway): { view: NodeView; diagnostics: 
       routeCount: gateway.routes.length,
       serviceCount: gateway.services.length,
       upstreamCount: gateway.upstreams.length,
-      model: toJsLiteral(runtimeSubset(gateway)),
+      ...embeddedModel(gateway, options.packAbove ?? PACK_MODEL_ABOVE),
       upstreams,
       mocked: mocked.join(', '),
       readyExample: JSON.stringify({
@@ -119,6 +137,23 @@ export function buildNodeView(gateway: Gateway): { view: NodeView; diagnostics: 
     },
     diagnostics,
   };
+}
+
+/** The runtime's part of the model, as a literal or, above `packAbove` bytes of JSON, packed. */
+function embeddedModel(gateway: Gateway, packAbove: number): Pick<NodeView, 'model' | 'packedModel' | 'modelBytes'> {
+  const subset = runtimeSubset(gateway);
+  const json = JSON.stringify(subset);
+  const modelBytes = Buffer.byteLength(json);
+  if (modelBytes <= packAbove) return { model: toJsLiteral(subset), packedModel: '', modelBytes };
+  return { model: '', packedModel: packModel(json), modelBytes };
+}
+
+/**
+ * The model's JSON text gzip-compressed (level 9: the same text packs to the same bytes) as base64, what
+ * unpackGateway (src/runtime/packed-gateway.ts) reads back in the generated gateway.
+ */
+export function packModel(json: string): string {
+  return gzipSync(json, { level: 9 }).toString('base64');
 }
 
 /** As the ready line prints an address: a wildcard as 127.0.0.1, IPv6 in brackets. */

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { runtimeSubset } from '../../../../src/model/runtime-subset.js';
+import { unpackGateway } from '../../../../src/runtime/packed-gateway.js';
 import { STANDALONE_DEFAULTS, UPSTREAM_ENV_PREFIX as RUNTIME_PREFIX } from '../../../../src/runtime/standalone-env.js';
 import { buildNodeView, toJsLiteral, UPSTREAM_ENV_PREFIX, upstreamEnvVar } from '../../../../src/targets/node/view.js';
 import { target } from '../../../helpers/routes.js';
@@ -96,9 +98,40 @@ describe('buildNodeView', () => {
       clientRequestTimeoutSeconds: 90,
     });
   });
-  it('embeds the whole model, and it evaluates back to the same value', () => {
+  it("embeds the runtime's part of the model, and it evaluates back to the same value", () => {
     const g = gatewayOf([upstream('users', '/api/v1', [target('http://u1:8080')])]);
-    expect(new Function(`return ${buildNodeView(g).view.model};`)()).toEqual(g);
+    const { view } = buildNodeView(g);
+    expect(view.packedModel).toBe('');
+    expect(new Function(`return ${view.model};`)()).toEqual(runtimeSubset(g));
+  });
+});
+
+describe('buildNodeView: a model above the threshold is packed', () => {
+  const g = gatewayOf([upstream('users', '/api/v1', [target('http://u1:8080')])]);
+  const bytes = Buffer.byteLength(JSON.stringify(runtimeSubset(g)));
+  it('packs above packAbove: base64 text that unpacks to the same value, no literal', () => {
+    const { view } = buildNodeView(g, { packAbove: bytes - 1 });
+    expect(view.model).toBe('');
+    expect(view.modelBytes).toBe(bytes);
+    expect(view.packedModel).toMatch(/^[A-Za-z0-9+/]+=*$/);
+    expect(unpackGateway(view.packedModel)).toEqual(runtimeSubset(g));
+  });
+  it('keeps a model of exactly packAbove bytes a literal', () => {
+    expect(buildNodeView(g, { packAbove: bytes }).view.packedModel).toBe('');
+  });
+  it('packs the same model to the same text', () => {
+    expect(buildNodeView(g, { packAbove: 0 }).view.packedModel).toBe(
+      buildNodeView(g, { packAbove: 0 }).view.packedModel,
+    );
+  });
+  it('keeps a "__proto__" key an own property', () => {
+    const odd = gatewayOf([]);
+    odd.name = 'odd';
+    (odd.edge as unknown as Record<string, unknown>).extra = JSON.parse('{"__proto__":{"x":1}}');
+    const back = unpackGateway(buildNodeView(odd, { packAbove: 0 }).view.packedModel);
+    const extra = (back.edge as unknown as Record<string, object>).extra!;
+    expect(Object.keys(extra)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(extra)).toBe(Object.prototype);
   });
 });
 

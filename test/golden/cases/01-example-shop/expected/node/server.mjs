@@ -13,7 +13,7 @@ const upstreamEnv = {
   "GW_UPSTREAM_USERS": "users",
 };
 
-/** The gateway model, as `gw model --json` prints it. */
+/** The gateway model, the part of `gw model --json` the runtime reads. */
 const gateway = {
   "modelVersion": 1,
   "name": "shop",
@@ -29,14 +29,6 @@ const gateway = {
       "openapi": "3.1.0",
       "prefix": "",
       "upstream": "catalog",
-      "routes": [
-        "catalog.getProduct",
-        "catalog.listCategories",
-        "catalog.listCategoryProducts",
-        "catalog.listFeaturedProducts",
-        "catalog.listProducts",
-        "catalog.upsertProduct"
-      ],
       "mock": false,
       "source": {
         "file": "../../../../examples/shop/specs/catalog.json",
@@ -50,14 +42,6 @@ const gateway = {
       "openapi": "3.0.3",
       "prefix": "",
       "upstream": "orders",
-      "routes": [
-        "orders.cancelOrder",
-        "orders.createOrder",
-        "orders.getOrder",
-        "orders.listOrderItems",
-        "orders.listOrders",
-        "orders.refundOrder"
-      ],
       "mock": false,
       "source": {
         "file": "../../../../examples/shop/specs/orders/openapi.yaml",
@@ -71,15 +55,6 @@ const gateway = {
       "openapi": "2.0",
       "prefix": "",
       "upstream": "users",
-      "routes": [
-        "users.createUser",
-        "users.deleteUser",
-        "users.getCurrentUser",
-        "users.getUser",
-        "users.healthCheck",
-        "users.listUsers",
-        "users.updateUser"
-      ],
       "mock": false,
       "source": {
         "file": "../../../../examples/shop/specs/users.yaml",
@@ -197,7 +172,6 @@ const gateway = {
     {
       "id": "catalog.listCategories",
       "service": "catalog",
-      "operationId": "listCategories",
       "method": "GET",
       "path": "/categories",
       "upstreamPath": "/categories",
@@ -211,14 +185,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/categories$",
-        "staticPrefix": "/categories",
-        "rank": [
-          3
-        ]
-      },
       "upstream": "catalog",
       "security": [],
       "settings": {
@@ -240,16 +206,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": "List top-level categories",
-      "tags": [
-        "categories"
-      ],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "../../../../examples/shop/specs/catalog.json",
-        "pointer": "#/paths/~1categories/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -271,7 +228,6 @@ const gateway = {
     {
       "id": "catalog.listCategoryProducts",
       "service": "catalog",
-      "operationId": "listCategoryProducts",
       "method": "GET",
       "path": "/categories/{slug}/products",
       "upstreamPath": "/categories/{slug}/products",
@@ -312,16 +268,6 @@ const gateway = {
           }
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/categories/(books|games|music|toys)/products$",
-        "staticPrefix": "/categories/",
-        "rank": [
-          3,
-          1,
-          3
-        ]
-      },
       "upstream": "catalog",
       "security": [],
       "settings": {
@@ -343,16 +289,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": "List products in a category",
-      "tags": [
-        "categories"
-      ],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "../../../../examples/shop/specs/catalog.json",
-        "pointer": "#/paths/~1categories~1{slug}~1products/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -374,7 +311,6 @@ const gateway = {
     {
       "id": "users.healthCheck",
       "service": "users",
-      "operationId": "healthCheck",
       "method": "GET",
       "path": "/health",
       "upstreamPath": "/api/v1/health",
@@ -388,14 +324,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/health$",
-        "staticPrefix": "/health",
-        "rank": [
-          3
-        ]
-      },
       "upstream": "users",
       "security": [],
       "settings": {
@@ -417,16 +345,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": "Liveness probe",
-      "tags": [
-        "users"
-      ],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "../../../../examples/shop/specs/users.yaml",
-        "pointer": "#/paths/~1health/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -448,7 +367,6 @@ const gateway = {
     {
       "id": "orders.listOrders",
       "service": "orders",
-      "operationId": "listOrders",
       "method": "GET",
       "path": "/orders",
       "upstreamPath": "/v1/orders",
@@ -462,14 +380,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/orders$",
-        "staticPrefix": "/orders",
-        "rank": [
-          3
-        ]
-      },
       "upstream": "orders",
       "security": [
         {
@@ -502,16 +412,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": "List the caller's orders",
-      "tags": [
-        "orders"
-      ],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "../../../../examples/shop/specs/orders/openapi.yaml",
-        "pointer": "#/paths/~1orders/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -561,7 +462,6 @@ const gateway = {
     {
       "id": "orders.createOrder",
       "service": "orders",
-      "operationId": "createOrder",
       "method": "POST",
       "path": "/orders",
       "upstreamPath": "/v1/orders",
@@ -575,14 +475,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/orders$",
-        "staticPrefix": "/orders",
-        "rank": [
-          3
-        ]
-      },
       "upstream": "orders",
       "security": [
         {
@@ -623,16 +515,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": "Place an order",
-      "tags": [
-        "orders"
-      ],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "../../../../examples/shop/specs/orders/openapi.yaml",
-        "pointer": "#/paths/~1orders/post"
-      },
       "effective": {
         "methods": [
           "POST"
@@ -682,7 +565,6 @@ const gateway = {
     {
       "id": "orders.getOrder",
       "service": "orders",
-      "operationId": "getOrder",
       "method": "GET",
       "path": "/orders/{orderId}",
       "upstreamPath": "/v1/orders/{orderId}",
@@ -711,15 +593,6 @@ const gateway = {
           }
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/orders/([^/]+)$",
-        "staticPrefix": "/orders/",
-        "rank": [
-          3,
-          1
-        ]
-      },
       "upstream": "orders",
       "security": [
         {
@@ -752,16 +625,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": "Get an order",
-      "tags": [
-        "orders"
-      ],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "../../../../examples/shop/specs/orders/openapi.yaml",
-        "pointer": "#/paths/~1orders~1{orderId}/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -811,7 +675,6 @@ const gateway = {
     {
       "id": "orders.cancelOrder",
       "service": "orders",
-      "operationId": "cancelOrder",
       "method": "DELETE",
       "path": "/orders/{orderId}",
       "upstreamPath": "/v1/orders/{orderId}",
@@ -840,15 +703,6 @@ const gateway = {
           }
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/orders/([^/]+)$",
-        "staticPrefix": "/orders/",
-        "rank": [
-          3,
-          1
-        ]
-      },
       "upstream": "orders",
       "security": [
         {
@@ -881,16 +735,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": "Cancel an order",
-      "tags": [
-        "orders"
-      ],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "../../../../examples/shop/specs/orders/openapi.yaml",
-        "pointer": "#/paths/~1orders~1{orderId}/delete"
-      },
       "effective": {
         "methods": [
           "DELETE"
@@ -939,7 +784,6 @@ const gateway = {
     {
       "id": "orders.listOrderItems",
       "service": "orders",
-      "operationId": "listOrderItems",
       "method": "GET",
       "path": "/orders/{orderId}/items",
       "upstreamPath": "/v1/orders/{orderId}/items",
@@ -975,16 +819,6 @@ const gateway = {
           }
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/orders/([^/]+)/items$",
-        "staticPrefix": "/orders/",
-        "rank": [
-          3,
-          1,
-          3
-        ]
-      },
       "upstream": "orders",
       "security": [
         {
@@ -1017,16 +851,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": "List the line items of an order",
-      "tags": [
-        "orders"
-      ],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "../../../../examples/shop/specs/orders/openapi.yaml",
-        "pointer": "#/paths/~1orders~1{orderId}~1items/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -1076,7 +901,6 @@ const gateway = {
     {
       "id": "orders.refundOrder",
       "service": "orders",
-      "operationId": "refundOrder",
       "method": "POST",
       "path": "/orders/{orderId}/refunds",
       "upstreamPath": "/v2/orders/{orderId}/refunds",
@@ -1112,16 +936,6 @@ const gateway = {
           }
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/orders/([^/]+)/refunds$",
-        "staticPrefix": "/orders/",
-        "rank": [
-          3,
-          1,
-          3
-        ]
-      },
       "upstream": "orders~1",
       "security": [
         {
@@ -1154,16 +968,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": "Request a refund for an order",
-      "tags": [
-        "orders"
-      ],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "../../../../examples/shop/specs/orders/openapi.yaml",
-        "pointer": "#/paths/~1orders~1{orderId}~1refunds/post"
-      },
       "effective": {
         "methods": [
           "POST"
@@ -1212,7 +1017,6 @@ const gateway = {
     {
       "id": "catalog.listProducts",
       "service": "catalog",
-      "operationId": "listProducts",
       "method": "GET",
       "path": "/products",
       "upstreamPath": "/products",
@@ -1226,14 +1030,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/products$",
-        "staticPrefix": "/products",
-        "rank": [
-          3
-        ]
-      },
       "upstream": "catalog",
       "security": [],
       "settings": {
@@ -1255,16 +1051,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": "Search and list products",
-      "tags": [
-        "products"
-      ],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "../../../../examples/shop/specs/catalog.json",
-        "pointer": "#/paths/~1products/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -1286,7 +1073,6 @@ const gateway = {
     {
       "id": "catalog.listFeaturedProducts",
       "service": "catalog",
-      "operationId": "listFeaturedProducts",
       "method": "GET",
       "path": "/products/featured",
       "upstreamPath": "/products/featured",
@@ -1307,15 +1093,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/products/featured$",
-        "staticPrefix": "/products/featured",
-        "rank": [
-          3,
-          3
-        ]
-      },
       "upstream": "catalog",
       "security": [],
       "settings": {
@@ -1337,16 +1114,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": "List this week's featured products",
-      "tags": [
-        "products"
-      ],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "../../../../examples/shop/specs/catalog.json",
-        "pointer": "#/paths/~1products~1featured/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -1368,7 +1136,6 @@ const gateway = {
     {
       "id": "catalog.getProduct",
       "service": "catalog",
-      "operationId": "getProduct",
       "method": "GET",
       "path": "/products/{productId}",
       "upstreamPath": "/products/{productId}",
@@ -1397,15 +1164,6 @@ const gateway = {
           }
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/products/([a-z0-9-]+)$",
-        "staticPrefix": "/products/",
-        "rank": [
-          3,
-          1
-        ]
-      },
       "upstream": "catalog",
       "security": [],
       "settings": {
@@ -1427,16 +1185,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": "Get a product",
-      "tags": [
-        "products"
-      ],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "../../../../examples/shop/specs/catalog.json",
-        "pointer": "#/paths/~1products~1{productId}/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -1458,7 +1207,6 @@ const gateway = {
     {
       "id": "catalog.upsertProduct",
       "service": "catalog",
-      "operationId": "upsertProduct",
       "method": "PUT",
       "path": "/products/{productId}",
       "upstreamPath": "/products/{productId}",
@@ -1487,15 +1235,6 @@ const gateway = {
           }
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/products/([a-z0-9-]+)$",
-        "staticPrefix": "/products/",
-        "rank": [
-          3,
-          1
-        ]
-      },
       "upstream": "catalog",
       "security": [
         {
@@ -1526,16 +1265,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": "Create or replace a product",
-      "tags": [
-        "products"
-      ],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "../../../../examples/shop/specs/catalog.json",
-        "pointer": "#/paths/~1products~1{productId}/put"
-      },
       "effective": {
         "methods": [
           "PUT"
@@ -1577,7 +1307,6 @@ const gateway = {
     {
       "id": "users.listUsers",
       "service": "users",
-      "operationId": "listUsers",
       "method": "GET",
       "path": "/users",
       "upstreamPath": "/api/v1/users",
@@ -1591,14 +1320,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/users$",
-        "staticPrefix": "/users",
-        "rank": [
-          3
-        ]
-      },
       "upstream": "users",
       "security": [
         {
@@ -1629,16 +1350,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": "List users, newest first",
-      "tags": [
-        "users"
-      ],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "../../../../examples/shop/specs/users.yaml",
-        "pointer": "#/paths/~1users/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -1678,7 +1390,6 @@ const gateway = {
     {
       "id": "users.createUser",
       "service": "users",
-      "operationId": "createUser",
       "method": "POST",
       "path": "/users",
       "upstreamPath": "/api/v1/users",
@@ -1692,14 +1403,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/users$",
-        "staticPrefix": "/users",
-        "rank": [
-          3
-        ]
-      },
       "upstream": "users",
       "security": [
         {
@@ -1730,16 +1433,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": "Register a new user",
-      "tags": [
-        "users"
-      ],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "../../../../examples/shop/specs/users.yaml",
-        "pointer": "#/paths/~1users/post"
-      },
       "effective": {
         "methods": [
           "POST"
@@ -1778,7 +1472,6 @@ const gateway = {
     {
       "id": "users.getCurrentUser",
       "service": "users",
-      "operationId": "getCurrentUser",
       "method": "GET",
       "path": "/users/me",
       "upstreamPath": "/api/v1/users/me",
@@ -1799,15 +1492,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/users/me$",
-        "staticPrefix": "/users/me",
-        "rank": [
-          3,
-          3
-        ]
-      },
       "upstream": "users",
       "security": [
         {
@@ -1838,16 +1522,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": "Get the user that owns the API key",
-      "tags": [
-        "users"
-      ],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "../../../../examples/shop/specs/users.yaml",
-        "pointer": "#/paths/~1users~1me/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -1887,7 +1562,6 @@ const gateway = {
     {
       "id": "users.getUser",
       "service": "users",
-      "operationId": "getUser",
       "method": "GET",
       "path": "/users/{userId}",
       "upstreamPath": "/api/v1/users/{userId}",
@@ -1917,15 +1591,6 @@ const gateway = {
           }
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/users/(-?[0-9]+)$",
-        "staticPrefix": "/users/",
-        "rank": [
-          3,
-          1
-        ]
-      },
       "upstream": "users",
       "security": [
         {
@@ -1956,16 +1621,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": "Get a user by id",
-      "tags": [
-        "users"
-      ],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "../../../../examples/shop/specs/users.yaml",
-        "pointer": "#/paths/~1users~1{userId}/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -2005,7 +1661,6 @@ const gateway = {
     {
       "id": "users.updateUser",
       "service": "users",
-      "operationId": "updateUser",
       "method": "PATCH",
       "path": "/users/{userId}",
       "upstreamPath": "/api/v1/users/{userId}",
@@ -2035,15 +1690,6 @@ const gateway = {
           }
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/users/(-?[0-9]+)$",
-        "staticPrefix": "/users/",
-        "rank": [
-          3,
-          1
-        ]
-      },
       "upstream": "users",
       "security": [
         {
@@ -2082,16 +1728,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": "Update a user's profile",
-      "tags": [
-        "users"
-      ],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "../../../../examples/shop/specs/users.yaml",
-        "pointer": "#/paths/~1users~1{userId}/patch"
-      },
       "effective": {
         "methods": [
           "PATCH"
@@ -2132,7 +1769,6 @@ const gateway = {
     {
       "id": "users.deleteUser",
       "service": "users",
-      "operationId": "deleteUser",
       "method": "DELETE",
       "path": "/users/{userId}",
       "upstreamPath": "/api/v1/users/{userId}",
@@ -2162,15 +1798,6 @@ const gateway = {
           }
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/users/(-?[0-9]+)$",
-        "staticPrefix": "/users/",
-        "rank": [
-          3,
-          1
-        ]
-      },
       "upstream": "users",
       "security": [
         {
@@ -2205,16 +1832,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": "Delete a user",
-      "tags": [
-        "users"
-      ],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "../../../../examples/shop/specs/users.yaml",
-        "pointer": "#/paths/~1users~1{userId}/delete"
-      },
       "effective": {
         "methods": [
           "DELETE"

@@ -11,7 +11,7 @@ const upstreamEnv = {
   "GW_UPSTREAM_REPORTS": "reports",
 };
 
-/** The gateway model, as `gw model --json` prints it. */
+/** The gateway model, the part of `gw model --json` the runtime reads. */
 const gateway = {
   "modelVersion": 1,
   "name": "variables",
@@ -27,9 +27,6 @@ const gateway = {
       "openapi": "3.0.3",
       "prefix": "",
       "upstream": "legacy",
-      "routes": [
-        "legacy.getThing"
-      ],
       "mock": false,
       "source": {
         "file": "legacy.yaml",
@@ -43,9 +40,6 @@ const gateway = {
       "openapi": "3.0.3",
       "prefix": "",
       "upstream": "reports",
-      "routes": [
-        "reports.listReports"
-      ],
       "mock": false,
       "source": {
         "file": "reports.yaml",
@@ -115,7 +109,6 @@ const gateway = {
     {
       "id": "reports.listReports",
       "service": "reports",
-      "operationId": "listReports",
       "method": "GET",
       "path": "/reports",
       "upstreamPath": "/v2/reports",
@@ -129,14 +122,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/reports$",
-        "staticPrefix": "/reports",
-        "rank": [
-          3
-        ]
-      },
       "upstream": "reports",
       "security": [],
       "settings": {
@@ -158,14 +143,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "reports.yaml",
-        "pointer": "#/paths/~1reports/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -187,7 +165,6 @@ const gateway = {
     {
       "id": "legacy.getThing",
       "service": "legacy",
-      "operationId": "getThing",
       "method": "GET",
       "path": "/things/{id}",
       "upstreamPath": "/api/things/{id}",
@@ -215,15 +192,6 @@ const gateway = {
           }
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/things/(-?[0-9]+)$",
-        "staticPrefix": "/things/",
-        "rank": [
-          3,
-          1
-        ]
-      },
       "upstream": "legacy",
       "security": [],
       "settings": {
@@ -245,14 +213,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "legacy.yaml",
-        "pointer": "#/paths/~1things~1{id}/get"
-      },
       "effective": {
         "methods": [
           "GET",

@@ -12,7 +12,7 @@ const upstreamEnv = {
   "GW_UPSTREAM_BILLING__2": "billing~2",
 };
 
-/** The gateway model, as `gw model --json` prints it. */
+/** The gateway model, the part of `gw model --json` the runtime reads. */
 const gateway = {
   "modelVersion": 1,
   "name": "servers",
@@ -28,12 +28,6 @@ const gateway = {
       "openapi": "3.1.0",
       "prefix": "",
       "upstream": "billing",
-      "routes": [
-        "billing.createExport",
-        "billing.createReport",
-        "billing.listInvoices",
-        "billing.listReports"
-      ],
       "mock": false,
       "source": {
         "file": "billing.yaml",
@@ -127,7 +121,6 @@ const gateway = {
     {
       "id": "billing.createExport",
       "service": "billing",
-      "operationId": "createExport",
       "method": "POST",
       "path": "/exports",
       "upstreamPath": "/w/exports",
@@ -141,14 +134,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/exports$",
-        "staticPrefix": "/exports",
-        "rank": [
-          3
-        ]
-      },
       "upstream": "billing~2",
       "security": [],
       "settings": {
@@ -170,14 +155,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "billing.yaml",
-        "pointer": "#/paths/~1exports/post"
-      },
       "effective": {
         "methods": [
           "POST"
@@ -198,7 +176,6 @@ const gateway = {
     {
       "id": "billing.listInvoices",
       "service": "billing",
-      "operationId": "listInvoices",
       "method": "GET",
       "path": "/invoices",
       "upstreamPath": "/v1/invoices",
@@ -212,14 +189,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/invoices$",
-        "staticPrefix": "/invoices",
-        "rank": [
-          3
-        ]
-      },
       "upstream": "billing",
       "security": [],
       "settings": {
@@ -241,14 +210,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "billing.yaml",
-        "pointer": "#/paths/~1invoices/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -270,7 +232,6 @@ const gateway = {
     {
       "id": "billing.listReports",
       "service": "billing",
-      "operationId": "listReports",
       "method": "GET",
       "path": "/reports",
       "upstreamPath": "/reports",
@@ -284,14 +245,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/reports$",
-        "staticPrefix": "/reports",
-        "rank": [
-          3
-        ]
-      },
       "upstream": "billing~1",
       "security": [],
       "settings": {
@@ -313,14 +266,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "billing.yaml",
-        "pointer": "#/paths/~1reports/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -342,7 +288,6 @@ const gateway = {
     {
       "id": "billing.createReport",
       "service": "billing",
-      "operationId": "createReport",
       "method": "POST",
       "path": "/reports",
       "upstreamPath": "/w/reports",
@@ -356,14 +301,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/reports$",
-        "staticPrefix": "/reports",
-        "rank": [
-          3
-        ]
-      },
       "upstream": "billing~2",
       "security": [],
       "settings": {
@@ -385,14 +322,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "billing.yaml",
-        "pointer": "#/paths/~1reports/post"
-      },
       "effective": {
         "methods": [
           "POST"

@@ -11,7 +11,7 @@ const upstreamEnv = {
   "GW_UPSTREAM_LEGACY": "legacy",
 };
 
-/** The gateway model, as `gw model --json` prints it. */
+/** The gateway model, the part of `gw model --json` the runtime reads. */
 const gateway = {
   "modelVersion": 1,
   "name": "security",
@@ -27,12 +27,6 @@ const gateway = {
       "openapi": "3.0.3",
       "prefix": "",
       "upstream": "accounts",
-      "routes": [
-        "accounts.createAccount",
-        "accounts.getMe",
-        "accounts.getStatus",
-        "accounts.listAccounts"
-      ],
       "mock": false,
       "source": {
         "file": "accounts.yaml",
@@ -46,10 +40,6 @@ const gateway = {
       "openapi": "2.0",
       "prefix": "/legacy",
       "upstream": "legacy",
-      "routes": [
-        "legacy.adminAction",
-        "legacy.ping"
-      ],
       "mock": false,
       "source": {
         "file": "legacy.yaml",
@@ -111,7 +101,6 @@ const gateway = {
     {
       "id": "accounts.listAccounts",
       "service": "accounts",
-      "operationId": "listAccounts",
       "method": "GET",
       "path": "/accounts",
       "upstreamPath": "/accounts",
@@ -125,14 +114,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/accounts$",
-        "staticPrefix": "/accounts",
-        "rank": [
-          3
-        ]
-      },
       "upstream": "accounts",
       "security": [
         {
@@ -173,14 +154,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "accounts.yaml",
-        "pointer": "#/paths/~1accounts/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -232,7 +206,6 @@ const gateway = {
     {
       "id": "accounts.createAccount",
       "service": "accounts",
-      "operationId": "createAccount",
       "method": "POST",
       "path": "/accounts",
       "upstreamPath": "/accounts",
@@ -246,14 +219,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/accounts$",
-        "staticPrefix": "/accounts",
-        "rank": [
-          3
-        ]
-      },
       "upstream": "accounts",
       "security": [
         {
@@ -299,14 +264,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "accounts.yaml",
-        "pointer": "#/paths/~1accounts/post"
-      },
       "effective": {
         "methods": [
           "POST"
@@ -357,7 +315,6 @@ const gateway = {
     {
       "id": "legacy.adminAction",
       "service": "legacy",
-      "operationId": "adminAction",
       "method": "POST",
       "path": "/legacy/admin",
       "upstreamPath": "/admin",
@@ -378,15 +335,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/legacy/admin$",
-        "staticPrefix": "/legacy/admin",
-        "rank": [
-          3,
-          3
-        ]
-      },
       "upstream": "legacy",
       "security": [
         {
@@ -419,14 +367,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "legacy.yaml",
-        "pointer": "#/paths/~1admin/post"
-      },
       "effective": {
         "methods": [
           "POST"
@@ -475,7 +416,6 @@ const gateway = {
     {
       "id": "legacy.ping",
       "service": "legacy",
-      "operationId": "ping",
       "method": "GET",
       "path": "/legacy/ping",
       "upstreamPath": "/ping",
@@ -496,15 +436,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/legacy/ping$",
-        "staticPrefix": "/legacy/ping",
-        "rank": [
-          3,
-          3
-        ]
-      },
       "upstream": "legacy",
       "security": [
         {
@@ -535,14 +466,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "legacy.yaml",
-        "pointer": "#/paths/~1ping/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -582,7 +506,6 @@ const gateway = {
     {
       "id": "accounts.getMe",
       "service": "accounts",
-      "operationId": "getMe",
       "method": "GET",
       "path": "/me",
       "upstreamPath": "/me",
@@ -596,14 +519,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/me$",
-        "staticPrefix": "/me",
-        "rank": [
-          3
-        ]
-      },
       "upstream": "accounts",
       "security": [
         {
@@ -647,14 +562,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "accounts.yaml",
-        "pointer": "#/paths/~1me/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -708,7 +616,6 @@ const gateway = {
     {
       "id": "accounts.getStatus",
       "service": "accounts",
-      "operationId": "getStatus",
       "method": "GET",
       "path": "/status",
       "upstreamPath": "/status",
@@ -722,14 +629,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/status$",
-        "staticPrefix": "/status",
-        "rank": [
-          3
-        ]
-      },
       "upstream": "accounts",
       "security": [],
       "settings": {
@@ -751,14 +650,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "accounts.yaml",
-        "pointer": "#/paths/~1status/get"
-      },
       "effective": {
         "methods": [
           "GET",

@@ -11,7 +11,7 @@ const upstreamEnv = {
   "GW_UPSTREAM_PROMO": "promo",
 };
 
-/** The gateway model, as `gw model --json` prints it. */
+/** The gateway model, the part of `gw model --json` the runtime reads. */
 const gateway = {
   "modelVersion": 1,
   "name": "shadowing",
@@ -27,16 +27,6 @@ const gateway = {
       "openapi": "3.0.3",
       "prefix": "",
       "upstream": "items",
-      "routes": [
-        "items.getFile",
-        "items.getItem",
-        "items.getItemJson",
-        "items.getKind",
-        "items.getKindAll",
-        "items.getMe",
-        "items.getUser",
-        "items.newItemForm"
-      ],
       "mock": false,
       "source": {
         "file": "items.yaml",
@@ -50,10 +40,6 @@ const gateway = {
       "openapi": "3.0.3",
       "prefix": "",
       "upstream": "promo",
-      "routes": [
-        "promo.getPromoKindAll",
-        "promo.listFeatured"
-      ],
       "mock": false,
       "source": {
         "file": "promo.yaml",
@@ -115,7 +101,6 @@ const gateway = {
     {
       "id": "items.getFile",
       "service": "items",
-      "operationId": "getFile",
       "method": "GET",
       "path": "/files/{name}.{ext}",
       "upstreamPath": "/files/{name}.{ext}",
@@ -151,15 +136,6 @@ const gateway = {
           "schema": {}
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/files/([^/]+)\\.([^/]+)$",
-        "staticPrefix": "/files/",
-        "rank": [
-          3,
-          2
-        ]
-      },
       "upstream": "items",
       "security": [],
       "settings": {
@@ -181,14 +157,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "items.yaml",
-        "pointer": "#/paths/~1files~1{name}.{ext}/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -210,7 +179,6 @@ const gateway = {
     {
       "id": "promo.listFeatured",
       "service": "promo",
-      "operationId": "listFeatured",
       "method": "GET",
       "path": "/items/featured",
       "upstreamPath": "/items/featured",
@@ -231,15 +199,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/items/featured$",
-        "staticPrefix": "/items/featured",
-        "rank": [
-          3,
-          3
-        ]
-      },
       "upstream": "promo",
       "security": [],
       "settings": {
@@ -261,14 +220,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "promo.yaml",
-        "pointer": "#/paths/~1items~1featured/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -290,7 +242,6 @@ const gateway = {
     {
       "id": "items.newItemForm",
       "service": "items",
-      "operationId": "newItemForm",
       "method": "GET",
       "path": "/items/new",
       "upstreamPath": "/items/new",
@@ -311,15 +262,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/items/new$",
-        "staticPrefix": "/items/new",
-        "rank": [
-          3,
-          3
-        ]
-      },
       "upstream": "items",
       "security": [],
       "settings": {
@@ -341,14 +283,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "items.yaml",
-        "pointer": "#/paths/~1items~1new/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -370,7 +305,6 @@ const gateway = {
     {
       "id": "items.getItemJson",
       "service": "items",
-      "operationId": "getItemJson",
       "method": "GET",
       "path": "/items/{id}.json",
       "upstreamPath": "/items/{id}.json",
@@ -399,15 +333,6 @@ const gateway = {
           "schema": {}
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/items/([^/]+)\\.json$",
-        "staticPrefix": "/items/",
-        "rank": [
-          3,
-          2
-        ]
-      },
       "upstream": "items",
       "security": [],
       "settings": {
@@ -429,14 +354,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "items.yaml",
-        "pointer": "#/paths/~1items~1{id}.json/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -458,7 +376,6 @@ const gateway = {
     {
       "id": "items.getItem",
       "service": "items",
-      "operationId": "getItem",
       "method": "GET",
       "path": "/items/{id}",
       "upstreamPath": "/items/{id}",
@@ -484,15 +401,6 @@ const gateway = {
           "schema": {}
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/items/([^/]+)$",
-        "staticPrefix": "/items/",
-        "rank": [
-          3,
-          1
-        ]
-      },
       "upstream": "items",
       "security": [],
       "settings": {
@@ -514,14 +422,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "items.yaml",
-        "pointer": "#/paths/~1items~1{id}/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -543,7 +444,6 @@ const gateway = {
     {
       "id": "items.getKind",
       "service": "items",
-      "operationId": "getKind",
       "method": "GET",
       "path": "/kinds/{kind}",
       "upstreamPath": "/kinds/{kind}",
@@ -575,15 +475,6 @@ const gateway = {
           }
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/kinds/(books|toys)$",
-        "staticPrefix": "/kinds/",
-        "rank": [
-          3,
-          1
-        ]
-      },
       "upstream": "items",
       "security": [],
       "settings": {
@@ -605,14 +496,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "items.yaml",
-        "pointer": "#/paths/~1kinds~1{kind}/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -634,7 +518,6 @@ const gateway = {
     {
       "id": "items.getKindAll",
       "service": "items",
-      "operationId": "getKindAll",
       "method": "GET",
       "path": "/kinds/{code}/all",
       "upstreamPath": "/kinds/{code}/all",
@@ -670,16 +553,6 @@ const gateway = {
           }
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/kinds/([0-9]+)/all$",
-        "staticPrefix": "/kinds/",
-        "rank": [
-          3,
-          1,
-          3
-        ]
-      },
       "upstream": "items",
       "security": [],
       "settings": {
@@ -701,14 +574,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "items.yaml",
-        "pointer": "#/paths/~1kinds~1{code}~1all/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -730,7 +596,6 @@ const gateway = {
     {
       "id": "promo.getPromoKindAll",
       "service": "promo",
-      "operationId": "getPromoKindAll",
       "method": "GET",
       "path": "/kinds/{kind}/all",
       "upstreamPath": "/kinds/{kind}/all",
@@ -769,16 +634,6 @@ const gateway = {
           }
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/kinds/(books|toys)/all$",
-        "staticPrefix": "/kinds/",
-        "rank": [
-          3,
-          1,
-          3
-        ]
-      },
       "upstream": "promo",
       "security": [],
       "settings": {
@@ -800,14 +655,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "promo.yaml",
-        "pointer": "#/paths/~1kinds~1{kind}~1all/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -829,7 +677,6 @@ const gateway = {
     {
       "id": "items.getMe",
       "service": "items",
-      "operationId": "getMe",
       "method": "GET",
       "path": "/users/me",
       "upstreamPath": "/users/me",
@@ -850,15 +697,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/users/me$",
-        "staticPrefix": "/users/me",
-        "rank": [
-          3,
-          3
-        ]
-      },
       "upstream": "items",
       "security": [],
       "settings": {
@@ -880,14 +718,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "items.yaml",
-        "pointer": "#/paths/~1users~1me/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -909,7 +740,6 @@ const gateway = {
     {
       "id": "items.getUser",
       "service": "items",
-      "operationId": "getUser",
       "method": "GET",
       "path": "/users/{userId}",
       "upstreamPath": "/users/{userId}",
@@ -938,15 +768,6 @@ const gateway = {
           }
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/users/(-?[0-9]+)$",
-        "staticPrefix": "/users/",
-        "rank": [
-          3,
-          1
-        ]
-      },
       "upstream": "items",
       "security": [],
       "settings": {
@@ -968,14 +789,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "items.yaml",
-        "pointer": "#/paths/~1users~1{userId}/get"
-      },
       "effective": {
         "methods": [
           "GET",

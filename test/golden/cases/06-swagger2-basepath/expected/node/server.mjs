@@ -11,7 +11,7 @@ const upstreamEnv = {
   "GW_UPSTREAM_STOCK": "stock",
 };
 
-/** The gateway model, as `gw model --json` prints it. */
+/** The gateway model, the part of `gw model --json` the runtime reads. */
 const gateway = {
   "modelVersion": 1,
   "name": "swagger2",
@@ -27,11 +27,6 @@ const gateway = {
       "openapi": "2.0",
       "prefix": "/pets",
       "upstream": "pets",
-      "routes": [
-        "pets.deletePhoto",
-        "pets.getPet",
-        "pets.root"
-      ],
       "mock": false,
       "source": {
         "file": "pets.yaml",
@@ -45,9 +40,6 @@ const gateway = {
       "openapi": "2.0",
       "prefix": "",
       "upstream": "stock",
-      "routes": [
-        "stock.getLevels"
-      ],
       "mock": false,
       "source": {
         "file": "stock.json",
@@ -109,7 +101,6 @@ const gateway = {
     {
       "id": "stock.getLevels",
       "service": "stock",
-      "operationId": "getLevels",
       "method": "GET",
       "path": "/levels",
       "upstreamPath": "/levels",
@@ -123,14 +114,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/levels$",
-        "staticPrefix": "/levels",
-        "rank": [
-          3
-        ]
-      },
       "upstream": "stock",
       "security": [],
       "settings": {
@@ -152,14 +135,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "stock.json",
-        "pointer": "#/paths/~1levels/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -181,7 +157,6 @@ const gateway = {
     {
       "id": "pets.root",
       "service": "pets",
-      "operationId": "root",
       "method": "GET",
       "path": "/pets",
       "upstreamPath": "/api/v2/",
@@ -195,14 +170,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/pets$",
-        "staticPrefix": "/pets",
-        "rank": [
-          3
-        ]
-      },
       "upstream": "pets",
       "security": [],
       "settings": {
@@ -224,14 +191,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "pets.yaml",
-        "pointer": "#/paths/~1/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -253,7 +213,6 @@ const gateway = {
     {
       "id": "pets.getPet",
       "service": "pets",
-      "operationId": "getPet",
       "method": "GET",
       "path": "/pets/pets/{petId}",
       "upstreamPath": "/api/v2/pets/{petId}",
@@ -289,16 +248,6 @@ const gateway = {
           }
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/pets/pets/(-?[0-9]+)$",
-        "staticPrefix": "/pets/pets/",
-        "rank": [
-          3,
-          3,
-          1
-        ]
-      },
       "upstream": "pets",
       "security": [],
       "settings": {
@@ -320,14 +269,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "pets.yaml",
-        "pointer": "#/paths/~1pets~1{petId}/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -349,7 +291,6 @@ const gateway = {
     {
       "id": "pets.deletePhoto",
       "service": "pets",
-      "operationId": "deletePhoto",
       "method": "DELETE",
       "path": "/pets/pets/{petId}/photos/{photoId}",
       "upstreamPath": "/api/v2/pets/{petId}/photos/{photoId}",
@@ -408,18 +349,6 @@ const gateway = {
           }
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/pets/pets/(-?[0-9]+)/photos/(front|back)$",
-        "staticPrefix": "/pets/pets/",
-        "rank": [
-          3,
-          3,
-          1,
-          3,
-          1
-        ]
-      },
       "upstream": "pets",
       "security": [],
       "settings": {
@@ -441,14 +370,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "pets.yaml",
-        "pointer": "#/paths/~1pets~1{petId}~1photos~1{photoId}/delete"
-      },
       "effective": {
         "methods": [
           "DELETE"

@@ -10,7 +10,7 @@ const upstreamEnv = {
   "GW_UPSTREAM_JOBS": "jobs",
 };
 
-/** The gateway model, as `gw model --json` prints it. */
+/** The gateway model, the part of `gw model --json` the runtime reads. */
 const gateway = {
   "modelVersion": 1,
   "name": "settings",
@@ -26,10 +26,6 @@ const gateway = {
       "openapi": "3.0.3",
       "prefix": "",
       "upstream": "jobs",
-      "routes": [
-        "jobs.listJobs",
-        "jobs.runJob"
-      ],
       "mock": false,
       "source": {
         "file": "jobs.yaml",
@@ -81,7 +77,6 @@ const gateway = {
     {
       "id": "jobs.listJobs",
       "service": "jobs",
-      "operationId": "listJobs",
       "method": "GET",
       "path": "/jobs",
       "upstreamPath": "/jobs",
@@ -95,14 +90,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/jobs$",
-        "staticPrefix": "/jobs",
-        "rank": [
-          3
-        ]
-      },
       "upstream": "jobs",
       "security": [],
       "settings": {
@@ -124,14 +111,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "jobs.yaml",
-        "pointer": "#/paths/~1jobs/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -153,7 +133,6 @@ const gateway = {
     {
       "id": "jobs.runJob",
       "service": "jobs",
-      "operationId": "runJob",
       "method": "POST",
       "path": "/jobs",
       "upstreamPath": "/jobs",
@@ -167,14 +146,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/jobs$",
-        "staticPrefix": "/jobs",
-        "rank": [
-          3
-        ]
-      },
       "upstream": "jobs",
       "security": [],
       "settings": {
@@ -196,14 +167,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "jobs.yaml",
-        "pointer": "#/paths/~1jobs/post"
-      },
       "effective": {
         "methods": [
           "POST"

@@ -11,7 +11,7 @@ const upstreamEnv = {
   "GW_UPSTREAM_SEARCH": "search",
 };
 
-/** The gateway model, as `gw model --json` prints it. */
+/** The gateway model, the part of `gw model --json` the runtime reads. */
 const gateway = {
   "modelVersion": 1,
   "name": "storefront",
@@ -27,10 +27,6 @@ const gateway = {
       "openapi": "3.0.3",
       "prefix": "/inventory",
       "upstream": "inventory",
-      "routes": [
-        "inventory.adjustStock",
-        "inventory.getStock"
-      ],
       "mock": false,
       "source": {
         "file": "specs/inventory.yaml",
@@ -44,9 +40,6 @@ const gateway = {
       "openapi": "3.1.0",
       "prefix": "",
       "upstream": "search",
-      "routes": [
-        "search.search"
-      ],
       "mock": false,
       "source": {
         "file": "specs/search.yaml",
@@ -122,7 +115,6 @@ const gateway = {
     {
       "id": "inventory.getStock",
       "service": "inventory",
-      "operationId": "getStock",
       "method": "GET",
       "path": "/inventory/stock/{sku}",
       "upstreamPath": "/api/stock/{sku}",
@@ -158,16 +150,6 @@ const gateway = {
           }
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/inventory/stock/([A-Z0-9-]+)$",
-        "staticPrefix": "/inventory/stock/",
-        "rank": [
-          3,
-          3,
-          1
-        ]
-      },
       "upstream": "inventory",
       "security": [],
       "settings": {
@@ -189,14 +171,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "specs/inventory.yaml",
-        "pointer": "#/paths/~1stock~1{sku}/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -218,7 +193,6 @@ const gateway = {
     {
       "id": "inventory.adjustStock",
       "service": "inventory",
-      "operationId": "adjustStock",
       "method": "POST",
       "path": "/inventory/stock/{sku}",
       "upstreamPath": "/api/stock/{sku}",
@@ -253,16 +227,6 @@ const gateway = {
           }
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/inventory/stock/([^/]+)$",
-        "staticPrefix": "/inventory/stock/",
-        "rank": [
-          3,
-          3,
-          1
-        ]
-      },
       "upstream": "inventory",
       "security": [],
       "settings": {
@@ -284,14 +248,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "specs/inventory.yaml",
-        "pointer": "#/paths/~1stock~1{sku}/post"
-      },
       "effective": {
         "methods": [
           "POST"
@@ -312,7 +269,6 @@ const gateway = {
     {
       "id": "search.search",
       "service": "search",
-      "operationId": "search",
       "method": "GET",
       "path": "/search",
       "upstreamPath": "/v2/search",
@@ -326,14 +282,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/search$",
-        "staticPrefix": "/search",
-        "rank": [
-          3
-        ]
-      },
       "upstream": "search",
       "security": [],
       "settings": {
@@ -355,14 +303,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "specs/search.yaml",
-        "pointer": "#/paths/~1search/get"
-      },
       "effective": {
         "methods": [
           "GET",

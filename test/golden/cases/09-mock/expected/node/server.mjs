@@ -11,7 +11,7 @@ const upstreamEnv = {
   "GW_UPSTREAM_USERS": "users",
 };
 
-/** The gateway model, as `gw model --json` prints it. */
+/** The gateway model, the part of `gw model --json` the runtime reads. */
 const gateway = {
   "modelVersion": 1,
   "name": "mocks",
@@ -27,10 +27,6 @@ const gateway = {
       "openapi": "3.1.0",
       "prefix": "",
       "upstream": "jobs",
-      "routes": [
-        "jobs.cancelJob",
-        "jobs.getJob"
-      ],
       "mock": true,
       "source": {
         "file": "jobs.yaml",
@@ -44,15 +40,6 @@ const gateway = {
       "openapi": "2.0",
       "prefix": "",
       "upstream": "users",
-      "routes": [
-        "users.createUser",
-        "users.deleteUser",
-        "users.getCurrentUser",
-        "users.getUser",
-        "users.healthCheck",
-        "users.listUsers",
-        "users.updateUser"
-      ],
       "mock": true,
       "source": {
         "file": "../../../../examples/shop/specs/users.yaml",
@@ -105,7 +92,6 @@ const gateway = {
     {
       "id": "users.healthCheck",
       "service": "users",
-      "operationId": "healthCheck",
       "method": "GET",
       "path": "/health",
       "upstreamPath": "/api/v1/health",
@@ -119,14 +105,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/health$",
-        "staticPrefix": "/health",
-        "rank": [
-          3
-        ]
-      },
       "upstream": "users",
       "security": [],
       "settings": {
@@ -148,11 +126,6 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": "Liveness probe",
-      "tags": [
-        "users"
-      ],
-      "deprecated": false,
       "mock": [
         {
           "status": 200,
@@ -161,10 +134,6 @@ const gateway = {
           "generated": false
         }
       ],
-      "source": {
-        "file": "../../../../examples/shop/specs/users.yaml",
-        "pointer": "#/paths/~1health/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -186,7 +155,6 @@ const gateway = {
     {
       "id": "jobs.getJob",
       "service": "jobs",
-      "operationId": "getJob",
       "method": "GET",
       "path": "/jobs/{id}",
       "upstreamPath": "/jobs/{id}",
@@ -215,15 +183,6 @@ const gateway = {
           }
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/jobs/([^/]+)$",
-        "staticPrefix": "/jobs/",
-        "rank": [
-          3,
-          1
-        ]
-      },
       "upstream": "jobs",
       "security": [],
       "settings": {
@@ -245,9 +204,6 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": [
         {
           "status": 200,
@@ -262,10 +218,6 @@ const gateway = {
           "generated": false
         }
       ],
-      "source": {
-        "file": "jobs.yaml",
-        "pointer": "#/paths/~1jobs~1{id}/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -287,7 +239,6 @@ const gateway = {
     {
       "id": "jobs.cancelJob",
       "service": "jobs",
-      "operationId": "cancelJob",
       "method": "DELETE",
       "path": "/jobs/{id}",
       "upstreamPath": "/jobs/{id}",
@@ -313,15 +264,6 @@ const gateway = {
           "schema": {}
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/jobs/([^/]+)$",
-        "staticPrefix": "/jobs/",
-        "rank": [
-          3,
-          1
-        ]
-      },
       "upstream": "jobs",
       "security": [],
       "settings": {
@@ -343,9 +285,6 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": [
         {
           "status": 204,
@@ -354,10 +293,6 @@ const gateway = {
           "generated": false
         }
       ],
-      "source": {
-        "file": "jobs.yaml",
-        "pointer": "#/paths/~1jobs~1{id}/delete"
-      },
       "effective": {
         "methods": [
           "DELETE"
@@ -378,7 +313,6 @@ const gateway = {
     {
       "id": "users.listUsers",
       "service": "users",
-      "operationId": "listUsers",
       "method": "GET",
       "path": "/users",
       "upstreamPath": "/api/v1/users",
@@ -392,14 +326,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/users$",
-        "staticPrefix": "/users",
-        "rank": [
-          3
-        ]
-      },
       "upstream": "users",
       "security": [
         {
@@ -430,11 +356,6 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": "List users, newest first",
-      "tags": [
-        "users"
-      ],
-      "deprecated": false,
       "mock": [
         {
           "status": 200,
@@ -443,10 +364,6 @@ const gateway = {
           "generated": false
         }
       ],
-      "source": {
-        "file": "../../../../examples/shop/specs/users.yaml",
-        "pointer": "#/paths/~1users/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -486,7 +403,6 @@ const gateway = {
     {
       "id": "users.createUser",
       "service": "users",
-      "operationId": "createUser",
       "method": "POST",
       "path": "/users",
       "upstreamPath": "/api/v1/users",
@@ -500,14 +416,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/users$",
-        "staticPrefix": "/users",
-        "rank": [
-          3
-        ]
-      },
       "upstream": "users",
       "security": [
         {
@@ -538,11 +446,6 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": "Register a new user",
-      "tags": [
-        "users"
-      ],
-      "deprecated": false,
       "mock": [
         {
           "status": 201,
@@ -557,10 +460,6 @@ const gateway = {
           "generated": true
         }
       ],
-      "source": {
-        "file": "../../../../examples/shop/specs/users.yaml",
-        "pointer": "#/paths/~1users/post"
-      },
       "effective": {
         "methods": [
           "POST"
@@ -599,7 +498,6 @@ const gateway = {
     {
       "id": "users.getCurrentUser",
       "service": "users",
-      "operationId": "getCurrentUser",
       "method": "GET",
       "path": "/users/me",
       "upstreamPath": "/api/v1/users/me",
@@ -620,15 +518,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/users/me$",
-        "staticPrefix": "/users/me",
-        "rank": [
-          3,
-          3
-        ]
-      },
       "upstream": "users",
       "security": [
         {
@@ -659,11 +548,6 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": "Get the user that owns the API key",
-      "tags": [
-        "users"
-      ],
-      "deprecated": false,
       "mock": [
         {
           "status": 200,
@@ -672,10 +556,6 @@ const gateway = {
           "generated": false
         }
       ],
-      "source": {
-        "file": "../../../../examples/shop/specs/users.yaml",
-        "pointer": "#/paths/~1users~1me/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -715,7 +595,6 @@ const gateway = {
     {
       "id": "users.getUser",
       "service": "users",
-      "operationId": "getUser",
       "method": "GET",
       "path": "/users/{userId}",
       "upstreamPath": "/api/v1/users/{userId}",
@@ -745,15 +624,6 @@ const gateway = {
           }
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/users/(-?[0-9]+)$",
-        "staticPrefix": "/users/",
-        "rank": [
-          3,
-          1
-        ]
-      },
       "upstream": "users",
       "security": [
         {
@@ -784,11 +654,6 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": "Get a user by id",
-      "tags": [
-        "users"
-      ],
-      "deprecated": false,
       "mock": [
         {
           "status": 200,
@@ -803,10 +668,6 @@ const gateway = {
           "generated": true
         }
       ],
-      "source": {
-        "file": "../../../../examples/shop/specs/users.yaml",
-        "pointer": "#/paths/~1users~1{userId}/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -846,7 +707,6 @@ const gateway = {
     {
       "id": "users.updateUser",
       "service": "users",
-      "operationId": "updateUser",
       "method": "PATCH",
       "path": "/users/{userId}",
       "upstreamPath": "/api/v1/users/{userId}",
@@ -876,15 +736,6 @@ const gateway = {
           }
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/users/(-?[0-9]+)$",
-        "staticPrefix": "/users/",
-        "rank": [
-          3,
-          1
-        ]
-      },
       "upstream": "users",
       "security": [
         {
@@ -923,11 +774,6 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": "Update a user's profile",
-      "tags": [
-        "users"
-      ],
-      "deprecated": false,
       "mock": [
         {
           "status": 200,
@@ -942,10 +788,6 @@ const gateway = {
           "generated": true
         }
       ],
-      "source": {
-        "file": "../../../../examples/shop/specs/users.yaml",
-        "pointer": "#/paths/~1users~1{userId}/patch"
-      },
       "effective": {
         "methods": [
           "PATCH"
@@ -986,7 +828,6 @@ const gateway = {
     {
       "id": "users.deleteUser",
       "service": "users",
-      "operationId": "deleteUser",
       "method": "DELETE",
       "path": "/users/{userId}",
       "upstreamPath": "/api/v1/users/{userId}",
@@ -1016,15 +857,6 @@ const gateway = {
           }
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/users/(-?[0-9]+)$",
-        "staticPrefix": "/users/",
-        "rank": [
-          3,
-          1
-        ]
-      },
       "upstream": "users",
       "security": [
         {
@@ -1059,11 +891,6 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": "Delete a user",
-      "tags": [
-        "users"
-      ],
-      "deprecated": false,
       "mock": [
         {
           "status": 200,
@@ -1078,10 +905,6 @@ const gateway = {
           "generated": true
         }
       ],
-      "source": {
-        "file": "../../../../examples/shop/specs/users.yaml",
-        "pointer": "#/paths/~1users~1{userId}/delete"
-      },
       "effective": {
         "methods": [
           "DELETE"

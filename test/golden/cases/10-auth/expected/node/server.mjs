@@ -10,7 +10,7 @@ const upstreamEnv = {
   "GW_UPSTREAM_BILLING": "billing",
 };
 
-/** The gateway model, as `gw model --json` prints it. */
+/** The gateway model, the part of `gw model --json` the runtime reads. */
 const gateway = {
   "modelVersion": 1,
   "name": "billing-gw",
@@ -26,14 +26,6 @@ const gateway = {
       "openapi": "3.0.3",
       "prefix": "",
       "upstream": "billing",
-      "routes": [
-        "billing.createInvoice",
-        "billing.exportInvoices",
-        "billing.getInvoice",
-        "billing.listInvoices",
-        "billing.status",
-        "billing.voidInvoice"
-      ],
       "mock": false,
       "source": {
         "file": "billing.yaml",
@@ -71,7 +63,6 @@ const gateway = {
     {
       "id": "billing.exportInvoices",
       "service": "billing",
-      "operationId": "exportInvoices",
       "method": "GET",
       "path": "/exports",
       "upstreamPath": "/v1/exports",
@@ -85,14 +76,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/exports$",
-        "staticPrefix": "/exports",
-        "rank": [
-          3
-        ]
-      },
       "upstream": "billing",
       "security": [
         {
@@ -131,14 +114,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": "A key in the query or in a cookie",
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "billing.yaml",
-        "pointer": "#/paths/~1exports/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -184,7 +160,6 @@ const gateway = {
     {
       "id": "billing.listInvoices",
       "service": "billing",
-      "operationId": "listInvoices",
       "method": "GET",
       "path": "/invoices",
       "upstreamPath": "/v1/invoices",
@@ -198,14 +173,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/invoices$",
-        "staticPrefix": "/invoices",
-        "rank": [
-          3
-        ]
-      },
       "upstream": "billing",
       "security": [
         {
@@ -254,14 +221,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": "Any staff member, a partner, or a token with invoices:read",
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "billing.yaml",
-        "pointer": "#/paths/~1invoices/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -314,7 +274,6 @@ const gateway = {
     {
       "id": "billing.createInvoice",
       "service": "billing",
-      "operationId": "createInvoice",
       "method": "POST",
       "path": "/invoices",
       "upstreamPath": "/v1/invoices",
@@ -328,14 +287,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/invoices$",
-        "staticPrefix": "/invoices",
-        "rank": [
-          3
-        ]
-      },
       "upstream": "billing",
       "security": [
         {
@@ -378,14 +329,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": "A service token, or a partner key together with staff credentials",
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "billing.yaml",
-        "pointer": "#/paths/~1invoices/post"
-      },
       "effective": {
         "methods": [
           "POST"
@@ -431,7 +375,6 @@ const gateway = {
     {
       "id": "billing.getInvoice",
       "service": "billing",
-      "operationId": "getInvoice",
       "method": "GET",
       "path": "/invoices/{id}",
       "upstreamPath": "/v1/invoices/{id}",
@@ -459,15 +402,6 @@ const gateway = {
           }
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/invoices/([^/]+)$",
-        "staticPrefix": "/invoices/",
-        "rank": [
-          3,
-          1
-        ]
-      },
       "upstream": "billing",
       "security": [
         {
@@ -500,14 +434,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": "The default (oauth invoices:read)",
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "billing.yaml",
-        "pointer": "#/paths/~1invoices~1{id}/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -557,7 +484,6 @@ const gateway = {
     {
       "id": "billing.voidInvoice",
       "service": "billing",
-      "operationId": "voidInvoice",
       "method": "DELETE",
       "path": "/invoices/{id}",
       "upstreamPath": "/v1/invoices/{id}",
@@ -585,15 +511,6 @@ const gateway = {
           }
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/invoices/([^/]+)$",
-        "staticPrefix": "/invoices/",
-        "rank": [
-          3,
-          1
-        ]
-      },
       "upstream": "billing",
       "security": [
         {
@@ -627,14 +544,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": "An OpenID Connect token with both scopes",
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "billing.yaml",
-        "pointer": "#/paths/~1invoices~1{id}/delete"
-      },
       "effective": {
         "methods": [
           "DELETE"
@@ -683,7 +593,6 @@ const gateway = {
     {
       "id": "billing.status",
       "service": "billing",
-      "operationId": "status",
       "method": "GET",
       "path": "/status",
       "upstreamPath": "/v1/status",
@@ -697,14 +606,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/status$",
-        "staticPrefix": "/status",
-        "rank": [
-          3
-        ]
-      },
       "upstream": "billing",
       "security": [],
       "settings": {
@@ -726,14 +627,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": "Public",
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "billing.yaml",
-        "pointer": "#/paths/~1status/get"
-      },
       "effective": {
         "methods": [
           "GET",

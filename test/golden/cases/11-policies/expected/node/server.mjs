@@ -10,7 +10,7 @@ const upstreamEnv = {
   "GW_UPSTREAM_SHOP": "shop",
 };
 
-/** The gateway model, as `gw model --json` prints it. */
+/** The gateway model, the part of `gw model --json` the runtime reads. */
 const gateway = {
   "modelVersion": 1,
   "name": "policies",
@@ -26,13 +26,6 @@ const gateway = {
       "openapi": "3.0.3",
       "prefix": "",
       "upstream": "shop",
-      "routes": [
-        "shop.getProduct",
-        "shop.health",
-        "shop.placeOrder",
-        "shop.searchProducts",
-        "shop.uploadImage"
-      ],
       "mock": false,
       "source": {
         "file": "shop.yaml",
@@ -140,7 +133,6 @@ const gateway = {
     {
       "id": "shop.health",
       "service": "shop",
-      "operationId": "health",
       "method": "GET",
       "path": "/health",
       "upstreamPath": "/health",
@@ -154,14 +146,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/health$",
-        "staticPrefix": "/health",
-        "rank": [
-          3
-        ]
-      },
       "upstream": "shop",
       "security": [],
       "settings": {
@@ -183,14 +167,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "shop.yaml",
-        "pointer": "#/paths/~1health/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -212,7 +189,6 @@ const gateway = {
     {
       "id": "shop.placeOrder",
       "service": "shop",
-      "operationId": "placeOrder",
       "method": "POST",
       "path": "/orders",
       "upstreamPath": "/orders",
@@ -226,14 +202,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/orders$",
-        "staticPrefix": "/orders",
-        "rank": [
-          3
-        ]
-      },
       "upstream": "shop",
       "security": [
         {
@@ -286,14 +254,7 @@ const gateway = {
         },
         "validate": true
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "shop.yaml",
-        "pointer": "#/paths/~1orders/post"
-      },
       "effective": {
         "methods": [
           "POST"
@@ -330,6 +291,10 @@ const gateway = {
         },
         "redactQuery": []
       },
+      "source": {
+        "file": "shop.yaml",
+        "pointer": "#/paths/~1orders/post"
+      },
       "api": {
         "requestBody": {
           "required": true,
@@ -346,7 +311,6 @@ const gateway = {
     {
       "id": "shop.searchProducts",
       "service": "shop",
-      "operationId": "searchProducts",
       "method": "GET",
       "path": "/products",
       "upstreamPath": "/products",
@@ -360,14 +324,6 @@ const gateway = {
         }
       ],
       "params": [],
-      "match": {
-        "kind": "exact",
-        "regex": "^/products$",
-        "staticPrefix": "/products",
-        "rank": [
-          3
-        ]
-      },
       "upstream": "shop",
       "security": [],
       "settings": {
@@ -412,14 +368,7 @@ const gateway = {
         },
         "validate": true
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "shop.yaml",
-        "pointer": "#/paths/~1products/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -439,6 +388,10 @@ const gateway = {
           "cookies": []
         },
         "redactQuery": []
+      },
+      "source": {
+        "file": "shop.yaml",
+        "pointer": "#/paths/~1products/get"
       },
       "api": {
         "parameters": [
@@ -477,7 +430,6 @@ const gateway = {
     {
       "id": "shop.getProduct",
       "service": "shop",
-      "operationId": "getProduct",
       "method": "GET",
       "path": "/products/{sku}",
       "upstreamPath": "/products/{sku}",
@@ -506,15 +458,6 @@ const gateway = {
           }
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/products/([a-z0-9-]{3,40})$",
-        "staticPrefix": "/products/",
-        "rank": [
-          3,
-          1
-        ]
-      },
       "upstream": "shop",
       "security": [],
       "settings": {
@@ -554,14 +497,7 @@ const gateway = {
         },
         "validate": true
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "shop.yaml",
-        "pointer": "#/paths/~1products~1{sku}/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -582,6 +518,10 @@ const gateway = {
         },
         "redactQuery": []
       },
+      "source": {
+        "file": "shop.yaml",
+        "pointer": "#/paths/~1products~1{sku}/get"
+      },
       "api": {
         "parameters": [
           {
@@ -598,7 +538,6 @@ const gateway = {
     {
       "id": "shop.uploadImage",
       "service": "shop",
-      "operationId": "uploadImage",
       "method": "PUT",
       "path": "/products/{sku}/image",
       "upstreamPath": "/products/{sku}/image",
@@ -634,16 +573,6 @@ const gateway = {
           }
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/products/([a-z0-9-]{3,40})/image$",
-        "staticPrefix": "/products/",
-        "rank": [
-          3,
-          1,
-          3
-        ]
-      },
       "upstream": "shop",
       "security": [
         {
@@ -697,14 +626,7 @@ const gateway = {
         },
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "shop.yaml",
-        "pointer": "#/paths/~1products~1{sku}~1image/put"
-      },
       "effective": {
         "methods": [
           "PUT"

@@ -10,7 +10,7 @@ const upstreamEnv = {
   "GW_UPSTREAM_REPOS": "repos",
 };
 
-/** The gateway model, as `gw model --json` prints it. */
+/** The gateway model, the part of `gw model --json` the runtime reads. */
 const gateway = {
   "modelVersion": 1,
   "name": "dispatch",
@@ -26,23 +26,6 @@ const gateway = {
       "openapi": "3.0.3",
       "prefix": "",
       "upstream": "repos",
-      "routes": [
-        "repos.getAnything",
-        "repos.getIssue",
-        "repos.getRepo",
-        "repos.issue-comments",
-        "repos.issue-events",
-        "repos.issue-labels",
-        "repos.issue-lock",
-        "repos.issue-reactions",
-        "repos.issue-timeline",
-        "repos.list-branches",
-        "repos.list-commits",
-        "repos.list-contents",
-        "repos.list-issues",
-        "repos.list-pulls",
-        "repos.list-releases"
-      ],
       "mock": false,
       "source": {
         "file": "repos.yaml",
@@ -80,7 +63,6 @@ const gateway = {
     {
       "id": "repos.getRepo",
       "service": "repos",
-      "operationId": "getRepo",
       "method": "GET",
       "path": "/repos/{owner}/{repo}",
       "upstreamPath": "/repos/{owner}/{repo}",
@@ -117,16 +99,6 @@ const gateway = {
           "schema": {}
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/repos/([^/]+)/([^/]+)$",
-        "staticPrefix": "/repos/",
-        "rank": [
-          3,
-          1,
-          1
-        ]
-      },
       "upstream": "repos",
       "security": [],
       "settings": {
@@ -148,14 +120,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "repos.yaml",
-        "pointer": "#/paths/~1repos~1{owner}~1{repo}/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -177,7 +142,6 @@ const gateway = {
     {
       "id": "repos.list-branches",
       "service": "repos",
-      "operationId": "list-branches",
       "method": "GET",
       "path": "/repos/{owner}/{repo}/branches",
       "upstreamPath": "/repos/{owner}/{repo}/branches",
@@ -221,17 +185,6 @@ const gateway = {
           "schema": {}
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/repos/([^/]+)/([^/]+)/branches$",
-        "staticPrefix": "/repos/",
-        "rank": [
-          3,
-          1,
-          1,
-          3
-        ]
-      },
       "upstream": "repos",
       "security": [],
       "settings": {
@@ -253,14 +206,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "repos.yaml",
-        "pointer": "#/paths/~1repos~1{owner}~1{repo}~1branches/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -282,7 +228,6 @@ const gateway = {
     {
       "id": "repos.list-commits",
       "service": "repos",
-      "operationId": "list-commits",
       "method": "GET",
       "path": "/repos/{owner}/{repo}/commits",
       "upstreamPath": "/repos/{owner}/{repo}/commits",
@@ -326,17 +271,6 @@ const gateway = {
           "schema": {}
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/repos/([^/]+)/([^/]+)/commits$",
-        "staticPrefix": "/repos/",
-        "rank": [
-          3,
-          1,
-          1,
-          3
-        ]
-      },
       "upstream": "repos",
       "security": [],
       "settings": {
@@ -358,14 +292,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "repos.yaml",
-        "pointer": "#/paths/~1repos~1{owner}~1{repo}~1commits/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -387,7 +314,6 @@ const gateway = {
     {
       "id": "repos.list-contents",
       "service": "repos",
-      "operationId": "list-contents",
       "method": "GET",
       "path": "/repos/{owner}/{repo}/contents",
       "upstreamPath": "/repos/{owner}/{repo}/contents",
@@ -431,17 +357,6 @@ const gateway = {
           "schema": {}
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/repos/([^/]+)/([^/]+)/contents$",
-        "staticPrefix": "/repos/",
-        "rank": [
-          3,
-          1,
-          1,
-          3
-        ]
-      },
       "upstream": "repos",
       "security": [],
       "settings": {
@@ -463,14 +378,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "repos.yaml",
-        "pointer": "#/paths/~1repos~1{owner}~1{repo}~1contents/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -492,7 +400,6 @@ const gateway = {
     {
       "id": "repos.list-issues",
       "service": "repos",
-      "operationId": "list-issues",
       "method": "GET",
       "path": "/repos/{owner}/{repo}/issues",
       "upstreamPath": "/repos/{owner}/{repo}/issues",
@@ -536,17 +443,6 @@ const gateway = {
           "schema": {}
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/repos/([^/]+)/([^/]+)/issues$",
-        "staticPrefix": "/repos/",
-        "rank": [
-          3,
-          1,
-          1,
-          3
-        ]
-      },
       "upstream": "repos",
       "security": [],
       "settings": {
@@ -568,14 +464,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "repos.yaml",
-        "pointer": "#/paths/~1repos~1{owner}~1{repo}~1issues/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -597,7 +486,6 @@ const gateway = {
     {
       "id": "repos.getIssue",
       "service": "repos",
-      "operationId": "getIssue",
       "method": "GET",
       "path": "/repos/{owner}/{repo}/issues/{number}",
       "upstreamPath": "/repos/{owner}/{repo}/issues/{number}",
@@ -652,18 +540,6 @@ const gateway = {
           "schema": {}
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/repos/([^/]+)/([^/]+)/issues/([^/]+)$",
-        "staticPrefix": "/repos/",
-        "rank": [
-          3,
-          1,
-          1,
-          3,
-          1
-        ]
-      },
       "upstream": "repos",
       "security": [],
       "settings": {
@@ -685,14 +561,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "repos.yaml",
-        "pointer": "#/paths/~1repos~1{owner}~1{repo}~1issues~1{number}/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -714,7 +583,6 @@ const gateway = {
     {
       "id": "repos.issue-comments",
       "service": "repos",
-      "operationId": "issue-comments",
       "method": "GET",
       "path": "/repos/{owner}/{repo}/issues/{number}/comments",
       "upstreamPath": "/repos/{owner}/{repo}/issues/{number}/comments",
@@ -776,19 +644,6 @@ const gateway = {
           "schema": {}
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/repos/([^/]+)/([^/]+)/issues/([^/]+)/comments$",
-        "staticPrefix": "/repos/",
-        "rank": [
-          3,
-          1,
-          1,
-          3,
-          1,
-          3
-        ]
-      },
       "upstream": "repos",
       "security": [],
       "settings": {
@@ -810,14 +665,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "repos.yaml",
-        "pointer": "#/paths/~1repos~1{owner}~1{repo}~1issues~1{number}~1comments/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -839,7 +687,6 @@ const gateway = {
     {
       "id": "repos.issue-events",
       "service": "repos",
-      "operationId": "issue-events",
       "method": "GET",
       "path": "/repos/{owner}/{repo}/issues/{number}/events",
       "upstreamPath": "/repos/{owner}/{repo}/issues/{number}/events",
@@ -901,19 +748,6 @@ const gateway = {
           "schema": {}
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/repos/([^/]+)/([^/]+)/issues/([^/]+)/events$",
-        "staticPrefix": "/repos/",
-        "rank": [
-          3,
-          1,
-          1,
-          3,
-          1,
-          3
-        ]
-      },
       "upstream": "repos",
       "security": [],
       "settings": {
@@ -935,14 +769,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "repos.yaml",
-        "pointer": "#/paths/~1repos~1{owner}~1{repo}~1issues~1{number}~1events/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -964,7 +791,6 @@ const gateway = {
     {
       "id": "repos.issue-labels",
       "service": "repos",
-      "operationId": "issue-labels",
       "method": "GET",
       "path": "/repos/{owner}/{repo}/issues/{number}/labels",
       "upstreamPath": "/repos/{owner}/{repo}/issues/{number}/labels",
@@ -1026,19 +852,6 @@ const gateway = {
           "schema": {}
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/repos/([^/]+)/([^/]+)/issues/([^/]+)/labels$",
-        "staticPrefix": "/repos/",
-        "rank": [
-          3,
-          1,
-          1,
-          3,
-          1,
-          3
-        ]
-      },
       "upstream": "repos",
       "security": [],
       "settings": {
@@ -1060,14 +873,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "repos.yaml",
-        "pointer": "#/paths/~1repos~1{owner}~1{repo}~1issues~1{number}~1labels/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -1089,7 +895,6 @@ const gateway = {
     {
       "id": "repos.issue-lock",
       "service": "repos",
-      "operationId": "issue-lock",
       "method": "GET",
       "path": "/repos/{owner}/{repo}/issues/{number}/lock",
       "upstreamPath": "/repos/{owner}/{repo}/issues/{number}/lock",
@@ -1151,19 +956,6 @@ const gateway = {
           "schema": {}
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/repos/([^/]+)/([^/]+)/issues/([^/]+)/lock$",
-        "staticPrefix": "/repos/",
-        "rank": [
-          3,
-          1,
-          1,
-          3,
-          1,
-          3
-        ]
-      },
       "upstream": "repos",
       "security": [],
       "settings": {
@@ -1185,14 +977,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "repos.yaml",
-        "pointer": "#/paths/~1repos~1{owner}~1{repo}~1issues~1{number}~1lock/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -1214,7 +999,6 @@ const gateway = {
     {
       "id": "repos.issue-reactions",
       "service": "repos",
-      "operationId": "issue-reactions",
       "method": "GET",
       "path": "/repos/{owner}/{repo}/issues/{number}/reactions",
       "upstreamPath": "/repos/{owner}/{repo}/issues/{number}/reactions",
@@ -1276,19 +1060,6 @@ const gateway = {
           "schema": {}
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/repos/([^/]+)/([^/]+)/issues/([^/]+)/reactions$",
-        "staticPrefix": "/repos/",
-        "rank": [
-          3,
-          1,
-          1,
-          3,
-          1,
-          3
-        ]
-      },
       "upstream": "repos",
       "security": [],
       "settings": {
@@ -1310,14 +1081,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "repos.yaml",
-        "pointer": "#/paths/~1repos~1{owner}~1{repo}~1issues~1{number}~1reactions/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -1339,7 +1103,6 @@ const gateway = {
     {
       "id": "repos.issue-timeline",
       "service": "repos",
-      "operationId": "issue-timeline",
       "method": "GET",
       "path": "/repos/{owner}/{repo}/issues/{number}/timeline",
       "upstreamPath": "/repos/{owner}/{repo}/issues/{number}/timeline",
@@ -1401,19 +1164,6 @@ const gateway = {
           "schema": {}
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/repos/([^/]+)/([^/]+)/issues/([^/]+)/timeline$",
-        "staticPrefix": "/repos/",
-        "rank": [
-          3,
-          1,
-          1,
-          3,
-          1,
-          3
-        ]
-      },
       "upstream": "repos",
       "security": [],
       "settings": {
@@ -1435,14 +1185,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "repos.yaml",
-        "pointer": "#/paths/~1repos~1{owner}~1{repo}~1issues~1{number}~1timeline/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -1464,7 +1207,6 @@ const gateway = {
     {
       "id": "repos.list-pulls",
       "service": "repos",
-      "operationId": "list-pulls",
       "method": "GET",
       "path": "/repos/{owner}/{repo}/pulls",
       "upstreamPath": "/repos/{owner}/{repo}/pulls",
@@ -1508,17 +1250,6 @@ const gateway = {
           "schema": {}
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/repos/([^/]+)/([^/]+)/pulls$",
-        "staticPrefix": "/repos/",
-        "rank": [
-          3,
-          1,
-          1,
-          3
-        ]
-      },
       "upstream": "repos",
       "security": [],
       "settings": {
@@ -1540,14 +1271,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "repos.yaml",
-        "pointer": "#/paths/~1repos~1{owner}~1{repo}~1pulls/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -1569,7 +1293,6 @@ const gateway = {
     {
       "id": "repos.list-releases",
       "service": "repos",
-      "operationId": "list-releases",
       "method": "GET",
       "path": "/repos/{owner}/{repo}/releases",
       "upstreamPath": "/repos/{owner}/{repo}/releases",
@@ -1613,17 +1336,6 @@ const gateway = {
           "schema": {}
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/repos/([^/]+)/([^/]+)/releases$",
-        "staticPrefix": "/repos/",
-        "rank": [
-          3,
-          1,
-          1,
-          3
-        ]
-      },
       "upstream": "repos",
       "security": [],
       "settings": {
@@ -1645,14 +1357,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "repos.yaml",
-        "pointer": "#/paths/~1repos~1{owner}~1{repo}~1releases/get"
-      },
       "effective": {
         "methods": [
           "GET",
@@ -1674,7 +1379,6 @@ const gateway = {
     {
       "id": "repos.getAnything",
       "service": "repos",
-      "operationId": "getAnything",
       "method": "GET",
       "path": "/repos/{owner}/{repo}/{kind}/{id}",
       "upstreamPath": "/repos/{owner}/{repo}/{kind}/{id}",
@@ -1733,18 +1437,6 @@ const gateway = {
           "schema": {}
         }
       ],
-      "match": {
-        "kind": "template",
-        "regex": "^/repos/([^/]+)/([^/]+)/([^/]+)/([^/]+)$",
-        "staticPrefix": "/repos/",
-        "rank": [
-          3,
-          1,
-          1,
-          1,
-          1
-        ]
-      },
       "upstream": "repos",
       "security": [],
       "settings": {
@@ -1766,14 +1458,7 @@ const gateway = {
         "cors": null,
         "validate": false
       },
-      "summary": null,
-      "tags": [],
-      "deprecated": false,
       "mock": null,
-      "source": {
-        "file": "repos.yaml",
-        "pointer": "#/paths/~1repos~1{owner}~1{repo}~1{kind}~1{id}/get"
-      },
       "effective": {
         "methods": [
           "GET",
