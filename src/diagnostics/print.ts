@@ -50,9 +50,38 @@ function formatGroup(group: readonly Diagnostic[], options: PrintOptions): strin
   return [formatDiagnostic(first!, options), ...examples, ...(more > 0 ? [tail] : [])].join('\n');
 }
 
+/** A kind's example message in the roll-up is cut here (--verbose prints it whole). */
+const EXAMPLE_CHARS = 140;
+
+/**
+ * Many target differences (GW_TARGET_INEXACT) of several kinds: one block, a line per kind with its
+ * count and first message; each kind is a documented difference of one target from gw serve.
+ */
+function formatTargetDifferences(inexact: readonly Diagnostic[], options: PrintOptions): string {
+  const c = new Chalk({ level: options.color ? 1 : 0 });
+  const byKind = new Map<string, Diagnostic[]>();
+  for (const d of inexact) {
+    const same = byKind.get(d.kind ?? '');
+    if (same) same.push(d);
+    else byKind.set(d.kind ?? '', [d]);
+  }
+  const head =
+    `${c.yellow.bold('warning')} ${c.dim('GW_TARGET_INEXACT')} ${plural(inexact.length, 'difference')} ` +
+    `of the generated targets from gw serve, by kind:`;
+  const kinds = [...byKind].map(([kind, ds]) => {
+    const first = ds[0]!.message;
+    const example = first.length > EXAMPLE_CHARS ? `${first.slice(0, EXAMPLE_CHARS - 1)}…` : first;
+    return `  ${kind}: ${ds.length}, e.g. ${example}`;
+  });
+  const hint =
+    `  ${c.green('hint:')} docs/targets/<target>.md describes each kind; --verbose or --json lists them all, ` +
+    'and gw.yaml `acknowledge` can accept a kind';
+  return [head, ...kinds, hint].join('\n');
+}
+
 /**
  * Printed blocks in order: each diagnostic alone, or (unless `all`) many alike warnings as one group at the first
- * one's place.
+ * one's place; many target differences of several kinds as one block at the first one's place.
  */
 function blocks(diagnostics: readonly Diagnostic[], options: PrintOptions): string[] {
   if (options.all) return diagnostics.map((d) => formatDiagnostic(d, options));
@@ -65,9 +94,15 @@ function blocks(diagnostics: readonly Diagnostic[], options: PrintOptions): stri
     if (g) g.push(d);
     else alike.set(key(d), [d]);
   }
+  const inexact = shown.filter((d) => d.code === 'GW_TARGET_INEXACT' && d.severity === 'warning');
+  const rolled = new Set(inexact.length > GROUP_AFTER && new Set(inexact.map((d) => d.kind)).size > 1 ? inexact : []);
   const out: string[] = [];
   const printed = new Set<string>();
   for (const d of shown) {
+    if (rolled.has(d)) {
+      if (d === inexact[0]) out.push(formatTargetDifferences(inexact, options));
+      continue;
+    }
     const group = d.severity === 'warning' ? alike.get(key(d))! : [d];
     if (group.length <= GROUP_AFTER) out.push(formatDiagnostic(d, options));
     else if (!printed.has(key(d))) {

@@ -70,16 +70,36 @@ describe('formatDiagnostics', () => {
     const inexact = (kind: 'nginx.bcrypt' | 'nginx.resolver') => createDiagnostic('GW_TARGET_INEXACT', kind, { kind });
     const four = [1, 2, 3, 4];
     const text = formatDiagnostics(
-      [
-        ...four.map(() => inexact('nginx.bcrypt')),
-        inexact('nginx.resolver'),
-        ...four.map(() => createDiagnostic('GW_USAGE', 'e')),
-      ],
+      [...four.map(() => inexact('nginx.bcrypt')), ...four.map(() => createDiagnostic('GW_USAGE', 'e'))],
       plain,
     );
     expect(text.match(/^warning GW_TARGET_INEXACT\[nginx\.bcrypt\]/gm)).toHaveLength(1);
-    expect(text.match(/^warning GW_TARGET_INEXACT\[nginx\.resolver\]/gm)).toHaveLength(1);
+    expect(text).toContain('and 1 more warning like these');
     expect(text.match(/^error GW_USAGE/gm)).toHaveLength(4);
+  });
+
+  it('many target differences of several kinds: one block, a line per kind with its count and first message', () => {
+    const inexact = (kind: 'nginx.bcrypt' | 'nginx.resolver', message: string) =>
+      createDiagnostic('GW_TARGET_INEXACT', message, { kind, locations: [{ file: 'a.yaml' }] });
+    const list = [
+      inexact('nginx.bcrypt', 'scheme "a": bcrypt users are refused'),
+      shadow(1),
+      inexact('nginx.bcrypt', 'scheme "b": bcrypt users are refused'),
+      inexact('nginx.resolver', `upstream "u" ${'x'.repeat(200)}`),
+      inexact('nginx.bcrypt', 'scheme "c": bcrypt users are refused'),
+    ];
+    expect(formatDiagnostics(list, plain).split('\n\n')).toEqual([
+      [
+        'warning GW_TARGET_INEXACT 4 differences of the generated targets from gw serve, by kind:',
+        '  nginx.bcrypt: 3, e.g. scheme "a": bcrypt users are refused',
+        `  nginx.resolver: 1, e.g. upstream "u" ${'x'.repeat(139 - 13)}…`,
+        '  hint: docs/targets/<target>.md describes each kind; --verbose or --json lists them all, ' +
+          'and gw.yaml `acknowledge` can accept a kind',
+      ].join('\n'),
+      'warning GW_ROUTE_SHADOWED route 1 is shadowed',
+      '⚠ 0 errors, 5 warnings\n',
+    ]);
+    expect(formatDiagnostics(list, { ...plain, all: true }).match(/^warning GW_TARGET_INEXACT\[/gm)).toHaveLength(4);
   });
 
   it('all: every warning in full, acknowledged ones with their reason', () => {
