@@ -141,7 +141,7 @@ async function manyServicesProject(): Promise<void> {
 }
 
 describe('the default output of gw build for a gateway of many services', () => {
-  it('stays under 60 lines: the targets\' differences by kind, five places of a scheme warning and a count', async () => {
+  it('stays under 60 lines: target differences by kind, five places of a scheme warning, a count', async () => {
     await manyServicesProject();
     const build = await gw('build', '--out', 'out');
     expect(build.code).toBe(0);
