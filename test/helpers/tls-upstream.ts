@@ -81,7 +81,8 @@ export interface TlsUpstream {
 export async function startTlsUpstream(chain: TestChain, minVersion: 'TLSv1.2' | 'TLSv1.3'): Promise<TlsUpstream> {
   const seen: TlsSeen[] = [];
   const server: Server = createServer({ key: chain.key, cert: chain.cert, minVersion }, (req, res) => {
-    const socket = req.socket as TLSSocket;
+    // Node sets servername on a server-side TLSSocket (the SNI sent, or false); its types leave it out.
+    const socket = req.socket as TLSSocket & { servername: string | false };
     seen.push({ servername: socket.servername, path: req.url, host: req.headers.host, protocol: socket.getProtocol() });
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
   });

@@ -80,7 +80,14 @@ describe('nginx: forwarding to a rewritten path', () => {
 
   it('a rate-limited route forwards from the shared location too, by try_files after the checks', async () => {
     const g = gateway();
-    const limit = { requests: 5, windowMs: 1000, key: { kind: 'ip' as const }, counter: 'g' };
+    const limit = {
+      requests: 5,
+      windowMs: 1000,
+      key: { kind: 'ip' as const },
+      counter: 'g',
+      keys: 10_000,
+      zoneBytes: 1_306_624,
+    };
     g.routes = g.routes.map((r) => ({ ...r, settings: { ...r.settings, rateLimit: limit } }));
     const conf = await gwConf(g);
     expect(count(conf, 'proxy_pass')).toBe(2);
@@ -93,7 +100,14 @@ describe('nginx: forwarding to a rewritten path', () => {
   });
 
   it('routes with checks use up no status: any number of shared locations reached by try_files', async () => {
-    const limit = { requests: 5, windowMs: 1000, key: { kind: 'ip' as const }, counter: 'g' };
+    const limit = {
+      requests: 5,
+      windowMs: 1000,
+      key: { kind: 'ip' as const },
+      counter: 'g',
+      keys: 10_000,
+      zoneBytes: 1_306_624,
+    };
     const routes = Array.from({ length: 40 }, (_, i) => {
       const r = forwarded(`/r${i}`, `/v3/r${i}`);
       return { ...r, settings: { ...r.settings, requestTimeoutMs: 100 + i, rateLimit: limit } };

@@ -40,7 +40,14 @@ function dispatchOf(g: Gateway): Omit<DispatchView, 'when' | 'inline'> & { inlin
 }
 
 /** A rate limit both routes can share (one zone): nginx checks it in the route's own location, which then proxies. */
-const LIMIT = { requests: 10, windowMs: 1000, key: { kind: 'ip' as const }, counter: 'g' };
+const LIMIT = {
+  requests: 10,
+  windowMs: 1000,
+  key: { kind: 'ip' as const },
+  counter: 'g',
+  keys: 10_000,
+  zoneBytes: 1_306_624,
+};
 const limited = (r: Gateway['routes'][number]) => ({ ...r, settings: { ...r.settings, rateLimit: LIMIT } });
 
 describe('locations: another method of a path, in the location or beside it', () => {
