@@ -33,18 +33,21 @@ export function buildNginxPathsView(rule: PathRule, problems: readonly ProblemTy
 }
 
 /**
- * `^(?:[^?<firsts>]++|<f>(?!<rests>))*+(?:<markers>)`: runs of characters that start no marker,
- * or the first character of markers longer than it, not followed by the rest of one; then a
- * marker, all before any `?`.
+ * `^(?:[^?<lasts>]++|(?<!<prefix>)<l>)*+[<lasts>]`: runs of characters that end no marker, or the
+ * last character of markers longer than one character where no marker's prefix stands before it;
+ * then the last character of a marker, all before any `?`. Path separators and other characters
+ * stay in one run (only a marker's last character breaks it: `.` of `/.` is rare in paths), so
+ * an unmarked path is one run and one failed test.
  */
 export function markedRegex(markers: readonly string[]): string {
-  const firsts = [...new Set(markers.map((m) => m[0]!))];
-  const loop = [`[^?${firsts.map((c) => (/[\]\\^-]/.test(c) ? `\\${c}` : c)).join('')}]++`];
-  for (const f of firsts) {
-    const starting = markers.filter((m) => m[0] === f);
-    // A one-character marker ends the loop; a first character of longer ones alone does not.
-    if (starting.some((m) => m.length === 1)) continue;
-    loop.push(`${escapeRegex(f)}(?!${starting.map((m) => escapeRegex(m.slice(1))).join('|')})`);
+  const lasts = [...new Set(markers.map((m) => m.at(-1)!))];
+  const cls = (chars: string[]) => chars.map((c) => (/[\]\\^-]/.test(c) ? `\\${c}` : c)).join('');
+  const loop = [`[^?${cls(lasts)}]++`];
+  for (const l of lasts) {
+    const ending = markers.filter((m) => m.at(-1) === l);
+    // A one-character marker ends the loop; the last character of longer ones only after its prefix.
+    if (ending.some((m) => m.length === 1)) continue;
+    loop.push(`${ending.map((m) => `(?<!${escapeRegex(m.slice(0, -1))})`).join('')}${escapeRegex(l)}`);
   }
-  return `^(?:${loop.join('|')})*+(?:${markers.map(escapeRegex).join('|')})`;
+  return `^(?:${loop.join('|')})*+[${cls(lasts)}]`;
 }

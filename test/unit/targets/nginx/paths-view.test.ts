@@ -2,15 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { PATH_MARKERS } from '../../../../src/model/path-forms.js';
 import { markedRegex } from '../../../../src/targets/nginx/paths-view.js';
 
-/** The regex without its possessive quantifiers (ECMAScript has none; they change speed, not what matches). */
-const inJs = (source: string) => new RegExp(source.replaceAll('++', '+').replaceAll('*+', '*'));
+/**
+ * The regex in ECMAScript, which has no possessive quantifiers: the possessive loop `^(?:L)*+` as the
+ * atomic `^(?=((?:L)*))\1` (a lookahead's match is never given back), so it matches what PCRE does.
+ */
+const inJs = (source: string) =>
+  new RegExp(source.replace(/^\^\(\?:(.*)\)\*\+/, (_, loop: string) => `^(?=((?:${loop.replaceAll('++', '+')})*))\\1`));
 
 /** What "marked" means: one of the markers in the part before `?`. */
 const holdsMarker = (markers: readonly string[], uri: string) => markers.some((m) => uri.split('?')[0]!.includes(m));
 
 describe('nginx: the marker regex of the path check', () => {
-  it('is linear: runs of other characters, or a first character not followed by the rest of a marker', () => {
-    expect(markedRegex(['%', '\\', '#', '/.'])).toBe(String.raw`^(?:[^?%\\#/]++|/(?!\.))*+(?:%|\\|#|/\.)`);
+  it('is linear: runs of characters ending no marker, or a last character without its prefix before it', () => {
+    expect(markedRegex(['%', '\\', '#', '/.'])).toBe(String.raw`^(?:[^?%\\#.]++|(?<!/)\.)*+[%\\#.]`);
   });
 
   it("finds a marker exactly where one is, before `?` (seeded paths over the markers' characters)", () => {
