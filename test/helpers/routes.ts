@@ -2,7 +2,7 @@ import type { ImportedRoute, ImportedUpstream } from '../../src/model/fragment.j
 import { routeId } from '../../src/model/ids.js';
 import { compileMatch, parsePathTemplate, templateParams } from '../../src/model/path.js';
 import { targetOf } from '../../src/model/target.js';
-import type { Gateway, HttpMethod, Route, Target } from '../../src/model/types.js';
+import type { Gateway, HttpMethod, RateLimit, Route, Target } from '../../src/model/types.js';
 import { decideGateway, type GatewayDraft } from '../../src/merge/decide-gateway.js';
 import { DEFAULT_EDGE } from '../../src/project/edge.js';
 import { DEFAULT_ROUTE_SETTINGS } from '../../src/project/settings.js';
@@ -77,4 +77,9 @@ export function specUpstream(id: string, targets: Target[]): ImportedUpstream {
     origin: 'spec',
     source: { file: 's.yaml', pointer: '#/servers' },
   };
+}
+
+/** A rate limit by client address (10 per second, counter `g`, nginx's smallest zone), `over` replacing parts. */
+export function rateLimit(over: Partial<RateLimit> = {}): RateLimit {
+  return { requests: 10, windowMs: 1000, key: { kind: 'ip' }, counter: 'g', keys: 1, zoneBytes: 32_768, ...over };
 }

@@ -3,7 +3,7 @@ import type { GatewayDraft } from '../../../../src/merge/decide-gateway.js';
 import type { ImportedRoute } from '../../../../src/model/fragment.js';
 import type { Gateway, RateLimit, Route } from '../../../../src/model/types.js';
 import { buildEnvoyView } from '../../../../src/targets/envoy/view.js';
-import { route } from '../../../helpers/routes.js';
+import { rateLimit, route } from '../../../helpers/routes.js';
 import { gatewayOf, secured } from './policies-fixtures.js';
 
 /**
@@ -23,15 +23,7 @@ function withSettings(r: ImportedRoute, over: Partial<Route['settings']>): Impor
 function limited(path: string, rl: Partial<RateLimit>): ImportedRoute {
   const r = route('GET', path);
   return withSettings(r, {
-    rateLimit: {
-      requests: 10,
-      windowMs: 60_000,
-      key: { kind: 'ip' },
-      counter: r.id,
-      keys: 1,
-      zoneBytes: 32_768,
-      ...rl,
-    },
+    rateLimit: rateLimit({ windowMs: 60_000, counter: r.id, ...rl }),
   });
 }
 

@@ -8,7 +8,7 @@ import { planRateLimits, unitOf } from '../../../../src/targets/envoy/rate-limit
 import { buildEnvoyView, type EnvoyView } from '../../../../src/targets/envoy/view.js';
 import type { ImportedRoute } from '../../../../src/model/fragment.js';
 import type { RateLimit } from '../../../../src/model/types.js';
-import { route, settle } from '../../../helpers/routes.js';
+import { rateLimit, route, settle } from '../../../helpers/routes.js';
 import { gatewayOf, secured } from './policies-fixtures.js';
 
 /** The route table without the routes refusing path forms (refused-paths.ts), which come first. */
@@ -202,15 +202,7 @@ function limited(rl: Partial<RateLimit>, over: Partial<ImportedRoute> = {}): Imp
     ...r,
     settings: {
       ...r.settings,
-      rateLimit: {
-        requests: 10,
-        windowMs: 60_000,
-        key: { kind: 'ip' },
-        counter: r.id,
-        keys: 1,
-        zoneBytes: 32_768,
-        ...rl,
-      },
+      rateLimit: rateLimit({ windowMs: 60_000, counter: r.id, ...rl }),
     },
     ...over,
   };

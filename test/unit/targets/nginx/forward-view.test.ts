@@ -4,7 +4,7 @@ import type { Gateway } from '../../../../src/model/types.js';
 import { nginxTarget } from '../../../../src/targets/nginx/index.js';
 import type { LocationView, NodeView } from '../../../../src/targets/nginx/locations-view.js';
 import { buildNginxView } from '../../../../src/targets/nginx/view.js';
-import { route, settle, specUpstream, target } from '../../../helpers/routes.js';
+import { rateLimit, route, settle, specUpstream, target } from '../../../helpers/routes.js';
 
 /**
  * Issue 13 item 3: routes forwarded to an https upstream through a base path (GitHub's /v3) share
@@ -80,14 +80,7 @@ describe('nginx: forwarding to a rewritten path', () => {
 
   it('a rate-limited route forwards from the shared location too, by try_files after the checks', async () => {
     const g = gateway();
-    const limit = {
-      requests: 5,
-      windowMs: 1000,
-      key: { kind: 'ip' as const },
-      counter: 'g',
-      keys: 10_000,
-      zoneBytes: 1_306_624,
-    };
+    const limit = rateLimit({ requests: 5 });
     g.routes = g.routes.map((r) => ({ ...r, settings: { ...r.settings, rateLimit: limit } }));
     const conf = await gwConf(g);
     expect(count(conf, 'proxy_pass')).toBe(2);
@@ -100,14 +93,7 @@ describe('nginx: forwarding to a rewritten path', () => {
   });
 
   it('routes with checks use up no status: any number of shared locations reached by try_files', async () => {
-    const limit = {
-      requests: 5,
-      windowMs: 1000,
-      key: { kind: 'ip' as const },
-      counter: 'g',
-      keys: 10_000,
-      zoneBytes: 1_306_624,
-    };
+    const limit = rateLimit({ requests: 5 });
     const routes = Array.from({ length: 40 }, (_, i) => {
       const r = forwarded(`/r${i}`, `/v3/r${i}`);
       return { ...r, settings: { ...r.settings, requestTimeoutMs: 100 + i, rateLimit: limit } };

@@ -3,7 +3,7 @@ import type { ImportedRoute, ImportedUpstream } from '../../../../src/model/frag
 import type { Gateway } from '../../../../src/model/types.js';
 import type { DispatchView } from '../../../../src/targets/nginx/locations-view.js';
 import { buildNginxView } from '../../../../src/targets/nginx/view.js';
-import { route, settle, specUpstream, target } from '../../../helpers/routes.js';
+import { rateLimit, route, settle, specUpstream, target } from '../../../helpers/routes.js';
 
 const upstream = (id: string, scheme: 'http' | 'https', host: string): ImportedUpstream =>
   specUpstream(id, [target(`${scheme}://${host}:9000`)]);
@@ -40,14 +40,7 @@ function dispatchOf(g: Gateway): Omit<DispatchView, 'when' | 'inline'> & { inlin
 }
 
 /** A rate limit both routes can share (one zone): nginx checks it in the route's own location, which then proxies. */
-const LIMIT = {
-  requests: 10,
-  windowMs: 1000,
-  key: { kind: 'ip' as const },
-  counter: 'g',
-  keys: 10_000,
-  zoneBytes: 1_306_624,
-};
+const LIMIT = rateLimit();
 const limited = (r: Gateway['routes'][number]) => ({ ...r, settings: { ...r.settings, rateLimit: LIMIT } });
 
 describe('locations: another method of a path, in the location or beside it', () => {
