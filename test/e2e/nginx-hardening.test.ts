@@ -10,7 +10,7 @@ import type { RenderedFile } from '../../src/targets/types.js';
 import { tempDir } from '../helpers/cli.js';
 import { startEcho, type EchoUpstream } from '../helpers/echo-upstream.js';
 import { startGwServe, type RunningGateway } from '../helpers/gw-serve.js';
-import { send } from '../helpers/http.js';
+import { send, sendRaw } from '../helpers/http.js';
 import { findNginx, freePort, nginxTest, startNginx, type RunningNginx } from '../helpers/nginx.js';
 import { nginxFiles } from '../helpers/nginx-build.js';
 import { oas30 } from '../helpers/specs.js';
@@ -142,6 +142,14 @@ describe('the access log names the method the client sent', () => {
     ];
     for (const c of cases)
       expect((await send(nginx.url, c.method, c.path, { 'x-request-id': c.id })).status).toBe(c.status);
+    // A 400 nginx raises while reading the head (both lengths): its error page is reached by an internal redirect.
+    const raw = await sendRaw(
+      nginx.url,
+      'DELETE /items HTTP/1.1\r\nHost: x\r\nX-Request-Id: hard-400\r\n' +
+        'Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n',
+    );
+    expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+    cases.push({ id: 'hard-400', method: 'DELETE', path: '/items', status: 400 });
     const log = await logged(cases.map((c) => c.id));
     for (const c of cases)
       expect(log[c.id], c.id).toEqual(expect.objectContaining({ method: c.method, status: c.status }));

@@ -191,3 +191,29 @@ describe("retries: the model's effective.retries on every plane (first target re
     }
   });
 });
+
+describe("gw's own refusals: the same problem on every plane", () => {
+  /** The problem without its request id (each plane makes its own). */
+  async function refusal(p: Plane, method: string, path: string) {
+    const a = await send(p.url, method, path, {}, method === 'GET' ? undefined : '{}');
+    const { requestId, ...problem } = JSON.parse(a.body) as Record<string, unknown>;
+    expect(requestId, p.name).toBe(a.headers['x-request-id']);
+    return { status: a.status, allow: a.headers.allow ?? null, problem };
+  }
+
+  it('a method no route of the path has: 405 naming the method the client sent, with Allow', async () => {
+    for (const method of ['DELETE', 'PUT'])
+      for (const p of planes) {
+        const got = await refusal(p, method, '/items');
+        expect(got.status, p.name).toBe(405);
+        expect(got.allow, p.name).toBe('GET, HEAD, POST');
+        expect(got.problem.detail, p.name).toBe(`${method} is not allowed here`);
+      }
+  });
+
+  it('a path no route has: 404, alike on every plane', async () => {
+    const got = await Promise.all(planes.map((p) => refusal(p, 'POST', '/nowhere')));
+    for (const g of got) expect(g).toEqual(got[0]);
+    expect(got[0].status).toBe(404);
+  });
+});

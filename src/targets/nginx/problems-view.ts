@@ -2,7 +2,7 @@ import type { Code } from '../../diagnostics/codes.js';
 import type { ProblemType } from '../../model/types.js';
 import { nginxTemplateString } from './escape.js';
 
-/** An internal location answering one of gw's own problems (application/problem+json), reached by `error_page`. */
+/** A named location answering one of gw's own problems (application/problem+json), reached by `error_page`. */
 export interface ProblemView {
   status: number;
   name: string;
@@ -13,6 +13,8 @@ export interface ProblemView {
   raisedAs: number | null;
   /** Extra response headers (Allow, WWW-Authenticate, Retry-After, ...). */
   headers: { name: string; value: string }[];
+  /** A named location (`@gw_error_404`); else an internal URI, for what nginx may raise before it has a URI. */
+  named: boolean;
 }
 
 /** Which policies are in use: each adds the problems it answers with. */
@@ -73,8 +75,24 @@ export function buildProblemsView(catalogue: readonly ProblemType[], needed: Pro
   return list.map(([code, detail, headers]) => problemView(byCode.get(code)!, detail, headers)).sort(byStatusThenName);
 }
 
-/** Where error_page sends gw's own answers: internal URIs (an internal redirect runs server-level checks again). */
-export const ERROR_URI_PREFIX = '/__gw_error/';
+/**
+ * Statuses nginx may raise while it reads the request head, before it has a URI: error_page can send those to an
+ * internal URI only (a named location refuses a request without one). It also turns the method into GET there.
+ */
+const RAISED_BEFORE_URI: ReadonlySet<string> = new Set<Code>([
+  'GW_HTTP_BAD_REQUEST',
+  'GW_HTTP_REQUEST_TIMEOUT',
+  'GW_HTTP_URI_TOO_LONG',
+  'GW_HTTP_HEADERS_TOO_LARGE',
+  'GW_HTTP_INTERNAL_ERROR',
+]);
+
+/**
+ * Where error_page sends gw's own answers: named locations, so that the request keeps the method the client sent
+ * ($request_method, which the 405 names) and the server-level checks do not run again; the statuses nginx raises
+ * before it has a URI go to internal URIs.
+ */
+const ERROR_LOCATION = { named: '@gw_error_', uri: '/__gw_error/' };
 
 export function problemView(problem: ProblemType, detail: string, headers: ProblemView['headers']): ProblemView {
   const { code, status, type, title } = problem;
@@ -82,9 +100,11 @@ export function problemView(problem: ProblemType, detail: string, headers: Probl
     `{"type":${JSON.stringify(type)},"title":${JSON.stringify(title)},` +
     `"status":${status},"detail":"${detail}","code":"${code}","requestId":"${REQUEST_ID}"}`;
   const cors = code === 'GW_HTTP_CORS_REJECTED';
+  const named = !RAISED_BEFORE_URI.has(code);
   return {
     status,
-    name: `${ERROR_URI_PREFIX}${cors ? 'cors' : status}`,
+    name: `${named ? ERROR_LOCATION.named : ERROR_LOCATION.uri}${cors ? 'cors' : status}`,
+    named,
     body: nginxTemplateString(json),
     intercept: !cors,
     raisedAs: NGINX_STATUS[code] ?? null,
