@@ -13,7 +13,7 @@ export interface ProblemView {
   raisedAs: number | null;
   /** Extra response headers (Allow, WWW-Authenticate, Retry-After, ...). */
   headers: { name: string; value: string }[];
-  /** A named location (`@gw_error_404`); else an internal URI, for what nginx may raise before it has a URI. */
+  /** A named location (`@gw_problem_404`); else an internal URI, for what nginx may raise before it has a URI. */
   named: boolean;
 }
 
@@ -92,7 +92,9 @@ const RAISED_BEFORE_URI: ReadonlySet<string> = new Set<Code>([
  * ($request_method, which the 405 names) and the server-level checks do not run again; the statuses nginx raises
  * before it has a URI go to internal URIs.
  */
-const ERROR_LOCATION = { named: '@gw_error_', uri: '/__gw_error/' };
+const ERROR_LOCATION = { named: '@gw_problem_', uri: '/__gw_error/' };
+// nginx finds a named location by a scan in name order, comparing same-length names: "@gw_problem_" sorts after
+// "@gw_forward_N", which nearly every request jumps to, and has another length.
 
 export function problemView(problem: ProblemType, detail: string, headers: ProblemView['headers']): ProblemView {
   const { code, status, type, title } = problem;
