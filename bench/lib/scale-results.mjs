@@ -56,7 +56,8 @@ export function scaleResults(x) {
       nginxT: 'nginx -t -p <out>/nginx -c <out>/nginx/nginx.conf (the generated nginx.conf as it is), each round',
       githubHttps: x.githubHttps,
       load:
-        `each round: gw serve --port 0 --log-format off --json (CPU ${c.proxyCpu}), then nginx with the ` +
+        `each round: gw serve --port 0 --log-format off --json (CPU ${c.proxyCpu}; in round 1, when that ` +
+        `start loaded every spec, a second start from its start-up cache, without load), then nginx with the ` +
         `generated config (one worker, no access log, CPU ${c.proxyCpu}) when nginx -t passes; wrk -t1 ` +
         `-c${c.connections} -d${c.seconds}s after ${c.warmupS} s of warm-up (CPU ${c.loadCpu}), the upstream ` +
         `nginx answering 200 "METHOD URI" (CPU ${c.loadCpu})`,

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import type { Diagnostic, Location } from '../diagnostics/diagnostic.js';
 import { sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { PointerLocator } from '../diagnostics/locate.js';
-import { loadSpec, type LoadedSpec } from '../importers/openapi/load.js';
+import { isUrl, loadSpec, type LoadedSpec } from '../importers/openapi/load.js';
 import type { SchemaCheck } from '../importers/openapi/schema-check.js';
 import { checkFailedSpec, importOpenApi, type ImportInput } from '../importers/openapi/to-service.js';
 import { mergeFragments } from '../merge/merge.js';
@@ -34,6 +34,8 @@ export interface BuiltGateway {
   diagnostics: Diagnostic[];
   /** Local files the gateway was built from: the specs and every file their $refs reach (not gw.yaml). */
   files: string[];
+  /** Whether a spec, or a file its $refs reach, was read from a URL (`files` is then not all it was built from). */
+  remote: boolean;
   /**
    * When every spec's schema check is back: this same result when they all passed; otherwise the
    * gateway built without the specs that failed, and their schema errors (as if they had failed
@@ -101,10 +103,12 @@ export async function buildGateway(project: Project, options: BuildOptions = {})
   const assemble = (outcomes: readonly ServiceResult[]): BuiltGateway => {
     const locators = new Map<string, PointerLocator>();
     const files = new Set<string>();
+    let remote = services.some(({ entry }) => isUrl(entry.spec));
     for (const { spec } of outcomes) {
       if (!spec) continue;
       locators.set(spec.file, spec.locator);
       for (const f of spec.files) files.add(f);
+      remote ||= spec.remote;
     }
     const fragments = outcomes.flatMap((r) => (r.fragment ? [r.fragment] : []));
     const merged = mergeFragments(fragments, {
@@ -125,6 +129,7 @@ export async function buildGateway(project: Project, options: BuildOptions = {})
       gateway: withCredentials.gateway,
       diagnostics: sortDiagnostics(diagnostics),
       files: [...files].sort(),
+      remote,
       checked: undefined as never,
     };
     built.checked = Promise.resolve(built);

@@ -10,8 +10,10 @@ import { isUrl } from '../importers/openapi/load.js';
 import type { LogFormat } from '../runtime/access-log.js';
 import { startGateway, type StartedGateway } from '../runtime/start-gateway.js';
 import { buildGateway } from './load-gateway.js';
-import { loadProject } from '../project/load.js';
-import type { Gateway, SchemeCredentials } from '../model/types.js';
+import { readServeCache, type Servable, writeServeCache } from './serve-cache.js';
+import { loadProject, type Project } from '../project/load.js';
+import { runtimeSubset } from '../model/runtime-subset.js';
+import type { RuntimeGateway, SchemeCredentials } from '../model/types.js';
 
 export interface ServeRequest {
   config: string;
@@ -30,6 +32,8 @@ export interface ServeRequest {
   upstreamConnections: number | undefined;
   /** Mock the services that have no upstream, or none that accepts a connection at start-up. */
   mockMissing: boolean;
+  /** Reuse the model of the last start when nothing it was built from changed, and store it (serve-cache.ts). */
+  cache: boolean;
 }
 
 export interface ServeSession {
@@ -37,14 +41,15 @@ export interface ServeSession {
   started: StartedGateway;
   url: string;
   adminUrl: string | undefined;
-  gateway: Gateway;
+  gateway: RuntimeGateway;
+  /** Whether the model came from the start-up cache. */
+  cached: boolean;
   stop(): Promise<{ dropped: number }>;
 }
 
 /** gw.yaml -> model -> a running gateway (src/runtime/start-gateway.ts), plus (with --watch) hot reload. */
 export async function startServeSession(req: ServeRequest, report: (text: string) => void): Promise<ServeSession> {
-  const { gateway, files, dir, diagnostics } = await loadServable(req.config, req.mockMissing);
-  const warnings = behaviourWarnings(diagnostics);
+  const { gateway, files, dir, warnings, cached } = await loadServable(req);
   if (warnings.length > 0) report(formatDiagnostics(warnings, { color: req.color }));
   const started = await startGateway(gateway, {
     host: req.host ?? gateway.listen.host,
@@ -60,14 +65,13 @@ export async function startServeSession(req: ServeRequest, report: (text: string
     // Secrets of gw.yaml `credentials`: files relative to gw.yaml's folder, variables from gw's environment.
     secrets: { baseDir: dir, baseDirName: "gw.yaml's folder", env: process.env },
   });
-  const watcher = req.watch
-    ? watchFiles(files, async () => reload(req.config, req.mockMissing, started, report))
-    : undefined;
+  const watcher = req.watch ? watchFiles(files, async () => reload(req, started, report)) : undefined;
   return {
     started,
     url: started.url,
     adminUrl: started.adminUrl,
     gateway,
+    cached,
     async stop() {
       watcher?.close();
       return started.stop();
@@ -75,31 +79,60 @@ export async function startServeSession(req: ServeRequest, report: (text: string
   };
 }
 
-async function loadServable(
-  config: string,
-  mockMissing: boolean,
-): Promise<{ gateway: Gateway; files: string[]; dir: string; diagnostics: Diagnostic[] }> {
-  const project = await loadProject(config);
-  let built = await buildGateway(project);
-  if (mockMissing) {
-    const missing = await unreachableServices(built.gateway);
-    if (missing.size > 0) built = await buildGateway(project, { mockServices: missing });
+interface Loaded extends Servable {
+  /** Everything to watch: gw.yaml, the specs, every file their $refs reach, the credentials' files. */
+  files: string[];
+  dir: string;
+  cached: boolean;
+}
+
+async function loadServable(req: Pick<ServeRequest, 'config' | 'mockMissing' | 'cache'>): Promise<Loaded> {
+  const startedAt = Date.now();
+  const project = await loadProject(req.config);
+  let servable = await loadModel(project, [], req.cache, startedAt);
+  if (req.mockMissing) {
+    const missing = await unreachableServices(servable.gateway);
+    if (missing.size > 0) servable = await loadModel(project, [...missing].sort(), req.cache, startedAt);
   }
-  if (hasErrors(built.diagnostics)) throw new GwError(built.diagnostics);
+  if (servable.errors) throw new GwError(servable.errors);
   // Watch what the gateway is made of: gw.yaml, the specs and every file their $refs reach.
   const specs = (project.config.services ?? [])
     .filter((s) => !isUrl(s.spec))
     .map((s) => (isAbsolute(s.spec) ? s.spec : resolve(project.dir, s.spec)));
   // The credentials' files too: editing a keys or htpasswd file reloads like editing gw.yaml.
-  const secrets = built.gateway.securitySchemes
+  const secrets = servable.gateway.securitySchemes
     .flatMap((s) => secretFiles(s.credentials))
     .map((f) => resolve(project.dir, f));
   return {
-    gateway: built.gateway,
-    files: [...new Set([project.file, ...specs, ...built.files, ...secrets])],
+    ...servable,
+    files: [...new Set([project.file, ...specs, ...servable.files, ...secrets])],
     dir: project.dir,
-    diagnostics: built.diagnostics,
   };
+}
+
+/**
+ * The part of the model the runtime reads, with the warnings to print: from the start-up cache when
+ * nothing changed, else built from gw.yaml and the specs (and then stored, unless it has errors:
+ * `errors` then holds every diagnostic, and the gateway is incomplete).
+ */
+async function loadModel(
+  project: Project,
+  mockServices: string[],
+  cache: boolean,
+  startedAt: number,
+): Promise<Servable & { cached: boolean; errors?: Diagnostic[] }> {
+  const key = { project, mockServices };
+  const stored = cache ? await readServeCache(key) : undefined;
+  if (stored) return { ...stored, cached: true };
+  const built = await buildGateway(project, { mockServices: new Set(mockServices) });
+  const servable = {
+    gateway: runtimeSubset(built.gateway),
+    warnings: behaviourWarnings(built.diagnostics),
+    files: built.files,
+  };
+  if (hasErrors(built.diagnostics)) return { ...servable, cached: false, errors: built.diagnostics };
+  if (cache) await writeServeCache(key, servable, { remote: built.remote, startedAt });
+  return { ...servable, cached: false };
 }
 
 /** The warnings that change what clients get (codes.ts `atServe`): gw serve prints them when it (re)loads. */
@@ -120,15 +153,13 @@ function secretFiles(c: SchemeCredentials | null): string[] {
 
 /** A broken edit keeps the last good configuration serving and says why. */
 async function reload(
-  config: string,
-  mockMissing: boolean,
+  req: ServeRequest,
   started: StartedGateway,
   report: (text: string) => void,
 ): Promise<string[] | undefined> {
   try {
-    const { gateway, files, diagnostics } = await loadServable(config, mockMissing);
+    const { gateway, files, warnings } = await loadServable(req);
     await started.swap(gateway);
-    const warnings = behaviourWarnings(diagnostics);
     if (warnings.length > 0) report(formatDiagnostics(warnings, { color: false }));
     report(`reloaded: ${gateway.routes.length} routes, ${gateway.upstreams.length} upstreams\n`);
     return files;
@@ -177,7 +208,7 @@ function watchFiles(files: string[], onChange: () => Promise<string[] | undefine
 }
 
 /** Services whose default upstream has no target, or none that accepts a TCP connection within 500 ms. */
-async function unreachableServices(gateway: Gateway): Promise<Set<string>> {
+async function unreachableServices(gateway: RuntimeGateway): Promise<Set<string>> {
   const out = new Set<string>();
   await Promise.all(
     gateway.services.map(async (s) => {

@@ -55,6 +55,13 @@ last good configuration serving. SIGINT/SIGTERM drain requests in flight, then e
       min: 1,
       max: 65535,
     }),
+    cache: Flags.boolean({
+      summary:
+        'Reuse the model of the last start when gw, gw.yaml and every spec byte are unchanged (--no-cache: ' +
+        'build it from the specs, store nothing).',
+      default: true,
+      allowNo: true,
+    }),
     'drain-timeout': Flags.integer({
       summary: 'Seconds to let requests in flight finish on shutdown.',
       default: 10,
@@ -85,10 +92,11 @@ last good configuration serving. SIGINT/SIGTERM drain requests in flight, then e
         clientRequestTimeoutMs: seconds(flags['client-request-timeout']),
         mockMissing: flags['mock-missing'],
         upstreamConnections: flags['upstream-connections'],
+        cache: flags.cache,
       },
       (text) => process.stderr.write(text),
     );
-    const ready = readyLine(session.started, this.jsonMode);
+    const ready = readyLine(session.started, this.jsonMode, { cached: session.cached });
     process[ready.stream].write(ready.text);
     await waitForStopSignal(() => process.exit(1));
     const { dropped } = await session.stop();

@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { GwError } from '../diagnostics/gw-error.js';
 
 /** Writes a whole file or nothing: a temp file beside it, then a rename over the old one. */
-export async function writeFileAtomic(file: string, contents: string): Promise<void> {
+export async function writeFileAtomic(file: string, contents: string | Uint8Array): Promise<void> {
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     await writeFile(tmp, contents, { encoding: 'utf8', flag: 'wx' });

@@ -177,7 +177,12 @@ export async function startGateway(gateway: RuntimeGateway, options: StartGatewa
 }
 
 /** The line that says the gateway is up: JSON on stdout for machines, or a sentence on stderr for people. */
-export function readyLine(started: StartedGateway, json: boolean): { stream: 'stdout' | 'stderr'; text: string } {
+export function readyLine(
+  started: StartedGateway,
+  json: boolean,
+  /** More fields for the JSON line (gw serve: whether the model came from its start-up cache). */
+  extra: Record<string, unknown> = {},
+): { stream: 'stdout' | 'stderr'; text: string } {
   const g = started.gateway;
   const mocked = g.services.filter((s) => s.mock).map((s) => s.name);
   if (json) {
@@ -188,6 +193,7 @@ export function readyLine(started: StartedGateway, json: boolean): { stream: 'st
       routes: g.routes.length,
       upstreams: g.upstreams.length,
       mocked,
+      ...extra,
     };
     return { stream: 'stdout', text: `${JSON.stringify(event)}\n` };
   }

@@ -24,6 +24,8 @@ export interface LoadedSpec {
   locator: PointerLocator;
   /** Every local file the document is made of (the root and its $ref targets), absolute. */
   files: string[];
+  /** Whether a part of it was read from a URL (the root or a $ref target): it may change with no file changing. */
+  remote: boolean;
   /** The documents as written ($refs intact), for the public API description (api-doc.ts). */
   raw: RawDocuments;
 }
@@ -102,8 +104,9 @@ export async function loadSpec(spec: string, projectDir: string, options: LoadOp
     const withCapture = { ...parseOptions, parse: { gwRaw: rawCapture(raw) } };
     const { document, refErrors, ruleError } = await parser.validateAll(location, data as object, withCapture);
     const files = parser.$refs.paths('file');
+    const remote = isUrl(location) || parser.$refs.paths().length > files.length;
     restoreServers(document, servers);
-    const loaded: LoadedSpec = { file, location, openapi: version, document, locator, files, raw };
+    const loaded: LoadedSpec = { file, location, openapi: version, document, locator, files, remote, raw };
     if (refErrors || ruleError) {
       // Every problem in one run: the $refs or the broken rule, the schema check on what resolved, then
       // (by the caller, with `spec`: checkFailedSpec) the importer's checks.

@@ -92,12 +92,15 @@ export function resolveRawRef(raw: RawDocuments, from: string, ref: string): Raw
   const hash = ref.indexOf('#');
   const filePart = hash < 0 ? ref : ref.slice(0, hash);
   const fragment = hash < 0 ? '' : ref.slice(hash + 1);
+  // An absolute URL stands alone: a file path is no base for new URL().
   const key =
     filePart === ''
       ? from
-      : isUrl(from) || isUrl(filePart)
-        ? new URL(filePart, from).href
-        : resolve(dirname(from), safeDecode(filePart));
+      : isUrl(filePart)
+        ? new URL(filePart).href
+        : isUrl(from)
+          ? new URL(filePart, from).href
+          : resolve(dirname(from), safeDecode(filePart));
   const path = parsePointer(fragment);
   return { key, path, value: valueAt(raw.docs[key], path) };
 }

