@@ -31,7 +31,7 @@ export function goalsOf({ rows, nginxT, githubT, serve, printed, sizes, specByte
     [
       'gw serve ready in <= 10 s, <= 600 MB RSS',
       serve && serveMeasured(serve),
-      serve && (serve.fromCache ?? serve).startupS <= 10 && (serve.fromCache ?? serve).rssMB <= 600,
+      serve && (serve.fullLoad ?? serve).startupS <= 10 && (serve.fullLoad ?? serve).rssMB <= 600,
     ],
     [
       'GitHub behind https + base path: nginx -t <= 1 s',
@@ -52,7 +52,7 @@ export function goalsOf({ rows, nginxT, githubT, serve, printed, sizes, specByte
   return out.map(([goal, measured, met]) => ({ goal, measured: measured ?? 'not measured', met: met ?? null }));
 }
 
-/** The goal is held to a start from gw serve's start-up cache; the start that loaded every spec is shown beside. */
+/** The goal is held to a start that loads every spec (the first after a change); one from gw serve's cache beside. */
 function serveMeasured(serve) {
   const { fromCache: cached, fullLoad: full } = serve;
   if (!cached || !full) return `${serve.startupS} s, ${serve.rssMB} MB`;
