@@ -27,7 +27,16 @@ const FAILURES_SCHEMA: JsonObject = {
     properties: {
       step: { type: 'string' },
       reason: {
-        enum: ['status', 'timeout', 'not-json', 'not-an-array', 'too-many-items', 'dependency'],
+        enum: [
+          'status',
+          'timeout',
+          'unreachable',
+          'not-json',
+          'not-an-array',
+          'too-many-items',
+          'dependency',
+          'missing-input',
+        ],
         description: 'Why the step failed (docs/composition.md, "Failures").',
       },
       status: { type: 'integer', description: "The step's answer status, when the reason is status." },

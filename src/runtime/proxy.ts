@@ -43,6 +43,8 @@ export interface RequestFacts {
   bodyHead?: Buffer;
   /** Bytes of this request's body counted in the gateway's memory for bodies, given back when it is answered. */
   heldBytes?: number;
+  /** The X-Gw-Step header of a composition step's request (compose/self-client.ts); judged and removed by server.ts. */
+  step?: string;
 }
 
 class PayloadTooLargeError extends Error {
