@@ -5,7 +5,8 @@ import { AUTH, SHOP } from './shop-credentials.js';
 const NGINX_501 = {
   plane: 'nginx',
   why: 'nginx does not run composite operations yet; it answers 501 GW_HTTP_COMPOSE_UNSUPPORTED',
-  got: /^(status 501, want \d+|(body|problem code in) .*GW_HTTP_COMPOSE_UNSUPPORTED.*|response header .*)/s,
+  // Each difference is the 501 itself: its status, its body, its problem+json content type (and no X-Gw-Partial).
+  got: /gw_http_compose_unsupported|^response header (content-type is "application\/problem\+json"|x-gw-partial is)/,
 };
 
 /**
