@@ -17,8 +17,11 @@ export function readRef(ref: ComposeRef, values: RefValues): unknown {
   switch (ref.kind) {
     case 'value':
       return ref.value;
-    case 'step':
-      return select(values.step(ref.step), ref.pointer);
+    case 'step': {
+      // A failed optional step is null, and so is everything read from it (the derived schema says so).
+      const result = values.step(ref.step);
+      return result === null ? null : select(result, ref.pointer);
+    }
     case 'item':
       return select(values.item, ref.pointer);
     case 'request':
