@@ -16,10 +16,12 @@ import { BFF_SPEC, ECHO_SPEC } from '../scenarios/compose-project.js';
 let gw: RunningGateway;
 let echo: EchoUpstream;
 let cleanup: () => Promise<void>;
+let dir: string;
 
 beforeAll(async () => {
   const t = await tempDir('gw-serve-compose-');
   cleanup = t.cleanup;
+  dir = t.dir;
   echo = await startEcho('echo');
   await writeFile(join(t.dir, 'echo.yaml'), ECHO_SPEC);
   // The bff spec without its routes that call users (this project has no users service).
@@ -74,5 +76,19 @@ describe('compositions on gw serve', () => {
     const a = await send(gw.url, 'GET', '/bff/shape');
     expect(a.status).toBe(200);
     expect(a.body).not.toContain('x-gw-step');
+  });
+
+  it('--mock-missing never mocks a gateway spec whose routes are all composites', async () => {
+    const other = await startGwServe(dir, ['--mock-missing']);
+    try {
+      const ready = other
+        .output()
+        .stdout.split('\n')
+        .find((l) => l.startsWith('{"event":"ready"'));
+      expect(JSON.parse(ready!).mocked).toEqual([]);
+      expect((await send(other.url, 'GET', '/bff/dependent/w')).body).toBe('{"first":"/echo/w","second":"/echo/beta"}');
+    } finally {
+      await other.stop();
+    }
   });
 });
