@@ -29,7 +29,9 @@ beforeAll(async () => {
   await writeFile(
     join(t.dir, 'gw.yaml'),
     `version: 1\nname: t\nservices:\n  - { name: echo, spec: echo.yaml, upstreams: ["${echo.url}"] }\n` +
-      '  - { name: bff, spec: bff.yaml }\n',
+      '  - { name: bff, spec: bff.yaml }\n' +
+      // The test client is a trusted proxy, so a client address can be given (X-Forwarded-For).
+      'edge: { trustedProxies: { addresses: [127.0.0.1/32] } }\n',
   );
   gw = await startGwServe(t.dir, ['--admin-port', '0']);
 }, 30_000);
@@ -70,6 +72,12 @@ describe('compositions on gw serve', () => {
     expect(report.headers['x-gw-step']).toBeUndefined();
     expect(report.headers['x-consumer']).toBeUndefined();
     expect(report.headers['x-forwarded-for']).toBe('127.0.0.1');
+  });
+
+  it("a step's upstream sees the caller's address in X-Forwarded-For, not the gateway's loopback", async () => {
+    const a = await send(gw.url, 'GET', '/bff/shape', { 'x-forwarded-for': '203.0.113.9' });
+    expect(a.status).toBe(200);
+    expect((JSON.parse(a.body) as EchoReport).headers['x-forwarded-for']).toBe('203.0.113.9');
   });
 
   it("a step's X-Gw-Step never reaches its upstream either", async () => {

@@ -129,5 +129,6 @@ export function takeStepHeader(raw: string[], facts: RequestFacts, secret: strin
   const [given, client, consumer] = facts.step!.split(' ');
   if (secret === undefined || given !== secret || client === undefined) return;
   facts.client = client;
+  facts.peer = client;
   if (consumer) facts.consumer = decodeURIComponent(consumer);
 }
