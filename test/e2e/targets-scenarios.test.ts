@@ -74,9 +74,9 @@ afterAll(async () => {
 
 describe('every data plane answers the shared scenario list the same way', () => {
   it('has a scenario per route of the example project and the hand-written ones, and runs them on each plane', () => {
-    // 19 routes of the shop and echo's one; the composites have scenarios of their own.
+    // 19 routes of the shop and echo's two; the composites have scenarios of their own.
     const own = shopScenarios.length + authScenarios.length + limitsScenarios.length + composeScenarios.length;
-    expect(scenarios.length).toBe(20 + own);
+    expect(scenarios.length).toBe(21 + own);
     expect(planes.map((p) => p.name)).toEqual(['gw serve', 'nginx', 'node target']);
   });
   it('passes every scenario on every data plane', async () => {

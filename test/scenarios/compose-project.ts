@@ -31,6 +31,17 @@ paths:
                   headers: { type: object, additionalProperties: { type: string } }
                   bytes: { type: integer }
                   items: { type: array, items: { type: string } }
+    post:
+      operationId: echoPost
+      parameters:
+        - { name: word, in: path, required: true, schema: { type: string } }
+      requestBody:
+        required: true
+        content: { application/json: { schema: { type: object } } }
+      responses:
+        "200":
+          description: What the echo upstream received.
+          content: { application/json: { schema: { type: object } } }
 `;
 
 const op = (id: string, x: string, extra = '') => `    get:
@@ -127,6 +138,22 @@ ${op(
               with: { word: { value: slow }, x-echo-delay: { value: "1500" } }
 `,
 )}
+  /bff/body:
+    post:
+      operationId: body
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties: { word: { type: string }, payload: { type: object } }
+      responses: { "200": { description: Composed. } }
+      x-gw:
+        compose:
+          steps:
+            post: { call: echo.echoPost, with: { word: "request.body#/word", body: "request.body#/payload" } }
+          response: steps.post
   /bff/me:
 ${op(
   'me',

@@ -86,6 +86,26 @@ export const composeScenarios: Scenario[] = [
     differs: [NGINX_501],
   },
   {
+    name: "compose: inputs from the request's JSON body: a path parameter and the step's body",
+    request: {
+      method: 'POST',
+      path: '/bff/body',
+      headers: { 'content-type': 'application/json' },
+      body: '{"word":"w","payload":{"a":1}}',
+    },
+    expect: {
+      status: 200,
+      upstream: 'echo',
+      upstreamMethod: 'POST',
+      upstreamUrl: '/echo/w',
+      upstreamHeaders: { 'content-type': 'application/json', 'content-length': '7' },
+    },
+    // No step runs on nginx, so the 501 carries no upstream report either.
+    differs: [
+      { ...NGINX_501, got: new RegExp(`${NGINX_501.got.source}|^answered by undefined|^upstream (got|header) `) },
+    ],
+  },
+  {
     name: "compose: the composite's own security applies",
     request: { method: 'GET', path: '/bff/me' },
     expect: { status: 401, problem: 'GW_HTTP_UNAUTHORIZED' },

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { H1Pool, type H1Handler } from '../h1-pool.js';
 import type { RequestFacts } from '../proxy.js';
 import type { StepRequest } from './step-request.js';
@@ -48,7 +49,8 @@ export class SelfClient {
           method: request.method,
           path: request.path,
           headers: request.headers,
-          body: request.body === null ? null : bufferStream(request.body),
+          // A Readable goes with its content-length (h1-pool.ts frames an async iterable chunked).
+          body: request.body === null ? null : Readable.from([request.body]),
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,
         },
@@ -60,10 +62,6 @@ export class SelfClient {
   close(): Promise<void> {
     return this.pool.close();
   }
-}
-
-async function* bufferStream(body: Buffer): AsyncIterable<Buffer> {
-  yield body;
 }
 
 /** Collects one answer whole; settles once. */
