@@ -4,7 +4,7 @@
 // (answered from the specs' own examples) and show a few requests. On a terminal it keeps
 // serving until Ctrl-C; otherwise it stops after the sample requests.
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -20,11 +20,12 @@ const tty = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
 const bold = (s) => (tty ? `\x1b[1m${s}\x1b[0m` : s);
 
 console.log(
-  `gw demo: three services of a small shop (Swagger 2.0, OpenAPI 3.0 with multi-file $refs, OpenAPI 3.1)\nin ${dir}\n`,
+  'gw demo: three services of a small shop (Swagger 2.0, OpenAPI 3.0 with multi-file $refs, OpenAPI 3.1)\n' +
+    `and a composite dashboard that calls them (docs/composition.md)\nin ${dir}\n`,
 );
 for (const args of [
   ['init', '--yes', '--name', 'shop', '--port', '0'],
-  ['import', 'specs/users.yaml', 'specs/orders/openapi.yaml', 'specs/catalog.json'],
+  ['import', 'specs/users.yaml', 'specs/orders/openapi.yaml', 'specs/catalog.json', 'specs/dashboard.yaml'],
   ['routes'],
   ['validate'],
   ['build'],
@@ -42,22 +43,36 @@ precedence rule (literal segments beat parameters) settles it. The nginx warning
 does with the example's hostnames; dist/ now holds the NGINX, Envoy, Node and OpenAPI outputs.\n`);
 
 // The example's upstreams (*.shop.internal) do not exist here, so the services answer from their specs.
+// The dashboard has no upstream: the gateway answers it by calling the (mocked) users, orders and catalog.
 const config = parseDocument(readFileSync(join(dir, 'gw.yaml'), 'utf8'));
-for (const s of config.get('services').items) s.set('mock', true);
+for (const s of config.get('services').items) if (s.get('name') !== 'dashboard') s.set('mock', true);
 config.setIn(['listen', 'host'], '127.0.0.1');
 // The users spec asks for an API key (X-Api-Key); the gateway checks it before any answer, mocked
 // or not. The demo makes a key for a consumer "demo" in a keys file (never in gw.yaml).
 const demoKey = randomBytes(12).toString('hex');
 mkdirSync(join(dir, 'secrets'));
 writeFileSync(join(dir, 'secrets', 'users.keys'), `demo:${demoKey}\n`, { mode: 0o600 });
-config.set('credentials', config.createNode({ 'users.apiKey': { keys: { file: 'secrets/users.keys' } } }));
+// The dashboard takes the same key; its orders step needs an OAuth token with orders:read, which the
+// gateway checks as an HS256 JWT here (GW_DEMO_JWT_SECRET), and the dashboard forwards.
+const jwtSecret = randomBytes(32).toString('hex');
+const keys = { keys: { file: 'secrets/users.keys' } };
+config.set(
+  'credentials',
+  config.createNode({
+    'users.apiKey': keys,
+    'dashboard.apiKey': keys,
+    'orders.oauth': { jwt: { secret: { env: 'GW_DEMO_JWT_SECRET' } } },
+  }),
+);
 writeFileSync(join(dir, 'gw.yaml'), config.toString());
+const token = hs256({ sub: 'demo', scope: 'orders:read', exp: Math.floor(Date.now() / 1000) + 3600 }, jwtSecret);
 
 console.log(
   bold('$ gw serve --port 0   # every service set to mock: true, and an API key for users in secrets/users.keys'),
 );
 const serve = spawn(process.execPath, [bin, 'serve', '--port', '0', '--json', '--log-format', 'off'], {
   cwd: dir,
+  env: { ...process.env, GW_DEMO_JWT_SECRET: jwtSecret },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 const ready = await new Promise((resolve, reject) => {
@@ -76,6 +91,10 @@ const samples = [
   ['GET', '/users/me', { 'x-api-key': demoKey }],
   ['GET', '/products/no-such-thing', { prefer: 'code=404' }],
   ['PATCH', '/orders', {}],
+  // The composite: user, orders and featured side by side, then one product call per ordered SKU.
+  ['GET', '/dashboard/42', { 'x-api-key': demoKey, authorization: `Bearer ${token}` }],
+  // Without the token the optional orders step fails (401 at its route), and products, which reads it, too.
+  ['GET', '/dashboard/42', { 'x-api-key': demoKey }],
 ];
 for (const [method, path, headers] of samples) {
   const h = Object.entries(headers)
@@ -87,13 +106,15 @@ for (const [method, path, headers] of samples) {
     request({ host: u.hostname, port: u.port, method, path, headers }, (res) => {
       let body = '';
       res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode, type: res.headers['content-type'], body }));
+      const partial = res.headers['x-gw-partial'];
+      res.on('end', () => resolve({ status: res.statusCode, type: res.headers['content-type'], partial, body }));
     })
       .on('error', reject)
       .end();
   });
-  const body = answer.body.length > 400 ? `${answer.body.slice(0, 400)}...` : answer.body;
-  console.log(`HTTP ${answer.status} (${answer.type})\n${body.trim()}\n`);
+  const body = answer.body.length > 600 ? `${answer.body.slice(0, 600)}...` : answer.body;
+  const partial = answer.partial ? `, X-Gw-Partial: ${answer.partial}` : '';
+  console.log(`HTTP ${answer.status} (${answer.type}${partial})\n${body.trim()}\n`);
 }
 
 if (process.stdout.isTTY) {
@@ -104,4 +125,11 @@ if (process.stdout.isTTY) {
   serve.kill('SIGTERM');
   await new Promise((r) => serve.on('exit', r));
   console.log(`Explore the project yourself: cd ${dir} && node ${bin} serve`);
+}
+
+/** A JWT signed with HS256, for the demo's orders token. */
+function hs256(payload, secret) {
+  const part = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(payload)}`;
+  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
 }

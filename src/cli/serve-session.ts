@@ -207,11 +207,16 @@ function watchFiles(files: string[], onChange: () => Promise<string[] | undefine
   };
 }
 
-/** Services whose default upstream has no target, or none that accepts a TCP connection within 500 ms. */
+/**
+ * Services whose default upstream has no target, or none that accepts a TCP connection within 500 ms. A service
+ * whose routes are all composites (a gateway spec) forwards nowhere, so it is never mocked.
+ */
 async function unreachableServices(gateway: RuntimeGateway): Promise<Set<string>> {
   const out = new Set<string>();
+  const forwarding = new Set(gateway.routes.filter((r) => r.compose === undefined).map((r) => r.service));
   await Promise.all(
     gateway.services.map(async (s) => {
+      if (!forwarding.has(s.name)) return;
       const targets = gateway.upstreams.find((u) => u.id === s.upstream)?.targets ?? [];
       const reachable = await Promise.all(targets.map((t) => canConnect(t.host, t.port)));
       if (!reachable.includes(true)) out.add(s.name);

@@ -57,7 +57,7 @@ segments.`);
           r.method,
           r.path,
           r.service,
-          first ? `${first}${s.upstream.basePath}${more}` : '(none)',
+          r.compose ? `compose: ${r.compose.steps.map((step) => step.name).join(', ')}` : upstreamText(first, s, more),
           s.auth,
           s.rateLimit,
         ];
@@ -87,5 +87,11 @@ export function routeSummary(r: Route, g: Gateway) {
     auth: describeAuth(r, g.securitySchemes),
     security: r.security,
     rateLimit: describeRateLimit(r.settings.rateLimit),
+    /** A composite's steps, as `name=service.operationId` in plan order (docs/composition.md); null otherwise. */
+    compose: r.compose ? r.compose.steps.map((s) => `${s.name}=${s.route}`) : null,
   };
+}
+
+function upstreamText(first: string | undefined, s: ReturnType<typeof routeSummary>, more: string): string {
+  return first ? `${first}${s.upstream.basePath}${more}` : '(none)';
 }

@@ -110,6 +110,30 @@ export const CODES = {
     title: 'A path key holds "?" or "#", which no request path can carry; its operations are left out.',
   },
 
+  GW_COMPOSE_UNKNOWN_OPERATION: {
+    severity: 'error',
+    title: 'A composition step calls a service.operationId the gateway does not have.',
+  },
+  GW_COMPOSE_NESTED: { severity: 'error', title: 'A composition step calls another composite operation.' },
+  GW_COMPOSE_MISSING_INPUT: {
+    severity: 'error',
+    title: 'A composition step gives no value for a parameter or body its operation requires.',
+  },
+  GW_COMPOSE_UNKNOWN_INPUT: {
+    severity: 'error',
+    title: "A composition step's `with` names a parameter its operation does not take.",
+  },
+  GW_COMPOSE_INPUT_TYPE: {
+    severity: 'error',
+    title: "A composition step's input has a type its operation's parameter does not accept.",
+  },
+  GW_COMPOSE_REF: {
+    severity: 'error',
+    title: 'A composition reference names a step, request parameter or member that does not exist.',
+  },
+  GW_COMPOSE_CYCLE: { severity: 'error', title: 'Composition steps read each other in a circle.' },
+  GW_COMPOSE_UNBOUNDED: { severity: 'error', title: 'A composition step fans out (forEach) without maxItems.' },
+
   GW_SERVE_LISTEN: {
     severity: 'error',
     title: 'gw serve cannot listen on the address it was given (in use, not permitted, unknown host).',
@@ -302,6 +326,21 @@ export const CODES = {
     status: 503,
     title:
       'The request bodies held in memory would pass edge.requestBodies.memory; Retry-After says when to try again.',
+  },
+  GW_HTTP_COMPOSE_STEP_FAILED: {
+    severity: 'error',
+    status: 502,
+    title: 'A required step of a composite operation failed; the answer names the step and what it got.',
+  },
+  GW_HTTP_COMPOSE_TIMEOUT: {
+    severity: 'error',
+    status: 504,
+    title: 'A required step of a composite operation (or the whole composite) did not finish in time.',
+  },
+  GW_HTTP_COMPOSE_UNSUPPORTED: {
+    severity: 'error',
+    status: 501,
+    title: 'This data plane does not run composite operations (NGINX and Envoy for now); gw serve and Node do.',
   },
 } as const satisfies Record<string, CodeInfo>;
 

@@ -38,6 +38,10 @@ export const KINDS = {
     code: 'GW_TARGET_INEXACT',
     title: 'Two upstreams would share one override variable of the node gateway; the second gets none.',
   },
+  'nginx.compose': {
+    code: 'GW_TARGET_INEXACT',
+    title: 'nginx does not run composite operations yet: such a route answers 501 GW_HTTP_COMPOSE_UNSUPPORTED.',
+  },
   'nginx.resolver': {
     code: 'GW_TARGET_INEXACT',
     title: 'Hostname targets without build.nginx.resolver: nginx cannot resolve them and answers 502.',
@@ -97,6 +101,10 @@ export const KINDS = {
   'envoy.mock-status': {
     code: 'GW_TARGET_INEXACT',
     title: "A mock answer's status is one Envoy's local reply mapping rewrites into a problem+json body.",
+  },
+  'envoy.compose': {
+    code: 'GW_TARGET_INEXACT',
+    title: 'Envoy does not run composite operations yet: such a route answers 501 GW_HTTP_COMPOSE_UNSUPPORTED.',
   },
   'envoy.validate': {
     code: 'GW_TARGET_INEXACT',

@@ -2,8 +2,9 @@ import type { Diagnostic, Location } from '../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../diagnostics/gw-error.js';
 import type { ServiceFragment } from '../model/fragment.js';
 import { cmp, compareRoutes } from '../model/order.js';
-import { MODEL_VERSION, type Edge, type Gateway, type RateLimitStore } from '../model/types.js';
+import { MODEL_VERSION, type ComposeDraft, type Edge, type Gateway, type RateLimitStore } from '../model/types.js';
 import { findRouteConflicts } from './conflicts.js';
+import { settleCompositions } from './compose-plan.js';
 import { decideGateway } from './decide-gateway.js';
 
 export interface GatewayOptions {
@@ -28,18 +29,26 @@ export function mergeFragments(fragments: readonly ServiceFragment[], options: G
     (a, b) => cmp(a.service.name, b.service.name) || cmp(a.service.source.file, b.service.source.file),
   );
   const diagnostics: Diagnostic[] = [...findDuplicateServices(sorted), ...findMissingUpstreams(sorted)];
-  const gateway = decideGateway({
+  const drafts = new Map<string, ComposeDraft>();
+  const decided = decideGateway({
     modelVersion: MODEL_VERSION,
     name: options.name,
     listen: { ...options.listen },
     services: sorted.map((f) => ({ ...f.service, routes: f.routes.map((r) => r.id).sort() })),
     upstreams: sorted.flatMap((f) => f.upstreams).sort((a, b) => cmp(a.id, b.id)),
-    routes: sorted.flatMap((f) => f.routes).sort(compareRoutes),
+    routes: sorted
+      .flatMap((f) => f.routes)
+      .map(({ composeDraft, ...route }) => {
+        if (composeDraft) drafts.set(route.id, composeDraft);
+        return route;
+      })
+      .sort(compareRoutes),
     securitySchemes: sorted.flatMap((f) => f.securitySchemes).sort((a, b) => cmp(a.id, b.id)),
     rateLimitStore: options.rateLimitStore,
     edge: { ...options.edge },
   });
-  diagnostics.push(...findRouteConflicts(gateway.routes));
+  const { gateway, diagnostics: composition } = settleCompositions(decided, drafts);
+  diagnostics.push(...composition, ...findRouteConflicts(gateway.routes));
   return { gateway, diagnostics };
 }
 
@@ -68,7 +77,8 @@ export function findMissingUpstreams(fragments: readonly ServiceFragment[]): Dia
   const out: Diagnostic[] = [];
   for (const f of fragments) {
     if (f.service.mock) continue;
-    const used = new Set(f.routes.map((r) => r.upstream));
+    // A composite route calls other routes, never an upstream of its own.
+    const used = new Set(f.routes.filter((r) => !r.composeDraft).map((r) => r.upstream));
     for (const u of f.upstreams) {
       if (!used.has(u.id) || u.targets.length > 0) continue;
       const where: Location = u.source;

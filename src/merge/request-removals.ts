@@ -33,7 +33,7 @@ export function redactedQuery(route: Pick<ImportedRoute, 'security'>, schemes: R
 }
 
 /** Where the route's credentials travel, in the order of its security, each place once (header names without case). */
-function routeCarriers(
+export function routeCarriers(
   route: Pick<ImportedRoute, 'security'>,
   schemes: ReadonlyMap<string, Carried>,
 ): CredentialCarrier[] {

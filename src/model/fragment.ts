@@ -1,7 +1,10 @@
-import type { Route, SecurityScheme, Service, Upstream } from './types.js';
+import type { ComposeDraft, Route, SecurityScheme, Service, Upstream } from './types.js';
 
-/** A route as an importer makes it: everything but what merge settles from the whole gateway. */
-export type ImportedRoute = Omit<Route, 'effective'>;
+/**
+ * A route as an importer makes it: everything but what merge settles from the whole gateway; a
+ * composite's steps as written (merge finds the operations they call).
+ */
+export type ImportedRoute = Omit<Route, 'effective' | 'compose'> & { composeDraft?: ComposeDraft };
 
 /** An upstream as an importer makes it: merge settles what follows from the routes that use it. */
 export type ImportedUpstream = Omit<Upstream, 'connectTimeoutMs'>;

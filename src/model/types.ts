@@ -10,6 +10,7 @@ import type { Source } from './source.js';
 import type { Edge } from './edge-types.js';
 import type { ApiComponent, ApiGap, ApiTag, JsonObject, RouteApi } from './api-types.js';
 import type { CredentialCarrier, ProblemType, RouteEffective } from './decisions.js';
+import type { Composition } from './compose-types.js';
 
 export type { Source } from './source.js';
 export type { Edge, PathRule, RefusedPath, RefusedPathForm, TrustedProxies } from './edge-types.js';
@@ -22,6 +23,19 @@ export type {
   JsonObject,
   RouteApi,
 } from './api-types.js';
+
+export type {
+  ComposeDraft,
+  ComposeFanOut,
+  ComposeForward,
+  ComposeInput,
+  ComposeRef,
+  ComposeRequestPart,
+  ComposeShape,
+  ComposeStep,
+  ComposeStepDraft,
+  Composition,
+} from './compose-types.js';
 
 export type {
   AuthAnswer,
@@ -270,6 +284,11 @@ export interface Route {
   api?: RouteApi;
   /** What merge settled from the settings, the security and the routes beside this one; consumers only print it. */
   effective: RouteEffective;
+  /**
+   * Set on a composite route (x-gw `compose`, docs/composition.md): the steps gw serve and the Node
+   * gateway run instead of forwarding, as merge checked and settled them. Absent on other routes.
+   */
+  compose?: Composition;
 }
 
 /**

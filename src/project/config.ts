@@ -27,7 +27,31 @@ export interface SettingsInput {
   rateLimit?: false | RateLimitInput;
   cors?: false | CorsInput;
   validate?: boolean;
+  /** Operation level only: the operation is answered by calling others (docs/composition.md). */
+  compose?: ComposeInput;
 }
+
+/** `x-gw.compose`: a composite operation's steps and answer (docs/composition.md). */
+export interface ComposeInput {
+  steps: Record<string, ComposeStepInput>;
+  response?: ComposeShapeInput;
+  forwardCredentials?: boolean;
+  failures?: string;
+}
+
+export interface ComposeStepInput {
+  call: string;
+  with?: Record<string, string | { value: unknown }>;
+  forEach?: string;
+  concurrency?: number;
+  maxItems?: number;
+  optional?: boolean;
+  timeout?: DurationInput;
+  forwardCredentials?: boolean;
+}
+
+/** A reference, or an object of members (with `$merge`: references whose members come first). */
+export type ComposeShapeInput = string | { [member: string]: ComposeShapeInput | string[] };
 
 export interface AuthInput {
   enforce?: boolean;

@@ -69,7 +69,32 @@ function getValidators(): Validators {
 export function checkConfigSchema(data: unknown): SchemaProblem[] {
   const v = getValidators().config;
   if (!v(data)) return explainAjvErrors(v.errors ?? []);
-  return [...corsProblems(data, '#'), ...edgeProblems((data as { edge?: unknown }).edge, '#/edge')];
+  return [
+    ...corsProblems(data, '#'),
+    ...edgeProblems((data as { edge?: unknown }).edge, '#/edge'),
+    ...composeLevelProblems(data as ComposeHolders),
+  ];
+}
+
+type ComposeHolders = { settings?: { compose?: unknown }; services?: { settings?: { compose?: unknown } }[] };
+
+/** `compose` makes one operation a composite: gw.yaml holds it under services[].operations only. */
+function composeLevelProblems(data: ComposeHolders): SchemaProblem[] {
+  const places = [
+    { pointer: '#/settings/compose', value: data.settings?.compose },
+    ...(data.services ?? []).map((s, i) => ({
+      pointer: `#/services/${i}/settings/compose`,
+      value: s.settings?.compose,
+    })),
+  ];
+  return places
+    .filter((p) => p.value !== undefined)
+    .map((p) => ({
+      kind: 'invalid' as const,
+      pointer: p.pointer,
+      message: '"compose" makes one operation a composite, so it cannot be a setting of many',
+      hints: ["move it under services[].operations.<operationId>, or into the operation's x-gw (docs/composition.md)"],
+    }));
 }
 
 /** Checks one x-gw object (or gw.yaml settings block). */

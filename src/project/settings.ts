@@ -70,7 +70,7 @@ function parseWithUnit(value: number | string, units: Record<string, number>): n
  * Settings that are one unit: a higher layer replaces them whole (a route's limit never inherits a gateway-wide
  * scope).
  */
-const WHOLE_KEYS: ReadonlySet<keyof SettingsInput> = new Set(['rateLimit', 'cors']);
+const WHOLE_KEYS: ReadonlySet<keyof SettingsInput> = new Set(['rateLimit', 'cors', 'compose']);
 
 /**
  * Layers from lowest to highest precedence; a key set in a higher layer wins, sub-objects merge by key (except

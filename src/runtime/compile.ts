@@ -14,6 +14,7 @@ import { compileRateLimit, type CompiledRateLimit } from './rate-limit/rate-limi
 import type { RateLimitStore } from './rate-limit/store.js';
 import { compileHostCheck, type HostCheck } from './server-names.js';
 import { compileValidators, type RouteValidator } from './validate/compile-validator.js';
+import { compileComposition, type CompiledComposition } from './compose/compile-composition.js';
 
 export interface UpstreamRuntime {
   id: string;
@@ -55,6 +56,8 @@ export interface CompiledRoute {
   edge: Edge;
   /** The gateway's own answers (the model's `problems`), shared by every route of the table. */
   problems: ProblemCatalogue;
+  /** A composite route's steps (the model's `compose`, src/runtime/compose/); null: not a composite. */
+  compose: CompiledComposition | null;
 }
 
 export interface PreparedMock {
@@ -139,8 +142,9 @@ export function compileGateway(gateway: RuntimeGateway, options: CompileOptions 
     validator: validators.get(r.id) ?? null,
     edge: gateway.edge,
     problems,
+    compose: r.compose ? compileComposition(r, gateway) : null,
   }));
-  for (const r of routes) if (r.mock === null) r.upstream.mocked = false;
+  for (const r of routes) if (r.mock === null && r.compose === null) r.upstream.mocked = false;
   const router = new Router(
     routes.map((c, i) => ({
       methods: gateway.routes[i]!.effective.methods,
@@ -167,7 +171,7 @@ export function compileGateway(gateway: RuntimeGateway, options: CompileOptions 
 function compileRoute(
   r: RuntimeRoute,
   upstream: UpstreamRuntime,
-): Omit<CompiledRoute, 'auth' | 'cors' | 'rateLimit' | 'validator' | 'edge' | 'problems'> {
+): Omit<CompiledRoute, 'auth' | 'cors' | 'rateLimit' | 'validator' | 'edge' | 'problems' | 'compose'> {
   const index = new Map(r.params.map((p, i) => [p.name, i]));
   const upstreamPath: (string | number)[] = [];
   for (const piece of r.upstreamPath.split(/(\{[^{}]+\})/)) {

@@ -43,6 +43,10 @@ export interface RequestFacts {
   bodyHead?: Buffer;
   /** Bytes of this request's body counted in the gateway's memory for bodies, given back when it is answered. */
   heldBytes?: number;
+  /** For a composition step: the caller's address, which X-Forwarded-For gets instead of the gateway's loopback. */
+  peer?: string;
+  /** The X-Gw-Step header of a composition step's request (compose/self-client.ts); judged and removed by server.ts. */
+  step?: string;
 }
 
 class PayloadTooLargeError extends Error {
@@ -134,7 +138,7 @@ export class Forward implements H1Handler, BodyWatcher {
     target.active++;
     const headers = upstreamRequestHeaders(this.req.rawHeaders, {
       contentLength: this.facts.chunked ? undefined : this.facts.contentLength,
-      peerIp: this.req.socket.remoteAddress ?? '',
+      peerIp: this.facts.peer ?? this.req.socket.remoteAddress ?? '',
       proto: this.facts.proto ?? 'http',
       host: this.facts.host,
       requestId: this.facts.requestId,

@@ -27,6 +27,7 @@ export function readFacts(raw: readonly string[]): RequestFacts {
   let chunked = false;
   let prefer: string | undefined;
   let origin: string | undefined;
+  let step: string | undefined;
   let odd = 0;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
@@ -50,7 +51,7 @@ export function readFacts(raw: readonly string[]): RequestFacts {
       const lower = name.toLowerCase();
       if (lower === 'prefer') prefer = raw[i + 1];
       else if (lower === 'origin') origin = raw[i + 1];
-    }
+    } else if (n === 9 && name.toLowerCase() === 'x-gw-step') step = raw[i + 1];
     if (name.indexOf('_') !== -1) odd |= ODD_UNDERSCORE;
   }
   const start = requestChannel.hasSubscribers ? performance.now() : 0;
@@ -65,5 +66,6 @@ export function readFacts(raw: readonly string[]): RequestFacts {
     origin,
     oddities: odd,
     start,
+    ...(step !== undefined ? { step } : {}),
   };
 }

@@ -91,7 +91,7 @@ export function emitAnswered(
         : (req.url ?? ''),
     route: route?.id ?? null,
     service: route?.service ?? null,
-    target: route && code === null ? 'mock' : null,
+    target: route && code === null ? (route.compose !== null ? 'compose' : 'mock') : null,
     status: res.statusCode,
     durationMs: performance.now() - facts.start,
     bytesIn: facts.contentLength ?? 0,

@@ -15,6 +15,8 @@ import { answerMock } from './mock.js';
 import { Forward, type RequestFacts } from './proxy.js';
 import { corsResponseHeaders, preflightHeaders } from './cors.js';
 import { answer, emitAnswered, refuse, refuseHead } from './self-answers.js';
+import { SelfClient, takeStepHeader } from './compose/self-client.js';
+import { startComposite } from './compose/answer-composite.js';
 
 export interface GatewayServerOptions {
   host: string;
@@ -44,6 +46,8 @@ export class GatewayServer {
   private idle: (() => void) | undefined;
   /** Request bodies in progress per client address and bytes held, across reloads (edge.requestBodies). */
   private readonly intake = new BodyIntake();
+  /** The gateway's client of itself, for composition steps; made once the address is known. */
+  private self: SelfClient | undefined;
 
   constructor(
     compiled: CompiledGateway,
@@ -96,7 +100,9 @@ export class GatewayServer {
       });
     });
     this.health.start();
-    return this.server.address() as AddressInfo;
+    const address = this.server.address() as AddressInfo;
+    this.self = new SelfClient(this.options.host, address.port);
+    return address;
   }
 
   /** Serve a new configuration from now on; the old pools close once their requests are done. */
@@ -128,7 +134,7 @@ export class GatewayServer {
     const dropped = late ? 0 : this.inFlight;
     this.server.closeAllConnections();
     await closed;
-    await closeCompiled(this.table);
+    await Promise.all([closeCompiled(this.table), this.self?.close()]);
     return { dropped };
   }
 
@@ -160,6 +166,7 @@ export class GatewayServer {
     const peer = req.socket.remoteAddress ?? '';
     if (table.clientOf === null) facts.client = peer;
     else ({ address: facts.client, proto: facts.proto } = table.clientOf(peer, req.rawHeaders));
+    if (facts.step !== undefined) takeStepHeader(req.rawHeaders, facts, this.self?.secret);
     const refusal = checkHead(req, facts, table.gateway.edge);
     if (refusal !== undefined) {
       refuseHead(req, res, facts, table.problems, refusal);
@@ -287,13 +294,19 @@ export class GatewayServer {
     flow: Flow,
     hasBody: boolean,
   ): void {
+    const go = () => {
+      flow.forward =
+        route.compose !== null
+          ? startComposite(req, res, facts, route, params, url, q, hasBody, this.self!)
+          : dispatch(req, res, facts, route, params, url, q);
+    };
     if (!hasBody || facts.body !== undefined || route.edge.bodyBufferBytes === 0) {
-      flow.forward = dispatch(req, res, facts, route, params, url, q);
+      go();
       return;
     }
     bufferBody(req, res, facts, route, this.intake, refuse).then(
       (ok) => {
-        if (ok && !req.socket.destroyed) flow.forward = dispatch(req, res, facts, route, params, url, q);
+        if (ok && !req.socket.destroyed) go();
       },
       () => res.destroy(),
     );
@@ -305,7 +318,8 @@ export class GatewayServer {
  * counts.
  */
 interface Flow {
-  forward: Forward | undefined;
+  /** What a client that leaves early stops: the upstream exchange, or a composite's steps. */
+  forward: { clientClosed(): void } | undefined;
   bodyFrom: string | undefined;
 }
 

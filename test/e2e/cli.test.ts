@@ -171,7 +171,10 @@ describe('gw import + gw routes', () => {
     await gw('init', '--yes');
     const r = await gw('import');
     expect(r.code).toBe(0);
-    expect(r.stdout.match(/^✔ added (\S+):/gm)).toEqual(['✔ added catalog:', '✔ added orders:', '✔ added users:']);
+    const added = ['✔ added catalog:', '✔ added dashboard:', '✔ added orders:', '✔ added users:'];
+    expect(r.stdout.match(/^✔ added (\S+):/gm)).toEqual(added);
+    // dashboard.yaml is a gateway spec: no servers, and no GW_SERVICE_NO_UPSTREAM, as its one operation is a composite.
+    expect(r.stderr).not.toContain('GW_SERVICE_NO_UPSTREAM');
     expect((await gw('import', './specs/users.yaml')).stdout).toContain('unchanged users: specs/users.yaml');
   });
 

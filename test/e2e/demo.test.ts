@@ -21,5 +21,12 @@ describe('npm run demo', () => {
     expect(r.stdout).toContain('HTTP 200 (application/json)');
     expect(r.stdout).toContain('HTTP 404 (application/json)');
     expect(r.stdout).toContain('HTTP 405 (application/problem+json)');
+    // The composite dashboard (examples/shop/specs/dashboard.yaml): whole with the orders token, partial without.
+    expect(r.stdout).toMatch(/^HTTP 200 \(application\/json\)\n\{"user":\{"id":42,"name":"Ada L\.".*"orders":\[\{/m);
+    expect(r.stdout).toMatch(/"products":\[\{"id":"dune-paperback"/);
+    expect(r.stdout).toContain('HTTP 200 (application/json, X-Gw-Partial: orders, products)');
+    expect(r.stdout).toContain(
+      '"failures":[{"step":"orders","reason":"status","status":401},{"step":"products","reason":"dependency"}]',
+    );
   });
 });

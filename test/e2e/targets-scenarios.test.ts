@@ -14,6 +14,7 @@ import { startNodeTarget, writeNodeTarget } from '../helpers/node-target.js';
 import { writeShopProject } from '../scenarios/project.js';
 import { authScenarios } from '../scenarios/auth-scenarios.js';
 import { limitsScenarios } from '../scenarios/limits-scenarios.js';
+import { composeScenarios } from '../scenarios/compose-scenarios.js';
 import { judge, routingScenarios, shopScenarios, type Scenario } from '../scenarios/scenarios.js';
 
 async function writeFiles(dir: string, files: readonly RenderedFile[]): Promise<void> {
@@ -37,12 +38,18 @@ let scenarios: Scenario[] = [];
 beforeAll(async () => {
   const t = await tempDir('gw-targets-');
   cleanup = t.cleanup;
-  echoes = await Promise.all(['users', 'orders', 'catalog'].map((n) => startEcho(n)));
-  const [users, orders, catalog] = echoes.map((e) => e.url) as [string, string, string];
+  echoes = await Promise.all(['users', 'orders', 'catalog', 'echo'].map((n) => startEcho(n)));
+  const [users, orders, catalog, echo] = echoes.map((e) => e.url) as [string, string, string, string];
   const port = await freePort();
-  const env = await writeShopProject(t.dir, { users, orders, catalog }, port);
+  const env = await writeShopProject(t.dir, { users, orders, catalog, echo }, port);
   const { gateway } = await buildGateway(await loadProject(join(t.dir, 'gw.yaml')));
-  scenarios = [...routingScenarios(gateway), ...shopScenarios, ...authScenarios, ...limitsScenarios];
+  scenarios = [
+    ...routingScenarios(gateway),
+    ...shopScenarios,
+    ...authScenarios,
+    ...limitsScenarios,
+    ...composeScenarios,
+  ];
 
   const gw = await startGwServe(t.dir, [], undefined, env);
   planes.push({ name: 'gw serve', url: gw.url, stop: () => gw.stop() });
@@ -67,7 +74,9 @@ afterAll(async () => {
 
 describe('every data plane answers the shared scenario list the same way', () => {
   it('has a scenario per route of the example project and the hand-written ones, and runs them on each plane', () => {
-    expect(scenarios.length).toBe(19 + shopScenarios.length + authScenarios.length + limitsScenarios.length);
+    // 19 routes of the shop and echo's two; the composites have scenarios of their own.
+    const own = shopScenarios.length + authScenarios.length + limitsScenarios.length + composeScenarios.length;
+    expect(scenarios.length).toBe(21 + own);
     expect(planes.map((p) => p.name)).toEqual(['gw serve', 'nginx', 'node target']);
   });
   it('passes every scenario on every data plane', async () => {

@@ -9,6 +9,8 @@ export interface EchoReport {
   url: string;
   headers: Record<string, string | string[] | undefined>;
   bytes: number;
+  /** The x-echo-items header split at commas, when it was sent (lists for composition scenarios). */
+  items?: string[];
 }
 
 export interface EchoUpstream {
@@ -30,7 +32,8 @@ export interface EchoUpstream {
  * A real HTTP server on 127.0.0.1:0 that answers every request with a JSON report of what it
  * received (method, URL, headers, body length; the body is counted as it streams, never kept).
  * Request headers steer it: x-echo-status: NNN answers NNN; x-echo-delay: MS waits MS ms first;
- * x-echo-bytes: N streams N bytes back; x-echo-slow-read makes it read the body slowly. Paths ending in /__health
+ * x-echo-bytes: N streams N bytes back; x-echo-slow-read makes it read the body slowly; x-echo-items: a,b puts
+ * `items: ["a", "b"]` in the report. Paths ending in /__health
  * answer 200 (503 once `sick`).
  */
 export async function startEcho(name: string): Promise<EchoUpstream> {
@@ -59,12 +62,14 @@ export async function startEcho(name: string): Promise<EchoUpstream> {
       if (typeof big === 'string') return streamBytes(res, Number(big), () => events.emit('streamed'));
       const slow = r.headers['x-echo-delay'];
       const status = Number(r.headers['x-echo-status'] ?? 200);
+      const items = r.headers['x-echo-items'];
       const body = JSON.stringify({
         name,
         method: r.method ?? '',
         url: r.url ?? '',
         headers: r.headers,
         bytes: n,
+        ...(typeof items === 'string' ? { items: items.split(',') } : {}),
       } satisfies EchoReport);
       const send = () => {
         if (res.destroyed) return;

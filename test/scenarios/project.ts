@@ -1,6 +1,7 @@
 import { cp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EXAMPLE_SPECS } from '../helpers/cli.js';
+import { BFF_SPEC, COMPOSE_CREDENTIALS_YAML, composeServicesYaml, ECHO_SPEC } from './compose-project.js';
 import { SHOP_CREDENTIALS_YAML, writeShopSecrets } from './shop-credentials.js';
 
 /**
@@ -11,16 +12,22 @@ import { SHOP_CREDENTIALS_YAML, writeShopSecrets } from './shop-credentials.js';
  * (scenarios/shop-credentials.ts: files under secrets/ and two environment variables).
  * Returns the environment the gateway needs: those variables, and GW_BASE_DIR (the project
  * folder) for the node target, whose relative credential files resolve against it.
+ * With an `echo` upstream, the project also has the composition services (scenarios/compose-project.ts).
  * The list sends dozens of wrong credentials from one address on purpose, so the failure limit
  * (auth.failureLimit, 10 a minute by default) is off here; serve-basic-bcrypt.test.ts tests it.
  */
 export async function writeShopProject(
   dir: string,
-  echoes: { users: string; orders: string; catalog: string },
+  echoes: { users: string; orders: string; catalog: string; echo?: string },
   port = 0,
 ): Promise<Record<string, string>> {
   await cp(EXAMPLE_SPECS, join(dir, 'specs'), { recursive: true });
   const env = await writeShopSecrets(dir);
+  if (echoes.echo !== undefined) {
+    await writeFile(join(dir, 'specs', 'echo.yaml'), ECHO_SPEC);
+    await writeFile(join(dir, 'specs', 'bff.yaml'), BFF_SPEC);
+  }
+  const compose = echoes.echo !== undefined ? composeServicesYaml(echoes.echo) : '';
   await writeFile(
     join(dir, 'gw.yaml'),
     `version: 1
@@ -51,7 +58,7 @@ services:
           credentials: true
           exposeHeaders: [X-Upstream]
           maxAge: 5m
-${SHOP_CREDENTIALS_YAML}`,
+${compose}${SHOP_CREDENTIALS_YAML}${echoes.echo !== undefined ? COMPOSE_CREDENTIALS_YAML : ''}`,
   );
   return { ...env, GW_BASE_DIR: dir };
 }

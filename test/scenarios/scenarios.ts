@@ -44,38 +44,41 @@ function sampleValue(route: Route, name: string): string {
 }
 
 /**
- * One scenario per route of the model: the right upstream gets the right method and path. Each
+ * One scenario per route of the model (composites aside): the right upstream gets the right method and path. Each
  * sends valid credentials for the route's first security requirement (a query key goes first
  * in the query, and the gateway removes it before forwarding).
  */
 export function routingScenarios(gateway: Gateway): Scenario[] {
-  return gateway.routes.map((route) => {
-    const fill = (template: string) => template.replace(/\{([^{}]+)\}/g, (_, n: string) => sampleValue(route, n));
-    const isHead = route.method === 'HEAD';
-    const credentials = credentialsFor(gateway, route);
-    // A route that validates its body refuses a request without one (limits-scenarios.ts).
-    const body = VALID_BODIES[route.id];
-    return {
-      name: `routes ${route.method} ${route.path} to ${route.service}`,
-      request: {
-        method: route.method,
-        path: `${fill(route.path)}?${credentials.query}trace=${encodeURIComponent(route.id)}`,
-        headers:
-          body !== undefined ? { ...credentials.headers, 'content-type': 'application/json' } : credentials.headers,
-        ...(body !== undefined ? { body } : {}),
-      },
-      expect: {
-        status: 200,
-        ...(isHead
-          ? {}
-          : {
-              upstream: route.service,
-              upstreamMethod: route.method,
-              upstreamUrl: `${fill(route.upstreamPath)}?trace=${encodeURIComponent(route.id)}`,
-            }),
-      },
-    };
-  });
+  // A composite route forwards nowhere: compose-scenarios.ts holds it to its answers.
+  return gateway.routes
+    .filter((r) => r.compose === undefined)
+    .map((route) => {
+      const fill = (template: string) => template.replace(/\{([^{}]+)\}/g, (_, n: string) => sampleValue(route, n));
+      const isHead = route.method === 'HEAD';
+      const credentials = credentialsFor(gateway, route);
+      // A route that validates its body refuses a request without one (limits-scenarios.ts).
+      const body = VALID_BODIES[route.id];
+      return {
+        name: `routes ${route.method} ${route.path} to ${route.service}`,
+        request: {
+          method: route.method,
+          path: `${fill(route.path)}?${credentials.query}trace=${encodeURIComponent(route.id)}`,
+          headers:
+            body !== undefined ? { ...credentials.headers, 'content-type': 'application/json' } : credentials.headers,
+          ...(body !== undefined ? { body } : {}),
+        },
+        expect: {
+          status: 200,
+          ...(isHead
+            ? {}
+            : {
+                upstream: route.service,
+                upstreamMethod: route.method,
+                upstreamUrl: `${fill(route.upstreamPath)}?trace=${encodeURIComponent(route.id)}`,
+              }),
+        },
+      };
+    });
 }
 
 /**

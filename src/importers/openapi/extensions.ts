@@ -48,5 +48,13 @@ export function readExtension(
       );
     }
   }
+  if (place.level !== 'operation' && settings.compose !== undefined) {
+    diagnostics.push(
+      createDiagnostic('GW_XGW_LEVEL', `x-gw: "compose" makes one operation a composite, not a whole ${place.level}`, {
+        locations: [at(`${base}/compose`)],
+        hints: ['move "compose" into the x-gw of the operation it answers (docs/composition.md)'],
+      }),
+    );
+  }
   return settings;
 }

@@ -10,7 +10,7 @@ import {
   PathTemplateError,
   templateParams,
 } from '../../model/path.js';
-import type { Upstream } from '../../model/types.js';
+import type { Source, Upstream } from '../../model/types.js';
 import type { ServiceConfig, SettingsInput } from '../../project/config.js';
 import {
   DEFAULT_UPSTREAM_CONNECTIONS,
@@ -20,6 +20,7 @@ import {
   resolveRouteSettings,
 } from '../../project/settings.js';
 import { createApiCollector, readTags } from './api-doc.js';
+import { readComposeDraft } from './compose-draft.js';
 import { readExtension } from './extensions.js';
 import { componentResolver, mockResponses } from './mock.js';
 import type { LoadedSpec } from './load.js';
@@ -212,6 +213,9 @@ export function importOpenApi(input: ImportInput): ImportResult {
       mock: null, // set below, once the components are known
       source: { file, pointer: op.pointer },
       api: apiDoc.operation(op.path, op.method),
+      ...(settings.compose
+        ? { composeDraft: readComposeDraft(settings.compose, composeSource(op, override, configAt, file), diagnostics) }
+        : {}),
     });
   }
   diagnostics.push(...unreachable.diagnostics(at));
@@ -283,6 +287,19 @@ export function checkFailedSpec(input: ImportInput, loadDiagnostics: readonly Di
     ? loadDiagnostics.filter((d) => !d.message.includes('Duplicate operation id'))
     : loadDiagnostics;
   return [...kept, ...found];
+}
+
+/** Where a composite's block is: gw.yaml's `operations` entry when it has one, else the operation's x-gw. */
+function composeSource(
+  op: OperationEntry,
+  override: SettingsInput | undefined,
+  configAt: (pointer: string) => Location,
+  file: string,
+): Source {
+  const id = op.operation.operationId;
+  if (override?.compose === undefined || typeof id !== 'string') return { file, pointer: `${op.pointer}/x-gw/compose` };
+  const where = configAt(`/operations/${escapePointerToken(id)}/compose`);
+  return { file: where.file, pointer: where.pointer ?? '#' };
 }
 
 /** Operation-level servers beat path-level servers, which beat the document's. */

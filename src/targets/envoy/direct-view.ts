@@ -51,6 +51,12 @@ export function methodNotAllowedDirect(allow: readonly string[]): DirectView {
   return { status: 405, body: null, headers: [{ name: 'allow', value: allow.join(', ') }] };
 }
 
+/** A composite route (docs/composition.md): Envoy does not run its steps yet. */
+export function composeUnsupportedDirect(problems: Problems): DirectView {
+  const detail = 'this route is a composite operation, which Envoy does not run; gw serve and the Node gateway do';
+  return problemDirect(problems, 'GW_HTTP_COMPOSE_UNSUPPORTED', detail);
+}
+
 export function mockDirect(problems: Problems, m: MockResponse | undefined): DirectView {
   if (!m) return problemDirect(problems, 'GW_HTTP_BAD_REQUEST', 'this operation documents no response');
   const headers = [{ name: 'x-gw-mock', value: 'true' }];

@@ -82,6 +82,15 @@ export function allowTruncatedNote(): InexactNote {
   };
 }
 
+export function composeUnsupportedNote(steps: number): InexactNote {
+  return {
+    kind: 'envoy.compose',
+    text:
+      `it is a composite of ${steps} steps, which Envoy does not run yet (no Lua httpCall for its steps); ` +
+      'it answers 501 GW_HTTP_COMPOSE_UNSUPPORTED',
+  };
+}
+
 export function mockStatusRewrittenNote(status: number): InexactNote {
   return {
     kind: 'envoy.mock-status',

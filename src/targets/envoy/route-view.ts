@@ -12,12 +12,13 @@ import {
   type DirectView,
   methodNotAllowedDirect,
   mockDirect,
+  composeUnsupportedDirect,
 } from './direct-view.js';
 import { envoyComment, envoyDuration, envoySubstitution, withQuery } from './escape.js';
 import { problemsOf, type Problems } from './local-replies.js';
 import { refusedPathMatches } from './refused-paths.js';
 import { envoyPathMatch } from './route-match.js';
-import { allowTruncatedNote, mockStatusRewrittenNote, routeWarnings } from './inexact.js';
+import { allowTruncatedNote, composeUnsupportedNote, mockStatusRewrittenNote, routeWarnings } from './inexact.js';
 import { buildMethodNotAllowed, groupRoutesByPath } from './method-groups.js';
 import type { LocalBucketView, RateLimitPlan, RouteRateLimitView } from './rate-limit-view.js';
 
@@ -214,6 +215,10 @@ function routeView(
       proxy: null,
       direct: deniedDirect(problems, deny.challenge),
     };
+  }
+  if (r.compose !== undefined) {
+    diagnostics.push(...routeWarnings(r, [composeUnsupportedNote(r.compose.steps.length)]));
+    return { ...base, proxy: null, direct: composeUnsupportedDirect(problems) };
   }
   if (r.mock !== null) {
     const first = r.mock[0];

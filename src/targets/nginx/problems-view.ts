@@ -25,6 +25,8 @@ export interface ProblemsNeeded {
   rateLimits: boolean;
   /** Preflights from other origins are answered 403 GW_HTTP_CORS_REJECTED. */
   cors: boolean;
+  /** Composite routes are answered 501 GW_HTTP_COMPOSE_UNSUPPORTED (docs/composition.md, "Data planes"). */
+  compose: boolean;
 }
 
 const REQUEST_ID = '$gw_request_id';
@@ -71,6 +73,10 @@ export function buildProblemsView(catalogue: readonly ProblemType[], needed: Pro
     ]);
   }
   if (needed.cors) list.push(['GW_HTTP_CORS_REJECTED', 'the origin may not call this route', []]);
+  if (needed.compose) {
+    const detail = 'this route is a composite operation, which nginx does not run; gw serve and the Node gateway do';
+    list.push(['GW_HTTP_COMPOSE_UNSUPPORTED', detail, []]);
+  }
   const byCode = new Map(catalogue.map((p) => [p.code, p]));
   return list.map(([code, detail, headers]) => problemView(byCode.get(code)!, detail, headers)).sort(byStatusThenName);
 }
@@ -96,19 +102,28 @@ const ERROR_LOCATION = { named: '@gw_problem_', uri: '/__gw_error/' };
 // nginx finds a named location by a scan in name order, comparing same-length names: "@gw_problem_" sorts after
 // "@gw_forward_N", which nearly every request jumps to, and has another length.
 
+const OWN_NAMES: Readonly<Record<string, string>> = {
+  GW_HTTP_CORS_REJECTED: 'cors',
+  GW_HTTP_COMPOSE_UNSUPPORTED: 'compose',
+};
+
+/** Where a composite route's location sends its request (`error_page 418 = ...`). */
+export const COMPOSE_UNSUPPORTED_LOCATION = `${ERROR_LOCATION.named}compose`;
+
 export function problemView(problem: ProblemType, detail: string, headers: ProblemView['headers']): ProblemView {
   const { code, status, type, title } = problem;
   const json =
     `{"type":${JSON.stringify(type)},"title":${JSON.stringify(title)},` +
     `"status":${status},"detail":"${detail}","code":"${code}","requestId":"${REQUEST_ID}"}`;
-  const cors = code === 'GW_HTTP_CORS_REJECTED';
+  // Answers a location jumps to itself, not by their status (which another problem may share: 403, 501).
+  const own = OWN_NAMES[code];
   const named = !RAISED_BEFORE_URI.has(code);
   return {
     status,
-    name: `${named ? ERROR_LOCATION.named : ERROR_LOCATION.uri}${cors ? 'cors' : status}`,
+    name: `${named ? ERROR_LOCATION.named : ERROR_LOCATION.uri}${own ?? status}`,
     named,
     body: nginxTemplateString(json),
-    intercept: !cors,
+    intercept: own === undefined,
     raisedAs: NGINX_STATUS[code] ?? null,
     headers,
   };

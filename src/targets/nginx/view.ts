@@ -9,6 +9,7 @@ import { type LocationsPlan, planLocations } from './locations-view.js';
 import { planMocks, type MockAnswerView, type MockNamedAnswerView } from './mocks-view.js';
 import { buildPolicies, type PoliciesView } from './policies.js';
 import { buildProblemsView, type ProblemView } from './problems-view.js';
+import { composeWarnings } from './compose-view.js';
 import { planUpstreams, type SplitView, type UpstreamView } from './upstreams-view.js';
 
 /**
@@ -100,6 +101,7 @@ export function buildNginxView(
       auth: policies.view.njs !== null,
       rateLimits: policies.view.rateLimits,
       cors: policies.view.cors !== null,
+      compose: gateway.routes.some((r) => r.compose !== undefined),
     }),
     mocked: gateway.routes.some((r) => r.mock !== null),
     mockAnswers: mocks.answers,
@@ -110,7 +112,8 @@ export function buildNginxView(
     recursiveErrorPages: policies.view.njs !== null || policies.view.rateLimits || forwards.length > 0,
     forwards,
   };
-  return { view, diagnostics: [...upstreams.diagnostics, ...policies.diagnostics, ...client.diagnostics] };
+  const compose = composeWarnings(gateway);
+  return { view, diagnostics: [...upstreams.diagnostics, ...policies.diagnostics, ...client.diagnostics, ...compose] };
 }
 
 /**

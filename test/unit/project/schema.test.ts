@@ -163,3 +163,32 @@ describe('the precompiled gw.yaml validators (scripts/compile-gw-schema.js, run 
     }
   });
 });
+
+describe('compose in gw.yaml (docs/composition.md)', () => {
+  const step = { steps: { a: { call: 'svc.getThing' } } };
+  it('is taken under services[].operations.<id>', () => {
+    const config = {
+      version: 1,
+      name: 'g',
+      services: [{ name: 's', spec: 's.yaml', operations: { op: { compose: step } } }],
+    };
+    expect(checkConfigSchema(config)).toEqual([]);
+  });
+  it('is refused as a setting of the gateway or of a whole service', () => {
+    const config = {
+      version: 1,
+      name: 'g',
+      settings: { compose: step },
+      services: [{ name: 's', spec: 's.yaml', settings: { compose: step } }],
+    };
+    expect(checkConfigSchema(config).map((p) => p.pointer)).toEqual([
+      '#/settings/compose',
+      '#/services/0/settings/compose',
+    ]);
+  });
+  it('a step names its call, and a typo in a step key gets a suggestion', () => {
+    expect(checkSettingsSchema({ compose: { steps: { a: { cal: 'x.y' } } } })).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'unknown-key', hints: ['did you mean "call"?'] })]),
+    );
+  });
+});

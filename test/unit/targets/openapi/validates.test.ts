@@ -60,4 +60,21 @@ describe('the openapi target validates with swagger-parser', () => {
     expect(Object.keys((json as { paths: object }).paths)).toContain('/orders-api/orders/{orderId}');
     await expectValid(json);
   });
+
+  it('the example with its composite dashboard shows the schema derived from the steps', async () => {
+    const file = join(CASES, '13-compose', 'gw.yaml');
+    const { json } = await render(readFileSync(file, 'utf8'), file);
+    await expectValid(json);
+    type Doc = { paths: Record<string, { get: { responses: Record<string, { content: Record<string, unknown> }> } }> };
+    const ok = (json as Doc).paths['/dashboard/{userId}']!.get.responses['200']!;
+    const schema = ok.content['application/json'] as { schema: { properties: Record<string, unknown> } };
+    expect(Object.keys(schema.schema.properties)).toEqual(['user', 'orders', 'products', 'featured', 'failures']);
+    expect(schema.schema.properties.user).toMatchObject({
+      properties: { id: { type: 'integer' }, name: { type: 'string' }, email: { format: 'email' } },
+    });
+    // products: a fan-out of catalog.getProduct, optional, so an array of Product or null.
+    expect(schema.schema.properties.products).toMatchObject({
+      anyOf: [{ type: 'array', items: { required: ['id', 'name', 'category', 'price'] } }, { type: 'null' }],
+    });
+  });
 });

@@ -414,6 +414,24 @@ const gateway = {
       "title": "The request bodies held in memory would pass edge.requestBodies.memory; Retry-After says when to try again."
     },
     {
+      "code": "GW_HTTP_COMPOSE_STEP_FAILED",
+      "status": 502,
+      "type": "https://gw.dev/errors#gw_http_compose_step_failed",
+      "title": "A required step of a composite operation failed; the answer names the step and what it got."
+    },
+    {
+      "code": "GW_HTTP_COMPOSE_TIMEOUT",
+      "status": 504,
+      "type": "https://gw.dev/errors#gw_http_compose_timeout",
+      "title": "A required step of a composite operation (or the whole composite) did not finish in time."
+    },
+    {
+      "code": "GW_HTTP_COMPOSE_UNSUPPORTED",
+      "status": 501,
+      "type": "https://gw.dev/errors#gw_http_compose_unsupported",
+      "title": "This data plane does not run composite operations (NGINX and Envoy for now); gw serve and Node do."
+    },
+    {
       "code": "GW_HTTP_CORS_REJECTED",
       "status": 403,
       "type": "https://gw.dev/errors#gw_http_cors_rejected",

@@ -1,0 +1,1 @@
+(copied verbatim from gw's templates/nginx/gw-auth.js)
