@@ -73,8 +73,11 @@ was. --check renders in memory and exits 1 listing the files that differ from wh
     const chosen = selectTargets(flags.target !== undefined ? flags.target.split(',') : configured?.targets);
     const outDir = flags.out ? resolve(flags.out) : resolve(project.dir, configured?.out ?? DEFAULT_BUILD_OUT);
     // A second thread checks the specs and renders part of the targets (build-helper.ts); it starts now to load its
-    // modules meanwhile.
-    const helper = startBuildHelper(chosen);
+    // modules meanwhile. Not for large inputs: they build on this thread, sparing memory (large-build.ts).
+    const { isLargeBuild, keepHeapLean } = await import('../cli/large-build.js');
+    const large = await isLargeBuild(project);
+    if (large) keepHeapLean();
+    const helper = large ? undefined : startBuildHelper(chosen);
     // Each target's files are staged (or compared) as soon as they are rendered, not all kept until the end.
     const sink = flags.check ? new StaleCheck(outDir) : new StagedOutput(outDir, chosen);
     let done = false;
