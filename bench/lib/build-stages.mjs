@@ -25,7 +25,8 @@ try {
   let t = performance.now();
   let c = process.cpuUsage();
   const { loadGateway } = await import(dist('cli/load-gateway.js'));
-  const { renderTargets, selectTargets, writeOutput } = await import(dist('cli/build-output.js'));
+  const { renderTargets, selectTargets } = await import(dist('cli/build-output.js'));
+  const { writeOutput } = await import(dist('cli/staged-output.js'));
   result.stages.push({ stage: 'import gw modules', ms: ms(t), cpuMs: cpuMs(c) });
 
   t = performance.now();

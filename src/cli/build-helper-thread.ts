@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { isGwError } from '../diagnostics/gw-error.js';
 import type { Gateway } from '../model/types.js';
+import { wholeFile } from '../targets/deferred-text.js';
 import { loadTarget, TARGETS } from '../targets/registry.js';
 import type { RenderOptions, TargetName } from '../targets/types.js';
 import {
@@ -45,7 +46,9 @@ async function renderClaimed(
 
 async function renderOne(name: TargetName, gateway: Gateway, options: RenderOptions): Promise<TargetOutcome> {
   try {
-    return { target: name, result: await (await loadTarget(name)).render(gateway, options) };
+    const result = await (await loadTarget(name)).render(gateway, options);
+    // A file in pieces (deferred-text.ts) holds functions, which cannot cross threads: it crosses as its text.
+    return { target: name, result: { ...result, files: result.files.map(wholeFile) } };
   } catch (err) {
     if (isGwError(err)) return { target: name, error: { diagnostics: err.diagnostics, exitCode: err.exitCode } };
     return {

@@ -1,5 +1,3 @@
-import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { createDiagnostic, GwError } from '../diagnostics/gw-error.js';
 import { suggestClosest } from '../diagnostics/suggest.js';
@@ -49,35 +47,27 @@ export function selectTargets(names: readonly string[] | undefined): Target[] {
 }
 
 export interface Rendered {
+  /** Sorted by path; empty when an OutputSink took them. */
   files: RenderedFile[];
   diagnostics: Diagnostic[];
 }
 
-/** How renderTargets may use the time it waits for the helper thread. */
-export interface RenderPlan {
-  /**
-   * The files will be written (not --check): encode this thread's files to UTF-8 while the helper
-   * is still at work, so that writeOutput only writes them. Nothing touches the disk any earlier.
-   */
-  encodeWhileWaiting?: boolean;
-}
-
-/** Each file's UTF-8 bytes, encoded once (renderTargets may do it early; writeOutput uses it). */
-const encodedFiles = new WeakMap<RenderedFile, Buffer>();
-function encodeFile(f: RenderedFile): Buffer {
-  let data = encodedFiles.get(f);
-  if (!data) {
-    data = Buffer.from(f.contents, 'utf8');
-    encodedFiles.set(f, data);
-  }
-  return data;
+/**
+ * Where renderTargets puts each target's files the moment they are rendered (gw build: a staging
+ * folder, staged-output.ts; --check: a comparison with the disk, stale-check.ts), so that no
+ * target's files wait in memory for the other targets. It need not keep them.
+ */
+export interface OutputSink {
+  /** Takes the files; resolves once it is done with them (whatever the outcome: failures are the sink's to report). */
+  add(files: readonly RenderedFile[]): Promise<void>;
 }
 
 /**
- * Renders every target in memory; `onTarget` reports progress. Nothing is written. With a helper
- * thread (build-helper.ts), both threads take targets in turn until none are left. The result is
- * the same either way: files sorted by path, diagnostics in the targets' order, and when targets
- * fail, the error of the first of them in that order.
+ * Renders every target in memory; `onTarget` reports progress. Nothing is written: with a `sink`,
+ * each target's files go to it as they come (then they are not returned). With a helper thread
+ * (build-helper.ts), both threads take targets in turn until none are left. The result is the same
+ * either way: files sorted by path, diagnostics in the targets' order, and when targets fail, the
+ * error of the first of them in that order.
  */
 export async function renderTargets(
   gateway: Gateway,
@@ -85,7 +75,7 @@ export async function renderTargets(
   options: RenderOptions,
   onTarget?: (t: Target, done: boolean, count: number) => void,
   helper?: BuildHelper,
-  plan: RenderPlan = {},
+  sink?: OutputSink,
 ): Promise<Rendered> {
   const claims = new Int32Array(
     helper ? new SharedArrayBuffer(4 * targets.length) : new ArrayBuffer(4 * targets.length),
@@ -97,20 +87,27 @@ export async function renderTargets(
     claims,
   );
   const outcomes = new Map<TargetName, TargetOutcome | { thrown: unknown }>();
+  // Each target's files are done with before the next target renders here, so they are let go meanwhile.
+  const rendered = async (outcome: TargetOutcome): Promise<void> => {
+    if (outcome.result && sink) {
+      const { files } = outcome.result;
+      outcome = { ...outcome, result: { ...outcome.result, files: [] } };
+      outcomes.set(outcome.target, outcome);
+      await sink.add(files);
+    } else outcomes.set(outcome.target, outcome);
+  };
   const renderHere = async (target: Target) => {
     onTarget?.(target, false, 0);
     try {
       const result = await target.render(gateway, options);
-      outcomes.set(target.name, { target: target.name, result });
       onTarget?.(target, true, result.files.length);
+      await rendered({ target: target.name, result });
     } catch (err) {
       outcomes.set(target.name, { thrown: err });
     }
   };
   for (const target of remote ? claimOrder(targets, 'main') : targets)
     if (claim(claims, targets.indexOf(target))) await renderHere(target);
-  if (remote && plan.encodeWhileWaiting)
-    for (const o of outcomes.values()) if ('result' in o && o.result) for (const f of o.result.files) encodeFile(f);
   for (const [i, target] of targets.entries()) {
     if (outcomes.has(target.name)) continue;
     // The helper's target, in progress as far as this thread knows.
@@ -118,8 +115,8 @@ export async function renderTargets(
     const outcome = await remote?.(i);
     if (!outcome) await renderHere(target);
     else {
-      outcomes.set(target.name, outcome);
       if (outcome.result) onTarget?.(target, true, outcome.result.files.length);
+      await rendered(outcome);
     }
   }
 
@@ -161,13 +158,13 @@ export async function renderBuilt(
   options: RenderOptions,
   onTarget?: (t: Target, done: boolean, count: number) => void,
   helper?: BuildHelper,
-  plan: RenderPlan = {},
+  sink?: OutputSink,
 ): Promise<BuildResult> {
   if (hasErrors(built.diagnostics)) return { diagnostics: (await built.checked).diagnostics };
   let rendered: Rendered | undefined;
   let failure: { err: unknown } | undefined;
   try {
-    rendered = await renderTargets(built.gateway, targets, options, onTarget, helper, plan);
+    rendered = await renderTargets(built.gateway, targets, options, onTarget, helper, sink);
   } catch (err) {
     failure = { err };
   }
@@ -176,97 +173,4 @@ export async function renderBuilt(
   if (failure) throw failure.err;
   const diagnostics = sortDiagnostics([...built.diagnostics, ...rendered!.diagnostics]);
   return hasErrors(diagnostics) ? { diagnostics } : { diagnostics, rendered };
-}
-
-/**
- * Writes the rendered files all or nothing: everything goes to a staging folder inside `outDir`
- * first; then each target's folder is swapped in with renames. Files in `outDir` that belong to no
- * rendered target are left alone. Any failure leaves the previous output as it was.
- * Returns each file's size in bytes, in the order of `files` (each is encoded once, to be written).
- */
-export async function writeOutput(
-  outDir: string,
-  targets: readonly Target[],
-  files: readonly RenderedFile[],
-): Promise<number[]> {
-  let staging: string | undefined;
-  let attic: string | undefined;
-  const swapped: TargetName[] = [];
-  try {
-    await mkdir(outDir, { recursive: true });
-    staging = await mkdtemp(join(outDir, '.gw-build-'));
-    attic = await mkdtemp(join(outDir, '.gw-previous-'));
-    for (const t of targets) await mkdir(join(staging, t.name), { recursive: true });
-    for (const dir of new Set(files.map((f) => dirname(join(staging!, f.path))))) await mkdir(dir, { recursive: true });
-    // All at once: encoding the next file overlaps writing the last (the writes run on libuv's threads).
-    const bytes: number[] = [];
-    const write = async (f: RenderedFile, file: string, i: number) => {
-      const data = encodeFile(f);
-      bytes[i] = data.length;
-      await writeFile(file, data, { flag: 'wx' });
-      if (f.mode !== undefined) await chmod(file, f.mode);
-    };
-    const written = await Promise.allSettled(files.map((f, i) => write(f, join(staging!, f.path), i)));
-    const failed = written.find((w): w is PromiseRejectedResult => w.status === 'rejected');
-    if (failed) throw failed.reason;
-    for (const t of targets) {
-      await rename(join(outDir, t.name), join(attic, t.name)).catch((err: NodeJS.ErrnoException) => {
-        if (err.code !== 'ENOENT') throw err;
-      });
-      swapped.push(t.name);
-      await rename(join(staging, t.name), join(outDir, t.name));
-    }
-    return bytes;
-  } catch (err) {
-    // Put back what was moved aside, newest first.
-    for (const name of swapped.reverse()) {
-      await rm(join(outDir, name), { recursive: true, force: true }).catch(() => undefined);
-      await rename(join(attic!, name), join(outDir, name)).catch(() => undefined);
-    }
-    const code = (err as NodeJS.ErrnoException).code;
-    throw GwError.of('GW_BUILD_WRITE', `cannot write the build output to "${outDir}"${code ? ` (${code})` : ''}`, {
-      locations: [{ file: outDir }],
-      hints: [
-        'check that you may write to that folder (or pick another with --out); the previous output was left as it was',
-      ],
-      cause: code ?? err,
-    });
-  } finally {
-    if (staging) await rm(staging, { recursive: true, force: true }).catch(() => undefined);
-    if (attic) await rm(attic, { recursive: true, force: true }).catch(() => undefined);
-  }
-}
-
-export interface StaleFile {
-  path: string;
-  why: 'differs' | 'missing' | 'not generated';
-}
-
-/** `--check`: which files on disk differ from what would be written now (and files gw would not write any more). */
-export async function findStaleFiles(
-  outDir: string,
-  targets: readonly Target[],
-  files: readonly RenderedFile[],
-  unknown: readonly string[] = [],
-): Promise<StaleFile[]> {
-  const stale: StaleFile[] = [];
-  // `unknown`: files whose contents cannot be known here (key maps of keys gw cannot read), never stale.
-  const rendered = new Set([...files.map((f) => f.path), ...unknown]);
-  for (const f of files) {
-    const onDisk = await readFile(join(outDir, f.path), 'utf8').catch(() => undefined);
-    if (onDisk === undefined) stale.push({ path: f.path, why: 'missing' });
-    else if (onDisk !== f.contents) stale.push({ path: f.path, why: 'differs' });
-  }
-  for (const t of targets) {
-    for (const path of await listFiles(join(outDir, t.name))) {
-      const rel = relative(outDir, path).split('\\').join('/');
-      if (!rendered.has(rel)) stale.push({ path: rel, why: 'not generated' });
-    }
-  }
-  return stale.sort((a, b) => (a.path < b.path ? -1 : 1));
-}
-
-async function listFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }

@@ -56,9 +56,12 @@ export interface BuildOptions {
   checkSchema?: SchemaCheck;
 }
 
+/** What the gateway's assembly reads of a loaded spec: not its documents, which are let go once imported. */
+type SpecTrace = Pick<LoadedSpec, 'file' | 'locator' | 'files'>;
+
 interface ServiceResult {
   /** The spec, when it loaded. */
-  spec?: LoadedSpec;
+  spec?: SpecTrace;
   fragment?: ServiceFragment;
   diagnostics: Diagnostic[];
   /** The schema check's diagnostics, when it ran elsewhere. */
@@ -71,35 +74,35 @@ export async function buildGateway(project: Project, options: BuildOptions = {})
   const { config } = project;
   const configAt = configLocator(project);
   const { unique: services, diagnostics: duplicates } = dropDuplicateNames(config.services ?? [], configAt);
-  const results = await Promise.all(
-    services.map(async ({ entry, index: i }): Promise<ServiceResult> => {
-      const loaded = await loadSpec(entry.spec, project.dir, { checkSchema: options.checkSchema });
-      const input = (spec: LoadedSpec): ImportInput => ({
-        spec,
-        name: entry.name,
-        config: entry,
-        configAt: (pointer) => configAt(`#/services/${i}${pointer}`),
-        defaults: config.settings,
-        configFile: basename(project.file),
-        mock: entry.mock === true || options.mockServices?.has(entry.name) === true,
-      });
-      if (!loaded.ok) {
-        if (!loaded.spec) return { diagnostics: loaded.diagnostics };
-        return { diagnostics: checkFailedSpec(input(loaded.spec), loaded.diagnostics), spec: loaded.spec };
-      }
-      const spec = loaded.spec;
-      const schemaCheck = loaded.schemaCheck;
-      // Handled from the start: a check that fails while other specs still load is no unhandled rejection.
-      schemaCheck?.catch(() => undefined);
-      try {
-        const imported = importOpenApi(input(spec));
-        return { ...imported, spec, schemaCheck };
-      } catch (err) {
-        if (!schemaCheck) throw err;
-        return { diagnostics: [], spec, schemaCheck, importFailure: err };
-      }
-    }),
-  );
+  // One spec at a time, each let go once imported: a spec's documents take many times its size in memory, and a
+  // gateway of many large specs loaded at once would hold them all (the work is CPU-bound on this thread anyway).
+  const results = await mapInTurn(services, async ({ entry, index: i }): Promise<ServiceResult> => {
+    const loaded = await loadSpec(entry.spec, project.dir, { checkSchema: options.checkSchema });
+    const input = (spec: LoadedSpec): ImportInput => ({
+      spec,
+      name: entry.name,
+      config: entry,
+      configAt: (pointer) => configAt(`#/services/${i}${pointer}`),
+      defaults: config.settings,
+      configFile: basename(project.file),
+      mock: entry.mock === true || options.mockServices?.has(entry.name) === true,
+    });
+    if (!loaded.ok) {
+      if (!loaded.spec) return { diagnostics: loaded.diagnostics };
+      return { diagnostics: checkFailedSpec(input(loaded.spec), loaded.diagnostics), spec: traceOf(loaded.spec) };
+    }
+    const spec = traceOf(loaded.spec);
+    const schemaCheck = loaded.schemaCheck;
+    // Handled from the start: a check that fails while other specs still load is no unhandled rejection.
+    schemaCheck?.catch(() => undefined);
+    try {
+      const imported = importOpenApi(input(loaded.spec));
+      return { ...imported, spec, schemaCheck };
+    } catch (err) {
+      if (!schemaCheck) throw err;
+      return { diagnostics: [], spec, schemaCheck, importFailure: err };
+    }
+  });
   const assemble = (outcomes: readonly ServiceResult[]): BuiltGateway => {
     const locators = new Map<string, PointerLocator>();
     const files = new Set<string>();
@@ -159,6 +162,17 @@ export async function buildGateway(project: Project, options: BuildOptions = {})
   first.checked = checks.then((corrected) => (corrected ? assemble(corrected) : first));
   first.checked.catch(() => undefined);
   return first;
+}
+
+function traceOf(spec: LoadedSpec): SpecTrace {
+  return { file: spec.file, locator: spec.locator, files: spec.files };
+}
+
+/** `work` on each item, one after the other (each started once the last is done); the results in order. */
+async function mapInTurn<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (const item of items) out.push(await work(item));
+  return out;
 }
 
 /** A name used twice in gw.yaml is reported there; only its first service is imported. */

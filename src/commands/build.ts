@@ -2,15 +2,10 @@ import { resolve } from 'node:path';
 import { Flags } from '@oclif/core';
 import { GwCommand } from '../cli/base-command.js';
 import { prose } from '../cli/prose.js';
-import {
-  findStaleFiles,
-  renderBuilt,
-  renderOptionsOf,
-  selectTargets,
-  writeOutput,
-  type Rendered,
-} from '../cli/build-output.js';
+import { renderBuilt, renderOptionsOf, selectTargets } from '../cli/build-output.js';
 import { startBuildHelper } from '../cli/build-helper.js';
+import { StagedOutput } from '../cli/staged-output.js';
+import { StaleCheck } from '../cli/stale-check.js';
 import { chalkFor, formatTable } from '../cli/output.js';
 import { type Diagnostic, hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../diagnostics/gw-error.js';
@@ -78,8 +73,14 @@ was. --check renders in memory and exits 1 listing the files that differ from wh
     const chosen = selectTargets(flags.target !== undefined ? flags.target.split(',') : configured?.targets);
     const outDir = flags.out ? resolve(flags.out) : resolve(project.dir, configured?.out ?? DEFAULT_BUILD_OUT);
     // A second thread checks the specs and renders part of the targets (build-helper.ts); it starts now to load its
-    // modules meanwhile.
-    const helper = startBuildHelper(chosen);
+    // modules meanwhile. Not for large inputs: they build on this thread, sparing memory (large-build.ts).
+    const { isLargeBuild, keepHeapLean } = await import('../cli/large-build.js');
+    const large = await isLargeBuild(project);
+    if (large) keepHeapLean();
+    const helper = large ? undefined : startBuildHelper(chosen);
+    // Each target's files are staged (or compared) as soon as they are rendered, not all kept until the end.
+    const sink = flags.check ? new StaleCheck(outDir) : new StagedOutput(outDir, chosen);
+    let done = false;
     try {
       const { buildGateway } = await import('../cli/load-gateway.js');
       const built = await buildGateway(project, { checkSchema: helper?.checkSchema });
@@ -90,16 +91,16 @@ was. --check renders in memory and exits 1 listing the files that differ from wh
         built,
         chosen,
         options,
-        (t, done, count) => {
+        (t, finished, count) => {
           if (progress)
             process.stderr.write(
-              done
+              finished
                 ? `\r\x1b[K${err.green('✓')} ${t.name} ${err.dim(plural(count, 'file'))}\n`
                 : `\r\x1b[K${err.dim('…')} rendering ${t.name}`,
             );
         },
         helper,
-        { encodeWhileWaiting: !flags.check },
+        sink,
       );
       // Every check and render is back: the thread stops while the files are written.
       helper?.close();
@@ -112,60 +113,53 @@ was. --check renders in memory and exits 1 listing the files that differ from wh
       if (!rendered || hasErrors(all)) return this.report(all);
       // --check cannot know the maps of keys it cannot read: they are neither compared nor stale.
       const unread = flags.check ? (keyMaps?.unread ?? []) : [];
-      const files = [...rendered.files, ...(keyMaps?.files ?? []).filter((f) => !unread.includes(f.path))].sort(
-        (a, b) => (a.path < b.path ? -1 : 1),
-      );
-      await this.finish(flags, chosen, outDir, all, { ...rendered, files }, unread);
+      await sink.add((keyMaps?.files ?? []).filter((f) => !unread.includes(f.path)));
+      done = true;
+      if (sink instanceof StaleCheck) await this.check(sink, chosen, all, unread);
+      else await this.write(sink, chosen, outDir, all);
     } finally {
       helper?.close();
+      if (!done && sink instanceof StagedOutput) await sink.discard();
     }
   }
 
-  private async finish(
-    flags: { check: boolean },
-    chosen: Target[],
-    outDir: string,
-    all: Diagnostic[],
-    rendered: Rendered,
-    unread: readonly string[],
-  ): Promise<void> {
+  private async check(sink: StaleCheck, chosen: Target[], all: Diagnostic[], unread: readonly string[]): Promise<void> {
     const err = chalkFor(process.stderr);
-    if (flags.check) {
-      const stale = await findStaleFiles(outDir, chosen, rendered.files, unread);
-      const staleDiagnostics = stale.map((s) =>
-        createDiagnostic('GW_BUILD_STALE', `${s.path} ${STALE_WHY[s.why]}`, {
-          locations: [{ file: resolve(outDir, s.path) }],
-          hints: ['run `gw build` and commit the result'],
-        }),
-      );
-      if (this.jsonMode) {
-        process.stdout.write(
-          `${JSON.stringify(
-            { ok: stale.length === 0, out: outDir, stale, diagnostics: [...all, ...staleDiagnostics] },
-            null,
-            2,
-          )}\n`,
-        );
-        if (stale.length) process.exitCode = 1;
-        return;
-      }
-      if (stale.length === 0)
-        process.stderr.write(err.dim(`${plural(rendered.files.length, 'file')} in ${outDir} are up to date\n`));
-      return this.report([...all, ...staleDiagnostics], { quietWhenClean: true });
-    }
-
-    const bytes = await writeOutput(outDir, chosen, rendered.files);
+    const outDir = sink.outDir;
+    const stale = await sink.finish(chosen, unread);
+    const staleDiagnostics = stale.map((s) =>
+      createDiagnostic('GW_BUILD_STALE', `${s.path} ${STALE_WHY[s.why]}`, {
+        locations: [{ file: resolve(outDir, s.path) }],
+        hints: ['run `gw build` and commit the result'],
+      }),
+    );
     if (this.jsonMode) {
-      const files = rendered.files.map((f, i) => ({ path: f.path, bytes: bytes[i]! }));
+      process.stdout.write(
+        `${JSON.stringify(
+          { ok: stale.length === 0, out: outDir, stale, diagnostics: [...all, ...staleDiagnostics] },
+          null,
+          2,
+        )}\n`,
+      );
+      if (stale.length) process.exitCode = 1;
+      return;
+    }
+    if (stale.length === 0)
+      process.stderr.write(err.dim(`${plural(sink.count, 'file')} in ${outDir} are up to date\n`));
+    return this.report([...all, ...staleDiagnostics], { quietWhenClean: true });
+  }
+
+  private async write(sink: StagedOutput, chosen: Target[], outDir: string, all: Diagnostic[]): Promise<void> {
+    const err = chalkFor(process.stderr);
+    const files = (await sink.commit()).sort((a, b) => (a.path < b.path ? -1 : 1));
+    if (this.jsonMode) {
       process.stdout.write(`${JSON.stringify({ ok: true, out: outDir, files, diagnostics: all }, null, 2)}\n`);
       return;
     }
-    const rows = rendered.files.map((f, i) => [f.path, `${bytes[i]!.toLocaleString('en-US')} B`]);
+    const rows = files.map((f) => [f.path, `${f.bytes.toLocaleString('en-US')} B`]);
     process.stdout.write(`${formatTable(['FILE', 'SIZE'], rows)}\n`);
     process.stderr.write(
-      err.dim(
-        `wrote ${plural(rendered.files.length, 'file')} for ${chosen.map((t) => t.name).join(', ')} to ${outDir}\n`,
-      ),
+      err.dim(`wrote ${plural(files.length, 'file')} for ${chosen.map((t) => t.name).join(', ')} to ${outDir}\n`),
     );
     this.report(all, { quietWhenClean: true });
   }

@@ -37,7 +37,8 @@ function parseSegment(text: string, path: string): PathPart[] {
     rest = rest.slice(close + 1);
   }
   if (parts.length === 0) parts.push({ literal: '' });
-  return parts;
+  // A copy of its own length: an array grown by push keeps room for 17 (a gateway holds one per segment of a route).
+  return [...parts];
 }
 
 export function formatPathTemplate(segments: readonly PathSegment[]): string {

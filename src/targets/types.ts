@@ -12,7 +12,13 @@ export const TARGET_NAMES: readonly TargetName[] = ['nginx', 'envoy', 'node', 'o
 export interface RenderedFile {
   /** Relative to the output folder, '/'-separated, starting with the target's folder: `nginx/nginx.conf`. */
   path: string;
+  /** The text. A file with `pieces` joins them each time this is read: read it only where the whole text is needed. */
   contents: string;
+  /**
+   * The text as pieces, made anew on each call (deferred-text.ts): the build writes and compares a file that has them
+   * piece by piece, so a text of hundreds of MB never sits in memory whole.
+   */
+  pieces?: () => Iterable<string>;
   /** Unix file mode for files that must be executable; 0o644 when absent. */
   mode?: number;
   /**

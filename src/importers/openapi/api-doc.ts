@@ -282,10 +282,24 @@ function opTypes(op: JsonObject): Partial<MediaTypes> {
 }
 
 function objectMap(v: JsonObject, fn: (x: unknown) => unknown): Record<string, JsonObject> {
-  const out: Record<string, JsonObject> = {};
+  const out = sparseKeyed<JsonObject>();
   for (const [k, x] of Object.entries(v)) if (!k.startsWith('x-')) out[k] = fn(x) as JsonObject;
   return out;
 }
+
+/**
+ * An empty object for keys such as status codes. V8 stores integer-like keys ("200", "404") in an
+ * array as long as the largest of them (~5 KB for a `responses` with a "500"; 76 MB over the routes
+ * of a gateway of 22,000 operations) unless the object holds them in a dictionary, as JSON.parse
+ * makes it; a key past 1,024 turns it into one, and it stays one once that key is deleted.
+ */
+function sparseKeyed<T>(): Record<string, T> {
+  const out: Record<string, T> = {};
+  out[DICTIONARY_INDEX] = undefined as T;
+  delete out[DICTIONARY_INDEX];
+  return out;
+}
+const DICTIONARY_INDEX = 1 << 20;
 
 function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.map(String) : [];

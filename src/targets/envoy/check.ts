@@ -20,9 +20,9 @@ export interface EnvoyCheckOptions {
   /** Run `envoy --mode validate` when an envoy binary is on PATH (default true). */
   envoyBinary?: boolean;
   /**
-   * Regexes known to compile in RE2 without asking it: the model's route regexes, which
-   * model/path.ts builds only from RE2-safe parts. re2-wasm takes about 1.5 ms per regex, so on
-   * GitHub's 1,223 routes this is most of the check's time.
+   * Regexes known to compile in RE2 without asking it: the route table's path regexes
+   * (route-match.ts envoyPathRegexes), which model/path.ts builds only from RE2-safe parts. re2-wasm
+   * takes about 1.5 ms per regex, so on GitHub's 1,223 routes this is most of the check's time.
    */
   trustedRegexes?: ReadonlySet<string>;
 }

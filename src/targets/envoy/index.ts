@@ -1,7 +1,9 @@
 import { loadTemplates } from '../templates.js';
-import type { RenderedFile, Target } from '../types.js';
+import type { Gateway } from '../../model/types.js';
+import type { RenderedFile, RenderOptions, RenderResult, Target } from '../types.js';
 import { checkEnvoyConfig, prepareEnvoyCheck } from './check.js';
 import { envoyComment, envoyFlow, shellQuote } from './escape.js';
+import { envoyPathRegexes } from './route-match.js';
 import { buildEnvoyView } from './view.js';
 
 export const ENVOY_CONFIG_FILE = 'envoy/envoy.yaml';
@@ -19,29 +21,35 @@ export const envoyTarget: Target = {
   name: 'envoy',
   description: 'an Envoy static bootstrap (envoy.yaml), checked against the Envoy v3 API protos',
   async render(gateway, options) {
-    const { view, diagnostics } = buildEnvoyView(gateway, options.envoy);
-    const templates = await loadTemplates('envoy', options, {
-      json: (value: unknown) => envoyFlow(String(value)),
-      oneLine: (value: unknown) => envoyComment(String(value)),
-      flow: (value: unknown) => envoyFlow(value),
-      shell: (value: unknown) => shellQuote(String(value)),
+    // The view is let go before the check, which reads the whole rendered file back (both are large on a big gateway).
+    const { files, diagnostics } = await renderFiles(gateway, options);
+    const check = await checkEnvoyConfig(files[0]!.contents, ENVOY_CONFIG_FILE, {
+      trustedRegexes: envoyPathRegexes(gateway.routes),
     });
-    const contents = templates.render('envoy.yaml', view);
-    const check = await checkEnvoyConfig(contents, ENVOY_CONFIG_FILE, {
-      trustedRegexes: new Set(gateway.routes.map((r) => r.match.regex)),
-    });
-    const files: RenderedFile[] = [{ path: ENVOY_CONFIG_FILE, contents }];
-    // Neither file holds a secret: the script reads them where Envoy runs.
-    if (view.rateLimitConfig)
-      files.push({
-        path: RATE_LIMIT_CONFIG_FILE,
-        contents: templates.render('ratelimit-config.yaml', view.rateLimitConfig),
-      });
-    if (view.hs256.length > 0)
-      files.push({ path: HS256_SCRIPT_FILE, contents: templates.render('hs256-jwks.sh', view), mode: 0o755 });
     return { files, diagnostics: [...diagnostics, ...check] };
   },
   prepare() {
     prepareEnvoyCheck();
   },
 };
+
+/** The files, envoy.yaml first, and the view's diagnostics. */
+async function renderFiles(gateway: Gateway, options: RenderOptions): Promise<RenderResult> {
+  const { view, diagnostics } = buildEnvoyView(gateway, options.envoy);
+  const templates = await loadTemplates('envoy', options, {
+    json: (value: unknown) => envoyFlow(String(value)),
+    oneLine: (value: unknown) => envoyComment(String(value)),
+    flow: (value: unknown) => envoyFlow(value),
+    shell: (value: unknown) => shellQuote(String(value)),
+  });
+  const files: RenderedFile[] = [{ path: ENVOY_CONFIG_FILE, contents: templates.render('envoy.yaml', view) }];
+  // Neither file holds a secret: the script reads them where Envoy runs.
+  if (view.rateLimitConfig)
+    files.push({
+      path: RATE_LIMIT_CONFIG_FILE,
+      contents: templates.render('ratelimit-config.yaml', view.rateLimitConfig),
+    });
+  if (view.hs256.length > 0)
+    files.push({ path: HS256_SCRIPT_FILE, contents: templates.render('hs256-jwks.sh', view), mode: 0o755 });
+  return { files, diagnostics };
+}

@@ -19,6 +19,8 @@ export interface PathGroup {
   params: PathParam[];
   /** The `effective.methods` of its routes. */
   methods: Set<string>;
+  /** Its first route in model order (warnings about the path name it). */
+  first: Route;
 }
 
 export interface MethodNotAllowedBlock {
@@ -46,6 +48,7 @@ export function groupRoutesByPath(routes: readonly Route[]): PathGroup[] {
         segments: r.segments,
         params: r.params,
         methods: new Set(),
+        first: r,
       };
       groups.set(regex, g);
     }

@@ -1,5 +1,6 @@
 import { escapeRegex, routeRegexBody } from '../../model/path.js';
 import type { Route } from '../../model/types.js';
+import { withQuery } from './escape.js';
 
 /** How an Envoy route matches a model route's path: `path:` for a literal path, else an anchored `safe_regex`. */
 export interface EnvoyPathMatch {
@@ -19,9 +20,36 @@ const PLAIN = /^[A-Za-z0-9\-._~]*$/;
  * paths whose literal text is letters, digits and `-._~` only keep the model's regex.
  */
 export function envoyPathMatch(r: Pick<Route, 'segments' | 'params' | 'match' | 'path'>): EnvoyPathMatch {
+  let found = matches.get(r);
+  if (!found) {
+    found = pathMatchOf(r);
+    matches.set(r, found);
+  }
+  return found;
+}
+
+/** One answer per route object: the route table, the 405 groups and the rewrites all ask (the model never changes). */
+const matches = new WeakMap<object, EnvoyPathMatch>();
+
+function pathMatchOf(r: Pick<Route, 'segments' | 'params' | 'match' | 'path'>): EnvoyPathMatch {
   const plain = r.segments.every((s) => s.parts.every((p) => !('literal' in p) || PLAIN.test(p.literal)));
   if (plain) return { exactPath: r.match.kind === 'exact' ? r.path : null, regex: r.match.regex };
   return { exactPath: null, regex: `^${routeRegexBody(r.segments, r.params, literalOrEscaped)}$` };
+}
+
+/**
+ * The path regexes the route table prints for `routes`: each route's own, as `:path` header
+ * matchers widened withQuery, and the model's. All are built only from RE2-safe parts (model/path.ts,
+ * literalOrEscaped below), so the strict check trusts them without compiling each in RE2
+ * (check.ts `trustedRegexes`; ~1.5 ms each, and a large spec with escaped literals has thousands).
+ */
+export function envoyPathRegexes(routes: readonly Route[]): Set<string> {
+  const out = new Set<string>();
+  for (const r of routes) {
+    const { regex } = envoyPathMatch(r);
+    out.add(r.match.regex).add(regex).add(withQuery(regex));
+  }
+  return out;
 }
 
 function literalOrEscaped(text: string): string {

@@ -118,11 +118,7 @@ function refusedPathRoutes(problems: Problems, rule: PathRule): RouteView[] {
 /** After every route: one 405 route per path (and per combination of later paths that also match). */
 function methodNotAllowedRoutes(modelRoutes: readonly Route[], diagnostics: Diagnostic[]): RouteView[] {
   const { blocks, truncated } = buildMethodNotAllowed(groupRoutesByPath(modelRoutes));
-  for (const g of truncated) {
-    diagnostics.push(
-      ...routeWarnings(modelRoutes.find((r) => envoyPathMatch(r).regex === g.regex)!, [allowTruncatedNote()]),
-    );
-  }
+  for (const g of truncated) diagnostics.push(...routeWarnings(g.first, [allowTruncatedNote()]));
   return blocks.map((b) => ({
     comments: [
       `405 for ${b.group.exactPath ?? b.group.regex}` +

@@ -160,6 +160,22 @@ class LocationsPlanner {
   private location(order: number, at = ''): LocationView {
     const group = this.groups[order]!;
     const literalPath = this.templates[order]!.exact ? group[0]!.path : undefined;
+    const match =
+      literalPath !== undefined
+        ? `= ${nginxRegex(literalPath)}`
+        : `~ ${nginxRegex(`^${at}${group[0]!.match.regex.slice(1)}`)}`;
+    return { match, ...this.locationBody(order) };
+  }
+
+  /**
+   * All of a path template's location but its match, the same wherever the template is repeated
+   * (locations.ts): made once and shared, unless it answers preflights, which name their own map
+   * in each location.
+   */
+  private locationBody(order: number): Omit<LocationView, 'match'> {
+    const made = this.bodies.get(order);
+    if (made) return made;
+    const group = this.groups[order]!;
     const own = methodsOf(group);
     const primary = group[0]!;
     const handler = this.handler(primary);
@@ -167,11 +183,7 @@ class LocationsPlanner {
     const { allow, fallback } = this.otherMethods(order, own);
     const preflight = this.policies.preflight(group, (r) => r.effective.methods);
     if (preflight) this.preflights.push(preflight);
-    return {
-      match:
-        literalPath !== undefined
-          ? `= ${nginxRegex(literalPath)}`
-          : `~ ${nginxRegex(`^${at}${primary.match.regex.slice(1)}`)}`,
+    const body = {
       comments: group.map((r) => nginxComment(`${r.method} ${r.path} -> ${r.id} (${sourceOf(r)})`)),
       notMethods: this.methods.test(own, 0),
       allow: nginxString(allow),
@@ -180,7 +192,11 @@ class LocationsPlanner {
       preflight,
       handler,
     };
+    if (!preflight) this.bodies.set(order, body);
+    return body;
   }
+
+  private readonly bodies = new Map<number, Omit<LocationView, 'match'>>();
 
   /** How another route of the path is served from the primary's location. */
   private dispatch(r: Route, primary: HandlerView): DispatchView {
@@ -263,7 +279,20 @@ class LocationsPlanner {
     return out;
   }
 
-  private handler(r: Route, regex = this.locationRegex(r)): HandlerView {
+  /** The route's handler; in its own location (no `regex`), made once (a template's location may be repeated). */
+  private handler(r: Route, regex?: string): HandlerView {
+    if (regex !== undefined) return this.handlerAt(r, regex);
+    let h = this.handlers.get(r);
+    if (!h) {
+      h = this.handlerAt(r, this.locationRegex(r));
+      this.handlers.set(r, h);
+    }
+    return h;
+  }
+
+  private readonly handlers = new Map<Route, HandlerView>();
+
+  private handlerAt(r: Route, regex: string): HandlerView {
     return buildHandlerView(r, this.upstreams.get(r.upstream), this.policies.routes.get(r)!, regex, this.shared);
   }
 

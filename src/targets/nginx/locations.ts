@@ -65,9 +65,19 @@ export const DISPATCH_ROOT = '/__gw_d/';
 export const PATH_VARIABLE = '$gw_path';
 
 export function literalOf(segment: PathSegment | undefined): string | undefined {
-  if (!segment?.parts.every((p) => 'literal' in p)) return undefined;
-  return segment.parts.map((p) => ('literal' in p ? p.literal : '')).join('');
+  if (!segment) return undefined;
+  let found = segmentLiterals.get(segment);
+  if (found === undefined) {
+    found = segment.parts.every((p) => 'literal' in p)
+      ? segment.parts.map((p) => ('literal' in p ? p.literal : '')).join('')
+      : null;
+    segmentLiterals.set(segment, found);
+  }
+  return found ?? undefined;
 }
+
+/** literalOf per segment (null: not literal), asked once: the tree asks it of every template at every level. */
+const segmentLiterals = new WeakMap<PathSegment, string | null>();
 
 const segmentRegexes = new WeakMap<PathSegment, RegExp>();
 
@@ -83,6 +93,27 @@ function accepts(template: PathTemplate, index: number, literal: string): boolea
     segmentRegexes.set(seg, re);
   }
   return re.test(literal);
+}
+
+/**
+ * For each of `literals`, the templates of `members` that accept it at segment `index`, in model
+ * order: a literal segment only its own literal (one lookup), a parameter each literal it matches.
+ * The same as filtering `members` with accepts() per literal, in about one pass.
+ */
+function acceptingEach(
+  members: readonly PathTemplate[],
+  index: number,
+  literals: readonly string[],
+): Map<string, PathTemplate[]> {
+  const out = new Map<string, PathTemplate[]>(literals.map((l) => [l, []]));
+  for (const t of members) {
+    const seg = t.segments[index];
+    if (!seg) continue;
+    const own = literalOf(seg);
+    if (own !== undefined) out.get(own)?.push(t);
+    else for (const literal of literals) if (accepts(t, index, literal)) out.get(literal)!.push(t);
+  }
+  return out;
 }
 
 interface Context {
@@ -101,10 +132,13 @@ export function buildLocationTree(templates: readonly PathTemplate[]): LocationT
     dynamic.map((t) => literalOf(t.segments[0])).filter((l): l is string => l !== undefined && l !== ''),
   );
   const nodes: LocationNode[] = [];
-  for (const literal of firstLiterals) {
-    const members = dynamic.filter((t) => accepts(t, 0, literal) && t.segments.length > 1);
-    nodes.push({ kind: 'prefix', prefix: `/${literal}/`, children: nest(members, 1, '', ctx) });
-  }
+  const accepting = acceptingEach(
+    dynamic.filter((t) => t.segments.length > 1),
+    0,
+    firstLiterals,
+  );
+  for (const literal of firstLiterals)
+    nodes.push({ kind: 'prefix', prefix: `/${literal}/`, children: nest(accepting.get(literal)!, 1, '', ctx) });
   // Templates whose first segment is not a plain literal (or that have one segment) are tried at the top level.
   for (const t of dynamic) {
     const first = literalOf(t.segments[0]);
@@ -128,7 +162,11 @@ function nest(members: readonly PathTemplate[], depth: number, at: string, ctx: 
     const groups = new Map<string, PathTemplate[]>();
     for (const t of members) {
       const l = literalOf(t.segments[k]);
-      if (l !== undefined && l !== '') groups.set(l, [...(groups.get(l) ?? []), t]);
+      if (l !== undefined && l !== '') {
+        const group = groups.get(l);
+        if (group) group.push(t);
+        else groups.set(l, [t]);
+      }
     }
     const literals = [...groups.keys()].sort();
     if (literals.length >= DISPATCH_MIN) return [dispatch(members, k, literals, at, ctx)];
@@ -172,8 +210,9 @@ function dispatch(
   ctx: Context,
 ): LocationNode {
   const base = `${DISPATCH_ROOT}${ctx.next++}/`;
+  const accepting = acceptingEach(members, k, literals);
   for (const literal of literals) {
-    const inside = members.filter((t) => accepts(t, k, literal));
+    const inside = accepting.get(literal)!;
     ctx.branches.push({
       prefix: `${base}${literal}/`,
       children: nest(inside, k + 1, escapeRegex(`${base}${literal}`), ctx),

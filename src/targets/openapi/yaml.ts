@@ -57,6 +57,26 @@ export function formatYamlEntry(key: string, value: unknown, indent = 0): string
   return out.join('\n');
 }
 
+/**
+ * formatYamlEntry(key, value) in pieces: the members of the first `levels` levels of maps each on
+ * their own (a piece after the first starts with its line break), what is below them whole.
+ */
+export function* yamlEntryPieces(key: string, value: unknown, levels: number): Generator<string> {
+  yield* entryPieces('', formatScalar(key), value, levels, '');
+}
+
+function* entryPieces(pad: string, head: string, value: unknown, levels: number, lineBreak: string): Generator<string> {
+  if (levels > 0 && isObject(value) && Object.keys(value).length > 0) {
+    yield `${lineBreak}${pad}${head}:`;
+    for (const [k, v] of Object.entries(value))
+      if (v !== undefined) yield* entryPieces(`${pad}  `, formatScalar(k), v, levels - 1, '\n');
+    return;
+  }
+  const out: string[] = [];
+  entry(out, pad, head, value);
+  yield lineBreak + out.join('\n');
+}
+
 /** Appends `prefix` + the value: a scalar on the same line, a collection below at `pad` + 2. */
 function entry(out: string[], pad: string, head: string, value: unknown): void {
   const inner = `${pad}  `;

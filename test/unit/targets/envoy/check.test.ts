@@ -6,6 +6,8 @@ import { buildGateway } from '../../../../src/cli/load-gateway.js';
 import { parseProject } from '../../../../src/project/load.js';
 import { checkEnvoyConfig, formatPath } from '../../../../src/targets/envoy/check.js';
 import { countGroups, loadRe2, re2Error } from '../../../../src/targets/envoy/regex-checks.js';
+import { envoyPathMatch, envoyPathRegexes } from '../../../../src/targets/envoy/route-match.js';
+import { route, settled } from '../../../helpers/routes.js';
 
 const CASES = new URL('../../../golden/cases/', import.meta.url).pathname;
 
@@ -243,16 +245,25 @@ describe('helpers', () => {
 });
 
 describe('the regexes the check trusts without RE2', () => {
-  it('every route regex of every golden case compiles in RE2 (what trustedRegexes relies on)', async () => {
+  it('every path regex of every golden case compiles in RE2 (what trustedRegexes relies on)', async () => {
     let checked = 0;
     for (const name of readdirSync(CASES).filter((d) => existsSync(join(CASES, d, 'gw.yaml')))) {
       const file = join(CASES, name, 'gw.yaml');
       const { gateway } = await buildGateway(parseProject(readFileSync(file, 'utf8'), file, 'gw.yaml'));
-      for (const r of gateway.routes) {
-        expect(re2Error(r.match.regex), `${name} ${r.id} ${r.match.regex}`).toBeUndefined();
+      for (const regex of envoyPathRegexes(gateway.routes)) {
+        expect(re2Error(regex), `${name} ${regex}`).toBeUndefined();
         checked++;
       }
     }
-    expect(checked).toBeGreaterThan(50);
+    expect(checked).toBeGreaterThan(100);
+  });
+  it('so do the path regexes of literals a client may escape (matched in both forms)', () => {
+    const routes = ['/v2/{name}:cancel', "/drives('{id}')/items", '/a b/ü/{x}.json', '/q=1&r/*+?[x]'].map((p) =>
+      settled(route('GET', p)),
+    );
+    const regexes = envoyPathRegexes(routes);
+    for (const r of routes) expect(envoyPathMatch(r).regex).not.toBe(r.match.regex);
+    expect(regexes.size).toBe(12);
+    for (const regex of regexes) expect(re2Error(regex), regex).toBeUndefined();
   });
 });

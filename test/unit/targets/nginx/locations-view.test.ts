@@ -104,3 +104,34 @@ describe('locations: another method of a path, in the location or beside it', ()
     expect(dispatchOf(g)).toEqual({ inline: false, named: '@gw_route_35', uri: null });
   });
 });
+
+describe('locations: a path template repeated in dispatch branches', () => {
+  /** /r/{id}/<six literals> make the level dispatch; /r/{id}/{sub} can match each literal, so each branch repeats it. */
+  function repeated(cors: boolean): Gateway {
+    const literals = ['a', 'b', 'c', 'd', 'e', 'f'].map((l) => ({ ...route('GET', `/r/{id}/${l}`), upstream: 'a' }));
+    const any: ImportedRoute = { ...route('GET', '/r/{id}/{sub}'), upstream: 'a' };
+    if (cors) {
+      const policy = { origins: ['*'], methods: null, headers: null, exposeHeaders: [], credentials: false };
+      any.settings = { ...any.settings, cors: { ...policy, maxAgeSeconds: 60 } };
+    }
+    return settle([...literals, any], { upstreams: [upstream('a', 'http', '10.0.0.1')] });
+  }
+  const locationsOfAny = (g: Gateway) =>
+    buildNginxView(g)
+      .view.branches.flatMap((b) => b.children)
+      .flatMap((n) => (n.location?.comments[0]?.includes('/r/{id}/{sub}') ? [n.location] : []));
+
+  it('has one location per branch, sharing all but the match (made once)', () => {
+    const found = locationsOfAny(repeated(false));
+    expect(found.length).toBe(7);
+    expect(new Set(found.map((l) => l.match)).size).toBe(7);
+    for (const l of found) expect(l.handler).toBe(found[0]!.handler);
+    expect(found.every((l) => l.preflight === null)).toBe(true);
+  });
+
+  it('with CORS, each of them answers preflights from a map of its own, as every location does', () => {
+    const found = locationsOfAny(repeated(true));
+    expect(found.length).toBe(7);
+    expect(new Set(found.map((l) => l.preflight!.variable)).size).toBe(7);
+  });
+});

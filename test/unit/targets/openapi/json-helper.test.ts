@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nestedJson, OPENAPI_HELPERS } from '../../../../src/targets/openapi/index.js';
+import { OPENAPI_HELPERS } from '../../../../src/targets/openapi/index.js';
+import { jsonPieces, jsonText, nestedJson } from '../../../../src/targets/openapi/json.js';
 
 /** What the `json` helper printed before nestedJson: the value's JSON, each later line indented by `depth` levels. */
 const byReplace = (value: unknown, depth: number) =>
@@ -29,5 +30,38 @@ describe('openapi target: the json helper', () => {
     expect(json(42, 1)).toBe('42');
     expect(json({ a: [1] }, undefined)).toBe('{\n  "a": [\n    1\n  ]\n}');
     expect(json({ a: [1] }, 1)).toBe(byReplace({ a: [1] }, 1));
+  });
+});
+
+describe('openapi target: the json helper in pieces', () => {
+  const more = [
+    ...VALUES,
+    { name: 'a function and a symbol, left out or null', value: { f: () => 1, s: Symbol('x'), a: [() => 1, 2] } },
+    { name: 'only members JSON leaves out', value: { a: undefined, f: () => 1 } },
+    { name: 'a toJSON', value: { when: new Date(0), nested: { toJSON: () => 'x' } } },
+  ];
+  for (const { name, value } of more) {
+    for (const depth of [0, 1, 3]) {
+      for (const levels of [1, 2, 5]) {
+        it(`${name}, ${depth} level(s) in, ${levels} level(s) in pieces: the same text`, () => {
+          const pieces = [...jsonPieces(value, depth, levels)];
+          expect(pieces.join('')).toBe(jsonText(value, depth));
+          expect(pieces.join('')).toBe(depth === 0 ? JSON.stringify(value, null, 2) : byReplace(value, depth));
+        });
+      }
+    }
+  }
+  it('prints each member of the first levels as a piece of its own', () => {
+    const pieces = [...jsonPieces({ '/a': { get: { x: 1 } }, '/b': { put: [1] } }, 1, 1)];
+    expect(pieces).toEqual([
+      '{\n',
+      '    "/a": ',
+      '{\n      "get": {\n        "x": 1\n      }\n    }',
+      ',\n',
+      '    "/b": ',
+      '{\n      "put": [\n        1\n      ]\n    }',
+      '\n',
+      '  }',
+    ]);
   });
 });

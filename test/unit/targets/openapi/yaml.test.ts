@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { formatScalar, formatYamlEntry } from '../../../../src/targets/openapi/yaml.js';
+import { formatScalar, formatYamlEntry, yamlEntryPieces } from '../../../../src/targets/openapi/yaml.js';
 
 /** What the printer writes reads back, with the `yaml` package, as exactly the value it was given. */
 const roundTrip = (value: unknown) => parse(formatYamlEntry('v', value)).v;
@@ -56,4 +56,19 @@ describe('formatYamlEntry reads back as the value', () => {
     },
   ];
   for (const { name, given } of table) it(name, () => expect(roundTrip(given)).toEqual(given));
+  for (const { name, given } of table) {
+    for (const levels of [1, 2, 4]) {
+      it(`${name}, in pieces ${levels} level(s) down: the same text`, () =>
+        expect([...yamlEntryPieces('v', given, levels)].join('')).toBe(formatYamlEntry('v', given)));
+    }
+  }
+  it('prints each member of the first levels as a piece of its own, each after the first from its line break', () => {
+    const given = { '/a': { get: { x: 1 } }, '/b': { skipped: undefined, put: [1] }, '/c': {} };
+    expect([...yamlEntryPieces('paths', given, 1)]).toEqual([
+      'paths:',
+      '\n  /a:\n    get:\n      x: 1',
+      '\n  /b:\n    put:\n      - 1',
+      '\n  /c: {}',
+    ]);
+  });
 });
