@@ -57,7 +57,7 @@ export interface BuildOptions {
 }
 
 /** What the gateway's assembly reads of a loaded spec: not its documents, which are let go once imported. */
-type SpecTrace = Pick<LoadedSpec, 'file' | 'locator' | 'files'>;
+type SpecTrace = Pick<LoadedSpec, 'file' | 'locator' | 'files' | 'remote'>;
 
 interface ServiceResult {
   /** The spec, when it loaded. */
@@ -165,7 +165,7 @@ export async function buildGateway(project: Project, options: BuildOptions = {})
 }
 
 function traceOf(spec: LoadedSpec): SpecTrace {
-  return { file: spec.file, locator: spec.locator, files: spec.files };
+  return { file: spec.file, locator: spec.locator, files: spec.files, remote: spec.remote };
 }
 
 /** `work` on each item, one after the other (each started once the last is done); the results in order. */
