@@ -8,10 +8,12 @@
 
 import type { Source } from './source.js';
 import type { Edge } from './edge-types.js';
+import type { Listen } from './listen-types.js';
 import type { ApiComponent, ApiGap, ApiTag, JsonObject, RouteApi } from './api-types.js';
 import type { CredentialCarrier, ProblemType, RouteEffective } from './decisions.js';
 
 export type { Source } from './source.js';
+export type { Listen, ListenTls, TlsCertificate } from './listen-types.js';
 export type { Edge, PathRule, RefusedPath, RefusedPathForm, TrustedProxies } from './edge-types.js';
 export type {
   ApiComponent,
@@ -39,7 +41,8 @@ export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'OPTIONS' | 'HEAD' 
 export interface Gateway {
   modelVersion: typeof MODEL_VERSION;
   name: string;
-  listen: { host: string; port: number };
+  /** Where and how clients reach the gateway (gw.yaml `listen`): address, TLS, HTTP/2. */
+  listen: Listen;
   /** Sorted by name. */
   services: Service[];
   /** Sorted by id. */

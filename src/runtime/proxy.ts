@@ -16,7 +16,9 @@ export interface RequestFacts {
   requestId: string;
   /** The client's address: the TCP peer's, or the one trusted proxies forwarded (edge.trustedProxies). */
   client: string;
-  /** The scheme a trusted proxy reported in X-Forwarded-Proto; undefined: the connection's own (http). */
+  /** The TCP peer's address, appended to X-Forwarded-For. */
+  peer: string;
+  /** The scheme a trusted proxy reported in X-Forwarded-Proto, else the connection's own. */
   proto?: 'http' | 'https';
   host: string;
   contentLength: number | undefined;
@@ -134,7 +136,7 @@ export class Forward implements H1Handler, BodyWatcher {
     target.active++;
     const headers = upstreamRequestHeaders(this.req.rawHeaders, {
       contentLength: this.facts.chunked ? undefined : this.facts.contentLength,
-      peerIp: this.req.socket.remoteAddress ?? '',
+      peerIp: this.facts.peer,
       proto: this.facts.proto ?? 'http',
       host: this.facts.host,
       requestId: this.facts.requestId,

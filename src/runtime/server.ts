@@ -15,6 +15,8 @@ import { answerMock } from './mock.js';
 import { Forward, type RequestFacts } from './proxy.js';
 import { corsResponseHeaders, preflightHeaders } from './cors.js';
 import { answer, emitAnswered, refuse, refuseHead } from './self-answers.js';
+import { EdgeListener } from './edge-listener.js';
+import type { LoadedTls } from './tls-certificates.js';
 
 export interface GatewayServerOptions {
   host: string;
@@ -26,6 +28,8 @@ export interface GatewayServerOptions {
   keepAliveTimeoutMs?: number;
   /** Request headers larger than this are refused with 431; overrides edge.maxHeaderBytes. */
   maxHeaderBytes?: number;
+  /** The certificates of the model's listen.tls, read and checked (tls-certificates.ts); null without TLS. */
+  tls?: LoadedTls | null;
 }
 
 export const SERVER_DEFAULTS = { keepAliveTimeoutMs: 5_000 };
@@ -39,6 +43,9 @@ export class GatewayServer {
   private table: CompiledGateway;
   private health: HealthChecks;
   private readonly server: Server;
+  private readonly edge: EdgeListener;
+  /** The connection's own scheme, X-Forwarded-Proto unless a trusted proxy reports another. */
+  private readonly scheme: 'http' | 'https';
   private inFlight = 0;
   private draining = false;
   private idle: (() => void) | undefined;
@@ -64,8 +71,12 @@ export class GatewayServer {
       },
       (req, res) => this.handle(req, res),
     );
+    // HTTP/2 requests come as Node's compatibility objects, which have what the request path uses of these.
+    const handle = this.handle.bind(this) as (req: unknown, res: unknown) => void;
+    this.scheme = options.tls ? 'https' : 'http';
+    this.edge = new EdgeListener(this.server, handle, compiled.gateway.listen, options.tls ?? null);
     // Past edge.maxConnections Node closes a new connection as it comes (nginx and Envoy do likewise).
-    this.server.maxConnections = compiled.gateway.edge.maxConnections;
+    this.edge.maxConnections = compiled.gateway.edge.maxConnections;
     this.server.on('clientError', (err: Error & { code?: string }, socket: Socket) =>
       refuseClient(err, socket, this.table.problems),
     );
@@ -88,15 +99,14 @@ export class GatewayServer {
   }
 
   async listen(): Promise<AddressInfo> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.options.port, this.options.host, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
+    const address = await this.edge.start(this.options.host, this.options.port);
     this.health.start();
-    return this.server.address() as AddressInfo;
+    return address;
+  }
+
+  /** Renewed certificates: new handshakes get them, open connections keep theirs. */
+  setCertificates(tls: LoadedTls): void {
+    this.edge.setCertificates(tls);
   }
 
   /** Serve a new configuration from now on; the old pools close once their requests are done. */
@@ -107,7 +117,7 @@ export class GatewayServer {
     const t = this.clientTimeouts(next);
     this.server.headersTimeout = t.headers;
     this.server.requestTimeout = t.request;
-    this.server.maxConnections = next.gateway.edge.maxConnections;
+    this.edge.maxConnections = next.gateway.edge.maxConnections;
     this.health = new HealthChecks(next);
     this.health.start();
     void closeCompiled(old);
@@ -117,8 +127,8 @@ export class GatewayServer {
   async close(deadlineMs = 10_000): Promise<{ dropped: number }> {
     this.draining = true;
     this.health.stop();
-    const closed = new Promise<void>((r) => this.server.close(() => r()));
-    this.server.closeIdleConnections();
+    const closed = this.edge.stop();
+    this.edge.closeIdle();
     const drained =
       this.inFlight === 0 ? Promise.resolve(true) : new Promise<boolean>((r) => (this.idle = () => r(true)));
     const late = await Promise.race([
@@ -126,7 +136,7 @@ export class GatewayServer {
       new Promise<boolean>((r) => setTimeout(() => r(false), deadlineMs).unref()),
     ]);
     const dropped = late ? 0 : this.inFlight;
-    this.server.closeAllConnections();
+    this.edge.closeAll();
     await closed;
     await closeCompiled(this.table);
     return { dropped };
@@ -157,14 +167,18 @@ export class GatewayServer {
       );
       return;
     }
-    const peer = req.socket.remoteAddress ?? '';
+    const peer = this.edge.peerOf(req);
+    facts.peer = peer;
     if (table.clientOf === null) facts.client = peer;
     else ({ address: facts.client, proto: facts.proto } = table.clientOf(peer, req.rawHeaders));
+    facts.proto ??= this.scheme;
     const refusal = checkHead(req, facts, table.gateway.edge);
     if (refusal !== undefined) {
       refuseHead(req, res, facts, table.problems, refusal);
       return;
     }
+    // An HTTP/2 body without Content-Length is framed by its DATA frames: upstream it goes chunked.
+    if (req.httpVersionMajor === 2 && facts.contentLength === undefined) facts.chunked = streamHasBody(req);
     if (table.hostCheck !== null && !table.hostCheck(facts.host)) {
       answer(req, res, facts, table.problems, 'GW_HTTP_UNKNOWN_HOST', 'this gateway does not answer for this host');
       return;
@@ -345,4 +359,9 @@ function answerPreflight(req: IncomingMessage, res: ServerResponse, facts: Reque
   res.end();
   req.resume();
   emitAnswered(req, res, facts, route, null);
+}
+
+/** Whether an HTTP/2 request's headers left its stream open for a body (END_STREAM not set). */
+function streamHasBody(req: IncomingMessage): boolean {
+  return (req as unknown as { stream: { endAfterHeaders: boolean } }).stream.endAfterHeaders === false;
 }

@@ -3,7 +3,7 @@ import type { ImportedRoute, ImportedScheme } from '../../../../src/model/fragme
 import type { ApiComponent, Gateway, Service } from '../../../../src/model/types.js';
 import { refineClasses, settleNames } from '../../../../src/targets/openapi/names.js';
 import { buildOpenApiView, gatewayUrl } from '../../../../src/targets/openapi/view.js';
-import { route, settle } from '../../../helpers/routes.js';
+import { route, settle, plainListen } from '../../../helpers/routes.js';
 
 const src = { file: 'x.yaml', pointer: '#' };
 const schema = (name: string, value: object): ApiComponent => ({
@@ -32,7 +32,7 @@ function service(name: string, components: ApiComponent[] = [], more: Partial<Se
 }
 
 function gateway(services: Service[], routes: ImportedRoute[] = [], securitySchemes: ImportedScheme[] = []): Gateway {
-  return settle(routes, { name: 'gw', listen: { host: '0.0.0.0', port: 8080 }, services, securitySchemes });
+  return settle(routes, { name: 'gw', listen: plainListen('0.0.0.0', 8080), services, securitySchemes });
 }
 
 function withOperation(

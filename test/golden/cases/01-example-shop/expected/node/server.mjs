@@ -19,7 +19,10 @@ const gateway = {
   "name": "shop",
   "listen": {
     "host": "127.0.0.1",
-    "port": 8080
+    "port": 8080,
+    "tls": null,
+    "h2c": false,
+    "redirectHttp": null
   },
   "services": [
     {
