@@ -1,6 +1,8 @@
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import {
+  constants,
   createServer as createH2Server,
+  type ServerHttp2Stream,
   type Http2Server,
   type Http2ServerRequest,
   type Http2ServerResponse,
@@ -48,6 +50,10 @@ export class EdgeListener {
       return;
     }
     this.h2 = createH2Server({ settings: { enableConnectProtocol: true } }, handler);
+    // A stream times out only where the gateway set a send timeout (proxy.ts): the client took nothing for that long.
+    this.h2.on('stream', (stream: ServerHttp2Stream) =>
+      stream.on('timeout', () => stream.close(constants.NGHTTP2_CANCEL)),
+    );
     this.h2.on('session', (session: Http2Session) => {
       this.sessions.add(session);
       session.setTimeout(H2_IDLE_MS, () => session.close());

@@ -220,7 +220,7 @@ export class Forward implements H1Handler, BodyWatcher {
     this.res.end(this.held);
     this.held = undefined;
     // What the client has not taken yet still has edge.sendTimeoutMs to go.
-    if (this.res.writableLength > 0) this.res.socket?.setTimeout(this.route.edge.sendTimeoutMs);
+    if (this.res.writableLength > 0) clientTimeout(this.res, this.route.edge.sendTimeoutMs);
     this.emit(this.res.statusCode, null);
   }
 
@@ -237,9 +237,9 @@ export class Forward implements H1Handler, BodyWatcher {
    * clientClosed closes the upstream connection.
    */
   private waitForClient(): void {
-    this.res.socket?.setTimeout(this.route.edge.sendTimeoutMs);
+    clientTimeout(this.res, this.route.edge.sendTimeoutMs);
     this.drained ??= () => {
-      this.res.socket?.setTimeout(0);
+      clientTimeout(this.res, 0);
       this.resume!();
     };
     this.res.once('drain', this.drained);
@@ -375,4 +375,14 @@ export class Forward implements H1Handler, BodyWatcher {
       consumer: this.facts.consumer ?? null,
     } satisfies RequestEvent);
   }
+}
+
+/**
+ * How long the client may leave the answer untaken: its socket's timeout (Node destroys a socket that times out), or
+ * over HTTP/2 its stream's, which the edge listener cancels when it times out (edge-listener.ts).
+ */
+function clientTimeout(res: ServerResponse, ms: number): void {
+  const stream = (res as { stream?: { setTimeout(ms: number): void } }).stream;
+  if (stream !== undefined) stream.setTimeout(ms);
+  else res.socket?.setTimeout(ms);
 }

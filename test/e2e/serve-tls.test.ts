@@ -213,13 +213,23 @@ describe('certificates that cannot be used stop the start', () => {
 });
 
 describe('h2c: cleartext HTTP/2 with prior knowledge', () => {
-  it('answers HTTP/2 and HTTP/1.1 on one port', async () => {
-    const { dir: plain, cleanup: done } = await tempDir('gw-serve-h2c-');
+  let h2c: RunningGateway;
+  let done: () => Promise<void>;
+  beforeAll(async () => {
+    const { dir: plain, cleanup: remove } = await tempDir('gw-serve-h2c-');
+    done = remove;
     await writeFiles(plain, {
       'items.yaml': oas30('Items', { '/items': { get: {} } }),
-      'gw.yaml': gwYaml('{ port: 0, h2c: true }'),
+      'gw.yaml': `${gwYaml('{ port: 0, h2c: true }')}edge: { timeouts: { send: 500ms } }\n`,
     });
-    const h2c = await startGwServe(plain);
+    h2c = await startGwServe(plain);
+  }, 30_000);
+  afterAll(async () => {
+    await h2c?.stop();
+    await done?.();
+  });
+
+  it('answers HTTP/2 and HTTP/1.1 on one port, and logs the client of each', async () => {
     const session = connectH2(h2c.url);
     const viaH2 = await new Promise<{ status: number; report: EchoReport }>((resolve, reject) => {
       const s = session.request({ ':path': '/items' });
@@ -232,10 +242,27 @@ describe('h2c: cleartext HTTP/2 with prior knowledge', () => {
     });
     session.close();
     const viaH1 = await fetch(`${h2c.url}/items`);
-    const log = h2c.output().stdout;
-    await h2c.stop();
-    await done();
     expect([viaH2.status, viaH2.report.headers['x-forwarded-for'], viaH1.status]).toEqual([200, '127.0.0.1', 200]);
-    expect(log).toContain('"client":"127.0.0.1"');
+    const logged = () =>
+      h2c
+        .output()
+        .stdout.split('\n')
+        .filter((l) => l.includes('"route":"items.get:/items"'));
+    for (let i = 0; i < 50 && logged().length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    const lines = logged();
+    expect(lines.map((l) => (JSON.parse(l) as { client: string }).client)).toEqual(['127.0.0.1', '127.0.0.1']);
+  });
+  it('cancels a stream whose client takes nothing of the answer for edge.timeouts.send', async () => {
+    const session = connectH2(h2c.url);
+    const started = Date.now();
+    const code = await new Promise<number>((resolve) => {
+      const s = session.request({ ':path': '/items', 'x-echo-bytes': String(8 * 1024 * 1024) });
+      s.on('response', () => s.pause());
+      s.on('close', () => resolve(s.rstCode ?? -1));
+      s.on('error', () => undefined);
+    });
+    session.destroy();
+    expect(code).toBe(8);
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 });

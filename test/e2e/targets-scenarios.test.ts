@@ -14,7 +14,8 @@ import { startNodeTarget, writeNodeTarget } from '../helpers/node-target.js';
 import { writeShopProject } from '../scenarios/project.js';
 import { authScenarios } from '../scenarios/auth-scenarios.js';
 import { limitsScenarios } from '../scenarios/limits-scenarios.js';
-import { judge, routingScenarios, shopScenarios, type Scenario } from '../scenarios/scenarios.js';
+import { routingScenarios, shopScenarios, type Scenario } from '../scenarios/scenarios.js';
+import { runScenarios } from '../helpers/scenario-runner.js';
 
 async function writeFiles(dir: string, files: readonly RenderedFile[]): Promise<void> {
   for (const f of files) {
@@ -71,26 +72,11 @@ describe('every data plane answers the shared scenario list the same way', () =>
     expect(planes.map((p) => p.name)).toEqual(['gw serve', 'nginx', 'node target']);
   });
   it('passes every scenario on every data plane', async () => {
-    const failures: string[] = [];
-    for (const s of scenarios) {
-      for (const p of planes) {
-        const a = await send(p.url, s.request.method, s.request.path, s.request.headers, s.request.body);
-        const problems = judge(s, a);
-        const known = s.differs?.find((d) => d.plane === p.name);
-        if (known) {
-          // A documented difference must still be exactly that difference.
-          if (problems.length === 0)
-            failures.push(
-              `[${p.name}] ${s.name}: documented as differing (${known.why}) but now passes; remove the note`,
-            );
-          else if (!problems.every((m) => known.got.test(m)))
-            failures.push(
-              `[${p.name}] ${s.name}: differs otherwise than documented (${known.why}):\n` +
-                `    ${problems.join('\n    ')}`,
-            );
-        } else if (problems.length) failures.push(`[${p.name}] ${s.name}:\n    ${problems.join('\n    ')}`);
-      }
-    }
-    expect(failures.join('\n')).toBe('');
+    const senders = planes.map((p) => ({
+      name: p.name,
+      send: (method: string, path: string, headers?: Record<string, string>, body?: string) =>
+        send(p.url, method, path, headers, body),
+    }));
+    expect(await runScenarios(scenarios, senders)).toBe('');
   });
 });

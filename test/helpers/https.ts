@@ -53,7 +53,8 @@ function sendH1(
       keepAlive: true,
       maxSockets: 64,
       ca: client.ca,
-      servername: client.servername,
+      // '' sends no SNI, and the certificate is checked against the URL's host whatever Host header is sent.
+      servername: client.servername ?? '',
       ALPNProtocols: ['http/1.1'],
     });
     agents.set(key, agent);
