@@ -277,6 +277,11 @@ export const CODES = {
     status: 503,
     title: 'The rate-limit store cannot be reached and the store fails closed.',
   },
+  GW_HTTP_NOT_WEBSOCKET: {
+    severity: 'error',
+    status: 400,
+    title: 'A WebSocket handshake came for a route without `websocket` in its settings.',
+  },
   GW_HTTP_CORS_REJECTED: {
     severity: 'error',
     status: 403,

@@ -10,7 +10,7 @@ import type { Source } from './source.js';
 import type { Edge } from './edge-types.js';
 import type { Listen } from './listen-types.js';
 import type { ApiComponent, ApiGap, ApiTag, JsonObject, RouteApi } from './api-types.js';
-import type { CredentialCarrier, ProblemType, RouteEffective } from './decisions.js';
+import type { CredentialCarrier, ProblemType, RouteEffective, WebSocketSettings } from './decisions.js';
 
 export type { Source } from './source.js';
 export type { Listen, ListenTls, TlsCertificate } from './listen-types.js';
@@ -32,6 +32,8 @@ export type {
   ProblemType,
   RequestRemovals,
   RouteEffective,
+  WebSocketRoute,
+  WebSocketSettings,
 } from './decisions.js';
 
 export const MODEL_VERSION = 1;
@@ -190,6 +192,8 @@ export interface RouteSettings {
   cors: Cors | null;
   /** Check path, query and header parameters and JSON bodies against the operation's schemas (route.api). */
   validate: boolean;
+  /** `websocket` as the layers set it; null: off. Only a GET route takes handshakes (`effective.websocket`). */
+  websocket: WebSocketSettings | null;
 }
 
 export interface AuthSettings {

@@ -27,6 +27,13 @@ export interface SettingsInput {
   rateLimit?: false | RateLimitInput;
   cors?: false | CorsInput;
   validate?: boolean;
+  websocket?: boolean | WebSocketInput;
+}
+
+/** `websocket` as an object: on, with its timeouts. */
+export interface WebSocketInput {
+  idleTimeout?: DurationInput;
+  maxLifetime?: DurationInput;
 }
 
 export interface AuthInput {

@@ -49,7 +49,8 @@ export class EdgeListener {
       this.front = h1;
       return;
     }
-    this.h2 = createH2Server({ settings: { enableConnectProtocol: true } }, handler);
+    // No SETTINGS_ENABLE_CONNECT_PROTOCOL: without RFC 8441, browsers open WebSockets on an HTTP/1.1 connection.
+    this.h2 = createH2Server({}, handler);
     // A stream times out only where the gateway set a send timeout (proxy.ts): the client took nothing for that long.
     this.h2.on('stream', (stream: ServerHttp2Stream) =>
       stream.on('timeout', () => stream.close(constants.NGHTTP2_CANCEL)),

@@ -27,6 +27,8 @@ export interface RequestFacts {
   chunked: boolean;
   /** What checkHead must judge (read-facts.ts bits): two Hosts, an odd Transfer-Encoding, "_" in a name, ... */
   oddities: number;
+  /** The request asks to switch to WebSocket (`Upgrade: websocket`): a handshake. */
+  websocket: boolean;
   /** The Prefer header, for mocks (code=NNN). */
   prefer: string | undefined;
   start: number;

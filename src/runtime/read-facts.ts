@@ -29,6 +29,7 @@ export function readFacts(raw: readonly string[]): RequestFacts {
   let origin: string | undefined;
   let odd = 0;
   let authority: string | undefined;
+  let upgrade: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     const n = name.length;
@@ -48,6 +49,7 @@ export function readFacts(raw: readonly string[]): RequestFacts {
       if (chunked || raw[i + 1]!.toLowerCase() !== 'chunked') odd |= ODD_CODING;
       chunked = true;
     } else if (n === 10 && name === ':authority') authority = raw[i + 1];
+    else if (n === 7 && name.toLowerCase() === 'upgrade') upgrade = raw[i + 1];
     else if (n === 6) {
       const lower = name.toLowerCase();
       if (lower === 'prefer') prefer = raw[i + 1];
@@ -69,6 +71,7 @@ export function readFacts(raw: readonly string[]): RequestFacts {
     prefer,
     origin,
     oddities: odd,
+    websocket: upgrade !== undefined && /(^|[\s,])websocket([\s,]|$)/i.test(upgrade),
     start,
   };
 }

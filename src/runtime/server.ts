@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { authFailHeaders, type AuthOutcome } from './auth/auth-policy.js';
 import { withoutQueryParams } from './auth/strip-credentials.js';
 import { isPromise } from './auth/types.js';
@@ -16,6 +17,8 @@ import { Forward, type RequestFacts } from './proxy.js';
 import { corsResponseHeaders, preflightHeaders } from './cors.js';
 import { answer, emitAnswered, refuse, refuseHead } from './self-answers.js';
 import { EdgeListener } from './edge-listener.js';
+import { handshakeOriginAllowed, notWebSocketDetail, takeUpgrade, type UpgradeRequest } from './ws-handshake.js';
+import { type TunnelSet, WebSocketTunnel } from './ws-tunnel.js';
 import type { LoadedTls } from './tls-certificates.js';
 
 export interface GatewayServerOptions {
@@ -51,6 +54,8 @@ export class GatewayServer {
   private idle: (() => void) | undefined;
   /** Request bodies in progress per client address and bytes held, across reloads (edge.requestBodies). */
   private readonly intake = new BodyIntake();
+  /** Open WebSocket tunnels, told to go away (close 1001) when the server drains. */
+  private readonly tunnels: TunnelSet = new Set();
 
   constructor(
     compiled: CompiledGateway,
@@ -77,6 +82,10 @@ export class GatewayServer {
     this.edge = new EdgeListener(this.server, handle, compiled.gateway.listen, options.tls ?? null);
     // Past edge.maxConnections Node closes a new connection as it comes (nginx and Envoy do likewise).
     this.edge.maxConnections = compiled.gateway.edge.maxConnections;
+    // A request with Upgrade and Connection: upgrade leaves the HTTP parser; ws-handshake.ts takes it on.
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+      takeUpgrade(req, socket, head, (r, s, upgrade) => this.handle(r, s, upgrade)),
+    );
     this.server.on('clientError', (err: Error & { code?: string }, socket: Socket) =>
       refuseClient(err, socket, this.table.problems),
     );
@@ -127,6 +136,7 @@ export class GatewayServer {
   async close(deadlineMs = 10_000): Promise<{ dropped: number }> {
     this.draining = true;
     this.health.stop();
+    for (const t of this.tunnels) t.goAway('gateway shutting down');
     const closed = this.edge.stop();
     this.edge.closeIdle();
     const drained =
@@ -142,10 +152,10 @@ export class GatewayServer {
     return { dropped };
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse): void {
+  private handle(req: IncomingMessage, res: ServerResponse, upgrade?: UpgradeRequest): void {
     const table = this.table;
     this.inFlight++;
-    const flow: Flow = { forward: undefined, bodyFrom: undefined };
+    const flow: Flow = { forward: undefined, bodyFrom: undefined, upgrade, tunnels: this.tunnels };
     const facts = readFacts(req.rawHeaders);
     // One listener per request: count it out, give back what its body held, tell the upstream side when the client left
     // early.
@@ -211,8 +221,18 @@ export class GatewayServer {
       return;
     }
     const route = match.value;
+    // A handshake where the model says no: refused before auth, naming the key that would allow it.
+    if (facts.websocket && route.websocket === null) {
+      answer(req, res, facts, table.problems, 'GW_HTTP_NOT_WEBSOCKET', notWebSocketDetail(route.id), undefined, route);
+      return;
+    }
     // CORS headers go on every answer of the route, the gateway's own (401, 429, ...) too.
     if (route.cors !== null) facts.responseHeaders = corsResponseHeaders(route.cors, facts.origin);
+    if (facts.websocket && !handshakeOriginAllowed(route.websocket!, facts.origin)) {
+      const detail = `the origin ${JSON.stringify(facts.origin)} may not open a WebSocket on this route`;
+      refuse(req, res, facts, route, 'GW_HTTP_CORS_REJECTED', detail);
+      return;
+    }
     // Pipeline: auth, then the rest (admit). A check that has to wait (bcrypt, a JWT signature) continues when it is
     // done.
     const auth = route.auth.policy?.check(req.rawHeaders, url, q, facts.client);
@@ -302,12 +322,12 @@ export class GatewayServer {
     hasBody: boolean,
   ): void {
     if (!hasBody || facts.body !== undefined || route.edge.bodyBufferBytes === 0) {
-      flow.forward = dispatch(req, res, facts, route, params, url, q);
+      flow.forward = dispatch(req, res, facts, route, params, url, q, flow);
       return;
     }
     bufferBody(req, res, facts, route, this.intake, refuse).then(
       (ok) => {
-        if (ok && !req.socket.destroyed) flow.forward = dispatch(req, res, facts, route, params, url, q);
+        if (ok && !req.socket.destroyed) flow.forward = dispatch(req, res, facts, route, params, url, q, flow);
       },
       () => res.destroy(),
     );
@@ -321,6 +341,9 @@ export class GatewayServer {
 interface Flow {
   forward: Forward | undefined;
   bodyFrom: string | undefined;
+  /** The request came through 'upgrade': its socket, for a WebSocket tunnel. */
+  upgrade: UpgradeRequest | undefined;
+  tunnels: TunnelSet;
 }
 
 /** Hands the request to its upstream, or answers it from the spec's examples for a mocked service. */
@@ -332,6 +355,7 @@ function dispatch(
   params: readonly string[],
   url: string,
   q: number,
+  flow: Flow,
 ): Forward | undefined {
   if (route.mock) {
     const bytes = answerMock(req, res, route, facts.requestId, facts.prefer, facts.responseHeaders);
@@ -341,6 +365,10 @@ function dispatch(
   let path = forwardPath(route, params);
   if (q !== -1)
     path += route.auth.dropQuery.length > 0 ? withoutQueryParams(url.slice(q), route.auth.dropQuery) : url.slice(q);
+  if (flow.upgrade !== undefined && facts.websocket && route.websocket !== null) {
+    new WebSocketTunnel(req, res, flow.upgrade.socket, flow.upgrade.head, route, path, facts, flow.tunnels).start();
+    return undefined;
+  }
   const forward = new Forward(req, res, route, path, facts);
   forward.start();
   return forward;
