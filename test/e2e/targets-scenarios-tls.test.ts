@@ -8,6 +8,8 @@ import { tempDir } from '../helpers/cli.js';
 import { startEcho, type EchoUpstream } from '../helpers/echo-upstream.js';
 import { startGwServe } from '../helpers/gw-serve.js';
 import { closeTlsClients, sendTls } from '../helpers/https.js';
+import { findNginx, freePort, nginxTest, startNginx } from '../helpers/nginx.js';
+import { nginxFiles } from '../helpers/nginx-build.js';
 import { startNodeTarget, writeNodeTarget } from '../helpers/node-target.js';
 import { runScenarios, type ScenarioPlane } from '../helpers/scenario-runner.js';
 import { makeTestCa } from '../helpers/test-ca.js';
@@ -56,19 +58,25 @@ beforeAll(async () => {
   echoes = await Promise.all(['users', 'orders', 'catalog'].map((n) => startEcho(n)));
   const [users, orders, catalog] = echoes.map((e) => e.url) as [string, string, string];
   const tls = { cert: 'certs/gateway.pem', key: 'certs/gateway.key' };
-  const env = await writeShopProject(t.dir, { users, orders, catalog }, 0, tls);
+  const port = await freePort();
+  const env = await writeShopProject(t.dir, { users, orders, catalog }, port, tls);
   const { gateway } = await buildGateway(await loadProject(join(t.dir, 'gw.yaml')));
   scenarios = [...routingScenarios(gateway), ...shopScenarios, ...authScenarios, ...limitsScenarios];
 
   const gw = await startGwServe(t.dir, [], undefined, env);
   planes.push({ name: 'gw serve', url: gw.url, stop: () => gw.stop() });
 
+  if (!findNginx()) throw new Error('nginx is not installed (apt-get install -y nginx); .ci/run installs it');
   const out = join(t.dir, 'dist');
+  // gw build's projectDir: nginx reads the certificate files from nginx.conf's folder, dist/nginx.
+  await writeFiles(out, await nginxFiles(gateway, { projectDir: '..' }, { baseDir: t.dir, env }));
+  await nginxTest(join(out, 'nginx'));
+  const nginx = await startNginx(join(out, 'nginx'), port, 'nginx.conf', undefined, env);
+  planes.push({ name: 'nginx', url: `https://127.0.0.1:${port}`, stop: () => nginx.stop() });
+
   await writeNodeTarget(gateway, out);
   const node = await startNodeTarget(out, env);
   planes.push({ name: 'node target', url: node.url, stop: () => node.stop() });
-  // Unused here, kept for the planes to come.
-  void writeFiles;
 }, 60_000);
 
 afterAll(async () => {
@@ -88,7 +96,7 @@ function sendersOver(transport: HttpsTransport): ScenarioPlane[] {
 
 describe('every TLS-terminating data plane answers the shared scenario list over https', () => {
   it('serves https on each plane', () => {
-    expect(planes.map((p) => p.name)).toEqual(['gw serve', 'node target']);
+    expect(planes.map((p) => p.name)).toEqual(['gw serve', 'nginx', 'node target']);
     for (const p of planes) expect(p.url).toMatch(/^https:\/\//);
   });
   it.each(['https/1.1', 'https/h2'] as const)('passes every scenario over %s', async (transport) => {

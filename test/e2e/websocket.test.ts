@@ -5,41 +5,54 @@ import { loadProject } from '../../src/project/load.js';
 import { tempDir } from '../helpers/cli.js';
 import { startGwServe, type RunningGateway } from '../helpers/gw-serve.js';
 import { startNodeTarget, writeNodeTarget, type RunningNodeTarget } from '../helpers/node-target.js';
+import { findNginx, freePort, nginxTest, startNginx, type RunningNginx } from '../helpers/nginx.js';
+import { nginxFiles } from '../helpers/nginx-build.js';
+import { writeFiles } from '../helpers/specs.js';
 import { closed, nextMessage, openSocket, startWsUpstream, type WsUpstream } from '../helpers/ws-upstream.js';
 import { type WebSocketPlane, websocketChecks } from '../scenarios/websocket-checks.js';
 import { writeWebSocketProject } from '../scenarios/websocket-project.js';
 
 /**
- * WebSockets through gw serve and the generated Node gateway (issue 14, item 3) against a real `ws` upstream: the
- * shared checks (websocket-checks.ts) on each plane, then what only the runtime shows: its metrics, the maximum
- * lifetime, and close 1001 on shutdown.
+ * WebSockets through gw serve, the generated Node gateway and Debian's nginx with the generated config (issue 14,
+ * item 3) against a real `ws` upstream: the shared checks (websocket-checks.ts) on each plane, then what only the
+ * runtime shows: its metrics, the maximum lifetime, and close 1001 on shutdown. nginx closes an idle tunnel without
+ * a close frame (the client sees 1006), as docs/targets/nginx.md says.
  */
 let dir: string;
 let cleanup: () => Promise<void>;
 let upstream: WsUpstream;
 let gw: RunningGateway;
 let node: RunningNodeTarget;
+let nginx: RunningNginx;
 const planes: WebSocketPlane[] = [];
 
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir('gw-websocket-'));
   upstream = await startWsUpstream();
-  await writeWebSocketProject(dir, upstream.url, '{ host: 127.0.0.1, port: 0 }');
+  const port = await freePort();
+  await writeWebSocketProject(dir, upstream.url, `{ host: 127.0.0.1, port: ${port} }`);
   gw = await startGwServe(dir, ['--admin-port', '0']);
   const { gateway } = await buildGateway(await loadProject(join(dir, 'gw.yaml')));
   await writeNodeTarget(gateway, join(dir, 'dist'));
   node = await startNodeTarget(join(dir, 'dist'), { GW_BASE_DIR: dir });
+  if (!findNginx()) throw new Error('nginx is not installed (apt-get install -y nginx); .ci/run installs it');
+  const files = await nginxFiles(gateway, {}, { baseDir: dir });
+  await writeFiles(join(dir, 'dist'), Object.fromEntries(files.map((f) => [f.path, f.contents])));
+  await nginxTest(join(dir, 'dist', 'nginx'));
+  nginx = await startNginx(join(dir, 'dist', 'nginx'), port, 'nginx.conf', undefined, { GW_BASE_DIR: dir });
   planes.push({ name: 'gw serve', base: gw.url.replace(/^http/, 'ws'), idleClose: 1001 });
   planes.push({ name: 'node target', base: node.url.replace(/^http/, 'ws'), idleClose: 1001 });
+  planes.push({ name: 'nginx', base: nginx.url.replace(/^http/, 'ws'), idleClose: 1006 });
 }, 60_000);
 afterAll(async () => {
   await gw?.stop();
   await node?.stop();
+  await nginx?.stop();
   await upstream?.close();
   await cleanup?.();
 });
 
-describe.each(['gw serve', 'node target'])('WebSocket through %s', (name) => {
+describe.each(['gw serve', 'node target', 'nginx'])('WebSocket through %s', (name) => {
   for (const check of websocketChecks)
     it(check.name, () => check.run(planes.find((p) => p.name === name)!, upstream), 30_000);
 });

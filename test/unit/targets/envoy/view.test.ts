@@ -121,7 +121,13 @@ describe('routes', () => {
 
   it('a GET route leaves HEAD to a HEAD route of the same path', () => {
     const { view } = buildEnvoyView(gateway([typed('GET', '/a'), typed('HEAD', '/a')]));
-    expect(modelRoutes(view)[0]!.headers[0]).toEqual({ name: ':method', exact: 'GET', regex: null, present: false });
+    expect(modelRoutes(view)[0]!.headers[0]).toEqual({
+      name: ':method',
+      exact: 'GET',
+      regex: null,
+      present: false,
+      invert: false,
+    });
   });
 
   it.each([
