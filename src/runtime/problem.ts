@@ -44,10 +44,13 @@ export function sendProblem(
     'cache-control': 'no-store',
     ...extraHeaders,
   };
-  // HTTP/2 has no Connection header (RFC 9113 8.2.2): closing is the stream's end there.
-  if (isHttp2(res)) delete headers.connection;
+  // HTTP/2 has no Connection header (RFC 9113 8.2.2), closing is the stream's end there, and no reason phrase.
+  if (isHttp2(res)) {
+    delete headers.connection;
+    res.writeHead(status, headers);
+  }
   // The reason phrase is given: one set by an earlier writeHead that threw would stay ("502 OK").
-  res.writeHead(status, STATUS_CODES[status] ?? 'Error', headers);
+  else res.writeHead(status, STATUS_CODES[status] ?? 'Error', headers);
   res.end(body);
 }
 

@@ -79,6 +79,16 @@ describe('gw serve over TLS', () => {
       expect(report.headers.host).toMatch(/^127\.0\.0\.1:\d+$/);
     },
   );
+  it("answers its own problems over h2 as over HTTP/1.1, without Node's warnings on stderr", async () => {
+    const a = await sendTls(gw.url, client('h2'), 'GET', '/nowhere');
+    expect([a.status, JSON.parse(a.body).code, a.headers['content-type']]).toEqual([
+      404,
+      'GW_HTTP_NOT_FOUND',
+      'application/problem+json',
+    ]);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(gw.output().stderr).not.toMatch(/Warning/);
+  });
   it('sends the certificate of the name asked for (SNI)', async () => {
     const a = await sendTls(gw.url, client('h2', 'admin.example.test'), 'GET', '/items');
     expect(a.certificate).toBe(fingerprint('admin.pem'));
