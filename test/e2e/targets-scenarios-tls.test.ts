@@ -1,15 +1,14 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGateway } from '../../src/cli/load-gateway.js';
 import { loadProject } from '../../src/project/load.js';
-import type { RenderedFile } from '../../src/targets/types.js';
 import { tempDir } from '../helpers/cli.js';
 import { startEcho, type EchoUpstream } from '../helpers/echo-upstream.js';
 import { startGwServe } from '../helpers/gw-serve.js';
 import { closeTlsClients, sendTls } from '../helpers/https.js';
 import { findNginx, freePort, nginxTest, startNginx } from '../helpers/nginx.js';
-import { nginxFiles } from '../helpers/nginx-build.js';
+import { nginxFiles, writeRendered } from '../helpers/nginx-build.js';
 import { startNodeTarget, writeNodeTarget } from '../helpers/node-target.js';
 import { runScenarios, type ScenarioPlane } from '../helpers/scenario-runner.js';
 import { makeTestCa } from '../helpers/test-ca.js';
@@ -41,13 +40,6 @@ let cleanup: () => Promise<void>;
 let scenarios: Scenario[] = [];
 let ca = '';
 
-async function writeFiles(dir: string, files: readonly RenderedFile[]): Promise<void> {
-  for (const f of files) {
-    await mkdir(dirname(join(dir, f.path)), { recursive: true });
-    await writeFile(join(dir, f.path), f.contents);
-  }
-}
-
 beforeAll(async () => {
   const t = await tempDir('gw-targets-tls-');
   cleanup = t.cleanup;
@@ -69,7 +61,7 @@ beforeAll(async () => {
   if (!findNginx()) throw new Error('nginx is not installed (apt-get install -y nginx); .ci/run installs it');
   const out = join(t.dir, 'dist');
   // gw build's projectDir: nginx reads the certificate files from nginx.conf's folder, dist/nginx.
-  await writeFiles(out, await nginxFiles(gateway, { projectDir: '..' }, { baseDir: t.dir, env }));
+  await writeRendered(out, await nginxFiles(gateway, { projectDir: '..' }, { baseDir: t.dir, env }));
   await nginxTest(join(out, 'nginx'));
   const nginx = await startNginx(join(out, 'nginx'), port, 'nginx.conf', undefined, env);
   planes.push({ name: 'nginx', url: `https://127.0.0.1:${port}`, stop: () => nginx.stop() });

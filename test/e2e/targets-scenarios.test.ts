@@ -1,28 +1,19 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGateway } from '../../src/cli/load-gateway.js';
 import { loadProject } from '../../src/project/load.js';
-import type { RenderedFile } from '../../src/targets/types.js';
 import { tempDir } from '../helpers/cli.js';
 import { startEcho, type EchoUpstream } from '../helpers/echo-upstream.js';
 import { startGwServe } from '../helpers/gw-serve.js';
 import { send } from '../helpers/http.js';
 import { findNginx, freePort, nginxTest, startNginx } from '../helpers/nginx.js';
-import { nginxFiles } from '../helpers/nginx-build.js';
+import { nginxFiles, writeRendered } from '../helpers/nginx-build.js';
 import { startNodeTarget, writeNodeTarget } from '../helpers/node-target.js';
 import { writeShopProject } from '../scenarios/project.js';
 import { authScenarios } from '../scenarios/auth-scenarios.js';
 import { limitsScenarios } from '../scenarios/limits-scenarios.js';
 import { routingScenarios, shopScenarios, type Scenario } from '../scenarios/scenarios.js';
 import { runScenarios } from '../helpers/scenario-runner.js';
-
-async function writeFiles(dir: string, files: readonly RenderedFile[]): Promise<void> {
-  for (const f of files) {
-    await mkdir(dirname(join(dir, f.path)), { recursive: true });
-    await writeFile(join(dir, f.path), f.contents);
-  }
-}
 
 interface Plane {
   name: string;
@@ -50,7 +41,7 @@ beforeAll(async () => {
 
   if (!findNginx()) throw new Error('nginx is not installed (apt-get install -y nginx); .ci/run installs it');
   const out = join(t.dir, 'dist');
-  await writeFiles(out, await nginxFiles(gateway, {}, { baseDir: t.dir, env }));
+  await writeRendered(out, await nginxFiles(gateway, {}, { baseDir: t.dir, env }));
   await nginxTest(join(out, 'nginx'));
   const nginx = await startNginx(join(out, 'nginx'), port, 'nginx.conf', undefined, env);
   planes.push({ name: 'nginx', url: nginx.url, stop: () => nginx.stop() });
