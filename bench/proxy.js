@@ -17,6 +17,11 @@
 // bench/results/proxy-policies.json;
 //                                             BENCH_KEYS=N keys in the keys file, default 1000)
 //
+//   npm run bench:proxy -- --tls             (gw serve and nginx with the config `gw build` generates, both
+//                                             terminating TLS: h2load over HTTP/2 and wrk over HTTPS/1.1 ->
+//                                             proxy-tls.json in bench/results; `--duration N` seconds a run, 1 for
+//                                             a smoke run that writes no results)
+//
 // CPUs: the proxy under test runs on CPU 0 (taskset -c 0); wrk and the upstream nginx share CPU 1.
 
 import { spawn, spawnSync } from 'node:child_process';
@@ -31,6 +36,8 @@ import { fileURLToPath } from 'node:url';
 import { machineInfo } from './lib/loopback.mjs';
 import { OCTOKIT_OPENAPI_VERSION, ensureOctokit, pickSpecFile, readSpec } from './lib/octokit-spec.mjs';
 import { KEY_HEADER, projectYaml, securedSpec, wrapGeneratedNginx, writeKeys } from './lib/policy-project.mjs';
+import { makeCertificate, runH2load, tlsProjectYaml } from './lib/tls-bench.mjs';
+import https from 'node:https';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const GW_BIN = join(ROOT, 'bin', 'run.js');
@@ -41,6 +48,9 @@ const PROFILE_DIR = join(ROOT, 'bench', '.cache', 'profiles');
 
 const PROFILE_ONLY = process.argv.includes('--profile') || process.env.BENCH_PROFILE === '1';
 const POLICIES = process.argv.includes('--policies') || process.env.BENCH_POLICIES === '1';
+const TLS = process.argv.includes('--tls') || process.env.BENCH_TLS === '1';
+const TLS_RESULTS = join(ROOT, 'bench', 'results', 'proxy-tls.json');
+const durationFlag = process.argv.indexOf('--duration');
 // Keys in the keys file during the load. The generated nginx looks the key up in the key maps gw
 // build writes (nginx/keys/*.map), so the count no longer sets its cost; KEY_SCAN measures
 // one-connection latency of both gateways at several key counts (gw keys rewrites the maps each time).
@@ -51,8 +61,13 @@ const KEY_SCAN = (process.env.BENCH_KEY_SCAN ?? '1,10,100,1000')
   .filter((x) => x > 0);
 const POLICY_RESULTS = join(ROOT, 'bench', 'results', 'proxy-policies.json');
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2) | 0);
-const DURATION_S = Math.max(1, Number(process.env.BENCH_DURATION ?? 10) | 0);
-const WARMUP_S = 3;
+const DURATION_S = Math.max(
+  1,
+  Number(durationFlag > 0 ? process.argv[durationFlag + 1] : (process.env.BENCH_DURATION ?? 10)) | 0,
+);
+// A run shorter than 5 s is a smoke run: it checks the set-up and writes no results.
+const SMOKE = DURATION_S < 5;
+const WARMUP_S = Math.min(3, DURATION_S);
 const HIGH_C = 50;
 const LOW_C = 1;
 const PROXY_CPU = '0';
@@ -87,13 +102,15 @@ function which(name, extra = []) {
 }
 
 function findTools() {
-  return { nginx: which('nginx', ['/usr/sbin/nginx']), wrk: which('wrk'), taskset: which('taskset') };
+  const found = { nginx: which('nginx', ['/usr/sbin/nginx']), wrk: which('wrk'), taskset: which('taskset') };
+  // h2load (Debian's nghttp2-client) drives HTTP/2 for --tls.
+  return TLS ? { ...found, h2load: which('h2load') } : found;
 }
 
 /** nginx, wrk and taskset; installed with apt-get when missing and running as root. */
 function ensureTools() {
   let tools = findTools();
-  const packages = { nginx: 'nginx', wrk: 'wrk', taskset: 'util-linux' };
+  const packages = { nginx: 'nginx', wrk: 'wrk', taskset: 'util-linux', h2load: 'nghttp2-client' };
   let missing = Object.keys(tools).filter((k) => !tools[k]);
   if (missing.length === 0) return tools;
   const pkgs = missing.map((k) => packages[k]);
@@ -934,6 +951,118 @@ async function startProxy(id) {
       tools,
     );
   return startNode('gw serve', gwArgs(gwConfig), PROXY_CPU, tools);
+}
+
+// ---------------------------------------------------------------- --tls: HTTP/2 and HTTPS/1.1 through both
+
+function httpsReady(url, entry, timeoutMs = 20_000) {
+  const until = Date.now() + timeoutMs;
+  const once = () =>
+    new Promise((resolve) => {
+      const req = https.get(`${url}/`, { rejectUnauthorized: false, timeout: 2_000 }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', () => resolve(0));
+      req.on('timeout', () => req.destroy());
+    });
+  return (async () => {
+    while (Date.now() < until) {
+      if (entry.exited) die(`${entry.name} exited before answering`, entry.stderr);
+      if ((await once()) > 0) return;
+      await sleep(50);
+    }
+    die(`${entry.name} did not answer on ${url} within ${timeoutMs / 1000}s`, entry.stderr);
+  })();
+}
+
+async function runTlsComparison() {
+  const cert = makeCertificate(join(tmp, 'tls-cert'), die);
+  const project = join(tmp, 'tls-project');
+  mkdirSync(project, { recursive: true });
+  const nginxPort = await freePort();
+  const listen = { specFile: spec.file, upstreamPort, listenPort: nginxPort, ...cert };
+  writeFileSync(join(project, 'gw.yaml'), tlsProjectYaml(listen));
+  const gen = gwBuildNginx(project, 'TLS');
+  const tlsScript = join(tmp, 'paths-tls.lua');
+  writeFileSync(tlsScript, luaScript(paths));
+  const start = {
+    nginx: async () => {
+      const dir = join(tmp, 'run-nginx-tls');
+      const conf = wrapGeneratedNginx(readFileSync(join(gen, 'nginx.conf'), 'utf8'), {
+        common: nginxCommon(dir),
+        httpCommon: httpCommon(dir),
+      });
+      const e = await startNginx('nginx (generated, TLS)', dir, conf, PROXY_CPU, tools, { confDir: gen });
+      e.url = `https://127.0.0.1:${nginxPort}`;
+      await httpsReady(e.url, e);
+      return e;
+    },
+    gw: () => startNode('gw serve (TLS)', gwArgs(join(project, 'gw.yaml')), PROXY_CPU, tools),
+  };
+  const rows = { nginx: [], gw: [] };
+  for (let r = 1; r <= ROUNDS; r++) {
+    for (const id of ['nginx', 'gw']) {
+      const e = await start[id]();
+      const label = `r${r} ${id}`;
+      const load = { url: e.url, paths, cpu: LOAD_CPU, dir: tmp };
+      // The first h2load run against a fresh gw serve may not exit: its clients stop reading and wait to send
+      // GOAWAY (bench/README.md, "TLS"). The warm-up takes that; the measured run after it exits cleanly.
+      await runH2load(tools, { ...load, seconds: WARMUP_S, graceS: 5, label: `${label} h2 warm-up` }).catch((err) =>
+        log(`  warm-up: ${err.message.split('\n')[0]}`),
+      );
+      const h2 = await runH2load(tools, { ...load, seconds: DURATION_S, label: `${label} h2` });
+      const h1 = await runWrk(tools, {
+        url: e.url,
+        connections: HIGH_C,
+        seconds: DURATION_S,
+        script: tlsScript,
+        label: `${label} https/1.1`,
+      });
+      const memory = memoryOf(e.child.pid);
+      await stopProcess(e, NGINX_IDS.has(id) ? 'SIGQUIT' : 'SIGTERM');
+      for (const run of [h2, h1]) {
+        if (run.failed || run.non2xx || run.socketErrors)
+          log(`  !! ${run.label}: ${run.failed ?? run.socketErrors} failed, ${run.non2xx} non-2xx`);
+      }
+      if (h2.protocol !== 'h2') die(`${label}: h2load spoke ${h2.protocol || 'no protocol'}, not h2`);
+      rows[id].push({ h2, h1, memory });
+      log(`  ${id}: h2 ${h2.rps.toFixed(0)} req/s (c${HIGH_C} x 10 streams) | https/1.1 ${h1.rps.toFixed(0)}`);
+    }
+  }
+  const med = (id, key) => median(rows[id].map((x) => x[key].rps));
+  const ratio = (key) => round(med('gw', key) / med('nginx', key), 2);
+  const pair = (key) => `gw ${med('gw', key).toFixed(0)} vs nginx ${med('nginx', key).toFixed(0)} req/s`;
+  console.log(
+    `\nTLS at the edge, medians of ${ROUNDS} rounds of ${DURATION_S}s: HTTP/2 ${pair('h2')} (${ratio('h2')}x ` +
+      `nginx); HTTPS/1.1 ${pair('h1')} (${ratio('h1')}x)`,
+  );
+  if (SMOKE) {
+    log(`smoke run (--duration ${DURATION_S}): no results written`);
+    return;
+  }
+  const result = {
+    benchmark: 'gw serve vs nginx (gw build) terminating TLS: h2load over HTTP/2, wrk over HTTPS/1.1',
+    date: new Date().toISOString(),
+    node: process.version,
+    cpu: os.cpus()[0]?.model,
+    nginx: nginxVersion,
+    gw: { commit: gitHead, uncommittedChanges: gitDirty },
+    load: { connections: HIGH_C, streamsPerConnection: 10, seconds: DURATION_S, rounds: ROUNDS, paths: paths.length },
+    medians: {
+      h2: { gw: med('gw', 'h2'), nginx: med('nginx', 'h2'), ratio: ratio('h2') },
+      https1: { gw: med('gw', 'h1'), nginx: med('nginx', 'h1'), ratio: ratio('h1') },
+    },
+    rounds: rows,
+  };
+  writeFileSync(TLS_RESULTS, `${JSON.stringify(result, null, 2)}\n`);
+  log(`wrote ${relative(ROOT, TLS_RESULTS)}`);
+}
+
+if (TLS) {
+  await runTlsComparison();
+  await stopProcess(upstream, 'SIGQUIT');
+  process.exit(0);
 }
 
 // ---------------------------------------------------------------- --profile: gw serve under load with --cpu-prof

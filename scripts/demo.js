@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // `npm run demo`: gw at work on the bundled example (examples/shop), in a fresh temp folder:
 // init, import three services, print the route table and the diagnostics, then serve them
-// (answered from the specs' own examples) and show a few requests. On a terminal it keeps
+// (answered from the specs' own examples) over https, with a throwaway certificate made by openssl,
+// and show a few requests: HTTP/1.1 and HTTP/2, and the redirect from http. On a terminal it keeps
 // serving until Ctrl-C; otherwise it stops after the sample requests.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { request as httpRequest } from 'node:http';
+import { connect as connectH2 } from 'node:http2';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,12 +67,31 @@ config.set(
     'orders.oauth': { jwt: { secret: { env: 'GW_DEMO_JWT_SECRET' } } },
   }),
 );
-writeFileSync(join(dir, 'gw.yaml'), config.toString());
 const token = hs256({ sub: 'demo', scope: 'orders:read', exp: Math.floor(Date.now() / 1000) + 3600 }, jwtSecret);
+// https: a throwaway self-signed certificate for localhost and 127.0.0.1 (docs/tls.md), and a cleartext port that
+// redirects to it.
+mkdirSync(join(dir, 'certs'));
+const openssl = spawnSync(
+  'openssl',
+  ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1']
+    .concat(['-keyout', 'certs/demo.key', '-out', 'certs/demo.pem', '-subj', '/CN=localhost'])
+    .concat(['-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1']),
+  { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' },
+);
+if (openssl.status !== 0) {
+  console.error(`openssl could not make the demo certificate (is it installed?)\n${openssl.stderr ?? ''}`);
+  process.exit(1);
+}
+config.setIn(['listen', 'tls'], config.createNode({ cert: 'certs/demo.pem', key: 'certs/demo.key' }));
+config.setIn(['listen', 'redirectHttp'], 0);
+writeFileSync(join(dir, 'gw.yaml'), config.toString());
+const ca = readFileSync(join(dir, 'certs', 'demo.pem'));
 
+console.log(bold('$ openssl req -x509 ... -keyout certs/demo.key -out certs/demo.pem   # a throwaway certificate'));
 console.log(
   bold('$ gw serve --port 0   # every service set to mock: true, and an API key for users in secrets/users.keys'),
 );
+console.log('#   gw.yaml: listen: { tls: { cert: certs/demo.pem, key: certs/demo.key }, redirectHttp: 0 }');
 const serve = spawn(process.execPath, [bin, 'serve', '--port', '0', '--json', '--log-format', 'off'], {
   cwd: dir,
   env: { ...process.env, GW_DEMO_JWT_SECRET: jwtSecret },
@@ -84,7 +106,7 @@ const ready = await new Promise((resolve, reject) => {
   });
   serve.on('exit', (code) => reject(new Error(`gw serve exited with ${code}`)));
 });
-console.log(`serving on ${ready.url}\n`);
+console.log(`serving on ${ready.url} (HTTP/2 and HTTP/1.1); ${ready.redirect} redirects to it\n`);
 
 const samples = [
   ['GET', '/users/me', {}],
@@ -100,21 +122,54 @@ for (const [method, path, headers] of samples) {
   const h = Object.entries(headers)
     .map(([k, v]) => ` -H '${k}: ${v}'`)
     .join('');
-  console.log(bold(`$ curl -i${method === 'GET' ? '' : ` -X ${method}`}${h} ${ready.url}${path}`));
-  const answer = await new Promise((resolve, reject) => {
-    const u = new URL(ready.url);
-    request({ host: u.hostname, port: u.port, method, path, headers }, (res) => {
+  console.log(
+    bold(`$ curl -i --cacert certs/demo.pem${method === 'GET' ? '' : ` -X ${method}`}${h} ${ready.url}${path}`),
+  );
+  show(await exchange(httpsRequest, ready.url, method, path, headers));
+}
+console.log(bold(`$ curl -i --http2 --cacert certs/demo.pem ${ready.url}/products/featured   # HTTP/2 by ALPN`));
+show(await exchangeH2(ready.url, '/products/featured'));
+console.log(bold(`$ curl -i ${ready.redirect}/orders?status=paid   # the cleartext port`));
+show(await exchange(httpRequest, ready.redirect, 'GET', '/orders?status=paid', {}));
+
+function exchange(request, base, method, path, headers) {
+  return new Promise((resolve, reject) => {
+    const u = new URL(base);
+    request({ host: u.hostname, port: u.port, method, path, headers, ca }, (res) => {
       let body = '';
       res.on('data', (c) => (body += c));
-      const partial = res.headers['x-gw-partial'];
-      res.on('end', () => resolve({ status: res.statusCode, type: res.headers['content-type'], partial, body }));
+      res.on('end', () =>
+        resolve({ version: `HTTP/${res.httpVersion}`, status: res.statusCode, headers: res.headers, body }),
+      );
     })
       .on('error', reject)
       .end();
   });
-  const body = answer.body.length > 600 ? `${answer.body.slice(0, 600)}...` : answer.body;
-  const partial = answer.partial ? `, X-Gw-Partial: ${answer.partial}` : '';
-  console.log(`HTTP ${answer.status} (${answer.type}${partial})\n${body.trim()}\n`);
+}
+
+function exchangeH2(base, path) {
+  return new Promise((resolve, reject) => {
+    const session = connectH2(base, { ca });
+    const stream = session.request({ ':path': path });
+    let head = {};
+    let body = '';
+    stream.on('response', (h) => (head = h));
+    stream.on('data', (c) => (body += c));
+    stream.on('end', () => {
+      session.close();
+      resolve({ version: 'HTTP/2', status: head[':status'], headers: head, body });
+    });
+    stream.on('error', reject);
+  });
+}
+
+function show(answer) {
+  const body = answer.body.length > 400 ? `${answer.body.slice(0, 400)}...` : answer.body;
+  const where = answer.headers.location ? ` location: ${answer.headers.location}` : '';
+  const partial = answer.headers['x-gw-partial'] ? `, X-Gw-Partial: ${answer.headers['x-gw-partial']}` : '';
+  console.log(`${answer.version} ${answer.status} (${answer.headers['content-type'] ?? 'no body'}${partial})${where}`);
+  if (body.trim()) console.log(body.trim());
+  console.log('');
 }
 
 if (process.stdout.isTTY) {

@@ -10,12 +10,16 @@ import { claim, claimOrder, type BuildHelper, type TargetOutcome } from './build
 import type { BuiltGateway } from './load-gateway.js';
 
 /** gw.yaml `build` as the targets' options (sizes in bytes); `templatesDir` from --templates. */
-export function renderOptionsOf(build: BuildConfig | undefined, templatesDir?: string): RenderOptions {
+export function renderOptionsOf(
+  build: BuildConfig | undefined,
+  templatesDir?: string,
+  projectDir?: string,
+): RenderOptions {
   const envoy = build?.envoy && {
     maxHeapBytes: build.envoy.maxHeapSize !== undefined ? parseSize(build.envoy.maxHeapSize) : undefined,
     sharedRateLimits: build.envoy.sharedRateLimits,
   };
-  return { templatesDir, nginx: build?.nginx, envoy, openapi: build?.openapi };
+  return { templatesDir, nginx: build?.nginx, envoy, openapi: build?.openapi, projectDir };
 }
 
 /**

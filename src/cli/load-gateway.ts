@@ -9,10 +9,11 @@ import { mergeFragments } from '../merge/merge.js';
 import type { ServiceFragment } from '../model/fragment.js';
 import type { Gateway } from '../model/types.js';
 import { createDiagnostic } from '../diagnostics/gw-error.js';
-import { DEFAULT_LISTEN, type ServiceConfig } from '../project/config.js';
+import type { ServiceConfig } from '../project/config.js';
 import { applyAcknowledgements } from '../project/acknowledge.js';
 import { applyCredentials, resolveRateLimitStore } from '../project/credentials.js';
 import { resolveEdge } from '../project/edge.js';
+import { resolveListen } from '../project/listen.js';
 import { loadProject, type Project } from '../project/load.js';
 
 export interface LoadedGateway {
@@ -116,7 +117,7 @@ export async function buildGateway(project: Project, options: BuildOptions = {})
     const fragments = outcomes.flatMap((r) => (r.fragment ? [r.fragment] : []));
     const merged = mergeFragments(fragments, {
       name: config.name,
-      listen: { host: config.listen?.host ?? DEFAULT_LISTEN.host, port: config.listen?.port ?? DEFAULT_LISTEN.port },
+      listen: resolveListen(config.listen),
       rateLimitStore: resolveRateLimitStore(config),
       edge: resolveEdge(config.edge),
     });

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { Flags } from '@oclif/core';
 import { GwCommand } from '../cli/base-command.js';
 import { prose } from '../cli/prose.js';
@@ -86,7 +86,9 @@ was. --check renders in memory and exits 1 listing the files that differ from wh
       const built = await buildGateway(project, { checkSchema: helper?.checkSchema });
       const err = chalkFor(process.stderr);
       const progress = process.stderr.isTTY && !this.jsonMode;
-      const options = renderOptionsOf(configured, flags.templates);
+      // gw.yaml's folder as the output folder sees it, for the files gw.yaml names (certificates, for nginx).
+      const projectDir = relative(outDir, project.dir).split(sep).join('/') || '.';
+      const options = renderOptionsOf(configured, flags.templates, projectDir);
       const { diagnostics, rendered } = await renderBuilt(
         built,
         chosen,

@@ -75,7 +75,7 @@ last good configuration serving. SIGINT/SIGTERM drain requests in flight, then e
     // every gw command imports every command class.
     const [{ startServeSession }, { readyLine, stoppedLine, waitForStopSignal }] = await Promise.all([
       import('../cli/serve-session.js'),
-      import('../runtime/start-gateway.js'),
+      import('../runtime/serve-lines.js'),
     ]);
     const session = await startServeSession(
       {

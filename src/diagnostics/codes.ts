@@ -142,6 +142,16 @@ export const CODES = {
     severity: 'warning',
     title: 'A watched file changed but the new configuration has errors; the last good one keeps serving.',
   },
+  GW_TLS_CERTIFICATE: {
+    severity: 'error',
+    title:
+      'A certificate or key of gw.yaml `listen.tls` cannot be read or used (missing, not PEM, encrypted, or a key ' +
+      'that does not belong to its certificate).',
+  },
+  GW_TLS_EXPIRED: {
+    severity: 'warning',
+    title: 'A certificate of gw.yaml `listen.tls` has expired or is not valid yet: clients will refuse it.',
+  },
   GW_RUNTIME_ENV: {
     severity: 'error',
     title: 'The generated Node gateway was started with an environment variable it cannot use.',
@@ -290,6 +300,11 @@ export const CODES = {
     severity: 'error',
     status: 503,
     title: 'The rate-limit store cannot be reached and the store fails closed.',
+  },
+  GW_HTTP_NOT_WEBSOCKET: {
+    severity: 'error',
+    status: 400,
+    title: 'A WebSocket handshake came for a route without `websocket` in its settings.',
   },
   GW_HTTP_CORS_REJECTED: {
     severity: 'error',

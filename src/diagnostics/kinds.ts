@@ -86,6 +86,14 @@ export const KINDS = {
     code: 'GW_TARGET_INEXACT',
     title: 'A hop count above 1: nginx passes every trusted address of X-Forwarded-For, or one hop without addresses.',
   },
+  'nginx.h2c': {
+    code: 'GW_TARGET_INEXACT',
+    title: 'listen.h2c: nginx 1.22 cannot take HTTP/2 and HTTP/1.1 on one cleartext port; the listener stays HTTP/1.1.',
+  },
+  'nginx.websocket-lifetime': {
+    code: 'GW_TARGET_INEXACT',
+    title: "websocket.maxLifetime: nginx has no limit on a tunnel's life, only its idle timeout.",
+  },
   'envoy.trusted-proxies': {
     code: 'GW_TARGET_INEXACT',
     title: 'Trusted proxy addresses without hops: Envoy counts hops only, so it ignores X-Forwarded-For.',

@@ -9,6 +9,7 @@ import type {
   RouteEffective,
   SecurityScheme,
   Upstream,
+  WebSocketRoute,
 } from '../model/types.js';
 import { problemCatalogue } from './problem-catalogue.js';
 import { redactedQuery, requestRemovals } from './request-removals.js';
@@ -45,6 +46,8 @@ export function decideGateway(draft: GatewayDraft): Gateway {
         retries: IDEMPOTENT.has(r.method) ? r.settings.retries : 0,
         corsMethods: r.settings.cors ? (r.settings.cors.methods ?? pathMethods.get(r.path)!) : null,
         ...credentialsOf(r),
+        // A handshake is a GET (RFC 6455 4.1); set on a path or service, the setting reaches only its GET routes.
+        websocket: r.method === 'GET' && r.settings.websocket ? websocketRoute(r) : null,
       },
     }),
   );
@@ -53,6 +56,12 @@ export function decideGateway(draft: GatewayDraft): Gateway {
     (u): Upstream => ({ ...u, connectTimeoutMs: connect.get(u.id) ?? DEFAULT_CONNECT_TIMEOUT_MS }),
   );
   return { ...draft, routes, upstreams, securitySchemes, problems: problemCatalogue() };
+}
+
+/** A GET route's handshakes: its tunnel limits, and the origins of its CORS settings (any without, or with `*`). */
+function websocketRoute(r: ImportedRoute): WebSocketRoute {
+  const origins = r.settings.cors?.origins;
+  return { ...r.settings.websocket!, origins: origins && !origins.includes('*') ? [...origins] : null };
 }
 
 /** HEAD is answered by the GET route of a path (its `match.regex`) unless the path has a HEAD route of its own. */

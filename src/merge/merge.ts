@@ -2,14 +2,21 @@ import type { Diagnostic, Location } from '../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../diagnostics/gw-error.js';
 import type { ServiceFragment } from '../model/fragment.js';
 import { cmp, compareRoutes } from '../model/order.js';
-import { MODEL_VERSION, type ComposeDraft, type Edge, type Gateway, type RateLimitStore } from '../model/types.js';
+import {
+  MODEL_VERSION,
+  type ComposeDraft,
+  type Edge,
+  type Gateway,
+  type Listen,
+  type RateLimitStore,
+} from '../model/types.js';
 import { findRouteConflicts } from './conflicts.js';
 import { settleCompositions } from './compose-plan.js';
 import { decideGateway } from './decide-gateway.js';
 
 export interface GatewayOptions {
   name: string;
-  listen: { host: string; port: number };
+  listen: Listen;
   rateLimitStore: RateLimitStore;
   edge: Edge;
 }
@@ -33,7 +40,7 @@ export function mergeFragments(fragments: readonly ServiceFragment[], options: G
   const decided = decideGateway({
     modelVersion: MODEL_VERSION,
     name: options.name,
-    listen: { ...options.listen },
+    listen: structuredClone(options.listen),
     services: sorted.map((f) => ({ ...f.service, routes: f.routes.map((r) => r.id).sort() })),
     upstreams: sorted.flatMap((f) => f.upstreams).sort((a, b) => cmp(a.id, b.id)),
     routes: sorted

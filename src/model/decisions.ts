@@ -48,6 +48,11 @@ export interface RouteEffective {
   remove: RequestRemovals;
   /** Query parameters the access log shows without their value: those of the route's apiKey schemes, checked or not. */
   redactQuery: string[];
+  /**
+   * WebSocket handshakes (`Upgrade: websocket`) the route accepts and tunnels: `settings.websocket` on a GET route,
+   * else null (a handshake is refused, 400 naming the key). Every data plane reads this field only.
+   */
+  websocket: WebSocketRoute | null;
 }
 
 /** Parts of a request the gateway removes before forwarding it. */
@@ -98,4 +103,22 @@ export interface CredentialCarrier {
   in: 'header' | 'query' | 'cookie';
   /** The header, query parameter or cookie name, spelled as the spec does. */
   name: string;
+}
+
+/** How a route takes WebSocket handshakes: the tunnel's limits, and the origins a handshake may come from. */
+export interface WebSocketRoute extends WebSocketSettings {
+  /**
+   * The route's `cors.origins` (browsers apply no CORS to WebSockets, so the gateway checks the handshake's Origin
+   * itself: 403 for another); null: any origin (no cors, or origins ["*"]). A handshake without Origin (not from a
+   * browser) is not checked.
+   */
+  origins: string[] | null;
+}
+
+/** A WebSocket tunnel's limits (gw.yaml / x-gw `websocket`). */
+export interface WebSocketSettings {
+  /** No frame either way for this long closes the tunnel. */
+  idleTimeoutMs: number;
+  /** The tunnel is closed this long after it opened, busy or not; null: no limit. */
+  maxLifetimeMs: number | null;
 }

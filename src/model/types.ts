@@ -8,11 +8,13 @@
 
 import type { Source } from './source.js';
 import type { Edge } from './edge-types.js';
+import type { Listen } from './listen-types.js';
 import type { ApiComponent, ApiGap, ApiTag, JsonObject, RouteApi } from './api-types.js';
-import type { CredentialCarrier, ProblemType, RouteEffective } from './decisions.js';
+import type { CredentialCarrier, ProblemType, RouteEffective, WebSocketSettings } from './decisions.js';
 import type { Composition } from './compose-types.js';
 
 export type { Source } from './source.js';
+export type { Listen, ListenTls, TlsCertificate } from './listen-types.js';
 export type { Edge, PathRule, RefusedPath, RefusedPathForm, TrustedProxies } from './edge-types.js';
 export type {
   ApiComponent,
@@ -44,6 +46,8 @@ export type {
   ProblemType,
   RequestRemovals,
   RouteEffective,
+  WebSocketRoute,
+  WebSocketSettings,
 } from './decisions.js';
 
 export const MODEL_VERSION = 1;
@@ -53,7 +57,8 @@ export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'OPTIONS' | 'HEAD' 
 export interface Gateway {
   modelVersion: typeof MODEL_VERSION;
   name: string;
-  listen: { host: string; port: number };
+  /** Where and how clients reach the gateway (gw.yaml `listen`): address, TLS, HTTP/2. */
+  listen: Listen;
   /** Sorted by name. */
   services: Service[];
   /** Sorted by id. */
@@ -201,6 +206,8 @@ export interface RouteSettings {
   cors: Cors | null;
   /** Check path, query and header parameters and JSON bodies against the operation's schemas (route.api). */
   validate: boolean;
+  /** `websocket` as the layers set it; null: off. Only a GET route takes handshakes (`effective.websocket`). */
+  websocket: WebSocketSettings | null;
 }
 
 export interface AuthSettings {

@@ -29,6 +29,13 @@ export interface SettingsInput {
   validate?: boolean;
   /** Operation level only: the operation is answered by calling others (docs/composition.md). */
   compose?: ComposeInput;
+  websocket?: boolean | WebSocketInput;
+}
+
+/** `websocket` as an object: on, with its timeouts. */
+export interface WebSocketInput {
+  idleTimeout?: DurationInput;
+  maxLifetime?: DurationInput;
 }
 
 /** `x-gw.compose`: a composite operation's steps and answer (docs/composition.md). */
@@ -118,6 +125,23 @@ export interface EdgeInput {
   maxConnections?: number;
 }
 
+/** gw.yaml `listen`: where the gateway listens, and how (TLS, cleartext HTTP/2, a redirect from http). */
+export interface ListenInput {
+  host?: string;
+  port?: number;
+  tls?: ListenTlsInput;
+  h2c?: boolean;
+  redirectHttp?: number;
+}
+
+/** gw.yaml `listen.tls`: `cert` and `key`, or `certificates` picked by SNI; files relative to gw.yaml. */
+export interface ListenTlsInput {
+  cert?: string;
+  key?: string;
+  certificates?: { cert: string; key: string; serverNames?: string[] }[];
+  minVersion?: 'TLSv1.2' | 'TLSv1.3';
+}
+
 export interface RateLimitStoreInput {
   redis?: { url: string } | { env: string };
   failMode?: 'open' | 'closed';
@@ -143,7 +167,7 @@ export interface ServiceConfig {
 export interface ProjectConfig {
   version: 1;
   name: string;
-  listen?: { host?: string; port?: number };
+  listen?: ListenInput;
   build?: BuildConfig;
   credentials?: Record<string, CredentialsInput>;
   rateLimitStore?: RateLimitStoreInput;

@@ -1,7 +1,7 @@
 import { parseIpRange } from './ip-range.js';
 
 /** A problem as schema.ts reports it (SchemaProblem), without importing it back. */
-interface EdgeProblem {
+export interface EdgeProblem {
   kind: 'invalid';
   pointer: string;
   message: string;
@@ -9,11 +9,11 @@ interface EdgeProblem {
 }
 
 /** A host name (RFC 1123 labels), or `*.` and one: what every target can match alike (nginx, Envoy, gw serve). */
-const SERVER_NAME = /^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+export const SERVER_NAME = /^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 
 const ADDRESS_HINT =
   'write an address (192.0.2.7, 2001:db8::7) or a range (10.0.0.0/8, 2001:db8::/32); names are not resolved';
-const NAME_HINT =
+export const NAME_HINT =
   'write a name (api.example.com) or *. and a name (*.example.com, any name under it); ' +
   'leave serverNames out to answer any host';
 

@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { escapePointerToken, unescapePointerToken } from '../diagnostics/json-pointer.js';
 import { suggestClosest } from '../diagnostics/suggest.js';
+import type { ListenInput } from './config.js';
 import { edgeProblems } from './edge-checks.js';
+import { listenProblems } from './listen-checks.js';
 
 /** The published JSON Schema of gw.yaml, shipped in the package (schema/gw.schema.json). */
 export const SCHEMA_PATH = fileURLToPath(new URL('../../schema/gw.schema.json', import.meta.url));
@@ -69,9 +71,11 @@ function getValidators(): Validators {
 export function checkConfigSchema(data: unknown): SchemaProblem[] {
   const v = getValidators().config;
   if (!v(data)) return explainAjvErrors(v.errors ?? []);
+  const { edge, listen } = data as { edge?: unknown; listen?: ListenInput };
   return [
     ...corsProblems(data, '#'),
-    ...edgeProblems((data as { edge?: unknown }).edge, '#/edge'),
+    ...edgeProblems(edge, '#/edge'),
+    ...listenProblems(listen, '#/listen'),
     ...composeLevelProblems(data as ComposeHolders),
   ];
 }

@@ -6,6 +6,7 @@ import type {
   RateLimit,
   RateLimitKey,
   RouteSettings,
+  WebSocketSettings,
 } from '../model/types.js';
 import type {
   CorsInput,
@@ -33,7 +34,11 @@ export const DEFAULT_ROUTE_SETTINGS: RouteSettings = {
   rateLimit: null,
   cors: null,
   validate: false,
+  websocket: null,
 };
+
+/** `websocket: true` takes these (docs/serve.md, "WebSocket"): nginx's proxy_read_timeout, no lifetime limit. */
+export const DEFAULT_WEBSOCKET: WebSocketSettings = { idleTimeoutMs: 60_000, maxLifetimeMs: null };
 
 export const DEFAULT_CORS_MAX_AGE_SECONDS = 600;
 
@@ -112,6 +117,16 @@ export function resolveRouteSettings(s: SettingsInput, at: RouteContext): RouteS
     rateLimit: s.rateLimit ? resolveRateLimit(s.rateLimit, at) : null,
     cors: s.cors ? resolveCors(s.cors) : null,
     validate: s.validate ?? d.validate,
+    websocket: resolveWebSocket(s.websocket),
+  };
+}
+
+function resolveWebSocket(w: SettingsInput['websocket']): WebSocketSettings | null {
+  if (w === undefined || w === false) return null;
+  if (w === true) return { ...DEFAULT_WEBSOCKET };
+  return {
+    idleTimeoutMs: w.idleTimeout !== undefined ? parseDuration(w.idleTimeout) : DEFAULT_WEBSOCKET.idleTimeoutMs,
+    maxLifetimeMs: w.maxLifetime !== undefined ? parseDuration(w.maxLifetime) : DEFAULT_WEBSOCKET.maxLifetimeMs,
   };
 }
 

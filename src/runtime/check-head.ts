@@ -64,5 +64,6 @@ function dropUnderscoreHeaders(req: IncomingMessage): void {
     if (name.indexOf('_') === -1) kept.push(name, raw[i + 1]!);
     else delete req.headers[name.toLowerCase()];
   }
-  req.rawHeaders = kept;
+  // Defined, not assigned: an HTTP/2 request's rawHeaders is a getter without a setter.
+  Object.defineProperty(req, 'rawHeaders', { value: kept, writable: true, configurable: true });
 }

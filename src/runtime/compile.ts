@@ -1,5 +1,5 @@
 import { H1Pool } from './h1-pool.js';
-import type { Edge, HealthCheck, HttpMethod, RuntimeGateway, RuntimeRoute } from '../model/types.js';
+import type { Edge, HealthCheck, HttpMethod, RuntimeGateway, RuntimeRoute, WebSocketRoute } from '../model/types.js';
 import type { Balancer } from './balancers/balancer.js';
 import { createBalancer } from './balancers/create-balancer.js';
 import { Router } from './router.js';
@@ -52,6 +52,8 @@ export interface CompiledRoute {
   rateLimit: CompiledRateLimit | null;
   /** Parameter and JSON body checks (src/runtime/validate/); null: validate is off. */
   validator: RouteValidator | null;
+  /** WebSocket handshakes are tunnelled, with these limits (the model's `effective.websocket`); null: refused. */
+  websocket: WebSocketRoute | null;
   /** The gateway's client-facing rules (the model's `edge`), where the request path needs them. */
   edge: Edge;
   /** The gateway's own answers (the model's `problems`), shared by every route of the table. */
@@ -191,6 +193,7 @@ function compileRoute(
     requestTimeoutMs: r.settings.requestTimeoutMs,
     retries: r.effective.retries,
     preserveHost: r.settings.preserveHost,
+    websocket: r.effective.websocket,
     mock: r.mock
       ? r.mock.map((m) => ({ status: m.status, contentType: m.contentType, body: Buffer.from(m.body) }))
       : null,

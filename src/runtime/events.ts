@@ -43,8 +43,20 @@ export interface RateLimitStoreEvent {
   message: string | null;
 }
 
+/** A WebSocket tunnel opened (after the upstream's 101) or closed. */
+export interface WebSocketEvent {
+  kind: 'open' | 'close';
+  route: string;
+  service: string;
+  /** Why it closed: `closed` (a peer closed), `idle timeout`, `maximum lifetime`, `gateway shutting down`. */
+  reason: string | null;
+  /** How long it was open, on close. */
+  durationMs: number;
+}
+
 /** Channels the runtime publishes on; the hot path checks hasSubscribers before building a message. */
 export const requestChannel = diagnosticsChannel.channel('gw:request');
 export const upstreamErrorChannel = diagnosticsChannel.channel('gw:upstream-error');
 export const healthChannel = diagnosticsChannel.channel('gw:health');
 export const rateLimitStoreChannel = diagnosticsChannel.channel('gw:rate-limit-store');
+export const websocketChannel = diagnosticsChannel.channel('gw:websocket');

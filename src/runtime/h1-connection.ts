@@ -57,7 +57,10 @@ export class H1Connection implements H1ResponseEvents {
   constructor(private readonly owner: ConnectionOwner) {
     this.keepAliveMs = owner.options.keepAliveMs;
     const opts = { host: owner.host, port: owner.port, noDelay: true };
-    this.socket = owner.tls ? connectTls({ ...opts, servername: owner.host }) : connect(opts);
+    const verify = owner.options.ownListener !== true;
+    this.socket = owner.tls
+      ? connectTls({ ...opts, servername: owner.host, rejectUnauthorized: verify, ALPNProtocols: ['http/1.1'] })
+      : connect(opts);
     this.socket.setNoDelay(true);
     this.arm(owner.options.connectTimeoutMs, UPSTREAM_ERRORS.connectTimeout, 'connecting timed out');
     this.socket.once(owner.tls ? 'secureConnect' : 'connect', () => {

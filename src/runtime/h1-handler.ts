@@ -37,6 +37,11 @@ export interface H1PoolOptions {
   connectTimeoutMs: number;
   /** Idle keep-alive sockets are closed after this (or sooner when the upstream says so). */
   keepAliveMs: number;
+  /**
+   * TLS without checking the peer's certificate: only for the gateway's client of its own listener (composition
+   * steps), whose certificate need not name the loopback address it is reached on.
+   */
+  ownListener?: boolean;
 }
 
 /**

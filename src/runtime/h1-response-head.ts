@@ -61,21 +61,25 @@ const TRAILERS = new RegExp(`^(?:${FIELD_LINE})*\\r\\n$`);
 const TOKEN_ONLY = new RegExp(`^${TOKEN}+$`);
 const VALUE_ONLY = /^[\t\x20-\x7e\x80-\xff]*$/;
 
-/** `text` is the head up to and including its blank line, as latin1. `noBody`: the answer to a HEAD. */
+/**
+ * `text` is the head up to and including its blank line, as latin1. `noBody`: the answer to a HEAD. `upgrade`: the
+ * request asked to switch protocols (a WebSocket handshake), so a 101 is its answer, with no body after it.
+ */
 export function parseResponseHead(
   text: string,
   noBody: boolean,
+  upgrade = false,
 ): { head: H1ResponseHead; body: number } | H1ProtocolError {
   if (!HEAD.test(text)) return diagnose(text, true);
   const status = (text.charCodeAt(9) - 48) * 100 + (text.charCodeAt(10) - 48) * 10 + (text.charCodeAt(11) - 48);
-  if (status === 101)
+  if (status === 101 && !upgrade)
     return new H1ProtocolError(
       'unexpected-101',
       'the upstream switched protocols (101) though gw asked for no upgrade',
     );
   const headers: string[] = [];
   const head: H1ResponseHead = { status, headers, keepAlive: text.charCodeAt(7) === 49, keepAliveMs: undefined };
-  if (status < 200) return { head, body: INTERIM };
+  if (status < 200 && status !== 101) return { head, body: INTERIM };
   let length: string | undefined;
   let coding: string | undefined;
   let pos = text.indexOf('\r\n') + 2;
@@ -106,6 +110,7 @@ export function parseResponseHead(
     }
     headers.push(name, value);
   }
+  if (status === 101) return { head, body: 0 };
   return frame(head, status === 204 || status === 304 || noBody, length, coding);
 }
 

@@ -19,6 +19,11 @@ export interface H1ResponseEvents {
   onBody(chunk: Buffer): void;
   onComplete(): void;
   onError(err: H1ProtocolError): void;
+  /**
+   * After `onHead` of a 101 to a request that asked to switch protocols (`expect(false, true)`): the bytes that came
+   * after the head belong to the new protocol. The parser says nothing more.
+   */
+  onUpgrade?(rest: Buffer): void;
 }
 
 const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
@@ -52,6 +57,7 @@ enum State {
 export class H1ResponseParser {
   private state = State.Done;
   private noBody = false;
+  private upgrade = false;
   /** Head or trailer bytes held until their blank line arrives. */
   private held: Buffer | undefined;
   /** Body bytes left: of the Content-Length, or of the current chunk. */
@@ -63,10 +69,11 @@ export class H1ResponseParser {
 
   constructor(private readonly events: H1ResponseEvents) {}
 
-  /** Read the answer to the request just sent (`noBody` for HEAD). */
-  expect(noBody: boolean): void {
+  /** Read the answer to the request just sent (`noBody` for HEAD; `upgrade` for a handshake, which a 101 ends). */
+  expect(noBody: boolean, upgrade = false): void {
     this.state = State.Head;
     this.noBody = noBody;
+    this.upgrade = upgrade;
     this.held = undefined;
   }
 
@@ -146,10 +153,16 @@ export class H1ResponseParser {
       return data.length;
     }
     this.held = undefined;
-    const parsed = parseResponseHead(buf.toString('latin1', start, end + 4), this.noBody);
+    const parsed = parseResponseHead(buf.toString('latin1', start, end + 4), this.noBody, this.upgrade);
     if (parsed instanceof H1ProtocolError) return this.failWith(parsed);
     const next = held ? pos + end + 4 - held.length : end + 4;
     if (parsed.body === INTERIM) return next;
+    if (parsed.head.status === 101) {
+      this.halt();
+      this.events.onHead(parsed.head);
+      this.events.onUpgrade?.(data.subarray(next));
+      return data.length;
+    }
     this.events.onHead(parsed.head);
     if (this.state !== State.Head) return next;
     if (parsed.body === 0) this.complete();

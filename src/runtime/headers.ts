@@ -70,6 +70,8 @@ export function upstreamRequestHeaders(raw: readonly string[], f: ForwardedFacts
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
+    // HTTP/2's pseudo-headers (:method, :path, :authority, :scheme) are the request line and Host upstream.
+    if (name.charCodeAt(0) === 58) continue;
     // Framing is the gateway's: the client's Content-Length is replaced by the parsed one (a header
     // named in Connection must never strip it, or the body would pass as a second request).
     if (HOP_BY_HOP.has(name) || name === 'content-length' || listed?.has(name) || f.drop?.has(name)) continue;

@@ -1,7 +1,7 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CompiledGateway } from './compile.js';
-import type { RateLimitStoreEvent, RequestEvent, UpstreamErrorEvent } from './events.js';
+import type { RateLimitStoreEvent, RequestEvent, UpstreamErrorEvent, WebSocketEvent } from './events.js';
 import { isAvailable } from './target-state.js';
 
 /**
@@ -44,6 +44,18 @@ export class GatewayMetrics {
     labelNames: ['store'],
     registers: [this.registry],
   });
+  private readonly tunnels = new Gauge({
+    name: 'gw_websocket_tunnels',
+    help: 'WebSocket tunnels open now, by route and service.',
+    labelNames: ['route', 'service'],
+    registers: [this.registry],
+  });
+  private readonly tunnelsClosed = new Counter({
+    name: 'gw_websocket_tunnels_closed_total',
+    help: 'WebSocket tunnels closed, by route, service and reason (closed by a peer, idle timeout, ...).',
+    labelNames: ['route', 'service', 'reason'],
+    registers: [this.registry],
+  });
   private readonly healthy = new Gauge({
     name: 'gw_target_healthy',
     help: '1 when a target takes requests, 0 when health checks failed it or passive ejection took it out.',
@@ -59,6 +71,15 @@ export class GatewayMetrics {
     this.latency.observe({ route, service: e.service ?? 'none' }, e.durationMs / 1000);
     if (e.code === 'GW_HTTP_TOO_MANY_REQUESTS') this.rateLimited.inc({ route, service: e.service ?? 'none' });
   };
+  private readonly onWebSocket = (m: unknown) => {
+    const e = m as WebSocketEvent;
+    const labels = { route: e.route, service: e.service };
+    if (e.kind === 'open') this.tunnels.inc(labels);
+    else {
+      this.tunnels.dec(labels);
+      this.tunnelsClosed.inc({ ...labels, reason: e.reason ?? 'closed' });
+    }
+  };
   private readonly onStore = (m: unknown) => {
     const e = m as RateLimitStoreEvent;
     if (e.kind === 'error') this.storeErrors.inc({ store: e.store });
@@ -72,6 +93,7 @@ export class GatewayMetrics {
     diagnosticsChannel.subscribe('gw:request', this.onRequest);
     diagnosticsChannel.subscribe('gw:upstream-error', this.onUpstreamError);
     diagnosticsChannel.subscribe('gw:rate-limit-store', this.onStore);
+    diagnosticsChannel.subscribe('gw:websocket', this.onWebSocket);
   }
 
   /** The table whose targets the health gauge reports (the new one after a reload). */
@@ -94,5 +116,6 @@ export class GatewayMetrics {
     diagnosticsChannel.unsubscribe('gw:request', this.onRequest);
     diagnosticsChannel.unsubscribe('gw:upstream-error', this.onUpstreamError);
     diagnosticsChannel.unsubscribe('gw:rate-limit-store', this.onStore);
+    diagnosticsChannel.unsubscribe('gw:websocket', this.onWebSocket);
   }
 }

@@ -37,15 +37,26 @@ export function sendProblem(
     res.destroy();
     return;
   }
-  // The reason phrase is given: one set by an earlier writeHead that threw would stay ("502 OK").
-  res.writeHead(status, STATUS_CODES[status] ?? 'Error', {
+  const headers: Record<string, string | number> = {
     'content-type': 'application/problem+json',
     'content-length': Buffer.byteLength(body),
     'x-request-id': requestId,
     'cache-control': 'no-store',
     ...extraHeaders,
-  });
+  };
+  // HTTP/2 has no Connection header (RFC 9113 8.2.2), closing is the stream's end there, and no reason phrase.
+  if (isHttp2(res)) {
+    delete headers.connection;
+    res.writeHead(status, headers);
+  }
+  // The reason phrase is given: one set by an earlier writeHead that threw would stay ("502 OK").
+  else res.writeHead(status, STATUS_CODES[status] ?? 'Error', headers);
   res.end(body);
+}
+
+/** An answer on an HTTP/2 stream (Node's compatibility object, which has the stream). */
+export function isHttp2(res: ServerResponse): boolean {
+  return (res as { stream?: unknown }).stream !== undefined;
 }
 
 /**

@@ -16,7 +16,12 @@ export interface RequestFacts {
   requestId: string;
   /** The client's address: the TCP peer's, or the one trusted proxies forwarded (edge.trustedProxies). */
   client: string;
-  /** The scheme a trusted proxy reported in X-Forwarded-Proto; undefined: the connection's own (http). */
+  /**
+   * The TCP peer's address, appended to X-Forwarded-For; for a composition step, the caller's (from X-Gw-Step), not
+   * the gateway's loopback.
+   */
+  peer: string;
+  /** The scheme a trusted proxy reported in X-Forwarded-Proto, else the connection's own. */
   proto?: 'http' | 'https';
   host: string;
   contentLength: number | undefined;
@@ -25,6 +30,8 @@ export interface RequestFacts {
   chunked: boolean;
   /** What checkHead must judge (read-facts.ts bits): two Hosts, an odd Transfer-Encoding, "_" in a name, ... */
   oddities: number;
+  /** The request asks to switch to WebSocket (`Upgrade: websocket`): a handshake. */
+  websocket: boolean;
   /** The Prefer header, for mocks (code=NNN). */
   prefer: string | undefined;
   start: number;
@@ -43,8 +50,6 @@ export interface RequestFacts {
   bodyHead?: Buffer;
   /** Bytes of this request's body counted in the gateway's memory for bodies, given back when it is answered. */
   heldBytes?: number;
-  /** For a composition step: the caller's address, which X-Forwarded-For gets instead of the gateway's loopback. */
-  peer?: string;
   /** The X-Gw-Step header of a composition step's request (compose/self-client.ts); judged and removed by server.ts. */
   step?: string;
 }
@@ -138,7 +143,7 @@ export class Forward implements H1Handler, BodyWatcher {
     target.active++;
     const headers = upstreamRequestHeaders(this.req.rawHeaders, {
       contentLength: this.facts.chunked ? undefined : this.facts.contentLength,
-      peerIp: this.facts.peer ?? this.req.socket.remoteAddress ?? '',
+      peerIp: this.facts.peer,
       proto: this.facts.proto ?? 'http',
       host: this.facts.host,
       requestId: this.facts.requestId,
@@ -222,7 +227,7 @@ export class Forward implements H1Handler, BodyWatcher {
     this.res.end(this.held);
     this.held = undefined;
     // What the client has not taken yet still has edge.sendTimeoutMs to go.
-    if (this.res.writableLength > 0) this.res.socket?.setTimeout(this.route.edge.sendTimeoutMs);
+    if (this.res.writableLength > 0) clientTimeout(this.res, this.route.edge.sendTimeoutMs);
     this.emit(this.res.statusCode, null);
   }
 
@@ -239,9 +244,9 @@ export class Forward implements H1Handler, BodyWatcher {
    * clientClosed closes the upstream connection.
    */
   private waitForClient(): void {
-    this.res.socket?.setTimeout(this.route.edge.sendTimeoutMs);
+    clientTimeout(this.res, this.route.edge.sendTimeoutMs);
     this.drained ??= () => {
-      this.res.socket?.setTimeout(0);
+      clientTimeout(this.res, 0);
       this.resume!();
     };
     this.res.once('drain', this.drained);
@@ -377,4 +382,14 @@ export class Forward implements H1Handler, BodyWatcher {
       consumer: this.facts.consumer ?? null,
     } satisfies RequestEvent);
   }
+}
+
+/**
+ * How long the client may leave the answer untaken: its socket's timeout (Node destroys a socket that times out), or
+ * over HTTP/2 its stream's, which the edge listener cancels when it times out (edge-listener.ts).
+ */
+function clientTimeout(res: ServerResponse, ms: number): void {
+  const stream = (res as { stream?: { setTimeout(ms: number): void } }).stream;
+  if (stream !== undefined) stream.setTimeout(ms);
+  else res.socket?.setTimeout(ms);
 }

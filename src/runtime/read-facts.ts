@@ -29,6 +29,8 @@ export function readFacts(raw: readonly string[]): RequestFacts {
   let origin: string | undefined;
   let step: string | undefined;
   let odd = 0;
+  let authority: string | undefined;
+  let upgrade: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     const n = name.length;
@@ -47,17 +49,22 @@ export function readFacts(raw: readonly string[]): RequestFacts {
     else if (n === 17 && name.toLowerCase() === 'transfer-encoding') {
       if (chunked || raw[i + 1]!.toLowerCase() !== 'chunked') odd |= ODD_CODING;
       chunked = true;
-    } else if (n === 6) {
+    } else if (n === 10 && name === ':authority') authority = raw[i + 1];
+    else if (n === 7 && name.toLowerCase() === 'upgrade') upgrade = raw[i + 1];
+    else if (n === 6) {
       const lower = name.toLowerCase();
       if (lower === 'prefer') prefer = raw[i + 1];
       else if (lower === 'origin') origin = raw[i + 1];
     } else if (n === 9 && name.toLowerCase() === 'x-gw-step') step = raw[i + 1];
     if (name.indexOf('_') !== -1) odd |= ODD_UNDERSCORE;
   }
+  // HTTP/2 names the host in :authority (RFC 9113 8.3.1); a Host header, when sent too, is read as over HTTP/1.1.
+  if (authority !== undefined && (odd & HAS_HOST) === 0) host = authority;
   const start = requestChannel.hasSubscribers ? performance.now() : 0;
   return {
     requestId: requestIdFrom(requestId),
     client: '',
+    peer: '',
     host,
     contentLength,
     contentType,
@@ -65,6 +72,7 @@ export function readFacts(raw: readonly string[]): RequestFacts {
     prefer,
     origin,
     oddities: odd,
+    websocket: upgrade !== undefined && /(^|[\s,])websocket([\s,]|$)/i.test(upgrade),
     start,
     ...(step !== undefined ? { step } : {}),
   };

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { authFailHeaders, type AuthOutcome } from './auth/auth-policy.js';
 import { withoutQueryParams } from './auth/strip-credentials.js';
 import { isPromise } from './auth/types.js';
@@ -17,6 +18,10 @@ import { corsResponseHeaders, preflightHeaders } from './cors.js';
 import { answer, emitAnswered, refuse, refuseHead } from './self-answers.js';
 import { SelfClient, takeStepHeader } from './compose/self-client.js';
 import { startComposite } from './compose/answer-composite.js';
+import { EdgeListener } from './edge-listener.js';
+import { handshakeOriginAllowed, notWebSocketDetail, takeUpgrade, type UpgradeRequest } from './ws-handshake.js';
+import { type TunnelSet, WebSocketTunnel } from './ws-tunnel.js';
+import type { LoadedTls } from './tls-certificates.js';
 
 export interface GatewayServerOptions {
   host: string;
@@ -28,6 +33,8 @@ export interface GatewayServerOptions {
   keepAliveTimeoutMs?: number;
   /** Request headers larger than this are refused with 431; overrides edge.maxHeaderBytes. */
   maxHeaderBytes?: number;
+  /** The certificates of the model's listen.tls, read and checked (tls-certificates.ts); null without TLS. */
+  tls?: LoadedTls | null;
 }
 
 export const SERVER_DEFAULTS = { keepAliveTimeoutMs: 5_000 };
@@ -41,6 +48,9 @@ export class GatewayServer {
   private table: CompiledGateway;
   private health: HealthChecks;
   private readonly server: Server;
+  private readonly edge: EdgeListener;
+  /** The connection's own scheme, X-Forwarded-Proto unless a trusted proxy reports another. */
+  private readonly scheme: 'http' | 'https';
   private inFlight = 0;
   private draining = false;
   private idle: (() => void) | undefined;
@@ -48,6 +58,8 @@ export class GatewayServer {
   private readonly intake = new BodyIntake();
   /** The gateway's client of itself, for composition steps; made once the address is known. */
   private self: SelfClient | undefined;
+  /** Open WebSocket tunnels, told to go away (close 1001) when the server drains. */
+  private readonly tunnels: TunnelSet = new Set();
 
   constructor(
     compiled: CompiledGateway,
@@ -68,8 +80,16 @@ export class GatewayServer {
       },
       (req, res) => this.handle(req, res),
     );
+    // HTTP/2 requests come as Node's compatibility objects, which have what the request path uses of these.
+    const handle = this.handle.bind(this) as (req: unknown, res: unknown) => void;
+    this.scheme = options.tls ? 'https' : 'http';
+    this.edge = new EdgeListener(this.server, handle, compiled.gateway.listen, options.tls ?? null);
     // Past edge.maxConnections Node closes a new connection as it comes (nginx and Envoy do likewise).
-    this.server.maxConnections = compiled.gateway.edge.maxConnections;
+    this.edge.maxConnections = compiled.gateway.edge.maxConnections;
+    // A request with Upgrade and Connection: upgrade leaves the HTTP parser; ws-handshake.ts takes it on.
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+      takeUpgrade(req, socket, head, (r, s, upgrade) => this.handle(r, s, upgrade)),
+    );
     this.server.on('clientError', (err: Error & { code?: string }, socket: Socket) =>
       refuseClient(err, socket, this.table.problems),
     );
@@ -92,17 +112,15 @@ export class GatewayServer {
   }
 
   async listen(): Promise<AddressInfo> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.options.port, this.options.host, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
+    const address = await this.edge.start(this.options.host, this.options.port);
     this.health.start();
-    const address = this.server.address() as AddressInfo;
-    this.self = new SelfClient(this.options.host, address.port);
+    this.self = new SelfClient(this.options.host, address.port, this.scheme);
     return address;
+  }
+
+  /** Renewed certificates: new handshakes get them, open connections keep theirs. */
+  setCertificates(tls: LoadedTls): void {
+    this.edge.setCertificates(tls);
   }
 
   /** Serve a new configuration from now on; the old pools close once their requests are done. */
@@ -113,7 +131,7 @@ export class GatewayServer {
     const t = this.clientTimeouts(next);
     this.server.headersTimeout = t.headers;
     this.server.requestTimeout = t.request;
-    this.server.maxConnections = next.gateway.edge.maxConnections;
+    this.edge.maxConnections = next.gateway.edge.maxConnections;
     this.health = new HealthChecks(next);
     this.health.start();
     void closeCompiled(old);
@@ -123,8 +141,9 @@ export class GatewayServer {
   async close(deadlineMs = 10_000): Promise<{ dropped: number }> {
     this.draining = true;
     this.health.stop();
-    const closed = new Promise<void>((r) => this.server.close(() => r()));
-    this.server.closeIdleConnections();
+    for (const t of this.tunnels) t.goAway('gateway shutting down');
+    const closed = this.edge.stop();
+    this.edge.closeIdle();
     const drained =
       this.inFlight === 0 ? Promise.resolve(true) : new Promise<boolean>((r) => (this.idle = () => r(true)));
     const late = await Promise.race([
@@ -132,16 +151,16 @@ export class GatewayServer {
       new Promise<boolean>((r) => setTimeout(() => r(false), deadlineMs).unref()),
     ]);
     const dropped = late ? 0 : this.inFlight;
-    this.server.closeAllConnections();
+    this.edge.closeAll();
     await closed;
     await Promise.all([closeCompiled(this.table), this.self?.close()]);
     return { dropped };
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse): void {
+  private handle(req: IncomingMessage, res: ServerResponse, upgrade?: UpgradeRequest): void {
     const table = this.table;
     this.inFlight++;
-    const flow: Flow = { forward: undefined, bodyFrom: undefined };
+    const flow: Flow = { forward: undefined, bodyFrom: undefined, upgrade, tunnels: this.tunnels };
     const facts = readFacts(req.rawHeaders);
     // One listener per request: count it out, give back what its body held, tell the upstream side when the client left
     // early.
@@ -163,15 +182,19 @@ export class GatewayServer {
       );
       return;
     }
-    const peer = req.socket.remoteAddress ?? '';
+    const peer = this.edge.peerOf(req);
+    facts.peer = peer;
     if (table.clientOf === null) facts.client = peer;
     else ({ address: facts.client, proto: facts.proto } = table.clientOf(peer, req.rawHeaders));
     if (facts.step !== undefined) takeStepHeader(req.rawHeaders, facts, this.self?.secret);
+    facts.proto ??= this.scheme;
     const refusal = checkHead(req, facts, table.gateway.edge);
     if (refusal !== undefined) {
       refuseHead(req, res, facts, table.problems, refusal);
       return;
     }
+    // An HTTP/2 body without Content-Length is framed by its DATA frames: upstream it goes chunked.
+    if (req.httpVersionMajor === 2 && facts.contentLength === undefined) facts.chunked = streamHasBody(req);
     if (table.hostCheck !== null && !table.hostCheck(facts.host)) {
       answer(req, res, facts, table.problems, 'GW_HTTP_UNKNOWN_HOST', 'this gateway does not answer for this host');
       return;
@@ -204,8 +227,18 @@ export class GatewayServer {
       return;
     }
     const route = match.value;
+    // A handshake where the model says no: refused before auth, naming the key that would allow it.
+    if (facts.websocket && route.websocket === null) {
+      answer(req, res, facts, table.problems, 'GW_HTTP_NOT_WEBSOCKET', notWebSocketDetail(route.id), undefined, route);
+      return;
+    }
     // CORS headers go on every answer of the route, the gateway's own (401, 429, ...) too.
     if (route.cors !== null) facts.responseHeaders = corsResponseHeaders(route.cors, facts.origin);
+    if (facts.websocket && !handshakeOriginAllowed(route.websocket!, facts.origin)) {
+      const detail = `the origin ${JSON.stringify(facts.origin)} may not open a WebSocket on this route`;
+      refuse(req, res, facts, route, 'GW_HTTP_CORS_REJECTED', detail);
+      return;
+    }
     // Pipeline: auth, then the rest (admit). A check that has to wait (bcrypt, a JWT signature) continues when it is
     // done.
     const auth = route.auth.policy?.check(req.rawHeaders, url, q, facts.client);
@@ -298,7 +331,7 @@ export class GatewayServer {
       flow.forward =
         route.compose !== null
           ? startComposite(req, res, facts, route, params, url, q, hasBody, this.self!)
-          : dispatch(req, res, facts, route, params, url, q);
+          : dispatch(req, res, facts, route, params, url, q, flow);
     };
     if (!hasBody || facts.body !== undefined || route.edge.bodyBufferBytes === 0) {
       go();
@@ -321,6 +354,9 @@ interface Flow {
   /** What a client that leaves early stops: the upstream exchange, or a composite's steps. */
   forward: { clientClosed(): void } | undefined;
   bodyFrom: string | undefined;
+  /** The request came through 'upgrade': its socket, for a WebSocket tunnel. */
+  upgrade: UpgradeRequest | undefined;
+  tunnels: TunnelSet;
 }
 
 /** Hands the request to its upstream, or answers it from the spec's examples for a mocked service. */
@@ -332,6 +368,7 @@ function dispatch(
   params: readonly string[],
   url: string,
   q: number,
+  flow: Flow,
 ): Forward | undefined {
   if (route.mock) {
     const bytes = answerMock(req, res, route, facts.requestId, facts.prefer, facts.responseHeaders);
@@ -341,6 +378,10 @@ function dispatch(
   let path = forwardPath(route, params);
   if (q !== -1)
     path += route.auth.dropQuery.length > 0 ? withoutQueryParams(url.slice(q), route.auth.dropQuery) : url.slice(q);
+  if (flow.upgrade !== undefined && facts.websocket && route.websocket !== null) {
+    new WebSocketTunnel(req, res, flow.upgrade.socket, flow.upgrade.head, route, path, facts, flow.tunnels).start();
+    return undefined;
+  }
   const forward = new Forward(req, res, route, path, facts);
   forward.start();
   return forward;
@@ -359,4 +400,9 @@ function answerPreflight(req: IncomingMessage, res: ServerResponse, facts: Reque
   res.end();
   req.resume();
   emitAnswered(req, res, facts, route, null);
+}
+
+/** Whether an HTTP/2 request's headers left its stream open for a body (END_STREAM not set). */
+function streamHasBody(req: IncomingMessage): boolean {
+  return (req as unknown as { stream: { endAfterHeaders: boolean } }).stream.endAfterHeaders === false;
 }

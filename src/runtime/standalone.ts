@@ -4,7 +4,8 @@ import { createDiagnostic, isGwError } from '../diagnostics/gw-error.js';
 import { formatDiagnostics } from '../diagnostics/print.js';
 import { unpackGateway } from './packed-gateway.js';
 import { overrideUpstreams, readStandaloneEnv, type EmbeddedGateway } from './standalone-env.js';
-import { readyLine, startGateway, stoppedLine, waitForStopSignal } from './start-gateway.js';
+import { readyLine, stoppedLine, waitForStopSignal } from './serve-lines.js';
+import { startGateway } from './start-gateway.js';
 
 export type { EmbeddedGateway } from './standalone-env.js';
 

@@ -7,6 +7,7 @@ import { loadAuthSecrets, type SecretsContext } from './auth/load-auth-secrets.j
 import { compileGateway, type CompiledGateway } from './compile.js';
 import { GatewayMetrics } from './metrics.js';
 import { GatewayServer } from './server.js';
+import { type ListenExtras, loadListenTls, startListenExtras, urlHost } from './listen-extras.js';
 import { createRateLimitStore, sameStore } from './rate-limit/create-store.js';
 import { MemoryStore } from './rate-limit/memory-store.js';
 import { subscribeRateLimitStoreLog } from './rate-limit/store-log.js';
@@ -47,8 +48,10 @@ export interface StartGatewayOptions {
 }
 
 export interface StartedGateway {
-  /** http://host:port of the client listener, the real port when 0 was asked. */
+  /** http(s)://host:port of the client listener, the real port when 0 was asked. */
   readonly url: string;
+  /** http://host:port of the listener that redirects to https (gw.yaml listen.redirectHttp), when there is one. */
+  readonly redirectUrl: string | undefined;
   readonly adminUrl: string | undefined;
   /** The model being served now (the latest one after swap). */
   readonly gateway: RuntimeGateway;
@@ -68,12 +71,12 @@ export async function startGateway(gateway: RuntimeGateway, options: StartGatewa
   // Unreadable secrets (GW_AUTH_SECRET) stop the start here, before anything listens.
   const secrets = await loadAuthSecrets(gateway, options.secrets);
   const write = options.writeLog ?? ((line: string) => void process.stdout.write(line));
+  const warn = options.writeWarning ?? ((line: string) => void process.stderr.write(line));
+  const files = { baseDir: options.secrets.baseDir, baseDirName: options.secrets.baseDirName };
+  // Certificates that cannot be used (GW_TLS_CERTIFICATE) stop the start here too.
+  const tls = await loadListenTls(gateway, files, warn);
   // Rate-limit counters outlive reloads; a Redis store warns once per outage (and once when it is back).
-  const unsubscribeStore = subscribeRateLimitStoreLog(
-    options.logFormat,
-    write,
-    options.writeWarning ?? ((line: string) => void process.stderr.write(line)),
-  );
+  const unsubscribeStore = subscribeRateLimitStoreLog(options.logFormat, write, warn);
   let firstStore: RateLimitStore | undefined;
   let compiled: CompiledGateway;
   // Failed credential checks per client (settings.auth.failureLimit) are counted in this process, across reloads too.
@@ -100,6 +103,7 @@ export async function startGateway(gateway: RuntimeGateway, options: StartGatewa
     port: options.port,
     headersTimeoutMs: options.clientHeaderTimeoutMs,
     clientRequestTimeoutMs: options.clientRequestTimeoutMs,
+    tls,
   });
   // Metrics subscribe to the runtime's events only when something can scrape them.
   const metrics = options.adminPort !== undefined ? new GatewayMetrics() : undefined;
@@ -116,14 +120,27 @@ export async function startGateway(gateway: RuntimeGateway, options: StartGatewa
     await authFailureStore.close();
     throw listenError(err, options.host, options.port, settings.port);
   }
+  let extras: ListenExtras;
+  try {
+    extras = await startListenExtras(gateway, server, address, { host: options.host, files, warn });
+  } catch (err) {
+    await server.close(0);
+    unsubscribe();
+    unsubscribeStore();
+    metrics?.close();
+    await store.close();
+    await authFailureStore.close();
+    throw listenError(err, options.host, gateway.listen.redirectHttp!, 'listen.redirectHttp');
+  }
   let admin: Server | undefined;
   let adminUrl: string | undefined;
   if (metrics) {
     admin = createAdminServer(server, metrics);
     try {
       const a = await listenAdmin(admin, options.adminHost, options.adminPort!);
-      adminUrl = `http://${hostForUrl(a.address)}:${a.port}`;
+      adminUrl = `http://${urlHost(a.address)}:${a.port}`;
     } catch (err) {
+      await extras.close();
       await server.close(0);
       unsubscribe();
       unsubscribeStore();
@@ -134,7 +151,8 @@ export async function startGateway(gateway: RuntimeGateway, options: StartGatewa
     }
   }
   return {
-    url: `http://${hostForUrl(address.address)}:${address.port}`,
+    url: `${tls ? 'https' : 'http'}://${urlHost(address.address)}:${address.port}`,
+    redirectUrl: extras.redirectUrl,
     adminUrl,
     get gateway() {
       return server.compiled.gateway;
@@ -155,7 +173,9 @@ export async function startGateway(gateway: RuntimeGateway, options: StartGatewa
         if (!keep) await nextStore.close();
         throw err;
       }
+      const listenChanged = JSON.stringify(next.listen) !== JSON.stringify(server.compiled.gateway.listen);
       server.swap(table);
+      if (listenChanged) warn('note: gw.yaml `listen` changed; it applies at the next start (routes reload now)\n');
       metrics?.track(server.compiled);
       if (!keep) {
         const old = store;
@@ -164,6 +184,7 @@ export async function startGateway(gateway: RuntimeGateway, options: StartGatewa
       }
     },
     async stop() {
+      await extras.close();
       const result = await server.close(options.drainMs);
       await new Promise<void>((r) => (admin ? admin.close(() => r()) : r()));
       await store.close();
@@ -174,60 +195,6 @@ export async function startGateway(gateway: RuntimeGateway, options: StartGatewa
       return result;
     },
   };
-}
-
-/** The line that says the gateway is up: JSON on stdout for machines, or a sentence on stderr for people. */
-export function readyLine(
-  started: StartedGateway,
-  json: boolean,
-  /** More fields for the JSON line (gw serve: whether the model came from its start-up cache). */
-  extra: Record<string, unknown> = {},
-): { stream: 'stdout' | 'stderr'; text: string } {
-  const g = started.gateway;
-  const mocked = g.services.filter((s) => s.mock).map((s) => s.name);
-  if (json) {
-    const event = {
-      event: 'ready',
-      url: started.url,
-      admin: started.adminUrl ?? null,
-      routes: g.routes.length,
-      upstreams: g.upstreams.length,
-      mocked,
-      ...extra,
-    };
-    return { stream: 'stdout', text: `${JSON.stringify(event)}\n` };
-  }
-  const mocks = mocked.length > 0 ? `; mocked from their specs: ${mocked.join(', ')}` : '';
-  const admin = started.adminUrl ? `; admin on ${started.adminUrl}` : '';
-  return {
-    stream: 'stderr',
-    text:
-      `gw serving "${g.name}" on ${started.url} (${g.routes.length} routes, ${g.upstreams.length} ` +
-      `upstreams)${mocks}${admin}\n`,
-  };
-}
-
-/** What is printed once stopped. */
-export function stoppedLine(dropped: number): string {
-  return dropped > 0 ? `stopped; ${dropped} requests were still running at the deadline\n` : 'stopped\n';
-}
-
-/**
- * Resolves on the first SIGINT or SIGTERM. A second signal while the caller drains calls
- * `onSecondSignal` (the entry point decides: exit at once).
- */
-export function waitForStopSignal(onSecondSignal: () => void): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      process.once('SIGINT', onSecondSignal);
-      process.once('SIGTERM', onSecondSignal);
-      resolve(signal);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }
 
 function listenError(err: unknown, host: string, port: number, setting: string): GwError {
@@ -241,13 +208,11 @@ function listenError(err: unknown, host: string, port: number, setting: string):
           ? 'is not an address of this machine'
           : 'cannot be used';
   const zero = setting.startsWith('-') ? `${setting} 0` : `${setting}=0`;
+  const pick = setting.startsWith('listen.')
+    ? `set another port in gw.yaml ${setting} (0 takes a free one)`
+    : `pick another port with ${setting} (${zero} takes a free one)`;
   return GwError.of('GW_SERVE_LISTEN', `${host}:${port} ${why}`, {
-    hints: [`pick another port with ${setting} (${zero} takes a free one), or stop what listens there`],
+    hints: [`${pick}, or stop what listens there`],
     cause: err,
   });
-}
-
-function hostForUrl(address: string): string {
-  if (address === '0.0.0.0' || address === '::') return '127.0.0.1';
-  return address.includes(':') ? `[${address}]` : address;
 }

@@ -47,6 +47,12 @@ export interface RenderOptions {
   envoy?: EnvoyOptions;
   /** gw.yaml `build.openapi`: the public URLs for the merged spec's servers. */
   openapi?: { servers?: { url: string; description?: string }[] };
+  /**
+   * gw.yaml's folder as seen from the output folder (`..` for the default `dist`), '/'-separated: the files gw.yaml
+   * names relative to itself (listen.tls certificates) are printed through it where the data plane reads paths
+   * relative to its own configuration (nginx). Absent: printed as written.
+   */
+  projectDir?: string;
   /** The Node target's: bytes of model JSON above which server.mjs embeds it packed (tests set it low). */
   node?: { packAbove?: number };
 }

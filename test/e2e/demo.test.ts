@@ -16,15 +16,21 @@ describe('npm run demo', () => {
     expect(r.stdout).toMatch(/^GET\s+\/products\/featured\s+catalog/m);
     for (const f of ['nginx/conf.d/gw.conf', 'envoy/envoy.yaml', 'node/server.mjs', 'openapi/openapi.json'])
       expect(r.stdout).toContain(f);
-    expect(r.stdout).toContain('HTTP 401 (application/problem+json)');
+    // Served over https with the certificate the demo made (issue 14), HTTP/1.1 and HTTP/2, and redirected from http.
+    expect(r.stdout).toMatch(/serving on https:\/\/127\.0\.0\.1:\d+ \(HTTP\/2 and HTTP\/1\.1\)/);
+    expect(r.stdout).toContain('HTTP/1.1 401 (application/problem+json)');
     expect(r.stdout).toContain('"code":"GW_HTTP_UNAUTHORIZED"');
-    expect(r.stdout).toContain('HTTP 200 (application/json)');
-    expect(r.stdout).toContain('HTTP 404 (application/json)');
-    expect(r.stdout).toContain('HTTP 405 (application/problem+json)');
+    expect(r.stdout).toContain('HTTP/1.1 200 (application/json)');
+    expect(r.stdout).toContain('HTTP/1.1 404 (application/json)');
+    expect(r.stdout).toContain('HTTP/1.1 405 (application/problem+json)');
+    expect(r.stdout).toContain('HTTP/2 200 (application/json)');
+    expect(r.stdout).toMatch(/HTTP\/1\.1 308 \(no body\) location: https:\/\/127\.0\.0\.1:\d+\/orders\?status=paid/);
     // The composite dashboard (examples/shop/specs/dashboard.yaml): whole with the orders token, partial without.
-    expect(r.stdout).toMatch(/^HTTP 200 \(application\/json\)\n\{"user":\{"id":42,"name":"Ada L\.".*"orders":\[\{/m);
+    expect(r.stdout).toMatch(
+      /^HTTP\/1\.1 200 \(application\/json\)\n\{"user":\{"id":42,"name":"Ada L\.".*"orders":\[\{/m,
+    );
     expect(r.stdout).toMatch(/"products":\[\{"id":"dune-paperback"/);
-    expect(r.stdout).toContain('HTTP 200 (application/json, X-Gw-Partial: orders, products)');
+    expect(r.stdout).toContain('HTTP/1.1 200 (application/json, X-Gw-Partial: orders, products)');
     expect(r.stdout).toContain(
       '"failures":[{"step":"orders","reason":"status","status":401},{"step":"products","reason":"dependency"}]',
     );

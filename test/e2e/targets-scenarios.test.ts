@@ -1,28 +1,20 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGateway } from '../../src/cli/load-gateway.js';
 import { loadProject } from '../../src/project/load.js';
-import type { RenderedFile } from '../../src/targets/types.js';
 import { tempDir } from '../helpers/cli.js';
 import { startEcho, type EchoUpstream } from '../helpers/echo-upstream.js';
 import { startGwServe } from '../helpers/gw-serve.js';
 import { send } from '../helpers/http.js';
 import { findNginx, freePort, nginxTest, startNginx } from '../helpers/nginx.js';
-import { nginxFiles } from '../helpers/nginx-build.js';
+import { nginxFiles, writeRendered } from '../helpers/nginx-build.js';
 import { startNodeTarget, writeNodeTarget } from '../helpers/node-target.js';
 import { writeShopProject } from '../scenarios/project.js';
 import { authScenarios } from '../scenarios/auth-scenarios.js';
 import { limitsScenarios } from '../scenarios/limits-scenarios.js';
 import { composeScenarios } from '../scenarios/compose-scenarios.js';
-import { judge, routingScenarios, shopScenarios, type Scenario } from '../scenarios/scenarios.js';
-
-async function writeFiles(dir: string, files: readonly RenderedFile[]): Promise<void> {
-  for (const f of files) {
-    await mkdir(dirname(join(dir, f.path)), { recursive: true });
-    await writeFile(join(dir, f.path), f.contents);
-  }
-}
+import { routingScenarios, shopScenarios, type Scenario } from '../scenarios/scenarios.js';
+import { runScenarios } from '../helpers/scenario-runner.js';
 
 interface Plane {
   name: string;
@@ -56,7 +48,7 @@ beforeAll(async () => {
 
   if (!findNginx()) throw new Error('nginx is not installed (apt-get install -y nginx); .ci/run installs it');
   const out = join(t.dir, 'dist');
-  await writeFiles(out, await nginxFiles(gateway, {}, { baseDir: t.dir, env }));
+  await writeRendered(out, await nginxFiles(gateway, {}, { baseDir: t.dir, env }));
   await nginxTest(join(out, 'nginx'));
   const nginx = await startNginx(join(out, 'nginx'), port, 'nginx.conf', undefined, env);
   planes.push({ name: 'nginx', url: nginx.url, stop: () => nginx.stop() });
@@ -80,26 +72,11 @@ describe('every data plane answers the shared scenario list the same way', () =>
     expect(planes.map((p) => p.name)).toEqual(['gw serve', 'nginx', 'node target']);
   });
   it('passes every scenario on every data plane', async () => {
-    const failures: string[] = [];
-    for (const s of scenarios) {
-      for (const p of planes) {
-        const a = await send(p.url, s.request.method, s.request.path, s.request.headers, s.request.body);
-        const problems = judge(s, a);
-        const known = s.differs?.find((d) => d.plane === p.name);
-        if (known) {
-          // A documented difference must still be exactly that difference.
-          if (problems.length === 0)
-            failures.push(
-              `[${p.name}] ${s.name}: documented as differing (${known.why}) but now passes; remove the note`,
-            );
-          else if (!problems.every((m) => known.got.test(m)))
-            failures.push(
-              `[${p.name}] ${s.name}: differs otherwise than documented (${known.why}):\n` +
-                `    ${problems.join('\n    ')}`,
-            );
-        } else if (problems.length) failures.push(`[${p.name}] ${s.name}:\n    ${problems.join('\n    ')}`);
-      }
-    }
-    expect(failures.join('\n')).toBe('');
+    const senders = planes.map((p) => ({
+      name: p.name,
+      send: (method: string, path: string, headers?: Record<string, string>, body?: string) =>
+        send(p.url, method, path, headers, body),
+    }));
+    expect(await runScenarios(scenarios, senders)).toBe('');
   });
 });

@@ -23,6 +23,14 @@ export async function nginxFiles(
   return [...(await nginxTarget.render(gateway, options)).files, ...maps.files];
 }
 
+/** Writes rendered files under `dir` (each at its relative path), as `gw build` lays them out. */
+export async function writeRendered(dir: string, files: readonly RenderedFile[]): Promise<void> {
+  for (const f of files) {
+    await mkdir(dirname(join(dir, f.path)), { recursive: true });
+    await writeFile(join(dir, f.path), f.contents);
+  }
+}
+
 /**
  * Writes `yaml` as `dir`/gw.yaml, builds it (no errors allowed), renders the NGINX target with its
  * build.nginx options into `dir`/out (each file's text through `edit`), checks it with `nginx -t`

@@ -50,7 +50,10 @@ export async function startNginxProject(dir: string, yaml: string, port: number)
 export async function loggedRoute(logFile: string, requestId: string, waitMs = 2_000): Promise<string | undefined> {
   const until = Date.now() + waitMs;
   for (;;) {
-    const entry = readFileSync(logFile, 'utf8')
+    const text = readFileSync(logFile, 'utf8');
+    // Only whole lines: nginx may be writing the last one.
+    const entry = text
+      .slice(0, text.lastIndexOf('\n') + 1)
       .split('\n')
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as { requestId: string; route: string })

@@ -2,7 +2,7 @@ import type { ImportedRoute, ImportedUpstream } from '../../src/model/fragment.j
 import { routeId } from '../../src/model/ids.js';
 import { compileMatch, parsePathTemplate, templateParams } from '../../src/model/path.js';
 import { targetOf } from '../../src/model/target.js';
-import type { Gateway, HttpMethod, RateLimit, Route, Target } from '../../src/model/types.js';
+import type { Gateway, HttpMethod, Listen, RateLimit, Route, Target } from '../../src/model/types.js';
 import { decideGateway, type GatewayDraft } from '../../src/merge/decide-gateway.js';
 import { DEFAULT_EDGE } from '../../src/project/edge.js';
 import { DEFAULT_ROUTE_SETTINGS } from '../../src/project/settings.js';
@@ -35,6 +35,11 @@ export function route(method: HttpMethod, path: string, service = 's'): Imported
   };
 }
 
+/** A cleartext listener (no TLS, no h2c, no redirect) on host:port. */
+export function plainListen(host: string, port: number): Listen {
+  return { host, port, tls: null, h2c: false, redirectHttp: null };
+}
+
 /**
  * A hand-built gateway as merge completes it (decideGateway): routes and schemes as an importer
  * makes them in, their `effective` fields, `carrier`, `bearer` and the problem catalogue out.
@@ -43,7 +48,7 @@ export function settle(routes: ImportedRoute[], over: Partial<GatewayDraft> = {}
   return decideGateway({
     modelVersion: 1,
     name: 'g',
-    listen: { host: '127.0.0.1', port: 8080 },
+    listen: plainListen('127.0.0.1', 8080),
     services: [],
     upstreams: [],
     routes,

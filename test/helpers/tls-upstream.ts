@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
+import { CA_EXT, issue, leafExtensions } from './test-ca.js';
 
 /** A certificate chain made by openssl: root CA -> two intermediates -> a leaf for `names`. */
 export interface TestChain {
@@ -14,47 +14,12 @@ export interface TestChain {
   cert: string;
 }
 
-const CA_EXT = 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n';
-
-function openssl(dir: string, args: string[]): void {
-  execFileSync('openssl', args, { cwd: dir, stdio: 'pipe', timeout: 20_000 });
-}
-
-/** `name` signed by `issuer` (or self-signed without one), with the extensions `ext`. */
-function issue(dir: string, name: string, issuer: string | null, ext: string): void {
-  const key = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`];
-  writeFileSync(join(dir, `${name}.ext`), ext);
-  if (!issuer) {
-    const extArgs = ['-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign'];
-    openssl(dir, ['req', '-x509', ...key, '-out', `${name}.pem`, '-subj', `/CN=${name}`, '-days', '2', ...extArgs]);
-    return;
-  }
-  openssl(dir, ['req', '-new', ...key, '-out', `${name}.csr`, '-subj', `/CN=${name}`]);
-  const ca = ['-CA', `${issuer}.pem`, '-CAkey', `${issuer}.key`, '-CAcreateserial'];
-  openssl(dir, [
-    'x509',
-    '-req',
-    '-in',
-    `${name}.csr`,
-    ...ca,
-    '-out',
-    `${name}.pem`,
-    '-days',
-    '2',
-    '-extfile',
-    `${name}.ext`,
-  ]);
-}
-
 /** Makes the chain in `dir` (root, two intermediates, a leaf valid for the DNS names and IP addresses given). */
 export function makeChain(dir: string, names: string[]): TestChain {
   issue(dir, 'gw-test-root', null, CA_EXT);
   issue(dir, 'gw-test-int1', 'gw-test-root', CA_EXT);
   issue(dir, 'gw-test-int2', 'gw-test-int1', CA_EXT);
-  // X509_check_host (nginx's proxy_ssl_verify) compares DNS names only, so an IP address is listed as both.
-  const alt = names.flatMap((n) => (/^[\d.]+$/.test(n) ? [`DNS:${n}`, `IP:${n}`] : [`DNS:${n}`]));
-  const leafExt = `basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=${alt.join(',')}\n`;
-  issue(dir, 'gw-test-leaf', 'gw-test-int2', leafExt);
+  issue(dir, 'gw-test-leaf', 'gw-test-int2', leafExtensions(names));
   const pem = (n: string) => readFileSync(join(dir, `${n}.pem`), 'utf8');
   return {
     rootFile: join(dir, 'gw-test-root.pem'),

@@ -20,7 +20,10 @@ export async function writeShopProject(
   dir: string,
   echoes: { users: string; orders: string; catalog: string; echo?: string },
   port = 0,
+  tls?: { cert: string; key: string },
 ): Promise<Record<string, string>> {
+  // With `tls` (files relative to `dir`): the same gateway on https, h2 and http/1.1 by ALPN (docs/tls.md).
+  const listenTls = tls ? `, tls: { cert: ${tls.cert}, key: ${tls.key} }` : '';
   await cp(EXAMPLE_SPECS, join(dir, 'specs'), { recursive: true });
   const env = await writeShopSecrets(dir);
   if (echoes.echo !== undefined) {
@@ -32,7 +35,7 @@ export async function writeShopProject(
     join(dir, 'gw.yaml'),
     `version: 1
 name: shop
-listen: { host: 127.0.0.1, port: ${port} }
+listen: { host: 127.0.0.1, port: ${port}${listenTls} }
 settings:
   auth: { failureLimit: false }
 services:

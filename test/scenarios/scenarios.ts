@@ -32,6 +32,34 @@ export interface Scenario {
    * (matched against the differences `judge` reports, so a changed behaviour fails the test).
    */
   differs?: { plane: string; why: string; got: RegExp }[];
+  /** What HTTP/2 cannot carry of the request, so every plane answers it otherwise over h2 (overHttps). */
+  h2Differs?: { why: string; got: RegExp };
+}
+
+/** The transports the list runs over besides cleartext HTTP/1.1 (docs/tls.md). */
+export type HttpsTransport = 'https/1.1' | 'https/h2';
+
+/**
+ * The list as it runs over https on planes named `<plane> <transport>`: X-Forwarded-Proto is https upstream, rate
+ * limit keys (X-Client-Id) are the transport's own so each run starts with fresh windows, a plane's documented
+ * differences carry over, and over h2 the differences HTTP/2 itself makes are added for every plane.
+ */
+export function overHttps(list: readonly Scenario[], transport: HttpsTransport, planes: readonly string[]): Scenario[] {
+  return list.map((s) => {
+    const headers = s.request.headers && { ...s.request.headers };
+    if (headers?.['x-client-id'] !== undefined) headers['x-client-id'] += `@${transport}`;
+    const upstreamHeaders = s.expect.upstreamHeaders && { ...s.expect.upstreamHeaders };
+    if (upstreamHeaders?.['x-forwarded-proto'] === 'http') upstreamHeaders['x-forwarded-proto'] = 'https';
+    const h2 = transport === 'https/h2' && s.h2Differs ? planes.map((p) => ({ plane: p, ...s.h2Differs! })) : [];
+    const own = (s.differs ?? []).filter((d) => !h2.some((h) => h.plane === d.plane));
+    const differs = [...own, ...h2].map((d) => ({ ...d, plane: `${d.plane} ${transport}` }));
+    return {
+      ...s,
+      request: { ...s.request, ...(headers ? { headers } : {}) },
+      expect: { ...s.expect, ...(upstreamHeaders ? { upstreamHeaders } : {}) },
+      ...(differs.length > 0 ? { differs } : {}),
+    };
+  });
 }
 
 /** Values a typed parameter takes in generated requests. */
@@ -189,6 +217,10 @@ export const shopScenarios: Scenario[] = [
       },
     },
     expect: { status: 200, upstreamHeaders: { 'x-secret-hop': null, te: null, 'x-kept': 'yes' } },
+    h2Differs: {
+      why: 'HTTP/2 has no Connection header (RFC 9113 8.2.2): a client cannot name x-secret-hop hop-by-hop there',
+      got: /^upstream header x-secret-hop is "1", want it absent$/,
+    },
     differs: [
       {
         plane: 'nginx',

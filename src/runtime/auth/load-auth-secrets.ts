@@ -169,15 +169,7 @@ async function readFileOf(
     // A file written by `echo` ends with a newline that is not part of the secret.
     return text.replace(/\r?\n$/, '');
   } catch (err) {
-    const code = (err as { code?: string }).code;
-    const why =
-      code === 'ENOENT'
-        ? 'it does not exist'
-        : code === 'EACCES'
-          ? 'permission denied'
-          : code === 'EISDIR'
-            ? 'it is a folder'
-            : (code ?? 'unreadable');
+    const why = unreadableWhy(err);
     problem(
       `cannot read the ${what} file ${file} (${path}): ${why}`,
       `relative files are resolved against ${ctx.baseDirName} (${ctx.baseDir}); create the file or fix the path ` +
@@ -185,6 +177,15 @@ async function readFileOf(
     );
     return undefined;
   }
+}
+
+/** Why a file could not be read, in words: "it does not exist", "permission denied", ... */
+export function unreadableWhy(err: unknown): string {
+  const code = (err as { code?: string }).code;
+  if (code === 'ENOENT') return 'it does not exist';
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a folder';
+  return code ?? 'unreadable';
 }
 
 async function readJwksFile(

@@ -6,7 +6,6 @@ import { emitAnswered, refuse } from '../self-answers.js';
 import { buildShape, type RefValues } from './read-ref.js';
 import { runComposition, type StepFailure } from './run-composition.js';
 import type { SelfClient } from './self-client.js';
-import type { CompiledComposition } from './compile-composition.js';
 
 /**
  * A composite route's request, its body read whole if it has one (edge.requestBodies.buffer, else

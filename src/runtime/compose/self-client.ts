@@ -24,12 +24,13 @@ export class SelfClient {
   private readonly pool: H1Pool;
   readonly secret = randomBytes(18).toString('base64url');
 
-  constructor(host: string, port: number) {
+  constructor(host: string, port: number, scheme: 'http' | 'https') {
     const h = host === '' || host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
-    this.pool = new H1Pool(`http://${h.includes(':') ? `[${h}]` : h}:${port}`, {
+    this.pool = new H1Pool(`${scheme}://${h.includes(':') ? `[${h}]` : h}:${port}`, {
       connections: SELF_CONNECTIONS,
       connectTimeoutMs: 1_000,
       keepAliveMs: 4_000,
+      ownListener: true,
     });
   }
 

@@ -39,6 +39,11 @@ export function planCors(routes: readonly Route[]): CorsPlan {
   return { policies, notes };
 }
 
+/** Allowed origins (the model's Cors.origins) as one RE2 regex matching the Origin header by the model's rule. */
+export function originsRegex(origins: readonly string[]): string {
+  return `(?i)(?:${origins.map(escapeRegex).join('|')})/*`;
+}
+
 /** `methods`: the route's `effective.corsMethods`, as the model settled them. */
 export function corsPolicy(c: Cors, methods: readonly string[]): CorsPolicyView {
   const any = c.origins.includes('*');

@@ -30,6 +30,18 @@ export function corsRejectedDirect(problems: Problems): DirectView {
   return problemDirect(problems, 'GW_HTTP_CORS_REJECTED', 'this origin may not call this route');
 }
 
+/** A WebSocket handshake no route takes (400), or from an origin its route does not allow (403). */
+export function handshakeRefusedDirect(problems: Problems, origin: boolean): DirectView {
+  return origin
+    ? problemDirect(problems, 'GW_HTTP_CORS_REJECTED', 'the origin may not open a WebSocket here')
+    : problemDirect(
+        problems,
+        'GW_HTTP_NOT_WEBSOCKET',
+        'this route takes no WebSocket handshakes; set websocket: true in the x-gw of its operation ' +
+          '(or path, service, gateway), or in gw.yaml',
+      );
+}
+
 /** Every requirement needs something nothing checks: refused, as gw serve refuses it. */
 export function deniedDirect(problems: Problems, challenge: string): DirectView {
   const direct = problemDirect(

@@ -41,6 +41,7 @@ export function localReplies(
   cors: boolean,
   rateLimit: boolean,
   hosts = false,
+  handshakeOrigins = false,
 ): LocalReplyView[] {
   return [
     ...upstreamReplies(),
@@ -48,6 +49,7 @@ export function localReplies(
     ...statusReplies(),
     ...(hosts ? [unknownHostReply()] : []),
     ...(cors ? corsReplies() : []),
+    ...(handshakeOrigins ? [handshakeOriginReply()] : []),
     ...(auth ? authReplies() : []),
   ].map((r) => {
     const { status, type, title } = problems.get(r.code)!;
@@ -154,6 +156,18 @@ function corsReplies(): Reply[] {
       'access-control-request-method',
     ),
   ];
+}
+
+/** The 403 of a WebSocket route's origin check (route-view.ts), kept before the auth mappers rewrite a 403. */
+function handshakeOriginReply(): Reply {
+  return reply(
+    'a WebSocket handshake from an origin its route does not allow (its handshake route)',
+    null,
+    403,
+    'GW_HTTP_CORS_REJECTED',
+    'the origin %REQ(ORIGIN)% may not open a WebSocket here',
+    'sec-websocket-key',
+  );
 }
 
 function authReplies(): Reply[] {

@@ -4,8 +4,9 @@ import type { Gateway, PathRule, Route } from '../../model/types.js';
 import type { RouteAuthView } from './auth-route-plan.js';
 import type { DataSourceView } from './auth-sources.js';
 import type { AuthPlan } from './auth-view.js';
-import type { CorsPlan, CorsPolicyView } from './cors-view.js';
+import { type CorsPlan, type CorsPolicyView, originsRegex } from './cors-view.js';
 import {
+  handshakeRefusedDirect,
   badPathDirect,
   corsRejectedDirect,
   deniedDirect,
@@ -34,6 +35,8 @@ export interface HeaderMatchView {
   regex: string | null;
   /** Matches when the header is there, whatever its value (exact and regex null). */
   present: boolean;
+  /** Matches when the regex does not (a missing header too). */
+  invert: boolean;
 }
 
 export interface RouteView {
@@ -72,6 +75,8 @@ export interface ProxyView {
   autoHostRewrite: boolean;
   retry: { retryOn: string; numRetries: number } | null;
   maxRequestBytes: number;
+  /** WebSocket handshakes (the model's effective.websocket): upgrade_configs, the idle timeout, the lifetime. */
+  websocket: { idleTimeout: string; maxStreamDuration: string | null } | null;
 }
 
 /** What the policies decided, per route id. */
@@ -92,11 +97,13 @@ export function buildRoutes(
   const problems = problemsOf(gateway);
   const routes: RouteView[] = refusedPathRoutes(problems, gateway.edge.paths);
   routes.push(...gateway.routes.flatMap((r) => preflightRoute(problems, r, cors.policies.get(r.id))));
-  for (const r of gateway.routes) {
+  const view = (r: Route) => {
     const policies = routePolicies(auth.routes.get(r.id), rateLimits.routes.get(r.id), cors.policies.get(r.id));
     const deny = auth.routes.get(r.id)?.deny ?? null;
-    routes.push(routeView(problems, r, policies, deny, mapped, diagnostics));
-  }
+    return routeView(problems, r, policies, deny, mapped, diagnostics);
+  };
+  routes.push(...handshakeRoutes(problems, gateway.routes, view));
+  for (const r of gateway.routes) routes.push(view(r));
   routes.push(...methodNotAllowedRoutes(gateway.routes, diagnostics));
   return routes;
 }
@@ -115,6 +122,61 @@ function refusedPathRoutes(problems: Problems, rule: PathRule): RouteView[] {
   }));
 }
 
+/** `Upgrade: websocket`, as every plane reads it (a token of the header, without case). */
+const HANDSHAKE: HeaderMatchView = {
+  name: 'upgrade',
+  exact: null,
+  regex: '(?i)(.*[ ,])?websocket([ ,].*)?',
+  present: false,
+  invert: false,
+};
+
+/**
+ * Before the model's routes, WebSocket handshakes (the model's effective.websocket): each WebSocket route's own
+ * (origins its route does not allow refused 403, then the route with upgrade_configs), then any other handshake
+ * refused 400 GW_HTTP_NOT_WEBSOCKET, never passed on as a plain GET.
+ */
+function handshakeRoutes(
+  problems: Problems,
+  modelRoutes: readonly Route[],
+  view: (r: Route) => RouteView,
+): RouteView[] {
+  const out: RouteView[] = [];
+  for (const r of modelRoutes) {
+    const ws = r.effective.websocket;
+    if (ws === null) continue;
+    const own = view(r);
+    const headers = [...own.headers, HANDSHAKE];
+    if (ws.origins !== null) {
+      out.push({
+        ...own,
+        comments: [`${r.id}: a WebSocket handshake from an origin its cors does not allow`].map(envoyComment),
+        name: `${r.id} handshake origin`,
+        headers: [
+          ...headers,
+          { name: 'origin', exact: null, regex: null, present: true, invert: false },
+          { name: 'origin', exact: null, regex: originsRegex(ws.origins), present: false, invert: true },
+        ],
+        proxy: null,
+        direct: handshakeRefusedDirect(problems, true),
+        policies: null,
+      });
+    }
+    out.push({ ...own, name: `${r.id} handshake`, headers });
+  }
+  out.push({
+    comments: ['A WebSocket handshake no route above takes: refused, as in every plane.'],
+    name: 'refuse handshake',
+    path: null,
+    regex: '.*',
+    headers: [HANDSHAKE],
+    proxy: null,
+    direct: handshakeRefusedDirect(problems, false),
+    policies: null,
+  });
+  return out;
+}
+
 /** After every route: one 405 route per path (and per combination of later paths that also match). */
 function methodNotAllowedRoutes(modelRoutes: readonly Route[], diagnostics: Diagnostic[]): RouteView[] {
   const { blocks, truncated } = buildMethodNotAllowed(groupRoutesByPath(modelRoutes));
@@ -127,7 +189,13 @@ function methodNotAllowedRoutes(modelRoutes: readonly Route[], diagnostics: Diag
     name: `405 ${b.group.regex}${b.alsoMatching.map((m) => ` & ${m}`).join('')}`,
     path: b.group.exactPath,
     regex: b.group.exactPath === null ? b.group.regex : null,
-    headers: b.alsoMatching.map((m) => ({ name: ':path', exact: null, regex: withQuery(m), present: false })),
+    headers: b.alsoMatching.map((m) => ({
+      name: ':path',
+      exact: null,
+      regex: withQuery(m),
+      present: false,
+      invert: false,
+    })),
     proxy: null,
     direct: methodNotAllowedDirect(b.allow),
     policies: null,
@@ -167,9 +235,9 @@ function preflightRoute(problems: Problems, r: Route, cors: CorsPolicyView | und
       path: match.exactPath,
       regex: match.exactPath === null ? match.regex : null,
       headers: [
-        { name: ':method', exact: 'OPTIONS', regex: null, present: false },
+        { name: ':method', exact: 'OPTIONS', regex: null, present: false, invert: false },
         { ...asked, name: 'access-control-request-method' },
-        { name: 'origin', exact: null, regex: null, present: true },
+        { name: 'origin', exact: null, regex: null, present: true, invert: false },
       ],
       proxy: null,
       direct: corsRejectedDirect(problems),
@@ -228,8 +296,14 @@ function routeView(
 /** The methods the route answers (the model's `effective.methods`: HEAD with GET unless the path has its own). */
 function methodMatch(r: Route): HeaderMatchView {
   const [only, ...more] = r.effective.methods;
-  if (more.length === 0) return { name: ':method', exact: only!, regex: null, present: false };
-  return { name: ':method', exact: null, regex: `^(?:${r.effective.methods.join('|')})$`, present: false };
+  if (more.length === 0) return { name: ':method', exact: only!, regex: null, present: false, invert: false };
+  return {
+    name: ':method',
+    exact: null,
+    regex: `^(?:${r.effective.methods.join('|')})$`,
+    present: false,
+    invert: false,
+  };
 }
 
 function proxyView(r: Route): ProxyView {
@@ -237,14 +311,22 @@ function proxyView(r: Route): ProxyView {
   const exact = match.exactPath !== null;
   // Literal text a client may have escaped (envoyPathMatch) is rewritten, so it goes upstream as gw serve sends it.
   const same = r.upstreamPath === r.path && match.regex === r.match.regex;
+  const ws = r.effective.websocket;
   return {
     cluster: r.upstream,
-    timeout: envoyDuration(r.settings.requestTimeoutMs),
+    // A tunnel lasts past the answer's head: no route timeout, its idle timeout instead (Envoy's WebSocket advice).
+    timeout: ws ? '0s' : envoyDuration(r.settings.requestTimeoutMs),
     prefixRewrite: exact && !same ? r.upstreamPath : null,
     regexRewrite: !exact && !same ? { pattern: match.regex, substitution: rewriteSubstitution(r) } : null,
     autoHostRewrite: !r.settings.preserveHost,
     retry: r.effective.retries > 0 ? { retryOn: 'connect-failure,reset', numRetries: r.effective.retries } : null,
     maxRequestBytes: r.settings.maxBodyBytes,
+    websocket: ws
+      ? {
+          idleTimeout: envoyDuration(ws.idleTimeoutMs),
+          maxStreamDuration: ws.maxLifetimeMs === null ? null : envoyDuration(ws.maxLifetimeMs),
+        }
+      : null,
   };
 }
 

@@ -9,6 +9,7 @@ import type { Hs256View } from './jwt-view.js';
 import { buildEnvoyEdgeView, serverDomains, type EnvoyEdgeView } from './edge-view.js';
 import { listenHostWarning, routeWarnings, schemeWarning, validationSkippedNote } from './inexact.js';
 import { localReplies, mappedStatuses, problemsOf, type LocalReplyView } from './local-replies.js';
+import { buildEnvoyListenerView, type EnvoyListenerView } from './listener-view.js';
 import { planRateLimits, type RateLimitConfigView, type RateLimitView } from './rate-limit-view.js';
 import { buildEnvoyPathView, type EnvoyPathView } from './refused-paths.js';
 import { buildEnvoyLimits, type EnvoyLimitsView } from './resource-limits.js';
@@ -26,6 +27,8 @@ import { buildRoutes, type PolicyPlans, type RouteView } from './route-view.js';
 export interface EnvoyView {
   name: string;
   listen: { address: string; port: number };
+  /** TLS, HTTP/2 and the redirect listener (gw.yaml listen; listener-view.ts). */
+  listener: EnvoyListenerView;
   /** How clients are treated (the model's edge): HttpConnectionManager fields. */
   edge: EnvoyEdgeView;
   /** The model's path rule: HttpConnectionManager fields (the refusing routes are in `routes`). */
@@ -79,14 +82,17 @@ export function buildEnvoyView(
     cors.policies.size > 0,
     rateLimits.routes.size > 0,
     gateway.edge.serverNames.length > 0,
+    gateway.routes.some((r) => r.effective.websocket?.origins),
   );
   const routes = buildRoutes(gateway, plans, mappedStatuses(replies), diagnostics);
   diagnostics.push(...rateLimits.errors, ...routeNotes(gateway, plans));
   for (const { scheme, note } of auth.schemeNotes) diagnostics.push(schemeWarning(scheme, note));
   const { jwksClusters, hs256, ...authFilters } = auth.view;
+  const listen = listenAddress(gateway, diagnostics);
   const view: EnvoyView = {
     name: gateway.name,
-    listen: listenAddress(gateway, diagnostics),
+    listen,
+    listener: buildEnvoyListenerView(gateway.listen, listen.address),
     edge: buildEnvoyEdgeView(gateway.edge, diagnostics),
     paths: buildEnvoyPathView(gateway.edge.paths),
     domains: serverDomains(gateway.edge),

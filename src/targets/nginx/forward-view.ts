@@ -78,6 +78,7 @@ export interface SharedForwardView {
 /** How route `r` forwards to upstream `u` (with targets); `regex` matches the URI its location sees. */
 export function buildForwardView(r: Route, u: Upstream, policy: RoutePolicyView, regex: string): ForwardView {
   const access = upstreamAccess(u);
+  const websocket = r.effective.websocket;
   return {
     route: nginxString(r.id),
     service: nginxString(r.service),
@@ -95,14 +96,16 @@ export function buildForwardView(r: Route, u: Upstream, policy: RoutePolicyView,
       proxy: {
         // The upstream's connect timeout (one per upstream, as gw serve's pools and Envoy's clusters have).
         connectTimeout: nginxTime(u.connectTimeoutMs),
-        readTimeout: nginxTime(r.settings.requestTimeoutMs),
+        // A WebSocket route's tunnel closes when the upstream sends nothing for this long: its idle timeout.
+        readTimeout: nginxTime(websocket ? websocket.idleTimeoutMs : r.settings.requestTimeoutMs),
         // The model's retries: 0 for methods that are not idempotent.
         tries: r.effective.retries + 1,
       },
       checks: policy.checks,
       tryFiles: null,
     },
-    sets: policy.sets,
+    // Only from here do Upgrade and Connection: upgrade go upstream (websocket-view.ts).
+    sets: websocket ? [...policy.sets, { variable: '$gw_websocket', value: '1' }] : policy.sets,
     shared: null,
     sharedAfterChecks: null,
   };

@@ -10,7 +10,9 @@ import { planMocks, type MockAnswerView, type MockNamedAnswerView } from './mock
 import { buildPolicies, type PoliciesView } from './policies.js';
 import { buildProblemsView, type ProblemView } from './problems-view.js';
 import { composeWarnings } from './compose-view.js';
+import { buildNginxListenView, type NginxListenView } from './tls-view.js';
 import { planUpstreams, type SplitView, type UpstreamView } from './upstreams-view.js';
+import { buildNginxWebSocketView, type NginxWebSocketView } from './websocket-view.js';
 
 /**
  * Every decision of the NGINX target; the templates (templates/nginx/) only print this view. It
@@ -22,7 +24,10 @@ import { planUpstreams, type SplitView, type UpstreamView } from './upstreams-vi
  */
 export interface NginxView extends LocationsPlan {
   name: string;
-  listen: string;
+  /** The listen line, TLS and the redirect server (gw.yaml listen; tls-view.ts). */
+  listen: NginxListenView;
+  /** WebSocket handshakes: refused where no route takes them, tunnelled where one does (websocket-view.ts). */
+  websocket: NginxWebSocketView;
   /** How clients are treated (the model's edge): server-level directives. */
   edge: NginxEdgeView;
   /** The request path forms refused before any location (the model's edge.paths). */
@@ -76,11 +81,13 @@ export function buildNginxView(
   const locations = planLocations(gateway, policies, shared);
   const mocks = planMocks(gateway, policies.routes);
   const forwards = shared.list();
-  const { host, port } = gateway.listen;
   const client = buildNginxClientView(gateway.edge, gateway.problems);
+  const listen = buildNginxListenView(gateway.listen, options.projectDir);
+  const websocket = buildNginxWebSocketView(gateway.routes, gateway.problems);
   const view: NginxView = {
     name: gateway.name,
-    listen: `${host.includes(':') ? `[${host}]` : host}:${port}`,
+    listen: listen.view,
+    websocket: websocket.view,
     edge: buildNginxEdgeView(gateway.edge),
     paths: buildNginxPathsView(gateway.edge.paths, gateway.problems),
     client: client.view,
@@ -112,8 +119,15 @@ export function buildNginxView(
     recursiveErrorPages: policies.view.njs !== null || policies.view.rateLimits || forwards.length > 0,
     forwards,
   };
-  const compose = composeWarnings(gateway);
-  return { view, diagnostics: [...upstreams.diagnostics, ...policies.diagnostics, ...client.diagnostics, ...compose] };
+  const diagnostics = [
+    ...upstreams.diagnostics,
+    ...policies.diagnostics,
+    ...client.diagnostics,
+    ...listen.diagnostics,
+    ...websocket.diagnostics,
+    ...composeWarnings(gateway),
+  ];
+  return { view, diagnostics };
 }
 
 /**

@@ -117,7 +117,7 @@ export function buildNodeView(
       mocked: mocked.join(', '),
       readyExample: JSON.stringify({
         event: 'ready',
-        url: `http://${urlHost(gateway.listen.host)}:${port}`,
+        url: `${gateway.listen.tls ? 'https' : 'http'}://${urlHost(gateway.listen.host)}:${port}`,
         admin: null,
         routes: gateway.routes.length,
         upstreams: gateway.upstreams.length,

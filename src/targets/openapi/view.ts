@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { createDiagnostic } from '../../diagnostics/gw-error.js';
-import type { ComponentKind, Gateway, JsonObject, Route, SecurityScheme, Service } from '../../model/types.js';
+import type { ComponentKind, Gateway, JsonObject, Listen, Route, SecurityScheme, Service } from '../../model/types.js';
 import {
   cmp,
   groupBy,
@@ -295,11 +295,15 @@ function infoOf(g: Gateway): JsonObject {
   };
 }
 
-/** Where clients reach the gateway, from gw.yaml listen (a wildcard address is reached as localhost). */
-export function gatewayUrl(listen: { host: string; port: number }): string {
+/**
+ * Where clients reach the gateway, from gw.yaml listen (a wildcard address is reached as localhost): https when
+ * listen.tls is set, the scheme's default port left out.
+ */
+export function gatewayUrl(listen: Pick<Listen, 'host' | 'port' | 'tls'>): string {
   let host = listen.host === '0.0.0.0' || listen.host === '::' || listen.host === '' ? 'localhost' : listen.host;
   if (host.includes(':')) host = `[${host}]`;
-  return `http://${host}${listen.port === 80 ? '' : `:${listen.port}`}`;
+  const [scheme, usual] = listen.tls ? ['https', 443] : ['http', 80];
+  return `${scheme}://${host}${listen.port === usual ? '' : `:${listen.port}`}`;
 }
 
 function sanitizeName(s: string): string {

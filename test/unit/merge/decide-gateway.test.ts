@@ -112,6 +112,43 @@ describe('decideGateway: effective.retries', () => {
   }
 });
 
+describe('decideGateway: effective.websocket (issue 14)', () => {
+  const ws = { idleTimeoutMs: 30_000, maxLifetimeMs: null };
+  const tunnel = { ...ws, origins: null };
+  const table: { method: HttpMethod; websocket: typeof ws | null; want: typeof tunnel | null }[] = [
+    { method: 'GET', websocket: ws, want: tunnel },
+    { method: 'GET', websocket: null, want: null },
+    { method: 'POST', websocket: ws, want: null },
+    { method: 'HEAD', websocket: ws, want: null },
+  ];
+  for (const { method, websocket, want } of table) {
+    it(`${method} with websocket ${websocket ? 'on' : 'off'} -> ${want ? 'tunnels' : 'refuses'} handshakes`, () => {
+      const r = route(method, '/live');
+      const got = settle([{ ...r, settings: { ...r.settings, websocket } }]).routes[0]!;
+      expect(got.effective.websocket).toEqual(want);
+    });
+  }
+  const cors = (origins: string[]) => ({
+    origins,
+    methods: null,
+    headers: null,
+    exposeHeaders: [],
+    credentials: false,
+    maxAgeSeconds: 600,
+  });
+  it.each([
+    [
+      ['https://app.example', 'https://admin.example'],
+      ['https://app.example', 'https://admin.example'],
+    ],
+    [['*'], null],
+  ])('handshakes may come from the cors origins %j: %j', (origins, want) => {
+    const r = route('GET', '/live');
+    const got = settle([{ ...r, settings: { ...r.settings, websocket: ws, cors: cors(origins) } }]).routes[0]!;
+    expect(got.effective.websocket?.origins).toEqual(want);
+  });
+});
+
 describe('decideGateway: where each scheme carries its credential', () => {
   const table: { scheme: string; type: SecuritySchemeType; carrier: CredentialCarrier | null; bearer: boolean }[] = [
     { scheme: 's.key', type: 'apiKey', carrier: { in: 'header', name: 'X-Api-Key' }, bearer: false },

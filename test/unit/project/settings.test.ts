@@ -199,6 +199,21 @@ describe('policy settings', () => {
     },
     { name: 'validation is opt-in', given: { validate: true }, want: { validate: true } },
     {
+      name: 'websocket: true takes a 60 s idle timeout and no lifetime limit',
+      given: { websocket: true },
+      want: { websocket: { idleTimeoutMs: 60_000, maxLifetimeMs: null } },
+    },
+    {
+      name: 'websocket as an object is on, with its timeouts',
+      given: mergeSettings([{ websocket: true }, { websocket: { idleTimeout: '5m', maxLifetime: '1h' } }]),
+      want: { websocket: { idleTimeoutMs: 300_000, maxLifetimeMs: 3_600_000 } },
+    },
+    {
+      name: 'websocket: a higher level turns it off',
+      given: mergeSettings([{ websocket: { idleTimeout: '5m' } }, { websocket: false }]),
+      want: { websocket: null },
+    },
+    {
       name: 'a rate limit is replaced whole by a higher level, never merged (no inherited gateway scope)',
       given: mergeSettings([
         { rateLimit: { requests: 100, window: '1m', scope: 'gateway' } },

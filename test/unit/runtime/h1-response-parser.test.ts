@@ -442,3 +442,39 @@ describe('H1ResponseParser', () => {
     expect({ body, completed }).toEqual({ body: 'abc', completed: 3 });
   });
 });
+
+describe('H1ResponseParser: the answer to a WebSocket handshake (issue 14)', () => {
+  function handshake(text: string, cut?: number): string[] {
+    const events: string[] = [];
+    const parser = new H1ResponseParser({
+      onHead: (h) => events.push(`head ${h.status} ${h.headers.join('|')}`),
+      onBody: (b) => events.push(`body ${b.toString('latin1')}`),
+      onComplete: () => events.push('complete'),
+      onError: (e) => events.push(`error ${e.reason}`),
+      onUpgrade: (rest) => events.push(`upgrade ${rest.toString('latin1')}`),
+    });
+    parser.expect(false, true);
+    const bytes = Buffer.from(text, 'latin1');
+    const at = cut ?? bytes.length;
+    parser.execute(bytes.subarray(0, at));
+    if (at < bytes.length) parser.execute(bytes.subarray(at));
+    return events;
+  }
+  const SWITCH = 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n';
+  it('a 101 gives its head, then the bytes after it to the new protocol, and nothing more', () =>
+    expect(handshake(`${SWITCH}Sec-WebSocket-Accept: abc=\r\n\r\n\x81\x02hi`)).toEqual([
+      'head 101 Upgrade|websocket|Connection|Upgrade|Sec-WebSocket-Accept|abc=',
+      'upgrade \x81\x02hi',
+    ]));
+  it('cut inside the head, the same', () =>
+    expect(handshake(`${SWITCH}\r\n\x81\x00`, 20)).toEqual([
+      'head 101 Upgrade|websocket|Connection|Upgrade',
+      'upgrade \x81\x00',
+    ]));
+  it('any other answer is read as usual', () =>
+    expect(handshake('HTTP/1.1 403 Forbidden\r\nContent-Length: 2\r\n\r\nno')).toEqual([
+      'head 403 Content-Length|2',
+      'body no',
+      'complete',
+    ]));
+});

@@ -119,7 +119,10 @@ describe('runComposition', () => {
     const call = f.self.call.bind(f.self);
     f.self.call = (r, t, s) => {
       order.push(`start ${r.path}`);
-      return call(r, t, s).then((a) => (order.push(`end ${r.path}`), a));
+      return call(r, t, s).then((a) => {
+        order.push(`end ${r.path}`);
+        return a;
+      });
     };
     const got = await run([step('a'), step('b', { after: ['a'] })], f.self);
     expect(got.kind).toBe('done');

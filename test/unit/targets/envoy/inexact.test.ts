@@ -3,7 +3,7 @@ import type { GatewayDraft } from '../../../../src/merge/decide-gateway.js';
 import type { ImportedRoute } from '../../../../src/model/fragment.js';
 import type { Gateway, RateLimit, Route } from '../../../../src/model/types.js';
 import { buildEnvoyView } from '../../../../src/targets/envoy/view.js';
-import { rateLimit, route } from '../../../helpers/routes.js';
+import { rateLimit, route, plainListen } from '../../../helpers/routes.js';
 import { gatewayOf, secured } from './policies-fixtures.js';
 
 /**
@@ -36,7 +36,7 @@ describe('the warnings of the Envoy target', () => {
   it.each([
     {
       name: 'listen.host is a name',
-      gateway: gatewayOf([], { listen: { host: 'gw.internal', port: 8080 } }),
+      gateway: gatewayOf([], { listen: plainListen('gw.internal', 8080) }),
       want: [
         `${W('listen-host')} listen.host "gw.internal" is not an IP address, and Envoy listens on addresses ` +
           'only; the listener uses 0.0.0.0 @ #/listen/host',

@@ -12,7 +12,7 @@ import {
 import { rewriteSubstitution } from '../../../../src/targets/envoy/route-view.js';
 import { buildEnvoyView, type EnvoyView } from '../../../../src/targets/envoy/view.js';
 import { DEFAULT_ROUTE_SETTINGS } from '../../../../src/project/settings.js';
-import { route, settle, target } from '../../../helpers/routes.js';
+import { route, settle, target, plainListen } from '../../../helpers/routes.js';
 
 /** The route table without the routes refusing path forms (refused-paths.ts), which come first. */
 const modelRoutes = (view: EnvoyView) => view.routes.filter((r) => !r.name.startsWith('refuse '));
@@ -61,7 +61,7 @@ function gateway(
   upstreams: ImportedUpstream[] = [upstream()],
   listenHost = '127.0.0.1',
 ): Gateway {
-  return settle(routes, { listen: { host: listenHost, port: 8080 }, upstreams });
+  return settle(routes, { listen: plainListen(listenHost, 8080), upstreams });
 }
 
 describe('escaping and formatting', () => {
@@ -121,7 +121,13 @@ describe('routes', () => {
 
   it('a GET route leaves HEAD to a HEAD route of the same path', () => {
     const { view } = buildEnvoyView(gateway([typed('GET', '/a'), typed('HEAD', '/a')]));
-    expect(modelRoutes(view)[0]!.headers[0]).toEqual({ name: ':method', exact: 'GET', regex: null, present: false });
+    expect(modelRoutes(view)[0]!.headers[0]).toEqual({
+      name: ':method',
+      exact: 'GET',
+      regex: null,
+      present: false,
+      invert: false,
+    });
   });
 
   it.each([

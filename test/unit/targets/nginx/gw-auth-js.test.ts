@@ -15,7 +15,7 @@ import {
   njsRequest,
   type NjsRequest,
 } from '../../../helpers/njs-stand-in.js';
-import { route, settle } from '../../../helpers/routes.js';
+import { route, settle, plainListen } from '../../../helpers/routes.js';
 import {
   API_KEY_ROWS,
   APR1_ROWS,
@@ -60,7 +60,7 @@ const ENV = { GW_BASE_DIR: base, JWT_SECRET: JWT_SECRET_TEXT, ...SECRET_ENV };
 /** A gateway whose routes /r0, /r1, ... each have one of `securities`. */
 function gatewayOf(schemes: ImportedScheme[], securities: SecurityRequirement[][]): Gateway {
   const routes = securities.map((security, i) => ({ ...route('GET', `/r${i}`), security }));
-  const listen = { host: '127.0.0.1', port: 0 };
+  const listen = plainListen('127.0.0.1', 0);
   return settle(routes, { name: GATEWAY_NAME, listen, securitySchemes: schemes });
 }
 

@@ -10,7 +10,7 @@ import { nginxTarget } from '../../../../src/targets/nginx/index.js';
 import { renderKeyMaps } from '../../../../src/cli/key-maps.js';
 import { keyMapText } from '../../../../src/targets/nginx/key-maps.js';
 import { includedMaps, loadNjsModule, njsRequest } from '../../../helpers/njs-stand-in.js';
-import { route, settle } from '../../../helpers/routes.js';
+import { route, settle, plainListen } from '../../../helpers/routes.js';
 import { scheme } from '../../../scenarios/policy-table.js';
 
 /**
@@ -34,7 +34,7 @@ const keys = (name: string, source: { file: string } | { env: string }, paramNam
 function gatewayOf(schemes: ImportedScheme[], names: string[]): Gateway {
   const one = (id: string): SecurityRequirement[] => [{ schemes: [{ scheme: `s.${id}`, scopes: [] }] }];
   const routes = names.map((n, i) => ({ ...route('GET', `/r${i}`), security: one(n) }));
-  return settle(routes, { name: 'keys-gw', listen: { host: '127.0.0.1', port: 0 }, securitySchemes: schemes });
+  return settle(routes, { name: 'keys-gw', listen: plainListen('127.0.0.1', 0), securitySchemes: schemes });
 }
 
 describe('key maps: what gw keys writes for nginx', () => {

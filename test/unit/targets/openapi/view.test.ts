@@ -3,7 +3,8 @@ import type { ImportedRoute, ImportedScheme } from '../../../../src/model/fragme
 import type { ApiComponent, Gateway, Service } from '../../../../src/model/types.js';
 import { refineClasses, settleNames } from '../../../../src/targets/openapi/names.js';
 import { buildOpenApiView, gatewayUrl } from '../../../../src/targets/openapi/view.js';
-import { route, settle } from '../../../helpers/routes.js';
+import { resolveListen } from '../../../../src/project/listen.js';
+import { route, settle, plainListen } from '../../../helpers/routes.js';
 
 const src = { file: 'x.yaml', pointer: '#' };
 const schema = (name: string, value: object): ApiComponent => ({
@@ -32,7 +33,7 @@ function service(name: string, components: ApiComponent[] = [], more: Partial<Se
 }
 
 function gateway(services: Service[], routes: ImportedRoute[] = [], securitySchemes: ImportedScheme[] = []): Gateway {
-  return settle(routes, { name: 'gw', listen: { host: '0.0.0.0', port: 8080 }, services, securitySchemes });
+  return settle(routes, { name: 'gw', listen: plainListen('0.0.0.0', 8080), services, securitySchemes });
 }
 
 function withOperation(
@@ -200,11 +201,16 @@ describe('buildOpenApiView', () => {
 });
 
 describe('gatewayUrl', () => {
+  const tls = resolveListen({ tls: { cert: 'c.pem', key: 'k.pem' } }).tls;
   const table = [
-    { given: { host: '0.0.0.0', port: 8080 }, want: 'http://localhost:8080' },
-    { given: { host: '::1', port: 9000 }, want: 'http://[::1]:9000' },
-    { given: { host: 'api.example.com', port: 80 }, want: 'http://api.example.com' },
+    { given: { host: '0.0.0.0', port: 8080, tls: null }, want: 'http://localhost:8080' },
+    { given: { host: '::1', port: 9000, tls: null }, want: 'http://[::1]:9000' },
+    { given: { host: 'api.example.com', port: 80, tls: null }, want: 'http://api.example.com' },
+    { given: { host: 'api.example.com', port: 443, tls }, want: 'https://api.example.com' },
+    { given: { host: '0.0.0.0', port: 8443, tls }, want: 'https://localhost:8443' },
+    { given: { host: 'api.example.com', port: 80, tls }, want: 'https://api.example.com:80' },
   ];
   for (const { given, want } of table)
-    it(`${given.host}:${given.port} -> ${want}`, () => expect(gatewayUrl(given)).toBe(want));
+    it(`${given.host}:${given.port}${given.tls ? ' with tls' : ''} -> ${want}`, () =>
+      expect(gatewayUrl(given)).toBe(want));
 });

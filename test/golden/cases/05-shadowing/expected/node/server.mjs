@@ -17,7 +17,10 @@ const gateway = {
   "name": "shadowing",
   "listen": {
     "host": "0.0.0.0",
-    "port": 8080
+    "port": 8080,
+    "tls": null,
+    "h2c": false,
+    "redirectHttp": null
   },
   "services": [
     {
@@ -155,7 +158,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -173,7 +177,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -218,7 +223,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -236,7 +242,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -281,7 +288,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -299,7 +307,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -352,7 +361,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -370,7 +380,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -420,7 +431,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -438,7 +450,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -494,7 +507,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -512,7 +526,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -572,7 +587,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -590,7 +606,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -653,7 +670,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -671,7 +689,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -716,7 +735,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -734,7 +754,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -787,7 +808,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -805,7 +827,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     }
   ],
@@ -934,6 +957,12 @@ const gateway = {
       "status": 404,
       "type": "https://gw.dev/errors#gw_http_not_found",
       "title": "No route matches the request path."
+    },
+    {
+      "code": "GW_HTTP_NOT_WEBSOCKET",
+      "status": 400,
+      "type": "https://gw.dev/errors#gw_http_not_websocket",
+      "title": "A WebSocket handshake came for a route without `websocket` in its settings."
     },
     {
       "code": "GW_HTTP_NO_HEALTHY_UPSTREAM",

@@ -17,7 +17,10 @@ const gateway = {
   "name": "swagger2",
   "listen": {
     "host": "0.0.0.0",
-    "port": 8080
+    "port": 8080,
+    "tls": null,
+    "h2c": false,
+    "redirectHttp": null
   },
   "services": [
     {
@@ -133,7 +136,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -151,7 +155,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -189,7 +194,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -207,7 +213,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -267,7 +274,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -285,7 +293,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -368,7 +377,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -385,7 +395,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     }
   ],
@@ -514,6 +525,12 @@ const gateway = {
       "status": 404,
       "type": "https://gw.dev/errors#gw_http_not_found",
       "title": "No route matches the request path."
+    },
+    {
+      "code": "GW_HTTP_NOT_WEBSOCKET",
+      "status": 400,
+      "type": "https://gw.dev/errors#gw_http_not_websocket",
+      "title": "A WebSocket handshake came for a route without `websocket` in its settings."
     },
     {
       "code": "GW_HTTP_NO_HEALTHY_UPSTREAM",

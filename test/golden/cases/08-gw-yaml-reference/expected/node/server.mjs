@@ -17,7 +17,10 @@ const gateway = {
   "name": "storefront",
   "listen": {
     "host": "0.0.0.0",
-    "port": 8080
+    "port": 8080,
+    "tls": null,
+    "h2c": false,
+    "redirectHttp": null
   },
   "services": [
     {
@@ -169,7 +172,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -187,7 +191,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -246,7 +251,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -263,7 +269,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -301,7 +308,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -319,7 +327,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     }
   ],
@@ -456,6 +465,12 @@ const gateway = {
       "status": 404,
       "type": "https://gw.dev/errors#gw_http_not_found",
       "title": "No route matches the request path."
+    },
+    {
+      "code": "GW_HTTP_NOT_WEBSOCKET",
+      "status": 400,
+      "type": "https://gw.dev/errors#gw_http_not_websocket",
+      "title": "A WebSocket handshake came for a route without `websocket` in its settings."
     },
     {
       "code": "GW_HTTP_NO_HEALTHY_UPSTREAM",

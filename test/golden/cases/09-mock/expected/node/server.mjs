@@ -17,7 +17,10 @@ const gateway = {
   "name": "mocks",
   "listen": {
     "host": "0.0.0.0",
-    "port": 8080
+    "port": 8080,
+    "tls": null,
+    "h2c": false,
+    "redirectHttp": null
   },
   "services": [
     {
@@ -124,7 +127,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": [
         {
@@ -149,7 +153,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -202,7 +207,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": [
         {
@@ -233,7 +239,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -283,7 +290,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": [
         {
@@ -307,7 +315,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -354,7 +363,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": [
         {
@@ -397,7 +407,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -444,7 +455,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": [
         {
@@ -492,7 +504,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -546,7 +559,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": [
         {
@@ -589,7 +603,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -652,7 +667,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": [
         {
@@ -701,7 +717,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -772,7 +789,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": [
         {
@@ -822,7 +840,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -889,7 +908,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": [
         {
@@ -938,7 +958,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     }
   ],
@@ -1103,6 +1124,12 @@ const gateway = {
       "status": 404,
       "type": "https://gw.dev/errors#gw_http_not_found",
       "title": "No route matches the request path."
+    },
+    {
+      "code": "GW_HTTP_NOT_WEBSOCKET",
+      "status": 400,
+      "type": "https://gw.dev/errors#gw_http_not_websocket",
+      "title": "A WebSocket handshake came for a route without `websocket` in its settings."
     },
     {
       "code": "GW_HTTP_NO_HEALTHY_UPSTREAM",

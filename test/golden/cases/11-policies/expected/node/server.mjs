@@ -16,7 +16,10 @@ const gateway = {
   "name": "policies",
   "listen": {
     "host": "0.0.0.0",
-    "port": 8080
+    "port": 8080,
+    "tls": null,
+    "h2c": false,
+    "redirectHttp": null
   },
   "services": [
     {
@@ -165,7 +168,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -183,7 +187,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -252,7 +257,8 @@ const gateway = {
           "credentials": true,
           "maxAgeSeconds": 600
         },
-        "validate": true
+        "validate": true,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -289,7 +295,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       },
       "source": {
         "file": "shop.yaml",
@@ -366,7 +373,8 @@ const gateway = {
           "credentials": true,
           "maxAgeSeconds": 600
         },
-        "validate": true
+        "validate": true,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -387,7 +395,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       },
       "source": {
         "file": "shop.yaml",
@@ -495,7 +504,8 @@ const gateway = {
           "credentials": false,
           "maxAgeSeconds": 600
         },
-        "validate": true
+        "validate": true,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -516,7 +526,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       },
       "source": {
         "file": "shop.yaml",
@@ -624,7 +635,8 @@ const gateway = {
           "credentials": true,
           "maxAgeSeconds": 600
         },
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -661,7 +673,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     }
   ],
@@ -818,6 +831,12 @@ const gateway = {
       "status": 404,
       "type": "https://gw.dev/errors#gw_http_not_found",
       "title": "No route matches the request path."
+    },
+    {
+      "code": "GW_HTTP_NOT_WEBSOCKET",
+      "status": 400,
+      "type": "https://gw.dev/errors#gw_http_not_websocket",
+      "title": "A WebSocket handshake came for a route without `websocket` in its settings."
     },
     {
       "code": "GW_HTTP_NO_HEALTHY_UPSTREAM",

@@ -16,7 +16,10 @@ const gateway = {
   "name": "dispatch",
   "listen": {
     "host": "0.0.0.0",
-    "port": 8080
+    "port": 8080,
+    "tls": null,
+    "h2c": false,
+    "redirectHttp": null
   },
   "services": [
     {
@@ -118,7 +121,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -136,7 +140,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -204,7 +209,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -222,7 +228,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -290,7 +297,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -308,7 +316,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -376,7 +385,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -394,7 +404,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -462,7 +473,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -480,7 +492,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -559,7 +572,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -577,7 +591,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -663,7 +678,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -681,7 +697,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -767,7 +784,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -785,7 +803,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -871,7 +890,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -889,7 +909,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -975,7 +996,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -993,7 +1015,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -1079,7 +1102,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -1097,7 +1121,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -1183,7 +1208,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -1201,7 +1227,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -1269,7 +1296,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -1287,7 +1315,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -1355,7 +1384,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -1373,7 +1403,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     },
     {
@@ -1456,7 +1487,8 @@ const gateway = {
         },
         "rateLimit": null,
         "cors": null,
-        "validate": false
+        "validate": false,
+        "websocket": null
       },
       "mock": null,
       "effective": {
@@ -1474,7 +1506,8 @@ const gateway = {
           "query": [],
           "cookies": []
         },
-        "redactQuery": []
+        "redactQuery": [],
+        "websocket": null
       }
     }
   ],
@@ -1603,6 +1636,12 @@ const gateway = {
       "status": 404,
       "type": "https://gw.dev/errors#gw_http_not_found",
       "title": "No route matches the request path."
+    },
+    {
+      "code": "GW_HTTP_NOT_WEBSOCKET",
+      "status": 400,
+      "type": "https://gw.dev/errors#gw_http_not_websocket",
+      "title": "A WebSocket handshake came for a route without `websocket` in its settings."
     },
     {
       "code": "GW_HTTP_NO_HEALTHY_UPSTREAM",

@@ -1,0 +1,1 @@
+(copied verbatim from gw's dist/node-runtime/gw-runtime.mjs)
