@@ -106,7 +106,7 @@ describe('locations: another method of a path, in the location or beside it', ()
 });
 
 describe('locations: a path template repeated in dispatch branches', () => {
-  /** /r/{id}/<six literals> make the level dispatch; /r/{id}/{sub} can match each literal, so each branch repeats it. */
+  /** /r/{id}/<six literals> make the level dispatch; /r/{id}/{sub} matches each literal: each branch repeats it. */
   function repeated(cors: boolean): Gateway {
     const literals = ['a', 'b', 'c', 'd', 'e', 'f'].map((l) => ({ ...route('GET', `/r/{id}/${l}`), upstream: 'a' }));
     const any: ImportedRoute = { ...route('GET', '/r/{id}/{sub}'), upstream: 'a' };
