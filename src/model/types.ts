@@ -12,6 +12,7 @@ import type { Listen } from './listen-types.js';
 import type { ApiComponent, ApiGap, ApiTag, JsonObject, RouteApi } from './api-types.js';
 import type { CredentialCarrier, ProblemType, RouteEffective, WebSocketSettings } from './decisions.js';
 import type { Composition } from './compose-types.js';
+import type { SchemeCredentials } from './credential-types.js';
 
 export type { Source } from './source.js';
 export type { Listen, ListenTls, TlsCertificate } from './listen-types.js';
@@ -363,21 +364,7 @@ export interface SecurityScheme {
   source: Source;
 }
 
-/** Where a secret is read at run time: never the secret itself. Files are relative to gw.yaml's folder. */
-export type SecretSource = { env: string } | { file: string };
-
-export type SchemeCredentials =
-  | { kind: 'keys'; source: SecretSource }
-  | { kind: 'htpasswd'; source: SecretSource }
-  | {
-      kind: 'jwt';
-      issuer: string | null;
-      audiences: string[];
-      algorithms: ('HS256' | 'RS256' | 'ES256')[];
-      jwks: { url: string } | { file: string } | null;
-      secret: SecretSource | null;
-      clockSkewMs: number;
-    };
+export type { SchemeCredentials, SecretSource } from './credential-types.js';
 
 export type RateLimitStore =
   | { kind: 'memory' }

@@ -14,7 +14,8 @@ import { normalizePath } from './normalize-path.js';
 import { refuseClient } from './problem.js';
 import { answerMock } from './mock.js';
 import { Forward, type RequestFacts } from './proxy.js';
-import { corsResponseHeaders, preflightHeaders } from './cors.js';
+import { corsResponseHeaders } from './cors.js';
+import { answerPreflight } from './answer-preflight.js';
 import { answer, emitAnswered, refuse, refuseHead } from './self-answers.js';
 import { SelfClient, takeStepHeader } from './compose/self-client.js';
 import { startComposite } from './compose/answer-composite.js';
@@ -385,21 +386,6 @@ function dispatch(
   const forward = new Forward(req, res, route, path, facts);
   forward.start();
   return forward;
-}
-
-/** A CORS preflight: 204 with the route's CORS headers, or 403 (no CORS headers) for an origin it does not allow. */
-function answerPreflight(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, route: CompiledRoute): void {
-  const requested = req.headers['access-control-request-headers'];
-  const headers = preflightHeaders(route.cors!, facts.origin!, typeof requested === 'string' ? requested : undefined);
-  if (headers === null) {
-    const detail = `the origin ${JSON.stringify(facts.origin)} may not call this route`;
-    refuse(req, res, facts, route, 'GW_HTTP_CORS_REJECTED', detail);
-    return;
-  }
-  res.writeHead(204, { ...headers, 'x-request-id': facts.requestId, 'content-length': '0' });
-  res.end();
-  req.resume();
-  emitAnswered(req, res, facts, route, null);
 }
 
 /** Whether an HTTP/2 request's headers left its stream open for a body (END_STREAM not set). */
